@@ -1,0 +1,66 @@
+// Entry point of the `cycledecon` command line.
+import { parseArgs } from 'node:util';
+import { commands } from './commands/index';
+import type { CliContext } from './command';
+import { isCycleDeconError } from '../core/errors';
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  return [
+    'cycledecon — blind 3D deconvolution for fluorescence microscopy',
+    '',
+    'Usage: cycledecon <command> [options]   (cycledecon <command> --help for details)',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise<number> {
+  const controller = new AbortController();
+  const context: CliContext = {
+    out: (l) => process.stdout.write(l + '\n'),
+    err: (l) => process.stderr.write(l + '\n'),
+    interactive: Boolean(process.stderr.isTTY),
+    signal: controller.signal,
+    ...ctx,
+  };
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    context.out(help());
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    context.err(`cycledecon: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    context.out(`Usage: cycledecon ${command.name} ${command.usage}`);
+    return 0;
+  }
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    return await command.run(parsed as never, context);
+  } catch (e) {
+    if (isCycleDeconError(e)) {
+      context.err(`error: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`);
+      return e.code === 'CANCELLED' ? 130 : 1;
+    }
+    const err = e as { code?: string; message?: string };
+    if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
+      context.err(`error: ${err.message}\nUsage: cycledecon ${command.name} ${command.usage}`);
+      return 2;
+    }
+    context.err(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return 70;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+const isMain = process.argv[1] && /cycledecon(\.js)?$|cli[/\\]main\.(ts|js)$/.test(process.argv[1]);
+if (isMain) {
+  runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,109 @@
+// Typed errors. Each carries a stable `code` the UI and CLI can switch on, a human message that
+// names the file or parameter, and a `hint` saying what the user can do about it.
+
+export type ErrorCode =
+  | 'TIFF_FORMAT'
+  | 'UNSUPPORTED_FORMAT'
+  | 'INVALID_PARAMETER'
+  | 'INVALID_VOLUME'
+  | 'FILE_EXISTS'
+  | 'FILE_NOT_FOUND'
+  | 'IO'
+  | 'OUT_OF_MEMORY'
+  | 'CANCELLED'
+  | 'NUMERIC'
+  | 'BACKEND'
+  | 'CHECKPOINT'
+  | 'PROJECT'
+  | 'QUEUE'
+  | 'ACCESS_DENIED';
+
+export class CycleDeconError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+  toJSON(): { name: string; code: ErrorCode; message: string; hint?: string } {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+/** The file is not a TIFF, is truncated or corrupt, or is a TIFF we cannot interpret. */
+export class TiffFormatError extends CycleDeconError {
+  constructor(readonly file: string, problem: string, hint?: string, cause?: unknown) {
+    super('TIFF_FORMAT', `${file}: ${problem}`, { hint, cause });
+  }
+}
+
+/** A readable file whose content we do not support (RGB, complex samples, 2D where 3D is needed…). */
+export class UnsupportedFormatError extends CycleDeconError {
+  constructor(readonly file: string, problem: string, hint?: string) {
+    super('UNSUPPORTED_FORMAT', `${file}: ${problem}`, { hint });
+  }
+}
+
+/** A parameter outside its valid range or of the wrong kind. */
+export class InvalidParameterError extends CycleDeconError {
+  constructor(readonly parameter: string, problem: string, hint?: string) {
+    super('INVALID_PARAMETER', `${parameter}: ${problem}`, { hint });
+  }
+}
+
+/** A volume whose shape or contents do not fit the operation. */
+export class InvalidVolumeError extends CycleDeconError {
+  constructor(problem: string, hint?: string) {
+    super('INVALID_VOLUME', problem, { hint });
+  }
+}
+
+export class FileExistsError extends CycleDeconError {
+  constructor(readonly file: string) {
+    super('FILE_EXISTS', `${file} already exists`, { hint: 'Choose another output name, or pass --force to replace it.' });
+  }
+}
+
+export class FileNotFoundError extends CycleDeconError {
+  constructor(readonly file: string) {
+    super('FILE_NOT_FOUND', `${file} does not exist`, { hint: 'Check the path.' });
+  }
+}
+
+/** Reading or writing failed at the OS level (disk full, read-only folder, permissions). */
+export class IoError extends CycleDeconError {
+  constructor(readonly file: string, problem: string, cause?: unknown) {
+    super('IO', `${file}: ${problem}`, { cause, hint: 'Check free disk space and that the folder is writable.' });
+  }
+}
+
+export class OutOfMemoryError extends CycleDeconError {
+  constructor(problem: string, hint = 'Use smaller tiles or a smaller patch size.') {
+    super('OUT_OF_MEMORY', problem, { hint });
+  }
+}
+
+export class CancelledError extends CycleDeconError {
+  constructor(what = 'operation') {
+    super('CANCELLED', `${what} cancelled`);
+  }
+}
+
+/** NaN or Inf appeared in a computation (for example a training loss). */
+export class NumericError extends CycleDeconError {
+  constructor(problem: string, hint?: string) {
+    super('NUMERIC', problem, { hint });
+  }
+}
+
+export class BackendError extends CycleDeconError {
+  constructor(problem: string, hint?: string) {
+    super('BACKEND', problem, { hint });
+  }
+}
+
+export function isCycleDeconError(e: unknown): e is CycleDeconError {
+  return e instanceof CycleDeconError;
+}

@@ -1,0 +1,2 @@
+// Entry of the job process under Electron's utilityProcess (filled in by the services issue).
+export {};
