@@ -1,0 +1,48 @@
+// Shared shapes of the engine's networks. Tensors are NDHWC: [batch, z, y, x, channels].
+import type * as tf from '@tensorflow/tfjs';
+
+/** A trainable network built from plain tf.Variables (no tf.layers), so every op and gradient is ours to check. */
+export interface Module {
+  readonly name: string;
+  /** All trainable variables, with stable unique names (used by checkpoints and weight files). */
+  variables(): tf.Variable[];
+  /** Forward pass. Must be called inside tf.tidy / tf.variableGrads by the caller. */
+  apply(x: tf.Tensor5D): tf.Tensor5D;
+}
+
+/** G_BA of the paper: one 3D convolution whose kernel IS the PSF. */
+export interface PsfModule extends Module {
+  /** The current PSF as [z, y, x] (a new tensor; caller disposes). */
+  psf(): tf.Tensor3D;
+  /** Re-impose the configured constraints (non-negative, sum to one, centred) after an optimiser step. */
+  project(): void;
+  /** L1 norm of the kernel, for the λ2 regulariser. */
+  l1(): tf.Scalar;
+}
+
+export interface UNetConfig {
+  /** Number of resolution levels (paper: 4 → 64,128,256,512 channels). */
+  levels: number;
+  /** Channels of the first level (paper: 64), doubling per level. */
+  baseChannels: number;
+  /** conv–norm–ReLU blocks per level (paper/3D U-Net: 2). */
+  convsPerLevel: number;
+}
+
+export interface DiscriminatorConfig {
+  /** Channels of the first module, doubling per module. */
+  baseChannels: number;
+  /** Number of conv3³ stride-2 – InstanceNorm – ReLU modules (paper: 4). */
+  modules: number;
+}
+
+export type PsfInit = 'delta' | 'gaussian' | 'bornwolf';
+
+export interface PsfConfig {
+  /** Kernel edge length in voxels (paper: 20; odd recommended). Either a number (cube) or [z, y, x]. */
+  size: number | [number, number, number];
+  init: PsfInit;
+  nonNegative: boolean;
+  sumToOne: boolean;
+  centred: boolean;
+}
