@@ -15,8 +15,9 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
     build: {
+      // A sandboxed preload can only require('electron'): bundle zod (the contract table) into it.
+      externalizeDeps: { exclude: ['zod'] },
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve('src-main/preload/index.ts') },

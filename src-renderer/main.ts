@@ -1,4 +1,9 @@
 import { createApp } from 'vue';
+import { createPinia } from 'pinia';
 import App from './App.vue';
+import { connectClient } from './api';
+import { makeRouter } from './router';
+import './styles.css';
 
-createApp(App).mount('#app');
+connectClient();
+createApp(App).use(createPinia()).use(makeRouter()).mount('#app');

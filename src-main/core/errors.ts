@@ -104,6 +104,13 @@ export class BackendError extends CycleDeconError {
   }
 }
 
+/** A weights file or checkpoint that is missing, corrupt, or does not match the model being restored. */
+export class CheckpointError extends CycleDeconError {
+  constructor(problem: string, hint?: string) {
+    super('CHECKPOINT', problem, { hint });
+  }
+}
+
 export function isCycleDeconError(e: unknown): e is CycleDeconError {
   return e instanceof CycleDeconError;
 }

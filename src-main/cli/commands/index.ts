@@ -1,4 +1,16 @@
 // Every CLI subcommand, in the order `cycledecon --help` lists them. Each lives in its own file.
 import type { Command } from '../command';
+import { infoCommand } from './info';
+import { convertCommand } from './convert';
+import { backendsCommand } from './backends';
+import { trainCommand } from './train';
+import { deconvolveCommand } from './deconvolve';
+import { reportCommand } from './report';
+import { serveCommand } from './serve';
+import { psfCommand } from './psf';
+import { rlCommand } from './rl';
+import { metricsCommand } from './metrics';
+import { psfInfoCommand } from './psf-info';
+import { synthCommand } from './synth';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, synthCommand];

@@ -1,0 +1,102 @@
+// `cycledecon deconvolve`: apply a trained model (or Richardson–Lucy with its learned PSF) to stacks.
+import { mkdir } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from '../command';
+import { flag, num, oneOf, str } from '../args';
+import { createProgress } from '../progress';
+import { expandInputs, outputIsFolder, outputPathFor } from '../inputs';
+import { InvalidParameterError, isCycleDeconError } from '../../core/errors';
+import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
+import { loadPredictor } from '../../core/infer/load';
+import { parseTile } from '../../core/infer/tiling';
+
+const USAGE = `[options] <input...> <output>
+
+Deconvolves one or more stacks (files, folders of .tif files, or quoted globs like "data/*.tif").
+With one input <output> is a file; with several (or an existing folder) it is a folder and each
+result is written there as <name>_decon.tif. Each file is written atomically; a failing file is
+reported and the others continue.
+
+  --model <run-dir>       trained run directory (config.json, weights, learned PSF)
+  --method model|rl       the network (default), or Richardson–Lucy with --psf
+  --psf learned|<file>    PSF for --method rl: the run's learned PSF (default) or a PSF TIFF
+  --iters N               Richardson–Lucy iterations (default 20)
+  --tile auto|Z,Y,X       tile size (default auto: from free memory and the model)
+  --overlap N             overlap between tiles in voxels (default: from the model's receptive field)
+  --backend B             cpu, wasm, webgpu, node, node-gpu (default: best available)
+  --dtype float32|uint16  float32 (default): input intensity units, never clipped.
+                          uint16: input units rounded and clamped to 0..65535; the number of
+                          clamped voxels is reported and stored in the file's metadata.
+  --json                  print a JSON summary (per file: seconds, voxels/s, tiles, …) on stdout
+  --force                 replace existing outputs`;
+
+export const deconvolveCommand: Command = {
+  name: 'deconvolve',
+  summary: 'deconvolve stacks with a trained model or Richardson–Lucy (tiled, streaming, batch)',
+  usage: USAGE,
+  options: {
+    model: { type: 'string' },
+    method: { type: 'string' },
+    psf: { type: 'string' },
+    iters: { type: 'string' },
+    tile: { type: 'string' },
+    overlap: { type: 'string' },
+    backend: { type: 'string' },
+    dtype: { type: 'string' },
+    json: { type: 'boolean' },
+    force: { type: 'boolean' },
+  },
+  async run(args, ctx) {
+    if (args.positionals.length < 2) throw new InvalidParameterError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
+    const method = oneOf(args, 'method', ['model', 'rl'] as const, 'model');
+    const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
+    const tile = parseTile(str(args, 'tile') ?? 'auto');
+    const overlap = num(args, 'overlap', { min: 0, max: 512, integer: true });
+    const iters = num(args, 'iters', { min: 1, max: 10_000, integer: true, def: 20 })!;
+    const json = flag(args, 'json');
+    const force = flag(args, 'force');
+    const out = args.positionals.at(-1)!;
+    const inputs = await expandInputs(args.positionals.slice(0, -1));
+    const toFolder = await outputIsFolder(out, inputs.length);
+    if (toFolder) await mkdir(out, { recursive: true });
+
+    const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, backend: str(args, 'backend') });
+    const log = json ? ctx.err : ctx.out;
+    log(`method ${predictor.method} on ${predictor.backend}${predictor.details.model ? ` (model ${predictor.details.model})` : ''}`);
+    const started = performance.now();
+    const done: DeconvolveFileResult[] = [];
+    const failed: { input: string; output: string; error: string; code?: string }[] = [];
+    try {
+      for (const [i, input] of inputs.entries()) {
+        const output = toFolder ? outputPathFor(input, out, 'decon') : out;
+        const bar = createProgress(`[${i + 1}/${inputs.length}] ${basename(input)}`, ctx.interactive);
+        try {
+          const r = await deconvolveFile(input, output, predictor, {
+            tile, overlap, dtype, force, signal: ctx.signal,
+            onProgress: (d, t) => bar.update(d, t, 'tiles'),
+            onShrink: (t) => ctx.err(`out of memory: continuing with ${t.join('×')} tiles`),
+          });
+          bar.finish(`${(r.voxelsPerSecond / 1e6).toFixed(2)} Mvoxel/s`);
+          done.push(r);
+          log(`${input} → ${output}  ${r.shape.join('×')}  ${r.seconds.toFixed(1)} s  ${Math.round(r.voxelsPerSecond)} voxels/s  tiles ${r.tiles}×[${r.tile.join(',')}]${r.clippedVoxels ? `  ${r.clippedVoxels} voxels clamped to uint16` : ''}`);
+        } catch (e) {
+          bar.finish('failed');
+          if (isCycleDeconError(e) && e.code === 'CANCELLED') throw e;
+          const msg = e instanceof Error ? e.message : String(e);
+          failed.push({ input, output, error: msg, code: isCycleDeconError(e) ? e.code : undefined });
+          ctx.err(`failed: ${input}: ${msg}${isCycleDeconError(e) && e.hint ? `\n  ${e.hint}` : ''}`);
+        }
+      }
+    } finally {
+      predictor.dispose();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const voxels = done.reduce((s, r) => s + r.voxels, 0);
+    if (json) {
+      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, files: done, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+    } else {
+      log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${failed.length ? `, ${failed.length} failed` : ''}`);
+    }
+    return failed.length ? 1 : 0;
+  },
+};

@@ -1,0 +1,61 @@
+// `cycledecon serve`: the app's API and UI on loopback HTTP for a browser, scripts and curl.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from '../command';
+import { num, str } from '../args';
+import { InvalidParameterError } from '../../core/errors';
+import { AccessPolicy } from '../../services/access';
+import { AppService } from '../../services/app';
+import { ProjectStore } from '../../core/project/index';
+import { startDevServer } from '../../devserver/server';
+
+const repo = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the app and its API on loopback HTTP (token-protected)',
+  usage: `[--port N] [--host 127.0.0.1] [--project DIR] [--allow DIR]... [--concurrency N]
+  --port N         port to listen on (default 0: a free port)
+  --host ADDR      address to bind (default 127.0.0.1; anything else exposes the API to your network)
+  --project DIR    project folder to open, or create when it has no project.json
+  --allow DIR      another folder the API may read from (repeatable); the project folder is always allowed
+  --concurrency N  jobs running at once (default 1: one per GPU)`,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    project: { type: 'string' },
+    allow: { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+  },
+  async run(args, ctx) {
+    const v = args.values;
+    const port = num(args, 'port', { min: 0, max: 65535, integer: true, def: 0 })!;
+    const host = str(args, 'host') ?? '127.0.0.1';
+    const concurrency = num(args, 'concurrency', { min: 1, max: 64, integer: true, def: 1 })!;
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') ctx.err(`warning: binding to ${host} exposes the API beyond this machine; keep the token secret.`);
+    const access = new AccessPolicy();
+    for (const dir of (v.allow as string[] | undefined) ?? []) {
+      if (!existsSync(dir)) throw new InvalidParameterError('--allow', `${dir} does not exist`);
+      await access.allow(dir);
+    }
+    const service = new AppService({ access, concurrency });
+    if (typeof v.project === 'string') {
+      const dir = resolve(v.project);
+      await service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));
+    }
+    const rendererDir = join(repo, 'out', 'renderer');
+    const server = await startDevServer({ service, access, host, port, rendererDir: existsSync(rendererDir) ? rendererDir : undefined });
+    ctx.out(`CycleDecon serving at ${server.url}`);
+    ctx.out(`token: ${server.token}`);
+    ctx.out(`open ${server.url}/#token=${server.token}   (API: POST ${server.url}/api/<method> with "Authorization: Bearer <token>")`);
+    await new Promise<void>((r) => {
+      if (ctx.signal.aborted) r();
+      ctx.signal.addEventListener('abort', () => r(), { once: true });
+      process.once('SIGTERM', () => r());
+    });
+    await server.close();
+    await service.close();
+    return 0;
+  },
+};

@@ -1,0 +1,92 @@
+// `cycledecon train`: trains the explicit-PSF CycleGAN (or an ablation) in a worker thread.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { PRESET_NAMES, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
+import { InvalidParameterError } from '../../core/errors';
+import { startTrainWorker } from '../../worker/train-client';
+import { flag, num, oneOf, requireStr, str } from '../args';
+import type { Command } from '../command';
+import { createProgress } from '../progress';
+
+async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, resume: boolean): Promise<TrainConfig> {
+  const file = str(args, 'config') ?? (resume && !str(args, 'preset') ? join(outDir, 'config.json') : undefined);
+  let cfg: TrainConfig;
+  if (file) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await fs.readFile(file, 'utf8'));
+    } catch (e) {
+      throw new InvalidParameterError('--config', `${file} is not readable JSON (${(e as Error).message})`);
+    }
+    cfg = parseTrainConfig(raw);
+  } else cfg = resolveTrainConfig(oneOf(args, 'preset', PRESET_NAMES, 'fast') as PresetName);
+  const seed = num(args, 'seed', { min: 0, max: 0xffffffff, integer: true });
+  const steps = num(args, 'steps', { min: 1, integer: true });
+  const over: Partial<TrainConfig> = {};
+  if (seed !== undefined) over.seed = seed;
+  if (steps !== undefined) over.maxSteps = steps;
+  if (str(args, 'gba')) over.gba = oneOf(args, 'gba', ['psf', 'cnn'] as const, 'psf');
+  if (str(args, 'mode')) over.mode = oneOf(args, 'mode', ['cycle', 'supervised'] as const, 'cycle');
+  if (str(args, 'sharp-source')) over.sharpSource = oneOf(args, 'sharp-source', ['data', 'rl'] as const, 'data');
+  return parseTrainConfig({ ...cfg, ...over });
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train the blind-deconvolution network (explicit PSF layer CycleGAN)',
+  usage: `--blurred <dir|files> --sharp <dir|files> --out <run-dir> [options]
+  --blurred P      blurred stacks (domain A): a folder of TIFFs or files (repeatable)
+  --sharp P        sharp stacks (domain B), unmatched (repeatable)
+  --out DIR        run directory (config, weights, psf.tif, history, checkpoints)
+  --preset NAME    paper | fast | tiny (default fast)
+  --config FILE    a full config.json instead of a preset
+  --resume         continue from the run directory's checkpoint (uses its config.json)
+  --seed N         random seed    --steps N   stop after N steps in total
+  --gba psf|cnn    G_BA ablation  --mode cycle|supervised
+  --sharp-source data|rl         --backend B (node-gpu, node, webgpu, cpu)
+  --force          reuse a non-empty run directory without --resume`,
+  options: {
+    blurred: { type: 'string', multiple: true },
+    sharp: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    preset: { type: 'string' },
+    config: { type: 'string' },
+    resume: { type: 'boolean' },
+    seed: { type: 'string' },
+    steps: { type: 'string' },
+    gba: { type: 'string' },
+    mode: { type: 'string' },
+    'sharp-source': { type: 'string' },
+    backend: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run(args, ctx) {
+    const outDir = requireStr(args, 'out');
+    const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
+    const resume = flag(args, 'resume');
+    const cfg = await buildConfig(args, outDir, resume);
+    if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
+    if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new InvalidParameterError('--sharp', "is required (or use --sharp-source rl)");
+    const bar = createProgress('train', ctx.interactive, (s) => process.stderr.write(s));
+    const job = startTrainWorker(
+      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend') },
+      (e) => {
+        if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
+        else if (e.type === 'step') {
+          bar.update(e.step, e.totalSteps, `G ${e.losses.generator.toFixed(4)} D ${(e.losses.discriminatorA + e.losses.discriminatorB).toFixed(4)} lr ${e.lr.toExponential(1)} ${e.stepsPerSecond.toFixed(2)} it/s`);
+          if (!ctx.interactive && (e.step % 10 === 0 || e.step === e.totalSteps)) ctx.err(`step ${e.step}/${e.totalSteps} G ${e.losses.generator.toFixed(4)} cycle ${(e.losses.cycleA + e.losses.cycleB).toFixed(4)}`);
+        } else if (e.type === 'done') bar.finish(e.cancelled ? 'cancelled' : '');
+      },
+      (name, reason) => ctx.err(`backend: ${name} (${reason})`),
+    );
+    const onAbort = () => job.cancel();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await job.done;
+      ctx.out(`${r.cancelled ? 'cancelled at' : 'finished'} step ${r.steps}: ${r.runDir}`);
+      return r.cancelled ? 130 : 0;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  },
+};

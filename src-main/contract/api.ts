@@ -1,0 +1,108 @@
+// The table of every method and event of the app. Both transports (Electron IPC, devserver HTTP+WS)
+// serve exactly this table; handlers are validated against it on the way in and out.
+import { z } from 'zod';
+import {
+  Comparison, Dataset, DatasetRole, FsPath, Id, Job, JobSpec, JobState, MetricName, Project, PsfAnalysis, PsfParams, PsfRef, Result, Shape3, VoxelSize,
+} from './schemas';
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+/** Metadata sent with every binary reply. HTTP: `X-Cycledecon-Meta` header (JSON) + octet-stream body; IPC: `{ meta, data: ArrayBuffer }`. */
+export const BinaryMeta = z.object({
+  dtype: z.literal('float32'),
+  /** Shape of the array in the body: [y, x] for a slice, [z, y, x] for a volume. Row-major, x fastest. */
+  shape: z.array(z.number().int().positive()).min(2).max(3),
+  /** Voxel size of the returned array (already scaled by the downsampling factor). */
+  voxelSize: VoxelSize,
+  /** Integer downsampling factor applied per axis [z, y, x]. */
+  factor: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  min: z.number(),
+  max: z.number(),
+});
+export type BinaryMeta = z.infer<typeof BinaryMeta>;
+
+/** Pointer to any viewable volume: an imported dataset or a result. */
+export const VolumeRef = z.object({ id: Id });
+
+export const ImportReport = z.object({
+  imported: z.array(Dataset),
+  duplicates: z.array(z.object({ path: FsPath, existingId: Id })),
+  moved: z.array(z.object({ id: Id, from: FsPath, to: FsPath })),
+  failed: z.array(z.object({ path: FsPath, code: z.string(), message: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, binary = false) {
+  return { request, response, binary };
+}
+
+export const api = {
+  'project.create': method(z.object({ dir: FsPath, name: z.string().min(1).max(200).optional() }).strict(), Project),
+  'project.open': method(z.object({ dir: FsPath }).strict(), Project),
+  'project.get': method(Empty, Project),
+  'project.recent': method(Empty, z.object({ projects: z.array(z.object({ dir: FsPath, name: z.string(), openedAt: z.string() })) })),
+  'project.setNotes': method(z.object({ notes: z.string().max(1_000_000) }).strict(), Project),
+  'project.addComparison': method(z.object({ itemIds: z.array(Id).min(2).max(16), note: z.string().max(10_000).default('') }).strict(), Comparison),
+
+  'dataset.import': method(z.object({ paths: z.array(FsPath).min(1).max(10_000), role: DatasetRole.default({ kind: 'blurred' }), recursive: z.boolean().default(true) }).strict(), ImportReport),
+  'dataset.list': method(Empty, z.object({ datasets: z.array(Dataset) })),
+  'dataset.update': method(
+    z.object({ id: Id, name: z.string().min(1).max(200).optional(), role: DatasetRole.optional(), voxelSizeOverride: VoxelSize.nullable().optional() }).strict(),
+    Dataset,
+  ),
+  'dataset.remove': method(z.object({ id: Id }).strict(), Ok),
+  /** One plane of a dataset or result, optionally downsampled in-plane. Binary. */
+  'dataset.slice': method(
+    VolumeRef.extend({ axis: z.enum(['z', 'y', 'x']), index: z.number().int().nonnegative(), factor: z.number().int().min(1).max(64).default(1) }).strict(),
+    BinaryMeta,
+    true,
+  ),
+  /** A downsampled level of a whole volume for the 3D viewer: the smallest power-of-two factor keeping ≤ maxVoxels. Binary. */
+  'dataset.volume': method(VolumeRef.extend({ maxVoxels: z.number().int().min(1).max(512 ** 3).default(128 ** 3) }).strict(), BinaryMeta, true),
+
+  'results.list': method(Empty, z.object({ results: z.array(Result) })),
+
+  'psf.generate': method(z.object({ params: PsfParams, outputName: z.string().max(200).optional() }).strict(), z.object({ result: Result, analysis: PsfAnalysis })),
+  'psf.analyze': method(z.object({ psf: PsfRef }).strict(), PsfAnalysis),
+
+  'jobs.submit': method(z.object({ spec: JobSpec, priority: z.number().int().min(-100).max(100).default(0), dependsOn: z.array(Id).max(100).default([]) }).strict(), Job),
+  'jobs.list': method(z.object({ state: JobState.optional() }).strict(), z.object({ jobs: z.array(Job) })),
+  'jobs.get': method(z.object({ id: Id }).strict(), Job),
+  'jobs.cancel': method(z.object({ id: Id }).strict(), Job),
+  'jobs.retry': method(z.object({ id: Id }).strict(), Job),
+  /** Log lines of a job from line `since` on. */
+  'jobs.log': method(z.object({ id: Id, since: z.number().int().nonnegative().default(0) }).strict(), z.object({ lines: z.array(z.string()), next: z.number().int() })),
+
+  'metrics.compute': method(
+    z.object({ referenceId: Id, testId: Id, metrics: z.array(MetricName).min(1).default(['psnr', 'ssim', 'nrmse', 'ncc']) }).strict(),
+    z.object({ values: z.record(z.string(), z.number()), shape: Shape3 }),
+  ),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type BinaryMethodName = { [K in MethodName]: Api[K]['binary'] extends true ? K : never }[MethodName];
+/** What a caller sends (defaults optional). */
+export type RequestOf<M extends MethodName> = z.input<Api[M]['request']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedRequestOf<M extends MethodName> = z.output<Api[M]['request']>;
+/** A binary reply: metadata plus the float32 samples. */
+export interface BinaryPayload {
+  meta: BinaryMeta;
+  data: Float32Array;
+}
+export type ResponseOf<M extends MethodName> = Api[M]['binary'] extends true ? BinaryPayload : z.output<Api[M]['response']>;
+
+export const events = {
+  'job.progress': z.object({ jobId: Id, progress: z.number().min(0).max(1), message: z.string(), step: z.number().int().optional(), total: z.number().int().optional(), etaSeconds: z.number().optional() }),
+  'job.state': z.object({ job: Job }),
+  'job.log': z.object({ jobId: Id, line: z.string() }),
+  /** The PSF currently learned by a training run (small: ≤ 64³), for a live view. */
+  'train.psfSnapshot': z.object({ jobId: Id, runId: Id, iteration: z.number().int(), shape: Shape3, data: z.array(z.number()).max(64 ** 3) }),
+  /** The project changed (datasets imported, results added): clients re-fetch project.get. */
+  'project.changed': z.object({ projectId: Id }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventOf<E extends EventName> = z.output<Events[E]>;

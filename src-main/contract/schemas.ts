@@ -1,0 +1,188 @@
+// Domain schemas shared by every request, response and event of the contract.
+// This folder is imported by the renderer: zod only, no Node modules.
+import { z } from 'zod';
+
+export const Id = z.string().regex(/^[a-z]{1,8}_[A-Za-z0-9_-]{4,64}$/, 'expected an id such as "ds_1a2b3c4d"');
+/** A file-system path. Transports confine every such field to the folders the user allowed. */
+export const FsPath = z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters').refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+export const IsoDate = z.string().min(10).max(40);
+
+export const Shape3 = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]);
+export type Shape3 = z.infer<typeof Shape3>;
+
+export const VoxelSize = z.object({
+  x: z.number().positive().finite(),
+  y: z.number().positive().finite(),
+  z: z.number().positive().finite(),
+  unit: z.string().min(1).max(16),
+});
+export type VoxelSize = z.infer<typeof VoxelSize>;
+
+export const ExternalTool = z.enum(['autoquant', 'huygens', 'rl', 'other']);
+/** What a dataset is: a blurred acquisition, a sharp reference, or a result of another tool linked to its input. */
+export const DatasetRole = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('blurred') }),
+  z.object({ kind: z.literal('sharp') }),
+  z.object({ kind: z.literal('external'), tool: ExternalTool, linkedTo: Id.optional() }),
+]);
+export type DatasetRole = z.infer<typeof DatasetRole>;
+
+export const SampleType = z.enum(['uint8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64']);
+
+export const Dataset = z.object({
+  id: Id,
+  name: z.string(),
+  /** Absolute path of the referenced file (datasets are never copied). */
+  path: FsPath,
+  size: z.number().int().nonnegative(),
+  /** sha256 of the first MiB + size: duplicate and moved-file detection. */
+  contentHash: z.string(),
+  mtimeMs: z.number(),
+  role: DatasetRole,
+  shape: Shape3,
+  dtype: SampleType,
+  /** Voxel size stored in the file (unit 'px' when absent). */
+  voxelSize: VoxelSize,
+  /** User override; when set it wins over `voxelSize`. */
+  voxelSizeOverride: VoxelSize.nullable(),
+  sourceFormat: z.string(),
+  channels: z.number().int().positive().optional(),
+  frames: z.number().int().positive().optional(),
+  /** Project-relative path of the cached thumbnail (max projection, PNG). */
+  thumbnail: z.string().nullable(),
+  status: z.enum(['ok', 'missing']),
+  addedAt: IsoDate,
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const TrainRun = z.object({
+  id: Id,
+  jobId: Id,
+  /** Project-relative run folder (config.json, checkpoints, losses). */
+  dir: z.string(),
+  datasetIds: z.array(Id),
+  preset: z.string(),
+  createdAt: IsoDate,
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+});
+export type TrainRun = z.infer<typeof TrainRun>;
+
+export const ResultKind = z.enum(['deconvolved', 'psf', 'report']);
+export const Result = z.object({
+  id: Id,
+  jobId: Id,
+  kind: ResultKind,
+  /** Absolute path of the output file. */
+  path: FsPath,
+  inputDatasetId: Id.nullable(),
+  method: z.string(),
+  shape: Shape3.nullable(),
+  createdAt: IsoDate,
+});
+export type Result = z.infer<typeof Result>;
+
+export const Comparison = z.object({
+  id: Id,
+  /** Dataset or result ids shown side by side; the first is the reference when metrics are computed. */
+  itemIds: z.array(Id).min(2),
+  note: z.string(),
+  createdAt: IsoDate,
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+export const Project = z.object({
+  version: z.number().int().positive(),
+  id: Id,
+  name: z.string(),
+  /** Absolute path of the project folder. */
+  dir: FsPath,
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+  datasets: z.array(Dataset),
+  runs: z.array(TrainRun),
+  results: z.array(Result),
+  comparisons: z.array(Comparison),
+  notes: z.string(),
+});
+export type Project = z.infer<typeof Project>;
+
+// ---- PSF ----
+export const PsfModel = z.enum(['born-wolf', 'gibson-lanni']);
+const OddSize = z.number().int().positive().max(255).refine((n) => n % 2 === 1, 'must be odd so the PSF centre is a voxel');
+export const PsfParams = z.object({
+  model: PsfModel,
+  /** [z, y, x], each odd. */
+  shape: z.tuple([OddSize, OddSize, OddSize]),
+  /** Voxel size in µm. */
+  voxelSize: VoxelSize,
+  numericalAperture: z.number().positive().max(1.7),
+  /** Emission wavelength in nm. */
+  wavelength: z.number().min(200).max(2000),
+  /** Immersion medium refractive index (oil 1.515, water 1.333). */
+  refractiveIndex: z.number().min(1).max(2).default(1.515),
+  /** Sample refractive index. */
+  sampleIndex: z.number().min(1).max(2).default(1.33),
+  confocal: z.boolean().default(false),
+});
+export type PsfParams = z.infer<typeof PsfParams>;
+export const PsfAnalysis = z.object({
+  /** Full width at half maximum along each axis, in the voxel-size unit. */
+  fwhm: z.object({ x: z.number(), y: z.number(), z: z.number() }),
+  unit: z.string(),
+  centre: Shape3.or(z.tuple([z.number(), z.number(), z.number()])),
+  peak: z.number(),
+  sum: z.number(),
+});
+export type PsfAnalysis = z.infer<typeof PsfAnalysis>;
+
+// ---- Jobs ----
+export const JobKind = z.enum(['train', 'deconvolve', 'psf', 'report']);
+export const JobState = z.enum(['queued', 'waiting', 'running', 'done', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobState>;
+
+export const PsfRef = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('dataset'), id: Id }),
+  z.object({ from: z.literal('result'), id: Id }),
+  z.object({ from: z.literal('generate'), params: PsfParams }),
+]);
+
+export const TrainSpec = z.object({
+  kind: z.literal('train'),
+  blurredIds: z.array(Id).min(1),
+  sharpIds: z.array(Id).default([]),
+  preset: z.enum(['paper', 'fast', 'tiny']).default('fast'),
+  /** Overrides of TrainConfig fields; validated by the engine's own schema when the job starts. */
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+export const DeconvolveSpec = z.discriminatedUnion('method', [
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: z.string().max(200).optional() }),
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), outputName: z.string().max(200).optional() }),
+]);
+export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: z.string().max(200).optional() });
+export const ReportSpec = z.object({ kind: z.literal('report'), itemIds: z.array(Id).min(1), title: z.string().max(200).optional() });
+/** What a job does. `deconvolve` is a union on `method`. */
+export const JobSpec = z.union([TrainSpec, DeconvolveSpec, PsfSpec, ReportSpec]);
+export type JobSpec = z.infer<typeof JobSpec>;
+
+export const JobError = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
+export const Job = z.object({
+  id: Id,
+  kind: JobKind,
+  spec: JobSpec,
+  state: JobState,
+  /** Higher runs first; ties run in submission order. */
+  priority: z.number().int(),
+  dependsOn: z.array(Id),
+  attempts: z.number().int().nonnegative(),
+  progress: z.number().min(0).max(1),
+  message: z.string(),
+  createdAt: IsoDate,
+  startedAt: IsoDate.nullable(),
+  finishedAt: IsoDate.nullable(),
+  /** Ids of results (Result.id) or the run (TrainRun.id) this job produced. */
+  outputs: z.array(Id),
+  error: JobError.nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const MetricName = z.enum(['psnr', 'ssim', 'nrmse', 'ncc']);

@@ -1,0 +1,222 @@
+// The one training configuration: a zod schema that checks every field, and the presets.
+// `paper` is exactly the method of Lim, Lee, Chang & Ye (see docs/results.md for the mapping);
+// `fast` fits a 2-core CPU in about 45 minutes; `tiny` runs a few steps in seconds for tests.
+// The resolved config is written to config.json in every run directory.
+import { z } from 'zod';
+import { InvalidParameterError } from '../errors';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const positive = z.number().positive().finite();
+
+export const UNetSchema = z.strictObject({
+  levels: int(1, 6),
+  baseChannels: int(1, 256),
+  convsPerLevel: int(1, 4),
+});
+
+export const PsfSchema = z.strictObject({
+  /** Kernel edge (paper: 20). Odd sizes are recommended: an even size shifts the blurred output by half a voxel. */
+  size: z.union([int(1, 129), z.tuple([int(1, 129), int(1, 129), int(1, 129)])]),
+  init: z.enum(['delta', 'gaussian', 'bornwolf']),
+  nonNegative: z.boolean(),
+  sumToOne: z.boolean(),
+  centred: z.boolean(),
+});
+
+export const DiscriminatorSchema = z.strictObject({
+  baseChannels: int(1, 256),
+  modules: int(1, 6),
+  /** Crop edge as a fraction of the patch for each PatchGAN (paper: full, half, quarter). */
+  scales: z.array(z.number().gt(0).max(1)).min(1).max(5),
+});
+
+export const OptimiserSchema = z.strictObject({
+  lr: positive.max(1),
+  beta1: z.number().min(0).lt(1),
+  beta2: z.number().min(0).lt(1),
+  epsilon: positive.max(1),
+  epochs: int(1, 100_000),
+  /** The learning rate is constant until this epoch, then falls linearly to 0 at `epochs`. */
+  decayStartEpoch: int(0, 100_000),
+  /** Patches per epoch; 'auto' = non-overlapping patches that fit in the blurred stacks. */
+  stepsPerEpoch: z.union([int(1, 10_000_000), z.literal('auto')]),
+});
+
+export const AugmentationSchema = z.strictObject({
+  flip: z.boolean(),
+  /** Random multiples of 90° in the xy plane (needs square patches, which ours are). */
+  rotate90: z.boolean(),
+  /** Extra random shift in voxels on each axis, on top of the random patch position. */
+  translate: int(0, 64),
+  /** Isotropic zoom range [min, max]; 1,1 disables scaling. */
+  scale: z.tuple([z.number().min(0.25).max(4), z.number().min(0.25).max(4)]),
+});
+
+export const NormalisationSchema = z.strictObject({
+  /** 'patch': every sampled patch mapped to [0,1] (the paper); 'volume': one map per stack (matches tiled inference). */
+  scope: z.enum(['patch', 'volume']),
+  lowPercentile: z.number().min(0).max(100),
+  highPercentile: z.number().min(0).max(100),
+  /** Clip to [0,1] after mapping. */
+  clip: z.boolean(),
+});
+
+export const TrainConfigSchema = z
+  .strictObject({
+    preset: z.enum(['paper', 'fast', 'tiny', 'custom']),
+    seed: int(0, 0xffffffff),
+    /** 'cycle': the paper's CycleGAN; 'supervised': 3D U-Net + L1 on matched pairs (ablation). */
+    mode: z.enum(['cycle', 'supervised']),
+    /** 'psf': G_BA is the explicit PSF layer (the paper); 'cnn': G_BA is a CNN (the non-PSF-layer ablation). */
+    gba: z.enum(['psf', 'cnn']),
+    /** 'data': sharp stacks given by the user; 'rl': Richardson–Lucy output of the blurred stacks is domain B. */
+    sharpSource: z.enum(['data', 'rl']),
+    rlIterations: int(1, 1000),
+    patchSize: int(4, 256),
+    generator: UNetSchema,
+    /** G_BA when gba = 'cnn'. */
+    cnnGenerator: UNetSchema,
+    psf: PsfSchema,
+    /** Beyond the paper: G_BA(x) = PSF ⊛ x + b with a learned non-negative background b. */
+    background: z.boolean(),
+    discriminator: DiscriminatorSchema,
+    loss: z.strictObject({
+      adversarial: z.literal('lsgan'),
+      lambdaCycle: z.number().min(0).finite(),
+      lambdaPsf: z.number().min(0).finite(),
+    }),
+    optimiser: OptimiserSchema,
+    batchSize: z.literal(1),
+    poolSize: int(0, 1000),
+    augmentation: AugmentationSchema,
+    normalisation: NormalisationSchema,
+    /** Stop after this many steps in total (a short run of a long schedule); null = the whole schedule. */
+    maxSteps: int(1, 100_000_000).nullable(),
+    checkpointEvery: int(1, 1_000_000),
+    psfSnapshotEvery: int(1, 1_000_000),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (c.optimiser.decayStartEpoch > c.optimiser.epochs) issue(['optimiser', 'decayStartEpoch'], 'must not exceed epochs');
+    if (c.normalisation.lowPercentile >= c.normalisation.highPercentile) issue(['normalisation', 'lowPercentile'], 'must be below highPercentile');
+    if (c.augmentation.scale[0] > c.augmentation.scale[1]) issue(['augmentation', 'scale'], 'min must not exceed max');
+    const pool = 2 ** (c.generator.levels - 1);
+    if (c.patchSize % pool !== 0) issue(['patchSize'], `must be a multiple of ${pool} (2^(levels-1)) for the U-Net`);
+    if (c.gba === 'cnn' && c.patchSize % 2 ** (c.cnnGenerator.levels - 1) !== 0) issue(['cnnGenerator', 'levels'], 'patchSize must be a multiple of 2^(levels-1)');
+    for (const [i, s] of c.discriminator.scales.entries()) {
+      if (Math.round(c.patchSize * s) < 2) issue(['discriminator', 'scales', i], `crop of ${c.patchSize}×${s} is under 2 voxels`);
+    }
+    const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
+    if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
+    if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
+  });
+
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+export type PresetName = 'paper' | 'fast' | 'tiny';
+export const PRESET_NAMES: readonly PresetName[] = ['paper', 'fast', 'tiny'];
+
+const PAPER: TrainConfig = {
+  preset: 'paper',
+  seed: 0,
+  mode: 'cycle',
+  gba: 'psf',
+  sharpSource: 'data',
+  rlIterations: 20,
+  patchSize: 64,
+  generator: { levels: 4, baseChannels: 64, convsPerLevel: 2 },
+  cnnGenerator: { levels: 3, baseChannels: 32, convsPerLevel: 2 },
+  // The paper learns an unconstrained kernel from an (unspecified) initialisation; delta is the neutral choice.
+  psf: { size: 20, init: 'delta', nonNegative: false, sumToOne: false, centred: false },
+  background: false,
+  discriminator: { baseChannels: 64, modules: 4, scales: [1, 0.5, 0.25] },
+  loss: { adversarial: 'lsgan', lambdaCycle: 3, lambdaPsf: 0.01 },
+  optimiser: { lr: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, epochs: 200, decayStartEpoch: 40, stepsPerEpoch: 'auto' },
+  batchSize: 1,
+  poolSize: 50,
+  augmentation: { flip: true, rotate90: true, translate: 4, scale: [0.9, 1.1] },
+  // "We normalized the patches and set them to [0,1]": each patch, robustly (p0.1 → 0, p99.9 → 1, clipped).
+  normalisation: { scope: 'patch', lowPercentile: 0.1, highPercentile: 99.9, clip: true },
+  maxSteps: null,
+  checkpointEvery: 500,
+  psfSnapshotEvery: 100,
+};
+
+const FAST: TrainConfig = {
+  ...PAPER,
+  preset: 'fast',
+  patchSize: 32,
+  generator: { levels: 2, baseChannels: 8, convsPerLevel: 2 },
+  cnnGenerator: { levels: 2, baseChannels: 8, convsPerLevel: 1 },
+  psf: { size: 11, init: 'gaussian', nonNegative: true, sumToOne: true, centred: true },
+  discriminator: { baseChannels: 8, modules: 3, scales: [1, 0.5, 0.25] },
+  optimiser: { ...PAPER.optimiser, lr: 2e-4, epochs: 8, decayStartEpoch: 2, stepsPerEpoch: 20 }, // 160 steps: ~20 s/step measured on the shared 2-core box
+  augmentation: { flip: true, rotate90: true, translate: 2, scale: [1, 1] },
+  normalisation: { scope: 'volume', lowPercentile: 0.1, highPercentile: 99.9, clip: false },
+  checkpointEvery: 50,
+  psfSnapshotEvery: 10,
+};
+
+const TINY: TrainConfig = {
+  ...FAST,
+  preset: 'tiny',
+  patchSize: 16,
+  generator: { levels: 2, baseChannels: 4, convsPerLevel: 1 },
+  cnnGenerator: { levels: 2, baseChannels: 4, convsPerLevel: 1 },
+  psf: { size: 5, init: 'gaussian', nonNegative: true, sumToOne: true, centred: true },
+  discriminator: { baseChannels: 4, modules: 2, scales: [1, 0.5, 0.25] },
+  poolSize: 4,
+  optimiser: { ...PAPER.optimiser, lr: 1e-3, epochs: 4, decayStartEpoch: 2, stepsPerEpoch: 4 },
+  checkpointEvery: 2,
+  psfSnapshotEvery: 2,
+};
+
+const PRESETS: Record<PresetName, TrainConfig> = { paper: PAPER, fast: FAST, tiny: TINY };
+
+/** A deep copy of a preset. */
+export function preset(name: PresetName): TrainConfig {
+  return structuredClone(PRESETS[name]);
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type TrainConfigOverrides = DeepPartial<TrainConfig>;
+
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) return over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
+  return out;
+}
+
+/** Validate a full config (from config.json, the UI…). Throws InvalidParameterError naming the first bad field. */
+export function parseTrainConfig(raw: unknown): TrainConfig {
+  const r = TrainConfigSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const first = r.error.issues[0]!;
+  const where = first.path.length ? first.path.join('.') : 'config';
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s))` : '';
+  throw new InvalidParameterError(`config.${where}`, `${first.message}${more}`, 'See docs/results.md or `cycledecon train --help` for the fields.');
+}
+
+/**
+ * A preset with overrides merged in and validated. A config that differs from its preset
+ * keeps the preset's name; `preset: 'custom'` is only set explicitly.
+ */
+export function resolveTrainConfig(name: PresetName, overrides: TrainConfigOverrides = {}): TrainConfig {
+  return parseTrainConfig(merge(preset(name), overrides));
+}
+
+/** The PSF kernel size as [z, y, x]. */
+export function psfShape(c: TrainConfig): [number, number, number] {
+  const s = c.psf.size;
+  return typeof s === 'number' ? [s, s, s] : [s[0], s[1], s[2]];
+}
+
+/** Learning rate for a (0-based) epoch: constant, then linear to 0 at `epochs` (CycleGAN's schedule). */
+export function learningRate(c: TrainConfig['optimiser'], epoch: number): number {
+  const { lr, epochs, decayStartEpoch } = c;
+  if (epoch < decayStartEpoch) return lr;
+  const span = epochs - decayStartEpoch;
+  if (span <= 0) return 0;
+  return lr * Math.max(0, (epochs - epoch) / span);
+}

@@ -1,0 +1,103 @@
+// G_AB of the paper: a 3D U-Net (Çiçek et al. 2016). Per level `convsPerLevel` × [conv 3³ – InstanceNorm – ReLU];
+// 2³ max-pooling down; 2³ stride-2 transposed convolution up; skip connections by channel concatenation;
+// a final 1³ convolution to one channel. Level l has baseChannels·2^l channels (paper: 64, 128, 256, 512).
+// Convolutions followed by (non-affine) InstanceNorm carry no bias: the normalisation would cancel it.
+import * as tf from '@tensorflow/tfjs';
+import { InvalidParameterError, InvalidVolumeError } from '../../errors';
+import { addBias, conv3d, conv3dTranspose, instanceNorm3d, maxPool3d, upsample3d } from '../ops';
+import { ParamFactory } from './init';
+import type { Module, UNetConfig } from './types';
+
+/** Options beyond the agreed UNetConfig; the defaults are the paper's / 3D U-Net's choices. */
+export interface UNetOptions {
+  /** Down-sampling between levels: 2³ max-pool (default) or a stride-2 conv 3³ – IN – ReLU. */
+  down?: 'maxpool' | 'stride2';
+  /** Up-sampling: 2³ stride-2 transposed conv (default) or nearest ×2 followed by a conv 3³. */
+  up?: 'transpose' | 'upsample';
+  /** Input channels (default 1). */
+  inChannels?: number;
+  /** Variable-name prefix (default 'G_AB'); names must be unique among live variables. */
+  name?: string;
+}
+
+export function validateUNetConfig(cfg: UNetConfig): void {
+  const ok = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+  if (!ok(cfg.levels, 1, 7)) throw new InvalidParameterError('levels', `${cfg.levels} must be a whole number from 1 to 7`);
+  if (!ok(cfg.baseChannels, 1, 1024)) throw new InvalidParameterError('baseChannels', `${cfg.baseChannels} must be a whole number from 1 to 1024`);
+  if (!ok(cfg.convsPerLevel, 1, 8)) throw new InvalidParameterError('convsPerLevel', `${cfg.convsPerLevel} must be a whole number from 1 to 8`);
+}
+
+/** Every spatial size fed to a U-Net of `levels` levels must be divisible by 2^(levels−1). */
+export function unetSizeMultiple(levels: number): number {
+  return 2 ** (levels - 1);
+}
+
+type Block = (x: tf.Tensor5D) => tf.Tensor5D;
+
+export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {}): Module {
+  validateUNetConfig(cfg);
+  const name = opts.name ?? 'G_AB';
+  const p = new ParamFactory(name, seed);
+  const ch = (l: number) => cfg.baseChannels * 2 ** l;
+
+  const convNormRelu = (id: string, cin: number, cout: number, stride = 1): Block => {
+    const w = p.heNormal(`${id}/kernel`, [3, 3, 3, cin, cout], 27 * cin);
+    return (x) => tf.relu(instanceNorm3d(conv3d(x, w as tf.Tensor5D, stride, 'same')));
+  };
+  const stack = (id: string, cin: number, cout: number): Block[] =>
+    Array.from({ length: cfg.convsPerLevel }, (_, i) => convNormRelu(`${id}_conv${i}`, i === 0 ? cin : cout, cout));
+
+  const encoders: Block[][] = [];
+  const downs: Block[] = [];
+  for (let l = 0; l < cfg.levels; l++) {
+    encoders.push(stack(`enc${l}`, l === 0 ? (opts.inChannels ?? 1) : ch(l - 1), ch(l)));
+    if (l < cfg.levels - 1) downs.push(opts.down === 'stride2' ? convNormRelu(`down${l}`, ch(l), ch(l), 2) : (x) => maxPool3d(x));
+  }
+  const ups: Block[] = [];
+  const decoders: Block[][] = [];
+  for (let l = cfg.levels - 2; l >= 0; l--) {
+    if (opts.up === 'upsample') {
+      const w = p.heNormal(`up${l}/kernel`, [3, 3, 3, ch(l + 1), ch(l)], 27 * ch(l + 1));
+      const b = p.zeros(`up${l}/bias`, [ch(l)]);
+      ups.push((x) => addBias(conv3d(upsample3d(x), w as tf.Tensor5D, 1, 'same'), b));
+    } else {
+      // Transposed kernel layout is [k, k, k, out, in]; each output voxel receives one tap per input channel.
+      const w = p.heNormal(`up${l}/kernel`, [2, 2, 2, ch(l), ch(l + 1)], ch(l + 1));
+      const b = p.zeros(`up${l}/bias`, [ch(l)]);
+      ups.push((x) => addBias(conv3dTranspose(x, w as tf.Tensor5D, 2, 'same'), b));
+    }
+    decoders.push(stack(`dec${l}`, 2 * ch(l), ch(l)));
+  }
+  const wOut = p.heNormal('out/kernel', [1, 1, 1, ch(0), 1], ch(0));
+  const bOut = p.zeros('out/bias', [1]);
+
+  const multiple = unetSizeMultiple(cfg.levels);
+  return {
+    name,
+    variables: () => p.vars.slice(),
+    apply(x: tf.Tensor5D): tf.Tensor5D {
+      if (x.shape.slice(1, 4).some((n) => n % multiple !== 0)) {
+        throw new InvalidVolumeError(`U-Net with ${cfg.levels} levels needs patch sizes divisible by ${multiple}, got ${x.shape.slice(1, 4).join('×')}`);
+      }
+      const skips: tf.Tensor5D[] = [];
+      let h = x;
+      for (let l = 0; l < cfg.levels; l++) {
+        for (const block of encoders[l]) h = block(h);
+        if (l < cfg.levels - 1) { skips.push(h); h = downs[l](h); }
+      }
+      for (let i = 0; i < ups.length; i++) {
+        h = tf.concat([skips.pop() as tf.Tensor5D, ups[i](h)], 4);
+        for (const block of decoders[i]) h = block(h);
+      }
+      return addBias(conv3d(h, wOut as tf.Tensor5D, 1, 'valid'), bOut);
+    },
+  };
+}
+
+/**
+ * G_BA of the `--gba cnn` ablation (Lu et al.: a CNN instead of the explicit PSF layer): the same U-Net,
+ * smaller by default (3 levels, 16 base channels, 2 convs per level).
+ */
+export function buildCnnGenerator(cfg: Partial<UNetConfig> = {}, seed = 0, opts: UNetOptions = {}): Module {
+  return buildUNet({ levels: 3, baseChannels: 16, convsPerLevel: 2, ...cfg }, seed, { name: 'G_BA', ...opts });
+}

@@ -1,0 +1,92 @@
+// Adam (Kingma & Ba) over named tf.Variables, written out so that its whole state (t, m, v) can be saved
+// and restored exactly: the bias corrections are computed from t in JS, not accumulated on the device, so a
+// resumed run computes bit-for-bit the same updates as an uninterrupted one.
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamSettings {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export interface AdamSlotState {
+  name: string;
+  shape: number[];
+  m: Float32Array;
+  v: Float32Array;
+}
+
+export interface AdamState {
+  t: number;
+  slots: AdamSlotState[];
+}
+
+export class Adam {
+  private t = 0;
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+  constructor(private readonly vars: tf.Variable[], private readonly s: AdamSettings) {
+    const zeros = (x: tf.Variable) => {
+      const z = tf.zerosLike(x);
+      const v = tf.variable(z, false);
+      z.dispose(); // the variable keeps the data; the initial tensor object would otherwise leak
+      return v;
+    };
+    for (const x of vars) {
+      this.m.set(x.name, zeros(x));
+      this.v.set(x.name, zeros(x));
+    }
+  }
+
+  get steps(): number {
+    return this.t;
+  }
+
+  /** One update with learning rate `lr`; `grads` maps variable names to gradients (missing ones are skipped). */
+  apply(grads: tf.NamedTensorMap, lr: number): void {
+    this.t += 1;
+    const { beta1, beta2, epsilon } = this.s;
+    const c1 = 1 - Math.pow(beta1, this.t);
+    const c2 = 1 - Math.pow(beta2, this.t);
+    for (const x of this.vars) {
+      const g = grads[x.name];
+      if (!g) continue;
+      const m = this.m.get(x.name)!, v = this.v.get(x.name)!;
+      tf.tidy(() => {
+        const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const step = tf.div(tf.mul(tf.div(m1, c1), lr), tf.add(tf.sqrt(tf.div(v1, c2)), epsilon));
+        m.assign(m1);
+        v.assign(v1);
+        x.assign(tf.sub(x, step));
+      });
+    }
+  }
+
+  async state(): Promise<AdamState> {
+    const slots: AdamSlotState[] = [];
+    for (const x of this.vars) {
+      const m = this.m.get(x.name)!, v = this.v.get(x.name)!;
+      slots.push({ name: x.name, shape: x.shape.slice(), m: (await m.data()) as Float32Array, v: (await v.data()) as Float32Array });
+    }
+    return { t: this.t, slots };
+  }
+
+  load(state: AdamState): void {
+    this.t = state.t;
+    for (const s of state.slots) {
+      const m = this.m.get(s.name), v = this.v.get(s.name);
+      if (!m || !v) throw new Error(`optimiser state names a variable "${s.name}" this model does not have`);
+      tf.tidy(() => {
+        m.assign(tf.tensor(s.m, m.shape, 'float32'));
+        v.assign(tf.tensor(s.v, v.shape, 'float32'));
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
+    this.m.clear();
+    this.v.clear();
+  }
+}

@@ -1,0 +1,81 @@
+// Builds every network a configuration needs: G_AB (3D U-Net), G_BA (the PSF layer, optionally with a
+// learned background, or a CNN for the --gba cnn ablation) and the multi-PatchGAN discriminators of
+// both domains. Variable names are unique and stable: checkpoints and weight files are keyed by them.
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '../config';
+import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../models';
+
+export interface Networks {
+  gAB: Module;
+  /** Null in supervised mode. */
+  gBA: Module | null;
+  /** The explicit PSF layer (gba 'psf'), else null. */
+  psf: PsfModule | null;
+  /** Learned background of G_BA (config.background), else null. */
+  background: tf.Variable | null;
+  /** One discriminator per crop scale, per domain (empty in supervised mode). */
+  dA: Module[];
+  dB: Module[];
+}
+
+export interface BuildOptions {
+  /** Theoretical PSF for psf.init 'bornwolf' (same size as the layer). */
+  bornWolf?: Float32Array;
+}
+
+const SCALE_NAMES = ['full', 'half', 'quarter', 'eighth', 'sixteenth'];
+
+function withBackground(psf: PsfModule, bg: tf.Variable): Module {
+  return {
+    name: psf.name,
+    variables: () => [...psf.variables(), bg],
+    apply: (x) => tf.tidy(() => tf.add(psf.apply(x), bg) as tf.Tensor5D),
+  };
+}
+
+export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {
+  const seed = cfg.seed * 16;
+  const gAB = buildUNet(cfg.generator, seed + 1, { name: 'G_AB' });
+  if (cfg.mode === 'supervised') return { gAB, gBA: null, psf: null, background: null, dA: [], dB: [] };
+  let psf: PsfModule | null = null;
+  let background: tf.Variable | null = null;
+  let gBA: Module;
+  if (cfg.gba === 'psf') {
+    psf = buildPsfLayer(cfg.psf, { seed: seed + 2, bornWolf: opts.bornWolf, name: 'G_BA' });
+    if (cfg.background) {
+      background = tf.variable(tf.zeros([1]), true, 'G_BA/background');
+      gBA = withBackground(psf, background);
+    } else gBA = psf;
+  } else {
+    gBA = buildCnnGenerator(cfg.cnnGenerator, seed + 2, { name: 'G_BA' });
+  }
+  const disc = (domain: string, k: number) =>
+    cfg.discriminator.scales.map((_, i) => buildDiscriminator(cfg.discriminator, seed + k + i, { name: `D_${domain}_${SCALE_NAMES[i]}` }));
+  return { gAB, gBA, psf, background, dA: disc('A', 3), dB: disc('B', 9) };
+}
+
+/** Variables updated by the generator optimiser. */
+export function generatorVariables(n: Networks): tf.Variable[] {
+  return [...n.gAB.variables(), ...(n.gBA ? n.gBA.variables() : [])];
+}
+
+export function discriminatorVariables(n: Networks): tf.Variable[] {
+  return [...n.dA, ...n.dB].flatMap((d) => d.variables());
+}
+
+export function allVariables(n: Networks): tf.Variable[] {
+  return [...generatorVariables(n), ...discriminatorVariables(n)];
+}
+
+/** Re-impose the PSF constraints and keep the background non-negative (after every generator update). */
+export function projectConstraints(n: Networks): void {
+  n.psf?.project();
+  if (n.background) {
+    const bg = n.background;
+    tf.tidy(() => bg.assign(tf.relu(bg)));
+  }
+}
+
+export function disposeNetworks(n: Networks): void {
+  for (const v of allVariables(n)) if (!v.isDisposed) v.dispose();
+}

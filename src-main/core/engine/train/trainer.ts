@@ -1,0 +1,202 @@
+// The training service: builds the networks, runs the step loop with the learning-rate schedule, emits
+// progress events, honours pause/resume/cancel, writes checkpoints and the run directory's files, and
+// resumes from a checkpoint so that a cpu run continues bit-identically.
+import { promises as fs } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, FileExistsError } from '../../errors';
+import type { Volume, VoxelSize } from '../../io/volume';
+import { learningRate, type TrainConfig } from '../config';
+import { Adam } from './adam';
+import { hasCheckpoint, loadCheckpoint, restoreVariables, saveCheckpoint, snapshotVariables } from './checkpoint';
+import { PatchSampler } from './data';
+import { TrainControl, type HistoryRow, type TrainEvent } from './events';
+import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
+import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfJson } from './outputs';
+import { ImagePool } from './pool';
+import { Rng } from './rng';
+import { trainStep, type StepState } from './step';
+
+export interface TrainOptions {
+  blurred: Volume[];
+  /** Domain B stacks (sharpSource 'data'); ignored for 'rl', where `sharpFromBlurred` supplies them. */
+  sharp?: Volume[];
+  outDir: string;
+  resume?: boolean;
+  /** Replace an existing run directory's files when not resuming. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (e: TrainEvent) => void;
+  control?: TrainControl;
+  /** Theoretical PSF (same size as the layer) for psf.init 'bornwolf'. */
+  bornWolf?: Float32Array;
+  /** Makes domain B from the blurred stacks when sharpSource is 'rl' (e.g. Richardson–Lucy). */
+  sharpFromBlurred?: (blurred: Volume[], cfg: TrainConfig) => Promise<Volume[]>;
+  backendName?: string;
+  /** Tests only: feed NaN into the network at this (1-based) step. */
+  injectNanAtStep?: number;
+}
+
+export interface TrainResult {
+  runDir: string;
+  steps: number;
+  cancelled: boolean;
+  history: HistoryRow[];
+  /** Learned PSF [z, y, x] (gba 'psf'), else null. */
+  psf: { data: Float32Array; shape: [number, number, number] } | null;
+}
+
+/** Fields that may differ between a run and its resumption (they do not change the computation). */
+function comparable(c: TrainConfig): string {
+  return JSON.stringify({ ...c, maxSteps: null, checkpointEvery: 0, psfSnapshotEvery: 0 });
+}
+
+async function prepareRunDir(opts: TrainOptions, cfg: TrainConfig): Promise<void> {
+  await fs.mkdir(opts.outDir, { recursive: true });
+  if (opts.resume) {
+    if (!(await hasCheckpoint(opts.outDir))) throw new CheckpointError(`${opts.outDir} has no checkpoint to resume`, 'Start without --resume.');
+    const saved = await readConfig(opts.outDir);
+    if (comparable(saved) !== comparable(cfg)) throw new CheckpointError(`the configuration differs from the one ${opts.outDir} was trained with`, 'Resume with the saved config.json (omit --config/--preset), or start a new run.');
+  } else if (!opts.force && (await fs.readdir(opts.outDir)).length > 0) {
+    throw new FileExistsError(opts.outDir);
+  }
+  await writeConfig(opts.outDir, cfg);
+}
+
+interface Loop {
+  state: StepState;
+  sampler: PatchSampler;
+  startStep: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  history: HistoryRow[];
+  voxelSize: VoxelSize;
+}
+
+async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Promise<Loop> {
+  const sharp = cfg.sharpSource === 'rl' ? await requireRl(opts, cfg) : opts.sharp ?? [];
+  const sampler = new PatchSampler(opts.blurred, sharp, cfg);
+  const o = cfg.optimiser;
+  const stepsPerEpoch = o.stepsPerEpoch === 'auto' ? sampler.patchesPerEpoch() : o.stepsPerEpoch;
+  const scheduled = o.epochs * stepsPerEpoch;
+  const totalSteps = cfg.maxSteps === null ? scheduled : Math.min(cfg.maxSteps, scheduled);
+  const settings = { beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon };
+  const state: StepState = {
+    cfg,
+    nets,
+    gOpt: new Adam(generatorVariables(nets), settings),
+    dOpt: cfg.mode === 'cycle' ? new Adam(discriminatorVariables(nets), settings) : null,
+    poolA: new ImagePool(cfg.poolSize),
+    poolB: new ImagePool(cfg.poolSize),
+    rng: new Rng(cfg.seed),
+  };
+  let startStep = 0;
+  let history: HistoryRow[] = [];
+  if (opts.resume) {
+    const ck = await loadCheckpoint(opts.outDir);
+    restoreVariables(allVariables(nets), ck.variables);
+    state.gOpt.load(ck.gOpt);
+    if (state.dOpt && ck.dOpt) state.dOpt.load(ck.dOpt);
+    state.poolA.restore(ck.poolA);
+    state.poolB.restore(ck.poolB);
+    state.rng = Rng.fromState(ck.rng);
+    startStep = ck.step;
+    history = (await readHistory(opts.outDir)).filter((r) => r.step <= startStep);
+  }
+  return { state, sampler, startStep, totalSteps, stepsPerEpoch, history, voxelSize: { ...opts.blurred[0]!.voxelSize } };
+}
+
+async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]> {
+  if (!opts.sharpFromBlurred) throw new CheckpointError("sharpSource 'rl' needs a Richardson–Lucy provider", 'Pass sharp stacks, or run through the CLI which supplies it.');
+  return opts.sharpFromBlurred(opts.blurred, cfg);
+}
+
+async function checkpoint(loop: Loop, step: number, opts: TrainOptions): Promise<string> {
+  const { state } = loop;
+  await writeHistory(opts.outDir, loop.history);
+  return saveCheckpoint(opts.outDir, {
+    step,
+    rng: state.rng.state(),
+    variables: await snapshotVariables(allVariables(state.nets)),
+    gOpt: await state.gOpt.state(),
+    dOpt: state.dOpt ? await state.dOpt.state() : null,
+    poolA: [...state.poolA.contents()],
+    poolB: [...state.poolB.contents()],
+    meta: { backend: opts.backendName ?? tf.getBackend(), preset: state.cfg.preset },
+  });
+}
+
+function currentPsf(nets: Networks): { data: Float32Array; shape: [number, number, number] } | null {
+  if (!nets.psf) return null;
+  const t = nets.psf.psf();
+  const out = { data: t.dataSync().slice() as Float32Array, shape: t.shape as [number, number, number] };
+  t.dispose();
+  return out;
+}
+
+/** Train according to `cfg`. Resolves when the schedule (or maxSteps) is done or the signal cancels. */
+export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  await prepareRunDir(opts, cfg);
+  const nets = buildNetworks(cfg, { bornWolf: opts.bornWolf });
+  let loop: Loop | undefined;
+  try {
+    loop = await setup(cfg, opts, nets);
+    return await runLoop(loop, opts);
+  } finally {
+    loop?.state.gOpt.dispose();
+    loop?.state.dOpt?.dispose();
+    disposeNetworks(nets);
+  }
+}
+
+async function runLoop(loop: Loop, opts: TrainOptions): Promise<TrainResult> {
+  const { state, totalSteps, stepsPerEpoch } = loop;
+  const emit = opts.onProgress ?? (() => undefined);
+  const control = opts.control ?? new TrainControl();
+  const t0 = performance.now();
+  emit({ type: 'start', runDir: opts.outDir, startStep: loop.startStep, totalSteps, stepsPerEpoch, backend: opts.backendName ?? tf.getBackend(), config: state.cfg });
+  let step = loop.startStep;
+  let cancelled = false;
+  while (step < totalSteps) {
+    if (control.paused) {
+      emit({ type: 'paused', step });
+      await control.waitWhilePaused(opts.signal);
+      if (!opts.signal?.aborted) emit({ type: 'resumed', step });
+    }
+    if (opts.signal?.aborted) { cancelled = true; break; }
+    const epoch = Math.floor(step / stepsPerEpoch);
+    const lr = learningRate(state.cfg.optimiser, epoch);
+    const batch = loop.sampler.next(state.rng);
+    const losses = trainStep(state, batch, lr, step + 1, opts.injectNanAtStep === step + 1);
+    step += 1;
+    const seconds = (performance.now() - t0) / 1000;
+    loop.history.push({ step, epoch, lr, ...losses, seconds });
+    const rate = (step - loop.startStep) / Math.max(seconds, 1e-9);
+    emit({ type: 'step', step, totalSteps, epoch, lr, losses, stepsPerSecond: rate, etaSeconds: (totalSteps - step) / rate });
+    if (state.nets.psf && (step % state.cfg.psfSnapshotEvery === 0 || step === totalSteps)) {
+      const p = currentPsf(state.nets)!;
+      emit({ type: 'psf', step, shape: p.shape, data: p.data });
+    }
+    if (step % state.cfg.checkpointEvery === 0 && step < totalSteps) emit({ type: 'checkpoint', step, path: await checkpoint(loop, step, opts) });
+    await new Promise((r) => setImmediate(r)); // let pause/cancel messages in
+  }
+  if (step > loop.startStep || !cancelled) emit({ type: 'checkpoint', step, path: await checkpoint(loop, step, opts) });
+  const psf = currentPsf(state.nets);
+  await finish(loop, step, opts, psf);
+  emit({ type: 'done', step, runDir: opts.outDir, cancelled, seconds: (performance.now() - t0) / 1000 });
+  return { runDir: opts.outDir, steps: step, cancelled, history: loop.history, psf };
+}
+
+async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainResult['psf']): Promise<void> {
+  const { nets, cfg } = loop.state;
+  await exportGenerators(opts.outDir, [nets.gAB, ...(nets.gBA ? [nets.gBA] : [])], cfg);
+  if (psf) {
+    await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step);
+    await writePsfTiff(opts.outDir, psf, loop.voxelSize);
+  }
+}
+
+/** The ImageJ TIFF of the PSF (psf-tiff.ts, loaded lazily). */
+async function writePsfTiff(runDir: string, psf: NonNullable<TrainResult['psf']>, voxelSize: VoxelSize): Promise<void> {
+  const { writeLearnedPsfTiff } = await import('./psf-tiff');
+  await writeLearnedPsfTiff(runDir, psf, voxelSize);
+}

@@ -1,0 +1,109 @@
+// Builds the predictor for `deconvolve`: the run's generator G_AB with its trained weights, or
+// Richardson–Lucy with the run's learned PSF (or a PSF file).
+import * as tf from '@tensorflow/tfjs';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { FileNotFoundError, InvalidParameterError } from '../errors';
+import { initBackend } from '../engine/backend';
+import { parseTrainConfig, type TrainConfig } from '../engine/config';
+import { unetSizeMultiple } from '../engine/models';
+import { loadTrainedGenerator } from '../engine/train/outputs';
+import { readVolume } from '../io/index';
+import type { Volume } from '../io/volume';
+import type { Predictor } from './predictor';
+import { rlPredictor } from './rl';
+
+export interface LoadPredictorOptions {
+  method: 'model' | 'rl';
+  runDir?: string;
+  /** For rl: 'learned' (the run's PSF) or a PSF TIFF path. */
+  psf?: string;
+  iterations?: number;
+  backend?: string;
+}
+
+export async function readRunConfig(runDir: string): Promise<TrainConfig> {
+  const path = join(runDir, 'config.json');
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch {
+    throw new FileNotFoundError(path);
+  }
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  // A run dir may store the config alone or wrapped with run facts ({ config: {...}, ... }).
+  return parseTrainConfig('config' in raw && typeof raw.config === 'object' ? raw.config : raw);
+}
+
+/** Learned-PSF TIFF names a trainer may write, most specific first. */
+const LEARNED_PSF_NAMES = ['psf-learned.tif', 'learned-psf.tif', 'psf_learned.tif', 'psf.tif'];
+
+export async function readLearnedPsf(runDir: string): Promise<{ path: string; psf: Volume }> {
+  for (const name of LEARNED_PSF_NAMES) {
+    const path = join(runDir, name);
+    const exists = await fs.access(path).then(() => true, () => false);
+    if (exists) return { path, psf: await readVolume(path) };
+  }
+  throw new FileNotFoundError(join(runDir, LEARNED_PSF_NAMES[0]!));
+}
+
+/**
+ * Peak bytes per voxel of a U-Net forward pass: tf.tidy keeps every intermediate of the tile alive
+ * until the tile is done; per level there are ~(3 per conv block + pool/concat/up) tensors of
+ * base·2^l channels at 1/8^l of the voxels, summing to ≈ 1.34·base channels per level-0 voxel.
+ */
+export function unetBytesPerVoxel(cfg: TrainConfig['generator']): number {
+  const tensorsPerLevel = 2 * 3 * cfg.convsPerLevel + 4;
+  return 4 * (cfg.baseChannels * 1.34 * tensorsPerLevel + 4);
+}
+
+/** Receptive-field radius of the U-Net (3³ convs; each level doubles the voxel size). */
+export function unetReceptiveRadius(cfg: TrainConfig['generator']): number {
+  let r = 0;
+  for (let l = 0; l < cfg.levels; l++) r += 2 ** l * cfg.convsPerLevel * (l === cfg.levels - 1 ? 1 : 2);
+  return r;
+}
+
+async function modelPredictor(runDir: string, backend: string): Promise<Predictor> {
+  const { gAB: net, config: cfg } = await loadTrainedGenerator(runDir);
+  const multiple = unetSizeMultiple(cfg.generator.levels);
+  // Three radii of overlap would be exact for a plain CNN; instance norm makes tiles differ slightly anyway, so cap it.
+  const overlap = Math.min(32, Math.max(8, Math.ceil(unetReceptiveRadius(cfg.generator) / 2)));
+  return {
+    method: 'model',
+    multiple,
+    bytesPerVoxel: unetBytesPerVoxel(cfg.generator),
+    overlap,
+    backend,
+    // Tiles are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
+    normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip },
+    details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend },
+    predict: async (tile, shape) => {
+      const y = tf.tidy(() => net.apply(tf.tensor5d(tile, [1, shape[0], shape[1], shape[2], 1])));
+      try {
+        return (await y.data()) as Float32Array;
+      } finally {
+        y.dispose();
+      }
+    },
+    dispose: () => net.variables().forEach((v) => v.dispose()),
+  };
+}
+
+export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predictor> {
+  if (opts.method === 'model') {
+    if (!opts.runDir) throw new InvalidParameterError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
+    const choice = await initBackend({ preferred: opts.backend, purpose: 'inference' });
+    return modelPredictor(opts.runDir, choice.name);
+  }
+  const which = opts.psf ?? 'learned';
+  let psf: Volume, source: string;
+  if (which === 'learned') {
+    if (!opts.runDir) throw new InvalidParameterError('--psf', '"learned" needs --model <run-dir>', 'Or pass a PSF TIFF: --psf psf.tif');
+    ({ psf, path: source } = await readLearnedPsf(opts.runDir));
+  } else {
+    psf = await readVolume(which);
+    source = which;
+  }
+  return rlPredictor(psf, opts.iterations ?? 20, source);
+}

@@ -1,0 +1,82 @@
+// What inference needs from a method (the trained network, or Richardson–Lucy with a PSF): a tile
+// function on normalised data plus the facts tiling needs (size multiple, memory per voxel, halo).
+import os from 'node:os';
+import type { PredictFn } from './tiled';
+
+export interface Predictor {
+  /** 'model' or 'rl'. */
+  method: string;
+  /** Tile function on normalised data (network scale). */
+  predict: PredictFn;
+  /** Tile edges must be multiples of this (U-Net pooling); smaller or odd tiles are mirror-padded. */
+  multiple: number;
+  /** Estimated peak bytes per tile voxel while predicting. */
+  bytesPerVoxel: number;
+  /** Suggested overlap in voxels (about three receptive-field radii, so the blend's zero band hides tile edges). */
+  overlap: number;
+  /** Backend the predictor runs on ('cpu', 'webgpu', … or 'js' for plain TypeScript). */
+  backend: string;
+  /** How input is mapped to the network scale: percentiles (0..100) and whether to clip to [0,1] — as in training. */
+  normalisation: { pLow: number; pHigh: number; clip: boolean };
+  /** Facts recorded in the output's metadata and the JSON summary. */
+  details: Record<string, string>;
+  dispose(): void;
+}
+
+/** Env var overriding the per-tile memory budget (MiB), for machines where free memory is misreported. */
+export const TILE_BUDGET_ENV = 'CYCLEDECON_TILE_BUDGET_MB';
+
+/**
+ * Bytes one tile may use. CPU backends: a quarter of free RAM (tfjs keeps a tile's intermediates alive
+ * until the tile finishes, and we also hold input/output slabs), at most 4 GiB. GPU backends report no
+ * free memory through tfjs, so we assume 1 GiB and rely on the out-of-memory retry.
+ */
+export function tileBudgetBytes(backend: string): number {
+  const env = Number(process.env[TILE_BUDGET_ENV]);
+  if (Number.isFinite(env) && env > 0) return env * 2 ** 20;
+  if (backend === 'webgpu' || backend === 'node-gpu' || backend === 'tensorflow') return 2 ** 30;
+  return Math.min(4 * 2 ** 30, os.freemem() / 4);
+}
+
+/** Mirror-pads z-major data at the high end of each axis to `padded` (which must be ≥ shape). */
+export function padReflect(data: Float32Array, shape: [number, number, number], padded: [number, number, number]): Float32Array {
+  const [nz, ny, nx] = shape;
+  const [pz, py, px] = padded;
+  if (pz === nz && py === ny && px === nx) return data;
+  const mirror = (i: number, n: number) => {
+    if (n === 1) return 0;
+    const period = 2 * (n - 1);
+    const m = i % period;
+    return m < n ? m : period - m;
+  };
+  const out = new Float32Array(pz * py * px);
+  for (let z = 0; z < pz; z++) {
+    const sz = mirror(z, nz);
+    for (let y = 0; y < py; y++) {
+      const sy = mirror(y, ny);
+      const row = (sz * ny + sy) * nx;
+      const o = (z * py + y) * px;
+      for (let x = 0; x < px; x++) out[o + x] = data[row + (x < nx ? x : mirror(x, nx))]!;
+    }
+  }
+  return out;
+}
+
+export function cropTo(data: Float32Array, padded: [number, number, number], shape: [number, number, number]): Float32Array {
+  const [, py, px] = padded;
+  const [nz, ny, nx] = shape;
+  if (padded[0] === nz && py === ny && px === nx) return data;
+  const out = new Float32Array(nz * ny * nx);
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out.set(data.subarray((z * py + y) * px, (z * py + y) * px + nx), (z * ny + y) * nx);
+  return out;
+}
+
+/** Wraps a tile function that needs sizes divisible by `multiple`: pads by mirroring, predicts, crops. */
+export function withPadding(predict: PredictFn, multiple: number): PredictFn {
+  if (multiple <= 1) return predict;
+  return async (tile, shape) => {
+    const padded = shape.map((n) => Math.ceil(n / multiple) * multiple) as [number, number, number];
+    const out = await predict(padReflect(tile, shape, padded), padded);
+    return cropTo(out, padded, shape);
+  };
+}

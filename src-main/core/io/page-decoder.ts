@@ -1,0 +1,173 @@
+// Checks that a page is a single-sample greyscale image we can decode, and decodes it into float32.
+// Uncompressed strips are read directly; compressed or tiled pages go through geotiff.
+import type { GeoTIFF } from 'geotiff';
+import type { SampleType } from './volume';
+import type { FileBytes, TiffPage } from './tiff-structure';
+import { TiffFormatError, UnsupportedFormatError, CycleDeconError } from '../errors';
+import { inflateDecode, lzwDecode, packbitsDecode, undoHorizontal } from './strip-codecs';
+
+export const COMPRESSION_NAMES: Record<number, string> = { 1: 'none', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
+
+/** Largest expansion a compressed strip may claim (LZW can reach ~1:2700); caps allocations by file size. */
+const MAX_EXPANSION = 4096;
+
+export function sampleTypeOf(file: string, page: TiffPage): SampleType {
+  const bits = page.bitsPerSample[0];
+  if (page.bitsPerSample.some((b) => b !== bits)) throw new UnsupportedFormatError(file, 'samples of different bit depths');
+  const key = `${page.sampleFormat}:${bits}`;
+  const map: Record<string, SampleType> = {
+    '1:8': 'uint8', '1:16': 'uint16', '1:32': 'uint32', '2:16': 'int16', '2:32': 'int32', '3:32': 'float32', '3:64': 'float64',
+  };
+  const t = map[key];
+  if (!t) {
+    const kind = page.sampleFormat === 3 ? 'float' : page.sampleFormat === 2 ? 'signed int' : page.sampleFormat === 1 ? 'unsigned int' : `sample format ${page.sampleFormat}`;
+    throw new UnsupportedFormatError(file, `${bits}-bit ${kind} samples are not supported`, 'Supported: uint8, uint16, int16, uint32, int32, float32, float64.');
+  }
+  return t;
+}
+
+export const BYTES: Record<SampleType, number> = { uint8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
+
+/** Validates one page against the file size and the allocation limit; returns its sample type. */
+export function checkPage(file: string, fileBytes: number, page: TiffPage, maxBytes: number): SampleType {
+  if (page.width <= 0 || page.height <= 0) {
+    throw new TiffFormatError(file, `page ${page.index} has a zero-sized dimension (${page.width}×${page.height})`);
+  }
+  if (page.samplesPerPixel !== 1 || page.photometric === 2) {
+    throw new UnsupportedFormatError(file, `RGB or multi-sample pixels (${page.samplesPerPixel} samples per pixel) are not supported`,
+      'Save each colour channel as a separate greyscale channel (ImageJ: Image › Color › Split Channels).');
+  }
+  if (page.photometric > 1) throw new UnsupportedFormatError(file, `photometric interpretation ${page.photometric} (palette/colour) is not supported`);
+  const type = sampleTypeOf(file, page);
+  if (!(page.compression in COMPRESSION_NAMES)) {
+    throw new UnsupportedFormatError(file, `compression ${page.compression} is not supported`, 'Supported: none, LZW, Deflate, PackBits.');
+  }
+  const pageBytes = page.width * page.height * BYTES[type];
+  if (pageBytes > maxBytes) throw new TiffFormatError(file, `page ${page.index} would need ${pageBytes} bytes, above the ${maxBytes}-byte limit`);
+  const tiled = page.tileWidth !== undefined;
+  let chunks: number;
+  if (tiled) {
+    const tw = page.tileWidth ?? 0;
+    const th = page.tileHeight ?? 0;
+    if (tw <= 0 || th <= 0 || tw * th * BYTES[type] > maxBytes) throw new TiffFormatError(file, `page ${page.index} has invalid tile size ${tw}×${th}`);
+    chunks = Math.ceil(page.width / tw) * Math.ceil(page.height / th);
+  } else {
+    if (page.rowsPerStrip <= 0) throw new TiffFormatError(file, `page ${page.index} has invalid RowsPerStrip`);
+    chunks = Math.ceil(page.height / page.rowsPerStrip);
+  }
+  if (page.offsets.length < chunks || page.byteCounts.length < chunks) {
+    throw new TiffFormatError(file, `corrupt: page ${page.index} lists ${page.offsets.length} data blocks, needs ${chunks}`);
+  }
+  let stored = 0;
+  for (let i = 0; i < chunks; i++) {
+    const off = page.offsets[i];
+    const n = page.byteCounts[i];
+    if (!Number.isSafeInteger(off) || !Number.isSafeInteger(n) || off < 0 || n < 0 || off + n > fileBytes) {
+      throw new TiffFormatError(file, `truncated: image data of page ${page.index} extends past the end of the file`, 'The file may be incomplete; copy it again from its source.');
+    }
+    stored += n;
+  }
+  if (page.compression === 1 && !tiled && stored < pageBytes) {
+    throw new TiffFormatError(file, `truncated: page ${page.index} holds ${stored} bytes of image data, needs ${pageBytes}`);
+  }
+  if (page.compression !== 1 && pageBytes > stored * MAX_EXPANSION + 65536) {
+    throw new TiffFormatError(file, `corrupt: page ${page.index} claims ${pageBytes} bytes from ${stored} compressed bytes`);
+  }
+  if (page.predictor !== 1 && !(page.predictor === 2 && type !== 'float32' && type !== 'float64')) {
+    throw new UnsupportedFormatError(file, `predictor ${page.predictor} with ${type} samples is not supported`, 'Save without a predictor, or with horizontal differencing for integer data.');
+  }
+  if (tiled && page.compression === 5) throw new UnsupportedFormatError(file, 'tiled LZW pages are not supported', 'Save with strips, or with Deflate.');
+  return type;
+}
+
+const VIEWS = { uint8: Uint8Array, uint16: Uint16Array, int16: Int16Array, uint32: Uint32Array, int32: Int32Array, float32: Float32Array, float64: Float64Array };
+const GETTERS: Record<SampleType, (v: DataView, i: number, le: boolean) => number> = {
+  uint8: (v, i) => v.getUint8(i),
+  uint16: (v, i, le) => v.getUint16(i * 2, le),
+  int16: (v, i, le) => v.getInt16(i * 2, le),
+  uint32: (v, i, le) => v.getUint32(i * 4, le),
+  int32: (v, i, le) => v.getInt32(i * 4, le),
+  float32: (v, i, le) => v.getFloat32(i * 4, le),
+  float64: (v, i, le) => v.getFloat64(i * 8, le),
+};
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function convertRaw(view: DataView, type: SampleType, le: boolean, out: Float32Array, outAt: number, count: number): void {
+  if (le === HOST_LE && view.byteOffset % BYTES[type] === 0) {
+    out.set(new VIEWS[type](view.buffer as ArrayBuffer, view.byteOffset, count), outAt);
+    return;
+  }
+  const get = GETTERS[type];
+  for (let i = 0; i < count; i++) out[outAt + i] = get(view, i, le);
+}
+
+function decompress(page: TiffPage, raw: Uint8Array, need: number): Uint8Array {
+  switch (page.compression) {
+    case 5: return lzwDecode(raw, need);
+    case 8: case 32946: return inflateDecode(raw, need);
+    case 32773: return packbitsDecode(raw, need);
+    default: return raw;
+  }
+}
+
+async function decodeStrips(src: FileBytes, page: TiffPage, type: SampleType, le: boolean, out: Float32Array, outAt: number): Promise<void> {
+  const bps = BYTES[type];
+  const n = page.width * page.height;
+  let done = 0;
+  for (let s = 0; done < n; s++) {
+    const count = Math.min(page.rowsPerStrip * page.width, n - done);
+    const need = count * bps;
+    const what = `strip ${s} of page ${page.index}`;
+    let bytes: Uint8Array;
+    if (page.compression === 1) {
+      const view = await src.read(page.offsets[s], need, what);
+      bytes = new Uint8Array(view.buffer, view.byteOffset, need);
+    } else {
+      const view = await src.read(page.offsets[s], page.byteCounts[s], what);
+      try {
+        bytes = decompress(page, new Uint8Array(view.buffer, view.byteOffset, view.byteLength), need);
+      } catch (e) {
+        throw new TiffFormatError(src.file, `corrupt: could not decompress ${what} (${COMPRESSION_NAMES[page.compression]}): ${(e as Error).message}`, undefined, e);
+      }
+      if (bytes.length < need) throw new TiffFormatError(src.file, `corrupt or truncated: ${what} decompresses to ${bytes.length} bytes, needs ${need}`);
+    }
+    // Copy into a fresh aligned buffer so typed views never depend on the source's offset.
+    const aligned = new Uint8Array(need);
+    aligned.set(bytes.subarray(0, need));
+    const view = new DataView(aligned.buffer);
+    if (page.predictor === 2) {
+      const native = new VIEWS[type](count) as Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+      convertRawInto(view, type, le, native, count);
+      undoHorizontal(native, page.width);
+      out.set(native, outAt + done);
+    } else {
+      convertRaw(view, type, le, out, outAt + done, count);
+    }
+    done += count;
+  }
+}
+
+function convertRawInto(view: DataView, type: SampleType, le: boolean, target: { [i: number]: number }, count: number): void {
+  const get = GETTERS[type];
+  for (let i = 0; i < count; i++) target[i] = get(view, i, le);
+}
+
+/** Decodes `page` into out[outAt … outAt + width·height). */
+export async function decodePage(
+  src: FileBytes, tiff: () => Promise<GeoTIFF>, page: TiffPage, type: SampleType, le: boolean, out: Float32Array, outAt: number,
+): Promise<void> {
+  const n = page.width * page.height;
+  if (page.tileWidth === undefined) {
+    await decodeStrips(src, page, type, le, out, outAt);
+    return;
+  }
+  try {
+    const image = await (await tiff()).getImage(page.index);
+    const raster = (await image.readRasters({ interleave: true })) as unknown as ArrayLike<number>;
+    if (raster.length < n) throw new Error(`decoded ${raster.length} samples, expected ${n}`);
+    out.set(raster.length === n ? (raster as Float32Array) : Array.prototype.slice.call(raster, 0, n) as number[], outAt);
+  } catch (e) {
+    if (e instanceof CycleDeconError) throw e;
+    throw new TiffFormatError(src.file, `corrupt: could not decode page ${page.index} (${COMPRESSION_NAMES[page.compression]}): ${(e as Error)?.message ?? String(e)}`, undefined, e);
+  }
+}

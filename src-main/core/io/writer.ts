@@ -1,0 +1,193 @@
+// Writes ImageJ-compatible TIFF stacks (float32 or uint16), whole or slice-by-slice, through a temp file
+// that is renamed onto the target only when complete: a crash never leaves a half-written stack.
+//
+// uint16 output: each value is rounded to the nearest integer (halves away from zero) and clipped to
+// [0, 65535]; NaN becomes 0. Scale the data first if it is normalised to [0, 1].
+import { promises as fs } from 'node:fs';
+import type { Shape3, Volume, VolumeMetadata, VoxelSize } from './volume';
+import { tempPathFor } from './atomic';
+import { planLayout, headerBytes, tailBytes, imagejDescription, type Layout, type WriteDtype } from './imagej-layout';
+import { FileExistsError, InvalidParameterError, InvalidVolumeError, IoError } from '../errors';
+
+export type { WriteDtype } from './imagej-layout';
+
+export interface VolumeWriterOptions {
+  shape: Shape3;
+  voxelSize: VoxelSize;
+  dtype?: WriteDtype;
+  force?: boolean;
+  metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>>;
+  /** File size (bytes) above which BigTIFF is written; default just under 4 GiB. */
+  bigTiffThreshold?: number;
+}
+
+export interface VolumeWriter {
+  readonly path: string;
+  readonly bigTiff: boolean;
+  /** Appends the next `zCount` slices (z-major float32, zCount·y·x values). */
+  writeSlices(data: Float32Array, zCount?: number): Promise<void>;
+  /** Writes the IFDs and description, syncs, and renames the temp file onto the target. */
+  close(): Promise<void>;
+  /** Deletes the temp file; the target is left as it was. */
+  abort(): Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return fs.access(path).then(() => true, () => false);
+}
+
+function ioError(path: string, e: unknown): IoError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOSPC' ? 'disk full' : err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM' ? 'folder is not writable' : err.message;
+  return new IoError(path, `could not write (${why})`, e);
+}
+
+/** uint16 conversion: round half away from zero, clip to [0, 65535], NaN → 0. */
+export function toUint16(data: Float32Array): Uint16Array {
+  const out = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    out[i] = v > 0 ? (v >= 65535 ? 65535 : Math.round(v)) : 0;
+  }
+  return out;
+}
+
+function encode(data: Float32Array, dtype: WriteDtype): Uint8Array {
+  const typed = dtype === 'uint16' ? toUint16(data) : data;
+  // Our files are little-endian; so is every host Node runs on in practice, but convert if not.
+  const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) return bytes;
+  const out = new Uint8Array(bytes.length);
+  const w = typed.BYTES_PER_ELEMENT;
+  for (let i = 0; i < bytes.length; i += w) for (let k = 0; k < w; k++) out[i + k] = bytes[i + w - 1 - k];
+  return out;
+}
+
+function validate(path: string, o: VolumeWriterOptions): void {
+  const [nz, ny, nx] = o.shape;
+  if (![nz, ny, nx].every((n) => Number.isInteger(n) && n > 0)) throw new InvalidVolumeError(`cannot write ${path}: shape ${o.shape.join('×')} has a zero or invalid dimension`);
+  if (ny > 0xffffffff || nx > 0xffffffff) throw new InvalidVolumeError(`cannot write ${path}: slices of ${nx}×${ny} are too large for TIFF`);
+  const dtype = o.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'uint16') throw new InvalidParameterError('dtype', `"${String(dtype)}" is not one of float32, uint16`);
+}
+
+class TiffStackWriter implements VolumeWriter {
+  private written = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private done = false;
+  constructor(
+    readonly path: string,
+    private readonly tmp: string,
+    private readonly handle: fs.FileHandle,
+    private readonly layout: Layout,
+    private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype'>> & VolumeWriterOptions,
+  ) {}
+
+  get bigTiff(): boolean { return this.layout.bigTiff; }
+
+  private async put(bytes: Uint8Array, position: number): Promise<void> {
+    let off = 0;
+    while (off < bytes.byteLength) {
+      const { bytesWritten } = await this.handle.write(bytes, off, bytes.byteLength - off, position + off);
+      off += bytesWritten;
+    }
+  }
+
+  async writeSlices(data: Float32Array, zCount?: number): Promise<void> {
+    if (this.done) throw new InvalidParameterError('writer', `${this.path} is already closed`);
+    const [nz, ny, nx] = this.o.shape;
+    const n = zCount ?? data.length / (ny * nx);
+    if (!Number.isInteger(n) || n <= 0 || data.length !== n * ny * nx) throw new InvalidVolumeError(`writing ${this.path}: ${data.length} values are not ${zCount ?? 'a whole number of'} slices of ${nx}×${ny}`);
+    if (this.written + n > nz) throw new InvalidVolumeError(`writing ${this.path}: ${this.written + n} slices exceed the declared ${nz}`);
+    const out = this.o.dtype === 'uint16' ? null : data;
+    for (let i = 0; i < data.length; i++) {
+      const v = out ? data[i] : Math.min(65535, Math.max(0, Math.round(data[i]) || 0));
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+    }
+    try {
+      await this.put(encode(data, this.o.dtype), this.layout.headerBytes + this.written * this.layout.sliceBytes);
+    } catch (e) {
+      await this.abort();
+      throw ioError(this.path, e);
+    }
+    this.written += n;
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    const nz = this.o.shape[0];
+    if (this.written !== nz) {
+      await this.abort();
+      throw new InvalidVolumeError(`writing ${this.path}: only ${this.written} of ${nz} slices were written; nothing was saved`);
+    }
+    const description = imagejDescription({
+      nz, voxelSize: this.o.voxelSize, min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max,
+      intensityScale: this.o.metadata?.intensityScale, extra: this.o.metadata?.extra,
+    });
+    try {
+      await this.put(headerBytes(this.layout), 0);
+      await this.put(tailBytes(this.layout, this.o.shape, this.o.dtype, this.o.voxelSize, description), this.layout.dataEnd);
+      await this.handle.sync();
+      await this.handle.close();
+      this.done = true;
+      if (!this.o.force && (await exists(this.path))) throw new FileExistsError(this.path);
+      await fs.rename(this.tmp, this.path);
+    } catch (e) {
+      await this.abort();
+      if (e instanceof FileExistsError) throw e;
+      throw ioError(this.path, e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (!this.done) await this.handle.close().catch(() => undefined);
+    this.done = true;
+    await fs.rm(this.tmp, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Starts a slice-by-slice ImageJ TIFF write (for tile-by-tile inference). Call close() or abort(). */
+export async function createVolumeWriter(path: string, options: VolumeWriterOptions): Promise<VolumeWriter> {
+  validate(path, options);
+  const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3 };
+  if (!o.force && (await exists(path))) throw new FileExistsError(path);
+  const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold);
+  const tmp = tempPathFor(path);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(tmp, 'wx');
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  return new TiffStackWriter(path, tmp, handle, layout, o);
+}
+
+export interface WriteOptions {
+  dtype?: WriteDtype;
+  force?: boolean;
+  bigTiffThreshold?: number;
+}
+
+/** Writes a whole volume as an ImageJ TIFF with its voxel size (atomic; refuses to overwrite without force). */
+export async function writeVolume(path: string, vol: Volume, options: WriteOptions = {}): Promise<void> {
+  const writer = await createVolumeWriter(path, {
+    shape: vol.shape, voxelSize: vol.voxelSize, dtype: options.dtype, force: options.force, bigTiffThreshold: options.bigTiffThreshold,
+    metadata: { intensityScale: vol.metadata.intensityScale, extra: vol.metadata.extra },
+  });
+  try {
+    const sliceLen = vol.shape[1] * vol.shape[2];
+    if (vol.data.length !== vol.shape[0] * sliceLen) throw new InvalidVolumeError(`cannot write ${path}: data length ${vol.data.length} does not match shape ${vol.shape.join('×')}`);
+    // Write in chunks of about 64 MiB so a uint16 conversion never doubles a large volume in memory.
+    const step = Math.max(1, Math.floor((64 * 1024 * 1024) / (sliceLen * 4)));
+    for (let z = 0; z < vol.shape[0]; z += step) {
+      const z1 = Math.min(vol.shape[0], z + step);
+      await writer.writeSlices(vol.data.subarray(z * sliceLen, z1 * sliceLen), z1 - z);
+    }
+    await writer.close();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+}

@@ -1,0 +1,97 @@
+// A project folder: load, migrate, mutate and save project.json atomically. Writes are serialised so
+// concurrent mutations never interleave, and a crash leaves the previous complete file.
+import { promises as fs } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Project } from '../../contract/schemas';
+import { writeBytesAtomic } from '../io/atomic';
+import { CURRENT_VERSION, PROJECT_FILE, ProjectError, migrate } from './schema';
+import { newId, nowIso } from './ids';
+
+export class ProjectStore {
+  private chain: Promise<unknown> = Promise.resolve();
+  private constructor(readonly dir: string, private state: Project) {}
+
+  get project(): Project {
+    return this.state;
+  }
+
+  /** Creates a project in `dir` (created if absent). Refuses a folder that already holds a project. */
+  static async create(dir: string, name?: string): Promise<ProjectStore> {
+    const abs = resolve(dir);
+    await fs.mkdir(abs, { recursive: true });
+    const file = join(abs, PROJECT_FILE);
+    if (await exists(file)) throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
+    const now = nowIso();
+    const project: Project = {
+      version: CURRENT_VERSION, id: newId('prj'), name: name ?? basename(abs), dir: abs, createdAt: now, updatedAt: now,
+      datasets: [], runs: [], results: [], comparisons: [], notes: '',
+    };
+    const store = new ProjectStore(abs, project);
+    await store.write();
+    return store;
+  }
+
+  /** Opens a project, migrating an older project.json (the old file is kept as project.v<N>.json). */
+  static async open(dir: string): Promise<ProjectStore> {
+    const abs = resolve(dir);
+    const file = join(abs, PROJECT_FILE);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      throw new ProjectError(`${abs} is not a CycleDecon project (no ${PROJECT_FILE})`, 'Create a project there first.');
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new ProjectError(`${file} is not valid JSON (${(e as Error).message})`);
+    }
+    const { project, migratedFrom } = migrate(raw, abs);
+    const store = new ProjectStore(abs, project);
+    if (migratedFrom !== null) {
+      await writeBytesAtomic(join(abs, `project.v${migratedFrom}.json`), text, { force: true });
+      await store.write();
+    }
+    return store;
+  }
+
+  /** Applies `change` to a copy of the project and saves it; returns what `change` returned. */
+  mutate<T>(change: (p: Project) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      const draft = structuredClone(this.state);
+      const out = change(draft);
+      draft.updatedAt = nowIso();
+      this.state = draft;
+      await this.write();
+      return out;
+    };
+    const next = this.chain.then(run, run);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Folder for cached derived data (thumbnails, pyramids). */
+  cacheDir(): string {
+    return join(this.dir, 'cache');
+  }
+  resultsDir(): string {
+    return join(this.dir, 'results');
+  }
+  jobsDir(): string {
+    return join(this.dir, 'jobs');
+  }
+
+  private async write(): Promise<void> {
+    await writeBytesAtomic(join(this.dir, PROJECT_FILE), JSON.stringify(this.state, null, 2) + '\n', { force: true });
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

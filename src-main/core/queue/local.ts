@@ -1,0 +1,244 @@
+// A single-machine JobQueue: priorities, dependencies, bounded concurrency, a fsynced journal, and
+// re-running (or resuming, for runners with checkpoints) jobs a crash interrupted.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Job, JobSpec, JobState, Result } from '../../contract/schemas';
+import { CancelledError, CycleDeconError, InvalidParameterError, isCycleDeconError } from '../errors';
+import { newId, nowIso } from '../project/ids';
+import { Journal, type JobRecord } from './journal';
+import type { JobQueue, QueueEvents, RunnerTable, SubmitOptions } from './types';
+
+export class QueueError extends CycleDeconError {
+  constructor(message: string, hint?: string) {
+    super('QUEUE', message, { hint });
+  }
+}
+
+export interface LocalQueueOptions {
+  /** Folder of the journal and per-job work folders (a project's `jobs/`). */
+  dir: string;
+  /** Where runners write results (a project's `results/`). */
+  resultsDir: string;
+  runners: RunnerTable;
+  /** Jobs running at once (default 1: one job per GPU). */
+  concurrency?: number;
+  /** Start picking jobs immediately (default true). */
+  autoStart?: boolean;
+}
+
+const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
+type Listener = (...args: never[]) => void;
+
+export class LocalJobQueue implements JobQueue {
+  private records = new Map<string, JobRecord>();
+  private running = new Map<string, AbortController>();
+  private listeners = new Map<keyof QueueEvents, Set<Listener>>();
+  private idleWaiters: (() => void)[] = [];
+  private seq = 0;
+  private closed = false;
+  private started = false;
+  private readonly journal: Journal;
+  private readonly concurrency: number;
+
+  private constructor(private readonly opts: LocalQueueOptions) {
+    this.journal = new Journal(opts.dir);
+    this.concurrency = opts.concurrency ?? 1;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new InvalidParameterError('concurrency', `must be a whole number ≥ 1, got ${opts.concurrency}`);
+  }
+
+  /** Opens (or creates) the queue in `dir`; jobs a crash left running are queued again as resumed. */
+  static async open(opts: LocalQueueOptions): Promise<LocalJobQueue> {
+    const q = new LocalJobQueue(opts);
+    q.records = await q.journal.open();
+    await fs.mkdir(opts.resultsDir, { recursive: true });
+    for (const rec of q.records.values()) {
+      q.seq = Math.max(q.seq, rec.seq + 1);
+      if (rec.job.state === 'running') {
+        rec.job = { ...rec.job, state: 'queued', message: 'interrupted; will resume', progress: rec.job.progress };
+        await q.journal.append(rec);
+      }
+    }
+    if (opts.autoStart !== false) q.start();
+    return q;
+  }
+
+  /** Begins picking jobs (automatic unless opened with autoStart: false). */
+  start(): void {
+    this.started = true;
+    this.pump();
+  }
+
+  async submit(spec: JobSpec, options: SubmitOptions = {}): Promise<Job> {
+    const dependsOn = options.dependsOn ?? [];
+    for (const d of dependsOn) if (!this.records.has(d)) throw new QueueError(`dependency ${d} is not a known job`);
+    const job: Job = {
+      id: newId('job'), kind: spec.kind, spec, state: 'queued', priority: options.priority ?? 0, dependsOn: [...dependsOn],
+      attempts: 0, progress: 0, message: 'queued', createdAt: nowIso(), startedAt: null, finishedAt: null, outputs: [], error: null,
+    };
+    await this.save({ job, results: [], seq: this.seq++ });
+    this.pump();
+    return job;
+  }
+
+  async cancel(id: string): Promise<Job> {
+    const rec = this.need(id);
+    if (FINISHED.includes(rec.job.state)) return rec.job;
+    const ctl = this.running.get(id);
+    if (ctl) {
+      ctl.abort(new CancelledError(`job ${id}`));
+      return rec.job; // the run loop records 'cancelled' once the runner stops
+    }
+    await this.finish(rec, 'cancelled', 'cancelled', null, []);
+    return this.need(id).job;
+  }
+
+  async retry(id: string): Promise<Job> {
+    const rec = this.need(id);
+    if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
+    await this.save({ ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } });
+    this.pump();
+    return this.need(id).job;
+  }
+
+  get(id: string): Job | undefined {
+    return this.records.get(id)?.job;
+  }
+
+  list(filter: { state?: JobState } = {}): Job[] {
+    return [...this.records.values()].sort((a, b) => a.seq - b.seq).map((r) => r.job).filter((j) => !filter.state || j.state === filter.state);
+  }
+
+  results(id: string): Result[] {
+    return this.need(id).results;
+  }
+
+  async log(id: string, since = 0): Promise<{ lines: string[]; next: number }> {
+    this.need(id);
+    let text: string;
+    try {
+      text = await fs.readFile(this.logFile(id), 'utf8');
+    } catch {
+      return { lines: [], next: since };
+    }
+    const all = text.split('\n').filter((l, i, a) => l !== '' || i < a.length - 1);
+    return { lines: all.slice(since), next: all.length };
+  }
+
+  on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+
+  idle(): Promise<void> {
+    if (!this.started) this.start();
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** Stops picking new jobs, aborts running ones (they stay 'running' in the journal → re-run on next open). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const ctl of this.running.values()) ctl.abort(new CancelledError('queue shutdown'));
+    while (this.running.size) await new Promise((r) => setTimeout(r, 10));
+    await this.journal.close();
+  }
+
+  private isIdle(): boolean {
+    return this.running.size === 0 && ![...this.records.values()].some((r) => this.runnable(r) === 'ready');
+  }
+
+  private emit<E extends keyof QueueEvents>(event: E, ...args: Parameters<QueueEvents[E]>): void {
+    for (const l of this.listeners.get(event) ?? []) {
+      try {
+        (l as (...a: unknown[]) => void)(...args);
+      } catch {
+        // A listener's failure must not stop the queue.
+      }
+    }
+  }
+
+  private need(id: string): JobRecord {
+    const rec = this.records.get(id);
+    if (!rec) throw new QueueError(`no job ${id}`, 'List jobs to see their ids.');
+    return rec;
+  }
+
+  private logFile(id: string): string {
+    return join(this.opts.dir, id, 'log.txt');
+  }
+
+  private async save(rec: JobRecord): Promise<void> {
+    this.records.set(rec.job.id, rec);
+    await this.journal.append(rec);
+    this.emit('state', rec.job);
+  }
+
+  /** 'ready' to start, 'blocked' by a dependency, 'doomed' by a failed one, or 'no' (not queued). */
+  private runnable(rec: JobRecord): 'ready' | 'blocked' | 'doomed' | 'no' {
+    if (rec.job.state !== 'queued' && rec.job.state !== 'waiting') return 'no';
+    for (const d of rec.job.dependsOn) {
+      const s = this.records.get(d)?.job.state;
+      if (s === 'failed' || s === 'cancelled' || s === undefined) return 'doomed';
+      if (s !== 'done') return 'blocked';
+    }
+    return 'ready';
+  }
+
+  private pump(): void {
+    if (this.closed || !this.started) return;
+    const candidates = [...this.records.values()].sort((a, b) => b.job.priority - a.job.priority || a.seq - b.seq);
+    for (const rec of candidates) {
+      if (this.running.has(rec.job.id)) continue;
+      const r = this.runnable(rec);
+      if (r === 'doomed') void this.finish(rec, 'failed', 'a job it depends on failed or was cancelled', { code: 'QUEUE', message: `dependency of ${rec.job.id} did not finish` }, []);
+      else if (r === 'blocked' && rec.job.state === 'queued') void this.save({ ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } });
+      else if (r === 'ready' && this.running.size < this.concurrency) void this.run(rec);
+    }
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((w) => w());
+  }
+
+  private async run(rec0: JobRecord): Promise<void> {
+    const id = rec0.job.id;
+    const ctl = new AbortController();
+    this.running.set(id, ctl);
+    const resumed = rec0.job.attempts > 0 && rec0.job.message.startsWith('interrupted');
+    const job: Job = { ...rec0.job, state: 'running', attempts: rec0.job.attempts + 1, startedAt: nowIso(), message: resumed ? 'resuming' : 'running' };
+    const workDir = join(this.opts.dir, id);
+    try {
+      await fs.mkdir(workDir, { recursive: true });
+      await this.save({ ...rec0, job });
+      const runner = this.opts.runners[job.kind];
+      if (!runner) throw new QueueError(`no runner for ${job.kind} jobs in this build`, 'This job type is not available yet.');
+      const results = await runner(job, {
+        signal: ctl.signal, workDir, resultsDir: this.opts.resultsDir, resumed,
+        progress: (progress, message = '', step, total) => {
+          const cur = this.records.get(id);
+          if (cur) cur.job = { ...cur.job, progress: Math.min(1, Math.max(0, progress)), message: message || cur.job.message };
+          this.emit('progress', { jobId: id, progress, message, step, total });
+        },
+        log: (line) => {
+          void fs.appendFile(this.logFile(id), line.replace(/\n/g, ' ') + '\n').catch(() => undefined);
+          this.emit('log', { jobId: id, line });
+        },
+      });
+      if (ctl.signal.aborted) throw ctl.signal.reason;
+      await this.finish(this.need(id), 'done', 'done', null, results);
+    } catch (e) {
+      if (this.closed) return; // shutdown: leave it 'running' in the journal so the next open re-runs it
+      const cancelled = ctl.signal.aborted || (isCycleDeconError(e) && e.code === 'CANCELLED');
+      const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      await this.finish(this.need(id), cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled' : err.message, cancelled ? null : err, []);
+    } finally {
+      this.running.delete(id);
+      this.pump();
+    }
+  }
+
+  private async finish(rec: JobRecord, state: JobState, message: string, error: Job['error'], results: Result[]): Promise<void> {
+    const job: Job = { ...rec.job, state, message, error, finishedAt: nowIso(), progress: state === 'done' ? 1 : rec.job.progress, outputs: results.map((r) => r.id) };
+    await this.save({ ...rec, job, results });
+    if (results.length) this.emit('results', { jobId: job.id, results });
+  }
+}

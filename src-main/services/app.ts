@@ -1,0 +1,192 @@
+// The app's request handlers: one implementation of the contract's method table over the core
+// (projects, queue, PSF, views). The devserver and the Electron IPC bridge are thin transports over it.
+import type { EventName, EventOf, MethodName, ParsedRequestOf, BinaryPayload } from '../contract/api';
+import type { Project, Result } from '../contract/schemas';
+import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError } from '../core/project/index';
+import { LocalJobQueue, type JobQueue, type RunnerTable } from '../core/queue/index';
+import { InvalidParameterError, FileNotFoundError } from '../core/errors';
+import { readVolume } from '../core/io/index';
+import { workerThreadRunner } from '../worker/spawn';
+import { psfVolume, writePsfResult } from '../worker/runners/psf';
+import type { AccessPolicy } from './access';
+import { NotAvailableError } from '../worker/unavailable';
+import { analyzePsf } from './psf-analysis';
+
+export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
+export type HandlerTable = { [M in MethodName]: Handler<M> };
+type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+export interface AppServiceOptions {
+  access: AccessPolicy;
+  concurrency?: number;
+  /** Runners for queue jobs; default: each job in a worker thread. */
+  runners?: (projectDir: string) => RunnerTable;
+}
+
+export class AppService {
+  private store?: ProjectStore;
+  private queue?: JobQueue;
+  private listeners = new Set<(event: EventName, payload: unknown) => void>();
+  constructor(private readonly opts: AppServiceOptions) {}
+
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit: Emit = (event, payload) => this.listeners.forEach((l) => l(event, payload));
+
+  private need(): { store: ProjectStore; queue: JobQueue } {
+    if (!this.store || !this.queue) throw new ProjectError('no project is open', 'Create or open a project first (project.create / project.open).');
+    return { store: this.store, queue: this.queue };
+  }
+
+  async attach(store: ProjectStore): Promise<Project> {
+    await this.queue?.close();
+    this.store = store;
+    await this.opts.access.allow(store.dir);
+    const all = () => workerThreadRunner(store.dir);
+    const runners: RunnerTable = this.opts.runners?.(store.dir) ?? { psf: all(), deconvolve: all(), train: all(), report: all() };
+    const queue = await LocalJobQueue.open({ dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency });
+    this.queue = queue;
+    queue.on('state', (job) => this.emit('job.state', { job }));
+    queue.on('progress', (p) => this.emit('job.progress', p));
+    queue.on('log', (p) => this.emit('job.log', p));
+    queue.on('results', (p) => void this.addResults(p.results));
+    // A crash between "job done" (journaled) and "result registered" must not lose the result.
+    for (const j of queue.list({ state: 'done' })) await this.addResults(queue.results(j.id));
+    await refreshStatus(store);
+    await rememberProject(store.dir, store.project.name);
+    return store.project;
+  }
+
+  private async addResults(results: Result[]): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    const missing = results.filter((r) => !store.project.results.some((x) => x.id === r.id));
+    if (!missing.length) return;
+    await store.mutate((p) => void p.results.push(...missing));
+    this.emit('project.changed', { projectId: store.project.id });
+  }
+
+  private async resolvePath(id: string): Promise<{ path: string; voxelSize: Project['datasets'][number]['voxelSize'] | null }> {
+    const p = this.need().store.project;
+    const d = p.datasets.find((x) => x.id === id);
+    if (d) return { path: d.path, voxelSize: d.voxelSizeOverride ?? d.voxelSize };
+    const r = p.results.find((x) => x.id === id);
+    if (r) return { path: r.path, voxelSize: null };
+    throw new FileNotFoundError(`dataset or result ${id}`);
+  }
+
+  async close(): Promise<void> {
+    await this.queue?.close();
+  }
+
+  readonly handlers: HandlerTable = {
+    'project.create': async (r) => {
+      const dir = await this.opts.access.check(r.dir);
+      return this.attach(await ProjectStore.create(dir, r.name));
+    },
+    'project.open': async (r) => this.attach(await ProjectStore.open(await this.opts.access.check(r.dir))),
+    'project.get': async () => this.need().store.project,
+    'project.recent': async () => ({ projects: await readRecent() }),
+    'project.setNotes': async (r) => {
+      const { store } = this.need();
+      await store.mutate((p) => { p.notes = r.notes; });
+      return store.project;
+    },
+    'project.addComparison': async (r) => {
+      const { store } = this.need();
+      for (const id of r.itemIds) await this.resolvePath(id);
+      const c = { id: newId('cmp'), itemIds: r.itemIds, note: r.note, createdAt: nowIso() };
+      await store.mutate((p) => void p.comparisons.push(c));
+      return c;
+    },
+    'dataset.import': async (r) => {
+      const { store } = this.need();
+      const paths = await Promise.all(r.paths.map((p) => this.opts.access.check(p)));
+      const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive });
+      this.emit('project.changed', { projectId: store.project.id });
+      return report;
+    },
+    'dataset.list': async () => ({ datasets: this.need().store.project.datasets }),
+    'dataset.update': async (r) => {
+      const { store } = this.need();
+      if (!store.project.datasets.some((d) => d.id === r.id)) throw new FileNotFoundError(`dataset ${r.id}`);
+      const linked = r.role?.kind === 'external' ? r.role.linkedTo : undefined;
+      if (linked && !store.project.datasets.some((d) => d.id === linked)) {
+        throw new InvalidParameterError('role.linkedTo', `no dataset ${linked} in this project`);
+      }
+      return store.mutate((p) => {
+        const d = p.datasets.find((x) => x.id === r.id)!;
+        if (r.name !== undefined) d.name = r.name;
+        if (r.role !== undefined) d.role = r.role;
+        if (r.voxelSizeOverride !== undefined) d.voxelSizeOverride = r.voxelSizeOverride;
+        return structuredClone(d);
+      });
+    },
+    'dataset.remove': async (r) => {
+      const { store } = this.need();
+      if (!store.project.datasets.some((d) => d.id === r.id)) throw new FileNotFoundError(`dataset ${r.id}`);
+      await store.mutate((p) => { p.datasets = p.datasets.filter((d) => d.id !== r.id); });
+      return { ok: true as const };
+    },
+    'dataset.slice': async (r): Promise<BinaryPayload> => {
+      const item = await this.resolvePath(r.id);
+      const v = await readPlane(item.path, r.axis, r.index, r.factor, item.voxelSize);
+      return { meta: { dtype: 'float32', shape: v.shape, voxelSize: v.voxelSize, factor: v.factor, min: v.min, max: v.max }, data: v.data };
+    },
+    'dataset.volume': async (r): Promise<BinaryPayload> => {
+      const item = await this.resolvePath(r.id);
+      const v = await readLevel(item.path, r.maxVoxels, item.voxelSize);
+      return { meta: { dtype: 'float32', shape: v.shape, voxelSize: v.voxelSize, factor: v.factor, min: v.min, max: v.max }, data: v.data };
+    },
+    'results.list': async () => ({ results: this.need().store.project.results }),
+    'psf.generate': async (r) => {
+      const { store } = this.need();
+      const job = { id: 'job_direct0', kind: 'psf' } as never;
+      const result = await writePsfResult(job, r.params, store.resultsDir(), r.outputName);
+      result.jobId = 'job_direct0';
+      await this.addResults([result]);
+      return { result, analysis: analyzePsf(psfVolume(r.params)) };
+    },
+    'psf.analyze': async (r) => {
+      if (r.psf.from === 'generate') return analyzePsf(psfVolume(r.psf.params));
+      const item = await this.resolvePath(r.psf.id);
+      const vol = await readVolume(item.path);
+      if (item.voxelSize) vol.voxelSize = { ...item.voxelSize };
+      return analyzePsf(vol);
+    },
+    'jobs.submit': async (r) => {
+      const { queue } = this.need();
+      const spec = r.spec;
+      const ids = spec.kind === 'train' ? [...spec.blurredIds, ...spec.sharpIds] : spec.kind === 'deconvolve' ? [spec.datasetId] : spec.kind === 'report' ? spec.itemIds : [];
+      if (spec.kind === 'deconvolve' && spec.method === 'rl' && spec.psf.from !== 'generate') ids.push(spec.psf.id);
+      for (const id of ids) await this.resolvePath(id);
+      return queue.submit(spec, { priority: r.priority, dependsOn: r.dependsOn });
+    },
+    'jobs.list': async (r) => ({ jobs: this.need().queue.list(r) }),
+    'jobs.get': async (r) => {
+      const job = this.need().queue.get(r.id);
+      if (!job) throw new FileNotFoundError(`job ${r.id}`);
+      return job;
+    },
+    'jobs.cancel': async (r) => this.need().queue.cancel(r.id),
+    'jobs.retry': async (r) => this.need().queue.retry(r.id),
+    'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
+    'metrics.compute': async () => {
+      throw new NotAvailableError('metrics.compute');
+    },
+  };
+
+  /** Result file path for download (id of a result in the open project). */
+  resultFile(id: string): string {
+    const r = this.need().store.project.results.find((x) => x.id === id);
+    if (!r) throw new FileNotFoundError(`result ${id}`);
+    return r.path;
+  }
+
+  projectDir(): string | undefined {
+    return this.store?.dir;
+  }
+}

@@ -1,0 +1,32 @@
+// Worker side of the job protocol, shared by worker_threads and Electron utilityProcess entries:
+// runs one job per 'run' message with the runners table, relaying progress, logs and the outcome.
+import { isCycleDeconError, CancelledError } from '../core/errors';
+import type { MessagePortLike, ToWorker } from './job-protocol';
+import { jobRunners } from './runners/index';
+
+export function serveJobs(port: MessagePortLike): void {
+  let ctl: AbortController | undefined;
+  port.onMessage((msg: ToWorker) => {
+    if (msg.type === 'cancel') {
+      ctl?.abort(new CancelledError('job'));
+      return;
+    }
+    ctl = new AbortController();
+    const signal = ctl.signal;
+    const runner = jobRunners(msg.projectDir)[msg.job.kind];
+    void (async () => {
+      try {
+        if (!runner) throw new Error(`no runner for ${msg.job.kind}`);
+        const results = await runner(msg.job, {
+          signal, workDir: msg.workDir, resultsDir: msg.resultsDir, resumed: msg.resumed,
+          progress: (progress, message = '', step, total) => port.post({ type: 'progress', progress, message, step, total }),
+          log: (line) => port.post({ type: 'log', line }),
+        });
+        port.post({ type: 'done', results });
+      } catch (e) {
+        const error = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+        port.post({ type: 'error', error });
+      }
+    })();
+  });
+}

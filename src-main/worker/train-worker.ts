@@ -1,0 +1,42 @@
+// Worker-thread entry that runs one training job: it reads the stacks, selects the backend, trains,
+// and posts every progress event to the main side; pause/resume/cancel arrive as messages.
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../core/engine/backend';
+import { TrainControl } from '../core/engine/train/events';
+import { resolveStackPaths } from '../core/engine/train/inputs';
+import { train } from '../core/engine/train/trainer';
+import { isCycleDeconError } from '../core/errors';
+import { readVolume } from '../core/io';
+import type { TrainCommandMessage, TrainStartMessage, TrainWorkerMessage } from './protocol';
+
+const port = parentPort;
+const control = new TrainControl();
+const abort = new AbortController();
+const post = (m: TrainWorkerMessage) => port?.postMessage(m);
+
+async function run(m: TrainStartMessage): Promise<void> {
+  const blurredPaths = await resolveStackPaths(m.blurred, '--blurred');
+  const sharpPaths = m.config.sharpSource === 'data' ? await resolveStackPaths(m.sharp, '--sharp') : [];
+  const blurred = await Promise.all(blurredPaths.map((p) => readVolume(p)));
+  const sharp = await Promise.all(sharpPaths.map((p) => readVolume(p)));
+  const backend = await initBackend({ preferred: m.backend, purpose: 'train' });
+  post({ type: 'train-backend', name: backend.name, reason: backend.reason });
+  const r = await train(m.config, {
+    blurred, sharp, outDir: m.outDir, resume: m.resume, force: m.force, signal: abort.signal, control,
+    backendName: backend.name,
+    onProgress: (event) => post({ type: 'train-event', event }),
+  });
+  post({ type: 'train-result', result: { runDir: r.runDir, steps: r.steps, cancelled: r.cancelled } });
+}
+
+port?.on('message', (m: TrainCommandMessage) => {
+  if (m.type === 'train-pause') control.pause();
+  else if (m.type === 'train-resume') control.resume();
+  else if (m.type === 'train-cancel') { abort.abort(); control.resume(); }
+  else if (m.type === 'train-start') {
+    run(m).catch((e: unknown) => {
+      const err = e as Error;
+      post({ type: 'train-error', error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.stack ?? String(e) } });
+    }).finally(() => port.close());
+  }
+});

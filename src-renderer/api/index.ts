@@ -1,0 +1,45 @@
+// Chooses the transport: the preload bridge inside Electron, the devserver (token from the URL) in a
+// browser. Stores get the client through useClient(); tests inject a fake with setClient().
+import type { ContractClient } from '../../src-main/contract';
+import type { CycleDeconBridge } from '../../src-main/preload/bridge';
+import { createHttpClient } from './http-client';
+import { createIpcClient } from './ipc-client';
+
+declare global {
+  interface Window {
+    cycledecon?: CycleDeconBridge;
+  }
+}
+
+let client: ContractClient | null = null;
+
+export function setClient(c: ContractClient | null): void {
+  client = c;
+}
+
+export function useClient(): ContractClient {
+  if (!client) throw new Error('No CycleDecon client: call setClient() (tests) or connectClient() (app start) first.');
+  return client;
+}
+
+/** The devserver token: `?token=` in the URL on first load, remembered for this tab. */
+export function tokenFromLocation(loc: Location, storage: Storage | null): string | null {
+  const fromUrl = new URLSearchParams(loc.search).get('token') ?? new URLSearchParams(loc.hash.split('?')[1] ?? '').get('token');
+  if (fromUrl) {
+    storage?.setItem('cycledecon.token', fromUrl);
+    return fromUrl;
+  }
+  return storage?.getItem('cycledecon.token') ?? null;
+}
+
+export function connectClient(): ContractClient {
+  if (window.cycledecon) {
+    client = createIpcClient(window.cycledecon);
+  } else {
+    const token = tokenFromLocation(window.location, window.sessionStorage);
+    client = createHttpClient({ baseUrl: window.location.origin, token: token ?? '' });
+  }
+  return client;
+}
+
+export const isDesktop = (): boolean => typeof window !== 'undefined' && !!window.cycledecon;

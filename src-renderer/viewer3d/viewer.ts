@@ -1,0 +1,91 @@
+// Owns the canvas, WebGL context, camera and orbit controls; holds one VolumeRenderer at a time and
+// swaps it when the mode changes. Renders on demand (controls change, settings change).
+import { PerspectiveCamera, Scene, WebGLRenderer, Color } from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import type { VolumeData } from '../lib/volume';
+import { createIsoRenderer, createMipRenderer } from './raymarch';
+import { defaultSettings, type RenderMode, type RenderSettings, type VolumeRenderer } from './types';
+
+export class VolumeViewer {
+  private readonly renderer: WebGLRenderer;
+  private readonly scene = new Scene();
+  private readonly camera = new PerspectiveCamera(35, 1, 0.01, 100);
+  private readonly controls: OrbitControls;
+  private current: VolumeRenderer;
+  private volume: VolumeData | null = null;
+  private settings: RenderSettings = defaultSettings();
+  private frame = 0;
+
+  constructor(private readonly canvas: HTMLCanvasElement, mode: RenderMode = 'mip') {
+    // preserveDrawingBuffer lets screenshots and tests read the pixels back.
+    this.renderer = new WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.scene.background = new Color(0x0d0f12);
+    this.camera.position.set(1.1, -0.9, 1.6);
+    this.camera.up.set(0, 0, 1);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.current = this.make(mode);
+    this.resize();
+  }
+
+  private make(mode: RenderMode): VolumeRenderer {
+    const r = mode === 'mip' ? createMipRenderer(this.scene, this.camera) : createIsoRenderer(this.scene, this.camera);
+    r.update(this.settings);
+    if (this.volume) r.setVolume(this.volume);
+    return r;
+  }
+
+  get mode(): RenderMode {
+    return this.current.mode;
+  }
+
+  setMode(mode: RenderMode): void {
+    if (mode === this.current.mode) return;
+    this.current.dispose();
+    this.current = this.make(mode);
+    this.requestRender();
+  }
+
+  setVolume(volume: VolumeData): void {
+    this.volume = volume;
+    this.current.setVolume(volume);
+    this.requestRender();
+  }
+
+  update(settings: Partial<RenderSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+    this.current.update(settings);
+    this.requestRender();
+  }
+
+  resize(): void {
+    const w = this.canvas.clientWidth || 640;
+    const h = this.canvas.clientHeight || 480;
+    this.renderer.setSize(w, h, false);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  resetView(): void {
+    this.camera.position.set(1.1, -0.9, 1.6);
+    this.controls.target.set(0, 0, 0);
+    this.controls.update();
+  }
+
+  requestRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderer.render(this.scene, this.camera);
+    });
+  }
+
+  dispose(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.current.dispose();
+    this.controls.dispose();
+    this.renderer.dispose();
+  }
+}

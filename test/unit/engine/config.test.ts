@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { learningRate, parseTrainConfig, preset, resolveTrainConfig } from '../../../src-main/core/engine/config';
+import { buildNetworks, disposeNetworks } from '../../../src-main/core/engine/train/networks';
+import { countParams } from '../../../src-main/core/engine/models';
+import { InvalidParameterError } from '../../../src-main/core/errors';
+
+describe('TrainConfig', () => {
+  it('paper preset is exactly the paper', () => {
+    const c = parseTrainConfig(preset('paper'));
+    expect(c.generator).toEqual({ levels: 4, baseChannels: 64, convsPerLevel: 2 });
+    expect(c.psf.size).toBe(20);
+    expect(c.loss).toEqual({ adversarial: 'lsgan', lambdaCycle: 3, lambdaPsf: 0.01 });
+    expect(c.discriminator.scales).toEqual([1, 0.5, 0.25]);
+    expect(c.discriminator.modules).toBe(4);
+    expect(c.optimiser).toMatchObject({ lr: 1e-4, beta1: 0.9, beta2: 0.999, epochs: 200, decayStartEpoch: 40 });
+    expect(c.batchSize).toBe(1);
+    expect(c.poolSize).toBe(50);
+    expect(c.patchSize).toBe(64);
+  });
+
+  it('fast and tiny presets validate', () => {
+    expect(() => resolveTrainConfig('fast')).not.toThrow();
+    expect(resolveTrainConfig('tiny', { seed: 7 }).seed).toBe(7);
+  });
+
+  it('rejects bad fields with the field name', () => {
+    expect(() => resolveTrainConfig('tiny', { patchSize: 18, generator: { levels: 3 } })).toThrow(/patchSize/);
+    expect(() => resolveTrainConfig('tiny', { optimiser: { lr: -1 } })).toThrow(InvalidParameterError);
+    expect(() => resolveTrainConfig('tiny', { optimiser: { decayStartEpoch: 99 } })).toThrow(/decayStartEpoch/);
+    expect(() => parseTrainConfig({ ...preset('tiny'), unknownField: 1 })).toThrow(InvalidParameterError);
+    expect(() => resolveTrainConfig('tiny', { mode: 'supervised', sharpSource: 'rl' })).toThrow(/sharpSource/);
+  });
+
+  it('learning rate is constant then falls linearly to 0 (epoch 40 → 200)', () => {
+    const o = preset('paper').optimiser;
+    expect(learningRate(o, 0)).toBe(1e-4);
+    expect(learningRate(o, 39)).toBe(1e-4);
+    expect(learningRate(o, 40)).toBeCloseTo(1e-4, 12);
+    expect(learningRate(o, 120)).toBeCloseTo(0.5e-4, 12);
+    expect(learningRate(o, 200)).toBe(0);
+  });
+
+  it('paper preset builds networks of the expected shapes and parameter count (no forward pass)', () => {
+    const nets = buildNetworks(preset('paper'));
+    try {
+      // Independent count from the architecture: 3D U-Net, 4 levels, 64→512 channels, 2 conv3³ per level
+      // (no bias: InstanceNorm follows), 2³ transposed convs with bias, 1³ output conv with bias.
+      const ch = [64, 128, 256, 512];
+      let unet = 0;
+      ch.forEach((c, l) => { const cin = l === 0 ? 1 : ch[l - 1]!; unet += 27 * cin * c + 27 * c * c; });
+      for (let l = 0; l < 3; l++) unet += 8 * ch[l + 1]! * ch[l]! + ch[l]! + 27 * 2 * ch[l]! * ch[l]! + 27 * ch[l]! * ch[l]!;
+      unet += ch[0]! + 1;
+      expect(countParams(nets.gAB)).toBe(unet);
+      expect(nets.psf!.variables()[0]!.shape).toEqual([20, 20, 20]);
+      // PatchGAN: 4 modules conv3³ stride 2 (+bias) 64→512, then conv3³ → 1 channel.
+      let d = 0;
+      ch.forEach((c, l) => { const cin = l === 0 ? 1 : ch[l - 1]!; d += 27 * cin * c + c; });
+      d += 27 * 512 + 1;
+      expect(nets.dA).toHaveLength(3);
+      expect(nets.dB).toHaveLength(3);
+      for (const m of [...nets.dA, ...nets.dB]) expect(countParams(m)).toBe(d);
+      const names = [...nets.dA, ...nets.dB, nets.gAB].flatMap((m) => m.variables().map((v) => v.name));
+      expect(new Set(names).size).toBe(names.length);
+    } finally {
+      disposeNetworks(nets);
+    }
+    expect(tf.memory().numTensors).toBe(0);
+  });
+});
