@@ -22,9 +22,15 @@ export function useClient(): ContractClient {
   return client;
 }
 
-/** The devserver token: `?token=` in the URL on first load, remembered for this tab. */
-export function tokenFromLocation(loc: Location, storage: Storage | null): string | null {
-  const fromUrl = new URLSearchParams(loc.search).get('token') ?? new URLSearchParams(loc.hash.split('?')[1] ?? '').get('token');
+/**
+ * The devserver token: from `#token=…` (what `cycledecon serve` prints), `?token=…`, or `#/route?token=…`
+ * on first load, then remembered for this tab so reloads and route changes keep working.
+ */
+export function tokenFromLocation(loc: Pick<Location, 'search' | 'hash'>, storage: Pick<Storage, 'getItem' | 'setItem'> | null): string | null {
+  const hash = loc.hash.replace(/^#/, '');
+  const fromUrl =
+    new URLSearchParams(loc.search).get('token') ??
+    new URLSearchParams(hash.startsWith('/') ? (hash.split('?')[1] ?? '') : hash).get('token');
   if (fromUrl) {
     storage?.setItem('cycledecon.token', fromUrl);
     return fromUrl;
@@ -37,6 +43,10 @@ export function connectClient(): ContractClient {
     client = createIpcClient(window.cycledecon);
   } else {
     const token = tokenFromLocation(window.location, window.sessionStorage);
+    // Take the token out of the address bar (and out of the router's way).
+    if (/token=/.test(window.location.hash) || /token=/.test(window.location.search)) {
+      window.history.replaceState(null, '', `${window.location.pathname}#/`);
+    }
     client = createHttpClient({ baseUrl: window.location.origin, token: token ?? '' });
   }
   return client;

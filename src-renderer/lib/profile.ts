@@ -38,9 +38,19 @@ export function fwhm(profile: ArrayLike<number>): number {
   let r = peak;
   while (r < n - 1 && profile[r + 1] > half) r++;
   if (l === 0 || r === n - 1) return NaN;
-  const left = l - 1 + (half - profile[l - 1]) / (profile[l] - profile[l - 1]);
-  const right = r + (profile[r] - half) / (profile[r] - profile[r + 1]);
+  const left = l - 1 + crossing(profile[l - 1] - lo, profile[l] - lo, half - lo);
+  const right = r + 1 - crossing(profile[r + 1] - lo, profile[r] - lo, half - lo);
   return right - left;
+}
+
+/**
+ * Fraction of the way from sample a (below h) to sample b (above h) where the profile crosses h.
+ * Interpolates the logarithm, exact for a Gaussian peak (linear interpolation overestimates the
+ * width of PSFs sampled at 2–4 px FWHM by several per cent); falls back to linear at zero.
+ */
+function crossing(a: number, b: number, h: number): number {
+  if (a > 0 && b > 0) return Math.log(h / a) / Math.log(b / a);
+  return (h - a) / (b - a);
 }
 
 /** Intensity-weighted centroid [z, y, x] (in voxels) of a row-major volume, background = minimum. */

@@ -11,6 +11,7 @@ import { sharedData, tempDir } from '../../helpers';
 
 // Sample data: ../shared/data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see ../shared/data/README.md).
 const bars = sharedData('flowdec_bars25');
+process.env.CYCLEDECON_HOME = tempDir(); // keep the recent-projects list out of the user's config
 let srv: DevServer;
 let service: AppService;
 const projectDir = join(tempDir(), 'proj');

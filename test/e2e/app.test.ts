@@ -1,0 +1,128 @@
+// End to end in Debian's chromium (SwiftShader WebGL) against `cycledecon serve`: create a project,
+// import the flowdec "hollow bars" stacks (../shared/data/flowdec_bars25, Apache-2.0, hammerlab/flowdec),
+// queue Richardson–Lucy, watch it finish, compare, render in 3D, read a PSF FWHM. Every view is
+// saved under test-output/screenshots/.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { repoRoot, sharedData, tempDir } from '../helpers';
+import { ensureRendererBuilt, startServer, type Served } from './serve';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const shots = join(repoRoot, 'test-output', 'screenshots');
+const bars = sharedData('flowdec_bars25');
+
+if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
+  let server: Served;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const work = tempDir('cycledecon-e2e-');
+
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const go = async (route: string) => {
+    await page.click(`[data-nav="${route}"]`);
+    await page.waitForURL(new RegExp(`#/${route}`));
+  };
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    ensureRendererBuilt();
+    server = await startServer(['--allow', bars, '--allow', work]);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('creates a project, imports stacks, runs RL, compares, renders 3D and measures a PSF', async () => {
+    await page.goto(`${server.url}/#token=${server.token}`);
+    await page.waitForSelector('[data-testid="create-project"]');
+    expect(page.url()).not.toContain(server.token);
+    await shot('01-projects');
+
+    await page.fill('[data-testid="new-dir"]', join(work, 'bars-project'));
+    await page.fill('[data-testid="new-name"]', 'Hollow bars (flowdec)');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForURL(/#\/datasets/);
+
+    await page.fill('[data-testid="import-paths"]', ['data.tif', 'kernel.tif', 'actual.tif'].map((f) => join(bars, f)).join('\n'));
+    await page.click('[data-testid="import-button"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-table"] tbody tr').length === 3);
+    // Mark the ground truth so Compare can compute metrics.
+    const gtRow = page.locator('[data-testid="dataset-table"] tbody tr', { hasText: 'actual.tif' });
+    await gtRow.locator('[data-testid="role-select"]').selectOption('sharp');
+    await page.waitForTimeout(300);
+    await expect(page.locator('text=⚠ missing').count()).resolves.toBeGreaterThan(0);
+    await shot('02-datasets');
+
+    const ids = await page.$$eval('[data-testid="deconv-input"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
+    const dataId = ids.find((o) => o.t.includes('data.tif'))?.v ?? '';
+    await page.selectOption('[data-testid="deconv-input"]', dataId);
+    await page.selectOption('[data-testid="deconv-method"]', 'rl');
+    const psfOpts = await page.$$eval('[data-testid="deconv-psf"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
+    await page.selectOption('[data-testid="deconv-psf"]', psfOpts.find((o) => o.t.includes('kernel.tif'))?.v ?? '');
+    await page.fill('[data-testid="deconv-iterations"]', '10');
+    await page.click('[data-testid="deconv-queue"]');
+    await page.waitForSelector('text=Queued job_');
+
+    await go('queue');
+    await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 240_000 });
+    await shot('03-queue');
+    expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
+
+    await go('compare');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 6, undefined, { timeout: 60_000 });
+    await page.locator('[data-testid="compare-panels"] canvas').first().click({ position: { x: 120, y: 150 } });
+    await page.waitForTimeout(500);
+    await shot('04-compare');
+
+    await go('viewer');
+    await page.waitForSelector('[data-testid="volume-canvas"]');
+    await page.waitForTimeout(2500);
+    const lit = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid="volume-canvas"]') as HTMLCanvasElement;
+      const probe = document.createElement('canvas');
+      probe.width = c.width;
+      probe.height = c.height;
+      const ctx = probe.getContext('2d') as CanvasRenderingContext2D;
+      ctx.drawImage(c, 0, 0);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      let bright = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] > 120) bright++;
+      return { bright, total: px.length / 4 };
+    });
+    expect(lit.bright, 'the MIP rendering is blank').toBeGreaterThan(lit.total * 0.01);
+    await shot('05-viewer-mip');
+    await page.selectOption('[data-testid="render-mode"]', 'iso');
+    await page.waitForTimeout(2000);
+    await shot('06-viewer-iso');
+
+    await go('psf');
+    await page.waitForSelector('[data-testid="fwhm-x"]', { timeout: 60_000 });
+    await page.waitForTimeout(1500);
+    const fwhmX = Number.parseFloat((await page.textContent('[data-testid="fwhm-x"]')) ?? '');
+    expect(Number.isFinite(fwhmX)).toBe(true);
+    expect(fwhmX).toBeGreaterThan(0.05);
+    expect(fwhmX).toBeLessThan(3);
+    await shot('07-psf');
+
+    await go('training');
+    await shot('08-training');
+    expect(errors.filter((e) => !/metrics\.compute|not available/i.test(e))).toEqual([]);
+  }, 420_000);
+});
