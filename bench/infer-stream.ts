@@ -9,6 +9,7 @@ import { createVolumeWriter } from '../src-main/core/io/index';
 import { deconvolveFile } from '../src-main/core/infer/deconvolve';
 import type { Predictor } from '../src-main/core/infer/predictor';
 import type { Shape3 } from '../src-main/core/io/volume';
+import { peakRssMiB } from './timing';
 
 const n = Number(process.argv[2] ?? 512);
 const nz = Number(process.argv[3] ?? 100);
@@ -33,6 +34,5 @@ function box(tile: Float32Array, [tz, ty, tx]: Shape3): Float32Array {
 const predictor: Predictor = { method: 'box', predict: box, multiple: 4, bytesPerVoxel: 700, overlap: 8, backend: 'cpu', normalisation: { pLow: 0.1, pHigh: 99.9, clip: false }, details: {}, dispose: () => undefined };
 const rssBefore = process.memoryUsage().rss;
 const r = await deconvolveFile(input, join(dir, 'out.tif'), predictor, { tile: 'auto', dtype: 'float32' });
-const peakRss = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ shape: r.shape, inputBytes: statSync(input).size, tile: r.tile, tiles: r.tiles, seconds: r.seconds, voxelsPerSecond: Math.round(r.voxelsPerSecond), rssBeforeMiB: Math.round(rssBefore / 2 ** 20), peakRssMiB: Math.round(peakRss / 2 ** 20) }));
+console.log(JSON.stringify({ shape: r.shape, inputBytes: statSync(input).size, tile: r.tile, tiles: r.tiles, seconds: r.seconds, voxelsPerSecond: Math.round(r.voxelsPerSecond), rssBeforeMiB: Math.round(rssBefore / 2 ** 20), peakRssMiB: Math.round(peakRssMiB()) }));
 rmSync(dir, { recursive: true, force: true });

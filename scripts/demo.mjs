@@ -6,7 +6,7 @@
 // 3. a self-contained HTML report (orthoviews, learned vs true PSF, loss curves, metrics vs ground truth,
 //    re-blur check). Everything lands in demo-output/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +35,18 @@ function cli(args, { capture = false } = {}) {
   return r.stdout;
 }
 
-if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+/** Newest modification time under a folder (to tell whether dist/ is older than the sources). */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const bundle = join(root, 'dist', 'cli', 'main.js');
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestMtime(join(root, 'src-main'))) {
   step('building the CLI (npm run build:cli)');
   const b = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status || 1);
@@ -66,7 +77,7 @@ if (hasModel) {
 
 step('writing the report');
 const reportDir = join(out, 'report');
-const reportArgs = ['report', '--input', input, '--gt', truth, '--theoretical-psf', truePsf, '--force'];
+const reportArgs = ['report', '--input', input, '--gt', truth, '--theoretical-psf', truePsf, '--clahe', '--force'];
 if (hasModel) reportArgs.push('--run', model, '--result', modelOut, '--rl', rlOut, '--summary', join(out, 'deconvolve-model.json'));
 else reportArgs.push('--result', rlOut, '--summary', join(out, 'deconvolve-rl.json'));
 cli([...reportArgs, reportDir]);
@@ -74,8 +85,10 @@ cli([...reportArgs, reportDir]);
 const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'));
 step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const m = report.metrics;
+if (report.reblur) process.stdout.write(`Re-blur check (lower is better): result ${report.reblur.overall.toFixed(3)}, input itself ${report.reblur.inputOverall.toFixed(3)}\n`);
 if (m) {
-  for (const [name, v] of Object.entries(m.vsGroundTruth ?? {})) process.stdout.write(`  ${name.padEnd(8)} PSNR ${v.psnr.toFixed(2)} dB  SSIM ${v.ssim.toFixed(3)}\n`);
+  process.stdout.write('Against the ground truth (bars_truth.tif):\n');
+  for (const [name, v] of Object.entries(m.vsGroundTruth ?? {})) process.stdout.write(`  ${name.padEnd(8)} PSNR ${v.psnr.toFixed(2)} dB  SSIM ${(v.ssim3d ?? v.ssim2d).toFixed(3)}\n`);
 }
 process.stdout.write(`
 Look at:

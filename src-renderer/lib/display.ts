@@ -144,3 +144,14 @@ export function clahe(norm: Float32Array, w: number, h: number, tile = 32, clipL
   }
   return out;
 }
+
+/** [min, max] of finite samples (a loop: spreading large arrays into Math.max overflows the stack). */
+export function range(data: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+}

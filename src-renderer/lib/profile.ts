@@ -31,26 +31,58 @@ export function fwhm(profile: ArrayLike<number>): number {
     if (profile[i] > profile[peak]) peak = i;
     if (profile[i] < lo) lo = profile[i];
   }
-  const half = lo + (profile[peak] - lo) / 2;
   if (profile[peak] <= lo) return NaN;
+  const half = lo + (peakValue(profile, lo, peak) - lo) / 2;
   let l = peak;
   while (l > 0 && profile[l - 1] > half) l--;
   let r = peak;
   while (r < n - 1 && profile[r + 1] > half) r++;
   if (l === 0 || r === n - 1) return NaN;
-  const left = l - 1 + crossing(profile[l - 1] - lo, profile[l] - lo, half - lo);
-  const right = r + 1 - crossing(profile[r + 1] - lo, profile[r] - lo, half - lo);
+  const left = crossing(profile, lo, l - 1, l, half);
+  const right = crossing(profile, lo, r + 1, r, half);
   return right - left;
 }
 
 /**
- * Fraction of the way from sample a (below h) to sample b (above h) where the profile crosses h.
- * Interpolates the logarithm, exact for a Gaussian peak (linear interpolation overestimates the
- * width of PSFs sampled at 2–4 px FWHM by several per cent); falls back to linear at zero.
+ * The maximum of the underlying curve near sample `i`: the vertex of the parabola through the log of
+ * the three background-subtracted samples around it (exact for a Gaussian whose centre falls between
+ * samples, where the brightest sample underestimates the peak). Falls back to the sample itself.
  */
-function crossing(a: number, b: number, h: number): number {
-  if (a > 0 && b > 0) return Math.log(h / a) / Math.log(b / a);
-  return (h - a) / (b - a);
+function peakValue(p: ArrayLike<number>, lo: number, i: number): number {
+  if (i === 0 || i === p.length - 1) return p[i];
+  const a0 = p[i - 1] - lo, a1 = p[i] - lo, a2 = p[i + 1] - lo;
+  if (a0 <= 0 || a1 <= 0 || a2 <= 0) return p[i];
+  const y0 = Math.log(a0), y1 = Math.log(a1), y2 = Math.log(a2);
+  const a = (y0 + y2 - 2 * y1) / 2, b = (y2 - y0) / 2;
+  if (a >= 0) return p[i];
+  return lo + Math.exp(y1 - (b * b) / (4 * a));
+}
+
+/**
+ * Where the profile crosses level h between adjacent samples `below` and `above` (toward the peak).
+ * The logarithm of the background-subtracted samples is interpolated by the parabola through
+ * `below`, `above` and the next sample toward the peak: exact for a Gaussian, whereas linear
+ * interpolation overestimates the width of PSFs sampled at 2–4 px FWHM by several per cent.
+ * Falls back to linear interpolation where the samples are not all positive.
+ */
+function crossing(p: ArrayLike<number>, lo: number, below: number, above: number, h: number): number {
+  const dir = above - below;
+  const next = above + dir;
+  const a = p[below] - lo, b = p[above] - lo, hh = h - lo;
+  const linear = below + dir * ((hh - a) / (b - a));
+  if (next < 0 || next >= p.length || a <= 0 || b <= 0 || p[next] - lo <= 0) return linear;
+  const y0 = Math.log(a), y1 = Math.log(b), y2 = Math.log(p[next] - lo), yh = Math.log(hh);
+  const c = (y2 - 2 * y1 + y0) / 2;
+  const bb = y1 - y0 - c;
+  let t: number;
+  if (Math.abs(c) < 1e-12) t = (yh - y0) / bb;
+  else {
+    const disc = bb * bb - 4 * c * (y0 - yh);
+    if (disc < 0) return linear;
+    const r1 = (-bb + Math.sqrt(disc)) / (2 * c), r2 = (-bb - Math.sqrt(disc)) / (2 * c);
+    t = r1 >= 0 && r1 <= 1 ? r1 : r2;
+  }
+  return t >= 0 && t <= 1 ? below + dir * t : linear;
 }
 
 /** Intensity-weighted centroid [z, y, x] (in voxels) of a row-major volume, background = minimum. */

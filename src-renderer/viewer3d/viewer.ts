@@ -2,7 +2,7 @@
 // swaps it when the mode changes. Renders on demand (controls change, settings change).
 import { PerspectiveCamera, Scene, WebGLRenderer, Color } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
-import type { VolumeData } from '../lib/volume';
+import { downsampleToFit, type VolumeData } from '../lib/volume';
 import { createIsoRenderer, createMipRenderer } from './raymarch';
 import { defaultSettings, type RenderMode, type RenderSettings, type VolumeRenderer } from './types';
 
@@ -21,7 +21,7 @@ export class VolumeViewer {
     this.renderer = new WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.scene.background = new Color(0x0d0f12);
-    this.camera.position.set(1.1, -0.9, 1.6);
+    this.camera.position.set(1.0, -0.8, 1.4);
     this.camera.up.set(0, 0, 1);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.addEventListener('change', () => this.requestRender());
@@ -48,6 +48,10 @@ export class VolumeViewer {
   }
 
   setVolume(volume: VolumeData): void {
+    // Respect the GPU's 3D texture limit (often 2048, 256 on some integrated GPUs): coarser level if needed.
+    const gl = this.renderer.getContext();
+    const limit = Number(gl.getParameter((gl as WebGL2RenderingContext).MAX_3D_TEXTURE_SIZE)) || 256;
+    if (Math.max(...volume.shape) > limit) volume = downsampleToFit(volume, limit ** 3 / 8);
     this.volume = volume;
     this.current.setVolume(volume);
     this.requestRender();
@@ -69,7 +73,7 @@ export class VolumeViewer {
   }
 
   resetView(): void {
-    this.camera.position.set(1.1, -0.9, 1.6);
+    this.camera.position.set(1.0, -0.8, 1.4);
     this.controls.target.set(0, 0, 0);
     this.controls.update();
   }

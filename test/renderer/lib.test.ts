@@ -12,8 +12,13 @@ describe('FWHM and profiles', () => {
   it('measures a Gaussian as 2·sqrt(2 ln 2)·σ, off-grid centre and with background', () => {
     for (const sigma of [1.5, 3, 7.2]) {
       const p = gauss(101, 50.3, sigma).map((v) => 10 + 100 * v);
-      expect(fwhm(p)).toBeCloseTo(2 * Math.sqrt(2 * Math.LN2) * sigma, 1);
+      expect(fwhm(p)).toBeCloseTo(2 * Math.sqrt(2 * Math.LN2) * sigma, 6);
     }
+  });
+  it('measures a Lorentzian (not Gaussian) within 2 % and a one-sample spike as 1 (linear fallback at zero)', () => {
+    const lor = Array.from({ length: 201 }, (_, i) => 1 / (1 + ((i - 100.4) / 2.5) ** 2));
+    expect(Math.abs(fwhm(lor) - 5) / 5).toBeLessThan(0.02);
+    expect(fwhm([0, 0, 0, 4, 0, 0, 0])).toBeCloseTo(1, 6);
   });
   it('refuses a peak that touches the edge', () => {
     expect(fwhm([5, 4, 3, 2, 1])).toBeNaN();

@@ -36,7 +36,7 @@ function clampIndex(i: number, n: number): number {
 
 /** The voxel with the largest value — a good place to centre the views of a PSF. */
 export function brightestCentre(data: Float32Array, shape: Shape3): OrthoCentre {
-  const [nz, ny, nx] = shape;
+  const [, ny, nx] = shape;
   let best = -Infinity, at = 0;
   for (let i = 0; i < data.length; i++) if (data[i]! > best) { best = data[i]!; at = i; }
   return { z: Math.floor(at / (ny * nx)), y: Math.floor(at / nx) % ny, x: at % nx };

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { FileNotFoundError, InvalidParameterError } from '../errors';
-import { initBackend } from '../engine/backend';
+import { BackendError, FileNotFoundError, InvalidParameterError } from '../errors';
+import { initBackend, parseBackendId } from '../engine/backend';
 import { parseTrainConfig, type TrainConfig } from '../engine/config';
 import { unetSizeMultiple } from '../engine/models';
 import { loadTrainedGenerator } from '../engine/train/outputs';
@@ -54,7 +54,8 @@ export async function readLearnedPsf(runDir: string): Promise<{ path: string; ps
  */
 export function unetBytesPerVoxel(cfg: TrainConfig['generator']): number {
   const tensorsPerLevel = 2 * 3 * cfg.convsPerLevel + 4;
-  return 4 * (cfg.baseChannels * 1.34 * tensorsPerLevel + 4);
+  // ×1.25 margin: against tf.profile peaks on cpu this estimate was 0.9–1.15× the measured value.
+  return 1.25 * 4 * (cfg.baseChannels * 1.34 * tensorsPerLevel + 4);
 }
 
 /** Receptive-field radius of the U-Net (3³ convs; each level doubles the voxel size). */
@@ -93,7 +94,15 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
 export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predictor> {
   if (opts.method === 'model') {
     if (!opts.runDir) throw new InvalidParameterError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
-    const choice = await initBackend({ preferred: opts.backend, purpose: 'inference' });
+    let choice = await initBackend({ preferred: opts.backend, purpose: 'inference' });
+    // tfjs 4.22's wasm Conv3DBackpropInputV2 (the U-Net's transposed convolution) disagrees with cpu by
+    // O(1) on the same input (measured), so the network's output on wasm is wrong: never use it for the model.
+    if (choice.name === 'wasm') {
+      if (opts.backend && parseBackendId(opts.backend) === 'wasm') {
+        throw new BackendError('the wasm backend computes transposed 3D convolutions incorrectly (tfjs 4.22), so the network cannot run on it', 'Use --backend cpu (or webgpu / node where available).');
+      }
+      choice = await initBackend({ preferred: 'cpu', purpose: 'inference' });
+    }
     return modelPredictor(opts.runDir, choice.name);
   }
   const which = opts.psf ?? 'learned';

@@ -76,7 +76,9 @@ async function predictTile(predict: PredictFn, data: Float32Array, shape: Shape3
       return await predictChecked(predict, data, shape);
     } catch (e) {
       if (!isOutOfMemory(e)) throw e;
-      const smaller = shrinkTile(shape.map((n, a) => Math.min(n, state.tile[a]!)) as Shape3, opts.minTile ?? 8, opts.multiple ?? 1);
+      // Never shrink below twice the overlap: the blend's zero bands would then eat the tile.
+      const ov = typeof opts.overlap === 'number' ? opts.overlap : Math.max(...opts.overlap);
+      const smaller = shrinkTile(shape.map((n, a) => Math.min(n, state.tile[a]!)) as Shape3, Math.max(opts.minTile ?? 8, 2 * ov), opts.multiple ?? 1);
       if (!smaller) throw new OutOfMemoryError(`out of memory even with ${shape.join('×')} tiles`, 'Use a smaller --tile, another --backend, or free memory.');
       state.tile = smaller;
       state.oomRetries++;

@@ -4,7 +4,7 @@ import { InvalidVolumeError } from '../errors';
 import { brightestCentre } from '../image/orthoviews';
 import { curveFigure, linkedOrthoviews, psfOrthoviews, type NamedVolume } from './figures';
 import { renderHtml, type Block, type Section } from './html';
-import type { LossHistory } from './loss';
+import { NOT_LOSSES, type LossHistory } from './loss';
 import { reblurCheck, type ReblurCheck } from './reblur';
 
 /** Measurements supplied by the classic toolkit (kept injectable so tests can check them independently). */
@@ -63,7 +63,8 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   const named: NamedVolume[] = [{ name: 'input', volume: src.input.volume }, { name: 'result', volume: src.result.volume }];
   if (src.rl) named.push({ name: 'Richardson–Lucy', volume: src.rl.volume });
   if (src.gt) named.push({ name: 'ground truth', volume: src.gt.volume });
-  const centre = brightestCentre(src.result.volume.data, shape);
+  // Cut through the brightest voxel of the ground truth (or the input): real structure, not a result's artefact.
+  const centre = brightestCentre((src.gt ?? src.input).volume.data, shape);
   const views: Block[] = [{ kind: 'figure', raster: linkedOrthoviews(named, { centre }), alt: 'orthogonal views', caption: `Left to right: ${named.map((n) => n.name).join(', ')}. Each panel: XY at z=${centre.z} (top left), YZ at x=${centre.x} (right), XZ at y=${centre.y} (bottom); z stretched by the voxel aspect. One linked display range (p0.1–p99.9 of all panels).` }];
   if (src.clahe) views.push({ kind: 'figure', raster: linkedOrthoviews(named, { centre, clahe: true }), alt: 'orthogonal views with CLAHE', caption: 'The same views with CLAHE applied for display only (metrics never use it).' });
   sections.push({ title: 'Input and result', blocks: views });
@@ -82,8 +83,10 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
 
   if (src.run?.loss && Object.keys(src.run.loss.series).length) {
     const l = src.run.loss;
-    json.loss = { source: l.source, steps: l.steps.length, final: Object.fromEntries(Object.entries(l.series).map(([k, v]) => [k, v.at(-1)])) };
-    sections.push({ title: 'Training losses', blocks: curveFigure(Object.entries(l.series).map(([name, values]) => ({ name, values, x: l.steps })), `Loss curves from ${l.source} (x: step; y: log scale where all values are positive).`, true) });
+    json.loss = { source: l.source, steps: l.steps.length, final: Object.fromEntries(Object.entries(l.series).filter(([k]) => !NOT_LOSSES.has(k)).map(([k, v]) => [k, v.at(-1)])) };
+    // Terms that are identically zero (e.g. the supervised loss of a cycle run) would only hide the log scale.
+    const shown = Object.entries(l.series).filter(([k, v]) => !NOT_LOSSES.has(k) && v.some((x) => Number.isFinite(x) && x !== 0));
+    sections.push({ title: 'Training losses', blocks: curveFigure(shown.map(([name, values]) => ({ name, values, x: l.steps })), `Loss curves from ${l.source} (x: step; y: log scale where all values are positive).`, true) });
   }
 
   if (src.gt) {
@@ -113,7 +116,11 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   json.timing = timing ?? { backend: extra['cycledecon.backend'], method: extra['cycledecon.method'] };
   const t = json.timing as Record<string, unknown>;
   sections.push({ title: 'Timing and backend', blocks: [{ kind: 'table', header: ['what', 'value'], rows: Object.entries(t).filter(([, v]) => v !== undefined && typeof v !== 'object').map(([k, v]) => [k, v as string | number]) }] });
-  if (src.run) json.run = { dir: src.run.dir, config: src.run.config };
+  if (src.run) {
+    // The trainer's history records cumulative seconds per step: its last value is the training time.
+    const secs = src.run.loss?.series.seconds ?? [];
+    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1) };
+  }
 
   const html = renderHtml('CycleDecon report', `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections);
   return { json, html };

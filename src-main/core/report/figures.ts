@@ -27,11 +27,15 @@ export function linkedOrthoviews(vols: NamedVolume[], opts: { clahe?: boolean; c
   return sideBySide(vols.map((v) => renderOrthoview(v.volume, { range, zoom, centre, clahe: opts.clahe, colormap: opts.colormap ?? 'gray' })));
 }
 
-/** PSF orthoviews through each PSF's brightest voxel, each with its own range (they differ in size). */
+/**
+ * PSF orthoviews through each PSF's brightest voxel, each scaled to its own maximum, all at the same
+ * magnification so their widths compare by eye.
+ */
 export function psfOrthoviews(psfs: NamedVolume[]): Raster {
+  const zoom = Math.min(...psfs.map((p) => autoZoom(p.volume.shape, 160)));
   return sideBySide(psfs.map((p) => {
     const max = p.volume.data.reduce((m, v) => Math.max(m, v), 0);
-    return renderOrthoview(p.volume, { range: { lo: 0, hi: max > 0 ? max : 1 }, zoom: autoZoom(p.volume.shape, 160), centre: brightestCentre(p.volume.data, p.volume.shape), colormap: 'magma' });
+    return renderOrthoview(p.volume, { range: { lo: 0, hi: max > 0 ? max : 1 }, zoom, centre: brightestCentre(p.volume.data, p.volume.shape), colormap: 'magma' });
   }));
 }
 

@@ -11,7 +11,9 @@ export interface LossHistory {
 }
 
 const X_KEYS = ['step', 'iteration', 'iter'];
-const SKIP_KEYS = new Set(['step', 'iteration', 'iter', 'epoch', 'time', 'seconds', 'elapsed', 'timestamp', 'lr', 'learningRate']);
+const X_OR_META = new Set(['step', 'iteration', 'iter', 'epoch', 'timestamp']);
+/** Columns that are not losses: kept in `series` but not plotted as loss curves. */
+export const NOT_LOSSES = new Set(['time', 'seconds', 'elapsed', 'lr', 'learningRate']);
 
 function fromRecords(records: Record<string, unknown>[], source: string): LossHistory {
   const steps = records.map((r, i) => {
@@ -20,7 +22,7 @@ function fromRecords(records: Record<string, unknown>[], source: string): LossHi
   });
   const series: Record<string, number[]> = {};
   const flat = records.map((r) => flatten(r));
-  const keys = [...new Set(flat.flatMap((r) => Object.keys(r)))].filter((k) => !SKIP_KEYS.has(k));
+  const keys = [...new Set(flat.flatMap((r) => Object.keys(r)))].filter((k) => !X_OR_META.has(k));
   for (const k of keys) series[k] = flat.map((r) => (typeof r[k] === 'number' ? r[k] : NaN));
   return { steps, series, source };
 }

@@ -62,7 +62,7 @@ describe('loss history', () => {
     expect(parseLossHistory('[{"step":0,"total":3},{"step":1,"total":2}]').series.total).toEqual([3, 2]);
     const csv = parseLossHistory('step,epoch,d_loss,g_loss\n0,0,1,2\n10,0,0.5,1.5');
     expect(csv.steps).toEqual([0, 10]);
-    expect(Object.keys(csv.series).sort()).toEqual(['d_loss', 'g_loss']);
+    expect(Object.keys(csv.series).sort()).toEqual(['d_loss', 'g_loss']); // step and epoch are axes, not series
   });
 });
 

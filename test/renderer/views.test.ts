@@ -1,0 +1,114 @@
+// Views and components as the microscopist meets them, mounted in happy-dom with a scripted client.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { setClient } from '../../src-renderer/api';
+import LinePlot from '../../src-renderer/components/LinePlot.vue';
+import NoticeBanner from '../../src-renderer/components/NoticeBanner.vue';
+import PsfProfiles from '../../src-renderer/components/PsfProfiles.vue';
+import { useJobs } from '../../src-renderer/stores/jobs';
+import { useNotices } from '../../src-renderer/stores/notices';
+import { useProject } from '../../src-renderer/stores/project';
+import DatasetsView from '../../src-renderer/views/DatasetsView.vue';
+import QueueView from '../../src-renderer/views/QueueView.vue';
+import { dataset, fakeClient, job, project } from './fake-client';
+
+let pinia: ReturnType<typeof createPinia>;
+beforeEach(() => {
+  pinia = createPinia();
+  setActivePinia(pinia);
+});
+
+describe('Datasets view', () => {
+  it('warns about a missing voxel size and saves the one entered as an override', async () => {
+    const calib = dataset({ id: 'ds_cccc3333', name: 'calibrated.tif', voxelSize: { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' } });
+    const c = fakeClient({
+      'dataset.update': (r: { id: string }) => ({ ...dataset(), voxelSizeOverride: { x: 0.065, y: 0.065, z: 0.2, unit: 'µm' }, id: r.id }),
+      'dataset.slice': () => { throw new Error('no preview in tests'); },
+    });
+    setClient(c);
+    useProject().project = project({ datasets: [dataset(), calib] });
+    const w = mount(DatasetsView, { global: { plugins: [pinia] } });
+    const rows = w.findAll('[data-testid="dataset-table"] tbody tr');
+    expect(rows).toHaveLength(2);
+    expect(rows[0].text()).toContain('⚠ missing');
+    expect(rows[1].text()).not.toContain('⚠ missing');
+    const inputs = rows[0].findAll('input[type="number"]');
+    expect((inputs[0].element as HTMLInputElement).value).toBe('');
+    await inputs[0].setValue('0.065');
+    await inputs[1].setValue('0.065');
+    await inputs[2].setValue('0.2');
+    await rows[0].find('button[title="Save voxel size"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.find((x) => x.method === 'dataset.update')?.request).toEqual({ id: 'ds_aaaa1111', voxelSizeOverride: { x: 0.065, y: 0.065, z: 0.2, unit: 'µm' } });
+  });
+
+  it('queues Richardson–Lucy with the chosen PSF stack', async () => {
+    const c = fakeClient({ 'jobs.submit': () => job({ state: 'queued' }), 'dataset.slice': () => { throw new Error('x'); } });
+    setClient(c);
+    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_bbbb2222', name: 'kernel.tif' })] });
+    const w = mount(DatasetsView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="deconv-psf"]').setValue('ds_bbbb2222');
+    await w.find('[data-testid="deconv-iterations"]').setValue('15');
+    await w.find('[data-testid="deconv-queue"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.at(-1)).toEqual({
+      method: 'jobs.submit',
+      request: { spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 15 }, dependsOn: [] },
+    });
+    expect(w.text()).toContain('Queued job_aaaa1111');
+  });
+});
+
+describe('Queue view', () => {
+  it('lists jobs with progress and offers cancel for running and retry for failed ones', async () => {
+    const failed = job({ id: 'job_ffff0000', state: 'failed', error: { code: 'OUT_OF_MEMORY', message: 'GPU memory exhausted', hint: 'Use a smaller tile.' }, createdAt: '2024-01-01T00:00:01Z' });
+    const c = fakeClient({ 'jobs.list': () => ({ jobs: [job(), failed] }), 'jobs.cancel': () => job({ state: 'cancelled' }), 'jobs.retry': () => ({ ...failed, state: 'queued', error: null }) });
+    setClient(c);
+    useProject().project = project();
+    const w = mount(QueueView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const running = w.find('tr[data-job="job_aaaa1111"]');
+    expect(running.text()).toContain('Richardson–Lucy ×20 on data.tif');
+    expect(running.find('[role="progressbar"]').attributes('aria-valuenow')).toBe('25');
+    expect(w.find('tr[data-job="job_ffff0000"]').text()).toContain('Use a smaller tile.');
+    await running.findAll('button').find((b) => b.text() === 'Cancel')?.trigger('click');
+    await w.find('tr[data-job="job_ffff0000"]').findAll('button').find((b) => b.text() === 'Retry')?.trigger('click');
+    await flushPromises();
+    expect(c.calls.map((x) => x.method)).toEqual(['jobs.list', 'jobs.cancel', 'jobs.retry']);
+    expect(useJobs().jobs.find((j) => j.id === 'job_ffff0000')?.state).toBe('queued');
+  });
+});
+
+describe('components', () => {
+  it('the notice banner shows what failed and what to do, and can be dismissed', async () => {
+    useNotices().error({ code: 'TIFF_FORMAT', message: 'x.tif: not a TIFF' }, 'Importing');
+    const w = mount(NoticeBanner, { global: { plugins: [pinia] } });
+    expect(w.text()).toContain('Importing failed');
+    expect(w.text()).toContain('What to do: The file is not a readable TIFF stack');
+    await w.find('button').trigger('click');
+    expect(w.find('[role="alert"]').exists()).toBe(false);
+  });
+
+  it('PSF profiles report FWHM in µm from the voxel size (Gaussian reference)', () => {
+    const shape: [number, number, number] = [41, 31, 31];
+    const sx = 2, sz = 3;
+    const data = new Float32Array(41 * 31 * 31);
+    for (let z = 0; z < 41; z++) for (let y = 0; y < 31; y++) for (let x = 0; x < 31; x++) {
+      data[(z * 31 + y) * 31 + x] = Math.exp(-((x - 15) ** 2 + (y - 15) ** 2) / (2 * sx * sx) - (z - 20) ** 2 / (2 * sz * sz));
+    }
+    const w = mount(PsfProfiles, { props: { data, theory: null, shape, peak: [20, 15, 15], voxel: { x: 0.1, y: 0.1, z: 0.25, known: true }, log: false } });
+    const k = 2 * Math.sqrt(2 * Math.LN2);
+    expect(Number.parseFloat(w.find('[data-testid="fwhm-x"]').text())).toBeCloseTo(k * sx * 0.1, 2);
+    expect(Number.parseFloat(w.find('[data-testid="fwhm-z"]').text())).toBeCloseTo(k * sz * 0.25, 2);
+    expect(w.find('[data-testid="undersampled"]').exists()).toBe(false);
+  });
+
+  it('the line plot draws one path per series with a legend', () => {
+    const w = mount(LinePlot, { props: { series: [{ name: 'raw', color: '#fff', x: [0, 1, 2], y: [1, 3, 2] }, { name: 'RL', color: '#f00', x: [0, 1, 2], y: [0, 4, 1] }] } });
+    expect(w.findAll('path')).toHaveLength(2);
+    expect(w.find('path').attributes('d')).toMatch(/^M[\d.]+,[\d.]+L/);
+    expect(w.text()).toContain('raw');
+    expect(w.text()).toContain('RL');
+  });
+});
