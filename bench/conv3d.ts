@@ -56,7 +56,8 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
     { backend: 'wasm', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false], maxGflop: 8 },
     { backend: 'wasm', impl: 'vol2col', conv: (s) => (x, w) => fastConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
   ];
-  for (const plan of plans) {
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  for (const plan of plans.filter((p) => !only || only.includes(p.backend))) {
     await tf.setBackend(plan.backend);
     await tf.ready();
     for (const s of shapes) {

@@ -21,8 +21,13 @@ reported and the others continue.
   --method model|rl       the network (default), or Richardson–Lucy with --psf
   --psf learned|<file>    PSF for --method rl: the run's learned PSF (default) or a PSF TIFF
   --iters N               Richardson–Lucy iterations (default 20)
-  --tile auto|Z,Y,X       tile size (default auto: from free memory and the model)
-  --overlap N             overlap between tiles in voxels (default: from the model's receptive field)
+  --tile auto|Z,Y,X       tile size (default auto: the whole stack when it fits in memory).
+                          With the network, tiled results equal untiled ones: each instance-norm
+                          layer gets whole-stack statistics, measured over tile cores in one extra
+                          pass per layer (so tiling costs those passes, and tiles of at least
+                          2·halo + 2^(levels−1) voxels per tiled axis).
+  --overlap N             overlap between tiles in voxels (default: for the network two halos, its
+                          reach from a tile edge, and never less; for rl three PSF radii)
   --backend B             cpu, wasm, webgpu, node, node-gpu (default: best available)
   --dtype float32|uint16  float32 (default): input intensity units, never clipped.
                           uint16: input units rounded and clamped to 0..65535; the number of

@@ -1,10 +1,13 @@
 // Deconvolves one stack file to another, streaming: the input is read slab by slab, normalised as in
-// training, predicted tile by tile, mapped back to input units and written slab by slab.
+// training, predicted tile by tile, mapped back to input units and written slab by slab. The network
+// goes through runExact (whole-volume instance-norm statistics, so tiled equals untiled); other
+// predictors (Richardson–Lucy) through runTiled's windowed blend.
 import type { Shape3 } from '../io/volume';
 import { createVolumeWriter, openVolume } from '../io/index';
 import { fitNormaliserStreaming, type Normaliser } from './normalise';
 import type { Predictor } from './predictor';
 import { tileBudgetBytes, withPadding } from './predictor';
+import { runExact } from './exact';
 import { runTiled, type SliceSink, type SliceSource } from './tiled';
 import { chooseTile } from './tiling';
 
@@ -30,6 +33,8 @@ export interface DeconvolveFileResult {
   voxelsPerSecond: number;
   tile: Shape3;
   tiles: number;
+  /** Passes over the tiles (exact network tiling: normalisation layers + 1; otherwise 1). */
+  passes: number;
   oomRetries: number;
   method: string;
   backend: string;
@@ -54,6 +59,7 @@ export function toUint16Range(data: Float32Array): { data: Float32Array; clipped
 /** Bytes the streaming buffers may take: a z-row of tiles holds ~4 float32 copies of tile-depth slices (input, normalised input, weighted sum, weights). */
 export const SLAB_BUDGET_BYTES = 2 * 2 ** 30;
 
+/** `overlap` here is what a tile needs on each side: the overlap, or for exact network tiling the halo (half of it). */
 export function resolveTile(shape: Shape3, tile: Shape3 | 'auto', predictor: Predictor, overlap: number): Shape3 {
   if (tile !== 'auto') return tile;
   const t = chooseTile(shape, { budgetBytes: tileBudgetBytes(predictor.backend), bytesPerVoxel: predictor.bytesPerVoxel, multiple: predictor.multiple, overlap });
@@ -73,7 +79,7 @@ export async function deconvolveFile(input: string, output: string, predictor: P
     const { pLow, pHigh, clip } = predictor.normalisation;
     const norm = await fitNormaliserStreaming(source, pLow, pHigh);
     const overlap = opts.overlap ?? predictor.overlap;
-    const tile = resolveTile(shape, opts.tile, predictor, overlap);
+    const tile = resolveTile(shape, opts.tile, predictor, predictor.staged ? Math.ceil(overlap / 2) : overlap);
     const dtype = opts.dtype ?? 'float32';
     const scale = dtype === 'uint16'
       ? `input intensity units, rounded and clamped to 0..65535 (uint16); ${norm.describe()}`
@@ -115,9 +121,10 @@ export async function deconvolveFile(input: string, output: string, predictor: P
     };
     let run;
     try {
-      run = await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), {
-        tile, overlap, multiple: predictor.multiple, signal: opts.signal, onProgress: opts.onProgress, onShrink: opts.onShrink,
-      });
+      const common = { tile, overlap, signal: opts.signal, onProgress: opts.onProgress, onShrink: opts.onShrink };
+      run = predictor.staged
+        ? await runExact(normalisedSource, sink, predictor.staged, common)
+        : { ...(await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), { ...common, multiple: predictor.multiple })), passes: 1 };
       await writer.close();
     } catch (e) {
       await writer.abort();
@@ -126,7 +133,7 @@ export async function deconvolveFile(input: string, output: string, predictor: P
     const seconds = (performance.now() - started) / 1000;
     const voxels = shape[0] * shape[1] * shape[2];
     return {
-      input, output, shape, voxels, seconds, voxelsPerSecond: voxels / seconds, tile: run.tile, tiles: run.tiles,
+      input, output, shape, voxels, seconds, voxelsPerSecond: voxels / seconds, tile: run.tile, tiles: run.tiles, passes: run.passes,
       oomRetries: run.oomRetries, method: predictor.method, backend: predictor.backend, dtype, clippedVoxels: clipped, normalisation: norm.toJSON(),
     };
   } finally {

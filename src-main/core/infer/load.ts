@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { BackendError, FileNotFoundError, InvalidParameterError } from '../errors';
 import { initBackend, parseBackendId } from '../engine/backend';
 import { parseTrainConfig, type TrainConfig } from '../engine/config';
-import { unetSizeMultiple } from '../engine/models';
+import { unetSizeMultiple, unetTileHalo } from '../engine/models';
 import { loadTrainedGenerator } from '../engine/train/outputs';
 import { readVolume } from '../io/index';
 import type { Volume } from '../io/volume';
 import type { Predictor } from './predictor';
 import { rlPredictor } from './rl';
+import { stagedNet } from './staged';
 
 export interface LoadPredictorOptions {
   method: 'model' | 'rl';
@@ -58,25 +59,20 @@ export function unetBytesPerVoxel(cfg: TrainConfig['generator']): number {
   return 1.25 * 4 * (cfg.baseChannels * 1.34 * tensorsPerLevel + 4);
 }
 
-/** Receptive-field radius of the U-Net (3³ convs; each level doubles the voxel size). */
-export function unetReceptiveRadius(cfg: TrainConfig['generator']): number {
-  let r = 0;
-  for (let l = 0; l < cfg.levels; l++) r += 2 ** l * cfg.convsPerLevel * (l === cfg.levels - 1 ? 1 : 2);
-  return r;
-}
-
 async function modelPredictor(runDir: string, backend: string): Promise<Predictor> {
   const { gAB: net, config: cfg } = await loadTrainedGenerator(runDir);
   const multiple = unetSizeMultiple(cfg.generator.levels);
-  // Three radii of overlap would be exact for a plain CNN; instance norm makes tiles differ slightly anyway, so cap it.
-  const overlap = Math.min(32, Math.max(8, Math.ceil(unetReceptiveRadius(cfg.generator) / 2)));
+  // Tiles overlap by two halos so each keeps a core the tile edges cannot reach; with whole-volume
+  // instance-norm statistics (staged) the tiled result then equals the untiled one.
+  const halo = unetTileHalo(cfg.generator);
   return {
     method: 'model',
     multiple,
     bytesPerVoxel: unetBytesPerVoxel(cfg.generator),
-    overlap,
+    overlap: 2 * halo,
+    staged: stagedNet(net, multiple, halo),
     backend,
-    // Tiles are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
+    // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
     normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip },
     details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend },
     predict: async (tile, shape) => {

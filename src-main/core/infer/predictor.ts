@@ -1,6 +1,7 @@
 // What inference needs from a method (the trained network, or Richardson–Lucy with a PSF): a tile
 // function on normalised data plus the facts tiling needs (size multiple, memory per voxel, halo).
 import os from 'node:os';
+import type { StagedNet } from './staged';
 import type { PredictFn } from './tiled';
 
 export interface Predictor {
@@ -8,12 +9,18 @@ export interface Predictor {
   method: string;
   /** Tile function on normalised data (network scale). */
   predict: PredictFn;
-  /** Tile edges must be multiples of this (U-Net pooling); smaller or odd tiles are mirror-padded. */
+  /** Tile edges must be multiples of this (U-Net pooling); other sizes are mirror-padded at the high end. */
   multiple: number;
   /** Estimated peak bytes per tile voxel while predicting. */
   bytesPerVoxel: number;
-  /** Suggested overlap in voxels (about three receptive-field radii, so the blend's zero band hides tile edges). */
+  /** Suggested overlap in voxels between neighbouring tiles. */
   overlap: number;
+  /**
+   * For networks with instance normalisation: the network run layer by layer with whole-volume statistics.
+   * When present, tiled inference goes through runExact (exact.ts) and equals the untiled pass; `predict`
+   * alone would normalise each tile by its own statistics.
+   */
+  staged?: StagedNet;
   /** Backend the predictor runs on ('cpu', 'webgpu', … or 'js' for plain TypeScript). */
   backend: string;
   /** How input is mapped to the network scale: percentiles (0..100) and whether to clip to [0,1] — as in training. */

@@ -1,6 +1,8 @@
 // Runs a predictor over a volume tile by tile, blending overlaps with smooth windows. Input is read
 // and output written one z-row of tiles at a time, so peak memory is a few slabs, not the volume.
 // The in-memory path is the same code with an array-backed source and sink.
+// Tiles are predicted independently, so this equals the untiled pass only for local predictors (see
+// tiling.ts); networks with instance normalisation go through exact.ts, which reuses these sources/sinks.
 import type { Shape3 } from '../io/volume';
 import { CancelledError, InvalidVolumeError, NumericError, OutOfMemoryError } from '../errors';
 import { axisWindow, shrinkTile, tileGrid, type TileBox } from './tiling';
@@ -50,7 +52,8 @@ interface RunState {
   oomRetries: number;
 }
 
-function copyBlock(src: Float32Array, srcShape: Shape3, start: Shape3, size: Shape3): Float32Array {
+/** The block at `start` of `size` out of z-major `src` of `srcShape`. */
+export function copyBlock(src: Float32Array, srcShape: Shape3, start: Shape3, size: Shape3): Float32Array {
   const [, sy, sx] = srcShape;
   const out = new Float32Array(size[0] * size[1] * size[2]);
   for (let z = 0; z < size[0]; z++) {

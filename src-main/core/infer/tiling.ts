@@ -1,5 +1,8 @@
 // Tile geometry for inference on volumes larger than memory: where tiles go, how much they overlap,
 // the smooth blending window, and the automatic tile size from a memory budget.
+// This windowed blend serves predictors that are local operators (Richardson–Lucy). The network G_AB uses
+// instance normalisation, whose statistics span the whole volume, so it is tiled by exact.ts instead
+// (aligned tiles with cores, whole-volume statistics; core-grid.ts); chooseTile/shrinkTile serve both.
 //
 // Blending: along each axis a tile's weight is 0 for the first third of an overlap it shares with a
 // neighbour, then rises as a raised cosine to 1, and the result is Σ wᵢ·predᵢ / Σ wᵢ. The zero band
@@ -90,7 +93,8 @@ export interface AutoTileOptions {
 
 /**
  * The largest tile, no bigger than the volume, that fits the budget: start with the whole volume and
- * halve the longest edge until it fits. A whole-volume tile is preferred because it needs no blending.
+ * halve the longest edge until it fits. A whole-volume tile is preferred because it needs no blending
+ * (and, for the network, a single pass instead of one per normalisation layer plus one).
  */
 export function chooseTile(shape: Shape3, opts: AutoTileOptions): Shape3 {
   if (!(opts.budgetBytes > 0) || !(opts.bytesPerVoxel > 0)) {

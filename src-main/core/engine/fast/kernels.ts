@@ -1,8 +1,9 @@
 // The three linear maps of a 3D convolution, each as vol2col (im2col in 3D) + one matrix multiply, chunked over
 // output depth so the column matrix stays bounded. They use only forward ops (pad, slice, concat, reshape,
 // transpose, matMul) and are called from tf.customGrad, so no backend's Conv3D kernel or gradient is involved.
-// Layout: the input is turned channels-first ([C, z, y, x]) once, so every kernel tap is one contiguous slice
-// and the column matrix [k³·C, voxels] is built by concatenating along axis 0 (plain block copies).
+// Layout: the column matrix is [voxels, k³·C] (channels-last taps concatenated on the last axis) so that every
+// product is a plain, untransposed matMul: on wasm (XNNPACK) that runs ~26 GFLOP/s single-threaded, while a
+// transposeA matMul falls to a ~2 GFLOP/s reference loop (measured, bench/conv3d.ts).
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, depthChunk, type ConvGeometry, type Triple } from './geometry';
 import type { Padding } from '../ops';
@@ -19,31 +20,30 @@ function taps(g: ConvGeometry): Triple[] {
   return out;
 }
 
-/** Slice of channels-first padded input `xp` [C, Z, Y, X] read by tap `t` for output depths [z0, z1). */
+/** Slice of the padded input `xp` [Z, Y, X, C] read by tap `t` for output depths [z0, z1). */
 function tapSlice(xp: tf.Tensor4D, g: ConvGeometry, t: Triple, z0: number, z1: number): tf.Tensor4D {
   const [, sy, sx] = g.strides;
   const sz = g.strides[0];
-  const c = xp.shape[0];
-  const begin = [0, z0 * sz + t[0], t[1], t[2]];
-  const size = [c, z1 - z0, g.outSize[1], g.outSize[2]];
+  const c = xp.shape[3];
+  const begin = [z0 * sz + t[0], t[1], t[2], 0];
+  const size = [z1 - z0, g.outSize[1], g.outSize[2], c];
   if (sz === 1 && sy === 1 && sx === 1) return tf.slice(xp, begin, size);
-  const end = begin.map((b, i) => (i === 0 ? c : b + (size[i] - 1) * [1, sz, sy, sx][i] + 1));
-  return tf.stridedSlice(xp, begin, end, [1, sz, sy, sx]) as tf.Tensor4D;
+  const end = begin.map((b, i) => (i === 3 ? c : b + (size[i] - 1) * [sz, sy, sx, 1][i] + 1));
+  return tf.stridedSlice(xp, begin, end, [sz, sy, sx, 1]) as tf.Tensor4D;
 }
 
-/** Column matrix [k³·C, voxels] of output depths [z0, z1); row index = tap·C + channel (matches w.reshape). */
+/** Column matrix [voxels, k³·C] of output depths [z0, z1); column index = tap·C + channel (matches w.reshape). */
 function columns(xp: tf.Tensor4D, g: ConvGeometry, z0: number, z1: number): tf.Tensor2D {
   const slices = taps(g).map((t) => tapSlice(xp, g, t, z0, z1));
-  const cols = slices.length === 1 ? slices[0] : tf.concat(slices, 0);
-  return tf.reshape(cols, [cols.shape[0], -1]);
+  const cols = slices.length === 1 ? slices[0] : tf.concat(slices, 3);
+  return tf.reshape(cols, [-1, cols.shape[3]]);
 }
 
-/** Channels-first, zero-padded copy of one batch item of x [B, Z, Y, X, C]. */
-function paddedChannelsFirst(x: tf.Tensor5D, item: number, g: ConvGeometry): tf.Tensor4D {
+/** Zero-padded copy of one batch item of x [B, Z, Y, X, C] as [Z, Y, X, C]. */
+function paddedItem(x: tf.Tensor5D, item: number, g: ConvGeometry): tf.Tensor4D {
   const xi = tf.reshape(tf.slice(x, [item, 0, 0, 0, 0], [1, -1, -1, -1, -1]), x.shape.slice(1) as [number, number, number, number]);
-  const cf = tf.transpose(xi, [3, 0, 1, 2]) as tf.Tensor4D;
   const pads = g.padBefore.some((p) => p > 0) || g.padAfter.some((p) => p > 0);
-  return pads ? tf.pad(cf, [[0, 0], [g.padBefore[0], g.padAfter[0]], [g.padBefore[1], g.padAfter[1]], [g.padBefore[2], g.padAfter[2]]]) : cf;
+  return (pads ? tf.pad(xi, [[g.padBefore[0], g.padAfter[0]], [g.padBefore[1], g.padAfter[1]], [g.padBefore[2], g.padAfter[2]], [0, 0]]) : xi) as tf.Tensor4D;
 }
 
 function geometryOf(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, padding: Padding): ConvGeometry {
@@ -59,11 +59,11 @@ export function conv3dForward(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, p
     const chunk = depthChunk(g.outSize, g.kernel, c, maxColumnFloats);
     const items: tf.Tensor[] = [];
     for (let b = 0; b < x.shape[0]; b++) {
-      const xp = paddedChannelsFirst(x, b, g);
+      const xp = paddedItem(x, b, g);
       const parts: tf.Tensor[] = [];
       for (let z0 = 0; z0 < g.outSize[0]; z0 += chunk) {
         const z1 = Math.min(g.outSize[0], z0 + chunk);
-        parts.push(tf.tidy(() => tf.matMul(columns(xp, g, z0, z1), wm, true, false)));
+        parts.push(tf.tidy(() => tf.matMul(columns(xp, g, z0, z1), wm)));
       }
       items.push(parts.length === 1 ? parts[0] : tf.concat(parts, 0));
     }
@@ -72,7 +72,7 @@ export function conv3dForward(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, p
   });
 }
 
-/** Filter gradient: dw = Σ_voxels vol2col(x)ᵀ · dy, shape [kz, ky, kx, C, Co]. */
+/** Filter gradient: dw = Σ_voxels vol2col(x)ᵀ · dy, shape [kz, ky, kx, C, Co], computed as (dyᵀ · cols)ᵀ. */
 export function conv3dFilterGrad(x: tf.Tensor5D, dy: tf.Tensor5D, filterShape: [number, number, number, number, number], strides: Triple, padding: Padding): tf.Tensor5D {
   return tf.tidy(() => {
     const g = convGeometry([x.shape[1], x.shape[2], x.shape[3]], [filterShape[0], filterShape[1], filterShape[2]], strides, padding);
@@ -80,17 +80,17 @@ export function conv3dFilterGrad(x: tf.Tensor5D, dy: tf.Tensor5D, filterShape: [
     const chunk = depthChunk(g.outSize, g.kernel, x.shape[4], maxColumnFloats);
     let acc: tf.Tensor2D | null = null;
     for (let b = 0; b < x.shape[0]; b++) {
-      const xp = paddedChannelsFirst(x, b, g);
+      const xp = paddedItem(x, b, g);
       for (let z0 = 0; z0 < g.outSize[0]; z0 += chunk) {
         const z1 = Math.min(g.outSize[0], z0 + chunk);
         const part = tf.tidy(() => {
-          const dyc = tf.reshape(tf.slice(dy, [b, z0, 0, 0, 0], [1, z1 - z0, -1, -1, -1]), [-1, co]);
-          return tf.matMul(columns(xp, g, z0, z1), dyc) as tf.Tensor2D;
+          const dyT = tf.transpose(tf.reshape(tf.slice(dy, [b, z0, 0, 0, 0], [1, z1 - z0, -1, -1, -1]), [-1, co]));
+          return tf.matMul(dyT, columns(xp, g, z0, z1)) as tf.Tensor2D;
         });
         acc = acc === null ? part : (tf.add(acc, part) as tf.Tensor2D);
       }
     }
-    return tf.reshape(acc as tf.Tensor2D, filterShape) as tf.Tensor5D;
+    return tf.reshape(tf.transpose(acc as tf.Tensor2D), filterShape) as tf.Tensor5D;
   });
 }
 

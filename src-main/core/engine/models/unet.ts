@@ -32,6 +32,31 @@ export function unetSizeMultiple(levels: number): number {
   return 2 ** (levels - 1);
 }
 
+/**
+ * How far (in input voxels) the zero 'same' padding at a tile's edge can change the U-Net's output, with
+ * normalisation statistics held fixed: each 3³ conv at level l reaches 2^l voxels further, down-sampling
+ * rounds the reach up to the coarser grid (plus one level-l voxel for a stride-2 conv), up-sampling keeps
+ * it (plus a 3³ conv for 'upsample'), and skips take the larger of the two branches. Valid for tiles whose
+ * origin and size are multiples of unetSizeMultiple(levels). Rounded up to that multiple.
+ */
+export function unetTileHalo(cfg: UNetConfig, opts: Pick<UNetOptions, 'down' | 'up'> = {}): number {
+  validateUNetConfig(cfg);
+  const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
+  const skips: number[] = [];
+  let reach = 0;
+  for (let l = 0; l < cfg.levels; l++) {
+    reach += cfg.convsPerLevel * 2 ** l;
+    if (l === cfg.levels - 1) break;
+    skips.push(reach);
+    reach = roundUp(reach + (opts.down === 'stride2' ? 2 ** l : 0), 2 ** (l + 1));
+  }
+  for (let l = cfg.levels - 2; l >= 0; l--) {
+    if (opts.up === 'upsample') reach += 2 ** l;
+    reach = Math.max(reach, skips.pop()!) + cfg.convsPerLevel * 2 ** l;
+  }
+  return roundUp(reach, unetSizeMultiple(cfg.levels));
+}
+
 type Block = (x: tf.Tensor5D) => tf.Tensor5D;
 
 export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {}): Module {
@@ -42,7 +67,9 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
 
   const convNormRelu = (id: string, cin: number, cout: number, stride = 1): Block => {
     const w = p.heNormal(`${id}/kernel`, [3, 3, 3, cin, cout], 27 * cin);
-    return (x) => tf.relu(instanceNorm3d(conv3d(x, w as tf.Tensor5D, stride, 'same')));
+    // The norm's id lets tiled inference substitute whole-volume statistics (ops/norm.ts withNormStats).
+    const normId = `${name}/${id}`;
+    return (x) => tf.relu(instanceNorm3d(conv3d(x, w as tf.Tensor5D, stride, 'same'), { id: normId }));
   };
   const stack = (id: string, cin: number, cout: number): Block[] =>
     Array.from({ length: cfg.convsPerLevel }, (_, i) => convNormRelu(`${id}_conv${i}`, i === 0 ? cin : cout, cout));

@@ -7,6 +7,41 @@ export interface InstanceNormOptions {
   /** Optional affine parameters, one per channel. */
   gamma?: tf.Tensor1D;
   beta?: tf.Tensor1D;
+  /**
+   * Stable name of this normalisation layer. Only layers with an id consult the statistics hook
+   * (see withNormStats); without a hook the id changes nothing.
+   */
+  id?: string;
+}
+
+/** Per-channel statistics for one layer: tensors of C values (any shape that reshapes to [C]), biased variance. */
+export interface NormStats {
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+}
+
+/**
+ * Called with a named layer's pre-normalisation input. Returning statistics makes the layer use them instead
+ * of the input's own ('fixed' mode, used by tiled inference to apply whole-volume statistics to a tile);
+ * returning undefined keeps instance statistics ('compute' mode). It may also throw to stop the forward
+ * pass once it has seen the layer it wanted (tf.tidy still frees the pass's tensors).
+ */
+export type NormStatsHook = (id: string, x: tf.Tensor5D) => NormStats | undefined;
+
+let statsHook: NormStatsHook | undefined;
+
+/**
+ * Runs `fn` (synchronous, e.g. a forward pass) with `hook` consulted by every instanceNorm3d that has an id.
+ * Not re-entrant across awaits by design: fn is synchronous, so no other forward pass can interleave.
+ */
+export function withNormStats<T>(hook: NormStatsHook, fn: () => T): T {
+  const previous = statsHook;
+  statsHook = hook;
+  try {
+    return fn();
+  } finally {
+    statsHook = previous;
+  }
 }
 
 export const INSTANCE_NORM_EPS = 1e-5;
@@ -25,10 +60,16 @@ export function addBias(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
   return tf.add(x, channelwise(bias));
 }
 
-/** y = (x − mean) / sqrt(var + eps) · gamma + beta, with the biased variance, as torch.nn.InstanceNorm3d. */
+/**
+ * y = (x − mean) / sqrt(var + eps) · gamma + beta, with the biased variance, as torch.nn.InstanceNorm3d.
+ * Statistics are the input's own unless a hook installed by withNormStats supplies them for this layer's id.
+ */
 export function instanceNorm3d(x: tf.Tensor5D, opts: InstanceNormOptions = {}): tf.Tensor5D {
   return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, [1, 2, 3], true);
+    const fixed = opts.id !== undefined && statsHook ? statsHook(opts.id, x) : undefined;
+    const { mean, variance } = fixed
+      ? { mean: channelwise(fixed.mean), variance: channelwise(fixed.variance) }
+      : tf.moments(x, [1, 2, 3], true);
     let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, opts.eps ?? INSTANCE_NORM_EPS)));
     // Per-channel parameters broadcast as rank 5: see channelwise() for why never rank 1.
     if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
