@@ -25,7 +25,7 @@ const seconds = async (fn: () => Promise<unknown>) => {
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 const range = (a: Float32Array) => a.reduce((m, v) => Math.max(m, v), -Infinity) - a.reduce((m, v) => Math.min(m, v), Infinity);
 
-let whole = new Float32Array(0);
+let whole: Float32Array = new Float32Array(0);
 await withPadding(p.predict, p.multiple)(data, vol.shape); // warm-up
 const wholeSeconds = await seconds(async () => { whole = await withPadding(p.predict, p.multiple)(data, vol.shape); });
 const result: Record<string, unknown> = { shape: vol.shape, backend: p.backend, halo: p.staged!.halo, normLayers: p.staged!.layers.length, whole: { seconds: +wholeSeconds.toFixed(2), outputRange: +range(whole).toFixed(4) } };
