@@ -9,8 +9,8 @@ import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
 import { psfVolume, writePsfResult } from '../worker/runners/psf';
 import type { AccessPolicy } from './access';
-import { NotAvailableError } from '../worker/unavailable';
 import { analyzePsf } from './psf-analysis';
+import { computeMetrics, ncc } from '../core/metrics/index';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -174,8 +174,21 @@ export class AppService {
     'jobs.cancel': async (r) => this.need().queue.cancel(r.id),
     'jobs.retry': async (r) => this.need().queue.retry(r.id),
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
-    'metrics.compute': async () => {
-      throw new NotAvailableError('metrics.compute');
+    'metrics.compute': async (r) => {
+      const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
+      const [ref, test] = [await readVolume(refItem.path), await readVolume(testItem.path)];
+      const m = computeMetrics(ref, test);
+      const values: Record<string, number> = {};
+      for (const name of r.metrics) {
+        if (name === 'psnr') values.psnr = m.psnr;
+        else if (name === 'nrmse') values.nrmse = m.nrmse;
+        else if (name === 'ncc') values.ncc = ncc(ref.data, test.data);
+        else {
+          values.ssim = m.ssim3d ?? m.ssim2d;
+          values.ssim2d = m.ssim2d;
+        }
+      }
+      return { values, shape: [...ref.shape] };
     },
   };
 
