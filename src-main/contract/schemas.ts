@@ -156,7 +156,7 @@ export const TrainSpec = z.object({
 });
 export const DeconvolveSpec = z.discriminatedUnion('method', [
   z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: z.string().max(200).optional() }),
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), outputName: z.string().max(200).optional() }),
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir: FsPath.optional(), outputName: z.string().max(200).optional() }),
 ]);
 export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: z.string().max(200).optional() });
 export const ReportSpec = z.object({ kind: z.literal('report'), itemIds: z.array(Id).min(1), title: z.string().max(200).optional() });

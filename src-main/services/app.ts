@@ -163,6 +163,7 @@ export class AppService {
       const ids = spec.kind === 'train' ? [...spec.blurredIds, ...spec.sharpIds] : spec.kind === 'deconvolve' ? [spec.datasetId] : spec.kind === 'report' ? spec.itemIds : [];
       if (spec.kind === 'deconvolve' && spec.method === 'rl' && spec.psf.from !== 'generate') ids.push(spec.psf.id);
       for (const id of ids) await this.resolvePath(id);
+      if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) await this.opts.access.check(spec.runDir);
       return queue.submit(spec, { priority: r.priority, dependsOn: r.dependsOn });
     },
     'jobs.list': async (r) => ({ jobs: this.need().queue.list(r) }),

@@ -1,11 +1,13 @@
 // Deconvolution jobs: Richardson–Lucy with a known PSF, or a trained model (run folder).
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Job, Result } from '../../contract/schemas';
 import type { RunContext } from '../../core/queue/types';
 import { readVolume, writeVolume } from '../../core/io/index';
 import type { Volume } from '../../core/io/volume';
 import { newId, nowIso } from '../../core/project/ids';
-import { NotAvailableError } from '../unavailable';
+import { InvalidParameterError } from '../../core/errors';
+import { loadPredictor } from '../../core/infer/load';
+import { deconvolveFile } from '../../core/infer/deconvolve';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runRichardsonLucy } from './rl';
@@ -20,7 +22,7 @@ async function loadPsf(projectDir: string, spec: Extract<DeconvolveSpec, { metho
 
 export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContext): Promise<Result[]> {
   const spec = job.spec as DeconvolveSpec;
-  if (spec.method === 'model') throw new NotAvailableError('model deconvolution from the job queue', 'Use `cycledecon deconvolve --model RUN_DIR` until the model runner is connected.');
+  if (spec.method === 'model') return runModel(projectDir, job, spec, ctx);
   const project = await readProject(projectDir);
   const input = resolveItem(project, spec.datasetId);
   ctx.log(`reading ${input.path}`);
@@ -35,4 +37,33 @@ export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContex
   await writeVolume(path, out, { dtype: 'float32' });
   ctx.log(`wrote ${path}`);
   return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: `rl-${spec.iterations}`, shape: [...out.shape], createdAt: nowIso() }];
+}
+
+type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
+
+/** The run folder of a model job: an explicit folder, a run of the project, or the run of a training job. */
+function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
+  if (spec.runDir) return spec.runDir;
+  const run = project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId));
+  if (!run) throw new InvalidParameterError('spec.runId', 'names no training run of this project', 'Give runId, trainJobId or runDir of a finished training run.');
+  return isAbsolute(run.dir) ? run.dir : join(projectDir, run.dir);
+}
+
+/** Deconvolution with a trained model: tiled, streaming inference exactly as `cycledecon deconvolve`. */
+async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunContext): Promise<Result[]> {
+  const project = await readProject(projectDir);
+  const input = resolveItem(project, spec.datasetId);
+  const runDir = runFolder(projectDir, project, spec);
+  ctx.log(`model ${runDir} on ${input.path}`);
+  const predictor = await loadPredictor({ method: 'model', runDir });
+  const id = newId('res');
+  const name = spec.outputName ?? `${project.datasets.find((d) => d.id === spec.datasetId)?.name.replace(/\.tiff?$/i, '') ?? 'result'}-cycledecon-${id.slice(4)}`;
+  const path = join(ctx.resultsDir, `${name}.tif`);
+  const r = await deconvolveFile(input.path, path, predictor, {
+    tile: 'auto',
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress(total > 0 ? done / total : 0, `tile ${done}/${total}`, done, total),
+  });
+  ctx.log(`wrote ${path}: ${r.tiles} tile(s), ${r.passes} pass(es), ${Math.round(r.voxelsPerSecond)} voxels/s on ${r.backend}`);
+  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: 'cycledecon', shape: [...r.shape], createdAt: nowIso() }];
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { AccessPolicy } from '../../../src-main/services/access';
+import { AppService } from '../../../src-main/services/app';
+import { parseRequest } from '../../../src-main/contract/validate';
+import type { Job } from '../../../src-main/contract/schemas';
+import { readVolume } from '../../../src-main/core/io';
+import { loadPredictor } from '../../../src-main/core/infer/load';
+import { deconvolveFile } from '../../../src-main/core/infer/deconvolve';
+import { repoRoot, tempDir } from '../../helpers';
+
+// The bundled demo model (assets/model, trained by this project with `cycledecon train`) and its sample stack
+// (assets/sample: flowdec "Hollow Bars", Apache-2.0; see assets/sample/README.md).
+const modelDir = join(repoRoot, 'assets', 'model');
+const sampleDir = join(repoRoot, 'assets', 'sample');
+
+describe('deconvolve jobs with a trained model', () => {
+  it('run in the job worker and give the same result as cycledecon deconvolve in-process', async () => {
+    process.env.CYCLEDECON_HOME = tempDir();
+    const access = new AccessPolicy();
+    await access.allow(sampleDir);
+    await access.allow(modelDir);
+    const projectDir = join(tempDir(), 'proj');
+    await access.allow(join(projectDir, '..'));
+    const service = new AppService({ access });
+    try {
+      await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
+      const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(sampleDir, 'bars_blurred.tif')] }))) as { imported: { id: string }[] };
+      const submitted = (await service.handlers['jobs.submit'](
+        parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0].id, runDir: modelDir } }),
+      )) as Job;
+      let job = submitted;
+      const deadline = Date.now() + 90_000;
+      while (!['done', 'failed', 'cancelled'].includes(job.state) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id: submitted.id }))) as Job;
+      }
+      expect(job.state, JSON.stringify(job.error ?? {})).toBe('done');
+      const results = (await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: { path: string; method?: string }[] };
+      const produced = results.results.find((r) => r.method === 'cycledecon');
+      expect(produced).toBeDefined();
+      const fromQueue = await readVolume(produced!.path);
+
+      const direct = join(tempDir(), 'direct.tif');
+      await deconvolveFile(join(sampleDir, 'bars_blurred.tif'), direct, await loadPredictor({ method: 'model', runDir: modelDir, backend: 'cpu' }), { tile: 'auto' });
+      const expected = await readVolume(direct);
+      expect(fromQueue.shape).toEqual(expected.shape);
+      let maxDiff = 0, range = 0;
+      for (let i = 0; i < expected.data.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(fromQueue.data[i] - expected.data[i]));
+        range = Math.max(range, Math.abs(expected.data[i]));
+      }
+      expect(range).toBeGreaterThan(0);
+      expect(maxDiff / range).toBeLessThan(1e-5);
+    } finally {
+      await service.close();
+    }
+  }, 150_000);
+
+  it('refuses a run folder outside the allowed folders', async () => {
+    process.env.CYCLEDECON_HOME = tempDir();
+    const access = new AccessPolicy();
+    await access.allow(sampleDir);
+    const projectDir = join(tempDir(), 'proj');
+    await access.allow(join(projectDir, '..'));
+    const service = new AppService({ access });
+    try {
+      await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
+      const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(sampleDir, 'bars_blurred.tif')] }))) as { imported: { id: string }[] };
+      await expect(
+        service.handlers['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0].id, runDir: modelDir } })),
+      ).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    } finally {
+      await service.close();
+    }
+  });
+});
