@@ -11,6 +11,7 @@ import { deconvolveFile } from '../../core/infer/deconvolve';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runRichardsonLucy } from './rl';
+import { trainRunDir } from './train';
 
 type DeconvolveSpec = Extract<Job['spec'], { kind: 'deconvolve' }>;
 
@@ -45,6 +46,7 @@ type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
 function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
   if (spec.runDir) return spec.runDir;
   const run = project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId));
+  if (!run && spec.trainJobId) return trainRunDir(join(projectDir, 'jobs', spec.trainJobId));
   if (!run) throw new InvalidParameterError('spec.runId', 'names no training run of this project', 'Give runId, trainJobId or runDir of a finished training run.');
   return isAbsolute(run.dir) ? run.dir : join(projectDir, run.dir);
 }

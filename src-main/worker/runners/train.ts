@@ -1,0 +1,50 @@
+// Training jobs: the explicit-PSF CycleGAN trained in the job worker on project datasets. The run folder
+// is <project>/jobs/<jobId>/run; a job interrupted by a crash or kill resumes from its last checkpoint.
+import { join } from 'node:path';
+import type { Job, Result } from '../../contract/schemas';
+import type { RunContext } from '../../core/queue/types';
+import { readVolume } from '../../core/io/index';
+import { initBackend } from '../../core/engine/backend';
+import { resolveTrainConfig, type TrainConfigOverrides } from '../../core/engine/config';
+import { train } from '../../core/engine/train/trainer';
+import { hasCheckpoint } from '../../core/engine/train/checkpoint';
+import { newId, nowIso } from '../../core/project/ids';
+import { readProject, resolveItem } from './resolve';
+
+type TrainSpec = Extract<Job['spec'], { kind: 'train' }>;
+
+/** Where a training job keeps its run (config, weights, learned PSF, checkpoints). */
+export function trainRunDir(workDir: string): string {
+  return join(workDir, 'run');
+}
+
+export async function runTrain(projectDir: string, job: Job, ctx: RunContext): Promise<Result[]> {
+  const spec = job.spec as TrainSpec;
+  const project = await readProject(projectDir);
+  const load = async (id: string) => {
+    const item = resolveItem(project, id);
+    const vol = await readVolume(item.path);
+    if (item.voxelSize) vol.voxelSize = { ...item.voxelSize };
+    return vol;
+  };
+  const blurred = await Promise.all(spec.blurredIds.map(load));
+  const sharp = await Promise.all(spec.sharpIds.map(load));
+  const config = resolveTrainConfig(spec.preset, spec.config as TrainConfigOverrides);
+  const outDir = trainRunDir(ctx.workDir);
+  const resume = await hasCheckpoint(outDir);
+  const backend = await initBackend({ purpose: 'train' });
+  ctx.log(`training preset ${spec.preset} on ${backend.name}: ${blurred.length} blurred, ${sharp.length} sharp stack(s)${resume ? ', resuming from checkpoint' : ''}`);
+  const r = await train(config, {
+    blurred, sharp, outDir, resume, force: !resume, signal: ctx.signal, backendName: backend.name,
+    onProgress: (e) => {
+      if (e.type === 'step') {
+        const l = Object.entries(e.losses).map(([k, v]) => `${k}=${Number(v).toPrecision(4)}`).join(' ');
+        ctx.progress(e.step / e.totalSteps, `step ${e.step}/${e.totalSteps} ${l}`, e.step, e.totalSteps);
+      } else if (e.type === 'checkpoint') ctx.log(`checkpoint at step ${e.step}`);
+    },
+  });
+  ctx.log(`${r.cancelled ? 'stopped' : 'finished'} after ${r.steps} steps: ${r.runDir}`);
+  // The learned PSF is the run's result the project lists (a CNN G_BA, the ablation, has none).
+  if (!r.psf) return [];
+  return [{ id: newId('res'), jobId: job.id, kind: 'psf', path: join(r.runDir, 'psf.tif'), inputDatasetId: spec.blurredIds[0], method: `learned-psf-${spec.preset}`, shape: [...r.psf.shape], createdAt: nowIso() }];
+}
