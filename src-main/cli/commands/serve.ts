@@ -10,7 +10,17 @@ import { AppService } from '../../services/app';
 import { ProjectStore } from '../../core/project/index';
 import { startDevServer } from '../../devserver/server';
 
-const repo = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+// The built renderer sits in <repo>/out/renderer. This module runs from src-main/cli/commands/ (sources, via
+// tsx) or from dist/cli/ (the esbuild bundle), so look upwards for it rather than at a fixed depth.
+function findRendererDir(): string | undefined {
+  let dir = resolve(fileURLToPath(import.meta.url), '..');
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'out', 'renderer');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    dir = resolve(dir, '..');
+  }
+  return undefined;
+}
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -44,8 +54,7 @@ export const serveCommand: Command = {
       const dir = resolve(v.project);
       await service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));
     }
-    const rendererDir = join(repo, 'out', 'renderer');
-    const server = await startDevServer({ service, access, host, port, rendererDir: existsSync(rendererDir) ? rendererDir : undefined });
+    const server = await startDevServer({ service, access, host, port, rendererDir: findRendererDir() });
     ctx.out(`CycleDecon serving at ${server.url}`);
     ctx.out(`token: ${server.token}`);
     ctx.out(`open ${server.url}/#token=${server.token}   (API: POST ${server.url}/api/<method> with "Authorization: Bearer <token>")`);
