@@ -19,6 +19,8 @@ export function escapeHtml(s: string): string {
 
 export function formatNumber(v: number | string): string {
   if (typeof v === 'string') return v;
+  // NaN means "could not be measured" (e.g. no half-maximum crossing for a FWHM fit): say so, don't print NaN.
+  if (Number.isNaN(v)) return 'n/a';
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
