@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { writeBytesAtomic } from '../../io/atomic';
+import { CheckpointError, FileNotFoundError, IoError } from '../../errors';
 import type { VoxelSize } from '../../io/volume';
 import { parseTrainConfig, type TrainConfig } from '../config';
 import { buildUNet, type Module } from '../models';
@@ -25,7 +26,22 @@ export async function writeConfig(runDir: string, cfg: TrainConfig): Promise<voi
 }
 
 export async function readConfig(runDir: string): Promise<TrainConfig> {
-  return parseTrainConfig(JSON.parse(await fs.readFile(join(runDir, RUN_FILES.config), 'utf8')));
+  const path = join(runDir, RUN_FILES.config);
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileNotFoundError(path);
+    throw new IoError(path, `could not read (${(e as Error).message})`, e);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseTrainConfig(raw);
 }
 
 const COLUMNS = ['step', 'epoch', 'lr', ...LOSS_KEYS, 'seconds'] as const;
