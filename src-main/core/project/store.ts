@@ -18,7 +18,13 @@ export class ProjectStore {
   /** Creates a project in `dir` (created if absent). Refuses a folder that already holds a project. */
   static async create(dir: string, name?: string): Promise<ProjectStore> {
     const abs = resolve(dir);
-    await fs.mkdir(abs, { recursive: true });
+    try {
+      await fs.mkdir(abs, { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'the folder is not writable' : (e as Error).message;
+      throw new ProjectError(`cannot create the project folder ${abs}: ${why}`, 'Choose a writable folder for the project.');
+    }
     const file = join(abs, PROJECT_FILE);
     if (await exists(file)) throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
     const now = nowIso();

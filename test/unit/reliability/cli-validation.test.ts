@@ -50,6 +50,7 @@ const cases: [string[], number, RegExp][] = [
   [['report', join(dir, 'rep')], 1, /--input: is required/],
   [['report', '--input', 'nope.tif', '--result', S, join(dir, 'rep')], 1, /nope\.tif does not exist/],
   [['serve', '--port', '70000'], 1, /--port: 70000 is above the maximum 65535/],
+  [['serve', '--project', join(repoRoot, 'README.md', 'proj')], 1, /cannot create the project folder .*README\.md\/proj: a file is in the way/],
 ];
 
 async function run(argv: string[]): Promise<{ code: number; err: string }> {
