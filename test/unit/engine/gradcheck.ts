@@ -2,17 +2,9 @@
 // L(x) = Σ f(x)_i · r_i with a fixed random r, and L is accumulated in float64 in JS, so only the
 // op's own float32 rounding enters the central difference (L(x+ε) − L(x−ε)) / 2ε.
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../helpers';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../helpers';
 
 /** A well-scaled random tensor (uniform in [−1, 1]) from a seed. */
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
