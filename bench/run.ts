@@ -1,6 +1,8 @@
 // `npm run bench [-- --quick]`: runs the benchmark pieces, prints a table and writes bench-results.json (atomically).
-// Implemented so far: per-layer conv3d (tfjs cpu / wasm, vol2col cpu / wasm) against PyTorch CPU (2 threads)
-// in the same run, with peak RSS. The training-step, inference and RL sections are not written yet (see report).
+// Sections (`--sections conv,infer,rl`, default all): per-layer conv3d (tfjs cpu / wasm, vol2col cpu / wasm)
+// against PyTorch CPU (2 threads); inference throughput of the demo model and of RL with its learned PSF
+// (bench/infer-model.ts); Richardson–Lucy ours vs scikit-image on the same synthetic volume in the same run
+// (bench/rl.ts + bench/rl_skimage.py). Not written yet: the full training step and its PyTorch twin.
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { writeBytesAtomic } from '../src-main/core/io/atomic';
@@ -19,8 +21,45 @@ function torchConv(quick: boolean): TorchConv[] | { error: string } {
   }
 }
 
+/** Runs a sibling benchmark script in its own process (so its memory is its own) and returns its stdout. */
+function runScript(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function inferenceSection(): Record<string, unknown> {
+  const out = runScript('node_modules/.bin/tsx', ['bench/infer-model.ts']);
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+}
+
+function rlSection(): { oursSeconds: number; skimageSeconds: number; ratio: number; relL2: number; detail: string } {
+  const ours = runScript('node_modules/.bin/tsx', ['bench/rl.ts']);
+  const ref = runScript('/usr/bin/python3', ['bench/rl_skimage.py']);
+  const oursSeconds = Number(/ours: ([\d.]+) s/.exec(ours)?.[1]);
+  const skimageSeconds = Number(/skimage \(float32\): ([\d.]+) s/.exec(ref)?.[1]);
+  const relL2 = Number(/ours vs skimage: ([\d.e+-]+)/.exec(ref)?.[1]);
+  return { oursSeconds, skimageSeconds, ratio: oursSeconds / skimageSeconds, relL2, detail: ours.trim().split('\n')[0] ?? '' };
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const at = process.argv.indexOf('--sections');
+  const sections = new Set(at > 0 ? (process.argv[at + 1] ?? '').split(',') : ['conv', 'infer', 'rl']);
+  const extra: Record<string, unknown> = {};
+  if (sections.has('infer')) {
+    extra.inference = inferenceSection();
+    console.log('inference (demo model, 32×64×64, cpu):', JSON.stringify(extra.inference));
+  }
+  if (sections.has('rl')) {
+    const rl = rlSection();
+    extra.richardsonLucy = { ...rl, context: 'Deconwolf (published): 512×512×35, 50 iterations, 78 s on CPU' };
+    console.log(`Richardson–Lucy: ${rl.detail}; ours ${rl.oursSeconds} s, scikit-image ${rl.skimageSeconds} s, ours/skimage ${rl.ratio.toFixed(2)}, rel. L2 ${rl.relL2.toExponential(1)}`);
+    console.log('  context: Deconwolf (published) 512×512×35, 50 iterations, 78 s on CPU');
+  }
+  if (!sections.has('conv')) {
+    await writeBytesAtomic('bench-results.json', JSON.stringify({ quick, ...extra, peakRssMiB: peakRssMiB() }, null, 2), { force: true });
+    console.log('wrote bench-results.json');
+    return;
+  }
   const conv = await runConvBench({ quick });
   const torch = torchConv(quick);
   const rows = conv.map((r) => {
@@ -29,7 +68,7 @@ async function main(): Promise<void> {
     return { ...r, torchMs: ref, ratioToTorch: ref ? r.ms / ref : undefined };
   });
   console.table(rows.map((r) => ({ shape: r.shape, backend: r.backend, impl: r.impl, pass: r.pass, ms: r.ms.toFixed(1), 'GFLOP/s': r.gflops.toFixed(2), 'torch ms': r.torchMs?.toFixed(1) ?? '-', 'ours/torch': r.ratioToTorch?.toFixed(1) ?? '-' })));
-  const results = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version, tfjs: tf.version.tfjs }, quick, conv3d: rows, torchError: Array.isArray(torch) ? null : torch.error, peakRssMiB: peakRssMiB(), backendMemory: tf.memory(), notImplemented: ['training step', 'inference 64×512×512', 'Richardson–Lucy vs skimage'] };
+  const results = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version, tfjs: tf.version.tfjs }, quick, conv3d: rows, torchError: Array.isArray(torch) ? null : torch.error, ...extra, peakRssMiB: peakRssMiB(), backendMemory: tf.memory(), notImplemented: ['training step (ours and PyTorch)', 'inference at 64×512×512', 'RL at 64×256×256 and 35×512×512'] };
   await writeBytesAtomic('bench-results.json', JSON.stringify(results, null, 2), { force: true });
   console.log(`peak RSS ${peakRssMiB().toFixed(0)} MiB; wrote bench-results.json`);
 }
