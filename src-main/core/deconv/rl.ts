@@ -3,7 +3,7 @@
 // linear (not circular) convolution on that padded box — exactly skimage's richardson_lucy on the
 // padded image — then cropped back, so no wrap-around ringing appears at the volume edges.
 import { CancelledError, InvalidParameterError, InvalidVolumeError } from '../errors';
-import { irfft3d, rfft3d } from '../fft/fft3d';
+import { halfSpectrumSize, irfft3d, rfft3d, type HalfSpectrum } from '../fft/fft3d';
 import { nextSmoothSize } from '../fft/fft1d';
 import { volumeLike, type Volume } from '../io/volume';
 import { cropBox, multiplySpectrum, otf, padReflect, psfCentre, resamplePsf, type Shape3 } from './grid';
@@ -70,7 +70,12 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   for (const v of image) mean += v;
   mean /= image.length;
   const init = opts.init === undefined || opts.init === 'mean' ? Math.max(mean, 1e-6) : opts.init;
-  const est = new Float32Array(n), ratio = new Float32Array(n);
+  // All work buffers are allocated once: one spectrum (reused by both convolutions) and two real grids.
+  const est = new Float32Array(n), ratio = new Float32Array(n), work = new Float32Array(n);
+  const hs = halfSpectrumSize(grid);
+  // est and ratio are zero outside the padded box, and only the box of each result is read.
+  const box = [M[0], M[1]] as const;
+  const spec: HalfSpectrum<Float32Array> = { re: new Float32Array(hs), im: new Float32Array(hs), shape: [gz, gy, gx], nxh: Math.floor(gx / 2) + 1 };
   inBox((gi) => { est[gi] = init; });
   const eps = opts.eps ?? 1e-12, bg = opts.background ?? 0, lambda = opts.tv ?? 0;
   const tvBox = lambda > 0 ? new Float32Array(M[0] * M[1] * M[2]) : undefined;
@@ -78,13 +83,11 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   const start = Date.now();
   for (let it = 0; it < opts.iterations; it++) {
     if (opts.signal?.aborted) throw new CancelledError('Richardson–Lucy');
-    const fwd = rfft3d(est, grid);
-    multiplySpectrum(fwd, H);
-    const blurred = irfft3d(fwd);
+    multiplySpectrum(rfft3d(est, grid, spec, box), H);
+    const blurred = irfft3d(spec, work, box);
     inBox((gi, mi) => { ratio[gi] = padded.data[mi] / (blurred[gi] + bg + eps); });
-    const back = rfft3d(ratio, grid);
-    multiplySpectrum(back, H, true);
-    const corr = irfft3d(back);
+    multiplySpectrum(rfft3d(ratio, grid, spec, box), H, true);
+    const corr = irfft3d(spec, work, box);
     if (tvBox && tvDiv) {
       inBox((gi, mi) => { tvBox[mi] = est[gi]; });
       tvDivergence(tvBox, M, tvDiv);

@@ -74,7 +74,12 @@ class MixedRadixPlan implements FFTPlan {
     if (len === 1) { oRe[outOff] = iRe[inOff]; oIm[outOff] = iIm[inOff]; return; }
     const p = this.factors[fi];
     const m = len / p;
-    for (let q = 0; q < p; q++) this.rec(iRe, iIm, inOff + q * stride, stride * p, oRe, oIm, outOff + q * m, m, fi + 1);
+    if (m === 1) {
+      // Leaf level: gather the p inputs directly instead of p single-element recursive calls.
+      for (let q = 0; q < p; q++) { oRe[outOff + q] = iRe[inOff + q * stride]; oIm[outOff + q] = iIm[inOff + q * stride]; }
+    } else {
+      for (let q = 0; q < p; q++) this.rec(iRe, iIm, inOff + q * stride, stride * p, oRe, oIm, outOff + q * m, m, fi + 1);
+    }
     const tw = this.n / len; // twiddle W_len^j = table[j * tw]
     const c = this.cosT, s = this.sinT, N = this.n;
     if (p === 2) {
