@@ -47,12 +47,14 @@ export class AppService {
     await this.opts.access.allow(store.dir);
     const all = () => workerThreadRunner(store.dir);
     const runners: RunnerTable = this.opts.runners?.(store.dir) ?? { psf: all(), deconvolve: all(), train: all(), report: all() };
-    const queue = await LocalJobQueue.open({ dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency });
+    const queue = await LocalJobQueue.open({
+      dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency,
+      onResults: (_jobId, results) => this.addResults(results),
+    });
     this.queue = queue;
     queue.on('state', (job) => this.emit('job.state', { job }));
     queue.on('progress', (p) => this.emit('job.progress', p));
     queue.on('log', (p) => this.emit('job.log', p));
-    queue.on('results', (p) => void this.addResults(p.results));
     // A crash between "job done" (journaled) and "result registered" must not lose the result.
     for (const j of queue.list({ state: 'done' })) await this.addResults(queue.results(j.id));
     await refreshStatus(store);

@@ -24,6 +24,11 @@ export interface LocalQueueOptions {
   concurrency?: number;
   /** Start picking jobs immediately (default true). */
   autoStart?: boolean;
+  /**
+   * Registers a finished job's results (e.g. in project.json). Awaited after the journal has the
+   * job as done but before the job is reported done, so whoever sees 'done' also sees its results.
+   */
+  onResults?: (jobId: string, results: Result[]) => Promise<void>;
 }
 
 const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
@@ -238,7 +243,23 @@ export class LocalJobQueue implements JobQueue {
 
   private async finish(rec: JobRecord, state: JobState, message: string, error: Job['error'], results: Result[]): Promise<void> {
     const job: Job = { ...rec.job, state, message, error, finishedAt: nowIso(), progress: state === 'done' ? 1 : rec.job.progress, outputs: results.map((r) => r.id) };
-    await this.save({ ...rec, job, results });
-    if (results.length) this.emit('results', { jobId: job.id, results });
+    const done: JobRecord = { ...rec, job, results };
+    const register = this.opts.onResults;
+    if (!results.length || !register) {
+      await this.save(done); // updates the in-memory record at once (the pump relies on it)
+      if (results.length) this.emit('results', { jobId: job.id, results });
+      return;
+    }
+    // Durable first: a crash after this line is recovered from the journal on the next open. The
+    // in-memory record stays 'running' until the results are registered.
+    await this.journal.append(done);
+    try {
+      await register(job.id, results);
+    } catch (e) {
+      this.emit('log', { jobId: job.id, line: `could not register results: ${(e as Error)?.message ?? String(e)}` });
+    }
+    this.emit('results', { jobId: job.id, results });
+    this.records.set(job.id, done);
+    this.emit('state', job);
   }
 }

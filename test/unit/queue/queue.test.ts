@@ -28,6 +28,30 @@ describe('LocalJobQueue', () => {
     await q2.close();
   });
 
+  it('registers results (awaited onResults) before anyone can see the job as done', async () => {
+    const dir = tempDir();
+    const registered = new Set<string>();
+    const q = await LocalJobQueue.open({
+      dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(1, 5) },
+      onResults: async (_id, results) => {
+        await new Promise((r) => setTimeout(r, 150));
+        for (const r of results) registered.add(r.id);
+      },
+    });
+    const seenAtDone: boolean[] = [];
+    q.on('state', (j) => { if (j.state === 'done') seenAtDone.push(j.outputs.every((o) => registered.has(o))); });
+    const job = await q.submit(psfSpec);
+    while (q.get(job.id)!.state !== 'done') {
+      await new Promise((r) => setTimeout(r, 10));
+      const cur = q.get(job.id)!;
+      if (cur.state === 'done') expect(cur.outputs.every((o) => registered.has(o))).toBe(true);
+    }
+    await q.idle();
+    expect(seenAtDone).toEqual([true]);
+    expect(q.get(job.id)!.outputs).toHaveLength(1);
+    await q.close();
+  });
+
   it('holds a job until its dependency is done, and fails it when the dependency fails', async () => {
     const dir = tempDir();
     const q = await LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(1, 5) } });
