@@ -55,10 +55,11 @@ export function psfCentre(shape: Shape3): Shape3 {
   return [Math.floor(shape[0] / 2), Math.floor(shape[1] / 2), Math.floor(shape[2] / 2)];
 }
 
-/** OTF on an FFT grid of size `grid`: the PSF circularly shifted so its centre sits at voxel 0. */
-export function otf(psf: Float32Array, psfShape: Shape3, grid: Shape3): HalfSpectrum<Float32Array> {
+/** The PSF circularly shifted so its centre sits at voxel 0 of a zero grid (into `out` when given). */
+export function wrapPsf(psf: Float32Array, psfShape: Shape3, grid: Shape3, out?: Float32Array): Float32Array {
   const c = psfCentre(psfShape);
-  const buf = new Float32Array(grid[0] * grid[1] * grid[2]);
+  const buf = out ?? new Float32Array(grid[0] * grid[1] * grid[2]);
+  if (out) out.fill(0);
   const wrap = (i: number, n: number) => ((i % n) + n) % n;
   for (let z = 0; z < psfShape[0]; z++) for (let y = 0; y < psfShape[1]; y++) {
     const oz = wrap(z - c[0], grid[0]), oy = wrap(y - c[1], grid[1]);
@@ -66,7 +67,12 @@ export function otf(psf: Float32Array, psfShape: Shape3, grid: Shape3): HalfSpec
       buf[(oz * grid[1] + oy) * grid[2] + wrap(x - c[2], grid[2])] += psf[(z * psfShape[1] + y) * psfShape[2] + x];
     }
   }
-  return rfft3d(buf, grid);
+  return buf;
+}
+
+/** OTF on an FFT grid of size `grid`: the FFT of the wrapped PSF. */
+export function otf(psf: Float32Array, psfShape: Shape3, grid: Shape3): HalfSpectrum<Float32Array> {
+  return rfft3d(wrapPsf(psf, psfShape, grid), grid);
 }
 
 /** Multiplies spectrum `a` by `h` (or by conj(h)) in place. */

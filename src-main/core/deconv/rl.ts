@@ -3,10 +3,10 @@
 // linear (not circular) convolution on that padded box — exactly skimage's richardson_lucy on the
 // padded image — then cropped back, so no wrap-around ringing appears at the volume edges.
 import { CancelledError, InvalidParameterError, InvalidVolumeError } from '../errors';
-import { halfSpectrumSize, irfft3d, rfft3d, type HalfSpectrum } from '../fft/fft3d';
 import { nextSmoothSize } from '../fft/fft1d';
 import { volumeLike, type Volume } from '../io/volume';
-import { cropBox, multiplySpectrum, otf, padReflect, psfCentre, resamplePsf, type Shape3 } from './grid';
+import { cropBox, padReflect, psfCentre, resamplePsf, type Shape3 } from './grid';
+import { createBlurEngine } from './blur-engine';
 import { tvDivergence } from './tv';
 
 export interface RlProgress {
@@ -30,6 +30,8 @@ export interface RlOptions {
   /** Added to the re-blurred estimate before dividing (skimage uses 1e-12). */
   eps?: number;
   onProgress?: (p: RlProgress) => void;
+  /** Told which FFT engine runs: 'wasm-simd' or the JavaScript fallback 'js'. */
+  onEngine?: (kind: 'wasm-simd' | 'js') => void;
   signal?: AbortSignal;
 }
 
@@ -58,8 +60,7 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   const M = padded.shape;
   // Grid large enough that the circular convolution equals the linear one on the padded box.
   const grid = [0, 1, 2].map((a) => nextSmoothSize(M[a] + Math.max(c[a], psfShape[a] - 1 - c[a]))) as Shape3;
-  const H = otf(psfN, psfShape, grid);
-  const [gz, gy, gx] = grid, n = gz * gy * gx;
+  const [gy, gx] = [grid[1], grid[2]];
   const inBox = (fn: (gi: number, mi: number) => void) => {
     for (let z = 0; z < M[0]; z++) for (let y = 0; y < M[1]; y++) {
       const g = (z * gy + y) * gx, m = (z * M[1] + y) * M[2];
@@ -70,12 +71,11 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   for (const v of image) mean += v;
   mean /= image.length;
   const init = opts.init === undefined || opts.init === 'mean' ? Math.max(mean, 1e-6) : opts.init;
-  // All work buffers are allocated once: one spectrum (reused by both convolutions) and two real grids.
-  const est = new Float32Array(n), ratio = new Float32Array(n), work = new Float32Array(n);
-  const hs = halfSpectrumSize(grid);
-  // est and ratio are zero outside the padded box, and only the box of each result is read.
-  const box = [M[0], M[1]] as const;
-  const spec: HalfSpectrum<Float32Array> = { re: new Float32Array(hs), im: new Float32Array(hs), shape: [gz, gy, gx], nxh: Math.floor(gx / 2) + 1 };
+  // All work buffers are allocated once, by the engine (est and ratio are zero outside the padded
+  // box, and only the box of each convolution is read).
+  const engine = createBlurEngine(psfN, psfShape, grid, [M[0], M[1]]);
+  opts.onEngine?.(engine.kind);
+  const { est, ratio } = engine;
   inBox((gi) => { est[gi] = init; });
   const eps = opts.eps ?? 1e-12, bg = opts.background ?? 0, lambda = opts.tv ?? 0;
   const tvBox = lambda > 0 ? new Float32Array(M[0] * M[1] * M[2]) : undefined;
@@ -83,11 +83,9 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   const start = Date.now();
   for (let it = 0; it < opts.iterations; it++) {
     if (opts.signal?.aborted) throw new CancelledError('Richardson–Lucy');
-    multiplySpectrum(rfft3d(est, grid, spec, box), H);
-    const blurred = irfft3d(spec, work, box);
+    const blurred = engine.blur(false);
     inBox((gi, mi) => { ratio[gi] = padded.data[mi] / (blurred[gi] + bg + eps); });
-    multiplySpectrum(rfft3d(ratio, grid, spec, box), H, true);
-    const corr = irfft3d(spec, work, box);
+    const corr = engine.blur(true);
     if (tvBox && tvDiv) {
       inBox((gi, mi) => { tvBox[mi] = est[gi]; });
       tvDivergence(tvBox, M, tvDiv);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Rebuilds the WebAssembly FFT kernel (src-main/core/fft/wasm/kernel.c) and embeds it as base64 in
+# kernel.generated.ts. Needs Debian's clang-14 and lld-14 (apt install clang-14 lld-14); the
+# generated file is committed, so building or running CycleDecon never needs a C compiler.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=src-main/core/fft/wasm/kernel.c
+out=$(mktemp -d)/kernel.wasm
+CLANG=${CLANG:-clang-14}
+WASMLD=${WASMLD:-$(command -v wasm-ld-14 || command -v wasm-ld)}
+"$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -fuse-ld="$WASMLD" \
+  -Wl,--no-entry -Wl,--max-memory=4294967296 -Wl,-z,stack-size=1048576 \
+  -Wl,--export=supported,--export=cfft4,--export=strided,--export=rfft_rows,--export=irfft_rows,--export=mul_spectrum,--export=__heap_base \
+  -o "$out" "$src"
+node scripts/embed-wasm.mjs "$out" "$src" src-main/core/fft/wasm/kernel.generated.ts
+echo "wrote src-main/core/fft/wasm/kernel.generated.ts ($(stat -c %s "$out") bytes of wasm)"
