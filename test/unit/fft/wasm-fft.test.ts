@@ -76,7 +76,7 @@ describe('WebAssembly SIMD FFT kernel', () => {
   });
 
   it('gives the same Richardson–Lucy result as the JavaScript FFT (CYCLEDECON_FFT=js)', async () => {
-    const shape: Shape3 = [10, 24, 20], psfShape: Shape3 = [5, 7, 7];
+    const shape: [number, number, number] = [10, 24, 20], psfShape: [number, number, number] = [5, 7, 7];
     const rnd = mulberry32(11);
     const img = Float32Array.from({ length: 10 * 24 * 20 }, () => 0.1 + rnd());
     const psf = Float32Array.from({ length: 5 * 7 * 7 }, (_, i) => {
