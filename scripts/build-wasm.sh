@@ -10,7 +10,7 @@ CLANG=${CLANG:-clang-14}
 WASMLD=${WASMLD:-$(command -v wasm-ld-14 || command -v wasm-ld)}
 "$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -fuse-ld="$WASMLD" \
   -Wl,--no-entry -Wl,--max-memory=4294967296 -Wl,-z,stack-size=1048576 \
-  -Wl,--export=supported,--export=cfft4,--export=strided,--export=rfft_rows,--export=irfft_rows,--export=mul_spectrum,--export=__heap_base \
+  -Wl,--export=supported,--export=cfft4,--export=strided,--export=rfft_rows,--export=irfft_rows,--export=mul_spectrum,--export=rl_ratio,--export=rl_update,--export=__heap_base \
   -o "$out" "$src"
 node scripts/embed-wasm.mjs "$out" "$src" src-main/core/fft/wasm/kernel.generated.ts
 echo "wrote src-main/core/fft/wasm/kernel.generated.ts ($(stat -c %s "$out") bytes of wasm)"

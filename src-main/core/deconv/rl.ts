@@ -6,7 +6,7 @@ import { CancelledError, InvalidParameterError, InvalidVolumeError } from '../er
 import { nextSmoothSize } from '../fft/fft1d';
 import { volumeLike, type Volume } from '../io/volume';
 import { cropBox, padReflect, psfCentre, resamplePsf, type Shape3 } from './grid';
-import { createBlurEngine } from './blur-engine';
+import { createRlEngine, forBox } from './rl-engine';
 import { tvDivergence } from './tv';
 
 export interface RlProgress {
@@ -60,22 +60,15 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   const M = padded.shape;
   // Grid large enough that the circular convolution equals the linear one on the padded box.
   const grid = [0, 1, 2].map((a) => nextSmoothSize(M[a] + Math.max(c[a], psfShape[a] - 1 - c[a]))) as Shape3;
-  const [gy, gx] = [grid[1], grid[2]];
-  const inBox = (fn: (gi: number, mi: number) => void) => {
-    for (let z = 0; z < M[0]; z++) for (let y = 0; y < M[1]; y++) {
-      const g = (z * gy + y) * gx, m = (z * M[1] + y) * M[2];
-      for (let x = 0; x < M[2]; x++) fn(g + x, m + x);
-    }
-  };
+  const inBox = (fn: (gi: number, mi: number) => void) => forBox(M, grid[1], grid[2], fn);
   let mean = 0;
   for (const v of image) mean += v;
   mean /= image.length;
   const init = opts.init === undefined || opts.init === 'mean' ? Math.max(mean, 1e-6) : opts.init;
-  // All work buffers are allocated once, by the engine (est and ratio are zero outside the padded
-  // box, and only the box of each convolution is read).
-  const engine = createBlurEngine(psfN, psfShape, grid, [M[0], M[1]]);
+  // All work buffers are allocated once, by the engine.
+  const engine = createRlEngine(psfN, psfShape, grid, padded.data, M);
   opts.onEngine?.(engine.kind);
-  const { est, ratio } = engine;
+  const { est } = engine;
   inBox((gi) => { est[gi] = init; });
   const eps = opts.eps ?? 1e-12, bg = opts.background ?? 0, lambda = opts.tv ?? 0;
   const tvBox = lambda > 0 ? new Float32Array(M[0] * M[1] * M[2]) : undefined;
@@ -83,8 +76,8 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   const start = Date.now();
   for (let it = 0; it < opts.iterations; it++) {
     if (opts.signal?.aborted) throw new CancelledError('Richardson–Lucy');
-    const blurred = engine.blur(false);
-    inBox((gi, mi) => { ratio[gi] = padded.data[mi] / (blurred[gi] + bg + eps); });
+    engine.blur(false);
+    engine.ratio(bg + eps);
     const corr = engine.blur(true);
     if (tvBox && tvDiv) {
       inBox((gi, mi) => { tvBox[mi] = est[gi]; });
@@ -94,7 +87,7 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
         est[gi] = Math.max(0, (est[gi] * corr[gi]) / den);
       });
     } else {
-      inBox((gi) => { est[gi] = Math.max(0, est[gi] * corr[gi]); });
+      engine.update();
     }
     const elapsedMs = Date.now() - start;
     opts.onProgress?.({ iteration: it + 1, total: opts.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (opts.iterations - it - 1) });

@@ -15,6 +15,8 @@ interface KernelExports {
   rfft_rows(data: number, nx: number, rows: number, ore: number, oim: number, nxh: number, c: number, s: number, buf: number): void;
   irfft_rows(ire: number, iim: number, nxh: number, rows: number, out: number, nx: number, scale: number, c: number, s: number, buf: number): void;
   mul_spectrum(ar: number, ai: number, hr: number, hi: number, n: number, conj: number): void;
+  rl_ratio(ratio: number, blurred: number, image: number, mz: number, my: number, mx: number, gy: number, gx: number, add: number): void;
+  rl_update(est: number, corr: number, mz: number, my: number, mx: number, gy: number, gx: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -152,6 +154,16 @@ export class WasmFftWorkspace {
       const plane = z * ny * nxh;
       k.irfft_rows(re + plane * 4, im + plane * 4, nxh, sy, d + z * ny * nx * 4, nx, scale, tx.c, tx.s, this.buf);
     }
+  }
+
+  /** Richardson–Lucy: ratio = image / (blurred + add) on the box `box` of the grid; `image` holds the box densely. */
+  rlRatio(ratio: string, blurred: string, image: string, box: Shape3, add: number): void {
+    this.k.rl_ratio(this.at(ratio), this.at(blurred), this.at(image), box[0], box[1], box[2], this.grid[1], this.grid[2], add);
+  }
+
+  /** Richardson–Lucy: est = max(0, est · corr) on the box. */
+  rlUpdate(est: string, corr: string, box: Shape3): void {
+    this.k.rl_update(this.at(est), this.at(corr), box[0], box[1], box[2], this.grid[1], this.grid[2]);
   }
 
   /** a ← a·h, or a·conj(h). */

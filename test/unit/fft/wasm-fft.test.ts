@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { naiveDft3dHalf, rfft3d, halfSpectrumSize, type Shape3 } from '../../../src-main/core/fft/fft3d';
 import { WasmFftWorkspace, wasmFftAvailable } from '../../../src-main/core/fft/wasm-fft';
 import { KERNEL_SOURCE_SHA256 } from '../../../src-main/core/fft/wasm/kernel.generated';
-import { createBlurEngine } from '../../../src-main/core/deconv/blur-engine';
+import { createRlEngine } from '../../../src-main/core/deconv/rl-engine';
 import { richardsonLucyArray } from '../../../src-main/core/deconv/rl';
 import { mulberry32, repoRoot } from '../../helpers';
 import { join } from 'node:path';
@@ -67,12 +67,12 @@ describe('WebAssembly SIMD FFT kernel', () => {
     }
   });
 
-  it('refuses lengths with a prime factor above 13, and the blur engine then falls back to JavaScript', () => {
+  it('refuses lengths with a prime factor above 13, and the RL engine then falls back to JavaScript', () => {
     expect(wasmFftAvailable([8, 17, 8])).toBe(false);
     expect(() => new WasmFftWorkspace([8, 17, 8], { a: 1 })).toThrow(/cannot transform/);
     const psf = new Float32Array(27).fill(1 / 27);
-    expect(createBlurEngine(psf, [3, 3, 3], [8, 17, 8], [8, 17]).kind).toBe('js');
-    expect(createBlurEngine(psf, [3, 3, 3], [8, 18, 8], [8, 18]).kind).toBe('wasm-simd');
+    expect(createRlEngine(psf, [3, 3, 3], [8, 17, 8], new Float32Array(8 * 17 * 8), [8, 17, 8]).kind).toBe('js');
+    expect(createRlEngine(psf, [3, 3, 3], [8, 18, 8], new Float32Array(8 * 18 * 8), [8, 18, 8]).kind).toBe('wasm-simd');
   });
 
   it('gives the same Richardson–Lucy result as the JavaScript FFT (CYCLEDECON_FFT=js)', async () => {

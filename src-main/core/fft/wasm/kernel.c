@@ -32,65 +32,116 @@ int supported(int n) {
 }
 
 // Twiddle table for length n: c[t] = cos(2πt/n), s[t] = -sin(2πt/n) (forward), t < n, supplied by JS.
-static void stage(int n, int R, int Ns, const V *xr, const V *xi, V *yr, V *yi, const float *c, const float *s) {
+// One function per radix so the butterfly's vectors stay in registers (wasm locals).
+#define LOAD_TWIDDLE(R)                                                                  \
+  const int j = jb + k;                                                                  \
+  V ar[R], ai[R];                                                                        \
+  for (int r = 0; r < R; r++) { ar[r] = xr[j + r * m]; ai[r] = xi[j + r * m]; }          \
+  if (k) {                                                                               \
+    for (int r = 1; r < R; r++) {                                                        \
+      const int t = k * step * r; /* < n: r < R, k < Ns */                               \
+      const V wc = SPL(c[t]), ws = SPL(s[t]);                                            \
+      const V tr = SUB(MUL(ar[r], wc), MUL(ai[r], ws));                                  \
+      ai[r] = ADD(MUL(ar[r], ws), MUL(ai[r], wc));                                       \
+      ar[r] = tr;                                                                        \
+    }                                                                                    \
+  }                                                                                      \
+  const int base = (j / Ns) * Ns * R + k;
+
+#define STAGE_LOOP_BEGIN(R)                                                              \
+  const int m = n / R, step = n / (Ns * R);                                              \
+  for (int jb = 0; jb < m; jb += Ns) for (int k = 0; k < Ns; k++) {                      \
+    LOAD_TWIDDLE(R)
+#define STAGE_LOOP_END }
+
+#define ARGS int n, int Ns, const V *xr, const V *xi, V *yr, V *yi, const float *c, const float *s
+
+static void stage2(ARGS) {
+  STAGE_LOOP_BEGIN(2)
+  yr[base] = ADD(ar[0], ar[1]); yi[base] = ADD(ai[0], ai[1]);
+  yr[base + Ns] = SUB(ar[0], ar[1]); yi[base + Ns] = SUB(ai[0], ai[1]);
+  STAGE_LOOP_END
+}
+
+static void stage4(ARGS) {
+  STAGE_LOOP_BEGIN(4)
+  V t0r = ADD(ar[0], ar[2]), t0i = ADD(ai[0], ai[2]), t1r = SUB(ar[0], ar[2]), t1i = SUB(ai[0], ai[2]);
+  V t2r = ADD(ar[1], ar[3]), t2i = ADD(ai[1], ai[3]), t3r = SUB(ar[1], ar[3]), t3i = SUB(ai[1], ai[3]);
+  yr[base] = ADD(t0r, t2r); yi[base] = ADD(t0i, t2i);
+  yr[base + 2 * Ns] = SUB(t0r, t2r); yi[base + 2 * Ns] = SUB(t0i, t2i);
+  yr[base + Ns] = ADD(t1r, t3i); yi[base + Ns] = SUB(t1i, t3r);
+  yr[base + 3 * Ns] = SUB(t1r, t3i); yi[base + 3 * Ns] = ADD(t1i, t3r);
+  STAGE_LOOP_END
+}
+
+static void stage3(ARGS) {
+  const V h = SPL(-0.5f), s1 = SPL(0.86602540378443865f);
+  STAGE_LOOP_BEGIN(3)
+  V t1r = ADD(ar[1], ar[2]), t1i = ADD(ai[1], ai[2]);
+  V t2r = ADD(ar[0], MUL(h, t1r)), t2i = ADD(ai[0], MUL(h, t1i));
+  V t3r = MUL(s1, SUB(ar[1], ar[2])), t3i = MUL(s1, SUB(ai[1], ai[2]));
+  yr[base] = ADD(ar[0], t1r); yi[base] = ADD(ai[0], t1i);
+  yr[base + Ns] = ADD(t2r, t3i); yi[base + Ns] = SUB(t2i, t3r);
+  yr[base + 2 * Ns] = SUB(t2r, t3i); yi[base + 2 * Ns] = ADD(t2i, t3r);
+  STAGE_LOOP_END
+}
+
+static void stage5(ARGS) {
+  const V c1 = SPL(0.30901699437494742f), c2 = SPL(-0.80901699437494742f);
+  const V s1 = SPL(0.95105651629515357f), s2 = SPL(0.58778525229247313f);
+  STAGE_LOOP_BEGIN(5)
+  V t1r = ADD(ar[1], ar[4]), t1i = ADD(ai[1], ai[4]), t2r = ADD(ar[2], ar[3]), t2i = ADD(ai[2], ai[3]);
+  V t3r = SUB(ar[1], ar[4]), t3i = SUB(ai[1], ai[4]), t4r = SUB(ar[2], ar[3]), t4i = SUB(ai[2], ai[3]);
+  yr[base] = ADD(ar[0], ADD(t1r, t2r)); yi[base] = ADD(ai[0], ADD(t1i, t2i));
+  V b1r = ADD(ar[0], ADD(MUL(c1, t1r), MUL(c2, t2r))), b1i = ADD(ai[0], ADD(MUL(c1, t1i), MUL(c2, t2i)));
+  V b2r = ADD(ar[0], ADD(MUL(c2, t1r), MUL(c1, t2r))), b2i = ADD(ai[0], ADD(MUL(c2, t1i), MUL(c1, t2i)));
+  V d1r = ADD(MUL(s1, t3r), MUL(s2, t4r)), d1i = ADD(MUL(s1, t3i), MUL(s2, t4i));
+  V d2r = SUB(MUL(s2, t3r), MUL(s1, t4r)), d2i = SUB(MUL(s2, t3i), MUL(s1, t4i));
+  // y = b ∓ i·d: (br + di, bi − dr) and (br − di, bi + dr)
+  yr[base + Ns] = ADD(b1r, d1i); yi[base + Ns] = SUB(b1i, d1r);
+  yr[base + 4 * Ns] = SUB(b1r, d1i); yi[base + 4 * Ns] = ADD(b1i, d1r);
+  yr[base + 2 * Ns] = ADD(b2r, d2i); yi[base + 2 * Ns] = SUB(b2i, d2r);
+  yr[base + 3 * Ns] = SUB(b2r, d2i); yi[base + 3 * Ns] = ADD(b2i, d2r);
+  STAGE_LOOP_END
+}
+
+// Any other small prime (7, 11, 13): direct DFT with W_R^{q·r} = W_n^{(q·r mod R)·n/R} from the table.
+static void stage_generic(int R, ARGS) {
   const int m = n / R, step = n / (Ns * R);
-  V ar[MAXR], ai[MAXR], br[MAXR], bi[MAXR];
-  for (int jb = 0; jb < m; jb += Ns) {
-    for (int k = 0; k < Ns; k++) {
-      const int j = jb + k;
-      for (int r = 0; r < R; r++) { ar[r] = xr[j + r * m]; ai[r] = xi[j + r * m]; }
-      if (k) {
-        for (int r = 1; r < R; r++) {
-          const int t = (k * step * r) % n;
-          const V wc = SPL(c[t]), ws = SPL(s[t]);
-          const V tr = SUB(MUL(ar[r], wc), MUL(ai[r], ws));
-          ai[r] = ADD(MUL(ar[r], ws), MUL(ai[r], wc));
-          ar[r] = tr;
-        }
+  V ar[MAXR], ai[MAXR];
+  for (int jb = 0; jb < m; jb += Ns) for (int k = 0; k < Ns; k++) {
+    const int j = jb + k;
+    for (int r = 0; r < R; r++) { ar[r] = xr[j + r * m]; ai[r] = xi[j + r * m]; }
+    if (k) {
+      for (int r = 1; r < R; r++) {
+        const int t = k * step * r;
+        const V wc = SPL(c[t]), ws = SPL(s[t]);
+        const V tr = SUB(MUL(ar[r], wc), MUL(ai[r], ws));
+        ai[r] = ADD(MUL(ar[r], ws), MUL(ai[r], wc));
+        ar[r] = tr;
       }
-      if (R == 4) {
-        V t0r = ADD(ar[0], ar[2]), t0i = ADD(ai[0], ai[2]), t1r = SUB(ar[0], ar[2]), t1i = SUB(ai[0], ai[2]);
-        V t2r = ADD(ar[1], ar[3]), t2i = ADD(ai[1], ai[3]), t3r = SUB(ar[1], ar[3]), t3i = SUB(ai[1], ai[3]);
-        br[0] = ADD(t0r, t2r); bi[0] = ADD(t0i, t2i); br[2] = SUB(t0r, t2r); bi[2] = SUB(t0i, t2i);
-        br[1] = ADD(t1r, t3i); bi[1] = SUB(t1i, t3r); br[3] = SUB(t1r, t3i); bi[3] = ADD(t1i, t3r);
-      } else if (R == 2) {
-        br[0] = ADD(ar[0], ar[1]); bi[0] = ADD(ai[0], ai[1]); br[1] = SUB(ar[0], ar[1]); bi[1] = SUB(ai[0], ai[1]);
-      } else if (R == 3) {
-        const V h = SPL(-0.5f), s1 = SPL(0.86602540378443865f);
-        V t1r = ADD(ar[1], ar[2]), t1i = ADD(ai[1], ai[2]);
-        V t2r = ADD(ar[0], MUL(h, t1r)), t2i = ADD(ai[0], MUL(h, t1i));
-        V t3r = MUL(s1, SUB(ar[1], ar[2])), t3i = MUL(s1, SUB(ai[1], ai[2]));
-        br[0] = ADD(ar[0], t1r); bi[0] = ADD(ai[0], t1i);
-        br[1] = ADD(t2r, t3i); bi[1] = SUB(t2i, t3r); br[2] = SUB(t2r, t3i); bi[2] = ADD(t2i, t3r);
-      } else if (R == 5) {
-        const V c1 = SPL(0.30901699437494742f), c2 = SPL(-0.80901699437494742f);
-        const V s1 = SPL(0.95105651629515357f), s2 = SPL(0.58778525229247313f);
-        V t1r = ADD(ar[1], ar[4]), t1i = ADD(ai[1], ai[4]), t2r = ADD(ar[2], ar[3]), t2i = ADD(ai[2], ai[3]);
-        V t3r = SUB(ar[1], ar[4]), t3i = SUB(ai[1], ai[4]), t4r = SUB(ar[2], ar[3]), t4i = SUB(ai[2], ai[3]);
-        br[0] = ADD(ar[0], ADD(t1r, t2r)); bi[0] = ADD(ai[0], ADD(t1i, t2i));
-        V b1r = ADD(ar[0], ADD(MUL(c1, t1r), MUL(c2, t2r))), b1i = ADD(ai[0], ADD(MUL(c1, t1i), MUL(c2, t2i)));
-        V b2r = ADD(ar[0], ADD(MUL(c2, t1r), MUL(c1, t2r))), b2i = ADD(ai[0], ADD(MUL(c2, t1i), MUL(c1, t2i)));
-        V d1r = ADD(MUL(s1, t3r), MUL(s2, t4r)), d1i = ADD(MUL(s1, t3i), MUL(s2, t4i));
-        V d2r = SUB(MUL(s2, t3r), MUL(s1, t4r)), d2i = SUB(MUL(s2, t3i), MUL(s1, t4i));
-        // y = b ∓ i·d: (br + di, bi − dr) and (br − di, bi + dr)
-        br[1] = ADD(b1r, d1i); bi[1] = SUB(b1i, d1r); br[4] = SUB(b1r, d1i); bi[4] = ADD(b1i, d1r);
-        br[2] = ADD(b2r, d2i); bi[2] = SUB(b2i, d2r); br[3] = SUB(b2r, d2i); bi[3] = ADD(b2i, d2r);
-      } else {
-        // Any other small prime: direct DFT with W_R^{q·r} = W_n^{q·r·n/R} from the table.
-        for (int q = 0; q < R; q++) {
-          V sr = ar[0], si = ai[0];
-          for (int r = 1; r < R; r++) {
-            const int t = ((q * r) % R) * (n / R);
-            const V wc = SPL(c[t]), ws = SPL(s[t]);
-            sr = ADD(sr, SUB(MUL(ar[r], wc), MUL(ai[r], ws)));
-            si = ADD(si, ADD(MUL(ar[r], ws), MUL(ai[r], wc)));
-          }
-          br[q] = sr; bi[q] = si;
-        }
-      }
-      const int base = (j / Ns) * Ns * R + k;
-      for (int r = 0; r < R; r++) { yr[base + r * Ns] = br[r]; yi[base + r * Ns] = bi[r]; }
     }
+    const int base = (j / Ns) * Ns * R + k;
+    for (int q = 0; q < R; q++) {
+      V sr = ar[0], si = ai[0];
+      for (int r = 1; r < R; r++) {
+        const int t = ((q * r) % R) * m;
+        const V wc = SPL(c[t]), ws = SPL(s[t]);
+        sr = ADD(sr, SUB(MUL(ar[r], wc), MUL(ai[r], ws)));
+        si = ADD(si, ADD(MUL(ar[r], ws), MUL(ai[r], wc)));
+      }
+      yr[base + q * Ns] = sr; yi[base + q * Ns] = si;
+    }
+  }
+}
+
+static void stage(int n, int R, int Ns, const V *xr, const V *xi, V *yr, V *yi, const float *c, const float *s) {
+  switch (R) {
+    case 2: stage2(n, Ns, xr, xi, yr, yi, c, s); break;
+    case 3: stage3(n, Ns, xr, xi, yr, yi, c, s); break;
+    case 4: stage4(n, Ns, xr, xi, yr, yi, c, s); break;
+    case 5: stage5(n, Ns, xr, xi, yr, yi, c, s); break;
+    default: stage_generic(R, n, Ns, xr, xi, yr, yi, c, s); break;
   }
 }
 
@@ -210,5 +261,30 @@ void mul_spectrum(float *ar, float *ai, const float *hr, const float *hi, int n,
   for (; i < n; i++) {
     const float yr = hr[i], yi = (conj ? -1.0f : 1.0f) * hi[i], xr = ar[i], xi = ai[i];
     ar[i] = xr * yr - xi * yi; ai[i] = xr * yi + xi * yr;
+  }
+}
+
+// Richardson–Lucy's pointwise steps on the box [mz, my, mx] of a grid with rows of gx and planes
+// of gy·gx floats; `image` is the box itself (dense).
+
+/** ratio = image / (blurred + add) inside the box. */
+void rl_ratio(float *ratio, const float *blurred, const float *image, int mz, int my, int mx, int gy, int gx, float add) {
+  const V va = SPL(add);
+  for (int z = 0; z < mz; z++) for (int y = 0; y < my; y++) {
+    const int g = (z * gy + y) * gx, b = (z * my + y) * mx;
+    int x = 0;
+    for (; x + 4 <= mx; x += 4) wasm_v128_store(ratio + g + x, wasm_f32x4_div(wasm_v128_load(image + b + x), ADD(wasm_v128_load(blurred + g + x), va)));
+    for (; x < mx; x++) ratio[g + x] = image[b + x] / (blurred[g + x] + add);
+  }
+}
+
+/** est = max(0, est · corr) inside the box. */
+void rl_update(float *est, const float *corr, int mz, int my, int mx, int gy, int gx) {
+  const V zero = SPL(0.0f);
+  for (int z = 0; z < mz; z++) for (int y = 0; y < my; y++) {
+    const int g = (z * gy + y) * gx;
+    int x = 0;
+    for (; x + 4 <= mx; x += 4) wasm_v128_store(est + g + x, wasm_f32x4_max(zero, MUL(wasm_v128_load(est + g + x), wasm_v128_load(corr + g + x))));
+    for (; x < mx; x++) { const float v = est[g + x] * corr[g + x]; est[g + x] = v > 0.0f ? v : 0.0f; }
   }
 }
