@@ -8,9 +8,13 @@ src=src-main/core/fft/wasm/kernel.c
 out=$(mktemp -d)/kernel.wasm
 CLANG=${CLANG:-clang-14}
 WASMLD=${WASMLD:-$(command -v wasm-ld-14 || command -v wasm-ld)}
-"$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -fuse-ld="$WASMLD" \
-  -Wl,--no-entry -Wl,--max-memory=4294967296 -Wl,-z,stack-size=1048576 \
-  -Wl,--export=supported,--export=cfft4,--export=strided,--export=rfft_rows,--export=irfft_rows,--export=mul_spectrum,--export=rl_ratio,--export=rl_update,--export=__heap_base \
+# Shared, imported memory so several threads (worker_threads) can run the kernel on one workspace;
+# each instance gets its own stack by setting the exported __stack_pointer.
+"$CLANG" --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -mmutable-globals -nostdlib -fuse-ld="$WASMLD" \
+  -Wl,--no-entry -Wl,--import-memory,--shared-memory,--max-memory=4294967296 -Wl,-z,stack-size=65536 \
+  -Wl,--export=supported,--export=cfft4,--export=strided,--export=rfft_rows,--export=irfft_rows,--export=mul_spectrum \
+  -Wl,--export=rl_ratio,--export=rl_update,--export=rfft_planes,--export=strided_planes,--export=irfft_planes \
+  -Wl,--export=__heap_base,--export=__stack_pointer \
   -o "$out" "$src"
 node scripts/embed-wasm.mjs "$out" "$src" src-main/core/fft/wasm/kernel.generated.ts
 echo "wrote src-main/core/fft/wasm/kernel.generated.ts ($(stat -c %s "$out") bytes of wasm)"

@@ -16,6 +16,10 @@ export interface RlEngine {
   ratio(add: number): void;
   /** est = max(0, est · last blur) inside the box. */
   update(): void;
+  /** Threads the engine runs on. */
+  readonly threads: number;
+  /** Stops helper threads (the engine's arrays stay readable). */
+  dispose(): void;
 }
 
 /** Calls fn(grid index, box index) over the box `box` of a grid of rows `gx` and planes `gy`·`gx`. */
@@ -40,7 +44,8 @@ export function createRlEngine(psf: Float32Array, psfShape: Shape3, grid: Shape3
     ws.view('image').set(image);
     const work = ws.view('work');
     return {
-      kind: 'wasm-simd', est: ws.view('est'),
+      kind: 'wasm-simd', est: ws.view('est'), threads: ws.threadCount,
+      dispose: () => ws.dispose(),
       blur(conjugate) {
         ws.rfft3d(conjugate ? 'ratio' : 'est', spec, support);
         ws.multiply(spec, H, conjugate);
@@ -55,7 +60,8 @@ export function createRlEngine(psf: Float32Array, psfShape: Shape3, grid: Shape3
   const est = new Float32Array(n), ratio = new Float32Array(n), work = new Float32Array(n);
   const spec: HalfSpectrum<Float32Array> = { re: new Float32Array(hs), im: new Float32Array(hs), shape: [...grid], nxh: Math.floor(grid[2] / 2) + 1 };
   return {
-    kind: 'js', est,
+    kind: 'js', est, threads: 1,
+    dispose: () => undefined,
     blur(conjugate) {
       multiplySpectrum(rfft3d(conjugate ? ratio : est, grid, spec, support), H, conjugate);
       return irfft3d(spec, work, support) as Float32Array;

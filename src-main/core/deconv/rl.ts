@@ -6,7 +6,7 @@ import { CancelledError, InvalidParameterError, InvalidVolumeError } from '../er
 import { nextSmoothSize } from '../fft/fft1d';
 import { volumeLike, type Volume } from '../io/volume';
 import { cropBox, padReflect, psfCentre, resamplePsf, type Shape3 } from './grid';
-import { createRlEngine, forBox } from './rl-engine';
+import { createRlEngine, forBox, type RlEngine } from './rl-engine';
 import { tvDivergence } from './tv';
 
 export interface RlProgress {
@@ -31,7 +31,7 @@ export interface RlOptions {
   eps?: number;
   onProgress?: (p: RlProgress) => void;
   /** Told which FFT engine runs: 'wasm-simd' or the JavaScript fallback 'js'. */
-  onEngine?: (kind: 'wasm-simd' | 'js') => void;
+  onEngine?: (kind: 'wasm-simd' | 'js', threads: number) => void;
   signal?: AbortSignal;
 }
 
@@ -60,14 +60,25 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   const M = padded.shape;
   // Grid large enough that the circular convolution equals the linear one on the padded box.
   const grid = [0, 1, 2].map((a) => nextSmoothSize(M[a] + Math.max(c[a], psfShape[a] - 1 - c[a]))) as Shape3;
-  const inBox = (fn: (gi: number, mi: number) => void) => forBox(M, grid[1], grid[2], fn);
   let mean = 0;
   for (const v of image) mean += v;
   mean /= image.length;
   const init = opts.init === undefined || opts.init === 'mean' ? Math.max(mean, 1e-6) : opts.init;
   // All work buffers are allocated once, by the engine.
   const engine = createRlEngine(psfN, psfShape, grid, padded.data, M);
-  opts.onEngine?.(engine.kind);
+  try {
+    opts.onEngine?.(engine.kind, engine.threads);
+    await iterate(engine, grid, M, init, opts);
+    if (opts.signal?.aborted) throw new CancelledError('Richardson–Lucy');
+    return cropBox(engine.est, grid, pad, shape);
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** The iterations, on the padded box M at the origin of the FFT grid. */
+async function iterate(engine: RlEngine, grid: Shape3, M: Shape3, init: number, opts: RlOptions): Promise<void> {
+  const inBox = (fn: (gi: number, mi: number) => void) => forBox(M, grid[1], grid[2], fn);
   const { est } = engine;
   inBox((gi) => { est[gi] = init; });
   const eps = opts.eps ?? 1e-12, bg = opts.background ?? 0, lambda = opts.tv ?? 0;
@@ -93,8 +104,6 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
     opts.onProgress?.({ iteration: it + 1, total: opts.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (opts.iterations - it - 1) });
     await yieldToEventLoop();
   }
-  if (opts.signal?.aborted) throw new CancelledError('Richardson–Lucy');
-  return cropBox(est, grid, pad, shape);
 }
 
 /** Relative difference above which PSF and image voxel sizes count as different. */

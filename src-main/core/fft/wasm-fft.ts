@@ -6,10 +6,11 @@
 // Arithmetic is float32 throughout (scipy.fft does the same for float32 input).
 import { KERNEL_WASM_BASE64 } from './wasm/kernel.generated';
 import type { Shape3 } from './fft3d';
+import { KernelThreads, fftThreadCount, splitRange } from './wasm-threads';
 
 interface KernelExports {
-  memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
+  __stack_pointer: WebAssembly.Global;
   supported(n: number): number;
   strided(re: number, im: number, n: number, stride: number, count: number, inverse: number, c: number, s: number, buf: number): void;
   rfft_rows(data: number, nx: number, rows: number, ore: number, oim: number, nxh: number, c: number, s: number, buf: number): void;
@@ -17,6 +18,23 @@ interface KernelExports {
   mul_spectrum(ar: number, ai: number, hr: number, hi: number, n: number, conj: number): void;
   rl_ratio(ratio: number, blurred: number, image: number, mz: number, my: number, mx: number, gy: number, gx: number, add: number): void;
   rl_update(est: number, corr: number, mz: number, my: number, mx: number, gy: number, gx: number): void;
+  rfft_planes(data: number, nx: number, ny: number, nxh: number, z0: number, z1: number, sy: number, ore: number, oim: number, c: number, s: number, buf: number): void;
+  strided_planes(re: number, im: number, ny: number, nxh: number, z0: number, z1: number, inverse: number, c: number, s: number, buf: number): void;
+  irfft_planes(ire: number, iim: number, nxh: number, ny: number, z0: number, z1: number, sy: number, out: number, nx: number, scale: number, c: number, s: number, buf: number): void;
+}
+
+const OPS = ['rfft_planes', 'strided_planes', 'irfft_planes', 'strided', 'mul_spectrum', 'rl_ratio', 'rl_update'] as const;
+type Op = (typeof OPS)[number];
+const PAGE = 65536;
+const STACK = 65536;
+
+function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+/** A throwaway instance for questions that need no workspace. */
+function probe(mod: WebAssembly.Module): KernelExports {
+  return instantiate(mod, new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true }));
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -39,51 +57,61 @@ export function wasmFftAvailable(shape?: Shape3): boolean {
   const mod = kernelModule();
   if (!mod || process.env.CYCLEDECON_FFT === 'js') return false;
   if (!shape) return true;
-  const k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
+  const k = probe(mod);
   return shape.every((n) => k.supported(n) === 1);
 }
 
-const PAGE = 65536;
 
 export interface Spectrum { re: string; im: string }
 
+/** Grids smaller than this run on one thread (helpers cost more than they save). */
+const THREADED_MIN_VOXELS = 1 << 18;
+
 /**
- * Buffers for transforms on one grid. `buffers` maps a name to a length in floats; each also gets
- * `view(name)`. Views stay valid for the life of the workspace (memory grows once, at creation).
+ * Buffers for transforms on one grid. `buffers` maps a name to a length in floats; `view(name)`
+ * gives its Float32Array. Views stay valid for the life of the workspace (memory is sized once).
+ * Large grids are split over helper threads (fftThreadCount()); call dispose() to stop them.
  */
 export class WasmFftWorkspace {
   private readonly k: KernelExports;
+  private readonly memory: WebAssembly.Memory;
   private readonly offsets = new Map<string, number>();
   private readonly lengths = new Map<string, number>();
   private readonly tw = new Map<number, { c: number; s: number }>();
-  private readonly buf: number;
+  /** Scratch per thread (index 0: this thread). */
+  private readonly bufs: number[] = [];
+  private threads: KernelThreads | null = null;
   readonly grid: Shape3;
   readonly nxh: number;
 
-  constructor(grid: Shape3, buffers: Record<string, number>) {
+  constructor(grid: Shape3, buffers: Record<string, number>, opts: { threads?: number } = {}) {
     const mod = kernelModule();
     if (!mod || !wasmFftAvailable(grid)) throw new Error(`the WebAssembly FFT cannot transform a ${grid.join('×')} grid here`);
-    this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
     this.grid = grid;
     this.nxh = Math.floor(grid[2] / 2) + 1;
-    let top = Number(this.k.__heap_base.value);
-    const take = (floats: number) => {
+    const voxels = grid[0] * grid[1] * grid[2];
+    const want = opts.threads ?? (voxels >= THREADED_MIN_VOXELS ? fftThreadCount() : 1);
+    const nThreads = Math.max(1, Math.min(want, grid[0]));
+    // Layout: [kernel's own stack and data | named buffers | twiddles | scratch | helper stacks].
+    let top = Number(probe(mod).__heap_base.value);
+    const take = (bytes: number) => {
       top = Math.ceil(top / 16) * 16;
       const at = top;
-      top += floats * 4;
+      top += bytes;
       return at;
     };
     for (const [name, len] of Object.entries(buffers)) {
-      this.offsets.set(name, take(len));
+      this.offsets.set(name, take(len * 4));
       this.lengths.set(name, len);
     }
-    const axes = [...new Set(grid)];
-    const twAt = axes.map((n) => ({ n, c: take(n), s: take(n) }));
-    this.buf = take(16 * Math.max(...grid));
-    const need = Math.ceil(top / PAGE) - this.k.memory.buffer.byteLength / PAGE;
+    const twAt = [...new Set(grid)].map((n) => ({ n, c: take(n * 4), s: take(n * 4) }));
+    for (let t = 0; t < nThreads; t++) this.bufs.push(take(16 * Math.max(...grid) * 4));
+    const stackTops = Array.from({ length: nThreads - 1 }, () => take(STACK) + STACK);
     if (top > 2 ** 32 - PAGE) throw new RangeError(`FFT workspace of ${(top / 2 ** 30).toFixed(1)} GiB exceeds WebAssembly's 4 GiB`);
-    if (need > 0) this.k.memory.grow(need);
-    const mem = new Float32Array(this.k.memory.buffer);
+    const pages = Math.ceil(top / PAGE);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.k = instantiate(mod, this.memory);
+    const mem = new Float32Array(this.memory.buffer);
     for (const { n, c, s } of twAt) {
       for (let t = 0; t < n; t++) {
         mem[c / 4 + t] = Math.cos((2 * Math.PI * t) / n);
@@ -91,13 +119,32 @@ export class WasmFftWorkspace {
       }
       this.tw.set(n, { c, s });
     }
+    if (stackTops.length) {
+      try {
+        this.threads = new KernelThreads(mod, this.memory, stackTops, OPS);
+      } catch {
+        this.threads = null; // blocking waits or workers unavailable here: one thread
+        this.bufs.length = 1;
+      }
+    }
+  }
+
+  /** Threads that run each pass (1 = this one only). */
+  get threadCount(): number {
+    return 1 + (this.threads?.helpers ?? 0);
+  }
+
+  /** Stops the helper threads. The workspace stays usable on one thread. */
+  dispose(): void {
+    this.threads?.dispose();
+    this.threads = null;
   }
 
   /** The float32 view of a named buffer (shares memory with the kernel). */
   view(name: string): Float32Array {
     const at = this.offsets.get(name), len = this.lengths.get(name);
     if (at === undefined || len === undefined) throw new Error(`no buffer ${name}`);
-    return new Float32Array(this.k.memory.buffer, at, len);
+    return new Float32Array(this.memory.buffer, at, len);
   }
 
   private at(name: string): number {
@@ -112,62 +159,70 @@ export class WasmFftWorkspace {
     return t;
   }
 
+  /** Runs `op` over [0, n) split into one range per thread (ranges multiples of `grain`); args(a, b, buf). */
+  private parallel(op: Op, n: number, args: (a: number, b: number, buf: number) => number[], grain = 1): void {
+    const parts = splitRange(n, this.threadCount, grain);
+    if (!parts.length) return;
+    const call = (argv: number[]) => (this.k[op] as (...a: number[]) => void)(...argv);
+    const [first, ...rest] = parts;
+    const own = args(first[0], first[1], this.bufs[0]);
+    if (!this.threads || !rest.length) {
+      call(own);
+      return;
+    }
+    this.threads.run(op, () => call(own), rest.map(([a, b], i) => args(a, b, this.bufs[i + 1])));
+  }
+
   /** Forward real FFT of buffer `src` (the grid, z-major) into the half spectrum `out`. */
   rfft3d(src: string, out: Spectrum, support?: readonly [number, number]): void {
-    const [nz, ny, nx] = this.grid, nxh = this.nxh, k = this.k;
+    const [nz, ny, nx] = this.grid, nxh = this.nxh;
     const [sz, sy] = support ? [Math.min(support[0], nz), Math.min(support[1], ny)] : [nz, ny];
     const s0 = this.at(src), re = this.at(out.re), im = this.at(out.im);
-    const vr = this.view(out.re), vi = this.view(out.im);
     const tx = this.twiddles(nx);
-    for (let z = 0; z < nz; z++) {
-      const plane = z * ny * nxh;
-      if (z < sz) k.rfft_rows(s0 + z * ny * nx * 4, nx, sy, re + plane * 4, im + plane * 4, nxh, tx.c, tx.s, this.buf);
-      const from = z < sz ? plane + sy * nxh : plane;
-      vr.fill(0, from, plane + ny * nxh);
-      vi.fill(0, from, plane + ny * nxh);
-    }
+    this.parallel('rfft_planes', sz, (a, b, buf) => [s0, nx, ny, nxh, a, b, sy, re, im, tx.c, tx.s, buf]);
+    this.view(out.re).fill(0, sz * ny * nxh);
+    this.view(out.im).fill(0, sz * ny * nxh);
     if (ny > 1) {
       const ty = this.twiddles(ny);
-      for (let z = 0; z < sz; z++) k.strided(re + z * ny * nxh * 4, im + z * ny * nxh * 4, ny, nxh, nxh, 0, ty.c, ty.s, this.buf);
+      this.parallel('strided_planes', sz, (a, b, buf) => [re, im, ny, nxh, a, b, 0, ty.c, ty.s, buf]);
     }
-    if (nz > 1) {
-      const tz = this.twiddles(nz);
-      k.strided(re, im, nz, ny * nxh, ny * nxh, 0, tz.c, tz.s, this.buf);
-    }
+    if (nz > 1) this.zPass(re, im, 0);
   }
 
   /** Normalised inverse of rfft3d: spectrum `spec` (overwritten) into real buffer `dst`; with support, only that box. */
   irfft3d(spec: Spectrum, dst: string, support?: readonly [number, number]): void {
-    const [nz, ny, nx] = this.grid, nxh = this.nxh, k = this.k;
+    const [nz, ny, nx] = this.grid, nxh = this.nxh;
     const [sz, sy] = support ? [Math.min(support[0], nz), Math.min(support[1], ny)] : [nz, ny];
     const re = this.at(spec.re), im = this.at(spec.im), d = this.at(dst);
-    if (nz > 1) {
-      const tz = this.twiddles(nz);
-      k.strided(re, im, nz, ny * nxh, ny * nxh, 1, tz.c, tz.s, this.buf);
-    }
+    if (nz > 1) this.zPass(re, im, 1);
     if (ny > 1) {
       const ty = this.twiddles(ny);
-      for (let z = 0; z < sz; z++) k.strided(re + z * ny * nxh * 4, im + z * ny * nxh * 4, ny, nxh, nxh, 1, ty.c, ty.s, this.buf);
+      this.parallel('strided_planes', sz, (a, b, buf) => [re, im, ny, nxh, a, b, 1, ty.c, ty.s, buf]);
     }
     const tx = this.twiddles(nx), scale = 1 / (nx * ny * nz);
-    for (let z = 0; z < sz; z++) {
-      const plane = z * ny * nxh;
-      k.irfft_rows(re + plane * 4, im + plane * 4, nxh, sy, d + z * ny * nx * 4, nx, scale, tx.c, tx.s, this.buf);
-    }
+    this.parallel('irfft_planes', sz, (a, b, buf) => [re, im, nxh, ny, a, b, sy, d, nx, scale, tx.c, tx.s, buf]);
+  }
+
+  private zPass(re: number, im: number, inverse: number): void {
+    const [nz, ny] = this.grid, plane = ny * this.nxh, tz = this.twiddles(nz);
+    this.parallel('strided', plane, (a, b, buf) => [re + a * 4, im + a * 4, nz, plane, b - a, inverse, tz.c, tz.s, buf], 4);
   }
 
   /** Richardson–Lucy: ratio = image / (blurred + add) on the box `box` of the grid; `image` holds the box densely. */
   rlRatio(ratio: string, blurred: string, image: string, box: Shape3, add: number): void {
-    this.k.rl_ratio(this.at(ratio), this.at(blurred), this.at(image), box[0], box[1], box[2], this.grid[1], this.grid[2], add);
+    const [r, bl, im] = [this.at(ratio), this.at(blurred), this.at(image)], [, gy, gx] = this.grid, plane = box[1] * box[2];
+    this.parallel('rl_ratio', box[0], (a, b) => [r + a * gy * gx * 4, bl + a * gy * gx * 4, im + a * plane * 4, b - a, box[1], box[2], gy, gx, add]);
   }
 
   /** Richardson–Lucy: est = max(0, est · corr) on the box. */
   rlUpdate(est: string, corr: string, box: Shape3): void {
-    this.k.rl_update(this.at(est), this.at(corr), box[0], box[1], box[2], this.grid[1], this.grid[2]);
+    const [e, c] = [this.at(est), this.at(corr)], [, gy, gx] = this.grid;
+    this.parallel('rl_update', box[0], (a, b) => [e + a * gy * gx * 4, c + a * gy * gx * 4, b - a, box[1], box[2], gy, gx]);
   }
 
   /** a ← a·h, or a·conj(h). */
   multiply(a: Spectrum, h: Spectrum, conjugate = false): void {
-    this.k.mul_spectrum(this.at(a.re), this.at(a.im), this.at(h.re), this.at(h.im), this.lengths.get(a.re) ?? 0, conjugate ? 1 : 0);
+    const [ar, ai, hr, hi] = [this.at(a.re), this.at(a.im), this.at(h.re), this.at(h.im)];
+    this.parallel('mul_spectrum', this.lengths.get(a.re) ?? 0, (x, y) => [ar + x * 4, ai + x * 4, hr + x * 4, hi + x * 4, y - x, conjugate ? 1 : 0], 4);
   }
 }

@@ -248,6 +248,27 @@ void irfft_rows(const float *ire, const float *iim, int nxh, int rows, float *ou
   }
 }
 
+// Plane-range entry points: each thread of a workspace runs one range of z planes.
+
+/** rfft_rows on planes z0 ≤ z < z1 of a [·, ny, nx] grid (rows y < sy; rows above are zero in the output). */
+void rfft_planes(const float *data, int nx, int ny, int nxh, int z0, int z1, int sy, float *ore, float *oim, const float *c, const float *s, float *buf) {
+  for (int z = z0; z < z1; z++) {
+    float *pr = ore + z * ny * nxh, *pi = oim + z * ny * nxh;
+    rfft_rows(data + z * ny * nx, nx, sy, pr, pi, nxh, c, s, buf);
+    for (int i = sy * nxh; i < ny * nxh; i++) { pr[i] = 0.0f; pi[i] = 0.0f; }
+  }
+}
+
+/** Complex FFT along y of planes z0 ≤ z < z1 of a half spectrum [·, ny, nxh]. */
+void strided_planes(float *re, float *im, int ny, int nxh, int z0, int z1, int inverse, const float *c, const float *s, float *buf) {
+  for (int z = z0; z < z1; z++) strided(re + z * ny * nxh, im + z * ny * nxh, ny, nxh, nxh, inverse, c, s, buf);
+}
+
+/** irfft_rows on planes z0 ≤ z < z1 (rows y < sy). */
+void irfft_planes(const float *ire, const float *iim, int nxh, int ny, int z0, int z1, int sy, float *out, int nx, float scale, const float *c, const float *s, float *buf) {
+  for (int z = z0; z < z1; z++) irfft_rows(ire + z * ny * nxh, iim + z * ny * nxh, nxh, sy, out + z * ny * nx, nx, scale, c, s, buf);
+}
+
 /** a ← a·h (or a·conj(h)) elementwise over n complex values (separate re/im arrays). */
 void mul_spectrum(float *ar, float *ai, const float *hr, const float *hi, int n, int conj) {
   const V sg = SPL(conj ? -1.0f : 1.0f);
