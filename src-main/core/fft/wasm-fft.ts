@@ -105,7 +105,7 @@ export class WasmFftWorkspace {
       this.lengths.set(name, len);
     }
     const twAt = [...new Set(grid)].map((n) => ({ n, c: take(n * 4), s: take(n * 4) }));
-    for (let t = 0; t < nThreads; t++) this.bufs.push(take(16 * Math.max(...grid) * 4));
+    for (let t = 0; t < nThreads; t++) this.bufs.push(take(48 * Math.max(...grid) * 4));
     const stackTops = Array.from({ length: nThreads - 1 }, () => take(STACK) + STACK);
     if (top > 2 ** 32 - PAGE) throw new RangeError(`FFT workspace of ${(top / 2 ** 30).toFixed(1)} GiB exceeds WebAssembly's 4 GiB`);
     const pages = Math.ceil(top / PAGE);

@@ -165,13 +165,36 @@ void cfft4(float *re, float *im, int n, const float *c, const float *s, float *s
 
 /**
  * Complex FFT along a strided axis of `count` columns: element k of column q sits at
- * re[q + k·stride]. Four adjacent columns are gathered into one lane group (contiguous loads),
- * transformed, and scattered back. buf: 4·n·4 floats of scratch (two line buffers + two for cfft4).
+ * re[q + k·stride]. Sixteen adjacent columns (one 64-byte cache line) are gathered per sweep
+ * into four lane groups, transformed, and scattered back; the tail goes four (or fewer) at a time.
+ * buf: 48·n floats of scratch.
  */
 void strided(float *re, float *im, int n, int stride, int count, int inverse, const float *c, const float *s, float *buf) {
-  float *lr = buf, *li = buf + 4 * n, *sr = buf + 8 * n, *si = buf + 12 * n;
+  float *sr = buf + 32 * n, *si = buf + 36 * n;
+  int q = 0;
+  for (; q + 16 <= count; q += 16) {
+    for (int k = 0; k < n; k++) {
+      const float *pr = re + q + k * stride, *pi = im + q + k * stride;
+      for (int g = 0; g < 4; g++) {
+        ((V *)(buf + 8 * g * n))[k] = wasm_v128_load(pr + 4 * g);
+        ((V *)(buf + (8 * g + 4) * n))[k] = wasm_v128_load(pi + 4 * g);
+      }
+    }
+    for (int g = 0; g < 4; g++) {
+      float *lr = buf + 8 * g * n, *li = buf + (8 * g + 4) * n;
+      if (inverse) cfft4(li, lr, n, c, s, sr, si); else cfft4(lr, li, n, c, s, sr, si);
+    }
+    for (int k = 0; k < n; k++) {
+      float *pr = re + q + k * stride, *pi = im + q + k * stride;
+      for (int g = 0; g < 4; g++) {
+        wasm_v128_store(pr + 4 * g, ((V *)(buf + 8 * g * n))[k]);
+        wasm_v128_store(pi + 4 * g, ((V *)(buf + (8 * g + 4) * n))[k]);
+      }
+    }
+  }
+  float *lr = buf, *li = buf + 4 * n;
   V *vr = (V *)lr, *vi = (V *)li;
-  for (int q = 0; q < count; q += 4) {
+  for (; q < count; q += 4) {
     const int w = count - q < 4 ? count - q : 4;
     if (w == 4) {
       for (int k = 0; k < n; k++) { vr[k] = wasm_v128_load(re + q + k * stride); vi[k] = wasm_v128_load(im + q + k * stride); }
@@ -193,7 +216,7 @@ void strided(float *re, float *im, int n, int stride, int count, int inverse, co
 /**
  * Forward real FFT along x of `rows` contiguous rows of length nx into half-spectrum rows
  * (nxh = nx/2 + 1 bins). Eight rows per round: lane l packs rows 2l (real) and 2l+1 (imaginary)
- * into one complex line, split afterwards with Hermitian symmetry. buf as for strided().
+ * into one complex line, split afterwards with Hermitian symmetry. buf: 16·nx floats.
  */
 void rfft_rows(const float *data, int nx, int rows, float *ore, float *oim, int nxh, const float *c, const float *s, float *buf) {
   float *lr = buf, *li = buf + 4 * nx, *sr = buf + 8 * nx, *si = buf + 12 * nx;
