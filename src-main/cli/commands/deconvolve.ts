@@ -1,11 +1,12 @@
 // `cycledecon deconvolve`: apply a trained model (or Richardson–Lucy with its learned PSF) to stacks.
-import { mkdir } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { Command } from '../command';
 import { flag, num, oneOf, str } from '../args';
 import { createProgress } from '../progress';
 import { expandInputs, outputIsFolder, outputPathFor } from '../inputs';
 import { InvalidParameterError, isCycleDeconError } from '../../core/errors';
+import { removeStaleTemps, writeError } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
 import { loadPredictor } from '../../core/infer/load';
 import { parseTile } from '../../core/infer/tiling';
@@ -33,7 +34,9 @@ reported and the others continue.
                           uint16: input units rounded and clamped to 0..65535; the number of
                           clamped voxels is reported and stored in the file's metadata.
   --json                  print a JSON summary (per file: seconds, voxels/s, tiles, …) on stdout
-  --force                 replace existing outputs`;
+  --force                 replace existing outputs
+  --skip-existing         leave outputs that already exist alone and do the rest (finishes an interrupted
+                          batch: every output is written atomically, so one that exists is complete)`;
 
 export const deconvolveCommand: Command = {
   name: 'deconvolve',
@@ -50,6 +53,7 @@ export const deconvolveCommand: Command = {
     dtype: { type: 'string' },
     json: { type: 'boolean' },
     force: { type: 'boolean' },
+    'skip-existing': { type: 'boolean' },
   },
   async run(args, ctx) {
     if (args.positionals.length < 2) throw new InvalidParameterError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
@@ -60,10 +64,13 @@ export const deconvolveCommand: Command = {
     const iters = num(args, 'iters', { min: 1, max: 10_000, integer: true, def: 20 })!;
     const json = flag(args, 'json');
     const force = flag(args, 'force');
+    const skipExisting = flag(args, 'skip-existing');
+    if (force && skipExisting) throw new InvalidParameterError('--skip-existing', 'cannot be combined with --force');
     const out = args.positionals.at(-1)!;
     const inputs = await expandInputs(args.positionals.slice(0, -1));
     const toFolder = await outputIsFolder(out, inputs.length);
-    if (toFolder) await mkdir(out, { recursive: true });
+    if (toFolder) await mkdir(out, { recursive: true }).catch((e: unknown) => { throw writeError(out, e); });
+    for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
 
     const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, backend: str(args, 'backend') });
     const log = json ? ctx.err : ctx.out;
@@ -71,9 +78,15 @@ export const deconvolveCommand: Command = {
     const started = performance.now();
     const done: DeconvolveFileResult[] = [];
     const failed: { input: string; output: string; error: string; code?: string }[] = [];
+    const skipped: { input: string; output: string }[] = [];
     try {
       for (const [i, input] of inputs.entries()) {
         const output = toFolder ? outputPathFor(input, out, 'decon') : out;
+        if (skipExisting && (await access(output).then(() => true, () => false))) {
+          skipped.push({ input, output });
+          log(`${input} → ${output}  exists, skipped`);
+          continue;
+        }
         const bar = createProgress(`[${i + 1}/${inputs.length}] ${basename(input)}`, ctx.interactive);
         try {
           const r = await deconvolveFile(input, output, predictor, {
@@ -98,9 +111,9 @@ export const deconvolveCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const voxels = done.reduce((s, r) => s + r.voxels, 0);
     if (json) {
-      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, files: done, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
     } else {
-      log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${failed.length ? `, ${failed.length} failed` : ''}`);
+      log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
     }
     return failed.length ? 1 : 0;
   },

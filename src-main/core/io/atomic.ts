@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FileExistsError, IoError } from '../errors';
+import { writeBudgetFor } from './write-faults';
 
 export interface AtomicWriteOptions {
   /** Replace an existing file. Without it an existing target is an error (we never overwrite a user's data silently). */
@@ -36,13 +37,17 @@ export async function writeFileAtomic(
   const tmp = tempPathFor(target);
   let handle: fs.FileHandle | undefined;
   try {
+    const budget = writeBudgetFor(target, tmp);
     handle = await fs.open(tmp, 'wx');
     const h = handle;
+    let position = 0;
     await produce(async (chunk) => {
       let off = 0;
       while (off < chunk.byteLength) {
-        const { bytesWritten } = await h.write(chunk, off, chunk.byteLength - off);
+        const want = chunk.byteLength - off;
+        const { bytesWritten } = await h.write(chunk, off, budget ? budget.take(position, want) : want);
         off += bytesWritten;
+        position += bytesWritten;
       }
     });
     await h.sync();
@@ -54,10 +59,42 @@ export async function writeFileAtomic(
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     if (e instanceof FileExistsError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOSPC' ? 'disk full' : err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM' ? 'folder is not writable' : err.message;
-    throw new IoError(target, `could not write (${why})`, e);
+    throw writeError(target, e);
   }
+}
+
+/** The IoError for a failed write of `target`: "disk full", "folder is not writable", or the OS message. */
+export function writeError(target: string, e: unknown): IoError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOSPC' ? 'disk full' : err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM' ? 'folder is not writable' : err.message;
+  return new IoError(target, `could not write (${why})`, e);
+}
+
+const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files that killed processes left in `dir` (names from tempPathFor whose process is gone).
+ * They are never taken for outputs, but they hold disk space. Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (!m || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
+    await fs.rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Convenience: atomically write a whole buffer or string. */

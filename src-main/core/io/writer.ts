@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import type { Shape3, Volume, VolumeMetadata, VoxelSize } from './volume';
 import { tempPathFor } from './atomic';
+import { writeBudgetFor, type WriteBudget } from './write-faults';
 import { planLayout, headerBytes, tailBytes, imagejDescription, type Layout, type WriteDtype } from './imagej-layout';
 import { FileExistsError, InvalidParameterError, InvalidVolumeError, IoError } from '../errors';
 
@@ -82,6 +83,7 @@ class TiffStackWriter implements VolumeWriter {
     private readonly handle: fs.FileHandle,
     private readonly layout: Layout,
     private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype'>> & VolumeWriterOptions,
+    private readonly budget: WriteBudget | null = null,
   ) {}
 
   get bigTiff(): boolean { return this.layout.bigTiff; }
@@ -89,7 +91,8 @@ class TiffStackWriter implements VolumeWriter {
   private async put(bytes: Uint8Array, position: number): Promise<void> {
     let off = 0;
     while (off < bytes.byteLength) {
-      const { bytesWritten } = await this.handle.write(bytes, off, bytes.byteLength - off, position + off);
+      const want = bytes.byteLength - off;
+      const { bytesWritten } = await this.handle.write(bytes, off, this.budget ? this.budget.take(position + off, want) : want, position + off);
       off += bytesWritten;
     }
   }
@@ -156,12 +159,14 @@ export async function createVolumeWriter(path: string, options: VolumeWriterOpti
   const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold);
   const tmp = tempPathFor(path);
   let handle: fs.FileHandle;
+  let budget: WriteBudget | null;
   try {
+    budget = writeBudgetFor(path, tmp);
     handle = await fs.open(tmp, 'wx');
   } catch (e) {
     throw ioError(path, e);
   }
-  return new TiffStackWriter(path, tmp, handle, layout, o);
+  return new TiffStackWriter(path, tmp, handle, layout, o, budget);
 }
 
 export interface WriteOptions {
