@@ -5,7 +5,8 @@
 //     enlarged a --skip-existing rerun finishes the batch.
 //  2. Training whose run folder fills up at the second checkpoint: exit 1 with "disk full", the first
 //     checkpoint still loads, and --resume finishes once there is room.
-//  3. The tmpfs remounted read-only: deconvolve and rl into it exit 1 with "not writable" and write nothing.
+//  3. The tmpfs remounted read-only: deconvolve, rl, train, synth and report into it exit 1 with "not writable"
+//     and write nothing.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ export async function runDiskFaults(o: { dir: string; log?: (line: string) => vo
     const expectFailure = (what: string, res: { code: number | null; stderr: string }, words: RegExp) => {
       if (res.code !== 1 || !words.test(res.stderr)) r.problems.push(`${what}: exit ${res.code}, stderr "${res.stderr.trim().slice(-300)}"`);
       const msg = /(error|failed): .*/.exec(res.stderr)?.[0] ?? '';
-      r.cases.push(`${what} → exit ${res.code}, "${msg.slice(0, 110)}"`);
+      r.cases.push(`${what} → exit ${res.code}, "${msg.replaceAll(`${o.dir}/`, '')}"`);
     };
     const checkFolder = async (what: string, dir: string) => {
       for (const f of listFiles(dir)) {
@@ -86,6 +87,9 @@ export async function runDiskFaults(o: { dir: string; log?: (line: string) => vo
     // 3. Read-only.
     remount(fs1, 'ro');
     expectFailure('deconvolve into a new folder on a read-only tmpfs', await runKilled(['deconvolve', ...method, inputs, join(fs1, 'new')]), /not writable/);
+    expectFailure('train into a new run folder on a read-only tmpfs', await runKilled([...train.slice(0, -1), join(fs1, 'run2')]), /not writable/);
+    expectFailure('synth into a read-only tmpfs', await runKilled(['synth', join(fs1, 'syn')]), /not writable/);
+    expectFailure('report into a read-only tmpfs', await runKilled(['report', '--input', join(data, 'blurred.tif'), '--result', join(data, 'gt.tif'), join(fs1, 'rep')]), /not writable/);
     expectFailure('rl into a read-only tmpfs', await runKilled(['rl', join(inputs, 's1.tif'), join(fs1, 'x.tif'), '--psf', join(data, 'psf.tif'), '--iters', '2']), /not writable/);
     await checkFolder('read-only', fs1);
     log('disk: read-only checked');

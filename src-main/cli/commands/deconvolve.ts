@@ -1,12 +1,12 @@
 // `cycledecon deconvolve`: apply a trained model (or Richardson–Lucy with its learned PSF) to stacks.
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Command } from '../command';
 import { flag, num, oneOf, str } from '../args';
 import { createProgress } from '../progress';
 import { expandInputs, outputIsFolder, outputPathFor } from '../inputs';
 import { InvalidParameterError, isCycleDeconError } from '../../core/errors';
-import { removeStaleTemps, writeError } from '../../core/io/atomic';
+import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
 import { loadPredictor } from '../../core/infer/load';
 import { parseTile } from '../../core/infer/tiling';
@@ -69,7 +69,7 @@ export const deconvolveCommand: Command = {
     const out = args.positionals.at(-1)!;
     const inputs = await expandInputs(args.positionals.slice(0, -1));
     const toFolder = await outputIsFolder(out, inputs.length);
-    if (toFolder) await mkdir(out, { recursive: true }).catch((e: unknown) => { throw writeError(out, e); });
+    if (toFolder) await makeOutputFolder(out);
     for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
 
     const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, backend: str(args, 'backend') });

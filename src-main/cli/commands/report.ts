@@ -5,7 +5,7 @@ import type { Command } from '../command';
 import { flag, requireStr, str } from '../args';
 import { InvalidParameterError } from '../../core/errors';
 import { readVolume } from '../../core/io/index';
-import { writeBytesAtomic } from '../../core/io/atomic';
+import { makeOutputFolder, writeBytesAtomic } from '../../core/io/atomic';
 import { readLearnedPsf, readRunConfig } from '../../core/infer/load';
 import { readLossHistory } from '../../core/report/loss';
 import { buildReport, type ReportSources } from '../../core/report/build';
@@ -63,7 +63,7 @@ export const reportCommand: Command = {
       src.summary = { ...s, ...(file ?? {}), details: s.details };
     }
     const { json, html } = buildReport(src, toolkitMeasures);
-    await fs.mkdir(outDir, { recursive: true });
+    await makeOutputFolder(outDir);
     await writeBytesAtomic(join(outDir, 'report.json'), JSON.stringify(json, null, 2), { force });
     await writeBytesAtomic(join(outDir, 'report.html'), html, { force });
     ctx.out(`report written: ${join(outDir, 'report.html')} and report.json`);

@@ -1,10 +1,10 @@
 // `cycledecon synth`: a seeded synthetic acquisition with known ground truth and PSF.
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import type { Command } from '../command';
 import { flag, num, oneOf, str } from '../args';
 import { InvalidParameterError } from '../../core/errors';
 import { writeVolume, writeBytesAtomic } from '../../core/io/index';
+import { makeOutputFolder } from '../../core/io/atomic';
 import { DEFAULT_SYNTH, synthesize } from '../../core/synth/index';
 import { parseShape } from './psf';
 
@@ -41,7 +41,7 @@ export const synthCommand: Command = {
     };
     const r = synthesize(params);
     const force = flag(args, 'force');
-    await mkdir(dir, { recursive: true });
+    await makeOutputFolder(dir);
     await writeVolume(join(dir, 'blurred.tif'), r.blurred, { dtype: 'float32', force });
     await writeVolume(join(dir, 'gt.tif'), r.groundTruth, { dtype: 'float32', force });
     await writeVolume(join(dir, 'sharp.tif'), r.sharp, { dtype: 'float32', force });

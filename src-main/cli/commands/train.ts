@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { PRESET_NAMES, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
 import { InvalidParameterError } from '../../core/errors';
-import { removeStaleTemps } from '../../core/io/atomic';
+import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
 import { flag, num, oneOf, requireStr, str } from '../args';
 import type { Command } from '../command';
@@ -68,6 +68,7 @@ export const trainCommand: Command = {
     const cfg = await buildConfig(args, outDir, resume);
     if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
     if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new InvalidParameterError('--sharp', "is required (or use --sharp-source rl)");
+    await makeOutputFolder(outDir);
     // The run folder, its checkpoint/ and weights/ (names from engine/train; not imported, to keep tfjs out of this thread).
     for (const dir of [outDir, join(outDir, 'checkpoint'), join(outDir, 'weights')]) {
       for (const name of await removeStaleTemps(dir)) ctx.err(`removed ${join(dir, name)}, left by an interrupted run`);

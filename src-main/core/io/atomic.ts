@@ -70,6 +70,18 @@ export function writeError(target: string, e: unknown): IoError {
   return new IoError(target, `could not write (${why})`, e);
 }
 
+/** Creates an output folder (and its parents); a failure is an IoError that says why. */
+export async function makeOutputFolder(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    // Node's recursive mkdir reports ENOENT below a read-only folder; a plain mkdir gives the real reason (EROFS).
+    const plain = await fs.mkdir(dir).then(() => null, (e2: unknown) => e2 as NodeJS.ErrnoException);
+    if (plain === null) return;
+    throw writeError(dir, plain.code === 'ENOENT' ? e : plain);
+  }
+}
+
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 function processAlive(pid: number): boolean {
