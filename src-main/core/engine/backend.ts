@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { BackendError, InvalidParameterError } from '../errors';
+import { selectConvImpl } from './conv-select';
+import { conv3d, getConv3dImpl, setConv3dImpl } from './ops';
 
 export type BackendId = 'node-gpu' | 'node' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendPurpose = 'train' | 'inference';
@@ -32,6 +34,8 @@ export interface BackendChoice {
   reason: string;
   /** Every candidate tried, in order, with the reason each was skipped. */
   attempts: BackendAttempt[];
+  /** The conv3d implementation the networks use on it (conv-select.ts): 'wasm-simd', 'tfjs' or 'vol2col'. */
+  conv: string;
 }
 
 export interface InitBackendOptions {
@@ -160,6 +164,11 @@ export function preferenceOrder(purpose: BackendPurpose): BackendId[] {
  * for an invalid name, wasm forced for training, or a failed forced backend with `strict`.
  */
 export async function initBackend(opts: InitBackendOptions): Promise<BackendChoice> {
+  const choice = await chooseBackend(opts);
+  return { ...choice, conv: selectConvImpl(choice.name) };
+}
+
+async function chooseBackend(opts: InitBackendOptions): Promise<Omit<BackendChoice, 'conv'>> {
   const attempts: BackendAttempt[] = [];
   const envValue = process.env[BACKEND_ENV];
   const forcedRaw = opts.preferred ?? (envValue && envValue.trim() !== '' ? envValue : undefined);
@@ -208,7 +217,7 @@ export async function benchmarkConv3d(minMs = 300): Promise<{ gflops: number; ms
   const x = tf.randomNormal([1, size, size, size, cin], 0, 1, 'float32', 1) as tf.Tensor5D;
   const w = tf.randomNormal([k, k, k, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor5D;
   try {
-    const run = async () => { const y = tf.conv3d(x, w, 1, 'same'); await y.data(); y.dispose(); };
+    const run = async () => { const y = conv3d(x, w, 1, 'same'); await y.data(); y.dispose(); };
     await run(); // warm-up: shader compilation / wasm instantiation
     let n = 0;
     const t0 = performance.now();
@@ -229,12 +238,14 @@ export async function benchmarkConv3d(minMs = 300): Promise<{ gflops: number; ms
 export async function listBackends(opts: { benchmarkMs?: number } = {}): Promise<BackendReport[]> {
   const previous = tf.getBackend();
   const reports: BackendReport[] = [];
+  const previousConv = getConv3dImpl();
   for (const id of BACKEND_IDS) {
     const t0 = performance.now();
     const failure = await tryBackend(id);
     const initMs = performance.now() - t0;
     if (failure !== null) { reports.push({ id, loads: false, note: failure }); continue; }
-    const note = id === 'wasm' ? 'inference only (Conv3D gradients wrong in tfjs 4.22)' : 'ok';
+    const conv = selectConvImpl(id);
+    const note = `${id === 'wasm' ? 'inference only (tfjs 4.22 wasm Conv3D gradients are wrong)' : 'ok'}; conv3d: ${conv}`;
     try {
       const b = await benchmarkConv3d(opts.benchmarkMs ?? 300);
       reports.push({ id, loads: true, note, initMs, ...b });
@@ -243,5 +254,6 @@ export async function listBackends(opts: { benchmarkMs?: number } = {}): Promise
     }
   }
   if (previous) await tf.setBackend(previous);
+  setConv3dImpl(previousConv);
   return reports;
 }

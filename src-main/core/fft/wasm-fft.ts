@@ -6,7 +6,7 @@
 // Arithmetic is float32 throughout (scipy.fft does the same for float32 input).
 import { KERNEL_WASM_BASE64 } from './wasm/kernel.generated';
 import type { Shape3 } from './fft3d';
-import { KernelThreads, fftThreadCount, splitRange } from './wasm-threads';
+import { KernelThreads, compileWasm, fftThreadCount, splitRange } from './wasm-threads';
 
 interface KernelExports {
   __heap_base: WebAssembly.Global;
@@ -40,15 +40,7 @@ function probe(mod: WebAssembly.Module): KernelExports {
 let compiled: WebAssembly.Module | null | undefined;
 
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bin = atob(KERNEL_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null; // no WebAssembly SIMD here: callers fall back to the JavaScript FFT
-  }
+  if (compiled === undefined) compiled = compileWasm(KERNEL_WASM_BASE64); // null: callers use the JavaScript FFT
   return compiled;
 }
 

@@ -37,6 +37,18 @@ while (fns) {
 }
 `;
 
+/** Compiles a module embedded as base64; null where WebAssembly (with SIMD, threads) is unavailable. */
+export function compileWasm(base64: string): WebAssembly.Module | null {
+  try {
+    const bin = atob(base64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /** Threads to use in all: CYCLEDECON_THREADS, else the machine's parallelism, at most 8. */
 export function fftThreadCount(): number {
   const env = Number(process.env.CYCLEDECON_THREADS);

@@ -3,7 +3,8 @@
 // are also checked against central finite differences (independent of any tfjs gradient).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fastConv3d, fastConv3dTranspose } from '../../../src-main/core/engine/fast/conv3d';
+import { fastConv3d, fastConv3dImpl } from '../../../src-main/core/engine/fast/conv3d';
+import { wasmConv3dImpl, wasmConvThreads } from '../../../src-main/core/engine/fast/wasm-conv-impl';
 import { setMaxColumnFloats } from '../../../src-main/core/engine/fast/kernels';
 import { registerConv3dGradients, type Padding } from '../../../src-main/core/engine/ops';
 
@@ -34,6 +35,9 @@ const CASES: { name: string; x: S5; k: T3; cout: number; s: T3; pad: Padding }[]
   { name: 'even 4×2×3 kernel, same, mixed strides, batch 2', x: [2, 6, 5, 7, 2], k: [4, 2, 3], cout: 2, s: [1, 2, 1], pad: 'same' },
   { name: '1³ valid (U-Net output layer)', x: [1, 4, 4, 4, 3], k: [1, 1, 1], cout: 1, s: [1, 1, 1], pad: 'valid' },
   { name: '5³ single channel valid (PSF layer)', x: [1, 9, 8, 10, 1], k: [5, 5, 5], cout: 1, s: [1, 1, 1], pad: 'valid' },
+  // Wide enough for the WebAssembly kernel's 4-voxel × 8-channel tiles and their tails.
+  { name: '3³ same, 5 → 11 channels (8-wide tile + tail), x not a multiple of 4', x: [1, 6, 5, 7, 5], k: [3, 3, 3], cout: 11, s: [1, 1, 1], pad: 'same' },
+  { name: '3³ same stride 2, 8 → 16 channels, batch 2', x: [2, 7, 6, 9, 8], k: [3, 3, 3], cout: 16, s: [2, 2, 2], pad: 'same' },
 ];
 
 describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
@@ -43,15 +47,15 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     setMaxColumnFloats(2000); // forces several depth chunks even on these tiny volumes
   });
 
-  for (const c of CASES) {
-    it(`matches tf.conv3d forward and gradients: ${c.name}`, () => {
+  for (const impl of [fastConv3dImpl, wasmConv3dImpl]) for (const c of CASES) {
+    it(`${impl.name} matches tf.conv3d forward and gradients: ${c.name}`, () => {
       tf.tidy(() => {
         const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor5D;
         const w = tf.randomNormal([...c.k, c.x[4], c.cout], 0, 1, 'float32', 2) as tf.Tensor5D;
         const yShape = tf.conv3d(x, w, c.s, c.pad).shape;
         const r = tf.randomNormal(yShape, 0, 1, 'float32', 3) as tf.Tensor5D;
         const ref = valueAndGrads((a, b) => tf.conv3d(a, b, c.s, c.pad), x, w, r);
-        const got = valueAndGrads((a, b) => fastConv3d(a, b, c.s, c.pad), x, w, r);
+        const got = valueAndGrads((a, b) => impl.conv3d(a, b, c.s, c.pad), x, w, r);
         expect(relDiff(got.y, ref.y)).toBeLessThan(1e-5);
         expect(relDiff(got.dx, ref.dx)).toBeLessThan(1e-5);
         expect(relDiff(got.dw, ref.dw)).toBeLessThan(1e-5);
@@ -59,8 +63,8 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     });
   }
 
-  for (const pad of ['same', 'valid'] as Padding[]) {
-    it(`transposed conv matches tf.conv3dTranspose and its gradients (2³ stride 2 and 3³ stride 2, ${pad})`, () => {
+  for (const impl of [fastConv3dImpl, wasmConv3dImpl]) for (const pad of ['same', 'valid'] as Padding[]) {
+    it(`${impl.name}: transposed conv matches tf.conv3dTranspose and its gradients (2³ stride 2 and 3³ stride 2, ${pad})`, () => {
       tf.tidy(() => {
         for (const k of [2, 3]) {
           const x = tf.randomNormal([1, 3, 4, 3, 3], 0, 1, 'float32', 4) as tf.Tensor5D;
@@ -69,7 +73,7 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
           const shape: S5 = [1, out(3), out(4), out(3), 2];
           const r = tf.randomNormal(shape, 0, 1, 'float32', 6) as tf.Tensor5D;
           const ref = valueAndGrads((a, b) => tf.conv3dTranspose(a, b, shape, 2, pad), x, w, r);
-          const got = valueAndGrads((a, b) => fastConv3dTranspose(a, b, shape, [2, 2, 2], pad), x, w, r);
+          const got = valueAndGrads((a, b) => impl.conv3dTranspose(a, b, shape, [2, 2, 2], pad), x, w, r);
           expect(relDiff(got.y, ref.y)).toBeLessThan(1e-5);
           expect(relDiff(got.dx, ref.dx)).toBeLessThan(1e-5);
           expect(relDiff(got.dw, ref.dw)).toBeLessThan(1e-5);
@@ -77,6 +81,10 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
       });
     });
   }
+
+  it('the WebAssembly kernel runs here, on helper threads when the machine has several cores', () => {
+    expect(wasmConvThreads()).toBeGreaterThanOrEqual(1);
+  });
 
   it('gradients agree with central finite differences (stride 2, same)', () => {
     const x = tf.randomNormal([1, 5, 4, 5, 2], 0, 1, 'float32', 7) as tf.Tensor5D;

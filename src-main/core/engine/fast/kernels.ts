@@ -50,6 +50,9 @@ function geometryOf(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, padding: Pa
   return convGeometry([x.shape[1], x.shape[2], x.shape[3]], [w.shape[0], w.shape[1], w.shape[2]], strides, padding);
 }
 
+/** A forward conv3d (used by the polyphase input gradient, which is built from forward convolutions). */
+export type ForwardConv = (x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, padding: Padding) => tf.Tensor5D;
+
 /** Forward cross-correlation, tfjs semantics: x [B, Z, Y, X, C], w [kz, ky, kx, C, Co] → [B, Z', Y', X', Co]. */
 export function conv3dForward(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, padding: Padding): tf.Tensor5D {
   return tf.tidy(() => {
@@ -109,7 +112,7 @@ function interleave(phases: tf.Tensor5D[], axis: number): tf.Tensor5D {
  * stride-1 'full' correlation of dy with the flipped, channel-transposed sub-kernel — the forward kernel again,
  * with exactly the forward's multiply count. The s³ phases are interleaved and the padding cropped.
  */
-export function conv3dInputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, inShape: [number, number, number, number, number], strides: Triple, padding: Padding): tf.Tensor5D {
+export function conv3dInputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, inShape: [number, number, number, number, number], strides: Triple, padding: Padding, forward: ForwardConv = conv3dForward): tf.Tensor5D {
   return tf.tidy(() => {
     const g = convGeometry([inShape[1], inShape[2], inShape[3]], [w.shape[0], w.shape[1], w.shape[2]], strides, padding);
     const [c] = [inShape[4]];
@@ -125,7 +128,7 @@ export function conv3dInputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, inShape: [numbe
       const after = [0, 1, 2].map((i) => q[i] - g.outSize[i]);
       let d: tf.Tensor5D = tf.pad(dy, [[0, 0], [km[0] - 1, Math.max(0, after[0])], [km[1] - 1, Math.max(0, after[1])], [km[2] - 1, Math.max(0, after[2])], [0, 0]]);
       if (after.some((a) => a < 0)) d = tf.slice(d, [0, 0, 0, 0, 0], [-1, km[0] - 1 + q[0], km[1] - 1 + q[1], km[2] - 1 + q[2], -1]);
-      return conv3dForward(d, sub, [1, 1, 1], 'valid');
+      return forward(d, sub, [1, 1, 1], 'valid');
     };
     const s = strides;
     const zs: tf.Tensor5D[] = [];
