@@ -154,9 +154,18 @@ export function convInputGradItem(rt: ConvRuntime, dy: Float32Array, w: Float32A
     dyp.set(dy.subarray(src, src + o[2] * co), to);
   }
   const wt = rt.f32(wAt, w.length);
-  for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j];
-  new Int32Array(rt.memory.buffer, gAt, 26).set([...geoInts(g, c, co), ...lo, ...q, ...inz, ...g.padBefore]);
-  rt.run('conv_dx', inz[0], (a, b) => [dAt, wAt, xAt, gAt, a, b]);
+  if (s[0] === 1 && s[1] === 1 && s[2] === 1) {
+    // Stride 1: dx[i] = Σ_t' dyp[i + padBefore + t'] · w[K−1−t']ᵀ, a forward correlation over dyp
+    // (lo = K−1) with the flipped, channel-transposed filter: the forward kernel's tiles, any channels.
+    for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[((taps - 1 - t) * co + j) * c + i] = w[(t * c + i) * co + j];
+    const off = ((g.padBefore[0] * q[1] + g.padBefore[1]) * q[2] + g.padBefore[2]) * co;
+    new Int32Array(rt.memory.buffer, gAt, 14).set([q[0], q[1], q[2], co, k[0], k[1], k[2], c, 1, 1, 1, inz[0], inz[1], inz[2]]);
+    rt.run('conv_fwd', inz[0], (a, b) => [dAt + off * 4, wAt, xAt, gAt, a, b]);
+  } else {
+    for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j];
+    new Int32Array(rt.memory.buffer, gAt, 26).set([...geoInts(g, c, co), ...lo, ...q, ...inz, ...g.padBefore]);
+    rt.run('conv_dx', inz[0], (a, b) => [dAt, wAt, xAt, gAt, a, b]);
+  }
   return rt.f32(xAt, inz[0] * inz[1] * inz[2] * c).slice();
 }
 

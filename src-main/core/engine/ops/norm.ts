@@ -1,5 +1,6 @@
 // Instance normalisation (Ulyanov et al.) for NDHWC volumes: statistics per sample and per channel over z, y, x.
 import * as tf from '@tensorflow/tfjs';
+import { cpuNormAvailable, instanceNormCpu } from './norm-cpu';
 
 export interface InstanceNormOptions {
   /** Added to the variance (PyTorch's InstanceNorm3d default). */
@@ -67,6 +68,12 @@ export function addBias(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
 export function instanceNorm3d(x: tf.Tensor5D, opts: InstanceNormOptions = {}): tf.Tensor5D {
   return tf.tidy(() => {
     const fixed = opts.id !== undefined && statsHook ? statsHook(opts.id, x) : undefined;
+    if (!fixed && cpuNormAvailable() && process.env.CYCLEDECON_NORM !== 'tfjs') {
+      let y = instanceNormCpu(x, opts.eps ?? INSTANCE_NORM_EPS);
+      if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
+      if (opts.beta) y = tf.add(y, channelwise(opts.beta));
+      return y;
+    }
     const { mean, variance } = fixed
       ? { mean: channelwise(fixed.mean), variance: channelwise(fixed.variance) }
       : tf.moments(x, [1, 2, 3], true);

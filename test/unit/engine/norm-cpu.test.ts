@@ -1,0 +1,54 @@
+// The typed-array instance norm (ops/norm-cpu.ts) against the tf.moments formulation it replaces on
+// CPU backends: values and gradients, batch 2, a 1-voxel volume (degenerate: output 0), and a
+// central finite-difference check of the hand-written gradient.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { instanceNorm3d } from '../../../src-main/core/engine/ops';
+import { instanceNormCpu } from '../../../src-main/core/engine/ops/norm-cpu';
+
+function maxRel(a: tf.Tensor, b: tf.Tensor): number {
+  const x = a.dataSync(), y = b.dataSync();
+  let num = 0, den = 1e-12;
+  for (let i = 0; i < x.length; i++) { num = Math.max(num, Math.abs(x[i] - y[i])); den = Math.max(den, Math.abs(y[i])); }
+  return num / den;
+}
+
+function withTfNorm<T>(fn: () => T): T {
+  process.env.CYCLEDECON_NORM = 'tfjs';
+  try { return fn(); } finally { delete process.env.CYCLEDECON_NORM; }
+}
+
+describe('instance norm on typed arrays (cpu backends)', () => {
+  beforeAll(async () => { await tf.setBackend('cpu'); });
+
+  for (const shape of [[2, 3, 4, 5, 6], [1, 1, 1, 1, 4], [1, 6, 5, 4, 1]] as [number, number, number, number, number][]) {
+    it(`matches the tf.moments version, values and gradients, ${shape.join('×')}`, () => {
+      tf.tidy(() => {
+        const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 1), 3), 2) as tf.Tensor5D;
+        const r = tf.randomNormal(shape, 0, 1, 'float32', 2);
+        const gamma = tf.randomNormal([shape[4]], 1, 0.2, 'float32', 3) as tf.Tensor1D;
+        const beta = tf.randomNormal([shape[4]], 0, 0.2, 'float32', 4) as tf.Tensor1D;
+        const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(instanceNorm3d(a as tf.Tensor5D, { gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }), r));
+        const ours = { y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) };
+        const ref = withTfNorm(() => ({ y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) }));
+        expect(maxRel(ours.y, ref.y)).toBeLessThan(1e-5);
+        for (let i = 0; i < 3; i++) expect(maxRel(ours.g[i], ref.g[i])).toBeLessThan(1e-4);
+        if (shape[1] * shape[2] * shape[3] === 1) expect(Array.from(instanceNormCpu(x, 1e-5).dataSync()).every((v) => v === 0)).toBe(true);
+      });
+    });
+  }
+
+  it('gradient agrees with central finite differences', () => {
+    const x = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
+    const r = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 6);
+    const loss = (a: tf.Tensor5D) => tf.sum(tf.mul(tf.square(instanceNormCpu(a, 1e-5)), r)).dataSync()[0];
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.square(instanceNormCpu(a as tf.Tensor5D, 1e-5)), r)))(x).dataSync();
+    const flat = x.dataSync();
+    const h = 1e-2;
+    for (const i of [0, 7, 20, 53]) {
+      const at = (d: number) => { const f = flat.slice(); f[i] += d; return loss(tf.tensor5d(f, x.shape)); };
+      const fd = (at(h) - at(-h)) / (2 * h);
+      expect(Math.abs(fd - g[i])).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
+    }
+  });
+});
