@@ -1,9 +1,9 @@
-// The typed-array instance norm (ops/norm-cpu.ts) against the tf.moments formulation it replaces on
-// CPU backends: values and gradients, batch 2, a 1-voxel volume (degenerate: output 0), and a
+// The typed-array instance norm (ops/norm-cpu.ts), reflect padding, crop and bias (ops/resample-cpu.ts)
+// against the tf-ops formulations they replace on CPU backends: values and gradients, batch 2, a 1-voxel volume (degenerate: output 0), and a
 // central finite-difference check of the hand-written gradient.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { instanceNorm3d } from '../../../src-main/core/engine/ops';
+import { addBias, crop3d, instanceNorm3d, reflectPad3d } from '../../../src-main/core/engine/ops';
 import { instanceNormCpu } from '../../../src-main/core/engine/ops/norm-cpu';
 
 function maxRel(a: tf.Tensor, b: tf.Tensor): number {
@@ -14,8 +14,8 @@ function maxRel(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 function withTfNorm<T>(fn: () => T): T {
-  process.env.CYCLEDECON_NORM = 'tfjs';
-  try { return fn(); } finally { delete process.env.CYCLEDECON_NORM; }
+  process.env.CYCLEDECON_CPU_OPS = 'tfjs';
+  try { return fn(); } finally { delete process.env.CYCLEDECON_CPU_OPS; }
 }
 
 describe('instance norm on typed arrays (cpu backends)', () => {
@@ -37,6 +37,22 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       });
     });
   }
+
+  it('reflect padding, crops and per-channel bias match the tf-ops versions, values and gradients', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 4, 6, 3], 0, 1, 'float32', 7) as tf.Tensor5D;
+      const bias = tf.randomNormal([3], 0, 1, 'float32', 8);
+      const f = (a: tf.Tensor, b: tf.Tensor) => crop3d(addBias(reflectPad3d(a as tf.Tensor5D, [[2, 1], [0, 3], [3, 2]]), b), [1, 2, 0], [5, 4, 9]);
+      const r = tf.randomNormal([2, 5, 4, 9, 3], 0, 1, 'float32', 9);
+      const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), r));
+      const ours = { y: f(x, bias), g: tf.grads(loss)([x, bias]) };
+      const ref = withTfNorm(() => ({ y: f(x, bias), g: tf.grads(loss)([x, bias]) }));
+      expect(ours.y.shape).toEqual([2, 5, 4, 9, 3]);
+      expect(maxRel(ours.y, ref.y)).toBe(0);
+      expect(maxRel(ours.g[0], ref.g[0])).toBeLessThan(1e-6);
+      expect(maxRel(ours.g[1], ref.g[1])).toBeLessThan(1e-5);
+    });
+  });
 
   it('gradient agrees with central finite differences', () => {
     const x = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 5) as tf.Tensor5D;

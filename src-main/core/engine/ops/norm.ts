@@ -1,6 +1,7 @@
 // Instance normalisation (Ulyanov et al.) for NDHWC volumes: statistics per sample and per channel over z, y, x.
 import * as tf from '@tensorflow/tfjs';
 import { cpuNormAvailable, instanceNormCpu } from './norm-cpu';
+import { addBiasCpu } from './resample-cpu';
 
 export interface InstanceNormOptions {
   /** Added to the variance (PyTorch's InstanceNorm3d default). */
@@ -58,6 +59,7 @@ export function channelwise(v: tf.Tensor): tf.Tensor5D {
 
 /** x + bias per channel (bias [C]), safe on every backend. */
 export function addBias(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
+  if (cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return addBiasCpu(x, bias);
   return tf.add(x, channelwise(bias));
 }
 
@@ -68,7 +70,7 @@ export function addBias(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
 export function instanceNorm3d(x: tf.Tensor5D, opts: InstanceNormOptions = {}): tf.Tensor5D {
   return tf.tidy(() => {
     const fixed = opts.id !== undefined && statsHook ? statsHook(opts.id, x) : undefined;
-    if (!fixed && cpuNormAvailable() && process.env.CYCLEDECON_NORM !== 'tfjs') {
+    if (!fixed && cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
       let y = instanceNormCpu(x, opts.eps ?? INSTANCE_NORM_EPS);
       if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
       if (opts.beta) y = tf.add(y, channelwise(opts.beta));

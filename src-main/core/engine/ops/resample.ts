@@ -1,6 +1,7 @@
 // Resampling, padding and cropping of NDHWC volumes, all differentiable on cpu and webgpu.
 import * as tf from '@tensorflow/tfjs';
 import { InvalidVolumeError } from '../../errors';
+import { cpuTensors, cropCpu, reflectPadCpu } from './resample-cpu';
 
 /** Padding before/after on z, y, x. */
 export type Pads3 = [[number, number], [number, number], [number, number]];
@@ -42,6 +43,8 @@ function zeroPadByConcat(dy: tf.Tensor, begin: number[], full: number[]): tf.Ten
  */
 export function slice5(x: tf.Tensor5D, begin: number[], size: number[]): tf.Tensor5D {
   const sizes = size.map((n, i) => (n === -1 ? x.shape[i] - begin[i] : n));
+  const whole = (i: number) => begin[i] === 0 && sizes[i] === x.shape[i];
+  if (whole(0) && whole(4) && cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return cropCpu(x, begin.slice(1, 4), sizes.slice(1, 4));
   const f = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
     value: tf.slice(inputs[0] as tf.Tensor, begin, sizes) as tf.Tensor5D,
     gradFunc: (dy: tf.Tensor5D) => zeroPadByConcat(dy, begin, x.shape),
@@ -67,6 +70,7 @@ export function reflectPad3d(x: tf.Tensor5D, pads: Pads3): tf.Tensor5D {
         'Use a patch larger than the PSF, or a smaller PSF size.');
     }
   });
+  if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return reflectPadCpu(x, pads);
   return tf.tidy(() => {
     let y: tf.Tensor = x;
     pads.forEach(([before, after], i) => {
