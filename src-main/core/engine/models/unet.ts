@@ -4,7 +4,7 @@
 // Convolutions followed by (non-affine) InstanceNorm carry no bias: the normalisation would cancel it.
 import * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError, InvalidVolumeError } from '../../errors';
-import { addBias, conv3d, conv3dTranspose, instanceNorm3d, maxPool3d, upsample3d } from '../ops';
+import { addBias, concatChannels, conv3d, conv3dTranspose, instanceNorm3d, maxPool3d, upsample3d } from '../ops';
 import { ParamFactory } from './init';
 import type { Module, UNetConfig } from './types';
 
@@ -113,7 +113,7 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
         if (l < cfg.levels - 1) { skips.push(h); h = downs[l](h); }
       }
       for (let i = 0; i < ups.length; i++) {
-        h = tf.concat([skips.pop() as tf.Tensor5D, ups[i](h)], 4);
+        h = concatChannels(skips.pop() as tf.Tensor5D, ups[i](h));
         for (const block of decoders[i]) h = block(h);
       }
       return addBias(conv3d(h, wOut as tf.Tensor5D, 1, 'valid'), bOut);

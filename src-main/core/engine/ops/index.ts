@@ -4,5 +4,5 @@ export { conv3d, conv3dTranspose, setConv3dImpl, getConv3dImpl, tfConv3dImpl, re
 export type { Conv3dImpl, Padding, Stride } from './conv3d';
 export { instanceNorm3d, INSTANCE_NORM_EPS, channelwise, addBias, withNormStats } from './norm';
 export type { InstanceNormOptions, NormStats, NormStatsHook } from './norm';
-export { slice5, upsample3d, maxPool3d, reflectPad3d, samePads, crop3d, centerCrop3d } from './resample';
+export { slice5, upsample3d, maxPool3d, reflectPad3d, samePads, crop3d, centerCrop3d, concatChannels } from './resample';
 export type { Pads3 } from './resample';

@@ -82,3 +82,28 @@ export function addBiasCpu(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
   });
   return f(x, bias) as tf.Tensor5D;
 }
+
+/** Concatenation of two NDHWC tensors along channels (the U-Net's skip connections), differentiable. */
+export function concatChannelsCpu(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [ai, bi] = args as [tf.Tensor5D, tf.Tensor5D];
+    const ad = f32(ai), bd = f32(bi), ca = ai.shape[4], cb = bi.shape[4], c = ca + cb, n = ad.length / ca;
+    const out = new Float32Array(n * c);
+    for (let v = 0; v < n; v++) {
+      out.set(ad.subarray(v * ca, (v + 1) * ca), v * c);
+      out.set(bd.subarray(v * cb, (v + 1) * cb), v * c + ca);
+    }
+    return {
+      value: tf.tensor5d(out, [...ai.shape.slice(0, 4), c] as S5),
+      gradFunc: (dy: tf.Tensor5D) => {
+        const g = f32(dy), ga = new Float32Array(n * ca), gb = new Float32Array(n * cb);
+        for (let v = 0; v < n; v++) {
+          ga.set(g.subarray(v * c, v * c + ca), v * ca);
+          gb.set(g.subarray(v * c + ca, (v + 1) * c), v * cb);
+        }
+        return [tf.tensor5d(ga, ai.shape), tf.tensor5d(gb, bi.shape)];
+      },
+    };
+  });
+  return f(a, b) as tf.Tensor5D;
+}

@@ -1,7 +1,7 @@
 // Resampling, padding and cropping of NDHWC volumes, all differentiable on cpu and webgpu.
 import * as tf from '@tensorflow/tfjs';
 import { InvalidVolumeError } from '../../errors';
-import { cpuTensors, cropCpu, reflectPadCpu } from './resample-cpu';
+import { concatChannelsCpu, cpuTensors, cropCpu, reflectPadCpu } from './resample-cpu';
 
 /** Padding before/after on z, y, x. */
 export type Pads3 = [[number, number], [number, number], [number, number]];
@@ -112,4 +112,10 @@ export function crop3d(x: tf.Tensor5D, start: [number, number, number], size: [n
 export function centerCrop3d(x: tf.Tensor5D, size: [number, number, number]): tf.Tensor5D {
   const start = size.map((s, i) => Math.floor((x.shape[i + 1] - s) / 2)) as [number, number, number];
   return crop3d(x, start, size);
+}
+
+/** Concatenation along channels (skip connections); typed arrays on CPU backends, tf.concat elsewhere. */
+export function concatChannels(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
+  if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return concatChannelsCpu(a, b);
+  return tf.concat([a, b], 4);
 }
