@@ -2,6 +2,7 @@
 // (cpu, wasm forward only) vs the vol2col + matMul implementation (cpu, wasm) vs PyTorch CPU (bench/reference/conv3d.py).
 // Run alone: `npx tsx bench/conv3d.ts [--quick]`; bench/run.ts calls runConvBench().
 import * as tf from '@tensorflow/tfjs';
+import { wasmConv3dImpl } from '../src-main/core/engine/fast/wasm-conv-impl';
 import '@tensorflow/tfjs-backend-wasm';
 import { fastConv3d } from '../src-main/core/engine/fast/conv3d';
 import { timeIt } from './timing';
@@ -51,6 +52,8 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
   const budget = opts.budgetMs ?? 1500;
   const results: ConvResult[] = [];
   const plans: { backend: string; impl: string; conv: (s: ConvShape) => Conv; backward: boolean[]; maxGflop: number }[] = [
+    // The default on cpu backends (engine/conv-select.ts): the WebAssembly SIMD kernel on helper threads.
+    { backend: 'cpu', impl: 'wasm-simd', conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
     { backend: 'cpu', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false, true], maxGflop: 4 },
     { backend: 'cpu', impl: 'vol2col', conv: (s) => (x, w) => fastConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 8 },
     { backend: 'wasm', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false], maxGflop: 8 },
