@@ -58,6 +58,37 @@ void conv_fwd(const float *xp, const float *w, float *out, const int *gi, int z0
       float *orow = out + ((oz * g.OY + oy) * g.OX) * CO + co;
       int ox = 0;
       if (wide) {
+        for (; ox + 6 <= g.OX; ox += 6) {
+          V a00 = SPL(0), a01 = SPL(0), a10 = SPL(0), a11 = SPL(0), a20 = SPL(0), a21 = SPL(0), a30 = SPL(0), a31 = SPL(0);
+          V a40 = SPL(0), a41 = SPL(0), a50 = SPL(0), a51 = SPL(0);
+          for (int t = 0; t < taps; t++) {
+            const int kz = t / (g.KY * g.KX), ky = (t / g.KX) % g.KY, kx = t % g.KX;
+            const float *x0 = xp + (((oz * g.sz + kz) * g.PY + oy * g.sy + ky) * g.PX + ox * g.sx + kx) * C;
+            const float *wt = w + t * C * CO + co;
+            for (int c = 0; c < C; c++) {
+              const V w0 = LD(wt + c * CO), w1 = LD(wt + c * CO + 4);
+              V b = SPL(x0[c]);
+              a00 = ADD(a00, MUL(b, w0)); a01 = ADD(a01, MUL(b, w1));
+              b = SPL(x0[vstep + c]);
+              a10 = ADD(a10, MUL(b, w0)); a11 = ADD(a11, MUL(b, w1));
+              b = SPL(x0[2 * vstep + c]);
+              a20 = ADD(a20, MUL(b, w0)); a21 = ADD(a21, MUL(b, w1));
+              b = SPL(x0[3 * vstep + c]);
+              a30 = ADD(a30, MUL(b, w0)); a31 = ADD(a31, MUL(b, w1));
+              b = SPL(x0[4 * vstep + c]);
+              a40 = ADD(a40, MUL(b, w0)); a41 = ADD(a41, MUL(b, w1));
+              b = SPL(x0[5 * vstep + c]);
+              a50 = ADD(a50, MUL(b, w0)); a51 = ADD(a51, MUL(b, w1));
+            }
+          }
+          float *o = orow + ox * CO;
+          ST(o, a00); ST(o + 4, a01); o += CO;
+          ST(o, a10); ST(o + 4, a11); o += CO;
+          ST(o, a20); ST(o + 4, a21); o += CO;
+          ST(o, a30); ST(o + 4, a31); o += CO;
+          ST(o, a40); ST(o + 4, a41); o += CO;
+          ST(o, a50); ST(o + 4, a51);
+        }
         for (; ox + 4 <= g.OX; ox += 4) {
           V a00 = SPL(0), a01 = SPL(0), a10 = SPL(0), a11 = SPL(0), a20 = SPL(0), a21 = SPL(0), a30 = SPL(0), a31 = SPL(0);
           for (int t = 0; t < taps; t++) {
