@@ -145,11 +145,11 @@ void conv_fwd(const float *xp, const float *w, float *out, const int *gi, int z0
 /**
  * Filter gradient for taps t0 ≤ t < t1: dw[t, c, co] = Σ_o xp[o·s + tap(t), c] · dy[o, co]
  * (overwrites those taps of dw). Row by row (one output row of x voxels at a time, which stays in
- * cache), tiles of 4 input channels × 8 output channels accumulated over the row, then added into dw.
+ * cache), tiles of 6 (or 4, or 1) input channels × 8 output channels accumulated over the row, then added into dw.
  */
 void conv_dw(const float *xp, const float *dy, float *dw, const int *gi, int t0, int t1) {
   const Geo g = *(const Geo *)gi;
-  const int C = g.C, CO = g.CO, co8 = CO - CO % 8, c4 = C - C % 4, xs = g.sx * C;
+  const int C = g.C, CO = g.CO, co8 = CO - CO % 8, xs = g.sx * C;
   for (int t = t0; t < t1; t++) for (int i = 0; i < C * CO; i++) dw[t * C * CO + i] = 0.0f;
   for (int oz = 0; oz < g.OZ; oz++) for (int oy = 0; oy < g.OY; oy++) {
     const float *d0 = dy + ((oz * g.OY + oy) * g.OX) * CO;
@@ -167,13 +167,24 @@ void conv_dw(const float *xp, const float *dy, float *dw, const int *gi, int t0,
         dwt[0] += a;
         continue;
       }
-      for (int c = 0; c < C; c += (c < c4 ? 4 : 1)) {
-        const int nc = c < c4 ? 4 : 1;
+      for (int c = 0; c < C;) {
+        const int nc = C - c >= 6 ? 6 : C - c >= 4 ? 4 : 1;
         for (int co = 0; co < CO; co += (co < co8 ? 8 : 1)) {
           if (co < co8) {
             V a00 = SPL(0), a01 = SPL(0), a10 = SPL(0), a11 = SPL(0), a20 = SPL(0), a21 = SPL(0), a30 = SPL(0), a31 = SPL(0);
+            V a40 = SPL(0), a41 = SPL(0), a50 = SPL(0), a51 = SPL(0);
             const float *xv = xrow + c, *dv = d0 + co;
-            if (nc == 4) {
+            if (nc == 6) {
+              for (int ox = 0; ox < g.OX; ox++, xv += xs, dv += CO) {
+                const V d = LD(dv), e = LD(dv + 4);
+                V b = SPL(xv[0]); a00 = ADD(a00, MUL(b, d)); a01 = ADD(a01, MUL(b, e));
+                b = SPL(xv[1]); a10 = ADD(a10, MUL(b, d)); a11 = ADD(a11, MUL(b, e));
+                b = SPL(xv[2]); a20 = ADD(a20, MUL(b, d)); a21 = ADD(a21, MUL(b, e));
+                b = SPL(xv[3]); a30 = ADD(a30, MUL(b, d)); a31 = ADD(a31, MUL(b, e));
+                b = SPL(xv[4]); a40 = ADD(a40, MUL(b, d)); a41 = ADD(a41, MUL(b, e));
+                b = SPL(xv[5]); a50 = ADD(a50, MUL(b, d)); a51 = ADD(a51, MUL(b, e));
+              }
+            } else if (nc == 4) {
               for (int ox = 0; ox < g.OX; ox++, xv += xs, dv += CO) {
                 const V d = LD(dv), e = LD(dv + 4);
                 V b = SPL(xv[0]); a00 = ADD(a00, MUL(b, d)); a01 = ADD(a01, MUL(b, e));
@@ -189,10 +200,14 @@ void conv_dw(const float *xp, const float *dy, float *dw, const int *gi, int t0,
             }
             float *o = dwt + c * CO + co;
             ST(o, ADD(LD(o), a00)); ST(o + 4, ADD(LD(o + 4), a01));
-            if (nc == 4) {
+            if (nc >= 4) {
               o += CO; ST(o, ADD(LD(o), a10)); ST(o + 4, ADD(LD(o + 4), a11));
               o += CO; ST(o, ADD(LD(o), a20)); ST(o + 4, ADD(LD(o + 4), a21));
               o += CO; ST(o, ADD(LD(o), a30)); ST(o + 4, ADD(LD(o + 4), a31));
+            }
+            if (nc == 6) {
+              o += CO; ST(o, ADD(LD(o), a40)); ST(o + 4, ADD(LD(o + 4), a41));
+              o += CO; ST(o, ADD(LD(o), a50)); ST(o + 4, ADD(LD(o + 4), a51));
             }
           } else {
             for (int i = 0; i < nc; i++) {
@@ -202,6 +217,7 @@ void conv_dw(const float *xp, const float *dy, float *dw, const int *gi, int t0,
             }
           }
         }
+        c += nc;
       }
     }
   }
