@@ -107,3 +107,34 @@ export function concatChannelsCpu(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
   });
   return f(a, b) as tf.Tensor5D;
 }
+
+/** 2×2×2 max pooling, stride 2, 'valid' (odd sizes floored), differentiable (gradient to the arg-max voxel). */
+export function maxPoolCpu(x: tf.Tensor5D): tf.Tensor5D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xi = args[0] as tf.Tensor5D;
+    const [b, z, y, xs, c] = xi.shape, [oz, oy, ox] = [z >> 1, y >> 1, xs >> 1];
+    const xd = f32(xi), n = b * oz * oy * ox * c;
+    const out = new Float32Array(n), arg = new Int32Array(n);
+    for (let s = 0, o = 0; s < b; s++) for (let k = 0; k < oz; k++) for (let j = 0; j < oy; j++) for (let i = 0; i < ox; i++) {
+      const base = (((s * z + 2 * k) * y + 2 * j) * xs + 2 * i) * c;
+      for (let ch = 0; ch < c; ch++, o++) {
+        let best = base + ch, max = xd[best];
+        for (let dz = 0; dz < 2; dz++) for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
+          const at = base + ((dz * y + dy) * xs + dx) * c + ch;
+          if (xd[at] > max) { max = xd[at]; best = at; }
+        }
+        out[o] = max;
+        arg[o] = best;
+      }
+    }
+    return {
+      value: tf.tensor5d(out, [b, oz, oy, ox, c]),
+      gradFunc: (dy: tf.Tensor5D) => {
+        const g = f32(dy), dx = new Float32Array(xi.size);
+        for (let o = 0; o < n; o++) dx[arg[o]] += g[o];
+        return tf.tensor5d(dx, xi.shape);
+      },
+    };
+  });
+  return f(x) as tf.Tensor5D;
+}

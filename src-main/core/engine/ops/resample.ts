@@ -1,7 +1,7 @@
 // Resampling, padding and cropping of NDHWC volumes, all differentiable on cpu and webgpu.
 import * as tf from '@tensorflow/tfjs';
 import { InvalidVolumeError } from '../../errors';
-import { concatChannelsCpu, cpuTensors, cropCpu, reflectPadCpu } from './resample-cpu';
+import { concatChannelsCpu, cpuTensors, cropCpu, maxPoolCpu, reflectPadCpu } from './resample-cpu';
 
 /** Padding before/after on z, y, x. */
 export type Pads3 = [[number, number], [number, number], [number, number]];
@@ -54,6 +54,7 @@ export function slice5(x: tf.Tensor5D, begin: number[], size: number[]): tf.Tens
 
 /** Max pooling 2×2×2 with stride 2 (the 3D U-Net's down-sampling). Odd sizes are floored ('valid'). */
 export function maxPool3d(x: tf.Tensor5D, size = 2): tf.Tensor5D {
+  if (size === 2 && cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return maxPoolCpu(x);
   return tf.maxPool3d(x, size, size, 'valid');
 }
 

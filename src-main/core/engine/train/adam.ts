@@ -2,6 +2,7 @@
 // and restored exactly: the bias corrections are computed from t in JS, not accumulated on the device, so a
 // resumed run computes bit-for-bit the same updates as an uninterrupted one.
 import * as tf from '@tensorflow/tfjs';
+import { cpuTensors } from '../ops/resample-cpu';
 
 export interface AdamSettings {
   beta1: number;
@@ -52,6 +53,24 @@ export class Adam {
       const g = grads[x.name];
       if (!g) continue;
       const m = this.m.get(x.name)!, v = this.v.get(x.name)!;
+      if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
+        // One loop over typed arrays: tfjs' cpu backend runs each scalar-broadcast op element by element
+        // through index arithmetic (measured: 4 % of a paper-preset step).
+        const [xd, md, vd, gd] = [x, m, v, g].map((t) => t.dataSync() as Float32Array);
+        const nx = new Float32Array(xd.length), nm = new Float32Array(xd.length), nv = new Float32Array(xd.length);
+        for (let i = 0; i < xd.length; i++) {
+          const m1 = beta1 * md[i] + (1 - beta1) * gd[i], v1 = beta2 * vd[i] + (1 - beta2) * gd[i] * gd[i];
+          nm[i] = m1;
+          nv[i] = v1;
+          nx[i] = xd[i] - ((m1 / c1) * lr) / (Math.sqrt(v1 / c2) + epsilon);
+        }
+        tf.tidy(() => {
+          m.assign(tf.tensor(nm, x.shape));
+          v.assign(tf.tensor(nv, x.shape));
+          x.assign(tf.tensor(nx, x.shape));
+        });
+        continue;
+      }
       tf.tidy(() => {
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));

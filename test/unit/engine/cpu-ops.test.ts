@@ -3,7 +3,8 @@
 // central finite-difference check of the hand-written gradient.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addBias, concatChannels, crop3d, instanceNorm3d, reflectPad3d } from '../../../src-main/core/engine/ops';
+import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d } from '../../../src-main/core/engine/ops';
+import { Adam } from '../../../src-main/core/engine/train/adam';
 import { instanceNormCpu } from '../../../src-main/core/engine/ops/norm-cpu';
 
 function maxRel(a: tf.Tensor, b: tf.Tensor): number {
@@ -55,6 +56,33 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       expect(maxRel(ours.g[0], ref.g[0])).toBeLessThan(1e-5);
       expect(maxRel(ours.g[1], ref.g[1])).toBeLessThan(1e-5);
     });
+  });
+
+  it('max pooling (odd sizes floored) matches tf.maxPool3d, values and gradients', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 6, 7, 3], 0, 1, 'float32', 10) as tf.Tensor5D;
+      const r = tf.randomNormal([2, 2, 3, 3, 3], 0, 1, 'float32', 11);
+      const loss = (a: tf.Tensor) => tf.sum(tf.mul(maxPool3d(a as tf.Tensor5D), r));
+      const ours = { y: maxPool3d(x), g: tf.grad(loss)(x) };
+      const ref = withTfNorm(() => ({ y: maxPool3d(x), g: tf.grad(loss)(x) }));
+      expect(ours.y.shape).toEqual([2, 2, 3, 3, 3]);
+      expect(maxRel(ours.y, ref.y)).toBe(0);
+      expect(maxRel(ours.g, ref.g)).toBe(0);
+    });
+  });
+
+  it('Adam on typed arrays takes the same steps as the tf-ops Adam', () => {
+    const run = () => {
+      const w = tf.variable(tf.tensor1d([0.5, -1, 2, 0]), true, `w${Math.random()}`);
+      const opt = new Adam([w], { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+      for (let i = 0; i < 5; i++) opt.apply({ [w.name]: tf.tensor1d([0.1 * i, -0.2, 0.3, 1e-4]) }, 0.01);
+      const out = Array.from(w.dataSync());
+      w.dispose();
+      return out;
+    };
+    const ours = run(), ref = withTfNorm(run);
+    ours.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
+    expect(Math.abs(ours[0] - 0.5)).toBeGreaterThan(1e-3); // it moved
   });
 
   it('gradient agrees with central finite differences', () => {
