@@ -38,6 +38,8 @@ const CASES: { name: string; x: S5; k: T3; cout: number; s: T3; pad: Padding }[]
   // Wide enough for the WebAssembly kernel's 4-voxel × 8-channel tiles and their tails.
   { name: '3³ same, 5 → 11 channels (8-wide tile + tail), x not a multiple of 4', x: [1, 6, 5, 7, 5], k: [3, 3, 3], cout: 11, s: [1, 1, 1], pad: 'same' },
   { name: '3³ same stride 2, 8 → 16 channels, batch 2', x: [2, 7, 6, 9, 8], k: [3, 3, 3], cout: 16, s: [2, 2, 2], pad: 'same' },
+  { name: '3³ same, 8 → 1 channel (one-output-channel path), 1 → 8 (its input gradient)', x: [1, 5, 6, 6, 8], k: [3, 3, 3], cout: 1, s: [1, 1, 1], pad: 'same' },
+  { name: '3³ same, 1 → 8 channels (first layer)', x: [1, 5, 6, 7, 1], k: [3, 3, 3], cout: 8, s: [1, 1, 1], pad: 'same' },
 ];
 
 describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {

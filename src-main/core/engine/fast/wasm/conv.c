@@ -52,6 +52,35 @@ void conv_fwd(const float *xp, const float *w, float *out, const int *gi, int z0
     }
     return;
   }
+  if (CO == 1 && C % 4 == 0) {
+    // One output channel (U-Net output layer, discriminator heads, input gradients of 1-channel
+    // layers): vectors run over input channels, four voxels at a time, summed across lanes at the end.
+    for (int oz = z0; oz < z1; oz++) for (int oy = 0; oy < g.OY; oy++) {
+      float *orow = out + (oz * g.OY + oy) * g.OX;
+      for (int ox = 0; ox < g.OX; ox += 4) {
+        const int nv = g.OX - ox < 4 ? g.OX - ox : 4;
+        V a[4] = {SPL(0), SPL(0), SPL(0), SPL(0)};
+        for (int t = 0; t < taps; t++) {
+          const int kz = t / (g.KY * g.KX), ky = (t / g.KX) % g.KY, kx = t % g.KX;
+          const float *x0 = xp + (((oz * g.sz + kz) * g.PY + oy * g.sy + ky) * g.PX + ox * g.sx + kx) * C;
+          const float *wt = w + t * C;
+          if (nv == 4) {
+            for (int c = 0; c < C; c += 4) {
+              const V wv = LD(wt + c);
+              a[0] = ADD(a[0], MUL(LD(x0 + c), wv)); a[1] = ADD(a[1], MUL(LD(x0 + vstep + c), wv));
+              a[2] = ADD(a[2], MUL(LD(x0 + 2 * vstep + c), wv)); a[3] = ADD(a[3], MUL(LD(x0 + 3 * vstep + c), wv));
+            }
+          } else {
+            for (int v = 0; v < nv; v++) for (int c = 0; c < C; c += 4) a[v] = ADD(a[v], MUL(LD(x0 + v * vstep + c), LD(wt + c)));
+          }
+        }
+        for (int v = 0; v < nv; v++) {
+          orow[ox + v] = wasm_f32x4_extract_lane(a[v], 0) + wasm_f32x4_extract_lane(a[v], 1) + wasm_f32x4_extract_lane(a[v], 2) + wasm_f32x4_extract_lane(a[v], 3);
+        }
+      }
+    }
+    return;
+  }
   for (int co = 0; co < CO; co += (co < co8 ? 8 : 1)) {
     const int wide = co < co8;
     for (int oz = z0; oz < z1; oz++) for (int oy = 0; oy < g.OY; oy++) {
