@@ -35,6 +35,9 @@ export interface TrainKillReport {
   problems: string[];
 }
 
+/** Temp files of the checkpoint routine: history.csv/json, then the blob, then checkpoint.json. */
+const CHECKPOINT_TEMP = /^\.(history\.(csv|json)|checkpoint-\d+\.bin|checkpoint\.json)\.\d+\.[0-9a-f]{8}\.tmp$/;
+
 const hist = (run: string) => JSON.parse(readFileSync(join(run, 'history.json'), 'utf8')) as HistoryRow[];
 
 /** What the kill left in the run folder: problems (must be none), the checkpoint step, and whether it hit a checkpoint write. */
@@ -90,10 +93,11 @@ export async function runTrainKills(o: TrainKillOptions): Promise<TrainKillRepor
   for (;;) {
     const finalRun = r.kills >= o.kills;
     const args = lastStep === null ? ['train', ...common, '--config', cfgFile, '--out', run, '--force'] : ['train', ...common, '--resume', '--out', run];
-    // Half the kills at a random time, half when a checkpoint temp file appears (so some land inside the write).
+    // Half the kills at a random time, half when a temp file of the checkpoint routine appears or is renamed
+    // (fs.watch reports both), so that many land inside a checkpoint write.
     const plan: KillPlan | undefined = finalRun ? undefined : rand() < 0.5
-      ? { kind: 'time', ms: Math.round(800 + rand() * 3200) }
-      : { kind: 'temp', dirs: [join(run, 'checkpoint'), run], nth: Math.floor(rand() * 6) };
+      ? { kind: 'time', ms: Math.round(1000 + rand() * 3500) }
+      : { kind: 'temp', dirs: [join(run, 'checkpoint'), run], nth: Math.floor(rand() * 8), pattern: CHECKPOINT_TEMP };
     const out = await runKilled(args, plan);
     r.launches += 1;
     const from = /from step (\d+) to/.exec(out.stderr);
@@ -126,6 +130,8 @@ export async function runTrainKills(o: TrainKillOptions): Promise<TrainKillRepor
   if (rows.map((x) => x.step).join() !== want.map((x) => x.step).join()) r.problems.push(`history steps differ from the reference (${rows.length} vs ${want.length} rows)`);
   r.equalToReference = rows.length === want.length && rows.every((row, i) => LOSS_KEYS.every((k) => row[k] === want[i]![k]));
   if (!r.finite) r.problems.push('a final loss is not finite');
+  const firstDiff = rows.findIndex((row, i) => want[i] && LOSS_KEYS.some((k) => row[k] !== want[i]![k]));
+  if (firstDiff >= 0) r.problems.push(`losses differ from the uninterrupted run from step ${rows[firstDiff]!.step} on (restarts at steps ${r.resumedSteps.join(',')})`);
   await readVolume(join(run, 'psf.tif')).catch((e: Error) => r.problems.push(`psf.tif: ${e.message}`));
   return r;
 }
