@@ -24,7 +24,7 @@ csrc=src-main/core/engine/fast/wasm/conv.c
 cout=$(dirname "$out")/conv.wasm
 "$CLANG" --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -mmutable-globals -nostdlib -fuse-ld="$WASMLD" \
   -Wl,--no-entry -Wl,--import-memory,--shared-memory,--max-memory=4294967296 -Wl,-z,stack-size=65536 \
-  -Wl,--export=conv_fwd,--export=conv_dw,--export=conv_dx,--export=__heap_base,--export=__stack_pointer \
+  -Wl,--export=conv_fwd,--export=conv_dw,--export=conv_dx,--export=pack_w,--export=__heap_base,--export=__stack_pointer \
   -o "$cout" "$csrc"
 node scripts/embed-wasm.mjs "$cout" "$csrc" src-main/core/engine/fast/wasm/conv.generated.ts
 echo "wrote src-main/core/engine/fast/wasm/conv.generated.ts ($(stat -c %s "$cout") bytes of wasm)"

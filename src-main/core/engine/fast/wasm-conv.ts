@@ -9,7 +9,8 @@ import type { ConvGeometry } from './geometry';
 interface ConvExports {
   __heap_base: WebAssembly.Global;
   __stack_pointer: WebAssembly.Global;
-  conv_fwd(xp: number, w: number, out: number, geo: number, z0: number, z1: number): void;
+  conv_fwd(xp: number, w: number, wp: number, out: number, geo: number, z0: number, z1: number): void;
+  pack_w(w: number, wp: number, taps: number, c: number, co: number): void;
   conv_dw(xp: number, dy: number, dw: number, geo: number, t0: number, t1: number): void;
   conv_dx(dyp: number, wt: number, dx: number, geo: number, z0: number, z1: number): void;
 }
@@ -60,6 +61,11 @@ class ConvRuntime {
     });
     this.ensure(top);
     return at;
+  }
+
+  /** Packs a filter for conv_fwd (pack_w), on this thread. */
+  packWeights(w: number, wp: number, taps: number, c: number, co: number): void {
+    this.k.pack_w(w, wp, taps, c, co);
   }
 
   f32(at: number, n: number): Float32Array {
@@ -117,11 +123,12 @@ function geoInts(g: ConvGeometry, c: number, co: number): Int32Array {
 /** Forward conv of one batch item: x [Z, Y, X, C], w [kz, ky, kx, C, CO] → [OZ, OY, OX, CO]. */
 export function convForwardItem(rt: ConvRuntime, x: Float32Array, w: Float32Array, g: ConvGeometry, c: number, co: number): Float32Array {
   const p = padded(g), o = g.outSize;
-  const [xAt, wAt, oAt, gAt] = rt.layout([p[0] * p[1] * p[2] * c, w.length, o[0] * o[1] * o[2] * co, 16]);
+  const [xAt, wAt, wpAt, oAt, gAt] = rt.layout([p[0] * p[1] * p[2] * c, w.length, w.length, o[0] * o[1] * o[2] * co, 16]);
   copyPadded(x, g, c, rt.f32(xAt, p[0] * p[1] * p[2] * c));
   rt.f32(wAt, w.length).set(w);
+  rt.packWeights(wAt, wpAt, g.kernel[0] * g.kernel[1] * g.kernel[2], c, co);
   new Int32Array(rt.memory.buffer, gAt, 14).set(geoInts(g, c, co));
-  rt.run('conv_fwd', o[0], (a, b) => [xAt, wAt, oAt, gAt, a, b]);
+  rt.run('conv_fwd', o[0], (a, b) => [xAt, wAt, wpAt, oAt, gAt, a, b]);
   return rt.f32(oAt, o[0] * o[1] * o[2] * co).slice();
 }
 
@@ -146,7 +153,7 @@ export function convInputGradItem(rt: ConvRuntime, dy: Float32Array, w: Float32A
   const hi = [0, 1, 2].map((i) => Math.max(0, Math.floor((p[i] - 1) / s[i]) - (o[i] - 1)));
   const q = [0, 1, 2].map((i) => o[i] + lo[i] + hi[i]);
   const taps = k[0] * k[1] * k[2];
-  const [dAt, wAt, xAt, gAt] = rt.layout([q[0] * q[1] * q[2] * co, w.length, inz[0] * inz[1] * inz[2] * c, 32]);
+  const [dAt, wAt, wpAt, xAt, gAt] = rt.layout([q[0] * q[1] * q[2] * co, w.length, w.length, inz[0] * inz[1] * inz[2] * c, 32]);
   const dyp = rt.f32(dAt, q[0] * q[1] * q[2] * co);
   dyp.fill(0);
   for (let z = 0; z < o[0]; z++) for (let y = 0; y < o[1]; y++) {
@@ -160,7 +167,8 @@ export function convInputGradItem(rt: ConvRuntime, dy: Float32Array, w: Float32A
     for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[((taps - 1 - t) * co + j) * c + i] = w[(t * c + i) * co + j];
     const off = ((g.padBefore[0] * q[1] + g.padBefore[1]) * q[2] + g.padBefore[2]) * co;
     new Int32Array(rt.memory.buffer, gAt, 14).set([q[0], q[1], q[2], co, k[0], k[1], k[2], c, 1, 1, 1, inz[0], inz[1], inz[2]]);
-    rt.run('conv_fwd', inz[0], (a, b) => [dAt + off * 4, wAt, xAt, gAt, a, b]);
+    rt.packWeights(wAt, wpAt, taps, co, c);
+    rt.run('conv_fwd', inz[0], (a, b) => [dAt + off * 4, wAt, wpAt, xAt, gAt, a, b]);
   } else {
     for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j];
     new Int32Array(rt.memory.buffer, gAt, 26).set([...geoInts(g, c, co), ...lo, ...q, ...inz, ...g.padBefore]);
