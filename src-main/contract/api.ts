@@ -33,8 +33,9 @@ export const ImportReport = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
-function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, binary = false) {
-  return { request, response, binary };
+/** One method: request and response schemas; `binary` is kept as a literal type so ResponseOf can tell binary methods apart. */
+function method<Req extends z.ZodType, Res extends z.ZodType, const Binary extends boolean = false>(request: Req, response: Res, binary?: Binary) {
+  return { request, response, binary: (binary ?? false) as Binary };
 }
 
 export const api = {
@@ -71,6 +72,10 @@ export const api = {
   'jobs.get': method(z.object({ id: Id }).strict(), Job),
   'jobs.cancel': method(z.object({ id: Id }).strict(), Job),
   'jobs.retry': method(z.object({ id: Id }).strict(), Job),
+  /** Holds a queued/waiting job, or stops a running one at its next checkpoint-safe point; it stays `paused` (across restarts) until resumed. */
+  'jobs.pause': method(z.object({ id: Id }).strict(), Job),
+  /** Puts a paused job back in the queue; a job that had started continues from its checkpoint. */
+  'jobs.resume': method(z.object({ id: Id }).strict(), Job),
   /** Log lines of a job from line `since` on. */
   'jobs.log': method(z.object({ id: Id, since: z.number().int().nonnegative().default(0) }).strict(), z.object({ lines: z.array(z.string()), next: z.number().int() })),
 
@@ -100,6 +105,11 @@ export const events = {
   'job.log': z.object({ jobId: Id, line: z.string() }),
   /** The PSF currently learned by a training run (small: ≤ 64³), for a live view. */
   'train.psfSnapshot': z.object({ jobId: Id, runId: Id, iteration: z.number().int(), shape: Shape3, data: z.array(z.number()).max(64 ** 3) }),
+  /** One training step of a running train job: its loss terms, learning rate, speed and time left. */
+  'train.loss': z.object({
+    jobId: Id, runId: Id, step: z.number().int().positive(), epoch: z.number().int().nonnegative(),
+    losses: z.record(z.string(), z.number()), lr: z.number(), stepsPerSecond: z.number().nonnegative(), etaSeconds: z.number().nonnegative(),
+  }),
   /** The project changed (datasets imported, results added): clients re-fetch project.get. */
   'project.changed': z.object({ projectId: Id }),
 } as const;

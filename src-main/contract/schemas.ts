@@ -137,7 +137,8 @@ export type PsfAnalysis = z.infer<typeof PsfAnalysis>;
 
 // ---- Jobs ----
 export const JobKind = z.enum(['train', 'deconvolve', 'psf', 'report']);
-export const JobState = z.enum(['queued', 'waiting', 'running', 'done', 'failed', 'cancelled']);
+/** `paused`: held by the user (not picked, dependents wait) until jobs.resume puts it back in the queue. */
+export const JobState = z.enum(['queued', 'waiting', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
 
 export const PsfRef = z.discriminatedUnion('from', [

@@ -42,8 +42,9 @@ export function utilityProcessRunner(fork: ForkFn, entry: string, projectDir: st
       ctx.signal.addEventListener('abort', onAbort);
       child.on('message', (raw: unknown) => {
         const m = raw as FromWorker;
-        if (m.type === 'progress') ctx.progress(m.progress, m.message, m.step, m.total);
+        if (m.type === 'progress') ctx.progress(m.progress, m.message, m.step, m.total, m.etaSeconds);
         else if (m.type === 'log') ctx.log(m.line);
+        else if (m.type === 'event') ctx.event?.(m.event);
         else if (m.type === 'done') settle(() => resolve(m.results));
         else if (m.type === 'error') settle(() => reject(new CycleDeconError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint })));
       });

@@ -3,7 +3,7 @@
 import type { EventName, EventOf, MethodName, ParsedRequestOf, BinaryPayload } from '../contract/api';
 import type { Project, Result } from '../contract/schemas';
 import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError } from '../core/project/index';
-import { LocalJobQueue, type JobQueue, type RunnerTable } from '../core/queue/index';
+import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
 import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
@@ -55,11 +55,21 @@ export class AppService {
     queue.on('state', (job) => this.emit('job.state', { job }));
     queue.on('progress', (p) => this.emit('job.progress', p));
     queue.on('log', (p) => this.emit('job.log', p));
+    queue.on('event', (p) => this.relayRunnerEvent(p.jobId, p.event));
     // A crash between "job done" (journaled) and "result registered" must not lose the result.
     for (const j of queue.list({ state: 'done' })) await this.addResults(queue.results(j.id));
     await refreshStatus(store);
     await rememberProject(store.dir, store.project.name);
     return store.project;
+  }
+
+  /** Live training data → the contract's events (the run of a train job is named after the job). */
+  private relayRunnerEvent(jobId: string, e: RunnerEvent): void {
+    const runId = `run_${jobId.slice(jobId.indexOf('_') + 1)}`;
+    if (e.type === 'train.loss') {
+      const { type: _t, ...rest } = e;
+      this.emit('train.loss', { jobId, runId, ...rest });
+    } else this.emit('train.psfSnapshot', { jobId, runId, iteration: e.step, shape: e.shape, data: e.data });
   }
 
   private async addResults(results: Result[]): Promise<void> {
@@ -176,6 +186,8 @@ export class AppService {
     },
     'jobs.cancel': async (r) => this.need().queue.cancel(r.id),
     'jobs.retry': async (r) => this.need().queue.retry(r.id),
+    'jobs.pause': async (r) => this.need().queue.pause(r.id),
+    'jobs.resume': async (r) => this.need().queue.resume(r.id),
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];

@@ -19,8 +19,9 @@ export function serveJobs(port: MessagePortLike): void {
         if (!runner) throw new Error(`no runner for ${msg.job.kind}`);
         const results = await runner(msg.job, {
           signal, workDir: msg.workDir, resultsDir: msg.resultsDir, resumed: msg.resumed,
-          progress: (progress, message = '', step, total) => port.post({ type: 'progress', progress, message, step, total }),
+          progress: (progress, message = '', step, total, etaSeconds) => port.post({ type: 'progress', progress, message, step, total, etaSeconds }),
           log: (line) => port.post({ type: 'log', line }),
+          event: (event) => port.post({ type: 'event', event }),
         });
         port.post({ type: 'done', results });
       } catch (e) {

@@ -1,5 +1,6 @@
 // Messages between the queue (main side) and a job worker (worker_threads or Electron utilityProcess).
 import type { Job, Result } from '../contract/schemas';
+import type { RunnerEvent } from '../core/queue/types';
 
 export interface RunRequest {
   type: 'run';
@@ -12,8 +13,9 @@ export interface RunRequest {
 export type ToWorker = RunRequest | { type: 'cancel' };
 
 export type FromWorker =
-  | { type: 'progress'; progress: number; message: string; step?: number; total?: number }
+  | { type: 'progress'; progress: number; message: string; step?: number; total?: number; etaSeconds?: number }
   | { type: 'log'; line: string }
+  | { type: 'event'; event: RunnerEvent }
   | { type: 'done'; results: Result[] }
   | { type: 'error'; error: { code: string; message: string; hint?: string } };
 

@@ -47,8 +47,9 @@ export function workerThreadRunner(projectDir: string, graceMs = 5000): JobRunne
       };
       ctx.signal.addEventListener('abort', onAbort);
       w.on('message', (m: FromWorker) => {
-        if (m.type === 'progress') ctx.progress(m.progress, m.message, m.step, m.total);
+        if (m.type === 'progress') ctx.progress(m.progress, m.message, m.step, m.total, m.etaSeconds);
         else if (m.type === 'log') ctx.log(m.line);
+        else if (m.type === 'event') ctx.event?.(m.event);
         else if (m.type === 'done') settle(() => resolve(m.results));
         else settle(() => reject(new CycleDeconError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint })));
       });

@@ -37,6 +37,8 @@ type Listener = (...args: never[]) => void;
 export class LocalJobQueue implements JobQueue {
   private records = new Map<string, JobRecord>();
   private running = new Map<string, AbortController>();
+  /** Running jobs being stopped by pause(): their run ends 'paused' instead of 'cancelled'. */
+  private pausing = new Set<string>();
   private listeners = new Map<keyof QueueEvents, Set<Listener>>();
   private idleWaiters: (() => void)[] = [];
   private seq = 0;
@@ -90,6 +92,7 @@ export class LocalJobQueue implements JobQueue {
     if (FINISHED.includes(rec.job.state)) return rec.job;
     const ctl = this.running.get(id);
     if (ctl) {
+      this.pausing.delete(id); // a cancel after a pause wins
       ctl.abort(new CancelledError(`job ${id}`));
       return rec.job; // the run loop records 'cancelled' once the runner stops
     }
@@ -101,6 +104,32 @@ export class LocalJobQueue implements JobQueue {
     const rec = this.need(id);
     if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
     await this.save({ ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } });
+    this.pump();
+    return this.need(id).job;
+  }
+
+  async pause(id: string): Promise<Job> {
+    const rec = this.need(id);
+    const state = rec.job.state;
+    if (state === 'paused') return rec.job;
+    if (state !== 'queued' && state !== 'waiting' && state !== 'running') throw new QueueError(`job ${id} is ${state}; only queued, waiting or running jobs can be paused`);
+    const ctl = this.running.get(id);
+    if (ctl) {
+      this.pausing.add(id);
+      ctl.abort(new CancelledError(`job ${id} (paused)`));
+      return rec.job; // the run loop records 'paused' once the runner has stopped (after its checkpoint)
+    }
+    await this.save({ ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } });
+    this.pump();
+    return this.need(id).job;
+  }
+
+  async resume(id: string): Promise<Job> {
+    const rec = this.need(id);
+    if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
+    // A job that had started resumes from its checkpoint: run() reads this message convention (as after a crash).
+    const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
+    await this.save({ ...rec, job: { ...rec.job, state: 'queued', message } });
     this.pump();
     return this.need(id).job;
   }
@@ -216,13 +245,15 @@ export class LocalJobQueue implements JobQueue {
       await this.save({ ...rec0, job });
       const runner = this.opts.runners[job.kind];
       if (!runner) throw new QueueError(`no runner for ${job.kind} jobs in this build`, 'This job type is not available yet.');
+      const eta = etaEstimator();
       const results = await runner(job, {
         signal: ctl.signal, workDir, resultsDir: this.opts.resultsDir, resumed,
-        progress: (progress, message = '', step, total) => {
+        progress: (progress, message = '', step, total, etaSeconds) => {
           const cur = this.records.get(id);
           if (cur) cur.job = { ...cur.job, progress: Math.min(1, Math.max(0, progress)), message: message || cur.job.message };
-          this.emit('progress', { jobId: id, progress, message, step, total });
+          this.emit('progress', { jobId: id, progress, message, step, total, etaSeconds: etaSeconds ?? eta(progress) });
         },
+        event: (event) => this.emit('event', { jobId: id, event }),
         log: (line) => {
           void fs.appendFile(this.logFile(id), line.replace(/\n/g, ' ') + '\n').catch(() => undefined);
           this.emit('log', { jobId: id, line });
@@ -232,10 +263,16 @@ export class LocalJobQueue implements JobQueue {
       await this.finish(this.need(id), 'done', 'done', null, results);
     } catch (e) {
       if (this.closed) return; // shutdown: leave it 'running' in the journal so the next open re-runs it
+      if (this.pausing.delete(id)) {
+        const cur = this.need(id);
+        await this.save({ ...cur, job: { ...cur.job, state: 'paused', message: 'paused' } });
+        return;
+      }
       const cancelled = ctl.signal.aborted || (isCycleDeconError(e) && e.code === 'CANCELLED');
       const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
       await this.finish(this.need(id), cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled' : err.message, cancelled ? null : err, []);
     } finally {
+      this.pausing.delete(id);
       this.running.delete(id);
       this.pump();
     }
@@ -262,4 +299,15 @@ export class LocalJobQueue implements JobQueue {
     this.records.set(job.id, done);
     this.emit('state', job);
   }
+}
+
+/** Seconds left from the progress rate of this attempt (undefined until the rate is measurable). */
+function etaEstimator(): (progress: number) => number | undefined {
+  let first: { t: number; p: number } | undefined;
+  return (progress) => {
+    const t = performance.now() / 1000;
+    if (!first) first = { t, p: progress };
+    const rate = (progress - first.p) / (t - first.t);
+    return rate > 0 && Number.isFinite(rate) ? Math.max(0, (1 - progress) / rate) : undefined;
+  };
 }

@@ -33,14 +33,18 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
   const outDir = trainRunDir(ctx.workDir);
   const resume = await hasCheckpoint(outDir);
   const backend = await initBackend({ purpose: 'train' });
-  ctx.log(`training preset ${spec.preset} on ${backend.name}: ${blurred.length} blurred, ${sharp.length} sharp stack(s)${resume ? ', resuming from checkpoint' : ''}`);
+  ctx.log(`training preset ${spec.preset} on ${backend.name}: ${blurred.length} blurred, ${sharp.length} sharp stack(s)${resume ? `, resuming from checkpoint${ctx.resumed ? ' (interrupted run)' : ''}` : ''}`);
   const r = await train(config, {
     blurred, sharp, outDir, resume, force: !resume, signal: ctx.signal, backendName: backend.name,
     onProgress: (e) => {
       if (e.type === 'step') {
-        const l = Object.entries(e.losses).map(([k, v]) => `${k}=${Number(v).toPrecision(4)}`).join(' ');
-        ctx.progress(e.step / e.totalSteps, `step ${e.step}/${e.totalSteps} ${l}`, e.step, e.totalSteps);
-      } else if (e.type === 'checkpoint') ctx.log(`checkpoint at step ${e.step}`);
+        const losses: Record<string, number> = { ...e.losses };
+        const l = Object.entries(losses).map(([k, v]) => `${k}=${Number(v).toPrecision(4)}`).join(' ');
+        const eta = Number.isFinite(e.etaSeconds) ? e.etaSeconds : undefined;
+        ctx.progress(e.step / e.totalSteps, `step ${e.step}/${e.totalSteps} ${l}`, e.step, e.totalSteps, eta);
+        ctx.event?.({ type: 'train.loss', step: e.step, epoch: e.epoch, losses, lr: e.lr, stepsPerSecond: e.stepsPerSecond, etaSeconds: eta ?? 0 });
+      } else if (e.type === 'psf' && e.data.length <= 64 ** 3) ctx.event?.({ type: 'train.psfSnapshot', step: e.step, shape: e.shape, data: Array.from(e.data) });
+      else if (e.type === 'checkpoint') ctx.log(`checkpoint at step ${e.step}`);
     },
   });
   ctx.log(`${r.cancelled ? 'stopped' : 'finished'} after ${r.steps} steps: ${r.runDir}`);
