@@ -55,9 +55,9 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
     // The default on cpu backends (engine/conv-select.ts): the WebAssembly SIMD kernel on helper threads.
     { backend: 'cpu', impl: 'wasm-simd', conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
     { backend: 'cpu', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false, true], maxGflop: 4 },
-    { backend: 'cpu', impl: 'vol2col', conv: (s) => (x, w) => fastConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 8 },
     { backend: 'wasm', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false], maxGflop: 8 },
-    { backend: 'wasm', impl: 'vol2col', conv: (s) => (x, w) => fastConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
+    // vol2col (tf ops + matMul) is kept out: 0.04 GFLOP/s on cpu, and superseded by wasm-simd (BENCH_VOL2COL=1 adds it).
+    ...(process.env.BENCH_VOL2COL ? [{ backend: 'wasm', impl: 'vol2col', conv: (s: ConvShape): Conv => (x, w) => fastConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
   ];
   const only = process.env.BENCH_BACKENDS?.split(',');
   for (const plan of plans.filter((p) => !only || only.includes(p.backend))) {
