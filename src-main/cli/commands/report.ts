@@ -1,15 +1,8 @@
 // `cycledecon report`: a self-contained HTML report plus report.json for one deconvolution.
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from '../command';
 import { flag, requireStr, str } from '../args';
 import { InvalidParameterError } from '../../core/errors';
-import { readVolume } from '../../core/io/index';
-import { makeOutputFolder, writeBytesAtomic } from '../../core/io/atomic';
-import { readLearnedPsf, readRunConfig } from '../../core/infer/load';
-import { readLossHistory } from '../../core/report/loss';
-import { buildReport, type ReportSources } from '../../core/report/build';
-import { toolkitMeasures } from '../../core/report/measures';
+import { readDeconvolveSummary, writeReport } from '../../core/report/files';
 
 const USAGE = `[--run <run-dir>] --input <in.tif> --result <result.tif> [--gt gt.tif] [--rl rl.tif]
        [--theoretical-psf psf.tif] [--summary deconvolve.json] [--clahe] [--force] <out-dir>
@@ -41,32 +34,13 @@ export const reportCommand: Command = {
   async run(args, ctx) {
     if (args.positionals.length !== 1) throw new InvalidParameterError('<out-dir>', 'give exactly one output folder');
     const outDir = args.positionals[0]!;
-    const force = flag(args, 'force');
-    const load = async (path: string | undefined) => (path ? { path, volume: await readVolume(path) } : undefined);
-    const src: ReportSources = {
-      input: (await load(requireStr(args, 'input')))!,
-      result: (await load(requireStr(args, 'result')))!,
-      gt: await load(str(args, 'gt')),
-      rl: await load(str(args, 'rl')),
-      theoreticalPsf: await load(str(args, 'theoretical-psf')),
-      clahe: flag(args, 'clahe'),
-    };
-    const runDir = str(args, 'run');
-    if (runDir) {
-      const learned = await readLearnedPsf(runDir).catch(() => undefined);
-      src.run = { dir: runDir, config: await readRunConfig(runDir), learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined, loss: await readLossHistory(runDir) };
-    }
+    const result = requireStr(args, 'result');
     const summaryPath = str(args, 'summary');
-    if (summaryPath) {
-      const s = JSON.parse(await fs.readFile(summaryPath, 'utf8')) as Record<string, unknown>;
-      const file = Array.isArray(s.files) ? (s.files as Record<string, unknown>[]).find((f) => f.output === src.result.path) ?? (s.files as Record<string, unknown>[])[0] : undefined;
-      src.summary = { ...s, ...(file ?? {}), details: s.details };
-    }
-    const { json, html } = buildReport(src, toolkitMeasures);
-    await makeOutputFolder(outDir);
-    await writeBytesAtomic(join(outDir, 'report.json'), JSON.stringify(json, null, 2), { force });
-    await writeBytesAtomic(join(outDir, 'report.html'), html, { force });
-    ctx.out(`report written: ${join(outDir, 'report.html')} and report.json`);
+    const written = await writeReport(outDir, {
+      input: requireStr(args, 'input'), result, gt: str(args, 'gt'), rl: str(args, 'rl'), theoreticalPsf: str(args, 'theoretical-psf'),
+      runDir: str(args, 'run'), summary: summaryPath ? await readDeconvolveSummary(summaryPath, result) : undefined, clahe: flag(args, 'clahe'),
+    }, { force: flag(args, 'force') });
+    ctx.out(`report written: ${written.htmlPath} and report.json`);
     return 0;
   },
 };

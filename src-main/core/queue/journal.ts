@@ -12,6 +12,27 @@ export interface JobRecord {
   seq: number;
 }
 
+/** The latest record of every job in the journal of `dir`, read-only (e.g. from a job worker). Empty when there is none. */
+export async function readJournal(dir: string): Promise<Map<string, JobRecord>> {
+  const records = new Map<string, JobRecord>();
+  let text = '';
+  try {
+    text = await fs.readFile(join(dir, 'journal.jsonl'), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const rec = JSON.parse(line) as JobRecord;
+      if (rec?.job?.id) records.set(rec.job.id, rec);
+    } catch {
+      // A torn final line from a crash mid-append: the previous record of that job stands.
+    }
+  }
+  return records;
+}
+
 export class Journal {
   private handle?: fs.FileHandle;
   private chain: Promise<void> = Promise.resolve();
@@ -24,22 +45,7 @@ export class Journal {
   /** Reads every record, rewrites the file compacted (atomically), and opens it for appending. */
   async open(): Promise<Map<string, JobRecord>> {
     await fs.mkdir(this.dir, { recursive: true });
-    const records = new Map<string, JobRecord>();
-    let text = '';
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const rec = JSON.parse(line) as JobRecord;
-        if (rec?.job?.id) records.set(rec.job.id, rec);
-      } catch {
-        // A torn final line from a crash mid-append: the previous record of that job stands.
-      }
-    }
+    const records = await readJournal(this.dir);
     const compact = [...records.values()].sort((a, b) => a.seq - b.seq).map((r) => JSON.stringify(r) + '\n').join('');
     await writeBytesAtomic(this.file, compact, { force: true });
     this.handle = await fs.open(this.file, 'a');

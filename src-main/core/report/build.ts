@@ -27,6 +27,8 @@ export interface ReportSources {
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;
+  /** Page title (default "CycleDecon report"). */
+  title?: string;
 }
 
 export interface PsfStats {
@@ -56,7 +58,8 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
     if (v && v.volume.shape.join() !== shape.join()) throw new InvalidVolumeError(`${name} ${v.path} is ${v.volume.shape.join('×')}, the input is ${shape.join('×')}`);
   }
   const sections: Section[] = [];
-  const json: Record<string, unknown> = { generated: new Date().toISOString(), clahe: Boolean(src.clahe) };
+  const title = src.title ?? 'CycleDecon report';
+  const json: Record<string, unknown> = { title, generated: new Date().toISOString(), clahe: Boolean(src.clahe) };
   json.input = { path: src.input.path, shape, voxelSize: src.input.volume.voxelSize, ...stats(src.input.volume.data) };
   json.result = { path: src.result.path, intensityScale: src.result.volume.metadata.intensityScale, ...stats(src.result.volume.data) };
 
@@ -122,6 +125,6 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
     json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1) };
   }
 
-  const html = renderHtml('CycleDecon report', `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections);
+  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections);
   return { json, html };
 }

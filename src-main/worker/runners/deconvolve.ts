@@ -43,7 +43,7 @@ export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContex
 type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
 
 /** The run folder of a model job: an explicit folder, a run of the project, or the run of a training job. */
-function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
+export function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
   if (spec.runDir) return spec.runDir;
   const run = project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId));
   if (!run && spec.trainJobId) return trainRunDir(join(projectDir, 'jobs', spec.trainJobId));

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { AccessPolicy } from '../../../src-main/services/access';
+import { AppService } from '../../../src-main/services/app';
+import { parseRequest } from '../../../src-main/contract/validate';
+import type { Job, Result } from '../../../src-main/contract/schemas';
+import { formatNumber } from '../../../src-main/core/report/html';
+import { repoRoot, tempDir } from '../../helpers';
+
+// assets/sample: the flowdec / EPFL "Hollow Bars" phantom (Apache-2.0): blurred stack, its ground truth
+// and the PSF that blurred it (see assets/sample/README.md).
+const sample = join(repoRoot, 'assets', 'sample');
+
+type Metrics = { psnr: number; nrmse: number; ssim3d: number | null; ssim2d: number };
+interface ReportJson {
+  title: string;
+  input: { shape: number[] };
+  metrics: { vsGroundTruth: Record<string, Metrics> };
+  psf: Record<string, { fwhm: Record<string, number> }>;
+  reblur: { perSlice: number[]; overall: number; inputPerSlice: number[]; inputOverall: number; gain: number };
+}
+
+async function waitDone(service: AppService, id: string, ms: number): Promise<Job> {
+  const deadline = Date.now() + ms;
+  let job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id }))) as Job;
+  while (!['done', 'failed', 'cancelled'].includes(job.state) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id }))) as Job;
+  }
+  return job;
+}
+
+describe('report jobs', () => {
+  it('report an RL result through the queue: self-contained HTML + JSON with metrics and the re-blur check', async () => {
+    process.env.CYCLEDECON_HOME = tempDir();
+    const access = new AccessPolicy();
+    await access.allow(sample);
+    const projectDir = join(tempDir(), 'proj');
+    await access.allow(join(projectDir, '..'));
+    const service = new AppService({ access });
+    const h = service.handlers;
+    try {
+      await h['project.create'](parseRequest('project.create', { dir: projectDir }));
+      const imp = async (file: string, role: unknown) => ((await h['dataset.import'](parseRequest('dataset.import', { paths: [join(sample, file)], role }))) as { imported: { id: string }[] }).imported[0]!.id;
+      const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
+      const truth = await imp('bars_truth.tif', { kind: 'sharp' });
+      const psf = await imp('bars_psf.tif', { kind: 'external', tool: 'other' });
+
+      const rl = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'dataset', id: psf }, iterations: 10 } }))) as Job;
+      const rlDone = await waitDone(service, rl.id, 120_000);
+      expect(rlDone.state, JSON.stringify(rlDone.error)).toBe('done');
+      const rlResult = rlDone.outputs[0]!;
+
+      const rep = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [rlResult, truth], title: 'Bars RL check' } }))) as Job;
+      const repDone = await waitDone(service, rep.id, 120_000);
+      expect(repDone.state, JSON.stringify(repDone.error)).toBe('done');
+      const results = ((await h['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results;
+      const report = results.find((r) => r.jobId === rep.id)!;
+      expect(report.kind).toBe('report');
+      expect(report.inputDatasetId).toBe(blurred);
+      expect(report.path.startsWith(join(projectDir, 'results'))).toBe(true);
+      const html = readFileSync(report.path, 'utf8');
+      const jsonPath = report.path.replace(/\.html$/, '.json');
+      expect(existsSync(jsonPath)).toBe(true);
+      const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as ReportJson;
+      expect(readdirSync(join(projectDir, 'results')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+      // Self-contained, with the figures (orthoviews, PSF, re-blur curve) embedded.
+      expect(html).toContain('<title>Bars RL check</title>');
+      expect(html).not.toMatch(/<script|<link|src="(?!data:)/);
+      expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBeGreaterThanOrEqual(3);
+      for (const section of ['Input and result', 'Point spread function', 'Metrics against ground truth', 'Re-blur check']) expect(html).toContain(section);
+
+      // The JSON's numbers: finite, shown in the HTML, equal to the service's own metrics, and consistent.
+      expect(json.title).toBe('Bars RL check');
+      expect(json.input.shape).toEqual([32, 64, 64]);
+      const m = json.metrics.vsGroundTruth;
+      for (const row of [m.input!, m.result!]) for (const v of [row.psnr, row.nrmse, row.ssim3d!, row.ssim2d]) expect(Number.isFinite(v)).toBe(true);
+      expect(html).toContain(formatNumber(m.result!.psnr));
+      const direct = (await h['metrics.compute'](parseRequest('metrics.compute', { referenceId: truth, testId: rlResult }))) as { values: Record<string, number> };
+      expect(m.result!.psnr).toBeCloseTo(direct.values.psnr!, 6);
+      expect(m.result!.ssim3d!).toBeCloseTo(direct.values.ssim!, 6);
+      expect(m.result!.psnr).toBeGreaterThan(m.input!.psnr); // RL with the true PSF beats the blurred input
+      const rb = json.reblur;
+      expect(rb.perSlice).toHaveLength(32);
+      expect(rb.perSlice.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+      expect(rb.overall).toBeGreaterThanOrEqual(Math.min(...rb.perSlice) - 1e-9); // a weighted RMS of the slices
+      expect(rb.overall).toBeLessThanOrEqual(Math.max(...rb.perSlice) + 1e-9);
+      expect(rb.overall).toBeLessThan(rb.inputOverall); // RL's result explains the data better than the input re-blurred
+      expect(Object.keys(json.psf)).toEqual(['theoretical']); // the PSF the RL job used
+      expect(Object.values(json.psf.theoretical!.fwhm).every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+
+      // Nothing to report: a clear error, not an empty page.
+      const bad = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [truth] } }))) as Job;
+      const badDone = await waitDone(service, bad.id, 60_000);
+      expect(badDone.state).toBe('failed');
+      expect(badDone.error!.message).toMatch(/names no deconvolution result/);
+    } finally {
+      await service.close();
+    }
+  }, 240_000);
+});
