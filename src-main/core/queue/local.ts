@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Job, JobSpec, JobState, Result } from '../../contract/schemas';
 import { CancelledError, CycleDeconError, InvalidParameterError, isCycleDeconError } from '../errors';
 import { newId, nowIso } from '../project/ids';
+import { removeStaleTemps } from '../io/atomic';
 import { Journal, type JobRecord } from './journal';
 import type { JobQueue, QueueEvents, RunnerTable, SubmitOptions } from './types';
 
@@ -58,6 +59,8 @@ export class LocalJobQueue implements JobQueue {
     const q = new LocalJobQueue(opts);
     q.records = await q.journal.open();
     await fs.mkdir(opts.resultsDir, { recursive: true });
+    // A process killed mid-write leaves its temp file; only files of dead processes are removed.
+    await removeStaleTemps(opts.resultsDir);
     for (const rec of q.records.values()) {
       q.seq = Math.max(q.seq, rec.seq + 1);
       if (rec.job.state === 'running') {

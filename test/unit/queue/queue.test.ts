@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { LocalJobQueue } from '../../../src-main/core/queue';
 import { tempDir } from '../../helpers';
 import { slowRunner, psfSpec } from './slow-runner';
@@ -49,6 +49,19 @@ describe('LocalJobQueue', () => {
     await q.idle();
     expect(seenAtDone).toEqual([true]);
     expect(q.get(job.id)!.outputs).toHaveLength(1);
+    await q.close();
+  });
+
+  it('removes temp files that killed processes left in the results folder, and keeps live ones', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'results'), { recursive: true });
+    const dead = join(dir, 'results', '.res_x.tif.999999999.0123abcd.tmp');
+    const live = join(dir, 'results', `.res_y.tif.${process.pid}.89abcdef.tmp`);
+    writeFileSync(dead, 'partial');
+    writeFileSync(live, 'being written');
+    const q = await openQueue(dir, { autoStart: false });
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
     await q.close();
   });
 
