@@ -45,11 +45,15 @@ export const useJobs = defineStore('jobs', {
     logs: {} as Record<string, string[]>,
     losses: {} as Record<string, { step: number; values: Record<string, number> }[]>,
     psf: {} as Record<string, PsfSnapshot>,
+    /** Latest training speed of each train job (steps per second), from train.loss. */
+    speed: {} as Record<string, number>,
+    /** Jobs whose losses arrive as train.loss events (their progress messages are no longer parsed). */
+    lossEvents: {} as Record<string, true>,
     listening: false,
   }),
   getters: {
     byId: (s) => (id: string) => s.jobs.find((j) => j.id === id),
-    active: (s) => s.jobs.filter((j) => j.state === 'running' || j.state === 'queued' || j.state === 'waiting'),
+    active: (s) => s.jobs.filter((j) => j.state === 'running' || j.state === 'queued' || j.state === 'waiting' || j.state === 'paused'),
   },
   actions: {
     upsert(job: Job): void {
@@ -59,7 +63,7 @@ export const useJobs = defineStore('jobs', {
     },
     onProgress(p: EventOf<'job.progress'>): void {
       this.live[p.jobId] = { progress: p.progress, message: p.message, etaSeconds: p.etaSeconds, step: p.step, total: p.total, at: Date.now() };
-      const values = parseLosses(p.message);
+      const values = this.lossEvents[p.jobId] ? {} : parseLosses(p.message);
       if (Object.keys(values).length) {
         const series = (this.losses[p.jobId] ??= []);
         series.push({ step: p.step ?? series.length, values });
@@ -67,12 +71,23 @@ export const useJobs = defineStore('jobs', {
       const j = this.jobs.find((x) => x.id === p.jobId);
       if (j) j.progress = p.progress;
     },
+    /** One training step: its losses extend the curve; a resumed run replaces the steps after its checkpoint. */
+    onTrainLoss(e: EventOf<'train.loss'>): void {
+      this.lossEvents[e.jobId] = true;
+      const series = (this.losses[e.jobId] ??= []);
+      while (series.length && series[series.length - 1]!.step >= e.step) series.pop();
+      series.push({ step: e.step, values: { ...e.losses } });
+      this.speed[e.jobId] = e.stepsPerSecond;
+      const live = this.live[e.jobId];
+      if (live) live.etaSeconds = e.etaSeconds;
+    },
     listen(): void {
       if (this.listening) return;
       const c = useClient();
       c.subscribe('job.state', (e) => this.upsert(e.job));
       c.subscribe('job.progress', (e) => this.onProgress(e));
       c.subscribe('job.log', (e) => (this.logs[e.jobId] ??= []).push(e.line));
+      c.subscribe('train.loss', (e) => this.onTrainLoss(e));
       c.subscribe('train.psfSnapshot', (e) => {
         this.psf[e.jobId] = { iteration: e.iteration, shape: e.shape, data: Float32Array.from(e.data) };
       });
@@ -107,6 +122,20 @@ export const useJobs = defineStore('jobs', {
         this.upsert(await useClient().invoke('jobs.retry', { id }));
       } catch (e) {
         useNotices().error(e, 'Retrying the job');
+      }
+    },
+    async pause(id: string): Promise<void> {
+      try {
+        this.upsert(await useClient().invoke('jobs.pause', { id }));
+      } catch (e) {
+        useNotices().error(e, 'Pausing the job');
+      }
+    },
+    async resume(id: string): Promise<void> {
+      try {
+        this.upsert(await useClient().invoke('jobs.resume', { id }));
+      } catch (e) {
+        useNotices().error(e, 'Resuming the job');
       }
     },
     async loadLog(id: string): Promise<void> {

@@ -78,6 +78,26 @@ describe('Queue view', () => {
     expect(c.calls.map((x) => x.method)).toEqual(['jobs.list', 'jobs.cancel', 'jobs.retry']);
     expect(useJobs().jobs.find((j) => j.id === 'job_ffff0000')?.state).toBe('queued');
   });
+
+  it('offers Pause for running jobs and Resume (and Cancel) for paused ones', async () => {
+    const paused = job({ id: 'job_pppp0000', state: 'paused', message: 'paused', createdAt: '2024-01-01T00:00:01Z' });
+    const c = fakeClient({ 'jobs.list': () => ({ jobs: [job(), paused] }), 'jobs.pause': () => job({ state: 'paused' }), 'jobs.resume': () => ({ ...paused, state: 'queued' }) });
+    setClient(c);
+    useProject().project = project();
+    const w = mount(QueueView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const labels = (id: string) => w.find(`tr[data-job="${id}"]`).findAll('button').map((b) => b.text());
+    expect(labels('job_aaaa1111')).toEqual(['Pause', 'Cancel', 'Log']);
+    expect(labels('job_pppp0000')).toEqual(['Resume', 'Cancel', 'Log']);
+    expect(w.find('tr[data-job="job_pppp0000"]').findAll('td')[4]!.text()).toBe('—'); // no ETA while paused
+    await w.find('tr[data-job="job_aaaa1111"]').findAll('button').find((b) => b.text() === 'Pause')!.trigger('click');
+    await flushPromises();
+    expect(labels('job_aaaa1111')).toEqual(['Resume', 'Cancel', 'Log']);
+    await w.find('tr[data-job="job_pppp0000"]').findAll('button').find((b) => b.text() === 'Resume')!.trigger('click');
+    await flushPromises();
+    expect(c.calls.map((x) => [x.method, (x.request as { id?: string }).id])).toEqual([['jobs.list', undefined], ['jobs.pause', 'job_aaaa1111'], ['jobs.resume', 'job_pppp0000']]);
+    expect(labels('job_pppp0000')).toEqual(['Pause', 'Cancel', 'Log']);
+  });
 });
 
 describe('components', () => {
