@@ -154,6 +154,8 @@ export const TrainSpec = z.object({
   preset: z.enum(['paper', 'fast', 'tiny']).default('fast'),
   /** Overrides of TrainConfig fields; validated by the engine's own schema when the job starts. */
   config: z.record(z.string(), z.unknown()).default({}),
+  /** PSF dataset for the Richardson–Lucy of config.sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
+  rlPsfId: Id.optional(),
 });
 export const DeconvolveSpec = z.discriminatedUnion('method', [
   z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: z.string().max(200).optional() }),

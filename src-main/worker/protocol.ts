@@ -13,6 +13,8 @@ export interface TrainStartMessage {
   force: boolean;
   /** Backend to force ('cpu', 'webgpu', …); omitted = automatic choice. */
   backend?: string;
+  /** PSF TIFF for the Richardson–Lucy of sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
+  rlPsf?: string;
 }
 
 /** Main → worker. */

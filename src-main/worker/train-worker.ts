@@ -19,10 +19,11 @@ async function run(m: TrainStartMessage): Promise<void> {
   const sharpPaths = m.config.sharpSource === 'data' ? await resolveStackPaths(m.sharp, '--sharp') : [];
   const blurred = await Promise.all(blurredPaths.map((p) => readVolume(p)));
   const sharp = await Promise.all(sharpPaths.map((p) => readVolume(p)));
+  const rlPsf = m.config.sharpSource === 'rl' && m.rlPsf ? await readVolume(m.rlPsf) : undefined;
   const backend = await initBackend({ preferred: m.backend, purpose: 'train' });
   post({ type: 'train-backend', name: backend.name, reason: backend.reason });
   const r = await train(m.config, {
-    blurred, sharp, outDir: m.outDir, resume: m.resume, force: m.force, signal: abort.signal, control,
+    blurred, sharp, rlPsf, outDir: m.outDir, resume: m.resume, force: m.force, signal: abort.signal, control,
     backendName: backend.name,
     onProgress: (event) => post({ type: 'train-event', event }),
   });

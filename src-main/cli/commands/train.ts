@@ -29,7 +29,21 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (str(args, 'gba')) over.gba = oneOf(args, 'gba', ['psf', 'cnn'] as const, 'psf');
   if (str(args, 'mode')) over.mode = oneOf(args, 'mode', ['cycle', 'supervised'] as const, 'cycle');
   if (str(args, 'sharp-source')) over.sharpSource = oneOf(args, 'sharp-source', ['data', 'rl'] as const, 'data');
-  return parseTrainConfig({ ...cfg, ...over });
+  const rlIterations = num(args, 'rl-iters', { min: 1, max: 1000, integer: true });
+  if (rlIterations !== undefined) over.rlIterations = rlIterations;
+  const psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf'] as const, 'delta') } : cfg.psf;
+  return parseTrainConfig({ ...cfg, ...over, psf, optics: opticsFromArgs(args, cfg.optics) });
+}
+
+/** --na/--wavelength/--ni/--ns: all of NA and wavelength or none (ni defaults to oil 1.518, ns to water 1.33). */
+function opticsFromArgs(args: Parameters<Command['run']>[0], saved: TrainConfig['optics']): TrainConfig['optics'] {
+  const na = num(args, 'na', { min: 0.01, max: 1.7 });
+  const wavelength = num(args, 'wavelength', { min: 0.1, max: 2 });
+  const ni = num(args, 'ni', { min: 1, max: 2 });
+  const ns = num(args, 'ns', { min: 1, max: 2 });
+  if (na === undefined && wavelength === undefined && ni === undefined && ns === undefined) return saved;
+  if (na === undefined || wavelength === undefined) throw new InvalidParameterError(na === undefined ? '--na' : '--wavelength', 'is required with the other optics flags', 'Give --na and --wavelength (emission, µm), optionally --ni and --ns.');
+  return { na, wavelength, ni: ni ?? saved?.ni ?? 1.518, ns: ns ?? saved?.ns ?? 1.33 };
 }
 
 export const trainCommand: Command = {
@@ -44,7 +58,13 @@ export const trainCommand: Command = {
   --resume         continue from the run directory's checkpoint (uses its config.json)
   --seed N         random seed    --steps N   stop after N steps in total
   --gba psf|cnn    G_BA ablation  --mode cycle|supervised
-  --sharp-source data|rl         --backend B (node-gpu, node, webgpu, cpu)
+  --sharp-source data|rl         rl: domain B = Richardson–Lucy of the blurred stacks (no --sharp)
+  --rl-psf FILE    PSF for that RL (default: Born–Wolf from --na/--wavelength/--ni/--ns)
+  --rl-iters N     RL iterations for domain B (default 20)
+  --psf-init delta|gaussian|bornwolf   initial PSF layer kernel (bornwolf: from the optics
+                   and the blurred stacks' voxel size)
+  --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
+  --backend B      node-gpu, node, webgpu, cpu
   --force          reuse a non-empty run directory without --resume`,
   options: {
     blurred: { type: 'string', multiple: true },
@@ -58,6 +78,13 @@ export const trainCommand: Command = {
     gba: { type: 'string' },
     mode: { type: 'string' },
     'sharp-source': { type: 'string' },
+    'rl-psf': { type: 'string' },
+    'rl-iters': { type: 'string' },
+    'psf-init': { type: 'string' },
+    na: { type: 'string' },
+    wavelength: { type: 'string' },
+    ni: { type: 'string' },
+    ns: { type: 'string' },
     backend: { type: 'string' },
     force: { type: 'boolean' },
   },
@@ -75,7 +102,7 @@ export const trainCommand: Command = {
     }
     const bar = createProgress('train', ctx.interactive, (s) => process.stderr.write(s));
     const job = startTrainWorker(
-      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend') },
+      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend'), rlPsf: str(args, 'rl-psf') },
       (e) => {
         if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
         else if (e.type === 'step') {

@@ -23,6 +23,16 @@ export const PsfSchema = z.strictObject({
   centred: z.boolean(),
 });
 
+/** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
+export const OpticsSchema = z.strictObject({
+  na: positive.max(1.7),
+  /** Emission wavelength, µm. */
+  wavelength: positive.max(2),
+  /** Immersion and sample refractive indices. */
+  ni: z.number().min(1).max(2),
+  ns: z.number().min(1).max(2),
+});
+
 export const DiscriminatorSchema = z.strictObject({
   baseChannels: int(1, 256),
   modules: int(1, 6),
@@ -77,6 +87,8 @@ export const TrainConfigSchema = z
     /** G_BA when gba = 'cnn'. */
     cnnGenerator: UNetSchema,
     psf: PsfSchema,
+    /** Optics for Born–Wolf PSFs; absent in runs that need none (optional, so older config.json files still load). */
+    optics: OpticsSchema.optional(),
     /** Beyond the paper: G_BA(x) = PSF ⊛ x + b with a learned non-negative background b. */
     background: z.boolean(),
     discriminator: DiscriminatorSchema,
@@ -108,6 +120,8 @@ export const TrainConfigSchema = z
     }
     const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
     if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
+    if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
+    if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
     if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
   });
 

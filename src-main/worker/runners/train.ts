@@ -28,14 +28,16 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
     return vol;
   };
   const blurred = await Promise.all(spec.blurredIds.map(load));
-  const sharp = await Promise.all(spec.sharpIds.map(load));
   const config = resolveTrainConfig(spec.preset, spec.config as TrainConfigOverrides);
+  // sharpSource 'rl': domain B is Richardson–Lucy of the blurred stacks (trainer), with this PSF or Born–Wolf from config.optics.
+  const sharp = config.sharpSource === 'rl' ? [] : await Promise.all(spec.sharpIds.map(load));
+  const rlPsf = config.sharpSource === 'rl' && spec.rlPsfId ? await load(spec.rlPsfId) : undefined;
   const outDir = trainRunDir(ctx.workDir);
   const resume = await hasCheckpoint(outDir);
   const backend = await initBackend({ purpose: 'train' });
-  ctx.log(`training preset ${spec.preset} on ${backend.name}: ${blurred.length} blurred, ${sharp.length} sharp stack(s)${resume ? `, resuming from checkpoint${ctx.resumed ? ' (interrupted run)' : ''}` : ''}`);
+  ctx.log(`training preset ${spec.preset} on ${backend.name}: ${blurred.length} blurred, ${config.sharpSource === 'rl' ? 'RL-deconvolved blurred as sharp' : `${sharp.length} sharp stack(s)`}${resume ? `, resuming from checkpoint${ctx.resumed ? ' (interrupted run)' : ''}` : ''}`);
   const r = await train(config, {
-    blurred, sharp, outDir, resume, force: !resume, signal: ctx.signal, backendName: backend.name,
+    blurred, sharp, rlPsf, outDir, resume, force: !resume, signal: ctx.signal, backendName: backend.name,
     onProgress: (e) => {
       if (e.type === 'step') {
         const losses: Record<string, number> = { ...e.losses };

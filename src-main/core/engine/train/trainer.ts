@@ -3,7 +3,7 @@
 // resumes from a checkpoint so that a cpu run continues bit-identically.
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError, FileExistsError } from '../../errors';
+import { CheckpointError, FileExistsError, InvalidParameterError } from '../../errors';
 import type { Volume, VoxelSize } from '../../io/volume';
 import { learningRate, type TrainConfig } from '../config';
 import { Adam } from './adam';
@@ -15,6 +15,7 @@ import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, w
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
+import { bornWolfLayerInit, rlDomainB, rlPsfFor } from './theory';
 
 export interface TrainOptions {
   blurred: Volume[];
@@ -27,10 +28,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   onProgress?: (e: TrainEvent) => void;
   control?: TrainControl;
-  /** Theoretical PSF (same size as the layer) for psf.init 'bornwolf'. */
+  /** Theoretical PSF (same size as the layer) for psf.init 'bornwolf'; default: Born–Wolf from cfg.optics and the stacks' voxel size. */
   bornWolf?: Float32Array;
-  /** Makes domain B from the blurred stacks when sharpSource is 'rl' (e.g. Richardson–Lucy). */
+  /** Makes domain B from the blurred stacks when sharpSource is 'rl'; default: Richardson–Lucy (theory.ts). */
   sharpFromBlurred?: (blurred: Volume[], cfg: TrainConfig) => Promise<Volume[]>;
+  /** The PSF for the default Richardson–Lucy of sharpSource 'rl'; default: Born–Wolf from cfg.optics. */
+  rlPsf?: Volume;
   backendName?: string;
   /** Tests only: feed NaN into the network at this (1-based) step. */
   injectNanAtStep?: number;
@@ -106,8 +109,16 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
 }
 
 async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]> {
-  if (!opts.sharpFromBlurred) throw new CheckpointError("sharpSource 'rl' needs a Richardson–Lucy provider", 'Pass sharp stacks, or run through the CLI which supplies it.');
-  return opts.sharpFromBlurred(opts.blurred, cfg);
+  if (opts.sharpFromBlurred) return opts.sharpFromBlurred(opts.blurred, cfg);
+  return rlDomainB(cfg, opts.blurred, opts.rlPsf!, opts.signal);
+}
+
+/** Fills in the Born–Wolf initial kernel and the RL PSF from the metadata before anything is written. */
+function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): TrainOptions {
+  const usesPsfLayer = cfg.mode === 'cycle' && cfg.gba === 'psf';
+  const bornWolf = opts.bornWolf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
+  const rlPsf = cfg.sharpSource === 'rl' && !opts.sharpFromBlurred ? rlPsfFor(cfg, opts.blurred, opts.rlPsf) : opts.rlPsf;
+  return { ...opts, bornWolf, rlPsf };
 }
 
 async function checkpoint(loop: Loop, step: number, opts: TrainOptions): Promise<string> {
@@ -134,7 +145,9 @@ function currentPsf(nets: Networks): { data: Float32Array; shape: [number, numbe
 }
 
 /** Train according to `cfg`. Resolves when the schedule (or maxSteps) is done or the signal cancels. */
-export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+export async function train(cfg: TrainConfig, options: TrainOptions): Promise<TrainResult> {
+  if (options.blurred.length === 0) throw new InvalidParameterError('blurred', 'no stacks given');
+  const opts = theoreticalInputs(cfg, options);
   await prepareRunDir(opts, cfg);
   const nets = buildNetworks(cfg, { bornWolf: opts.bornWolf });
   let loop: Loop | undefined;
