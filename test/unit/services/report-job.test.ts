@@ -100,4 +100,49 @@ describe('report jobs', () => {
       await service.close();
     }
   }, 240_000);
+
+  it('a model result is reported with its run (learned PSF, losses) and the RL result of the same input beside it', async () => {
+    process.env.CYCLEDECON_HOME = tempDir();
+    const access = new AccessPolicy();
+    await access.allow(join(repoRoot, 'assets'));
+    const projectDir = join(tempDir(), 'proj');
+    await access.allow(join(projectDir, '..'));
+    const service = new AppService({ access });
+    const h = service.handlers;
+    try {
+      await h['project.create'](parseRequest('project.create', { dir: projectDir }));
+      const imp = async (file: string, role: unknown) => ((await h['dataset.import'](parseRequest('dataset.import', { paths: [join(sample, file)], role }))) as { imported: { id: string }[] }).imported[0]!.id;
+      const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
+      const truth = await imp('bars_truth.tif', { kind: 'sharp' });
+      // The bundled toy model (assets/model/README.md) and RL with a generated Born–Wolf PSF.
+      const model = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: blurred, runDir: join(repoRoot, 'assets', 'model') } }))) as Job;
+      const params = { model: 'born-wolf', shape: [9, 15, 15], voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, numericalAperture: 1.2, wavelength: 520 };
+      const rl = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'generate', params }, iterations: 5 } }))) as Job;
+      const [modelDone, rlDone] = [await waitDone(service, model.id, 120_000), await waitDone(service, rl.id, 120_000)];
+      expect(modelDone.state, JSON.stringify(modelDone.error)).toBe('done');
+      expect(rlDone.state, JSON.stringify(rlDone.error)).toBe('done');
+
+      const rep = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [modelDone.outputs[0]!, rlDone.outputs[0]!, truth] } }))) as Job;
+      const repDone = await waitDone(service, rep.id, 120_000);
+      expect(repDone.state, JSON.stringify(repDone.error)).toBe('done');
+      expect(repDone.outputs).toHaveLength(2); // one report per deconvolved item
+      const results = ((await h['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results.filter((r) => r.jobId === rep.id);
+      expect(results.map((r) => r.method)).toEqual(['report-cycledecon', 'report-rl-5']);
+      const read = (r: Result) => ({ html: readFileSync(r.path, 'utf8'), json: JSON.parse(readFileSync(r.path.replace(/\.html$/, '.json'), 'utf8')) as ReportJson & { loss?: { steps: number }; run?: { dir: string } } });
+      const m = read(results[0]!);
+      expect(m.json.run!.dir).toBe(join(repoRoot, 'assets', 'model'));
+      expect(Object.keys(m.json.psf)).toEqual(['learned']);
+      expect(m.json.loss!.steps).toBeGreaterThan(0);
+      expect(Object.keys(m.json.metrics.vsGroundTruth)).toEqual(['input', 'result', 'rl']);
+      expect(Object.values(m.json.metrics.vsGroundTruth).every((r) => Number.isFinite(r.psnr) && Number.isFinite(r.ssim2d))).toBe(true);
+      expect(m.html).toContain('Training losses');
+      expect(m.html).toContain('Richardson–Lucy');
+      const r = read(results[1]!);
+      expect(r.json.psf.theoretical).toBeDefined(); // the generated PSF the RL job used
+      expect(Object.keys(r.json.metrics.vsGroundTruth)).toEqual(['input', 'result']);
+      expect(r.json.reblur.perSlice.every(Number.isFinite)).toBe(true);
+    } finally {
+      await service.close();
+    }
+  }, 240_000);
 });
