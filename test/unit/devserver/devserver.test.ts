@@ -127,7 +127,12 @@ describe('devserver happy path', () => {
     }
     const events: string[] = [];
     const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/events?token=${srv.token}`);
-    ws.on('message', (m) => events.push(JSON.parse(String(m)).event));
+    const etas: (number | undefined)[] = [];
+    ws.on('message', (m) => {
+      const e = JSON.parse(String(m)) as { event: string; payload: { etaSeconds?: number } };
+      events.push(e.event);
+      if (e.event === 'job.progress') etas.push(e.payload.etaSeconds);
+    });
     await new Promise((r) => ws.on('open', r));
     const imp = await call('dataset.import', { paths: [join(bars, 'data.tif'), join(bars, 'kernel.tif')] });
     expect(imp.status).toBe(200);
@@ -159,8 +164,14 @@ describe('devserver happy path', () => {
     const level = await call('dataset.volume', { id: resultId, maxVoxels: 16 * 32 * 32 });
     expect(JSON.parse(String(level.headers['x-cycledecon-meta'])).shape).toEqual([16, 32, 32]);
     expect((await call('jobs.log', { id: jobId })).json.result.lines.join('\n')).toMatch(/Richardson–Lucy: 3 iterations/);
+    const paused = await call('jobs.pause', { id: jobId });
+    expect(paused.json.error.message).toMatch(/is done; only queued, waiting or running jobs can be paused/);
     ws.close();
     expect(events).toContain('job.state');
     expect(events).toContain('job.progress');
+    // One progress event per RL iteration; from the second on it carries the queue's ETA, 0 at the end.
+    expect(etas).toHaveLength(3);
+    expect(etas.slice(1).every((e) => e !== undefined && Number.isFinite(e) && e >= 0)).toBe(true);
+    expect(etas.at(-1)).toBe(0);
   });
 });

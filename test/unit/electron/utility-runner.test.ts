@@ -16,7 +16,11 @@ const job = { id: 'job_abcd1234', kind: 'psf' } as unknown as Job;
 function ctx(): RunContext & { seen: string[]; abort: AbortController } {
   const abort = new AbortController();
   const seen: string[] = [];
-  return { signal: abort.signal, workDir: '/p/jobs/x', resultsDir: '/p/results', resumed: false, progress: (f, m) => seen.push(`p ${f} ${m}`), log: (l) => seen.push(`l ${l}`), seen, abort };
+  return {
+    signal: abort.signal, workDir: '/p/jobs/x', resultsDir: '/p/results', resumed: false, seen, abort,
+    progress: (f, m, _s, _t, eta) => seen.push(`p ${f} ${m}${eta === undefined ? '' : ` eta ${eta}`}`), log: (l) => seen.push(`l ${l}`),
+    event: (e) => seen.push(`e ${e.type} ${e.step}`),
+  };
 }
 
 describe('utilityProcess job runner', () => {
@@ -28,9 +32,11 @@ describe('utilityProcess job runner', () => {
     expect(child.sent[0]).toMatchObject({ type: 'run', job, projectDir: '/p', workDir: '/p/jobs/x' });
     child.emit('message', { type: 'progress', progress: 0.5, message: 'half' });
     child.emit('message', { type: 'log', line: 'hello' });
+    child.emit('message', { type: 'progress', progress: 0.75, message: 'step 3/4', etaSeconds: 2 });
+    child.emit('message', { type: 'event', event: { type: 'train.loss', step: 3, epoch: 0, losses: { cycleA: 0.1 }, lr: 1e-3, stepsPerSecond: 1, etaSeconds: 2 } });
     child.emit('message', { type: 'done', results: [{ id: 'res_1234' }] });
     await expect(p).resolves.toEqual([{ id: 'res_1234' }]);
-    expect(c.seen).toEqual(['p 0.5 half', 'l hello']);
+    expect(c.seen).toEqual(['p 0.5 half', 'l hello', 'p 0.75 step 3/4 eta 2', 'e train.loss 3']);
     expect(child.killed).toBe(true);
   });
 
