@@ -1,0 +1,103 @@
+// Formatting of `npm run bench:science`: the console table, and the results section of docs/results.md
+// (between the two markers, replaced on every full run; the rest of the document is left as it is).
+import { readFileSync } from 'node:fs';
+import { writeBytesAtomic } from '../src-main/core/io/atomic';
+
+export interface Row {
+  method: string;
+  ssim3d: number | null;
+  ssim2d: number;
+  psnr: number;
+  seconds?: number;
+}
+
+export interface PsfReport {
+  trueFwhm: { x: number; y: number; z: number };
+  initFwhm: { x: number; y: number; z: number };
+  learnedFwhm: { x: number; y: number; z: number };
+  /** learned / true − 1 per axis. */
+  relError: { x: number; y: number; z: number };
+  nccLearned: number;
+  nccInit: number;
+}
+
+export interface ScienceResult {
+  date: string;
+  machine: string;
+  backend: string;
+  quick: boolean;
+  steps: number;
+  config: Record<string, unknown>;
+  data: Record<string, unknown>;
+  psf: PsfReport;
+  rows: Row[];
+  targets: { fwhmWithin20: boolean; ssimAtLeastRlTrue: boolean };
+  wallSeconds: number;
+}
+
+const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+const pct = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(0)} %`;
+
+export function methodTable(r: ScienceResult): string {
+  const lines = ['| method | SSIM 3D | SSIM 2D (mean per slice) | PSNR (dB) | train time |', '|---|---|---|---|---|'];
+  for (const row of r.rows) lines.push(`| ${row.method} | ${f(row.ssim3d)} | ${f(row.ssim2d)} | ${f(row.psnr, 2)} | ${row.seconds ? `${(row.seconds / 60).toFixed(1)} min` : ''} |`);
+  return lines.join('\n');
+}
+
+export function psfTable(p: PsfReport): string {
+  const um = (v: { x: number; y: number; z: number }) => `${f(v.x)} / ${f(v.y)} / ${f(v.z)}`;
+  return [
+    '| PSF | FWHM x / y / z (µm) | NCC with the true PSF |',
+    '|---|---|---|',
+    `| true (Born–Wolf) | ${um(p.trueFwhm)} | 1 |`,
+    `| initial (fast preset's Gaussian) | ${um(p.initFwhm)} | ${f(p.nccInit)} |`,
+    `| learned by CycleDecon | ${um(p.learnedFwhm)} (${pct(p.relError.x)} / ${pct(p.relError.y)} / ${pct(p.relError.z)}) | ${f(p.nccLearned)} |`,
+  ].join('\n');
+}
+
+export function consoleReport(r: ScienceResult): string {
+  return [
+    methodTable(r), '', psfTable(r.psf), '',
+    `target 1, learned FWHM within 20 % on every axis: ${r.targets.fwhmWithin20 ? 'MET' : 'NOT met'}`,
+    `target 2, CycleDecon SSIM (3D) ≥ RL with the true PSF: ${r.targets.ssimAtLeastRlTrue ? 'MET' : 'NOT met'}`,
+  ].join('\n');
+}
+
+export const BEGIN = '<!-- bench:science results (written by bench/science.ts) -->';
+export const END = '<!-- /bench:science results -->';
+
+export function resultsSection(r: ScienceResult): string {
+  const d = r.data as { trainShape: number[]; trainStacks: number; testShape: number[]; sharpStacks: number; psf: string; noise: string };
+  return [
+    BEGIN,
+    `## Results of \`npm run bench:science\` (${r.date.slice(0, 10)})`,
+    '',
+    `Machine: ${r.machine}; tfjs backend \`${r.backend}\`. The box was shared with other engineers' jobs, so times are upper bounds.`,
+    `Data (src-main/core/synth, seeded): ${d.trainStacks} training stacks ${d.trainShape.join('×')}, ${d.sharpStacks} separate unmatched sharp stacks (domain B),`,
+    `one held-out test stack ${d.testShape.join('×')}; ${d.psf}; ${d.noise}.`,
+    `Training: preset \`${String(r.config.preset)}\`, ${r.steps} steps each for CycleDecon and the \`--gba cnn\` ablation (same budget). RL: 20 iterations.`,
+    `Metrics against the ground truth after CARE normalisation (src-main/core/metrics). Whole benchmark: ${(r.wallSeconds / 60).toFixed(1)} min.`,
+    '',
+    methodTable(r),
+    '',
+    psfTable(r.psf),
+    '',
+    `- Target "learned-PSF FWHM within 20 % of the truth on every axis": **${r.targets.fwhmWithin20 ? 'met' : 'not met'}**.`,
+    `- Target "CycleDecon SSIM ≥ RL with the true PSF": **${r.targets.ssimAtLeastRlTrue ? 'met' : 'not met'}**.`,
+    END,
+  ].join('\n');
+}
+
+/** Replace the results section of docs/results.md (or put it after the title when it has none yet). */
+export async function writeResultsDoc(path: string, r: ScienceResult): Promise<void> {
+  const doc = readFileSync(path, 'utf8');
+  const section = resultsSection(r);
+  const a = doc.indexOf(BEGIN), b = doc.indexOf(END);
+  let next: string;
+  if (a >= 0 && b > a) next = doc.slice(0, a) + section + doc.slice(b + END.length);
+  else {
+    const firstBreak = doc.indexOf('\n\n');
+    next = firstBreak >= 0 ? `${doc.slice(0, firstBreak)}\n\n${section}\n${doc.slice(firstBreak)}` : `${doc}\n\n${section}\n`;
+  }
+  await writeBytesAtomic(path, next, { force: true });
+}
