@@ -117,6 +117,14 @@ describe("sharpSource 'rl'", () => {
     expect(saved.rlIterations).toBe(3);
     expect(saved.optics).toEqual(optics);
     expect((saved.psf as { init: string }).init).toBe('bornwolf');
+    // --rl-psf: a PSF file instead of the optics (through the worker's protocol)
+    const psfPath = join(dir, 'psf.tif');
+    await writeVolume(psfPath, makeVolume(gaussianBlur(deltaVolume([7, 7, 7]), [7, 7, 7], 1), [7, 7, 7], { ...data.blurred.voxelSize }, 'synthetic'));
+    const withFile = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run-file'), '--preset', 'tiny', '--steps', '1', '--backend', 'cpu', '--sharp-source', 'rl', '--rl-psf', psfPath];
+    expect(await runCli(withFile, ctx)).toBe(0);
+    const noPsf = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run-none'), '--preset', 'tiny', '--steps', '1', '--backend', 'cpu', '--sharp-source', 'rl'];
+    expect(await runCli(noPsf, ctx)).toBe(1);
+    expect(err.join('\n')).toMatch(/optics/);
     const bad = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run2'), '--preset', 'tiny', '--na', '1.2'];
     expect(await runCli(bad, ctx)).toBe(1);
     expect(err.join('\n')).toMatch(/--wavelength/);
