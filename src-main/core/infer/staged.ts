@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Shape3 } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
 import { withNormStats, type NormStatsHook } from '../engine/ops';
+import { boxMomentsCpu, cpuNormAvailable } from '../engine/ops/norm-cpu';
 import type { Module } from '../engine/models';
 import type { ChannelMoments, ChannelStats } from './core-grid';
 
@@ -51,7 +52,13 @@ function coreMomentsHook(tileShape: Shape3, core: { start: Shape3; size: Shape3 
     const ok = [0, 1, 2].every((a) => tileShape[a]! === x.shape[a + 1]! * f && core.start[a]! % f === 0 && core.size[a]! % f === 0);
     if (!ok) throw new InvalidVolumeError(`tile ${tileShape.join('×')} with core at ${core.start.join(',')} does not align with layer ${id} (${x.shape.slice(1, 4).join('×')})`);
     const size = core.size.map((n) => n / f);
-    const c = tf.slice(x, [0, ...core.start.map((n) => n / f), 0], [1, ...size, -1]);
+    const start = core.start.map((n) => n / f);
+    if (cpuNormAvailable()) {
+      // Typed arrays on CPU backends: tf.moments over a rank-5 slice runs through transposes there.
+      const m = boxMomentsCpu(x, start, size);
+      throw new StopForward(id, size[0]! * size[1]! * size[2]!, tf.keep(tf.tensor1d(Float32Array.from(m.mean))), tf.keep(tf.tensor1d(Float32Array.from(m.variance))));
+    }
+    const c = tf.slice(x, [0, ...start, 0], [1, ...size, -1]);
     const { mean, variance } = tf.moments(c, [0, 1, 2, 3]);
     throw new StopForward(id, size[0]! * size[1]! * size[2]!, tf.keep(mean), tf.keep(variance));
   };

@@ -66,3 +66,31 @@ export function instanceNormCpu(x: tf.Tensor5D, eps: number): tf.Tensor5D {
   });
   return f(x) as tf.Tensor5D;
 }
+
+/**
+ * (x − mean) / sqrt(variance + eps) with given per-channel statistics (tiled inference imposes
+ * whole-volume statistics on a tile). Inference only: the result carries no gradient to the statistics.
+ */
+export function instanceNormFixedCpu(x: tf.Tensor5D, mean: ArrayLike<number>, variance: ArrayLike<number>, eps: number): tf.Tensor5D {
+  const xd = f32(x), c = x.shape[4], y = new Float32Array(xd.length);
+  const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k] + eps));
+  for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) y[i + k] = (xd[i + k] - mean[k]) * inv[k];
+  return tf.tensor5d(y, x.shape);
+}
+
+/** Per-channel mean and biased variance of x [1, Z, Y, X, C] over the box start..start+size (float64 sums). */
+export function boxMomentsCpu(x: tf.Tensor5D, start: number[], size: number[]): { mean: Float64Array; variance: Float64Array } {
+  const xd = f32(x), [, , ny, nx, c] = x.shape;
+  const sum = new Float64Array(c), sq = new Float64Array(c);
+  const count = size[0] * size[1] * size[2];
+  for (let z = start[0]; z < start[0] + size[0]; z++) for (let y = start[1]; y < start[1] + size[1]; y++) {
+    const row = ((z * ny + y) * nx + start[2]) * c;
+    for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) sum[k] += xd[i + k];
+  }
+  const mean = sum.map((s) => s / count);
+  for (let z = start[0]; z < start[0] + size[0]; z++) for (let y = start[1]; y < start[1] + size[1]; y++) {
+    const row = ((z * ny + y) * nx + start[2]) * c;
+    for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) { const d = xd[i + k] - mean[k]; sq[k] += d * d; }
+  }
+  return { mean, variance: sq.map((s) => s / count) };
+}

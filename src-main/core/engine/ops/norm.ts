@@ -1,6 +1,6 @@
 // Instance normalisation (Ulyanov et al.) for NDHWC volumes: statistics per sample and per channel over z, y, x.
 import * as tf from '@tensorflow/tfjs';
-import { cpuNormAvailable, instanceNormCpu } from './norm-cpu';
+import { cpuNormAvailable, instanceNormCpu, instanceNormFixedCpu } from './norm-cpu';
 import { addBiasCpu } from './resample-cpu';
 
 export interface InstanceNormOptions {
@@ -72,6 +72,12 @@ export function instanceNorm3d(x: tf.Tensor5D, opts: InstanceNormOptions = {}): 
     const fixed = opts.id !== undefined && statsHook ? statsHook(opts.id, x) : undefined;
     if (!fixed && cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
       let y = instanceNormCpu(x, opts.eps ?? INSTANCE_NORM_EPS);
+      if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
+      if (opts.beta) y = tf.add(y, channelwise(opts.beta));
+      return y;
+    }
+    if (fixed && cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
+      let y = instanceNormFixedCpu(x, fixed.mean.dataSync(), fixed.variance.dataSync(), opts.eps ?? INSTANCE_NORM_EPS);
       if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
       if (opts.beta) y = tf.add(y, channelwise(opts.beta));
       return y;
