@@ -3,7 +3,8 @@
 // central finite-difference check of the hand-written gradient.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d } from '../../../src-main/core/engine/ops';
+import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d, withNormStats } from '../../../src-main/core/engine/ops';
+import { boxMomentsCpu } from '../../../src-main/core/engine/ops/norm-cpu';
 import { Adam } from '../../../src-main/core/engine/train/adam';
 import { instanceNormCpu } from '../../../src-main/core/engine/ops/norm-cpu';
 
@@ -83,6 +84,19 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     const ours = run(), ref = withTfNorm(run);
     ours.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
     expect(Math.abs(ours[0] - 0.5)).toBeGreaterThan(1e-3); // it moved
+  });
+
+  it('imposed statistics (tiled inference) and box moments match the tf-ops versions', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([1, 6, 5, 7, 4], 2, 3, 'float32', 12) as tf.Tensor5D;
+      const stats = { mean: tf.tensor1d([0.5, -1, 2, 0]), variance: tf.tensor1d([1, 4, 0.25, 9]) };
+      const run = () => withNormStats(() => stats, () => instanceNorm3d(x, { id: 'n0' }));
+      expect(maxRel(run(), withTfNorm(run))).toBeLessThan(1e-6);
+      const m = boxMomentsCpu(x, [1, 2, 0], [4, 3, 5]);
+      const ref = tf.moments(tf.slice(x, [0, 1, 2, 0, 0], [1, 4, 3, 5, -1]), [0, 1, 2, 3]);
+      Array.from(ref.mean.dataSync()).forEach((v, k) => expect(Math.abs(m.mean[k] - v)).toBeLessThan(1e-5));
+      Array.from(ref.variance.dataSync()).forEach((v, k) => expect(Math.abs(m.variance[k] - v) / v).toBeLessThan(1e-5));
+    });
   });
 
   it('gradient agrees with central finite differences', () => {
