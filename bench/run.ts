@@ -1,8 +1,9 @@
 // `npm run bench [-- --quick]`: runs the benchmark pieces, prints a table and writes bench-results.json (atomically).
-// Sections (`--sections conv,infer,rl`, default all): per-layer conv3d (tfjs cpu / wasm, vol2col cpu / wasm)
-// against PyTorch CPU (2 threads); inference throughput of the demo model and of RL with its learned PSF
-// (bench/infer-model.ts); Richardson–Lucy ours vs scikit-image on the same synthetic volume in the same run
-// (bench/rl.ts + bench/rl_skimage.py). Not written yet: the full training step and its PyTorch twin.
+// Sections (`--sections train,conv,infer,rl`, default all), each ratio measured in the same run as its reference:
+// one training step per preset, ours (bench/train-step.ts, cpu with the default CPU kernels, and `fast` on tfjs'
+// kernels) vs the PyTorch twin (bench/reference/train_step.py; presets from BENCH_TRAIN_PRESETS, `paper` takes
+// minutes); per-layer conv3d (wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads); inference throughput of the
+// demo model (bench/infer-model.ts); Richardson–Lucy ours vs scikit-image (bench/rl.ts + bench/rl_skimage.py).
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { writeBytesAtomic } from '../src-main/core/io/atomic';
@@ -31,6 +32,26 @@ function inferenceSection(): Record<string, unknown> {
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 }
 
+interface TrainRow { preset: string; kernels: string; secondsPerStep: number; gflopsApprox: number; peakRssMiB: number; params: number; config?: unknown }
+
+/** One training step per preset, ours (bench/train-step.ts) and the PyTorch twin, in the same run. */
+function trainSection(quick: boolean): Record<string, unknown>[] {
+  const presets = quick ? 'fast' : (process.env.BENCH_TRAIN_PRESETS ?? 'fast,paper');
+  const ours = JSON.parse(runScript('node_modules/.bin/tsx', ['bench/train-step.ts', '--presets', presets, '--steps', quick ? '2' : '3']).trim().split('\n').pop() ?? '{}') as { results: TrainRow[] };
+  return ours.results.map((r) => {
+    if (r.kernels.includes('tfjs')) return { ...r, config: undefined };
+    let torch: { secondsPerStep?: number; params?: Record<string, number>; error?: string };
+    try {
+      const out = execFileSync('/usr/bin/python3', ['bench/reference/train_step.py', JSON.stringify(r.config), '--steps', r.preset === 'paper' ? '1' : '3'], { encoding: 'utf8', maxBuffer: 1 << 22 });
+      torch = JSON.parse(out.trim().split('\n').pop() ?? '{}');
+    } catch (e) {
+      torch = { error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+    }
+    const ratio = torch.secondsPerStep ? r.secondsPerStep / torch.secondsPerStep : undefined;
+    return { ...r, config: undefined, torchSecondsPerStep: torch.secondsPerStep, torchParams: torch.params, torchError: torch.error, ratioToTorch: ratio };
+  });
+}
+
 function rlSection(): { oursSeconds: number; skimageSeconds: number; ratio: number; relL2: number; detail: string } {
   const ours = runScript('node_modules/.bin/tsx', ['bench/rl.ts']);
   const ref = runScript('/usr/bin/python3', ['bench/rl_skimage.py']);
@@ -43,8 +64,15 @@ function rlSection(): { oursSeconds: number; skimageSeconds: number; ratio: numb
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--sections');
-  const sections = new Set(at > 0 ? (process.argv[at + 1] ?? '').split(',') : ['conv', 'infer', 'rl']);
+  const sections = new Set(at > 0 ? (process.argv[at + 1] ?? '').split(',') : ['train', 'conv', 'infer', 'rl']);
   const extra: Record<string, unknown> = {};
+  if (sections.has('train')) {
+    extra.trainingStep = trainSection(quick);
+    console.table((extra.trainingStep as Record<string, unknown>[]).map((r) => ({
+      preset: r.preset, kernels: r.kernels, 's/step': Number(r.secondsPerStep).toFixed(2), 'GFLOP/s≈': Number(r.gflopsApprox).toFixed(1),
+      'torch s/step': r.torchSecondsPerStep === undefined ? '-' : Number(r.torchSecondsPerStep).toFixed(2), 'ours/torch': r.ratioToTorch === undefined ? '-' : Number(r.ratioToTorch).toFixed(2),
+    })));
+  }
   if (sections.has('infer')) {
     extra.inference = inferenceSection();
     console.log('inference (demo model, 32×64×64, cpu):', JSON.stringify(extra.inference));
@@ -68,7 +96,7 @@ async function main(): Promise<void> {
     return { ...r, torchMs: ref, ratioToTorch: ref ? r.ms / ref : undefined };
   });
   console.table(rows.map((r) => ({ shape: r.shape, backend: r.backend, impl: r.impl, pass: r.pass, ms: r.ms.toFixed(1), 'GFLOP/s': r.gflops.toFixed(2), 'torch ms': r.torchMs?.toFixed(1) ?? '-', 'ours/torch': r.ratioToTorch?.toFixed(1) ?? '-' })));
-  const results = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version, tfjs: tf.version.tfjs }, quick, conv3d: rows, torchError: Array.isArray(torch) ? null : torch.error, ...extra, peakRssMiB: peakRssMiB(), backendMemory: tf.memory(), notImplemented: ['training step (ours and PyTorch)', 'inference at 64×512×512', 'RL at 64×256×256 and 35×512×512'] };
+  const results = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version, tfjs: tf.version.tfjs }, quick, conv3d: rows, torchError: Array.isArray(torch) ? null : torch.error, ...extra, peakRssMiB: peakRssMiB(), backendMemory: tf.memory(), notImplemented: ['inference at 64×512×512 in this script (measured with cycledecon deconvolve: docs/performance.md)'] };
   await writeBytesAtomic('bench-results.json', JSON.stringify(results, null, 2), { force: true });
   console.log(`peak RSS ${peakRssMiB().toFixed(0)} MiB; wrote bench-results.json`);
 }
