@@ -1,28 +1,48 @@
-// RL benchmark on `synth` data with the true PSF: time (ours) and SSIM gain over the blurred input.
-// Writes the volume and PSF as raw float32 to $TMPDIR/cycledecon-bench-rl for bench/rl_skimage.py.
-// Run: npx tsx bench/rl.ts && /usr/bin/python3 bench/rl_skimage.py
+// RL benchmark on `synth` data with the true PSF: time (ours), peak RSS and, at small sizes, the SSIM gain over
+// the blurred input. Writes the volume, PSF and our result as raw float32 to $TMPDIR/cycledecon-bench-rl-<size>
+// for bench/rl_skimage.py (which runs scikit-image on the same data and compares).
+// Run: npx tsx bench/rl.ts [--shape Z,Y,X] [--iters N] [--psf Z,Y,X] && /usr/bin/python3 bench/rl_skimage.py DIR
+// Defaults: the demo size 32×64×64, 20 iterations, PSF ≤ 31³. Prints a text line per fact, then one JSON line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DEFAULT_SYNTH, synthesize } from '../src-main/core/synth/index';
 import { richardsonLucyArray } from '../src-main/core/deconv/rl';
 import { computeMetrics } from '../src-main/core/metrics/index';
-import { makeVolume } from '../src-main/core/io/volume';
+import { makeVolume, type Shape3 } from '../src-main/core/io/volume';
+import { peakRssMiB } from './timing';
 
-const ITERS = 20;
-const r = synthesize({ ...DEFAULT_SYNTH, seed: 7 });
-const shape = r.blurred.shape;
-const dir = join(tmpdir(), 'cycledecon-bench-rl');
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+const triple = (s: string | undefined): Shape3 | undefined => (s ? (s.split(/[,x×]/).map(Number) as Shape3) : undefined);
+
+const shape = triple(arg('--shape')) ?? DEFAULT_SYNTH.shape;
+const iters = Number(arg('--iters') ?? 20);
+const psfSize = triple(arg('--psf'));
+// Structures scale with the volume so a large stack is not nearly empty (FFT cost does not depend on content).
+const scale = Math.max(1, Math.round((shape[0] * shape[1] * shape[2]) / (32 * 64 * 64) / 8));
+const counts = { filaments: DEFAULT_SYNTH.counts.filaments * scale, beads: DEFAULT_SYNTH.counts.beads * scale, nuclei: DEFAULT_SYNTH.counts.nuclei * scale };
+const r = synthesize({ ...DEFAULT_SYNTH, seed: 7, shape, counts, psf: { ...DEFAULT_SYNTH.psf, ...(psfSize ? { size: psfSize } : {}) } });
+const dir = join(tmpdir(), `cycledecon-bench-rl-${shape.join('x')}`);
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'image.f32'), Buffer.from(r.blurred.data.buffer));
 writeFileSync(join(dir, 'psf.f32'), Buffer.from(r.psf.data.buffer));
-writeFileSync(join(dir, 'meta.json'), JSON.stringify({ shape, psfShape: r.psf.shape, iterations: ITERS }));
+writeFileSync(join(dir, 'meta.json'), JSON.stringify({ shape, psfShape: r.psf.shape, iterations: iters }));
 
+const rssBefore = peakRssMiB();
 const t0 = performance.now();
-const out = await richardsonLucyArray(r.blurred.data, shape, r.psf.data, r.psf.shape, { iterations: ITERS, init: 0.5 });
-const ms = performance.now() - t0;
-const before = computeMetrics(r.groundTruth, r.blurred), after = computeMetrics(r.groundTruth, makeVolume(out, shape));
-console.log(`volume ${shape.join('×')}, PSF ${r.psf.shape.join('×')}, ${ITERS} iterations (reflect pad, linear conv)`);
-console.log(`ours: ${(ms / 1000).toFixed(2)} s`);
-console.log(`SSIM3D blurred ${before.ssim3d?.toFixed(4)} → RL ${after.ssim3d?.toFixed(4)}; SSIM2D ${before.ssim2d.toFixed(4)} → ${after.ssim2d.toFixed(4)}; PSNR ${before.psnr.toFixed(2)} → ${after.psnr.toFixed(2)} dB`);
+const out = await richardsonLucyArray(r.blurred.data, shape, r.psf.data, r.psf.shape, { iterations: iters, init: 0.5 });
+const seconds = (performance.now() - t0) / 1000;
 writeFileSync(join(dir, 'ours.f32'), Buffer.from(out.buffer));
+console.log(`volume ${shape.join('×')}, PSF ${r.psf.shape.join('×')}, ${iters} iterations (reflect pad, linear conv)`);
+console.log(`ours: ${seconds.toFixed(2)} s`);
+const result: Record<string, unknown> = { shape, psfShape: r.psf.shape, iterations: iters, dir, oursSeconds: +seconds.toFixed(3), peakRssMiB: Math.round(peakRssMiB()), rssBeforeRlMiB: Math.round(rssBefore) };
+if (out.length <= 2 ** 21) {
+  // SSIM over a large stack costs more than RL itself; only at small sizes.
+  const before = computeMetrics(r.groundTruth, r.blurred), after = computeMetrics(r.groundTruth, makeVolume(out, shape));
+  console.log(`SSIM3D blurred ${before.ssim3d?.toFixed(4)} → RL ${after.ssim3d?.toFixed(4)}; SSIM2D ${before.ssim2d.toFixed(4)} → ${after.ssim2d.toFixed(4)}; PSNR ${before.psnr.toFixed(2)} → ${after.psnr.toFixed(2)} dB`);
+  result.ssim2d = { blurred: before.ssim2d, rl: after.ssim2d };
+}
+console.log(JSON.stringify(result));

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""skimage richardson_lucy on the volume written by bench/rl.ts (same padding, iterations); prints time
-and the relative L2 difference to our result. Run after `npx tsx bench/rl.ts`."""
-import json, os, tempfile, time
+"""skimage richardson_lucy on the volume written by bench/rl.ts (same reflect padding, iterations, float32);
+prints the time, the relative L2 difference to our result, then one JSON line (with peak RSS).
+Usage: /usr/bin/python3 bench/rl_skimage.py [DIR]   (DIR printed by bench/rl.ts; default: the demo size)."""
+import json, os, resource, sys, tempfile, time
 import numpy as np
 from skimage.restoration import richardson_lucy
 
-d = os.path.join(tempfile.gettempdir(), 'cycledecon-bench-rl')
+d = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tempfile.gettempdir(), 'cycledecon-bench-rl-32x64x64')
 meta = json.load(open(os.path.join(d, 'meta.json')))
 img = np.fromfile(os.path.join(d, 'image.f32'), '<f4').reshape(meta['shape']).astype(np.float32)
 psf = np.fromfile(os.path.join(d, 'psf.f32'), '<f4').reshape(meta['psfShape']).astype(np.float32)
@@ -17,4 +18,6 @@ padded = np.pad(img, [(p, p) for p in pad], mode='reflect')
 res = richardson_lucy(padded, psf, num_iter=meta['iterations'], clip=False)
 res = res[pad[0]:pad[0] + img.shape[0], pad[1]:pad[1] + img.shape[1], pad[2]:pad[2] + img.shape[2]]
 dt = time.perf_counter() - t
-print(f"skimage (float32): {dt:.2f} s; rel. L2 ours vs skimage: {np.linalg.norm(ours - res) / np.linalg.norm(res):.2e}")
+rel = float(np.linalg.norm(ours - res) / np.linalg.norm(res))
+print(f"skimage (float32): {dt:.2f} s; rel. L2 ours vs skimage: {rel:.2e}")
+print(json.dumps({'skimageSeconds': round(dt, 3), 'relL2': rel, 'peakRssMiB': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
