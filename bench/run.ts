@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { writeBytesAtomic } from '../src-main/core/io/atomic';
 import { CONV_SHAPES, runConvBench } from './conv3d';
+import { inferenceIssueSection, rlIssueSection } from './issue-sizes';
 import { peakRssMiB } from './timing';
 
 interface TorchConv { shape: string; forward_ms: number; forward_backward_ms: number }
@@ -52,13 +53,15 @@ function trainSection(quick: boolean): Record<string, unknown>[] {
   });
 }
 
-function rlSection(): { oursSeconds: number; skimageSeconds: number; ratio: number; relL2: number; detail: string } {
-  const ours = runScript('node_modules/.bin/tsx', ['bench/rl.ts']);
-  const ref = runScript('/usr/bin/python3', ['bench/rl_skimage.py']);
-  const oursSeconds = Number(/ours: ([\d.]+) s/.exec(ours)?.[1]);
-  const skimageSeconds = Number(/skimage \(float32\): ([\d.]+) s/.exec(ref)?.[1]);
-  const relL2 = Number(/ours vs skimage: ([\d.e+-]+)/.exec(ref)?.[1]);
-  return { oursSeconds, skimageSeconds, ratio: oursSeconds / skimageSeconds, relL2, detail: ours.trim().split('\n')[0] ?? '' };
+/** The twin is the same network: forward of our weights in PyTorch vs ours (bench/twin-check.ts), per preset. */
+function twinNumerics(quick: boolean): Record<string, unknown>[] {
+  return (quick ? ['fast'] : ['fast', 'paper']).map((preset) => {
+    try {
+      return JSON.parse(runScript('node_modules/.bin/tsx', ['bench/twin-check.ts', '--preset', preset]).trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    } catch (e) {
+      return { preset, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -72,15 +75,27 @@ async function main(): Promise<void> {
       preset: r.preset, kernels: r.kernels, 's/step': Number(r.secondsPerStep).toFixed(2), 'GFLOP/s≈': Number(r.gflopsApprox).toFixed(1),
       'torch s/step': r.torchSecondsPerStep === undefined ? '-' : Number(r.torchSecondsPerStep).toFixed(2), 'ours/torch': r.ratioToTorch === undefined ? '-' : Number(r.ratioToTorch).toFixed(2),
     })));
+    extra.trainingStepNumerics = twinNumerics(quick);
+    for (const n of extra.trainingStepNumerics as Record<string, unknown>[]) {
+      console.log(`twin numerics ${String(n.preset)}: ${n.error ? `error ${String(n.error)}` : `rel. L2 ${JSON.stringify(n.relL2)}, params ours ${JSON.stringify((n.params as { ours: unknown }).ours)} torch ${JSON.stringify((n.params as { torch: unknown }).torch)}, ${n.pass ? 'PASS' : 'FAIL'} (< 1e-4)`}`);
+    }
   }
   if (sections.has('infer')) {
     extra.inference = inferenceSection();
     console.log('inference (demo model, 32×64×64, cpu):', JSON.stringify(extra.inference));
+    extra.inferenceIssueSize = inferenceIssueSection(quick);
+    console.table((extra.inferenceIssueSize as Record<string, unknown>[]).map((r) => ({
+      shape: JSON.stringify(r.shape), backend: r.backend, model: r.model, 'voxels/s': r.voxelsPerSecond ?? '-', s: r.seconds ?? '-', 'GFLOP/s eff.': r.effectiveGflops ?? '-',
+      'peak RSS MiB': r.peakRssMiB, note: String(r.skipped ?? r.error ?? `${String(r.tiles)} tiles × ${String(r.passes)} passes`).slice(0, 60),
+    })));
   }
   if (sections.has('rl')) {
-    const rl = rlSection();
-    extra.richardsonLucy = { ...rl, context: 'Deconwolf (published): 512×512×35, 50 iterations, 78 s on CPU' };
-    console.log(`Richardson–Lucy: ${rl.detail}; ours ${rl.oursSeconds} s, scikit-image ${rl.skimageSeconds} s, ours/skimage ${rl.ratio.toFixed(2)}, rel. L2 ${rl.relL2.toExponential(1)}`);
+    const rl = rlIssueSection(quick);
+    extra.richardsonLucy = { rows: rl, context: 'Deconwolf (published): 512×512×35, 50 iterations, 78 s on CPU' };
+    console.table(rl.map((r) => ({
+      volume: JSON.stringify(r.shape), psf: JSON.stringify(r.psfShape), iters: r.iterations, 'ours s': r.oursSeconds, 'skimage s': r.skimageSeconds, 'ours/skimage': r.ratio?.toFixed(2),
+      'rel. L2': r.relL2?.toExponential(1), 'RSS ours/skimage MiB': `${String(r.oursPeakRssMiB)}/${String(r.skimagePeakRssMiB)}`, error: r.error ?? '',
+    })));
     console.log('  context: Deconwolf (published) 512×512×35, 50 iterations, 78 s on CPU');
   }
   if (!sections.has('conv')) {
@@ -96,7 +111,7 @@ async function main(): Promise<void> {
     return { ...r, torchMs: ref, ratioToTorch: ref ? r.ms / ref : undefined };
   });
   console.table(rows.map((r) => ({ shape: r.shape, backend: r.backend, impl: r.impl, pass: r.pass, ms: r.ms.toFixed(1), 'GFLOP/s': r.gflops.toFixed(2), 'torch ms': r.torchMs?.toFixed(1) ?? '-', 'ours/torch': r.ratioToTorch?.toFixed(1) ?? '-' })));
-  const results = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version, tfjs: tf.version.tfjs }, quick, conv3d: rows, torchError: Array.isArray(torch) ? null : torch.error, ...extra, peakRssMiB: peakRssMiB(), backendMemory: tf.memory(), notImplemented: ['inference at 64×512×512 in this script (measured with cycledecon deconvolve: docs/performance.md)'] };
+  const results = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version, tfjs: tf.version.tfjs }, quick, conv3d: rows, torchError: Array.isArray(torch) ? null : torch.error, ...extra, peakRssMiB: peakRssMiB(), backendMemory: tf.memory() };
   await writeBytesAtomic('bench-results.json', JSON.stringify(results, null, 2), { force: true });
   console.log(`peak RSS ${peakRssMiB().toFixed(0)} MiB; wrote bench-results.json`);
 }
