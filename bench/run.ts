@@ -1,9 +1,14 @@
-// `npm run bench [-- --quick]`: runs the benchmark pieces, prints a table and writes bench-results.json (atomically).
-// Sections (`--sections train,conv,infer,rl`, default all), each ratio measured in the same run as its reference:
-// one training step per preset, ours (bench/train-step.ts, cpu with the default CPU kernels, and `fast` on tfjs'
-// kernels) vs the PyTorch twin (bench/reference/train_step.py; presets from BENCH_TRAIN_PRESETS, `paper` takes
-// minutes); per-layer conv3d (wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads); inference throughput of the
-// demo model (bench/infer-model.ts); Richardson–Lucy ours vs scikit-image (bench/rl.ts + bench/rl_skimage.py).
+// `npm run bench [-- --quick] [--sections train,conv,infer,rl]` (default all): runs the benchmark pieces, each in its
+// own process where memory matters, prints tables and writes bench-results.json (atomically). Each ratio is measured
+// in the same run as its reference:
+//  - train: one training step per preset, ours (bench/train-step.ts, cpu with the default CPU kernels, and `fast` on
+//    tfjs' kernels) vs the PyTorch twin (bench/reference/train_step.py; presets from BENCH_TRAIN_PRESETS, `paper`
+//    takes minutes), and the twin's numerics (bench/twin-check.ts: same weights, same input, rel. L2 < 1e-4);
+//  - conv: per-layer conv3d (wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads);
+//  - infer: the demo model at 32×64×64 (bench/infer-model.ts) and the issue's 64×512×512 through the tiled path per
+//    backend (bench/infer-issue.ts via bench/issue-sizes.ts);
+//  - rl: Richardson–Lucy ours vs scikit-image at the demo size, 64×256×256 and 35×512×512 (30 iterations).
+// `--quick` (a couple of minutes): `fast` only, no paper conv shapes, inference on 16×128×128, RL at the demo size.
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { writeBytesAtomic } from '../src-main/core/io/atomic';
