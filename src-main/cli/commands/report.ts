@@ -34,10 +34,11 @@ export const reportCommand: Command = {
   async run(args, ctx) {
     if (args.positionals.length !== 1) throw new InvalidParameterError('<out-dir>', 'give exactly one output folder');
     const outDir = args.positionals[0]!;
+    const input = requireStr(args, 'input');
     const result = requireStr(args, 'result');
     const summaryPath = str(args, 'summary');
     const written = await writeReport(outDir, {
-      input: requireStr(args, 'input'), result, gt: str(args, 'gt'), rl: str(args, 'rl'), theoreticalPsf: str(args, 'theoretical-psf'),
+      input, result, gt: str(args, 'gt'), rl: str(args, 'rl'), theoreticalPsf: str(args, 'theoretical-psf'),
       runDir: str(args, 'run'), summary: summaryPath ? await readDeconvolveSummary(summaryPath, result) : undefined, clahe: flag(args, 'clahe'),
     }, { force: flag(args, 'force') });
     ctx.out(`report written: ${written.htmlPath} and report.json`);
