@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { PRESET_NAMES, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
-import { InvalidParameterError } from '../../core/errors';
+import { FileNotFoundError, InvalidParameterError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
 import { flag, num, oneOf, requireStr, str } from '../args';
@@ -95,6 +95,11 @@ export const trainCommand: Command = {
     const cfg = await buildConfig(args, outDir, resume);
     if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
     if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new InvalidParameterError('--sharp', "is required (or use --sharp-source rl)");
+    // Every input must exist before the run folder is made: a typo must not leave an empty run behind.
+    const rlPsf = str(args, 'rl-psf');
+    for (const p of [...list('blurred'), ...list('sharp'), ...(rlPsf ? [rlPsf] : [])]) {
+      if (!(await fs.stat(p).then(() => true, () => false))) throw new FileNotFoundError(p);
+    }
     await makeOutputFolder(outDir);
     // The run folder, its checkpoint/ and weights/ (names from engine/train; not imported, to keep tfjs out of this thread).
     for (const dir of [outDir, join(outDir, 'checkpoint'), join(outDir, 'weights')]) {
@@ -102,7 +107,7 @@ export const trainCommand: Command = {
     }
     const bar = createProgress('train', ctx.interactive, (s) => process.stderr.write(s));
     const job = startTrainWorker(
-      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend'), rlPsf: str(args, 'rl-psf') },
+      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend'), rlPsf },
       (e) => {
         if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
         else if (e.type === 'step') {

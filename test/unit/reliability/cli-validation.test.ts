@@ -2,7 +2,7 @@
 // code, and never replaces an existing file without --force. The table is the one in docs/reliability.md.
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { repoRoot, tempDir } from '../../helpers';
@@ -65,6 +65,17 @@ describe('CLI input validation', () => {
     expect(r.err).toMatch(message);
     expect(r.err).not.toMatch(/internal error/);
     expect(r.code).toBe(code);
+  });
+
+  it('leaves no run folder behind when an input of train is missing', async () => {
+    const runDir = join(dir, 'missing-input-run');
+    for (const argv of [['train', '--blurred', 'nope', '--sharp', S, '--out', runDir], ['train', '--blurred', S, '--sharp', 'nope2', '--out', runDir],
+      ['train', '--blurred', S, '--sharp-source', 'rl', '--rl-psf', 'nope3.tif', '--na', '1.2', '--wavelength', '0.52', '--out', runDir]]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err).toMatch(/nope\d?(\.tif)? does not exist/);
+      expect(existsSync(runDir), argv.join(' ')).toBe(false);
+    }
   });
 
   it('never replaces an existing file without --force, and leaves it byte-identical', async () => {

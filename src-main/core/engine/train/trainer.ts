@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, FileExistsError, InvalidParameterError } from '../../errors';
+import { makeOutputFolder } from '../../io/atomic';
 import type { Volume, VoxelSize } from '../../io/volume';
 import { learningRate, type TrainConfig } from '../config';
 import { Adam } from './adam';
@@ -54,7 +55,7 @@ function comparable(c: TrainConfig): string {
 }
 
 async function prepareRunDir(opts: TrainOptions, cfg: TrainConfig): Promise<void> {
-  await fs.mkdir(opts.outDir, { recursive: true });
+  await makeOutputFolder(opts.outDir); // a typed IoError on a read-only disk
   if (opts.resume) {
     if (!(await hasCheckpoint(opts.outDir))) throw new CheckpointError(`${opts.outDir} has no checkpoint to resume`, 'Start without --resume.');
     const saved = await readConfig(opts.outDir);
