@@ -266,12 +266,16 @@ export class LocalJobQueue implements JobQueue {
       await this.finish(this.need(id), 'done', 'done', null, results);
     } catch (e) {
       if (this.closed) return; // shutdown: leave it 'running' in the journal so the next open re-runs it
-      if (this.pausing.delete(id)) {
+      const stopped = e === ctl.signal.reason || (isCycleDeconError(e) && e.code === 'CANCELLED');
+      const pausing = this.pausing.delete(id);
+      if (pausing && stopped) {
         const cur = this.need(id);
         await this.save({ ...cur, job: { ...cur.job, state: 'paused', message: 'paused' } });
         return;
       }
-      const cancelled = ctl.signal.aborted || (isCycleDeconError(e) && e.code === 'CANCELLED');
+      // A runner that fails while being paused (say its checkpoint write hits a full disk) failed: it is not
+      // recorded as paused, whose resume would trust a checkpoint that may not exist.
+      const cancelled = !pausing && (ctl.signal.aborted || stopped);
       const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
       await this.finish(this.need(id), cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled' : err.message, cancelled ? null : err, []);
     } finally {

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { LocalJobQueue } from '../../../src-main/core/queue';
 import { tempDir } from '../../helpers';
 import { slowRunner, psfSpec } from './slow-runner';
+import type { Job, Result } from '../../../src-main/contract/schemas';
+import type { RunContext } from '../../../src-main/core/queue';
+import { IoError } from '../../../src-main/core/errors';
 
 function openQueue(dir: string, steps: number, autoStart = true) {
   return LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(steps, 10) }, autoStart });
@@ -92,6 +95,27 @@ describe('LocalJobQueue pause / resume', () => {
     await q.idle();
     expect(q.get(running.id)!.state).toBe('cancelled');
     expect((await q.cancel(held.id)).state).toBe('cancelled');
+    await q.close();
+  });
+
+  it('records a runner that fails while being paused as failed, with its error, not as paused', async () => {
+    const dir = tempDir();
+    const failing = async (job: Job, ctx: RunContext): Promise<Result[]> => {
+      for (let s = 0; ; s++) {
+        if (ctx.signal.aborted) throw new IoError('checkpoint.json', 'no space left on device (ENOSPC)');
+        await new Promise((r) => setTimeout(r, 10));
+        ctx.progress(Math.min(0.99, s / 100), `step ${s + 1}`, s + 1, 100);
+      }
+    };
+    const q = await LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: failing } });
+    const job = await q.submit(psfSpec);
+    await reachStep(q, job.id, 2);
+    await q.pause(job.id);
+    await q.idle();
+    const j = q.get(job.id)!;
+    expect(j.state).toBe('failed');
+    expect(j.error?.code).toBe('IO');
+    expect(j.error?.message).toMatch(/ENOSPC/);
     await q.close();
   });
 
