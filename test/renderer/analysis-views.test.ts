@@ -8,7 +8,7 @@ import ComparePanel from '../../src-renderer/components/ComparePanel.vue';
 import { useProject } from '../../src-renderer/stores/project';
 import CompareView from '../../src-renderer/views/CompareView.vue';
 import PsfView from '../../src-renderer/views/PsfView.vue';
-import { dataset, fakeClient, project } from './fake-client';
+import { dataset, fakeClient, job, project } from './fake-client';
 
 let pinia: ReturnType<typeof createPinia>;
 beforeEach(() => {
@@ -48,6 +48,40 @@ describe('Compare view', () => {
     for (const p of w.findAllComponents(ComparePanel)) expect(p.props('view')).toEqual({ zoom: 4, cx: 0.3, cy: 0.6 });
     expect(c.calls.find((x) => x.method === 'metrics.compute')?.request).toEqual({ referenceId: 'ds_ssss0000', testId: 'ds_aaaa1111' });
     expect(w.find('[data-testid="metrics-table"]').text()).toContain('31.50');
+  });
+});
+
+describe('Compare view reports', () => {
+  it('queues a report of the panels shown once a deconvolution is among them, and lists finished reports', async () => {
+    const vs = { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' };
+    const c = fakeClient({
+      'dataset.volume': () => gaussianReply([8, 16, 16], [2, 3, 3], vs),
+      'metrics.compute': () => ({ values: { psnr: 30, ssim: 0.9, nrmse: 0.05, ncc: 0.97 }, shape: [8, 16, 16] }),
+      'jobs.submit': () => job({ id: 'job_rrrr0000', kind: 'report', spec: { kind: 'report', itemIds: ['ds_aaaa1111'] }, state: 'queued' }),
+    });
+    setClient(c);
+    const res = (id: string, kind: 'deconvolved' | 'report', path: string) =>
+      ({ id, jobId: 'job_dddd0000', kind, path, inputDatasetId: 'ds_aaaa1111', method: 'rl', shape: null, createdAt: '2024-01-01T00:00:00Z' });
+    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'gt.tif', role: { kind: 'sharp' } })] });
+    const w = mount(CompareView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const button = w.find('[data-testid="compare-report"]');
+    expect(button.attributes('disabled')).toBeDefined(); // raw + ground truth only: nothing to report on
+    expect(w.find('[data-testid="report-list"]').exists()).toBe(false);
+
+    useProject().project = project({
+      datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'gt.tif', role: { kind: 'sharp' } })],
+      results: [res('res_dddd0000', 'deconvolved', '/p/results/rl.tif'), res('res_rrrr0000', 'report', '/p/results/report-1/report.html')],
+    });
+    await flushPromises();
+    await w.find('[data-testid="compare-item-1"]').setValue('res_dddd0000');
+    await flushPromises();
+    expect(w.find('[data-testid="compare-report"]').attributes('disabled')).toBeUndefined();
+    await w.find('[data-testid="compare-report"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.find((x) => x.method === 'jobs.submit')?.request).toEqual({ spec: { kind: 'report', itemIds: ['ds_aaaa1111', 'res_dddd0000', 'ds_ssss0000'] }, dependsOn: [] });
+    expect(w.find('[data-testid="report-queued"]').text()).toContain('job_rrrr0000');
+    expect(w.find('[data-testid="report-list"]').text()).toContain('/p/results/report-1/report.html');
   });
 });
 
