@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { AccessPolicy } from '../../../src-main/services/access';
-import { AppService } from '../../../src-main/services/app';
 import { parseRequest } from '../../../src-main/contract/validate';
 import { readVolume } from '../../../src-main/core/io';
 import { computeMetrics, ncc } from '../../../src-main/core/metrics';
-import { sharedData, tempDir } from '../../helpers';
+import { openService } from './harness';
+import { sharedData } from '../../helpers';
 
 // Sample data: ../shared/data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see ../shared/data/README.md).
 const bars = sharedData('flowdec_bars25');
 
 describe('metrics.compute', () => {
   it('compares a blurred stack with its ground truth through the service, as core computes them', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(bars);
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(bars);
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
       const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(bars, 'actual.tif'), join(bars, 'data.tif')] }))) as { imported: { id: string; name: string }[] };

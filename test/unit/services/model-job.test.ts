@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { AccessPolicy } from '../../../src-main/services/access';
-import { AppService } from '../../../src-main/services/app';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job } from '../../../src-main/contract/schemas';
 import { readVolume } from '../../../src-main/core/io';
 import { loadPredictor } from '../../../src-main/core/infer/load';
 import { deconvolveFile } from '../../../src-main/core/infer/deconvolve';
+import { openService, waitJob } from './harness';
 import { repoRoot, tempDir } from '../../helpers';
 
 // The bundled demo model (assets/model, trained by this project with `cycledecon train`) and its sample stack
@@ -16,25 +15,14 @@ const sampleDir = join(repoRoot, 'assets', 'sample');
 
 describe('deconvolve jobs with a trained model', () => {
   it('run in the job worker and give the same result as cycledecon deconvolve in-process', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(sampleDir);
-    await access.allow(modelDir);
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(sampleDir, modelDir);
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
       const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(sampleDir, 'bars_blurred.tif')] }))) as { imported: { id: string }[] };
       const submitted = (await service.handlers['jobs.submit'](
         parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0].id, runDir: modelDir } }),
       )) as Job;
-      let job = submitted;
-      const deadline = Date.now() + 90_000;
-      while (!['done', 'failed', 'cancelled'].includes(job.state) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id: submitted.id }))) as Job;
-      }
+      const job = await waitJob(service, submitted.id, 90_000, 200);
       expect(job.state, JSON.stringify(job.error ?? {})).toBe('done');
       const results = (await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: { path: string; method?: string }[] };
       const produced = results.results.find((r) => r.method === 'cycledecon');
@@ -58,12 +46,7 @@ describe('deconvolve jobs with a trained model', () => {
   }, 150_000);
 
   it('refuses a run folder outside the allowed folders', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(sampleDir);
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(sampleDir);
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
       const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(sampleDir, 'bars_blurred.tif')] }))) as { imported: { id: string }[] };

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { AccessPolicy } from '../../../src-main/services/access';
-import { AppService } from '../../../src-main/services/app';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job, Result } from '../../../src-main/contract/schemas';
 import { formatNumber } from '../../../src-main/core/report/html';
-import { repoRoot, tempDir } from '../../helpers';
+import { openService, waitJob } from './harness';
+import { repoRoot } from '../../helpers';
 
 // assets/sample: the flowdec / EPFL "Hollow Bars" phantom (Apache-2.0): blurred stack, its ground truth
 // and the PSF that blurred it (see assets/sample/README.md).
@@ -21,24 +20,10 @@ interface ReportJson {
   reblur: { perSlice: number[]; overall: number; inputPerSlice: number[]; inputOverall: number; gain: number };
 }
 
-async function waitDone(service: AppService, id: string, ms: number): Promise<Job> {
-  const deadline = Date.now() + ms;
-  let job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id }))) as Job;
-  while (!['done', 'failed', 'cancelled'].includes(job.state) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id }))) as Job;
-  }
-  return job;
-}
 
 describe('report jobs', () => {
   it('report an RL result through the queue: self-contained HTML + JSON with metrics and the re-blur check', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(sample);
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(sample);
     const h = service.handlers;
     try {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
@@ -48,12 +33,12 @@ describe('report jobs', () => {
       const psf = await imp('bars_psf.tif', { kind: 'external', tool: 'other' });
 
       const rl = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'dataset', id: psf }, iterations: 10 } }))) as Job;
-      const rlDone = await waitDone(service, rl.id, 120_000);
+      const rlDone = await waitJob(service, rl.id, 120_000);
       expect(rlDone.state, JSON.stringify(rlDone.error)).toBe('done');
       const rlResult = rlDone.outputs[0]!;
 
       const rep = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [rlResult, truth], title: 'Bars RL check' } }))) as Job;
-      const repDone = await waitDone(service, rep.id, 120_000);
+      const repDone = await waitJob(service, rep.id, 120_000);
       expect(repDone.state, JSON.stringify(repDone.error)).toBe('done');
       const results = ((await h['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results;
       const report = results.find((r) => r.jobId === rep.id)!;
@@ -93,7 +78,7 @@ describe('report jobs', () => {
 
       // Nothing to report: a clear error, not an empty page.
       const bad = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [truth] } }))) as Job;
-      const badDone = await waitDone(service, bad.id, 60_000);
+      const badDone = await waitJob(service, bad.id, 60_000);
       expect(badDone.state).toBe('failed');
       expect(badDone.error!.message).toMatch(/names no deconvolution result/);
     } finally {
@@ -102,12 +87,7 @@ describe('report jobs', () => {
   }, 240_000);
 
   it('a model result is reported with its run (learned PSF, losses) and the RL result of the same input beside it', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(join(repoRoot, 'assets'));
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(join(repoRoot, 'assets'));
     const h = service.handlers;
     try {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
@@ -118,12 +98,12 @@ describe('report jobs', () => {
       const model = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: blurred, runDir: join(repoRoot, 'assets', 'model') } }))) as Job;
       const params = { model: 'born-wolf', shape: [9, 15, 15], voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, numericalAperture: 1.2, wavelength: 520 };
       const rl = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'generate', params }, iterations: 5 } }))) as Job;
-      const [modelDone, rlDone] = [await waitDone(service, model.id, 120_000), await waitDone(service, rl.id, 120_000)];
+      const [modelDone, rlDone] = [await waitJob(service, model.id, 120_000), await waitJob(service, rl.id, 120_000)];
       expect(modelDone.state, JSON.stringify(modelDone.error)).toBe('done');
       expect(rlDone.state, JSON.stringify(rlDone.error)).toBe('done');
 
       const rep = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [modelDone.outputs[0]!, rlDone.outputs[0]!, truth] } }))) as Job;
-      const repDone = await waitDone(service, rep.id, 120_000);
+      const repDone = await waitJob(service, rep.id, 120_000);
       expect(repDone.state, JSON.stringify(repDone.error)).toBe('done');
       expect(repDone.outputs).toHaveLength(2); // one report per deconvolved item
       const results = ((await h['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results.filter((r) => r.jobId === rep.id);

@@ -1,36 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { AccessPolicy } from '../../../src-main/services/access';
-import { AppService } from '../../../src-main/services/app';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job } from '../../../src-main/contract/schemas';
 import { readVolume } from '../../../src-main/core/io';
-import { repoRoot, tempDir } from '../../helpers';
+import { openService, waitJob } from './harness';
+import { repoRoot } from '../../helpers';
 
 // Domain A: assets/sample/bars_blurred.tif (flowdec "Hollow Bars", Apache-2.0, see assets/sample/README.md);
 // domain B: assets/model/train_sharp.tif (project-made synthetic sharp data, unmatched).
 const blurredPath = join(repoRoot, 'assets', 'sample', 'bars_blurred.tif');
 const sharpPath = join(repoRoot, 'assets', 'model', 'train_sharp.tif');
 
-async function waitFor(service: AppService, id: string, ms: number): Promise<Job> {
-  const deadline = Date.now() + ms;
-  let job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id }))) as Job;
-  while (!['done', 'failed', 'cancelled'].includes(job.state) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    job = (await service.handlers['jobs.get'](parseRequest('jobs.get', { id }))) as Job;
-  }
-  return job;
-}
 
 describe('training jobs in the queue', () => {
   it('train the tiny preset in the job worker, list the learned PSF, and feed a dependent model job', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(join(repoRoot, 'assets'));
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(join(repoRoot, 'assets'));
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
       const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [blurredPath, sharpPath] }))) as { imported: { id: string; name: string }[] };
@@ -44,7 +29,7 @@ describe('training jobs in the queue', () => {
         dependsOn: [trainJob.id],
       }))) as Job;
 
-      const trained = await waitFor(service, trainJob.id, 120_000);
+      const trained = await waitJob(service, trainJob.id, 120_000);
       expect(trained.state, JSON.stringify(trained.error ?? {})).toBe('done');
       const runDir = join(projectDir, 'jobs', trainJob.id, 'run');
       const history = JSON.parse(readFileSync(join(runDir, 'history.json'), 'utf8')) as unknown[];
@@ -54,7 +39,7 @@ describe('training jobs in the queue', () => {
       expect(sum).toBeCloseTo(1, 4); // the tiny preset constrains the PSF to sum to one
       expect(Math.min(...psf.data)).toBeGreaterThanOrEqual(0);
 
-      const decon = await waitFor(service, deconJob.id, 120_000);
+      const decon = await waitJob(service, deconJob.id, 120_000);
       expect(decon.state, JSON.stringify(decon.error ?? {})).toBe('done');
       const results = (await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: { jobId: string; kind: string; path: string }[] };
       expect(results.results.find((r) => r.jobId === trainJob.id)?.kind).toBe('psf');

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { AccessPolicy } from '../../../src-main/services/access';
-import { AppService } from '../../../src-main/services/app';
 import { parseRequest } from '../../../src-main/contract/validate';
 import { events, type EventName, type EventOf } from '../../../src-main/contract/api';
 import type { Job } from '../../../src-main/contract/schemas';
-import { repoRoot, tempDir } from '../../helpers';
+import { openService } from './harness';
+import { repoRoot } from '../../helpers';
 
 // Domain A: assets/sample/bars_blurred.tif (flowdec "Hollow Bars", Apache-2.0, see assets/sample/README.md);
 // domain B: assets/model/train_sharp.tif (project-made synthetic sharp data, unmatched).
@@ -30,12 +29,7 @@ function until(check: () => boolean, ms: number, what: string): Promise<void> {
 
 describe('live training events and pause/resume of a train job', () => {
   it('streams train.loss, PSF snapshots and ETA; a paused job resumes from its checkpoint step', async () => {
-    process.env.CYCLEDECON_HOME = tempDir();
-    const access = new AccessPolicy();
-    await access.allow(join(repoRoot, 'assets'));
-    const projectDir = join(tempDir(), 'proj');
-    await access.allow(join(projectDir, '..'));
-    const service = new AppService({ access });
+    const { service, projectDir } = await openService(join(repoRoot, 'assets'));
     const seen = Object.fromEntries(Object.keys(events).map((k) => [k, []])) as unknown as Seen;
     let pauseAt: ((step: number) => void) | undefined;
     service.onEvent((event, payload) => {
