@@ -21,6 +21,12 @@ export const PsfSchema = z.strictObject({
   nonNegative: z.boolean(),
   sumToOne: z.boolean(),
   centred: z.boolean(),
+  /**
+   * Beyond the paper: the PSF kernel's learning rate as a multiple of the optimiser's (default 1). Adam moves every
+   * weight by about lr per step whatever its gradient's size, and a normalised PSF's weights are small (≈ 1e-3 to
+   * 1e-2), so at lr = 2e-4 the tails random-walk by as much as the peak and a sum-to-one PSF flattens out.
+   */
+  lrScale: z.number().positive().max(100).finite().optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */

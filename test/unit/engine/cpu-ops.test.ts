@@ -86,6 +86,27 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     expect(Math.abs(ours[0] - 0.5)).toBeGreaterThan(1e-3); // it moved
   });
 
+  it('Adam scales the step of a variable by its lrScale (the PSF kernel), on both code paths', () => {
+    const run = () => {
+      const a = tf.variable(tf.tensor1d([0.5, -1, 2]), true, `a${Math.random()}`);
+      const b = tf.variable(tf.tensor1d([0.5, -1, 2]), true, `b${Math.random()}`);
+      const opt = new Adam([a, b], { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, lrScale: { [b.name]: 0.1 } });
+      for (let i = 0; i < 4; i++) {
+        const g = tf.tensor1d([0.3, -0.2, 1e-3 * (i + 1)]);
+        opt.apply({ [a.name]: g, [b.name]: g }, 0.01);
+        g.dispose();
+      }
+      const moved = [a, b].map((v) => Array.from(v.dataSync()).map((x, i) => x - [0.5, -1, 2][i]!));
+      a.dispose();
+      b.dispose();
+      return moved;
+    };
+    for (const [da, db] of [run(), withTfNorm(run)]) {
+      expect(Math.abs(da[0]!)).toBeGreaterThan(0.03); // ≈ 4 steps of lr
+      da.forEach((d, i) => expect(db[i]! / d).toBeCloseTo(0.1, 4));
+    }
+  });
+
   it('imposed statistics (tiled inference) and box moments match the tf-ops versions', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([1, 6, 5, 7, 4], 2, 3, 'float32', 12) as tf.Tensor5D;

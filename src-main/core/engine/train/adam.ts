@@ -8,6 +8,8 @@ export interface AdamSettings {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** Learning-rate multipliers by variable name (default 1). */
+  lrScale?: Record<string, number>;
 }
 
 export interface AdamSlotState {
@@ -44,7 +46,7 @@ export class Adam {
   }
 
   /** One update with learning rate `lr`; `grads` maps variable names to gradients (missing ones are skipped). */
-  apply(grads: tf.NamedTensorMap, lr: number): void {
+  apply(grads: tf.NamedTensorMap, lr0: number): void {
     this.t += 1;
     const { beta1, beta2, epsilon } = this.s;
     const c1 = 1 - Math.pow(beta1, this.t);
@@ -53,6 +55,7 @@ export class Adam {
       const g = grads[x.name];
       if (!g) continue;
       const m = this.m.get(x.name)!, v = this.v.get(x.name)!;
+      const lr = lr0 * (this.s.lrScale?.[x.name] ?? 1);
       if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
         // One loop over typed arrays: tfjs' cpu backend runs each scalar-broadcast op element by element
         // through index arithmetic (measured: 4 % of a paper-preset step).

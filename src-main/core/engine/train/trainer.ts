@@ -87,7 +87,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
   const state: StepState = {
     cfg,
     nets,
-    gOpt: new Adam(generatorVariables(nets), settings),
+    gOpt: new Adam(generatorVariables(nets), { ...settings, lrScale: nets.psf && cfg.psf.lrScale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, cfg.psf.lrScale!])) : undefined }),
     dOpt: cfg.mode === 'cycle' ? new Adam(discriminatorVariables(nets), settings) : null,
     poolA: new ImagePool(cfg.poolSize),
     poolB: new ImagePool(cfg.poolSize),
