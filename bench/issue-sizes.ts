@@ -24,11 +24,18 @@ function run(cmd: string, args: string[]): Record<string, unknown> {
 export function inferenceIssueSection(quick: boolean): Record<string, unknown>[] {
   const shape = quick ? '16,128,128' : '64,512,512';
   const plans: [string, string][] = [['cpu', 'fast'], ['wasm', 'fast'], ['webgpu', 'fast'], ...(quick ? [] : [['cpu', 'demo'] as [string, string]])];
-  return plans.map(([backend, model]) => {
+  const rows = plans.map(([backend, model]) => {
     const r = run(TSX, ['bench/infer-issue.ts', '--backend', backend, '--model', model, '--shape', shape]);
     process.stderr.write(`  inference ${shape} ${backend}/${model}: ${r.voxelsPerSecond !== undefined ? `${String(r.voxelsPerSecond)} voxels/s` : String(r.skipped ?? r.error)}\n`);
     return r;
   });
+  // Reference in the same run: PyTorch's forward of the same `fast` G_AB over the whole volume (no tiling).
+  const cfg = run(TSX, ['-e', "import { resolveTrainConfig } from './src-main/core/engine/config'; console.log(JSON.stringify(resolveTrainConfig('fast')))"]);
+  const torch = cfg.error ? cfg : run('/usr/bin/python3', ['bench/reference/train_step.py', JSON.stringify(cfg), '--infer', shape]);
+  const ours = rows.find((r) => r.backend === 'cpu' && r.model === 'fast');
+  const ratio = ours && typeof ours.seconds === 'number' && typeof torch.seconds === 'number' ? ours.seconds / torch.seconds : undefined;
+  process.stderr.write(`  inference ${shape} PyTorch (whole volume, fast G_AB): ${torch.voxelsPerSecond !== undefined ? `${Math.round(Number(torch.voxelsPerSecond))} voxels/s, ours/PyTorch ${ratio?.toFixed(2)}` : String(torch.error)}\n`);
+  return [...rows, { backend: 'pytorch-cpu', model: 'fast', reference: 'whole volume, no tiling', ...torch, ratioOursToTorch: ratio }];
 }
 
 export interface RlRow {

@@ -297,10 +297,31 @@ def time_steps(cfg, steps, budget):
                       'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
+def time_inference(cfg, shape):
+    """The reference for inference: G_AB forward over the whole volume at once (no tiling, no_grad), as a PyTorch user
+    with enough memory would run it. Weights do not change the time; one warm-up pass on a small volume first."""
+    torch.manual_seed(cfg['seed'])
+    g = cfg['generator']
+    gab = UNet(g['levels'], g['baseChannels'], g['convsPerLevel']).eval()
+    m = 2 ** (g['levels'] - 1)
+    with torch.no_grad():
+        gab(torch.rand(1, 1, 2 * m, 4 * m, 4 * m))
+        x = torch.rand(1, 1, *shape)
+        t = time.perf_counter()
+        y = gab(x)
+        seconds = time.perf_counter() - t
+    voxels = shape[0] * shape[1] * shape[2]
+    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'shape': shape, 'outShape': list(y.shape[2:]),
+                      'seconds': seconds, 'voxelsPerSecond': voxels / seconds,
+                      'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 if __name__ == '__main__':
     args = sys.argv[1:]
     if args[:1] == ['--check']:
         check(args[1])
+    elif '--infer' in args:
+        time_inference(json.loads(args[0]), [int(v) for v in args[args.index('--infer') + 1].split(',')])
     else:
         opt = lambda flag, default: float(args[args.index(flag) + 1]) if flag in args else default
         time_steps(json.loads(args[0]), int(opt('--steps', 1)), opt('--budget', 0.0))
