@@ -75,6 +75,12 @@ export const NormalisationSchema = z.strictObject({
   highPercentile: z.number().min(0).max(100),
   /** Clip to [0,1] after mapping. */
   clip: z.boolean(),
+  /**
+   * Beyond the paper: 'mean' maps the mean above the low percentile to `meanTarget` instead of the high percentile to
+   * 1, so blurred and sharp stacks share one scale (a sum-one blur keeps the mean). Default 'percentile'.
+   */
+  scale: z.enum(['percentile', 'mean']).optional(),
+  meanTarget: z.number().positive().max(1).optional(),
 });
 
 export const TrainConfigSchema = z

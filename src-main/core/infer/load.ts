@@ -73,7 +73,7 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
     staged: stagedNet(net, multiple, halo),
     backend,
     // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
-    normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip },
+    normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.normalisation.scale, meanTarget: cfg.normalisation.meanTarget },
     details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend },
     predict: async (tile, shape) => {
       const y = tf.tidy(() => net.apply(tf.tensor5d(tile, [1, shape[0], shape[1], shape[2], 1])));

@@ -5,7 +5,17 @@ import { InvalidParameterError } from '../errors';
 import { quantiles } from '../image/colormap';
 import type { SliceSource } from './tiled';
 
-export interface NormaliserParams {
+/**
+ * How the scale is set once the low percentile fixed the offset. 'percentile': pHigh maps to 1. 'mean': the mean of
+ * (x − lo)₊ maps to `meanTarget`. A sum-one blur keeps a stack's mean, so a blurred stack and a sharp one of
+ * similar content land on the same scale; with 'percentile' the blurred one is brighter by peak/blurred-peak.
+ */
+export interface ScaleMode {
+  scale?: 'percentile' | 'mean';
+  meanTarget?: number;
+}
+
+export interface NormaliserParams extends ScaleMode {
   /** Percentiles (0..100) that map to 0 and 1; 0 and 100 give plain min–max (the paper's [0,1] scaling). */
   pLow: number;
   pHigh: number;
@@ -38,8 +48,10 @@ export function makeNormaliser(p: NormaliserParams): Normaliser {
       for (let i = 0; i < d.length; i++) out[i] = d[i]! * span + p.lo;
       return out;
     },
-    describe: () => `input intensity units (network scale [0,1] = p${p.pLow}..p${p.pHigh} of input = ${p.lo}..${p.hi})`,
-    toJSON: () => ({ pLow: p.pLow, pHigh: p.pHigh, lo: p.lo, hi: p.hi }),
+    describe: () => p.scale === 'mean'
+      ? `input intensity units (network scale: p${p.pLow} of input = ${p.lo} → 0, mean above it → ${p.meanTarget}; 1 = ${p.hi})`
+      : `input intensity units (network scale [0,1] = p${p.pLow}..p${p.pHigh} of input = ${p.lo}..${p.hi})`,
+    toJSON: () => ({ pLow: p.pLow, pHigh: p.pHigh, lo: p.lo, hi: p.hi, ...(p.scale === 'mean' ? { scale: p.scale, meanTarget: p.meanTarget } : {}) }),
   };
 }
 
@@ -48,10 +60,27 @@ function checkPercentiles(pLow: number, pHigh: number): void {
 }
 
 /** Fits on in-memory data (exact min/max for 0/100, sampled quantiles otherwise). */
-export function fitNormaliser(data: Float32Array, pLow = 0, pHigh = 100): Normaliser {
+export function fitNormaliser(data: Float32Array, pLow = 0, pHigh = 100, mode: ScaleMode = {}): Normaliser {
   checkPercentiles(pLow, pHigh);
   const [lo, hi] = fitRange([data], pLow, pHigh);
-  return makeNormaliser({ pLow, pHigh, lo: lo!, hi: hi! });
+  return withScale({ pLow, pHigh, lo: lo!, hi: hi! }, mode, [data]);
+}
+
+/** Applies the scale mode to a percentile fit; 'mean' uses the mean of (x − lo)₊ over `chunks` (all voxels). */
+function withScale(p: NormaliserParams, mode: ScaleMode, chunks: Float32Array[]): Normaliser {
+  if (mode.scale !== 'mean') return makeNormaliser(p);
+  const target = mode.meanTarget ?? 0.05;
+  let sum = 0, n = 0;
+  for (const c of chunks) {
+    for (let i = 0; i < c.length; i++) sum += Math.max(0, c[i]! - p.lo);
+    n += c.length;
+  }
+  return meanScaled(p, target, n ? sum / n : 0);
+}
+
+function meanScaled(p: NormaliserParams, target: number, meanAbove: number): Normaliser {
+  if (!(target > 0 && target <= 1)) throw new InvalidParameterError('normalisation.meanTarget', `${target} must be in (0, 1]`);
+  return makeNormaliser({ ...p, scale: 'mean', meanTarget: target, hi: meanAbove > 0 ? p.lo + meanAbove / target : p.hi });
 }
 
 function fitRange(chunks: Float32Array[], pLow: number, pHigh: number, samplesPerChunk = 2_000_000): [number, number] {
@@ -71,7 +100,7 @@ function fitRange(chunks: Float32Array[], pLow: number, pHigh: number, samplesPe
 }
 
 /** Fits on a lazily read stack, `chunk` slices at a time, so the whole volume is never in memory. */
-export async function fitNormaliserStreaming(source: SliceSource, pLow = 0, pHigh = 100, chunk = 8): Promise<Normaliser> {
+export async function fitNormaliserStreaming(source: SliceSource, pLow = 0, pHigh = 100, chunk = 8, mode: ScaleMode = {}): Promise<Normaliser> {
   checkPercentiles(pLow, pHigh);
   const nz = source.shape[0];
   const perChunk = Math.max(1000, Math.floor((2_000_000 * Math.min(chunk, nz)) / nz));
@@ -88,5 +117,13 @@ export async function fitNormaliserStreaming(source: SliceSource, pLow = 0, pHig
     for (let i = 0; i < slab.length; i += step) sample.push(slab[i]!);
   }
   const [ql, qh] = quantiles(sample, [pLow / 100, pHigh / 100], Infinity);
-  return makeNormaliser({ pLow, pHigh, lo: pLow === 0 ? min : ql!, hi: pHigh === 100 ? max : qh! });
+  const p = { pLow, pHigh, lo: pLow === 0 ? min : ql!, hi: pHigh === 100 ? max : qh! };
+  if (mode.scale !== 'mean') return makeNormaliser(p);
+  // The mean above lo needs lo first: a second streaming pass.
+  let sum = 0;
+  for (let z = 0; z < nz; z += chunk) {
+    const slab = await source.readSlices(z, Math.min(nz, z + chunk));
+    for (let i = 0; i < slab.length; i++) sum += Math.max(0, slab[i]! - p.lo);
+  }
+  return meanScaled(p, mode.meanTarget ?? 0.05, sum / (nz * source.shape[1] * source.shape[2]));
 }

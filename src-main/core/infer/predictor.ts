@@ -24,7 +24,7 @@ export interface Predictor {
   /** Backend the predictor runs on ('cpu', 'webgpu', … or 'js' for plain TypeScript). */
   backend: string;
   /** How input is mapped to the network scale: percentiles (0..100) and whether to clip to [0,1] — as in training. */
-  normalisation: { pLow: number; pHigh: number; clip: boolean };
+  normalisation: { pLow: number; pHigh: number; clip: boolean; scale?: 'percentile' | 'mean'; meanTarget?: number };
   /** Facts recorded in the output's metadata and the JSON summary. */
   details: Record<string, string>;
   dispose(): void;
