@@ -7,7 +7,9 @@ import { train } from '../../../src-main/core/engine/train/trainer';
 import type { TrainEvent } from '../../../src-main/core/engine/train/events';
 import { loadCheckpoint } from '../../../src-main/core/engine/train/checkpoint';
 import { NumericError } from '../../../src-main/core/errors';
-import { tempDir } from '../../helpers';
+import { mulberry32, tempDir } from '../../helpers';
+import { makeVolume } from '../../../src-main/core/io/volume';
+import { PatchSampler } from '../../../src-main/core/engine/train/data';
 import { syntheticPair } from './train-helpers';
 
 await tf.setBackend('cpu');
@@ -75,6 +77,22 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
     a.gOpt.slots.forEach((s, i) => expect(Array.from(b.gOpt.slots[i]!.v)).toEqual(Array.from(s.v)));
     const h = (d: string) => JSON.parse(readFileSync(join(d, 'history.json'), 'utf8')).map((r: { generator: number }) => r.generator);
     expect(h(split)).toEqual(h(straight));
+  });
+
+  it('the learned background starts at the median gap between the domains (a blurred stack with an offset)', async () => {
+    const out = tempDir();
+    // A camera offset with noise around it: the low percentile sits below the offset, so the background survives
+    // normalisation (as in bench:science's data, whose gap is ≈ 0.44).
+    const c = 0.3 * data.blurred.data.reduce((m, v) => Math.max(m, v), 0);
+    const rand = mulberry32(7);
+    const offset = makeVolume(data.blurred.data.map((v) => v + c + c * (2 * rand() - 1)), data.blurred.shape, data.blurred.voxelSize, 'synthetic');
+    const cfg = tiny({ maxSteps: 1, checkpointEvery: 1, background: true });
+    const gap = new PatchSampler([offset], [data.sharp], cfg).backgroundGap();
+    expect(gap).toBeGreaterThan(0.05);
+    await train(cfg, { blurred: [offset], sharp: [data.sharp], outDir: out });
+    const bg = (await loadCheckpoint(out)).variables.find((v) => v.name.endsWith('background'))!;
+    expect(Math.abs(bg.data[0]! - gap)).toBeLessThan(2 * cfg.optimiser.lr); // one Adam step from the initial value
+    expect(new PatchSampler([data.sharp], [data.sharp], cfg).backgroundGap()).toBe(0);
   });
 
   it('NaN in a loss stops with NumericError and keeps the last good checkpoint', async () => {

@@ -2,6 +2,7 @@
 // that draws one augmented patch per domain per step. Unpaired (cycle) mode draws A and B independently;
 // supervised mode needs matched pairs and applies the same transform to both.
 import { InvalidParameterError, InvalidVolumeError } from '../../errors';
+import { quantiles } from '../../image/colormap';
 import type { Shape3, Volume } from '../../io/volume';
 import type { TrainConfig } from '../config';
 import { clip01, normaliseData, volumeNormaliser } from './normalise';
@@ -46,6 +47,18 @@ export class PatchSampler {
         if (s.shape.join() !== this.b[i]!.shape.join()) throw new InvalidVolumeError(`pair ${i + 1}: blurred ${s.shape.join('×')} and sharp ${this.b[i]!.shape.join('×')} differ`);
       });
     }
+  }
+
+  /**
+   * Median of the normalised blurred stacks minus that of the sharp ones (≥ 0): for sparse specimens, the
+   * background a blurred stack has and a sharp one lacks (camera offset, out-of-focus haze), on the network scale.
+   */
+  backgroundGap(): number {
+    const median = (stacks: Stack[]) => {
+      const m = stacks.map((s) => quantiles(s.data, [0.5], 200_000)[0]!);
+      return m.reduce((a, v) => a + v, 0) / m.length;
+    };
+    return Math.max(0, median(this.a) - median(this.b));
   }
 
   /** Non-overlapping patches in the blurred stacks: the epoch length for stepsPerEpoch 'auto'. */

@@ -43,7 +43,9 @@ export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networ
   if (cfg.gba === 'psf') {
     psf = buildPsfLayer(cfg.psf, { seed: seed + 2, bornWolf: opts.bornWolf, name: 'G_BA' });
     if (cfg.background) {
-      background = tf.variable(tf.zeros([1]), true, 'G_BA/background');
+      const zero = tf.zeros([1]);
+      background = tf.variable(zero, true, 'G_BA/background');
+      zero.dispose(); // the variable keeps its own reference to the data
       gBA = withBackground(psf, background);
     } else gBA = psf;
   } else {

@@ -93,6 +93,13 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
     poolB: new ImagePool(cfg.poolSize),
     rng: new Rng(cfg.seed),
   };
+  // The learned background starts at the domains' median gap (a resume restores it from the checkpoint below):
+  // from 0, Adam's ≈ lr-per-step moves would need thousands of steps to reach a typical 0.1–0.4.
+  if (nets.background) {
+    const init = tf.tensor1d([sampler.backgroundGap()]);
+    nets.background.assign(init);
+    init.dispose();
+  }
   let startStep = 0;
   let history: HistoryRow[] = [];
   if (opts.resume) {
