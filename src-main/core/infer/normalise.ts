@@ -63,22 +63,22 @@ function checkPercentiles(pLow: number, pHigh: number): void {
 export function fitNormaliser(data: Float32Array, pLow = 0, pHigh = 100, mode: ScaleMode = {}): Normaliser {
   checkPercentiles(pLow, pHigh);
   const [lo, hi] = fitRange([data], pLow, pHigh);
-  return withScale({ pLow, pHigh, lo: lo!, hi: hi! }, mode, [data]);
+  return withScale({ pLow, pHigh, lo: lo!, hi: hi! }, mode, data);
 }
 
-/** Applies the scale mode to a percentile fit; 'mean' uses the mean of (x − lo)₊ over `chunks` (all voxels). */
-function withScale(p: NormaliserParams, mode: ScaleMode, chunks: Float32Array[]): Normaliser {
-  if (mode.scale !== 'mean') return makeNormaliser(p);
-  const target = mode.meanTarget ?? 0.05;
-  let sum = 0, n = 0;
-  for (const c of chunks) {
-    for (let i = 0; i < c.length; i++) sum += Math.max(0, c[i]! - p.lo);
-    n += c.length;
-  }
-  return meanScaled(p, target, n ? sum / n : 0);
+/** Applies the scale mode to a percentile fit of `data`. */
+function withScale(p: NormaliserParams, mode: ScaleMode, data: Float32Array): Normaliser {
+  return mode.scale === 'mean' ? meanScaled(p, mode.meanTarget, data.length ? sumAbove(data, p.lo) / data.length : 0) : makeNormaliser(p);
 }
 
-function meanScaled(p: NormaliserParams, target: number, meanAbove: number): Normaliser {
+function sumAbove(d: Float32Array, lo: number): number {
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) sum += Math.max(0, d[i]! - lo);
+  return sum;
+}
+
+/** The 'mean' scale: the mean of (x − lo)₊ maps to `target` (a constant stack keeps its percentile span). */
+function meanScaled(p: NormaliserParams, target = 0.05, meanAbove: number): Normaliser {
   if (!(target > 0 && target <= 1)) throw new InvalidParameterError('normalisation.meanTarget', `${target} must be in (0, 1]`);
   return makeNormaliser({ ...p, scale: 'mean', meanTarget: target, hi: meanAbove > 0 ? p.lo + meanAbove / target : p.hi });
 }
@@ -121,9 +121,6 @@ export async function fitNormaliserStreaming(source: SliceSource, pLow = 0, pHig
   if (mode.scale !== 'mean') return makeNormaliser(p);
   // The mean above lo needs lo first: a second streaming pass.
   let sum = 0;
-  for (let z = 0; z < nz; z += chunk) {
-    const slab = await source.readSlices(z, Math.min(nz, z + chunk));
-    for (let i = 0; i < slab.length; i++) sum += Math.max(0, slab[i]! - p.lo);
-  }
-  return meanScaled(p, mode.meanTarget ?? 0.05, sum / (nz * source.shape[1] * source.shape[2]));
+  for (let z = 0; z < nz; z += chunk) sum += sumAbove(await source.readSlices(z, Math.min(nz, z + chunk)), p.lo);
+  return meanScaled(p, mode.meanTarget, sum / (nz * source.shape[1] * source.shape[2]));
 }
