@@ -27,13 +27,19 @@ function gaussianReply(shape: [number, number, number], sigma: [number, number, 
   return { meta: { dtype: 'float32', shape, voxelSize: voxel, factor: [1, 1, 1], min: 0, max: 1 }, data };
 }
 
+/** The Compare view's server: 8×16×16 Gaussian volumes and fixed metrics, plus `more` answers. */
+function compareClient(more: Parameters<typeof fakeClient>[0] = {}) {
+  const vs = { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' };
+  return fakeClient({
+    'dataset.volume': () => gaussianReply([8, 16, 16], [2, 3, 3], vs),
+    'metrics.compute': () => ({ values: { psnr: 31.5, ssim: 0.91, nrmse: 0.05, ncc: 0.97 }, shape: [8, 16, 16] }),
+    ...more,
+  });
+}
+
 describe('Compare view', () => {
   it('moves one cursor through every panel and asks for metrics against the ground truth', async () => {
-    const vs = { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' };
-    const c = fakeClient({
-      'dataset.volume': () => gaussianReply([8, 16, 16], [2, 3, 3], vs),
-      'metrics.compute': () => ({ values: { psnr: 31.5, ssim: 0.91, nrmse: 0.05, ncc: 0.97 }, shape: [8, 16, 16] }),
-    });
+    const c = compareClient();
     setClient(c);
     useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'actual.tif', role: { kind: 'sharp' } })] });
     const w = mount(CompareView, { global: { plugins: [pinia] } });
@@ -53,10 +59,7 @@ describe('Compare view', () => {
 
 describe('Compare view reports', () => {
   it('queues a report of the panels shown once a deconvolution is among them, and lists finished reports', async () => {
-    const vs = { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' };
-    const c = fakeClient({
-      'dataset.volume': () => gaussianReply([8, 16, 16], [2, 3, 3], vs),
-      'metrics.compute': () => ({ values: { psnr: 30, ssim: 0.9, nrmse: 0.05, ncc: 0.97 }, shape: [8, 16, 16] }),
+    const c = compareClient({
       'jobs.submit': () => job({ id: 'job_rrrr0000', kind: 'report', spec: { kind: 'report', itemIds: ['ds_aaaa1111'] }, state: 'queued' }),
     });
     setClient(c);
