@@ -76,8 +76,8 @@ export async function deconvolveFile(input: string, output: string, predictor: P
   try {
     const shape = [...reader.shape] as Shape3;
     const source: SliceSource = { shape, readSlices: (z0, z1) => reader.readSlices(z0, z1) };
-    const { pLow, pHigh, clip, scale: scaleMode, meanTarget } = predictor.normalisation;
-    const norm = await fitNormaliserStreaming(source, pLow, pHigh, 8, { scale: scaleMode, meanTarget });
+    const { pLow, pHigh, clip } = predictor.normalisation;
+    const norm = await fitNormaliserStreaming(source, pLow, pHigh, 8, predictor.normalisation);
     const overlap = opts.overlap ?? predictor.overlap;
     const tile = resolveTile(shape, opts.tile, predictor, predictor.staged ? Math.ceil(overlap / 2) : overlap);
     const dtype = opts.dtype ?? 'float32';

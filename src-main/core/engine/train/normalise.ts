@@ -17,12 +17,12 @@ export function clip01(d: Float32Array): Float32Array {
 
 /** Fit on `data` and return it mapped to the network scale. */
 export function normaliseData(data: Float32Array, cfg: NormalisationConfig): Float32Array {
-  const n = fitNormaliser(data, cfg.lowPercentile, cfg.highPercentile, { scale: cfg.scale, meanTarget: cfg.meanTarget });
+  const n = fitNormaliser(data, cfg.lowPercentile, cfg.highPercentile, cfg);
   const out = n.apply(data);
   return cfg.clip ? clip01(out) : out;
 }
 
 /** A per-stack normaliser (scope 'volume'), or null when patches are normalised one by one. */
 export function volumeNormaliser(data: Float32Array, cfg: NormalisationConfig): Normaliser | null {
-  return cfg.scope === 'volume' ? fitNormaliser(data, cfg.lowPercentile, cfg.highPercentile, { scale: cfg.scale, meanTarget: cfg.meanTarget }) : null;
+  return cfg.scope === 'volume' ? fitNormaliser(data, cfg.lowPercentile, cfg.highPercentile, cfg) : null;
 }

@@ -76,6 +76,12 @@ interface Loop {
   voxelSize: VoxelSize;
 }
 
+/** The PSF kernel's learning-rate multiplier (config psf.lrScale) by variable name, for the generator's Adam. */
+function psfLrScale(nets: Networks, cfg: TrainConfig): Record<string, number> | undefined {
+  const scale = cfg.psf.lrScale;
+  return nets.psf && scale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, scale])) : undefined;
+}
+
 async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Promise<Loop> {
   const sharp = cfg.sharpSource === 'rl' ? await requireRl(opts, cfg) : opts.sharp ?? [];
   const sampler = new PatchSampler(opts.blurred, sharp, cfg);
@@ -87,7 +93,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
   const state: StepState = {
     cfg,
     nets,
-    gOpt: new Adam(generatorVariables(nets), { ...settings, lrScale: nets.psf && cfg.psf.lrScale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, cfg.psf.lrScale!])) : undefined }),
+    gOpt: new Adam(generatorVariables(nets), { ...settings, lrScale: psfLrScale(nets, cfg) }),
     dOpt: cfg.mode === 'cycle' ? new Adam(discriminatorVariables(nets), settings) : null,
     poolA: new ImagePool(cfg.poolSize),
     poolB: new ImagePool(cfg.poolSize),
