@@ -1,8 +1,10 @@
-// Micro-benchmark of one 3D convolution per layer shape of the `fast` and `paper` presets: tfjs' own Conv3D
-// (cpu, wasm forward only) vs the vol2col + matMul implementation (cpu, wasm) vs PyTorch CPU (bench/reference/conv3d.py).
+// Micro-benchmark of one 3D convolution per layer shape of the `fast` and `paper` presets: our native kernel (AVX-512
+// where the CPU has it, and its AVX2 tiles), our WebAssembly SIMD kernel, tfjs' own Conv3D (cpu, wasm forward only)
+// vs PyTorch CPU (bench/reference/conv3d.py).
 // Run alone: `npx tsx bench/conv3d.ts [--quick]`; bench/run.ts calls runConvBench().
 import * as tf from '@tensorflow/tfjs';
-import { wasmConv3dImpl } from '../src-main/core/engine/fast/wasm-conv-impl';
+import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl } from '../src-main/core/engine/fast/wasm-conv-impl';
+import { nativeIsa, setNativeAvx512 } from '../src-main/core/engine/fast/native-conv';
 import '@tensorflow/tfjs-backend-wasm';
 import { fastConv3d } from '../src-main/core/engine/fast/conv3d';
 import { timeIt } from './timing';
@@ -51,8 +53,10 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
   const shapes = opts.quick ? CONV_SHAPES.filter((s) => !s.name.startsWith('paper')) : CONV_SHAPES;
   const budget = opts.budgetMs ?? 1500;
   const results: ConvResult[] = [];
-  const plans: { backend: string; impl: string; conv: (s: ConvShape) => Conv; backward: boolean[]; maxGflop: number }[] = [
-    // The default on cpu backends (engine/conv-select.ts): the WebAssembly SIMD kernel on helper threads.
+  const plans: { backend: string; impl: string; avx512?: boolean; conv: (s: ConvShape) => Conv; backward: boolean[]; maxGflop: number }[] = [
+    // The default on cpu backends (engine/conv-select.ts): the native kernel (linux-x64), else WebAssembly SIMD.
+    ...(nativeConvThreads() > 0 ? [{ backend: 'cpu', impl: `native-${nativeIsa() ?? ''}`, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
+    ...(nativeIsa() === 'avx512' ? [{ backend: 'cpu', impl: 'native-avx2', avx512: false, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
     { backend: 'cpu', impl: 'wasm-simd', conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
     { backend: 'cpu', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false, true], maxGflop: 4 },
     { backend: 'wasm', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false], maxGflop: 8 },
@@ -63,6 +67,7 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
   for (const plan of plans.filter((p) => !only || only.includes(p.backend))) {
     await tf.setBackend(plan.backend);
     await tf.ready();
+    if (plan.avx512 === false) setNativeAvx512(false);
     for (const s of shapes) {
       const gf = convFlops(s) / 1e9;
       if (gf > plan.maxGflop) continue;
@@ -73,6 +78,7 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
         process.stderr.write(`  conv ${plan.backend}/${plan.impl} ${s.name} ${bw ? 'fwd+bwd' : 'fwd'}: ${ms.toFixed(1)} ms, ${(flops / (ms * 1e6)).toFixed(2)} GFLOP/s\n`);
       }
     }
+    if (plan.avx512 === false) setNativeAvx512(nativeIsa() === 'avx512');
   }
   return results;
 }

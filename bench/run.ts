@@ -4,7 +4,7 @@
 //  - train: one training step per preset, ours (bench/train-step.ts, cpu with the default CPU kernels, and `fast` on
 //    tfjs' kernels) vs the PyTorch twin (bench/reference/train_step.py; presets from BENCH_TRAIN_PRESETS, `paper`
 //    takes minutes), and the twin's numerics (bench/twin-check.ts: same weights, same input, rel. L2 < 1e-4);
-//  - conv: per-layer conv3d (wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads);
+//  - conv: per-layer conv3d (native AVX-512/AVX2, wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads);
 //  - infer: the demo model at 32×64×64 (bench/infer-model.ts) and the issue's 64×512×512 through the tiled path per
 //    backend (bench/infer-issue.ts via bench/issue-sizes.ts);
 //  - rl: Richardson–Lucy ours vs scikit-image at the demo size, 64×256×256 and 35×512×512 (30 iterations).

@@ -34,7 +34,7 @@ export interface BackendChoice {
   reason: string;
   /** Every candidate tried, in order, with the reason each was skipped. */
   attempts: BackendAttempt[];
-  /** The conv3d implementation the networks use on it (conv-select.ts): 'wasm-simd', 'tfjs' or 'vol2col'. */
+  /** The conv3d implementation the networks use on it (conv-select.ts): 'native-avx2', 'wasm-simd', 'tfjs' or 'vol2col'. */
   conv: string;
 }
 

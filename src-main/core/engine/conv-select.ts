@@ -1,14 +1,15 @@
 // Which conv3d implementation the networks use on each backend (ops/conv3d setConv3dImpl): on the
-// CPU backends (cpu, wasm) the WebAssembly SIMD kernel (fast/wasm-conv-impl.ts, ~40× tfjs' cpu
-// Conv3D here, correct gradients); on GPU backends tfjs' own kernels. CYCLEDECON_CONV forces one:
-// 'wasm-simd', 'tfjs' or 'vol2col'.
+// CPU backends (cpu, wasm) the native AVX2 + FMA kernel where it loads (linux-x64; ~2.8× the
+// WebAssembly kernel here), else the WebAssembly SIMD kernel (~40× tfjs' cpu Conv3D here); both have
+// correct gradients (fast/wasm-conv-impl.ts). On GPU backends tfjs' own kernels. CYCLEDECON_CONV
+// forces one: 'native-avx2', 'wasm-simd', 'tfjs' or 'vol2col'.
 import { getConv3dImpl, setConv3dImpl, tfConv3dImpl, type Conv3dImpl } from './ops';
 import { fastConv3dImpl } from './fast/conv3d';
-import { wasmConv3dImpl, wasmConvThreads } from './fast/wasm-conv-impl';
+import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl, wasmConvThreads } from './fast/wasm-conv-impl';
 import { InvalidParameterError } from '../errors';
 
 export const CONV_ENV = 'CYCLEDECON_CONV';
-const BY_NAME: Record<string, Conv3dImpl> = { 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: fastConv3dImpl };
+const BY_NAME: Record<string, Conv3dImpl> = { 'native-avx2': nativeConv3dImpl, 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: fastConv3dImpl };
 
 /** The implementation for a backend (our backend id), honouring CYCLEDECON_CONV. */
 export function convImplFor(backend: string): Conv3dImpl {
@@ -18,7 +19,9 @@ export function convImplFor(backend: string): Conv3dImpl {
     if (!impl) throw new InvalidParameterError(CONV_ENV, `must be one of ${Object.keys(BY_NAME).join(', ')}, got '${forced}'`);
     return impl;
   }
-  return (backend === 'cpu' || backend === 'wasm') && wasmConvThreads() > 0 ? wasmConv3dImpl : tfConv3dImpl;
+  if (backend !== 'cpu' && backend !== 'wasm') return tfConv3dImpl;
+  if (nativeConvThreads() > 0) return nativeConv3dImpl;
+  return wasmConvThreads() > 0 ? wasmConv3dImpl : tfConv3dImpl;
 }
 
 /** Installs the implementation for `backend`; returns its name. */

@@ -62,7 +62,7 @@ export const SLAB_BUDGET_BYTES = 2 * 2 ** 30;
 /** `overlap` here is what a tile needs on each side: the overlap, or for exact network tiling the halo (half of it). */
 export function resolveTile(shape: Shape3, tile: Shape3 | 'auto', predictor: Predictor, overlap: number): Shape3 {
   if (tile !== 'auto') return tile;
-  const t = chooseTile(shape, { budgetBytes: tileBudgetBytes(predictor.backend), bytesPerVoxel: predictor.bytesPerVoxel, multiple: predictor.multiple, overlap });
+  const t = chooseTile(shape, { budgetBytes: tileBudgetBytes(predictor.backend, predictor.memoryShare), bytesPerVoxel: predictor.bytesPerVoxel, multiple: predictor.multiple, overlap });
   // Deep tiles on a wide stack make deep slabs: cap z so the slab buffers stay within SLAB_BUDGET_BYTES.
   const perSlice = 16 * shape[1] * shape[2];
   const maxZ = Math.max(predictor.multiple, 2 * overlap + predictor.multiple, Math.floor(SLAB_BUDGET_BYTES / perSlice / predictor.multiple) * predictor.multiple);

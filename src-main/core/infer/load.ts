@@ -13,6 +13,10 @@ import type { Volume } from '../io/volume';
 import type { Predictor } from './predictor';
 import { rlPredictor } from './rl';
 import { stagedNet } from './staged';
+import { leanStagedNet, leanUNetBytesPerVoxel } from './unet-lean';
+import { convImplFor } from '../engine/conv-select';
+import { nativeConvRuntime } from '../engine/fast/native-conv';
+import { convRuntime, type ConvRuntime } from '../engine/fast/wasm-conv';
 
 export interface LoadPredictorOptions {
   method: 'model' | 'rl';
@@ -59,23 +63,42 @@ export function unetBytesPerVoxel(cfg: TrainConfig['generator']): number {
   return 1.25 * 4 * (cfg.baseChannels * 1.34 * tensorsPerLevel + 4);
 }
 
+/**
+ * The kernel runtime of the lean U-Net engine (unet-lean.ts) on the cpu backend: the one conv-select
+ * picks for training (native AVX2, else WebAssembly SIMD); null where tfjs' own kernels are in use
+ * (GPU backends, or CYCLEDECON_CONV=tfjs|vol2col), which keeps the tfjs forward.
+ */
+function leanRuntime(backend: string): (() => ConvRuntime) | null {
+  if (backend !== 'cpu') return null;
+  const impl = convImplFor(backend).name;
+  const rt = impl === 'native-avx2' ? nativeConvRuntime() : impl === 'wasm-simd' ? convRuntime() : null;
+  return rt ? () => rt : null;
+}
+
 async function modelPredictor(runDir: string, backend: string): Promise<Predictor> {
   const { gAB: net, config: cfg } = await loadTrainedGenerator(runDir);
   const multiple = unetSizeMultiple(cfg.generator.levels);
   // Tiles overlap by two halos so each keeps a core the tile edges cannot reach; with whole-volume
   // instance-norm statistics (staged) the tiled result then equals the untiled one.
   const halo = unetTileHalo(cfg.generator);
+  const lean = leanRuntime(backend);
+  const staged = lean ? leanStagedNet(net, cfg.generator, halo, lean) : stagedNet(net, multiple, halo);
   return {
     method: 'model',
     multiple,
-    bytesPerVoxel: unetBytesPerVoxel(cfg.generator),
+    bytesPerVoxel: lean ? leanUNetBytesPerVoxel(cfg.generator) : unetBytesPerVoxel(cfg.generator),
+    ...(lean ? { memoryShare: 0.5 } : {}),
     overlap: 2 * halo,
-    staged: stagedNet(net, multiple, halo),
+    staged,
     backend,
     // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
     normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.normalisation.scale, meanTarget: cfg.normalisation.meanTarget },
-    details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend },
-    predict: async (tile, shape) => {
+    details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend, engine: lean ? `lean U-Net on ${convImplFor(backend).name}` : 'tfjs' },
+    predict: lean ? async (tile, shape) => {
+      const r = await staged.run(tile, shape, { start: [0, 0, 0], size: shape });
+      if (!('output' in r)) throw new InvalidParameterError('model', 'the network returned statistics instead of its output');
+      return r.output;
+    } : async (tile, shape) => {
       const y = tf.tidy(() => net.apply(tf.tensor5d(tile, [1, shape[0], shape[1], shape[2], 1])));
       try {
         return (await y.data()) as Float32Array;

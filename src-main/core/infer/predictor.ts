@@ -13,6 +13,11 @@ export interface Predictor {
   multiple: number;
   /** Estimated peak bytes per tile voxel while predicting. */
   bytesPerVoxel: number;
+  /**
+   * Share of free RAM a tile may use on CPU backends (default 0.25, at most 4 GiB: tfjs' peaks are
+   * estimates). Predictors whose memory is accounted for (the lean U-Net) ask for more, uncapped.
+   */
+  memoryShare?: number;
   /** Suggested overlap in voxels between neighbouring tiles. */
   overlap: number;
   /**
@@ -35,14 +40,15 @@ export const TILE_BUDGET_ENV = 'CYCLEDECON_TILE_BUDGET_MB';
 
 /**
  * Bytes one tile may use. CPU backends: a quarter of free RAM (tfjs keeps a tile's intermediates alive
- * until the tile finishes, and we also hold input/output slabs), at most 4 GiB. GPU backends report no
- * free memory through tfjs, so we assume 1 GiB and rely on the out-of-memory retry.
+ * until the tile finishes, and we also hold input/output slabs), at most 4 GiB; or `share` of free RAM
+ * for a predictor that asks (memoryShare). GPU backends report no free memory through tfjs, so we
+ * assume 1 GiB and rely on the out-of-memory retry.
  */
-export function tileBudgetBytes(backend: string): number {
+export function tileBudgetBytes(backend: string, share?: number): number {
   const env = Number(process.env[TILE_BUDGET_ENV]);
   if (Number.isFinite(env) && env > 0) return env * 2 ** 20;
   if (backend === 'webgpu' || backend === 'node-gpu' || backend === 'tensorflow') return 2 ** 30;
-  return Math.min(4 * 2 ** 30, os.freemem() / 4);
+  return share ? os.freemem() * share : Math.min(4 * 2 ** 30, os.freemem() / 4);
 }
 
 /** Mirror-pads z-major data at the high end of each axis to `padded` (which must be ≥ shape). */

@@ -1,10 +1,10 @@
-// The vol2col + matMul conv3d must match tfjs' cpu Conv3D kernels (forward and both gradients) to < 1e-4
+// The vol2col + matMul conv3d and our WebAssembly and native kernels must match tfjs' cpu Conv3D kernels (forward and both gradients) to < 1e-4
 // relative difference, for stride 1 and 2, 'same' and 'valid', and the transposed convolution; its gradients
 // are also checked against central finite differences (independent of any tfjs gradient).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fastConv3d, fastConv3dImpl } from '../../../src-main/core/engine/fast/conv3d';
-import { wasmConv3dImpl, wasmConvThreads } from '../../../src-main/core/engine/fast/wasm-conv-impl';
+import { nativeConv3dImpl, wasmConv3dImpl, wasmConvThreads } from '../../../src-main/core/engine/fast/wasm-conv-impl';
 import { setMaxColumnFloats } from '../../../src-main/core/engine/fast/kernels';
 import { registerConv3dGradients, type Padding } from '../../../src-main/core/engine/ops';
 
@@ -40,7 +40,13 @@ const CASES: { name: string; x: S5; k: T3; cout: number; s: T3; pad: Padding }[]
   { name: '3³ same stride 2, 8 → 16 channels, batch 2', x: [2, 7, 6, 9, 8], k: [3, 3, 3], cout: 16, s: [2, 2, 2], pad: 'same' },
   { name: '3³ same, 8 → 1 channel (one-output-channel path), 1 → 8 (its input gradient)', x: [1, 5, 6, 6, 8], k: [3, 3, 3], cout: 1, s: [1, 1, 1], pad: 'same' },
   { name: '3³ same, 1 → 8 channels (first layer)', x: [1, 5, 6, 7, 1], k: [3, 3, 3], cout: 8, s: [1, 1, 1], pad: 'same' },
+  // The native kernel's tiles: 6 voxels × 16 channels, 12 × 8, their tails; filter gradient 6 × 16, 12 × 8.
+  { name: '3³ same, 13 → 24 channels, x 14 (16- and 8-wide tiles + tails)', x: [1, 3, 4, 14, 13], k: [3, 3, 3], cout: 24, s: [1, 1, 1], pad: 'same' },
+  { name: '3³ same stride 2, 16 → 8 channels, x 27', x: [1, 4, 3, 27, 16], k: [3, 3, 3], cout: 8, s: [2, 2, 2], pad: 'same' },
+  { name: '5³ single channel valid, x 40 (32-voxel PSF tile + tail)', x: [1, 6, 6, 40, 1], k: [5, 5, 5], cout: 1, s: [1, 1, 1], pad: 'valid' },
 ];
+
+const IMPLS = [fastConv3dImpl, wasmConv3dImpl, nativeConv3dImpl];
 
 describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
   beforeAll(async () => {
@@ -49,7 +55,7 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     setMaxColumnFloats(2000); // forces several depth chunks even on these tiny volumes
   });
 
-  for (const impl of [fastConv3dImpl, wasmConv3dImpl]) for (const c of CASES) {
+  for (const impl of IMPLS) for (const c of CASES) {
     it(`${impl.name} matches tf.conv3d forward and gradients: ${c.name}`, () => {
       tf.tidy(() => {
         const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor5D;
@@ -65,7 +71,7 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     });
   }
 
-  for (const impl of [fastConv3dImpl, wasmConv3dImpl]) for (const pad of ['same', 'valid'] as Padding[]) {
+  for (const impl of IMPLS) for (const pad of ['same', 'valid'] as Padding[]) {
     it(`${impl.name}: transposed conv matches tf.conv3dTranspose and its gradients (2³ stride 2 and 3³ stride 2, ${pad})`, () => {
       tf.tidy(() => {
         for (const k of [2, 3]) {

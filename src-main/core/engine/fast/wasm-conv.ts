@@ -16,9 +16,27 @@ interface ConvExports {
 }
 
 const OPS = ['conv_fwd', 'conv_dw', 'conv_dx'] as const;
+export type ConvOp = (typeof OPS)[number];
 const PAGE = 65536, STACK = 65536;
 
-class ConvRuntime {
+/**
+ * What the per-item functions below need from a kernel runtime: a memory of float buffers at byte
+ * offsets, the filter packing, and a call split over threads. Implemented by the WebAssembly runtime
+ * (here) and the native one (native-conv.ts), which run the same algorithm on the same layout.
+ */
+export interface ConvRuntime {
+  readonly memory: { readonly buffer: ArrayBufferLike };
+  readonly threadCount: number;
+  /** Lays out float buffers of the given lengths (16-byte aligned); returns byte offsets. */
+  layout(lengths: number[]): number[];
+  /** Packs a filter for conv_fwd (pack_w), on this thread. */
+  packWeights(w: number, wp: number, taps: number, c: number, co: number): void;
+  f32(at: number, n: number): Float32Array;
+  /** Runs `op` over [0, n) split into one part per thread; `args(a, b)` gives a part's arguments. */
+  run(op: ConvOp, n: number, args: (a: number, b: number) => number[]): void;
+}
+
+class WasmConvRuntime implements ConvRuntime {
   readonly memory: WebAssembly.Memory;
   private readonly k: ConvExports;
   private readonly threads: KernelThreads | null = null;
@@ -72,7 +90,7 @@ class ConvRuntime {
     return new Float32Array(this.memory.buffer, at, n);
   }
 
-  run(op: (typeof OPS)[number], n: number, args: (a: number, b: number) => number[]): void {
+  run(op: ConvOp, n: number, args: (a: number, b: number) => number[]): void {
     const parts = splitRange(n, this.threadCount);
     const call = (argv: number[]) => (this.k[op] as (...a: number[]) => void)(...argv);
     const [first, ...rest] = parts;
@@ -85,14 +103,14 @@ class ConvRuntime {
   }
 }
 
-let runtime: ConvRuntime | null | undefined;
+let runtime: WasmConvRuntime | null | undefined;
 
-/** The shared runtime, or null where the kernel cannot run (no WebAssembly SIMD/threads). */
+/** The shared WebAssembly runtime, or null where the kernel cannot run (no WebAssembly SIMD/threads). */
 export function convRuntime(): ConvRuntime | null {
   if (runtime === undefined) {
     const mod = compileWasm(KERNEL_WASM_BASE64);
     try {
-      runtime = mod ? new ConvRuntime(mod, fftThreadCount()) : null;
+      runtime = mod ? new WasmConvRuntime(mod, fftThreadCount()) : null;
     } catch {
       runtime = null;
     }
@@ -176,5 +194,3 @@ export function convInputGradItem(rt: ConvRuntime, dy: Float32Array, w: Float32A
   }
   return rt.f32(xAt, inz[0] * inz[1] * inz[2] * c).slice();
 }
-
-export type { ConvRuntime };

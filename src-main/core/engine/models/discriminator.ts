@@ -6,9 +6,9 @@
 // output has fewer than MIN_NORM_VOXELS spatial voxels skips the normalisation (its conv keeps a bias, so it
 // still carries signal). With the paper's 64³ patches and 4 modules, the full (64³→4³) and half (32³→2³)
 // discriminators normalise every module; the quarter one (16³→1³) skips it in its last module only.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError } from '../../errors';
-import { addBias, conv3d, instanceNorm3d } from '../ops';
+import { addBias, conv3d, instanceNorm3d, relu } from '../ops';
 import { ParamFactory } from './init';
 import type { DiscriminatorConfig, Module } from './types';
 
@@ -50,7 +50,7 @@ export function buildDiscriminator(cfg: DiscriminatorConfig, seed = 0, opts: Dis
       for (const { w, b } of layers) {
         h = addBias(conv3d(h, w as tf.Tensor5D, 2, 'same'), b);
         if (h.shape[1] * h.shape[2] * h.shape[3] >= MIN_NORM_VOXELS) h = instanceNorm3d(h);
-        h = tf.relu(h);
+        h = relu(h);
       }
       return addBias(conv3d(h, wOut as tf.Tensor5D, 1, 'same'), bOut);
     },

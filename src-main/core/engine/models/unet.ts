@@ -2,9 +2,9 @@
 // 2³ max-pooling down; 2³ stride-2 transposed convolution up; skip connections by channel concatenation;
 // a final 1³ convolution to one channel. Level l has baseChannels·2^l channels (paper: 64, 128, 256, 512).
 // Convolutions followed by (non-affine) InstanceNorm carry no bias: the normalisation would cancel it.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError, InvalidVolumeError } from '../../errors';
-import { addBias, concatChannels, conv3d, conv3dTranspose, instanceNorm3d, maxPool3d, upsample3d } from '../ops';
+import { addBias, concatChannels, conv3d, conv3dTranspose, instanceNorm3d, maxPool3d, relu, upsample3d } from '../ops';
 import { ParamFactory } from './init';
 import type { Module, UNetConfig } from './types';
 
@@ -69,7 +69,7 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
     const w = p.heNormal(`${id}/kernel`, [3, 3, 3, cin, cout], 27 * cin);
     // The norm's id lets tiled inference substitute whole-volume statistics (ops/norm.ts withNormStats).
     const normId = `${name}/${id}`;
-    return (x) => tf.relu(instanceNorm3d(conv3d(x, w as tf.Tensor5D, stride, 'same'), { id: normId }));
+    return (x) => relu(instanceNorm3d(conv3d(x, w as tf.Tensor5D, stride, 'same'), { id: normId }));
   };
   const stack = (id: string, cin: number, cout: number): Block[] =>
     Array.from({ length: cfg.convsPerLevel }, (_, i) => convNormRelu(`${id}_conv${i}`, i === 0 ? cin : cout, cout));

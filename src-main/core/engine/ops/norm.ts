@@ -1,6 +1,6 @@
 // Instance normalisation (Ulyanov et al.) for NDHWC volumes: statistics per sample and per channel over z, y, x.
 import * as tf from '@tensorflow/tfjs';
-import { cpuNormAvailable, instanceNormCpu, instanceNormFixedCpu } from './norm-cpu';
+import { cpuNormAvailable, instanceNormCpu, instanceNormFixedCpu, reluCpu } from './norm-cpu';
 import { addBiasCpu } from './resample-cpu';
 
 export interface InstanceNormOptions {
@@ -55,6 +55,12 @@ export const INSTANCE_NORM_EPS = 1e-5;
  */
 export function channelwise(v: tf.Tensor): tf.Tensor5D {
   return tf.reshape(v, [1, 1, 1, 1, -1]);
+}
+
+/** max(0, x): typed arrays with a hand-written gradient on CPU backends, tf.relu elsewhere. */
+export function relu<T extends tf.Tensor>(x: T): T {
+  if (cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return reluCpu(x) as T;
+  return tf.relu(x);
 }
 
 /** x + bias per channel (bias [C]), safe on every backend. */
