@@ -3,6 +3,7 @@
 import type { Command } from '../command';
 import { flag, num } from '../args';
 import { BACKEND_ENV, BENCH_SHAPE, initBackend, listBackends, type BackendReport } from '../../core/engine/backend';
+import { nativeIsa, nativeUnavailableReason } from '../../core/engine/fast/native-conv';
 
 function line(r: BackendReport): string {
   const speed = r.gflops === undefined ? '' : `${r.gflops.toFixed(2)} GFLOP/s (${r.msPerConv!.toFixed(1)} ms/conv, init ${r.initMs!.toFixed(0)} ms)  `;
@@ -24,13 +25,17 @@ export const backendsCommand: Command = {
     const inference = await initBackend({ purpose: 'inference' });
     const { size, cin, cout, k } = BENCH_SHAPE;
     const benchmark = `conv3d ${size}³×${cin} → ${cout} channels, kernel ${k}³, float32`;
+    // On the CPU backends, conv3d runs in our own kernels: native (AVX2 / AVX-512) where the addon loads, else WebAssembly SIMD.
+    const isa = nativeIsa();
+    const cpuKernels = isa ? `native ${isa === 'avx512' ? 'AVX-512' : 'AVX2'} kernel` : `WebAssembly SIMD kernel (native kernel: ${nativeUnavailableReason ?? 'not loaded'})`;
     if (flag(args, 'json')) {
-      ctx.out(JSON.stringify({ benchmark, backends: reports, train: { name: train.name, reason: train.reason }, inference: { name: inference.name, reason: inference.reason } }, null, 2));
+      ctx.out(JSON.stringify({ benchmark, backends: reports, cpuKernels, train: { name: train.name, conv: train.conv, reason: train.reason }, inference: { name: inference.name, conv: inference.conv, reason: inference.reason } }, null, 2));
       return 0;
     }
     ctx.out(`Backends (micro-benchmark: ${benchmark})`);
     for (const r of reports) ctx.out(line(r));
-    ctx.out(`training would use: ${train.name} (${train.reason})`);
+    ctx.out(`conv3d on the cpu backends: ${cpuKernels}`);
+    ctx.out(`training would use: ${train.name}, conv3d ${train.conv} (${train.reason})`);
     ctx.out(`inference would use: ${inference.name} (${inference.reason})`);
     return 0;
   },

@@ -15,7 +15,7 @@ export interface Predictor {
   bytesPerVoxel: number;
   /**
    * Share of free RAM a tile may use on CPU backends (default 0.25, at most 4 GiB: tfjs' peaks are
-   * estimates). Predictors whose memory is accounted for (the lean U-Net) ask for more, uncapped.
+   * estimates). Predictors whose memory is accounted for (the lean U-Net) ask for more, up to LEAN_BUDGET_CAP.
    */
   memoryShare?: number;
   /** Suggested overlap in voxels between neighbouring tiles. */
@@ -35,6 +35,9 @@ export interface Predictor {
   dispose(): void;
 }
 
+/** Largest tile budget for predictors that ask for a share of free memory (memoryShare). */
+export const LEAN_BUDGET_CAP = 6 * 2 ** 30;
+
 /** Env var overriding the per-tile memory budget (MiB), for machines where free memory is misreported. */
 export const TILE_BUDGET_ENV = 'CYCLEDECON_TILE_BUDGET_MB';
 
@@ -48,7 +51,9 @@ export function tileBudgetBytes(backend: string, share?: number): number {
   const env = Number(process.env[TILE_BUDGET_ENV]);
   if (Number.isFinite(env) && env > 0) return env * 2 ** 20;
   if (backend === 'webgpu' || backend === 'node-gpu' || backend === 'tensorflow') return 2 ** 30;
-  return share ? os.freemem() * share : Math.min(4 * 2 ** 30, os.freemem() / 4);
+  // Accounted predictors: at most 6 GiB, so a 64×512×512 stack fits the `fast` U-Net in one pass while
+  // very large stacks are tiled within the 8 GB a workstation can spare.
+  return share ? Math.min(LEAN_BUDGET_CAP, os.freemem() * share) : Math.min(4 * 2 ** 30, os.freemem() / 4);
 }
 
 /** Mirror-pads z-major data at the high end of each axis to `padded` (which must be ≥ shape). */

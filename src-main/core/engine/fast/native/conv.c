@@ -158,6 +158,19 @@ AVX static void conv_fwd(const float *xp, const float *w, const float *wp, float
         _mm256_storeu_ps(orow + ox, a0); _mm256_storeu_ps(orow + ox + 8, a1);
         _mm256_storeu_ps(orow + ox + 16, a2); _mm256_storeu_ps(orow + ox + 24, a3);
       }
+      // Then 8 at a time; a last partial group is recomputed as the 8 voxels ending at the row's end
+      // (each lane sums its taps in the same order, so the overlapping voxels get identical values).
+      while (ox < g.OX && g.OX >= 8) {
+        if (ox + 8 > g.OX) ox = g.OX - 8;
+        V a0 = _mm256_setzero_ps();
+        for (int kz = 0; kz < g.KZ; kz++) for (int ky = 0; ky < g.KY; ky++) {
+          const float *x0 = xp + ((oz * g.sz + kz) * g.PY + oy * g.sy + ky) * g.PX + ox;
+          const float *wr = w + (kz * g.KY + ky) * g.KX;
+          for (int kx = 0; kx < g.KX; kx++) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(wr + kx), _mm256_loadu_ps(x0 + kx), a0);
+        }
+        _mm256_storeu_ps(orow + ox, a0);
+        ox += 8;
+      }
       for (; ox < g.OX; ox++) {
         float a = 0;
         for (int t = 0; t < taps; t++) {
