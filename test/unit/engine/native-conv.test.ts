@@ -41,9 +41,10 @@ const CASES: { size: Triple; c: number; co: number; k: number; s: number; pad: '
   { size: [6, 6, 6], c: 16, co: 1, k: 1, s: 1, pad: 'valid' },
   { size: [6, 5, 9], c: 3, co: 5, k: 3, s: 1, pad: 'same' },
   { size: [8, 8, 8], c: 64, co: 32, k: 2, s: 2, pad: 'same' },
-  // AVX-512 tiles: 12 voxels × 32 channels, 12 × 16, tails; filter gradient 12 × 32 / 12 × 16, 4, 1.
+  // AVX-512 tiles: 12 (or 6) voxels × 32 channels, 12 (or 6) × 16, tails; filter gradient 12 × 32 / 12 × 16, 4, 1.
   { size: [4, 5, 27], c: 17, co: 48, k: 3, s: 1, pad: 'same' },
   { size: [5, 4, 25], c: 29, co: 16, k: 3, s: 2, pad: 'same' },
+  { size: [4, 4, 20], c: 16, co: 32, k: 3, s: 1, pad: 'same' },
 ];
 
 describe('native conv3d kernel', () => {

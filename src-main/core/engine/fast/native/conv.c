@@ -108,7 +108,7 @@ AVX512 static INL void fwd16_tile(const Geo *g, const float *xp, const float *wp
 }
 
 #define FWD16(NV, NB) AVX512 static void fwd16_##NV##x##NB(const Geo *g, const float *xp, const float *wp, float *out, int co, int oz, int oy, int ox) { fwd16_tile(g, xp, wp, out, co, oz, oy, ox, NV, NB); }
-FWD16(12, 2) FWD16(1, 2) FWD16(12, 1) FWD16(1, 1)
+FWD16(12, 2) FWD16(6, 2) FWD16(1, 2) FWD16(12, 1) FWD16(6, 1) FWD16(1, 1)
 
 /** The general forward path on 16-wide blocks (CO a multiple of 16). */
 static void conv_fwd16(const Geo *g, const float *xp, const float *wp, float *out, int z0, int z1) {
@@ -118,9 +118,11 @@ static void conv_fwd16(const Geo *g, const float *xp, const float *wp, float *ou
       int ox = 0;
       if (nb == 2) {
         for (; ox + 12 <= g->OX; ox += 12) fwd16_12x2(g, xp, wp, out, co, oz, oy, ox);
+        for (; ox + 6 <= g->OX; ox += 6) fwd16_6x2(g, xp, wp, out, co, oz, oy, ox);
         for (; ox < g->OX; ox++) fwd16_1x2(g, xp, wp, out, co, oz, oy, ox);
       } else {
         for (; ox + 12 <= g->OX; ox += 12) fwd16_12x1(g, xp, wp, out, co, oz, oy, ox);
+        for (; ox + 6 <= g->OX; ox += 6) fwd16_6x1(g, xp, wp, out, co, oz, oy, ox);
         for (; ox < g->OX; ox++) fwd16_1x1(g, xp, wp, out, co, oz, oy, ox);
       }
     }
