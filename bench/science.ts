@@ -1,4 +1,5 @@
-// `npm run bench:science [-- --quick] [-- --steps N] [-- --out DIR]`: the proof that the engine learns.
+// `npm run bench:science [-- --quick] [-- --steps N] [-- --out DIR]`: the proof that the engine learns. `--steps` above
+// the `fast` schedule (800) stretches the schedule to that many steps.
 // Widefield-like synthetic data with a known Born–Wolf PSF (src-main/core/synth + psf): separate training
 // stacks, a separate unmatched sharp set (domain B) and a held-out test stack. Trains CycleDecon (explicit
 // PSF layer) and the `--gba cnn` ablation with the same preset and step budget, deconvolves the test stack and
@@ -89,9 +90,12 @@ const row = (method: string, pred: Volume, seconds?: number): Row => {
 };
 const rl = (psf: Volume) => richardsonLucy(test.blurred, psf, { iterations: RL_ITERATIONS });
 
-const cfg = resolveTrainConfig('fast', { maxSteps: steps });
+// More steps than the preset's schedule stretch it (more steps per epoch), so the learning rate still decays
+// to 0 at the last step instead of reaching 0 at the schedule's end and leaving the rest as no-ops.
+const stretch = steps > scheduled ? { optimiser: { stepsPerEpoch: Math.ceil(steps / base.optimiser.epochs) } } : {};
+const cfg = resolveTrainConfig('fast', { maxSteps: steps, ...stretch });
 const cyc = await trainRun('cycledecon', cfg);
-const cnn = await trainRun('gba-cnn', resolveTrainConfig('fast', { maxSteps: steps, gba: 'cnn' }));
+const cnn = await trainRun('gba-cnn', resolveTrainConfig('fast', { maxSteps: steps, gba: 'cnn', ...stretch }));
 
 // A wrong PSF: an isotropic-in-voxels Gaussian, σ = 2 voxels (lateral 2× too wide, axial about right but Gaussian).
 const gaussShape: Shape3 = [15, 15, 15];
