@@ -13,5 +13,6 @@ NODE_INCLUDE=${NODE_INCLUDE:-/usr/include/node}
 # round once), and the norm/ReLU ops are bit-identical to their JavaScript versions.
 gcc -O3 -fPIC -shared -fvisibility=hidden -fno-math-errno -ffp-contract=off -Wall -Wextra -Werror -I"$NODE_INCLUDE" \
   -Wl,-z,noexecstack -Wl,--as-needed -s -o "$out" "$src" -lpthread
-node scripts/embed-wasm.mjs "$out" "$src" src-main/core/engine/fast/native/conv.generated.ts KERNEL_NATIVE_BASE64 scripts/build-native.sh
+dir=$(dirname "$src")
+node scripts/embed-wasm.mjs "$out" "$src,$dir/avx512.inc,$dir/ew.inc" src-main/core/engine/fast/native/conv.generated.ts KERNEL_NATIVE_BASE64 scripts/build-native.sh
 echo "wrote src-main/core/engine/fast/native/conv.generated.ts ($(stat -c %s "$out") bytes, linux-x64)"

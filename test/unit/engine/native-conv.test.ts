@@ -55,8 +55,9 @@ describe('native conv3d kernel', () => {
   });
 
   it('the embedded binary was built from the committed source (scripts/build-native.sh)', () => {
-    const src = readFileSync(new URL('../../../src-main/core/engine/fast/native/conv.c', import.meta.url));
-    expect(createHash('sha256').update(src).digest('hex')).toBe(KERNEL_SOURCE_SHA256);
+    const h = createHash('sha256');
+    for (const f of ['conv.c', 'avx512.inc', 'ew.inc']) h.update(readFileSync(new URL(`../../../src-main/core/engine/fast/native/${f}`, import.meta.url)));
+    expect(h.digest('hex')).toBe(KERNEL_SOURCE_SHA256);
   });
 
   for (const t of CASES) {
