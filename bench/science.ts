@@ -7,12 +7,12 @@
 // ablation, CycleDecon, and RL with CycleDecon's learned PSF; plus the learned PSF's FWHM and NCC vs the truth.
 // A full run writes bench-results-science.json and the results section of docs/results.md; --quick (a few
 // minutes, 30 steps) only checks the pipeline end to end and writes bench-results-science-quick.json.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src-main/core/engine/backend';
-import { resolveTrainConfig, psfShape, type TrainConfig } from '../src-main/core/engine/config';
+import { mergeOverrides, parseTrainConfig, resolveTrainConfig, psfShape, type TrainConfig, type TrainConfigOverrides } from '../src-main/core/engine/config';
 import { gaussianPsf } from '../src-main/core/engine/models/psf-layer';
 import { train } from '../src-main/core/engine/train/trainer';
 import { richardsonLucy } from '../src-main/core/deconv/rl';
@@ -26,8 +26,23 @@ import { analysePsf, centredNcc } from '../src-main/core/psf/analysis';
 import { DEFAULT_SYNTH, synthesize, type SynthParams } from '../src-main/core/synth/index';
 import { consoleReport, writeResultsDoc, type PsfReport, type Row, type ScienceResult } from './science-report';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, steps: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean' }, steps: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' },
+    // Experiments: overrides merged onto the `fast` preset, another photon budget, no ablation. Any of these makes
+    // the run an experiment: its JSON goes to the work folder only and docs/results.md is left alone.
+    config: { type: 'string' }, photons: { type: 'string' }, 'skip-ablation': { type: 'boolean' },
+    // The true PSF's box (odd, voxels per axis; default 31): a small box makes data the PSF layer can fit exactly.
+    'psf-size': { type: 'string' },
+  },
+});
 const quick = args.quick === true;
+const experiment = args.config !== undefined || args.photons !== undefined || args['skip-ablation'] === true || args['psf-size'] !== undefined;
+const overrides = (args.config ? JSON.parse(readFileSync(args.config, 'utf8')) : {}) as TrainConfigOverrides;
+const photons = args.photons ? Number(args.photons) : DEFAULT_SYNTH.photons;
+if (!(photons > 0)) throw new Error(`--photons must be positive, got ${args.photons}`);
+const psfBox = args['psf-size'] ? Number(args['psf-size']) : undefined;
+if (psfBox !== undefined && !(Number.isInteger(psfBox) && psfBox % 2 === 1 && psfBox >= 3 && psfBox <= 31)) throw new Error(`--psf-size must be odd, 3..31, got ${args['psf-size']}`);
 const RL_ITERATIONS = 20;
 const TRAIN_SHAPE: Shape3 = [32, 96, 96];
 const TEST_SHAPE: Shape3 = [32, 64, 64];
@@ -36,7 +51,7 @@ const log = (s: string) => console.error(`[${((performance.now() - t0) / 1000).t
 
 // --- data: DEFAULT_SYNTH's optics and noise (NA 1.2 water, 520 nm, 0.1 × 0.1 × 0.25 µm voxels, 200 photons peak,
 // background 10, read noise 2); seeds fixed here and never tuned on the results.
-const synth = (seed: number, shape: Shape3): ReturnType<typeof synthesize> => synthesize({ ...DEFAULT_SYNTH, seed, shape } satisfies SynthParams);
+const synth = (seed: number, shape: Shape3): ReturnType<typeof synthesize> => synthesize({ ...DEFAULT_SYNTH, photons, seed, shape, psf: { ...DEFAULT_SYNTH.psf, ...(psfBox ? { size: [psfBox, psfBox, psfBox] } : {}) } } satisfies SynthParams);
 const trainSets = [synth(101, TRAIN_SHAPE), synth(102, TRAIN_SHAPE)];
 const sharpSets = [synth(301, TRAIN_SHAPE), synth(302, TRAIN_SHAPE)].map((s) => s.sharp); // other structures, never blurred
 const test = synth(201, TEST_SHAPE);
@@ -44,7 +59,7 @@ const truePsf = test.psf;
 log(`data: ${trainSets.length} × ${TRAIN_SHAPE.join('×')} train, ${sharpSets.length} sharp, test ${TEST_SHAPE.join('×')}, PSF ${truePsf.shape.join('×')}`);
 
 const backend = await initBackend({ preferred: args.backend, purpose: 'train' });
-const base = resolveTrainConfig('fast');
+const base = resolveTrainConfig('fast', overrides);
 const scheduled = (base.optimiser.stepsPerEpoch as number) * base.optimiser.epochs;
 const steps = args.steps ? Number(args.steps) : quick ? 30 : scheduled;
 if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer, got ${args.steps}`);
@@ -62,6 +77,10 @@ async function trainRun(name: string, cfg: TrainConfig): Promise<{ runDir: strin
   const r = await train(cfg, {
     blurred: trainSets.map((s) => s.blurred), sharp: sharpSets, outDir: runDir, force: true, backendName: backend.name,
     onProgress: (e) => {
+      if (e.type === 'psf' && e.step % 100 === 0) {
+        const f = analysePsf(makeVolume(e.data, e.shape, { ...test.blurred.voxelSize }, 'computed')).fwhm;
+        log(`${name}: step ${e.step} PSF FWHM ${[f.x, f.y, f.z].map((v) => v.toFixed(3)).join(' / ')} µm, NCC ${centredNcc(e.data, e.shape, truePsf.data, truePsf.shape).toFixed(3)}`);
+      }
       if (e.type !== 'step' || (performance.now() - lastLog < 30_000 && e.step !== e.totalSteps)) return;
       lastLog = performance.now();
       log(`${name}: step ${e.step}/${e.totalSteps} G ${e.losses.generator.toFixed(4)} cycle ${(e.losses.cycleA + e.losses.cycleB).toFixed(4)} ${(1 / e.stepsPerSecond).toFixed(2)} s/step, ETA ${(e.etaSeconds / 60).toFixed(1)} min`);
@@ -69,6 +88,8 @@ async function trainRun(name: string, cfg: TrainConfig): Promise<{ runDir: strin
   });
   const seconds = (performance.now() - start) / 1000;
   log(`${name}: ${r.steps} steps in ${(seconds / 60).toFixed(1)} min`);
+  const halo = cfg.psf.halo ? (JSON.parse(readFileSync(join(runDir, 'psf.json'), 'utf8')) as { halo?: unknown }).halo : undefined;
+  if (halo) log(`${name}: PSF halo ${JSON.stringify(halo)}`);
   const psf = r.psf ? makeVolume(r.psf.data, r.psf.shape, { ...test.blurred.voxelSize }, 'computed') : null;
   return { runDir, seconds, psf };
 }
@@ -93,9 +114,10 @@ const rl = (psf: Volume) => richardsonLucy(test.blurred, psf, { iterations: RL_I
 // More steps than the preset's schedule stretch it (more steps per epoch), so the learning rate still decays
 // to 0 at the last step instead of reaching 0 at the schedule's end and leaving the rest as no-ops.
 const stretch = steps > scheduled ? { optimiser: { stepsPerEpoch: Math.ceil(steps / base.optimiser.epochs) } } : {};
-const cfg = resolveTrainConfig('fast', { maxSteps: steps, ...stretch });
+const withRun = (extra: TrainConfigOverrides): TrainConfig => parseTrainConfig(mergeOverrides(base, { maxSteps: steps, ...stretch, ...extra }));
+const cfg = withRun({});
 const cyc = await trainRun('cycledecon', cfg);
-const cnn = await trainRun('gba-cnn', resolveTrainConfig('fast', { maxSteps: steps, gba: 'cnn', ...stretch }));
+const cnn = args['skip-ablation'] ? null : await trainRun('gba-cnn', withRun({ gba: 'cnn' }));
 
 // A wrong PSF: an isotropic-in-voxels Gaussian, σ = 2 voxels (lateral 2× too wide, axial about right but Gaussian).
 const gaussShape: Shape3 = [15, 15, 15];
@@ -105,7 +127,7 @@ const rows: Row[] = [
   row('raw input (blurred)', test.blurred),
   row(`RL ${RL_ITERATIONS} it, true PSF`, await rl(truePsf)),
   row(`RL ${RL_ITERATIONS} it, wrong Gaussian PSF (σ 2 vx)`, await rl(gaussPsf)),
-  row('`--gba cnn` ablation (model)', await modelOutput(cnn.runDir, 'gba-cnn'), cnn.seconds),
+  ...(cnn ? [row('`--gba cnn` ablation (model)', await modelOutput(cnn.runDir, 'gba-cnn'), cnn.seconds)] : []),
   row('CycleDecon (model output)', await modelOutput(cyc.runDir, 'cycledecon'), cyc.seconds),
   row(`RL ${RL_ITERATIONS} it, CycleDecon's learned PSF`, await rl(learned)),
 ];
@@ -130,7 +152,7 @@ const result: ScienceResult = {
   data: {
     trainStacks: trainSets.length, trainShape: TRAIN_SHAPE, sharpStacks: sharpSets.length, testShape: TEST_SHAPE, seeds: { train: [101, 102], sharp: [301, 302], test: 201 },
     psf: `Born–Wolf NA ${DEFAULT_SYNTH.psf.na}, λ ${DEFAULT_SYNTH.psf.wavelength} µm, n ${DEFAULT_SYNTH.psf.ni}, voxel ${DEFAULT_SYNTH.psf.dxy}×${DEFAULT_SYNTH.psf.dxy}×${DEFAULT_SYNTH.psf.dz} µm, ${truePsf.shape.join('×')}`,
-    noise: `Poisson, ${DEFAULT_SYNTH.photons} photons at the brightest voxel, background ${DEFAULT_SYNTH.background}, read noise σ ${DEFAULT_SYNTH.readNoise}`,
+    noise: `Poisson, ${photons} photons at the brightest voxel, background ${DEFAULT_SYNTH.background}, read noise σ ${DEFAULT_SYNTH.readNoise}`,
   },
   psf, rows,
   targets: {
@@ -142,6 +164,7 @@ const result: ScienceResult = {
 
 console.log(consoleReport(result));
 const root = resolve(import.meta.dirname, '..');
-await writeBytesAtomic(join(root, quick ? 'bench-results-science-quick.json' : 'bench-results-science.json'), JSON.stringify(result, null, 2) + '\n', { force: true });
-if (!quick) await writeResultsDoc(join(root, 'docs', 'results.md'), result);
+const jsonPath = experiment ? join(outDir, 'bench-results-science.json') : join(root, quick ? 'bench-results-science-quick.json' : 'bench-results-science.json');
+await writeBytesAtomic(jsonPath, JSON.stringify({ ...result, photons, psfBox, overrides }, null, 2) + '\n', { force: true });
+if (!quick && !experiment) await writeResultsDoc(join(root, 'docs', 'results.md'), result);
 log(`done; run folders and outputs in ${outDir}`);

@@ -29,9 +29,11 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (str(args, 'gba')) over.gba = oneOf(args, 'gba', ['psf', 'cnn'] as const, 'psf');
   if (str(args, 'mode')) over.mode = oneOf(args, 'mode', ['cycle', 'supervised'] as const, 'cycle');
   if (str(args, 'sharp-source')) over.sharpSource = oneOf(args, 'sharp-source', ['data', 'rl'] as const, 'data');
+  if (str(args, 'fake-noise')) over.fakeNoise = oneOf(args, 'fake-noise', ['none', 'estimated'] as const, 'none');
   const rlIterations = num(args, 'rl-iters', { min: 1, max: 1000, integer: true });
   if (rlIterations !== undefined) over.rlIterations = rlIterations;
-  const psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf'] as const, 'delta') } : cfg.psf;
+  let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf'] as const, 'delta') } : cfg.psf;
+  if (flag(args, 'psf-halo')) psf = { ...psf, halo: true };
   return parseTrainConfig({ ...cfg, ...over, psf, optics: opticsFromArgs(args, cfg.optics) });
 }
 
@@ -64,6 +66,9 @@ export const trainCommand: Command = {
   --psf-init delta|gaussian|bornwolf   initial PSF layer kernel (bornwolf: from the optics
                    and the blurred stacks' voxel size)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
+  --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
+  --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to
+                   the synthetic blurred volumes G_BA makes (beyond the paper)
   --backend B      node-gpu, node, webgpu, cpu
   --force          reuse a non-empty run directory without --resume`,
   options: {
@@ -81,6 +86,8 @@ export const trainCommand: Command = {
     'rl-psf': { type: 'string' },
     'rl-iters': { type: 'string' },
     'psf-init': { type: 'string' },
+    'fake-noise': { type: 'string' },
+    'psf-halo': { type: 'boolean' },
     na: { type: 'string' },
     wavelength: { type: 'string' },
     ni: { type: 'string' },

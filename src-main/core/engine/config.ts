@@ -27,6 +27,11 @@ export const PsfSchema = z.strictObject({
    * 1e-2), so at lr = 2e-4 the tails random-walk by as much as the peak and a sum-to-one PSF flattens out.
    */
   lrScale: z.number().positive().max(100).finite().optional(),
+  /**
+   * Beyond the paper: a learned wide separable-Gaussian halo beside the kernel, for the defocus haze of widefield
+   * PSFs that a kernel of this size cannot hold (models/psf-halo.ts). Default false.
+   */
+  halo: z.boolean().optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
@@ -103,6 +108,11 @@ export const TrainConfigSchema = z
     optics: OpticsSchema.optional(),
     /** Beyond the paper: G_BA(x) = PSF ⊛ x + b with a learned non-negative background b. */
     background: z.boolean(),
+    /**
+     * Beyond the paper: 'estimated' adds Poisson–Gaussian noise, at the level estimated from the real blurred patch,
+     * to G_BA's synthetic blurred volume before D_A, the image pool and G_AB see it (train/noise.ts). Default 'none'.
+     */
+    fakeNoise: z.enum(['none', 'estimated']).optional(),
     discriminator: DiscriminatorSchema,
     loss: z.strictObject({
       adversarial: z.literal('lsgan'),
@@ -132,6 +142,7 @@ export const TrainConfigSchema = z
     }
     const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
     if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
+    if (c.psf.halo && sizes.some((s) => s >= c.patchSize)) issue(['psf', 'halo'], 'the halo spans ± the PSF size and needs a patch larger than the PSF');
     if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
     if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
     if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
@@ -218,6 +229,11 @@ function merge(base: unknown, over: unknown): unknown {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
   return out;
+}
+
+/** A config with overrides merged in (not validated; pass the result to parseTrainConfig). */
+export function mergeOverrides(base: TrainConfig, overrides: TrainConfigOverrides): unknown {
+  return merge(base, overrides);
 }
 
 /** Validate a full config (from config.json, the UI…). Throws InvalidParameterError naming the first bad field. */

@@ -61,12 +61,14 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
     expect(mean(g.slice(-4))).toBeLessThan(mean(g.slice(0, 4)));
   });
 
-  it('resume continues bit-identically (4 straight vs 2 + resume 2)', async () => {
+  const historyOf = (d: string) => JSON.parse(readFileSync(join(d, 'history.json'), 'utf8')).map((r: { generator: number }) => r.generator);
+
+  it.each(['none', 'estimated'] as const)('resume continues bit-identically (4 straight vs 2 + resume 2), fakeNoise %s', async (fakeNoise) => {
     const straight = tempDir();
-    await train(tiny({ maxSteps: 4 }), { blurred: [data.blurred], sharp: [data.sharp], outDir: straight });
+    await train(tiny({ maxSteps: 4, fakeNoise }), { blurred: [data.blurred], sharp: [data.sharp], outDir: straight });
     const split = tempDir();
-    await train(tiny({ maxSteps: 2 }), { blurred: [data.blurred], sharp: [data.sharp], outDir: split });
-    await train(tiny({ maxSteps: 4 }), { blurred: [data.blurred], sharp: [data.sharp], outDir: split, resume: true });
+    await train(tiny({ maxSteps: 2, fakeNoise }), { blurred: [data.blurred], sharp: [data.sharp], outDir: split });
+    await train(tiny({ maxSteps: 4, fakeNoise }), { blurred: [data.blurred], sharp: [data.sharp], outDir: split, resume: true });
     const a = await loadCheckpoint(straight);
     const b = await loadCheckpoint(split);
     expect(b.step).toBe(4);
@@ -75,8 +77,32 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
     a.variables.forEach((v, i) => expect(Buffer.from(b.variables[i]!.data.buffer).equals(Buffer.from(v.data.buffer))).toBe(true));
     expect(b.gOpt.t).toBe(a.gOpt.t);
     a.gOpt.slots.forEach((s, i) => expect(Array.from(b.gOpt.slots[i]!.v)).toEqual(Array.from(s.v)));
-    const h = (d: string) => JSON.parse(readFileSync(join(d, 'history.json'), 'utf8')).map((r: { generator: number }) => r.generator);
-    expect(h(split)).toEqual(h(straight));
+    expect(historyOf(split)).toEqual(historyOf(straight));
+  });
+
+  it('fakeNoise estimated changes the synthetic blurred volume: same seed, different generator losses', async () => {
+    const plain = tempDir(), noisy = tempDir();
+    const rand = mulberry32(5);
+    const peak = data.blurred.data.reduce((m, v) => Math.max(m, v), 0);
+    const blurred = makeVolume(data.blurred.data.map((v) => v + 0.1 * peak * (rand() + rand() + rand() - 1.5)), data.blurred.shape, data.blurred.voxelSize, 'synthetic');
+    await train(tiny({ maxSteps: 2 }), { blurred: [blurred], sharp: [data.sharp], outDir: plain });
+    await train(tiny({ maxSteps: 2, fakeNoise: 'estimated' }), { blurred: [blurred], sharp: [data.sharp], outDir: noisy });
+    const [p, n] = [historyOf(plain), historyOf(noisy)];
+    expect(n.every(Number.isFinite)).toBe(true);
+    expect(n[0]).not.toBe(p[0]);
+  });
+
+  it('psf.halo: the run writes the whole PSF (core + halo, on the halo box) with the halo parameters, and they learn', async () => {
+    const out = tempDir();
+    const res = await train(tiny({ maxSteps: 3, psf: { halo: true } }), { blurred: [data.blurred], sharp: [data.sharp], outDir: out });
+    expect(res.psf!.shape).toEqual([11, 11, 11]);
+    expect(res.psf!.data.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 4);
+    const f = JSON.parse(readFileSync(join(out, 'psf.json'), 'utf8')) as { halo: { weight: number; sigmaLateral: number; sigmaAxial: number } };
+    // Initial weight 0.5 and widths 5/4 voxels; the halo's learning rate is 25 × lr, so three steps move them.
+    expect(Math.abs(f.halo.weight - 0.5)).toBeGreaterThan(1e-3);
+    expect(Math.abs(f.halo.sigmaLateral - 1.25)).toBeGreaterThan(1e-3);
+    const ck = await loadCheckpoint(out);
+    expect(ck.variables.map((v) => v.name)).toEqual(expect.arrayContaining(['G_BA/halo_weight', 'G_BA/halo_logsigma']));
   });
 
   it('the learned background starts at the median gap between the domains (a blurred stack with an offset)', async () => {

@@ -18,6 +18,8 @@ export interface PsfModule extends Module {
   project(): void;
   /** L1 norm of the kernel, for the λ2 regulariser. */
   l1(): tf.Scalar;
+  /** Learning-rate multipliers of extra variables (the halo's), by variable name; they override psf.lrScale. */
+  lrScales?(): Record<string, number>;
 }
 
 export interface UNetConfig {

@@ -2,7 +2,8 @@
 // learned background, or a CNN for the --gba cnn ablation) and the multi-PatchGAN discriminators of
 // both domains. Variable names are unique and stable: checkpoints and weight files are keyed by them.
 import * as tf from '@tensorflow/tfjs';
-import type { TrainConfig } from '../config';
+import { psfShape, type TrainConfig } from '../config';
+import { withHalo } from '../models/psf-halo';
 import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../models';
 
 export interface Networks {
@@ -42,6 +43,7 @@ export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networ
   let gBA: Module;
   if (cfg.gba === 'psf') {
     psf = buildPsfLayer(cfg.psf, { seed: seed + 2, bornWolf: opts.bornWolf, name: 'G_BA' });
+    if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);
       background = tf.variable(zero, true, 'G_BA/background');

@@ -66,11 +66,13 @@ export interface PsfFile {
   step: number;
   /** z-major values. */
   data: number[];
+  /** With psf.halo: the halo's weight and Gaussian widths (voxels); `data` is the whole PSF, core + halo. */
+  halo?: { weight: number; sigmaLateral: number; sigmaAxial: number };
 }
 
 /** The learned PSF as JSON (always) — the ImageJ TIFF is written by the trainer through io.writeVolume. */
-export async function writePsfJson(runDir: string, psf: Float32Array, shape: [number, number, number], voxelSize: VoxelSize, step: number): Promise<void> {
-  const f: PsfFile = { shape, voxelSize, step, data: Array.from(psf) };
+export async function writePsfJson(runDir: string, psf: Float32Array, shape: [number, number, number], voxelSize: VoxelSize, step: number, halo?: PsfFile['halo']): Promise<void> {
+  const f: PsfFile = { shape, voxelSize, step, data: Array.from(psf), ...(halo ? { halo } : {}) };
   await writeBytesAtomic(join(runDir, RUN_FILES.psf), JSON.stringify(f), { force: true });
 }
 

@@ -12,6 +12,7 @@ import type { Adam } from './adam';
 import type { PatchPair } from './data';
 import { drawCrops, l1, lsganDiscriminator, lsganGenerator } from './losses';
 import { discriminatorVariables, generatorVariables, projectConstraints, type Networks } from './networks';
+import { addNoise, estimateNoise, normals } from './noise';
 import type { ImagePool } from './pool';
 import type { Rng } from './rng';
 
@@ -70,15 +71,18 @@ function supervisedStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number
   return terms;
 }
 
-function generatorStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number, step: number, terms: LossTerms): { fakeA: Float32Array; fakeB: Float32Array } {
+function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.Tensor5D, lr: number, step: number, terms: LossTerms): { fakeA: Float32Array; fakeB: Float32Array } {
   const { cfg, nets } = s;
   const gBA = nets.gBA!;
   const crops = drawCrops(s.rng, cfg.patchSize, cfg.discriminator.scales);
+  // Synthetic blurred volumes get the real patch's noise level (fakeNoise 'estimated'), drawn before the graph.
+  const n = cfg.patchSize;
+  const noise = cfg.fakeNoise === 'estimated' ? { model: estimateNoise(aData, n), eps: toTensor(normals(s.rng, n * n * n), n) } : null;
   let parts: tf.Scalar[] = [];
   let fakes: tf.Tensor5D[] = [];
   const { value, grads } = tf.variableGrads(() => {
     const fakeB = nets.gAB.apply(a);
-    const fakeA = gBA.apply(b);
+    const fakeA = noise ? addNoise(gBA.apply(b), noise.model, noise.eps) : gBA.apply(b);
     const advAB = lsganGenerator(nets.dB, fakeB, crops);
     const advBA = lsganGenerator(nets.dA, fakeA, crops);
     const cycleA = l1(gBA.apply(fakeB), a);
@@ -97,6 +101,7 @@ function generatorStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number,
     return { fakeA: fakes[0]!.dataSync() as Float32Array, fakeB: fakes[1]!.dataSync() as Float32Array };
   } finally {
     tf.dispose([value, ...parts, ...fakes, ...Object.values(grads)]);
+    noise?.eps.dispose();
   }
 }
 
@@ -134,7 +139,7 @@ export function trainStep(s: StepState, batch: PatchPair, lr: number, step: numb
   try {
     if (s.cfg.mode === 'supervised') return supervisedStep(s, a, b, lr, step);
     const terms = emptyTerms();
-    const { fakeA, fakeB } = generatorStep(s, a, b, lr, step, terms);
+    const { fakeA, fakeB } = generatorStep(s, a, batch.a, b, lr, step, terms);
     discriminatorStep(s, a, b, fakeA, fakeB, lr, step, terms);
     return terms;
   } finally {

@@ -12,6 +12,7 @@ import { hasCheckpoint, loadCheckpoint, restoreVariables, saveCheckpoint, snapsh
 import { PatchSampler } from './data';
 import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
+import { haloParams } from '../models/psf-halo';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfJson } from './outputs';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
@@ -76,10 +77,13 @@ interface Loop {
   voxelSize: VoxelSize;
 }
 
-/** The PSF kernel's learning-rate multiplier (config psf.lrScale) by variable name, for the generator's Adam. */
+/** The PSF kernel's learning-rate multiplier (config psf.lrScale) and the halo's, by variable name, for the generator's Adam. */
 function psfLrScale(nets: Networks, cfg: TrainConfig): Record<string, number> | undefined {
   const scale = cfg.psf.lrScale;
-  return nets.psf && scale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, scale])) : undefined;
+  if (!nets.psf) return undefined;
+  const scales: Record<string, number> = scale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, scale])) : {};
+  Object.assign(scales, nets.psf.lrScales?.() ?? {});
+  return Object.keys(scales).length > 0 ? scales : undefined;
 }
 
 async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Promise<Loop> {
@@ -217,7 +221,7 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
   const { nets, cfg } = loop.state;
   await exportGenerators(opts.outDir, [nets.gAB, ...(nets.gBA ? [nets.gBA] : [])], cfg);
   if (psf) {
-    await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step);
+    await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step, (nets.psf && haloParams(nets.psf)) ?? undefined);
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
   }
 }
