@@ -30,6 +30,7 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (str(args, 'mode')) over.mode = oneOf(args, 'mode', ['cycle', 'supervised'] as const, 'cycle');
   if (str(args, 'sharp-source')) over.sharpSource = oneOf(args, 'sharp-source', ['data', 'rl'] as const, 'data');
   if (str(args, 'fake-noise')) over.fakeNoise = oneOf(args, 'fake-noise', ['none', 'estimated'] as const, 'none');
+  if (str(args, 'background')) over.background = oneOf(args, 'background', ['on', 'off'] as const, 'off') === 'on';
   const rlIterations = num(args, 'rl-iters', { min: 1, max: 1000, integer: true });
   if (rlIterations !== undefined) over.rlIterations = rlIterations;
   let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf'] as const, 'delta') } : cfg.psf;
@@ -68,7 +69,8 @@ export const trainCommand: Command = {
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
   --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
   --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to
-                   the synthetic blurred volumes G_BA makes (beyond the paper)
+                   the synthetic blurred volumes G_BA makes (beyond the paper; fast: estimated)
+  --background on|off            learn a background offset in G_BA (beyond the paper; fast: on)
   --backend B      node-gpu, node, webgpu, cpu
   --force          reuse a non-empty run directory without --resume`,
   options: {
@@ -87,6 +89,7 @@ export const trainCommand: Command = {
     'rl-iters': { type: 'string' },
     'psf-init': { type: 'string' },
     'fake-noise': { type: 'string' },
+    background: { type: 'string' },
     'psf-halo': { type: 'boolean' },
     na: { type: 'string' },
     wavelength: { type: 'string' },

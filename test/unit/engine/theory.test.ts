@@ -109,7 +109,7 @@ describe("sharpSource 'rl'", () => {
     await writeVolume(join(dir, 'blurred.tif'), data.blurred);
     const out: string[] = [], err: string[] = [];
     const ctx = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false };
-    const args = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run'), '--preset', 'tiny', '--steps', '2', '--backend', 'cpu', '--sharp-source', 'rl', '--rl-iters', '3', '--psf-init', 'bornwolf', '--na', '1.2', '--wavelength', '0.52', '--ni', '1.33', '--ns', '1.33', '--fake-noise', 'estimated', '--psf-halo'];
+    const args = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run'), '--preset', 'tiny', '--steps', '2', '--backend', 'cpu', '--sharp-source', 'rl', '--rl-iters', '3', '--psf-init', 'bornwolf', '--na', '1.2', '--wavelength', '0.52', '--ni', '1.33', '--ns', '1.33', '--fake-noise', 'estimated', '--psf-halo', '--background', 'on'];
     expect(await runCli(args, ctx)).toBe(0);
     expect(out.join('\n')).toMatch(/finished step 2/);
     const saved = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'run', 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -118,6 +118,7 @@ describe("sharpSource 'rl'", () => {
     expect(saved.optics).toEqual(optics);
     expect(saved.psf).toMatchObject({ init: 'bornwolf', halo: true });
     expect(saved.fakeNoise).toBe('estimated');
+    expect(saved.background).toBe(true);
     // --rl-psf: a PSF file instead of the optics (through the worker's protocol)
     const psfPath = join(dir, 'psf.tif');
     await writeVolume(psfPath, makeVolume(gaussianBlur(deltaVolume([7, 7, 7]), [7, 7, 7], 1), [7, 7, 7], { ...data.blurred.voxelSize }, 'synthetic'));
@@ -132,6 +133,9 @@ describe("sharpSource 'rl'", () => {
     const badNoise = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run3'), '--preset', 'tiny', '--fake-noise', 'loud'];
     expect(await runCli(badNoise, ctx)).toBe(1);
     expect(err.join('\n')).toMatch(/fake-noise/);
+    const badBackground = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run4'), '--preset', 'tiny', '--background', 'maybe'];
+    expect(await runCli(badBackground, ctx)).toBe(1);
+    expect(err.join('\n')).toMatch(/--background/);
   }, 120_000);
 });
 
