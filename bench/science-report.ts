@@ -72,7 +72,7 @@ export function resultsSection(r: ScienceResult): string {
     BEGIN,
     `## Results of \`npm run bench:science\` (${r.date.slice(0, 10)})`,
     '',
-    `Machine: ${r.machine}; tfjs backend \`${r.backend}\`. The box was shared with other engineers' jobs, so times are upper bounds.`,
+    `Machine: ${r.machine}; tfjs backend \`${r.backend}\`. The load average counts the benchmark's own threads; on a box shared with other jobs the times are upper bounds.`,
     `Data (src-main/core/synth, seeded): ${d.trainStacks} training stacks ${d.trainShape.join('×')}, ${d.sharpStacks} separate unmatched sharp stacks (domain B),`,
     `one held-out test stack ${d.testShape.join('×')}; ${d.psf}; ${d.noise}.`,
     `Training: preset \`${String(r.config.preset)}\`, ${r.steps} steps each for CycleDecon and the \`--gba cnn\` ablation (same budget). RL: 20 iterations.`,
