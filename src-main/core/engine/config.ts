@@ -32,6 +32,12 @@ export const PsfSchema = z.strictObject({
    * PSFs that a kernel of this size cannot hold (models/psf-halo.ts). Default false.
    */
   halo: z.boolean().optional(),
+  /**
+   * Beyond the paper: 'tensor' normalises the PSF's Adam step by the kernel's mean second moment instead of each
+   * weight's own (train/adam.ts), so near-zero tail weights move in proportion to their gradient rather than by
+   * about lr per step. Default 'element' (plain Adam).
+   */
+  adamNorm: z.enum(['element', 'tensor']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */

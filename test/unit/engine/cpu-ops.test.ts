@@ -107,6 +107,31 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     }
   });
 
+  it('Adam with tensorNorm moves each weight in proportion to its gradient (tiny gradients barely move), on both code paths', () => {
+    const g0 = [0.3, -0.2, 1e-3, 1e-4];
+    const run = () => {
+      const a = tf.variable(tf.tensor1d([0.5, -1, 2, 0]), true, `a${Math.random()}`);
+      const b = tf.variable(tf.tensor1d([0.5, -1, 2, 0]), true, `b${Math.random()}`);
+      const opt = new Adam([a, b], { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, tensorNorm: new Set([b.name]) });
+      for (let i = 0; i < 3; i++) {
+        const g = tf.tensor1d(g0);
+        opt.apply({ [a.name]: g, [b.name]: g }, 0.01);
+        g.dispose();
+      }
+      const moved = [a, b].map((v) => Array.from(v.dataSync()).map((x, i) => x - [0.5, -1, 2, 0][i]!));
+      a.dispose();
+      b.dispose();
+      return moved;
+    };
+    // A constant gradient: m/√v̂ is sign(g) per element for plain Adam; for tensorNorm it is g / rms(g).
+    const rms = Math.sqrt(g0.reduce((s, g) => s + g * g, 0) / g0.length);
+    for (const [plain, shared] of [run(), withTfNorm(run)]) {
+      plain.forEach((d, i) => expect(d / -0.03).toBeCloseTo(Math.sign(g0[i]!), 2)); // every weight moves ≈ 3·lr
+      shared.forEach((d, i) => expect(d / (-0.03 * (g0[i]! / rms))).toBeCloseTo(1, 2));
+      expect(Math.abs(shared[3]!)).toBeLessThan(1e-4); // the tiny-gradient weight barely moves (plain Adam: 0.03)
+    }
+  });
+
   it('imposed statistics (tiled inference) and box moments match the tf-ops versions', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([1, 6, 5, 7, 4], 2, 3, 'float32', 12) as tf.Tensor5D;

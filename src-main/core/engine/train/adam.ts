@@ -10,6 +10,12 @@ export interface AdamSettings {
   epsilon: number;
   /** Learning-rate multipliers by variable name (default 1). */
   lrScale?: Record<string, number>;
+  /**
+   * Variables whose step is normalised by the mean second moment over the whole tensor instead of each element's
+   * own (as NovoGrad's layer-wise moment): a weight then moves in proportion to its gradient, so weights with tiny
+   * gradients (a PSF's tails) no longer move by about lr per step. The state (m, v per element) is unchanged.
+   */
+  tensorNorm?: ReadonlySet<string>;
 }
 
 export interface AdamSlotState {
@@ -56,16 +62,23 @@ export class Adam {
       if (!g) continue;
       const m = this.m.get(x.name)!, v = this.v.get(x.name)!;
       const lr = lr0 * (this.s.lrScale?.[x.name] ?? 1);
+      const tensorNorm = this.s.tensorNorm?.has(x.name) ?? false;
       if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
         // One loop over typed arrays: tfjs' cpu backend runs each scalar-broadcast op element by element
         // through index arithmetic (measured: 4 % of a paper-preset step).
         const [xd, md, vd, gd] = [x, m, v, g].map((t) => t.dataSync() as Float32Array);
         const nx = new Float32Array(xd.length), nm = new Float32Array(xd.length), nv = new Float32Array(xd.length);
+        let vSum = 0;
         for (let i = 0; i < xd.length; i++) {
           const m1 = beta1 * md[i] + (1 - beta1) * gd[i], v1 = beta2 * vd[i] + (1 - beta2) * gd[i] * gd[i];
           nm[i] = m1;
           nv[i] = v1;
-          nx[i] = xd[i] - ((m1 / c1) * lr) / (Math.sqrt(v1 / c2) + epsilon);
+          vSum += v1;
+          if (!tensorNorm) nx[i] = xd[i] - ((m1 / c1) * lr) / (Math.sqrt(v1 / c2) + epsilon);
+        }
+        if (tensorNorm) {
+          const denom = Math.sqrt(vSum / xd.length / c2) + epsilon;
+          for (let i = 0; i < xd.length; i++) nx[i] = xd[i] - ((nm[i] / c1) * lr) / denom;
         }
         tf.tidy(() => {
           m.assign(tf.tensor(nm, x.shape));
@@ -77,7 +90,8 @@ export class Adam {
       tf.tidy(() => {
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
-        const step = tf.div(tf.mul(tf.div(m1, c1), lr), tf.add(tf.sqrt(tf.div(v1, c2)), epsilon));
+        const vHat = tf.div(tensorNorm ? tf.mean(v1) : v1, c2);
+        const step = tf.div(tf.mul(tf.div(m1, c1), lr), tf.add(tf.sqrt(vHat), epsilon));
         m.assign(m1);
         v.assign(v1);
         x.assign(tf.sub(x, step));

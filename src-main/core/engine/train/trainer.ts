@@ -97,7 +97,11 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
   const state: StepState = {
     cfg,
     nets,
-    gOpt: new Adam(generatorVariables(nets), { ...settings, lrScale: psfLrScale(nets, cfg) }),
+    gOpt: new Adam(generatorVariables(nets), {
+      ...settings,
+      lrScale: psfLrScale(nets, cfg),
+      ...(nets.psf && cfg.psf.adamNorm === 'tensor' ? { tensorNorm: new Set(nets.psf.variables().map((v) => v.name)) } : {}),
+    }),
     dOpt: cfg.mode === 'cycle' ? new Adam(discriminatorVariables(nets), settings) : null,
     poolA: new ImagePool(cfg.poolSize),
     poolB: new ImagePool(cfg.poolSize),
