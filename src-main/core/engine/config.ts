@@ -18,6 +18,11 @@ export const PsfSchema = z.strictObject({
   /** Kernel edge (paper: 20). Odd sizes are recommended: an even size shifts the blurred output by half a voxel. */
   size: z.union([int(1, 129), z.tuple([int(1, 129), int(1, 129), int(1, 129)])]),
   init: z.enum(['delta', 'gaussian', 'bornwolf']),
+  /**
+   * Standard deviation of init 'gaussian' in voxels, one number or [z, y, x] (default size / 8 per axis, i.e.
+   * isotropic in voxels). Beyond the paper, which does not say how its PSF layer starts.
+   */
+  initSigma: z.union([z.number().positive().max(64).finite(), z.tuple([z.number().positive().max(64).finite(), z.number().positive().max(64).finite(), z.number().positive().max(64).finite()])]).optional(),
   nonNegative: z.boolean(),
   sumToOne: z.boolean(),
   centred: z.boolean(),
@@ -38,6 +43,14 @@ export const PsfSchema = z.strictObject({
    * about lr per step. Default 'element' (plain Adam).
    */
   adamNorm: z.enum(['element', 'tensor']).optional(),
+  /**
+   * Beyond the paper: 'tangent' removes the mean of the kernel's gradient before Adam (the component along
+   * "all weights up or down together", which the sum-to-one projection undoes anyway). Left in, a persistent
+   * common-mode gradient (a brightness mismatch no sum-one kernel can fix) makes Adam move every weight by about
+   * lr in the same direction, and the projection turns that into a change of WIDTH: tails shrink relative to the
+   * peak when the push is down, grow when it is up. Needs sumToOne. Default 'plain'.
+   */
+  gradient: z.enum(['plain', 'tangent']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
@@ -125,6 +138,12 @@ export const TrainConfigSchema = z
       adversarial: z.literal('lsgan'),
       lambdaCycle: z.number().min(0).finite(),
       lambdaPsf: z.number().min(0).finite(),
+      /**
+       * Beyond the paper: 'detach' stops cycle B's gradient (|G_AB(G_BA(b)) − b|₁) at G_BA's output, so the PSF
+       * learns from D_A and cycle A only and not from how easily G_AB can undo it (an easier-to-invert, narrower
+       * blur lowers cycle B whatever the optics). Default 'train' (the paper: both cycles train both generators).
+       */
+      psfCycleB: z.enum(['train', 'detach']).optional(),
     }),
     optimiser: OptimiserSchema,
     batchSize: z.literal(1),
@@ -150,6 +169,7 @@ export const TrainConfigSchema = z
     const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
     if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
     if (c.psf.halo && sizes.some((s) => s >= c.patchSize)) issue(['psf', 'halo'], 'the halo spans ± the PSF size and needs a patch larger than the PSF');
+    if (c.psf.gradient === 'tangent' && !c.psf.sumToOne) issue(['psf', 'gradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
     if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
     if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
     if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { learningRate, parseTrainConfig, preset, resolveTrainConfig } from '../../../src-main/core/engine/config';
 import { buildNetworks, disposeNetworks } from '../../../src-main/core/engine/train/networks';
 import { countParams } from '../../../src-main/core/engine/models';
+import { gaussianPsf } from '../../../src-main/core/engine/models/psf-layer';
 import { InvalidParameterError } from '../../../src-main/core/errors';
 
 describe('TrainConfig', () => {
@@ -30,6 +31,27 @@ describe('TrainConfig', () => {
     expect(() => resolveTrainConfig('tiny', { optimiser: { decayStartEpoch: 99 } })).toThrow(/decayStartEpoch/);
     expect(() => parseTrainConfig({ ...preset('tiny'), unknownField: 1 })).toThrow(InvalidParameterError);
     expect(() => resolveTrainConfig('tiny', { mode: 'supervised', sharpSource: 'rl' })).toThrow(/sharpSource/);
+    expect(() => resolveTrainConfig('tiny', { psf: { gradient: 'tangent', sumToOne: false } })).toThrow(/psf.gradient|gradient/);
+    expect(resolveTrainConfig('tiny', { psf: { gradient: 'tangent' }, loss: { psfCycleB: 'detach' } }).psf.gradient).toBe('tangent');
+  });
+
+  it('psf.initSigma sets the starting Gaussian of the PSF layer (per axis, in voxels), and is range-checked', () => {
+    const cfg = resolveTrainConfig('tiny', { psf: { init: 'gaussian', initSigma: [0.8, 1.5, 1.5] } });
+    const nets = buildNetworks(cfg);
+    try {
+      const k = nets.psf!.psf();
+      const d = k.dataSync();
+      k.dispose();
+      const expected = gaussianPsf([5, 5, 5], [0.8, 1.5, 1.5]);
+      expect(d.length).toBe(expected.length);
+      for (let i = 0; i < d.length; i++) expect(d[i]).toBeCloseTo(expected[i]!, 6);
+      // Anisotropic: the axial profile through the centre falls faster than the lateral one.
+      expect(d[(1 * 5 + 2) * 5 + 2]!).toBeLessThan(d[(2 * 5 + 1) * 5 + 2]!);
+    } finally {
+      disposeNetworks(nets);
+    }
+    expect(() => resolveTrainConfig('tiny', { psf: { initSigma: -1 } })).toThrow(/initSigma/);
+    expect(() => resolveTrainConfig('tiny', { psf: { initSigma: [1, 2] } as never })).toThrow(/initSigma/);
   });
 
   it('learning rate is constant then falls linearly to 0 (epoch 40 → 200)', () => {

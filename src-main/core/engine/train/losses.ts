@@ -47,3 +47,10 @@ export function lsganDiscriminator(ds: Module[], real: tf.Tensor5D, fake: tf.Ten
 export function l1(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b))) as tf.Scalar);
 }
+
+/** Identity whose gradient is zero: what flows through it does not train what produced it. */
+const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.clone(args[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.zerosLike(dy as tf.Tensor),
+}));
+export const detach = (x: tf.Tensor5D): tf.Tensor5D => stopGradient(x) as tf.Tensor5D;

@@ -42,7 +42,7 @@ export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networ
   let background: tf.Variable | null = null;
   let gBA: Module;
   if (cfg.gba === 'psf') {
-    psf = buildPsfLayer(cfg.psf, { seed: seed + 2, bornWolf: opts.bornWolf, name: 'G_BA' });
+    psf = buildPsfLayer(cfg.psf, { seed: seed + 2, bornWolf: opts.bornWolf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
     if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);

@@ -10,7 +10,7 @@ import { NumericError } from '../../errors';
 import type { TrainConfig } from '../config';
 import type { Adam } from './adam';
 import type { PatchPair } from './data';
-import { drawCrops, l1, lsganDiscriminator, lsganGenerator } from './losses';
+import { detach, drawCrops, l1, lsganDiscriminator, lsganGenerator } from './losses';
 import { discriminatorVariables, generatorVariables, projectConstraints, type Networks } from './networks';
 import { addNoise, estimateNoise, normals } from './noise';
 import type { ImagePool } from './pool';
@@ -71,6 +71,14 @@ function supervisedStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number
   return terms;
 }
 
+/** Replaces the PSF kernel's gradient by its projection onto the sum-to-one plane (its mean removed): config psf.gradient. */
+export function tangentGradient(grads: tf.NamedTensorMap, kernelName: string): void {
+  const g = grads[kernelName];
+  if (!g) return;
+  grads[kernelName] = tf.tidy(() => tf.sub(g, tf.mean(g)));
+  g.dispose();
+}
+
 function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.Tensor5D, lr: number, step: number, terms: LossTerms): { fakeA: Float32Array; fakeB: Float32Array } {
   const { cfg, nets } = s;
   const gBA = nets.gBA!;
@@ -86,7 +94,7 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     const advAB = lsganGenerator(nets.dB, fakeB, crops);
     const advBA = lsganGenerator(nets.dA, fakeA, crops);
     const cycleA = l1(gBA.apply(fakeB), a);
-    const cycleB = l1(nets.gAB.apply(fakeA), b);
+    const cycleB = l1(nets.gAB.apply(cfg.loss.psfCycleB === 'detach' ? detach(fakeA) : fakeA), b);
     const psfL1 = nets.psf ? nets.psf.l1() : tf.scalar(0);
     parts = [advAB, advBA, cycleA, cycleB, psfL1].map((t) => tf.keep(t));
     fakes = [tf.keep(fakeA), tf.keep(fakeB)];
@@ -96,6 +104,7 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     const [advAB, advBA, cycleA, cycleB, psfL1] = parts.map((t) => t.dataSync()[0]!);
     Object.assign(terms, { generator: value.dataSync()[0]!, advAB, advBA, cycleA, cycleB, psfL1 });
     checkFinite(terms, step);
+    if (cfg.psf.gradient === 'tangent' && nets.psf) tangentGradient(grads, nets.psf.variables()[0]!.name);
     s.gOpt.apply(grads, lr);
     projectConstraints(nets);
     return { fakeA: fakes[0]!.dataSync() as Float32Array, fakeB: fakes[1]!.dataSync() as Float32Array };

@@ -1,0 +1,108 @@
+// `npx tsx bench/psf-landscape.ts RUN_DIR [RUN_DIR…]`: a diagnostic for #5. Loads a bench:science run's last
+// checkpoint (networks fixed), puts candidate kernels into the PSF layer, and averages over the same 24 training
+// patch pairs the loss terms through which the PSF learns: D_A's adversarial term on G_BA(b) (+ noise, as in
+// training), cycle A |G_BA(G_AB(a)) − a| and cycle B |G_AB(G_BA(b)) − b|. Candidates: Gaussians of the true PSF's
+// FWHM scaled by s (all axes, lateral only, axial only), the true PSF cropped to the layer's box, and the learned
+// kernel. Where each term is lowest is where it pulls the kernel (at this state of the other networks). Last, the
+// gradient at the learned kernel: its mean (common mode) against its spread, and its correlation with the kernel.
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src-main/core/engine/backend';
+import { gaussianPsf } from '../src-main/core/engine/models/psf-layer';
+import { loadCheckpoint, restoreVariables } from '../src-main/core/engine/train/checkpoint';
+import { PatchSampler } from '../src-main/core/engine/train/data';
+import { drawCrops, l1, lsganGenerator } from '../src-main/core/engine/train/losses';
+import { allVariables, buildNetworks, disposeNetworks } from '../src-main/core/engine/train/networks';
+import { addNoise, estimateNoise, normals } from '../src-main/core/engine/train/noise';
+import { readConfig } from '../src-main/core/engine/train/outputs';
+import { Rng } from '../src-main/core/engine/train/rng';
+import type { Shape3 } from '../src-main/core/io/volume';
+import { analysePsf } from '../src-main/core/psf/analysis';
+import { DEFAULT_SYNTH, synthesize } from '../src-main/core/synth/index';
+
+await initBackend({ preferred: 'cpu', purpose: 'train' });
+const TRAIN_SHAPE: Shape3 = [32, 96, 96];
+const synth = (seed: number) => synthesize({ ...DEFAULT_SYNTH, seed, shape: TRAIN_SHAPE });
+const blurred = [synth(101).blurred, synth(102).blurred];
+const sharp = [synth(301).sharp, synth(302).sharp];
+const truth = synthesize({ ...DEFAULT_SYNTH, seed: 201, shape: [32, 64, 64] }).psf;
+// σ (voxels) of a Gaussian with the true PSF's FWHM (0.224 µm lateral, 0.838 µm axial for DEFAULT_SYNTH).
+const trueFwhm = analysePsf(truth).fwhm;
+const sigma0 = { lat: trueFwhm.x / truth.voxelSize.x / 2.3548, ax: trueFwhm.z / truth.voxelSize.z / 2.3548 };
+
+function crop(box: Shape3): Float32Array {
+  const [nz, ny, nx] = truth.shape;
+  const out = new Float32Array(box[0] * box[1] * box[2]);
+  let s = 0;
+  for (let z = 0, i = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) for (let x = 0; x < box[2]; x++, i++) {
+    out[i] = truth.data[((z + (nz >> 1) - (box[0] >> 1)) * ny + y + (ny >> 1) - (box[1] >> 1)) * nx + x + (nx >> 1) - (box[2] >> 1)]!;
+    s += out[i]!;
+  }
+  return out.map((v) => v / s);
+}
+
+for (const runDir of process.argv.slice(2)) {
+  const cfg = await readConfig(runDir);
+  const nets = buildNetworks(cfg);
+  restoreVariables(allVariables(nets), (await loadCheckpoint(runDir)).variables);
+  const kernel = nets.psf!.variables()[0]!;
+  const shape = kernel.shape as Shape3;
+  const learned = kernel.dataSync().slice() as Float32Array;
+  const n = cfg.patchSize;
+  const sampler = new PatchSampler(blurred, sharp, cfg);
+  const rng = new Rng(12345);
+  const pairs = Array.from({ length: 24 }, () => {
+    const p = sampler.next(rng);
+    return { ...p, crops: drawCrops(rng, n, cfg.discriminator.scales), eps: normals(rng, n * n * n), noise: estimateNoise(p.a, n) };
+  });
+  const t5 = (d: Float32Array) => tf.tensor5d(d, [1, n, n, n, 1]);
+  const evaluate = (k: Float32Array) => {
+    tf.tidy(() => kernel.assign(tf.tensor3d(k, shape)));
+    const sum = { adv: 0, cycleA: 0, cycleB: 0 };
+    for (const p of pairs) {
+      const [adv, ca, cb] = tf.tidy(() => {
+        const a = t5(p.a), b = t5(p.b), eps = t5(p.eps);
+        const fakeA = cfg.fakeNoise === 'estimated' ? addNoise(nets.gBA!.apply(b), p.noise, eps) : nets.gBA!.apply(b);
+        return [lsganGenerator(nets.dA, fakeA, p.crops), l1(nets.gBA!.apply(nets.gAB.apply(a)), a), l1(nets.gAB.apply(fakeA), b)].map((t) => t.dataSync()[0]!);
+      });
+      sum.adv += adv! / pairs.length;
+      sum.cycleA += ca! / pairs.length;
+      sum.cycleB += cb! / pairs.length;
+    }
+    return { ...sum, total: sum.adv + cfg.loss.lambdaCycle * (sum.cycleA + sum.cycleB) };
+  };
+  console.log(`\n${runDir} (step ${(await loadCheckpoint(runDir)).step}); λ1 ${cfg.loss.lambdaCycle}; Gaussians of the true FWHM × s`);
+  console.log('candidate                 advBA    cycleA   cycleB   G total');
+  const show = (label: string, k: Float32Array) => {
+    const r = evaluate(k);
+    console.log(`${label.padEnd(24)} ${r.adv.toFixed(4)}  ${r.cycleA.toFixed(5)}  ${r.cycleB.toFixed(5)}  ${r.total.toFixed(4)}`);
+  };
+  for (const s of [0.6, 0.8, 1, 1.25, 1.5, 2]) show(`all axes s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat * s, sigma0.lat * s]));
+  for (const s of [0.6, 0.8, 1.25, 1.5, 2]) show(`lateral s=${s}`, gaussianPsf(shape, [sigma0.ax, sigma0.lat * s, sigma0.lat * s]));
+  for (const s of [0.6, 0.8, 1.25, 1.5, 2]) show(`axial s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat, sigma0.lat]));
+  show(`true PSF, ${shape.join('×')} crop`, crop(shape));
+  show('learned', learned);
+  // The gradient of the generator loss with respect to the kernel, at the learned kernel: how much of it is the
+  // common mode (all weights up or down together) that the sum-one projection turns into a change of width.
+  tf.tidy(() => kernel.assign(tf.tensor3d(learned, shape)));
+  const g = new Float32Array(learned.length);
+  for (const p of pairs) {
+    const gi = tf.tidy(() => {
+      const a = t5(p.a), b = t5(p.b), eps = t5(p.eps);
+      const { grads, value } = tf.variableGrads(() => {
+        const fakeA = cfg.fakeNoise === 'estimated' ? addNoise(nets.gBA!.apply(b), p.noise, eps) : nets.gBA!.apply(b);
+        return tf.addN([lsganGenerator(nets.dA, fakeA, p.crops), tf.mul(tf.add(l1(nets.gBA!.apply(nets.gAB.apply(a)), a), l1(nets.gAB.apply(fakeA), b)), cfg.loss.lambdaCycle)]) as tf.Scalar;
+      }, [kernel]);
+      value.dispose();
+      return grads[kernel.name]!.dataSync().slice() as Float32Array;
+    });
+    for (let i = 0; i < g.length; i++) g[i] += gi[i]! / pairs.length;
+  }
+  const mean = g.reduce((s, v) => s + v, 0) / g.length;
+  const sd = Math.sqrt(g.reduce((s, v) => s + (v - mean) ** 2, 0) / g.length);
+  const c = (shape[0] >> 1) * shape[1] * shape[2] + (shape[1] >> 1) * shape[2] + (shape[2] >> 1);
+  const wMean = learned.reduce((s, v) => s + v, 0) / learned.length;
+  let cov = 0, vw = 0;
+  for (let i = 0; i < g.length; i++) { cov += (g[i]! - mean) * (learned[i]! - wMean); vw += (learned[i]! - wMean) ** 2; }
+  console.log(`dL/dK at the learned kernel: mean ${mean.toExponential(3)}, sd ${sd.toExponential(3)}, centre ${g[c]!.toExponential(3)}, corner ${g[0]!.toExponential(3)}, corr with K ${(cov / Math.sqrt(vw) / (sd * Math.sqrt(g.length))).toFixed(3)}`);
+  disposeNetworks(nets);
+}
