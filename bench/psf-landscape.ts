@@ -17,28 +17,15 @@ import { readConfig } from '../src-main/core/engine/train/outputs';
 import { Rng } from '../src-main/core/engine/train/rng';
 import type { Shape3 } from '../src-main/core/io/volume';
 import { analysePsf } from '../src-main/core/psf/analysis';
-import { DEFAULT_SYNTH, synthesize } from '../src-main/core/synth/index';
+import { benchData, cropPsf } from './science-data';
 
 await initBackend({ preferred: 'cpu', purpose: 'train' });
-const TRAIN_SHAPE: Shape3 = [32, 96, 96];
-const synth = (seed: number) => synthesize({ ...DEFAULT_SYNTH, seed, shape: TRAIN_SHAPE });
-const blurred = [synth(101).blurred, synth(102).blurred];
-const sharp = [synth(301).sharp, synth(302).sharp];
-const truth = synthesize({ ...DEFAULT_SYNTH, seed: 201, shape: [32, 64, 64] }).psf;
+const { trainSets, sharpSets, test } = benchData();
+const blurred = trainSets.map((t) => t.blurred);
+const truth = test.psf;
 // σ (voxels) of a Gaussian with the true PSF's FWHM (0.224 µm lateral, 0.838 µm axial for DEFAULT_SYNTH).
 const trueFwhm = analysePsf(truth).fwhm;
 const sigma0 = { lat: trueFwhm.x / truth.voxelSize.x / 2.3548, ax: trueFwhm.z / truth.voxelSize.z / 2.3548 };
-
-function crop(box: Shape3): Float32Array {
-  const [nz, ny, nx] = truth.shape;
-  const out = new Float32Array(box[0] * box[1] * box[2]);
-  let s = 0;
-  for (let z = 0, i = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) for (let x = 0; x < box[2]; x++, i++) {
-    out[i] = truth.data[((z + (nz >> 1) - (box[0] >> 1)) * ny + y + (ny >> 1) - (box[1] >> 1)) * nx + x + (nx >> 1) - (box[2] >> 1)]!;
-    s += out[i]!;
-  }
-  return out.map((v) => v / s);
-}
 
 for (const runDir of process.argv.slice(2)) {
   const cfg = await readConfig(runDir);
@@ -48,7 +35,7 @@ for (const runDir of process.argv.slice(2)) {
   const shape = kernel.shape as Shape3;
   const learned = kernel.dataSync().slice() as Float32Array;
   const n = cfg.patchSize;
-  const sampler = new PatchSampler(blurred, sharp, cfg);
+  const sampler = new PatchSampler(blurred, sharpSets, cfg);
   const rng = new Rng(12345);
   const pairs = Array.from({ length: 24 }, () => {
     const p = sampler.next(rng);
@@ -79,7 +66,7 @@ for (const runDir of process.argv.slice(2)) {
   for (const s of [0.6, 0.8, 1, 1.25, 1.5, 2]) show(`all axes s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat * s, sigma0.lat * s]));
   for (const s of [0.6, 0.8, 1.25, 1.5, 2]) show(`lateral s=${s}`, gaussianPsf(shape, [sigma0.ax, sigma0.lat * s, sigma0.lat * s]));
   for (const s of [0.6, 0.8, 1.25, 1.5, 2]) show(`axial s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat, sigma0.lat]));
-  show(`true PSF, ${shape.join('×')} crop`, crop(shape));
+  show(`true PSF, ${shape.join('×')} crop`, cropPsf(truth, shape).data);
   show('learned', learned);
   // The gradient of the generator loss with respect to the kernel, at the learned kernel: how much of it is the
   // common mode (all weights up or down together) that the sum-one projection turns into a change of width.

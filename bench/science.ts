@@ -23,7 +23,8 @@ import { writeBytesAtomic } from '../src-main/core/io/atomic';
 import { makeVolume, type Shape3, type Volume } from '../src-main/core/io/volume';
 import { computeMetrics } from '../src-main/core/metrics/index';
 import { analysePsf, centredNcc } from '../src-main/core/psf/analysis';
-import { DEFAULT_SYNTH, synthesize, type SynthParams } from '../src-main/core/synth/index';
+import { DEFAULT_SYNTH } from '../src-main/core/synth/index';
+import { benchData, cropPsf, SEEDS, TEST_SHAPE, TRAIN_SHAPE } from './science-data';
 import { consoleReport, writeResultsDoc, type PsfReport, type Row, type ScienceResult } from './science-report';
 
 const { values: args } = parseArgs({
@@ -44,17 +45,10 @@ if (!(photons > 0)) throw new Error(`--photons must be positive, got ${args.phot
 const psfBox = args['psf-size'] ? Number(args['psf-size']) : undefined;
 if (psfBox !== undefined && !(Number.isInteger(psfBox) && psfBox % 2 === 1 && psfBox >= 3 && psfBox <= 31)) throw new Error(`--psf-size must be odd, 3..31, got ${args['psf-size']}`);
 const RL_ITERATIONS = 20;
-const TRAIN_SHAPE: Shape3 = [32, 96, 96];
-const TEST_SHAPE: Shape3 = [32, 64, 64];
 const t0 = performance.now();
 const log = (s: string) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${s}`);
 
-// --- data: DEFAULT_SYNTH's optics and noise (NA 1.2 water, 520 nm, 0.1 × 0.1 × 0.25 µm voxels, 200 photons peak,
-// background 10, read noise 2); seeds fixed here and never tuned on the results.
-const synth = (seed: number, shape: Shape3): ReturnType<typeof synthesize> => synthesize({ ...DEFAULT_SYNTH, photons, seed, shape, psf: { ...DEFAULT_SYNTH.psf, ...(psfBox ? { size: [psfBox, psfBox, psfBox] } : {}) } } satisfies SynthParams);
-const trainSets = [synth(101, TRAIN_SHAPE), synth(102, TRAIN_SHAPE)];
-const sharpSets = [synth(301, TRAIN_SHAPE), synth(302, TRAIN_SHAPE)].map((s) => s.sharp); // other structures, never blurred
-const test = synth(201, TEST_SHAPE);
+const { trainSets, sharpSets, test } = benchData({ photons, psfBox });
 const truePsf = test.psf;
 log(`data: ${trainSets.length} × ${TRAIN_SHAPE.join('×')} train, ${sharpSets.length} sharp, test ${TEST_SHAPE.join('×')}, PSF ${truePsf.shape.join('×')}`);
 
@@ -111,21 +105,6 @@ const row = (method: string, pred: Volume, seconds?: number): Row => {
 };
 const rl = (psf: Volume) => richardsonLucy(test.blurred, psf, { iterations: RL_ITERATIONS });
 
-/** The true PSF cropped (centred) to a smaller box and renormalised: the truth as far as a kernel of that box can hold it. */
-function cropPsf(p: Volume, box: Shape3): Volume {
-  const [, ny, nx] = p.shape;
-  const o = box.map((b, i) => Math.floor(p.shape[i]! / 2) - Math.floor(b / 2));
-  const out = new Float32Array(box[0] * box[1] * box[2]);
-  let sum = 0;
-  for (let z = 0, i = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) for (let x = 0; x < box[2]; x++, i++) {
-    const v = p.data[((z + o[0]!) * ny + y + o[1]!) * nx + x + o[2]!]!;
-    out[i] = v;
-    sum += v;
-  }
-  for (let i = 0; i < out.length; i++) out[i]! /= sum;
-  return makeVolume(out, box, { ...p.voxelSize }, 'computed');
-}
-
 // More steps than the preset's schedule stretch it (more steps per epoch), so the learning rate still decays
 // to 0 at the last step instead of reaching 0 at the schedule's end and leaving the rest as no-ops.
 const stretch = steps > scheduled ? { optimiser: { stepsPerEpoch: Math.ceil(steps / base.optimiser.epochs) } } : {};
@@ -167,7 +146,7 @@ const result: ScienceResult = {
   backend: backend.name, quick, steps,
   config: cfg as unknown as Record<string, unknown>,
   data: {
-    trainStacks: trainSets.length, trainShape: TRAIN_SHAPE, sharpStacks: sharpSets.length, testShape: TEST_SHAPE, seeds: { train: [101, 102], sharp: [301, 302], test: 201 },
+    trainStacks: trainSets.length, trainShape: TRAIN_SHAPE, sharpStacks: sharpSets.length, testShape: TEST_SHAPE, seeds: SEEDS,
     psf: `Born–Wolf NA ${DEFAULT_SYNTH.psf.na}, λ ${DEFAULT_SYNTH.psf.wavelength} µm, n ${DEFAULT_SYNTH.psf.ni}, voxel ${DEFAULT_SYNTH.psf.dxy}×${DEFAULT_SYNTH.psf.dxy}×${DEFAULT_SYNTH.psf.dz} µm, ${truePsf.shape.join('×')}`,
     noise: `Poisson, ${photons} photons at the brightest voxel, background ${DEFAULT_SYNTH.background}, read noise σ ${DEFAULT_SYNTH.readNoise}`,
   },
