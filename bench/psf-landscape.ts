@@ -30,7 +30,8 @@ const sigma0 = { lat: trueFwhm.x / truth.voxelSize.x / 2.3548, ax: trueFwhm.z / 
 for (const runDir of process.argv.slice(2)) {
   const cfg = await readConfig(runDir);
   const nets = buildNetworks(cfg);
-  restoreVariables(allVariables(nets), (await loadCheckpoint(runDir)).variables);
+  const ck = await loadCheckpoint(runDir);
+  restoreVariables(allVariables(nets), ck.variables);
   const kernel = nets.psf!.variables()[0]!;
   const shape = kernel.shape as Shape3;
   const learned = kernel.dataSync().slice() as Float32Array;
@@ -42,22 +43,24 @@ for (const runDir of process.argv.slice(2)) {
     return { ...p, crops: drawCrops(rng, n, cfg.discriminator.scales), eps: normals(rng, n * n * n), noise: estimateNoise(p.a, n) };
   });
   const t5 = (d: Float32Array) => tf.tensor5d(d, [1, n, n, n, 1]);
+  // The three terms through which the PSF learns, as in train/step.ts (call inside a tidy).
+  const lossTerms = (p: (typeof pairs)[number]): [tf.Scalar, tf.Scalar, tf.Scalar] => {
+    const a = t5(p.a), b = t5(p.b);
+    const fakeA = cfg.fakeNoise === 'estimated' ? addNoise(nets.gBA!.apply(b), p.noise, t5(p.eps)) : nets.gBA!.apply(b);
+    return [lsganGenerator(nets.dA, fakeA, p.crops), l1(nets.gBA!.apply(nets.gAB.apply(a)), a), l1(nets.gAB.apply(fakeA), b)];
+  };
   const evaluate = (k: Float32Array) => {
     tf.tidy(() => kernel.assign(tf.tensor3d(k, shape)));
     const sum = { adv: 0, cycleA: 0, cycleB: 0 };
     for (const p of pairs) {
-      const [adv, ca, cb] = tf.tidy(() => {
-        const a = t5(p.a), b = t5(p.b), eps = t5(p.eps);
-        const fakeA = cfg.fakeNoise === 'estimated' ? addNoise(nets.gBA!.apply(b), p.noise, eps) : nets.gBA!.apply(b);
-        return [lsganGenerator(nets.dA, fakeA, p.crops), l1(nets.gBA!.apply(nets.gAB.apply(a)), a), l1(nets.gAB.apply(fakeA), b)].map((t) => t.dataSync()[0]!);
-      });
+      const [adv, ca, cb] = tf.tidy(() => lossTerms(p).map((t) => t.dataSync()[0]!));
       sum.adv += adv! / pairs.length;
       sum.cycleA += ca! / pairs.length;
       sum.cycleB += cb! / pairs.length;
     }
     return { ...sum, total: sum.adv + cfg.loss.lambdaCycle * (sum.cycleA + sum.cycleB) };
   };
-  console.log(`\n${runDir} (step ${(await loadCheckpoint(runDir)).step}); λ1 ${cfg.loss.lambdaCycle}; Gaussians of the true FWHM × s`);
+  console.log(`\n${runDir} (step ${ck.step}); λ1 ${cfg.loss.lambdaCycle}; Gaussians of the true FWHM × s`);
   console.log('candidate                 advBA    cycleA   cycleB   G total');
   const show = (label: string, k: Float32Array) => {
     const r = evaluate(k);
@@ -74,10 +77,9 @@ for (const runDir of process.argv.slice(2)) {
   const g = new Float32Array(learned.length);
   for (const p of pairs) {
     const gi = tf.tidy(() => {
-      const a = t5(p.a), b = t5(p.b), eps = t5(p.eps);
       const { grads, value } = tf.variableGrads(() => {
-        const fakeA = cfg.fakeNoise === 'estimated' ? addNoise(nets.gBA!.apply(b), p.noise, eps) : nets.gBA!.apply(b);
-        return tf.addN([lsganGenerator(nets.dA, fakeA, p.crops), tf.mul(tf.add(l1(nets.gBA!.apply(nets.gAB.apply(a)), a), l1(nets.gAB.apply(fakeA), b)), cfg.loss.lambdaCycle)]) as tf.Scalar;
+        const [adv, cycleA, cycleB] = lossTerms(p);
+        return tf.add(adv, tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle)) as tf.Scalar;
       }, [kernel]);
       value.dispose();
       return grads[kernel.name]!.dataSync().slice() as Float32Array;
