@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--sections train,conv,infer,rl]` (default all): runs the benchmark pieces, each in its
+// `npm run bench [-- --quick] [--sections train,conv,infer,rl,psfconv]` (default all): runs the benchmark pieces, each in its
 // own process where memory matters, prints tables and writes bench-results.json (atomically). Each ratio is measured
 // in the same run as its reference:
 //  - train: one training step per preset, ours (bench/train-step.ts, cpu with the default CPU kernels, and `fast` on
@@ -7,7 +7,8 @@
 //  - conv: per-layer conv3d (native AVX-512/AVX2, wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads);
 //  - infer: the demo model at 32×64×64 (bench/infer-model.ts) and the issue's 64×512×512 through the tiled path per
 //    backend (bench/infer-issue.ts via bench/issue-sizes.ts);
-//  - rl: Richardson–Lucy ours vs scikit-image at the demo size, 64×256×256 and 35×512×512 (30 iterations).
+//  - rl: Richardson–Lucy ours vs scikit-image at the demo size, 64×256×256 and 35×512×512 (30 iterations);
+//  - psfconv: G_BA's PSF convolution, direct conv3d vs FFT (psf.convolution), per patch and kernel size (bench/psf-conv.ts).
 // `--quick` (a couple of minutes): `fast` only, no paper conv shapes, inference on 16×128×128, RL at the demo size.
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
@@ -72,7 +73,7 @@ function twinNumerics(quick: boolean): Record<string, unknown>[] {
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--sections');
-  const sections = new Set(at > 0 ? (process.argv[at + 1] ?? '').split(',') : ['train', 'conv', 'infer', 'rl']);
+  const sections = new Set(at > 0 ? (process.argv[at + 1] ?? '').split(',') : ['train', 'conv', 'infer', 'rl', 'psfconv']);
   const extra: Record<string, unknown> = {};
   if (sections.has('train')) {
     extra.trainingStep = trainSection(quick);
@@ -102,6 +103,12 @@ async function main(): Promise<void> {
       'rel. L2': r.relL2?.toExponential(1), 'RSS ours/skimage MiB': `${String(r.oursPeakRssMiB)}/${String(r.skimagePeakRssMiB)}`, error: r.error ?? '',
     })));
     console.log('  context: Deconwolf (published) 512×512×35, 50 iterations, 78 s on CPU');
+  }
+  if (sections.has('psfconv')) {
+    const args = ['bench/psf-conv.ts', ...(quick ? ['--quick'] : [])];
+    extra.psfConvolution = JSON.parse(runScript('node_modules/.bin/tsx', args).trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    const rows = (extra.psfConvolution as { rows: { patch: number; kernel: number; directMs: number; fftMs: number; ratio: number; maxRelDiff: number }[] }).rows;
+    console.table(rows.map((r) => ({ patch: `${r.patch}³`, psf: `${r.kernel}³`, 'direct ms': r.directMs.toFixed(0), 'fft ms': r.fftMs.toFixed(0), 'direct/fft': r.ratio.toFixed(1), 'rel. diff': r.maxRelDiff.toExponential(1) })));
   }
   if (!sections.has('conv')) {
     await writeBytesAtomic('bench-results.json', JSON.stringify({ quick, ...extra, peakRssMiB: peakRssMiB() }, null, 2), { force: true });

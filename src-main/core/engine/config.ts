@@ -51,6 +51,12 @@ export const PsfSchema = z.strictObject({
    * peak when the push is down, grow when it is up. Needs sumToOne. Default 'plain'.
    */
   gradient: z.enum(['plain', 'tangent']).optional(),
+  /**
+   * How G_BA applies the kernel: 'direct' conv3d (default) or 'fft' (same values to float rounding; the cost hardly
+   * grows with the kernel, so a PSF box large enough for a widefield PSF's defocus haze, 21³–31³, is affordable on a
+   * CPU). Runs on the cpu, wasm and tfjs-node backends; on webgpu the layer uses the direct convolution.
+   */
+  convolution: z.enum(['direct', 'fft']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */

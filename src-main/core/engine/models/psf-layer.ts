@@ -6,12 +6,15 @@
 // index floor(k/2) on every axis. For odd k that is the geometric centre; for even k (the paper's 20) the
 // geometric centre is (k−1)/2 = k/2 − ½, i.e. an even-sized PSF is centred HALF A VOXEL off its array centre.
 //
+// Applied by conv3d, or with psf.convolution 'fft' by FFT (ops/fft-conv.ts; same values, for large kernels).
+//
 // Constraints (project(), after every optimiser step; each optional): non-negative (clip at 0); centred
 // (the centre of mass is moved to floor(k/2) by an INTEGER circular shift — sub-voxel offsets remain, at
 // most ½ voxel); sum to one (divide by the sum; an all-zero kernel is reset to a delta).
 import * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError } from '../../errors';
 import { conv3d, reflectPad3d, samePads } from '../ops';
+import { fftConv3dValid, fftConvSupported } from '../ops/fft-conv';
 import { ParamFactory } from './init';
 import type { PsfConfig, PsfModule } from './types';
 
@@ -117,6 +120,7 @@ export function buildPsfLayer(cfg: PsfConfig, opts: PsfLayerOptions): PsfModule 
     psf: () => tf.clone(kernel) as tf.Tensor3D,
     apply(x: tf.Tensor5D): tf.Tensor5D {
       return tf.tidy(() => {
+        if (cfg.convolution === 'fft' && fftConvSupported()) return fftConv3dValid(reflectPad3d(x, pads), kernel as tf.Tensor3D);
         const w = tf.reshape(tf.reverse(kernel, [0, 1, 2]), [...shape, 1, 1]) as tf.Tensor5D;
         return conv3d(reflectPad3d(x, pads), w, 1, 'valid');
       });

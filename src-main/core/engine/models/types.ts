@@ -47,4 +47,10 @@ export interface PsfConfig {
   nonNegative: boolean;
   sumToOne: boolean;
   centred: boolean;
+  /**
+   * How the kernel is applied: 'direct' conv3d (default) or 'fft' (ops/fft-conv.ts: same result, cost nearly
+   * independent of the kernel size; on backends that cannot read tensors synchronously, e.g. webgpu, the layer
+   * uses 'direct').
+   */
+  convolution?: 'direct' | 'fft';
 }
