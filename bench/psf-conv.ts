@@ -1,6 +1,6 @@
 // G_BA's PSF convolution, direct vs FFT (psf.convolution), on the cpu backend with the default CPU kernels: one
 // application forward + both gradients (what a training step does per PSF application), per patch and kernel
-// size, the two measured in the same run; the ratio direct/fft is the speed-up. Also the largest relative
+// size (64³ ⊛ 20³ is the paper preset), the two measured in the same run; the ratio direct/fft is the speed-up. Also the largest relative
 // difference of the outputs and kernel gradients (same numbers up to float rounding).
 // Run: npx tsx bench/psf-conv.ts [--quick]; prints a table and one JSON line. Part of `npm run bench` (section psfconv).
 import * as tf from '@tensorflow/tfjs';
@@ -40,7 +40,7 @@ function relDiff(a: tf.Tensor, b: tf.Tensor): number {
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const backend = await initBackend({ preferred: 'cpu', purpose: 'train' });
-  const cases: [number, number][] = quick ? [[32, 11], [32, 31]] : [[32, 11], [32, 21], [32, 31], [64, 11], [64, 21]];
+  const cases: [number, number][] = quick ? [[32, 11], [32, 31]] : [[32, 11], [32, 21], [32, 31], [64, 11], [64, 20]];
   const rows: Row[] = [];
   for (const [patch, kernel] of cases) {
     const cfg = { size: kernel, init: 'gaussian' as const, nonNegative: true, sumToOne: true, centred: true };

@@ -5,7 +5,7 @@
 // give the same losses and the same learned PSF either way (config validation included).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fftConv3dValid, fftConvGrid, fftConvSupported } from '../../../src-main/core/engine/ops/fft-conv';
+import { fftConv3dValid, fftConvGrid, fftConvPath, fftConvSupported } from '../../../src-main/core/engine/ops/fft-conv';
 import { buildPsfLayer } from '../../../src-main/core/engine/models/psf-layer';
 import { resolveTrainConfig, type TrainConfig } from '../../../src-main/core/engine/config';
 import { Adam } from '../../../src-main/core/engine/train/adam';
@@ -46,23 +46,36 @@ describe('fftConv3dValid', () => {
     expect(fftConvGrid([62, 13, 49])).toEqual([64, 15, 50]);
   });
 
-  for (const { x: xs, k: ks } of CASES) {
-    it(`equals tfjs conv3d and its gradients: x ${xs.join('×')}, kernel ${ks.join('×')}`, () => {
-      const x = randomTensor(xs, 1) as tf.Tensor5D, k = randomTensor(ks, 2) as tf.Tensor3D;
-      const outShape = xs.slice(1, 4).map((p, i) => p - ks[i]! + 1);
-      const r = randomTensor([xs[0], ...outShape, 1], 3);
-      const before = tf.memory().numTensors;
-      const [yF, gF] = tf.tidy(() => [fftConv3dValid(x, k), tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fftConv3dValid(a as tf.Tensor5D, b as tf.Tensor3D), r)))([x, k])] as const);
-      const [yD, gD] = tf.tidy(() => [direct(x, k), tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(direct(a as tf.Tensor5D, b as tf.Tensor3D), r)))([x, k])] as const);
-      expect(yF.shape).toEqual([xs[0], ...outShape, 1]);
-      expect(maxRelDiff(yF, yD)).toBeLessThan(2e-6);
-      expect(gF[0]!.shape).toEqual(xs);
-      expect(gF[1]!.shape).toEqual(ks);
-      expect(maxRelDiff(gF[0]!, gD[0]!)).toBeLessThan(2e-6);
-      expect(maxRelDiff(gF[1]!, gD[1]!)).toBeLessThan(2e-6);
-      tf.dispose([yF, yD, ...gF, ...gD]);
-      expect(tf.memory().numTensors).toBe(before);
-      tf.dispose([x, k, r]);
+  function check(xs: [number, number, number, number, number], ks: [number, number, number]): void {
+    const x = randomTensor(xs, 1) as tf.Tensor5D, k = randomTensor(ks, 2) as tf.Tensor3D;
+    const outShape = xs.slice(1, 4).map((p, i) => p - ks[i]! + 1);
+    const r = randomTensor([xs[0], ...outShape, 1], 3);
+    const before = tf.memory().numTensors;
+    const [yF, gF] = tf.tidy(() => [fftConv3dValid(x, k), tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fftConv3dValid(a as tf.Tensor5D, b as tf.Tensor3D), r)))([x, k])] as const);
+    const [yD, gD] = tf.tidy(() => [direct(x, k), tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(direct(a as tf.Tensor5D, b as tf.Tensor3D), r)))([x, k])] as const);
+    expect(yF.shape).toEqual([xs[0], ...outShape, 1]);
+    expect(maxRelDiff(yF, yD)).toBeLessThan(2e-6);
+    expect(gF[0]!.shape).toEqual(xs);
+    expect(gF[1]!.shape).toEqual(ks);
+    expect(maxRelDiff(gF[0]!, gD[0]!)).toBeLessThan(2e-6);
+    expect(maxRelDiff(gF[1]!, gD[1]!)).toBeLessThan(2e-6);
+    tf.dispose([yF, yD, ...gF, ...gD]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, k, r]);
+  }
+
+  for (const { x: xs, k: ks } of CASES) for (const fft of ['wasm', 'js'] as const) {
+    it(`equals tfjs conv3d and its gradients: x ${xs.join('×')}, kernel ${ks.join('×')}, ${fft} FFT`, () => {
+      const saved = process.env.CYCLEDECON_FFT;
+      if (fft === 'js') process.env.CYCLEDECON_FFT = 'js';
+      try {
+        const grid = fftConvGrid(xs.slice(1, 4) as [number, number, number]);
+        // the WebAssembly kernel runs on every machine this project supports (SIMD); 'js' is forced by the variable
+        expect(fftConvPath(grid)).toBe(fft);
+        check(xs, ks);
+      } finally {
+        if (saved === undefined) delete process.env.CYCLEDECON_FFT; else process.env.CYCLEDECON_FFT = saved;
+      }
     });
   }
 

@@ -9,11 +9,13 @@
 // On a grid M ≥ P (circular, zero-filled), y_full = IFFT(FFT(P)·FFT(k)) and y[o] = y_full[o + K − 1]: the
 // indices used never wrap. With D the upstream gradient placed at [K − 1, P − 1]:
 //   dP[m] = Σ_j D[m + j] k[j] = IFFT(FFT(D)·conj(FFT(k)))[m],   dk[j] = Σ_m D[m + j] P[m] = IFFT(FFT(D)·conj(FFT(P)))[j]
-// (again no index wraps onto a non-zero value because M ≥ P). Transforms run in float64 (core/fft); the
-// results are rounded to float32 once. The data must be readable synchronously (cpu, wasm and tfjs-node
-// backends); the PSF layer falls back to the direct convolution elsewhere (psf-layer.ts).
+// (again no index wraps onto a non-zero value because M ≥ P). Transforms: the WebAssembly SIMD FFT of
+// Richardson–Lucy (core/fft/wasm-fft.ts, float32, one workspace per grid, kept), else core/fft's JavaScript FFT
+// (float64). The data must be readable synchronously (cpu, wasm and tfjs-node backends); the PSF layer falls back
+// to the direct convolution elsewhere (psf-layer.ts).
 import * as tf from '@tensorflow/tfjs';
-import { irfft3d, nextSmoothSize, rfft3d, type HalfSpectrum } from '../../fft';
+import { halfSpectrumSize, irfft3d, nextSmoothSize, rfft3d, type HalfSpectrum } from '../../fft';
+import { WasmFftWorkspace, wasmFftAvailable } from '../../fft/wasm-fft';
 
 type S3 = [number, number, number];
 
@@ -27,45 +29,112 @@ export function fftConvGrid(padded: S3): S3 {
   return padded.map(nextSmoothSize) as S3;
 }
 
-/** Copies a [z, y, x] block of `shape` from `src` (at `srcAt` in a volume of `srcShape`) into `dst` (at `dstAt` in `dstShape`). */
-function copyBlock(src: ArrayLike<number>, srcShape: S3, srcAt: S3, dst: Float32Array | Float64Array, dstShape: S3, dstAt: S3, shape: S3, srcOffset = 0, dstOffset = 0): void {
+/** Copies the [z, y, x] block of `shape` at `srcAt` of `src` (a volume of `srcShape`) to `dstAt` of `dst` (of `dstShape`). */
+function copyBlock(src: ArrayLike<number>, srcShape: S3, srcAt: S3, dst: Float32Array | Float64Array, dstShape: S3, dstAt: S3, shape: S3): void {
   for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const s = srcOffset + ((srcAt[0] + z) * srcShape[1] + srcAt[1] + y) * srcShape[2] + srcAt[2];
-    const d = dstOffset + ((dstAt[0] + z) * dstShape[1] + dstAt[1] + y) * dstShape[2] + dstAt[2];
-    for (let x = 0; x < shape[2]; x++) dst[d + x] = src[s + x];
+    const s = ((srcAt[0] + z) * srcShape[1] + srcAt[1] + y) * srcShape[2] + srcAt[2];
+    const d = ((dstAt[0] + z) * dstShape[1] + dstAt[1] + y) * dstShape[2] + dstAt[2];
+    for (let x = 0; x < shape[2]; x++) dst[d + x] = src[s + x]!;
   }
 }
 
-function spectrum(data: ArrayLike<number>, shape: S3, at: S3, grid: S3, srcShape: S3, srcOffset: number): HalfSpectrum<Float64Array> {
-  const buf = new Float64Array(grid[0] * grid[1] * grid[2]);
-  copyBlock(data, srcShape, [0, 0, 0], buf, grid, at, shape, srcOffset);
-  // support: rows beyond the block are zero, which rfft3d can skip when the block starts at the origin.
-  return rfft3d(buf, grid, undefined, at[0] === 0 && at[1] === 0 ? [shape[0], shape[1]] : undefined);
+const ORIGIN: S3 = [0, 0, 0];
+
+/** Which FFT the op uses for this grid: 'wasm' (SIMD, float32) or 'js' (float64; also with CYCLEDECON_FFT=js). */
+export function fftConvPath(grid: S3): 'wasm' | 'js' {
+  return wasmFftAvailable(grid) ? 'wasm' : 'js';
 }
 
-/** a · b or a · conj(b), into a new spectrum. */
-function product(a: HalfSpectrum<Float64Array>, b: HalfSpectrum<Float64Array>, conjB: boolean): HalfSpectrum<Float64Array> {
-  const n = a.re.length, re = new Float64Array(n), im = new Float64Array(n);
-  const s = conjB ? -1 : 1;
-  for (let i = 0; i < n; i++) {
-    const ar = a.re[i], ai = a.im[i], br = b.re[i], bi = s * b.im[i];
-    re[i] = ar * br - ai * bi;
-    im[i] = ar * bi + ai * br;
-  }
-  return { re, im, shape: a.shape, nxh: a.nxh };
+interface Geometry { padded: S3; ks: S3; out: S3; lag: S3; grid: S3 }
+
+/** One batch item: y = x ⊛ k ('valid'), and the gradients dx (written) and dk (added to) for upstream dy. */
+interface ItemConv {
+  forward(x: ArrayLike<number>, k: ArrayLike<number>, y: Float32Array): void;
+  backward(x: ArrayLike<number>, k: ArrayLike<number>, dy: ArrayLike<number>, dx: Float32Array, dk: Float32Array): void;
 }
 
-/** Inverse transform of `spec`, then the block of `shape` at `at` into `dst` (a volume of `dstShape`, at `dstOffset`). */
-function inverseInto(spec: HalfSpectrum<Float64Array>, at: S3, shape: S3, dst: Float32Array, dstShape: S3, dstOffset: number, add: boolean): void {
-  const grid = spec.shape;
-  // irfft3d's support covers rows z < sz, y < sy: enough to hold the block.
-  const full = irfft3d(spec, undefined, [at[0] + shape[0], at[1] + shape[1]]);
-  if (!add) { copyBlock(full, grid, at, dst, dstShape, [0, 0, 0], shape, 0, dstOffset); return; }
-  for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const s = ((at[0] + z) * grid[1] + at[1] + y) * grid[2] + at[2];
-    const d = dstOffset + (z * dstShape[1] + y) * dstShape[2];
-    for (let x = 0; x < shape[2]; x++) dst[d + x] += full[s + x];
+/** core/fft's JavaScript transforms in float64: the fallback where the WebAssembly kernel does not run. */
+function jsConv({ padded, ks, out, lag, grid }: Geometry): ItemConv {
+  const spectrum = (data: ArrayLike<number>, shape: S3, at: S3): HalfSpectrum<Float64Array> => {
+    const buf = new Float64Array(grid[0] * grid[1] * grid[2]);
+    copyBlock(data, shape, ORIGIN, buf, grid, at, shape);
+    // support: rows beyond the block are zero, which rfft3d can skip when the block starts at the origin.
+    return rfft3d(buf, grid, undefined, at === ORIGIN ? [shape[0], shape[1]] : undefined);
+  };
+  /** a · b or a · conj(b), into a new spectrum. */
+  const product = (a: HalfSpectrum<Float64Array>, b: HalfSpectrum<Float64Array>, conjB: boolean): HalfSpectrum<Float64Array> => {
+    const n = a.re.length, re = new Float64Array(n), im = new Float64Array(n), sign = conjB ? -1 : 1;
+    for (let i = 0; i < n; i++) {
+      const ar = a.re[i]!, ai = a.im[i]!, br = b.re[i]!, bi = sign * b.im[i]!;
+      re[i] = ar * br - ai * bi;
+      im[i] = ar * bi + ai * br;
+    }
+    return { re, im, shape: a.shape, nxh: a.nxh };
+  };
+  /** The block of `shape` at `at` of the inverse transform (irfft3d's support covers rows z < sz, y < sy). */
+  const inverse = (spec: HalfSpectrum<Float64Array>, at: S3, shape: S3, dst: Float32Array): void => {
+    copyBlock(irfft3d(spec, undefined, [at[0] + shape[0], at[1] + shape[1]]), grid, at, dst, shape, ORIGIN, shape);
+  };
+  return {
+    forward(x, k, y) {
+      inverse(product(spectrum(x, padded, ORIGIN), spectrum(k, ks, ORIGIN), false), lag, out, y);
+    },
+    backward(x, k, dy, dx, dk) {
+      const d = spectrum(dy, out, lag);
+      inverse(product(d, spectrum(k, ks, ORIGIN), true), ORIGIN, padded, dx);
+      const part = new Float32Array(dk.length);
+      inverse(product(d, spectrum(x, padded, ORIGIN), true), ORIGIN, ks, part);
+      for (let i = 0; i < dk.length; i++) dk[i]! += part[i]!;
+    },
+  };
+}
+
+/** The WebAssembly SIMD FFT (float32): one workspace per grid, kept for the next call (a step applies the PSF twice). */
+const workspaces = new Map<string, WasmFftWorkspace>();
+
+function wasmConv({ padded, ks, out, lag, grid }: Geometry): ItemConv {
+  const key = grid.join('x');
+  let ws = workspaces.get(key);
+  if (!ws) {
+    const nv = grid[0] * grid[1] * grid[2], nh = halfSpectrumSize(grid);
+    ws = new WasmFftWorkspace(grid, { vol: nv, ar: nh, ai: nh, br: nh, bi: nh, cr: nh, ci: nh });
+    workspaces.set(key, ws);
   }
+  const w = ws;
+  const A = { re: 'ar', im: 'ai' }, B = { re: 'br', im: 'bi' }, C = { re: 'cr', im: 'ci' };
+  /** vol ← the block `data` (of `shape`) at `at`, zero elsewhere; then its spectrum into `spec`. */
+  const transform = (data: ArrayLike<number>, shape: S3, at: S3, spec: typeof A): void => {
+    const vol = w.view('vol');
+    vol.fill(0);
+    copyBlock(data, shape, ORIGIN, vol, grid, at, shape);
+    w.rfft3d('vol', spec, [at[0] + shape[0], at[1] + shape[1]]);
+  };
+  /** Inverse of `spec` (overwritten), then its block of `shape` at `at` into dst. */
+  const inverse = (spec: typeof A, at: S3, shape: S3, dst: Float32Array): void => {
+    w.irfft3d(spec, 'vol', [at[0] + shape[0], at[1] + shape[1]]);
+    copyBlock(w.view('vol'), grid, at, dst, shape, ORIGIN, shape);
+  };
+  return {
+    forward(x, k, y) {
+      transform(x, padded, ORIGIN, A);
+      transform(k, ks, ORIGIN, B);
+      w.multiply(A, B);
+      inverse(A, lag, out, y);
+    },
+    backward(x, k, dy, dx, dk) {
+      transform(dy, out, lag, A);
+      transform(k, ks, ORIGIN, B);
+      w.view(C.re).set(w.view(A.re));
+      w.view(C.im).set(w.view(A.im));
+      w.multiply(C, B, true);
+      inverse(C, ORIGIN, padded, dx);
+      transform(x, padded, ORIGIN, B);
+      w.multiply(A, B, true);
+      const part = new Float32Array(dk.length);
+      inverse(A, ORIGIN, ks, part);
+      for (let i = 0; i < dk.length; i++) dk[i]! += part[i]!;
+    },
+  };
 }
 
 /**
@@ -77,31 +146,24 @@ export function fftConv3dValid(x: tf.Tensor5D, kernel: tf.Tensor3D): tf.Tensor5D
   const ks = kernel.shape as S3;
   if (c !== 1) throw new RangeError(`fftConv3dValid takes one channel, got ${c}`);
   const padded: S3 = [pz, py, px];
-  const out = padded.map((p, i) => p - ks[i] + 1) as S3;
+  const out = padded.map((p, i) => p - ks[i]! + 1) as S3;
   if (out.some((n) => n < 1)) throw new RangeError(`kernel ${ks.join('×')} larger than the padded input ${padded.join('×')}`);
-  const grid = fftConvGrid(padded);
-  const lag = ks.map((k) => k - 1) as S3;
+  const geometry: Geometry = { padded, ks, out, lag: ks.map((k) => k - 1) as S3, grid: fftConvGrid(padded) };
+  const conv = fftConvPath(geometry.grid) === 'wasm' ? wasmConv(geometry) : jsConv(geometry);
   const inVox = pz * py * px, outVox = out[0] * out[1] * out[2];
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, ki] = args as [tf.Tensor5D, tf.Tensor3D];
-    const xd = xi.dataSync(), kd = ki.dataSync();
-    const kSpec = spectrum(kd, ks, [0, 0, 0], grid, ks, 0);
-    const xSpecs: HalfSpectrum<Float64Array>[] = [];
+    // Copies: the backward pass reads them after other ops may have run.
+    const xd = Float32Array.from(xi.dataSync()), kd = Float32Array.from(ki.dataSync());
     const y = new Float32Array(b * outVox);
-    for (let n = 0; n < b; n++) {
-      const xs = spectrum(xd, padded, [0, 0, 0], grid, padded, n * inVox);
-      xSpecs.push(xs);
-      inverseInto(product(xs, kSpec, false), lag, out, y, out, n * outVox, false);
-    }
+    for (let n = 0; n < b; n++) conv.forward(xd.subarray(n * inVox, (n + 1) * inVox), kd, y.subarray(n * outVox, (n + 1) * outVox));
     return {
       value: tf.tensor5d(y, [b, ...out, 1]),
       gradFunc: (dy: tf.Tensor5D) => {
         const g = dy.dataSync();
-        const dx = new Float32Array(b * inVox), dk = new Float32Array(ks[0] * ks[1] * ks[2]);
+        const dx = new Float32Array(b * inVox), dk = new Float32Array(kd.length);
         for (let n = 0; n < b; n++) {
-          const dSpec = spectrum(g, out, lag, grid, out, n * outVox);
-          inverseInto(product(dSpec, kSpec, true), [0, 0, 0], padded, dx, padded, n * inVox, false);
-          inverseInto(product(dSpec, xSpecs[n], true), [0, 0, 0], ks, dk, ks, 0, true);
+          conv.backward(xd.subarray(n * inVox, (n + 1) * inVox), kd, g.subarray(n * outVox, (n + 1) * outVox), dx.subarray(n * inVox, (n + 1) * inVox), dk);
         }
         return [tf.tensor5d(dx, xi.shape), tf.tensor3d(dk, ks)];
       },
