@@ -1,4 +1,4 @@
-// `npm run bench:science [-- --quick] [-- --steps N] [-- --out DIR]`: the proof that the engine learns. `--steps` above
+// `npm run bench:science [-- --quick] [-- --steps N] [-- --out DIR] [-- --supervised]`: the proof that the engine learns. `--steps` above
 // the `fast` schedule (800) stretches the schedule to that many steps.
 // Widefield-like synthetic data with a known Born–Wolf PSF (src-main/core/synth + psf): separate training
 // stacks, a separate unmatched sharp set (domain B) and a held-out test stack. Trains CycleDecon (explicit
@@ -21,7 +21,7 @@ import { deconvolveFile } from '../src-main/core/infer/deconvolve';
 import { readVolume, writeVolume } from '../src-main/core/io/index';
 import { writeBytesAtomic } from '../src-main/core/io/atomic';
 import { makeVolume, type Shape3, type Volume } from '../src-main/core/io/volume';
-import { computeMetrics } from '../src-main/core/metrics/index';
+import { computeMetrics, ncc } from '../src-main/core/metrics/index';
 import { analysePsf, centredNcc } from '../src-main/core/psf/analysis';
 import { DEFAULT_SYNTH } from '../src-main/core/synth/index';
 import { benchData, cropPsf, SEEDS, TEST_SHAPE, TRAIN_SHAPE } from './science-data';
@@ -33,12 +33,15 @@ const { values: args } = parseArgs({
     // Experiments: overrides merged onto the `fast` preset, another photon budget, no ablation. Any of these makes
     // the run an experiment: its JSON goes to the work folder only and docs/results.md is left alone.
     config: { type: 'string' }, photons: { type: 'string' }, 'skip-ablation': { type: 'boolean' },
+    // Also train G_AB alone on MATCHED pairs (the training stacks' ground truth; `mode: 'supervised'`, same preset
+    // and steps): what this U-Net can reach at this budget when it is told the answer, a ceiling for CycleDecon.
+    supervised: { type: 'boolean' },
     // The true PSF's box (odd, voxels per axis; default 31): a small box makes data the PSF layer can fit exactly.
     'psf-size': { type: 'string' },
   },
 });
 const quick = args.quick === true;
-const experiment = args.config !== undefined || args.photons !== undefined || args['skip-ablation'] === true || args['psf-size'] !== undefined;
+const experiment = args.config !== undefined || args.photons !== undefined || args['skip-ablation'] === true || args['psf-size'] !== undefined || args.supervised === true;
 const overrides = (args.config ? JSON.parse(readFileSync(args.config, 'utf8')) : {}) as TrainConfigOverrides;
 const photons = args.photons ? Number(args.photons) : DEFAULT_SYNTH.photons;
 if (!(photons > 0)) throw new Error(`--photons must be positive, got ${args.photons}`);
@@ -64,12 +67,12 @@ log(`backend ${backend.name}; preset fast, ${steps} steps per model (schedule ${
 const testPath = join(outDir, 'test-blurred.tif');
 await writeVolume(testPath, test.blurred, { force: true });
 
-async function trainRun(name: string, cfg: TrainConfig): Promise<{ runDir: string; seconds: number; psf: Volume | null }> {
+async function trainRun(name: string, cfg: TrainConfig, sharp: Volume[] = sharpSets): Promise<{ runDir: string; seconds: number; psf: Volume | null }> {
   const runDir = join(outDir, name);
   const start = performance.now();
   let lastLog = start;
   const r = await train(cfg, {
-    blurred: trainSets.map((s) => s.blurred), sharp: sharpSets, outDir: runDir, force: true, backendName: backend.name,
+    blurred: trainSets.map((s) => s.blurred), sharp, outDir: runDir, force: true, backendName: backend.name,
     onProgress: (e) => {
       if (e.type === 'psf' && e.step % 100 === 0) {
         const f = analysePsf(makeVolume(e.data, e.shape, { ...test.blurred.voxelSize }, 'computed')).fwhm;
@@ -101,7 +104,7 @@ async function modelOutput(runDir: string, name: string): Promise<Volume> {
 
 const row = (method: string, pred: Volume, seconds?: number): Row => {
   const m = computeMetrics(test.groundTruth, pred);
-  return { method, ssim3d: m.ssim3d, ssim2d: m.ssim2d, psnr: m.psnr, seconds };
+  return { method, ssim3d: m.ssim3d, ssim2d: m.ssim2d, psnr: m.psnr, r: ncc(test.groundTruth.data, pred.data), seconds };
 };
 const rl = (psf: Volume) => richardsonLucy(test.blurred, psf, { iterations: RL_ITERATIONS });
 
@@ -112,18 +115,23 @@ const withRun = (extra: TrainConfigOverrides): TrainConfig => parseTrainConfig(m
 const cfg = withRun({});
 const cyc = await trainRun('cycledecon', cfg);
 const cnn = args['skip-ablation'] ? null : await trainRun('gba-cnn', withRun({ gba: 'cnn' }));
+const sup = args.supervised ? await trainRun('supervised', withRun({ mode: 'supervised' }), trainSets.map((s) => s.groundTruth)) : null;
 
 // A wrong PSF: an isotropic-in-voxels Gaussian, σ = 2 voxels (lateral 2× too wide, axial about right but Gaussian).
 const gaussShape: Shape3 = [15, 15, 15];
 const gaussPsf = makeVolume(gaussianPsf(gaussShape, 2), gaussShape, { ...test.blurred.voxelSize }, 'synthetic');
 const learned = cyc.psf!;
+// What the metrics give for no information at all: after CARE's affine fit a flat image is the truth's mean.
+const flat = makeVolume(new Float32Array(test.blurred.data.length).fill(1), test.blurred.shape, { ...test.blurred.voxelSize }, 'computed');
 const rows: Row[] = [
+  row('flat image (no information; reference)', flat),
   row('raw input (blurred)', test.blurred),
   row(`RL ${RL_ITERATIONS} it, true PSF`, await rl(truePsf)),
   row(`RL ${RL_ITERATIONS} it, wrong Gaussian PSF (σ 2 vx)`, await rl(gaussPsf)),
   // What a kernel of the PSF layer's size can do at best: the true PSF cropped to that box.
   ...(psfShape(cfg).every((k, i) => k < truePsf.shape[i]!) ? [row(`RL ${RL_ITERATIONS} it, true PSF cropped to the layer's ${psfShape(cfg).join('×')}`, await rl(cropPsf(truePsf, psfShape(cfg))))] : []),
   ...(cnn ? [row('`--gba cnn` ablation (model)', await modelOutput(cnn.runDir, 'gba-cnn'), cnn.seconds)] : []),
+  ...(sup ? [row('supervised U-Net, matched pairs (ceiling at this budget)', await modelOutput(sup.runDir, 'supervised'), sup.seconds)] : []),
   row('CycleDecon (model output)', await modelOutput(cyc.runDir, 'cycledecon'), cyc.seconds),
   row(`RL ${RL_ITERATIONS} it, CycleDecon's learned PSF`, await rl(learned)),
 ];
