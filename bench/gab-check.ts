@@ -3,7 +3,8 @@
 // held-out test stack, normalised as in training; prints the output's range and its Pearson correlation with the
 // input and with the ground truth. A deconvolution correlates with both; an output that correlates with neither
 // carries no information, whatever its SSIM after CARE's affine fit (docs/results.md, session 8).
-// Run: npx tsx bench/gab-check.ts RUN_DIR... (e.g. /tmp/x/cycledecon); FRESH=1 checks the untrained networks.
+// Run: npx tsx bench/gab-check.ts [--photons N] RUN_DIR... (e.g. /tmp/x/cycledecon; --photons as the run had it);
+// FRESH=1 checks the untrained networks.
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/core/engine/backend';
 import { loadCheckpoint, restoreVariables } from '../src-main/core/engine/train/checkpoint';
@@ -16,7 +17,11 @@ import { ncc } from '../src-main/core/metrics/index';
 import { benchData } from './science-data';
 
 await initBackend({ preferred: 'cpu', purpose: 'train' });
-const { trainSets, sharpSets, test } = benchData();
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--photons');
+const photons = at >= 0 ? Number(argv.splice(at, 2)[1]) : undefined;
+if (photons !== undefined && !(photons > 0)) throw new Error('--photons must be positive');
+const { trainSets, sharpSets, test } = benchData({ photons });
 
 function stats(d: ArrayLike<number>): string {
   let mn = Infinity, mx = -Infinity, s = 0, s2 = 0;
@@ -28,7 +33,7 @@ function stats(d: ArrayLike<number>): string {
   return `range ${mn.toFixed(2)}..${mx.toFixed(2)} mean ${m.toFixed(3)} sd ${Math.sqrt(Math.max(0, s2 / d.length - m * m)).toFixed(3)}`;
 }
 
-for (const runDir of process.argv.slice(2)) {
+for (const runDir of argv) {
   const cfg = await readConfig(runDir);
   const nets = buildNetworks(cfg);
   if (process.env.FRESH === '1') console.log(`\n${runDir}: untrained networks (seed ${cfg.seed})`);
