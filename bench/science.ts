@@ -85,6 +85,7 @@ async function trainRun(name: string, cfg: TrainConfig, sharp: Volume[] = sharpS
   });
   const seconds = (performance.now() - start) / 1000;
   log(`${name}: ${r.steps} steps in ${(seconds / 60).toFixed(1)} min`);
+  log(`${name}: ${r.outputCheck.message}`);
   const halo = cfg.psf.halo ? (JSON.parse(readFileSync(join(runDir, 'psf.json'), 'utf8')) as { halo?: unknown }).halo : undefined;
   if (halo) log(`${name}: PSF halo ${JSON.stringify(halo)}`);
   const psf = r.psf ? makeVolume(r.psf.data, r.psf.shape, { ...test.blurred.voxelSize }, 'computed') : null;

@@ -132,6 +132,9 @@ export const trainCommand: Command = {
     try {
       const r = await job.done;
       ctx.out(`${r.cancelled ? 'cancelled at' : 'finished'} step ${r.steps}: ${r.runDir}`);
+      // engine/train/output-check.ts writes it (name not imported, to keep tfjs out of this thread).
+      const check = await fs.readFile(join(r.runDir, 'output-check.json'), 'utf8').then((t) => JSON.parse(t) as { collapsed?: boolean; message?: string }, () => null);
+      if (check?.collapsed) ctx.err(`warning: ${check.message ?? 'the model output does not depend on its input'}`);
       return r.cancelled ? 130 : 0;
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);

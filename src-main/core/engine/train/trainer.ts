@@ -14,6 +14,7 @@ import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
 import { haloParams } from '../models/psf-halo';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfJson } from './outputs';
+import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
@@ -48,6 +49,8 @@ export interface TrainResult {
   history: HistoryRow[];
   /** Learned PSF [z, y, x] (gba 'psf'), else null. */
   psf: { data: Float32Array; shape: [number, number, number] } | null;
+  /** Does G_AB's output depend on its input (output-check.ts; also written to output-check.json)? */
+  outputCheck: OutputCheck;
 }
 
 /** Fields that may differ between a run and its resumption (they do not change the computation). */
@@ -216,18 +219,23 @@ async function runLoop(loop: Loop, opts: TrainOptions): Promise<TrainResult> {
   }
   if (step > loop.startStep || !cancelled) emit({ type: 'checkpoint', step, path: await checkpoint(loop, step, opts) });
   const psf = currentPsf(state.nets);
-  await finish(loop, step, opts, psf);
+  const outputCheck = await finish(loop, step, opts, psf);
   emit({ type: 'done', step, runDir: opts.outDir, cancelled, seconds: (performance.now() - t0) / 1000 });
-  return { runDir: opts.outDir, steps: step, cancelled, history: loop.history, psf };
+  return { runDir: opts.outDir, steps: step, cancelled, history: loop.history, psf, outputCheck };
 }
 
-async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainResult['psf']): Promise<void> {
+async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainResult['psf']): Promise<OutputCheck> {
   const { nets, cfg } = loop.state;
   await exportGenerators(opts.outDir, [nets.gAB, ...(nets.gBA ? [nets.gBA] : [])], cfg);
   if (psf) {
     await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step, (nets.psf && haloParams(nets.psf)) ?? undefined);
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
   }
+  // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
+  const rng = new Rng((cfg.seed ^ 0x5eed1234) >>> 0);
+  const check = await checkGeneratorOutput(nets.gAB, Array.from({ length: 4 }, () => loop.sampler.next(rng).a), cfg.patchSize);
+  await writeOutputCheck(opts.outDir, check);
+  return check;
 }
 
 /** The ImageJ TIFF of the PSF (psf-tiff.ts, loaded lazily). */

@@ -1,0 +1,56 @@
+// The post-training check that G_AB's output depends on its input (engine/train/output-check.ts): an identity
+// generator passes with correlation 1, a generator whose output ignores its input (a fixed texture, or a constant)
+// is flagged, a scaled and offset copy passes, and nothing is left allocated.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkGeneratorOutput, MIN_INPUT_CORRELATION } from '../../../src-main/core/engine/train/output-check';
+import type { Module } from '../../../src-main/core/engine/models/types';
+import { mulberry32 } from './gradcheck';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const N = 8;
+const patch = (seed: number) => {
+  const rnd = mulberry32(seed);
+  return Float32Array.from({ length: N ** 3 }, () => rnd());
+};
+const module = (apply: (x: tf.Tensor5D) => tf.Tensor5D): Module => ({ name: 'G_AB', variables: () => [], apply });
+
+describe('checkGeneratorOutput', () => {
+  const patches = [1, 2, 3, 4].map(patch);
+
+  it('passes an identity and an affine copy of the input', async () => {
+    const before = tf.memory().numTensors;
+    const id = await checkGeneratorOutput(module((x) => tf.clone(x)), patches, N);
+    expect(id.perPatch).toHaveLength(4);
+    for (const r of id.perPatch) expect(r).toBeCloseTo(1, 6);
+    expect(id.collapsed).toBe(false);
+    const affine = await checkGeneratorOutput(module((x) => tf.add(tf.mul(x, 0.2), -3)), patches, N);
+    expect(affine.correlation).toBeCloseTo(1, 5);
+    expect(affine.collapsed).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('flags an output that ignores the input (a fixed texture) and a constant output', async () => {
+    const texture = tf.tensor5d(patch(99), [1, N, N, N, 1]);
+    const t = await checkGeneratorOutput(module((x) => tf.add(tf.mul(x, 0), texture)), patches, N);
+    expect(Math.abs(t.correlation)).toBeLessThan(MIN_INPUT_CORRELATION);
+    expect(t.collapsed).toBe(true);
+    expect(t.message).toMatch(/nearly unrelated to its input/);
+    texture.dispose();
+    const c = await checkGeneratorOutput(module((x) => tf.zerosLike(x)), patches, N);
+    expect(c.correlation).toBe(0);
+    expect(c.collapsed).toBe(true);
+  });
+
+  it('reports the median over patches', async () => {
+    // half the patches: identity (r = 1); the other half: negated (r = −1) → median 0 → flagged
+    let calls = 0;
+    const mixed = await checkGeneratorOutput(module((x) => (calls++ % 2 === 0 ? tf.clone(x) : tf.neg(x))), patches, N);
+    expect(mixed.perPatch.map((r) => Math.round(r))).toEqual([1, -1, 1, -1]);
+    expect(mixed.correlation).toBeCloseTo(0, 6);
+    expect(mixed.collapsed).toBe(true);
+  });
+});
