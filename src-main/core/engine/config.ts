@@ -12,6 +12,11 @@ export const UNetSchema = z.strictObject({
   levels: int(1, 6),
   baseChannels: int(1, 256),
   convsPerLevel: int(1, 4),
+  /**
+   * Beyond the paper: output = input + U-Net(input), the last 1×1×1 convolution started at zero (the network starts
+   * as the identity). Against the collapse measured on sparse, noisy data (docs/results.md, session 8). Default false.
+   */
+  residual: z.boolean().optional(),
 });
 
 export const PsfSchema = z.strictObject({

@@ -148,6 +148,7 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
       }
       const out = convSameSlabs(rt, [h], shape, W('out/kernel'), [1, 1, 1], 1);
       addBias(out, W('out/bias'));
+      if (cfg.residual) for (let i = 0; i < out.length; i++) out[i]! += tile[i]!; // output = input + U-Net(input)
       return { output: out };
     } catch (e) {
       if (e instanceof StopAt) return e.result;

@@ -62,10 +62,18 @@ describe('lean U-Net inference', () => {
     expect(relMax(convTranspose2Slabs(rt, x, [3, 4, 5], 6, wt, 4, 512), tref)).toBeLessThan(1e-5);
   });
 
-  for (const [name, get] of RUNTIMES) for (const cfg of [{ levels: 2, baseChannels: 4, convsPerLevel: 1 }, { levels: 3, baseChannels: 8, convsPerLevel: 2 }] as UNetConfig[]) {
-    it.skipIf(!get())(`${name}: equals the tfjs forward untiled, and tiled exactly (${cfg.levels} levels, ${cfg.baseChannels} ch)`, async () => {
-      const net = buildUNet(cfg, 5, { name: `lean${name}${cfg.levels}` });
+  for (const [name, get] of RUNTIMES) for (const cfg of [{ levels: 2, baseChannels: 4, convsPerLevel: 1 }, { levels: 3, baseChannels: 8, convsPerLevel: 2 }, { levels: 2, baseChannels: 4, convsPerLevel: 1, residual: true }] as UNetConfig[]) {
+    it.skipIf(!get())(`${name}: equals the tfjs forward untiled, and tiled exactly (${cfg.levels} levels, ${cfg.baseChannels} ch${cfg.residual ? ', residual' : ''})`, async () => {
+      const net = buildUNet(cfg, 5, { name: `lean${name}${cfg.levels}${cfg.residual ? 'r' : ''}` });
       try {
+        if (cfg.residual) {
+          // starts as the identity; then a non-zero last layer, so both the input and the U-Net part are compared
+          const out = net.variables().find((v) => v.name.endsWith('/out/kernel'))!;
+          const x0 = stack([8, 8, 8]);
+          const id = tf.tidy(() => net.apply(tf.tensor5d(x0, [1, 8, 8, 8, 1])).dataSync() as Float32Array);
+          expect(relMax(id, x0)).toBeLessThan(1e-6);
+          out.assign(tf.tensor(noise(out.size, 11).map((v) => v - 0.5), out.shape));
+        }
         const m = unetSizeMultiple(cfg.levels), halo = unetTileHalo(cfg);
         const shape: Shape3 = [16, 4 * halo + 2 * m, 40];
         const data = stack(shape);

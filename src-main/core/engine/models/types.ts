@@ -29,6 +29,11 @@ export interface UNetConfig {
   baseChannels: number;
   /** conv–norm–ReLU blocks per level (paper/3D U-Net: 2). */
   convsPerLevel: number;
+  /**
+   * Beyond the paper: output = input + U-Net(input), with the last 1×1×1 convolution started at zero, so the network
+   * starts as the identity instead of an output unrelated to its input (single-channel input and output only).
+   */
+  residual?: boolean;
 }
 
 export interface DiscriminatorConfig {

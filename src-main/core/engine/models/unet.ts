@@ -2,7 +2,7 @@
 // 2³ max-pooling down; 2³ stride-2 transposed convolution up; skip connections by channel concatenation;
 // a final 1³ convolution to one channel. Level l has baseChannels·2^l channels (paper: 64, 128, 256, 512).
 // Convolutions followed by (non-affine) InstanceNorm carry no bias: the normalisation would cancel it.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError, InvalidVolumeError } from '../../errors';
 import { addBias, concatChannels, conv3d, conv3dTranspose, instanceNorm3d, maxPool3d, relu, upsample3d } from '../ops';
 import { ParamFactory } from './init';
@@ -95,7 +95,9 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
     }
     decoders.push(stack(`dec${l}`, 2 * ch(l), ch(l)));
   }
-  const wOut = p.heNormal('out/kernel', [1, 1, 1, ch(0), 1], ch(0));
+  if (cfg.residual && (opts.inChannels ?? 1) !== 1) throw new InvalidParameterError('generator.residual', `needs a single-channel input, got ${opts.inChannels}`);
+  // Residual: the last convolution starts at zero, so the network starts as the identity.
+  const wOut = cfg.residual ? p.zeros('out/kernel', [1, 1, 1, ch(0), 1]) : p.heNormal('out/kernel', [1, 1, 1, ch(0), 1], ch(0));
   const bOut = p.zeros('out/bias', [1]);
 
   const multiple = unetSizeMultiple(cfg.levels);
@@ -116,7 +118,8 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
         h = concatChannels(skips.pop() as tf.Tensor5D, ups[i](h));
         for (const block of decoders[i]) h = block(h);
       }
-      return addBias(conv3d(h, wOut as tf.Tensor5D, 1, 'valid'), bOut);
+      const out = addBias(conv3d(h, wOut as tf.Tensor5D, 1, 'valid'), bOut);
+      return cfg.residual ? (tf.add(out, x) as tf.Tensor5D) : out;
     },
   };
 }
