@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { halfSpectrumSize, irfft3d, nextSmoothSize, rfft3d, type HalfSpectrum } from '../../fft';
 import { WasmFftWorkspace, wasmFftAvailable } from '../../fft/wasm-fft';
+import { multiplySpectrum } from '../../deconv/grid';
 
 type S3 = [number, number, number];
 
@@ -61,29 +62,24 @@ function jsConv({ padded, ks, out, lag, grid }: Geometry): ItemConv {
     // support: rows beyond the block are zero, which rfft3d can skip when the block starts at the origin.
     return rfft3d(buf, grid, undefined, at === ORIGIN ? [shape[0], shape[1]] : undefined);
   };
-  /** a · b or a · conj(b), into a new spectrum. */
-  const product = (a: HalfSpectrum<Float64Array>, b: HalfSpectrum<Float64Array>, conjB: boolean): HalfSpectrum<Float64Array> => {
-    const n = a.re.length, re = new Float64Array(n), im = new Float64Array(n), sign = conjB ? -1 : 1;
-    for (let i = 0; i < n; i++) {
-      const ar = a.re[i]!, ai = a.im[i]!, br = b.re[i]!, bi = sign * b.im[i]!;
-      re[i] = ar * br - ai * bi;
-      im[i] = ar * bi + ai * br;
-    }
-    return { re, im, shape: a.shape, nxh: a.nxh };
-  };
   /** The block of `shape` at `at` of the inverse transform (irfft3d's support covers rows z < sz, y < sy). */
   const inverse = (spec: HalfSpectrum<Float64Array>, at: S3, shape: S3, dst: Float32Array): void => {
     copyBlock(irfft3d(spec, undefined, [at[0] + shape[0], at[1] + shape[1]]), grid, at, dst, shape, ORIGIN, shape);
   };
   return {
     forward(x, k, y) {
-      inverse(product(spectrum(x, padded, ORIGIN), spectrum(k, ks, ORIGIN), false), lag, out, y);
+      const s = spectrum(x, padded, ORIGIN);
+      multiplySpectrum(s, spectrum(k, ks, ORIGIN));
+      inverse(s, lag, out, y);
     },
     backward(x, k, dy, dx, dk) {
       const d = spectrum(dy, out, lag);
-      inverse(product(d, spectrum(k, ks, ORIGIN), true), ORIGIN, padded, dx);
+      const forDx = { ...d, re: d.re.slice(), im: d.im.slice() }; // multiplySpectrum works in place; d is used twice
+      multiplySpectrum(forDx, spectrum(k, ks, ORIGIN), true);
+      inverse(forDx, ORIGIN, padded, dx);
+      multiplySpectrum(d, spectrum(x, padded, ORIGIN), true);
       const part = new Float32Array(dk.length);
-      inverse(product(d, spectrum(x, padded, ORIGIN), true), ORIGIN, ks, part);
+      inverse(d, ORIGIN, ks, part);
       for (let i = 0; i < dk.length; i++) dk[i]! += part[i]!;
     },
   };
