@@ -64,6 +64,10 @@ export const TrainRun = z.object({
   preset: z.string(),
   createdAt: IsoDate,
   status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  /** The verdict of the run's output check once it has ended (engine/train/output-check.ts); absent: none (older run). */
+  outputCheck: z.enum(['passed', 'flagged']).optional(),
+  /** What the output check raised when flagged: the model's output should not be trusted. */
+  warnings: z.array(z.string().max(4000)).max(20).optional(),
 });
 export type TrainRun = z.infer<typeof TrainRun>;
 
@@ -78,6 +82,8 @@ export const Result = z.object({
   method: z.string(),
   shape: Shape3.nullable(),
   createdAt: IsoDate,
+  /** Why this result should be read with care (e.g. made by a model whose output check failed). */
+  warnings: z.array(z.string().max(4000)).max(20).optional(),
 });
 export type Result = z.infer<typeof Result>;
 

@@ -1,13 +1,16 @@
 // The app's request handlers: one implementation of the contract's method table over the core
 // (projects, queue, PSF, views). The devserver and the Electron IPC bridge are thin transports over it.
 import type { EventName, EventOf, MethodName, ParsedRequestOf, BinaryPayload } from '../contract/api';
-import type { Project, Result } from '../contract/schemas';
+import type { Job, Project, Result, TrainRun } from '../contract/schemas';
 import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError } from '../core/project/index';
 import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
+import { join } from 'node:path';
 import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
 import { psfVolume, writePsfResult } from '../worker/runners/psf';
+import { runIdOf, trainRunRelDir } from '../worker/runners/run-dir';
+import { readOutputCheck } from '../core/engine/train/output-check-file';
 import type { AccessPolicy } from './access';
 import { analyzePsf } from './psf-analysis';
 import { computeMetrics, ncc } from '../core/metrics/index';
@@ -52,12 +55,17 @@ export class AppService {
       onResults: (_jobId, results) => this.addResults(results),
     });
     this.queue = queue;
-    queue.on('state', (job) => this.emit('job.state', { job }));
+    queue.on('state', (job) => {
+      this.emit('job.state', { job });
+      if (job.kind === 'train') void this.syncRun(job).catch((e) => this.emit('job.log', { jobId: job.id, line: `could not record the training run: ${(e as Error)?.message ?? String(e)}` }));
+    });
     queue.on('progress', (p) => this.emit('job.progress', p));
     queue.on('log', (p) => this.emit('job.log', p));
     queue.on('event', (p) => this.relayRunnerEvent(p.jobId, p.event));
     // A crash between "job done" (journaled) and "result registered" must not lose the result.
     for (const j of queue.list({ state: 'done' })) await this.addResults(queue.results(j.id));
+    // Training runs the project does not list yet (older projects; a crash between job end and registration).
+    for (const j of queue.list()) if (j.kind === 'train') await this.syncRun(j);
     await refreshStatus(store);
     await rememberProject(store.dir, store.project.name);
     return store.project;
@@ -65,7 +73,7 @@ export class AppService {
 
   /** Live training data → the contract's events (the run of a train job is named after the job). */
   private relayRunnerEvent(jobId: string, e: RunnerEvent): void {
-    const runId = `run_${jobId.slice(jobId.indexOf('_') + 1)}`;
+    const runId = runIdOf(jobId);
     if (e.type === 'train.loss') {
       const { type: _t, ...rest } = e;
       this.emit('train.loss', { jobId, runId, ...rest });
@@ -78,6 +86,33 @@ export class AppService {
     const missing = results.filter((r) => !store.project.results.some((x) => x.id === r.id));
     if (!missing.length) return;
     await store.mutate((p) => void p.results.push(...missing));
+    this.emit('project.changed', { projectId: store.project.id });
+  }
+
+  /**
+   * The project's record of a training job's run (project.runs), kept in step with the job: its state, and once it
+   * has ended the warnings of its output check (output-check.json in the run folder). Deconvolution by model and
+   * the app's run lists read this record.
+   */
+  private async syncRun(job: Job): Promise<void> {
+    const store = this.store;
+    if (!store || job.spec.kind !== 'train') return;
+    const spec = job.spec;
+    const status: TrainRun['status'] = job.state === 'running' ? 'running' : job.state === 'done' || job.state === 'failed' || job.state === 'cancelled' ? job.state : 'queued';
+    const dir = trainRunRelDir(job.id);
+    const check = status === 'done' || status === 'cancelled' ? await readOutputCheck(join(store.dir, dir)) : null;
+    const run: TrainRun = {
+      id: runIdOf(job.id), jobId: job.id, dir, datasetIds: [...spec.blurredIds, ...spec.sharpIds], preset: spec.preset, createdAt: job.createdAt, status,
+      ...(check ? { outputCheck: check.collapsed ? 'flagged' : 'passed' } : {}),
+      ...(check?.collapsed ? { warnings: [check.message] } : {}),
+    };
+    const old = store.project.runs.find((r) => r.jobId === job.id);
+    if (old && JSON.stringify(old) === JSON.stringify(run)) return;
+    await store.mutate((p) => {
+      const i = p.runs.findIndex((r) => r.jobId === job.id);
+      if (i >= 0) p.runs[i] = run;
+      else p.runs.push(run);
+    });
     this.emit('project.changed', { projectId: store.project.id });
   }
 

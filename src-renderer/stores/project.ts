@@ -1,6 +1,6 @@
 // The open project: datasets, results, recent projects. Re-fetches when the server says it changed.
 import { defineStore } from 'pinia';
-import type { Dataset, DatasetRole, ImportReport, Project, Result, VoxelSize } from '../../src-main/contract';
+import type { Dataset, DatasetRole, ImportReport, Project, Result, TrainRun, VoxelSize } from '../../src-main/contract';
 import { useClient } from '../api';
 import { useNotices } from './notices';
 
@@ -27,15 +27,19 @@ export const useProject = defineStore('project', {
   getters: {
     datasets: (s): Dataset[] => s.project?.datasets ?? [],
     results: (s): Result[] => s.project?.results ?? [],
-    /** Everything viewable: datasets then results, with a display label. */
-    volumes(): { id: string; label: string; kind: 'dataset' | 'result'; role: string }[] {
+    /** Everything viewable: datasets then results, with a display label (⚠ first when a result carries warnings). */
+    volumes(): { id: string; label: string; kind: 'dataset' | 'result'; role: string; warnings: string[] }[] {
       return [
-        ...this.datasets.map((d) => ({ id: d.id, label: d.name, kind: 'dataset' as const, role: d.role.kind === 'external' ? d.role.tool : d.role.kind })),
+        ...this.datasets.map((d) => ({ id: d.id, label: d.name, kind: 'dataset' as const, role: d.role.kind === 'external' ? d.role.tool : d.role.kind, warnings: [] })),
         ...this.results
           .filter((r) => r.kind !== 'report')
-          .map((r) => ({ id: r.id, label: `${r.method} · ${r.path.split(/[\\/]/).pop() ?? r.id}`, kind: 'result' as const, role: r.kind })),
+          .map((r) => ({
+            id: r.id, label: `${r.warnings?.length ? '⚠ ' : ''}${r.method} · ${r.path.split(/[\\/]/).pop() ?? r.id}`, kind: 'result' as const, role: r.kind, warnings: r.warnings ?? [],
+          })),
       ];
     },
+    /** Training runs, newest first. */
+    runs: (s): TrainRun[] => [...(s.project?.runs ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
   },
   actions: {
     async run<T>(action: string, fn: () => Promise<T>): Promise<T | undefined> {

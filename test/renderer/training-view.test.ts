@@ -57,4 +57,23 @@ describe('Training view', () => {
     await flushPromises();
     expect(jobs.losses.job_trai0001!.map((p) => [p.step, p.values.cycleA])).toEqual([[1, 0.5], [2, 0.4], [3, 0.35]]);
   });
+
+  it('shows the output check of the finished run: the warning when flagged, a pass otherwise', async () => {
+    setClient(fakeClient({}));
+    const run = { id: 'run_trai0001', jobId: 'job_trai0001', dir: 'jobs/job_trai0001/run', datasetIds: ['ds_aaaa1111'], preset: 'tiny', createdAt: '2024-01-01T00:00:00Z', status: 'done' as const };
+    useProject().project = project({ runs: [{ ...run, outputCheck: 'flagged', warnings: ['G_AB output unrelated to its input'] }] });
+    useJobs().upsert(trainJob({ state: 'done', progress: 1, message: 'done' }));
+    const w = mount(TrainingView, { global: { plugins: [pinia] } });
+    expect(w.findAll('[data-testid="train-warning"]').map((p) => p.text())).toEqual(['⚠ Output check: G_AB output unrelated to its input']);
+    expect(w.find('[data-testid="train-check-ok"]').exists()).toBe(false);
+    useProject().project = project({ runs: [{ ...run, outputCheck: 'passed' }] });
+    await flushPromises();
+    expect(w.findAll('[data-testid="train-warning"]')).toHaveLength(0);
+    expect(w.find('[data-testid="train-check-ok"]').text()).toContain('Output check passed');
+    // An older run without a verdict claims neither.
+    useProject().project = project({ runs: [run] });
+    await flushPromises();
+    expect(w.findAll('[data-testid="train-warning"]')).toHaveLength(0);
+    expect(w.find('[data-testid="train-check-ok"]').exists()).toBe(false);
+  });
 });

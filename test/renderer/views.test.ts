@@ -11,6 +11,8 @@ import { useNotices } from '../../src-renderer/stores/notices';
 import { useProject } from '../../src-renderer/stores/project';
 import DatasetsView from '../../src-renderer/views/DatasetsView.vue';
 import QueueView from '../../src-renderer/views/QueueView.vue';
+import VolumePicker from '../../src-renderer/components/VolumePicker.vue';
+import type { Result, TrainRun } from '../../src-main/contract';
 import { dataset, fakeClient, job, project } from './fake-client';
 
 let pinia: ReturnType<typeof createPinia>;
@@ -57,6 +59,42 @@ describe('Datasets view', () => {
       request: { spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 15 }, dependsOn: [] },
     });
     expect(w.text()).toContain('Queued job_aaaa1111');
+  });
+});
+
+describe('model output checks in the views', () => {
+  const run = (over: Partial<TrainRun> = {}): TrainRun => ({
+    id: 'run_aaaa0001', jobId: 'job_aaaa0001', dir: 'jobs/job_aaaa0001/run', datasetIds: ['ds_aaaa1111'], preset: 'fast', createdAt: '2024-01-02T00:00:00Z', status: 'done', outputCheck: 'passed', ...over,
+  });
+  const flaggedRun = run({ id: 'run_bbbb0002', jobId: 'job_bbbb0002', createdAt: '2024-01-03T00:00:00Z', outputCheck: 'flagged', warnings: ['G_AB output unrelated to its input'] });
+
+  it('the deconvolve panel marks a flagged run, warns when it is the one used, and not for a run that passed', async () => {
+    const c = fakeClient({ 'jobs.submit': () => job({ state: 'queued' }), 'dataset.slice': () => { throw new Error('x'); } });
+    setClient(c);
+    useProject().project = project({ runs: [run(), flaggedRun, run({ id: 'run_cccc0003', jobId: 'job_cccc0003', status: 'failed', createdAt: '2024-01-04T00:00:00Z' })] });
+    const w = mount(DatasetsView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="deconv-method"]').setValue('model');
+    // Finished runs only, newest first; the flagged one marked.
+    const labels = w.findAll('[data-testid="deconv-run"] option').map((o) => o.text());
+    expect(labels).toEqual(['latest finished', '⚠ run_bbbb0002 (fast, 2024-01-03 00:00)', 'run_aaaa0001 (fast, 2024-01-02 00:00)']);
+    // "latest finished" is the flagged run: its warning shows.
+    expect(w.findAll('[data-testid="deconv-run-warning"]').map((p) => p.text())).toEqual(['⚠ run_bbbb0002: G_AB output unrelated to its input']);
+    await w.find('[data-testid="deconv-run"]').setValue('run_aaaa0001');
+    expect(w.findAll('[data-testid="deconv-run-warning"]')).toHaveLength(0);
+    await w.find('[data-testid="deconv-queue"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.at(-1)).toEqual({ method: 'jobs.submit', request: { spec: { kind: 'deconvolve', method: 'model', datasetId: 'ds_aaaa1111', runId: 'run_aaaa0001' }, dependsOn: [] } });
+  });
+
+  it('the volume picker marks a result made by a flagged model and shows its warning when chosen', async () => {
+    setClient(fakeClient({}));
+    const res = (id: string, warnings?: string[]): Result => ({ id, jobId: 'job_x', kind: 'deconvolved', path: `/p/results/${id}.tif`, inputDatasetId: 'ds_aaaa1111', method: 'cycledecon', shape: [4, 4, 4], createdAt: '2024-01-01T00:00:00Z', ...(warnings ? { warnings } : {}) });
+    useProject().project = project({ results: [res('res_good0001'), res('res_bad00002', ['model flagged'])] });
+    const w = mount(VolumePicker, { props: { modelValue: 'res_good0001' }, global: { plugins: [pinia] } });
+    expect(w.findAll('option').map((o) => o.text())).toEqual(['— choose —', 'data.tif (blurred)', 'cycledecon · res_good0001.tif (deconvolved)', '⚠ cycledecon · res_bad00002.tif (deconvolved)']);
+    expect(w.findAll('[data-testid="volume-warning"]')).toHaveLength(0);
+    await w.setProps({ modelValue: 'res_bad00002' });
+    expect(w.findAll('[data-testid="volume-warning"]').map((s) => s.text())).toEqual(['⚠ model flagged']);
   });
 });
 

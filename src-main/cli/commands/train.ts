@@ -5,6 +5,7 @@ import { PRESET_NAMES, parseTrainConfig, resolveTrainConfig, type PresetName, ty
 import { FileNotFoundError, InvalidParameterError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
+import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 import { flag, num, oneOf, requireStr, str } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
@@ -132,9 +133,7 @@ export const trainCommand: Command = {
     try {
       const r = await job.done;
       ctx.out(`${r.cancelled ? 'cancelled at' : 'finished'} step ${r.steps}: ${r.runDir}`);
-      // engine/train/output-check.ts writes it (name not imported, to keep tfjs out of this thread).
-      const check = await fs.readFile(join(r.runDir, 'output-check.json'), 'utf8').then((t) => JSON.parse(t) as { collapsed?: boolean; message?: string }, () => null);
-      if (check?.collapsed) ctx.err(`warning: ${check.message ?? 'the model output does not depend on its input'}`);
+      for (const w of await readOutputCheckWarnings(r.runDir)) ctx.err(`warning: ${w}`);
       return r.cancelled ? 130 : 0;
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);

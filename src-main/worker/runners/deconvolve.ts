@@ -11,7 +11,8 @@ import { deconvolveFile } from '../../core/infer/deconvolve';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runRichardsonLucy } from './rl';
-import { trainRunDir } from './train';
+import { trainRunDir } from './run-dir';
+import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 
 type DeconvolveSpec = Extract<Job['spec'], { kind: 'deconvolve' }>;
 
@@ -45,8 +46,11 @@ type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
 /** The run folder of a model job: an explicit folder, a run of the project, or the run of a training job. */
 export function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
   if (spec.runDir) return spec.runDir;
-  const run = project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId));
+  // Nothing named: the latest finished run of the project (the app's "latest finished" choice).
+  const latest = () => project.runs.filter((r) => r.status === 'done').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const run = spec.runId || spec.trainJobId ? project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId)) : latest();
   if (!run && spec.trainJobId) return trainRunDir(join(projectDir, 'jobs', spec.trainJobId));
+  if (!run && !spec.runId) throw new InvalidParameterError('spec.runId', 'this project has no finished training run', 'Train a model first (Training page or `cycledecon train`), or give the runDir of one.');
   if (!run) throw new InvalidParameterError('spec.runId', 'names no training run of this project', 'Give runId, trainJobId or runDir of a finished training run.');
   return isAbsolute(run.dir) ? run.dir : join(projectDir, run.dir);
 }
@@ -67,5 +71,8 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
     onProgress: (done, total) => ctx.progress(total > 0 ? done / total : 0, `tile ${done}/${total}`, done, total),
   });
   ctx.log(`wrote ${path}: ${r.tiles} tile(s), ${r.passes} pass(es), ${Math.round(r.voxelsPerSecond)} voxels/s on ${r.backend}`);
-  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: 'cycledecon', shape: [...r.shape], createdAt: nowIso() }];
+  // A model whose output check failed after training: its result is kept but marked, never silently trusted.
+  const warnings = await readOutputCheckWarnings(runDir);
+  for (const w of warnings) ctx.log(`warning: ${w}`);
+  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: 'cycledecon', shape: [...r.shape], createdAt: nowIso(), ...(warnings.length ? { warnings } : {}) }];
 }

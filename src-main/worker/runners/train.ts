@@ -10,13 +10,11 @@ import { train } from '../../core/engine/train/trainer';
 import { hasCheckpoint } from '../../core/engine/train/checkpoint';
 import { newId, nowIso } from '../../core/project/ids';
 import { readProject, resolveItem } from './resolve';
+import { trainRunDir } from './run-dir';
 
 type TrainSpec = Extract<Job['spec'], { kind: 'train' }>;
 
-/** Where a training job keeps its run (config, weights, learned PSF, checkpoints). */
-export function trainRunDir(workDir: string): string {
-  return join(workDir, 'run');
-}
+export { trainRunDir };
 
 export async function runTrain(projectDir: string, job: Job, ctx: RunContext): Promise<Result[]> {
   const spec = job.spec as TrainSpec;
@@ -50,7 +48,10 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
     },
   });
   ctx.log(`${r.cancelled ? 'stopped' : 'finished'} after ${r.steps} steps: ${r.runDir}`);
-  // The learned PSF is the run's result the project lists (a CNN G_BA, the ablation, has none).
+  ctx.log(r.outputCheck.collapsed ? `warning: ${r.outputCheck.message}` : r.outputCheck.message);
+  // The learned PSF is the run's result the project lists (a CNN G_BA, the ablation, has none). A PSF learned
+  // beside a collapsed generator came from a model that learned nothing: it carries the same warning.
   if (!r.psf) return [];
-  return [{ id: newId('res'), jobId: job.id, kind: 'psf', path: join(r.runDir, 'psf.tif'), inputDatasetId: spec.blurredIds[0], method: `learned-psf-${spec.preset}`, shape: [...r.psf.shape], createdAt: nowIso() }];
+  const warnings = r.outputCheck.collapsed ? { warnings: [r.outputCheck.message] } : {};
+  return [{ id: newId('res'), jobId: job.id, kind: 'psf', path: join(r.runDir, 'psf.tif'), inputDatasetId: spec.blurredIds[0], method: `learned-psf-${spec.preset}`, shape: [...r.psf.shape], createdAt: nowIso(), ...warnings }];
 }

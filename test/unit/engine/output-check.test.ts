@@ -3,7 +3,11 @@
 // is flagged, a scaled and offset copy passes, and nothing is left allocated.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGeneratorOutput, MIN_INPUT_CORRELATION } from '../../../src-main/core/engine/train/output-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkGeneratorOutput, MIN_INPUT_CORRELATION, writeOutputCheck } from '../../../src-main/core/engine/train/output-check';
+import { OUTPUT_CHECK_FILE, readOutputCheck, readOutputCheckWarnings } from '../../../src-main/core/engine/train/output-check-file';
 import type { Module } from '../../../src-main/core/engine/models/types';
 import { mulberry32 } from './gradcheck';
 
@@ -52,5 +56,32 @@ describe('checkGeneratorOutput', () => {
     expect(mixed.perPatch.map((r) => Math.round(r))).toEqual([1, -1, 1, -1]);
     expect(mixed.correlation).toBeCloseTo(0, 6);
     expect(mixed.collapsed).toBe(true);
+  });
+});
+
+describe('readOutputCheck (the verdict read back without tfjs, by the CLI, the app and model jobs)', () => {
+  it('round-trips what writeOutputCheck writes, passed and flagged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cd-ocheck-'));
+    const flagged = await checkGeneratorOutput(module((x) => tf.zerosLike(x)), [patch(1), patch(2)], N);
+    await writeOutputCheck(dir, flagged);
+    expect(await readOutputCheck(dir)).toEqual({ collapsed: true, message: flagged.message });
+    expect(await readOutputCheckWarnings(dir)).toEqual([flagged.message]);
+    const passed = await checkGeneratorOutput(module((x) => x.mul(2)), [patch(1)], N);
+    await writeOutputCheck(dir, passed);
+    expect(await readOutputCheck(dir)).toEqual({ collapsed: false, message: passed.message });
+    expect(await readOutputCheckWarnings(dir)).toEqual([]);
+  });
+
+  it('gives no verdict for a missing, truncated or foreign file, and a default message when a flag has none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cd-ocheck-'));
+    expect(await readOutputCheck(dir)).toBeNull();
+    for (const text of ['{"collapsed": tru', '[]', '{"collapsed": "yes"}', 'null']) {
+      writeFileSync(join(dir, OUTPUT_CHECK_FILE), text);
+      expect(await readOutputCheck(dir), text).toBeNull();
+      expect(await readOutputCheckWarnings(dir), text).toEqual([]);
+    }
+    writeFileSync(join(dir, OUTPUT_CHECK_FILE), '{"collapsed": true}');
+    const [w] = await readOutputCheckWarnings(dir);
+    expect(w).toMatch(/does not depend on its input/);
   });
 });

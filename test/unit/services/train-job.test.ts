@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseRequest } from '../../../src-main/contract/validate';
-import type { Job } from '../../../src-main/contract/schemas';
+import type { Job, Project, Result } from '../../../src-main/contract/schemas';
 import { readVolume } from '../../../src-main/core/io';
 import { openService, waitJob } from './harness';
 import { repoRoot } from '../../helpers';
@@ -41,13 +41,43 @@ describe('training jobs in the queue', () => {
 
       const decon = await waitJob(service, deconJob.id, 120_000);
       expect(decon.state, JSON.stringify(decon.error ?? {})).toBe('done');
-      const results = (await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: { jobId: string; kind: string; path: string }[] };
-      expect(results.results.find((r) => r.jobId === trainJob.id)?.kind).toBe('psf');
-      const out = results.results.find((r) => r.jobId === deconJob.id)!;
+      const out = ((await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results.find((r) => r.jobId === deconJob.id)!;
       expect(existsSync(out.path)).toBe(true);
       const vol = await readVolume(out.path);
       expect(vol.shape).toEqual([32, 64, 64]);
       expect(vol.data.every(Number.isFinite)).toBe(true);
+
+      // The project lists the run, with the verdict of its output check (three steps of the tiny preset cannot
+      // have learned anything: whatever the verdict, it is the one output-check.json holds).
+      const check = JSON.parse(readFileSync(join(runDir, 'output-check.json'), 'utf8')) as { collapsed: boolean; message: string };
+      const proj = (await service.handlers['project.get'](parseRequest('project.get', {}))) as Project;
+      expect(proj.runs).toHaveLength(1);
+      expect(proj.runs[0]).toMatchObject({ id: `run_${trainJob.id.slice(4)}`, jobId: trainJob.id, dir: `jobs/${trainJob.id}/run`, preset: 'tiny', status: 'done', datasetIds: [blurred.id, sharp.id] });
+      expect(proj.runs[0]!.outputCheck).toBe(check.collapsed ? 'flagged' : 'passed');
+      expect(proj.runs[0]!.warnings).toEqual(check.collapsed ? [check.message] : undefined);
+      // A model job naming no run uses the latest finished one (the app's "latest finished" choice).
+      const latestJob = (await service.handlers['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: blurred.id } }))) as Job;
+      const latest = await waitJob(service, latestJob.id, 120_000);
+      expect(latest.state, JSON.stringify(latest.error ?? {})).toBe('done');
+      const resultOf = async (jobId: string) => ((await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results.find((r) => r.jobId === jobId)!;
+      const byLatest = await resultOf(latestJob.id);
+      expect(byLatest.warnings).toEqual(check.collapsed ? [check.message] : undefined);
+      expect(Array.from((await readVolume(byLatest.path)).data)).toEqual(Array.from((await readVolume(out.path)).data));
+
+      // A flagged verdict (written here, as a collapsed run writes it) reaches the run record when the project is
+      // opened again, and every result the model makes from then on carries it.
+      const flagged = { collapsed: true, correlation: 0.01, message: 'G_AB output unrelated to its input (test)' };
+      writeFileSync(join(runDir, 'output-check.json'), JSON.stringify(flagged));
+      await service.handlers['project.open'](parseRequest('project.open', { dir: projectDir }));
+      const reopened = (await service.handlers['project.get'](parseRequest('project.get', {}))) as Project;
+      expect(reopened.runs.map((r) => [r.outputCheck, r.warnings])).toEqual([['flagged', [flagged.message]]]);
+      const againJob = (await service.handlers['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: blurred.id, runId: reopened.runs[0]!.id } }))) as Job;
+      expect((await waitJob(service, againJob.id, 120_000)).state).toBe('done');
+      expect((await resultOf(againJob.id)).warnings).toEqual([flagged.message]);
+      const log = (await service.handlers['jobs.log'](parseRequest('jobs.log', { id: againJob.id }))) as { lines: string[] };
+      expect(log.lines).toContain(`warning: ${flagged.message}`);
+      const results = (await service.handlers['results.list'](parseRequest('results.list', {}))) as { results: { jobId: string; kind: string; path: string }[] };
+      expect(results.results.find((r) => r.jobId === trainJob.id)?.kind).toBe('psf');
     } finally {
       await service.close();
     }

@@ -9,8 +9,9 @@ import { writeBytesAtomic } from '../../io/atomic';
 import { ncc } from '../../metrics/index';
 import type { Module } from '../models/types';
 import { join } from 'node:path';
+import { OUTPUT_CHECK_FILE } from './output-check-file';
 
-export const OUTPUT_CHECK_FILE = 'output-check.json';
+export { OUTPUT_CHECK_FILE };
 /** Median correlation below which G_AB's output is taken as unrelated to its input. */
 export const MIN_INPUT_CORRELATION = 0.1;
 

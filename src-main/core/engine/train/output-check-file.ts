@@ -1,0 +1,35 @@
+// The output check's file in a run folder (written by output-check.ts after training), read without tfjs: the
+// CLI, the app's main side and the deconvolution runner only need the verdict, not the model.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+
+export const OUTPUT_CHECK_FILE = 'output-check.json';
+
+export interface OutputCheckVerdict {
+  collapsed: boolean;
+  message: string;
+}
+
+const FALLBACK = "G_AB's output does not depend on its input: the model has not learned to deconvolve these data.";
+
+/**
+ * A run's output-check verdict; null when there is none: a run that predates the check, one still training, or a
+ * file that cannot be read or parsed (the check is advice, not a gate: the run stays usable).
+ */
+export async function readOutputCheck(runDir: string): Promise<OutputCheckVerdict | null> {
+  let c: { collapsed?: unknown; message?: unknown };
+  try {
+    c = JSON.parse(await fs.readFile(join(runDir, OUTPUT_CHECK_FILE), 'utf8')) as typeof c;
+  } catch {
+    return null;
+  }
+  if (typeof c !== 'object' || c === null || typeof c.collapsed !== 'boolean') return null;
+  const message = typeof c.message === 'string' && c.message ? c.message : c.collapsed ? FALLBACK : '';
+  return { collapsed: c.collapsed, message };
+}
+
+/** The warnings a run's output check raised ([] when it passed or there is no verdict). */
+export async function readOutputCheckWarnings(runDir: string): Promise<string[]> {
+  const v = await readOutputCheck(runDir);
+  return v?.collapsed ? [v.message] : [];
+}
