@@ -9,6 +9,7 @@ import { InvalidParameterError, isCycleDeconError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
 import { loadPredictor } from '../../core/infer/load';
+import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 import { parseTile } from '../../core/infer/tiling';
 
 const USAGE = `[options] <input...> <output>
@@ -75,6 +76,9 @@ export const deconvolveCommand: Command = {
     const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, backend: str(args, 'backend') });
     const log = json ? ctx.err : ctx.out;
     log(`method ${predictor.method} on ${predictor.backend}${predictor.details.model ? ` (model ${predictor.details.model})` : ''}`);
+    // A model flagged by its output check after training: deconvolve anyway (the user asked), but say so.
+    const warnings = method === 'model' && str(args, 'model') ? await readOutputCheckWarnings(str(args, 'model')!) : [];
+    for (const w of warnings) ctx.err(`warning: ${w}`);
     const started = performance.now();
     const done: DeconvolveFileResult[] = [];
     const failed: { input: string; output: string; error: string; code?: string }[] = [];
@@ -111,7 +115,7 @@ export const deconvolveCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const voxels = done.reduce((s, r) => s + r.voxels, 0);
     if (json) {
-      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
     } else {
       log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
     }

@@ -1,4 +1,5 @@
 // Assembles a deconvolution report: every number (report.json) and the HTML that shows them.
+import type { OutputCheckVerdict } from '../engine/train/output-check-file';
 import type { Volume } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
 import { brightestCentre } from '../image/orthoviews';
@@ -23,7 +24,7 @@ export interface ReportSources {
   gt?: { path: string; volume: Volume };
   rl?: { path: string; volume: Volume };
   theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory };
+  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null };
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;
@@ -58,6 +59,9 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
     if (v && v.volume.shape.join() !== shape.join()) throw new InvalidVolumeError(`${name} ${v.path} is ${v.volume.shape.join('×')}, the input is ${shape.join('×')}`);
   }
   const sections: Section[] = [];
+  // A model flagged by its output check after training (engine/train/output-check.ts) comes first: the reader
+  // must know before looking at any figure that the result carries no information about the input.
+  if (src.run?.outputCheck?.collapsed) sections.push({ title: '⚠ Warning: the model failed its output check', blocks: [{ kind: 'text', text: src.run.outputCheck.message }] });
   const title = src.title ?? 'CycleDecon report';
   const json: Record<string, unknown> = { title, generated: new Date().toISOString(), clahe: Boolean(src.clahe) };
   json.input = { path: src.input.path, shape, voxelSize: src.input.volume.voxelSize, ...stats(src.input.volume.data) };
@@ -122,7 +126,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (src.run) {
     // The trainer's history records cumulative seconds per step: its last value is the training time.
     const secs = src.run.loss?.series.seconds ?? [];
-    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1) };
+    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1), outputCheck: src.run.outputCheck ?? null };
   }
 
   const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections);

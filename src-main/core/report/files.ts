@@ -7,6 +7,7 @@ import { readVolume } from '../io/index';
 import { makeOutputFolder, writeBytesAtomic } from '../io/atomic';
 import { readLearnedPsf, readRunConfig } from '../infer/load';
 import { readLossHistory } from './loss';
+import { readOutputCheck } from '../engine/train/output-check-file';
 import { buildReport, type ReportSources } from './build';
 import { toolkitMeasures } from './measures';
 
@@ -46,7 +47,10 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
   };
   if (f.runDir) {
     const learned = await readLearnedPsf(f.runDir).catch(() => undefined);
-    src.run = { dir: f.runDir, config: await readRunConfig(f.runDir), learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined, loss: await readLossHistory(f.runDir) };
+    src.run = {
+      dir: f.runDir, config: await readRunConfig(f.runDir), learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined,
+      loss: await readLossHistory(f.runDir), outputCheck: await readOutputCheck(f.runDir),
+    };
   }
   return src;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { makeVolume, type Shape3 } from '../../../src-main/core/io/volume';
 import { readVolume, writeVolume } from '../../../src-main/core/io/index';
 import { richardsonLucyArray } from '../../../src-main/core/deconv/rl';
 import { runCli } from '../../../src-main/cli/main';
-import { tempDir } from '../../helpers';
+import { repoRoot, tempDir } from '../../helpers';
 
 const shape: Shape3 = [6, 16, 14];
 const vs = { x: 0.2, y: 0.2, z: 0.5, unit: 'µm' };
@@ -56,5 +56,25 @@ describe('cycledecon deconvolve', () => {
     expect((await readVolume(out)).metadata.sourceDtype).toBe('uint16');
     expect((await cli(['deconvolve', '--tile', '4,x', join(inDir, 'a.tif'), out])).code).toBe(1);
     expect((await cli(['deconvolve', '--method', 'rl', join(inDir, 'a.tif'), out])).err).toMatch(/--psf.*learned.*--model/);
+  });
+
+  it('with a model flagged by its output check: deconvolves, warns on stderr and lists the warning in the JSON', async () => {
+    // The bundled model (assets/model, see its README), copied so a verdict can be written beside it.
+    const run = join(dir, 'model');
+    cpSync(join(repoRoot, 'assets', 'model'), run, { recursive: true });
+    const input = join(inDir, 'a.tif');
+    await writeVolume(input, stack(7), { force: true });
+    const message = 'G_AB output unrelated to its input (test)';
+    const deconvolve = (out: string) => cli(['deconvolve', '--model', run, '--backend', 'cpu', '--json', input, join(dir, out)]);
+    const clean = await deconvolve('m0.tif');
+    expect(clean.code, clean.err).toBe(0);
+    expect(JSON.parse(clean.out).warnings).toEqual([]);
+    expect(clean.err).not.toContain('warning');
+    writeFileSync(join(run, 'output-check.json'), JSON.stringify({ collapsed: true, message }));
+    const flagged = await deconvolve('m1.tif');
+    expect(flagged.code, flagged.err).toBe(0);
+    expect(JSON.parse(flagged.out).warnings).toEqual([message]);
+    expect(flagged.err).toContain(`warning: ${message}`);
+    expect(Array.from((await readVolume(join(dir, 'm1.tif'))).data)).toEqual(Array.from((await readVolume(join(dir, 'm0.tif'))).data));
   });
 });

@@ -87,6 +87,22 @@ describe('report', () => {
     expect((json.timing as { voxelsPerSecond: number }).voxelsPerSecond).toBe(1000);
   });
 
+  it('puts a failed output check of the run first, in the HTML and the JSON; a passed or missing one adds no warning', () => {
+    const base = { input: { path: 'in.tif', volume: input }, result: { path: 'out.tif', volume: result } };
+    const message = 'G_AB output unrelated to its input (test)';
+    const flagged = buildReport({ ...base, run: { dir: 'run', outputCheck: { collapsed: true, message } } }, toolkitMeasures);
+    expect((flagged.json.run as { outputCheck: unknown }).outputCheck).toEqual({ collapsed: true, message });
+    const warnAt = flagged.html.indexOf('the model failed its output check');
+    expect(warnAt).toBeGreaterThan(0);
+    expect(flagged.html.indexOf(message)).toBeGreaterThan(warnAt);
+    expect(warnAt).toBeLessThan(flagged.html.indexOf('Input and result'));
+    for (const outputCheck of [{ collapsed: false, message: 'fine' }, null, undefined]) {
+      const r = buildReport({ ...base, run: { dir: 'run', outputCheck } }, toolkitMeasures);
+      expect(r.html).not.toContain('failed its output check');
+      expect((r.json.run as { outputCheck: unknown }).outputCheck).toEqual(outputCheck ?? null);
+    }
+  });
+
   it('is written by `cycledecon report` as report.html + report.json', async () => {
     const dir = tempDir();
     await writeVolume(join(dir, 'in.tif'), input);
