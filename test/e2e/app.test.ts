@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
     page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
-  });
+  }, 120_000); // may build the renderer first
 
   afterAll(async () => {
     await browser?.close();
@@ -135,8 +135,24 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     expect(await page.locator('[data-testid="undersampled"]').count()).toBeGreaterThan(0);
     await shot('07-psf');
 
+    // Train the tiny preset for a few steps, see the run's output check, then deconvolve with "latest finished".
     await go('training');
+    await page.selectOption('[data-testid="train-preset"]', 'tiny');
+    await page.click('[data-testid="train-advanced"]');
+    await page.fill('[data-testid="train-max-steps"]', '3');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-check-ok"], [data-testid="train-warning"]', { timeout: 180_000 });
     await shot('08-training');
+    await go('datasets');
+    await page.selectOption('[data-testid="deconv-input"]', dataId);
+    await page.selectOption('[data-testid="deconv-method"]', 'model');
+    expect(await page.locator('[data-testid="deconv-run"] option').count()).toBe(2); // "latest finished" and the run
+    await page.click('[data-testid="deconv-queue"]');
+    await page.waitForSelector('text=Queued job_');
+    await go('queue');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="job-table"] tr[data-state]')].filter((r) => ['done', 'failed'].includes(r.getAttribute('data-state') ?? '')).length === 3, undefined, { timeout: 180_000 });
+    expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
+    await shot('09-queue-model');
     // Expected refusals: no project open yet at start (409), metrics not in this server build (501).
     const expected = /^HTTP 409 \/api\/project\.get$|^HTTP 501 \/api\/metrics\.compute$/;
     expect(errors.filter((e) => !expected.test(e))).toEqual([]);
