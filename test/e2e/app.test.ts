@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await page.click('[data-testid="deconv-queue"]');
     await page.waitForSelector('text=Queued job_');
     await go('queue');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="job-table"] tr[data-state]')].filter((r) => ['done', 'failed'].includes(r.getAttribute('data-state') ?? '')).length === 3, undefined, { timeout: 180_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter((r) => ['done', 'failed'].includes(r.getAttribute('data-state') ?? '')).length === 3, undefined, { timeout: 180_000 });
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
     await shot('09-queue-model');
     // Expected refusals: no project open yet at start (409), metrics not in this server build (501).
