@@ -13,11 +13,14 @@ export interface BenchDataOptions {
   photons?: number;
   /** The true PSF's box (odd, voxels per axis); default DEFAULT_SYNTH's 31. */
   psfBox?: number;
+  /** Other optics for the true PSF (experiments: does the learned PSF follow the truth?). */
+  na?: number;
+  wavelength?: number;
 }
 
 export function benchData(o: BenchDataOptions = {}): { trainSets: ReturnType<typeof synthesize>[]; sharpSets: Volume[]; test: ReturnType<typeof synthesize> } {
   const synth = (seed: number, shape: Shape3) =>
-    synthesize({ ...DEFAULT_SYNTH, photons: o.photons ?? DEFAULT_SYNTH.photons, seed, shape, psf: { ...DEFAULT_SYNTH.psf, ...(o.psfBox ? { size: [o.psfBox, o.psfBox, o.psfBox] } : {}) } } satisfies SynthParams);
+    synthesize({ ...DEFAULT_SYNTH, photons: o.photons ?? DEFAULT_SYNTH.photons, seed, shape, psf: { ...DEFAULT_SYNTH.psf, ...(o.psfBox ? { size: [o.psfBox, o.psfBox, o.psfBox] } : {}), ...(o.na ? { na: o.na } : {}), ...(o.wavelength ? { wavelength: o.wavelength } : {}) } } satisfies SynthParams);
   return {
     trainSets: SEEDS.train.map((s) => synth(s, TRAIN_SHAPE)),
     sharpSets: SEEDS.sharp.map((s) => synth(s, TRAIN_SHAPE).sharp), // other structures, never blurred

@@ -38,20 +38,26 @@ const { values: args } = parseArgs({
     supervised: { type: 'boolean' },
     // The true PSF's box (odd, voxels per axis; default 31): a small box makes data the PSF layer can fit exactly.
     'psf-size': { type: 'string' },
+    // Other optics for the true PSF (µm; default DEFAULT_SYNTH's NA 1.2, 0.52 µm): does the learned PSF follow?
+    na: { type: 'string' }, wavelength: { type: 'string' },
   },
 });
 const quick = args.quick === true;
-const experiment = args.config !== undefined || args.photons !== undefined || args['skip-ablation'] === true || args['psf-size'] !== undefined || args.supervised === true;
+const experiment = args.config !== undefined || args.photons !== undefined || args['skip-ablation'] === true || args['psf-size'] !== undefined || args.supervised === true || args.na !== undefined || args.wavelength !== undefined;
 const overrides = (args.config ? JSON.parse(readFileSync(args.config, 'utf8')) : {}) as TrainConfigOverrides;
 const photons = args.photons ? Number(args.photons) : DEFAULT_SYNTH.photons;
 if (!(photons > 0)) throw new Error(`--photons must be positive, got ${args.photons}`);
 const psfBox = args['psf-size'] ? Number(args['psf-size']) : undefined;
 if (psfBox !== undefined && !(Number.isInteger(psfBox) && psfBox % 2 === 1 && psfBox >= 3 && psfBox <= 31)) throw new Error(`--psf-size must be odd, 3..31, got ${args['psf-size']}`);
+const na = args.na ? Number(args.na) : undefined;
+if (na !== undefined && !(na > 0.1 && na < 1.33)) throw new Error(`--na must be in (0.1, 1.33) (water immersion), got ${args.na}`);
+const wavelength = args.wavelength ? Number(args.wavelength) : undefined;
+if (wavelength !== undefined && !(wavelength >= 0.3 && wavelength <= 1)) throw new Error(`--wavelength must be 0.3–1 µm, got ${args.wavelength}`);
 const RL_ITERATIONS = 20;
 const t0 = performance.now();
 const log = (s: string) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${s}`);
 
-const { trainSets, sharpSets, test } = benchData({ photons, psfBox });
+const { trainSets, sharpSets, test } = benchData({ photons, psfBox, na, wavelength });
 const truePsf = test.psf;
 log(`data: ${trainSets.length} × ${TRAIN_SHAPE.join('×')} train, ${sharpSets.length} sharp, test ${TEST_SHAPE.join('×')}, PSF ${truePsf.shape.join('×')}`);
 
