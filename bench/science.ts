@@ -79,7 +79,7 @@ log(`backend ${backend.name}; preset fast, ${steps} steps per model (schedule ${
 const testPath = join(outDir, 'test-blurred.tif');
 await writeVolume(testPath, test.blurred, { force: true });
 
-async function trainRun(name: string, cfg: TrainConfig, sharp: Volume[] = sharpSets, blurred: Volume[] = trainSets.map((s) => s.blurred)): Promise<{ runDir: string; seconds: number; psf: Volume | null }> {
+async function trainRun(name: string, cfg: TrainConfig, sharp: Volume[] = sharpSets, blurred: Volume[] = trainSets.map((s) => s.blurred), truth: Volume = truePsf): Promise<{ runDir: string; seconds: number; psf: Volume | null }> {
   const runDir = join(outDir, name);
   const start = performance.now();
   let lastLog = start;
@@ -88,7 +88,7 @@ async function trainRun(name: string, cfg: TrainConfig, sharp: Volume[] = sharpS
     onProgress: (e) => {
       if (e.type === 'psf' && e.step % 100 === 0) {
         const f = analysePsf(makeVolume(e.data, e.shape, { ...test.blurred.voxelSize }, 'computed')).fwhm;
-        log(`${name}: step ${e.step} PSF FWHM ${[f.x, f.y, f.z].map((v) => v.toFixed(3)).join(' / ')} µm, NCC ${centredNcc(e.data, e.shape, truePsf.data, truePsf.shape).toFixed(3)}`);
+        log(`${name}: step ${e.step} PSF FWHM ${[f.x, f.y, f.z].map((v) => v.toFixed(3)).join(' / ')} µm, NCC ${centredNcc(e.data, e.shape, truth.data, truth.shape).toFixed(3)}`);
       }
       if (e.type !== 'step' || (performance.now() - lastLog < 30_000 && e.step !== e.totalSteps)) return;
       lastLog = performance.now();
@@ -131,7 +131,7 @@ const cnn = args['skip-ablation'] ? null : await trainRun('gba-cnn', withRun({ g
 const sup = args.supervised ? await trainRun('supervised', withRun({ mode: 'supervised' }), trainSets.map((s) => s.groundTruth)) : null;
 const probeWavelength = (wavelength ?? DEFAULT_SYNTH.psf.wavelength) * PROBE_WIDENING;
 const probeData = args.sensitivity === true || (!quick && !experiment) ? benchData({ photons, psfBox, na, wavelength: probeWavelength }) : null;
-const probe = probeData ? await trainRun('cycledecon-wider-truth', cfg, probeData.sharpSets, probeData.trainSets.map((s) => s.blurred)) : null;
+const probe = probeData ? await trainRun('cycledecon-wider-truth', cfg, probeData.sharpSets, probeData.trainSets.map((s) => s.blurred), probeData.test.psf) : null;
 
 // A wrong PSF: an isotropic-in-voxels Gaussian, σ = 2 voxels (lateral 2× too wide, axial about right but Gaussian).
 const gaussShape: Shape3 = [15, 15, 15];
