@@ -5,11 +5,11 @@ import type { Job, Project, Result, TrainRun } from '../contract/schemas';
 import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError } from '../core/project/index';
 import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
 import { psfVolume, writePsfResult } from '../worker/runners/psf';
-import { runIdOf, trainRunRelDir } from '../worker/runners/run-dir';
+import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
 import type { AccessPolicy } from './access';
 import { analyzePsf } from './psf-analysis';
@@ -99,8 +99,10 @@ export class AppService {
     if (!store || job.spec.kind !== 'train') return;
     const spec = job.spec;
     const status: TrainRun['status'] = job.state === 'running' ? 'running' : job.state === 'done' || job.state === 'failed' || job.state === 'cancelled' ? job.state : 'queued';
-    const dir = trainRunRelDir(job.id);
-    const check = status === 'done' || status === 'cancelled' ? await readOutputCheck(join(store.dir, dir)) : null;
+    // The queue's work folder of the job (store.jobsDir()/<id>), as the runner sees it; recorded project-relative.
+    const abs = trainRunDir(join(store.jobsDir(), job.id));
+    const dir = relative(store.dir, abs).split(sep).join('/');
+    const check = status === 'done' || status === 'cancelled' ? await readOutputCheck(abs) : null;
     const run: TrainRun = {
       id: runIdOf(job.id), jobId: job.id, dir, datasetIds: [...spec.blurredIds, ...spec.sharpIds], preset: spec.preset, createdAt: job.createdAt, status,
       ...(check ? { outputCheck: check.collapsed ? 'flagged' : 'passed' } : {}),

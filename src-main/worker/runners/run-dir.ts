@@ -7,11 +7,6 @@ export function trainRunDir(workDir: string): string {
   return join(workDir, 'run');
 }
 
-/** The project-relative run folder of a training job (the queue's work folders are <project>/jobs/<jobId>). */
-export function trainRunRelDir(jobId: string): string {
-  return `jobs/${jobId}/run`;
-}
-
 /** A training job's run is named after it: job_XXXX → run_XXXX. */
 export function runIdOf(jobId: string): string {
   return `run_${jobId.slice(jobId.indexOf('_') + 1)}`;
