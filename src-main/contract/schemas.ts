@@ -71,6 +71,11 @@ export const TrainRun = z.object({
 });
 export type TrainRun = z.infer<typeof TrainRun>;
 
+/** The run a model deconvolution uses when none is named: the newest finished one (runner and UI agree on it). */
+export function latestFinishedRun<R extends Pick<TrainRun, 'status' | 'createdAt'>>(runs: readonly R[]): R | undefined {
+  return runs.filter((r) => r.status === 'done').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+}
+
 export const ResultKind = z.enum(['deconvolved', 'psf', 'report']);
 export const Result = z.object({
   id: Id,

@@ -1,6 +1,6 @@
 // Deconvolution jobs: Richardson–Lucy with a known PSF, or a trained model (run folder).
 import { isAbsolute, join } from 'node:path';
-import type { Job, Result } from '../../contract/schemas';
+import { latestFinishedRun, type Job, type Result } from '../../contract/schemas';
 import type { RunContext } from '../../core/queue/types';
 import { readVolume, writeVolume } from '../../core/io/index';
 import type { Volume } from '../../core/io/volume';
@@ -47,8 +47,7 @@ type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
 export function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
   if (spec.runDir) return spec.runDir;
   // Nothing named: the latest finished run of the project (the app's "latest finished" choice).
-  const latest = () => project.runs.filter((r) => r.status === 'done').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-  const run = spec.runId || spec.trainJobId ? project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId)) : latest();
+  const run = spec.runId || spec.trainJobId ? project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId)) : latestFinishedRun(project.runs);
   if (!run && spec.trainJobId) return trainRunDir(join(projectDir, 'jobs', spec.trainJobId));
   if (!run && !spec.runId) throw new InvalidParameterError('spec.runId', 'this project has no finished training run', 'Train a model first (Training page or `cycledecon train`), or give the runDir of one.');
   if (!run) throw new InvalidParameterError('spec.runId', 'names no training run of this project', 'Give runId, trainJobId or runDir of a finished training run.');

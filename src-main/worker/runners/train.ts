@@ -14,7 +14,6 @@ import { trainRunDir } from './run-dir';
 
 type TrainSpec = Extract<Job['spec'], { kind: 'train' }>;
 
-export { trainRunDir };
 
 export async function runTrain(projectDir: string, job: Job, ctx: RunContext): Promise<Result[]> {
   const spec = job.spec as TrainSpec;
