@@ -16,6 +16,8 @@ export interface Row {
 export interface PsfReport {
   trueFwhm: { x: number; y: number; z: number };
   initFwhm: { x: number; y: number; z: number };
+  /** What the PSF layer started from (config psf.init). */
+  initLabel?: string;
   learnedFwhm: { x: number; y: number; z: number };
   /**
    * The learned PSF's FWHM after subtracting the median of its box's faces (as bead-analysis tools fit a Gaussian
@@ -32,6 +34,8 @@ export interface PsfReport {
    * (learned_wider / learned − 1) / (true_wider / true − 1); 1 = the learned PSF widens with the truth, 0 = it ignores it.
    */
   probe?: { wavelength: number; trueFwhm: { x: number; y: number; z: number }; learnedFwhm: { x: number; y: number; z: number }; followed: { x: number; y: number; z: number } };
+  /** The blind spectral fit of the same training data (core/psf/spectral-fit.ts, no network), and on the probe's data. */
+  spectral?: { fwhm: { x: number; y: number; z: number }; ncc: number; probe?: { fwhm: { x: number; y: number; z: number }; followed: { x: number; y: number; z: number } } };
 }
 
 /** The share of the truth's change the learned PSF must follow, on every axis, to count as estimated from the data. */
@@ -70,13 +74,15 @@ export function psfTable(p: PsfReport): string {
     '| PSF | FWHM x / y / z (µm) | NCC with the true PSF |',
     '|---|---|---|',
     `| true (Born–Wolf) | ${um(p.trueFwhm)} | 1 |`,
-    `| initial (fast preset's Gaussian) | ${um(p.initFwhm)} | ${f(p.nccInit)} |`,
+    `| initial (${p.initLabel ?? "fast preset's Gaussian"}) | ${um(p.initFwhm)} | ${f(p.nccInit)} |`,
     `| learned by CycleDecon | ${um(p.learnedFwhm)} (${pct(p.relError.x)} / ${pct(p.relError.y)} / ${pct(p.relError.z)}) | ${f(p.nccLearned)} |`,
     ...(p.probe ? [
       `| true, λ ${f(p.probe.wavelength, 3)} µm (the blind check's wider truth) | ${um(p.probe.trueFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.probe!.trueFwhm[k] / p.trueFwhm[k] - 1)).join(' / ')}) | |`,
       `| learned on that data | ${um(p.probe.learnedFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.probe!.learnedFwhm[k] / p.learnedFwhm[k] - 1)).join(' / ')}; followed ${f(p.probe.followed.x, 2)} / ${f(p.probe.followed.y, 2)} / ${f(p.probe.followed.z, 2)} of the change) | |`,
     ] : []),
     ...(p.learnedCoreFwhm ? [`| learned, face-median offset removed | ${um(p.learnedCoreFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.learnedCoreFwhm![k] / p.trueFwhm[k] - 1)).join(' / ')}) | |`] : []),
+    ...(p.spectral ? [`| blind spectral fit, no network (core/psf/spectral-fit: a Gaussian fitted to the training data's power spectra) | ${um(p.spectral.fwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.spectral!.fwhm[k] / p.trueFwhm[k] - 1)).join(' / ')}) | ${f(p.spectral.ncc)} |`] : []),
+    ...(p.spectral?.probe ? [`| spectral fit on the wider truth's data | ${um(p.spectral.probe.fwhm)} (followed ${f(p.spectral.probe.followed.x, 2)} / ${f(p.spectral.probe.followed.y, 2)} / ${f(p.spectral.probe.followed.z, 2)} of the change) | |`] : []),
   ].join('\n');
 }
 

@@ -4,7 +4,8 @@
 // stacks, a separate unmatched sharp set (domain B) and a held-out test stack. Trains CycleDecon (explicit
 // PSF layer) and the `--gba cnn` ablation with the same preset and step budget, deconvolves the test stack and
 // compares, against the ground truth: raw input, RL with the true PSF, RL with a wrong Gaussian PSF, the
-// ablation, CycleDecon, and RL with CycleDecon's learned PSF; plus the learned PSF's FWHM and NCC vs the truth.
+// ablation, CycleDecon, RL with CycleDecon's learned PSF and RL with the blind spectral fit's PSF (no network,
+// core/psf/spectral-fit); plus the learned and the spectral PSF's FWHM and NCC vs the truth.
 // A full run writes bench-results-science.json and the results section of docs/results.md; --quick (a few
 // minutes, 30 steps) only checks the pipeline end to end and writes bench-results-science-quick.json.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ import { writeBytesAtomic } from '../src-main/core/io/atomic';
 import { makeVolume, type Shape3, type Volume } from '../src-main/core/io/volume';
 import { computeMetrics, ncc } from '../src-main/core/metrics/index';
 import { analysePsf, centredNcc } from '../src-main/core/psf/analysis';
+import { fitPsfFromSpectra } from '../src-main/core/psf/spectral-fit';
+import { bornWolfLayerInit, spectralLayerInit } from '../src-main/core/engine/train/theory';
 import { DEFAULT_SYNTH } from '../src-main/core/synth/index';
 import { benchData, cropPsf, SEEDS, TEST_SHAPE, TRAIN_SHAPE } from './science-data';
 import { consoleReport, MIN_FOLLOWED, writeResultsDoc, type PsfReport, type Row, type ScienceResult } from './science-report';
@@ -137,6 +140,13 @@ const probe = probeData ? await trainRun('cycledecon-wider-truth', cfg, probeDat
 const gaussShape: Shape3 = [15, 15, 15];
 const gaussPsf = makeVolume(gaussianPsf(gaussShape, 2), gaussShape, { ...test.blurred.voxelSize }, 'synthetic');
 const learned = cyc.psf!;
+// The blind spectral fit (core/psf/spectral-fit.ts): a Gaussian fitted to the power spectra of the same
+// unpaired training data, no network; an independent estimate beside the learned PSF, and RL with it.
+const spectralPsf = (blurred: Volume[], sharp: Volume[], shape: Shape3) => {
+  const fit = fitPsfFromSpectra(blurred, sharp);
+  return makeVolume(gaussianPsf(shape, fit.sigmaVoxels), shape, { ...test.blurred.voxelSize }, 'computed');
+};
+const spectral = spectralPsf(trainSets.map((s) => s.blurred), sharpSets, truePsf.shape);
 // What the metrics give for no information at all: after CARE's affine fit a flat image is the truth's mean.
 const flat = makeVolume(new Float32Array(test.blurred.data.length).fill(1), test.blurred.shape, { ...test.blurred.voxelSize }, 'computed');
 const rows: Row[] = [
@@ -150,23 +160,33 @@ const rows: Row[] = [
   ...(sup ? [row('supervised U-Net, matched pairs (ceiling at this budget)', await modelOutput(sup.runDir, 'supervised'), sup.seconds)] : []),
   row('CycleDecon (model output)', await modelOutput(cyc.runDir, 'cycledecon'), cyc.seconds),
   row(`RL ${RL_ITERATIONS} it, CycleDecon's learned PSF`, await rl(learned)),
+  row(`RL ${RL_ITERATIONS} it, the blind spectral fit's Gaussian PSF`, await rl(spectral)),
 ];
 
 // PSF: FWHM (Gaussian fit through the peak, src-main/core/psf/analysis) and NCC after centring on the peaks.
 const initShape = psfShape(cfg);
-const initPsf = makeVolume(gaussianPsf(initShape, cfg.psf.initSigma ?? (initShape.map((k) => k / 8) as Shape3)), initShape, { ...test.blurred.voxelSize }, 'synthetic');
+const blurredTrain = trainSets.map((s) => s.blurred);
+const initKernel = cfg.psf.init === 'spectral' ? spectralLayerInit(cfg, blurredTrain, sharpSets).kernel
+  : cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, blurredTrain)
+  : gaussianPsf(initShape, cfg.psf.init === 'delta' ? 0.05 : cfg.psf.initSigma ?? (initShape.map((k) => k / 8) as Shape3));
+const initLabel = { spectral: 'the blind spectral fit', bornwolf: 'Born–Wolf from the optics', delta: 'delta', gaussian: "fast preset's Gaussian" }[cfg.psf.init];
+const initPsf = makeVolume(initKernel, initShape, { ...test.blurred.voxelSize }, 'synthetic');
 const fw = (v: Volume) => analysePsf(v).fwhm;
 const trueFwhm = fw(truePsf), learnedFwhm = fw(learned), learnedCoreFwhm = analysePsf(learned, { background: 'auto' }).fwhm;
 const rel = (k: 'x' | 'y' | 'z') => learnedFwhm[k] / trueFwhm[k] - 1;
 const psf: PsfReport = {
-  trueFwhm, initFwhm: fw(initPsf), learnedFwhm, learnedCoreFwhm, relError: { x: rel('x'), y: rel('y'), z: rel('z') },
+  trueFwhm, initFwhm: fw(initPsf), initLabel, learnedFwhm, learnedCoreFwhm, relError: { x: rel('x'), y: rel('y'), z: rel('z') },
   nccLearned: centredNcc(learned.data, learned.shape, truePsf.data, truePsf.shape),
   nccInit: centredNcc(initPsf.data, initPsf.shape, truePsf.data, truePsf.shape),
+  spectral: { fwhm: fw(spectral), ncc: centredNcc(spectral.data, spectral.shape, truePsf.data, truePsf.shape) },
 };
 if (probe && probeData) {
   const t = fw(probeData.test.psf), l = fw(probe.psf!);
   const follows = (k: 'x' | 'y' | 'z') => (l[k] / learnedFwhm[k] - 1) / (t[k] / trueFwhm[k] - 1);
   psf.probe = { wavelength: probeWavelength, trueFwhm: t, learnedFwhm: l, followed: { x: follows('x'), y: follows('y'), z: follows('z') } };
+  const s = fw(spectralPsf(probeData.trainSets.map((v) => v.blurred), probeData.sharpSets, truePsf.shape)), s0 = psf.spectral!.fwhm;
+  const sFollows = (k: 'x' | 'y' | 'z') => (s[k] / s0[k] - 1) / (t[k] / trueFwhm[k] - 1);
+  psf.spectral!.probe = { fwhm: s, followed: { x: sFollows('x'), y: sFollows('y'), z: sFollows('z') } };
 }
 const ssimOf = (prefix: string) => rows.find((r) => r.method.startsWith(prefix))!.ssim3d ?? -1;
 const result: ScienceResult = {

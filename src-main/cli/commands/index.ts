@@ -11,6 +11,7 @@ import { psfCommand } from './psf';
 import { rlCommand } from './rl';
 import { metricsCommand } from './metrics';
 import { psfInfoCommand } from './psf-info';
+import { psfFitCommand } from './psf-fit';
 import { synthCommand } from './synth';
 
-export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, synthCommand];
+export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, psfFitCommand, synthCommand];

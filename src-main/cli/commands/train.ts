@@ -34,7 +34,7 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (str(args, 'background')) over.background = oneOf(args, 'background', ['on', 'off'] as const, 'off') === 'on';
   const rlIterations = num(args, 'rl-iters', { min: 1, max: 1000, integer: true });
   if (rlIterations !== undefined) over.rlIterations = rlIterations;
-  let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf'] as const, 'delta') } : cfg.psf;
+  let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const, 'delta') } : cfg.psf;
   if (flag(args, 'psf-halo')) psf = { ...psf, halo: true };
   return parseTrainConfig({ ...cfg, ...over, psf, optics: opticsFromArgs(args, cfg.optics) });
 }
@@ -65,8 +65,9 @@ export const trainCommand: Command = {
   --sharp-source data|rl         rl: domain B = Richardson–Lucy of the blurred stacks (no --sharp)
   --rl-psf FILE    PSF for that RL (default: Born–Wolf from --na/--wavelength/--ni/--ns)
   --rl-iters N     RL iterations for domain B (default 20)
-  --psf-init delta|gaussian|bornwolf   initial PSF layer kernel (bornwolf: from the optics
-                   and the blurred stacks' voxel size)
+  --psf-init delta|gaussian|bornwolf|spectral   initial PSF layer kernel (bornwolf: from the
+                   optics and the voxel size; spectral: a Gaussian fitted, blind, to the power
+                   spectra of the blurred and the sharp stacks; written to psf-init.json)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
   --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
   --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to

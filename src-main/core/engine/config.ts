@@ -22,7 +22,12 @@ export const UNetSchema = z.strictObject({
 export const PsfSchema = z.strictObject({
   /** Kernel edge (paper: 20). Odd sizes are recommended: an even size shifts the blurred output by half a voxel. */
   size: z.union([int(1, 129), z.tuple([int(1, 129), int(1, 129), int(1, 129)])]),
-  init: z.enum(['delta', 'gaussian', 'bornwolf']),
+  /**
+   * 'bornwolf': the theoretical PSF from `optics` and the stacks' voxel size; 'spectral' (beyond the paper, blind):
+   * a Gaussian whose widths are fitted to the power spectra of the blurred and the sharp stacks before training
+   * (core/psf/spectral-fit.ts; needs sharpSource 'data'; the fit is written to psf-init.json in the run folder).
+   */
+  init: z.enum(['delta', 'gaussian', 'bornwolf', 'spectral']),
   /**
    * Standard deviation of init 'gaussian' in voxels, one number or [z, y, x] (default size / 8 per axis, i.e.
    * isotropic in voxels). Beyond the paper, which does not say how its PSF layer starts.
@@ -155,6 +160,13 @@ export const TrainConfigSchema = z
        * blur lowers cycle B whatever the optics). Default 'train' (the paper: both cycles train both generators).
        */
       psfCycleB: z.enum(['train', 'detach']).optional(),
+      /**
+       * Beyond the paper: weight of the spectral term (train/spectral-loss.ts): the learned kernel's |OTF|² times the
+       * sharp stacks' power spectrum, plus the noise floor, should match the blurred stacks' power spectrum (what
+       * D_A could at best learn about the PSF from second-order statistics, asked of the kernel directly). Needs
+       * gba 'psf' and sharpSource 'data'. Absent or 0: off (the paper).
+       */
+      lambdaSpectral: z.number().min(0).max(1e4).finite().optional(),
     }),
     optimiser: OptimiserSchema,
     batchSize: z.literal(1),
@@ -182,6 +194,8 @@ export const TrainConfigSchema = z
     if (c.psf.halo && sizes.some((s) => s >= c.patchSize)) issue(['psf', 'halo'], 'the halo spans ± the PSF size and needs a patch larger than the PSF');
     if (c.psf.gradient === 'tangent' && !c.psf.sumToOne) issue(['psf', 'gradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
     if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
+    if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data')) issue(['loss', 'lambdaSpectral'], "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')");
+    if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
     if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
     if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
   });

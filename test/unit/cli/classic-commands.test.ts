@@ -49,6 +49,33 @@ describe('classic toolkit CLI: psf, psf-info, synth, rl, metrics', { timeout: 12
     const m0 = JSON.parse(before.out.join('\n')), m1 = JSON.parse(after.out.join('\n'));
     expect(m1.ssim3d).toBeGreaterThan(m0.ssim3d);
   });
+  it('synth ×2 → psf-fit: the blind spectral estimate through the CLI, written as a calibrated TIFF', async () => {
+    // Two widefield stacks at 2000 photons (the benchmark's optics: true FWHM 0.224 µm lateral, 0.838 µm axial).
+    const s = [1, 2].map((seed) => join(dir, `fit${seed}`));
+    for (const [i, d] of s.entries()) expect(await runCli(['synth', d, '--shape', '32,64,64', '--seed', String(11 + i), '--photons', '2000'], capture().ctx)).toBe(0);
+    const out = join(dir, 'fitted-psf.tif'), c = capture();
+    const argv = ['psf-fit', '--blurred', ...s.map((d) => join(d, 'blurred.tif')), '--sharp', ...s.map((d) => join(d, 'sharp.tif')), '--out', out, '--json'];
+    expect(await runCli(argv, c.ctx)).toBe(0);
+    const fit = JSON.parse(c.out.join('\n')) as { fwhm: { xy: number; z: number }; unit: string; out: string };
+    expect(fit.unit).toBe('µm');
+    expect(Math.abs(fit.fwhm.xy / 0.224 - 1)).toBeLessThan(0.2);
+    expect(Math.abs(fit.fwhm.z / 0.838 - 1)).toBeLessThan(0.2);
+    // The TIFF holds that Gaussian: psf-info measures the same widths, on the stacks' voxel size.
+    const info = capture();
+    expect(await runCli(['psf-info', out, '--json'], info.ctx)).toBe(0);
+    const measured = JSON.parse(info.out.join('\n')) as { fwhm: { x: number; z: number }; voxelSize: { x: number; z: number } };
+    expect(measured.voxelSize.x).toBeCloseTo(0.1, 5);
+    expect(measured.voxelSize.z).toBeCloseTo(0.25, 5);
+    expect(measured.fwhm.x).toBeCloseTo(fit.fwhm.xy, 2);
+    expect(measured.fwhm.z).toBeCloseTo(fit.fwhm.z, 1);
+    // Never overwrites without --force; needs the sharp stacks.
+    const again = capture();
+    expect(await runCli(argv, again.ctx)).toBe(1);
+    expect(again.err.join('\n')).toMatch(/exists/);
+    const noSharp = capture();
+    expect(await runCli(['psf-fit', '--blurred', join(s[0]!, 'blurred.tif')], noSharp.ctx)).toBe(1);
+    expect(noSharp.err.join('\n')).toMatch(/--sharp/);
+  });
   it('rl reports a missing PSF as a usage error', async () => {
     const c = capture();
     expect(await runCli(['rl', 'a.tif', 'b.tif'], c.ctx)).toBe(1);

@@ -137,10 +137,10 @@ describe('PSF layer (G_BA)', () => {
   });
   it('bornwolf init takes the given array and checks its size', () => {
     const bw = new Float32Array(27).fill(2);
-    const layer = buildPsfLayer({ size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0, bornWolf: bw, name: 'psf_bw' });
+    const layer = buildPsfLayer({ size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0, initialPsf: bw, name: 'psf_bw' });
     expect(layer.variables()[0].dataSync()[13]).toBeCloseTo(1 / 27, 6);
     disposeModule(layer);
-    expect(() => buildPsfLayer({ size: 4, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0, bornWolf: bw })).toThrow(InvalidParameterError);
+    expect(() => buildPsfLayer({ size: 4, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0, initialPsf: bw })).toThrow(InvalidParameterError);
     expect(() => buildPsfLayer({ size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0 })).toThrow(InvalidParameterError);
   });
 });

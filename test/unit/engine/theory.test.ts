@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveTrainConfig, type TrainConfigOverrides } from '../../../src-main/core/engine/config';
 import { buildNetworks, disposeNetworks } from '../../../src-main/core/engine/train/networks';
 import { bornWolfLayerInit, rlDomainB, rlPsfFor } from '../../../src-main/core/engine/train/theory';
+import { gaussianPsf } from '../../../src-main/core/engine/models/psf-layer';
+import { fitPsfFromSpectra } from '../../../src-main/core/psf/spectral-fit';
 import { train } from '../../../src-main/core/engine/train/trainer';
 import type { TrainEvent } from '../../../src-main/core/engine/train/events';
 import { generatePsf } from '../../../src-main/core/psf/generate';
@@ -24,7 +26,7 @@ const optics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33 };
 const tiny = (over: TrainConfigOverrides = {}) => resolveTrainConfig('tiny', { seed: 5, optics, ...over });
 
 function layerKernel(cfg: ReturnType<typeof tiny>): Float32Array {
-  const nets = buildNetworks(cfg, { bornWolf: bornWolfLayerInit(cfg, [data.blurred]) });
+  const nets = buildNetworks(cfg, { initialPsf: bornWolfLayerInit(cfg, [data.blurred]) });
   try {
     const t = nets.psf!.psf();
     const k = t.dataSync() as Float32Array;
@@ -79,6 +81,31 @@ describe("psf.init 'bornwolf'", () => {
     expect(centredNcc(psfs[0]!, [5, 5, 5], ref, [5, 5, 5])).toBeGreaterThan(0.95);
     expect(tf.memory().numTensors).toBe(0);
   }, 60_000);
+});
+
+describe("psf.init 'spectral' (blind)", () => {
+  it('starts the layer at the Gaussian fitted to the stacks\' spectra and records the fit in psf-init.json', async () => {
+    // syntheticPair: beads blurred by a Gaussian of σ 1.2 voxels (FWHM 0.283 µm lateral, 0.848 µm axial).
+    const cfg = tiny({ psf: { size: 5, init: 'spectral' }, maxSteps: 1, psfSnapshotEvery: 1 });
+    const dir = tempDir();
+    const psfs: Float32Array[] = [];
+    await train(cfg, { blurred: [data.blurred], sharp: [data.sharp], outDir: dir, onProgress: (e: TrainEvent) => { if (e.type === 'psf') psfs.push(e.data); } });
+    const saved = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'psf-init.json'), 'utf8')) as ReturnType<typeof fitPsfFromSpectra>;
+    const direct = fitPsfFromSpectra([data.blurred], [data.sharp]);
+    expect(saved.sigmaVoxels).toEqual(direct.sigmaVoxels);
+    expect(saved.fwhm.xy / 0.283).toBeGreaterThan(0.9);
+    expect(saved.fwhm.xy / 0.283).toBeLessThan(1.1);
+    expect(saved.fwhm.z / 0.848).toBeGreaterThan(0.85);
+    expect(saved.fwhm.z / 0.848).toBeLessThan(1.15);
+    // one Adam step at the tiny preset's rate leaves the kernel at its start
+    expect(centredNcc(psfs[0]!, [5, 5, 5], gaussianPsf([5, 5, 5], direct.sigmaVoxels), [5, 5, 5])).toBeGreaterThan(0.99);
+    expect(tf.memory().numTensors).toBe(0);
+  }, 60_000);
+
+  it('needs real sharp stacks', async () => {
+    expect(() => resolveTrainConfig('tiny', { psf: { init: 'spectral' }, sharpSource: 'rl', optics })).toThrow(/sharpSource 'data'/);
+    await expect(train(tiny({ psf: { init: 'spectral' }, maxSteps: 1 }), { blurred: [data.blurred], outDir: join(tempDir(), 'run') })).rejects.toThrow(/needs the sharp stacks/);
+  });
 });
 
 describe("sharpSource 'rl'", () => {

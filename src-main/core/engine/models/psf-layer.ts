@@ -17,11 +17,14 @@ import { conv3d, reflectPad3d, samePads } from '../ops';
 import { fftConv3dValid, fftConvSupported } from '../ops/fft-conv';
 import { ParamFactory } from './init';
 import type { PsfConfig, PsfModule } from './types';
+import { deltaPsf, gaussianPsf } from '../../psf/kernels';
+
+export { deltaPsf, gaussianPsf };
 
 export interface PsfLayerOptions {
   seed: number;
-  /** Initial PSF for init 'bornwolf', [z, y, x] row-major, same size as the layer. */
-  bornWolf?: Float32Array;
+  /** Initial PSF for init 'bornwolf' and 'spectral' (computed from the stacks by train/theory.ts), [z, y, x] row-major, same size as the layer. */
+  initialPsf?: Float32Array;
   /** Standard deviation in voxels for init 'gaussian' (default: size / 8 per axis). */
   gaussianSigma?: number | [number, number, number];
   name?: string;
@@ -38,34 +41,13 @@ export function psfCentre(shape: [number, number, number]): [number, number, num
   return shape.map((k) => Math.floor(k / 2)) as [number, number, number];
 }
 
-export function deltaPsf(shape: [number, number, number]): Float32Array {
-  const out = new Float32Array(shape[0] * shape[1] * shape[2]);
-  const [cz, cy, cx] = psfCentre(shape);
-  out[(cz * shape[1] + cy) * shape[2] + cx] = 1;
-  return out;
-}
-
-export function gaussianPsf(shape: [number, number, number], sigma: number | [number, number, number]): Float32Array {
-  const s = typeof sigma === 'number' ? [sigma, sigma, sigma] : sigma;
-  const c = psfCentre(shape);
-  const out = new Float32Array(shape[0] * shape[1] * shape[2]);
-  let sum = 0;
-  for (let z = 0, i = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) for (let x = 0; x < shape[2]; x++, i++) {
-    const r2 = ((z - c[0]) / s[0]) ** 2 + ((y - c[1]) / s[1]) ** 2 + ((x - c[2]) / s[2]) ** 2;
-    out[i] = Math.exp(-0.5 * r2);
-    sum += out[i];
-  }
-  for (let i = 0; i < out.length; i++) out[i] /= sum;
-  return out;
-}
-
 function initialPsf(cfg: PsfConfig, shape: [number, number, number], opts: PsfLayerOptions): Float32Array {
   const n = shape[0] * shape[1] * shape[2];
   if (cfg.init === 'delta') return deltaPsf(shape);
   if (cfg.init === 'gaussian') return gaussianPsf(shape, opts.gaussianSigma ?? (shape.map((k) => k / 8) as [number, number, number]));
-  if (!opts.bornWolf) throw new InvalidParameterError('psf init', 'bornwolf needs the theoretical PSF array', 'Compute it from the stack metadata and pass it as bornWolf.');
-  if (opts.bornWolf.length !== n) throw new InvalidParameterError('psf init', `Born–Wolf PSF has ${opts.bornWolf.length} values, the layer needs ${shape.join('×')} = ${n}`);
-  return Float32Array.from(opts.bornWolf);
+  if (!opts.initialPsf) throw new InvalidParameterError('psf init', `${cfg.init} needs the initial PSF array`, 'Compute it from the stacks (train/theory.ts) and pass it as initialPsf.');
+  if (opts.initialPsf.length !== n) throw new InvalidParameterError('psf init', `the initial PSF has ${opts.initialPsf.length} values, the layer needs ${shape.join('×')} = ${n}`);
+  return Float32Array.from(opts.initialPsf);
 }
 
 /**

@@ -43,7 +43,7 @@ export interface DiscriminatorConfig {
   modules: number;
 }
 
-export type PsfInit = 'delta' | 'gaussian' | 'bornwolf';
+export type PsfInit = 'delta' | 'gaussian' | 'bornwolf' | 'spectral';
 
 export interface PsfConfig {
   /** Kernel edge length in voxels (paper: 20; odd recommended). Either a number (cube) or [z, y, x]. */

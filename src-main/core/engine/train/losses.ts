@@ -53,4 +53,4 @@ const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
   value: tf.clone(args[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.zerosLike(dy as tf.Tensor),
 }));
-export const detach = (x: tf.Tensor5D): tf.Tensor5D => stopGradient(x) as tf.Tensor5D;
+export const detach = <T extends tf.Tensor>(x: T): T => stopGradient(x) as T;

@@ -20,8 +20,8 @@ export interface Networks {
 }
 
 export interface BuildOptions {
-  /** Theoretical PSF for psf.init 'bornwolf' (same size as the layer). */
-  bornWolf?: Float32Array;
+  /** Initial PSF for psf.init 'bornwolf' / 'spectral' (same size as the layer). */
+  initialPsf?: Float32Array;
 }
 
 const SCALE_NAMES = ['full', 'half', 'quarter', 'eighth', 'sixteenth'];
@@ -42,7 +42,7 @@ export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networ
   let background: tf.Variable | null = null;
   let gBA: Module;
   if (cfg.gba === 'psf') {
-    psf = buildPsfLayer(cfg.psf, { seed: seed + 2, bornWolf: opts.bornWolf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
+    psf = buildPsfLayer(cfg.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
     if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writeBytesAtomic } from '../../io/atomic';
 import { CheckpointError, FileNotFoundError, IoError } from '../../errors';
 import type { VoxelSize } from '../../io/volume';
+import type { SpectralFit } from '../../psf/spectral-fit';
 import { parseTrainConfig, type TrainConfig } from '../config';
 import { buildUNet, type Module } from '../models';
 import { loadWeights, saveWeights } from '../weights';
@@ -19,6 +20,8 @@ export const RUN_FILES = {
   psf: 'psf.json',
   psfTiff: 'psf.tif',
   summary: 'run.json',
+  /** The spectral fit the PSF layer started from (psf.init 'spectral'). */
+  psfInit: 'psf-init.json',
 } as const;
 
 export async function writeConfig(runDir: string, cfg: TrainConfig): Promise<void> {
@@ -47,7 +50,7 @@ export async function readConfig(runDir: string): Promise<TrainConfig> {
 const COLUMNS = ['step', 'epoch', 'lr', ...LOSS_KEYS, 'seconds'] as const;
 
 export async function writeHistory(runDir: string, rows: HistoryRow[]): Promise<void> {
-  const csv = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => String(r[c])).join(','))].join('\n') + '\n';
+  const csv = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => String(r[c] ?? 0)).join(','))].join('\n') + '\n';
   await writeBytesAtomic(join(runDir, RUN_FILES.historyCsv), csv, { force: true });
   await writeBytesAtomic(join(runDir, RUN_FILES.historyJson), JSON.stringify(rows), { force: true });
 }
@@ -77,6 +80,10 @@ export async function writePsfJson(runDir: string, psf: Float32Array, shape: [nu
 }
 
 /** Save the generators (G_AB and, in cycle mode, G_BA) in tfjs format under weights/. */
+export async function writePsfInit(runDir: string, fit: SpectralFit): Promise<void> {
+  await writeBytesAtomic(join(runDir, RUN_FILES.psfInit), JSON.stringify({ method: 'spectral-fit (core/psf/spectral-fit.ts, Gaussian)', ...fit }, null, 2) + '\n', { force: true });
+}
+
 export async function exportGenerators(runDir: string, gen: Module[], cfg: TrainConfig): Promise<void> {
   await saveWeights(join(runDir, RUN_FILES.weights), gen.flatMap((m) => m.variables()), { force: true, metadata: { config: cfg } });
 }

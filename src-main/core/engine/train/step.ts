@@ -1,6 +1,7 @@
 // One training step (batch 1). Cycle mode, as in CycleGAN and the paper:
 //  1. generators: L_G = Σ_i (D_B^i(G_AB(a)) − 1)² + Σ_i (D_A^i(G_BA(b)) − 1)²
 //                       + λ1 (|G_BA(G_AB(a)) − a|₁ + |G_AB(G_BA(b)) − b|₁) + λ2 ‖PSF‖₁
+//                       [+ λ_spec L_spec(PSF), beyond the paper: train/spectral-loss.ts]
 //     → Adam on G_AB and G_BA, then the PSF constraints are re-imposed;
 //  2. discriminators: L_D = Σ_i ½[(D^i(real) − 1)² + D^i(pool(fake))²] per domain → Adam on all D.
 // Supervised mode: L = |G_AB(a) − b|₁ on matched pairs. Every loss is checked BEFORE any update: a NaN/Inf
@@ -15,6 +16,7 @@ import { discriminatorVariables, generatorVariables, projectConstraints, type Ne
 import { addNoise, estimateNoise, normals } from './noise';
 import type { ImagePool } from './pool';
 import type { Rng } from './rng';
+import { spectralLoss, type SpectralTarget } from './spectral-loss';
 
 /** Loss terms of one step (plain numbers, network scale). Absent terms are 0 (e.g. no D in supervised mode). */
 export interface LossTerms {
@@ -24,12 +26,14 @@ export interface LossTerms {
   cycleA: number;
   cycleB: number;
   psfL1: number;
+  /** The spectral term (loss.lambdaSpectral; 0 when off), before its weight. */
+  spectral: number;
   discriminatorA: number;
   discriminatorB: number;
   supervised: number;
 }
 
-export const LOSS_KEYS: readonly (keyof LossTerms)[] = ['generator', 'advAB', 'advBA', 'cycleA', 'cycleB', 'psfL1', 'discriminatorA', 'discriminatorB', 'supervised'];
+export const LOSS_KEYS: readonly (keyof LossTerms)[] = ['generator', 'advAB', 'advBA', 'cycleA', 'cycleB', 'psfL1', 'spectral', 'discriminatorA', 'discriminatorB', 'supervised'];
 
 export interface StepState {
   cfg: TrainConfig;
@@ -39,6 +43,8 @@ export interface StepState {
   poolA: ImagePool;
   poolB: ImagePool;
   rng: Rng;
+  /** The spectral term's fixed data (loss.lambdaSpectral > 0). */
+  spectral?: SpectralTarget;
 }
 
 function toTensor(d: Float32Array, n: number): tf.Tensor5D {
@@ -54,7 +60,7 @@ function checkFinite(terms: Partial<LossTerms>, step: number): void {
 }
 
 function emptyTerms(): LossTerms {
-  return { generator: 0, advAB: 0, advBA: 0, cycleA: 0, cycleB: 0, psfL1: 0, discriminatorA: 0, discriminatorB: 0, supervised: 0 };
+  return { generator: 0, advAB: 0, advBA: 0, cycleA: 0, cycleB: 0, psfL1: 0, spectral: 0, discriminatorA: 0, discriminatorB: 0, supervised: 0 };
 }
 
 function supervisedStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number, step: number): LossTerms {
@@ -96,13 +102,14 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     const cycleA = l1(gBA.apply(fakeB), a);
     const cycleB = l1(nets.gAB.apply(cfg.loss.psfCycleB === 'detach' ? detach(fakeA) : fakeA), b);
     const psfL1 = nets.psf ? nets.psf.l1() : tf.scalar(0);
-    parts = [advAB, advBA, cycleA, cycleB, psfL1].map((t) => tf.keep(t));
+    const spectral = nets.psf && s.spectral ? spectralLoss(nets.psf.psf(), s.spectral) : tf.scalar(0);
+    parts = [advAB, advBA, cycleA, cycleB, psfL1, spectral].map((t) => tf.keep(t));
     fakes = [tf.keep(fakeA), tf.keep(fakeB)];
-    return tf.addN([advAB, advBA, tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle), tf.mul(psfL1, cfg.loss.lambdaPsf)]) as tf.Scalar;
+    return tf.addN([advAB, advBA, tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle), tf.mul(psfL1, cfg.loss.lambdaPsf), tf.mul(spectral, cfg.loss.lambdaSpectral ?? 0)]) as tf.Scalar;
   }, generatorVariables(nets));
   try {
-    const [advAB, advBA, cycleA, cycleB, psfL1] = parts.map((t) => t.dataSync()[0]!);
-    Object.assign(terms, { generator: value.dataSync()[0]!, advAB, advBA, cycleA, cycleB, psfL1 });
+    const [advAB, advBA, cycleA, cycleB, psfL1, spectral] = parts.map((t) => t.dataSync()[0]!);
+    Object.assign(terms, { generator: value.dataSync()[0]!, advAB, advBA, cycleA, cycleB, psfL1, spectral });
     checkFinite(terms, step);
     if (cfg.psf.gradient === 'tangent' && nets.psf) tangentGradient(grads, nets.psf.variables()[0]!.name);
     s.gOpt.apply(grads, lr);

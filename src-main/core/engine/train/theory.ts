@@ -2,12 +2,16 @@
 //  - psf.init 'bornwolf': the theoretical Born–Wolf PSF on the stacks' voxel grid, at the PSF layer's size
 //    (computed at the next odd size and cropped when the layer is even-sized, so its peak sits on the
 //    layer's zero-shift voxel floor(k/2)), normalised to sum 1;
+//  - psf.init 'spectral' (blind): a Gaussian with the widths fitted to the power spectra of the blurred and the
+//    sharp stacks (core/psf/spectral-fit.ts), at the layer's size, normalised to sum 1;
 //  - sharpSource 'rl': domain B = Richardson–Lucy (config.rlIterations) of every blurred stack, with a
 //    user PSF when one is given, else the Born–Wolf PSF from the optics (odd, at most 31 voxels per axis).
 import { InvalidParameterError } from '../../errors';
 import { richardsonLucy } from '../../deconv/rl';
 import type { Shape3, Volume, VoxelSize } from '../../io/volume';
 import { generatePsf } from '../../psf/generate';
+import { fitPsfFromSpectra, type SpectralFit } from '../../psf/spectral-fit';
+import { gaussianPsf } from '../../psf/kernels';
 import { psfShape, type TrainConfig } from '../config';
 
 export type Optics = NonNullable<TrainConfig['optics']>;
@@ -49,6 +53,13 @@ export function bornWolfPsf(optics: Optics, vox: { dxy: number; dz: number }, si
 export function bornWolfLayerInit(cfg: TrainConfig, blurred: Volume[]): Float32Array {
   const optics = requireOptics(cfg, "psf.init 'bornwolf'");
   return bornWolfPsf(optics, voxelSizeMicrons(blurred[0]!), psfShape(cfg));
+}
+
+/** The initial kernel of the PSF layer for psf.init 'spectral', and the fit it comes from. */
+export function spectralLayerInit(cfg: TrainConfig, blurred: Volume[], sharp: Volume[]): { kernel: Float32Array; fit: SpectralFit } {
+  if (sharp.length === 0) throw new InvalidParameterError('sharp', "psf.init 'spectral' needs the sharp stacks (domain B)");
+  const fit = fitPsfFromSpectra(blurred, sharp);
+  return { kernel: gaussianPsf(psfShape(cfg), fit.sigmaVoxels), fit };
 }
 
 const oddAtMost = (n: number, cap: number) => { const m = Math.min(n, cap); return m % 2 === 1 ? m : Math.max(1, m - 1); };

@@ -6,19 +6,21 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, FileExistsError, InvalidParameterError } from '../../errors';
 import { makeOutputFolder } from '../../io/atomic';
 import type { Volume, VoxelSize } from '../../io/volume';
-import { learningRate, type TrainConfig } from '../config';
+import { learningRate, psfShape, type TrainConfig } from '../config';
 import { Adam } from './adam';
 import { hasCheckpoint, loadCheckpoint, restoreVariables, saveCheckpoint, snapshotVariables } from './checkpoint';
 import { PatchSampler } from './data';
 import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
 import { haloParams } from '../models/psf-halo';
-import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfJson } from './outputs';
+import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
-import { bornWolfLayerInit, rlDomainB, rlPsfFor } from './theory';
+import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit } from './theory';
+import type { SpectralFit } from '../../psf/spectral-fit';
+import { disposeSpectralTarget, spectralTarget } from './spectral-loss';
 
 export interface TrainOptions {
   blurred: Volume[];
@@ -31,8 +33,11 @@ export interface TrainOptions {
   signal?: AbortSignal;
   onProgress?: (e: TrainEvent) => void;
   control?: TrainControl;
-  /** Theoretical PSF (same size as the layer) for psf.init 'bornwolf'; default: Born–Wolf from cfg.optics and the stacks' voxel size. */
-  bornWolf?: Float32Array;
+  /**
+   * Initial PSF (same size as the layer) for psf.init 'bornwolf' / 'spectral'; default: Born–Wolf from cfg.optics
+   * and the stacks' voxel size / the spectral fit of the blurred and sharp stacks (train/theory.ts).
+   */
+  initialPsf?: Float32Array;
   /** Makes domain B from the blurred stacks when sharpSource is 'rl'; default: Richardson–Lucy (theory.ts). */
   sharpFromBlurred?: (blurred: Volume[], cfg: TrainConfig) => Promise<Volume[]>;
   /** The PSF for the default Richardson–Lucy of sharpSource 'rl'; default: Born–Wolf from cfg.optics. */
@@ -109,6 +114,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
     poolA: new ImagePool(cfg.poolSize),
     poolB: new ImagePool(cfg.poolSize),
     rng: new Rng(cfg.seed),
+    ...(nets.psf && (cfg.loss.lambdaSpectral ?? 0) > 0 ? { spectral: spectralTarget(opts.blurred, sharp, psfShape(cfg)) } : {}),
   };
   // The learned background starts at the domains' median gap (a resume restores it from the checkpoint below):
   // from 0, Adam's ≈ lr-per-step moves would need thousands of steps to reach a typical 0.1–0.4.
@@ -138,12 +144,16 @@ async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]
   return rlDomainB(cfg, opts.blurred, opts.rlPsf!, opts.signal);
 }
 
-/** Fills in the Born–Wolf initial kernel and the RL PSF from the metadata before anything is written. */
-function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): TrainOptions {
+/** Fills in the initial kernel (Born–Wolf or spectral fit) and the RL PSF from the data before anything is written. */
+function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): { opts: TrainOptions; spectralFit?: SpectralFit } {
   const usesPsfLayer = cfg.mode === 'cycle' && cfg.gba === 'psf';
-  const bornWolf = opts.bornWolf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
   const rlPsf = cfg.sharpSource === 'rl' && !opts.sharpFromBlurred ? rlPsfFor(cfg, opts.blurred, opts.rlPsf) : opts.rlPsf;
-  return { ...opts, bornWolf, rlPsf };
+  if (!opts.initialPsf && usesPsfLayer && cfg.psf.init === 'spectral') {
+    const { kernel, fit } = spectralLayerInit(cfg, opts.blurred, opts.sharp ?? []);
+    return { opts: { ...opts, initialPsf: kernel, rlPsf }, spectralFit: fit };
+  }
+  const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
+  return { opts: { ...opts, initialPsf, rlPsf } };
 }
 
 async function checkpoint(loop: Loop, step: number, opts: TrainOptions): Promise<string> {
@@ -172,9 +182,10 @@ function currentPsf(nets: Networks): { data: Float32Array; shape: [number, numbe
 /** Train according to `cfg`. Resolves when the schedule (or maxSteps) is done or the signal cancels. */
 export async function train(cfg: TrainConfig, options: TrainOptions): Promise<TrainResult> {
   if (options.blurred.length === 0) throw new InvalidParameterError('blurred', 'no stacks given');
-  const opts = theoreticalInputs(cfg, options);
+  const { opts, spectralFit } = theoreticalInputs(cfg, options);
   await prepareRunDir(opts, cfg);
-  const nets = buildNetworks(cfg, { bornWolf: opts.bornWolf });
+  if (spectralFit && !opts.resume) await writePsfInit(opts.outDir, spectralFit);
+  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf });
   let loop: Loop | undefined;
   try {
     loop = await setup(cfg, opts, nets);
@@ -182,6 +193,7 @@ export async function train(cfg: TrainConfig, options: TrainOptions): Promise<Tr
   } finally {
     loop?.state.gOpt.dispose();
     loop?.state.dOpt?.dispose();
+    if (loop?.state.spectral) disposeSpectralTarget(loop.state.spectral);
     disposeNetworks(nets);
   }
 }
