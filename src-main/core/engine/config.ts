@@ -195,6 +195,7 @@ export const TrainConfigSchema = z
     if (c.psf.gradient === 'tangent' && !c.psf.sumToOne) issue(['psf', 'gradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
     if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
     if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data')) issue(['loss', 'lambdaSpectral'], "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')");
+    if ((c.loss.lambdaSpectral ?? 0) > 0 && c.psf.halo) issue(['loss', 'lambdaSpectral'], 'the spectral term is computed on the kernel alone and cannot be combined with psf.halo');
     if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
     if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
     if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
