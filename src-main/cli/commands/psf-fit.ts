@@ -14,9 +14,10 @@ const USAGE = `--blurred <dir|files…> --sharp <dir|files…> [--out psf.tif] [
 
   Fits a Gaussian PSF (lateral and axial FWHM) to the power spectra of the blurred stacks and of sharp stacks
   of the same kind of sample (not the same fields), without a network: an independent blind check of a
-  learned PSF, and the start of the PSF layer with \`train --psf-init spectral\`. Needs a physical voxel size,
-  at least 8 voxels per axis, and Nyquist-sampled data (the noise floor is read beyond the lateral Nyquist
-  circle). At low photon counts only low frequencies rise above the noise and the fit comes out too wide.
+  learned PSF, and the start of the PSF layer with \`train --psf-init spectral\`. The FWHM is in the stacks'
+  voxel-size unit. Needs at least 8 voxels per axis and Nyquist-sampled data (the noise floor is read beyond
+  the lateral Nyquist circle). At low photon counts only the low frequencies rise above the noise and the
+  fit comes out too wide.
   --out    write the fitted Gaussian as an ImageJ TIFF with the blurred stacks' voxel size
   --size   its box, odd z,y,x (default: ±3σ per axis)`;
 
