@@ -24,8 +24,8 @@ import { writeBytesAtomic } from '../src-main/core/io/atomic';
 import { makeVolume, type Shape3, type Volume } from '../src-main/core/io/volume';
 import { computeMetrics, ncc } from '../src-main/core/metrics/index';
 import { analysePsf, centredNcc } from '../src-main/core/psf/analysis';
-import { fitPsfFromSpectra } from '../src-main/core/psf/spectral-fit';
-import { bornWolfLayerInit, spectralLayerInit } from '../src-main/core/engine/train/theory';
+import { fitPsfFromSpectra, type SpectralFit } from '../src-main/core/psf/spectral-fit';
+import { bornWolfLayerInit } from '../src-main/core/engine/train/theory';
 import { DEFAULT_SYNTH } from '../src-main/core/synth/index';
 import { benchData, cropPsf, SEEDS, TEST_SHAPE, TRAIN_SHAPE } from './science-data';
 import { consoleReport, MIN_FOLLOWED, writeResultsDoc, type PsfReport, type Row, type ScienceResult } from './science-report';
@@ -142,11 +142,10 @@ const gaussPsf = makeVolume(gaussianPsf(gaussShape, 2), gaussShape, { ...test.bl
 const learned = cyc.psf!;
 // The blind spectral fit (core/psf/spectral-fit.ts): a Gaussian fitted to the power spectra of the same
 // unpaired training data, no network; an independent estimate beside the learned PSF, and RL with it.
-const spectralPsf = (blurred: Volume[], sharp: Volume[], shape: Shape3) => {
-  const fit = fitPsfFromSpectra(blurred, sharp);
-  return makeVolume(gaussianPsf(shape, fit.sigmaVoxels), shape, { ...test.blurred.voxelSize }, 'computed');
-};
-const spectral = spectralPsf(trainSets.map((s) => s.blurred), sharpSets, truePsf.shape);
+const gaussianOf = (fit: SpectralFit, shape: Shape3) => makeVolume(gaussianPsf(shape, fit.sigmaVoxels), shape, { ...test.blurred.voxelSize }, 'computed');
+const blurredTrain = trainSets.map((s) => s.blurred);
+const spectralFit = fitPsfFromSpectra(blurredTrain, sharpSets);
+const spectral = gaussianOf(spectralFit, truePsf.shape);
 // What the metrics give for no information at all: after CARE's affine fit a flat image is the truth's mean.
 const flat = makeVolume(new Float32Array(test.blurred.data.length).fill(1), test.blurred.shape, { ...test.blurred.voxelSize }, 'computed');
 const rows: Row[] = [
@@ -165,8 +164,8 @@ const rows: Row[] = [
 
 // PSF: FWHM (Gaussian fit through the peak, src-main/core/psf/analysis) and NCC after centring on the peaks.
 const initShape = psfShape(cfg);
-const blurredTrain = trainSets.map((s) => s.blurred);
-const initKernel = cfg.psf.init === 'spectral' ? spectralLayerInit(cfg, blurredTrain, sharpSets).kernel
+// What the layer started from (the trainer computes the same from the same data).
+const initKernel = cfg.psf.init === 'spectral' ? gaussianOf(spectralFit, initShape).data
   : cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, blurredTrain)
   : gaussianPsf(initShape, cfg.psf.init === 'delta' ? 0.05 : cfg.psf.initSigma ?? (initShape.map((k) => k / 8) as Shape3));
 const initLabel = { spectral: 'the blind spectral fit', bornwolf: 'Born–Wolf from the optics', delta: 'delta', gaussian: "fast preset's Gaussian" }[cfg.psf.init];
@@ -184,7 +183,7 @@ if (probe && probeData) {
   const t = fw(probeData.test.psf), l = fw(probe.psf!);
   const follows = (k: 'x' | 'y' | 'z') => (l[k] / learnedFwhm[k] - 1) / (t[k] / trueFwhm[k] - 1);
   psf.probe = { wavelength: probeWavelength, trueFwhm: t, learnedFwhm: l, followed: { x: follows('x'), y: follows('y'), z: follows('z') } };
-  const s = fw(spectralPsf(probeData.trainSets.map((v) => v.blurred), probeData.sharpSets, truePsf.shape)), s0 = psf.spectral!.fwhm;
+  const s = fw(gaussianOf(fitPsfFromSpectra(probeData.trainSets.map((v) => v.blurred), probeData.sharpSets), truePsf.shape)), s0 = psf.spectral!.fwhm;
   const sFollows = (k: 'x' | 'y' | 'z') => (s[k] / s0[k] - 1) / (t[k] / trueFwhm[k] - 1);
   psf.spectral!.probe = { fwhm: s, followed: { x: sFollows('x'), y: sFollows('y'), z: sFollows('z') } };
 }

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Volume } from '../../io/volume';
 import { detach } from './losses';
-import { freqIndex, halfSpectrumBins, LATERAL_BINS, spectralData, type SpectralData } from '../../psf/spectral-fit';
+import { freqIndex, halfSpectrumBins, LATERAL_BINS, spectralData } from '../../psf/spectral-fit';
 
 const SCALE_ITERATIONS = 8;
 
@@ -46,8 +46,8 @@ function dftMatrices(k: number, n: number, halfOnly: boolean): { c: tf.Tensor2D;
 }
 
 /** The fixed data of the term, from the raw (not normalised) training stacks. Dispose with disposeSpectralTarget. */
-export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: [number, number, number], data?: SpectralData): SpectralTarget {
-  const d = data ?? spectralData(blurred, sharp);
+export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: [number, number, number]): SpectralTarget {
+  const d = spectralData(blurred, sharp);
   const [nz, ny, nx] = d.grid.shape, nxh = Math.floor(nx / 2) + 1, nb = d.sa.length;
   const zyx = halfSpectrumBins(d.grid), nLat = LATERAL_BINS, nAx = nb / nLat;
   const lat = new Float32Array(nxh * ny * nLat), ax = new Float32Array(nz * nAx), count = new Float32Array(nb);
