@@ -5,7 +5,9 @@
 // c the intensity scale between the domains and N the white noise floor (shot + read noise). This is what
 // the paper's D_A can at best learn from second-order statistics; here it is fitted directly, with a
 // Gaussian PSF (FWHM lateral, FWHM axial) as the model:
-//  - each stack: mean removed, Hann taper on every axis, |FFT|² / Σw²; averaged per domain;
+//  - each stack (stacks larger than maxBlock, 64×256×256 by default, cut into equal blocks: Welch's average, so
+//    memory stays bounded on whole microscope stacks): mean removed, Hann taper on every axis, |FFT|² / Σw²;
+//    averaged per domain;
 //  - binned on a (|k_lateral|, |k_z|) grid in physical frequency (20 × up to 8 bins up to the Nyquist
 //    frequencies of the blurred data), so the domains may differ in shape; the DC bin is left out;
 //  - N = the mean of S_A at lateral frequencies beyond Nyquist (the corners of the kx–ky plane), where a
@@ -36,6 +38,28 @@ export interface SpectralFitOptions {
   axialRange?: [number, number];
   /** Known noise floor (power per frequency, same scale as the blurred data); default from the corners. */
   noise?: number;
+  /** Largest block [z, y, x] a stack's spectrum is taken over; larger stacks are averaged over blocks (Welch). */
+  maxBlock?: [number, number, number];
+}
+
+/** Default block: bounds the FFT's memory (≈ 100 MB in float64) on whole microscope stacks. */
+export const MAX_BLOCK: [number, number, number] = [64, 256, 256];
+
+/** A stack cut into equal, non-overlapping blocks no larger than `max` per axis (the remainder at the far edge is left out). */
+function blocks(v: Volume, max: [number, number, number]): Volume[] {
+  if (v.shape.every((n, a) => n <= max[a]!)) return [v];
+  const count = v.shape.map((n, a) => Math.ceil(n / max[a]!)), size = v.shape.map((n, a) => Math.floor(n / count[a]!)) as [number, number, number];
+  const [, ny, nx] = v.shape, out: Volume[] = [];
+  for (let bz = 0; bz < count[0]!; bz++) for (let by = 0; by < count[1]!; by++) for (let bx = 0; bx < count[2]!; bx++) {
+    const data = new Float32Array(size[0] * size[1] * size[2]);
+    for (let z = 0, i = 0; z < size[0]; z++) for (let y = 0; y < size[1]; y++) {
+      const from = ((bz * size[0] + z) * ny + by * size[1] + y) * nx + bx * size[2];
+      data.set(v.data.subarray(from, from + size[2]), i);
+      i += size[2];
+    }
+    out.push({ ...v, data, shape: size });
+  }
+  return out;
 }
 
 export interface SpectralFit {
@@ -188,7 +212,7 @@ export interface SpectralData {
 export type { Grid as SpectralGrid };
 
 /** Checks the stacks and bins their power spectra (see the header). */
-export function spectralData(blurred: Volume[], sharp: Volume[], noiseFloor?: number): SpectralData {
+export function spectralData(blurred: Volume[], sharp: Volume[], noiseFloor?: number, maxBlock: [number, number, number] = MAX_BLOCK): SpectralData {
   if (blurred.length === 0 || sharp.length === 0) throw new InvalidParameterError('spectral PSF fit', 'needs at least one blurred and one sharp stack');
   blurred.forEach((v, i) => checkVolume(v, `blurred stack ${i + 1}`));
   sharp.forEach((v, i) => checkVolume(v, `sharp stack ${i + 1}`));
@@ -198,13 +222,14 @@ export function spectralData(blurred: Volume[], sharp: Volume[], noiseFloor?: nu
   for (const v of [...blurred, ...sharp]) {
     if (v.voxelSize.unit !== unit) throw new InvalidParameterError('voxel size', `the stacks use different units (${unit}, ${v.voxelSize.unit})`, 'Give every stack the same voxel-size unit.');
   }
-  const g: Grid = { shape: first.shape, dz, dxy: dx, nyqXY: 1 / (2 * dx), nyqZ: 1 / (2 * dz), axialBins: Math.min(MAX_AXIAL_BINS, Math.floor(first.shape[0] / 2)) };
-  const a = domainSpectrum(blurred, g), b = domainSpectrum(sharp, g);
+  const aBlocks = blurred.flatMap((v) => blocks(v, maxBlock)), bBlocks = sharp.flatMap((v) => blocks(v, maxBlock));
+  const g: Grid = { shape: aBlocks[0]!.shape, dz, dxy: dx, nyqXY: 1 / (2 * dx), nyqZ: 1 / (2 * dz), axialBins: Math.min(MAX_AXIAL_BINS, Math.floor(aBlocks[0]!.shape[0] / 2)) };
+  const a = domainSpectrum(aBlocks, g), b = domainSpectrum(bBlocks, g);
   const noise = noiseFloor ?? a.corner;
   if (!(noise >= 0) || !Number.isFinite(noise)) throw new InvalidParameterError('noise floor', `could not be estimated (${noise}); give it explicitly`);
-  const nb = a.mean.length, dof = HANN_DOF ** 3 * blurred.length;
+  const nb = a.mean.length, dof = HANN_DOF ** 3 * aBlocks.length;
   const weight = new Float64Array(nb);
-  for (let k = 0; k < nb; k++) weight[k] = k === 0 || b.mean[k]! <= 0 || a.mean[k]! <= 0 || a.count[k]! === 0 ? 0 : (a.count[k]! / blurred.length) * dof;
+  for (let k = 0; k < nb; k++) weight[k] = k === 0 || b.mean[k]! <= 0 || a.mean[k]! <= 0 || a.count[k]! === 0 ? 0 : (a.count[k]! / aBlocks.length) * dof;
   return { grid: g, sa: a.mean, sb: b.mean, weight, noise };
 }
 
@@ -232,7 +257,7 @@ export function halfSpectrumBins(g: Grid): Int32Array {
  * All blurred stacks must share one voxel size; the sharp ones are binned in physical frequency with their own.
  */
 export function fitPsfFromSpectra(blurred: Volume[], sharp: Volume[], opts: SpectralFitOptions = {}): SpectralFit {
-  const { grid: g, sa, sb, weight, noise } = spectralData(blurred, sharp, opts.noise);
+  const { grid: g, sa, sb, weight, noise } = spectralData(blurred, sharp, opts.noise, opts.maxBlock);
   const { x: dx, z: dz, unit } = blurred[0]!.voxelSize;
   const lateralRange = opts.lateralRange ?? [0.8, 16], axialRange = opts.axialRange ?? [0.8, 16];
   for (const [lo, hi] of [lateralRange, axialRange]) if (!(lo > 0 && hi > lo && hi < 1e3)) throw new InvalidParameterError('FWHM range', `[${lo}, ${hi}] voxels is not a valid range`);

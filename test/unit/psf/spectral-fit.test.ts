@@ -50,6 +50,12 @@ describe('blind PSF width from power spectra (core/psf/spectral-fit)', { timeout
     expect(narrow.noise).toBeLessThan(40);
     expect(narrow.scale).toBeGreaterThan(0);
     expect(narrow.atRangeEnd).toEqual({ xy: false, z: false });
+    // Averaged over blocks (as whole microscope stacks are): 2×2 lateral blocks of 24×32×32 per stack, same answer.
+    const blocked = fitPsfFromSpectra([1, 2].map((s) => blurredStack(s, 0.3, 0.75, 1000)), sharp, { maxBlock: [24, 32, 32] });
+    expect(blocked.fwhm.xy / 0.3).toBeGreaterThan(0.9);
+    expect(blocked.fwhm.xy / 0.3).toBeLessThan(1.1);
+    expect(blocked.fwhm.z / 0.75).toBeGreaterThan(0.85);
+    expect(blocked.fwhm.z / 0.75).toBeLessThan(1.15);
     // No blur between the domains (sharp structures on both sides): the width runs to the range's lower end,
     // and the fit says so.
     const none = fitPsfFromSpectra([makeVolume(structures(5), SHAPE, { ...VOXEL }, 'synthetic')], sharp);
