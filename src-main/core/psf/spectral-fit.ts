@@ -78,7 +78,7 @@ export interface SpectralFit {
 
 interface Binned { mean: Float64Array; count: Float64Array }
 
-interface Grid { shape: [number, number, number]; dz: number; dxy: number; nyqXY: number; nyqZ: number; axialBins: number }
+export interface Grid { shape: [number, number, number]; dz: number; dxy: number; nyqXY: number; nyqZ: number; axialBins: number }
 
 function hann(n: number): Float64Array {
   const w = new Float64Array(n);
@@ -208,8 +208,6 @@ export interface SpectralData {
   weight: Float64Array;
   noise: number;
 }
-
-export type { Grid as SpectralGrid };
 
 /** Checks the stacks and bins their power spectra (see the header). */
 export function spectralData(blurred: Volume[], sharp: Volume[], noiseFloor?: number, maxBlock: [number, number, number] = MAX_BLOCK): SpectralData {
