@@ -86,6 +86,13 @@ function hann(n: number): Float64Array {
   return w;
 }
 
+/** The (k_lateral, k_z) bin of a frequency (physical units), or −1 beyond the lateral Nyquist circle. */
+function binOf(kr: number, kz: number, g: Grid): number {
+  if (kr > g.nyqXY) return -1;
+  const bz = Math.min(g.axialBins - 1, Math.floor((kz / g.nyqZ) * g.axialBins));
+  return bz * LATERAL_BINS + Math.min(LATERAL_BINS - 1, Math.floor((kr / g.nyqXY) * LATERAL_BINS));
+}
+
 /** Signed frequency index of FFT bin i of n. */
 export const freqIndex = (i: number, n: number): number => (i <= n / 2 ? i : i - n);
 
@@ -113,18 +120,15 @@ function binnedSpectrum(v: Volume, g: Grid, acc: { sum: Float64Array; count: Flo
   const dz = v.voxelSize.z, dy = v.voxelSize.y, dx = v.voxelSize.x;
   for (let z = 0; z < nz; z++) {
     const kz = Math.abs(freqIndex(z, nz)) / (nz * dz);
-    const bz = Math.min(g.axialBins - 1, Math.floor((kz / g.nyqZ) * g.axialBins));
     for (let y = 0; y < ny; y++) {
       const ky = freqIndex(y, ny) / (ny * dy);
       for (let k = 0; k < nxh; k++) {
-        const kx = k / (nx * dx), kr = Math.hypot(kx, ky);
         const i = (z * ny + y) * nxh + k;
         const p = (spec.re[i]! ** 2 + spec.im[i]! ** 2) / w2;
         // Half spectrum: interior x bins stand for two frequencies (k and −k).
         const mult = k === 0 || (nx % 2 === 0 && k === nxh - 1) ? 1 : 2;
-        if (kr > g.nyqXY) { acc.corner[0] += p * mult; acc.corner[1] += mult; continue; }
-        const br = Math.min(LATERAL_BINS - 1, Math.floor((kr / g.nyqXY) * LATERAL_BINS));
-        const b = bz * LATERAL_BINS + br;
+        const b = binOf(Math.hypot(k / (nx * dx), ky), kz, g);
+        if (b < 0) { acc.corner[0] += p * mult; acc.corner[1] += mult; continue; }
         acc.sum[b] += p * mult; acc.count[b] += mult;
       }
     }
@@ -231,6 +235,13 @@ export function spectralData(blurred: Volume[], sharp: Volume[], noiseFloor?: nu
   return { grid: g, sa: a.mean, sb: b.mean, weight, noise };
 }
 
+/** The domains' power ratio in the lowest lateral bins above DC (noise removed): where the scale c starts. */
+export function lowFrequencyScale(d: SpectralData): number {
+  let ra = 0, rb = 0;
+  for (let k = 1; k < 4; k++) { ra += Math.max(d.sa[k]! - d.noise, 0); rb += d.sb[k]!; }
+  return Math.max(ra, 1e-30) / Math.max(rb, 1e-30);
+}
+
 /** Bin of every frequency of the grid's half spectrum, [z][y][x] order; −1 outside the lateral Nyquist circle. */
 export function halfSpectrumBins(g: Grid): Int32Array {
   const [nz, ny, nx] = g.shape;
@@ -238,13 +249,9 @@ export function halfSpectrumBins(g: Grid): Int32Array {
   const out = new Int32Array(nz * ny * nxh);
   for (let z = 0, i = 0; z < nz; z++) {
     const kz = Math.abs(freqIndex(z, nz)) / (nz * g.dz);
-    const bz = Math.min(g.axialBins - 1, Math.floor((kz / g.nyqZ) * g.axialBins));
     for (let y = 0; y < ny; y++) {
       const ky = freqIndex(y, ny) / (ny * g.dxy);
-      for (let k = 0; k < nxh; k++, i++) {
-        const kr = Math.hypot(k / (nx * g.dxy), ky);
-        out[i] = kr > g.nyqXY ? -1 : bz * LATERAL_BINS + Math.min(LATERAL_BINS - 1, Math.floor((kr / g.nyqXY) * LATERAL_BINS));
-      }
+      for (let k = 0; k < nxh; k++, i++) out[i] = binOf(Math.hypot(k / (nx * g.dxy), ky), kz, g);
     }
   }
   return out;
@@ -255,16 +262,15 @@ export function halfSpectrumBins(g: Grid): Int32Array {
  * All blurred stacks must share one voxel size; the sharp ones are binned in physical frequency with their own.
  */
 export function fitPsfFromSpectra(blurred: Volume[], sharp: Volume[], opts: SpectralFitOptions = {}): SpectralFit {
-  const { grid: g, sa, sb, weight, noise } = spectralData(blurred, sharp, opts.noise, opts.maxBlock);
+  const data = spectralData(blurred, sharp, opts.noise, opts.maxBlock);
+  const { grid: g, sa, sb, weight, noise } = data;
   const { x: dx, z: dz, unit } = blurred[0]!.voxelSize;
   const lateralRange = opts.lateralRange ?? [0.8, 16], axialRange = opts.axialRange ?? [0.8, 16];
   for (const [lo, hi] of [lateralRange, axialRange]) if (!(lo > 0 && hi > lo && hi < 1e3)) throw new InvalidParameterError('FWHM range', `[${lo}, ${hi}] voxels is not a valid range`);
   const nb = sa.length;
   const freqs = gridFrequencies(g);
   // Bracket for log c: the ratio of the domains' low-frequency power, ± 12 (a factor of 1.6e5 either way).
-  let ra = 0, rb = 0;
-  for (let k = 1; k < 4; k++) { ra += Math.max(sa[k]! - noise, 0); rb += sb[k]!; }
-  const lc0 = Math.log(Math.max(ra, 1e-30) / Math.max(rb, 1e-30));
+  const lc0 = Math.log(lowFrequencyScale(data));
   const logC: [number, number] = [lc0 - 12, lc0 + 12];
   const evaluate = (fxy: number, fz: number) => {
     const o = gaussianOtf2(freqs, nb, (fxy * dx) / FWHM_PER_SIGMA, (fz * dz) / FWHM_PER_SIGMA);
@@ -277,9 +283,10 @@ export function fitPsfFromSpectra(blurred: Volume[], sharp: Volume[], opts: Spec
     table.forEach((row, i) => row.forEach((e, j) => { if (e.value < table[bi]![bj]!.value) { bi = i; bj = j; } }));
     return { table, bi, bj };
   };
-  const coarse = search(logSpace(lateralRange[0], lateralRange[1], 24), logSpace(axialRange[0], axialRange[1], 24));
+  const xsC = logSpace(lateralRange[0], lateralRange[1], 24), zsC = logSpace(axialRange[0], axialRange[1], 24);
+  const coarse = search(xsC, zsC);
   const step = (lateralRange[1] / lateralRange[0]) ** (1 / 23), stepZ = (axialRange[1] / axialRange[0]) ** (1 / 23);
-  const cx = logSpace(lateralRange[0], lateralRange[1], 24)[coarse.bi]!, cz = logSpace(axialRange[0], axialRange[1], 24)[coarse.bj]!;
+  const cx = xsC[coarse.bi]!, cz = zsC[coarse.bj]!;
   const clamp = (v: number, r: [number, number]) => Math.min(r[1], Math.max(r[0], v));
   const xs = logSpace(clamp(cx / step, lateralRange), clamp(cx * step, lateralRange), 9);
   const zs = logSpace(clamp(cz / stepZ, axialRange), clamp(cz * stepZ, axialRange), 9);

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Volume } from '../../io/volume';
 import { detach } from './losses';
-import { freqIndex, halfSpectrumBins, LATERAL_BINS, spectralData } from '../../psf/spectral-fit';
+import { freqIndex, halfSpectrumBins, LATERAL_BINS, lowFrequencyScale, spectralData } from '../../psf/spectral-fit';
 
 const SCALE_ITERATIONS = 8;
 
@@ -57,9 +57,8 @@ export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: 
   }
   for (let z = 0; z < nz; z++) ax[z * nAx + Math.floor(zyx[z * ny * nxh]! / nLat)] = 1; // y = x = 0 is always inside
   for (const b of zyx) if (b >= 0) count[b]! += 1;
-  let sw = 0, fl = 0, ra = 0, rb = 0;
+  let sw = 0, fl = 0;
   for (let b = 0; b < nb; b++) if (d.weight[b]! > 0) { sw += d.weight[b]!; fl += d.weight[b]! * (Math.log(d.sa[b]!) + 1); }
-  for (let b = 1; b < 4; b++) { ra += Math.max(d.sa[b]! - d.noise, 0); rb += d.sb[b]!; }
   const w = Float32Array.from(d.weight, (v) => v / sw);
   const [z, y, x] = [dftMatrices(kernelShape[0], nz, false), dftMatrices(kernelShape[1], ny, false), dftMatrices(kernelShape[2], nx, true)];
   return {
@@ -67,7 +66,7 @@ export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: 
     lateralBins: tf.tensor2d(lat, [nxh * ny, nLat]), axialBins: tf.tensor2d(ax, [nz, nAx]), nb,
     invCount: tf.tensor1d(count.map((c) => (c > 0 ? 1 / c : 0))),
     sa: tf.tensor1d(Float32Array.from(d.sa)), sb: tf.tensor1d(Float32Array.from(d.sb)), w: tf.tensor1d(w),
-    noise: d.noise, floor: fl / sw, scale0: Math.max(ra, 1e-30) / Math.max(rb, 1e-30),
+    noise: d.noise, floor: fl / sw, scale0: lowFrequencyScale(d),
   };
 }
 
