@@ -168,7 +168,8 @@ const initShape = psfShape(cfg);
 const initKernel = cfg.psf.init === 'spectral' ? gaussianOf(spectralFit, initShape).data
   : cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, blurredTrain)
   : gaussianPsf(initShape, cfg.psf.init === 'delta' ? 0.05 : cfg.psf.initSigma ?? (initShape.map((k) => k / 8) as Shape3));
-const initLabel = { spectral: 'the blind spectral fit', bornwolf: 'Born–Wolf from the optics', delta: 'delta', gaussian: "fast preset's Gaussian" }[cfg.psf.init];
+const initLabel = { spectral: 'the blind spectral fit', bornwolf: 'Born–Wolf from the optics', delta: 'delta', gaussian: "fast preset's Gaussian" }[cfg.psf.init]
+  + (cfg.psf.model === 'gaussian' ? '; PSF layer: a Gaussian with two learned widths' : '');
 const initPsf = makeVolume(initKernel, initShape, { ...test.blurred.voxelSize }, 'synthetic');
 const fw = (v: Volume) => analysePsf(v).fwhm;
 const trueFwhm = fw(truePsf), learnedFwhm = fw(learned), learnedCoreFwhm = analysePsf(learned, { background: 'auto' }).fwhm;

@@ -8,7 +8,7 @@ import { useJobs } from '../../src-renderer/stores/jobs';
 import { useProject } from '../../src-renderer/stores/project';
 import TrainingView from '../../src-renderer/views/TrainingView.vue';
 import type { Job } from '../../src-main/contract';
-import { fakeClient, job, project } from './fake-client';
+import { dataset, fakeClient, job, project } from './fake-client';
 
 let pinia: ReturnType<typeof createPinia>;
 beforeEach(() => {
@@ -75,5 +75,24 @@ describe('Training view', () => {
     await flushPromises();
     expect(w.findAll('[data-testid="train-warning"]')).toHaveLength(0);
     expect(w.find('[data-testid="train-check-ok"]').exists()).toBe(false);
+  });
+
+  it('submits the PSF start, the PSF model and the spectral weight of the advanced settings (and nothing for "preset")', async () => {
+    const c = fakeClient({ 'jobs.submit': () => trainJob({ state: 'queued' }) });
+    setClient(c);
+    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'sharp.tif', role: { kind: 'sharp' } })] });
+    const w = mount(TrainingView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="train-advanced"]').trigger('click');
+    await w.find('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.find((x) => x.method === 'jobs.submit')?.request).toMatchObject({ spec: { kind: 'train', blurredIds: ['ds_aaaa1111'], sharpIds: ['ds_ssss0000'], preset: 'fast', config: {} } });
+    await w.find('[data-testid="train-psf-init"]').setValue('spectral');
+    await w.find('[data-testid="train-psf-model"]').setValue('gaussian');
+    await w.find('[data-testid="train-lambda-spectral"]').setValue('100');
+    await w.find('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.filter((x) => x.method === 'jobs.submit').at(-1)?.request).toMatchObject({
+      spec: { kind: 'train', preset: 'fast', config: { psf: { init: 'spectral', model: 'gaussian' }, loss: { lambdaSpectral: 100 } } },
+    });
   });
 });

@@ -36,7 +36,10 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (rlIterations !== undefined) over.rlIterations = rlIterations;
   let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const, 'delta') } : cfg.psf;
   if (flag(args, 'psf-halo')) psf = { ...psf, halo: true };
-  return parseTrainConfig({ ...cfg, ...over, psf, optics: opticsFromArgs(args, cfg.optics) });
+  if (str(args, 'psf-model')) psf = { ...psf, model: oneOf(args, 'psf-model', ['free', 'gaussian'] as const, 'free') };
+  const lambdaSpectral = num(args, 'lambda-spectral', { min: 0, max: 1e4 });
+  const loss = lambdaSpectral !== undefined ? { ...cfg.loss, lambdaSpectral } : cfg.loss;
+  return parseTrainConfig({ ...cfg, ...over, psf, loss, optics: opticsFromArgs(args, cfg.optics) });
 }
 
 /** --na/--wavelength/--ni/--ns: all of NA and wavelength or none (ni defaults to oil 1.518, ns to water 1.33). */
@@ -70,6 +73,10 @@ export const trainCommand: Command = {
                    spectra of the blurred and the sharp stacks; written to psf-init.json)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
   --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
+  --psf-model free|gaussian      free: every kernel voxel learned (the paper); gaussian: two
+                   learned widths, lateral and axial (beyond the paper; init gaussian|spectral)
+  --lambda-spectral X            weight of the spectral term on the PSF layer (beyond the
+                   paper; 0 = off; needs --sharp data; 100 held the width at 2000 photons)
   --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to
                    the synthetic blurred volumes G_BA makes (beyond the paper; fast: estimated)
   --background on|off            learn a background offset in G_BA (beyond the paper; fast: on)
@@ -93,6 +100,8 @@ export const trainCommand: Command = {
     'fake-noise': { type: 'string' },
     background: { type: 'string' },
     'psf-halo': { type: 'boolean' },
+    'psf-model': { type: 'string' },
+    'lambda-spectral': { type: 'string' },
     na: { type: 'string' },
     wavelength: { type: 'string' },
     ni: { type: 'string' },

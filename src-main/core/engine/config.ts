@@ -67,6 +67,12 @@ export const PsfSchema = z.strictObject({
    * CPU). Runs on the cpu, wasm and tfjs-node backends; on webgpu the layer uses the direct convolution.
    */
   convolution: z.enum(['direct', 'fft']).optional(),
+  /**
+   * Beyond the paper: 'free' (default, the paper) learns every voxel of the kernel; 'gaussian' learns a separable
+   * Gaussian with two widths, lateral and axial (models/psf-gaussian.ts): non-negative, sum one and centred by
+   * construction. Starts from init 'gaussian' (initSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
+   */
+  model: z.enum(['free', 'gaussian']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
@@ -196,6 +202,11 @@ export const TrainConfigSchema = z
     if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
     if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data')) issue(['loss', 'lambdaSpectral'], "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')");
     if ((c.loss.lambdaSpectral ?? 0) > 0 && c.psf.halo) issue(['loss', 'lambdaSpectral'], 'the spectral term is computed on the kernel alone and cannot be combined with psf.halo');
+    if (c.psf.model === 'gaussian') {
+      if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (initSigma) or 'spectral'");
+      if (c.psf.halo) issue(['psf', 'halo'], "psf.model 'gaussian' cannot be combined with psf.halo");
+      if (c.psf.gradient === 'tangent') issue(['psf', 'gradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
+    }
     if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
     if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
     if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");

@@ -38,6 +38,8 @@ export interface SpectralFitOptions {
   axialRange?: [number, number];
   /** Known noise floor (power per frequency, same scale as the blurred data); default from the corners. */
   noise?: number;
+  /** The stacks' binned spectra when already computed (spectralData of the same stacks); noise and maxBlock are then ignored. */
+  data?: SpectralData;
   /** Largest block [z, y, x] a stack's spectrum is taken over; larger stacks are averaged over blocks (Welch). */
   maxBlock?: [number, number, number];
 }
@@ -262,7 +264,7 @@ export function halfSpectrumBins(g: Grid): Int32Array {
  * All blurred stacks must share one voxel size; the sharp ones are binned in physical frequency with their own.
  */
 export function fitPsfFromSpectra(blurred: Volume[], sharp: Volume[], opts: SpectralFitOptions = {}): SpectralFit {
-  const data = spectralData(blurred, sharp, opts.noise, opts.maxBlock);
+  const data = opts.data ?? spectralData(blurred, sharp, opts.noise, opts.maxBlock);
   const { grid: g, sa, sb, weight, noise } = data;
   const { x: dx, z: dz, unit } = blurred[0]!.voxelSize;
   const lateralRange = opts.lateralRange ?? [0.8, 16], axialRange = opts.axialRange ?? [0.8, 16];

@@ -8,6 +8,7 @@
 // same reflect padding as the core. psf() returns the whole PSF on the halo's box, the core centred in it.
 import * as tf from '@tensorflow/tfjs';
 import { conv3d, reflectPad3d } from '../ops';
+import { gaussianProfile } from './psf-gaussian';
 import type { PsfModule } from './types';
 
 /** The halo's variables move at this multiple of the optimiser's learning rate (they are O(1), the core's weights O(1e-3)). */
@@ -20,13 +21,6 @@ export interface HaloOptions {
   /** Initial halo weight w (default 0.5) and widths in voxels (default a quarter of the core's size). */
   weight?: number;
   sigma?: [number, number];
-}
-
-function gaussian1d(logSigma: tf.Tensor, radius: number): tf.Tensor1D {
-  const t = tf.range(-radius, radius + 1);
-  const s = tf.exp(logSigma);
-  const g = tf.exp(tf.div(tf.neg(tf.square(t)), tf.mul(2, tf.square(s))));
-  return tf.div(g, tf.sum(g)) as tf.Tensor1D;
 }
 
 export function withHalo(core: PsfModule, opts: HaloOptions): PsfModule {
@@ -44,7 +38,7 @@ export function withHalo(core: PsfModule, opts: HaloOptions): PsfModule {
   const profiles = (): [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] => {
     const lateral = tf.slice(logSigma, [0], [1]);
     const axial = tf.slice(logSigma, [1], [1]);
-    return [gaussian1d(axial, radius[0]), gaussian1d(lateral, radius[1]), gaussian1d(lateral, radius[2])];
+    return [gaussianProfile(axial, 2 * radius[0] + 1), gaussianProfile(lateral, 2 * radius[1] + 1), gaussianProfile(lateral, 2 * radius[2] + 1)];
   };
   const halo = (x: tf.Tensor5D): tf.Tensor5D => {
     const [gz, gy, gx] = profiles();

@@ -58,4 +58,6 @@ export interface PsfConfig {
    * uses 'direct').
    */
   convolution?: 'direct' | 'fft';
+  /** 'free' (default): every voxel learned; 'gaussian': two learned widths (models/psf-gaussian.ts). */
+  model?: 'free' | 'gaussian';
 }

@@ -3,6 +3,8 @@
 // both domains. Variable names are unique and stable: checkpoints and weight files are keyed by them.
 import * as tf from '@tensorflow/tfjs';
 import { psfShape, type TrainConfig } from '../config';
+import { InvalidParameterError } from '../../errors';
+import { buildGaussianPsfLayer } from '../models/psf-gaussian';
 import { withHalo } from '../models/psf-halo';
 import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../models';
 
@@ -22,6 +24,8 @@ export interface Networks {
 export interface BuildOptions {
   /** Initial PSF for psf.init 'bornwolf' / 'spectral' (same size as the layer). */
   initialPsf?: Float32Array;
+  /** Initial widths in voxels [z, y, x] for psf.model 'gaussian' with init 'spectral' (the spectral fit's sigmaVoxels). */
+  initialSigma?: [number, number, number];
 }
 
 const SCALE_NAMES = ['full', 'half', 'quarter', 'eighth', 'sixteenth'];
@@ -34,6 +38,13 @@ function withBackground(psf: PsfModule, bg: tf.Variable): Module {
   };
 }
 
+function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
+  const shape = psfShape(cfg);
+  if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
+  const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
+  return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
+}
+
 export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {
   const seed = cfg.seed * 16;
   const gAB = buildUNet(cfg.generator, seed + 1, { name: 'G_AB' });
@@ -42,7 +53,7 @@ export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networ
   let background: tf.Variable | null = null;
   let gBA: Module;
   if (cfg.gba === 'psf') {
-    psf = buildPsfLayer(cfg.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
+    psf = cfg.psf.model === 'gaussian' ? gaussianLayer(cfg, opts) : buildPsfLayer(cfg.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
     if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);

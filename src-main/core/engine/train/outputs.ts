@@ -71,11 +71,13 @@ export interface PsfFile {
   data: number[];
   /** With psf.halo: the halo's weight and Gaussian widths (voxels); `data` is the whole PSF, core + halo. */
   halo?: { weight: number; sigmaLateral: number; sigmaAxial: number };
+  /** With psf.model 'gaussian': the layer's two learned widths (σ, voxels); `data` is that Gaussian on the layer's box. */
+  gaussian?: { sigmaLateral: number; sigmaAxial: number };
 }
 
 /** The learned PSF as JSON (always) — the ImageJ TIFF is written by the trainer through io.writeVolume. */
-export async function writePsfJson(runDir: string, psf: Float32Array, shape: [number, number, number], voxelSize: VoxelSize, step: number, halo?: PsfFile['halo']): Promise<void> {
-  const f: PsfFile = { shape, voxelSize, step, data: Array.from(psf), ...(halo ? { halo } : {}) };
+export async function writePsfJson(runDir: string, psf: Float32Array, shape: [number, number, number], voxelSize: VoxelSize, step: number, params: Pick<PsfFile, 'halo' | 'gaussian'> = {}): Promise<void> {
+  const f: PsfFile = { shape, voxelSize, step, data: Array.from(psf), ...(params.halo ? { halo: params.halo } : {}), ...(params.gaussian ? { gaussian: params.gaussian } : {}) };
   await writeBytesAtomic(join(runDir, RUN_FILES.psf), JSON.stringify(f), { force: true });
 }
 

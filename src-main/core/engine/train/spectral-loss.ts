@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Volume } from '../../io/volume';
 import { detach } from './losses';
-import { freqIndex, halfSpectrumBins, LATERAL_BINS, lowFrequencyScale, spectralData } from '../../psf/spectral-fit';
+import { freqIndex, halfSpectrumBins, LATERAL_BINS, lowFrequencyScale, spectralData, type SpectralData } from '../../psf/spectral-fit';
 
 const SCALE_ITERATIONS = 8;
 
@@ -45,9 +45,12 @@ function dftMatrices(k: number, n: number, halfOnly: boolean): { c: tf.Tensor2D;
   return { c: tf.tensor2d(c, [k, nf]), s: tf.tensor2d(s, [k, nf]) };
 }
 
-/** The fixed data of the term, from the raw (not normalised) training stacks. Dispose with disposeSpectralTarget. */
-export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: [number, number, number]): SpectralTarget {
-  const d = spectralData(blurred, sharp);
+/**
+ * The fixed data of the term, from the raw (not normalised) training stacks, or from their spectra when already
+ * computed (`data`: spectralData of the same stacks). Dispose with disposeSpectralTarget.
+ */
+export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: [number, number, number], data?: SpectralData): SpectralTarget {
+  const d = data ?? spectralData(blurred, sharp);
   const [nz, ny, nx] = d.grid.shape, nxh = Math.floor(nx / 2) + 1, nb = d.sa.length;
   const zyx = halfSpectrumBins(d.grid), nLat = LATERAL_BINS, nAx = nb / nLat;
   const lat = new Float32Array(nxh * ny * nLat), ax = new Float32Array(nz * nAx), count = new Float32Array(nb);

@@ -10,7 +10,7 @@ import { InvalidParameterError } from '../../errors';
 import { richardsonLucy } from '../../deconv/rl';
 import type { Shape3, Volume, VoxelSize } from '../../io/volume';
 import { generatePsf } from '../../psf/generate';
-import { fitPsfFromSpectra, type SpectralFit } from '../../psf/spectral-fit';
+import { fitPsfFromSpectra, spectralData, type SpectralData, type SpectralFit } from '../../psf/spectral-fit';
 import { gaussianPsf } from '../../psf/kernels';
 import { psfShape, type TrainConfig } from '../config';
 
@@ -55,11 +55,12 @@ export function bornWolfLayerInit(cfg: TrainConfig, blurred: Volume[]): Float32A
   return bornWolfPsf(optics, voxelSizeMicrons(blurred[0]!), psfShape(cfg));
 }
 
-/** The initial kernel of the PSF layer for psf.init 'spectral', and the fit it comes from. */
-export function spectralLayerInit(cfg: TrainConfig, blurred: Volume[], sharp: Volume[]): { kernel: Float32Array; fit: SpectralFit } {
+/** The initial kernel of the PSF layer for psf.init 'spectral', the fit it comes from and the spectra it was fitted to. */
+export function spectralLayerInit(cfg: TrainConfig, blurred: Volume[], sharp: Volume[]): { kernel: Float32Array; fit: SpectralFit; data: SpectralData } {
   if (sharp.length === 0) throw new InvalidParameterError('sharp', "psf.init 'spectral' needs the sharp stacks (domain B)");
-  const fit = fitPsfFromSpectra(blurred, sharp);
-  return { kernel: gaussianPsf(psfShape(cfg), fit.sigmaVoxels), fit };
+  const data = spectralData(blurred, sharp);
+  const fit = fitPsfFromSpectra(blurred, sharp, { data });
+  return { kernel: gaussianPsf(psfShape(cfg), fit.sigmaVoxels), fit, data };
 }
 
 const oddAtMost = (n: number, cap: number) => { const m = Math.min(n, cap); return m % 2 === 1 ? m : Math.max(1, m - 1); };

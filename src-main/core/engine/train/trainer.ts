@@ -13,13 +13,14 @@ import { PatchSampler } from './data';
 import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
 import { haloParams } from '../models/psf-halo';
+import { gaussianPsfParams } from '../models/psf-gaussian';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
 import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit } from './theory';
-import type { SpectralFit } from '../../psf/spectral-fit';
+import type { SpectralData, SpectralFit } from '../../psf/spectral-fit';
 import { disposeSpectralTarget, spectralTarget } from './spectral-loss';
 
 export interface TrainOptions {
@@ -94,7 +95,7 @@ function psfLrScale(nets: Networks, cfg: TrainConfig): Record<string, number> | 
   return Object.keys(scales).length > 0 ? scales : undefined;
 }
 
-async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Promise<Loop> {
+async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spectra?: SpectralData): Promise<Loop> {
   const sharp = cfg.sharpSource === 'rl' ? await requireRl(opts, cfg) : opts.sharp ?? [];
   const sampler = new PatchSampler(opts.blurred, sharp, cfg);
   const o = cfg.optimiser;
@@ -114,7 +115,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks): Prom
     poolA: new ImagePool(cfg.poolSize),
     poolB: new ImagePool(cfg.poolSize),
     rng: new Rng(cfg.seed),
-    ...(nets.psf && (cfg.loss.lambdaSpectral ?? 0) > 0 ? { spectral: spectralTarget(opts.blurred, sharp, psfShape(cfg)) } : {}),
+    ...(nets.psf && (cfg.loss.lambdaSpectral ?? 0) > 0 ? { spectral: spectralTarget(opts.blurred, sharp, psfShape(cfg), spectra) } : {}),
   };
   // The learned background starts at the domains' median gap (a resume restores it from the checkpoint below):
   // from 0, Adam's ≈ lr-per-step moves would need thousands of steps to reach a typical 0.1–0.4.
@@ -145,12 +146,12 @@ async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]
 }
 
 /** Fills in the initial kernel (Born–Wolf or spectral fit) and the RL PSF from the data before anything is written. */
-function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): { opts: TrainOptions; spectralFit?: SpectralFit } {
+function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): { opts: TrainOptions; spectralFit?: SpectralFit; spectra?: SpectralData } {
   const usesPsfLayer = cfg.mode === 'cycle' && cfg.gba === 'psf';
   const rlPsf = cfg.sharpSource === 'rl' && !opts.sharpFromBlurred ? rlPsfFor(cfg, opts.blurred, opts.rlPsf) : opts.rlPsf;
   if (!opts.initialPsf && usesPsfLayer && cfg.psf.init === 'spectral') {
-    const { kernel, fit } = spectralLayerInit(cfg, opts.blurred, opts.sharp ?? []);
-    return { opts: { ...opts, initialPsf: kernel, rlPsf }, spectralFit: fit };
+    const { kernel, fit, data } = spectralLayerInit(cfg, opts.blurred, opts.sharp ?? []);
+    return { opts: { ...opts, initialPsf: kernel, rlPsf }, spectralFit: fit, spectra: data };
   }
   const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
   return { opts: { ...opts, initialPsf, rlPsf } };
@@ -182,13 +183,13 @@ function currentPsf(nets: Networks): { data: Float32Array; shape: [number, numbe
 /** Train according to `cfg`. Resolves when the schedule (or maxSteps) is done or the signal cancels. */
 export async function train(cfg: TrainConfig, options: TrainOptions): Promise<TrainResult> {
   if (options.blurred.length === 0) throw new InvalidParameterError('blurred', 'no stacks given');
-  const { opts, spectralFit } = theoreticalInputs(cfg, options);
+  const { opts, spectralFit, spectra } = theoreticalInputs(cfg, options);
   await prepareRunDir(opts, cfg);
   if (spectralFit && !opts.resume) await writePsfInit(opts.outDir, spectralFit);
-  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf });
+  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf, initialSigma: spectralFit?.sigmaVoxels });
   let loop: Loop | undefined;
   try {
-    loop = await setup(cfg, opts, nets);
+    loop = await setup(cfg, opts, nets, spectra);
     return await runLoop(loop, opts);
   } finally {
     loop?.state.gOpt.dispose();
@@ -240,7 +241,10 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
   const { nets, cfg } = loop.state;
   await exportGenerators(opts.outDir, [nets.gAB, ...(nets.gBA ? [nets.gBA] : [])], cfg);
   if (psf) {
-    await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step, (nets.psf && haloParams(nets.psf)) ?? undefined);
+    await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step, {
+      halo: (nets.psf && haloParams(nets.psf)) ?? undefined,
+      gaussian: (nets.psf && gaussianPsfParams(nets.psf)) ?? undefined,
+    });
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
