@@ -130,8 +130,10 @@ const stretch = steps > scheduled ? { optimiser: { stepsPerEpoch: Math.ceil(step
 const withRun = (extra: TrainConfigOverrides): TrainConfig => parseTrainConfig(mergeOverrides(base, { maxSteps: steps, ...stretch, ...extra }));
 const cfg = withRun({});
 const cyc = await trainRun('cycledecon', cfg);
-const cnn = args['skip-ablation'] ? null : await trainRun('gba-cnn', withRun({ gba: 'cnn' }));
-const sup = args.supervised ? await trainRun('supervised', withRun({ mode: 'supervised' }), trainSets.map((s) => s.groundTruth)) : null;
+// The spectral term acts on the PSF layer, which the ablations do not have: off for them.
+const noSpectral = { loss: { lambdaSpectral: 0 } };
+const cnn = args['skip-ablation'] ? null : await trainRun('gba-cnn', withRun({ gba: 'cnn', ...noSpectral }));
+const sup = args.supervised ? await trainRun('supervised', withRun({ mode: 'supervised', ...noSpectral }), trainSets.map((s) => s.groundTruth)) : null;
 const probeWavelength = (wavelength ?? DEFAULT_SYNTH.psf.wavelength) * PROBE_WIDENING;
 const probeData = args.sensitivity === true || (!quick && !experiment) ? benchData({ photons, psfBox, na, wavelength: probeWavelength }) : null;
 const probe = probeData ? await trainRun('cycledecon-wider-truth', cfg, probeData.sharpSets, probeData.trainSets.map((s) => s.blurred), probeData.test.psf) : null;
