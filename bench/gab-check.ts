@@ -35,7 +35,7 @@ function stats(d: ArrayLike<number>): string {
 
 for (const runDir of argv) {
   const cfg = await readConfig(runDir);
-  const nets = buildNetworks(cfg);
+  const nets = buildNetworks(cfg, { restoring: true });
   if (process.env.FRESH === '1') console.log(`\n${runDir}: untrained networks (seed ${cfg.seed})`);
   else {
     const ck = await loadCheckpoint(runDir);

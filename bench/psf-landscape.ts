@@ -29,7 +29,7 @@ const sigma0 = { lat: trueFwhm.x / truth.voxelSize.x / 2.3548, ax: trueFwhm.z / 
 
 for (const runDir of process.argv.slice(2)) {
   const cfg = await readConfig(runDir);
-  const nets = buildNetworks(cfg);
+  const nets = buildNetworks(cfg, { restoring: true });
   const ck = await loadCheckpoint(runDir);
   restoreVariables(allVariables(nets), ck.variables);
   const kernel = nets.psf!.variables()[0]!;

@@ -27,7 +27,7 @@ import { analysePsf, centredNcc } from '../src-main/core/psf/analysis';
 import { fitPsfFromSpectra, type SpectralFit } from '../src-main/core/psf/spectral-fit';
 import { bornWolfLayerInit } from '../src-main/core/engine/train/theory';
 import { DEFAULT_SYNTH } from '../src-main/core/synth/index';
-import { benchData, cropPsf, SEEDS, TEST_SHAPE, TRAIN_SHAPE } from './science-data';
+import { BENCH_PHOTONS, benchData, cropPsf, SEEDS, TEST_SHAPE, TRAIN_SHAPE } from './science-data';
 import { consoleReport, MIN_FOLLOWED, writeResultsDoc, type PsfReport, type Row, type ScienceResult } from './science-report';
 
 const { values: args } = parseArgs({
@@ -52,7 +52,7 @@ const { values: args } = parseArgs({
 const quick = args.quick === true;
 const experiment = args.config !== undefined || args.photons !== undefined || args['skip-ablation'] === true || args['psf-size'] !== undefined || args.supervised === true || args.na !== undefined || args.wavelength !== undefined;
 const overrides = (args.config ? JSON.parse(readFileSync(args.config, 'utf8')) : {}) as TrainConfigOverrides;
-const photons = args.photons ? Number(args.photons) : DEFAULT_SYNTH.photons;
+const photons = args.photons ? Number(args.photons) : BENCH_PHOTONS;
 if (!(photons > 0)) throw new Error(`--photons must be positive, got ${args.photons}`);
 const psfBox = args['psf-size'] ? Number(args['psf-size']) : undefined;
 if (psfBox !== undefined && !(Number.isInteger(psfBox) && psfBox % 2 === 1 && psfBox >= 3 && psfBox <= 31)) throw new Error(`--psf-size must be odd, 3..31, got ${args['psf-size']}`);

@@ -63,7 +63,8 @@ export function stepFlops(cfg: TrainConfig): StepFlops {
   const n = cfg.patchSize;
   const k = typeof cfg.psf.size === 'number' ? [cfg.psf.size, cfg.psf.size, cfg.psf.size] : cfg.psf.size;
   const unetForward = unetFlops(cfg.generator, n);
-  const psfForward = 2 * cube(n) * k[0]! * k[1]! * k[2]!;
+  // The free layer is one k³ convolution; psf.model 'gaussian' three 1-D ones (models/psf-gaussian.ts).
+  const psfForward = cfg.psf.model === 'gaussian' ? 2 * cube(n) * (k[0]! + k[1]! + k[2]!) : 2 * cube(n) * k[0]! * k[1]! * k[2]!;
   const discriminatorsForward = cfg.discriminator.scales.reduce((s, sc) => s + discriminatorFlops(cfg.discriminator, Math.max(1, Math.round(n * sc))), 0);
   const generatorPhase = 3 * (2 * unetForward + 2 * psfForward + 2 * discriminatorsForward);
   const discriminatorPhase = 3 * (2 * 2 * discriminatorsForward);

@@ -41,13 +41,16 @@ function countingConv(inner: Conv3dImpl, counter: { flops: number }): Conv3dImpl
 }
 
 function stepState(cfg: TrainConfig): StepState {
-  const nets = buildNetworks(cfg);
+  const nets = buildNetworks(cfg, { restoring: true });
   const settings = { beta1: cfg.optimiser.beta1, beta2: cfg.optimiser.beta2, epsilon: cfg.optimiser.epsilon };
   return { cfg, nets, gOpt: new Adam(generatorVariables(nets), settings), dOpt: new Adam(discriminatorVariables(nets), settings), poolA: new ImagePool(cfg.poolSize), poolB: new ImagePool(cfg.poolSize), rng: new Rng(1) };
 }
 
 async function timeSteps(preset: PresetName, steps: number, kernels: string): Promise<StepResult> {
-  const cfg = resolveTrainConfig(preset);
+  // The PyTorch twin (bench/reference/train_step.py) builds the paper's free PSF kernel: the step is timed with it,
+  // also for `fast`, whose default is the Gaussian layer (three 1-D convolutions, cheaper); the spectral term is
+  // not in the step either (StepState without `spectral`).
+  const cfg = resolveTrainConfig(preset, { psf: { model: 'free' } });
   const s = stepState(cfg);
   const n = cfg.patchSize ** 3;
   const batch = { a: Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000), b: Float32Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000) };

@@ -15,11 +15,12 @@ const i = process.argv.indexOf('--preset');
 const preset = (i > 0 ? process.argv[i + 1] : 'fast') as PresetName;
 if (!PRESET_NAMES.includes(preset)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
 const backend = await initBackend({ preferred: 'cpu', purpose: 'train' });
-const cfg = resolveTrainConfig(preset);
+// The PyTorch twin holds the paper's free kernel: presets with the Gaussian PSF layer (fast) are checked with it.
+const cfg = resolveTrainConfig(preset, { psf: { model: 'free' } });
 const dir = mkdtempSync(join(tmpdir(), 'cycledecon-twin-'));
 const out: Record<string, unknown> = { preset, backend: backend.name, conv: backend.conv, patch: cfg.patchSize };
 try {
-  const nets = buildNetworks(cfg);
+  const nets = buildNetworks(cfg, { restoring: true }); // random weights: the PSF start does not matter here
   try {
     await exportForTwin(dir, cfg, nets);
   } finally {

@@ -1,7 +1,7 @@
 // `cycledecon train`: trains the explicit-PSF CycleGAN (or an ablation) in a worker thread.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { PRESET_NAMES, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
+import { PRESET_NAMES, adaptPresetDefaults, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
 import { FileNotFoundError, InvalidParameterError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
@@ -39,7 +39,10 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (str(args, 'psf-model')) psf = { ...psf, model: oneOf(args, 'psf-model', ['free', 'gaussian'] as const, 'free') };
   const lambdaSpectral = num(args, 'lambda-spectral', { min: 0, max: 1e4 });
   const loss = lambdaSpectral !== undefined ? { ...cfg.loss, lambdaSpectral } : cfg.loss;
-  return parseTrainConfig({ ...cfg, ...over, psf, loss, optics: opticsFromArgs(args, cfg.optics) });
+  const merged: TrainConfig = { ...cfg, ...over, psf, loss, optics: opticsFromArgs(args, cfg.optics) };
+  // A preset's spectral start and term yield to --sharp-source rl and the ablations unless given explicitly; a
+  // --config file is taken as written.
+  return parseTrainConfig(file ? merged : adaptPresetDefaults(merged, { psfInit: str(args, 'psf-init') !== undefined, lambdaSpectral: lambdaSpectral !== undefined }));
 }
 
 /** --na/--wavelength/--ni/--ns: all of NA and wavelength or none (ni defaults to oil 1.518, ns to water 1.33). */

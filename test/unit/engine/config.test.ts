@@ -25,6 +25,33 @@ describe('TrainConfig', () => {
     expect(resolveTrainConfig('tiny', { seed: 7 }).seed).toBe(7);
   });
 
+  it('fast preset: the Gaussian PSF layer from the blind spectral fit, held by the spectral term, 2400 steps', () => {
+    const c = resolveTrainConfig('fast');
+    expect(c.psf).toMatchObject({ model: 'gaussian', init: 'spectral', size: 11 });
+    expect(c.loss.lambdaSpectral).toBe(100);
+    expect((c.optimiser.stepsPerEpoch as number) * c.optimiser.epochs).toBe(2400);
+    // tiny keeps the plain paths: free kernel, no spectral term.
+    expect(resolveTrainConfig('tiny').psf.model).toBeUndefined();
+    expect(resolveTrainConfig('tiny').loss.lambdaSpectral).toBeUndefined();
+  });
+
+  it("the preset's spectral start and term yield to RL as domain B and to the ablations, unless set explicitly", () => {
+    const rl = resolveTrainConfig('fast', { sharpSource: 'rl' });
+    expect(rl.psf.init).toBe('gaussian');
+    expect(rl.psf.model).toBe('gaussian');
+    expect(rl.loss.lambdaSpectral).toBe(0);
+    const cnn = resolveTrainConfig('fast', { gba: 'cnn' });
+    expect(cnn.loss.lambdaSpectral).toBe(0);
+    expect(cnn.psf.init).toBe('spectral'); // real sharp stacks: the (unused) start may stay
+    expect(resolveTrainConfig('fast', { mode: 'supervised' }).loss.lambdaSpectral).toBe(0);
+    expect(resolveTrainConfig('fast', { loss: { lambdaSpectral: 5 } }).loss.lambdaSpectral).toBe(5);
+    // Asked for explicitly where they cannot work: validation names the field.
+    expect(() => resolveTrainConfig('fast', { sharpSource: 'rl', psf: { init: 'spectral' } })).toThrow(/psf\.init/);
+    expect(() => resolveTrainConfig('fast', { gba: 'cnn', loss: { lambdaSpectral: 100 } })).toThrow(/lambdaSpectral/);
+    // A config given whole (parseTrainConfig: config files, resume) is taken as written.
+    expect(() => parseTrainConfig({ ...preset('fast'), sharpSource: 'rl' })).toThrow(InvalidParameterError);
+  });
+
   it('rejects bad fields with the field name', () => {
     expect(() => resolveTrainConfig('tiny', { patchSize: 18, generator: { levels: 3 } })).toThrow(/patchSize/);
     expect(() => resolveTrainConfig('tiny', { optimiser: { lr: -1 } })).toThrow(InvalidParameterError);

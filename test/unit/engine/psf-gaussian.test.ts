@@ -10,6 +10,7 @@ import { buildGaussianPsfLayer, gaussianPsfParams } from '../../../src-main/core
 import { buildPsfLayer, gaussianPsf } from '../../../src-main/core/engine/models/psf-layer';
 import { resolveTrainConfig, type TrainConfigOverrides } from '../../../src-main/core/engine/config';
 import { train } from '../../../src-main/core/engine/train/trainer';
+import { buildNetworks, disposeNetworks, type BuildOptions } from '../../../src-main/core/engine/train/networks';
 import { loadCheckpoint } from '../../../src-main/core/engine/train/checkpoint';
 import { fitPsfFromSpectra } from '../../../src-main/core/psf/spectral-fit';
 import { readVolume, writeVolume } from '../../../src-main/core/io/index';
@@ -94,6 +95,37 @@ describe("psf.model 'gaussian'", () => {
     expect(over({ halo: true })).toThrow(/psf.halo/);
     expect(over({ gradient: 'tangent' })).toThrow(/free kernel/);
     expect(() => resolveTrainConfig('tiny', { psf: { model: 'parametric' } } as unknown as TrainConfigOverrides)).toThrow();
+  });
+
+  it('a start from the data is required for training and replaced by the default Gaussian when restoring', () => {
+    const fast = resolveTrainConfig('fast');
+    // …and leaves no variable behind (tfjs names are global: the builds below would fail on G_AB's names).
+    expect(() => buildNetworks(fast)).toThrow(/needs the fitted widths/);
+    // (tfjs variable names are global: one set of networks at a time)
+    const widths = (opts: BuildOptions) => {
+      const nets = buildNetworks(fast, opts);
+      try {
+        return gaussianPsfParams(nets.psf!)!;
+      } finally {
+        disposeNetworks(nets);
+      }
+    };
+    // restoring: size / 8 = 1.375 voxels on each axis; otherwise the given fit
+    expect(widths({ restoring: true }).sigmaLateral).toBeCloseTo(11 / 8, 5);
+    expect(widths({ restoring: true }).sigmaAxial).toBeCloseTo(11 / 8, 5);
+    expect(widths({ initialSigma: [1.2, 0.8, 0.8] }).sigmaLateral).toBeCloseTo(0.8, 5);
+    expect(widths({ initialSigma: [1.2, 0.8, 0.8] }).sigmaAxial).toBeCloseTo(1.2, 5);
+    // The free kernel likewise: a Born–Wolf or spectral start needs the array, unless restoring.
+    const free = resolveTrainConfig('fast', { psf: { model: 'free' } });
+    expect(() => buildNetworks(free)).toThrow(/initial PSF/);
+    const nets = buildNetworks(free, { restoring: true });
+    try {
+      const k = nets.psf!.psf();
+      expect(Array.from(k.dataSync()).every((v) => v >= 0)).toBe(true);
+      k.dispose();
+    } finally {
+      disposeNetworks(nets);
+    }
   });
 
   it('trains from the spectral fit with the spectral term, writes its kernel as psf.tif, and resumes bit-identically', async () => {

@@ -154,6 +154,16 @@ describe("sharpSource 'rl'", () => {
     const noPsf = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run-none'), '--preset', 'tiny', '--steps', '1', '--backend', 'cpu', '--sharp-source', 'rl'];
     expect(await runCli(noPsf, ctx)).toBe(1);
     expect(err.join('\n')).toMatch(/optics/);
+    // The fast preset's spectral start and term need real sharp stacks: with --sharp-source rl they fall back to its
+    // Gaussian start without the term; asked for explicitly, the error names the field.
+    const fastRl = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run-fast'), '--steps', '1', '--backend', 'cpu', '--sharp-source', 'rl', '--rl-psf', psfPath, '--rl-iters', '2'];
+    expect(await runCli(fastRl, ctx)).toBe(0);
+    const fastSaved = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'run-fast', 'config.json'), 'utf8')) as { preset: string; psf: Record<string, unknown>; loss: Record<string, unknown> };
+    expect(fastSaved.preset).toBe('fast');
+    expect(fastSaved.psf).toMatchObject({ model: 'gaussian', init: 'gaussian' });
+    expect(fastSaved.loss.lambdaSpectral).toBe(0);
+    expect(await runCli([...fastRl.slice(0, 4), join(dir, 'run-fast2'), ...fastRl.slice(5), '--psf-init', 'spectral'], ctx)).toBe(1);
+    expect(err.join('\n')).toMatch(/psf\.init/);
     const bad = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run2'), '--preset', 'tiny', '--na', '1.2'];
     expect(await runCli(bad, ctx)).toBe(1);
     expect(err.join('\n')).toMatch(/--wavelength/);

@@ -26,6 +26,12 @@ export interface BuildOptions {
   initialPsf?: Float32Array;
   /** Initial widths in voxels [z, y, x] for psf.model 'gaussian' with init 'spectral' (the spectral fit's sigmaVoxels). */
   initialSigma?: [number, number, number];
+  /**
+   * The variables are restored from a checkpoint next, or the networks are only timed or exported: a PSF layer
+   * whose start comes from the data (init 'spectral', or 'bornwolf' for the free kernel) then starts as the default
+   * Gaussian (initSigma or size / 8) instead of requiring `initialSigma` / `initialPsf`.
+   */
+  restoring?: boolean;
 }
 
 const SCALE_NAMES = ['full', 'half', 'quarter', 'eighth', 'sixteenth'];
@@ -40,8 +46,10 @@ function withBackground(psf: PsfModule, bg: tf.Variable): Module {
 
 function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   const shape = psfShape(cfg);
-  if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
-  const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
+  const fallback = cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
+  if (cfg.psf.init !== 'spectral') return buildGaussianPsfLayer({ shape, sigma: fallback, name: 'G_BA' });
+  if (!opts.initialSigma && !opts.restoring) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
+  const sigma = opts.initialSigma ?? fallback;
   return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
 }
 
@@ -49,11 +57,24 @@ export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networ
   const seed = cfg.seed * 16;
   const gAB = buildUNet(cfg.generator, seed + 1, { name: 'G_AB' });
   if (cfg.mode === 'supervised') return { gAB, gBA: null, psf: null, background: null, dA: [], dB: [] };
+  try {
+    return buildCycle(cfg, opts, gAB, seed);
+  } catch (e) {
+    // A start that cannot be built (a typed error) leaves no registered variable behind.
+    gAB.variables().forEach((v) => v.dispose());
+    throw e;
+  }
+}
+
+function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: number): Networks {
   let psf: PsfModule | null = null;
   let background: tf.Variable | null = null;
   let gBA: Module;
   if (cfg.gba === 'psf') {
-    psf = cfg.psf.model === 'gaussian' ? gaussianLayer(cfg, opts) : buildPsfLayer(cfg.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
+    // A free kernel whose start comes from the data (bornwolf, spectral) starts as the Gaussian when restoring.
+    const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !opts.initialPsf && opts.restoring;
+    const psfCfg = fromData ? { ...cfg.psf, init: 'gaussian' as const } : cfg.psf;
+    psf = cfg.psf.model === 'gaussian' ? gaussianLayer(cfg, opts) : buildPsfLayer(psfCfg, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
     if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);
