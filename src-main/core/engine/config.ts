@@ -246,7 +246,8 @@ const PAPER: TrainConfig = {
 // other jobs): 32³ patches, U-Net 16 ch × 3 levels ≈ 1.7 s/step, of which the 11³ single-channel PSF convolution
 // (applied to both domains, forward and both gradients) is ≈ 0.7 s, the 3+3 PatchGANs ≈ 0.5 s, the U-Net ≈ 0.4 s.
 // 800 steps ≈ 23 min there (≈ 12 min unloaded). With the Gaussian PSF layer (three 1-D convolutions instead of
-// the 11³ one) a step is ≈ 0.56 s unloaded, so the 2400-step schedule takes ≈ 22 min: half the 45-minute budget.
+// the 11³ one) and the spectral term a step is 0.60 s on the AVX-512 box, unloaded: the 2400-step schedule took
+// 24.3 min in bench:science (session 12), about half the 45-minute budget.
 const FAST: TrainConfig = {
   ...PAPER,
   preset: 'fast',
@@ -270,7 +271,7 @@ const FAST: TrainConfig = {
   discriminator: { baseChannels: 8, modules: 3, scales: [1, 0.5, 0.25] },
   loss: { ...PAPER.loss, lambdaSpectral: 100 },
   // 2400 steps (20 epochs of 120): at 800 the same configuration's G_AB is still below RL with the true PSF
-  // (SSIM 0.660 against 0.745); at 2400 it is above it (0.820). ≈ 22 min on the 2-core box, unloaded.
+  // (SSIM 0.660 against 0.745); at 2400 it is above it (0.820).
   optimiser: { ...PAPER.optimiser, lr: 2e-4, epochs: 20, decayStartEpoch: 10, stepsPerEpoch: 120 },
   augmentation: { flip: true, rotate90: true, translate: 2, scale: [1, 1] },
   normalisation: { scope: 'volume', lowPercentile: 0.1, highPercentile: 99.9, clip: false },
