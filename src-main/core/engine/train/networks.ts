@@ -46,10 +46,8 @@ function withBackground(psf: PsfModule, bg: tf.Variable): Module {
 
 function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   const shape = psfShape(cfg);
-  const fallback = cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
-  if (cfg.psf.init !== 'spectral') return buildGaussianPsfLayer({ shape, sigma: fallback, name: 'G_BA' });
-  if (!opts.initialSigma && !opts.restoring) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
-  const sigma = opts.initialSigma ?? fallback;
+  if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
+  const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
   return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
 }
 
@@ -71,10 +69,11 @@ function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: num
   let background: tf.Variable | null = null;
   let gBA: Module;
   if (cfg.gba === 'psf') {
-    // A free kernel whose start comes from the data (bornwolf, spectral) starts as the Gaussian when restoring.
-    const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !opts.initialPsf && opts.restoring;
-    const psfCfg = fromData ? { ...cfg.psf, init: 'gaussian' as const } : cfg.psf;
-    psf = cfg.psf.model === 'gaussian' ? gaussianLayer(cfg, opts) : buildPsfLayer(psfCfg, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: cfg.psf.initSigma, name: 'G_BA' });
+    // Restoring without the start computed from the data (bornwolf, spectral): the layer starts as the Gaussian.
+    const given = cfg.psf.model === 'gaussian' ? opts.initialSigma : opts.initialPsf;
+    const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !given && opts.restoring;
+    const c = fromData ? { ...cfg, psf: { ...cfg.psf, init: 'gaussian' as const } } : cfg;
+    psf = c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(c.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.psf.initSigma, name: 'G_BA' });
     if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);
