@@ -1,6 +1,7 @@
 // Domain schemas shared by every request, response and event of the contract.
 // This folder is imported by the renderer: zod only, no Node modules.
 import { z } from 'zod';
+import { boundedJson } from './json-bounds';
 
 export const Id = z.string().regex(/^[a-z]{1,8}_[A-Za-z0-9_-]{4,64}$/, 'expected an id such as "ds_1a2b3c4d"');
 /** A file-system path. Transports confine every such field to the folders the user allowed. */
@@ -163,8 +164,9 @@ export const TrainSpec = z.object({
   blurredIds: z.array(Id).min(1),
   sharpIds: z.array(Id).default([]),
   preset: z.enum(['paper', 'fast', 'tiny']).default('fast'),
-  /** Overrides of TrainConfig fields; validated by the engine's own schema when the job starts. */
-  config: z.record(z.string(), z.unknown()).default({}),
+  /** Overrides of TrainConfig fields; validated by the engine's own schema when the job starts. Bounded here (depth,
+   * size, plain JSON) because the job is journalled and cloned before that schema ever sees it. */
+  config: boundedJson(z.record(z.string(), z.unknown())).default({}),
   /** PSF dataset for the Richardson–Lucy of config.sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
   rlPsfId: Id.optional(),
 });

@@ -30,6 +30,7 @@ export class AppService {
   private store?: ProjectStore;
   private queue?: JobQueue;
   private listeners = new Set<(event: EventName, payload: unknown) => void>();
+  private openWarnings: readonly string[] = [];
   constructor(private readonly opts: AppServiceOptions) {}
 
   onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
@@ -55,6 +56,7 @@ export class AppService {
       onResults: (_jobId, results) => this.addResults(results),
     });
     this.queue = queue;
+    this.openWarnings = [...store.warnings, ...queue.warnings];
     queue.on('state', (job) => {
       this.emit('job.state', { job });
       if (job.kind === 'train') void this.syncRun(job).catch((e) => this.emit('job.log', { jobId: job.id, line: `could not record the training run: ${(e as Error)?.message ?? String(e)}` }));
@@ -129,6 +131,11 @@ export class AppService {
 
   async close(): Promise<void> {
     await this.queue?.close();
+  }
+
+  /** What opening the current project migrated or set aside (quarantined journal lines…), in words; empty when all was well. */
+  warnings(): readonly string[] {
+    return this.openWarnings;
   }
 
   readonly handlers: HandlerTable = {

@@ -53,6 +53,7 @@ export const serveCommand: Command = {
     if (typeof v.project === 'string') {
       const dir = resolve(v.project);
       await service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));
+      for (const w of service.warnings()) ctx.err(`warning: ${w}`);
     }
     const server = await startDevServer({ service, access, host, port, rendererDir: findRendererDir() });
     ctx.out(`CycleDecon serving at ${server.url}`);

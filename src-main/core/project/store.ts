@@ -3,12 +3,15 @@
 import { promises as fs } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Project } from '../../contract/schemas';
+import { FileExistsError } from '../errors';
 import { writeBytesAtomic } from '../io/atomic';
 import { CURRENT_VERSION, PROJECT_FILE, ProjectError, migrate } from './schema';
 import { newId, nowIso } from './ids';
 
 export class ProjectStore {
   private chain: Promise<unknown> = Promise.resolve();
+  /** What opening the project had to say (a migration, what it could not carry), for the app or CLI to show. */
+  warnings: string[] = [];
   private constructor(readonly dir: string, private state: Project) {}
 
   get project(): Project {
@@ -37,7 +40,7 @@ export class ProjectStore {
     return store;
   }
 
-  /** Opens a project, migrating an older project.json (the old file is kept as project.v<N>.json). */
+  /** Opens a project, migrating an older project.json (the old file is kept as project.v<N>[.k].json, never overwritten). */
   static async open(dir: string): Promise<ProjectStore> {
     const abs = resolve(dir);
     const file = join(abs, PROJECT_FILE);
@@ -53,11 +56,13 @@ export class ProjectStore {
     } catch (e) {
       throw new ProjectError(`${file} is not valid JSON (${(e as Error).message})`);
     }
-    const { project, migratedFrom } = migrate(raw, abs);
+    const { project, migratedFrom, notCarried } = migrate(raw, abs);
     const store = new ProjectStore(abs, project);
     if (migratedFrom !== null) {
-      await writeBytesAtomic(join(abs, `project.v${migratedFrom}.json`), text, { force: true });
+      const backup = await keepOriginal(abs, migratedFrom, text);
       await store.write();
+      store.warnings.push(`${file} was migrated from version ${migratedFrom} to ${CURRENT_VERSION}; the original is kept as ${backup}`);
+      if (notCarried.length) store.warnings.push(`the migration could not carry ${notCarried.join(', ')}: they are only in ${backup}`);
     }
     return store;
   }
@@ -91,6 +96,20 @@ export class ProjectStore {
   private async write(): Promise<void> {
     await writeBytesAtomic(join(this.dir, PROJECT_FILE), JSON.stringify(this.state, null, 2) + '\n', { force: true });
   }
+}
+
+/** Writes the pre-migration text to the first free project.v<N>[.k].json (an earlier backup is never replaced). */
+async function keepOriginal(dir: string, version: number, text: string): Promise<string> {
+  for (let k = 0; k < 1000; k++) {
+    const backup = join(dir, k === 0 ? `project.v${version}.json` : `project.v${version}.${k}.json`);
+    try {
+      await writeBytesAtomic(backup, text);
+      return backup;
+    } catch (e) {
+      if (!(e instanceof FileExistsError)) throw e;
+    }
+  }
+  throw new ProjectError(`${dir} holds 1000 backups of version ${version}; none was written and nothing was migrated`, 'Move old project.v*.json files elsewhere.');
 }
 
 async function exists(p: string): Promise<boolean> {

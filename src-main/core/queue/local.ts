@@ -72,6 +72,11 @@ export class LocalJobQueue implements JobQueue {
     return q;
   }
 
+  /** What opening the queue set aside (unusable journal lines, quarantined), for the app or CLI to show. */
+  get warnings(): readonly string[] {
+    return this.journal.warnings;
+  }
+
   /** Begins picking jobs (automatic unless opened with autoStart: false). */
   start(): void {
     this.started = true;
@@ -85,7 +90,11 @@ export class LocalJobQueue implements JobQueue {
       id: newId('job'), kind: spec.kind, spec, state: 'queued', priority: options.priority ?? 0, dependsOn: [...dependsOn],
       attempts: 0, progress: 0, message: 'queued', createdAt: nowIso(), startedAt: null, finishedAt: null, outputs: [], error: null,
     };
-    await this.save({ job, results: [], seq: this.seq++ });
+    // Journal first: a job that cannot be recorded is refused and never kept, so it cannot poison list() or the pump.
+    const rec: JobRecord = { job, results: [], seq: this.seq++ };
+    await this.journal.append(rec);
+    this.records.set(job.id, rec);
+    this.emit('state', job);
     this.pump();
     return job;
   }
@@ -207,9 +216,15 @@ export class LocalJobQueue implements JobQueue {
   }
 
   private async save(rec: JobRecord): Promise<void> {
-    this.records.set(rec.job.id, rec);
-    await this.journal.append(rec);
+    const line = this.journal.encode(rec); // throws before the record replaces the one in memory
+    this.records.set(rec.job.id, rec); // at once: the pump relies on it
+    await this.journal.appendLine(line);
     this.emit('state', rec.job);
+  }
+
+  /** Work the pump starts without awaiting: a failure (say a full disk) is logged on the job, never left unhandled. */
+  private background(jobId: string, work: Promise<void>): void {
+    work.catch((e: unknown) => this.emit('log', { jobId, line: `queue error: ${(e as Error)?.message ?? String(e)}` }));
   }
 
   /** 'ready' to start, 'blocked' by a dependency, 'doomed' by a failed one, or 'no' (not queued). */
@@ -229,9 +244,10 @@ export class LocalJobQueue implements JobQueue {
     for (const rec of candidates) {
       if (this.running.has(rec.job.id)) continue;
       const r = this.runnable(rec);
-      if (r === 'doomed') void this.finish(rec, 'failed', 'a job it depends on failed or was cancelled', { code: 'QUEUE', message: `dependency of ${rec.job.id} did not finish` }, []);
-      else if (r === 'blocked' && rec.job.state === 'queued') void this.save({ ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } });
-      else if (r === 'ready' && this.running.size < this.concurrency) void this.run(rec);
+      const id = rec.job.id;
+      if (r === 'doomed') this.background(id, this.finish(rec, 'failed', 'a job it depends on failed or was cancelled', { code: 'QUEUE', message: `dependency of ${id} did not finish` }, []));
+      else if (r === 'blocked' && rec.job.state === 'queued') this.background(id, this.save({ ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } }));
+      else if (r === 'ready' && this.running.size < this.concurrency) this.background(id, this.run(rec));
     }
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((w) => w());
   }

@@ -24,6 +24,8 @@ export interface QueueEvents {
 }
 
 export interface JobQueue {
+  /** What opening the queue set aside (e.g. unusable journal lines, moved to a quarantine file), in words. */
+  readonly warnings: readonly string[];
   submit(spec: JobSpec, options?: SubmitOptions): Promise<Job>;
   cancel(id: string): Promise<Job>;
   retry(id: string): Promise<Job>;
