@@ -63,7 +63,7 @@ export function checkPsfValues(psf: Float32Array): void {
 function replaceNonFinite(image: Float32Array, count: number, policy: NanPolicy, warn: (m: string) => void): { data: Float32Array; by: number } {
   if (policy === 'refuse') {
     throw new InvalidVolumeError(`the image has ${plural(count, 'voxel')} that ${count === 1 ? 'is' : 'are'} NaN or infinite (of ${image.length})`,
-      'Richardson–Lucy would turn every output voxel into NaN. Fix the input, or choose --nan-policy zero|mean to replace them.');
+      'Richardson–Lucy would turn every output voxel into NaN. Fix the input, or replace them (cycledecon rl --nan-policy zero|mean).');
   }
   let by = 0;
   if (policy === 'mean') {
