@@ -60,6 +60,18 @@ export function checkPsfValues(psf: Float32Array): void {
   throw new InvalidVolumeError(`the PSF has ${what} (of ${psf.length})`, 'A PSF is an intensity: clip it at zero (after background subtraction) and remove NaN/Inf voxels before deconvolving.');
 }
 
+/**
+ * A run's learned PSF, ready for RL: a kernel trained without the non-negativity constraint (the
+ * paper preset) has small negative lobes that are the network's, not the user's, so they are set to
+ * 0 (and counted) rather than refused. NaN/Inf is still refused.
+ */
+export function clipLearnedPsf(psf: Float32Array): { data: Float32Array; clipped: number } {
+  let clipped = 0;
+  const data = psf.map((v) => (v < 0 ? (clipped++, 0) : v));
+  checkPsfValues(data);
+  return { data, clipped };
+}
+
 function replaceNonFinite(image: Float32Array, count: number, policy: NanPolicy, warn: (m: string) => void): { data: Float32Array; by: number } {
   if (policy === 'refuse') {
     throw new InvalidVolumeError(`the image has ${plural(count, 'voxel')} that ${count === 1 ? 'is' : 'are'} NaN or infinite (of ${image.length})`,

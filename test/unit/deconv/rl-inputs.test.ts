@@ -6,6 +6,7 @@ import { convolveArray } from '../../../src-main/core/deconv/convolve';
 import { resamplePsf } from '../../../src-main/core/deconv/grid';
 import { makeVolume, type Shape3, type VoxelSize } from '../../../src-main/core/io/volume';
 import { InvalidVolumeError, PsfVoxelSizeError } from '../../../src-main/core/errors';
+import { rlPredictor } from '../../../src-main/core/infer/rl';
 import { mulberry32 } from '../../helpers';
 
 const shape: Shape3 = [16, 16, 16];
@@ -100,6 +101,16 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
     const run = richardsonLucyArray(img, shape, negative, [5, 5, 5], { iterations: 2 });
     await expect(run).rejects.toBeInstanceOf(InvalidVolumeError);
     await expect(run).rejects.toThrow(/1 negative voxel \(of 125\)/);
+  });
+
+  it('deconvolve --method rl: refuses a PSF file with negative voxels before any tile, clips a learned PSF\'s negative lobes', async () => {
+    const lobed = makeVolume(psf.map((v, i) => (i % 2 ? v : v - 0.002)), [5, 5, 5]); // 63 voxels pushed below 0
+    const negatives = lobed.data.filter((v) => v < 0).length;
+    expect(() => rlPredictor(lobed, 2, 'psf.tif')).toThrow(new RegExp(`the PSF has ${negatives} negative voxels \\(of 125\\)`));
+    const learned = rlPredictor(lobed, 2, 'run/psf.tif', true);
+    expect(learned.details.psfNegativeClipped).toBe(`${negatives} negative voxels of the learned PSF set to 0`);
+    const out = await learned.predict(blurredSpots(), shape);
+    expect(stats(out).finite).toBe(N);
   });
 
   it('refuses, fast, a PSF whose voxel size is 100× the image\'s, naming both voxel sizes', async () => {
