@@ -111,6 +111,16 @@ export class CheckpointError extends CycleDeconError {
   }
 }
 
+/**
+ * The PSF's voxel size is so far from the image's that the resampled PSF would dwarf the image:
+ * nearly always a unit slip (nm written as µm). Refused before anything is allocated.
+ */
+export class PsfVoxelSizeError extends InvalidVolumeError {
+  constructor(problem: string, hint?: string) {
+    super(problem, hint);
+  }
+}
+
 export function isCycleDeconError(e: unknown): e is CycleDeconError {
   return e instanceof CycleDeconError;
 }

@@ -1,17 +1,24 @@
 // `cycledecon rl`: Richardson–Lucy deconvolution with a given PSF.
 import type { Command } from '../command';
-import { flag, num, requireStr } from '../args';
+import { flag, num, oneOf, requireStr } from '../args';
 import { InvalidParameterError } from '../../core/errors';
 import { readVolume, writeVolume } from '../../core/io/index';
 import { richardsonLucy } from '../../core/deconv/rl';
+import { NAN_POLICIES } from '../../core/deconv/rl-inputs';
 import { createProgress } from '../progress';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif> [--iters 30] [--tv λ] [--background b] [--no-pad] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif> [--iters 30] [--tv λ] [--background b] [--no-pad] [--nan-policy refuse] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
   --background b    constant background in input units, added to the forward model
   --no-pad          assume zeros outside the volume (default: mirror-pad by half the PSF)
-  The PSF is normalised to sum 1 and resampled when its voxel size differs from the input's.`;
+  --nan-policy p    NaN/Inf input voxels: refuse (default), or replace by zero or by the mean
+  The PSF is normalised to sum 1 and resampled when its voxel size differs from the input's; a PSF
+  that would then be larger than the image is refused (a voxel size in the wrong unit). A PSF with
+  NaN/Inf or negative values is refused.
+  Negative input (offset-subtracted or signed data): RL needs values ≥ 0, so −min is added before
+  deconvolving and subtracted again after; the output is in the input's units, and the shift is
+  recorded in its metadata (rlInputOffset).`;
 
 export const rlCommand: Command = {
   name: 'rl',
@@ -19,19 +26,20 @@ export const rlCommand: Command = {
   usage: USAGE,
   options: {
     psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, background: { type: 'string' },
-    'no-pad': { type: 'boolean' }, force: { type: 'boolean' },
+    'no-pad': { type: 'boolean' }, 'nan-policy': { type: 'string' }, force: { type: 'boolean' },
   },
   async run(args, ctx) {
     const [input, output] = args.positionals;
     if (!input || !output) throw new InvalidParameterError('<in.tif> <out.tif>', 'both are required');
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
+    const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
     const image = await readVolume(input), psf = await readVolume(psfPath);
     const bar = createProgress('RL', ctx.interactive, (s) => process.stderr.write(s));
     const t0 = Date.now();
     const result = await richardsonLucy(image, psf, {
       iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), background: num(args, 'background', { min: 0 }),
-      padding: flag(args, 'no-pad') ? 'none' : 'reflect', signal: ctx.signal,
+      padding: flag(args, 'no-pad') ? 'none' : 'reflect', nanPolicy, signal: ctx.signal,
       onProgress: (p) => bar.update(p.iteration, p.total),
       onWarning: (w) => ctx.err(`warning: ${w}`),
     });

@@ -87,13 +87,24 @@ export function multiplySpectrum(a: HalfSpectrum, h: HalfSpectrum, conjugate = f
 }
 
 /**
- * Trilinear resampling of a centred PSF from voxel size `from` to `to` (same units), keeping the
- * centre voxel on the centre; the output is odd-sized, covers the same physical extent, and sums to 1.
+ * The shape resamplePsf gives for a PSF of `shape` taken from voxel size `from` to `to`: odd on each
+ * axis, the same physical half-extent. Allocates nothing, so callers can refuse absurd sizes first.
  */
-export function resamplePsf(psf: Float32Array, shape: Shape3, from: [number, number, number], to: [number, number, number]): { data: Float32Array; shape: Shape3 } {
+export function resampledPsfShape(shape: Shape3, from: Shape3, to: Shape3): Shape3 {
   const c = psfCentre(shape);
-  const half = [0, 1, 2].map((a) => Math.max(0, Math.floor((c[a] * from[a]) / to[a])));
-  const out: Shape3 = [2 * half[0] + 1, 2 * half[1] + 1, 2 * half[2] + 1];
+  return [0, 1, 2].map((a) => 2 * Math.max(0, Math.floor((c[a] * from[a]) / to[a])) + 1) as Shape3;
+}
+
+/**
+ * Trilinear resampling of a centred PSF from voxel size `from` to `to` (same units), keeping the
+ * centre voxel on the centre; the output is odd-sized, covers the same physical extent (or the
+ * centred window `maxShape`, rounded down to odd, when that is smaller), and sums to 1.
+ */
+export function resamplePsf(psf: Float32Array, shape: Shape3, from: Shape3, to: Shape3, maxShape?: Shape3): { data: Float32Array; shape: Shape3 } {
+  const c = psfCentre(shape);
+  const full = resampledPsfShape(shape, from, to);
+  const out = full.map((n, a) => (maxShape ? Math.min(n, 2 * Math.floor((maxShape[a] - 1) / 2) + 1) : n)) as Shape3;
+  const half = out.map((n) => (n - 1) / 2);
   const res = new Float32Array(out[0] * out[1] * out[2]);
   const sample = (pz: number, py: number, px: number): number => {
     const z0 = Math.floor(pz), y0 = Math.floor(py), x0 = Math.floor(px);

@@ -5,7 +5,8 @@
 import { CancelledError, InvalidParameterError, InvalidVolumeError } from '../errors';
 import { nextSmoothSize } from '../fft/fft1d';
 import { volumeLike, type Volume } from '../io/volume';
-import { cropBox, padReflect, psfCentre, resamplePsf, type Shape3 } from './grid';
+import { cropBox, padReflect, psfCentre, type Shape3 } from './grid';
+import { checkRlInputs, resamplePsfForImage, rlInputExtra, type RlInputOptions, type RlInputReport } from './rl-inputs';
 import { createRlEngine, forBox, type RlEngine } from './rl-engine';
 import { tvDivergence } from './tv';
 
@@ -17,7 +18,7 @@ export interface RlProgress {
   etaMs: number;
 }
 
-export interface RlOptions {
+export interface RlOptions extends RlInputOptions {
   iterations: number;
   /** Total-variation weight λ (Dey et al. 2006); 0 or absent = plain RL. Typical 0.001–0.01 for [0,1] data. */
   tv?: number;
@@ -45,9 +46,16 @@ function validate(o: RlOptions): void {
 
 /**
  * Richardson–Lucy on raw arrays (z-major). The PSF is normalised to sum 1 internally; its centre
- * is voxel floor(size/2). Returns the estimate with the image's shape. Non-negative by construction.
+ * is voxel floor(size/2). Returns the estimate with the image's shape, in the image's units: ≥ 0,
+ * or ≥ the image's minimum when that is negative (see checkRlInputs).
  */
 export async function richardsonLucyArray(image: Float32Array, shape: Shape3, psf: Float32Array, psfShape: Shape3, opts: RlOptions): Promise<Float32Array> {
+  const input = checkRlInputs(image, psf, opts);
+  return input.restore(await deconvolveChecked(input.image, shape, psf, psfShape, opts));
+}
+
+/** Richardson–Lucy proper, on an image and PSF that passed checkRlInputs. */
+async function deconvolveChecked(image: Float32Array, shape: Shape3, psf: Float32Array, psfShape: Shape3, opts: RlOptions): Promise<Float32Array> {
   validate(opts);
   if (image.length !== shape[0] * shape[1] * shape[2]) throw new InvalidVolumeError(`image data length ${image.length} does not match ${shape.join('×')}`);
   let psfSum = 0;
@@ -120,12 +128,13 @@ export function matchPsfVoxelSize(image: Volume, psf: Volume, warn: (msg: string
     return { data: psf.data, shape: psf.shape };
   }
   warn(`PSF voxel size ${b.z}×${b.y}×${b.x} ${b.unit} differs from the image's ${a.z}×${a.y}×${a.x} ${a.unit}; resampling the PSF (trilinear).`);
-  return resamplePsf(psf.data, psf.shape, [b.z, b.y, b.x], [a.z, a.y, a.x]);
+  return resamplePsfForImage(image, psf, warn);
 }
 
 /** Richardson–Lucy deconvolution of a volume with a (possibly resampled) PSF. */
 export async function richardsonLucy(image: Volume, psf: Volume, opts: RlOptions & { onWarning?: (msg: string) => void }): Promise<Volume> {
   const p = matchPsfVoxelSize(image, psf, opts.onWarning);
-  const data = await richardsonLucyArray(image.data, image.shape, p.data, p.shape, opts);
-  return volumeLike(image, data, { sourceFormat: 'computed', extra: { deconvolution: `Richardson-Lucy ${opts.iterations} it${opts.tv ? `, TV ${opts.tv}` : ''}` } });
+  let report: RlInputReport | undefined;
+  const data = await richardsonLucyArray(image.data, image.shape, p.data, p.shape, { ...opts, onInputReport: (r) => { report = r; opts.onInputReport?.(r); } });
+  return volumeLike(image, data, { sourceFormat: 'computed', extra: { deconvolution: `Richardson-Lucy ${opts.iterations} it${opts.tv ? `, TV ${opts.tv}` : ''}`, ...rlInputExtra(report) } });
 }

@@ -133,5 +133,5 @@ export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predict
     psf = await readVolume(which);
     source = which;
   }
-  return rlPredictor(psf, opts.iterations ?? 20, source);
+  return rlPredictor(psf, opts.iterations ?? 20, source, which === 'learned');
 }
