@@ -107,15 +107,18 @@ export function sharedDescription(pages: number, descBytes: number): Uint8Array 
   return t.build();
 }
 
-/** `ifds` IFDs whose `tags` array tags (StripOffsets, StripByteCounts, …) all point at one array of `values` LONGs. */
-export function sharedTagArrays(ifds: number, tags: number, values: number): Uint8Array {
+/**
+ * `ifds` IFDs whose `tags` array tags (StripOffsets, StripByteCounts, …) all point at one array of `values`
+ * LONGs; with `vary` each entry claims a different count, so no two payloads are the same.
+ */
+export function sharedTagArrays(ifds: number, tags: number, values: number, vary = false): Uint8Array {
   const t = new TiffBuilder();
   const array = t.longs(new Uint32Array(values).fill(8));
   const strip = t.blob(new Uint8Array(256));
   const arrayTags = [273, 279, 258, 324, 325, 254, 277, 278, 284, 317, 339].slice(0, tags);
   for (let i = 0; i < ifds; i++) {
     const base = pageEntries(16, 16, strip, 256).filter((e) => !arrayTags.includes(e.tag));
-    t.ifd([...base, ...arrayTags.map((tag) => ({ tag, type: 4, count: values, at: array }))]);
+    t.ifd([...base, ...arrayTags.map((tag, k) => ({ tag, type: 4, count: vary ? values - i * tags - k : values, at: array }))]);
   }
   return t.build();
 }
@@ -129,13 +132,55 @@ export function sharedStrips(pages: number, width: number, height: number): Uint
   return t.build();
 }
 
+/** One width×height uint8 Deflate page of `strips` strips that all point at one compressed blob of zeros. */
+export function sharedStripsInPage(width: number, height: number, strips: number): Uint8Array {
+  const t = new TiffBuilder();
+  const rows = Math.ceil(height / strips);
+  const packed = deflateSync(new Uint8Array(width * rows), { level: 9 });
+  const strip = t.blob(packed);
+  const base = pageEntries(width, height, strip, packed.length, 8).filter((e) => ![273, 278, 279].includes(e.tag));
+  t.ifd([...base, { tag: 278, type: 4, values: [rows] },
+    { tag: 273, type: 4, values: new Array<number>(strips).fill(strip) }, { tag: 279, type: 4, values: new Array<number>(strips).fill(packed.length) }]);
+  return t.build();
+}
+
+/** Tile entries of a width×height page of tw×th tiles stored at `offsets` with `counts` bytes. */
+export function tiledEntries(width: number, height: number, tw: number, th: number, bits: number, compression: number, offsets: number[], counts: number[]): Entry[] {
+  return [
+    { tag: 256, type: 4, values: [width] }, { tag: 257, type: 4, values: [height] },
+    { tag: 258, type: 3, values: [bits] }, { tag: 259, type: 3, values: [compression] }, { tag: 262, type: 3, values: [1] },
+    { tag: 277, type: 3, values: [1] }, { tag: 322, type: 3, values: [tw] }, { tag: 323, type: 3, values: [th] },
+    { tag: 324, type: 4, values: offsets }, { tag: 325, type: 4, values: counts },
+  ];
+}
+
+/** `pages` pages of one 16×16 uint8 Deflate tile whose stream inflates to `inflated` bytes, far more than the tile. */
+export function tileBomb(pages: number, inflated: number): Uint8Array {
+  const t = new TiffBuilder();
+  const bomb = deflateSync(new Uint8Array(inflated), { level: 9 });
+  const at = t.blob(bomb);
+  for (let i = 0; i < pages; i++) t.ifd(tiledEntries(16, 16, 16, 16, 8, 8, [at], [bomb.length]));
+  return t.build();
+}
+
 /** One 16×16 page with an OME-XML description of about `bytes` bytes built to make regex scans backtrack. */
 export function longOmeXml(bytes: number): Uint8Array {
   const t = new TiffBuilder();
-  const filler = '<Pixels SizeZ=1 '.repeat(Math.ceil(bytes / 16));
+  const text = `<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06">${'<Pixels SizeZ=1 '.repeat(Math.ceil(bytes / 16))}`;
   const strip = t.blob(new Uint8Array(256));
-  const desc = t.ascii(`<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06">${filler}`);
-  const len = new TextEncoder().encode(`<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06">${filler}`).length + 1;
-  t.ifd([...pageEntries(16, 16, strip, 256), { tag: 270, type: 2, count: len, at: desc }]);
+  const desc = t.ascii(text);
+  t.ifd([...pageEntries(16, 16, strip, 256), { tag: 270, type: 2, count: text.length + 1, at: desc }]);
   return t.build();
+}
+
+/** Small instances of every hostile shape above, named, for tests and as fuzz seeds. */
+export function hostileSeeds(): { name: string; bytes: Uint8Array }[] {
+  return [
+    { name: 'hostile/shared-description', bytes: sharedDescription(8, 4096) },
+    { name: 'hostile/shared-tag-arrays', bytes: sharedTagArrays(4, 4, 1024) },
+    { name: 'hostile/shared-strips', bytes: sharedStrips(16, 64, 64) },
+    { name: 'hostile/shared-strips-in-page', bytes: sharedStripsInPage(256, 256, 16) },
+    { name: 'hostile/tile-bomb', bytes: tileBomb(2, 65536) },
+    { name: 'hostile/long-ome-xml', bytes: longOmeXml(4096) },
+  ];
 }
