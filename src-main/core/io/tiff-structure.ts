@@ -91,7 +91,7 @@ class PayloadReader {
   private readonly cache = new Map<string, Payload>();
   constructor(readonly src: FileBytes, readonly le: boolean, readonly budget: MetadataBudget) {}
 
-  async read(tag: number, type: number, count: number, ptr: number, what: string): Promise<Payload> {
+  async read(type: number, count: number, ptr: number, what: string): Promise<Payload> {
     const key = `${type}:${ptr}:${count}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
@@ -99,7 +99,8 @@ class PayloadReader {
     this.budget.checkTag(size * count, what);
     // Rationals: only the first four pairs are ever used (X/YResolution hold one).
     const bytes = type === 5 ? Math.min(count, 4) * 8 : size * count;
-    this.budget.charge(type === 2 ? bytes : count * 8, what);
+    // Held in memory: the text, or one 8-byte number per value kept.
+    this.budget.charge(type === 2 ? bytes : (type === 5 ? Math.min(count, 4) * 2 : count) * 8, what);
     const dv = await this.src.read(ptr, bytes, what);
     const payload = decodePayload(dv, 0, type, count, this.le);
     this.cache.set(key, payload);
@@ -155,7 +156,7 @@ async function readIfd(payloads: PayloadReader, offset: number, big: boolean, in
     if (ptr + bytes > src.size) throw new TiffFormatError(src.file, `truncated or corrupt: tag ${tag} of IFD ${index} points outside the file`);
     // Only the first page's ImageDescription is ever interpreted (ImageJ and OME keep theirs there).
     if (!WANTED.has(tag) || (tag === 270 && index > 0)) continue;
-    entries.set(tag, { tag, ...await payloads.read(tag, type, count, ptr, `tag ${tag} of IFD ${index}`) });
+    entries.set(tag, { tag, ...await payloads.read(type, count, ptr, `tag ${tag} of IFD ${index}`) });
   }
   const nextAt = n * entrySize;
   const next = big ? Number(body.getBigUint64(nextAt, le)) : body.getUint32(nextAt, le);
