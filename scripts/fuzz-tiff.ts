@@ -26,7 +26,8 @@ const fullSize: [string, () => Uint8Array][] = [
   ['the same with a different count per tag', () => sharedTagArrays(20, 10, MIB, true)],
   ['1024 pages of 1 MiB sharing one Deflate strip', () => sharedStrips(1024, 1024, 1024)],
   ['a 16 MiB page of 256 strips sharing one blob', () => sharedStripsInPage(4096, 4096, 256)],
-  ['2 tiles inflating to 256 MiB each', () => tileBomb(2, 256 * MIB)],
+  ['2 tiles of 256 B whose 4 KB streams inflate to 4 MiB', () => tileBomb(2, 4 * MIB)],
+  ['2 tiles of 256 B whose 254 KB streams inflate to 256 MiB', () => tileBomb(2, 256 * MIB)],
   ['a 707 KB hostile OME-XML description', () => longOmeXml(707 * 1024)],
 ];
 

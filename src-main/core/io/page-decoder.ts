@@ -25,6 +25,9 @@ export function sampleTypeOf(file: string, page: TiffPage): SampleType {
 
 export const BYTES: Record<SampleType, number> = { uint8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
 
+/** Most bytes a compressed chunk of `decoded` bytes can take: LZW's worst case is 12 bits a byte (1.5×). */
+const maxStoredBytes = (decoded: number): number => 2 * decoded + 4096;
+
 /** Bytes the decoder produces for `page`: its pixels, or all of its whole tiles, padding included. */
 export function declaredBytes(page: TiffPage, type: SampleType): number {
   const perSample = BYTES[type];
@@ -62,11 +65,17 @@ export function checkPage(file: string, fileBytes: number, page: TiffPage, maxBy
   if (page.offsets.length < chunks || page.byteCounts.length < chunks) {
     throw new TiffFormatError(file, `corrupt: page ${page.index} lists ${page.offsets.length} data blocks, needs ${chunks}`);
   }
+  const chunkBytes = tiled ? (page.tileWidth ?? 0) * (page.tileHeight ?? 0) * BYTES[type] : page.rowsPerStrip * page.width * BYTES[type];
   for (let i = 0; i < chunks; i++) {
     const off = page.offsets[i];
     const n = page.byteCounts[i];
     if (!Number.isSafeInteger(off) || !Number.isSafeInteger(n) || off < 0 || n < 0 || off + n > fileBytes) {
       throw new TiffFormatError(file, `truncated: image data of page ${page.index} extends past the end of the file`, 'The file may be incomplete; copy it again from its source.');
+    }
+    // Each compressed chunk is read whole: one claiming far more than it can decode to would make every
+    // strip re-read a large part of the file.
+    if (page.compression !== 1 && n > maxStoredBytes(chunkBytes)) {
+      throw new TiffFormatError(file, `corrupt: block ${i} of page ${page.index} stores ${n} compressed bytes for ${chunkBytes} bytes of pixels`);
     }
   }
   const declared = declaredBytes(page, type);

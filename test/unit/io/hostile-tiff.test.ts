@@ -93,8 +93,19 @@ describe('declared pixels must fit the distinct stored bytes', () => {
     expect(v.data.every((x) => x === 7)).toBe(true);
   });
 
-  it('a tile whose stream inflates past its declared size is a TiffFormatError, not a 64 MiB allocation', async () => {
-    await expect(readVolume(write('tile-bomb.tif', tileBomb(1, 64 * MIB)))).rejects.toThrow(/could not decompress tile 0 of page 0 \(Deflate\): the stream inflates to more than the 256 bytes declared/);
+  it('a compressed strip claiming most of the file is refused before it is read', async () => {
+    // 16×16 Deflate page whose StripByteCounts takes in 1 MiB of the file after the 12-byte stream.
+    const t = new TiffBuilder();
+    const packed = deflateSync(new Uint8Array(256));
+    const at = t.blob(packed);
+    t.blob(new Uint8Array(MIB));
+    t.ifd(pageEntries(16, 16, at, MIB, 8));
+    await expect(readTiffInfo(write('greedy.tif', t.build()))).rejects.toThrow(/block 0 of page 0 stores 1048576 compressed bytes for 256 bytes of pixels/);
+  });
+
+  it('a tile whose stream inflates past its declared size is a TiffFormatError, not a 4 MiB allocation', async () => {
+    // ~4 KB of Deflate for a 256-byte tile: small enough to pass the stored-size check, a bomb once inflated.
+    await expect(readVolume(write('tile-bomb.tif', tileBomb(1, 4 * MIB)))).rejects.toThrow(/could not decompress tile 0 of page 0 \(Deflate\): the stream inflates to more than the 256 bytes declared/);
   });
 
   it('tiles are reassembled with edge clipping and the horizontal predictor', async () => {
