@@ -3,6 +3,7 @@
 import type { VoxelSize } from './volume';
 import type { TiffPage } from './tiff-structure';
 import { TiffFormatError } from '../errors';
+import { scanStartTags, XmlSyntaxError } from './ome-xml';
 
 export interface StackLayout {
   sourceFormat: 'imagej' | 'ome' | 'tiff';
@@ -93,32 +94,43 @@ function imagejLayout(file: string, desc: string, first: TiffPage, pageCount: nu
   };
 }
 
-function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`).exec(tag);
-  return m?.[1];
+/** The first Pixels element's attributes and those of the first TiffData after it, in one linear pass. */
+function omeElements(file: string, xml: string): { pixels: Map<string, string>; tiffData?: Map<string, string> } {
+  const found: { pixels?: Map<string, string>; tiffData?: Map<string, string> } = {};
+  try {
+    scanStartTags(xml, OME_WANTED, (tag) => {
+      if (!found.pixels) { if (tag.name === 'Pixels') found.pixels = tag.attributes; return false; }
+      if (tag.name === 'TiffData') { found.tiffData = tag.attributes; return true; }
+      return false;
+    });
+  } catch (e) {
+    // Like the regexes this replaces, markup broken after the Pixels element does not matter.
+    if (!(e instanceof XmlSyntaxError)) throw e;
+    if (!found.pixels) throw new TiffFormatError(file, `OME-XML description is malformed: ${e.message}`);
+  }
+  if (!found.pixels) throw new TiffFormatError(file, 'OME-XML description has no Pixels element');
+  return { pixels: found.pixels, tiffData: found.tiffData };
 }
+const OME_WANTED = new Set(['Pixels', 'TiffData']);
 
 function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
-  const pixels = /<(?:\w+:)?Pixels\b[^>]*>/.exec(xml)?.[0];
-  if (!pixels) throw new TiffFormatError(file, 'OME-XML description has no Pixels element');
-  const size = (n: string) => posInt(attr(pixels, n)) ?? 1;
+  const { pixels, tiffData } = omeElements(file, xml);
+  const size = (n: string) => posInt(pixels.get(n)) ?? 1;
   const slices = size('SizeZ');
   const channels = size('SizeC');
   const frames = size('SizeT');
-  const order = (attr(pixels, 'DimensionOrder') ?? 'XYZCT').toUpperCase();
+  const order = (pixels.get('DimensionOrder') ?? 'XYZCT').toUpperCase();
   if (!/^XY[ZCT]{3}$/.test(order) || new Set(order).size !== 5) throw new TiffFormatError(file, `OME DimensionOrder "${order}" is not valid`);
   // First series: the IFD where its TiffData starts (tifffile and Bio-Formats write IFD="n" for later series).
-  const afterPixels = xml.slice(xml.indexOf(pixels));
-  const tiffData = /<(?:\w+:)?TiffData\b[^>]*>/.exec(afterPixels)?.[0];
-  const firstIfd = tiffData ? Number(attr(tiffData, 'IFD') ?? 0) : 0;
+  const firstIfd = tiffData ? Number(tiffData.get('IFD') ?? 0) : 0;
   const need = slices * channels * frames;
   if (!Number.isInteger(firstIfd) || firstIfd < 0 || firstIfd + need > pageCount) {
     throw new TiffFormatError(file, `truncated: OME metadata describes ${need} planes from IFD ${firstIfd} but the file has ${pageCount} pages`);
   }
   const physical = (axis: 'X' | 'Y' | 'Z'): number | undefined => {
-    const v = attr(pixels, `PhysicalSize${axis}`);
+    const v = pixels.get(`PhysicalSize${axis}`);
     if (v === undefined) return undefined;
-    const scale = unitToMicrons(attr(pixels, `PhysicalSize${axis}Unit`) ?? 'µm');
+    const scale = unitToMicrons(pixels.get(`PhysicalSize${axis}Unit`) ?? 'µm');
     return scale === undefined ? undefined : Number(v) * scale;
   };
   const { voxelSize, assumed } = finishVoxelSize(physical('X'), physical('Y'), physical('Z'), slices);

@@ -1,15 +1,12 @@
 // Checks that a page is a single-sample greyscale image we can decode, and decodes it into float32.
-// Uncompressed strips are read directly; compressed or tiled pages go through geotiff.
-import type { GeoTIFF } from 'geotiff';
+// Strips and tiles are read directly and decompressed by the bounded codecs in strip-codecs.ts.
 import type { SampleType } from './volume';
 import type { FileBytes, TiffPage } from './tiff-structure';
-import { TiffFormatError, UnsupportedFormatError, CycleDeconError } from '../errors';
+import { TiffFormatError, UnsupportedFormatError } from '../errors';
+import { chunkCount, overExpanded } from './expansion';
 import { inflateDecode, lzwDecode, packbitsDecode, undoHorizontal } from './strip-codecs';
 
 export const COMPRESSION_NAMES: Record<number, string> = { 1: 'none', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
-
-/** Largest expansion a compressed strip may claim (LZW can reach ~1:2700); caps allocations by file size. */
-const MAX_EXPANSION = 4096;
 
 export function sampleTypeOf(file: string, page: TiffPage): SampleType {
   const bits = page.bitsPerSample[0];
@@ -27,6 +24,16 @@ export function sampleTypeOf(file: string, page: TiffPage): SampleType {
 }
 
 export const BYTES: Record<SampleType, number> = { uint8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
+
+/** Most bytes a compressed chunk of `decoded` bytes can take: LZW's worst case is 12 bits a byte (1.5×). */
+const maxStoredBytes = (decoded: number): number => 2 * decoded + 4096;
+
+/** Bytes the decoder produces for `page`: its pixels, or all of its whole tiles, padding included. */
+export function declaredBytes(page: TiffPage, type: SampleType): number {
+  const perSample = BYTES[type];
+  if (page.tileWidth === undefined) return page.width * page.height * perSample;
+  return chunkCount(page) * page.tileWidth * (page.tileHeight ?? 0) * perSample;
+}
 
 /** Validates one page against the file size and the allocation limit; returns its sample type. */
 export function checkPage(file: string, fileBytes: number, page: TiffPage, maxBytes: number): SampleType {
@@ -58,21 +65,25 @@ export function checkPage(file: string, fileBytes: number, page: TiffPage, maxBy
   if (page.offsets.length < chunks || page.byteCounts.length < chunks) {
     throw new TiffFormatError(file, `corrupt: page ${page.index} lists ${page.offsets.length} data blocks, needs ${chunks}`);
   }
-  let stored = 0;
+  const chunkBytes = tiled ? (page.tileWidth ?? 0) * (page.tileHeight ?? 0) * BYTES[type] : page.rowsPerStrip * page.width * BYTES[type];
   for (let i = 0; i < chunks; i++) {
     const off = page.offsets[i];
     const n = page.byteCounts[i];
     if (!Number.isSafeInteger(off) || !Number.isSafeInteger(n) || off < 0 || n < 0 || off + n > fileBytes) {
       throw new TiffFormatError(file, `truncated: image data of page ${page.index} extends past the end of the file`, 'The file may be incomplete; copy it again from its source.');
     }
-    stored += n;
+    // Each compressed chunk is read whole: one claiming far more than it can decode to would make every
+    // strip re-read a large part of the file.
+    if (page.compression !== 1 && n > maxStoredBytes(chunkBytes)) {
+      throw new TiffFormatError(file, `corrupt: block ${i} of page ${page.index} stores ${n} compressed bytes for ${chunkBytes} bytes of pixels`);
+    }
   }
-  if (page.compression === 1 && !tiled && stored < pageBytes) {
-    throw new TiffFormatError(file, `truncated: page ${page.index} holds ${stored} bytes of image data, needs ${pageBytes}`);
+  const declared = declaredBytes(page, type);
+  const over = overExpanded([page], () => declared);
+  if (over && page.compression === 1) {
+    throw new TiffFormatError(file, `truncated: page ${page.index} holds ${over.stored} bytes of image data, needs ${declared}`);
   }
-  if (page.compression !== 1 && pageBytes > stored * MAX_EXPANSION + 65536) {
-    throw new TiffFormatError(file, `corrupt: page ${page.index} claims ${pageBytes} bytes from ${stored} compressed bytes`);
-  }
+  if (over) throw new TiffFormatError(file, `corrupt: page ${page.index} claims ${declared} bytes from ${over.stored} compressed bytes`);
   if (page.predictor !== 1 && !(page.predictor === 2 && type !== 'float32' && type !== 'float64')) {
     throw new UnsupportedFormatError(file, `predictor ${page.predictor} with ${type} samples is not supported`, 'Save without a predictor, or with horizontal differencing for integer data.');
   }
@@ -110,40 +121,68 @@ function decompress(page: TiffPage, raw: Uint8Array, need: number): Uint8Array {
   }
 }
 
+/** Strip or tile `s` of `page` as exactly `need` bytes in a fresh buffer (aligned for typed views). */
+async function readChunk(src: FileBytes, page: TiffPage, s: number, need: number, what: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  if (page.compression === 1) {
+    const view = await src.read(page.offsets[s], need, what);
+    bytes = new Uint8Array(view.buffer, view.byteOffset, need);
+  } else {
+    const view = await src.read(page.offsets[s], page.byteCounts[s], what);
+    try {
+      bytes = decompress(page, new Uint8Array(view.buffer, view.byteOffset, view.byteLength), need);
+    } catch (e) {
+      throw new TiffFormatError(src.file, `corrupt: could not decompress ${what} (${COMPRESSION_NAMES[page.compression]}): ${(e as Error).message}`, undefined, e);
+    }
+    if (bytes.length < need) throw new TiffFormatError(src.file, `corrupt or truncated: ${what} decompresses to ${bytes.length} bytes, needs ${need}`);
+  }
+  const aligned = new Uint8Array(need);
+  aligned.set(bytes.subarray(0, need));
+  return aligned;
+}
+
+/** Converts `count` stored samples (rows of `rowWidth`) to float32 at out[outAt…], undoing predictor 2. */
+function convertChunk(bytes: Uint8Array, page: TiffPage, type: SampleType, le: boolean, rowWidth: number, count: number, out: Float32Array, outAt: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (page.predictor !== 2) {
+    convertRaw(view, type, le, out, outAt, count);
+    return;
+  }
+  const native = new VIEWS[type](count) as Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+  convertRawInto(view, type, le, native, count);
+  undoHorizontal(native, rowWidth);
+  out.set(native, outAt);
+}
+
 async function decodeStrips(src: FileBytes, page: TiffPage, type: SampleType, le: boolean, out: Float32Array, outAt: number): Promise<void> {
-  const bps = BYTES[type];
   const n = page.width * page.height;
   let done = 0;
   for (let s = 0; done < n; s++) {
     const count = Math.min(page.rowsPerStrip * page.width, n - done);
-    const need = count * bps;
-    const what = `strip ${s} of page ${page.index}`;
-    let bytes: Uint8Array;
-    if (page.compression === 1) {
-      const view = await src.read(page.offsets[s], need, what);
-      bytes = new Uint8Array(view.buffer, view.byteOffset, need);
-    } else {
-      const view = await src.read(page.offsets[s], page.byteCounts[s], what);
-      try {
-        bytes = decompress(page, new Uint8Array(view.buffer, view.byteOffset, view.byteLength), need);
-      } catch (e) {
-        throw new TiffFormatError(src.file, `corrupt: could not decompress ${what} (${COMPRESSION_NAMES[page.compression]}): ${(e as Error).message}`, undefined, e);
-      }
-      if (bytes.length < need) throw new TiffFormatError(src.file, `corrupt or truncated: ${what} decompresses to ${bytes.length} bytes, needs ${need}`);
-    }
-    // Copy into a fresh aligned buffer so typed views never depend on the source's offset.
-    const aligned = new Uint8Array(need);
-    aligned.set(bytes.subarray(0, need));
-    const view = new DataView(aligned.buffer);
-    if (page.predictor === 2) {
-      const native = new VIEWS[type](count) as Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
-      convertRawInto(view, type, le, native, count);
-      undoHorizontal(native, page.width);
-      out.set(native, outAt + done);
-    } else {
-      convertRaw(view, type, le, out, outAt + done, count);
-    }
+    const bytes = await readChunk(src, page, s, count * BYTES[type], `strip ${s} of page ${page.index}`);
+    convertChunk(bytes, page, type, le, page.width, count, out, outAt + done);
     done += count;
+  }
+}
+
+/**
+ * Tiles are decoded here with the same bounded codecs as strips: each tile's output is capped at its
+ * declared tw·th samples, which checkPage has weighed against the file's distinct stored bytes.
+ */
+async function decodeTiles(src: FileBytes, page: TiffPage, type: SampleType, le: boolean, out: Float32Array, outAt: number): Promise<void> {
+  const tw = page.tileWidth ?? 0;
+  const th = page.tileHeight ?? 0;
+  const across = Math.ceil(page.width / tw);
+  const tile = new Float32Array(tw * th);
+  for (let s = 0; s < chunkCount(page); s++) {
+    const bytes = await readChunk(src, page, s, tw * th * BYTES[type], `tile ${s} of page ${page.index}`);
+    convertChunk(bytes, page, type, le, tw, tw * th, tile, 0);
+    const x0 = (s % across) * tw;
+    const y0 = Math.floor(s / across) * th;
+    const w = Math.min(tw, page.width - x0);
+    for (let y = 0; y < th && y0 + y < page.height; y++) {
+      out.set(tile.subarray(y * tw, y * tw + w), outAt + (y0 + y) * page.width + x0);
+    }
   }
 }
 
@@ -152,22 +191,8 @@ function convertRawInto(view: DataView, type: SampleType, le: boolean, target: {
   for (let i = 0; i < count; i++) target[i] = get(view, i, le);
 }
 
-/** Decodes `page` into out[outAt … outAt + width·height). */
-export async function decodePage(
-  src: FileBytes, tiff: () => Promise<GeoTIFF>, page: TiffPage, type: SampleType, le: boolean, out: Float32Array, outAt: number,
-): Promise<void> {
-  const n = page.width * page.height;
-  if (page.tileWidth === undefined) {
-    await decodeStrips(src, page, type, le, out, outAt);
-    return;
-  }
-  try {
-    const image = await (await tiff()).getImage(page.index);
-    const raster = (await image.readRasters({ interleave: true })) as unknown as ArrayLike<number>;
-    if (raster.length < n) throw new Error(`decoded ${raster.length} samples, expected ${n}`);
-    out.set(raster.length === n ? (raster as Float32Array) : Array.prototype.slice.call(raster, 0, n) as number[], outAt);
-  } catch (e) {
-    if (e instanceof CycleDeconError) throw e;
-    throw new TiffFormatError(src.file, `corrupt: could not decode page ${page.index} (${COMPRESSION_NAMES[page.compression]}): ${(e as Error)?.message ?? String(e)}`, undefined, e);
-  }
+/** Decodes `page` (checked by checkPage) into out[outAt … outAt + width·height). */
+export async function decodePage(src: FileBytes, page: TiffPage, type: SampleType, le: boolean, out: Float32Array, outAt: number): Promise<void> {
+  if (page.tileWidth === undefined) await decodeStrips(src, page, type, le, out, outAt);
+  else await decodeTiles(src, page, type, le, out, outAt);
 }

@@ -1,11 +1,11 @@
 // Lazy TIFF stack reader: parses structure and metadata once, then decodes only the pages asked for, so a
 // 2 GB stack is never held in memory more than once.
 import { promises as fs } from 'node:fs';
-import { fromFile, type GeoTIFF } from 'geotiff';
 import type { SampleType, Shape3, Volume, VoxelSize } from './volume';
 import { FileBytes, readStructure, type TiffPage } from './tiff-structure';
 import { describeLayout, type StackLayout } from './metadata';
-import { checkPage, decodePage, COMPRESSION_NAMES } from './page-decoder';
+import { checkPage, declaredBytes, decodePage, COMPRESSION_NAMES } from './page-decoder';
+import { overExpanded } from './expansion';
 import { CycleDeconError, FileNotFoundError, IoError, InvalidParameterError, OutOfMemoryError, TiffFormatError, UnsupportedFormatError } from '../errors';
 
 export interface OpenOptions {
@@ -74,7 +74,6 @@ function checkIndex(name: string, v: number, n: number): void {
 }
 
 class TiffVolumeReader implements VolumeReader {
-  private geotiff?: Promise<GeoTIFF>;
   constructor(
     private readonly src: FileBytes,
     private readonly pages: TiffPage[],
@@ -86,11 +85,6 @@ class TiffVolumeReader implements VolumeReader {
 
   get shape(): Shape3 { return [...this.info.shape] as Shape3; }
   get voxelSize(): VoxelSize { return { ...this.info.voxelSize }; }
-
-  private tiff = (): Promise<GeoTIFF> => {
-    this.geotiff ??= fromFile(this.src.file);
-    return this.geotiff;
-  };
 
   async readSlices(z0: number, z1: number, sel: SliceSelection = {}): Promise<Float32Array> {
     const { channel = 0, frame = 0 } = sel;
@@ -105,7 +99,7 @@ class TiffVolumeReader implements VolumeReader {
     const out = new Float32Array((z1 - z0) * ny * nx);
     for (let z = z0; z < z1; z++) {
       const page = this.pages[this.layout.pageOf(z, channel, frame)];
-      await decodePage(this.src, this.tiff, page, this.info.dtype, this.littleEndian, out, (z - z0) * ny * nx);
+      await decodePage(this.src, page, this.info.dtype, this.littleEndian, out, (z - z0) * ny * nx);
     }
     return out;
   }
@@ -129,9 +123,6 @@ class TiffVolumeReader implements VolumeReader {
   }
 
   async close(): Promise<void> {
-    const g = this.geotiff;
-    this.geotiff = undefined;
-    if (g) await g.then(async (t) => { await t.close(); }).catch(() => undefined);
     await this.src.handle.close().catch(() => undefined);
   }
 }
@@ -146,6 +137,11 @@ function checkUniform(file: string, pages: TiffPage[], used: number[], fileBytes
       throw new UnsupportedFormatError(file, `pages of different sizes or types: page ${first.index} is ${first.width}×${first.height} ${type}, page ${p.index} is ${p.width}×${p.height} ${t}`,
         'Only stacks whose slices all have the same size and type can be read.');
     }
+  }
+  const over = overExpanded(used.map((i) => pages[i]), (p) => declaredBytes(p, type));
+  if (over) {
+    throw new TiffFormatError(file, `corrupt or hostile: its ${used.length} pages declare ${over.declared} bytes of pixels but their image data occupies only ${over.stored} distinct bytes of the file`,
+      'Pages share one block of image data, which no genuine stack does; re-save the file with ImageJ/Fiji or tifffile.');
   }
   return type;
 }

@@ -83,7 +83,13 @@ export function packbitsDecode(input: Uint8Array, maxOut: number): Uint8Array {
 }
 
 export function inflateDecode(input: Uint8Array, maxOut: number): Uint8Array {
-  return new Uint8Array(inflateSync(input, { maxOutputLength: Math.max(1, maxOut), finishFlush: 2 /* Z_SYNC_FLUSH: accept truncated streams */ }));
+  try {
+    return new Uint8Array(inflateSync(input, { maxOutputLength: Math.max(1, maxOut), finishFlush: 2 /* Z_SYNC_FLUSH: accept truncated streams */ }));
+  } catch (e) {
+    // zlib stops at maxOutputLength: the stream holds more than the strip or tile declares (a bomb).
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`the stream inflates to more than the ${maxOut} bytes declared`, { cause: e });
+    throw e;
+  }
 }
 
 /** Undoes horizontal differencing (predictor 2) in place on native-order integer samples, row by row. */

@@ -2,6 +2,7 @@
 // corrupt or hostile file ends in a TiffFormatError before any decoder (ours or geotiff's) touches it.
 import type { promises as fs } from 'node:fs';
 import { TiffFormatError } from '../errors';
+import { defaultLimits, MetadataBudget, PAGE_COST, type MetadataLimits } from './metadata-budget';
 
 export interface TiffPage {
   /** Position of this IFD in the file's IFD chain (geotiff's image index). */
@@ -22,6 +23,7 @@ export interface TiffPage {
   tileHeight?: number;
   offsets: number[];
   byteCounts: number[];
+  /** ImageDescription of the first IFD only: no other page's is interpreted, so none is read. */
   description?: string;
   /** XResolution / YResolution as stored: pixels per unit = num / den. */
   xResolution?: [num: number, den: number];
@@ -41,7 +43,6 @@ const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 
 /** Array-valued tags we keep; every other entry is only bounds-checked. */
 const WANTED = new Set([254, 256, 257, 258, 259, 262, 270, 273, 277, 278, 279, 282, 283, 284, 296, 317, 322, 323, 324, 325, 339]);
 const MAX_ENTRIES = 4096;
-const MAX_ARRAY_VALUES = 1 << 24;
 
 export class FileBytes {
   constructor(readonly file: string, readonly handle: fs.FileHandle, readonly size: number) {}
@@ -80,14 +81,59 @@ function readValue(dv: DataView, type: number, at: number, le: boolean): number 
 }
 
 interface RawEntry { tag: number; values: number[]; text?: string }
+type Payload = Omit<RawEntry, 'tag'>;
 
-async function readIfd(src: FileBytes, offset: number, le: boolean, big: boolean, index: number): Promise<{ entries: Map<number, RawEntry>; next: number }> {
+/**
+ * Reads out-of-line tag payloads once each: IFDs that point at the same bytes share one decoded payload
+ * (callers treat TiffPage arrays as read-only), and every distinct payload is charged to the budget first.
+ */
+class PayloadReader {
+  private readonly cache = new Map<string, Payload>();
+  constructor(readonly src: FileBytes, readonly le: boolean, readonly budget: MetadataBudget) {}
+
+  async read(type: number, count: number, ptr: number, what: string): Promise<Payload> {
+    const key = `${type}:${ptr}:${count}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const size = TYPE_SIZE[type];
+    this.budget.checkTag(size * count, what);
+    // Rationals: only the first four pairs are ever used (X/YResolution hold one).
+    const bytes = type === 5 ? Math.min(count, 4) * 8 : size * count;
+    // Held in memory: the text, or one 8-byte number per value kept.
+    this.budget.charge(type === 2 ? bytes : (type === 5 ? Math.min(count, 4) * 2 : count) * 8, what);
+    const dv = await this.src.read(ptr, bytes, what);
+    const payload = decodePayload(dv, 0, type, count, this.le);
+    this.cache.set(key, payload);
+    return payload;
+  }
+}
+
+function decodePayload(dv: DataView, base: number, type: number, count: number, le: boolean): Payload {
+  const size = TYPE_SIZE[type];
+  if (type === 2) {
+    const raw = new Uint8Array(dv.buffer, dv.byteOffset + base, size * count);
+    const end = raw.indexOf(0);
+    return { values: [], text: Buffer.from(raw.subarray(0, end < 0 ? raw.length : end)).toString('utf8') };
+  }
+  const values: number[] = [];
+  if (type === 5) {
+    // Rationals are kept as [numerator, denominator] pairs so calibrations divide exactly once.
+    for (let k = 0; k < Math.min(count, 4); k++) values.push(dv.getUint32(base + k * 8, le), dv.getUint32(base + k * 8 + 4, le));
+  } else {
+    for (let k = 0; k < count; k++) values.push(readValue(dv, type, base + k * size, le));
+  }
+  return { values };
+}
+
+async function readIfd(payloads: PayloadReader, offset: number, big: boolean, index: number): Promise<{ entries: Map<number, RawEntry>; next: number }> {
+  const { src, le } = payloads;
   const countBytes = big ? 8 : 2;
   const entrySize = big ? 20 : 12;
   const inline = big ? 8 : 4;
   const head = await src.read(offset, countBytes, `IFD ${index}`);
   const n = big ? Number(head.getBigUint64(0, le)) : head.getUint16(0, le);
   if (n === 0 || n > MAX_ENTRIES) throw new TiffFormatError(src.file, `corrupt: IFD ${index} claims ${n} entries`);
+  payloads.budget.charge(PAGE_COST, `IFD ${index}`);
   const body = await src.read(offset + countBytes, n * entrySize + (big ? 8 : 4), `IFD ${index}`);
   const entries = new Map<number, RawEntry>();
   for (let i = 0; i < n; i++) {
@@ -102,31 +148,15 @@ async function readIfd(src: FileBytes, offset: number, le: boolean, big: boolean
     }
     const bytes = size * count;
     const valueAt = at + 4 + (big ? 8 : 4);
-    let dv = body;
-    let base = valueAt;
-    if (bytes > inline) {
-      const ptr = big ? Number(body.getBigUint64(valueAt, le)) : body.getUint32(valueAt, le);
-      if (ptr + bytes > src.size) throw new TiffFormatError(src.file, `truncated or corrupt: tag ${tag} of IFD ${index} points outside the file`);
-      if (!WANTED.has(tag)) continue;
-      if (count > MAX_ARRAY_VALUES) throw new TiffFormatError(src.file, `corrupt: tag ${tag} of IFD ${index} has ${count} values`);
-      dv = await src.read(ptr, bytes, `tag ${tag} of IFD ${index}`);
-      base = 0;
+    if (bytes <= inline) {
+      if (WANTED.has(tag)) entries.set(tag, { tag, ...decodePayload(body, valueAt, type, count, le) });
+      continue;
     }
-    if (!WANTED.has(tag)) continue;
-    if (type === 2) {
-      const raw = new Uint8Array(dv.buffer, dv.byteOffset + base, bytes);
-      const end = raw.indexOf(0);
-      entries.set(tag, { tag, values: [], text: Buffer.from(raw.subarray(0, end < 0 ? raw.length : end)).toString('utf8') });
-    } else {
-      const values: number[] = [];
-      if (type === 5) {
-        // Rationals are kept as [numerator, denominator] pairs so calibrations divide exactly once.
-        for (let k = 0; k < Math.min(count, 4); k++) values.push(dv.getUint32(base + k * 8, le), dv.getUint32(base + k * 8 + 4, le));
-      } else {
-        for (let k = 0; k < count; k++) values.push(readValue(dv, type, base + k * size, le));
-      }
-      entries.set(tag, { tag, values });
-    }
+    const ptr = big ? Number(body.getBigUint64(valueAt, le)) : body.getUint32(valueAt, le);
+    if (ptr + bytes > src.size) throw new TiffFormatError(src.file, `truncated or corrupt: tag ${tag} of IFD ${index} points outside the file`);
+    // Only the first page's ImageDescription is ever interpreted (ImageJ and OME keep theirs there).
+    if (!WANTED.has(tag) || (tag === 270 && index > 0)) continue;
+    entries.set(tag, { tag, ...await payloads.read(type, count, ptr, `tag ${tag} of IFD ${index}`) });
   }
   const nextAt = n * entrySize;
   const next = big ? Number(body.getBigUint64(nextAt, le)) : body.getUint32(nextAt, le);
@@ -166,7 +196,7 @@ function toPage(entries: Map<number, RawEntry>, index: number): TiffPage {
 }
 
 /** Reads the header and every IFD of an open file. Throws TiffFormatError for anything malformed. */
-export async function readStructure(src: FileBytes): Promise<TiffStructure> {
+export async function readStructure(src: FileBytes, limits: MetadataLimits = defaultLimits(src.size)): Promise<TiffStructure> {
   if (src.size < 8) throw new TiffFormatError(src.file, `not a TIFF file (only ${src.size} bytes)`, 'Open a .tif/.tiff stack.');
   const head = await src.read(0, Math.min(16, src.size), 'header');
   const order = String.fromCharCode(head.getUint8(0), head.getUint8(1));
@@ -184,6 +214,7 @@ export async function readStructure(src: FileBytes): Promise<TiffStructure> {
   } else {
     throw new TiffFormatError(src.file, `not a TIFF file (magic number ${magic}, expected 42 or 43)`, 'Open a .tif/.tiff stack.');
   }
+  const payloads = new PayloadReader(src, le, new MetadataBudget(src.file, limits));
   const pages: TiffPage[] = [];
   const seen = new Set<number>();
   // Each IFD takes at least 18 bytes, which bounds the page count by the file size.
@@ -193,7 +224,7 @@ export async function readStructure(src: FileBytes): Promise<TiffStructure> {
     if (seen.has(offset)) throw new TiffFormatError(src.file, `corrupt: IFD chain loops back to byte ${offset}`);
     if (pages.length >= maxPages) throw new TiffFormatError(src.file, 'corrupt: more IFDs than the file can hold');
     seen.add(offset);
-    const { entries, next } = await readIfd(src, offset, le, big, pages.length);
+    const { entries, next } = await readIfd(payloads, offset, big, pages.length);
     pages.push(toPage(entries, pages.length));
     offset = next;
   }

@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { fixturesDir, tempDir } from '../../helpers';
 import { mutate, rng, seedFiles, tryVariant } from './tiff-mutator';
+import { hostileSeeds } from './tiff-builder';
 
 describe('TIFF reader fuzz (seeded subset)', () => {
   it('survives 300 mutated and truncated variants', async () => {
@@ -23,5 +24,22 @@ describe('TIFF reader fuzz (seeded subset)', () => {
     // The mutations must actually exercise both outcomes.
     expect(counts['typed-error']).toBeGreaterThan(50);
     expect(counts.read).toBeGreaterThan(20);
+  });
+
+  it('survives 120 mutations of the hostile shared-payload files', async () => {
+    const seeds = hostileSeeds();
+    const r = rng(54321);
+    const path = join(tempDir(), 'hostile.tif');
+    const failures: string[] = [];
+    let typed = 0;
+    for (let i = 0; i < 120; i++) {
+      const seed = seeds[i % seeds.length];
+      const { bytes, how } = mutate(seed.bytes, r);
+      const o = await tryVariant(path, bytes);
+      if (o.kind === 'typed-error') typed++;
+      if (o.kind === 'FAILURE') failures.push(`#${i} ${seed.name} ${how}: ${o.detail}`);
+    }
+    expect(failures).toEqual([]);
+    expect(typed).toBeGreaterThan(60);
   });
 });
