@@ -74,8 +74,27 @@ export class FileNotFoundError extends CycleDeconError {
 
 /** Reading or writing failed at the OS level (disk full, read-only folder, permissions). */
 export class IoError extends CycleDeconError {
-  constructor(readonly file: string, problem: string, cause?: unknown) {
-    super('IO', `${file}: ${problem}`, { cause, hint: 'Check free disk space and that the folder is writable.' });
+  constructor(readonly file: string, problem: string, cause?: unknown, hint = 'Check free disk space and that the folder is writable.') {
+    super('IO', `${file}: ${problem}`, { cause, hint });
+  }
+}
+
+/**
+ * A path that exists but is a folder, FIFO, socket or device where a regular file is needed. Opening a FIFO
+ * blocks until a writer comes (forever), and replacing a device with --force would destroy it: both refused.
+ */
+export class NotRegularFileError extends CycleDeconError {
+  constructor(readonly file: string, readonly kind: string, role: 'input' | 'output') {
+    super(role === 'input' ? 'UNSUPPORTED_FORMAT' : 'FILE_EXISTS',
+      `${file}: is ${kind}, not a regular file${role === 'output' ? '; it is never replaced, even with --force' : ''}`,
+      { hint: role === 'input' ? 'Give the path of a TIFF file.' : 'Choose an output path that is not a folder, pipe or device.' });
+  }
+}
+
+/** A write whose resolved path lies outside the folder it must stay in (a name with "..", a symlink leading out). */
+export class OutsideFolderError extends CycleDeconError {
+  constructor(readonly file: string, readonly folder: string) {
+    super('ACCESS_DENIED', `${file}: resolves outside ${folder}`, { hint: 'Output names are plain file names: no folders, "..", or links leading elsewhere.' });
   }
 }
 
