@@ -80,14 +80,13 @@ export class IoError extends CycleDeconError {
 }
 
 /**
- * A path that exists but is a folder, FIFO, socket or device where a regular file is needed. Opening a FIFO
- * blocks until a writer comes (forever), and replacing a device with --force would destroy it: both refused.
+ * An output path that exists but is a folder, FIFO, socket or device: a rename would put a file where it was
+ * (as root, `--force` onto /dev/null replaced the device), so it is refused even with force.
  */
 export class NotRegularFileError extends CycleDeconError {
-  constructor(readonly file: string, readonly kind: string, role: 'input' | 'output') {
-    super(role === 'input' ? 'UNSUPPORTED_FORMAT' : 'FILE_EXISTS',
-      `${file}: is ${kind}, not a regular file${role === 'output' ? '; it is never replaced, even with --force' : ''}`,
-      { hint: role === 'input' ? 'Give the path of a TIFF file.' : 'Choose an output path that is not a folder, pipe or device.' });
+  constructor(readonly file: string, readonly kind: string) {
+    super('FILE_EXISTS', `${file}: is ${kind}, not a regular file; it is never replaced, even with --force`,
+      { hint: 'Choose an output path that is not a folder, pipe or device.' });
   }
 }
 

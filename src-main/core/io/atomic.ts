@@ -25,7 +25,7 @@ export function tempPathFor(target: string): string {
 export async function checkExisting(target: string, force = false): Promise<void> {
   const st = await fs.stat(target).catch(() => null);
   if (!st) return;
-  if (!st.isFile()) throw new NotRegularFileError(target, kindOf(st), 'output');
+  if (!st.isFile()) throw new NotRegularFileError(target, kindOf(st));
   if (!force) throw new FileExistsError(target);
 }
 

@@ -3,7 +3,7 @@
 // opened by openRegularFile, so a FIFO, socket or device never blocks a thread or gets replaced.
 import { constants, promises as fs, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { FileNotFoundError, IoError, NotRegularFileError, OutsideFolderError } from '../errors';
+import { FileNotFoundError, IoError, OutsideFolderError, TiffFormatError } from '../errors';
 
 /** What a non-regular file is, in words for an error message. */
 export function kindOf(st: Stats): string {
@@ -62,6 +62,11 @@ export function readError(path: string, e: unknown): IoError {
   return new IoError(path, `could not open (${code ?? (e as Error).message})`, e, 'Check that the file is readable and the disk is attached.');
 }
 
+/** The refusal of an input that is not a regular file (a FIFO would block the open until a writer came). */
+function notRegular(path: string, st: Stats): TiffFormatError {
+  return new TiffFormatError(path, `is ${kindOf(st)}, not a regular file`, 'Give the path of a TIFF file.');
+}
+
 /**
  * Opens an input for reading only if it is a regular file. stat comes first (it never blocks), and the open
  * is non-blocking so a FIFO swapped in between still cannot hang the thread; fstat then confirms.
@@ -74,7 +79,7 @@ export async function openRegularFile(path: string): Promise<{ handle: fs.FileHa
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FileNotFoundError(path);
     throw readError(path, e);
   }
-  if (!st.isFile()) throw new NotRegularFileError(path, kindOf(st), 'input');
+  if (!st.isFile()) throw notRegular(path, st);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -85,7 +90,7 @@ export async function openRegularFile(path: string): Promise<{ handle: fs.FileHa
   const stats = await handle.stat();
   if (!stats.isFile()) {
     await handle.close();
-    throw new NotRegularFileError(path, kindOf(stats), 'input');
+    throw notRegular(path, stats);
   }
   return { handle, stats };
 }

@@ -63,7 +63,7 @@ export async function expandPaths(paths: string[], recursive: boolean): Promise<
     } else if (!top && !STACK_EXT.has(extname(p).toLowerCase())) {
       return;
     } else if (!st.isFile()) {
-      failed.push({ path: p, code: 'UNSUPPORTED_FORMAT', message: `${p}: is ${kindOf(st)}, not a regular file` });
+      failed.push({ path: p, code: 'TIFF_FORMAT', message: `${p}: is ${kindOf(st)}, not a regular file` });
     } else {
       files.push(real);
     }

@@ -10,7 +10,7 @@ import { makeVolume, readVolume, writeVolume } from '../../../src-main/core/io';
 import { writeBytesAtomic } from '../../../src-main/core/io/atomic';
 import { contentHash } from '../../../src-main/core/project/hash';
 import { ProjectStore, importDatasets } from '../../../src-main/core/project';
-import { NotRegularFileError } from '../../../src-main/core/errors';
+import { NotRegularFileError, TiffFormatError } from '../../../src-main/core/errors';
 import { runCli } from '../../../src-main/cli/main';
 import { repoRoot, tempDir } from '../../helpers';
 
@@ -46,7 +46,7 @@ describe('special files as inputs', () => {
   it('readVolume and contentHash refuse a FIFO at once, naming it', async () => {
     const f = fifo(tempDir(), 'pipe.tif');
     await expect(within(readVolume(f))).rejects.toThrow(`${f}: is a FIFO (named pipe), not a regular file`);
-    await expect(within(contentHash(f))).rejects.toBeInstanceOf(NotRegularFileError);
+    await expect(within(contentHash(f))).rejects.toBeInstanceOf(TiffFormatError);
   });
 
   it('a folder given as a TIFF is refused as a folder', async () => {
@@ -69,7 +69,7 @@ describe('special files as inputs', () => {
     fifo(inner, 'inner.tif');
     const store = await ProjectStore.create(join(tempDir(), 'proj'));
     const reports = await within(Promise.all([...direct.map((p) => importDatasets(store, [p], { role: { kind: 'blurred' }, recursive: true })), importDatasets(store, [inner], { role: { kind: 'blurred' }, recursive: true })]));
-    expect(reports.map((r) => r.failed.map((f) => f.code))).toEqual([['UNSUPPORTED_FORMAT'], ['UNSUPPORTED_FORMAT'], ['UNSUPPORTED_FORMAT'], ['UNSUPPORTED_FORMAT'], ['UNSUPPORTED_FORMAT']]);
+    expect(reports.map((r) => r.failed.map((f) => f.code))).toEqual([['TIFF_FORMAT'], ['TIFF_FORMAT'], ['TIFF_FORMAT'], ['TIFF_FORMAT'], ['TIFF_FORMAT']]);
     expect(reports.flatMap((r) => r.imported)).toEqual([]);
   });
 });
