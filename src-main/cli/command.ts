@@ -8,7 +8,7 @@ export interface CliContext {
   err(line: string): void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   interactive: boolean;
-  /** Aborted on SIGINT so long jobs can stop cleanly. */
+  /** Aborted on SIGINT or SIGTERM so long jobs can stop cleanly. */
   signal: AbortSignal;
 }
 

@@ -38,15 +38,23 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
     context.out(`Usage: cycledecon ${command.name} ${command.usage}`);
     return 0;
   }
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  // SIGTERM (kill, a service manager, a closing terminal) stops as cleanly as Ctrl-C: the command sees the abort,
+  // its atomic writes remove their temp files. A second signal of either kind gets the default: exit at once.
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    stoppedBy = sig;
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     return await command.run(parsed as never, context);
   } catch (e) {
     if (isCycleDeconError(e)) {
       context.err(`error: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`);
-      return e.code === 'CANCELLED' ? 130 : 1;
+      // 128 + the signal number, as a shell reports a command the signal ended.
+      return e.code === 'CANCELLED' ? (stoppedBy === 'SIGTERM' ? 143 : 130) : 1;
     }
     const err = e as { code?: string; message?: string };
     if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
@@ -56,7 +64,8 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
     context.err(`internal error: ${(e as Error)?.stack ?? String(e)}`);
     return 70;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 

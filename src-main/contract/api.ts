@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   Comparison, Dataset, DatasetRole, FsPath, Id, Job, JobSpec, JobState, MetricName, Project, PsfAnalysis, PsfParams, PsfRef, Result, Shape3, VoxelSize,
 } from './schemas';
+import { SafeName } from './names';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -49,7 +50,7 @@ export const api = {
   'dataset.import': method(z.object({ paths: z.array(FsPath).min(1).max(10_000), role: DatasetRole.default({ kind: 'blurred' }), recursive: z.boolean().default(true) }).strict(), ImportReport),
   'dataset.list': method(Empty, z.object({ datasets: z.array(Dataset) })),
   'dataset.update': method(
-    z.object({ id: Id, name: z.string().min(1).max(200).optional(), role: DatasetRole.optional(), voxelSizeOverride: VoxelSize.nullable().optional() }).strict(),
+    z.object({ id: Id, name: SafeName.optional(), role: DatasetRole.optional(), voxelSizeOverride: VoxelSize.nullable().optional() }).strict(),
     Dataset,
   ),
   'dataset.remove': method(z.object({ id: Id }).strict(), Ok),
@@ -64,7 +65,7 @@ export const api = {
 
   'results.list': method(Empty, z.object({ results: z.array(Result) })),
 
-  'psf.generate': method(z.object({ params: PsfParams, outputName: z.string().max(200).optional() }).strict(), z.object({ result: Result, analysis: PsfAnalysis })),
+  'psf.generate': method(z.object({ params: PsfParams, outputName: SafeName.optional() }).strict(), z.object({ result: Result, analysis: PsfAnalysis })),
   'psf.analyze': method(z.object({ psf: PsfRef }).strict(), PsfAnalysis),
 
   'jobs.submit': method(z.object({ spec: JobSpec, priority: z.number().int().min(-100).max(100).default(0), dependsOn: z.array(Id).max(100).default([]) }).strict(), Job),

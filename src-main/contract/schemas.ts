@@ -2,6 +2,7 @@
 // This folder is imported by the renderer: zod only, no Node modules.
 import { z } from 'zod';
 import { boundedJson } from './json-bounds';
+import { SafeName } from './names';
 
 export const Id = z.string().regex(/^[a-z]{1,8}_[A-Za-z0-9_-]{4,64}$/, 'expected an id such as "ds_1a2b3c4d"');
 /** A file-system path. Transports confine every such field to the folders the user allowed. */
@@ -171,10 +172,10 @@ export const TrainSpec = z.object({
   rlPsfId: Id.optional(),
 });
 export const DeconvolveSpec = z.discriminatedUnion('method', [
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: z.string().max(200).optional() }),
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir: FsPath.optional(), outputName: z.string().max(200).optional() }),
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: SafeName.optional() }),
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir: FsPath.optional(), outputName: SafeName.optional() }),
 ]);
-export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: z.string().max(200).optional() });
+export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: SafeName.optional() });
 export const ReportSpec = z.object({ kind: z.literal('report'), itemIds: z.array(Id).min(1), title: z.string().max(200).optional() });
 /** What a job does. `deconvolve` is a union on `method`. */
 export const JobSpec = z.union([TrainSpec, DeconvolveSpec, PsfSpec, ReportSpec]);

@@ -74,8 +74,26 @@ export class FileNotFoundError extends CycleDeconError {
 
 /** Reading or writing failed at the OS level (disk full, read-only folder, permissions). */
 export class IoError extends CycleDeconError {
-  constructor(readonly file: string, problem: string, cause?: unknown) {
-    super('IO', `${file}: ${problem}`, { cause, hint: 'Check free disk space and that the folder is writable.' });
+  constructor(readonly file: string, problem: string, cause?: unknown, hint = 'Check free disk space and that the folder is writable.') {
+    super('IO', `${file}: ${problem}`, { cause, hint });
+  }
+}
+
+/**
+ * An output path that exists but is a folder, FIFO, socket or device: a rename would put a file where it was
+ * (as root, `--force` onto /dev/null replaced the device), so it is refused even with force.
+ */
+export class NotRegularFileError extends CycleDeconError {
+  constructor(readonly file: string, readonly kind: string) {
+    super('FILE_EXISTS', `${file}: is ${kind}, not a regular file; it is never replaced, even with --force`,
+      { hint: 'Choose an output path that is not a folder, pipe or device.' });
+  }
+}
+
+/** A write whose resolved path lies outside the folder it must stay in (a name with "..", a symlink leading out). */
+export class OutsideFolderError extends CycleDeconError {
+  constructor(readonly file: string, readonly folder: string) {
+    super('ACCESS_DENIED', `${file}: resolves outside ${folder}`, { hint: 'Output names are plain file names: no folders, "..", or links leading elsewhere.' });
   }
 }
 

@@ -3,6 +3,7 @@ import type { Command } from '../command';
 import { flag, num, oneOf, requireStr } from '../args';
 import { InvalidParameterError } from '../../core/errors';
 import { readVolume, writeVolume } from '../../core/io/index';
+import { checkOutputWritable } from '../../core/io/atomic';
 import { richardsonLucy } from '../../core/deconv/rl';
 import { NAN_POLICIES } from '../../core/deconv/rl-inputs';
 import { createProgress } from '../progress';
@@ -34,6 +35,8 @@ export const rlCommand: Command = {
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
+    // Before the run, not after it: an existing output, a missing or read-only folder fail in seconds.
+    await checkOutputWritable(output, { force: flag(args, 'force') });
     const image = await readVolume(input), psf = await readVolume(psfPath);
     const bar = createProgress('RL', ctx.interactive, (s) => process.stderr.write(s));
     const t0 = Date.now();

@@ -19,6 +19,8 @@ export interface DeconvolveFileOptions {
   overlap?: number;
   dtype?: OutputDtype;
   force?: boolean;
+  /** The folder the output must resolve into (a project's results folder). */
+  within?: string;
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
   onShrink?(tile: Shape3): void;
@@ -89,6 +91,7 @@ export async function deconvolveFile(input: string, output: string, predictor: P
       voxelSize: reader.voxelSize,
       dtype,
       force: opts.force,
+      within: opts.within,
       metadata: {
         intensityScale: scale,
         extra: {

@@ -1,12 +1,12 @@
 // Lazy TIFF stack reader: parses structure and metadata once, then decodes only the pages asked for, so a
 // 2 GB stack is never held in memory more than once.
-import { promises as fs } from 'node:fs';
 import type { SampleType, Shape3, Volume, VoxelSize } from './volume';
 import { FileBytes, readStructure, type TiffPage } from './tiff-structure';
 import { describeLayout, type StackLayout } from './metadata';
 import { checkPage, declaredBytes, decodePage, COMPRESSION_NAMES } from './page-decoder';
 import { overExpanded } from './expansion';
-import { CycleDeconError, FileNotFoundError, IoError, InvalidParameterError, OutOfMemoryError, TiffFormatError, UnsupportedFormatError } from '../errors';
+import { InvalidParameterError, OutOfMemoryError, TiffFormatError, UnsupportedFormatError } from '../errors';
+import { openRegularFile } from './paths';
 
 export interface OpenOptions {
   /** Refuse any read that would allocate more than this many bytes (default 8 GiB). */
@@ -52,21 +52,8 @@ export interface VolumeReader {
 export const DEFAULT_MAX_BYTES = 8 * 1024 ** 3;
 
 async function openHandle(path: string): Promise<FileBytes> {
-  try {
-    const handle = await fs.open(path, 'r');
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      await handle.close();
-      throw new TiffFormatError(path, 'is not a regular file');
-    }
-    return new FileBytes(path, handle, st.size);
-  } catch (e) {
-    if (e instanceof CycleDeconError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FileNotFoundError(path);
-    if (code === 'EISDIR') throw new TiffFormatError(path, 'is a folder, not a TIFF file');
-    throw new IoError(path, `could not open (${(e as Error).message})`, e);
-  }
+  const { handle, stats } = await openRegularFile(path);
+  return new FileBytes(path, handle, stats.size);
 }
 
 function checkIndex(name: string, v: number, n: number): void {

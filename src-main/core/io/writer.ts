@@ -5,10 +5,10 @@
 // [0, 65535]; NaN becomes 0. Scale the data first if it is normalised to [0, 1].
 import { promises as fs } from 'node:fs';
 import type { Shape3, Volume, VolumeMetadata, VoxelSize } from './volume';
-import { tempPathFor } from './atomic';
+import { checkExisting, prepareTarget, tempPathFor, writeError } from './atomic';
 import { writeBudgetFor, type WriteBudget } from './write-faults';
 import { planLayout, headerBytes, tailBytes, imagejDescription, type Layout, type WriteDtype } from './imagej-layout';
-import { FileExistsError, InvalidParameterError, InvalidVolumeError, IoError } from '../errors';
+import { FileExistsError, InvalidParameterError, InvalidVolumeError, NotRegularFileError } from '../errors';
 
 export type { WriteDtype } from './imagej-layout';
 
@@ -17,6 +17,8 @@ export interface VolumeWriterOptions {
   voxelSize: VoxelSize;
   dtype?: WriteDtype;
   force?: boolean;
+  /** The folder the file must resolve into (a project's results); see atomic.prepareTarget. */
+  within?: string;
   metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>>;
   /** File size (bytes) above which BigTIFF is written; default just under 4 GiB. */
   bigTiffThreshold?: number;
@@ -31,16 +33,6 @@ export interface VolumeWriter {
   close(): Promise<void>;
   /** Deletes the temp file; the target is left as it was. */
   abort(): Promise<void>;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return fs.access(path).then(() => true, () => false);
-}
-
-function ioError(path: string, e: unknown): IoError {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ENOSPC' ? 'disk full' : err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM' ? 'folder is not writable' : err.message;
-  return new IoError(path, `could not write (${why})`, e);
 }
 
 /** uint16 conversion: round half away from zero, clip to [0, 65535], NaN → 0. */
@@ -113,7 +105,7 @@ class TiffStackWriter implements VolumeWriter {
       await this.put(encode(data, this.o.dtype), this.layout.headerBytes + this.written * this.layout.sliceBytes);
     } catch (e) {
       await this.abort();
-      throw ioError(this.path, e);
+      throw writeError(this.path, e);
     }
     this.written += n;
   }
@@ -135,12 +127,12 @@ class TiffStackWriter implements VolumeWriter {
       await this.handle.sync();
       await this.handle.close();
       this.done = true;
-      if (!this.o.force && (await exists(this.path))) throw new FileExistsError(this.path);
+      await checkExisting(this.path, this.o.force);
       await fs.rename(this.tmp, this.path);
     } catch (e) {
       await this.abort();
-      if (e instanceof FileExistsError) throw e;
-      throw ioError(this.path, e);
+      if (e instanceof FileExistsError || e instanceof NotRegularFileError) throw e;
+      throw writeError(this.path, e);
     }
   }
 
@@ -155,7 +147,7 @@ class TiffStackWriter implements VolumeWriter {
 export async function createVolumeWriter(path: string, options: VolumeWriterOptions): Promise<VolumeWriter> {
   validate(path, options);
   const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3 };
-  if (!o.force && (await exists(path))) throw new FileExistsError(path);
+  await prepareTarget(path, o);
   const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold);
   const tmp = tempPathFor(path);
   let handle: fs.FileHandle;
@@ -164,7 +156,7 @@ export async function createVolumeWriter(path: string, options: VolumeWriterOpti
     budget = writeBudgetFor(path, tmp);
     handle = await fs.open(tmp, 'wx');
   } catch (e) {
-    throw ioError(path, e);
+    throw writeError(path, e);
   }
   return new TiffStackWriter(path, tmp, handle, layout, o, budget);
 }
@@ -172,13 +164,14 @@ export async function createVolumeWriter(path: string, options: VolumeWriterOpti
 export interface WriteOptions {
   dtype?: WriteDtype;
   force?: boolean;
+  within?: string;
   bigTiffThreshold?: number;
 }
 
 /** Writes a whole volume as an ImageJ TIFF with its voxel size (atomic; refuses to overwrite without force). */
 export async function writeVolume(path: string, vol: Volume, options: WriteOptions = {}): Promise<void> {
   const writer = await createVolumeWriter(path, {
-    shape: vol.shape, voxelSize: vol.voxelSize, dtype: options.dtype, force: options.force, bigTiffThreshold: options.bigTiffThreshold,
+    shape: vol.shape, voxelSize: vol.voxelSize, dtype: options.dtype, force: options.force, within: options.within, bigTiffThreshold: options.bigTiffThreshold,
     metadata: { intensityScale: vol.metadata.intensityScale, extra: vol.metadata.extra },
   });
   try {

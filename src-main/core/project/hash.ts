@@ -1,13 +1,12 @@
 // Content fingerprint used for duplicate and moved-file detection: sha256 of the first MiB plus the size.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { openRegularFile } from '../io/paths';
 
 export const HASH_PREFIX_BYTES = 1 << 20;
 
 export async function contentHash(path: string): Promise<{ hash: string; size: number; mtimeMs: number }> {
-  const handle = await fs.open(path, 'r');
+  const { handle, stats: st } = await openRegularFile(path);
   try {
-    const st = await handle.stat();
     const n = Math.min(st.size, HASH_PREFIX_BYTES);
     const buf = Buffer.alloc(n);
     let off = 0;

@@ -7,6 +7,7 @@ import type { Dataset, DatasetRole } from '../../contract/schemas';
 import type { ImportReport } from '../../contract/api';
 import { openVolume, type TiffInfo } from '../io/index';
 import { writeBytesAtomic } from '../io/atomic';
+import { isInside, kindOf } from '../io/paths';
 import { isCycleDeconError } from '../errors';
 import { contentHash } from './hash';
 import { newId, nowIso } from './ids';
@@ -32,27 +33,42 @@ export async function inspectStack(file: string): Promise<{ info: TiffInfo; mip:
 }
 const STACK_EXT = new Set(['.tif', '.tiff', '.btf', '.tf8']);
 
-/** Expands folders to the stacks inside them (sorted, hidden files skipped). */
+/**
+ * Expands folders to the stacks inside them (sorted, hidden files skipped). Each entry is resolved through its
+ * links, and one that leads out of the folder given (a link to elsewhere) is reported, never followed: the
+ * caller checked that folder, not where its links point. Files are returned by their resolved path; FIFOs,
+ * sockets and devices are reported, never opened.
+ */
 export async function expandPaths(paths: string[], recursive: boolean): Promise<{ files: string[]; failed: ImportReport['failed'] }> {
   const files: string[] = [];
   const failed: ImportReport['failed'] = [];
-  async function visit(p: string, top: boolean): Promise<void> {
-    let st;
+  async function visit(p: string, root: string | null): Promise<void> {
+    let real: string, st;
     try {
-      st = await fs.stat(p);
+      real = await fs.realpath(p);
+      st = await fs.stat(real);
     } catch (e) {
       failed.push({ path: p, code: 'FILE_NOT_FOUND', message: `${p}: ${(e as NodeJS.ErrnoException).code ?? 'cannot stat'}` });
       return;
     }
+    if (root !== null && !isInside(root, real)) {
+      failed.push({ path: p, code: 'ACCESS_DENIED', message: `${p}: leads to ${real}, outside ${root}; links out of an imported folder are not followed` });
+      return;
+    }
+    const top = root === null;
     if (st.isDirectory()) {
       if (!top && !recursive) return;
-      const names = (await fs.readdir(p)).filter((n) => !n.startsWith('.')).sort();
-      for (const n of names) await visit(join(p, n), false);
-    } else if (top || STACK_EXT.has(extname(p).toLowerCase())) {
-      files.push(p);
+      const names = (await fs.readdir(real)).filter((n) => !n.startsWith('.')).sort();
+      for (const n of names) await visit(join(p, n), root ?? real);
+    } else if (!top && !STACK_EXT.has(extname(p).toLowerCase())) {
+      return;
+    } else if (!st.isFile()) {
+      failed.push({ path: p, code: 'TIFF_FORMAT', message: `${p}: is ${kindOf(st)}, not a regular file` });
+    } else {
+      files.push(real);
     }
   }
-  for (const p of paths) await visit(resolve(p), true);
+  for (const p of paths) await visit(resolve(p), null);
   return { files, failed };
 }
 
@@ -95,7 +111,7 @@ export async function importDatasets(
       const id = newId('ds');
       const thumb = join('cache', `${id}.thumb.png`);
       await fs.mkdir(store.cacheDir(), { recursive: true });
-      await writeBytesAtomic(join(store.dir, thumb), thumbnailPng(mip, info.shape[1], info.shape[2]), { force: true });
+      await writeBytesAtomic(join(store.dir, thumb), thumbnailPng(mip, info.shape[1], info.shape[2]), { force: true, within: store.dir });
       const ds: Dataset = {
         id, name: basename(file), path: file, size: fp.size, contentHash: fp.hash, mtimeMs: fp.mtimeMs, role: opts.role,
         shape: [...info.shape], dtype: info.dtype, voxelSize: { ...info.voxelSize }, voxelSizeOverride: null,

@@ -79,7 +79,7 @@ export async function writeReport(outDir: string, f: ReportFiles, opts: { name?:
   const jsonPath = join(outDir, `${name}.json`);
   const htmlPath = join(outDir, `${name}.html`);
   await makeOutputFolder(outDir);
-  await writeBytesAtomic(jsonPath, JSON.stringify(json, null, 2), { force: opts.force });
-  await writeBytesAtomic(htmlPath, html, { force: opts.force });
+  await writeBytesAtomic(jsonPath, JSON.stringify(json, null, 2), { force: opts.force, within: outDir });
+  await writeBytesAtomic(htmlPath, html, { force: opts.force, within: outDir });
   return { htmlPath, jsonPath, json };
 }

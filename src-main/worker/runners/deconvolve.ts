@@ -12,6 +12,7 @@ import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runRichardsonLucy } from './rl';
 import { trainRunDir } from './run-dir';
+import { outputStem, resultFile } from './output-name';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 
 type DeconvolveSpec = Extract<Job['spec'], { kind: 'deconvolve' }>;
@@ -34,9 +35,9 @@ export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContex
   ctx.log(`Richardson–Lucy: ${spec.iterations} iterations, volume ${vol.shape.join('×')}, PSF ${psf.shape.join('×')}`);
   const out = await runRichardsonLucy(vol, psf, spec.iterations, ctx);
   const id = newId('res');
-  const name = spec.outputName ?? `${project.datasets.find((d) => d.id === spec.datasetId)?.name.replace(/\.tiff?$/i, '') ?? 'result'}-rl${spec.iterations}-${id.slice(4)}`;
-  const path = join(ctx.resultsDir, `${name}.tif`);
-  await writeVolume(path, out, { dtype: 'float32' });
+  const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-rl${spec.iterations}-${id.slice(4)}`;
+  const path = resultFile(ctx.resultsDir, name);
+  await writeVolume(path, out, { dtype: 'float32', within: ctx.resultsDir });
   ctx.log(`wrote ${path}`);
   return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: `rl-${spec.iterations}`, shape: [...out.shape], createdAt: nowIso() }];
 }
@@ -62,10 +63,11 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
   ctx.log(`model ${runDir} on ${input.path}`);
   const predictor = await loadPredictor({ method: 'model', runDir });
   const id = newId('res');
-  const name = spec.outputName ?? `${project.datasets.find((d) => d.id === spec.datasetId)?.name.replace(/\.tiff?$/i, '') ?? 'result'}-cycledecon-${id.slice(4)}`;
-  const path = join(ctx.resultsDir, `${name}.tif`);
+  const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-cycledecon-${id.slice(4)}`;
+  const path = resultFile(ctx.resultsDir, name);
   const r = await deconvolveFile(input.path, path, predictor, {
     tile: 'auto',
+    within: ctx.resultsDir,
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress(total > 0 ? done / total : 0, `tile ${done}/${total}`, done, total),
   });

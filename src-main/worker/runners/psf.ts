@@ -1,11 +1,11 @@
 // PSF generation job: a theoretical Born–Wolf / Gibson–Lanni PSF written as an ImageJ TIFF.
-import { join } from 'node:path';
 import type { Job, PsfParams, Result } from '../../contract/schemas';
 import type { RunContext } from '../../core/queue/types';
 import { generatePsf } from '../../core/psf/generate';
 import { writeVolume } from '../../core/io/index';
 import type { Volume } from '../../core/io/volume';
 import { newId, nowIso } from '../../core/project/ids';
+import { resultFile } from './output-name';
 
 export function psfVolume(p: PsfParams): Volume {
   return generatePsf({
@@ -17,8 +17,8 @@ export function psfVolume(p: PsfParams): Volume {
 export async function writePsfResult(job: Job, p: PsfParams, resultsDir: string, outputName?: string): Promise<Result> {
   const vol = psfVolume(p);
   const id = newId('res');
-  const path = join(resultsDir, `${outputName ?? `psf-${p.model}-${id.slice(4)}`}.tif`);
-  await writeVolume(path, vol, { dtype: 'float32' });
+  const path = resultFile(resultsDir, outputName ?? `psf-${p.model}-${id.slice(4)}`);
+  await writeVolume(path, vol, { dtype: 'float32', within: resultsDir });
   return { id, jobId: job.id, kind: 'psf', path, inputDatasetId: null, method: p.model, shape: [...vol.shape], createdAt: nowIso() };
 }
 
