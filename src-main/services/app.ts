@@ -8,12 +8,12 @@ import { InvalidParameterError, FileNotFoundError } from '../core/errors';
 import { join, relative, sep } from 'node:path';
 import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
-import { psfVolume, writePsfResult } from '../worker/runners/psf';
+import { psfVolume } from '../worker/runners/psf';
+import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
 import type { AccessPolicy } from './access';
 import { analyzePsf } from './psf-analysis';
-import { computeMetrics, ncc } from '../core/metrics/index';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -24,13 +24,18 @@ export interface AppServiceOptions {
   concurrency?: number;
   /** Runners for queue jobs; default: each job in a worker thread. */
   runners?: (projectDir: string) => RunnerTable;
+  /** Where metrics, PSF generation and import parsing run (default: inline); a server passes a WorkerTaskPool. */
+  tasks?: TaskRunner;
 }
 
 export class AppService {
   private store?: ProjectStore;
   private queue?: JobQueue;
   private listeners = new Set<(event: EventName, payload: unknown) => void>();
-  constructor(private readonly opts: AppServiceOptions) {}
+  private readonly tasks: TaskRunner;
+  constructor(private readonly opts: AppServiceOptions) {
+    this.tasks = opts.tasks ?? inlineTasks;
+  }
 
   onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
     this.listeners.add(listener);
@@ -129,6 +134,7 @@ export class AppService {
 
   async close(): Promise<void> {
     await this.queue?.close();
+    await this.tasks.close();
   }
 
   readonly handlers: HandlerTable = {
@@ -154,7 +160,8 @@ export class AppService {
     'dataset.import': async (r) => {
       const { store } = this.need();
       const paths = await Promise.all(r.paths.map((p) => this.opts.access.check(p)));
-      const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive });
+      const inspect = (path: string) => this.tasks.run({ kind: 'inspect', path });
+      const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive, inspect });
       this.emit('project.changed', { projectId: store.project.id });
       return report;
     },
@@ -193,11 +200,9 @@ export class AppService {
     'results.list': async () => ({ results: this.need().store.project.results }),
     'psf.generate': async (r) => {
       const { store } = this.need();
-      const job = { id: 'job_direct0', kind: 'psf' } as never;
-      const result = await writePsfResult(job, r.params, store.resultsDir(), r.outputName);
-      result.jobId = 'job_direct0';
-      await this.addResults([result]);
-      return { result, analysis: analyzePsf(psfVolume(r.params)) };
+      const out = await this.tasks.run({ kind: 'psf', params: r.params, resultsDir: store.resultsDir(), outputName: r.outputName, jobId: 'job_direct0' });
+      await this.addResults([out.result]);
+      return out;
     },
     'psf.analyze': async (r) => {
       if (r.psf.from === 'generate') return analyzePsf(psfVolume(r.psf.params));
@@ -228,19 +233,7 @@ export class AppService {
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
-      const [ref, test] = [await readVolume(refItem.path), await readVolume(testItem.path)];
-      const m = computeMetrics(ref, test);
-      const values: Record<string, number> = {};
-      for (const name of r.metrics) {
-        if (name === 'psnr') values.psnr = m.psnr;
-        else if (name === 'nrmse') values.nrmse = m.nrmse;
-        else if (name === 'ncc') values.ncc = ncc(ref.data, test.data);
-        else {
-          values.ssim = m.ssim3d ?? m.ssim2d;
-          values.ssim2d = m.ssim2d;
-        }
-      }
-      return { values, shape: [...ref.shape] };
+      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics });
     },
   };
 
