@@ -6,14 +6,11 @@ import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatu
 import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
 import { join, relative, sep } from 'node:path';
-import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
-import { psfVolume } from '../worker/runners/psf';
 import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
 import type { AccessPolicy } from './access';
-import { analyzePsf } from './psf-analysis';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -205,11 +202,9 @@ export class AppService {
       return out;
     },
     'psf.analyze': async (r) => {
-      if (r.psf.from === 'generate') return analyzePsf(psfVolume(r.psf.params));
+      if (r.psf.from === 'generate') return this.tasks.run({ kind: 'psf-analyze', params: r.psf.params });
       const item = await this.resolvePath(r.psf.id);
-      const vol = await readVolume(item.path);
-      if (item.voxelSize) vol.voxelSize = { ...item.voxelSize };
-      return analyzePsf(vol);
+      return this.tasks.run({ kind: 'psf-analyze', path: item.path, voxelSize: item.voxelSize });
     },
     'jobs.submit': async (r) => {
       const { queue } = this.need();
