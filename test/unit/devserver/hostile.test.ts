@@ -85,12 +85,21 @@ describe('devserver WebSocket with hostile frames', () => {
   };
   for (const [name, frame] of Object.entries(frames)) {
     it(`drops a client that sends a frame ${name === 'unmasked' ? 'unmasked' : `with a ${name}`} and keeps serving`, async () => {
-      const listening = new WebSocket(`${srv.url.replace('http', 'ws')}/events?token=${srv.token}`);
-      await new Promise((r) => listening.on('open', r));
-      expect(await sendRawFrame(frame)).toBe('closed');
-      expect(await ping()).toBe(200);
-      expect(listening.readyState).toBe(WebSocket.OPEN); // other clients keep their socket
-      listening.close();
+      // Outside a test runner an unheard 'error' ends the process; here it surfaces as an uncaught exception.
+      const uncaught: unknown[] = [];
+      const onUncaught = (e: unknown) => uncaught.push(e);
+      process.on('uncaughtException', onUncaught);
+      try {
+        const listening = new WebSocket(`${srv.url.replace('http', 'ws')}/events?token=${srv.token}`);
+        await new Promise((r) => listening.on('open', r));
+        expect(await sendRawFrame(frame)).toBe('closed');
+        expect(await ping()).toBe(200);
+        expect(listening.readyState).toBe(WebSocket.OPEN); // other clients keep their socket
+        listening.close();
+      } finally {
+        process.off('uncaughtException', onUncaught);
+      }
+      expect(uncaught.map(String)).toEqual([]);
     });
   }
 });
