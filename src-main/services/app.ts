@@ -21,7 +21,7 @@ export interface AppServiceOptions {
   concurrency?: number;
   /** Runners for queue jobs; default: each job in a worker thread. */
   runners?: (projectDir: string) => RunnerTable;
-  /** Where metrics, PSF generation and import parsing run (default: inline); a server passes a WorkerTaskPool. */
+  /** Where metrics, PSF generation/analysis and import parsing run (default: inline); a server passes a WorkerTaskPool. */
   tasks?: TaskRunner;
 }
 

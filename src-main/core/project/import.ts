@@ -30,6 +30,7 @@ export async function inspectStack(file: string): Promise<{ info: TiffInfo; mip:
     await reader.close();
   }
 }
+
 /** What import keeps of a stack: its metadata and a PNG thumbnail of its max projection. */
 export async function inspectForImport(file: string): Promise<{ info: TiffInfo; thumbnail: Uint8Array }> {
   const { info, mip } = await inspectStack(file);
