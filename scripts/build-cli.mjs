@@ -3,4 +3,4 @@
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
-await build({ ...common, entryPoints: { 'cli/main': 'src-main/cli/main.ts', 'worker/node-worker': 'src-main/worker/node-worker.ts', 'worker/train-worker': 'src-main/worker/train-worker.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'cli/main': 'src-main/cli/main.ts', 'worker/node-worker': 'src-main/worker/node-worker.ts', 'worker/task-worker': 'src-main/worker/task-worker.ts', 'worker/train-worker': 'src-main/worker/train-worker.ts' }, outdir: 'dist' });

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { AccessPolicy } from '../src-main/services/access';
 import { AppService } from '../src-main/services/app';
 import { startDevServer } from '../src-main/devserver/server';
+import { WorkerTaskPool } from '../src-main/worker/task-pool';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '50' }, seconds: { type: 'string', default: '60' } } });
 const clients = Number(values.clients);
@@ -20,7 +21,7 @@ const access = new AccessPolicy();
 await access.allow(bars);
 const projectDir = join(mkdtempSync(join(tmpdir(), 'cycledecon-load-')), 'proj');
 await access.allow(projectDir);
-const service = new AppService({ access });
+const service = new AppService({ access, tasks: new WorkerTaskPool() });
 const srv = await startDevServer({ service, access });
 const post = async (method: string, body: unknown) => {
   const r = await fetch(`${srv.url}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

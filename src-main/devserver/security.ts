@@ -14,10 +14,14 @@ export function tokenMatches(given: string | undefined | null, expected: string)
   return timingSafeEqual(a, b);
 }
 
-export function requestToken(req: IncomingMessage, url: URL): string | null {
+/**
+ * The token a request carries. `?token=` is honoured only where a browser cannot set a header (the /events
+ * WebSocket, /files downloads from a link): a token in an /api URL would end up in logs and history.
+ */
+export function requestToken(req: IncomingMessage, url: URL, opts: { query: boolean }): string | null {
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  return url.searchParams.get('token');
+  return opts.query ? url.searchParams.get('token') : null;
 }
 
 /** Origins and Host names we answer: only our own loopback address (blocks CSRF and DNS rebinding). */

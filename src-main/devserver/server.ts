@@ -1,7 +1,7 @@
 // `cycledecon serve`: the contract over loopback HTTP (POST /api/<method>) and a WebSocket for events,
 // plus the built renderer. Every API call needs the token; origin, size and paths are checked.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,6 +9,8 @@ import { isMethodName, parseRequest, parseResponse, ContractValidationError, api
 import { isCycleDeconError } from '../core/errors';
 import type { AppService } from '../services/app';
 import type { AccessPolicy } from '../services/access';
+import { HttpError } from './http-error';
+import { sendFile } from './send-file';
 import { allowedHosts, CSP, decodeUrlPath, hostOk, newToken, originOk, requestToken, tokenMatches } from './security';
 
 export interface DevServerOptions {
@@ -34,12 +36,6 @@ const STATUS: Record<string, number> = {
   ACCESS_DENIED: 403, FILE_NOT_FOUND: 404, FILE_EXISTS: 409, PROJECT: 409, QUEUE: 409, BACKEND: 501, CANCELLED: 409,
 };
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm', '.ico': 'image/x-icon' };
-
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -100,10 +96,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   async function file(res: ServerResponse, path: string): Promise<void> {
     const real = await access.check(path);
-    const st = await fs.stat(real).catch(() => null);
-    if (!st?.isFile()) throw new HttpError(404, 'FILE_NOT_FOUND', `${path} is not a file`);
-    res.writeHead(200, { 'content-type': MIME[extname(real).toLowerCase()] ?? 'application/octet-stream', 'content-length': st.size });
-    createReadStream(real).pipe(res);
+    await sendFile(res, real, MIME[extname(real).toLowerCase()] ?? 'application/octet-stream', path);
   }
 
   async function staticFile(res: ServerResponse, urlPath: string): Promise<void> {
@@ -116,10 +109,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const real = await fs.realpath(target).catch(() => null);
     const rootReal = await fs.realpath(root).catch(() => root);
     if (!real || !real.startsWith(rootReal)) throw new HttpError(404, 'NOT_FOUND', `${rel} not found`);
-    const st = await fs.stat(real);
-    if (!st.isFile()) throw new HttpError(404, 'NOT_FOUND', `${rel} not found`);
-    res.writeHead(200, { 'content-type': MIME[extname(real)] ?? 'application/octet-stream', 'content-length': st.size });
-    createReadStream(real).pipe(res);
+    await sendFile(res, real, MIME[extname(real)] ?? 'application/octet-stream', rel);
   }
 
   const server = createServer((req, res) => {
@@ -135,8 +125,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         const url = new URL(req.url ?? '/', 'http://x');
         const isApi = rawPath.startsWith('/api/') || rawPath.startsWith('/files/');
         if (!isApi) return await staticFile(res, rawPath);
-        if (!tokenMatches(requestToken(req, url), token)) throw new HttpError(401, 'UNAUTHORIZED', 'missing or wrong token');
-        if (rawPath.startsWith('/api/')) return await api_(req, res, rawPath.slice(5));
+        const isCall = rawPath.startsWith('/api/');
+        if (!tokenMatches(requestToken(req, url, { query: !isCall }), token)) {
+          throw new HttpError(401, 'UNAUTHORIZED', isCall ? 'missing or wrong token (send it as Authorization: Bearer <token>)' : 'missing or wrong token');
+        }
+        if (isCall) return await api_(req, res, rawPath.slice(5));
         if (rawPath.startsWith('/files/result/')) return await file(res, service.resultFile(rawPath.slice(14)));
         if (rawPath.startsWith('/files/raw/')) {
           const p = decodeUrlPath(rawPath.slice(10));
@@ -152,18 +145,23 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // ws reports a client's protocol violation (unmasked frame, reserved opcode, frame over maxPayload) as an
+  // 'error' on that socket; unheard, it would end the process. The client is dropped, the server serves on.
+  wss.on('error', () => undefined);
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy()); // a reset during the handshake
     const url = new URL(req.url ?? '/', 'http://x');
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== '/events') return reject(404, 'Not Found');
     if (!hostOk(req, hosts) || !originOk(req, hosts)) return reject(403, 'Forbidden');
-    if (!tokenMatches(requestToken(req, url), token)) return reject(401, 'Unauthorized');
+    if (!tokenMatches(requestToken(req, url, { query: true }), token)) return reject(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => ws.terminate());
       ws.on('message', () => undefined); // events flow one way
     });
   });

@@ -6,14 +6,11 @@ import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatu
 import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
 import { join, relative, sep } from 'node:path';
-import { readVolume } from '../core/io/index';
 import { workerThreadRunner } from '../worker/spawn';
-import { psfVolume, writePsfResult } from '../worker/runners/psf';
+import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
 import type { AccessPolicy } from './access';
-import { analyzePsf } from './psf-analysis';
-import { computeMetrics, ncc } from '../core/metrics/index';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -24,6 +21,8 @@ export interface AppServiceOptions {
   concurrency?: number;
   /** Runners for queue jobs; default: each job in a worker thread. */
   runners?: (projectDir: string) => RunnerTable;
+  /** Where metrics, PSF generation/analysis and import parsing run (default: inline); a server passes a WorkerTaskPool. */
+  tasks?: TaskRunner;
 }
 
 export class AppService {
@@ -31,7 +30,10 @@ export class AppService {
   private queue?: JobQueue;
   private listeners = new Set<(event: EventName, payload: unknown) => void>();
   private openWarnings: readonly string[] = [];
-  constructor(private readonly opts: AppServiceOptions) {}
+  private readonly tasks: TaskRunner;
+  constructor(private readonly opts: AppServiceOptions) {
+    this.tasks = opts.tasks ?? inlineTasks;
+  }
 
   onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
     this.listeners.add(listener);
@@ -131,6 +133,7 @@ export class AppService {
 
   async close(): Promise<void> {
     await this.queue?.close();
+    await this.tasks.close();
   }
 
   /** What opening the current project migrated or set aside (quarantined journal lines…), in words; empty when all was well. */
@@ -161,7 +164,8 @@ export class AppService {
     'dataset.import': async (r) => {
       const { store } = this.need();
       const paths = await Promise.all(r.paths.map((p) => this.opts.access.check(p)));
-      const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive });
+      const inspect = (path: string) => this.tasks.run({ kind: 'inspect', path });
+      const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive, inspect });
       this.emit('project.changed', { projectId: store.project.id });
       return report;
     },
@@ -200,18 +204,14 @@ export class AppService {
     'results.list': async () => ({ results: this.need().store.project.results }),
     'psf.generate': async (r) => {
       const { store } = this.need();
-      const job = { id: 'job_direct0', kind: 'psf' } as never;
-      const result = await writePsfResult(job, r.params, store.resultsDir(), r.outputName);
-      result.jobId = 'job_direct0';
-      await this.addResults([result]);
-      return { result, analysis: analyzePsf(psfVolume(r.params)) };
+      const out = await this.tasks.run({ kind: 'psf', params: r.params, resultsDir: store.resultsDir(), outputName: r.outputName, jobId: 'job_direct0' });
+      await this.addResults([out.result]);
+      return out;
     },
     'psf.analyze': async (r) => {
-      if (r.psf.from === 'generate') return analyzePsf(psfVolume(r.psf.params));
+      if (r.psf.from === 'generate') return this.tasks.run({ kind: 'psf-analyze', params: r.psf.params });
       const item = await this.resolvePath(r.psf.id);
-      const vol = await readVolume(item.path);
-      if (item.voxelSize) vol.voxelSize = { ...item.voxelSize };
-      return analyzePsf(vol);
+      return this.tasks.run({ kind: 'psf-analyze', path: item.path, voxelSize: item.voxelSize });
     },
     'jobs.submit': async (r) => {
       const { queue } = this.need();
@@ -235,19 +235,7 @@ export class AppService {
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
-      const [ref, test] = [await readVolume(refItem.path), await readVolume(testItem.path)];
-      const m = computeMetrics(ref, test);
-      const values: Record<string, number> = {};
-      for (const name of r.metrics) {
-        if (name === 'psnr') values.psnr = m.psnr;
-        else if (name === 'nrmse') values.nrmse = m.nrmse;
-        else if (name === 'ncc') values.ncc = ncc(ref.data, test.data);
-        else {
-          values.ssim = m.ssim3d ?? m.ssim2d;
-          values.ssim2d = m.ssim2d;
-        }
-      }
-      return { values, shape: [...ref.shape] };
+      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics });
     },
   };
 

@@ -17,15 +17,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 // the bootstrap installs a Worker that refuses to start, before any module is imported.
 const NO_NESTED_WORKER = "if (typeof globalThis.Worker !== 'function') globalThis.Worker = class { constructor() { throw new Error('job workers do not start web workers'); } };";
 
-/** Starts the worker: the bundled .js next to this file, or the .ts source through tsx's loader. */
-export function startWorker(): Worker {
-  for (const js of [join(here, 'node-worker.js'), join(here, '..', 'worker', 'node-worker.js')]) {
+/** Starts a worker entry (default the job worker): the bundled .js next to this file, or the .ts source through tsx's loader. */
+export function startWorker(name: 'node-worker' | 'task-worker' = 'node-worker'): Worker {
+  for (const js of [join(here, `${name}.js`), join(here, '..', 'worker', `${name}.js`)]) {
     if (existsSync(js)) return new Worker(`${NO_NESTED_WORKER} import(${JSON.stringify(pathToFileURL(js).href)});`, { eval: true, execArgv: [] });
   }
   // Source checkout: loader hooks are per thread, so register tsx inside the worker before importing.
   const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = pathToFileURL(join(here, 'node-worker.ts')).href;
+  const entry = pathToFileURL(join(here, `${name}.ts`)).href;
   return new Worker(`${NO_NESTED_WORKER} import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, execArgv: [] });
 }
 

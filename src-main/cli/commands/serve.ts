@@ -9,6 +9,7 @@ import { AccessPolicy } from '../../services/access';
 import { AppService } from '../../services/app';
 import { ProjectStore } from '../../core/project/index';
 import { startDevServer } from '../../devserver/server';
+import { WorkerTaskPool } from '../../worker/task-pool';
 
 // The built renderer sits in <repo>/out/renderer. This module runs from src-main/cli/commands/ (sources, via
 // tsx) or from dist/cli/ (the esbuild bundle), so look upwards for it rather than at a fixed depth.
@@ -49,7 +50,8 @@ export const serveCommand: Command = {
       if (!existsSync(dir)) throw new InvalidParameterError('--allow', `${dir} does not exist`);
       await access.allow(dir);
     }
-    const service = new AppService({ access, concurrency });
+    // Metrics, PSF generation and import parsing run in task workers, so one heavy call never stalls other clients.
+    const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool() });
     if (typeof v.project === 'string') {
       const dir = resolve(v.project);
       await service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));

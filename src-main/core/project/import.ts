@@ -31,6 +31,13 @@ export async function inspectStack(file: string): Promise<{ info: TiffInfo; mip:
     await reader.close();
   }
 }
+
+/** What import keeps of a stack: its metadata and a PNG thumbnail of its max projection. */
+export async function inspectForImport(file: string): Promise<{ info: TiffInfo; thumbnail: Uint8Array }> {
+  const { info, mip } = await inspectStack(file);
+  return { info, thumbnail: thumbnailPng(mip, info.shape[1], info.shape[2]) };
+}
+
 const STACK_EXT = new Set(['.tif', '.tiff', '.btf', '.tf8']);
 
 /**
@@ -84,8 +91,11 @@ async function isLive(path: string): Promise<boolean> {
 export async function importDatasets(
   store: ProjectStore,
   paths: string[],
-  opts: { role: DatasetRole; recursive: boolean },
+  opts: { role: DatasetRole; recursive: boolean; inspect?: typeof inspectForImport },
 ): Promise<ImportReport> {
+  // Parsing a stack (its header, OME-XML, every plane for the projection, the PNG) can take long: a server
+  // passes an inspect that runs it off its event loop.
+  const inspect = opts.inspect ?? inspectForImport;
   const { files, failed } = await expandPaths(paths, opts.recursive);
   const report: ImportReport = { imported: [], duplicates: [], moved: [], failed };
   for (const file of files) {
@@ -107,11 +117,11 @@ export async function importDatasets(
         }
         continue;
       }
-      const { info, mip } = await inspectStack(file);
+      const { info, thumbnail } = await inspect(file);
       const id = newId('ds');
       const thumb = join('cache', `${id}.thumb.png`);
       await fs.mkdir(store.cacheDir(), { recursive: true });
-      await writeBytesAtomic(join(store.dir, thumb), thumbnailPng(mip, info.shape[1], info.shape[2]), { force: true, within: store.dir });
+      await writeBytesAtomic(join(store.dir, thumb), thumbnail, { force: true, within: store.dir });
       const ds: Dataset = {
         id, name: basename(file), path: file, size: fp.size, contentHash: fp.hash, mtimeMs: fp.mtimeMs, role: opts.role,
         shape: [...info.shape], dtype: info.dtype, voxelSize: { ...info.voxelSize }, voxelSizeOverride: null,

@@ -14,8 +14,8 @@ export function psfVolume(p: PsfParams): Volume {
   });
 }
 
-export async function writePsfResult(job: Job, p: PsfParams, resultsDir: string, outputName?: string): Promise<Result> {
-  const vol = psfVolume(p);
+/** Writes the PSF of `p` (`vol` when the caller already computed it) into resultsDir as a float32 TIFF. */
+export async function writePsfResult(job: Job, p: PsfParams, resultsDir: string, outputName?: string, vol: Volume = psfVolume(p)): Promise<Result> {
   const id = newId('res');
   const path = resultFile(resultsDir, outputName ?? `psf-${p.model}-${id.slice(4)}`);
   await writeVolume(path, vol, { dtype: 'float32', within: resultsDir });
