@@ -2,15 +2,20 @@
 import type { Command } from '../command';
 import { flag, num, requireStr } from '../args';
 import { InvalidParameterError } from '../../core/errors';
-import { readVolume, writeVolume } from '../../core/io/index';
 import { richardsonLucy } from '../../core/deconv/rl';
+import { describeSelection, mapHyperstack } from '../../core/io/hyperstack';
 import { createProgress } from '../progress';
+import { openRlInputs } from '../psfs';
+import { VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif> [--iters 30] [--tv λ] [--background b] [--no-pad] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background b] [--no-pad] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
   --background b    constant background in input units, added to the forward model
   --no-pad          assume zeros outside the volume (default: mirror-pad by half the PSF)
+${VOLUME_USAGE}
+  Every channel and time point is deconvolved and written as an ImageJ hyperstack like the input. Give one
+  PSF per channel (--psf a.tif,b.tif, or a PSF hyperstack with as many channels); one PSF serves all.
   The PSF is normalised to sum 1 and resampled when its voxel size differs from the input's.`;
 
 export const rlCommand: Command = {
@@ -19,25 +24,33 @@ export const rlCommand: Command = {
   usage: USAGE,
   options: {
     psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, background: { type: 'string' },
-    'no-pad': { type: 'boolean' }, force: { type: 'boolean' },
+    'no-pad': { type: 'boolean' }, force: { type: 'boolean' }, ...VOLUME_OPTIONS,
   },
   async run(args, ctx) {
     const [input, output] = args.positionals;
     if (!input || !output) throw new InvalidParameterError('<in.tif> <out.tif>', 'both are required');
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
-    const image = await readVolume(input), psf = await readVolume(psfPath);
-    const bar = createProgress('RL', ctx.interactive, (s) => process.stderr.write(s));
-    const t0 = Date.now();
-    const result = await richardsonLucy(image, psf, {
+    const options = {
       iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), background: num(args, 'background', { min: 0 }),
-      padding: flag(args, 'no-pad') ? 'none' : 'reflect', signal: ctx.signal,
-      onProgress: (p) => bar.update(p.iteration, p.total),
-      onWarning: (w) => ctx.err(`warning: ${w}`),
-    });
-    bar.finish();
-    await writeVolume(output, result, { dtype: 'float32', force: flag(args, 'force') });
-    ctx.out(`wrote ${output}: ${iterations} iterations on ${image.shape.join('×')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      padding: flag(args, 'no-pad') ? 'none' as const : 'reflect' as const, signal: ctx.signal,
+    };
+    const { reader, selection, psfs } = await openRlInputs(input, psfPath, args, ctx);
+    const t0 = Date.now();
+    try {
+      await mapHyperstack(reader, output, selection, async (image, at) => {
+        const bar = createProgress(`RL c${at.channel} t${at.frame}`, ctx.interactive, (s) => process.stderr.write(s));
+        const result = await richardsonLucy(image, psfs[at.c]!, {
+          ...options, onProgress: (p) => bar.update(p.iteration, p.total), onWarning: (w) => ctx.err(`warning: ${w}`),
+        });
+        bar.finish();
+        return result;
+      }, { dtype: 'float32', force: flag(args, 'force') });
+    } finally {
+      await reader.close();
+    }
+    const shape = reader.info.shape.join('×');
+    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
   },
 };

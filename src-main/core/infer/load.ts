@@ -17,6 +17,7 @@ import { leanStagedNet, leanUNetBytesPerVoxel } from './unet-lean';
 import { convImplFor } from '../engine/conv-select';
 import { nativeConvRuntime } from '../engine/fast/native-conv';
 import { convRuntime, type ConvRuntime } from '../engine/fast/wasm-conv';
+import { checkPsf } from '../psf/check';
 
 export interface LoadPredictorOptions {
   method: 'model' | 'rl';
@@ -130,7 +131,8 @@ export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predict
     if (!opts.runDir) throw new InvalidParameterError('--psf', '"learned" needs --model <run-dir>', 'Or pass a PSF TIFF: --psf psf.tif');
     ({ psf, path: source } = await readLearnedPsf(opts.runDir));
   } else {
-    psf = await readVolume(which);
+    psf = await readVolume(which, { channelsAsZ: true });
+    checkPsf(psf, which);
     source = which;
   }
   return rlPredictor(psf, opts.iterations ?? 20, source);
