@@ -125,6 +125,15 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
     expect(r.err.join('\n')).toMatch(/14 pages are not part of the stack/);
   });
 
+  it('a PSF tifffile wrote with its planes as channels (channels=5, slices=1) is read as 5 z planes, with a warning', async () => {
+    const c = capture();
+    expect(await runCli(['psf-info', f('psf_planes_as_channels.tif'), '--json'], c.ctx)).toBe(0);
+    const info = JSON.parse(c.out.join('\n')) as { shape: number[]; warnings: string[] };
+    expect(info.shape).toEqual([5, 9, 9]);
+    expect(info.warnings.join('\n')).toMatch(/5 planes are stored as channels with 1 slice/);
+    expect(c.err.join('\n')).toMatch(/read as a z-stack of 5 slices/);
+  });
+
   it('psf-fit refuses a multichannel stack with an error naming --channel, and takes one channel with it', async () => {
     const c = capture();
     expect(await runCli(['psf-fit', '--blurred', f('hyper_cal.tif'), '--sharp', f('hyper_cal.tif')], c.ctx)).toBe(1);
