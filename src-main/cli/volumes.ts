@@ -80,3 +80,12 @@ export async function readOneVolume(path: string, args: ParsedArgs, ctx: CliCont
     await reader.close();
   }
 }
+
+/** A context whose `warning: …` lines on stderr are also kept, for a command's --json summary. */
+export function collectWarnings(ctx: CliContext): { ctx: CliContext; warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    ctx: { ...ctx, err: (line: string) => { if (line.startsWith('warning: ')) warnings.push(line.slice('warning: '.length)); ctx.err(line); } },
+  };
+}

@@ -1,7 +1,7 @@
 // `cycledecon convert <in> <out> [--dtype float32|uint16] [--force]`: any readable TIFF stack → ImageJ TIFF.
 import type { Command } from '../command';
 import { flag, oneOf } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { openVolume } from '../../core/io/index';
 import { createHyperstackWriter, describeSelection } from '../../core/io/hyperstack';
 import { openOptions, printWarnings, selection } from '../volumes';
@@ -16,11 +16,12 @@ export const convertCommand: Command = {
     '  --frame    time points to convert, from 0 (default: all)',
     '  --voxel-size X,Y,Z[unit]  voxel size to write instead of the file\'s (e.g. 0.1,0.1,0.25um)',
     '  --force    replace <out.tif> if it exists',
+    '  --json     print a JSON summary (shape, dtype, channels, frames, voxel size and its source, warnings)',
   ].join('\n'),
-  options: { dtype: { type: 'string' }, channel: { type: 'string' }, frame: { type: 'string' }, force: { type: 'boolean' }, 'voxel-size': { type: 'string' } },
+  options: { dtype: { type: 'string' }, channel: { type: 'string' }, frame: { type: 'string' }, force: { type: 'boolean' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean' } },
   async run(args, ctx) {
     const [input, output, ...more] = args.positionals;
-    if (!input || !output || more.length) throw new InvalidParameterError('arguments', 'give an input and an output file');
+    if (!input || !output || more.length) throw new MissingArgumentError('arguments', 'give an input and an output file');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
     const reader = await openVolume(input, openOptions(args));
     try {
@@ -39,6 +40,11 @@ export const convertCommand: Command = {
       } catch (e) {
         await writer.abort();
         throw e;
+      }
+      if (flag(args, 'json')) {
+        const { shape, channels, frames, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings } = info;
+        ctx.out(JSON.stringify({ input, output, dtype, shape, channels, frames, selected: sel, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings }, null, 2));
+        return 0;
       }
       const [z, y, x] = info.shape;
       ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype}, ${describeSelection(info, sel)}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);

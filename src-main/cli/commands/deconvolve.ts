@@ -5,7 +5,7 @@ import type { Command } from '../command';
 import { flag, num, oneOf, str } from '../args';
 import { createProgress } from '../progress';
 import { expandInputs, outputIsFolder, outputPathFor } from '../inputs';
-import { InvalidParameterError, isCycleDeconError } from '../../core/errors';
+import { InvalidParameterError, isCycleDeconError, MissingArgumentError } from '../../core/errors';
 import { readTiffInfo } from '../../core/io/index';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
@@ -73,7 +73,7 @@ export const deconvolveCommand: Command = {
     ...VOLUME_OPTIONS,
   },
   async run(args, ctx) {
-    if (args.positionals.length < 2) throw new InvalidParameterError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
+    if (args.positionals.length < 2) throw new MissingArgumentError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
     const method = oneOf(args, 'method', ['model', 'rl'] as const, 'model');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
     const tile = parseTile(str(args, 'tile') ?? 'auto');

@@ -1,7 +1,7 @@
 // `cycledecon info <file> [--json]`: shape, type, calibration and intensity statistics of a TIFF stack.
 import type { Command } from '../command';
 import { flag } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { openVolume, type OpenOptions, type TiffInfo } from '../../core/io/index';
 import { openOptions, printWarnings } from '../volumes';
 
@@ -49,7 +49,7 @@ export const infoCommand: Command = {
   options: { json: { type: 'boolean' }, 'voxel-size': { type: 'string' } },
   async run(args, ctx) {
     const [file, ...more] = args.positionals;
-    if (!file || more.length) throw new InvalidParameterError('file', 'give exactly one TIFF file');
+    if (!file || more.length) throw new MissingArgumentError('file', 'give exactly one TIFF file');
     const r = await infoReport(file, openOptions(args));
     if (flag(args, 'json')) {
       ctx.out(JSON.stringify(r, null, 2));

@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { flag, str } from '../args';
 import { expandInputs } from '../inputs';
 import { parseShape } from './psf';
-import { InvalidParameterError } from '../../core/errors';
+import { InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { makeVolume } from '../../core/io/volume';
 import { writeVolume } from '../../core/io/index';
 import { readOneVolume, VOLUME_OPTIONS } from '../volumes';
@@ -33,8 +33,8 @@ export const psfFitCommand: Command = {
   options: { blurred: { type: 'string', multiple: true }, sharp: { type: 'string', multiple: true }, out: { type: 'string' }, size: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS },
   async run(args, ctx) {
     const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
-    if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
-    if (list('sharp').length === 0) throw new InvalidParameterError('--sharp', 'is required: sharp stacks of the same kind of sample');
+    if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
+    if (list('sharp').length === 0) throw new MissingArgumentError('--sharp', 'is required: sharp stacks of the same kind of sample');
     const read = async (patterns: string[]) => Promise.all((await expandInputs(patterns)).map((p) => readOneVolume(p, args, ctx)));
     const blurred = await read(list('blurred')), sharp = await read(list('sharp'));
     const fit = fitPsfFromSpectra(blurred, sharp);

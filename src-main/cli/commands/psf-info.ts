@@ -1,7 +1,7 @@
 // `cycledecon psf-info`: centroid, FWHM, symmetry of a PSF, and its similarity to a reference.
 import type { Command } from '../command';
 import { flag, num, str } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { readVolume } from '../../core/io/index';
 import { analysePsf } from '../../core/psf/analysis';
 import { checkPsf, measurePsf } from '../../core/psf/check';
@@ -20,7 +20,7 @@ export const psfInfoCommand: Command = {
   options: { ref: { type: 'string' }, background: { type: 'string' }, json: { type: 'boolean' }, 'no-check': { type: 'boolean' } },
   async run(args, ctx) {
     const file = args.positionals[0];
-    if (!file) throw new InvalidParameterError('<psf.tif>', 'is required');
+    if (!file) throw new MissingArgumentError('<psf.tif>', 'is required');
     const bg = str(args, 'background');
     const refPath = str(args, 'ref');
     const psf = await readVolume(file, { channelsAsZ: true });

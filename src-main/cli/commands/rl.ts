@@ -1,12 +1,12 @@
 // `cycledecon rl`: Richardson–Lucy deconvolution with a given PSF.
 import type { Command } from '../command';
 import { flag, num, requireStr } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { richardsonLucy } from '../../core/deconv/rl';
 import { describeSelection, mapHyperstack } from '../../core/io/hyperstack';
 import { createProgress } from '../progress';
 import { openRlInputs } from '../psfs';
-import { VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
+import { collectWarnings, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
 const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background b] [--no-pad] [--force]
 
@@ -16,7 +16,8 @@ const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [
 ${VOLUME_USAGE}
   Every channel and time point is deconvolved and written as an ImageJ hyperstack like the input. Give one
   PSF per channel (--psf a.tif,b.tif, or a PSF hyperstack with as many channels); one PSF serves all.
-  The PSF is normalised to sum 1 and resampled when its voxel size differs from the input's.`;
+  The PSF is normalised to sum 1 and resampled when its voxel size differs from the input's.
+  --json            print a JSON summary (output, shape, channels, frames, voxel size and its source, warnings)`;
 
 export const rlCommand: Command = {
   name: 'rl',
@@ -24,11 +25,12 @@ export const rlCommand: Command = {
   usage: USAGE,
   options: {
     psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, background: { type: 'string' },
-    'no-pad': { type: 'boolean' }, force: { type: 'boolean' }, ...VOLUME_OPTIONS,
+    'no-pad': { type: 'boolean' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS,
   },
-  async run(args, ctx) {
+  async run(args, cliCtx) {
+    const { ctx, warnings } = collectWarnings(cliCtx);
     const [input, output] = args.positionals;
-    if (!input || !output) throw new InvalidParameterError('<in.tif> <out.tif>', 'both are required');
+    if (!input || !output) throw new MissingArgumentError('<in.tif> <out.tif>', 'both are required');
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const options = {
@@ -49,8 +51,14 @@ export const rlCommand: Command = {
     } finally {
       await reader.close();
     }
+    const seconds = (Date.now() - t0) / 1000;
+    if (flag(args, 'json')) {
+      const { shape, channels, frames, voxelSize, voxelSizeSource } = reader.info;
+      ctx.out(JSON.stringify({ input, output, iterations, shape, channels, frames, selected: selection, voxelSize, voxelSizeSource, seconds, warnings }, null, 2));
+      return 0;
+    }
     const shape = reader.info.shape.join('×');
-    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${seconds.toFixed(1)} s`);
     return 0;
   },
 };

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { PRESET_NAMES, adaptPresetDefaults, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
-import { FileNotFoundError, InvalidParameterError } from '../../core/errors';
+import { FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
@@ -122,8 +122,8 @@ export const trainCommand: Command = {
     const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
     const resume = flag(args, 'resume');
     const cfg = await buildConfig(args, outDir, resume);
-    if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
-    if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new InvalidParameterError('--sharp', "is required (or use --sharp-source rl)");
+    if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
+    if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new MissingArgumentError('--sharp', "is required (or use --sharp-source rl)");
     // Every input must exist before the run folder is made: a typo must not leave an empty run behind.
     const rlPsf = str(args, 'rl-psf');
     for (const p of [...list('blurred'), ...list('sharp'), ...(rlPsf ? [rlPsf] : [])]) {

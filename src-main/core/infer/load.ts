@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { BackendError, FileNotFoundError, InvalidParameterError } from '../errors';
+import { BackendError, FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../errors';
 import { initBackend, parseBackendId } from '../engine/backend';
 import { parseTrainConfig, type TrainConfig } from '../engine/config';
 import { unetSizeMultiple, unetTileHalo } from '../engine/models';
@@ -113,7 +113,7 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
 
 export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predictor> {
   if (opts.method === 'model') {
-    if (!opts.runDir) throw new InvalidParameterError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
+    if (!opts.runDir) throw new MissingArgumentError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
     let choice = await initBackend({ preferred: opts.backend, purpose: 'inference' });
     // tfjs 4.22's wasm Conv3DBackpropInputV2 (the U-Net's transposed convolution) disagrees with cpu by
     // O(1) on the same input (measured), so the network's output on wasm is wrong: never use it for the model.
