@@ -64,6 +64,18 @@ describe('hyperstack writer and reader', () => {
   });
 });
 
+describe('commands that take one volume', () => {
+  it('train refuses a 2-channel stack before making its run folder, naming --channel', async () => {
+    const dir = tempDir(), file = join(dir, 'h.tif'), run = join(dir, 'run');
+    await writeHyperstack(file, 2, 1);
+    const err: string[] = [];
+    expect(await runCli(['train', '--blurred', file, '--sharp', file, '--out', run, '--preset', 'tiny'], { out: () => {}, err: (l) => err.push(l), interactive: false })).toBe(1);
+    expect(err.join('\n')).toMatch(/--channel: .*h\.tif has 2 channels and this command takes one/);
+    expect(err.join('\n')).toMatch(/cycledecon convert .* --channel N/);
+    expect(existsSync(run)).toBe(false);
+  });
+});
+
 function layout(slices: number, channels: number, frames: number, declared: StackLayout['declared']): StackLayout {
   return {
     sourceFormat: 'imagej', slices, channels, frames, voxelSize: vs, voxelSizeAssumed: false, extra: {}, declared,
