@@ -64,6 +64,23 @@ describe('hyperstack writer and reader', () => {
   });
 });
 
+describe('rl PSFs per channel', () => {
+  it('refuses a PSF list or PSF hyperstack that does not match the channels, before writing anything', async () => {
+    const dir = tempDir(), input = join(dir, 'in.tif'), psf = join(dir, 'psf.tif'), psf3 = join(dir, 'psf3.tif'), out = join(dir, 'out.tif');
+    await writeHyperstack(input, 2, 1);
+    await writeVolume(psf, makeVolume(gaussianPsf([3, 5, 5], [0.7, 1, 1]), [3, 5, 5], vs));
+    const w = await createVolumeWriter(psf3, { shape: [3, 5, 5], voxelSize: vs, channels: 3 });
+    for (let c = 0; c < 3; c++) await w.writeSlicesAt(c, 0, 0, gaussianPsf([3, 5, 5], [0.7, 1, 1]));
+    await w.close();
+    for (const [spec, why] of [[`${psf},${psf},${psf}`, /3 PSF files for 2 channel\(s\)/], [psf3, /has 3 channels but the image has 2/]] as const) {
+      const err: string[] = [];
+      expect(await runCli(['rl', input, out, '--psf', spec, '--iters', '1'], { out: () => {}, err: (l) => err.push(l), interactive: false })).toBe(1);
+      expect(err.join('\n')).toMatch(why);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});
+
 describe('commands that take one volume', () => {
   it('train refuses a 2-channel stack before making its run folder, naming --channel', async () => {
     const dir = tempDir(), file = join(dir, 'h.tif'), run = join(dir, 'run');
