@@ -1,5 +1,5 @@
 // Helpers to read validated option values; every failure is an InvalidParameterError naming the flag.
-import { InvalidParameterError } from '../core/errors';
+import { InvalidParameterError, MissingArgumentError } from '../core/errors';
 import type { ParsedArgs } from './command';
 
 export function str(args: ParsedArgs, name: string): string | undefined {
@@ -11,7 +11,7 @@ export function str(args: ParsedArgs, name: string): string | undefined {
 
 export function requireStr(args: ParsedArgs, name: string): string {
   const v = str(args, name);
-  if (v === undefined || v === '') throw new InvalidParameterError(`--${name}`, 'is required');
+  if (v === undefined || v === '') throw new MissingArgumentError(`--${name}`, 'is required');
   return v;
 }
 

@@ -1,18 +1,28 @@
 // Entry point of the `cycledecon` command line.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commands } from './commands/index';
 import type { CliContext } from './command';
-import { isCycleDeconError } from '../core/errors';
+import { isCycleDeconError, MissingArgumentError } from '../core/errors';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   return [
     'cycledecon — blind 3D deconvolution for fluorescence microscopy',
     '',
-    'Usage: cycledecon <command> [options]   (cycledecon <command> --help for details)',
+    'Usage: cycledecon <command> [options]   (cycledecon <command> --help for details; cycledecon --version)',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
   ].join('\n');
+}
+
+/** The package version: package.json sits two levels above both src-main/cli/main.ts and the bundled dist/cli/main.js. */
+export function cliVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise<number> {
@@ -25,6 +35,10 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
     ...ctx,
   };
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    context.out(`cycledecon ${cliVersion()}`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     context.out(help());
     return name ? 0 : 2;
@@ -51,6 +65,11 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     return await command.run(parsed as never, context);
   } catch (e) {
+    if (e instanceof MissingArgumentError) {
+      // A usage error, like an unknown option: exit 2 with the usage, as parseArgs' own errors do.
+      context.err(`error: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}\nUsage: cycledecon ${command.name} ${command.usage.split('\n')[0]}`);
+      return 2;
+    }
     if (isCycleDeconError(e)) {
       context.err(`error: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`);
       // 128 + the signal number, as a shell reports a command the signal ended.

@@ -53,6 +53,9 @@ export class InvalidParameterError extends CycleDeconError {
   }
 }
 
+/** A required argument or option is missing (or positionals are the wrong count): a usage error, exit code 2 in the CLI. */
+export class MissingArgumentError extends InvalidParameterError {}
+
 /** A volume whose shape or contents do not fit the operation. */
 export class InvalidVolumeError extends CycleDeconError {
   constructor(problem: string, hint?: string) {

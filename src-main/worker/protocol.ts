@@ -1,6 +1,7 @@
 // Typed messages between the main side and the training worker (worker_threads). Plain data only.
 import type { TrainConfig } from '../core/engine/config';
 import type { TrainEvent } from '../core/engine/train/events';
+import type { VoxelSize } from '../core/io/volume';
 
 export interface TrainStartMessage {
   type: 'train-start';
@@ -15,6 +16,8 @@ export interface TrainStartMessage {
   backend?: string;
   /** PSF TIFF for the Richardson–Lucy of sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
   rlPsf?: string;
+  /** Voxel size to use instead of the files' (`--voxel-size`). */
+  voxelSize?: VoxelSize;
 }
 
 /** Main → worker. */

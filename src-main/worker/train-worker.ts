@@ -17,8 +17,9 @@ const post = (m: TrainWorkerMessage) => port?.postMessage(m);
 async function run(m: TrainStartMessage): Promise<void> {
   const blurredPaths = await resolveStackPaths(m.blurred, '--blurred');
   const sharpPaths = m.config.sharpSource === 'data' ? await resolveStackPaths(m.sharp, '--sharp') : [];
-  const blurred = await Promise.all(blurredPaths.map((p) => readVolume(p)));
-  const sharp = await Promise.all(sharpPaths.map((p) => readVolume(p)));
+  const open = m.voxelSize ? { voxelSize: m.voxelSize } : {};
+  const blurred = await Promise.all(blurredPaths.map((p) => readVolume(p, open)));
+  const sharp = await Promise.all(sharpPaths.map((p) => readVolume(p, open)));
   const rlPsf = m.config.sharpSource === 'rl' && m.rlPsf ? await readVolume(m.rlPsf) : undefined;
   const backend = await initBackend({ preferred: m.backend, purpose: 'train' });
   post({ type: 'train-backend', name: backend.name, reason: backend.reason });

@@ -1,43 +1,53 @@
 // `cycledecon convert <in> <out> [--dtype float32|uint16] [--force]`: any readable TIFF stack → ImageJ TIFF.
 import type { Command } from '../command';
-import { flag, num, oneOf } from '../args';
-import { InvalidParameterError } from '../../core/errors';
-import { openVolume, createVolumeWriter } from '../../core/io/index';
+import { flag, oneOf } from '../args';
+import { MissingArgumentError } from '../../core/errors';
+import { openVolume } from '../../core/io/index';
+import { createHyperstackWriter, describeSelection } from '../../core/io/hyperstack';
+import { openOptions, printWarnings, selection } from '../volumes';
 
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'Convert a TIFF stack to an ImageJ TIFF (float32 or uint16) with its voxel size',
   usage: [
-    '<in.tif> <out.tif> [--dtype float32|uint16] [--channel N] [--frame N] [--force]',
+    '<in.tif> <out.tif> [--dtype float32|uint16] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
     '  --dtype    output sample type (default float32; uint16 rounds and clips to 0–65535)',
-    '  --channel  channel to convert, from 0 (default 0)',
-    '  --frame    time point to convert, from 0 (default 0)',
+    '  --channel  channels to convert, from 0 (default: all, written as a hyperstack)',
+    '  --frame    time points to convert, from 0 (default: all)',
+    '  --voxel-size X,Y,Z[unit]  voxel size to write instead of the file\'s (e.g. 0.1,0.1,0.25um)',
     '  --force    replace <out.tif> if it exists',
+    '  --json     print a JSON summary (shape, dtype, channels, frames, voxel size and its source, warnings)',
   ].join('\n'),
-  options: { dtype: { type: 'string' }, channel: { type: 'string' }, frame: { type: 'string' }, force: { type: 'boolean' } },
+  options: { dtype: { type: 'string' }, channel: { type: 'string' }, frame: { type: 'string' }, force: { type: 'boolean' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean' } },
   async run(args, ctx) {
     const [input, output, ...more] = args.positionals;
-    if (!input || !output || more.length) throw new InvalidParameterError('arguments', 'give an input and an output file');
+    if (!input || !output || more.length) throw new MissingArgumentError('arguments', 'give an input and an output file');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
-    const channel = num(args, 'channel', { min: 0, integer: true, def: 0 }) as number;
-    const frame = num(args, 'frame', { min: 0, integer: true, def: 0 }) as number;
-    const reader = await openVolume(input);
+    const reader = await openVolume(input, openOptions(args));
     try {
       const { info } = reader;
-      const writer = await createVolumeWriter(output, {
-        shape: info.shape, voxelSize: info.voxelSize, dtype, force: flag(args, 'force'),
-        metadata: { intensityScale: info.intensityScale, extra: info.extra },
-      });
+      printWarnings(ctx, info.warnings);
+      const sel = selection(args, info);
+      const writer = await createHyperstackWriter(output, info, sel, { dtype, force: flag(args, 'force') });
       try {
         // Slice-by-slice so a large stack is never held in memory.
-        for (let z = 0; z < info.shape[0]; z++) await writer.writeSlices(await reader.readSlices(z, z + 1, { channel, frame }), 1);
+        for (const [t, frame] of sel.frames.entries()) {
+          for (const [c, channel] of sel.channels.entries()) {
+            for (let z = 0; z < info.shape[0]; z++) await writer.writeSlicesAt(c, t, z, await reader.readSlices(z, z + 1, { channel, frame }));
+          }
+        }
         await writer.close();
       } catch (e) {
         await writer.abort();
         throw e;
       }
+      if (flag(args, 'json')) {
+        const { shape, channels, frames, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings } = info;
+        ctx.out(JSON.stringify({ input, output, dtype, shape, channels, frames, selected: sel, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings }, null, 2));
+        return 0;
+      }
       const [z, y, x] = info.shape;
-      ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);
+      ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype}, ${describeSelection(info, sel)}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);
       if (info.voxelSizeAssumed) ctx.err(`warning: ${input} has no usable voxel size; wrote 1 × 1 × 1 ${info.voxelSize.unit}`);
       return 0;
     } finally {

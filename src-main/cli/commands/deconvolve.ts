@@ -5,12 +5,14 @@ import type { Command } from '../command';
 import { flag, num, oneOf, str } from '../args';
 import { createProgress } from '../progress';
 import { expandInputs, outputIsFolder, outputPathFor } from '../inputs';
-import { InvalidParameterError, isCycleDeconError } from '../../core/errors';
+import { InvalidParameterError, isCycleDeconError, MissingArgumentError } from '../../core/errors';
+import { readTiffInfo } from '../../core/io/index';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
 import { loadPredictor } from '../../core/infer/load';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 import { parseTile } from '../../core/infer/tiling';
+import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
 const USAGE = `[options] <input...> <output>
 
@@ -34,10 +36,23 @@ reported and the others continue.
   --dtype float32|uint16  float32 (default): input intensity units, never clipped.
                           uint16: input units rounded and clamped to 0..65535; the number of
                           clamped voxels is reported and stored in the file's metadata.
+${VOLUME_USAGE}
+                          Every channel and time point is deconvolved (each normalised on its own) and
+                          written as an ImageJ hyperstack with the input's axes and calibration.
   --json                  print a JSON summary (per file: seconds, voxels/s, tiles, …) on stdout
   --force                 replace existing outputs
   --skip-existing         leave outputs that already exist alone and do the rest (finishes an interrupted
                           batch: every output is written atomically, so one that exists is complete)`;
+
+/** The reader's doubts about a file, and one model or PSF applied to several channels. */
+function fileWarnings(r: DeconvolveFileResult, method: string): string[] {
+  const out = [...r.warnings];
+  if (r.channels > 1) {
+    out.push(`${r.input}: the same ${method === 'model' ? 'model' : 'PSF'} was applied to all ${r.channels} channels; `
+      + (method === 'model' ? 'a model trained on one channel may not suit the others' : 'each emission wavelength has its own PSF (`cycledecon rl` takes one per channel)'));
+  }
+  return out;
+}
 
 export const deconvolveCommand: Command = {
   name: 'deconvolve',
@@ -55,9 +70,10 @@ export const deconvolveCommand: Command = {
     json: { type: 'boolean' },
     force: { type: 'boolean' },
     'skip-existing': { type: 'boolean' },
+    ...VOLUME_OPTIONS,
   },
   async run(args, ctx) {
-    if (args.positionals.length < 2) throw new InvalidParameterError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
+    if (args.positionals.length < 2) throw new MissingArgumentError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
     const method = oneOf(args, 'method', ['model', 'rl'] as const, 'model');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
     const tile = parseTile(str(args, 'tile') ?? 'auto');
@@ -66,6 +82,8 @@ export const deconvolveCommand: Command = {
     const json = flag(args, 'json');
     const force = flag(args, 'force');
     const skipExisting = flag(args, 'skip-existing');
+    const select = { channels: indexList(args, 'channel'), frames: indexList(args, 'frame') };
+    const open = openOptions(args);
     if (force && skipExisting) throw new InvalidParameterError('--skip-existing', 'cannot be combined with --force');
     const out = args.positionals.at(-1)!;
     const inputs = await expandInputs(args.positionals.slice(0, -1));
@@ -77,7 +95,10 @@ export const deconvolveCommand: Command = {
     const log = json ? ctx.err : ctx.out;
     log(`method ${predictor.method} on ${predictor.backend}${predictor.details.model ? ` (model ${predictor.details.model})` : ''}`);
     // A model flagged by its output check after training: deconvolve anyway (the user asked), but say so.
-    const warnings = method === 'model' && str(args, 'model') ? await readOutputCheckWarnings(str(args, 'model')!) : [];
+    const warnings: string[] = method === 'model' && str(args, 'model') ? await readOutputCheckWarnings(str(args, 'model')!) : [];
+    // A PSF file read with its planes reinterpreted (stored as channels) says so once, here.
+    const psfFile = method === 'rl' ? str(args, 'psf') : undefined;
+    if (psfFile && psfFile !== 'learned') warnings.push(...(await readTiffInfo(psfFile, { channelsAsZ: true })).warnings);
     for (const w of warnings) ctx.err(`warning: ${w}`);
     const started = performance.now();
     const done: DeconvolveFileResult[] = [];
@@ -94,13 +115,17 @@ export const deconvolveCommand: Command = {
         const bar = createProgress(`[${i + 1}/${inputs.length}] ${basename(input)}`, ctx.interactive);
         try {
           const r = await deconvolveFile(input, output, predictor, {
-            tile, overlap, dtype, force, signal: ctx.signal,
+            tile, overlap, dtype, force, signal: ctx.signal, select, open,
             onProgress: (d, t) => bar.update(d, t, 'tiles'),
             onShrink: (t) => ctx.err(`out of memory: continuing with ${t.join('×')} tiles`),
           });
           bar.finish(`${(r.voxelsPerSecond / 1e6).toFixed(2)} Mvoxel/s`);
           done.push(r);
-          log(`${input} → ${output}  ${r.shape.join('×')}  ${r.seconds.toFixed(1)} s  ${Math.round(r.voxelsPerSecond)} voxels/s  tiles ${r.tiles}×[${r.tile.join(',')}]${r.clippedVoxels ? `  ${r.clippedVoxels} voxels clamped to uint16` : ''}`);
+          for (const w of fileWarnings(r, predictor.method)) {
+            warnings.push(w);
+            ctx.err(`warning: ${w}`);
+          }
+          log(`${input} → ${output}  ${r.shape.join('×')}${r.channels * r.frames > 1 ? ` × ${r.channels} channel(s) × ${r.frames} frame(s)` : ''}  ${r.seconds.toFixed(1)} s  ${Math.round(r.voxelsPerSecond)} voxels/s  tiles ${r.tiles}×[${r.tile.join(',')}]${r.clippedVoxels ? `  ${r.clippedVoxels} voxels clamped to uint16` : ''}`);
         } catch (e) {
           bar.finish('failed');
           if (isCycleDeconError(e) && e.code === 'CANCELLED') throw e;

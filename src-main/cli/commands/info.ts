@@ -1,16 +1,17 @@
 // `cycledecon info <file> [--json]`: shape, type, calibration and intensity statistics of a TIFF stack.
 import type { Command } from '../command';
 import { flag } from '../args';
-import { InvalidParameterError } from '../../core/errors';
-import { openVolume, type TiffInfo } from '../../core/io/index';
+import { MissingArgumentError } from '../../core/errors';
+import { openVolume, type OpenOptions, type TiffInfo } from '../../core/io/index';
+import { openOptions, printWarnings } from '../volumes';
 
 export interface InfoReport extends TiffInfo {
   stats: { min: number; max: number; mean: number };
 }
 
 /** Streams every page once (all channels and frames) to compute min/max/mean of the finite values. */
-export async function infoReport(path: string): Promise<InfoReport> {
-  const reader = await openVolume(path);
+export async function infoReport(path: string, options: OpenOptions = {}): Promise<InfoReport> {
+  const reader = await openVolume(path, options);
   try {
     const { info } = reader;
     let min = Infinity;
@@ -44,12 +45,12 @@ const fmt = (v: number) => String(Number(v.toPrecision(6)));
 export const infoCommand: Command = {
   name: 'info',
   summary: 'Show shape, type, voxel size and intensity range of a TIFF stack',
-  usage: '<file.tif> [--json]\n  --json  print machine-readable JSON',
-  options: { json: { type: 'boolean' } },
+  usage: '<file.tif> [--voxel-size X,Y,Z[unit]] [--json]\n  --voxel-size  use this voxel size instead of the file\'s (e.g. 0.1,0.1,0.25um)\n  --json        print machine-readable JSON',
+  options: { json: { type: 'boolean' }, 'voxel-size': { type: 'string' } },
   async run(args, ctx) {
     const [file, ...more] = args.positionals;
-    if (!file || more.length) throw new InvalidParameterError('file', 'give exactly one TIFF file');
-    const r = await infoReport(file);
+    if (!file || more.length) throw new MissingArgumentError('file', 'give exactly one TIFF file');
+    const r = await infoReport(file, openOptions(args));
     if (flag(args, 'json')) {
       ctx.out(JSON.stringify(r, null, 2));
       return 0;
@@ -62,9 +63,10 @@ export const infoCommand: Command = {
     ctx.out(`channels:     ${r.channels}`);
     ctx.out(`frames:       ${r.frames}`);
     ctx.out(`dtype:        ${r.dtype}`);
-    ctx.out(`voxel size:   ${fmt(v.x)} × ${fmt(v.y)} × ${fmt(v.z)} ${v.unit} (x, y, z)${r.voxelSizeAssumed ? '  [assumed: missing or implausible calibration]' : ''}`);
+    ctx.out(`voxel size:   ${fmt(v.x)} × ${fmt(v.y)} × ${fmt(v.z)} ${v.unit} (x, y, z)${r.voxelSizeAssumed ? '  [assumed: missing or implausible calibration]' : ''}  (from ${r.voxelSizeSource})`);
     ctx.out(`min/max/mean: ${fmt(r.stats.min)} / ${fmt(r.stats.max)} / ${fmt(r.stats.mean)}`);
     if (r.intensityScale) ctx.out(`intensity:    ${r.intensityScale}`);
+    printWarnings(ctx, r.warnings);
     return 0;
   },
 };

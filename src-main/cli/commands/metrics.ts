@@ -1,7 +1,7 @@
 // `cycledecon metrics`: PSNR / SSIM / NRMSE of a result against a ground truth (CARE normalisation).
 import type { Command } from '../command';
 import { flag, requireStr } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { readVolume } from '../../core/io/index';
 import { computeMetrics } from '../../core/metrics/index';
 
@@ -18,7 +18,7 @@ export const metricsCommand: Command = {
   options: { gt: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, ctx) {
     const pred = args.positionals[0];
-    if (!pred) throw new InvalidParameterError('<pred.tif>', 'is required');
+    if (!pred) throw new MissingArgumentError('<pred.tif>', 'is required');
     const m = computeMetrics(await readVolume(requireStr(args, 'gt')), await readVolume(pred));
     if (flag(args, 'json')) ctx.out(JSON.stringify(m, null, 2));
     else {

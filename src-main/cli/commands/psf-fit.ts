@@ -4,9 +4,10 @@ import type { Command } from '../command';
 import { flag, str } from '../args';
 import { expandInputs } from '../inputs';
 import { parseShape } from './psf';
-import { InvalidParameterError } from '../../core/errors';
+import { InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { makeVolume } from '../../core/io/volume';
-import { readVolume, writeVolume } from '../../core/io/index';
+import { writeVolume } from '../../core/io/index';
+import { readOneVolume, VOLUME_OPTIONS } from '../volumes';
 import { gaussianPsf } from '../../core/psf/kernels';
 import { fitPsfFromSpectra } from '../../core/psf/spectral-fit';
 
@@ -19,7 +20,9 @@ const USAGE = `--blurred <dir|files…> --sharp <dir|files…> [--out psf.tif] [
   the lateral Nyquist circle). At low photon counts only the low frequencies rise above the noise and the
   fit comes out too wide.
   --out    write the fitted Gaussian as an ImageJ TIFF with the blurred stacks' voxel size
-  --size   its box, odd z,y,x (default: ±3σ per axis)`;
+  --size   its box, odd z,y,x (default: ±3σ per axis)
+  --voxel-size X,Y,Z[unit]  voxel size to use instead of the stacks' (e.g. 0.1,0.1,0.25um)
+  --channel N / --frame N   the channel / time point to use in multichannel or time-lapse stacks`;
 
 const odd = (v: number) => Math.max(3, 2 * Math.ceil(v) + 1);
 
@@ -27,12 +30,12 @@ export const psfFitCommand: Command = {
   name: 'psf-fit',
   summary: 'estimate a PSF blind from the power spectra of blurred and unpaired sharp stacks',
   usage: USAGE,
-  options: { blurred: { type: 'string', multiple: true }, sharp: { type: 'string', multiple: true }, out: { type: 'string' }, size: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { blurred: { type: 'string', multiple: true }, sharp: { type: 'string', multiple: true }, out: { type: 'string' }, size: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS },
   async run(args, ctx) {
     const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
-    if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
-    if (list('sharp').length === 0) throw new InvalidParameterError('--sharp', 'is required: sharp stacks of the same kind of sample');
-    const read = async (patterns: string[]) => Promise.all((await expandInputs(patterns)).map((p) => readVolume(p)));
+    if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
+    if (list('sharp').length === 0) throw new MissingArgumentError('--sharp', 'is required: sharp stacks of the same kind of sample');
+    const read = async (patterns: string[]) => Promise.all((await expandInputs(patterns)).map((p) => readOneVolume(p, args, ctx)));
     const blurred = await read(list('blurred')), sharp = await read(list('sharp'));
     const fit = fitPsfFromSpectra(blurred, sharp);
     const out = str(args, 'out');

@@ -1,7 +1,7 @@
 // `cycledecon psf`: write a theoretical PSF (Born–Wolf or Gibson–Lanni; widefield or confocal).
 import type { Command } from '../command';
 import { flag, num, oneOf, requireStr, str } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { writeVolume } from '../../core/io/index';
 import { generatePsf } from '../../core/psf/generate';
 import { analysePsf } from '../../core/psf/analysis';
@@ -13,7 +13,8 @@ const USAGE = `--model born-wolf|gibson-lanni [--confocal] --na <NA> --wavelengt
   --excitation      excitation wavelength in µm for --confocal (default: emission); the pinhole is ignored
   --size            odd sizes, default 31,63,63
   --ng --tg --ti0 --depth   Gibson–Lanni coverslip index/thickness (µm), working distance (µm), particle depth (µm)
-  --oversampling    integrate each voxel over n×n×n sub-samples (pixel + slab integration), default 1`;
+  --oversampling    integrate each voxel over n×n×n sub-samples (pixel + slab integration), default 1
+  --json            print a JSON summary (output, shape, model, voxel size, FWHM)`;
 
 export function parseShape(raw: string | undefined, def: [number, number, number], flagName: string): [number, number, number] {
   if (raw === undefined) return def;
@@ -30,11 +31,11 @@ export const psfCommand: Command = {
     model: { type: 'string' }, confocal: { type: 'boolean' }, na: { type: 'string' }, wavelength: { type: 'string' },
     excitation: { type: 'string' }, ni: { type: 'string' }, ns: { type: 'string' }, ng: { type: 'string' }, tg: { type: 'string' },
     ti0: { type: 'string' }, depth: { type: 'string' }, dxy: { type: 'string' }, dz: { type: 'string' }, size: { type: 'string' },
-    oversampling: { type: 'string' }, force: { type: 'boolean' },
+    oversampling: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
   },
   async run(args, ctx) {
     const out = args.positionals[0];
-    if (!out) throw new InvalidParameterError('<out.tif>', 'is required');
+    if (!out) throw new MissingArgumentError('<out.tif>', 'is required');
     requireStr(args, 'na'); requireStr(args, 'wavelength'); requireStr(args, 'dxy'); requireStr(args, 'dz');
     const psf = generatePsf({
       model: oneOf(args, 'model', ['born-wolf', 'gibson-lanni'] as const, 'born-wolf'),
@@ -50,6 +51,10 @@ export const psfCommand: Command = {
     });
     await writeVolume(out, psf, { dtype: 'float32', force: flag(args, 'force') });
     const info = analysePsf(psf);
+    if (flag(args, 'json')) {
+      ctx.out(JSON.stringify({ output: out, shape: psf.shape, model: psf.metadata.extra.psfModel, voxelSize: psf.voxelSize, fwhm: info.fwhm, sum: info.sum }, null, 2));
+      return 0;
+    }
     ctx.out(`wrote ${out}: ${psf.shape.join('×')} (${psf.metadata.extra.psfModel}), FWHM x ${info.fwhm.x.toFixed(3)} y ${info.fwhm.y.toFixed(3)} z ${info.fwhm.z.toFixed(3)} µm`);
     return 0;
   },

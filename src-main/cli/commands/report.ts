@@ -1,7 +1,7 @@
 // `cycledecon report`: a self-contained HTML report plus report.json for one deconvolution.
 import type { Command } from '../command';
 import { flag, requireStr, str } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { readDeconvolveSummary, writeReport } from '../../core/report/files';
 
 const USAGE = `[--run <run-dir>] --input <in.tif> --result <result.tif> [--gt gt.tif] [--rl rl.tif]
@@ -32,7 +32,7 @@ export const reportCommand: Command = {
     force: { type: 'boolean' },
   },
   async run(args, ctx) {
-    if (args.positionals.length !== 1) throw new InvalidParameterError('<out-dir>', 'give exactly one output folder');
+    if (args.positionals.length !== 1) throw new MissingArgumentError('<out-dir>', 'give exactly one output folder');
     const outDir = args.positionals[0]!;
     const input = requireStr(args, 'input');
     const result = requireStr(args, 'result');

@@ -1,14 +1,16 @@
 // `cycledecon rl`: Richardson–Lucy deconvolution with a given PSF.
 import type { Command } from '../command';
 import { flag, num, oneOf, requireStr } from '../args';
-import { InvalidParameterError } from '../../core/errors';
-import { readVolume, writeVolume } from '../../core/io/index';
+import { MissingArgumentError } from '../../core/errors';
 import { checkOutputWritable } from '../../core/io/atomic';
 import { richardsonLucy } from '../../core/deconv/rl';
 import { NAN_POLICIES } from '../../core/deconv/rl-inputs';
+import { describeSelection, mapHyperstack } from '../../core/io/hyperstack';
 import { createProgress } from '../progress';
+import { openRlInputs } from '../psfs';
+import { collectWarnings, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif> [--iters 30] [--tv λ] [--background b] [--no-pad] [--nan-policy refuse] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background b] [--no-pad] [--nan-policy refuse] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
   --background b    constant background in input units, added to the forward model
@@ -19,7 +21,11 @@ const USAGE = `<in.tif> <out.tif> --psf <psf.tif> [--iters 30] [--tv λ] [--back
   NaN/Inf or negative values is refused.
   Negative input (offset-subtracted or signed data): RL needs values ≥ 0, so −min is added before
   deconvolving and subtracted again after; the output is in the input's units, and the shift is
-  recorded in its metadata (rlInputOffset).`;
+  recorded in its metadata (rlInputOffset).
+${VOLUME_USAGE}
+  Every channel and time point is deconvolved and written as an ImageJ hyperstack like the input. Give one
+  PSF per channel (--psf a.tif,b.tif, or a PSF hyperstack with as many channels); one PSF serves all.
+  --json            print a JSON summary (output, shape, channels, frames, voxel size and its source, warnings)`;
 
 export const rlCommand: Command = {
   name: 'rl',
@@ -27,28 +33,43 @@ export const rlCommand: Command = {
   usage: USAGE,
   options: {
     psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, background: { type: 'string' },
-    'no-pad': { type: 'boolean' }, 'nan-policy': { type: 'string' }, force: { type: 'boolean' },
+    'no-pad': { type: 'boolean' }, 'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS,
   },
-  async run(args, ctx) {
+  async run(args, cliCtx) {
+    const { ctx, warnings } = collectWarnings(cliCtx);
     const [input, output] = args.positionals;
-    if (!input || !output) throw new InvalidParameterError('<in.tif> <out.tif>', 'both are required');
+    if (!input || !output) throw new MissingArgumentError('<in.tif> <out.tif>', 'both are required');
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
     // Before the run, not after it: an existing output, a missing or read-only folder fail in seconds.
     await checkOutputWritable(output, { force: flag(args, 'force') });
-    const image = await readVolume(input), psf = await readVolume(psfPath);
-    const bar = createProgress('RL', ctx.interactive, (s) => process.stderr.write(s));
-    const t0 = Date.now();
-    const result = await richardsonLucy(image, psf, {
+    const options = {
       iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), background: num(args, 'background', { min: 0 }),
-      padding: flag(args, 'no-pad') ? 'none' : 'reflect', nanPolicy, signal: ctx.signal,
-      onProgress: (p) => bar.update(p.iteration, p.total),
-      onWarning: (w) => ctx.err(`warning: ${w}`),
-    });
-    bar.finish();
-    await writeVolume(output, result, { dtype: 'float32', force: flag(args, 'force') });
-    ctx.out(`wrote ${output}: ${iterations} iterations on ${image.shape.join('×')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      padding: flag(args, 'no-pad') ? 'none' as const : 'reflect' as const, nanPolicy, signal: ctx.signal,
+    };
+    const { reader, selection, psfs } = await openRlInputs(input, psfPath, args, ctx);
+    const t0 = Date.now();
+    try {
+      await mapHyperstack(reader, output, selection, async (image, at) => {
+        const bar = createProgress(`RL c${at.channel} t${at.frame}`, ctx.interactive, (s) => process.stderr.write(s));
+        const result = await richardsonLucy(image, psfs[at.c]!, {
+          ...options, onProgress: (p) => bar.update(p.iteration, p.total), onWarning: (w) => ctx.err(`warning: ${w}`),
+        });
+        bar.finish();
+        return result;
+      }, { dtype: 'float32', force: flag(args, 'force') });
+    } finally {
+      await reader.close();
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    if (flag(args, 'json')) {
+      const { shape, channels, frames, voxelSize, voxelSizeSource } = reader.info;
+      ctx.out(JSON.stringify({ input, output, iterations, shape, channels, frames, selected: selection, voxelSize, voxelSizeSource, seconds, warnings }, null, 2));
+      return 0;
+    }
+    const shape = reader.info.shape.join('×');
+    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${seconds.toFixed(1)} s`);
     return 0;
   },
 };

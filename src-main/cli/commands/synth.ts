@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Command } from '../command';
 import { flag, num, oneOf, str } from '../args';
-import { InvalidParameterError } from '../../core/errors';
+import { MissingArgumentError } from '../../core/errors';
 import { writeVolume, writeBytesAtomic } from '../../core/io/index';
 import { makeOutputFolder } from '../../core/io/atomic';
 import { DEFAULT_SYNTH, synthesize } from '../../core/synth/index';
@@ -25,7 +25,7 @@ export const synthCommand: Command = {
   },
   async run(args, ctx) {
     const dir = args.positionals[0];
-    if (!dir) throw new InvalidParameterError('<out-dir>', 'is required');
+    if (!dir) throw new MissingArgumentError('<out-dir>', 'is required');
     const d = DEFAULT_SYNTH, int = { integer: true, min: 0 };
     const params = {
       seed: num(args, 'seed', { ...int, def: d.seed })!, shape: parseShape(str(args, 'shape'), d.shape, 'shape'),

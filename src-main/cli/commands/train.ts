@@ -2,13 +2,15 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { PRESET_NAMES, adaptPresetDefaults, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
-import { FileNotFoundError, InvalidParameterError } from '../../core/errors';
+import { FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 import { flag, num, oneOf, requireStr, str } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
+import { resolveStackPaths } from '../../core/engine/train/inputs';
+import { openOptions, requireSingleVolumeFiles } from '../volumes';
 
 async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, resume: boolean): Promise<TrainConfig> {
   const file = str(args, 'config') ?? (resume && !str(args, 'preset') ? join(outDir, 'config.json') : undefined);
@@ -84,7 +86,9 @@ export const trainCommand: Command = {
                    the synthetic blurred volumes G_BA makes (beyond the paper; fast: estimated)
   --background on|off            learn a background offset in G_BA (beyond the paper; fast: on)
   --backend B      node-gpu, node, webgpu, cpu
-  --force          reuse a non-empty run directory without --resume`,
+  --force          reuse a non-empty run directory without --resume
+  --voxel-size X,Y,Z[unit]  voxel size to use instead of the stacks' (e.g. 0.1,0.1,0.25um); every stack
+                   must hold one channel at one time point (cycledecon convert --channel N extracts one)`,
   options: {
     blurred: { type: 'string', multiple: true },
     sharp: { type: 'string', multiple: true },
@@ -111,19 +115,24 @@ export const trainCommand: Command = {
     ns: { type: 'string' },
     backend: { type: 'string' },
     force: { type: 'boolean' },
+    'voxel-size': { type: 'string' },
   },
   async run(args, ctx) {
     const outDir = requireStr(args, 'out');
     const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
     const resume = flag(args, 'resume');
     const cfg = await buildConfig(args, outDir, resume);
-    if (list('blurred').length === 0) throw new InvalidParameterError('--blurred', 'is required');
-    if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new InvalidParameterError('--sharp', "is required (or use --sharp-source rl)");
+    if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
+    if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new MissingArgumentError('--sharp', "is required (or use --sharp-source rl)");
     // Every input must exist before the run folder is made: a typo must not leave an empty run behind.
     const rlPsf = str(args, 'rl-psf');
     for (const p of [...list('blurred'), ...list('sharp'), ...(rlPsf ? [rlPsf] : [])]) {
       if (!(await fs.stat(p).then(() => true, () => false))) throw new FileNotFoundError(p);
     }
+    // One channel at one time point per stack, checked before the run folder is made.
+    const open = openOptions(args);
+    const stacks = [...(await resolveStackPaths(list('blurred'), '--blurred')), ...(list('sharp').length ? await resolveStackPaths(list('sharp'), '--sharp') : [])];
+    await requireSingleVolumeFiles(stacks, ctx, open);
     await makeOutputFolder(outDir);
     // The run folder, its checkpoint/ and weights/ (names from engine/train; not imported, to keep tfjs out of this thread).
     for (const dir of [outDir, join(outDir, 'checkpoint'), join(outDir, 'weights')]) {
@@ -131,7 +140,7 @@ export const trainCommand: Command = {
     }
     const bar = createProgress('train', ctx.interactive, (s) => process.stderr.write(s));
     const job = startTrainWorker(
-      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend'), rlPsf },
+      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend'), rlPsf, ...(open.voxelSize ? { voxelSize: open.voxelSize } : {}) },
       (e) => {
         if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
         else if (e.type === 'step') {

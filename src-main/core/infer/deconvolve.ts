@@ -3,7 +3,8 @@
 // goes through runExact (whole-volume instance-norm statistics, so tiled equals untiled); other
 // predictors (Richardson–Lucy) through runTiled's windowed blend.
 import type { Shape3 } from '../io/volume';
-import { createVolumeWriter, openVolume } from '../io/index';
+import { openVolume, type OpenOptions, type VolumeReader, type VolumeWriter } from '../io/index';
+import { createHyperstackWriter, hyperstackExtra, selectVolumes, type HyperstackSelection } from '../io/hyperstack';
 import { fitNormaliserStreaming, type Normaliser } from './normalise';
 import type { Predictor } from './predictor';
 import { tileBudgetBytes, withPadding } from './predictor';
@@ -24,12 +25,20 @@ export interface DeconvolveFileOptions {
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
   onShrink?(tile: Shape3): void;
+  /** Channels and frames to process, as indices into the file (default: all of them; checked against the file). */
+  select?: { channels?: number[]; frames?: number[] };
+  /** How to open the input (e.g. a --voxel-size override). */
+  open?: OpenOptions;
 }
 
 export interface DeconvolveFileResult {
   input: string;
   output: string;
+  /** [z, y, x] of one volume; `channels` × `frames` of them were processed. */
   shape: Shape3;
+  channels: number;
+  frames: number;
+  /** All voxels processed (every channel and frame). */
   voxels: number;
   seconds: number;
   voxelsPerSecond: number;
@@ -43,7 +52,11 @@ export interface DeconvolveFileResult {
   dtype: OutputDtype;
   /** Voxels outside 0..65535 that a uint16 output had to clamp (always 0 for float32). */
   clippedVoxels: number;
+  /** The first volume's normalisation; `normalisations` holds each volume's (frame-major) when there are several. */
   normalisation: ReturnType<Normaliser['toJSON']>;
+  normalisations?: ReturnType<Normaliser['toJSON']>[];
+  /** What the reader doubted (reinterpreted axes, implausible calibration). */
+  warnings: string[];
 }
 
 /** The documented uint16 mapping: input intensity units rounded to the nearest integer, clamped to 0..65535 (clamped voxels are counted). */
@@ -72,72 +85,99 @@ export function resolveTile(shape: Shape3, tile: Shape3 | 'auto', predictor: Pre
   return t;
 }
 
+interface VolumeRun {
+  run: { tile: Shape3; tiles: number; passes: number; oomRetries: number };
+  norm: Normaliser;
+  clipped: number;
+}
+
+/** One channel at one time point: normalise, predict tile by tile, write into its place in the hyperstack. */
+async function deconvolveVolume(reader: VolumeReader, at: { channel: number; frame: number; c: number; t: number }, writer: VolumeWriter, predictor: Predictor, opts: DeconvolveFileOptions): Promise<VolumeRun> {
+  const shape = [...reader.shape] as Shape3;
+  const sel = { channel: at.channel, frame: at.frame };
+  const source: SliceSource = { shape, readSlices: (z0, z1) => reader.readSlices(z0, z1, sel) };
+  const { pLow, pHigh, clip } = predictor.normalisation;
+  const norm = await fitNormaliserStreaming(source, pLow, pHigh, 8, predictor.normalisation);
+  const overlap = opts.overlap ?? predictor.overlap;
+  const tile = resolveTile(shape, opts.tile, predictor, predictor.staged ? Math.ceil(overlap / 2) : overlap);
+  let clipped = 0;
+  let z = 0;
+  const sink: SliceSink = {
+    writeSlices: async (slices) => {
+      let raw = norm.invert(slices);
+      if (opts.dtype === 'uint16') {
+        const u = toUint16Range(raw);
+        clipped += u.clipped;
+        raw = u.data;
+      }
+      await writer.writeSlicesAt(at.c, at.t, z, raw);
+      z += raw.length / (shape[1] * shape[2]);
+    },
+  };
+  const normalisedSource: SliceSource = {
+    shape,
+    readSlices: async (z0, z1) => {
+      const d = norm.apply(await source.readSlices(z0, z1));
+      if (clip) for (let i = 0; i < d.length; i++) d[i] = d[i]! < 0 ? 0 : d[i]! > 1 ? 1 : d[i]!;
+      return d;
+    },
+  };
+  const common = { tile, overlap, signal: opts.signal, onProgress: opts.onProgress, onShrink: opts.onShrink };
+  const run = predictor.staged
+    ? await runExact(normalisedSource, sink, predictor.staged, common)
+    : { ...(await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), { ...common, multiple: predictor.multiple })), passes: 1 };
+  return { run, norm, clipped };
+}
+
+function outputMetadata(reader: VolumeReader, sel: HyperstackSelection, predictor: Predictor, dtype: OutputDtype, norms: Normaliser[]) {
+  const describe = norms.length === 1 ? norms[0]!.describe() : `${norms[0]!.describe()} (channel ${sel.channels[0]}, frame ${sel.frames[0]}; each channel and frame normalised on its own, see cycledecon.normalisation)`;
+  const scale = dtype === 'uint16' ? `input intensity units, rounded and clamped to 0..65535 (uint16); ${describe}` : describe;
+  const json = norms.map((n) => n.toJSON());
+  return {
+    intensityScale: scale,
+    extra: {
+      ...hyperstackExtra(reader.info, sel),
+      'cycledecon.method': predictor.method,
+      'cycledecon.intensityScale': scale,
+      'cycledecon.normalisation': JSON.stringify(json.length === 1 ? json[0] : json),
+      ...Object.fromEntries(Object.entries(predictor.details).map(([k, v]) => [`cycledecon.${k}`, v])),
+    },
+  };
+}
+
+/**
+ * Every selected channel and time point of `input` (all by default) through the predictor, written as an
+ * ImageJ hyperstack with the input's axes, counts and calibration. Each volume is normalised on its own
+ * (channels differ in brightness; the network was trained on one volume's statistics).
+ */
 export async function deconvolveFile(input: string, output: string, predictor: Predictor, opts: DeconvolveFileOptions): Promise<DeconvolveFileResult> {
   const started = performance.now();
-  const reader = await openVolume(input);
+  const reader = await openVolume(input, opts.open ?? {});
   try {
     const shape = [...reader.shape] as Shape3;
-    const source: SliceSource = { shape, readSlices: (z0, z1) => reader.readSlices(z0, z1) };
-    const { pLow, pHigh, clip } = predictor.normalisation;
-    const norm = await fitNormaliserStreaming(source, pLow, pHigh, 8, predictor.normalisation);
-    const overlap = opts.overlap ?? predictor.overlap;
-    const tile = resolveTile(shape, opts.tile, predictor, predictor.staged ? Math.ceil(overlap / 2) : overlap);
+    const sel = selectVolumes(reader.info, opts.select?.channels, opts.select?.frames);
     const dtype = opts.dtype ?? 'float32';
-    const scale = dtype === 'uint16'
-      ? `input intensity units, rounded and clamped to 0..65535 (uint16); ${norm.describe()}`
-      : norm.describe();
-    const writer = await createVolumeWriter(output, {
-      shape,
-      voxelSize: reader.voxelSize,
-      dtype,
-      force: opts.force,
-      within: opts.within,
-      metadata: {
-        intensityScale: scale,
-        extra: {
-          ...reader.info.extra,
-          'cycledecon.method': predictor.method,
-          'cycledecon.intensityScale': scale,
-          'cycledecon.normalisation': JSON.stringify(norm.toJSON()),
-          ...Object.fromEntries(Object.entries(predictor.details).map(([k, v]) => [`cycledecon.${k}`, v])),
-        },
-      },
-    });
-    let clipped = 0;
-    const sink: SliceSink = {
-      writeSlices: async (slices) => {
-        const raw = norm.invert(slices);
-        if (dtype === 'uint16') {
-          const u = toUint16Range(raw);
-          clipped += u.clipped;
-          await writer.writeSlices(u.data);
-        } else await writer.writeSlices(raw);
-      },
-    };
-    const normalisedSource: SliceSource = {
-      shape,
-      readSlices: async (z0, z1) => {
-        const d = norm.apply(await source.readSlices(z0, z1));
-        if (clip) for (let i = 0; i < d.length; i++) d[i] = d[i]! < 0 ? 0 : d[i]! > 1 ? 1 : d[i]!;
-        return d;
-      },
-    };
-    let run;
+    const writer = await createHyperstackWriter(output, reader.info, sel, { dtype, force: opts.force, within: opts.within });
+    const runs: VolumeRun[] = [];
     try {
-      const common = { tile, overlap, signal: opts.signal, onProgress: opts.onProgress, onShrink: opts.onShrink };
-      run = predictor.staged
-        ? await runExact(normalisedSource, sink, predictor.staged, common)
-        : { ...(await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), { ...common, multiple: predictor.multiple })), passes: 1 };
+      for (const [t, frame] of sel.frames.entries()) {
+        for (const [c, channel] of sel.channels.entries()) runs.push(await deconvolveVolume(reader, { channel, frame, c, t }, writer, predictor, { ...opts, dtype }));
+      }
+      writer.setMetadata(outputMetadata(reader, sel, predictor, dtype, runs.map((r) => r.norm)));
       await writer.close();
     } catch (e) {
       await writer.abort();
       throw e;
     }
     const seconds = (performance.now() - started) / 1000;
-    const voxels = shape[0] * shape[1] * shape[2];
+    const voxels = shape[0] * shape[1] * shape[2] * runs.length;
+    const sum = (f: (r: VolumeRun) => number) => runs.reduce((s, r) => s + f(r), 0);
     return {
-      input, output, shape, voxels, seconds, voxelsPerSecond: voxels / seconds, tile: run.tile, tiles: run.tiles, passes: run.passes,
-      oomRetries: run.oomRetries, method: predictor.method, backend: predictor.backend, dtype, clippedVoxels: clipped, normalisation: norm.toJSON(),
+      input, output, shape, channels: sel.channels.length, frames: sel.frames.length, voxels, seconds, voxelsPerSecond: voxels / seconds,
+      tile: runs[0]!.run.tile, tiles: sum((r) => r.run.tiles), passes: runs[0]!.run.passes, oomRetries: sum((r) => r.run.oomRetries),
+      method: predictor.method, backend: predictor.backend, dtype, clippedVoxels: sum((r) => r.clipped), normalisation: runs[0]!.norm.toJSON(),
+      ...(runs.length > 1 ? { normalisations: runs.map((r) => r.norm.toJSON()) } : {}),
+      warnings: [...reader.info.warnings],
     };
   } finally {
     await reader.close();

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { BackendError, FileNotFoundError, InvalidParameterError } from '../errors';
+import { BackendError, FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../errors';
 import { initBackend, parseBackendId } from '../engine/backend';
 import { parseTrainConfig, type TrainConfig } from '../engine/config';
 import { unetSizeMultiple, unetTileHalo } from '../engine/models';
@@ -17,6 +17,7 @@ import { leanStagedNet, leanUNetBytesPerVoxel } from './unet-lean';
 import { convImplFor } from '../engine/conv-select';
 import { nativeConvRuntime } from '../engine/fast/native-conv';
 import { convRuntime, type ConvRuntime } from '../engine/fast/wasm-conv';
+import { checkPsf } from '../psf/check';
 
 export interface LoadPredictorOptions {
   method: 'model' | 'rl';
@@ -112,7 +113,7 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
 
 export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predictor> {
   if (opts.method === 'model') {
-    if (!opts.runDir) throw new InvalidParameterError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
+    if (!opts.runDir) throw new MissingArgumentError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
     let choice = await initBackend({ preferred: opts.backend, purpose: 'inference' });
     // tfjs 4.22's wasm Conv3DBackpropInputV2 (the U-Net's transposed convolution) disagrees with cpu by
     // O(1) on the same input (measured), so the network's output on wasm is wrong: never use it for the model.
@@ -130,7 +131,8 @@ export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predict
     if (!opts.runDir) throw new InvalidParameterError('--psf', '"learned" needs --model <run-dir>', 'Or pass a PSF TIFF: --psf psf.tif');
     ({ psf, path: source } = await readLearnedPsf(opts.runDir));
   } else {
-    psf = await readVolume(which);
+    psf = await readVolume(which, { channelsAsZ: true });
+    checkPsf(psf, which);
     source = which;
   }
   return rlPredictor(psf, opts.iterations ?? 20, source, which === 'learned');

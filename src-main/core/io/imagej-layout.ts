@@ -24,8 +24,10 @@ function ifdSize(big: boolean, tags: number): number {
   return big ? 8 + tags * 20 + 8 : 2 + tags * 12 + 4;
 }
 
-export function planLayout(shape: Shape3, dtype: WriteDtype, bigTiffThreshold = CLASSIC_TIFF_LIMIT): Layout {
-  const [nz, ny, nx] = shape;
+/** `pages` is slices × channels × frames for a hyperstack (default: the z slices of one volume). */
+export function planLayout(shape: Shape3, dtype: WriteDtype, bigTiffThreshold = CLASSIC_TIFF_LIMIT, pages = shape[0]): Layout {
+  const [, ny, nx] = shape;
+  const nz = pages;
   const sliceBytes = ny * nx * (dtype === 'float32' ? 4 : 2);
   const estimate = 8 + nz * sliceBytes + nz * ifdSize(false, TAGS_FIRST) + 16 + 65536;
   const bigTiff = estimate > bigTiffThreshold;
@@ -85,6 +87,9 @@ export function formatNumber(v: number): string {
 
 export interface DescriptionInput {
   nz: number;
+  /** Hyperstack axes; pages are stored channel fastest, then slice, then frame (ImageJ's CZT order). */
+  channels?: number;
+  frames?: number;
   voxelSize: VoxelSize;
   min: number;
   max: number;
@@ -92,11 +97,17 @@ export interface DescriptionInput {
   extra?: Record<string, string>;
 }
 
-const RESERVED = new Set(['imagej', 'images', 'slices', 'channels', 'frames', 'hyperstack', 'unit', 'spacing', 'loop', 'min', 'max', 'intensityscale']);
+const RESERVED = new Set(['imagej', 'images', 'slices', 'channels', 'frames', 'hyperstack', 'unit', 'spacing', 'loop', 'min', 'max', 'mode', 'intensityscale']);
 
 /** ImageJ's description; extra keys are `key=value` lines ImageJ ignores and our reader restores. */
 export function imagejDescription(d: DescriptionInput): string {
-  const lines = ['ImageJ=1.11a', `images=${d.nz}`, `slices=${d.nz}`];
+  const nc = d.channels ?? 1, nt = d.frames ?? 1;
+  const lines = ['ImageJ=1.11a', `images=${d.nz * nc * nt}`];
+  if (nc > 1) lines.push(`channels=${nc}`);
+  lines.push(`slices=${d.nz}`);
+  if (nt > 1) lines.push(`frames=${nt}`);
+  if (nc > 1 || nt > 1) lines.push('hyperstack=true');
+  if (nc > 1) lines.push('mode=grayscale');
   const unit = imagejUnit(d.voxelSize.unit);
   if (unit) lines.push(`unit=${unit}`, `spacing=${formatNumber(d.voxelSize.z)}`);
   lines.push('loop=false', `min=${formatNumber(d.min)}`, `max=${formatNumber(d.max)}`);
@@ -112,7 +123,8 @@ interface Tag { tag: number; type: number; count: number; value: number }
 
 /** The IFDs, rationals and description that follow the pixel data. */
 export function tailBytes(layout: Layout, shape: Shape3, dtype: WriteDtype, voxelSize: VoxelSize, description: string): Uint8Array {
-  const [nz, ny, nx] = shape;
+  const [, ny, nx] = shape;
+  const nz = layout.ifdOffsets.length;
   const desc = new TextEncoder().encode(description + '\0');
   const total = layout.descriptionAt + desc.length - layout.dataEnd;
   const out = new Uint8Array(total);

@@ -16,6 +16,8 @@ export interface StackLayout {
   voxelSizeAssumed: boolean;
   intensityScale?: string;
   extra: Record<string, string>;
+  /** What an ImageJ header declared, for the consistency checks in stack-shape.ts. */
+  declared?: { images?: number; slices?: number; channels?: number; frames?: number };
 }
 
 /** Micrometres per unit; undefined for "no calibration". */
@@ -88,6 +90,7 @@ function imagejLayout(file: string, desc: string, first: TiffPage, pageCount: nu
   for (const [k, v] of Object.entries(kv)) if (!IMAGEJ_STRUCTURAL.has(k.toLowerCase())) extra[k] = v;
   return {
     sourceFormat: 'imagej', slices, channels, frames, voxelSize, voxelSizeAssumed: assumed, extra,
+    declared: { images: posInt(kv.images), slices: posInt(kv.slices), channels: posInt(kv.channels), frames: posInt(kv.frames) },
     intensityScale: kv.intensityScale ?? kv.intensityscale,
     // ImageJ stores hyperstacks in CZT order: channel fastest, then slice, then frame.
     pageOf: (z_, c, t) => (t * slices + z_) * channels + c,

@@ -7,10 +7,18 @@ import { checkPage, declaredBytes, decodePage, COMPRESSION_NAMES } from './page-
 import { overExpanded } from './expansion';
 import { InvalidParameterError, OutOfMemoryError, TiffFormatError, UnsupportedFormatError } from '../errors';
 import { openRegularFile } from './paths';
+import { checkLayout } from './stack-shape';
+import { calibrationWarnings, type VoxelSizeSource } from './calibration';
 
 export interface OpenOptions {
   /** Refuse any read that would allocate more than this many bytes (default 8 GiB). */
   maxBytes?: number;
+  /** Read a single-slice multichannel file's channels as z (PSFs only; see stack-shape.ts). */
+  channelsAsZ?: boolean;
+  /** Use this voxel size instead of the file's (`--voxel-size`). */
+  voxelSize?: VoxelSize;
+  /** Recorded as the voxel size's source with `voxelSize` (default 'cli'; 'psf' when taken from the PSF). */
+  voxelSizeSource?: 'cli' | 'psf';
 }
 
 export interface SliceSelection {
@@ -29,6 +37,10 @@ export interface TiffInfo {
   dtype: SampleType;
   voxelSize: VoxelSize;
   voxelSizeAssumed: boolean;
+  /** Where voxelSize came from: the file, the command line (OpenOptions.voxelSize), or nowhere. */
+  voxelSizeSource: VoxelSizeSource;
+  /** Reinterpretations and doubts about the header (axes, calibration): to be shown to the user. */
+  warnings: string[];
   /** 'imagej' | 'ome' | 'tiff', with '-bigtiff' appended for BigTIFF files. */
   sourceFormat: string;
   bigTiff: boolean;
@@ -102,6 +114,8 @@ class TiffVolumeReader implements VolumeReader {
         sourceFormat: this.info.sourceFormat,
         sourceDtype: this.info.dtype,
         ...(this.info.voxelSizeAssumed ? { voxelSizeAssumed: true } : {}),
+        voxelSizeSource: this.info.voxelSizeSource,
+        ...(this.info.warnings.length ? { warnings: [...this.info.warnings] } : {}),
         ...(this.info.channels > 1 || this.info.frames > 1 ? { channel, frame, channels: this.info.channels, frames: this.info.frames } : {}),
         ...(this.info.intensityScale !== undefined ? { intensityScale: this.info.intensityScale } : {}),
         extra: { ...this.info.extra },
@@ -133,6 +147,12 @@ function checkUniform(file: string, pages: TiffPage[], used: number[], fileBytes
   return type;
 }
 
+function calibration(layout: StackLayout, options: OpenOptions): Pick<TiffInfo, 'voxelSize' | 'voxelSizeAssumed' | 'voxelSizeSource'> {
+  const override = options.voxelSize;
+  if (override) return { voxelSize: { ...override }, voxelSizeAssumed: false, voxelSizeSource: options.voxelSizeSource ?? 'cli' };
+  return { voxelSize: layout.voxelSize, voxelSizeAssumed: layout.voxelSizeAssumed, voxelSizeSource: layout.voxelSizeAssumed && layout.voxelSize.unit === 'px' ? 'none' : 'file' };
+}
+
 /** Opens a TIFF stack for lazy reading. The caller must close() the reader. */
 export async function openVolume(path: string, options: OpenOptions = {}): Promise<VolumeReader> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -141,7 +161,8 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
     const structure = await readStructure(src);
     // Reduced-resolution pages (thumbnails, pyramid levels) are not slices of the stack.
     const pages = structure.pages.filter((p, i) => i === 0 || (p.subfileType & 1) === 0);
-    const layout = describeLayout(path, pages);
+    const checked = checkLayout(path, describeLayout(path, pages), options);
+    const layout = checked.layout;
     const { slices, channels, frames } = layout;
     const used: number[] = [];
     for (let t = 0; t < frames; t++) for (let c = 0; c < channels; c++) for (let z = 0; z < slices; z++) used.push(layout.pageOf(z, c, t));
@@ -155,8 +176,8 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
       frames,
       pages: structure.pages.length,
       dtype: type,
-      voxelSize: layout.voxelSize,
-      voxelSizeAssumed: layout.voxelSizeAssumed,
+      ...calibration(layout, options),
+      warnings: checked.warnings,
       sourceFormat: layout.sourceFormat + (structure.bigTiff ? '-bigtiff' : ''),
       bigTiff: structure.bigTiff,
       byteOrder: structure.littleEndian ? 'little-endian' : 'big-endian',
@@ -164,6 +185,7 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
       ...(layout.intensityScale !== undefined ? { intensityScale: layout.intensityScale } : {}),
       extra: layout.extra,
     };
+    info.warnings.push(...calibrationWarnings(info.voxelSize, path));
     return new TiffVolumeReader(src, pages, layout, structure.littleEndian, maxBytes, info);
   } catch (e) {
     await src.handle.close().catch(() => undefined);

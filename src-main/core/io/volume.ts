@@ -21,6 +21,10 @@ export interface VolumeMetadata {
   sourceDtype: SampleType;
   /** True when the voxel size was missing or absurd and 1 was used instead. */
   voxelSizeAssumed?: boolean;
+  /** Where the voxel size came from (core/io/calibration.ts); absent for volumes made in memory. */
+  voxelSizeSource?: 'file' | 'cli' | 'psf' | 'none';
+  /** Doubts raised while reading (reinterpreted axes, implausible calibration), for the user to see. */
+  warnings?: string[];
   /** Channel / frame this volume was taken from, when the file had several. */
   channel?: number;
   frame?: number;

@@ -22,6 +22,9 @@ export interface VolumeWriterOptions {
   metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>>;
   /** File size (bytes) above which BigTIFF is written; default just under 4 GiB. */
   bigTiffThreshold?: number;
+  /** A hyperstack of `channels` × `frames` volumes of `shape` (write each with writeSlicesAt); default 1 × 1. */
+  channels?: number;
+  frames?: number;
 }
 
 export interface VolumeWriter {
@@ -29,6 +32,10 @@ export interface VolumeWriter {
   readonly bigTiff: boolean;
   /** Appends the next `zCount` slices (z-major float32, zCount·y·x values). */
   writeSlices(data: Float32Array, zCount?: number): Promise<void>;
+  /** Writes slices z0… of the volume of channel c at frame t (hyperstacks; any order, each page once). */
+  writeSlicesAt(c: number, t: number, z0: number, data: Float32Array): Promise<void>;
+  /** Replaces the metadata written at close (e.g. per-channel normalisation known only after processing). */
+  setMetadata(metadata: NonNullable<VolumeWriterOptions['metadata']>): void;
   /** Writes the IFDs and description, syncs, and renames the temp file onto the target. */
   close(): Promise<void>;
   /** Deletes the temp file; the target is left as it was. */
@@ -62,10 +69,13 @@ function validate(path: string, o: VolumeWriterOptions): void {
   if (ny > 0xffffffff || nx > 0xffffffff) throw new InvalidVolumeError(`cannot write ${path}: slices of ${nx}×${ny} are too large for TIFF`);
   const dtype = o.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'uint16') throw new InvalidParameterError('dtype', `"${String(dtype)}" is not one of float32, uint16`);
+  for (const n of [o.channels ?? 1, o.frames ?? 1]) if (!Number.isInteger(n) || n < 1) throw new InvalidVolumeError(`cannot write ${path}: ${o.channels} channels × ${o.frames} frames is not a valid hyperstack`);
 }
 
 class TiffStackWriter implements VolumeWriter {
   private written = 0;
+  /** Pages written by writeSlicesAt, so a page written twice or never is caught at close. */
+  private readonly pageDone: Uint8Array;
   private min = Infinity;
   private max = -Infinity;
   private done = false;
@@ -76,7 +86,13 @@ class TiffStackWriter implements VolumeWriter {
     private readonly layout: Layout,
     private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype'>> & VolumeWriterOptions,
     private readonly budget: WriteBudget | null = null,
-  ) {}
+  ) {
+    this.pageDone = new Uint8Array(this.layout.ifdOffsets.length);
+  }
+
+  setMetadata(metadata: NonNullable<VolumeWriterOptions['metadata']>): void {
+    this.o.metadata = metadata;
+  }
 
   get bigTiff(): boolean { return this.layout.bigTiff; }
 
@@ -95,6 +111,32 @@ class TiffStackWriter implements VolumeWriter {
     const n = zCount ?? data.length / (ny * nx);
     if (!Number.isInteger(n) || n <= 0 || data.length !== n * ny * nx) throw new InvalidVolumeError(`writing ${this.path}: ${data.length} values are not ${zCount ?? 'a whole number of'} slices of ${nx}×${ny}`);
     if (this.written + n > nz) throw new InvalidVolumeError(`writing ${this.path}: ${this.written + n} slices exceed the declared ${nz}`);
+    if (this.pageDone.length !== nz) throw new InvalidVolumeError(`writing ${this.path}: a hyperstack is written with writeSlicesAt`);
+    await this.putSlices(data, this.written);
+    this.pageDone.fill(1, this.written, this.written + n);
+    this.written += n;
+  }
+
+  async writeSlicesAt(c: number, t: number, z0: number, data: Float32Array): Promise<void> {
+    if (this.done) throw new InvalidParameterError('writer', `${this.path} is already closed`);
+    const [nz, ny, nx] = this.o.shape;
+    const nc = this.o.channels ?? 1, nt = this.o.frames ?? 1;
+    const n = data.length / (ny * nx);
+    if (!Number.isInteger(n) || n <= 0 || z0 < 0 || z0 + n > nz || c < 0 || c >= nc || t < 0 || t >= nt || !Number.isInteger(c + t + z0)) {
+      throw new InvalidVolumeError(`writing ${this.path}: ${data.length} values at channel ${c}, frame ${t}, slice ${z0} do not fit ${nc} × ${nt} volumes of ${nx}×${ny}×${nz}`);
+    }
+    const slice = ny * nx;
+    for (let z = z0; z < z0 + n; z++) {
+      // ImageJ's page order: channel fastest, then slice, then frame.
+      const page = (t * nz + z) * nc + c;
+      if (this.pageDone[page]) throw new InvalidVolumeError(`writing ${this.path}: channel ${c}, frame ${t}, slice ${z} was already written`);
+      await this.putSlices(data.subarray((z - z0) * slice, (z - z0 + 1) * slice), page);
+      this.pageDone[page] = 1;
+    }
+    this.written += n;
+  }
+
+  private async putSlices(data: Float32Array, page: number): Promise<void> {
     const out = this.o.dtype === 'uint16' ? null : data;
     for (let i = 0; i < data.length; i++) {
       const v = out ? data[i] : Math.min(65535, Math.max(0, Math.round(data[i]) || 0));
@@ -102,23 +144,23 @@ class TiffStackWriter implements VolumeWriter {
       if (v > this.max) this.max = v;
     }
     try {
-      await this.put(encode(data, this.o.dtype), this.layout.headerBytes + this.written * this.layout.sliceBytes);
+      await this.put(encode(data, this.o.dtype), this.layout.headerBytes + page * this.layout.sliceBytes);
     } catch (e) {
       await this.abort();
       throw writeError(this.path, e);
     }
-    this.written += n;
   }
 
   async close(): Promise<void> {
     if (this.done) return;
     const nz = this.o.shape[0];
-    if (this.written !== nz) {
+    const pages = this.pageDone.length;
+    if (this.written !== pages || this.pageDone.includes(0)) {
       await this.abort();
-      throw new InvalidVolumeError(`writing ${this.path}: only ${this.written} of ${nz} slices were written; nothing was saved`);
+      throw new InvalidVolumeError(`writing ${this.path}: only ${this.written} of ${pages} slices were written; nothing was saved`);
     }
     const description = imagejDescription({
-      nz, voxelSize: this.o.voxelSize, min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max,
+      nz, channels: this.o.channels, frames: this.o.frames, voxelSize: this.o.voxelSize, min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max,
       intensityScale: this.o.metadata?.intensityScale, extra: this.o.metadata?.extra,
     });
     try {
@@ -148,7 +190,7 @@ export async function createVolumeWriter(path: string, options: VolumeWriterOpti
   validate(path, options);
   const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3 };
   await prepareTarget(path, o);
-  const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold);
+  const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold, o.shape[0] * (o.channels ?? 1) * (o.frames ?? 1));
   const tmp = tempPathFor(path);
   let handle: fs.FileHandle;
   let budget: WriteBudget | null;

@@ -73,12 +73,12 @@ describe('classic toolkit CLI: psf, psf-info, synth, rl, metrics', { timeout: 12
     expect(await runCli(argv, again.ctx)).toBe(1);
     expect(again.err.join('\n')).toMatch(/exists/);
     const noSharp = capture();
-    expect(await runCli(['psf-fit', '--blurred', join(s[0]!, 'blurred.tif')], noSharp.ctx)).toBe(1);
+    expect(await runCli(['psf-fit', '--blurred', join(s[0]!, 'blurred.tif')], noSharp.ctx)).toBe(2);
     expect(noSharp.err.join('\n')).toMatch(/--sharp/);
   });
   it('rl reports a missing PSF as a usage error', async () => {
     const c = capture();
-    expect(await runCli(['rl', 'a.tif', 'b.tif'], c.ctx)).toBe(1);
+    expect(await runCli(['rl', 'a.tif', 'b.tif'], c.ctx)).toBe(2);
     expect(c.err.join('\n')).toMatch(/--psf/);
   });
 });

@@ -44,7 +44,7 @@ describe('cycledecon info', () => {
     expect(await runCli(['info', fixture('tiff', 'not_a_tiff.tif')], c.ctx)).toBe(1);
     expect(c.err.join('\n')).toMatch(/not_a_tiff\.tif: not a TIFF file/);
     const d = capture();
-    expect(await runCli(['info'], d.ctx)).toBe(1);
+    expect(await runCli(['info'], d.ctx)).toBe(2);
     expect(d.err.join('\n')).toMatch(/give exactly one TIFF file/);
   });
 });
