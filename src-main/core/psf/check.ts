@@ -110,6 +110,13 @@ export function measurePsf(psf: Volume): PsfCheckResult {
 
 /** Throws InvalidVolumeError naming the failed check when `psf` does not look like a PSF. */
 export function checkPsf(psf: Volume, name: string): PsfCheckResult {
+  // NaN compares false everywhere below and would slip through every check: count it first.
+  let nonFinite = 0;
+  for (const v of psf.data) if (!Number.isFinite(v)) nonFinite++;
+  if (nonFinite > 0) {
+    throw new InvalidVolumeError(`${name}: the PSF has ${nonFinite} NaN or infinite voxel${nonFinite === 1 ? '' : 's'} (of ${psf.data.length})`,
+      'A PSF is an intensity: remove NaN/Inf voxels (and clip it at zero after background subtraction) before deconvolving.');
+  }
   const m = measurePsf(psf);
   const fail = (why: string) => new InvalidVolumeError(`${name} does not look like a PSF: ${why}`,
     'A PSF is one bright spot (a bead image or a computed PSF) near the middle of its stack; check that --psf names the PSF and not an image.');
