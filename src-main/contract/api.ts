@@ -5,6 +5,7 @@ import {
   Comparison, Dataset, DatasetRole, FsPath, Id, Job, JobSpec, JobState, MetricName, Project, PsfAnalysis, PsfParams, PsfRef, Result, Shape3, VoxelSize,
 } from './schemas';
 import { SafeName } from './names';
+import { VoxelSizeSource } from './calibration';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -20,11 +21,17 @@ export const BinaryMeta = z.object({
   factor: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
   min: z.number(),
   max: z.number(),
+  /** Where the voxel size came from (file, project override, none…), and which channel/frame of how many this is. */
+  voxelSizeSource: VoxelSizeSource.optional(),
+  channel: z.number().int().nonnegative().optional(),
+  frame: z.number().int().nonnegative().optional(),
+  channels: z.number().int().positive().optional(),
+  frames: z.number().int().positive().optional(),
 });
 export type BinaryMeta = z.infer<typeof BinaryMeta>;
 
-/** Pointer to any viewable volume: an imported dataset or a result. */
-export const VolumeRef = z.object({ id: Id });
+/** Pointer to any viewable volume: an imported dataset or a result, at one channel and time point (from 0). */
+export const VolumeRef = z.object({ id: Id, channel: z.number().int().nonnegative().max(1023).default(0), frame: z.number().int().nonnegative().max(1_000_000).default(0) });
 
 export const ImportReport = z.object({
   imported: z.array(Dataset),

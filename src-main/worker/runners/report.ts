@@ -12,6 +12,7 @@ import type { Volume } from '../../core/io/volume';
 import { CancelledError, InvalidParameterError } from '../../core/errors';
 import { newId, nowIso } from '../../core/project/ids';
 import { writeReport, type ReportFiles } from '../../core/report/files';
+import { datasetOpenOptions } from '../../core/project/calibration';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runFolder } from './deconvolve';
@@ -51,11 +52,9 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'report';
 }
 
-/** A dataset with its effective voxel size (override first). */
+/** A dataset read as every job reads it: with the project's voxel-size override, recorded as its source. */
 async function datasetVolume(d: Dataset): Promise<{ path: string; volume: Volume }> {
-  const volume = await readVolume(d.path);
-  volume.voxelSize = { ...(d.voxelSizeOverride ?? d.voxelSize) };
-  return { path: d.path, volume };
+  return { path: d.path, volume: await readVolume(d.path, datasetOpenOptions(d)) };
 }
 
 /** What the report of `t` compares against, from the job that made it (read-only from the queue journal). */
