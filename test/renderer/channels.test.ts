@@ -9,6 +9,8 @@ import ComparePanel from '../../src-renderer/components/ComparePanel.vue';
 import { useProject } from '../../src-renderer/stores/project';
 import CompareView from '../../src-renderer/views/CompareView.vue';
 import DatasetsView from '../../src-renderer/views/DatasetsView.vue';
+import ViewerView from '../../src-renderer/views/ViewerView.vue';
+import Volume3D from '../../src-renderer/components/Volume3D.vue';
 import { dataset, fakeClient, project } from './fake-client';
 
 let pinia: ReturnType<typeof createPinia>;
@@ -74,6 +76,34 @@ describe('channel and time-point selectors', () => {
     expect(panels.map((p) => p.props('volume').max)).toEqual([100, 200]);
     expect(panels[1].props('title')).toContain('channel 2');
     expect(c.calls.filter((x) => x.method === 'dataset.volume').map((x) => (x.request as { channel: number }).channel)).toEqual([0, 1]);
+  });
+});
+
+describe('3D viewer', () => {
+  it('offers the channel overlay only for a multichannel stack, and then loads every channel of the time point', async () => {
+    const c = fakeClient({ 'dataset.volume': (r: { channel?: number; frame?: number }) => reply(r) });
+    setClient(c);
+    useProject().project = project({ datasets: [twoChannel()] });
+    const w = mount(ViewerView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const modes = () => w.find('[data-testid="render-mode"]').findAll('option').map((o) => o.attributes('value'));
+    expect(modes()).toContain('overlay');
+    await w.find('[data-testid="viewer-frame"]').setValue('2');
+    await w.find('[data-testid="render-mode"]').setValue('overlay');
+    await flushPromises();
+    const asked = c.calls.filter((x) => x.method === 'dataset.volume').map((x) => x.request as { channel: number; frame: number });
+    expect(asked).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 0, frame: 2 }), expect.objectContaining({ channel: 1, frame: 2 })]));
+    expect(w.findComponent(Volume3D).props('channels').map((v: { max: number }) => v.max)).toEqual([102, 202]);
+    expect(w.find('[data-testid="channel-colours"]').findAll('select')).toHaveLength(2);
+  });
+
+  it('has no overlay for a single-channel stack', async () => {
+    setClient(fakeClient({ 'dataset.volume': (r: { channel?: number }) => reply(r, { channels: 1, frames: 1 }) }));
+    useProject().project = project({ datasets: [dataset()] });
+    const w = mount(ViewerView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(w.find('[data-testid="render-mode"]').findAll('option').map((o) => o.attributes('value'))).not.toContain('overlay');
+    expect(w.find('[data-testid="viewer-channel"]').exists()).toBe(false);
   });
 });
 
