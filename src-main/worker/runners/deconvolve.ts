@@ -5,6 +5,7 @@ import type { RunContext } from '../../core/queue/types';
 import { openVolume, type OpenOptions, type VolumeReader } from '../../core/io/index';
 import type { Volume } from '../../core/io/volume';
 import { describeSelection, mapHyperstack, selectVolumes } from '../../core/io/hyperstack';
+import { checkPsf } from '../../core/psf/check';
 import { newId, nowIso } from '../../core/project/ids';
 import { InvalidParameterError } from '../../core/errors';
 import { loadPredictor } from '../../core/infer/load';
@@ -24,11 +25,20 @@ type RlSpec = Extract<DeconvolveSpec, { method: 'rl' }>;
 async function loadPsfs(projectDir: string, spec: RlSpec, channels: number, ctx: RunContext): Promise<Volume[]> {
   if (spec.psf.from === 'generate') return [psfVolume(spec.psf.params)];
   const item = resolveItem(await readProject(projectDir), spec.psf.id);
-  const psf = await openVolume(item.path, item.open);
+  // As `cycledecon rl` reads a PSF: a single-slice file of channels is a z-stack, and each one must look like a
+  // PSF before any work (a nucleus given as the PSF makes Richardson–Lucy converge to garbage without complaint).
+  const psf = await openVolume(item.path, { ...item.open, channelsAsZ: true });
+  const checked = async (channel: number) => {
+    const v = await psf.readAll({ channel });
+    checkPsf(v, psf.info.channels > 1 ? `${item.name} (channel ${channel})` : item.name);
+    return v;
+  };
   try {
-    if (channels > 1 && psf.info.channels === channels) return await Promise.all(Array.from({ length: channels }, (_, channel) => psf.readAll({ channel })));
+    for (const w of psf.info.warnings) ctx.log(`warning: ${w}`);
+    if (psf.info.frames > 1) throw new InvalidParameterError('spec.psf', `${item.name} has ${psf.info.frames} time points; a PSF is one z-stack`);
+    if (channels > 1 && psf.info.channels === channels) return await Promise.all(Array.from({ length: channels }, (_, channel) => checked(channel)));
     if (channels > 1) ctx.log(`warning: one PSF is used for all ${channels} channels; each emission wavelength has its own PSF — import a PSF stack with one channel per image channel`);
-    return [await psf.readAll()];
+    return [await checked(0)];
   } finally {
     await psf.close();
   }

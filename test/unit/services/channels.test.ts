@@ -6,6 +6,7 @@ import { parseRequest } from '../../../src-main/contract/validate';
 import type { BinaryPayload } from '../../../src-main/contract/api';
 import type { Dataset, Job, Result } from '../../../src-main/contract/schemas';
 import { readTiffInfo, readVolume } from '../../../src-main/core/io/index';
+import { createVolumeWriter } from '../../../src-main/core/io/writer';
 import { openService, waitJob } from './harness';
 import { tempDir } from '../../helpers';
 import { beadPeak, writeTwoChannelStack } from './two-channel';
@@ -18,7 +19,7 @@ async function setUp() {
   const h = service.handlers;
   await h['project.create'](parseRequest('project.create', { dir: projectDir }));
   const report = (await h['dataset.import'](parseRequest('dataset.import', { paths: [file] }))) as { imported: Dataset[] };
-  return { service, h, ds: report.imported[0]! };
+  return { service, h, ds: report.imported[0]!, data };
 }
 
 describe('multichannel stacks in the app', () => {
@@ -83,6 +84,26 @@ describe('multichannel stacks in the app', () => {
       const peaks = await Promise.all([[0, 0], [1, 0], [0, 1], [1, 1]].map(async ([c, t]) => (await readVolume(result.path, { channel: c, frame: t })).data.reduce((m, v) => Math.max(m, v), 0)));
       expect(peaks[3]).toBeGreaterThan(peaks[2]!);
       expect(peaks[1]).toBeGreaterThan(peaks[0]!);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('an RL job refuses a PSF dataset that is not a PSF (a bright disc filling the field) before deconvolving', async () => {
+    const { service, h, ds, data: folder } = await setUp();
+    try {
+      const disc = join(folder, 'nucleus.tif');
+      const [nz, ny, nx] = [5, 16, 16];
+      const data = new Float32Array(nz * ny * nx);
+      for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) if ((y - 8) ** 2 + (x - 8) ** 2 < 49) data[(z * ny + y) * nx + x] = 100;
+      const w = await createVolumeWriter(disc, { shape: [nz, ny, nx], voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, dtype: 'float32' });
+      await w.writeSlices(data, nz);
+      await w.close();
+      const psf = ((await h['dataset.import'](parseRequest('dataset.import', { paths: [disc] }))) as { imported: Dataset[] }).imported[0]!;
+      const job = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId: ds.id, psf: { from: 'dataset', id: psf.id }, iterations: 2 } }))) as Job;
+      const done = await waitJob(service, job.id, 60_000);
+      expect(done.state).toBe('failed');
+      expect(done.error?.message).toMatch(/nucleus\.tif does not look like a PSF/);
     } finally {
       await service.close();
     }
