@@ -2,6 +2,7 @@
 // job reads the dataset with the project's voxel-size override, and training never takes channel 0 unasked.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { BinaryPayload } from '../../../src-main/contract/api';
 import type { Dataset, Job, Result } from '../../../src-main/contract/schemas';
@@ -84,6 +85,16 @@ describe('multichannel stacks in the app', () => {
       const peaks = await Promise.all([[0, 0], [1, 0], [0, 1], [1, 1]].map(async ([c, t]) => (await readVolume(result.path, { channel: c, frame: t })).data.reduce((m, v) => Math.max(m, v), 0)));
       expect(peaks[3]).toBeGreaterThan(peaks[2]!);
       expect(peaks[1]).toBeGreaterThan(peaks[0]!);
+
+      // Its report states the same voxel size and where it came from.
+      const rep = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'report', itemIds: [result.id] } }))) as Job;
+      const repDone = await waitJob(service, rep.id, 60_000);
+      expect(repDone.state, JSON.stringify(repDone.error)).toBe('done');
+      const report = ((await h['results.list'](parseRequest('results.list', {}))) as { results: Result[] }).results.find((r) => r.jobId === rep.id)!;
+      const json = JSON.parse(readFileSync(report.path.replace(/\.html$/, '.json'), 'utf8')) as { input: { voxelSize: { x: number }; voxelSizeSource: string } };
+      expect(json.input.voxelSize.x).toBeCloseTo(0.1, 6);
+      expect(json.input.voxelSizeSource).toBe('project');
+      expect(readFileSync(report.path, 'utf8')).toContain('from the project');
     } finally {
       await service.close();
     }
