@@ -10,6 +10,8 @@ import { useProject } from '../../src-renderer/stores/project';
 import CompareView from '../../src-renderer/views/CompareView.vue';
 import DatasetsView from '../../src-renderer/views/DatasetsView.vue';
 import ViewerView from '../../src-renderer/views/ViewerView.vue';
+import TrainingView from '../../src-renderer/views/TrainingView.vue';
+import { job } from './fake-client';
 import Volume3D from '../../src-renderer/components/Volume3D.vue';
 import { dataset, fakeClient, project } from './fake-client';
 
@@ -104,6 +106,28 @@ describe('3D viewer', () => {
     await flushPromises();
     expect(w.find('[data-testid="render-mode"]').findAll('option').map((o) => o.attributes('value'))).not.toContain('overlay');
     expect(w.find('[data-testid="viewer-channel"]').exists()).toBe(false);
+  });
+});
+
+describe('Training view', () => {
+  it('asks which channel of a multichannel stack to train on and sends it with the run', async () => {
+    const c = fakeClient({ 'jobs.submit': () => job({ kind: 'train', state: 'queued' }) });
+    setClient(c);
+    useProject().project = project({ datasets: [twoChannel()] });
+    const w = mount(TrainingView, { global: { plugins: [pinia] } });
+    const channel = w.find('[data-testid="train-channel"]');
+    expect(channel.findAll('option').map((o) => o.text())).toEqual(['— choose (one model per dye) —', 'channel 1', 'channel 2']);
+    await channel.setValue('1');
+    await w.find('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    expect((c.calls.find((x) => x.method === 'jobs.submit')?.request as { spec: { channel?: number } }).spec.channel).toBe(1);
+  });
+
+  it('shows no channel choice for single-channel stacks', () => {
+    setClient(fakeClient({}));
+    useProject().project = project({ datasets: [dataset()] });
+    const w = mount(TrainingView, { global: { plugins: [pinia] } });
+    expect(w.find('[data-testid="train-channel"]').exists()).toBe(false);
   });
 });
 
