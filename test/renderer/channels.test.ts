@@ -95,7 +95,7 @@ describe('3D viewer', () => {
     await flushPromises();
     const asked = c.calls.filter((x) => x.method === 'dataset.volume').map((x) => x.request as { channel: number; frame: number });
     expect(asked).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 0, frame: 2 }), expect.objectContaining({ channel: 1, frame: 2 })]));
-    expect(w.findComponent(Volume3D).props('channels').map((v: { max: number }) => v.max)).toEqual([102, 202]);
+    expect(w.findComponent(Volume3D).props('channels')!.map((v: { max: number }) => v.max)).toEqual([102, 202]);
     expect(w.find('[data-testid="channel-colours"]').findAll('select')).toHaveLength(2);
   });
 
