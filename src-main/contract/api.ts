@@ -88,7 +88,8 @@ export const api = {
   'jobs.log': method(z.object({ id: Id, since: z.number().int().nonnegative().default(0) }).strict(), z.object({ lines: z.array(z.string()), next: z.number().int() })),
 
   'metrics.compute': method(
-    z.object({ referenceId: Id, testId: Id, metrics: z.array(MetricName).min(1).default(['psnr', 'ssim', 'nrmse', 'ncc']) }).strict(),
+    /** Both volumes at one channel and time point (from 0; default 0, 0). */
+    z.object({ referenceId: Id, testId: Id, metrics: z.array(MetricName).min(1).default(['psnr', 'ssim', 'nrmse', 'ncc']), channel: VolumeRef.shape.channel, frame: VolumeRef.shape.frame }).strict(),
     z.object({ values: z.record(z.string(), z.number()), shape: Shape3 }),
   ),
 } as const;

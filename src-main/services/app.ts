@@ -244,7 +244,7 @@ export class AppService {
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
-      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics });
+      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics, at: { channel: r.channel, frame: r.frame } });
     },
   };
 

@@ -81,6 +81,22 @@ describe('channel and time-point selectors', () => {
   });
 });
 
+describe('Compare metrics', () => {
+  it("compares each panel with the ground truth at that panel's channel", async () => {
+    const c = fakeClient({ 'dataset.volume': (r: { channel?: number; frame?: number }) => reply(r), 'metrics.compute': () => ({ values: { psnr: 30 }, shape: [2, 4, 4] }) });
+    setClient(c);
+    useProject().project = project({ datasets: [twoChannel(), dataset({ id: 'ds_ssss0000', name: 'truth.tif', role: { kind: 'sharp' }, channels: 2 })] });
+    const w = mount(CompareView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="compare-item-1"]').setValue('ds_ssss0000');
+    await flushPromises();
+    await w.find('[data-testid="compare-0-channel"]').setValue('1');
+    await flushPromises();
+    const asked = c.calls.filter((x) => x.method === 'metrics.compute').map((x) => x.request);
+    expect(asked.at(-1)).toEqual({ referenceId: 'ds_ssss0000', testId: 'ds_aaaa1111', channel: 1, frame: 0 });
+    expect(w.find('[data-testid="metrics-table"]').text()).toContain('channel 2');
+  });
+});
+
 describe('3D viewer', () => {
   it('offers the channel overlay only for a multichannel stack, and then loads every channel of the time point', async () => {
     const c = fakeClient({ 'dataset.volume': (r: { channel?: number; frame?: number }) => reply(r) });

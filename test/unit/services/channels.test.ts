@@ -53,6 +53,17 @@ describe('multichannel stacks in the app', () => {
     }
   });
 
+  it('metrics.compute compares the channel and frame asked for, checked against both files', async () => {
+    const { service, h, ds } = await setUp();
+    try {
+      const at = async (channel: number, frame: number) => (await h['metrics.compute'](parseRequest('metrics.compute', { referenceId: ds.id, testId: ds.id, metrics: ['nrmse'], channel, frame }))) as { values: { nrmse: number } };
+      expect((await at(1, 1)).values.nrmse).toBeLessThan(1e-9);
+      await expect(at(2, 0)).rejects.toThrow(/channel/);
+    } finally {
+      await service.close();
+    }
+  });
+
   it("views carry the project's voxel-size override, with source 'project'", async () => {
     const { service, h, ds } = await setUp();
     try {
