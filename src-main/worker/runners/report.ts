@@ -94,7 +94,12 @@ export async function runReport(projectDir: string, job: Job, ctx: RunContext): 
     const name = `${slug(spec.title ?? 'report')}-${slug(t.name)}-${id.slice(4)}`;
     const written = await writeReport(ctx.resultsDir, files, { name });
     ctx.log(`wrote ${written.htmlPath} and ${written.jsonPath}`);
-    out.push({ id, jobId: job.id, kind: 'report', path: written.htmlPath, inputDatasetId: t.inputId, method: `report-${t.method}`, shape: null, createdAt: nowIso() });
+    // A report is of one volume; a multichannel or time-lapse input is said to be reported in part, never silently.
+    const partial = (inputDs.channels ?? 1) > 1 || (inputDs.frames ?? 1) > 1
+      ? [`this report covers channel 1 and time point 1 of ${inputDs.name} (${inputDs.channels ?? 1} channel(s) × ${inputDs.frames ?? 1} time point(s)); the result file holds them all — compare the others in the Compare view`]
+      : [];
+    for (const w of partial) ctx.log(`warning: ${w}`);
+    out.push({ id, jobId: job.id, kind: 'report', path: written.htmlPath, inputDatasetId: t.inputId, method: `report-${t.method}`, shape: null, createdAt: nowIso(), ...(partial.length ? { warnings: partial } : {}) });
   }
   ctx.progress(1, `${out.length} report(s) written`, targets.length, targets.length);
   return out;

@@ -106,6 +106,8 @@ describe('multichannel stacks in the app', () => {
       expect(json.input.voxelSize.x).toBeCloseTo(0.1, 6);
       expect(json.input.voxelSizeSource).toBe('project');
       expect(readFileSync(report.path, 'utf8')).toContain('from the project');
+      // It covers one channel and time point of the 2 × 2, and says so on the result.
+      expect(report.warnings?.[0]).toMatch(/covers channel 1 and time point 1 of two-channel\.tif \(2 channel\(s\) × 2 time point\(s\)\)/);
     } finally {
       await service.close();
     }
