@@ -14,7 +14,7 @@ describe('Richardson–Lucy', { timeout: 60_000 }, () => {
   it('matches skimage.richardson_lucy on mirror-padded flowdec bars (rl_reference.py), rel. L2 < 1e-3', async () => {
     const progress: number[] = [];
     const out = await richardsonLucyArray(image, meta.image_shape, psf, meta.psf_shape, {
-      iterations: meta.iterations, init: meta.init, onProgress: (p) => progress.push(p.iteration),
+      iterations: meta.iterations, init: meta.init, boundary: 'reflect', background: 0, onProgress: (p) => progress.push(p.iteration),
     });
     expect(relativeL2(out, expected)).toBeLessThan(1e-3);
     expect(progress).toEqual(Array.from({ length: meta.iterations }, (_, i) => i + 1));
