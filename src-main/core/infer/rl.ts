@@ -2,13 +2,16 @@
 // with the network. With `--psf learned` it uses the PSF the run learned: a classical, quantitative
 // deconvolution that still needs no measured PSF.
 import type { Volume } from '../io/volume';
-import { richardsonLucyArray } from '../deconv/rl';
+import { richardsonLucyArray, type RlOptions } from '../deconv/rl';
 import type { Predictor } from './predictor';
 
 /** Bytes per tile voxel for RL on the FFT path: padded grid, a few float32 buffers and complex spectra. */
 const RL_BYTES_PER_VOXEL = 64;
 
-export function rlPredictor(psf: Volume, iterations: number, source: string): Predictor {
+/** The RL settings a caller may choose (the rest are the predictor's own). */
+export type RlMethodOptions = Pick<RlOptions, 'boundary' | 'background' | 'acceleration'>;
+
+export function rlPredictor(psf: Volume, iterations: number, source: string, rl: RlMethodOptions = {}): Predictor {
   const [pz, py, px] = psf.shape;
   return {
     method: 'rl',
@@ -20,9 +23,10 @@ export function rlPredictor(psf: Volume, iterations: number, source: string): Pr
     backend: 'js',
     // Min–max keeps the data non-negative, which RL requires.
     normalisation: { pLow: 0, pHigh: 100, clip: false },
-    details: { psf: source, iterations: String(iterations) },
-    // RL needs non-negative data: normalised input is ≥ 0 by construction of the min–max map.
-    predict: (tile, shape) => richardsonLucyArray(tile, shape, psf.data, psf.shape, { iterations }),
+    details: { psf: source, iterations: String(iterations), boundary: rl.boundary ?? 'extend', background: String(rl.background ?? 'auto'), acceleration: rl.acceleration ?? 'none' },
+    // RL needs non-negative data: normalised input is ≥ 0 by construction of the min–max map. The
+    // min–max map moves the camera offset to about 0; 'auto' estimates what is left, per tile.
+    predict: (tile, shape) => richardsonLucyArray(tile, shape, psf.data, psf.shape, { iterations, ...rl }),
     dispose: () => undefined,
   };
 }
