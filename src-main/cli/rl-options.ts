@@ -19,7 +19,7 @@ export const RL_OPTION_USAGE = `  --boundary extend|reflect|zero
                     (mirror-pad by half the PSF; = skimage on the padded image), zero
   --background auto|b
                     constant background/camera offset in the forward model Hx + b (input units);
-                    auto (default): the 0.1st percentile of the data; 0: none
+                    auto (default): the 1st percentile of 8×8-patch means; 0: none
   --accel none|shb  momentum: none (default, plain RL) or shb (scaled heavy ball, as Deconwolf;
                     ~2x fewer iterations for the same fit)
   --no-pad          the same as --boundary zero`;

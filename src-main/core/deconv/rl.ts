@@ -32,7 +32,7 @@ export interface RlOptions {
   iterations: number;
   /** Total-variation weight λ (Dey et al. 2006); 0 or absent = plain RL. Typical 0.001–0.01 for [0,1] data. */
   tv?: number;
-  /** Constant background b in the forward model Hx + b (image units), or 'auto' (default): a low percentile of the data. */
+  /** Constant background b in the forward model Hx + b (image units), or 'auto' (default): a low quantile of patch means (background.ts). */
   background?: BackgroundSetting;
   /** Starting estimate: a constant, or 'mean' (the mean of the image less the background). Default 'mean'. */
   init?: number | 'mean';
@@ -79,7 +79,7 @@ export async function richardsonLucyArray(image: Float32Array, shape: Shape3, ps
   if (!(psfSum > 0) || !Number.isFinite(psfSum)) throw new InvalidVolumeError('the PSF must have a positive, finite sum', 'Check the PSF file (it may be empty or background-subtracted to zero).');
   const psfN = psf.map((v) => v / psfSum);
   const domain = planDomain(image, shape, psfShape, rlBoundary(opts));
-  const bg = resolveBackground(image, opts.background);
+  const bg = resolveBackground(image, opts.background, shape);
   const acceleration = opts.acceleration ?? 'none';
   opts.onPlan?.({ boundary: domain.boundary, background: bg.value, backgroundSource: bg.source, acceleration, domain: domain.box, grid: domain.grid });
   let mean = 0;
