@@ -22,6 +22,17 @@ const MIN_SHARE = 0.1;
 export interface Momentum {
   /** Called before iteration `it` (0-based): replaces engine.est by the extrapolated point. */
   extrapolate(it: number): void;
+  /**
+   * The weighted RL update of iteration `it` fused with the extrapolation for the next one, in one
+   * pass: x = max(0, p·corr·inv), then est = the next point (x itself after the last iteration).
+   * Used instead of extrapolate() when the update is done here.
+   */
+  updateAndExtrapolate(corr: Float32Array, inv: Float32Array, it: number, last: boolean): void;
+}
+
+/** β of the extrapolation before iteration `it` (0-based). */
+export function momentumBeta(it: number): number {
+  return it < 1 ? 0 : Math.min(MAX_BETA, (it - 1) / (it + 2));
 }
 
 export function createMomentum(kind: RlAcceleration, engine: RlEngine, d: RlDomain): Momentum | undefined {
@@ -29,8 +40,19 @@ export function createMomentum(kind: RlAcceleration, engine: RlEngine, d: RlDoma
   const { box, grid } = d, nx = box[2], est = engine.est;
   const prev = new Float32Array(box[0] * box[1] * box[2]);
   return {
+    updateAndExtrapolate(corr, inv, it, last) {
+      const beta = last ? 0 : momentumBeta(it + 1);
+      for (let z = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) {
+        const g = (z * grid[1] + y) * grid[2], m = (z * box[1] + y) * box[2];
+        for (let x = 0; x < nx; x++) {
+          const cur = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]), p = cur + beta * (cur - prev[m + x]);
+          prev[m + x] = cur;
+          est[g + x] = Math.max(p, MIN_SHARE * cur);
+        }
+      }
+    },
     extrapolate(it) {
-      const beta = it < 1 ? 0 : Math.min(MAX_BETA, (it - 1) / (it + 2));
+      const beta = momentumBeta(it);
       for (let z = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) {
         const g = (z * grid[1] + y) * grid[2], m = (z * box[1] + y) * box[2];
         for (let x = 0; x < nx; x++) {

@@ -58,12 +58,14 @@ export async function iterate(engine: RlEngine, d: RlDomain, s: IterateSettings)
   let last: number | undefined;
   for (let it = 0; it < s.iterations; it++) {
     if (s.signal?.aborted) throw new CancelledError('Richardson–Lucy');
-    momentum?.extrapolate(it);
+    // With weights, the update below also extrapolates (one pass); otherwise extrapolate here.
+    if (!inv || tvBox) momentum?.extrapolate(it);
     const blurred = engine.blur(false);
     const divergence = s.divergence ? iDivergence(blurred, d, s.background + s.eps) : undefined;
     engine.ratio(s.background + s.eps);
     const corr = engine.blur(true);
     if (tvBox && tvDiv) updateTv(est, corr, d, s.tv, tvBox, tvDiv, inv);
+    else if (inv && momentum) momentum.updateAndExtrapolate(corr, inv, it, it === s.iterations - 1);
     else if (inv) forRows(box, grid, (g, m) => {
       for (let x = 0; x < nx; x++) est[g + x] = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]);
     });
