@@ -171,8 +171,11 @@ export const TrainSpec = z.object({
   /** PSF dataset for the Richardson–Lucy of config.sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
   rlPsfId: Id.optional(),
 });
+/** Richardson–Lucy's boundary model, forward-model background (input units or 'auto') and momentum; absent: the core defaults (extend, auto, none). */
+export const RlJobOptions = z.object({ boundary: z.enum(['extend', 'reflect', 'zero']).optional(), background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(), acceleration: z.enum(['none', 'shb']).optional() }).strict();
+export type RlJobOptions = z.infer<typeof RlJobOptions>;
 export const DeconvolveSpec = z.discriminatedUnion('method', [
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: SafeName.optional() }),
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), rl: RlJobOptions.optional(), outputName: SafeName.optional() }),
   z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir: FsPath.optional(), outputName: SafeName.optional() }),
 ]);
 export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: SafeName.optional() });

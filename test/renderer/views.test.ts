@@ -56,9 +56,26 @@ describe('Datasets view', () => {
     await flushPromises();
     expect(c.calls.at(-1)).toEqual({
       method: 'jobs.submit',
-      request: { spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 15 }, dependsOn: [] },
+      request: { spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 15, rl: { boundary: 'extend', background: 'auto', acceleration: 'none' } }, dependsOn: [] },
     });
     expect(w.text()).toContain('Queued job_aaaa1111');
+  });
+
+  it('queues Richardson–Lucy with the chosen boundary, background and acceleration', async () => {
+    const c = fakeClient({ 'jobs.submit': () => job({ state: 'queued' }), 'dataset.slice': () => { throw new Error('x'); } });
+    setClient(c);
+    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_bbbb2222', name: 'kernel.tif' })] });
+    const w = mount(DatasetsView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="deconv-psf"]').setValue('ds_bbbb2222');
+    await w.find('[data-testid="deconv-boundary"]').setValue('reflect');
+    await w.find('[data-testid="deconv-background-mode"]').setValue('value');
+    await w.find('[data-testid="deconv-background"]').setValue('217');
+    await w.find('[data-testid="deconv-acceleration"]').setValue('shb');
+    await w.find('[data-testid="deconv-queue"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.at(-1)?.request).toEqual({ spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 20, rl: { boundary: 'reflect', background: 217, acceleration: 'shb' } }, dependsOn: [] });
+    await w.find('[data-testid="deconv-background"]').setValue('-3');
+    expect(w.find('[data-testid="deconv-queue"]').attributes('disabled')).toBeDefined();
   });
 });
 

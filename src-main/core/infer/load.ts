@@ -11,7 +11,7 @@ import { loadTrainedGenerator } from '../engine/train/outputs';
 import { readVolume } from '../io/index';
 import type { Volume } from '../io/volume';
 import type { Predictor } from './predictor';
-import { rlPredictor } from './rl';
+import { rlPredictor, type RlMethodOptions } from './rl';
 import { stagedNet } from './staged';
 import { leanStagedNet, leanUNetBytesPerVoxel } from './unet-lean';
 import { convImplFor } from '../engine/conv-select';
@@ -25,6 +25,8 @@ export interface LoadPredictorOptions {
   /** For rl: 'learned' (the run's PSF) or a PSF TIFF path. */
   psf?: string;
   iterations?: number;
+  /** For rl: boundary model, background and acceleration (core/deconv/rl.ts defaults when absent). */
+  rl?: RlMethodOptions;
   backend?: string;
 }
 
@@ -135,5 +137,5 @@ export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predict
     checkPsf(psf, which);
     source = which;
   }
-  return rlPredictor(psf, opts.iterations ?? 20, source, which === 'learned');
+  return rlPredictor(psf, opts.iterations ?? 20, source, opts.rl, which === 'learned');
 }

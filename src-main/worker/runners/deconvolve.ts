@@ -33,7 +33,7 @@ export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContex
   if (input.voxelSize) vol.voxelSize = { ...input.voxelSize };
   const psf = await loadPsf(projectDir, spec);
   ctx.log(`Richardson–Lucy: ${spec.iterations} iterations, volume ${vol.shape.join('×')}, PSF ${psf.shape.join('×')}`);
-  const out = await runRichardsonLucy(vol, psf, spec.iterations, ctx);
+  const out = await runRichardsonLucy(vol, psf, spec.iterations, ctx, spec.rl);
   const id = newId('res');
   const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-rl${spec.iterations}-${id.slice(4)}`;
   const path = resultFile(ctx.resultsDir, name);

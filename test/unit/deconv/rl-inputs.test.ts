@@ -107,7 +107,7 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
     const lobed = makeVolume(psf.map((v, i) => (i % 2 ? v : v - 0.002)), [5, 5, 5]); // 63 voxels pushed below 0
     const negatives = lobed.data.filter((v) => v < 0).length;
     expect(() => rlPredictor(lobed, 2, 'psf.tif')).toThrow(new RegExp(`the PSF has ${negatives} negative voxels \\(of 125\\)`));
-    const learned = rlPredictor(lobed, 2, 'run/psf.tif', true);
+    const learned = rlPredictor(lobed, 2, 'run/psf.tif', {}, true);
     expect(learned.details.psfNegativeClipped).toBe(`${negatives} negative voxels of the learned PSF set to 0`);
     const out = await learned.predict(blurredSpots(), shape);
     expect(stats(out).finite).toBe(N);
