@@ -74,7 +74,8 @@ export function rlBoundary(o: Pick<RlOptions, 'boundary' | 'padding'>): RlBounda
  * or ≥ the image's minimum when that is negative (see checkRlInputs).
  */
 export async function richardsonLucyArray(image: Float32Array, shape: Shape3, psf: Float32Array, psfShape: Shape3, opts: RlOptions): Promise<Float32Array> {
-  const input = checkRlInputs(image, psf, opts);
+  // With an estimated background the non-negativity shift is part of that background (see checkRlInputs).
+  const input = checkRlInputs(image, psf, { ...opts, shiftBack: (opts.background ?? 'auto') !== 'auto' });
   return input.restore(await deconvolveChecked(input.image, shape, psf, psfShape, opts));
 }
 
