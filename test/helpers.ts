@@ -1,19 +1,26 @@
-// Paths shared by the tests: the repository root, committed fixtures, and ../shared/data.
+// Paths shared by the tests: the repository root, committed fixtures and the real sample stacks.
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
-/** The team's shared sample data (see ../shared/data/README.md for provenance). */
+/** Real sample stacks committed with the tests: byte-identical copies, provenance and licence in each folder. */
+export const sampleDataDir = join(fixturesDir, 'shared-data');
+/** The team's fuller collection beside a developer checkout; absent on a bare clone, so only optional tests read it. */
 export const sharedDataDir = resolve(repoRoot, '..', 'shared', 'data');
 
 export function fixture(...parts: string[]): string {
   return join(fixturesDir, ...parts);
 }
-export function sharedData(...parts: string[]): string {
-  return join(sharedDataDir, ...parts);
+export function sampleData(...parts: string[]): string {
+  return join(sampleDataDir, ...parts);
+}
+/** A real stack: the committed copy when there is one, else the path in ../shared/data (may not exist: skip then). */
+export function realData(...parts: string[]): string {
+  const inRepo = sampleData(...parts);
+  return existsSync(inRepo) ? inRepo : join(sharedDataDir, ...parts);
 }
 export function tempDir(prefix = 'cycledecon-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
