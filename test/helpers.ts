@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Rng } from '../src-main/core/engine/train/rng';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
@@ -26,14 +27,8 @@ export function tempDir(prefix = 'cycledecon-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Seeded uniform [0, 1) generator (mulberry32) for reproducible test inputs. */
+/** Seeded uniform [0, 1) generator for reproducible test inputs: the core's mulberry32, so there is one copy. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
