@@ -48,7 +48,7 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
     }
     expect(new Set(tensors.slice(1)).size).toBe(1); // constant after the first step (no growth)
     expect(tf.memory().numTensors).toBe(0); // everything disposed at the end
-    for (const f of ['config.json', 'history.csv', 'history.json', 'psf.json', 'psf.tif', 'weights/model.json', 'checkpoint/checkpoint.json', 'output-check.json']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['config.json', 'history.csv', 'history.json', 'psf.json', 'psf.tif', 'weights/model.json', 'checkpoint/checkpoint.json', 'output-check.json', 'domain.json']) expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, 'history.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
     // the output check ran on four patches and is what the result reports
     const check = JSON.parse(readFileSync(join(out, 'output-check.json'), 'utf8')) as typeof res.outputCheck;
