@@ -111,3 +111,15 @@ export async function sampleIntensityStats(nz: number, readSlices: (z0: number, 
   for (const p of parts) { all.set(p, o); o += p.length; }
   return intensityStats(all);
 }
+
+/** For a volume already in memory (the report): every domain warning, the 2D refusal included as a warning. */
+export function volumeDomainWarnings(domain: TrainingDomain, volume: { data: Float32Array; shape: Shape3; voxelSize: VoxelSize }, normalise: (d: Float32Array) => Float32Array, what: string): string[] {
+  let geometry: string[];
+  try {
+    geometry = checkGeometry(domain, volume.shape, volume.voxelSize, what);
+  } catch (e) {
+    if (!(e instanceof ModelDomainError)) throw e;
+    geometry = [e.message];
+  }
+  return [...geometry, ...checkIntensity(domain, intensityStats(normalise(volume.data)), what)];
+}

@@ -25,7 +25,7 @@ export interface ReportSources {
   gt?: { path: string; volume: Volume };
   rl?: { path: string; volume: Volume };
   theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[] };
+  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string };
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;
@@ -116,6 +116,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   json.outputCheck = { passed: resultCheck.verdict.passed, flags: resultCheck.verdict.flags, message: resultCheck.verdict.message, correlation: resultCheck.correlation, noiseRelative: resultCheck.noiseRelative };
   json.artefacts = resultCheck.artefacts;
   json.domainWarnings = src.run?.domainWarnings ?? [];
+  if (src.run?.domainNote) json.domainNote = src.run.domainNote;
   const first = warningSection(resultCheck, src.run?.domainWarnings ?? []);
   if (first) sections.unshift(first);
   sections.push(artefactSection(resultCheck));

@@ -54,7 +54,9 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
     const check = JSON.parse(readFileSync(join(out, 'output-check.json'), 'utf8')) as typeof res.outputCheck;
     expect(check.perPatch).toHaveLength(4);
     expect(check.correlation).toBe(res.outputCheck.correlation);
-    expect(check.collapsed).toBe(!(check.correlation >= check.threshold));
+    // Flagged when unrelated to its input or failing the patch re-blur / high-frequency checks (output-check.ts).
+    expect(check.collapsed).toBe(!(check.correlation >= check.threshold) || check.flags!.length > 0);
+    expect(check.collapsed).toBe(res.outputCheck.collapsed);
   });
 
   it('generator loss decreases on an easy synthetic case', async () => {

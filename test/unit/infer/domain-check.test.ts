@@ -3,7 +3,7 @@
 // far intensity distribution are warned about (CLI stderr and --json), an old run without a record gets a note.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { makeVolume, type Shape3, type VoxelSize } from '../../../src-main/core/io/volume';
 import { writeVolume } from '../../../src-main/core/io/index';
 import { checkGeometry, checkIntensity, DOMAIN_FILE, ModelDomainError, readTrainingDomain, type TrainingDomain } from '../../../src-main/core/infer/domain-check';
@@ -11,6 +11,7 @@ import { trainingDomain } from '../../../src-main/core/engine/train/domain';
 import { readRunConfig } from '../../../src-main/core/infer/load';
 import { preset } from '../../../src-main/core/engine/config';
 import { runCli } from '../../../src-main/cli/main';
+import { writeReport } from '../../../src-main/core/report/files';
 import { repoRoot, tempDir } from '../../helpers';
 
 const shape: Shape3 = [6, 16, 14];
@@ -98,5 +99,23 @@ describe('cycledecon deconvolve with a domain record', () => {
     // The same data at the training voxel size: no domain warning.
     const same = await cli(['deconvolve', '--model', run, '--backend', 'cpu', '--json', join(dir, 'a.tif'), join(dir, 'a1.tif')]);
     expect(JSON.parse(same.out).warnings).toEqual([]);
+  });
+});
+
+describe('report with a run', () => {
+  it('puts the input\'s domain warnings first, and notes an old run without a record', async () => {
+    const dir = tempDir();
+    const run = join(dir, 'model');
+    cpSync(join(repoRoot, 'assets', 'model'), run, { recursive: true });
+    const coarse = { path: 'coarse.tif', volume: stack(shape, { ...vs, x: 0.6, y: 0.6 }) };
+    const old = await writeReport(join(dir, 'r0'), { input: coarse, result: coarse, runDir: run });
+    expect(old.json.domainWarnings).toEqual([]);
+    expect(old.json.domainNote).toContain('has no training-domain record');
+    writeFileSync(join(run, DOMAIN_FILE), JSON.stringify(trainingDomain([stack()], await readRunConfig(run))));
+    const r = await writeReport(join(dir, 'r1'), { input: coarse, result: coarse, runDir: run });
+    expect((r.json.domainWarnings as string[])[0]).toContain('coarse.tif: voxel size 0.6×0.6×0.5 µm differs');
+    const html = readFileSync(r.htmlPath, 'utf8');
+    expect(html.indexOf('outside the model')).toBeGreaterThan(0);
+    expect(html.indexOf('outside the model')).toBeLessThan(html.indexOf('Input and result'));
   });
 });

@@ -251,7 +251,7 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
   const rng = new Rng((cfg.seed ^ 0x5eed1234) >>> 0);
-  const check = await checkGeneratorOutput(nets.gAB, Array.from({ length: 4 }, () => loop.sampler.next(rng).a), cfg.patchSize);
+  const check = await checkGeneratorOutput(nets.gAB, Array.from({ length: 4 }, () => loop.sampler.next(rng).a), cfg.patchSize, psf);
   await writeOutputCheck(opts.outDir, check);
   return check;
 }
