@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { makeVolume, type Shape3 } from '../../../src-main/core/io/volume';
 import { buildReport } from '../../../src-main/core/report/build';
 import { toolkitMeasures } from '../../../src-main/core/report/measures';
+import { join } from 'node:path';
+import { writeVolume } from '../../../src-main/core/io/index';
+import { runCli } from '../../../src-main/cli/main';
+import { tempDir } from '../../helpers';
 
 const shape: Shape3 = [12, 24, 24];
 const vs = { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' };
@@ -64,5 +68,22 @@ describe('report output check', () => {
     expect(r.html.indexOf('outside the model')).toBeLessThan(r.html.indexOf('Input and result'));
     expect(r.html).toContain('voxel size 3× the training data');
     expect(r.json.domainWarnings).toEqual(['voxel size 3× the training data']);
+  });
+
+  it('`cycledecon report` warns on stderr when the result is flagged, not when it passes', async () => {
+    const dir = tempDir();
+    await writeVolume(join(dir, 'in.tif'), input);
+    await writeVolume(join(dir, 'psf.tif'), psf);
+    await writeVolume(join(dir, 'sharp.tif'), sharp);
+    await writeVolume(join(dir, 'bad.tif'), makeVolume(sharp.data.map((v, i) => v + 60 * ((i + Math.floor(i / 24)) % 2 ? 1 : -1)), shape, vs));
+    const run = async (result: string, out: string) => {
+      const err: string[] = [];
+      const code = await runCli(['report', '--input', join(dir, 'in.tif'), '--result', join(dir, result), '--theoretical-psf', join(dir, 'psf.tif'), join(dir, out)], { out: () => undefined, err: (l) => err.push(l) });
+      return { code, err: err.join('\n') };
+    };
+    const bad = await run('bad.tif', 'r1');
+    expect(bad.code).toBe(0);
+    expect(bad.err).toMatch(/^warning: Output check flagged: .*a checkerboard/m);
+    expect((await run('sharp.tif', 'r2')).err).not.toContain('warning');
   });
 });
