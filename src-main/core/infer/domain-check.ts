@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { InvalidVolumeError } from '../errors';
 import type { Shape3, VoxelSize } from '../io/volume';
 import { quantiles } from '../image/colormap';
+import { VOXEL_SIZE_TOLERANCE, voxelSizeRatios } from '../../contract/domain';
 
 export const DOMAIN_FILE = 'domain.json';
-/** A voxel size differing from training by more than this fraction (per axis, either way) is warned about. */
-export const VOXEL_SIZE_TOLERANCE = 0.25;
+// One rule for the CLI, the jobs and the app's deconvolve panel (contract/domain.ts).
+export { VOXEL_SIZE_TOLERANCE } from '../../contract/domain';
 /** Normalised-intensity statistics differing from training by more than this factor are warned about. */
 export const INTENSITY_FACTOR = 3;
 /** Floor added to both sides of an intensity ratio (network scale), so near-zero backgrounds compare sanely. */
@@ -65,24 +66,17 @@ export function noDomainNote(runDir: string): string {
   return `${runDir} has no training-domain record (${DOMAIN_FILE}; the run predates it): voxel size, intensity and dimensionality were not checked against the training data.`;
 }
 
-const TO_UM: Record<string, number> = { nm: 1e-3, µm: 1, um: 1, micron: 1, mm: 1e3 };
-
 /** Refuses a single-plane input to a 3D model; warns about a voxel size far from training. Before any work. */
 export function checkGeometry(domain: TrainingDomain, shape: Shape3, voxelSize: VoxelSize, what: string): string[] {
   if (domain.dimensionality === 3 && shape[0] < 2) {
     throw new ModelDomainError(`${what} is 2D (${shape.join('×')}, one slice) but the model was trained on 3D stacks`, 'Deconvolve a z-stack, or use Richardson–Lucy (--method rl) with a PSF for single planes.');
   }
   const t = domain.voxelSize;
-  const ft = TO_UM[t.unit], fi = TO_UM[voxelSize.unit];
-  if (t.unit !== voxelSize.unit && (ft === undefined || fi === undefined)) {
-    return [`${what}: voxel size ${fmt(voxelSize)} cannot be compared with the training data's ${fmt(t)}; check the calibration (or pass --voxel-size).`];
-  }
-  const off = (['x', 'y', 'z'] as const).filter((k) => {
-    const r = (voxelSize[k] * (fi ?? 1)) / (t[k] * (ft ?? 1));
-    return !(r <= 1 + VOXEL_SIZE_TOLERANCE && r >= 1 / (1 + VOXEL_SIZE_TOLERANCE));
-  });
+  const r = voxelSizeRatios(voxelSize, t);
+  if (!r) return [`${what}: voxel size ${fmt(voxelSize)} cannot be compared with the training data's ${fmt(t)}; check the calibration (or pass --voxel-size).`];
+  const off = (['x', 'y', 'z'] as const).filter((k) => !(r[k] <= 1 + VOXEL_SIZE_TOLERANCE && r[k] >= 1 / (1 + VOXEL_SIZE_TOLERANCE)));
   if (!off.length) return [];
-  const ratios = off.map((k) => `${k} ${((voxelSize[k] * (fi ?? 1)) / (t[k] * (ft ?? 1))).toPrecision(3)}×`).join(', ');
+  const ratios = off.map((k) => `${k} ${r[k].toPrecision(3)}×`).join(', ');
   return [`${what}: voxel size ${fmt(voxelSize)} differs from the model's training data (${fmt(t)}) by more than ${100 * VOXEL_SIZE_TOLERANCE} % (${ratios}): the blur in voxels differs from what the model learned, so its result is extrapolation. Resample the stack, or train on data at this voxel size.`];
 }
 
