@@ -12,6 +12,8 @@ import { readRunConfig } from '../../../src-main/core/infer/load';
 import { preset } from '../../../src-main/core/engine/config';
 import { runCli } from '../../../src-main/cli/main';
 import { writeReport } from '../../../src-main/core/report/files';
+import { deconvolveFile } from '../../../src-main/core/infer/deconvolve';
+import type { Predictor } from '../../../src-main/core/infer/predictor';
 import { repoRoot, tempDir } from '../../helpers';
 
 const shape: Shape3 = [6, 16, 14];
@@ -117,5 +119,26 @@ describe('report with a run', () => {
     const html = readFileSync(r.htmlPath, 'utf8');
     expect(html.indexOf('outside the model')).toBeGreaterThan(0);
     expect(html.indexOf('outside the model')).toBeLessThan(html.indexOf('Input and result'));
+  });
+});
+
+describe('deconvolveFile intensity check', () => {
+  it('warns when the normalised intensities are far from training (sparse training, dense input), not when they match', async () => {
+    const dir = tempDir();
+    // Training: sparse bright points on a dark background; input: bright almost everywhere.
+    const sparse = makeVolume(Float32Array.from({ length: 6 * 16 * 14 }, (_, i) => (i % 50 === 0 ? 1000 : 10 + (i % 3))), shape, vs);
+    const dense = makeVolume(Float32Array.from({ length: 6 * 16 * 14 }, (_, i) => (i % 50 === 0 ? 10 : 1000 + (i % 3))), shape, vs);
+    const predictor: Predictor = {
+      method: 'test', predict: async (t) => t, multiple: 1, bytesPerVoxel: 16, overlap: 0, backend: 'js', details: {}, dispose: () => undefined,
+      normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip },
+      domain: trainingDomain([sparse], { ...cfg, normalisation: { ...cfg.normalisation, scale: 'percentile' } }),
+    };
+    await writeVolume(join(dir, 'dense.tif'), dense);
+    await writeVolume(join(dir, 'sparse.tif'), sparse);
+    const far = await deconvolveFile(join(dir, 'dense.tif'), join(dir, 'o1.tif'), predictor, { tile: 'auto' });
+    expect(far.warnings).toHaveLength(1);
+    expect(far.warnings[0]).toContain(`${join(dir, 'dense.tif')}: its intensity distribution after normalisation is far from the training data's`);
+    const same = await deconvolveFile(join(dir, 'sparse.tif'), join(dir, 'o2.tif'), predictor, { tile: 'auto' });
+    expect(same.warnings).toEqual([]);
   });
 });
