@@ -70,6 +70,8 @@ export const TrainRun = z.object({
   outputCheck: z.enum(['passed', 'flagged']).optional(),
   /** What the output check raised when flagged: the model's output should not be trusted. */
   warnings: z.array(z.string().max(4000)).max(20).optional(),
+  /** What the run was trained on (domain.json; contract/domain.ts); absent for runs that predate the record. */
+  domain: z.object({ voxelSize: VoxelSize, dimensionality: z.union([z.literal(2), z.literal(3)]) }).optional(),
 });
 export type TrainRun = z.infer<typeof TrainRun>;
 

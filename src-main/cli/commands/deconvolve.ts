@@ -13,6 +13,7 @@ import { RL_OPTION_SPECS, rlOptionsFromArgs } from '../rl-options';
 import { loadPredictor } from '../../core/infer/load';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 import { parseTile } from '../../core/infer/tiling';
+import { noDomainNote } from '../../core/infer/domain-check';
 import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
 const USAGE = `[options] <input...> <output>
@@ -107,6 +108,9 @@ export const deconvolveCommand: Command = {
     const psfFile = method === 'rl' ? str(args, 'psf') : undefined;
     if (psfFile && psfFile !== 'learned') warnings.push(...(await readTiffInfo(psfFile, { channelsAsZ: true })).warnings);
     for (const w of warnings) ctx.err(`warning: ${w}`);
+    // A run from before domain.json: its domain cannot be checked; say so once, as a note, not a warning.
+    const notes = predictor.domain === null ? [noDomainNote(str(args, 'model')!)] : [];
+    for (const n of notes) ctx.err(`note: ${n}`);
     const started = performance.now();
     const done: DeconvolveFileResult[] = [];
     const failed: { input: string; output: string; error: string; code?: string }[] = [];
@@ -147,7 +151,7 @@ export const deconvolveCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const voxels = done.reduce((s, r) => s + r.voxels, 0);
     if (json) {
-      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, notes, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
     } else {
       log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
     }

@@ -18,6 +18,7 @@ import { convImplFor } from '../engine/conv-select';
 import { nativeConvRuntime } from '../engine/fast/native-conv';
 import { convRuntime, type ConvRuntime } from '../engine/fast/wasm-conv';
 import { checkPsf } from '../psf/check';
+import { readTrainingDomain } from './domain-check';
 
 export interface LoadPredictorOptions {
   method: 'model' | 'rl';
@@ -94,6 +95,7 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
     overlap: 2 * halo,
     staged,
     backend,
+    domain: await readTrainingDomain(runDir),
     // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
     normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.normalisation.scale, meanTarget: cfg.normalisation.meanTarget },
     details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend, engine: lean ? `lean U-Net on ${convImplFor(backend).name}` : 'tfjs' },
