@@ -14,7 +14,7 @@ import { ncc } from '../../metrics/index';
 import { convolveArray } from '../../deconv/convolve';
 import { measureArtefacts } from '../../metrics/artefacts';
 import { outputVerdict, type OutputFlag } from '../../metrics/output-verdict';
-import { affineFit } from '../../report/reblur';
+import { affineFit } from '../../metrics/affine';
 import type { Module } from '../models/types';
 import { join } from 'node:path';
 import { OUTPUT_CHECK_FILE } from './output-check-file';
