@@ -7,7 +7,9 @@
 //  - conv: per-layer conv3d (native AVX-512/AVX2, wasm-simd, tfjs cpu, wasm) vs PyTorch CPU (2 threads);
 //  - infer: the demo model at 32×64×64 (bench/infer-model.ts) and the issue's 64×512×512 through the tiled path per
 //    backend (bench/infer-issue.ts via bench/issue-sizes.ts);
-//  - rl: Richardson–Lucy ours vs scikit-image at the demo size, 64×256×256 and 35×512×512 (30 iterations);
+//  - rl: Richardson–Lucy ours vs scikit-image at the demo size (mirror and extended boundary), 64×256×256 and 35×512×512
+//    (30 iterations), and widefield stacks 40×200×100 and 64×512×512 with a 63-slice PSF (50 iterations; extended
+//    boundary, plain and shb; scikit-image plain RL with mirror padding in the same run);
 //  - psfconv: G_BA's PSF convolution, direct conv3d vs FFT (psf.convolution), per patch and kernel size (bench/psf-conv.ts).
 // `--quick` (a couple of minutes): `fast` only, no paper conv shapes, inference on 16×128×128, RL at the demo size.
 import { execFileSync } from 'node:child_process';
@@ -99,8 +101,8 @@ async function main(): Promise<void> {
     const rl = rlIssueSection(quick);
     extra.richardsonLucy = { rows: rl, context: 'Deconwolf (published): 512×512×35, 50 iterations, 78 s on CPU' };
     console.table(rl.map((r) => ({
-      volume: JSON.stringify(r.shape), psf: JSON.stringify(r.psfShape), iters: r.iterations, 'ours s': r.oursSeconds, 'skimage s': r.skimageSeconds, 'ours/skimage': r.ratio?.toFixed(2),
-      'rel. L2': r.relL2?.toExponential(1), 'RSS ours/skimage MiB': `${String(r.oursPeakRssMiB)}/${String(r.skimagePeakRssMiB)}`, error: r.error ?? '',
+      volume: JSON.stringify(r.shape), psf: JSON.stringify(r.psfShape), iters: r.iterations, boundary: r.boundary, accel: r.acceleration, 'ns/grid voxel/it': r.nsPerGridVoxelIteration, 'ours s': r.oursSeconds, 'skimage s': r.skimageSeconds, 'ours/skimage': r.ratio?.toFixed(2),
+      'rel. L2': r.relL2?.toExponential(1) ?? '—', 'NRMSE ours/skimage': r.nrmseVsTruth ? `${(r.nrmseVsTruth as { ours: number }).ours.toFixed(4)}/${(r.nrmseVsTruth as { skimage: number }).skimage.toFixed(4)}` : '', 'RSS ours/skimage MiB': `${String(r.oursPeakRssMiB)}/${String(r.skimagePeakRssMiB)}`, error: r.error ?? '',
     })));
     console.log('  context: Deconwolf (published) 512×512×35, 50 iterations, 78 s on CPU');
   }

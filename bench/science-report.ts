@@ -2,6 +2,7 @@
 // (between the two markers, replaced on every full run; the rest of the document is left as it is).
 import { readFileSync } from 'node:fs';
 import { writeBytesAtomic } from '../src-main/core/io/atomic';
+import type { ArtefactRow } from './artefact-row';
 
 export interface Row {
   method: string;
@@ -11,6 +12,8 @@ export interface Row {
   /** Pearson correlation with the ground truth (before any fit): 0 = no information about the structures. */
   r?: number;
   seconds?: number;
+  /** Artefact measures and the output verdict (bench/artefact-row.ts). */
+  artefacts?: ArtefactRow;
 }
 
 export interface PsfReport {
@@ -68,6 +71,17 @@ export function methodTable(r: ScienceResult): string {
   return lines.join('\n');
 }
 
+/** Power above 0.4 cycles/voxel (result / input / truth), negative light, re-blur with the true PSF, verdict. */
+export function artefactTable(r: ScienceResult): string {
+  const p3 = (t: [number, number, number]) => t.map((v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '–')).join(' / ');
+  const lines = ['| method | lateral > 0.4 cyc/vx (result / input / truth) | axial > 0.4 | negative voxels | p0.1 / noise σ | re-blur (input) | output check |', '|---|---|---|---|---|---|---|'];
+  for (const row of r.rows) {
+    const a = row.artefacts;
+    if (a) lines.push(`| ${row.method} | ${p3(a.lateral)} | ${p3(a.axial)} | ${(100 * a.negativeFraction).toFixed(1)} % | ${f(a.p001InNoise, 1)} | ${f(a.reblur)} (${f(a.inputReblur)}) | ${a.passed ? 'passed' : `flagged: ${a.flags.join(', ')}`} |`);
+  }
+  return lines.join('\n');
+}
+
 export function psfTable(p: PsfReport): string {
   const um = (v: { x: number; y: number; z: number }) => `${f(v.x)} / ${f(v.y)} / ${f(v.z)}`;
   return [
@@ -88,7 +102,7 @@ export function psfTable(p: PsfReport): string {
 
 export function consoleReport(r: ScienceResult): string {
   return [
-    methodTable(r), '', psfTable(r.psf), '',
+    methodTable(r), '', artefactTable(r), '', psfTable(r.psf), '',
     `target 1, learned FWHM within 20 % on every axis: ${r.targets.fwhmWithin20 ? 'MET' : 'NOT met'}`,
     `target 2, CycleDecon SSIM (3D) ≥ RL with the true PSF: ${r.targets.ssimAtLeastRlTrue ? 'MET' : 'NOT met'}`,
     ...(r.targets.psfFollowsTruth === undefined ? [] : [`blind check, the learned PSF follows a wider truth (≥ ${MIN_FOLLOWED} of its change on every axis): ${r.targets.psfFollowsTruth ? 'yes' : 'NO'}`]),
@@ -111,6 +125,10 @@ export function resultsSection(r: ScienceResult): string {
     `Metrics against the ground truth after CARE normalisation (src-main/core/metrics: the prediction's affine least-squares fit onto the truth, so a prediction that carries no information becomes the flat image of the "flat image" row); r: Pearson correlation with the truth. Whole benchmark: ${(r.wallSeconds / 60).toFixed(1)} min.`,
     '',
     methodTable(r),
+    '',
+    'Artefacts (src-main/core/metrics/artefacts.ts): share of power above 0.4 cycles/voxel, negative light, re-blur residual with the true PSF, and the output verdict.',
+    '',
+    artefactTable(r),
     '',
     psfTable(r.psf),
     '',

@@ -86,6 +86,7 @@ const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'));
 step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const m = report.metrics;
 if (report.reblur) process.stdout.write(`Re-blur check (lower is better): result ${report.reblur.overall.toFixed(3)}, input itself ${report.reblur.inputOverall.toFixed(3)}\n`);
+if (report.outputCheck) process.stdout.write(`${report.outputCheck.passed ? 'Output check passed' : `Output check FLAGGED (${report.outputCheck.flags.map((f) => f.code).join(', ')})`}\n`);
 if (m) {
   process.stdout.write('Against the ground truth (bars_truth.tif):\n');
   for (const [name, v] of Object.entries(m.vsGroundTruth ?? {})) process.stdout.write(`  ${name.padEnd(8)} PSNR ${v.psnr.toFixed(2)} dB  SSIM ${(v.ssim3d ?? v.ssim2d).toFixed(3)}\n`);

@@ -13,8 +13,8 @@ import { WorkerTaskPool } from '../src-main/worker/task-pool';
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '50' }, seconds: { type: 'string', default: '60' } } });
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
-// Sample data: ../shared/data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0).
-const bars = resolve(import.meta.dirname ?? '.', '..', '..', 'shared', 'data', 'flowdec_bars25');
+// Sample data: test/fixtures/shared-data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see its README.md).
+const bars = resolve(import.meta.dirname ?? '.', '..', 'test', 'fixtures', 'shared-data', 'flowdec_bars25');
 
 process.env.CYCLEDECON_HOME ??= mkdtempSync(join(tmpdir(), 'cycledecon-load-home-'));
 const access = new AccessPolicy();

@@ -1,5 +1,6 @@
 // Public entry of the contract: schemas, the method/event table, the client interface, validation.
 export * from './schemas';
+export * from './domain';
 export * from './api';
 export * from './client';
 export * from './validate';

@@ -75,6 +75,8 @@ export const TrainRun = z.object({
   outputCheck: z.enum(['passed', 'flagged']).optional(),
   /** What the output check raised when flagged: the model's output should not be trusted. */
   warnings: z.array(z.string().max(4000)).max(20).optional(),
+  /** What the run was trained on (domain.json; contract/domain.ts); absent for runs that predate the record. */
+  domain: z.object({ voxelSize: VoxelSize, dimensionality: z.union([z.literal(2), z.literal(3)]) }).optional(),
 });
 export type TrainRun = z.infer<typeof TrainRun>;
 
@@ -179,8 +181,11 @@ export const TrainSpec = z.object({
   channel: z.number().int().nonnegative().max(1023).optional(),
   frame: z.number().int().nonnegative().max(1_000_000).optional(),
 });
+/** Richardson–Lucy's boundary model, forward-model background (input units or 'auto') and momentum; absent: the core defaults (extend, auto, none). */
+export const RlJobOptions = z.object({ boundary: z.enum(['extend', 'reflect', 'zero']).optional(), background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(), acceleration: z.enum(['none', 'shb']).optional() }).strict();
+export type RlJobOptions = z.infer<typeof RlJobOptions>;
 export const DeconvolveSpec = z.discriminatedUnion('method', [
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), outputName: SafeName.optional() }),
+  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), rl: RlJobOptions.optional(), outputName: SafeName.optional() }),
   z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir: FsPath.optional(), outputName: SafeName.optional() }),
 ]);
 export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: SafeName.optional() });

@@ -11,6 +11,7 @@ import { workerThreadRunner } from '../worker/spawn';
 import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
+import { readTrainingDomain } from '../core/infer/domain-check';
 import type { AccessPolicy } from './access';
 import { trainSelection } from '../worker/runners/train-select';
 
@@ -115,10 +116,12 @@ export class AppService {
     const abs = trainRunDir(join(store.jobsDir(), job.id));
     const dir = relative(store.dir, abs).split(sep).join('/');
     const check = status === 'done' || status === 'cancelled' ? await readOutputCheck(abs) : null;
+    const domain = status === 'done' || status === 'cancelled' ? await readTrainingDomain(abs) : null;
     const run: TrainRun = {
       id: runIdOf(job.id), jobId: job.id, dir, datasetIds: [...spec.blurredIds, ...spec.sharpIds], preset: spec.preset, createdAt: job.createdAt, status,
       ...(check ? { outputCheck: check.collapsed ? 'flagged' : 'passed' } : {}),
       ...(check?.collapsed ? { warnings: [check.message] } : {}),
+      ...(domain ? { domain: { voxelSize: domain.voxelSize, dimensionality: domain.dimensionality } } : {}),
     };
     const old = store.project.runs.find((r) => r.jobId === job.id);
     if (old && JSON.stringify(old) === JSON.stringify(run)) return;

@@ -1,19 +1,19 @@
 /// <reference lib="dom" />
 // End to end in Debian's chromium (SwiftShader WebGL) against `cycledecon serve`: create a project,
-// import the flowdec "hollow bars" stacks (../shared/data/flowdec_bars25, Apache-2.0, hammerlab/flowdec),
+// import the flowdec "hollow bars" stacks (test/fixtures/shared-data/flowdec_bars25, Apache-2.0, hammerlab/flowdec),
 // queue Richardson–Lucy, watch it finish, compare, render in 3D, read a PSF FWHM. Every view is
 // saved under test-output/screenshots/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { repoRoot, sharedData, tempDir } from '../helpers';
+import { repoRoot, sampleData, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const shots = join(repoRoot, 'test-output', 'screenshots');
-const bars = sharedData('flowdec_bars25');
+const bars = sampleData('flowdec_bars25');
 
 /** Pixels of the 3D canvas brighter than the background, read back through a 2D canvas. */
 function litPixels(page: Page): Promise<{ bright: number; total: number }> {

@@ -56,9 +56,26 @@ describe('Datasets view', () => {
     await flushPromises();
     expect(c.calls.at(-1)).toEqual({
       method: 'jobs.submit',
-      request: { spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 15 }, dependsOn: [] },
+      request: { spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 15, rl: { boundary: 'extend', background: 'auto', acceleration: 'none' } }, dependsOn: [] },
     });
     expect(w.text()).toContain('Queued job_aaaa1111');
+  });
+
+  it('queues Richardson–Lucy with the chosen boundary, background and acceleration', async () => {
+    const c = fakeClient({ 'jobs.submit': () => job({ state: 'queued' }), 'dataset.slice': () => { throw new Error('x'); } });
+    setClient(c);
+    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_bbbb2222', name: 'kernel.tif' })] });
+    const w = mount(DatasetsView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="deconv-psf"]').setValue('ds_bbbb2222');
+    await w.find('[data-testid="deconv-boundary"]').setValue('reflect');
+    await w.find('[data-testid="deconv-background-mode"]').setValue('value');
+    await w.find('[data-testid="deconv-background"]').setValue('217');
+    await w.find('[data-testid="deconv-acceleration"]').setValue('shb');
+    await w.find('[data-testid="deconv-queue"]').trigger('click');
+    await flushPromises();
+    expect(c.calls.at(-1)?.request).toEqual({ spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 20, rl: { boundary: 'reflect', background: 217, acceleration: 'shb' } }, dependsOn: [] });
+    await w.find('[data-testid="deconv-background"]').setValue('-3');
+    expect(w.find('[data-testid="deconv-queue"]').attributes('disabled')).toBeDefined();
   });
 });
 
@@ -84,6 +101,27 @@ describe('model output checks in the views', () => {
     await w.find('[data-testid="deconv-queue"]').trigger('click');
     await flushPromises();
     expect(c.calls.at(-1)).toEqual({ method: 'jobs.submit', request: { spec: { kind: 'deconvolve', method: 'model', datasetId: 'ds_aaaa1111', runId: 'run_aaaa0001' }, dependsOn: [] } });
+  });
+
+  it('the deconvolve panel warns when the chosen run was trained at another voxel size, or on 3D stacks for a 2D input', async () => {
+    setClient(fakeClient({ 'dataset.slice': () => { throw new Error('x'); } }));
+    const um = (x: number, z: number) => ({ x, y: x, z, unit: 'µm' });
+    const trained = run({ domain: { voxelSize: um(0.1, 0.3), dimensionality: 3 } });
+    useProject().project = project({ runs: [trained], datasets: [dataset({ voxelSize: um(0.3, 0.3) })] });
+    const w = mount(DatasetsView, { global: { plugins: [pinia] } });
+    await w.find('[data-testid="deconv-method"]').setValue('model');
+    expect(w.findAll('[data-testid="deconv-domain-warning"]').map((p) => p.text())).toEqual(["⚠ run_aaaa0001: voxel size 0.3×0.3×0.3 µm differs from the model's training data (0.1×0.1×0.3 µm) by more than 25 % (x 3.00×, y 3.00×): its result is extrapolation."]);
+    // The override wins over the file's calibration; at the training voxel size nothing is said.
+    useProject().project = project({ runs: [trained], datasets: [dataset({ voxelSize: um(0.3, 0.3), voxelSizeOverride: um(0.1, 0.3) })] });
+    await flushPromises();
+    expect(w.findAll('[data-testid="deconv-domain-warning"]')).toHaveLength(0);
+    useProject().project = project({ runs: [trained], datasets: [dataset({ shape: [1, 64, 64], voxelSize: um(0.1, 0.3) })] });
+    await flushPromises();
+    expect(w.find('[data-testid="deconv-domain-warning"]').text()).toContain('this stack is 2D (one slice) but the model was trained on 3D stacks');
+    // A run without a record (older): no domain warning.
+    useProject().project = project({ runs: [run()], datasets: [dataset({ voxelSize: um(0.3, 0.3) })] });
+    await flushPromises();
+    expect(w.findAll('[data-testid="deconv-domain-warning"]')).toHaveLength(0);
   });
 
   it('the volume picker marks a result made by a flagged model and shows its warning when chosen', async () => {

@@ -1,7 +1,7 @@
 // `cycledecon deconvolve`: apply a trained model (or Richardson–Lucy with its learned PSF) to stacks.
 import { access } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { Command } from '../command';
+import type { Command, ParsedArgs } from '../command';
 import { flag, num, oneOf, str } from '../args';
 import { createProgress } from '../progress';
 import { expandInputs, outputIsFolder, outputPathFor } from '../inputs';
@@ -9,9 +9,11 @@ import { InvalidParameterError, isCycleDeconError, MissingArgumentError } from '
 import { readTiffInfo } from '../../core/io/index';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
+import { RL_OPTION_SPECS, rlOptionsFromArgs } from '../rl-options';
 import { loadPredictor } from '../../core/infer/load';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
 import { parseTile } from '../../core/infer/tiling';
+import { noDomainNote } from '../../core/infer/domain-check';
 import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
 const USAGE = `[options] <input...> <output>
@@ -25,6 +27,10 @@ reported and the others continue.
   --method model|rl       the network (default), or Richardson–Lucy with --psf
   --psf learned|<file>    PSF for --method rl: the run's learned PSF (default) or a PSF TIFF
   --iters N               Richardson–Lucy iterations (default 20)
+  --boundary, --background auto|0, --accel
+                          Richardson–Lucy's boundary model, background and momentum, as for
+                          \`cycledecon rl\` (tiles are min–max normalised, so the background is
+                          auto or 0 here; use \`cycledecon rl\` for a value in input units)
   --tile auto|Z,Y,X       tile size (default auto: the whole stack when it fits in memory).
                           With the network, tiled results equal untiled ones: each instance-norm
                           layer gets whole-stack statistics, measured over tile cores in one extra
@@ -63,6 +69,7 @@ export const deconvolveCommand: Command = {
     method: { type: 'string' },
     psf: { type: 'string' },
     iters: { type: 'string' },
+    ...RL_OPTION_SPECS,
     tile: { type: 'string' },
     overlap: { type: 'string' },
     backend: { type: 'string' },
@@ -91,7 +98,8 @@ export const deconvolveCommand: Command = {
     if (toFolder) await makeOutputFolder(out);
     for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
 
-    const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, backend: str(args, 'backend') });
+    const rl = method === 'rl' ? rlTileOptions(args) : undefined;
+    const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, rl, backend: str(args, 'backend') });
     const log = json ? ctx.err : ctx.out;
     log(`method ${predictor.method} on ${predictor.backend}${predictor.details.model ? ` (model ${predictor.details.model})` : ''}`);
     // A model flagged by its output check after training: deconvolve anyway (the user asked), but say so.
@@ -100,6 +108,9 @@ export const deconvolveCommand: Command = {
     const psfFile = method === 'rl' ? str(args, 'psf') : undefined;
     if (psfFile && psfFile !== 'learned') warnings.push(...(await readTiffInfo(psfFile, { channelsAsZ: true })).warnings);
     for (const w of warnings) ctx.err(`warning: ${w}`);
+    // A run from before domain.json: its domain cannot be checked; say so once, as a note, not a warning.
+    const notes = predictor.domain === null ? [noDomainNote(str(args, 'model')!)] : [];
+    for (const n of notes) ctx.err(`note: ${n}`);
     const started = performance.now();
     const done: DeconvolveFileResult[] = [];
     const failed: { input: string; output: string; error: string; code?: string }[] = [];
@@ -140,10 +151,17 @@ export const deconvolveCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const voxels = done.reduce((s, r) => s + r.voxels, 0);
     if (json) {
-      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, notes, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
     } else {
       log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
     }
     return failed.length ? 1 : 0;
   },
 };
+
+/** RL options for tiles: a background in input units has no meaning after the tiles' min–max map. */
+function rlTileOptions(args: ParsedArgs): ReturnType<typeof rlOptionsFromArgs> {
+  const o = rlOptionsFromArgs(args);
+  if (typeof o.background === 'number' && o.background > 0) throw new InvalidParameterError('--background', `${o.background}: deconvolve normalises tiles, so only auto or 0 apply`, 'Use `cycledecon rl` for a background in input units.');
+  return o;
+}

@@ -42,6 +42,10 @@ export const reportCommand: Command = {
       runDir: str(args, 'run'), summary: summaryPath ? await readDeconvolveSummary(summaryPath, result) : undefined, clahe: flag(args, 'clahe'),
     }, { force: flag(args, 'force') });
     ctx.out(`report written: ${written.htmlPath} and report.json`);
+    // The result's own output check and the input's domain (core/report/output-section.ts): said here too.
+    const check = written.json.outputCheck as { passed: boolean; message: string } | undefined;
+    if (check && !check.passed) ctx.err(`warning: ${check.message}`);
+    for (const w of (written.json.domainWarnings as string[] | undefined) ?? []) ctx.err(`warning: ${w}`);
     return 0;
   },
 };

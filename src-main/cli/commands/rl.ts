@@ -3,19 +3,20 @@ import type { Command } from '../command';
 import { flag, num, oneOf, requireStr } from '../args';
 import { MissingArgumentError } from '../../core/errors';
 import { checkOutputWritable } from '../../core/io/atomic';
-import { richardsonLucy } from '../../core/deconv/rl';
+import { richardsonLucy, type RlProgress } from '../../core/deconv/rl';
 import { NAN_POLICIES } from '../../core/deconv/rl-inputs';
 import { describeSelection, mapHyperstack } from '../../core/io/hyperstack';
 import { createProgress } from '../progress';
 import { openRlInputs } from '../psfs';
+import { describeRlPlan, RL_OPTION_SPECS, RL_OPTION_USAGE, rlOptionsFromArgs } from '../rl-options';
 import { collectWarnings, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background b] [--no-pad] [--nan-policy refuse] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
-  --background b    constant background in input units, added to the forward model
-  --no-pad          assume zeros outside the volume (default: mirror-pad by half the PSF)
+${RL_OPTION_USAGE}
   --nan-policy p    NaN/Inf input voxels: refuse (default), or replace by zero or by the mean
+  The I-divergence of the last iteration and its relative fall are printed as a stopping hint.
   The PSF is normalised to sum 1 and resampled when its voxel size differs from the input's; a PSF
   that would then be larger than the image is refused (a voxel size in the wrong unit). A PSF with
   NaN/Inf or negative values is refused.
@@ -32,8 +33,8 @@ export const rlCommand: Command = {
   summary: 'Richardson–Lucy deconvolution with a known PSF',
   usage: USAGE,
   options: {
-    psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, background: { type: 'string' },
-    'no-pad': { type: 'boolean' }, 'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS,
+    psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, ...RL_OPTION_SPECS,
+    'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS,
   },
   async run(args, cliCtx) {
     const { ctx, warnings } = collectWarnings(cliCtx);
@@ -42,19 +43,20 @@ export const rlCommand: Command = {
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
+    const options = { iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), ...rlOptionsFromArgs(args), nanPolicy, signal: ctx.signal };
     // Before the run, not after it: an existing output, a missing or read-only folder fail in seconds.
     await checkOutputWritable(output, { force: flag(args, 'force') });
-    const options = {
-      iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), background: num(args, 'background', { min: 0 }),
-      padding: flag(args, 'no-pad') ? 'none' as const : 'reflect' as const, nanPolicy, signal: ctx.signal,
-    };
     const { reader, selection, psfs } = await openRlInputs(input, psfPath, args, ctx);
     const t0 = Date.now();
+    let last: RlProgress | undefined;
     try {
       await mapHyperstack(reader, output, selection, async (image, at) => {
         const bar = createProgress(`RL c${at.channel} t${at.frame}`, ctx.interactive, (s) => process.stderr.write(s));
         const result = await richardsonLucy(image, psfs[at.c]!, {
-          ...options, onProgress: (p) => bar.update(p.iteration, p.total), onWarning: (w) => ctx.err(`warning: ${w}`),
+          ...options,
+          onPlan: (p) => ctx.err(`RL c${at.channel} t${at.frame}: ${describeRlPlan(p)}`),
+          onProgress: (p) => { last = p; bar.update(p.iteration, p.total); },
+          onWarning: (w) => ctx.err(`warning: ${w}`),
         });
         bar.finish();
         return result;
@@ -65,11 +67,19 @@ export const rlCommand: Command = {
     const seconds = (Date.now() - t0) / 1000;
     if (flag(args, 'json')) {
       const { shape, channels, frames, voxelSize, voxelSizeSource } = reader.info;
-      ctx.out(JSON.stringify({ input, output, iterations, shape, channels, frames, selected: selection, voxelSize, voxelSizeSource, seconds, warnings }, null, 2));
+      const divergence = last?.divergence, divergenceChange = last?.divergenceChange;
+      ctx.out(JSON.stringify({ input, output, iterations, shape, channels, frames, selected: selection, voxelSize, voxelSizeSource, seconds, divergence, divergenceChange, warnings }, null, 2));
       return 0;
     }
     const shape = reader.info.shape.join('×');
-    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${seconds.toFixed(1)} s`);
+    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${seconds.toFixed(1)} s${divergenceNote(last)}`);
     return 0;
   },
 };
+
+/** The stopping hint: the last iteration's I-divergence and its relative fall. */
+function divergenceNote(p: RlProgress | undefined): string {
+  if (p?.divergence === undefined) return '';
+  const change = p.divergenceChange === undefined ? '' : `, fell ${(p.divergenceChange * 100).toPrecision(2)} % in the last iteration${p.divergenceChange < 1e-4 ? ' (converged)' : ''}`;
+  return `; I-divergence ${p.divergence.toPrecision(4)} per voxel${change}`;
+}

@@ -11,14 +11,17 @@ import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { resolveStackPaths } from '../../core/engine/train/inputs';
 import { openOptions, requireSingleVolumeFiles } from '../volumes';
+import { readSmallTextFile } from '../../core/io/paths';
 
 async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, resume: boolean): Promise<TrainConfig> {
   const file = str(args, 'config') ?? (resume && !str(args, 'preset') ? join(outDir, 'config.json') : undefined);
   let cfg: TrainConfig;
   if (file) {
     let raw: unknown;
+    // A FIFO or a huge file given as --config is refused before it is opened for reading (it would hang or fill memory).
+    const text = await readSmallTextFile(file);
     try {
-      raw = JSON.parse(await fs.readFile(file, 'utf8'));
+      raw = JSON.parse(text);
     } catch (e) {
       throw new InvalidParameterError('--config', `${file} is not readable JSON (${(e as Error).message})`);
     }

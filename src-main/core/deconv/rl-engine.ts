@@ -10,6 +10,8 @@ export interface RlEngine {
   readonly kind: 'wasm-simd' | 'js';
   /** Current estimate on the grid (zero outside the box). */
   readonly est: Float32Array;
+  /** The ratio buffer on the grid (zero outside the box); blur(true) correlates it with the PSF. */
+  readonly ratioBuffer: Float32Array;
   /** est ⊛ PSF (conjugate = false) or ratio ⋆ PSF (true); valid inside the box only. The array is reused by the next call. */
   blur(conjugate: boolean): Float32Array;
   /** ratio = image / (last blur + add) inside the box. */
@@ -44,7 +46,7 @@ export function createRlEngine(psf: Float32Array, psfShape: Shape3, grid: Shape3
     ws.view('image').set(image);
     const work = ws.view('work');
     return {
-      kind: 'wasm-simd', est: ws.view('est'), threads: ws.threadCount,
+      kind: 'wasm-simd', est: ws.view('est'), ratioBuffer: ws.view('ratio'), threads: ws.threadCount,
       dispose: () => ws.dispose(),
       blur(conjugate) {
         ws.rfft3d(conjugate ? 'ratio' : 'est', spec, support);
@@ -60,7 +62,7 @@ export function createRlEngine(psf: Float32Array, psfShape: Shape3, grid: Shape3
   const est = new Float32Array(n), ratio = new Float32Array(n), work = new Float32Array(n);
   const spec: HalfSpectrum<Float32Array> = { re: new Float32Array(hs), im: new Float32Array(hs), shape: [...grid], nxh: Math.floor(grid[2] / 2) + 1 };
   return {
-    kind: 'js', est, threads: 1,
+    kind: 'js', est, ratioBuffer: ratio, threads: 1,
     dispose: () => undefined,
     blur(conjugate) {
       multiplySpectrum(rfft3d(conjugate ? ratio : est, grid, spec, support), H, conjugate);

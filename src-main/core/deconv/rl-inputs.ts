@@ -20,8 +20,10 @@ export interface RlInputReport {
   replaced: number;
   /** The value they were replaced by. */
   replacedBy?: number;
-  /** Added to the image before RL and subtracted from the estimate after (0 when the image is ≥ 0). */
+  /** Added to the image before RL (0 when the image is ≥ 0). */
   offset: number;
+  /** Whether it was subtracted from the estimate after (false: absorbed by an estimated background). */
+  shiftedBack?: boolean;
 }
 
 export interface RlInputOptions {
@@ -29,6 +31,12 @@ export interface RlInputOptions {
   onWarning?: (msg: string) => void;
   /** Told what the checks changed, once per call. */
   onInputReport?: (r: RlInputReport) => void;
+  /**
+   * Whether the shift that makes negative data non-negative is taken off the estimate again (default true).
+   * False when the forward model estimates its background: y + s ≈ Hx + b̂ then absorbs the shift into b̂, and x
+   * is already background-free.
+   */
+  shiftBack?: boolean;
 }
 
 export interface CheckedRlInput {
@@ -105,16 +113,17 @@ export function checkRlInputs(image: Float32Array, psf: Float32Array, opts: RlIn
   for (let i = 0; i < fixed.data.length; i++) if (fixed.data[i]! < min) min = fixed.data[i]!;
   const offset = min < 0 ? -min : 0;
   let data = fixed.data;
+  const shiftBack = opts.shiftBack ?? true;
   if (offset > 0) {
     data = fixed.data.map((v) => v + offset);
-    warn(`the image has negative values (min ${fmt(min)}); Richardson–Lucy assumes non-negative data, so ${fmt(offset)} was added before deconvolving and subtracted from the result.`);
+    warn(`the image has negative values (min ${fmt(min)}); Richardson–Lucy assumes non-negative data, so ${fmt(offset)} was added before deconvolving and ${shiftBack ? 'subtracted from the result' : 'left to the estimated background (the result is background-free)'}.`);
   }
-  const report: RlInputReport = { replaced: bad, ...(bad ? { replacedBy: fixed.by } : {}), offset };
+  const report: RlInputReport = { replaced: bad, ...(bad ? { replacedBy: fixed.by } : {}), offset, shiftedBack: shiftBack };
   opts.onInputReport?.(report);
   return {
     image: data, report,
     restore: (est) => {
-      if (offset > 0) for (let i = 0; i < est.length; i++) est[i] -= offset;
+      if (offset > 0 && shiftBack) for (let i = 0; i < est.length; i++) est[i] -= offset;
       return est;
     },
   };
@@ -123,7 +132,11 @@ export function checkRlInputs(image: Float32Array, psf: Float32Array, opts: RlIn
 /** Metadata keys that record what checkRlInputs changed (stored in the output TIFF's description). */
 export function rlInputExtra(r: RlInputReport | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (r?.offset) out.rlInputOffset = `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity, subtracted from the result: values are in the input's units)`;
+  if (r?.offset) {
+    out.rlInputOffset = r.shiftedBack === false
+      ? `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity and absorbed by the estimated background: values are background-free)`
+      : `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity, subtracted from the result: values are in the input's units)`;
+  }
   if (r?.replaced) out.rlNonFiniteReplaced = `${r.replaced} voxels replaced by ${fmt(r.replacedBy ?? 0)}`;
   return out;
 }

@@ -11,6 +11,7 @@ import { tileBudgetBytes, withPadding } from './predictor';
 import { runExact } from './exact';
 import { runTiled, type SliceSink, type SliceSource } from './tiled';
 import { chooseTile } from './tiling';
+import { checkGeometry, checkIntensity, sampleIntensityStats } from './domain-check';
 
 export type OutputDtype = 'float32' | 'uint16';
 
@@ -89,15 +90,19 @@ interface VolumeRun {
   run: { tile: Shape3; tiles: number; passes: number; oomRetries: number };
   norm: Normaliser;
   clipped: number;
+  /** Domain-check warnings for this volume (its intensity against the model's training data). */
+  warnings: string[];
 }
 
 /** One channel at one time point: normalise, predict tile by tile, write into its place in the hyperstack. */
-async function deconvolveVolume(reader: VolumeReader, at: { channel: number; frame: number; c: number; t: number }, writer: VolumeWriter, predictor: Predictor, opts: DeconvolveFileOptions): Promise<VolumeRun> {
+async function deconvolveVolume(reader: VolumeReader, at: { channel: number; frame: number; c: number; t: number; label: string }, writer: VolumeWriter, predictor: Predictor, opts: DeconvolveFileOptions): Promise<VolumeRun> {
   const shape = [...reader.shape] as Shape3;
   const sel = { channel: at.channel, frame: at.frame };
   const source: SliceSource = { shape, readSlices: (z0, z1) => reader.readSlices(z0, z1, sel) };
   const { pLow, pHigh, clip } = predictor.normalisation;
   const norm = await fitNormaliserStreaming(source, pLow, pHigh, 8, predictor.normalisation);
+  const clip01 = (d: Float32Array) => (clip ? d.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) : d);
+  const warnings = predictor.domain ? checkIntensity(predictor.domain, await sampleIntensityStats(shape[0], source.readSlices, (d) => clip01(norm.apply(d))), at.label) : [];
   const overlap = opts.overlap ?? predictor.overlap;
   const tile = resolveTile(shape, opts.tile, predictor, predictor.staged ? Math.ceil(overlap / 2) : overlap);
   let clipped = 0;
@@ -126,7 +131,7 @@ async function deconvolveVolume(reader: VolumeReader, at: { channel: number; fra
   const run = predictor.staged
     ? await runExact(normalisedSource, sink, predictor.staged, common)
     : { ...(await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), { ...common, multiple: predictor.multiple })), passes: 1 };
-  return { run, norm, clipped };
+  return { run, norm, clipped, warnings };
 }
 
 function outputMetadata(reader: VolumeReader, sel: HyperstackSelection, predictor: Predictor, dtype: OutputDtype, norms: Normaliser[]) {
@@ -156,12 +161,15 @@ export async function deconvolveFile(input: string, output: string, predictor: P
   try {
     const shape = [...reader.shape] as Shape3;
     const sel = selectVolumes(reader.info, opts.select?.channels, opts.select?.frames);
+    // Before any output exists: a 2D input to a 3D model is refused, a voxel size far from training warned about.
+    const domainWarnings = predictor.domain ? checkGeometry(predictor.domain, shape, reader.voxelSize, input) : [];
+    const several = sel.channels.length * sel.frames.length > 1;
     const dtype = opts.dtype ?? 'float32';
     const writer = await createHyperstackWriter(output, reader.info, sel, { dtype, force: opts.force, within: opts.within });
     const runs: VolumeRun[] = [];
     try {
       for (const [t, frame] of sel.frames.entries()) {
-        for (const [c, channel] of sel.channels.entries()) runs.push(await deconvolveVolume(reader, { channel, frame, c, t }, writer, predictor, { ...opts, dtype }));
+        for (const [c, channel] of sel.channels.entries()) runs.push(await deconvolveVolume(reader, { channel, frame, c, t, label: several ? `${input} (channel ${channel}, frame ${frame})` : input }, writer, predictor, { ...opts, dtype }));
       }
       writer.setMetadata(outputMetadata(reader, sel, predictor, dtype, runs.map((r) => r.norm)));
       await writer.close();
@@ -177,7 +185,7 @@ export async function deconvolveFile(input: string, output: string, predictor: P
       tile: runs[0]!.run.tile, tiles: sum((r) => r.run.tiles), passes: runs[0]!.run.passes, oomRetries: sum((r) => r.run.oomRetries),
       method: predictor.method, backend: predictor.backend, dtype, clippedVoxels: sum((r) => r.clipped), normalisation: runs[0]!.norm.toJSON(),
       ...(runs.length > 1 ? { normalisations: runs.map((r) => r.norm.toJSON()) } : {}),
-      warnings: [...reader.info.warnings],
+      warnings: [...reader.info.warnings, ...domainWarnings, ...runs.flatMap((r) => r.warnings)],
     };
   } finally {
     await reader.close();

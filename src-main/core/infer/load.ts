@@ -11,13 +11,14 @@ import { loadTrainedGenerator } from '../engine/train/outputs';
 import { readVolume } from '../io/index';
 import type { Volume } from '../io/volume';
 import type { Predictor } from './predictor';
-import { rlPredictor } from './rl';
+import { rlPredictor, type RlMethodOptions } from './rl';
 import { stagedNet } from './staged';
 import { leanStagedNet, leanUNetBytesPerVoxel } from './unet-lean';
 import { convImplFor } from '../engine/conv-select';
 import { nativeConvRuntime } from '../engine/fast/native-conv';
 import { convRuntime, type ConvRuntime } from '../engine/fast/wasm-conv';
 import { checkPsf } from '../psf/check';
+import { readTrainingDomain } from './domain-check';
 
 export interface LoadPredictorOptions {
   method: 'model' | 'rl';
@@ -25,6 +26,8 @@ export interface LoadPredictorOptions {
   /** For rl: 'learned' (the run's PSF) or a PSF TIFF path. */
   psf?: string;
   iterations?: number;
+  /** For rl: boundary model, background and acceleration (core/deconv/rl.ts defaults when absent). */
+  rl?: RlMethodOptions;
   backend?: string;
 }
 
@@ -92,6 +95,7 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
     overlap: 2 * halo,
     staged,
     backend,
+    domain: await readTrainingDomain(runDir),
     // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
     normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.normalisation.scale, meanTarget: cfg.normalisation.meanTarget },
     details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend, engine: lean ? `lean U-Net on ${convImplFor(backend).name}` : 'tfjs' },
@@ -135,5 +139,5 @@ export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predict
     checkPsf(psf, which);
     source = which;
   }
-  return rlPredictor(psf, opts.iterations ?? 20, source, which === 'learned');
+  return rlPredictor(psf, opts.iterations ?? 20, source, opts.rl, which === 'learned');
 }

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import type { StagedNet } from './staged';
 import type { PredictFn } from './tiled';
+import type { TrainingDomain } from './domain-check';
 
 export interface Predictor {
   /** 'model' or 'rl'. */
@@ -30,6 +31,8 @@ export interface Predictor {
   backend: string;
   /** How input is mapped to the network scale: percentiles (0..100) and whether to clip to [0,1] — as in training. */
   normalisation: { pLow: number; pHigh: number; clip: boolean; scale?: 'percentile' | 'mean'; meanTarget?: number };
+  /** A model's training domain (infer/domain-check.ts); null for a run that predates domain.json; absent for rl. */
+  domain?: TrainingDomain | null;
   /** Facts recorded in the output's metadata and the JSON summary. */
   details: Record<string, string>;
   dispose(): void;

@@ -2,15 +2,18 @@
 // with the network. With `--psf learned` it uses the PSF the run learned: a classical, quantitative
 // deconvolution that still needs no measured PSF.
 import type { Volume } from '../io/volume';
-import { richardsonLucyArray } from '../deconv/rl';
+import { richardsonLucyArray, type RlOptions } from '../deconv/rl';
 import { checkPsfValues, clipLearnedPsf } from '../deconv/rl-inputs';
 import type { Predictor } from './predictor';
 
 /** Bytes per tile voxel for RL on the FFT path: padded grid, a few float32 buffers and complex spectra. */
 const RL_BYTES_PER_VOXEL = 64;
 
+/** The RL settings a caller may choose (the rest are the predictor's own). */
+export type RlMethodOptions = Pick<RlOptions, 'boundary' | 'background' | 'acceleration'>;
+
 /** `learned`: the PSF is a run's learned one (negative lobes clipped); otherwise a PSF file (refused if it has any). */
-export function rlPredictor(psf: Volume, iterations: number, source: string, learned = false): Predictor {
+export function rlPredictor(psf: Volume, iterations: number, source: string, rl: RlMethodOptions = {}, learned = false): Predictor {
   const [pz, py, px] = psf.shape;
   // Checked once here, before the first tile, rather than per tile by richardsonLucyArray.
   const kernel = learned ? clipLearnedPsf(psf.data) : { data: psf.data, clipped: 0 };
@@ -25,9 +28,10 @@ export function rlPredictor(psf: Volume, iterations: number, source: string, lea
     backend: 'js',
     // Min–max keeps the data non-negative, which RL requires.
     normalisation: { pLow: 0, pHigh: 100, clip: false },
-    details: { psf: source, iterations: String(iterations), ...(kernel.clipped ? { psfNegativeClipped: `${kernel.clipped} negative voxels of the learned PSF set to 0` } : {}) },
-    // RL needs non-negative data: normalised input is ≥ 0 by construction of the min–max map.
-    predict: (tile, shape) => richardsonLucyArray(tile, shape, kernel.data, psf.shape, { iterations }),
+    details: { psf: source, iterations: String(iterations), boundary: rl.boundary ?? 'extend', background: String(rl.background ?? 'auto'), acceleration: rl.acceleration ?? 'none', ...(kernel.clipped ? { psfNegativeClipped: `${kernel.clipped} negative voxels of the learned PSF set to 0` } : {}) },
+    // RL needs non-negative data: normalised input is ≥ 0 by construction of the min–max map. The
+    // min–max map moves the camera offset to about 0; 'auto' estimates what is left, per tile.
+    predict: (tile, shape) => richardsonLucyArray(tile, shape, kernel.data, psf.shape, { iterations, ...rl }),
     dispose: () => undefined,
   };
 }

@@ -94,3 +94,22 @@ export async function openRegularFile(path: string): Promise<{ handle: fs.FileHa
   }
   return { handle, stats };
 }
+
+/** A small text input (a JSON config), read only if it is a regular file no larger than `maxBytes`. */
+export async function readSmallTextFile(path: string, maxBytes = 1024 * 1024): Promise<string> {
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path);
+  } catch (e) {
+    // The same refusal, without the TIFF wording of a stack input.
+    if (e instanceof TiffFormatError) throw new IoError(path, e.message.replace(`${path} `, '').replace(`${path}: `, ''), e, 'Give the path of a regular file.');
+    throw e;
+  }
+  const { handle, stats } = opened;
+  try {
+    if (stats.size > maxBytes) throw new IoError(path, `is ${stats.size} bytes, above the ${maxBytes}-byte limit for this kind of file`, undefined, 'Check that the path names the right file.');
+    return await handle.readFile({ encoding: 'utf8' });
+  } finally {
+    await handle.close();
+  }
+}

@@ -7,6 +7,7 @@ import { curveFigure, linkedOrthoviews, psfOrthoviews, type NamedVolume } from '
 import { renderHtml, type Block, type Section } from './html';
 import { NOT_LOSSES, type LossHistory } from './loss';
 import { reblurCheck, type ReblurCheck } from './reblur';
+import { artefactSection, checkResult, warningSection } from './output-section';
 
 /** Measurements supplied by the classic toolkit (kept injectable so tests can check them independently). */
 export interface Measures {
@@ -24,7 +25,7 @@ export interface ReportSources {
   gt?: { path: string; volume: Volume };
   rl?: { path: string; volume: Volume };
   theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null };
+  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string };
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;
@@ -110,8 +111,19 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   }
 
   const blurPsf = src.run?.learnedPsf ?? src.theoreticalPsf;
-  if (blurPsf) {
-    const check: ReblurCheck = reblurCheck(src.input.volume.data, src.result.volume.data, shape, (d) => m.convolve(d, shape, blurPsf.volume));
+  const reblur = blurPsf ? reblurCheck(src.input.volume.data, src.result.volume.data, shape, (d) => m.convolve(d, shape, blurPsf.volume)) : undefined;
+  // The result's own check (re-blur, correlation, artefacts): a flagged result, or an input outside the run's
+  // training domain, is said first, before any figure.
+  const resultCheck = checkResult(shape, src.input.volume.data, src.result.volume.data, reblur, src.gt?.volume.data);
+  json.outputCheck = { passed: resultCheck.verdict.passed, flags: resultCheck.verdict.flags, message: resultCheck.verdict.message, correlation: resultCheck.correlation, noiseRelative: resultCheck.noiseRelative };
+  json.artefacts = resultCheck.artefacts;
+  json.domainWarnings = src.run?.domainWarnings ?? [];
+  if (src.run?.domainNote) json.domainNote = src.run.domainNote;
+  const first = warningSection(resultCheck, src.run?.domainWarnings ?? []);
+  if (first) sections.unshift(first);
+  sections.push(artefactSection(resultCheck));
+  if (blurPsf && reblur) {
+    const check: ReblurCheck = reblur;
     json.reblur = { psf: blurPsf.path, ...check };
     sections.push({ title: 'Re-blur check', blocks: [
       { kind: 'text', text: `‖a·(PSF ⊛ result) + b − input‖₂ / ‖input‖₂ per z slice, with the PSF ${blurPsf.path} and a least-squares gain a=${check.gain.toPrecision(4)} and offset b. Overall ${check.overall.toPrecision(4)} for the result vs ${check.inputOverall.toPrecision(4)} for the input itself. A result that re-blurs to the input explains the data; a high value in some slices flags structure the data do not support.` },

@@ -10,6 +10,9 @@ import { readLossHistory } from './loss';
 import { readOutputCheck } from '../engine/train/output-check-file';
 import { buildReport, type ReportSources } from './build';
 import { toolkitMeasures } from './measures';
+import { noDomainNote, readTrainingDomain, volumeDomainWarnings } from '../infer/domain-check';
+import { fitNormaliser } from '../infer/normalise';
+import type { TrainConfig } from '../engine/config';
 
 /** A volume given by its file, or already loaded (e.g. with a voxel-size override, or a generated PSF). */
 export type VolumeSource = string | { path: string; volume: Volume };
@@ -47,12 +50,26 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
   };
   if (f.runDir) {
     const learned = await readLearnedPsf(f.runDir).catch(() => undefined);
+    const config = await readRunConfig(f.runDir);
     src.run = {
-      dir: f.runDir, config: await readRunConfig(f.runDir), learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined,
+      dir: f.runDir, config, learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined,
       loss: await readLossHistory(f.runDir), outputCheck: await readOutputCheck(f.runDir),
+      ...(await inputDomain(f.runDir, config, src.input)),
     };
   }
   return src;
+}
+
+/** The input against the run's training domain (infer/domain-check.ts), normalised as inference does; a note for old runs. */
+async function inputDomain(runDir: string, config: TrainConfig, input: { path: string; volume: Volume }): Promise<{ domainWarnings: string[]; domainNote?: string }> {
+  const domain = await readTrainingDomain(runDir);
+  if (!domain) return { domainWarnings: [], domainNote: noDomainNote(runDir) };
+  const n = config.normalisation;
+  const normalise = (d: Float32Array) => {
+    const out = fitNormaliser(d, n.lowPercentile, n.highPercentile, n).apply(d);
+    return n.clip ? out.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) : out;
+  };
+  return { domainWarnings: volumeDomainWarnings(domain, input.volume, normalise, input.path) };
 }
 
 /** The entry of a `deconvolve --json` summary for `resultPath` (the first file when none matches), merged with the run's fields. */

@@ -4,6 +4,7 @@
 // itself (what "no deconvolution at all" scores) so the reader has a scale.
 import type { Shape3 } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
+import { affineFit } from '../metrics/affine';
 
 export interface ReblurCheck {
   /** Relative residual of each z slice. */
@@ -33,16 +34,7 @@ export function reblurCheck(input: Float32Array, result: Float32Array, shape: Sh
   return { perSlice: a.perSlice, overall: a.overall, inputPerSlice: b.perSlice, inputOverall: b.overall, gain: fit.gain };
 }
 
-export function affineFit(x: Float32Array, y: Float32Array): { gain: number; offset: number } {
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const n = x.length;
-  for (let i = 0; i < n; i++) {
-    sx += x[i]!; sy += y[i]!; sxx += x[i]! * x[i]!; sxy += x[i]! * y[i]!;
-  }
-  const vx = sxx - (sx * sx) / n;
-  const gain = vx > 0 ? (sxy - (sx * sy) / n) / vx : 1;
-  return { gain, offset: (sy - gain * sx) / n };
-}
+export { affineFit } from '../metrics/affine';
 
 function perSliceResidual(pred: Float32Array, input: Float32Array, shape: Shape3, fit: { gain: number; offset: number }): { perSlice: number[]; overall: number } {
   const plane = shape[1] * shape[2];

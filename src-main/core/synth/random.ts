@@ -1,4 +1,5 @@
-// Seeded random numbers (mulberry32) and the noise models used by the simulator.
+// Seeded random numbers (the engine's mulberry32, one implementation) and the noise models used by the simulator.
+import { Rng as Mulberry32 } from '../engine/train/rng';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -8,14 +9,8 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const gen = new Mulberry32(seed);
+  const next = () => gen.next();
   const normal = () => {
     const u = Math.max(next(), 1e-300), v = next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

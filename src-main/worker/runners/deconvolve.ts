@@ -16,6 +16,7 @@ import { runRichardsonLucy } from './rl';
 import { trainRunDir } from './run-dir';
 import { outputStem, resultFile } from './output-name';
 import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
+import { noDomainNote } from '../../core/infer/domain-check';
 
 type DeconvolveSpec = Extract<Job['spec'], { kind: 'deconvolve' }>;
 
@@ -75,7 +76,7 @@ export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContex
     ctx.log(`Richardson–Lucy: ${spec.iterations} iterations, volume ${reader.info.shape.join('×')}, ${describeSelection(reader.info, selection)}, PSF ${psfs[0]!.shape.join('×')}, voxel ${v.x}×${v.y}×${v.z} ${v.unit} (${voxelSizeSource})`);
     await mapHyperstack(reader, path, selection, async (image, at) => {
       if (selection.channels.length > 1 || selection.frames.length > 1) ctx.log(`channel ${at.channel}, frame ${at.frame}`);
-      return runRichardsonLucy(image, psfs[at.c] ?? psfs[0]!, spec.iterations, ctx);
+      return runRichardsonLucy(image, psfs[at.c] ?? psfs[0]!, spec.iterations, ctx, spec.rl);
     }, { dtype: 'float32', within: ctx.resultsDir });
   } finally {
     await reader.close();
@@ -116,7 +117,9 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
   });
   ctx.log(`wrote ${path}: ${r.tiles} tile(s), ${r.passes} pass(es), ${Math.round(r.voxelsPerSecond)} voxels/s on ${r.backend}`);
   // A model whose output check failed after training: its result is kept but marked, never silently trusted.
-  const warnings = await readOutputCheckWarnings(runDir);
+  // The input against the run's training domain (voxel size, intensities; per channel): shown with the result.
+  const warnings = [...(await readOutputCheckWarnings(runDir)), ...r.warnings];
   for (const w of warnings) ctx.log(`warning: ${w}`);
+  if (predictor.domain === null) ctx.log(`note: ${noDomainNote(runDir)}`);
   return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: 'cycledecon', shape: [...r.shape], createdAt: nowIso(), ...(warnings.length ? { warnings } : {}) }];
 }

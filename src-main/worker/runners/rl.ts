@@ -1,13 +1,17 @@
 // Adapter from a queue job to the core Richardson–Lucy (src-main/core/deconv/rl.ts).
 import type { RunContext } from '../../core/queue/types';
 import type { Volume } from '../../core/io/volume';
-import { richardsonLucy } from '../../core/deconv/rl';
+import { richardsonLucy, type RlOptions } from '../../core/deconv/rl';
 
-export async function runRichardsonLucy(vol: Volume, psf: Volume, iterations: number, ctx: RunContext): Promise<Volume> {
+export type RlJobSettings = Pick<RlOptions, 'boundary' | 'background' | 'acceleration'>;
+
+export async function runRichardsonLucy(vol: Volume, psf: Volume, iterations: number, ctx: RunContext, rl: RlJobSettings = {}): Promise<Volume> {
   return richardsonLucy(vol, psf, {
     iterations,
+    ...rl,
     signal: ctx.signal,
     onWarning: (msg) => ctx.log(`warning: ${msg}`),
-    onProgress: (p) => ctx.progress(p.iteration / p.total, `iteration ${p.iteration}/${p.total}`, p.iteration, p.total),
+    onPlan: (p) => ctx.log(`boundary ${p.boundary} (domain ${p.domain.join('×')}), background ${+p.background.toPrecision(5)} (${p.backgroundSource}), acceleration ${p.acceleration}`),
+    onProgress: (p) => ctx.progress(p.iteration / p.total, `iteration ${p.iteration}/${p.total}${p.divergence !== undefined ? `, I-divergence ${p.divergence.toPrecision(4)}` : ''}`, p.iteration, p.total),
   });
 }

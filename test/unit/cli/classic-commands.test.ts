@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { readVolume } from '../../../src-main/core/io/index';
-import { sharedData, tempDir } from '../../helpers';
+import { sampleData, tempDir } from '../../helpers';
 
 function capture() {
   const out: string[] = [], err: string[] = [];
@@ -33,7 +33,7 @@ describe('classic toolkit CLI: psf, psf-info, synth, rl, metrics', { timeout: 12
   });
   it('psf-info on the shared measured bead PSF with background subtraction', async () => {
     const c = capture();
-    expect(await runCli(['psf-info', sharedData('pycudadecon_psf', 'psf.tif'), '--background', 'auto'], c.ctx)).toBe(0);
+    expect(await runCli(['psf-info', sampleData('pycudadecon_psf', 'psf.tif'), '--background', 'auto'], c.ctx)).toBe(0);
     expect(c.out.join('\n')).toMatch(/FWHM/);
   });
   it('synth → rl → metrics: RL with the true PSF raises SSIM over the blurred input', async () => {

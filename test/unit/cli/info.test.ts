@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
-import { fixture, sharedData, tempDir } from '../../helpers';
+import { fixture, sampleData, tempDir } from '../../helpers';
 import { readVolume } from '../../../src-main/core/io/index';
 
 function capture() {
@@ -32,7 +32,7 @@ describe('cycledecon info', () => {
 
   it('prints a readable summary with the calibration of the shared psfgen1.tif', async () => {
     const c = capture();
-    expect(await runCli(['info', sharedData('flowdec_psfgen', 'psfgen1.tif')], c.ctx)).toBe(0);
+    expect(await runCli(['info', sampleData('flowdec_psfgen', 'psfgen1.tif')], c.ctx)).toBe(0);
     const text = c.out.join('\n');
     expect(text).toMatch(/shape: +8 × 16 × 16/);
     expect(text).toMatch(/voxel size: +0\.1 × 0\.1 × 0\.25 µm/);

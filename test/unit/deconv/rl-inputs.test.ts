@@ -68,7 +68,7 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
     const before = stats(data);
     expect(before.mean).toBeLessThan(0);
     const warnings: string[] = [];
-    const out = await richardsonLucy(makeVolume(data, shape, UM), makeVolume(psf, [5, 5, 5], UM), { iterations: 20, onWarning: (w) => warnings.push(w) });
+    const out = await richardsonLucy(makeVolume(data, shape, UM), makeVolume(psf, [5, 5, 5], UM), { iterations: 20, background: 0, onWarning: (w) => warnings.push(w) });
     const after = stats(out.data);
     expect(after.finite).toBe(N);
     expect(after.max - after.min).toBeGreaterThan(0.5 * (before.max - before.min)); // not flat
@@ -83,7 +83,7 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
   it('keeps signed integer noise in ±49 bounded and finite', async () => {
     const rnd = mulberry32(7);
     const data = Float32Array.from({ length: N }, () => Math.round(98 * rnd() - 49));
-    const out = await richardsonLucyArray(data, shape, psf, [5, 5, 5], { iterations: 30 });
+    const out = await richardsonLucyArray(data, shape, psf, [5, 5, 5], { iterations: 30, background: 0 });
     const s = stats(out), input = stats(data);
     expect(s.finite).toBe(N);
     // RL sharpens noise into spikes, but the estimate stays ≥ the input minimum, keeps the mean,
@@ -107,7 +107,7 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
     const lobed = makeVolume(psf.map((v, i) => (i % 2 ? v : v - 0.002)), [5, 5, 5]); // 63 voxels pushed below 0
     const negatives = lobed.data.filter((v) => v < 0).length;
     expect(() => rlPredictor(lobed, 2, 'psf.tif')).toThrow(new RegExp(`the PSF has ${negatives} negative voxels \\(of 125\\)`));
-    const learned = rlPredictor(lobed, 2, 'run/psf.tif', true);
+    const learned = rlPredictor(lobed, 2, 'run/psf.tif', {}, true);
     expect(learned.details.psfNegativeClipped).toBe(`${negatives} negative voxels of the learned PSF set to 0`);
     const out = await learned.predict(blurredSpots(), shape);
     expect(stats(out).finite).toBe(N);

@@ -4,11 +4,11 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { AccessPolicy } from '../../../src-main/services/access';
 import { AppService } from '../../../src-main/services/app';
 import { startDevServer, type DevServer } from '../../../src-main/devserver/server';
-import { sharedData, tempDir } from '../../helpers';
+import { sampleData, tempDir } from '../../helpers';
 import { deepArrayText } from '../../hostile-json';
 
-// Sample data: ../shared/data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see ../shared/data/README.md).
-const bars = sharedData('flowdec_bars25');
+// Sample data: test/fixtures/shared-data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see its README.md and LICENSE).
+const bars = sampleData('flowdec_bars25');
 process.env.CYCLEDECON_HOME = tempDir(); // keep the recent-projects list out of the user's config
 const root = tempDir();
 let srv: DevServer;

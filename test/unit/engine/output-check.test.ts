@@ -59,6 +59,43 @@ describe('checkGeneratorOutput', () => {
   });
 });
 
+describe('checkGeneratorOutput: re-blur and artefacts', () => {
+  const M = 16;
+  const g = (z: number, y: number, x: number, c: number[], s: number) => Math.exp(-((z - c[0]!) ** 2 + (y - c[1]!) ** 2 + (x - c[2]!) ** 2) / (2 * s * s));
+  /** Smooth patches (two blobs, σ 2) on a small background, as normalised training patches. */
+  const smooth = [3, 5, 7, 9].map((o) => Float32Array.from({ length: M ** 3 }, (_, i) => {
+    const z = Math.floor(i / 256), y = Math.floor(i / 16) % 16, x = i % 16;
+    return 0.05 + 0.8 * (g(z, y, x, [8, o, 5], 2) + g(z, y, x, [8, 16 - o, 11], 2));
+  }));
+  const psf = { data: Float32Array.from({ length: 125 }, (_, i) => g(Math.floor(i / 25), Math.floor(i / 5) % 5, i % 5, [2, 2, 2], 1)), shape: [5, 5, 5] as [number, number, number] };
+
+  it('passes an identity with the learned PSF and reports both re-blur residuals', async () => {
+    const c = await checkGeneratorOutput(module((x) => tf.clone(x)), smooth, M, psf);
+    expect(c.collapsed).toBe(false);
+    expect(c.flags).toEqual([]);
+    expect(c.reblur!.result).toBeCloseTo(c.reblur!.input, 10);
+    expect(c.message).toMatch(/re-blurs to it with the learned PSF/);
+  });
+
+  it('flags an output that follows the input but re-blurs worse (structure moved by 4 voxels)', async () => {
+    const moved = module((x) => tf.concat([tf.slice(x, [0, 0, 0, 4, 0], [1, M, M, M - 4, 1]), tf.slice(x, [0, 0, 0, 0, 0], [1, M, M, 4, 1])], 3) as tf.Tensor5D);
+    const c = await checkGeneratorOutput(moved, smooth, M, psf);
+    expect(c.correlation).toBeGreaterThan(MIN_INPUT_CORRELATION);
+    expect(c.collapsed).toBe(true);
+    expect(c.flags).toContain('reblur-worse');
+    expect(c.message).toMatch(/^G_AB's output failed the output check on training patches: The result re-blurred with the PSF explains the input worse than the input itself/);
+  });
+
+  it('flags an output with a checkerboard added', async () => {
+    const board = tf.tensor5d(Float32Array.from({ length: M ** 3 }, (_, i) => (((i % 16) + Math.floor(i / 16)) % 2 ? 0.1 : -0.1)), [1, M, M, M, 1]);
+    const c = await checkGeneratorOutput(module((x) => tf.add(x, board)), smooth, M);
+    board.dispose();
+    expect(c.collapsed).toBe(true);
+    expect(c.flags).toEqual(['high-frequency-lateral']);
+    expect(c.message).toMatch(/a checkerboard or other invented fine texture/);
+  });
+});
+
 describe('readOutputCheck (the verdict read back without tfjs, by the CLI, the app and model jobs)', () => {
   it('round-trips what writeOutputCheck writes, passed and flagged', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cd-ocheck-'));

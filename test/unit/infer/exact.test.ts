@@ -8,21 +8,12 @@ import { runExact } from '../../../src-main/core/infer/exact';
 import { stagedNet, type StagedNet } from '../../../src-main/core/infer/staged';
 import { arraySink, arraySource, predictTiled } from '../../../src-main/core/infer/tiled';
 import { withPadding } from '../../../src-main/core/infer/predictor';
+import { mulberry32 } from '../../helpers';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Noise on a ramp with a bright corner: statistics differ from tile to tile, as in a real stack. */
 function stack([nz, ny, nx]: Shape3, seed = 3): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out = new Float32Array(nz * ny * nx);
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
     out[(z * ny + y) * nx + x] = 0.3 * r() + y / ny + (x > nx / 2 && y < ny / 3 ? 2 : 0);

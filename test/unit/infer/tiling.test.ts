@@ -3,21 +3,12 @@ import type { Shape3 } from '../../../src-main/core/io/volume';
 import { OutOfMemoryError } from '../../../src-main/core/errors';
 import { axisStarts, axisWindow, chooseTile, parseTile, tileGrid } from '../../../src-main/core/infer/tiling';
 import { isOutOfMemory, predictTiled } from '../../../src-main/core/infer/tiled';
+import { mulberry32 } from '../../helpers';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A translation-equivariant predictor with a finite receptive field: direct 3D convolution, zero padding, then a pointwise non-linearity. */
 function convPredictor(radius: number, seed = 1) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const k = 2 * radius + 1;
   const kernel = Float32Array.from({ length: k ** 3 }, () => r() - 0.3);
   return (tile: Float32Array, [nz, ny, nx]: Shape3): Float32Array => {
@@ -97,7 +88,7 @@ describe('tile geometry', () => {
 
 describe('tiled prediction', () => {
   const shape: Shape3 = [13, 37, 29];
-  const r = rng(7);
+  const r = mulberry32(7);
   const input = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => r());
   const predict = convPredictor(2);
   const whole = predict(input, shape);

@@ -58,7 +58,7 @@ describe('hyperstack writer and reader', () => {
     const info = await readTiffInfo(out);
     expect(info).toMatchObject({ channels: 2, frames: 2, shape: [NZ, NY, NX] });
     for (let t = 0; t < 2; t++) for (let c = 0; c < 2; c++) {
-      const want = await richardsonLucy(await readVolume(input, { channel: c, frame: t }), await readVolume(psf), { iterations: 3, padding: 'reflect' });
+      const want = await richardsonLucy(await readVolume(input, { channel: c, frame: t }), await readVolume(psf), { iterations: 3 });
       expect(Array.from((await readVolume(out, { channel: c, frame: t })).data)).toEqual(Array.from(want.data));
     }
   });

@@ -1,8 +1,10 @@
-// The team's real sample stacks (../shared/data, provenance in each folder's README.md) read with the
-// shapes, types and calibrations those READMEs document.
+// The real sample stacks (committed copies in test/fixtures/shared-data, the rest in ../shared/data beside a
+// developer checkout; provenance in each folder's README.md) read with the shapes, types and calibrations those
+// READMEs document. A stack that is in neither place is skipped.
 import { describe, it, expect } from 'vitest';
-import { existsSync } from 'node:fs';
-import { sharedData } from '../../helpers';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { realData, sampleData } from '../../helpers';
 import { readVolume } from '../../../src-main/core/io/index';
 
 const cases: [string, number[], string, { x: number; y: number; z: number; unit: string } | null][] = [
@@ -18,9 +20,9 @@ const cases: [string, number[], string, { x: number; y: number; z: number; unit:
   ['sdeconv_pollen/gibsonlanni.tif', [18, 128, 128], 'float64', null],
 ];
 
-describe.skipIf(!existsSync(sharedData()))('shared real data', () => {
-  it.each(cases)('%s', async (file, shape, dtype, voxel) => {
-    const vol = await readVolume(sharedData(file), { require3d: true });
+describe('real sample data', () => {
+  for (const [file, shape, dtype, voxel] of cases) it.skipIf(!existsSync(realData(file)))(file, async () => {
+    const vol = await readVolume(realData(file), { require3d: true });
     expect(vol.shape).toEqual(shape);
     expect(vol.metadata.sourceDtype).toBe(dtype);
     if (voxel) {
@@ -34,11 +36,34 @@ describe.skipIf(!existsSync(sharedData()))('shared real data', () => {
   });
 
   it('documented values: bars truth levels, bead peak, pycudadecon peak', async () => {
-    const truth = await readVolume(sharedData('flowdec_bars25/actual.tif'));
+    const truth = await readVolume(realData('flowdec_bars25/actual.tif'));
     expect(new Set(truth.data)).toEqual(new Set([0, 16383.75, 32767.5, 49151.25, 65535]));
-    const bead = await readVolume(sharedData('flowdec_bead25/kernel.tif'));
+    const bead = await readVolume(realData('flowdec_bead25/kernel.tif'));
     expect(bead.data[(32 * 64 + 32) * 64 + 32]).toBe(bead.data.reduce((a, b) => Math.max(a, b), -Infinity));
-    const psf = await readVolume(sharedData('pycudadecon_psf/psf.tif'));
+    const psf = await readVolume(realData('pycudadecon_psf/psf.tif'));
     expect(psf.data[(30 * 128 + 71) * 128 + 64]).toBe(7792);
+  });
+});
+
+// Git blob ids of the upstream files (each folder's README names repository and commit): the committed copies
+// must stay byte-identical, since the licences and the provenance notes describe the originals.
+const upstreamBlobs: [string, string][] = [
+  ['flowdec_bars25/data.tif', '50d9cd5004cfbc99065f7baa23e6b1330761c754'],
+  ['flowdec_bars25/actual.tif', 'f795f8a4a5214757bd97dc2410031d041fe0564f'],
+  ['flowdec_bars25/kernel.tif', 'b8db07c5f052fa9233d4e7eae57a2ffc7758e96f'],
+  ['flowdec_bead25/kernel.tif', '5deff4045272ac7738e018d335783ec731d4c5ff'],
+  ['flowdec_psfgen/psfgen1.tif', 'fb42eea6c241771ca6ed8834a00396733d44e6bc'],
+  ['pycudadecon_psf/psf.tif', '66f03a2fabd6bef26333280190cd0422b0c72d3a'],
+  ['sdeconv_pollen/gibsonlanni.tif', 'bee871f9655d6683e8e03b0a8a217608a5725d03'],
+];
+
+describe('committed sample data (test/fixtures/shared-data)', () => {
+  it('holds unchanged copies of the upstream files, each beside its licence', () => {
+    for (const [file, blob] of upstreamBlobs) {
+      const bytes = readFileSync(sampleData(file));
+      const id = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+      expect(id, file).toBe(blob);
+      expect(existsSync(sampleData(file.split('/')[0]!, 'LICENSE')), file).toBe(true);
+    }
   });
 });

@@ -99,3 +99,13 @@ describe('special files as outputs', () => {
     expect(readdirSync(dir)).toEqual(['out.tif']);
   }, 60_000);
 });
+
+describe('a train config that is not a regular file', () => {
+  it('train --config <FIFO> is refused at once, not read forever', async () => {
+    const dir = await tempDir();
+    const cfg = fifo(dir, 'config.json');
+    const r = await within(cli(['train', '--blurred', S, '--sharp', S, '--out', join(dir, 'run'), '--config', cfg]));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/FIFO \(named pipe\), not a regular file/);
+  });
+});

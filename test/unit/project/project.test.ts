@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectStore, importDatasets, CURRENT_VERSION, refreshStatus } from '../../../src-main/core/project';
-import { sharedData, tempDir } from '../../helpers';
+import { sampleData, tempDir } from '../../helpers';
 
-// Sample data: ../shared/data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see ../shared/data/README.md).
-const bars = sharedData('flowdec_bars25');
+// Sample data: test/fixtures/shared-data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see its README.md and LICENSE).
+const bars = sampleData('flowdec_bars25');
 
 describe('project create / open / migrate', () => {
   it('creates a versioned project.json and reopens it identically', async () => {

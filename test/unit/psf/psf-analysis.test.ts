@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedData } from '../../helpers';
+import { sampleData } from '../../helpers';
 import { analysePsf, centredNcc, gaussianFwhm } from '../../../src-main/core/psf/analysis';
 import { generatePsf } from '../../../src-main/core/psf/generate';
 import { makeVolume } from '../../../src-main/core/io/volume';
@@ -35,7 +35,7 @@ describe('PSF analysis', { timeout: 60_000 }, () => {
     expect(gaussianFwhm([1, 1, 1, 1], 1)).toBeNaN();
   });
   it('measures the shared lattice light-sheet bead PSF (pycudadecon_psf) after background subtraction', async () => {
-    const vol = await readVolume(sharedData('pycudadecon_psf', 'psf.tif'));
+    const vol = await readVolume(sampleData('pycudadecon_psf', 'psf.tif'));
     vol.voxelSize = { x: 0.101, y: 0.101, z: 0.1, unit: 'µm' };  // from its README (BoundingBox)
     const info = analysePsf(vol, { background: 'auto' });
     // the faces' median is ≈ 142 counts (the README's 59 is the darkest region, not the face median)
@@ -78,7 +78,7 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('Gibson–Lanni agrees with published generators', { timeout: 60_000 }, () => {
   const params = { model: 'gibson-lanni' as const, na: 1.4, wavelength: 0.61, ni: 1.5, ns: 1.33, ng: 1.5, tg: 170, ti0: 150, particleDepth: 0, dxy: 0.1, dz: 0.25, size: [1, 1, 1] as [number, number, number] };
   it('sdeconv gibsonlanni.tif (NA 1.4, 610 nm, ns 1.33, ni 1.5, 0.1/0.25 µm; see its README), central 18×64×64', async () => {
-    const theirs = await readVolume(sharedData('sdeconv_pollen', 'gibsonlanni.tif'));
+    const theirs = await readVolume(sampleData('sdeconv_pollen', 'gibsonlanni.tif'));
     const crop = new Float32Array(18 * 64 * 64);
     for (let z = 0; z < 18; z++) for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) crop[(z * 64 + y) * 64 + x] = theirs.data[(z * 128 + y + 32) * 128 + x + 32];
     const ncc = pearson(halfOffsetGrid(params, [18, 64, 64]), crop);
@@ -86,7 +86,7 @@ describe('Gibson–Lanni agrees with published generators', { timeout: 60_000 },
     expect(ncc).toBeGreaterThan(0.99);
   });
   it('flowdec psfgen1.tif (EPFL PSF Generator, same optics; see its README), 8×16×16', async () => {
-    const theirs = await readVolume(sharedData('flowdec_psfgen', 'psfgen1.tif'));
+    const theirs = await readVolume(sampleData('flowdec_psfgen', 'psfgen1.tif'));
     const ncc = pearson(halfOffsetGrid(params, [8, 16, 16]), theirs.data);
     console.log(`correlation vs PSF Generator psfgen1.tif: ${ncc.toFixed(5)}`);
     expect(ncc).toBeGreaterThan(0.99);

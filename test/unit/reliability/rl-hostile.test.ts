@@ -60,7 +60,7 @@ describe('cycledecon rl on hostile input', { timeout: 60_000 }, () => {
   });
 
   it('deconvolves negative-mean data in the input units, warns, and records the shift in the output', async () => {
-    const r = await rl(f('neg.tif'), f('out-neg.tif'), '--psf', f('psf.tif'), '--iters', '5');
+    const r = await rl(f('neg.tif'), f('out-neg.tif'), '--psf', f('psf.tif'), '--iters', '5', '--background', '0');
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/warning: the image has negative values/);
     const out = await readVolume(f('out-neg.tif'));
@@ -68,6 +68,18 @@ describe('cycledecon rl on hostile input', { timeout: 60_000 }, () => {
     expect(mean).toBeGreaterThan(-80); // input mean ≈ −75 (was 0: every voxel zero)
     expect(mean).toBeLessThan(-70);
     expect(out.metadata.extra.rlInputOffset).toMatch(/subtracted from the result/);
+  });
+
+  it('with the default estimated background, negative data come out background-free, the shift absorbed and recorded', async () => {
+    const r = await rl(f('neg.tif'), f('out-neg-auto.tif'), '--psf', f('psf.tif'), '--iters', '5');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/left to the estimated background/);
+    const out = await readVolume(f('out-neg-auto.tif'));
+    let min = Infinity, max = -Infinity;
+    for (const v of out.data) { min = Math.min(min, v); max = Math.max(max, v); }
+    expect(min).toBeGreaterThanOrEqual(0); // RL's estimate of a background-free object, not shifted below zero
+    expect(max - min).toBeGreaterThan(10); // not flat (the input's texture spans 50)
+    expect(out.metadata.extra.rlInputOffset).toMatch(/absorbed by the estimated background/);
   });
 
   it('refuses a PSF with NaN and negative voxels, with the counts', async () => {

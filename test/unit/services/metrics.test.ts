@@ -4,10 +4,10 @@ import { parseRequest } from '../../../src-main/contract/validate';
 import { readVolume } from '../../../src-main/core/io';
 import { computeMetrics, ncc } from '../../../src-main/core/metrics';
 import { openService } from './harness';
-import { sharedData } from '../../helpers';
+import { sampleData } from '../../helpers';
 
-// Sample data: ../shared/data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see ../shared/data/README.md).
-const bars = sharedData('flowdec_bars25');
+// Sample data: test/fixtures/shared-data/flowdec_bars25 (hammerlab/flowdec, Apache-2.0; see its README.md and LICENSE).
+const bars = sampleData('flowdec_bars25');
 
 describe('metrics.compute', () => {
   it('compares a blurred stack with its ground truth through the service, as core computes them', async () => {

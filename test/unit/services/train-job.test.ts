@@ -55,6 +55,9 @@ describe('training jobs in the queue', () => {
       expect(proj.runs[0]).toMatchObject({ id: `run_${trainJob.id.slice(4)}`, jobId: trainJob.id, dir: `jobs/${trainJob.id}/run`, preset: 'tiny', status: 'done', datasetIds: [blurred.id, sharp.id] });
       expect(proj.runs[0]!.outputCheck).toBe(check.collapsed ? 'flagged' : 'passed');
       expect(proj.runs[0]!.warnings).toEqual(check.collapsed ? [check.message] : undefined);
+      // What it was trained on (domain.json), for the deconvolve panel's voxel-size check.
+      const domain = JSON.parse(readFileSync(join(runDir, 'domain.json'), 'utf8')) as { voxelSize: unknown };
+      expect(proj.runs[0]!.domain).toEqual({ voxelSize: domain.voxelSize, dimensionality: 3 });
       // A model job naming no run uses the latest finished one (the app's "latest finished" choice).
       const latestJob = (await service.handlers['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: blurred.id } }))) as Job;
       const latest = await waitJob(service, latestJob.id, 120_000);

@@ -16,6 +16,7 @@ import { haloParams } from '../models/psf-halo';
 import { gaussianPsfParams } from '../models/psf-gaussian';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
+import { writeTrainingDomain } from './domain';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
@@ -185,6 +186,7 @@ export async function train(cfg: TrainConfig, options: TrainOptions): Promise<Tr
   if (options.blurred.length === 0) throw new InvalidParameterError('blurred', 'no stacks given');
   const { opts, spectralFit, spectra } = theoreticalInputs(cfg, options);
   await prepareRunDir(opts, cfg);
+  await writeTrainingDomain(opts.outDir, opts.blurred, cfg);
   if (spectralFit && !opts.resume) await writePsfInit(opts.outDir, spectralFit);
   const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf, initialSigma: spectralFit?.sigmaVoxels });
   let loop: Loop | undefined;
@@ -249,7 +251,7 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
   const rng = new Rng((cfg.seed ^ 0x5eed1234) >>> 0);
-  const check = await checkGeneratorOutput(nets.gAB, Array.from({ length: 4 }, () => loop.sampler.next(rng).a), cfg.patchSize);
+  const check = await checkGeneratorOutput(nets.gAB, Array.from({ length: 4 }, () => loop.sampler.next(rng).a), cfg.patchSize, psf);
   await writeOutputCheck(opts.outDir, check);
   return check;
 }

@@ -1,0 +1,86 @@
+// The output check's verdict on a deconvolved result, from numbers measured elsewhere (the report on a whole
+// result, the trainer on training patches). "Passed" needs all of:
+// 1. the result, re-blurred with the run's PSF, explains the input at least as well as the input explains itself
+//    (PSF ⊛ input vs input), or as well as the noise allows: a deconvolution that re-blurs worse than doing
+//    nothing added structure the data do not support;
+// 2. the result follows the input (Pearson r ≥ MIN_FOLLOW_CORRELATION), else it is a texture unrelated to it;
+// 3. no invented high frequencies (metrics/artefacts.ts): its share of power above the cut-off is at most
+//    HF_RATIO × the input's (and at most HF_MARGIN above it), laterally and axially;
+// 4. no negative light: its 0.1 % quantile is not more than NEGATIVE_DEPTH noise σ below zero (or below the
+//    input's own, for background-subtracted inputs).
+import type { ArtefactMeasures } from './artefacts';
+
+/** The re-blur residual may exceed the reference by this factor (rounding, the PSF's own error). */
+export const REBLUR_TOLERANCE = 1.1;
+/** Correlation with the input below which a result is taken as unrelated to it (as the trainer's check). */
+export const MIN_FOLLOW_CORRELATION = 0.1;
+export const HF_RATIO = 3;
+export const HF_MARGIN = 0.02;
+export const HF_TRUTH_RATIO = 1.5;
+/** Noise σ below zero (at the 0.1 % quantile) that counts as negative light. */
+export const NEGATIVE_DEPTH = 3;
+
+export interface VerdictInputs {
+  /** Relative re-blur residuals ‖a·PSF⊛x + b − input‖/‖input‖ for x = result and x = input (report/reblur.ts); absent without a PSF. */
+  reblur?: { result: number; input: number };
+  /** The input's noise σ relative to its RMS: the residual a perfect deconvolution would leave. */
+  noiseRelative?: number;
+  /** Pearson correlation of result and input. */
+  correlation: number;
+  artefacts: ArtefactMeasures;
+}
+
+export interface OutputFlag {
+  code: 'reblur-worse' | 'unrelated' | 'high-frequency-lateral' | 'high-frequency-axial' | 'negative-light';
+  message: string;
+}
+
+export interface OutputVerdict {
+  passed: boolean;
+  flags: OutputFlag[];
+  /** One paragraph: every flag's message, or why it passed. */
+  message: string;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+
+function reblurFlag(r: NonNullable<VerdictInputs['reblur']>, noise: number | undefined): OutputFlag | null {
+  const reference = Math.max(r.input, noise ?? 0);
+  if (r.result <= REBLUR_TOLERANCE * reference) return null;
+  return { code: 'reblur-worse', message: `The result re-blurred with the PSF explains the input worse than the input itself: relative residual ${r.result.toPrecision(3)} vs ${r.input.toPrecision(3)} for the input${noise !== undefined ? ` (noise level ${noise.toPrecision(3)})` : ''}. It contains structure the data do not support.` };
+}
+
+function highFrequencyFlags(a: ArtefactMeasures): OutputFlag[] {
+  const out: OutputFlag[] = [];
+  // A sharp ground truth (point-like structure) legitimately has power up to Nyquist: where it is known, a result
+  // with up to HF_TRUTH_RATIO × its share is not flagged.
+  const limit = (i: number, t: number | null | undefined) => Math.max(HF_RATIO * i, i + HF_MARGIN, HF_TRUTH_RATIO * (t ?? 0));
+  const truth = (k: 'lateral' | 'axial') => (a.truth?.highFrequency[k] != null ? `, ${pct(a.truth.highFrequency[k]!)} in the ground truth` : '');
+  for (const k of ['lateral', 'axial'] as const) {
+    const r = a.result.highFrequency[k], i = a.input.highFrequency[k];
+    if (r === null || i === null || r <= limit(i, a.truth?.highFrequency[k])) continue;
+    out.push({ code: `high-frequency-${k}`, message: `The result has ${pct(r)} of its ${k} power above ${a.cutoff} cycles/voxel vs ${pct(i)} in the input${truth(k)}: a checkerboard or other invented fine texture.` });
+  }
+  return out;
+}
+
+function negativeFlag(a: ArtefactMeasures): OutputFlag | null {
+  const r = a.result.negative, i = a.input.negative;
+  if (r.p001InNoise >= Math.min(0, i.p001InNoise) - NEGATIVE_DEPTH) return null;
+  return { code: 'negative-light', message: `The result has negative light: ${pct(r.fraction)} of voxels below zero, down to ${r.minimum.toPrecision(3)} (0.1 % quantile ${r.p001InNoise.toFixed(1)} noise σ below zero; input noise σ ${a.noiseSigma.toPrecision(3)}).` };
+}
+
+export function outputVerdict(m: VerdictInputs): OutputVerdict {
+  const flags: OutputFlag[] = [];
+  const reblur = m.reblur && reblurFlag(m.reblur, m.noiseRelative);
+  if (reblur) flags.push(reblur);
+  if (!(m.correlation >= MIN_FOLLOW_CORRELATION)) flags.push({ code: 'unrelated', message: `The result is nearly unrelated to its input (correlation ${m.correlation.toFixed(3)}, below ${MIN_FOLLOW_CORRELATION}).` });
+  flags.push(...highFrequencyFlags(m.artefacts));
+  const neg = negativeFlag(m.artefacts);
+  if (neg) flags.push(neg);
+  const passed = flags.length === 0;
+  const message = passed
+    ? `Output check passed: the result follows its input (r ${m.correlation.toFixed(3)})${m.reblur ? `, re-blurs to it (residual ${m.reblur.result.toPrecision(3)} vs ${m.reblur.input.toPrecision(3)} for the input)` : ''}, with no excess high frequencies and no negative light.`
+    : `Output check flagged: ${flags.map((f) => f.message).join(' ')}`;
+  return { passed, flags, message };
+}
