@@ -59,7 +59,7 @@ export interface VolumeStep {
  * hyperstack (frame-major, so a time series streams). Atomic: on any failure nothing is written.
  * Returns the metadata of the last result (its `extra` is written to the file).
  */
-export async function mapHyperstack(reader: VolumeReader, output: string, selection: HyperstackSelection, step: VolumeStep, opts: { dtype?: WriteDtype; force?: boolean } = {}): Promise<VolumeMetadata | undefined> {
+export async function mapHyperstack(reader: VolumeReader, output: string, selection: HyperstackSelection, step: VolumeStep, opts: { dtype?: WriteDtype; force?: boolean; within?: string } = {}): Promise<VolumeMetadata | undefined> {
   const writer = await createHyperstackWriter(output, reader.info, selection, opts);
   let last: VolumeMetadata | undefined;
   try {

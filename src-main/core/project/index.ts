@@ -7,3 +7,4 @@ export * from './ids';
 export * from './thumbnail';
 export * from './recent';
 export * from './views';
+export * from './calibration';
