@@ -27,11 +27,13 @@ export function cliVersion(): string {
 
 export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise<number> {
   const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
   const context: CliContext = {
     out: (l) => process.stdout.write(l + '\n'),
     err: (l) => process.stderr.write(l + '\n'),
     interactive: Boolean(process.stderr.isTTY),
     signal: controller.signal,
+    stoppedBy: () => stoppedBy,
     ...ctx,
   };
   const [name, ...rest] = argv;
@@ -54,7 +56,6 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
   }
   // SIGTERM (kill, a service manager, a closing terminal) stops as cleanly as Ctrl-C: the command sees the abort,
   // its atomic writes remove their temp files. A second signal of either kind gets the default: exit at once.
-  let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     stoppedBy = sig;
     controller.abort();
