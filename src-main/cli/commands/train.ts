@@ -150,7 +150,6 @@ export const trainCommand: Command = {
         if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
         else if (e.type === 'step') {
           bar.update(e.step, e.totalSteps, `G ${e.losses.generator.toFixed(4)} D ${(e.losses.discriminatorA + e.losses.discriminatorB).toFixed(4)} lr ${e.lr.toExponential(1)} ${e.stepsPerSecond.toFixed(2)} it/s`);
-          if (!ctx.interactive && (e.step % 10 === 0 || e.step === e.totalSteps)) ctx.err(`step ${e.step}/${e.totalSteps} G ${e.losses.generator.toFixed(4)} cycle ${(e.losses.cycleA + e.losses.cycleB).toFixed(4)}`);
         } else if (e.type === 'done') bar.finish(e.cancelled ? 'cancelled' : '');
       },
       (name, reason) => ctx.err(`backend: ${name} (${reason})`),
