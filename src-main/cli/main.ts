@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { commands } from './commands/index';
 import type { CliContext } from './command';
 import { isCycleDeconError, MissingArgumentError } from '../core/errors';
+import { takeThreadsFlag, THREADS_USAGE } from './threads';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -13,6 +14,8 @@ function help(): string {
     'Usage: cycledecon <command> [options]   (cycledecon <command> --help for details; cycledecon --version)',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `  ${THREADS_USAGE}`,
   ].join('\n');
 }
 
@@ -63,7 +66,7 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: takeThreadsFlag(rest), options: command.options, allowPositionals: true, strict: true });
     return await command.run(parsed as never, context);
   } catch (e) {
     if (e instanceof MissingArgumentError) {
