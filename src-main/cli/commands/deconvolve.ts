@@ -102,7 +102,9 @@ export const deconvolveCommand: Command = {
     const inputs = takeShard(batch, shard);
     if (shard) ctx.err(`${shard.source}: ${inputs.length} of ${batch.length} file(s)`);
     if (toFolder) await makeOutputFolder(out);
-    for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
+    // Not with a shard: the other shards' live temp files may belong to pids of other hosts, which look dead
+    // from here. Each output's own stale temps are still swept before it is written.
+    if (!shard) for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
 
     const rl = method === 'rl' ? rlTileOptions(args) : undefined;
     const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, rl, backend: str(args, 'backend') });

@@ -1,7 +1,8 @@
 // Slurm emulation without Slurm: N runs of `deconvolve` with SLURM_ARRAY_TASK_ID=0..N-1 (or --shard I/N)
 // cover a batch exactly once, whatever order its inputs were named in.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { shardFromArgs, takeShard } from '../../../src-main/cli/shard';
@@ -59,6 +60,9 @@ describe('--shard I/N and Slurm array variables', () => {
       expect(await runCli(['psf', '--na', '1.0', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.3', '--size', '5,9,9', join(inputs, `stack_${i}.tif`)], c.ctx)).toBe(0);
     }
     const psf = join(inputs, 'stack_0.tif');
+    // A temp file of a pid that is dead here: on a shared folder it may be another node's live write.
+    const foreign = join(outDir, `.other_decon.tif.${spawnSync(process.execPath, ['-e', '0']).pid}.0123abcd.tmp`);
+    writeFileSync(foreign, 'partial');
     const written: string[][] = [];
     for (let task = 0; task < 3; task++) {
       process.env.SLURM_ARRAY_TASK_ID = String(task);
@@ -69,7 +73,8 @@ describe('--shard I/N and Slurm array variables', () => {
       expect(c.err.join('\n')).toMatch(new RegExp(`Slurm array task ${task} of 3: ${task < 2 ? 2 : 1} of 5 file`));
       written.push(readdirSync(outDir).filter((n) => !before.has(n)));
     }
-    expect(written.flat().sort()).toEqual([0, 1, 2, 3, 4].map((i) => `stack_${i}_decon.tif`));
+    expect(written.flat().filter((n) => !n.startsWith('.')).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `stack_${i}_decon.tif`));
+    expect(existsSync(foreign)).toBe(true);
     expect(written[0]).toEqual(['stack_0_decon.tif', 'stack_3_decon.tif']);
   }, 120_000);
 });
