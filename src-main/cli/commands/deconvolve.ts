@@ -95,10 +95,10 @@ export const deconvolveCommand: Command = {
     const open = openOptions(args);
     if (force && skipExisting) throw new InvalidParameterError('--skip-existing', 'cannot be combined with --force');
     const out = args.positionals.at(-1)!;
+    const shard = shardFromArgs(args);
     const batch = await expandInputs(args.positionals.slice(0, -1));
     // Folder or file is decided on the whole batch, so every shard of it agrees.
     const toFolder = await outputIsFolder(out, batch.length);
-    const shard = shardFromArgs(args);
     const inputs = takeShard(batch, shard);
     if (shard) ctx.err(`${shard.source}: ${inputs.length} of ${batch.length} file(s)`);
     if (toFolder) await makeOutputFolder(out);

@@ -51,6 +51,12 @@ describe('--shard I/N and Slurm array variables', () => {
     expect(() => shardFromArgs(args(), { SLURM_ARRAY_TASK_ID: 'x', SLURM_ARRAY_TASK_COUNT: '3' })).toThrow(/SLURM_ARRAY_TASK_ID/);
   });
 
+  it('make deconvolve refuse a bad shard before it looks at the inputs', async () => {
+    const c = capture();
+    expect(await runCli(['deconvolve', '--shard', '3/3', join(tempDir(), 'missing.tif'), 'out/'], c.ctx)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/^error: --shard: shard 3 does not exist among 3/);
+  });
+
   it('three deconvolve array tasks write each output of a five-file batch exactly once', async () => {
     const dir = tempDir(), inputs = join(dir, 'in'), outDir = join(dir, 'out');
     mkdirSync(inputs);
