@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runCli } from '../../../src-main/cli/main';
 import { LOCK_FILE, ProjectLockedError, ProjectStore } from '../../../src-main/core/project';
 import { repoRoot, tempDir } from '../../helpers';
@@ -66,6 +67,26 @@ describe('project lock', () => {
     await store.close();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
+
+  it('four processes racing for a stale lock: exactly one takes it, the others name that one', async () => {
+    const dir = join(tempDir(), 'p');
+    await (await ProjectStore.create(dir)).close();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: 'then', nonce: 'stale' }));
+    const store = pathToFileURL(join(repoRoot, 'src-main', 'core', 'project', 'index.ts')).href;
+    // Each holds what it got for 3 s, so the losers see a live holder.
+    const code = `import(${JSON.stringify(store)}).then(async (m) => { try { await m.ProjectStore.open(${JSON.stringify(dir)}); console.log('got ' + process.pid); await new Promise((r) => setTimeout(r, 3000)); } catch (e) { console.log('refused ' + e.message); } });`;
+    const runs = await Promise.all([0, 1, 2, 3].map(() => new Promise<string>((resolve) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      c.on('exit', () => resolve(out.trim()));
+    })));
+    const winners = runs.filter((r) => r.startsWith('got '));
+    expect(winners, runs.join('\n')).toHaveLength(1);
+    const pid = winners[0]!.slice(4);
+    for (const r of runs.filter((x) => !x.startsWith('got '))) expect(r).toContain(`is open in another process (pid ${pid} on`);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  }, 60_000);
 
   it('refuses a lock held on another host (it cannot tell whether that process lives) and keeps it', async () => {
     const dir = join(tempDir(), 'p');
