@@ -58,6 +58,8 @@ export class AppService {
 
   async attach(store: ProjectStore): Promise<Project> {
     await this.queue?.close();
+    // The previous project's lock goes with it (the same folder reopened keeps its own count).
+    if (this.store !== store) await this.store?.close();
     this.store = store;
     await this.opts.access.allow(store.dir);
     const all = () => workerThreadRunner(store.dir);
@@ -145,6 +147,7 @@ export class AppService {
 
   async close(): Promise<void> {
     await this.queue?.close();
+    await this.store?.close();
     await this.tasks.close();
   }
 

@@ -15,6 +15,7 @@ import { readOutputCheckWarnings } from '../../core/engine/train/output-check-fi
 import { parseTile } from '../../core/infer/tiling';
 import { noDomainNote } from '../../core/infer/domain-check';
 import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
+import { SHARD_OPTIONS, SHARD_USAGE, shardFromArgs, takeShard } from '../shard';
 
 const USAGE = `[options] <input...> <output>
 
@@ -48,7 +49,8 @@ ${VOLUME_USAGE}
   --json                  print a JSON summary (per file: seconds, voxels/s, tiles, …) on stdout
   --force                 replace existing outputs
   --skip-existing         leave outputs that already exist alone and do the rest (finishes an interrupted
-                          batch: every output is written atomically, so one that exists is complete)`;
+                          batch: every output is written atomically, so one that exists is complete)
+${SHARD_USAGE}`;
 
 /** The reader's doubts about a file, and one model or PSF applied to several channels. */
 function fileWarnings(r: DeconvolveFileResult, method: string): string[] {
@@ -78,6 +80,7 @@ export const deconvolveCommand: Command = {
     force: { type: 'boolean' },
     'skip-existing': { type: 'boolean' },
     ...VOLUME_OPTIONS,
+    ...SHARD_OPTIONS,
   },
   async run(args, ctx) {
     if (args.positionals.length < 2) throw new MissingArgumentError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
@@ -93,10 +96,16 @@ export const deconvolveCommand: Command = {
     const open = openOptions(args);
     if (force && skipExisting) throw new InvalidParameterError('--skip-existing', 'cannot be combined with --force');
     const out = args.positionals.at(-1)!;
-    const inputs = await expandInputs(args.positionals.slice(0, -1));
-    const toFolder = await outputIsFolder(out, inputs.length);
+    const shard = shardFromArgs(args);
+    const batch = await expandInputs(args.positionals.slice(0, -1));
+    // Folder or file is decided on the whole batch, so every shard of it agrees.
+    const toFolder = await outputIsFolder(out, batch.length);
+    const inputs = takeShard(batch, shard);
+    if (shard) ctx.err(`${shard.source}: ${inputs.length} of ${batch.length} file(s)`);
     if (toFolder) await makeOutputFolder(out);
-    for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
+    // Not with a shard: the other shards' live temp files may belong to pids of other hosts, which look dead
+    // from here. Each output's own stale temps are still swept before it is written.
+    if (!shard) for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
 
     const rl = method === 'rl' ? rlTileOptions(args) : undefined;
     const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, rl, backend: str(args, 'backend') });

@@ -1,6 +1,7 @@
 // Projects: a folder with project.json, datasets referenced in place, cached thumbnails.
 export * from './schema';
 export * from './store';
+export * from './lock';
 export * from './import';
 export * from './hash';
 export * from './ids';
