@@ -40,7 +40,9 @@ function volumeData(c: number, t: number): Float32Array {
   return d;
 }
 
-async function writeHyperstack(path: string, voxelSize: VoxelSize, opts: { dtype?: WriteDtype; bigTiffThreshold?: number } = {}): Promise<void> {
+interface Flavour { dtype?: WriteDtype; bigTiffThreshold?: number }
+
+async function writeHyperstack(path: string, voxelSize: VoxelSize, opts: Flavour = {}): Promise<void> {
   const w = await createVolumeWriter(path, {
     shape: [NZ, NY, NX], voxelSize, channels: NC, frames: NT, ...opts,
     metadata: { intensityScale: 'raw counts', extra: EXTRA },
@@ -55,10 +57,10 @@ const CALIBRATED: VoxelSize = { x: 0.1, y: 0.13, z: 0.3, unit: 'µm' };
 const UNCALIBRATED: VoxelSize = { x: 1, y: 1, z: 1, unit: 'px' };
 
 describe('OME-TIFF hyperstacks read back by our reader', () => {
-  it.each([
+  it.each<[string, VoxelSize, Flavour]>([
     ['calibrated float32', CALIBRATED, {}],
     ['uncalibrated float32', UNCALIBRATED, {}],
-    ['calibrated uint16', CALIBRATED, { dtype: 'uint16' as const }],
+    ['calibrated uint16', CALIBRATED, { dtype: 'uint16' }],
     ['calibrated BigTIFF', CALIBRATED, { bigTiffThreshold: 0 }],
   ])('%s: shape, channels, frames, voxel size, provenance and every value', async (_name, voxelSize, opts) => {
     const file = join(tempDir(), 'stack.ome.tif');
@@ -144,10 +146,10 @@ describe('BigTIFF note', () => {
 });
 
 describe.skipIf(pythons.length === 0)(`OME-TIFF as tifffile reads it${pythons.length ? '' : ' [skipped: no python3 with tifffile]'}`, { timeout: 60_000 }, () => {
-  it.each([
+  it.each<[string, VoxelSize, Flavour]>([
     ['calibrated', CALIBRATED, {}],
     ['uncalibrated', UNCALIBRATED, {}],
-    ['calibrated uint16 BigTIFF', CALIBRATED, { dtype: 'uint16' as const, bigTiffThreshold: 0 }],
+    ['calibrated uint16 BigTIFF', CALIBRATED, { dtype: 'uint16', bigTiffThreshold: 0 }],
   ])('%s: is_ome, TZCYX series, physical sizes, channels and values', async (_name, voxelSize, opts) => {
     const file = join(tempDir(), 'stack.ome.tif');
     await writeHyperstack(file, voxelSize, opts);
