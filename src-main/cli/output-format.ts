@@ -8,7 +8,7 @@ import type { WriteDtype } from '../core/io/writer';
 export const FORMAT_OPTION = { format: { type: 'string' } } as const;
 
 export const FORMAT_USAGE = `  --format imagej|ome-tiff  output flavour: ImageJ hyperstack TIFF (default), or OME-TIFF (OME-XML
-                          with physical sizes and channels, for Bio-Formats, napari, tifffile); an output
+                          with physical sizes and channels, for Bio-Formats and tifffile); an output
                           named .ome.tif or .ome.tiff is written as OME-TIFF without asking`;
 
 /**

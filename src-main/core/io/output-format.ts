@@ -27,6 +27,6 @@ export function resolveOutputFormat(path: string, requested?: OutputFormat): Out
 export function bigTiffNote(shape: Shape3, dtype: WriteDtype, pages: number, format: OutputFormat): string | undefined {
   if (!planLayout(shape, dtype, undefined, pages).bigTiff) return undefined;
   return format === 'ome-tiff'
-    ? 'the output is above 4 GiB and is written as BigTIFF OME-TIFF, which Fiji\'s Bio-Formats, tifffile and napari read; OME-Zarr output, better for such sizes, is not available yet'
+    ? 'the output is above 4 GiB and is written as BigTIFF OME-TIFF, which Fiji\'s Bio-Formats and tifffile read; OME-Zarr output, better for such sizes, is not available yet'
     : 'the output is above 4 GiB and is written as BigTIFF: ImageJ 1.x cannot open BigTIFF; Fiji\'s Bio-Formats can (or write --format ome-tiff)';
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { createVolumeWriter, makeVolume, readTiffInfo, readVolume, writeVolume } from '../../../src-main/core/io/index';
 import { tempDir } from '../../helpers';
+import { noteBigTiff } from '../../../src-main/cli/output-format';
 
 function capture() {
   const out: string[] = [], err: string[] = [];
@@ -82,5 +83,16 @@ describe('--format on commands that write stacks', { timeout: 120_000 }, () => {
       await runCli([cmd, '--help'], c.ctx);
       expect([...c.out, ...c.err].join('\n'), cmd).toMatch(/--format imagej\|ome-tiff[\s\S]*named \.ome\.tif or \.ome\.tiff is written as OME-TIFF/);
     }
+  });
+
+  it('notes on stderr what a result above 4 GiB means for the flavour the output name implies', () => {
+    const c = capture();
+    const ctx = { ...c.ctx, signal: new AbortController().signal };
+    noteBigTiff(ctx, 'big.tif', [64, 4096, 4096], 'float32', 1, undefined);
+    noteBigTiff(ctx, 'big.ome.tif', [64, 4096, 4096], 'float32', 1, undefined);
+    noteBigTiff(ctx, 'small.tif', [NZ, NY, NX], 'float32', 4, 'ome-tiff');
+    expect(c.err).toHaveLength(2);
+    expect(c.err[0]).toMatch(/^note: big\.tif: .*ImageJ 1\.x cannot open BigTIFF; Fiji's Bio-Formats can/);
+    expect(c.err[1]).toMatch(/^note: big\.ome\.tif: .*BigTIFF OME-TIFF.*OME-Zarr output.*not available yet/);
   });
 });
