@@ -126,7 +126,8 @@ export async function makeOutputFolder(dir: string): Promise<void> {
 
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

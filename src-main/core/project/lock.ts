@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProjectError } from './schema';
+import { processAlive } from '../io/atomic';
 
 export const LOCK_FILE = 'project.lock';
 
@@ -37,15 +38,6 @@ export interface ProjectLock {
 
 /** Locks held by this module instance: one file per folder, counted, so one process may open a project twice. */
 const held = new Map<string, { count: number; holder: LockHolder }>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function parseHolder(text: string): LockHolder | undefined {
   try {
