@@ -7,6 +7,7 @@ import { curveFigure, linkedOrthoviews, psfOrthoviews, type NamedVolume } from '
 import { renderHtml, type Block, type Section } from './html';
 import { NOT_LOSSES, type LossHistory } from './loss';
 import { reblurCheck, type ReblurCheck } from './reblur';
+import { reportVerdict, type TrainingData, type VerdictData } from './verdict';
 import { artefactSection, checkResult, warningSection } from './output-section';
 
 /** Measurements supplied by the classic toolkit (kept injectable so tests can check them independently). */
@@ -25,7 +26,7 @@ export interface ReportSources {
   gt?: { path: string; volume: Volume };
   rl?: { path: string; volume: Volume };
   theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string };
+  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string; trainingData?: TrainingData };
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;
@@ -73,8 +74,8 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (src.gt) named.push({ name: 'ground truth', volume: src.gt.volume });
   // Cut through the brightest voxel of the ground truth (or the input): real structure, not a result's artefact.
   const centre = brightestCentre((src.gt ?? src.input).volume.data, shape);
-  const views: Block[] = [{ kind: 'figure', raster: linkedOrthoviews(named, { centre }), alt: 'orthogonal views', caption: `Left to right: ${named.map((n) => n.name).join(', ')}. Each panel: XY at z=${centre.z} (top left), YZ at x=${centre.x} (right), XZ at y=${centre.y} (bottom); z stretched by the voxel aspect. One linked display range (p0.1–p99.9 of all panels).` }];
-  if (src.clahe) views.push({ kind: 'figure', raster: linkedOrthoviews(named, { centre, clahe: true }), alt: 'orthogonal views with CLAHE', caption: 'The same views with CLAHE applied for display only (metrics never use it).' });
+  const views: Block[] = [{ kind: 'panels', panels: linkedOrthoviews(named, { centre }), caption: `Each panel: XY at z=${centre.z} (top left), YZ at x=${centre.x} (right), XZ at y=${centre.y} (bottom); z stretched by the voxel aspect. One linked display range (p0.1–p99.9 of all panels). Click a panel to enlarge it.` }];
+  if (src.clahe) views.push({ kind: 'panels', panels: linkedOrthoviews(named, { centre, clahe: true }).map((p) => ({ ...p, title: `${p.title} (CLAHE)` })), caption: 'The same views with CLAHE applied for display only (metrics never use it).' });
   sections.push({ title: 'Input and result', blocks: views });
 
   const psfBlocks: Block[] = [];
@@ -83,7 +84,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (src.run?.learnedPsf) { psfs.push({ name: 'learned', volume: src.run.learnedPsf.volume }); psfJson.learned = psfStats(src.run.learnedPsf.path, src.run.learnedPsf.volume, m, src.theoreticalPsf?.volume); }
   if (src.theoreticalPsf) { psfs.push({ name: 'theoretical', volume: src.theoreticalPsf.volume }); psfJson.theoretical = psfStats(src.theoreticalPsf.path, src.theoreticalPsf.volume, m); }
   if (psfs.length) {
-    psfBlocks.push({ kind: 'figure', raster: psfOrthoviews(psfs), alt: 'PSF orthogonal views', caption: `${psfs.map((p) => p.name).join(' vs ')} PSF, orthoviews through the peak (magma, each scaled to its own maximum).` });
+    psfBlocks.push({ kind: 'panels', panels: psfOrthoviews(psfs), caption: `${psfs.map((p) => p.name).join(' vs ')} PSF, orthoviews through the peak (magma, each scaled to its own maximum).` });
     psfBlocks.push({ kind: 'table', header: ['PSF', 'FWHM z', 'FWHM y', 'FWHM x', 'unit', 'NCC with theoretical'], rows: Object.entries(psfJson).map(([k, p]) => [k, p.fwhm.z, p.fwhm.y, p.fwhm.x, p.voxelSize.unit, p.nccWithTheoretical ?? '—']), caption: 'FWHM from a Gaussian fit of the profile through the peak.' });
     json.psf = psfJson;
     sections.push({ title: 'Point spread function', blocks: psfBlocks });
@@ -94,7 +95,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
     json.loss = { source: l.source, steps: l.steps.length, final: Object.fromEntries(Object.entries(l.series).filter(([k]) => !NOT_LOSSES.has(k)).map(([k, v]) => [k, v.at(-1)])) };
     // Terms that are identically zero (e.g. the supervised loss of a cycle run) would only hide the log scale.
     const shown = Object.entries(l.series).filter(([k, v]) => !NOT_LOSSES.has(k) && v.some((x) => Number.isFinite(x) && x !== 0));
-    sections.push({ title: 'Training losses', blocks: curveFigure(shown.map(([name, values]) => ({ name, values, x: l.steps })), `Loss curves from ${l.source} (x: step; y: log scale where all values are positive).`, true) });
+    sections.push({ title: 'Training losses', blocks: [curveFigure(shown.map(([name, values]) => ({ name, values, x: l.steps })), `Loss terms per training step, from ${l.source} (log scale where every value is positive; identically zero terms are left out).`, { xLabel: 'training step', yLabel: 'loss (dimensionless)', logY: true })] });
   }
 
   if (src.gt) {
@@ -125,7 +126,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
     json.reblur = { psf: blurPsf.path, ...check };
     sections.push({ title: 'Re-blur check', blocks: [
       { kind: 'text', text: `‖a·(PSF ⊛ result) + b − input‖₂ / ‖input‖₂ per z slice, with the PSF ${blurPsf.path} and a least-squares gain a=${check.gain.toPrecision(4)} and offset b. Overall ${check.overall.toPrecision(4)} for the result vs ${check.inputOverall.toPrecision(4)} for the input itself. A result that re-blurs to the input explains the data; a high value in some slices flags structure the data do not support.` },
-      ...curveFigure([{ name: 'result', values: check.perSlice }, { name: 'input (no deconvolution)', values: check.inputPerSlice }], 'Relative re-blur residual per z slice (x: slice).'),
+      curveFigure([{ name: 'result', values: check.perSlice }, { name: 'input (no deconvolution)', values: check.inputPerSlice }], 'Relative re-blur residual per z slice: lower means the volume, blurred with the PSF, explains the input better.', { xLabel: 'z slice (index)', yLabel: 'relative residual ‖·‖₂ / ‖input‖₂' }),
     ] });
   }
 
@@ -138,9 +139,11 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (src.run) {
     // The trainer's history records cumulative seconds per step: its last value is the training time.
     const secs = src.run.loss?.series.seconds ?? [];
-    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1), outputCheck: src.run.outputCheck ?? null };
+    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1), outputCheck: src.run.outputCheck ?? null, ...(src.run.trainingData ? { trainingData: src.run.trainingData } : {}) };
   }
+  // The verdict reads only report.json, so the page and the JSON can never disagree.
+  json.verdict = reportVerdict(json as VerdictData);
 
-  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections);
+  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections, json.verdict as string);
   return { json, html };
 }
