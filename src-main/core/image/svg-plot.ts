@@ -1,7 +1,7 @@
 // Line plots as inline SVG (loss curves, per-slice re-blur residual): vector text in the page's system font,
 // round ticks (ticks.ts), labelled axes and a legend, so a plot reads like a figure in a paper and scales
 // with the page. No external resources: the string is embedded in the self-contained report as is.
-import { logScale, niceScale, tickLabel } from './ticks';
+import { logScale, niceScale, niceTicks, tickLabel } from './ticks';
 
 export interface SvgSeries {
   name: string;
@@ -51,23 +51,33 @@ function paths(series: SvgSeries[], px: (x: number) => number, py: (y: number) =
   }).join('\n');
 }
 
-function legend(series: SvgSeries[], x: number, y: number): string {
-  let cx = x;
-  return series.map((s) => {
-    const item = `<line x1="${f(cx)}" y1="${y}" x2="${f(cx + 22)}" y2="${y}" stroke="${rgb(s.color)}" stroke-width="3"/><text x="${f(cx + 28)}" y="${y + 4}">${esc(s.name)}</text>`;
-    cx += 40 + s.name.length * 7.2;
+/** Legend items laid out in rows that fit `width`; returns the markup and the height it takes. */
+function legend(series: SvgSeries[], x: number, width: number): { svg: string; height: number } {
+  const row = 20;
+  let cx = x, cy = 16;
+  const items = series.map((s) => {
+    const w = 40 + s.name.length * 7.4; // ~7.4 px per character of 13 px system-ui text
+    if (cx > x && cx + w > x + width) { cx = x; cy += row; }
+    const item = `<line x1="${f(cx)}" y1="${cy}" x2="${f(cx + 22)}" y2="${cy}" stroke="${rgb(s.color)}" stroke-width="3"/><text x="${f(cx + 28)}" y="${cy + 4}">${esc(s.name)}</text>`;
+    cx += w;
     return item;
-  }).join('');
+  });
+  return { svg: items.join(''), height: cy + 14 };
 }
 
 /** An SVG line plot of several series on shared axes. */
 export function svgLinePlot(series: SvgSeries[], o: SvgPlotOptions): string {
-  const width = o.width ?? 720, height = o.height ?? 360;
+  const width = o.width ?? 720;
+  // The legend's rows add to the height, so many series never squeeze the plot.
+  const key = legend(series, 78, width - 78 - 16);
+  const height = (o.height ?? 330) + key.height;
   const log = Boolean(o.logY) && series.some((s) => s.values.some((v) => Number.isFinite(v))) && series.every((s) => s.values.every((v) => !Number.isFinite(v) || v > 0));
   const e = extent(series, log);
-  const xs = niceScale(e.x[0], e.x[1], 6);
+  // x spans the data exactly (steps, slices: padding past the last one would read as missing data); y is widened
+  // to round bounds so the top tick labels the top of the plot.
+  const xs = e.x[1] > e.x[0] ? { lo: e.x[0], hi: e.x[1], ticks: niceTicks(e.x[0], e.x[1], 6) } : niceScale(e.x[0], e.x[1], 6);
   const ys = log ? logScale(e.y[0], e.y[1]) : niceScale(Math.min(0, e.y[0]), e.y[1], 5);
-  const m = { left: 78, right: 16, top: 40, bottom: 52 };
+  const m = { left: 78, right: 16, top: key.height + 12, bottom: 52 };
   const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
   const px = (x: number) => m.left + ((x - xs.lo) / (xs.hi - xs.lo)) * pw;
   const ty = (y: number) => (log ? Math.log10(y) : y);
@@ -82,6 +92,6 @@ ${yTicks}${xTicks}
 ${paths(series, px, py, log)}
 <text x="${m.left + pw / 2}" y="${height - 10}" text-anchor="middle" font-weight="600">${esc(o.xLabel)}</text>
 <text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle" font-weight="600">${esc(yLabel)}</text>
-${legend(series, m.left, 18)}
+${key.svg}
 </svg>`;
 }

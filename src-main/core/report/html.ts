@@ -68,7 +68,7 @@ figure{margin:1em 0}img{max-width:100%;height:auto;image-rendering:pixelated;bor
 .panel h3{font-size:1em;margin:0 0 .3em}.panel img{width:100%;min-width:320px;cursor:zoom-in}
 .panel input{display:none}.panel input:checked+img{position:fixed;inset:0;width:100vw;height:100vh;min-width:0;max-width:none;
 object-fit:contain;background:rgba(0,0,0,.88);z-index:10;cursor:zoom-out;border:0}
-.plot svg{max-width:100%;height:auto}
+.plot svg{width:100%;max-width:960px;height:auto}
 figcaption{color:#555;font-size:.92em}table{border-collapse:collapse;margin:.8em 0}
 td,th{border:1px solid #ddd;padding:.25em .6em;text-align:right}th{background:#f5f5f5}caption{text-align:left;color:#555}`;
 

@@ -22,7 +22,7 @@ export interface TrainingData {
 }
 
 const FLAG_WORDS: Record<OutputFlag['code'], string> = {
-  'reblur-worse': 're-blurred, it explains the input worse than the input itself',
+  'reblur-worse': 'it re-blurs worse than the input',
   unrelated: 'it does not follow the input',
   'high-frequency-lateral': 'it has lateral high frequencies the input lacks',
   'high-frequency-axial': 'it has axial high frequencies the input lacks',
@@ -42,9 +42,10 @@ function metricsSentence(m: VerdictData['metrics']): string | null {
   if (!a || !b) return null;
   const ssimKey = a.ssim3d !== null && b.ssim3d !== null ? 'ssim3d' : 'ssim2d';
   const psnrUp = b.psnr > a.psnr, ssimUp = (b[ssimKey] ?? 0) > (a[ssimKey] ?? 0);
-  const word = psnrUp && ssimUp ? 'better than' : !psnrUp && !ssimUp ? 'worse than' : 'mixed against';
   const ssimName = ssimKey === 'ssim3d' ? 'SSIM' : 'SSIM (2D)';
-  return `Against the ground truth it is ${word} the input: PSNR ${b.psnr.toFixed(1)} vs ${a.psnr.toFixed(1)} dB, ${ssimName} ${(b[ssimKey] ?? 0).toFixed(3)} vs ${(a[ssimKey] ?? 0).toFixed(3)}.`;
+  const psnr = `PSNR ${b.psnr.toFixed(1)} vs ${a.psnr.toFixed(1)} dB`, ssim = `${ssimName} ${(b[ssimKey] ?? 0).toFixed(3)} vs ${(a[ssimKey] ?? 0).toFixed(3)}`;
+  if (psnrUp !== ssimUp) return `Against the ground truth it is mixed: ${psnrUp ? 'better' : 'worse'} than the input in ${psnr}, ${ssimUp ? 'better' : 'worse'} in ${ssim}.`;
+  return `Against the ground truth it is ${psnrUp ? 'better' : 'worse'} than the input: ${psnr}, ${ssim}.`;
 }
 
 function checkSentence(c: VerdictData['outputCheck']): string | null {

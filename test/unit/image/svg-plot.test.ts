@@ -18,7 +18,7 @@ describe('SVG line plot', () => {
 
   it('ticks at round values covering the data (y 0–50.8 → 0…60 by 10)', () => {
     expect(tickTexts(svg, 'end')).toEqual(['0', '10', '20', '30', '40', '50', '60']);
-    expect(tickTexts(svg, 'middle').filter((t) => /^[\d.]+$/.test(t!))).toEqual(['0', '0.5', '1', '1.5', '2']);
+    expect(tickTexts(svg, 'middle').filter((t) => /^[\d.]+$/.test(t!))).toEqual(['0', '0.5', '1', '1.5', '2']); // x spans the data, 0–2, exactly
   });
 
   it('uses a log axis only when every value is positive', () => {
@@ -27,5 +27,27 @@ describe('SVG line plot', () => {
     expect(log).toContain('loss (log scale)');
     const lin = svgLinePlot([{ name: 'loss', values: [3, 0, -1], color: [0, 0, 0] }], { xLabel: 'step', yLabel: 'loss', logY: true });
     expect(lin).not.toContain('log scale');
+  });
+});
+
+describe('SVG legend', () => {
+  it('wraps into rows inside the plot width instead of running off the right edge', () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ name: `discriminator${i}`, values: [1, 2], color: [0, 0, 0] as [number, number, number] }));
+    const svg = svgLinePlot(many, { xLabel: 'x', yLabel: 'y', width: 600 });
+    const xs = [...svg.matchAll(/<text x="([\d.]+)" y="\d+">discriminator/g)].map((m) => Number(m[1]));
+    const ys = new Set([...svg.matchAll(/<text x="[\d.]+" y="(\d+)">discriminator/g)].map((m) => m[1]));
+    expect(xs).toHaveLength(10);
+    for (const x of xs) expect(x + 'discriminator0'.length * 7.4).toBeLessThanOrEqual(600);
+    expect(ys.size).toBeGreaterThan(1);
+  });
+});
+
+describe('SVG x axis', () => {
+  it('ends at the last data point, ticked inside it (slices 0–31 → 0…30 by 5)', () => {
+    const svg = svgLinePlot([{ name: 'r', values: Array.from({ length: 32 }, (_, i) => i), color: [0, 0, 0] }], { xLabel: 'x', yLabel: 'y' });
+    const xTicks = [...svg.matchAll(/text-anchor="middle">(\d+)</g)].map((m) => m[1]);
+    expect(xTicks).toEqual(['0', '5', '10', '15', '20', '25', '30']);
+    const last = svg.match(/points="([^"]*)"/)![1]!.split(' ').at(-1)!.split(',')[0];
+    expect(Number(last)).toBeCloseTo(720 - 16, 0); // the last slice sits on the right edge of the plot
   });
 });
