@@ -61,6 +61,11 @@ describe('report', () => {
     expect((html.match(/<svg /g) ?? []).length).toBe(2); // losses, re-blur
     for (const t of ['input', 'result', 'ground truth', 'input (CLAHE)', 'learned PSF', 'theoretical PSF']) expect(html).toContain(`<h3>${t}</h3>`);
     expect(html).toContain('>training step</text>');
+    // Click to enlarge without a script: each panel's image sits in a label with a hidden checkbox whose :checked
+    // state shows it full-window, scaled nearest-neighbour.
+    expect((html.match(/<label title="click to enlarge"><input type="checkbox" class="zoom"><img /g) ?? []).length).toBe(8);
+    expect(html).toMatch(/\.panel input:checked\+img\{position:fixed/);
+    expect(html).toContain('image-rendering:pixelated');
     expect(html).toContain('>z slice (index)</text>');
   });
 
