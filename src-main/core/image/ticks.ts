@@ -45,10 +45,10 @@ export function logScale(lo: number, hi: number): { lo: number; hi: number; tick
   return { lo: 10 ** a, hi: 10 ** b, ticks };
 }
 
-/** A tick label: plain decimals in a readable range, else 1e-5 style; no float noise (0.30000000000000004). */
+/** A tick label: plain decimals in a readable range, else 1e−5 style; no float noise (0.30000000000000004). */
 export function tickLabel(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(6)));
+  const text = a >= 1e5 || a < 1e-3 ? v.toExponential(0).replace('e+', 'e') : String(Number(v.toPrecision(6)));
+  return text.replace(/-/g, '\u2212'); // a typographic minus, as wide as the plus a reader expects
 }

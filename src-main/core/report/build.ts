@@ -4,7 +4,7 @@ import { renderHtml, type Section } from './html';
 import { reblurCheck } from './reblur';
 import { reportVerdict, type VerdictData } from './verdict';
 import { artefactSection, checkResult, warningSection } from './output-section';
-import { lossSection, metricsSection, psfSection, reblurSection, viewsSection } from './sections';
+import { lossSection, metricsSection, profilesSection, psfSection, reblurSection, viewsSection } from './sections';
 import type { Measures, ReportSources } from './sources';
 
 export type { Measures, PsfStats, ReportSources } from './sources';
@@ -29,7 +29,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   json.input = { path: src.input.path, shape, voxelSize: src.input.volume.voxelSize, ...stats(src.input.volume.data) };
   json.result = { path: src.result.path, intensityScale: src.result.volume.metadata.intensityScale, ...stats(src.result.volume.data) };
 
-  sections.push(viewsSection(src));
+  sections.push(viewsSection(src), profilesSection(src));
   for (const [key, part] of [['psf', psfSection(src, m)], ['loss', lossSection(src.run?.loss)], ['metrics', metricsSection(src, m)]] as const) {
     if (part) { json[key] = part.data; sections.push(part.section); }
   }

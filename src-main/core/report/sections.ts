@@ -1,6 +1,7 @@
 // The report's figure and table sections, each with the report.json entry it shows (build.ts assembles them).
 import type { Volume } from '../io/volume';
-import { brightestCentre } from '../image/orthoviews';
+import { brightestCentre, type OrthoCentre } from '../image/orthoviews';
+import { profileSection } from './profiles';
 import { curveFigure, linkedOrthoviews, psfOrthoviews, type NamedVolume } from './figures';
 import type { Block, Section } from './html';
 import { NOT_LOSSES, type LossHistory } from './loss';
@@ -10,13 +11,27 @@ import type { Measures, PsfStats, ReportSources } from './sources';
 /** A section and the report.json entry with its numbers. */
 export interface Part<T> { section: Section; data: T }
 
-/** Titled orthoview panels of every volume, cut through one voxel and shown with one display range. */
-export function viewsSection(src: ReportSources): Section {
+function namedVolumes(src: ReportSources): NamedVolume[] {
   const named: NamedVolume[] = [{ name: 'input', volume: src.input.volume }, { name: 'result', volume: src.result.volume }];
   if (src.rl) named.push({ name: 'Richardson–Lucy', volume: src.rl.volume });
   if (src.gt) named.push({ name: 'ground truth', volume: src.gt.volume });
-  // Cut through the brightest voxel of the ground truth (or the input): real structure, not a result's artefact.
-  const centre = brightestCentre((src.gt ?? src.input).volume.data, src.input.volume.shape);
+  return named;
+}
+
+/** Where the views and profiles cut: the brightest voxel of the ground truth (or the input), real structure, not a result's artefact. */
+function cutVoxel(src: ReportSources): OrthoCentre {
+  return brightestCentre((src.gt ?? src.input).volume.data, src.input.volume.shape);
+}
+
+/** Lateral and axial line profiles through the voxel the views cut through. */
+export function profilesSection(src: ReportSources): Section {
+  return profileSection(namedVolumes(src), cutVoxel(src));
+}
+
+/** Titled orthoview panels of every volume, cut through one voxel and shown with one display range. */
+export function viewsSection(src: ReportSources): Section {
+  const named = namedVolumes(src);
+  const centre = cutVoxel(src);
   const views: Block[] = [{ kind: 'panels', panels: linkedOrthoviews(named, { centre }), caption: `Each panel: XY at z=${centre.z} (top left), YZ at x=${centre.x} (right), XZ at y=${centre.y} (bottom); z stretched by the voxel aspect. One linked display range (p0.1–p99.9 of all panels). Click a panel to enlarge it.` }];
   if (src.clahe) views.push({ kind: 'panels', panels: linkedOrthoviews(named, { centre, clahe: true }).map((p) => ({ ...p, title: `${p.title} (CLAHE)` })), caption: 'The same views with CLAHE applied for display only (metrics never use it).' });
   return { title: 'Input and result', blocks: views };

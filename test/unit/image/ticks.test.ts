@@ -33,7 +33,8 @@ describe('nice ticks', () => {
   it('label ticks without float noise, exponents only far from 1', () => {
     expect(tickLabel(0.30000000000000004)).toBe('0.3');
     expect(tickLabel(50)).toBe('50');
-    expect(tickLabel(1e-4)).toBe('1e-4');
+    expect(tickLabel(1e-4)).toBe('1e\u22124');
+    expect(tickLabel(-0.4)).toBe('\u22120.4');
     expect(tickLabel(2e6)).toBe('2e6');
   });
 });

@@ -58,7 +58,7 @@ describe('report', () => {
     expect(html).not.toMatch(/<script|<link|<iframe|src="(?!data:)|url\(/);
     // One titled panel per volume (input, result, ground truth), again with CLAHE, and one per PSF; plots are SVG.
     expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBe(3 + 3 + 2);
-    expect((html.match(/<svg /g) ?? []).length).toBe(2); // losses, re-blur
+    expect((html.match(/<svg /g) ?? []).length).toBe(4); // lateral and axial profiles, losses, re-blur
     for (const t of ['input', 'result', 'ground truth', 'input (CLAHE)', 'learned PSF', 'theoretical PSF']) expect(html).toContain(`<h3>${t}</h3>`);
     expect(html).toContain('>training step</text>');
     // Click to enlarge without a script: each panel's image sits in a label with a hidden checkbox whose :checked
