@@ -16,6 +16,11 @@ export interface SvgPlotOptions {
   yLabel: string;
   /** Log y axis; ignored (linear) unless every finite value is positive. */
   logY?: boolean;
+  /**
+   * Noisy series (minibatch losses): draw each faintly and, over it, its centred moving average across this
+   * fraction of the points (e.g. 0.05), so the trend reads through the noise. Off when absent or < 3 points.
+   */
+  smooth?: number;
   width?: number;
   height?: number;
   /** Accessible title of the figure. */
@@ -38,7 +43,17 @@ function extent(series: SvgSeries[], log: boolean): { x: [number, number]; y: [n
 }
 
 /** Polylines of each series, split where a value is missing (non-finite, or ≤ 0 on a log axis). */
-function paths(series: SvgSeries[], px: (x: number) => number, py: (y: number) => number, log: boolean): string {
+/** Centred moving average over `half` points each side, skipping non-finite values (which stay gaps). */
+export function movingAverage(v: number[], half: number): number[] {
+  return v.map((x, i) => {
+    if (!Number.isFinite(x)) return x;
+    let s = 0, n = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(v.length - 1, i + half); j++) if (Number.isFinite(v[j]!)) { s += v[j]!; n++; }
+    return s / n;
+  });
+}
+
+function paths(series: SvgSeries[], px: (x: number) => number, py: (y: number) => number, log: boolean, attrs = 'stroke-width="1.8"'): string {
   return series.map((s) => {
     const runs: string[][] = [[]];
     s.values.forEach((v, i) => {
@@ -47,7 +62,7 @@ function paths(series: SvgSeries[], px: (x: number) => number, py: (y: number) =
     });
     return runs.filter((r) => r.length).map((r) => (r.length === 1
       ? `<circle cx="${r[0]!.split(',')[0]}" cy="${r[0]!.split(',')[1]}" r="2" fill="${rgb(s.color)}"/>`
-      : `<polyline fill="none" stroke="${rgb(s.color)}" stroke-width="1.8" points="${r.join(' ')}"/>`)).join('');
+      : `<polyline fill="none" stroke="${rgb(s.color)}" ${attrs} points="${r.join(' ')}"/>`)).join('');
   }).join('\n');
 }
 
@@ -63,6 +78,14 @@ function legend(series: SvgSeries[], x: number, width: number): { svg: string; h
     return item;
   });
   return { svg: items.join(''), height: cy + 14 };
+}
+
+function curves(series: SvgSeries[], px: (x: number) => number, py: (y: number) => number, log: boolean, smooth?: number): string {
+  const n = Math.max(0, ...series.map((s) => s.values.length));
+  const half = smooth ? Math.floor((smooth * n) / 2) : 0;
+  if (half < 1) return paths(series, px, py, log);
+  const trend = series.map((s) => ({ ...s, values: movingAverage(s.values, half) }));
+  return paths(series, px, py, log, 'stroke-width="1" stroke-opacity="0.25"') + '\n' + paths(trend, px, py, log, 'stroke-width="2.2"');
 }
 
 /** An SVG line plot of several series on shared axes. */
@@ -89,7 +112,7 @@ export function svgLinePlot(series: SvgSeries[], o: SvgPlotOptions): string {
 ${o.title ? `<title>${esc(o.title)}</title>` : ''}<style>.g{stroke:#e3e3e3;stroke-width:1}</style>
 ${yTicks}${xTicks}
 <rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>
-${paths(series, px, py, log)}
+${curves(series, px, py, log, o.smooth)}
 <text x="${m.left + pw / 2}" y="${height - 10}" text-anchor="middle" font-weight="600">${esc(o.xLabel)}</text>
 <text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle" font-weight="600">${esc(yLabel)}</text>
 ${key.svg}

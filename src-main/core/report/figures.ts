@@ -3,7 +3,7 @@ import type { Volume } from '../io/volume';
 import { displayRange } from '../image/colormap';
 import { brightestCentre, centreOf, renderOrthoview, type OrthoCentre } from '../image/orthoviews';
 import { PALETTE } from '../image/plot';
-import { svgLinePlot, type SvgSeries } from '../image/svg-plot';
+import { svgLinePlot, type SvgPlotOptions, type SvgSeries } from '../image/svg-plot';
 import type { Block, Panel } from './html';
 
 export interface NamedVolume {
@@ -40,7 +40,7 @@ export function psfOrthoviews(psfs: NamedVolume[]): Panel[] {
 }
 
 /** A line plot (inline SVG) of named series; a log y axis only where asked and every value is positive. */
-export function curveFigure(series: Omit<SvgSeries, 'color'>[], caption: string, axes: { xLabel: string; yLabel: string; logY?: boolean }): Block {
+export function curveFigure(series: Omit<SvgSeries, 'color'>[], caption: string, axes: Pick<SvgPlotOptions, 'xLabel' | 'yLabel' | 'logY' | 'smooth'>): Block {
   const coloured: SvgSeries[] = series.map((s, i) => ({ ...s, color: PALETTE[i % PALETTE.length]! }));
   return { kind: 'svg', svg: svgLinePlot(coloured, { ...axes, title: caption }), caption };
 }

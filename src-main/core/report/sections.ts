@@ -61,7 +61,7 @@ export function lossSection(l: LossHistory | undefined): Part<unknown> | null {
   const data = { source: l.source, steps: l.steps.length, final: Object.fromEntries(Object.entries(l.series).filter(([k]) => !NOT_LOSSES.has(k)).map(([k, v]) => [k, v.at(-1)])) };
   // Terms that are identically zero (e.g. the supervised loss of a cycle run) would only hide the log scale.
   const shown = Object.entries(l.series).filter(([k, v]) => !NOT_LOSSES.has(k) && v.some((x) => Number.isFinite(x) && x !== 0));
-  return { data, section: { title: 'Training losses', blocks: [curveFigure(shown.map(([name, values]) => ({ name, values, x: l.steps })), `Loss terms per training step, from ${l.source} (log scale where every value is positive; identically zero terms are left out).`, { xLabel: 'training step', yLabel: 'loss (dimensionless)', logY: true })] } };
+  return { data, section: { title: 'Training losses', blocks: [curveFigure(shown.map(([name, values]) => ({ name, values, x: l.steps })), `Loss terms per training step, from ${l.source} (log scale where every value is positive; identically zero terms are left out). Faint: each step; solid: moving average over 5 % of the steps.`, { xLabel: 'training step', yLabel: 'loss (dimensionless)', logY: true, smooth: 0.05 })] } };
 }
 
 /** Input, result and RL against the ground truth; null without one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { svgLinePlot } from '../../../src-main/core/image/svg-plot';
+import { movingAverage, svgLinePlot } from '../../../src-main/core/image/svg-plot';
 
 const tickTexts = (svg: string, anchor: 'end' | 'middle') => [...svg.matchAll(new RegExp(`text-anchor="${anchor}">([^<]*)<`, 'g'))].map((m) => m[1]);
 
@@ -49,5 +49,23 @@ describe('SVG x axis', () => {
     expect(xTicks).toEqual(['0', '5', '10', '15', '20', '25', '30']);
     const last = svg.match(/points="([^"]*)"/)![1]!.split(' ').at(-1)!.split(',')[0];
     expect(Number(last)).toBeCloseTo(720 - 16, 0); // the last slice sits on the right edge of the plot
+  });
+});
+
+describe('SVG smoothing', () => {
+  it('averages over a centred window and keeps gaps', () => {
+    expect(movingAverage([1, 2, 3, 10, 5], 1)).toEqual([1.5, 2, 5, 6, 7.5]);
+    expect(movingAverage([1, NaN, 3], 1)).toEqual([1, NaN, 3]);
+  });
+
+  it('draws noisy series faintly under their trend', () => {
+    const noisy = Array.from({ length: 100 }, (_, i) => 1 + (i % 2));
+    const svg = svgLinePlot([{ name: 'loss', values: noisy, color: [0, 0, 0] }], { xLabel: 'step', yLabel: 'loss', smooth: 0.1 });
+    expect(svg.match(/stroke-opacity="0.25"/g)).toHaveLength(1);
+    const ys = (attr: string) => svg.match(new RegExp(`${attr} points="([^"]*)"`))![1]!.split(' ').map((p) => Number(p.split(',')[1])).slice(10, 90);
+    const swing = (v: number[]) => Math.max(...v) - Math.min(...v);
+    const raw = ys('stroke-opacity="0.25"'), trend = ys('stroke-width="2.2"');
+    expect(swing(trend)).toBeLessThan(swing(raw) / 5); // an 11-point mean of 1,2,1,2…: 1/11 of the swing
+    expect(svgLinePlot([{ name: 'l', values: noisy, color: [0, 0, 0] }], { xLabel: 's', yLabel: 'l' })).not.toContain('stroke-opacity');
   });
 });
