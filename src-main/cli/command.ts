@@ -10,6 +10,8 @@ export interface CliContext {
   interactive: boolean;
   /** Aborted on SIGINT or SIGTERM so long jobs can stop cleanly. */
   signal: AbortSignal;
+  /** The signal that aborted `signal`, if one did (SIGTERM asks train to checkpoint and exit for a requeue). */
+  stoppedBy?(): NodeJS.Signals | undefined;
 }
 
 export interface ParsedArgs {

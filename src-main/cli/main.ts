@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { commands } from './commands/index';
 import type { CliContext } from './command';
 import { isCycleDeconError, MissingArgumentError } from '../core/errors';
+import { takeThreadsFlag, THREADS_USAGE } from './threads';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -13,6 +14,8 @@ function help(): string {
     'Usage: cycledecon <command> [options]   (cycledecon <command> --help for details; cycledecon --version)',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `  ${THREADS_USAGE}`,
   ].join('\n');
 }
 
@@ -27,11 +30,13 @@ export function cliVersion(): string {
 
 export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise<number> {
   const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
   const context: CliContext = {
     out: (l) => process.stdout.write(l + '\n'),
     err: (l) => process.stderr.write(l + '\n'),
     interactive: Boolean(process.stderr.isTTY),
     signal: controller.signal,
+    stoppedBy: () => stoppedBy,
     ...ctx,
   };
   const [name, ...rest] = argv;
@@ -54,7 +59,6 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
   }
   // SIGTERM (kill, a service manager, a closing terminal) stops as cleanly as Ctrl-C: the command sees the abort,
   // its atomic writes remove their temp files. A second signal of either kind gets the default: exit at once.
-  let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     stoppedBy = sig;
     controller.abort();
@@ -62,7 +66,7 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: takeThreadsFlag(rest), options: command.options, allowPositionals: true, strict: true });
     return await command.run(parsed as never, context);
   } catch (e) {
     if (e instanceof MissingArgumentError) {

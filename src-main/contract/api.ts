@@ -5,6 +5,7 @@ import {
   Comparison, Dataset, DatasetRole, FsPath, Id, Job, JobSpec, JobState, MetricName, Project, PsfAnalysis, PsfParams, PsfRef, Result, Shape3, VoxelSize,
 } from './schemas';
 import { SafeName } from './names';
+import { VoxelSizeSource } from './calibration';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -20,11 +21,17 @@ export const BinaryMeta = z.object({
   factor: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
   min: z.number(),
   max: z.number(),
+  /** Where the voxel size came from (file, project override, none…), and which channel/frame of how many this is. */
+  voxelSizeSource: VoxelSizeSource.optional(),
+  channel: z.number().int().nonnegative().optional(),
+  frame: z.number().int().nonnegative().optional(),
+  channels: z.number().int().positive().optional(),
+  frames: z.number().int().positive().optional(),
 });
 export type BinaryMeta = z.infer<typeof BinaryMeta>;
 
-/** Pointer to any viewable volume: an imported dataset or a result. */
-export const VolumeRef = z.object({ id: Id });
+/** Pointer to any viewable volume: an imported dataset or a result, at one channel and time point (from 0). */
+export const VolumeRef = z.object({ id: Id, channel: z.number().int().nonnegative().max(1023).default(0), frame: z.number().int().nonnegative().max(1_000_000).default(0) });
 
 export const ImportReport = z.object({
   imported: z.array(Dataset),
@@ -81,7 +88,8 @@ export const api = {
   'jobs.log': method(z.object({ id: Id, since: z.number().int().nonnegative().default(0) }).strict(), z.object({ lines: z.array(z.string()), next: z.number().int() })),
 
   'metrics.compute': method(
-    z.object({ referenceId: Id, testId: Id, metrics: z.array(MetricName).min(1).default(['psnr', 'ssim', 'nrmse', 'ncc']) }).strict(),
+    /** Both volumes at one channel and time point (from 0; default 0, 0). */
+    z.object({ referenceId: Id, testId: Id, metrics: z.array(MetricName).min(1).default(['psnr', 'ssim', 'nrmse', 'ncc']), channel: VolumeRef.shape.channel, frame: VolumeRef.shape.frame }).strict(),
     z.object({ values: z.record(z.string(), z.number()), shape: Shape3 }),
   ),
 } as const;

@@ -5,3 +5,4 @@ export * from './api';
 export * from './client';
 export * from './validate';
 export * from './http-client';
+export * from './calibration';

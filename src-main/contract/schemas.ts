@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { boundedJson } from './json-bounds';
 import { SafeName } from './names';
+import { VoxelSizeSource } from './calibration';
 
 export const Id = z.string().regex(/^[a-z]{1,8}_[A-Za-z0-9_-]{4,64}$/, 'expected an id such as "ds_1a2b3c4d"');
 /** A file-system path. Transports confine every such field to the folders the user allowed. */
@@ -50,6 +51,10 @@ export const Dataset = z.object({
   sourceFormat: z.string(),
   channels: z.number().int().positive().optional(),
   frames: z.number().int().positive().optional(),
+  /** Where `voxelSize` came from when imported: the file, or nowhere (1 px); the override's source is 'project'. */
+  voxelSizeSource: VoxelSizeSource.optional(),
+  /** What the reader said about the file when imported (a guessed axis order, an implausible calibration…). */
+  warnings: z.array(z.string().max(4000)).max(20).optional(),
   /** Project-relative path of the cached thumbnail (max projection, PNG). */
   thumbnail: z.string().nullable(),
   status: z.enum(['ok', 'missing']),
@@ -172,6 +177,9 @@ export const TrainSpec = z.object({
   config: boundedJson(z.record(z.string(), z.unknown())).default({}),
   /** PSF dataset for the Richardson–Lucy of config.sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
   rlPsfId: Id.optional(),
+  /** Which channel of multichannel stacks to train on (required for them: never channel 0 unasked), and which frame. */
+  channel: z.number().int().nonnegative().max(1023).optional(),
+  frame: z.number().int().nonnegative().max(1_000_000).optional(),
 });
 /** Richardson–Lucy's boundary model, forward-model background (input units or 'auto') and momentum; absent: the core defaults (extend, auto, none). */
 export const RlJobOptions = z.object({ boundary: z.enum(['extend', 'reflect', 'zero']).optional(), background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(), acceleration: z.enum(['none', 'shb']).optional() }).strict();

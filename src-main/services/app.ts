@@ -2,7 +2,8 @@
 // (projects, queue, PSF, views). The devserver and the Electron IPC bridge are thin transports over it.
 import type { EventName, EventOf, MethodName, ParsedRequestOf, BinaryPayload } from '../contract/api';
 import type { Job, Project, Result, TrainRun } from '../contract/schemas';
-import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError } from '../core/project/index';
+import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError, datasetOpenOptions, type ArrayView } from '../core/project/index';
+import type { OpenOptions } from '../core/io/index';
 import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
 import { join, relative, sep } from 'node:path';
@@ -12,6 +13,7 @@ import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
 import type { AccessPolicy } from './access';
+import { trainSelection } from '../worker/runners/train-select';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -24,6 +26,12 @@ export interface AppServiceOptions {
   runners?: (projectDir: string) => RunnerTable;
   /** Where metrics, PSF generation/analysis and import parsing run (default: inline); a server passes a WorkerTaskPool. */
   tasks?: TaskRunner;
+}
+
+/** A view of a stack as the contract's binary reply: samples plus where they came from. */
+function binary(v: ArrayView): BinaryPayload {
+  const { data, shape, voxelSize, factor, min, max, voxelSizeSource, channel, frame, channels, frames } = v;
+  return { meta: { dtype: 'float32', shape, voxelSize, factor, min, max, voxelSizeSource, channel, frame, channels, frames }, data };
 }
 
 export class AppService {
@@ -50,6 +58,8 @@ export class AppService {
 
   async attach(store: ProjectStore): Promise<Project> {
     await this.queue?.close();
+    // The previous project's lock goes with it (the same folder reopened keeps its own count).
+    if (this.store !== store) await this.store?.close();
     this.store = store;
     await this.opts.access.allow(store.dir);
     const all = () => workerThreadRunner(store.dir);
@@ -125,17 +135,19 @@ export class AppService {
     this.emit('project.changed', { projectId: store.project.id });
   }
 
-  private async resolvePath(id: string): Promise<{ path: string; voxelSize: Project['datasets'][number]['voxelSize'] | null }> {
+  /** The file of a dataset or result, and how every view opens it (a dataset with the project's voxel-size override). */
+  private async resolvePath(id: string): Promise<{ path: string; open: OpenOptions; dataset?: Project['datasets'][number] }> {
     const p = this.need().store.project;
     const d = p.datasets.find((x) => x.id === id);
-    if (d) return { path: d.path, voxelSize: d.voxelSizeOverride ?? d.voxelSize };
+    if (d) return { path: d.path, open: datasetOpenOptions(d), dataset: d };
     const r = p.results.find((x) => x.id === id);
-    if (r) return { path: r.path, voxelSize: null };
+    if (r) return { path: r.path, open: {} };
     throw new FileNotFoundError(`dataset or result ${id}`);
   }
 
   async close(): Promise<void> {
     await this.queue?.close();
+    await this.store?.close();
     await this.tasks.close();
   }
 
@@ -196,13 +208,11 @@ export class AppService {
     },
     'dataset.slice': async (r): Promise<BinaryPayload> => {
       const item = await this.resolvePath(r.id);
-      const v = await readPlane(item.path, r.axis, r.index, r.factor, item.voxelSize);
-      return { meta: { dtype: 'float32', shape: v.shape, voxelSize: v.voxelSize, factor: v.factor, min: v.min, max: v.max }, data: v.data };
+      return binary(await readPlane(item.path, r.axis, r.index, r.factor, { channel: r.channel, frame: r.frame, open: item.open }));
     },
     'dataset.volume': async (r): Promise<BinaryPayload> => {
       const item = await this.resolvePath(r.id);
-      const v = await readLevel(item.path, r.maxVoxels, item.voxelSize);
-      return { meta: { dtype: 'float32', shape: v.shape, voxelSize: v.voxelSize, factor: v.factor, min: v.min, max: v.max }, data: v.data };
+      return binary(await readLevel(item.path, r.maxVoxels, { channel: r.channel, frame: r.frame, open: item.open }));
     },
     'results.list': async () => ({ results: this.need().store.project.results }),
     'psf.generate': async (r) => {
@@ -214,14 +224,16 @@ export class AppService {
     'psf.analyze': async (r) => {
       if (r.psf.from === 'generate') return this.tasks.run({ kind: 'psf-analyze', params: r.psf.params });
       const item = await this.resolvePath(r.psf.id);
-      return this.tasks.run({ kind: 'psf-analyze', path: item.path, voxelSize: item.voxelSize });
+      return this.tasks.run({ kind: 'psf-analyze', path: item.path, voxelSize: item.open.voxelSize ?? null });
     },
     'jobs.submit': async (r) => {
       const { queue } = this.need();
       const spec = r.spec;
       const ids = spec.kind === 'train' ? [...spec.blurredIds, ...spec.sharpIds] : spec.kind === 'deconvolve' ? [spec.datasetId] : spec.kind === 'report' ? spec.itemIds : [];
       if (spec.kind === 'deconvolve' && spec.method === 'rl' && spec.psf.from !== 'generate') ids.push(spec.psf.id);
-      for (const id of ids) await this.resolvePath(id);
+      const items = await Promise.all(ids.map((id) => this.resolvePath(id)));
+      // A multichannel stack trains on a chosen channel only: refused here, before the job is queued.
+      if (spec.kind === 'train') trainSelection(items.map((i) => i.dataset ?? { name: i.path }), spec);
       if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) await this.opts.access.check(spec.runDir);
       return queue.submit(spec, { priority: r.priority, dependsOn: r.dependsOn });
     },
@@ -238,7 +250,7 @@ export class AppService {
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
-      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics });
+      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics, at: { channel: r.channel, frame: r.frame } });
     },
   };
 

@@ -12,7 +12,7 @@ import { psfVolume, writePsfResult } from './runners/psf';
 type MetricName = z.infer<typeof MetricNameSchema>;
 
 export type Task =
-  | { kind: 'metrics'; referencePath: string; testPath: string; metrics: MetricName[] }
+  | { kind: 'metrics'; referencePath: string; testPath: string; metrics: MetricName[]; at?: { channel: number; frame: number } }
   | { kind: 'psf'; params: PsfParams; resultsDir: string; outputName?: string; jobId: string }
   | { kind: 'inspect'; path: string }
   /** A generated PSF (params) or a PSF stack on disk (path, with the project's voxel size when it has one). */
@@ -33,7 +33,7 @@ export interface TaskRunner {
 }
 
 async function metrics(t: Extract<Task, { kind: 'metrics' }>): Promise<TaskOutputs['metrics']> {
-  const [ref, test] = [await readVolume(t.referencePath), await readVolume(t.testPath)];
+  const [ref, test] = [await readVolume(t.referencePath, t.at), await readVolume(t.testPath, t.at)];
   const m = computeMetrics(ref, test);
   const values: Record<string, number> = {};
   for (const name of t.metrics) {

@@ -9,7 +9,7 @@ export interface Contrast {
   log: boolean;
 }
 
-export type ColormapName = 'gray' | 'inferno' | 'cyan' | 'magenta';
+export type ColormapName = 'gray' | 'inferno' | 'cyan' | 'magenta' | 'yellow' | 'green';
 
 /** The value below which `p` (0..1) of the finite samples fall; histogram-based, O(n). */
 export function percentile(data: ArrayLike<number>, p: number, bins = 4096): number {
@@ -74,6 +74,10 @@ function lut(name: ColormapName): Uint8Array {
       r = 0; g = t; b = t;
     } else if (name === 'magenta') {
       r = t; g = 0; b = t;
+    } else if (name === 'yellow') {
+      r = t; g = t; b = 0;
+    } else if (name === 'green') {
+      r = 0; g = t; b = 0;
     }
     out[i * 3] = Math.round(r * 255);
     out[i * 3 + 1] = Math.round(g * 255);

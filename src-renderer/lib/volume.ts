@@ -6,6 +6,11 @@ export interface VolumeData {
   voxelSize: { x: number; y: number; z: number; unit: string };
   min: number;
   max: number;
+  /** Where the voxel size came from (file, project override, none…); absent for volumes made in the renderer. */
+  voxelSizeSource?: string;
+  /** How many channels and frames the file holds (this volume is one of them). */
+  channels?: number;
+  frames?: number;
 }
 
 export type Axis = 'z' | 'y' | 'x';

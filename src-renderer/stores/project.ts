@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia';
 import type { Dataset, DatasetRole, ImportReport, Project, Result, TrainRun, VoxelSize } from '../../src-main/contract';
 import { useClient } from '../api';
+import { clearVolumeCache } from '../api/volumes';
 import { useNotices } from './notices';
 
 export interface RecentProject {
@@ -101,6 +102,8 @@ export const useProject = defineStore('project', {
     async updateDataset(id: string, patch: { name?: string; role?: DatasetRole; voxelSizeOverride?: VoxelSize | null }): Promise<void> {
       const d = await this.run('Saving the dataset', () => useClient().invoke('dataset.update', { id, ...patch }));
       if (d && this.project) this.project.datasets = this.project.datasets.map((x) => (x.id === id ? d : x));
+      // Volumes already fetched carry the old voxel size.
+      if (d && patch.voxelSizeOverride !== undefined) clearVolumeCache();
     },
     async removeDataset(id: string): Promise<void> {
       const ok = await this.run('Removing the dataset', () => useClient().invoke('dataset.remove', { id }));

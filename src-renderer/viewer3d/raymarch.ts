@@ -2,7 +2,7 @@
 // fragment shader and their uniforms. Volumes are uploaded as 8-bit normalised to their own min/max;
 // contrast is applied in the shader so changing it never re-uploads the texture.
 import {
-  BackSide, BoxGeometry, ClampToEdgeWrapping, Data3DTexture, DataTexture, GLSL3, LinearFilter, Mesh, RedFormat, RGBAFormat,
+  AdditiveBlending, BackSide, BoxGeometry, ClampToEdgeWrapping, Data3DTexture, DataTexture, GLSL3, LinearFilter, Mesh, RedFormat, RGBAFormat,
   ShaderMaterial, UnsignedByteType, Vector3, type Camera, type Scene,
 } from 'three';
 import { colormap } from '../lib/display';
@@ -41,18 +41,20 @@ function lutTexture(settings: RenderSettings): DataTexture {
   return t;
 }
 
-class RaymarchRenderer implements VolumeRenderer {
+export class RaymarchRenderer implements VolumeRenderer {
   private readonly mesh: Mesh<BoxGeometry, ShaderMaterial>;
   private texture: Data3DTexture | null = null;
   private lut: DataTexture;
   private settings = defaultSettings();
 
-  constructor(readonly mode: RenderMode, private readonly scene: Scene, private readonly camera: Camera) {
+  /** `additive`: one layer of an overlay, added onto what the other channels drew (no depth, no occlusion). */
+  constructor(readonly mode: RenderMode, private readonly scene: Scene, private readonly camera: Camera, additive = false) {
     this.lut = lutTexture(this.settings);
     const material = new ShaderMaterial({
+      ...(additive ? { transparent: true, blending: AdditiveBlending, depthTest: false, depthWrite: false } : {}),
       glslVersion: GLSL3,
       vertexShader,
-      fragmentShader: mode === 'mip' ? mipFragment : isoFragment,
+      fragmentShader: mode === 'iso' ? isoFragment : mipFragment,
       side: BackSide,
       uniforms: {
         volume: { value: null },
@@ -94,6 +96,20 @@ class RaymarchRenderer implements VolumeRenderer {
     // Image rows go down, three.js y goes up: mirror y so the view matches the 2D slices.
     this.mesh.scale.set(sx, -sy, sz);
     this.mesh.visible = true;
+  }
+
+  setChannels(volumes: readonly VolumeData[]): void {
+    if (volumes[0]) this.setVolume(volumes[0]);
+  }
+
+  /** The colour map this layer currently draws with. */
+  get colormap(): RenderSettings['colormap'] {
+    return this.settings.colormap;
+  }
+
+  /** The mesh drawn (tests check its material and scale). */
+  get object(): Mesh<BoxGeometry, ShaderMaterial> {
+    return this.mesh;
   }
 
   update(settings: Partial<RenderSettings>): void {

@@ -3,7 +3,8 @@ import type { Camera, Scene } from 'three';
 import type { VolumeData } from '../lib/volume';
 import type { ColormapName } from '../lib/display';
 
-export type RenderMode = 'mip' | 'iso';
+/** `overlay`: a maximum intensity projection of every channel, each in its own colour, added together. */
+export type RenderMode = 'mip' | 'iso' | 'overlay';
 
 export interface RenderSettings {
   /** Display window on the volume's normalised range 0..1. */
@@ -18,6 +19,8 @@ export interface RenderSettings {
   clipMax: [number, number, number];
   /** Ray samples across the volume's longest axis. */
   steps: number;
+  /** Colour of channel i in overlay mode (cycled when there are more channels). */
+  channelColormaps: ColormapName[];
 }
 
 export const defaultSettings = (): RenderSettings => ({
@@ -29,12 +32,15 @@ export const defaultSettings = (): RenderSettings => ({
   clipMin: [0, 0, 0],
   clipMax: [1, 1, 1],
   steps: 256,
+  channelColormaps: ['cyan', 'magenta', 'yellow', 'green'],
 });
 
 export interface VolumeRenderer {
   readonly mode: RenderMode;
   /** Uploads a volume (already downsampled to the level of detail the view wants). */
   setVolume(volume: VolumeData): void;
+  /** Uploads every channel of one time point (same shape); a single-volume renderer shows the first. */
+  setChannels(volumes: readonly VolumeData[]): void;
   /** Applies changed settings; cheap (uniforms only). */
   update(settings: Partial<RenderSettings>): void;
   /** Releases GPU resources and removes itself from the scene. */

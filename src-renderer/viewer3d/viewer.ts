@@ -4,6 +4,7 @@ import { PerspectiveCamera, Scene, WebGLRenderer, Color } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { downsampleToFit, type VolumeData } from '../lib/volume';
 import { createIsoRenderer, createMipRenderer } from './raymarch';
+import { createOverlayRenderer } from './overlay';
 import { defaultSettings, type RenderMode, type RenderSettings, type VolumeRenderer } from './types';
 
 export class VolumeViewer {
@@ -12,7 +13,7 @@ export class VolumeViewer {
   private readonly camera = new PerspectiveCamera(35, 1, 0.01, 100);
   private readonly controls: OrbitControls;
   private current: VolumeRenderer;
-  private volume: VolumeData | null = null;
+  private volumes: VolumeData[] = [];
   private settings: RenderSettings = defaultSettings();
   private frame = 0;
 
@@ -30,9 +31,10 @@ export class VolumeViewer {
   }
 
   private make(mode: RenderMode): VolumeRenderer {
-    const r = mode === 'mip' ? createMipRenderer(this.scene, this.camera) : createIsoRenderer(this.scene, this.camera);
+    const make = mode === 'overlay' ? createOverlayRenderer : mode === 'iso' ? createIsoRenderer : createMipRenderer;
+    const r = make(this.scene, this.camera);
     r.update(this.settings);
-    if (this.volume) r.setVolume(this.volume);
+    if (this.volumes.length) r.setChannels(this.volumes);
     return r;
   }
 
@@ -48,12 +50,16 @@ export class VolumeViewer {
   }
 
   setVolume(volume: VolumeData): void {
+    this.setChannels([volume]);
+  }
+
+  /** Every channel of one time point (overlay mode shows them all; the others the first). */
+  setChannels(volumes: readonly VolumeData[]): void {
     // Respect the GPU's 3D texture limit (often 2048, 256 on some integrated GPUs): coarser level if needed.
     const gl = this.renderer.getContext();
     const limit = Number(gl.getParameter((gl as WebGL2RenderingContext).MAX_3D_TEXTURE_SIZE)) || 256;
-    if (Math.max(...volume.shape) > limit) volume = downsampleToFit(volume, limit ** 3 / 8);
-    this.volume = volume;
-    this.current.setVolume(volume);
+    this.volumes = volumes.map((v) => (Math.max(...v.shape) > limit ? downsampleToFit(v, limit ** 3 / 8) : v));
+    this.current.setChannels(this.volumes);
     this.requestRender();
   }
 

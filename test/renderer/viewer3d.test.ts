@@ -24,3 +24,23 @@ describe('volume renderer helpers', () => {
     expect([s.low, s.high, s.clipMin, s.clipMax]).toEqual([0, 1, [0, 0, 0], [1, 1, 1]]);
   });
 });
+
+describe('channel overlay renderer', () => {
+  it('draws one additive MIP layer per channel, each in its own colour, and drops layers for fewer channels', async () => {
+    const { AdditiveBlending, PerspectiveCamera, Scene } = await import('three');
+    const { OverlayRenderer } = await import('../../src-renderer/viewer3d/overlay');
+    const scene = new Scene();
+    const r = new OverlayRenderer(scene, new PerspectiveCamera());
+    const two = [vol([2, 4, 4], { x: 1, y: 1, z: 1 }, new Array(32).fill(1)), vol([2, 4, 4], { x: 1, y: 1, z: 1 }, new Array(32).fill(2))];
+    r.setChannels(two);
+    expect(r.channelLayers.map((l) => l.colormap)).toEqual(['cyan', 'magenta']);
+    expect(r.channelLayers.every((l) => l.object.material.blending === AdditiveBlending && l.object.visible)).toBe(true);
+    expect(scene.children).toHaveLength(2);
+    r.update({ channelColormaps: ['yellow', 'green'] });
+    expect(r.channelLayers.map((l) => l.colormap)).toEqual(['yellow', 'green']);
+    r.setChannels(two.slice(0, 1));
+    expect(scene.children).toHaveLength(1);
+    r.dispose();
+    expect(scene.children).toHaveLength(0);
+  });
+});

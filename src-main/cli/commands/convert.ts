@@ -1,34 +1,40 @@
-// `cycledecon convert <in> <out> [--dtype float32|uint16] [--force]`: any readable TIFF stack → ImageJ TIFF.
+// `cycledecon convert <in> <out> [--dtype float32|uint16] [--format imagej|ome-tiff] [--force]`: any readable
+// TIFF stack → ImageJ TIFF or OME-TIFF.
 import type { Command } from '../command';
 import { flag, oneOf } from '../args';
 import { MissingArgumentError } from '../../core/errors';
 import { openVolume } from '../../core/io/index';
+import { resolveOutputFormat } from '../../core/io/output-format';
 import { createHyperstackWriter, describeSelection } from '../../core/io/hyperstack';
 import { openOptions, printWarnings, selection } from '../volumes';
+import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
 
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'Convert a TIFF stack to an ImageJ TIFF (float32 or uint16) with its voxel size',
+  summary: 'Convert a TIFF stack to an ImageJ TIFF or OME-TIFF (float32 or uint16) with its voxel size',
   usage: [
-    '<in.tif> <out.tif> [--dtype float32|uint16] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
+    '<in.tif> <out.tif> [--dtype float32|uint16] [--format imagej|ome-tiff] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
     '  --dtype    output sample type (default float32; uint16 rounds and clips to 0–65535)',
+    FORMAT_USAGE,
     '  --channel  channels to convert, from 0 (default: all, written as a hyperstack)',
     '  --frame    time points to convert, from 0 (default: all)',
     '  --voxel-size X,Y,Z[unit]  voxel size to write instead of the file\'s (e.g. 0.1,0.1,0.25um)',
     '  --force    replace <out.tif> if it exists',
     '  --json     print a JSON summary (shape, dtype, channels, frames, voxel size and its source, warnings)',
   ].join('\n'),
-  options: { dtype: { type: 'string' }, channel: { type: 'string' }, frame: { type: 'string' }, force: { type: 'boolean' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean' } },
+  options: { dtype: { type: 'string' }, channel: { type: 'string' }, frame: { type: 'string' }, force: { type: 'boolean' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean' }, ...FORMAT_OPTION },
   async run(args, ctx) {
     const [input, output, ...more] = args.positionals;
     if (!input || !output || more.length) throw new MissingArgumentError('arguments', 'give an input and an output file');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
+    const format = resolveOutputFormat(output, formatOption(args));
     const reader = await openVolume(input, openOptions(args));
     try {
       const { info } = reader;
       printWarnings(ctx, info.warnings);
       const sel = selection(args, info);
-      const writer = await createHyperstackWriter(output, info, sel, { dtype, force: flag(args, 'force') });
+      const writer = await createHyperstackWriter(output, info, sel, { dtype, force: flag(args, 'force'), format });
+      noteBigTiff(ctx, output, info.shape, dtype, sel.channels.length * sel.frames.length, format);
       try {
         // Slice-by-slice so a large stack is never held in memory.
         for (const [t, frame] of sel.frames.entries()) {
@@ -43,11 +49,11 @@ export const convertCommand: Command = {
       }
       if (flag(args, 'json')) {
         const { shape, channels, frames, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings } = info;
-        ctx.out(JSON.stringify({ input, output, dtype, shape, channels, frames, selected: sel, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings }, null, 2));
+        ctx.out(JSON.stringify({ input, output, dtype, format, shape, channels, frames, selected: sel, voxelSize, voxelSizeSource, voxelSizeAssumed, warnings }, null, 2));
         return 0;
       }
       const [z, y, x] = info.shape;
-      ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype}, ${describeSelection(info, sel)}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);
+      ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype} ${format === 'ome-tiff' ? 'OME-TIFF' : 'ImageJ TIFF'}, ${describeSelection(info, sel)}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);
       if (info.voxelSizeAssumed) ctx.err(`warning: ${input} has no usable voxel size; wrote 1 × 1 × 1 ${info.voxelSize.unit}`);
       return 0;
     } finally {

@@ -15,6 +15,9 @@ import { readOutputCheckWarnings } from '../../core/engine/train/output-check-fi
 import { parseTile } from '../../core/infer/tiling';
 import { noDomainNote } from '../../core/infer/domain-check';
 import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
+import { SHARD_OPTIONS, SHARD_USAGE, shardFromArgs, takeShard } from '../shard';
+import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
+import { resolveOutputFormat } from '../../core/io/output-format';
 
 const USAGE = `[options] <input...> <output>
 
@@ -44,11 +47,14 @@ reported and the others continue.
                           clamped voxels is reported and stored in the file's metadata.
 ${VOLUME_USAGE}
                           Every channel and time point is deconvolved (each normalised on its own) and
-                          written as an ImageJ hyperstack with the input's axes and calibration.
+                          written as a hyperstack with the input's axes and calibration.
+${FORMAT_USAGE}
+                          (folder outputs are then named <name>_decon.ome.tif)
   --json                  print a JSON summary (per file: seconds, voxels/s, tiles, …) on stdout
   --force                 replace existing outputs
   --skip-existing         leave outputs that already exist alone and do the rest (finishes an interrupted
-                          batch: every output is written atomically, so one that exists is complete)`;
+                          batch: every output is written atomically, so one that exists is complete)
+${SHARD_USAGE}`;
 
 /** The reader's doubts about a file, and one model or PSF applied to several channels. */
 function fileWarnings(r: DeconvolveFileResult, method: string): string[] {
@@ -78,6 +84,8 @@ export const deconvolveCommand: Command = {
     force: { type: 'boolean' },
     'skip-existing': { type: 'boolean' },
     ...VOLUME_OPTIONS,
+    ...SHARD_OPTIONS,
+    ...FORMAT_OPTION,
   },
   async run(args, ctx) {
     if (args.positionals.length < 2) throw new MissingArgumentError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
@@ -92,11 +100,19 @@ export const deconvolveCommand: Command = {
     const select = { channels: indexList(args, 'channel'), frames: indexList(args, 'frame') };
     const open = openOptions(args);
     if (force && skipExisting) throw new InvalidParameterError('--skip-existing', 'cannot be combined with --force');
+    const format = formatOption(args);
     const out = args.positionals.at(-1)!;
-    const inputs = await expandInputs(args.positionals.slice(0, -1));
-    const toFolder = await outputIsFolder(out, inputs.length);
+    const shard = shardFromArgs(args);
+    const batch = await expandInputs(args.positionals.slice(0, -1));
+    // Folder or file is decided on the whole batch, so every shard of it agrees.
+    const toFolder = await outputIsFolder(out, batch.length);
+    if (!toFolder) resolveOutputFormat(out, format);
+    const inputs = takeShard(batch, shard);
+    if (shard) ctx.err(`${shard.source}: ${inputs.length} of ${batch.length} file(s)`);
     if (toFolder) await makeOutputFolder(out);
-    for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
+    // Not with a shard: the other shards' live temp files may belong to pids of other hosts, which look dead
+    // from here. Each output's own stale temps are still swept before it is written.
+    if (!shard) for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
 
     const rl = method === 'rl' ? rlTileOptions(args) : undefined;
     const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, rl, backend: str(args, 'backend') });
@@ -117,7 +133,7 @@ export const deconvolveCommand: Command = {
     const skipped: { input: string; output: string }[] = [];
     try {
       for (const [i, input] of inputs.entries()) {
-        const output = toFolder ? outputPathFor(input, out, 'decon') : out;
+        const output = toFolder ? outputPathFor(input, out, format === 'ome-tiff' ? 'decon.ome' : 'decon') : out;
         if (skipExisting && (await access(output).then(() => true, () => false))) {
           skipped.push({ input, output });
           log(`${input} → ${output}  exists, skipped`);
@@ -126,12 +142,13 @@ export const deconvolveCommand: Command = {
         const bar = createProgress(`[${i + 1}/${inputs.length}] ${basename(input)}`, ctx.interactive);
         try {
           const r = await deconvolveFile(input, output, predictor, {
-            tile, overlap, dtype, force, signal: ctx.signal, select, open,
+            tile, overlap, dtype, force, signal: ctx.signal, select, open, format,
             onProgress: (d, t) => bar.update(d, t, 'tiles'),
             onShrink: (t) => ctx.err(`out of memory: continuing with ${t.join('×')} tiles`),
           });
           bar.finish(`${(r.voxelsPerSecond / 1e6).toFixed(2)} Mvoxel/s`);
           done.push(r);
+          noteBigTiff(ctx, output, r.shape, dtype, r.channels * r.frames, format);
           for (const w of fileWarnings(r, predictor.method)) {
             warnings.push(w);
             ctx.err(`warning: ${w}`);

@@ -3,6 +3,7 @@ import type { Command } from '../command';
 import { flag, num, oneOf, requireStr } from '../args';
 import { MissingArgumentError } from '../../core/errors';
 import { checkOutputWritable } from '../../core/io/atomic';
+import { resolveOutputFormat } from '../../core/io/output-format';
 import { richardsonLucy, type RlProgress } from '../../core/deconv/rl';
 import { NAN_POLICIES } from '../../core/deconv/rl-inputs';
 import { describeSelection, mapHyperstack } from '../../core/io/hyperstack';
@@ -10,8 +11,9 @@ import { createProgress } from '../progress';
 import { openRlInputs } from '../psfs';
 import { describeRlPlan, RL_OPTION_SPECS, RL_OPTION_USAGE, rlOptionsFromArgs } from '../rl-options';
 import { collectWarnings, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
+import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--format imagej|ome-tiff] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
 ${RL_OPTION_USAGE}
@@ -24,8 +26,9 @@ ${RL_OPTION_USAGE}
   deconvolving and subtracted again after; the output is in the input's units, and the shift is
   recorded in its metadata (rlInputOffset).
 ${VOLUME_USAGE}
-  Every channel and time point is deconvolved and written as an ImageJ hyperstack like the input. Give one
+  Every channel and time point is deconvolved and written as a hyperstack like the input. Give one
   PSF per channel (--psf a.tif,b.tif, or a PSF hyperstack with as many channels); one PSF serves all.
+${FORMAT_USAGE}
   --json            print a JSON summary (output, shape, channels, frames, voxel size and its source, warnings)`;
 
 export const rlCommand: Command = {
@@ -34,7 +37,7 @@ export const rlCommand: Command = {
   usage: USAGE,
   options: {
     psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, ...RL_OPTION_SPECS,
-    'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS,
+    'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS, ...FORMAT_OPTION,
   },
   async run(args, cliCtx) {
     const { ctx, warnings } = collectWarnings(cliCtx);
@@ -43,10 +46,12 @@ export const rlCommand: Command = {
     const psfPath = requireStr(args, 'psf');
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
+    const format = resolveOutputFormat(output, formatOption(args));
     const options = { iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), ...rlOptionsFromArgs(args), nanPolicy, signal: ctx.signal };
     // Before the run, not after it: an existing output, a missing or read-only folder fail in seconds.
     await checkOutputWritable(output, { force: flag(args, 'force') });
     const { reader, selection, psfs } = await openRlInputs(input, psfPath, args, ctx);
+    noteBigTiff(ctx, output, reader.info.shape, 'float32', selection.channels.length * selection.frames.length, format);
     const t0 = Date.now();
     let last: RlProgress | undefined;
     try {
@@ -60,7 +65,7 @@ export const rlCommand: Command = {
         });
         bar.finish();
         return result;
-      }, { dtype: 'float32', force: flag(args, 'force') });
+      }, { dtype: 'float32', force: flag(args, 'force'), format });
     } finally {
       await reader.close();
     }

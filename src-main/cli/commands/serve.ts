@@ -29,7 +29,8 @@ export const serveCommand: Command = {
   usage: `[--port N] [--host 127.0.0.1] [--project DIR] [--allow DIR]... [--concurrency N]
   --port N         port to listen on (default 0: a free port)
   --host ADDR      address to bind (default 127.0.0.1; anything else exposes the API to your network)
-  --project DIR    project folder to open, or create when it has no project.json
+  --project DIR    project folder to open, or create when it has no project.json; a project another
+                   process has open (its project.lock names pid and host) is refused with exit 1
   --allow DIR      another folder the API may read from (repeatable); the project folder is always allowed
   --concurrency N  jobs running at once (default 1: one per GPU)`,
   options: {
@@ -54,7 +55,9 @@ export const serveCommand: Command = {
     const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool() });
     if (typeof v.project === 'string') {
       const dir = resolve(v.project);
-      await service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));
+      // A project another process holds open is refused (ProjectLockedError names it: exit 1); nothing was started.
+      const attach = async () => service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));
+      await attach().catch(async (e: unknown) => { await service.close(); throw e; });
       for (const w of service.warnings()) ctx.err(`warning: ${w}`);
     }
     const server = await startDevServer({ service, access, host, port, rendererDir: findRendererDir() });

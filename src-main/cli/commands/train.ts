@@ -9,6 +9,7 @@ import { readOutputCheckWarnings } from '../../core/engine/train/output-check-fi
 import { flag, num, oneOf, requireStr, str } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
+import { cancelledTrainExit } from '../requeue';
 import { resolveStackPaths } from '../../core/engine/train/inputs';
 import { openOptions, requireSingleVolumeFiles } from '../volumes';
 import { readSmallTextFile } from '../../core/io/paths';
@@ -90,6 +91,7 @@ export const trainCommand: Command = {
   --background on|off            learn a background offset in G_BA (beyond the paper; fast: on)
   --backend B      node-gpu, node, webgpu, cpu
   --force          reuse a non-empty run directory without --resume
+  SIGTERM          writes a checkpoint at the current step and exits 75 (resume with --resume; Ctrl-C: 130)
   --voxel-size X,Y,Z[unit]  voxel size to use instead of the stacks' (e.g. 0.1,0.1,0.25um); every stack
                    must hold one channel at one time point (cycledecon convert --channel N extracts one)`,
   options: {
@@ -148,7 +150,6 @@ export const trainCommand: Command = {
         if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
         else if (e.type === 'step') {
           bar.update(e.step, e.totalSteps, `G ${e.losses.generator.toFixed(4)} D ${(e.losses.discriminatorA + e.losses.discriminatorB).toFixed(4)} lr ${e.lr.toExponential(1)} ${e.stepsPerSecond.toFixed(2)} it/s`);
-          if (!ctx.interactive && (e.step % 10 === 0 || e.step === e.totalSteps)) ctx.err(`step ${e.step}/${e.totalSteps} G ${e.losses.generator.toFixed(4)} cycle ${(e.losses.cycleA + e.losses.cycleB).toFixed(4)}`);
         } else if (e.type === 'done') bar.finish(e.cancelled ? 'cancelled' : '');
       },
       (name, reason) => ctx.err(`backend: ${name} (${reason})`),
@@ -159,7 +160,10 @@ export const trainCommand: Command = {
       const r = await job.done;
       ctx.out(`${r.cancelled ? 'cancelled at' : 'finished'} step ${r.steps}: ${r.runDir}`);
       for (const w of await readOutputCheckWarnings(r.runDir)) ctx.err(`warning: ${w}`);
-      return r.cancelled ? 130 : 0;
+      if (!r.cancelled) return 0;
+      const end = await cancelledTrainExit(r.runDir, ctx.stoppedBy?.());
+      if (end.message) ctx.err(end.message);
+      return end.code;
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }

@@ -3,6 +3,7 @@
 // goes through runExact (whole-volume instance-norm statistics, so tiled equals untiled); other
 // predictors (Richardson–Lucy) through runTiled's windowed blend.
 import type { Shape3 } from '../io/volume';
+import type { OutputFormat } from '../io/output-format';
 import { openVolume, type OpenOptions, type VolumeReader, type VolumeWriter } from '../io/index';
 import { createHyperstackWriter, hyperstackExtra, selectVolumes, type HyperstackSelection } from '../io/hyperstack';
 import { fitNormaliserStreaming, type Normaliser } from './normalise';
@@ -30,6 +31,8 @@ export interface DeconvolveFileOptions {
   select?: { channels?: number[]; frames?: number[] };
   /** How to open the input (e.g. a --voxel-size override). */
   open?: OpenOptions;
+  /** ImageJ TIFF or OME-TIFF (default: from the output's name, see io/output-format.ts). */
+  format?: OutputFormat;
 }
 
 export interface DeconvolveFileResult {
@@ -152,7 +155,7 @@ function outputMetadata(reader: VolumeReader, sel: HyperstackSelection, predicto
 
 /**
  * Every selected channel and time point of `input` (all by default) through the predictor, written as an
- * ImageJ hyperstack with the input's axes, counts and calibration. Each volume is normalised on its own
+ * ImageJ hyperstack or OME-TIFF with the input's axes, counts and calibration. Each volume is normalised on its own
  * (channels differ in brightness; the network was trained on one volume's statistics).
  */
 export async function deconvolveFile(input: string, output: string, predictor: Predictor, opts: DeconvolveFileOptions): Promise<DeconvolveFileResult> {
@@ -165,7 +168,7 @@ export async function deconvolveFile(input: string, output: string, predictor: P
     const domainWarnings = predictor.domain ? checkGeometry(predictor.domain, shape, reader.voxelSize, input) : [];
     const several = sel.channels.length * sel.frames.length > 1;
     const dtype = opts.dtype ?? 'float32';
-    const writer = await createHyperstackWriter(output, reader.info, sel, { dtype, force: opts.force, within: opts.within });
+    const writer = await createHyperstackWriter(output, reader.info, sel, { dtype, force: opts.force, within: opts.within, format: opts.format });
     const runs: VolumeRun[] = [];
     try {
       for (const [t, frame] of sel.frames.entries()) {

@@ -1,8 +1,8 @@
 // Every channel and time point of a stack through a per-volume step, into an ImageJ hyperstack with the same
-// axes (TZCYX), counts and calibration: nothing beyond channel 0, frame 0 is dropped without being asked.
+// axes (TZCYX; OME's XYCZT), counts and calibration: nothing beyond channel 0, frame 0 is dropped without being asked.
 import type { Volume, VolumeMetadata } from './volume';
 import type { TiffInfo, VolumeReader } from './reader';
-import { createVolumeWriter, type VolumeWriter, type WriteDtype } from './writer';
+import { createVolumeWriter, type OutputFormat, type VolumeWriter, type WriteDtype } from './writer';
 import { InvalidParameterError } from '../errors';
 
 /** Which channels and frames to process, as indices into the file (from 0). */
@@ -41,9 +41,9 @@ export function hyperstackExtra(info: TiffInfo, sel: HyperstackSelection): Recor
 }
 
 /** A writer for the selected channels × frames of `info`, with its voxel size. */
-export async function createHyperstackWriter(path: string, info: TiffInfo, selection: HyperstackSelection, opts: { dtype?: WriteDtype; force?: boolean; within?: string; metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>> } = {}): Promise<VolumeWriter> {
+export async function createHyperstackWriter(path: string, info: TiffInfo, selection: HyperstackSelection, opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat; metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>> } = {}): Promise<VolumeWriter> {
   return createVolumeWriter(path, {
-    shape: info.shape, voxelSize: info.voxelSize, dtype: opts.dtype, force: opts.force, within: opts.within,
+    shape: info.shape, voxelSize: info.voxelSize, dtype: opts.dtype, force: opts.force, within: opts.within, format: opts.format,
     channels: selection.channels.length, frames: selection.frames.length,
     metadata: { intensityScale: opts.metadata?.intensityScale ?? info.intensityScale, extra: { ...hyperstackExtra(info, selection), ...(opts.metadata?.extra ?? {}) } },
   });
@@ -59,7 +59,7 @@ export interface VolumeStep {
  * hyperstack (frame-major, so a time series streams). Atomic: on any failure nothing is written.
  * Returns the metadata of the last result (its `extra` is written to the file).
  */
-export async function mapHyperstack(reader: VolumeReader, output: string, selection: HyperstackSelection, step: VolumeStep, opts: { dtype?: WriteDtype; force?: boolean } = {}): Promise<VolumeMetadata | undefined> {
+export async function mapHyperstack(reader: VolumeReader, output: string, selection: HyperstackSelection, step: VolumeStep, opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat } = {}): Promise<VolumeMetadata | undefined> {
   const writer = await createHyperstackWriter(output, reader.info, selection, opts);
   let last: VolumeMetadata | undefined;
   try {

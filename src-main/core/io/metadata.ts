@@ -4,6 +4,7 @@ import type { VoxelSize } from './volume';
 import type { TiffPage } from './tiff-structure';
 import { TiffFormatError } from '../errors';
 import { scanStartTags, XmlSyntaxError } from './ome-xml';
+import { readProvenance } from './ome-annotations';
 
 export interface StackLayout {
   sourceFormat: 'imagej' | 'ome' | 'tiff';
@@ -139,8 +140,9 @@ function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
   const { voxelSize, assumed } = finishVoxelSize(physical('X'), physical('Y'), physical('Z'), slices);
   const sizes: Record<string, number> = { Z: slices, C: channels, T: frames };
   const axes = order.slice(2).split('');
+  const { intensityScale, ...extra } = readProvenance(xml);
   return {
-    sourceFormat: 'ome', slices, channels, frames, voxelSize, voxelSizeAssumed: assumed, extra: {},
+    sourceFormat: 'ome', slices, channels, frames, voxelSize, voxelSizeAssumed: assumed, extra, intensityScale,
     pageOf: (z, c, t) => {
       const idx: Record<string, number> = { Z: z, C: c, T: t };
       let p = 0;

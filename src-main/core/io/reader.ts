@@ -18,7 +18,7 @@ export interface OpenOptions {
   /** Use this voxel size instead of the file's (`--voxel-size`). */
   voxelSize?: VoxelSize;
   /** Recorded as the voxel size's source with `voxelSize` (default 'cli'; 'psf' when taken from the PSF). */
-  voxelSizeSource?: 'cli' | 'psf';
+  voxelSizeSource?: 'cli' | 'psf' | 'project';
 }
 
 export interface SliceSelection {

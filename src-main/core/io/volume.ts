@@ -22,7 +22,7 @@ export interface VolumeMetadata {
   /** True when the voxel size was missing or absurd and 1 was used instead. */
   voxelSizeAssumed?: boolean;
   /** Where the voxel size came from (core/io/calibration.ts); absent for volumes made in memory. */
-  voxelSizeSource?: 'file' | 'cli' | 'psf' | 'none';
+  voxelSizeSource?: 'file' | 'project' | 'cli' | 'psf' | 'none';
   /** Doubts raised while reading (reinterpreted axes, implausible calibration), for the user to see. */
   warnings?: string[];
   /** Channel / frame this volume was taken from, when the file had several. */

@@ -1,16 +1,20 @@
-// Writes ImageJ-compatible TIFF stacks (float32 or uint16), whole or slice-by-slice, through a temp file
+// Writes ImageJ-compatible TIFF stacks or OME-TIFFs (float32 or uint16), whole or slice-by-slice, through a temp file
 // that is renamed onto the target only when complete: a crash never leaves a half-written stack.
 //
 // uint16 output: each value is rounded to the nearest integer (halves away from zero) and clipped to
 // [0, 65535]; NaN becomes 0. Scale the data first if it is normalised to [0, 1].
 import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
 import type { Shape3, Volume, VolumeMetadata, VoxelSize } from './volume';
 import { checkExisting, prepareTarget, tempPathFor, writeError } from './atomic';
 import { writeBudgetFor, type WriteBudget } from './write-faults';
 import { planLayout, headerBytes, tailBytes, imagejDescription, type Layout, type WriteDtype } from './imagej-layout';
+import { omeDescription } from './ome-write';
+import { resolveOutputFormat, type OutputFormat } from './output-format';
 import { FileExistsError, InvalidParameterError, InvalidVolumeError, NotRegularFileError } from '../errors';
 
 export type { WriteDtype } from './imagej-layout';
+export type { OutputFormat } from './output-format';
 
 export interface VolumeWriterOptions {
   shape: Shape3;
@@ -25,11 +29,14 @@ export interface VolumeWriterOptions {
   /** A hyperstack of `channels` × `frames` volumes of `shape` (write each with writeSlicesAt); default 1 × 1. */
   channels?: number;
   frames?: number;
+  /** 'imagej' or 'ome-tiff' (same pixel pages, OME-XML description); default from the name (output-format.ts). */
+  format?: OutputFormat;
 }
 
 export interface VolumeWriter {
   readonly path: string;
   readonly bigTiff: boolean;
+  readonly format: OutputFormat;
   /** Appends the next `zCount` slices (z-major float32, zCount·y·x values). */
   writeSlices(data: Float32Array, zCount?: number): Promise<void>;
   /** Writes slices z0… of the volume of channel c at frame t (hyperstacks; any order, each page once). */
@@ -84,7 +91,7 @@ class TiffStackWriter implements VolumeWriter {
     private readonly tmp: string,
     private readonly handle: fs.FileHandle,
     private readonly layout: Layout,
-    private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype'>> & VolumeWriterOptions,
+    private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype' | 'format'>> & VolumeWriterOptions,
     private readonly budget: WriteBudget | null = null,
   ) {
     this.pageDone = new Uint8Array(this.layout.ifdOffsets.length);
@@ -95,6 +102,7 @@ class TiffStackWriter implements VolumeWriter {
   }
 
   get bigTiff(): boolean { return this.layout.bigTiff; }
+  get format(): OutputFormat { return this.o.format; }
 
   private async put(bytes: Uint8Array, position: number): Promise<void> {
     let off = 0;
@@ -153,16 +161,12 @@ class TiffStackWriter implements VolumeWriter {
 
   async close(): Promise<void> {
     if (this.done) return;
-    const nz = this.o.shape[0];
     const pages = this.pageDone.length;
     if (this.written !== pages || this.pageDone.includes(0)) {
       await this.abort();
       throw new InvalidVolumeError(`writing ${this.path}: only ${this.written} of ${pages} slices were written; nothing was saved`);
     }
-    const description = imagejDescription({
-      nz, channels: this.o.channels, frames: this.o.frames, voxelSize: this.o.voxelSize, min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max,
-      intensityScale: this.o.metadata?.intensityScale, extra: this.o.metadata?.extra,
-    });
+    const description = this.description();
     try {
       await this.put(headerBytes(this.layout), 0);
       await this.put(tailBytes(this.layout, this.o.shape, this.o.dtype, this.o.voxelSize, description), this.layout.dataEnd);
@@ -178,6 +182,17 @@ class TiffStackWriter implements VolumeWriter {
     }
   }
 
+  private description(): string {
+    const { shape: [nz, ny, nx], channels, frames, voxelSize, metadata } = this.o;
+    if (this.o.format === 'ome-tiff') {
+      return omeDescription({ nx, ny, nz, channels, frames, dtype: this.o.dtype, voxelSize, name: basename(this.path), intensityScale: metadata?.intensityScale, extra: metadata?.extra });
+    }
+    return imagejDescription({
+      nz, channels, frames, voxelSize, min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max,
+      intensityScale: metadata?.intensityScale, extra: metadata?.extra,
+    });
+  }
+
   async abort(): Promise<void> {
     if (!this.done) await this.handle.close().catch(() => undefined);
     this.done = true;
@@ -185,10 +200,10 @@ class TiffStackWriter implements VolumeWriter {
   }
 }
 
-/** Starts a slice-by-slice ImageJ TIFF write (for tile-by-tile inference). Call close() or abort(). */
+/** Starts a slice-by-slice ImageJ TIFF or OME-TIFF write (for tile-by-tile inference). Call close() or abort(). */
 export async function createVolumeWriter(path: string, options: VolumeWriterOptions): Promise<VolumeWriter> {
   validate(path, options);
-  const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3 };
+  const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3, format: resolveOutputFormat(path, options.format) };
   await prepareTarget(path, o);
   const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold, o.shape[0] * (o.channels ?? 1) * (o.frames ?? 1));
   const tmp = tempPathFor(path);
@@ -208,13 +223,14 @@ export interface WriteOptions {
   force?: boolean;
   within?: string;
   bigTiffThreshold?: number;
+  format?: OutputFormat;
 }
 
-/** Writes a whole volume as an ImageJ TIFF with its voxel size (atomic; refuses to overwrite without force). */
+/** Writes a whole volume as an ImageJ TIFF or OME-TIFF with its voxel size (atomic; refuses to overwrite without force). */
 export async function writeVolume(path: string, vol: Volume, options: WriteOptions = {}): Promise<void> {
   const writer = await createVolumeWriter(path, {
     shape: vol.shape, voxelSize: vol.voxelSize, dtype: options.dtype, force: options.force, within: options.within, bigTiffThreshold: options.bigTiffThreshold,
-    metadata: { intensityScale: vol.metadata.intensityScale, extra: vol.metadata.extra },
+    format: options.format, metadata: { intensityScale: vol.metadata.intensityScale, extra: vol.metadata.extra },
   });
   try {
     const sliceLen = vol.shape[1] * vol.shape[2];

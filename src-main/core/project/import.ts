@@ -125,7 +125,8 @@ export async function importDatasets(
       const ds: Dataset = {
         id, name: basename(file), path: file, size: fp.size, contentHash: fp.hash, mtimeMs: fp.mtimeMs, role: opts.role,
         shape: [...info.shape], dtype: info.dtype, voxelSize: { ...info.voxelSize }, voxelSizeOverride: null,
-        sourceFormat: info.sourceFormat, channels: info.channels, frames: info.frames,
+        sourceFormat: info.sourceFormat, channels: info.channels, frames: info.frames, voxelSizeSource: info.voxelSizeSource,
+        ...(info.warnings.length ? { warnings: info.warnings.slice(0, 20).map((w) => w.slice(0, 4000)) } : {}),
         thumbnail: thumb, status: 'ok', addedAt: nowIso(),
       };
       await store.mutate((p) => void p.datasets.push(ds));

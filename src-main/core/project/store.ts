@@ -7,12 +7,41 @@ import { FileExistsError } from '../errors';
 import { writeBytesAtomic } from '../io/atomic';
 import { CURRENT_VERSION, PROJECT_FILE, ProjectError, migrate } from './schema';
 import { newId, nowIso } from './ids';
+import { acquireProjectLock, type ProjectLock } from './lock';
+
+/** The project's write lock; a folder we may not write to is opened unlocked, with a warning (nothing can be saved there). */
+async function lockFor(dir: string): Promise<{ lock?: ProjectLock; warning?: string }> {
+  try {
+    return { lock: await acquireProjectLock(dir) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') return { warning: `${dir} is not writable: the project is open without a lock and changes cannot be saved` };
+    throw e;
+  }
+}
+
+/** Runs `body` with the lock, releasing it when `body` throws. */
+async function withLock<T>(held: { lock?: ProjectLock }, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    await held.lock?.release();
+    throw e;
+  }
+}
 
 export class ProjectStore {
   private chain: Promise<unknown> = Promise.resolve();
   /** What opening the project had to say (a migration, what it could not carry), for the app or CLI to show. */
   warnings: string[] = [];
+  private lock?: ProjectLock;
   private constructor(readonly dir: string, private state: Project) {}
+
+  /** Releases the project's lock (the store's state stays readable; open the project again to write). */
+  async close(): Promise<void> {
+    await this.lock?.release();
+    this.lock = undefined;
+  }
 
   get project(): Project {
     return this.state;
@@ -30,6 +59,18 @@ export class ProjectStore {
     }
     const file = join(abs, PROJECT_FILE);
     if (await exists(file)) throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
+    const held = await lockFor(abs);
+    return withLock(held, async () => {
+      // Another process may have created it between the check above and the lock.
+      if (await exists(file)) throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
+      const store = await ProjectStore.fresh(abs, name);
+      store.lock = held.lock;
+      if (held.warning) store.warnings.push(held.warning);
+      return store;
+    });
+  }
+
+  private static async fresh(abs: string, name?: string): Promise<ProjectStore> {
     const now = nowIso();
     const project: Project = {
       version: CURRENT_VERSION, id: newId('prj'), name: name ?? basename(abs), dir: abs, createdAt: now, updatedAt: now,
@@ -44,6 +85,18 @@ export class ProjectStore {
   static async open(dir: string): Promise<ProjectStore> {
     const abs = resolve(dir);
     const file = join(abs, PROJECT_FILE);
+    if (!(await exists(file))) throw new ProjectError(`${abs} is not a CycleDecon project (no ${PROJECT_FILE})`, 'Create a project there first.');
+    // Locked before it is read: a migration below writes, and must not race another process's writes.
+    const held = await lockFor(abs);
+    return withLock(held, async () => {
+      const store = await ProjectStore.load(abs, file);
+      store.lock = held.lock;
+      if (held.warning) store.warnings.push(held.warning);
+      return store;
+    });
+  }
+
+  private static async load(abs: string, file: string): Promise<ProjectStore> {
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');

@@ -26,7 +26,9 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (src.run?.outputCheck?.collapsed) sections.push({ title: '⚠ Warning: the model failed its output check', blocks: [{ kind: 'text', text: src.run.outputCheck.message }] });
   const title = src.title ?? 'CycleDecon report';
   const json: Record<string, unknown> = { title, generated: new Date().toISOString(), clahe: Boolean(src.clahe) };
-  json.input = { path: src.input.path, shape, voxelSize: src.input.volume.voxelSize, ...stats(src.input.volume.data) };
+  // Where the voxel size came from (file, project override, CLI, PSF, none): every FWHM below is in its unit.
+  const voxelSizeSource = src.input.volume.metadata.voxelSizeSource ?? (src.input.volume.voxelSize.unit === 'px' ? 'none' : 'file');
+  json.input = { path: src.input.path, shape, voxelSize: src.input.volume.voxelSize, voxelSizeSource, ...stats(src.input.volume.data) };
   json.result = { path: src.result.path, intensityScale: src.result.volume.metadata.intensityScale, ...stats(src.result.volume.data) };
 
   sections.push(viewsSection(src), profilesSection(src));
@@ -66,6 +68,6 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   // The verdict reads only report.json, so the page and the JSON can never disagree.
   json.verdict = reportVerdict(json as VerdictData);
 
-  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections, json.verdict as string);
+  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}, ${voxelSizeSource === 'none' ? 'uncalibrated' : `from the ${voxelSizeSource === 'project' ? 'project' : voxelSizeSource === 'cli' ? 'command line' : voxelSizeSource}`}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections, json.verdict as string);
   return { json, html };
 }

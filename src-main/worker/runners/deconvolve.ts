@@ -2,8 +2,10 @@
 import { isAbsolute, join } from 'node:path';
 import { latestFinishedRun, type Job, type Result } from '../../contract/schemas';
 import type { RunContext } from '../../core/queue/types';
-import { readVolume, writeVolume } from '../../core/io/index';
+import { openVolume, type OpenOptions, type VolumeReader } from '../../core/io/index';
 import type { Volume } from '../../core/io/volume';
+import { describeSelection, mapHyperstack, selectVolumes } from '../../core/io/hyperstack';
+import { checkPsf } from '../../core/psf/check';
 import { newId, nowIso } from '../../core/project/ids';
 import { InvalidParameterError } from '../../core/errors';
 import { loadPredictor } from '../../core/infer/load';
@@ -18,29 +20,69 @@ import { noDomainNote } from '../../core/infer/domain-check';
 
 type DeconvolveSpec = Extract<Job['spec'], { kind: 'deconvolve' }>;
 
-async function loadPsf(projectDir: string, spec: Extract<DeconvolveSpec, { method: 'rl' }>): Promise<Volume> {
-  if (spec.psf.from === 'generate') return psfVolume(spec.psf.params);
+type RlSpec = Extract<DeconvolveSpec, { method: 'rl' }>;
+
+/** The PSF of each image channel: a PSF stack with one channel per image channel, else one PSF for all of them. */
+async function loadPsfs(projectDir: string, spec: RlSpec, channels: number, ctx: RunContext): Promise<Volume[]> {
+  if (spec.psf.from === 'generate') return [psfVolume(spec.psf.params)];
   const item = resolveItem(await readProject(projectDir), spec.psf.id);
-  return readVolume(item.path);
+  // As `cycledecon rl` reads a PSF: a single-slice file of channels is a z-stack, and each one must look like a
+  // PSF before any work (a nucleus given as the PSF makes Richardson–Lucy converge to garbage without complaint).
+  const psf = await openVolume(item.path, { ...item.open, channelsAsZ: true });
+  const checked = async (channel: number) => {
+    const v = await psf.readAll({ channel });
+    checkPsf(v, psf.info.channels > 1 ? `${item.name} (channel ${channel})` : item.name);
+    return v;
+  };
+  try {
+    for (const w of psf.info.warnings) ctx.log(`warning: ${w}`);
+    if (psf.info.frames > 1) throw new InvalidParameterError('spec.psf', `${item.name} has ${psf.info.frames} time points; a PSF is one z-stack`);
+    if (channels > 1 && psf.info.channels === channels) return await Promise.all(Array.from({ length: channels }, (_, channel) => checked(channel)));
+    if (channels > 1) ctx.log(`warning: one PSF is used for all ${channels} channels; each emission wavelength has its own PSF — import a PSF stack with one channel per image channel`);
+    return [await checked(0)];
+  } finally {
+    await psf.close();
+  }
 }
 
+/**
+ * The image with the project's calibration; an uncalibrated image takes a calibrated PSF's voxel size (RL needs
+ * both on one grid), recorded as source 'psf' — the rule of `cycledecon rl`.
+ */
+async function openRlImage(path: string, open: OpenOptions, psf: Volume): Promise<VolumeReader> {
+  const reader = await openVolume(path, open);
+  if (reader.info.voxelSizeSource !== 'none' || psf.metadata.voxelSizeSource !== 'file' || psf.metadata.voxelSizeAssumed) return reader;
+  await reader.close();
+  return openVolume(path, { voxelSize: psf.voxelSize, voxelSizeSource: 'psf' });
+}
+
+/** Richardson–Lucy of every channel and time point, into a hyperstack with the input's axes and calibration. */
 export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContext): Promise<Result[]> {
   const spec = job.spec as DeconvolveSpec;
   if (spec.method === 'model') return runModel(projectDir, job, spec, ctx);
   const project = await readProject(projectDir);
   const input = resolveItem(project, spec.datasetId);
   ctx.log(`reading ${input.path}`);
-  const vol = await readVolume(input.path);
-  if (input.voxelSize) vol.voxelSize = { ...input.voxelSize };
-  const psf = await loadPsf(projectDir, spec);
-  ctx.log(`Richardson–Lucy: ${spec.iterations} iterations, volume ${vol.shape.join('×')}, PSF ${psf.shape.join('×')}`);
-  const out = await runRichardsonLucy(vol, psf, spec.iterations, ctx, spec.rl);
+  const probe = await openVolume(input.path, input.open);
+  await probe.close();
+  const psfs = await loadPsfs(projectDir, spec, probe.info.channels, ctx);
+  const reader = await openRlImage(input.path, input.open, psfs[0]!);
   const id = newId('res');
   const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-rl${spec.iterations}-${id.slice(4)}`;
   const path = resultFile(ctx.resultsDir, name);
-  await writeVolume(path, out, { dtype: 'float32', within: ctx.resultsDir });
+  try {
+    const selection = selectVolumes(reader.info);
+    const { voxelSize: v, voxelSizeSource } = reader.info;
+    ctx.log(`Richardson–Lucy: ${spec.iterations} iterations, volume ${reader.info.shape.join('×')}, ${describeSelection(reader.info, selection)}, PSF ${psfs[0]!.shape.join('×')}, voxel ${v.x}×${v.y}×${v.z} ${v.unit} (${voxelSizeSource})`);
+    await mapHyperstack(reader, path, selection, async (image, at) => {
+      if (selection.channels.length > 1 || selection.frames.length > 1) ctx.log(`channel ${at.channel}, frame ${at.frame}`);
+      return runRichardsonLucy(image, psfs[at.c] ?? psfs[0]!, spec.iterations, ctx, spec.rl);
+    }, { dtype: 'float32', within: ctx.resultsDir });
+  } finally {
+    await reader.close();
+  }
   ctx.log(`wrote ${path}`);
-  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: `rl-${spec.iterations}`, shape: [...out.shape], createdAt: nowIso() }];
+  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: `rl-${spec.iterations}`, shape: [...reader.info.shape], createdAt: nowIso() }];
 }
 
 type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
@@ -68,6 +110,7 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
   const path = resultFile(ctx.resultsDir, name);
   const r = await deconvolveFile(input.path, path, predictor, {
     tile: 'auto',
+    open: input.open,
     within: ctx.resultsDir,
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress(total > 0 ? done / total : 0, `tile ${done}/${total}`, done, total),

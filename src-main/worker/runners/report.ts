@@ -12,6 +12,7 @@ import type { Volume } from '../../core/io/volume';
 import { CancelledError, InvalidParameterError } from '../../core/errors';
 import { newId, nowIso } from '../../core/project/ids';
 import { writeReport, type ReportFiles } from '../../core/report/files';
+import { datasetOpenOptions } from '../../core/project/calibration';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runFolder } from './deconvolve';
@@ -51,11 +52,9 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'report';
 }
 
-/** A dataset with its effective voxel size (override first). */
+/** A dataset read as every job reads it: with the project's voxel-size override, recorded as its source. */
 async function datasetVolume(d: Dataset): Promise<{ path: string; volume: Volume }> {
-  const volume = await readVolume(d.path);
-  volume.voxelSize = { ...(d.voxelSizeOverride ?? d.voxelSize) };
-  return { path: d.path, volume };
+  return { path: d.path, volume: await readVolume(d.path, datasetOpenOptions(d)) };
 }
 
 /** What the report of `t` compares against, from the job that made it (read-only from the queue journal). */
@@ -95,7 +94,12 @@ export async function runReport(projectDir: string, job: Job, ctx: RunContext): 
     const name = `${slug(spec.title ?? 'report')}-${slug(t.name)}-${id.slice(4)}`;
     const written = await writeReport(ctx.resultsDir, files, { name });
     ctx.log(`wrote ${written.htmlPath} and ${written.jsonPath}`);
-    out.push({ id, jobId: job.id, kind: 'report', path: written.htmlPath, inputDatasetId: t.inputId, method: `report-${t.method}`, shape: null, createdAt: nowIso() });
+    // A report is of one volume; a multichannel or time-lapse input is said to be reported in part, never silently.
+    const partial = (inputDs.channels ?? 1) > 1 || (inputDs.frames ?? 1) > 1
+      ? [`this report covers channel 1 and time point 1 of ${inputDs.name} (${inputDs.channels ?? 1} channel(s) × ${inputDs.frames ?? 1} time point(s)); the result file holds them all — compare the others in the Compare view`]
+      : [];
+    for (const w of partial) ctx.log(`warning: ${w}`);
+    out.push({ id, jobId: job.id, kind: 'report', path: written.htmlPath, inputDatasetId: t.inputId, method: `report-${t.method}`, shape: null, createdAt: nowIso(), ...(partial.length ? { warnings: partial } : {}) });
   }
   ctx.progress(1, `${out.length} report(s) written`, targets.length, targets.length);
   return out;

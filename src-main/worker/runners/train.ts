@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Job, Result } from '../../contract/schemas';
 import type { RunContext } from '../../core/queue/types';
-import { readVolume } from '../../core/io/index';
+import { readTiffInfo, readVolume } from '../../core/io/index';
 import { initBackend } from '../../core/engine/backend';
 import { resolveTrainConfig, type TrainConfigOverrides } from '../../core/engine/config';
 import { train } from '../../core/engine/train/trainer';
@@ -11,24 +11,31 @@ import { hasCheckpoint } from '../../core/engine/train/checkpoint';
 import { newId, nowIso } from '../../core/project/ids';
 import { readProject, resolveItem } from './resolve';
 import { trainRunDir } from './run-dir';
+import { trainSelection } from './train-select';
 
 type TrainSpec = Extract<Job['spec'], { kind: 'train' }>;
+
+/** A PSF is one z-stack: its first channel and frame, with the project's calibration of it. */
+const readPsfItem = (item: ReturnType<typeof resolveItem>) => readVolume(item.path, item.open);
 
 
 export async function runTrain(projectDir: string, job: Job, ctx: RunContext): Promise<Result[]> {
   const spec = job.spec as TrainSpec;
   const project = await readProject(projectDir);
+  const items = [...spec.blurredIds, ...spec.sharpIds].map((id) => resolveItem(project, id));
+  // Counted from the files themselves (a result has no record of its channels), before anything is read whole.
+  const counts = await Promise.all(items.map(async (it) => ({ name: it.name, ...(await readTiffInfo(it.path, it.open)) })));
+  const sel = trainSelection(counts, spec);
+  if (counts.some((c) => c.channels > 1 || c.frames > 1)) ctx.log(`training on channel ${sel.channel}, frame ${sel.frame}`);
   const load = async (id: string) => {
     const item = resolveItem(project, id);
-    const vol = await readVolume(item.path);
-    if (item.voxelSize) vol.voxelSize = { ...item.voxelSize };
-    return vol;
+    return readVolume(item.path, { ...item.open, ...sel });
   };
   const blurred = await Promise.all(spec.blurredIds.map(load));
   const config = resolveTrainConfig(spec.preset, spec.config as TrainConfigOverrides);
   // sharpSource 'rl': domain B is Richardson–Lucy of the blurred stacks (trainer), with this PSF or Born–Wolf from config.optics.
   const sharp = config.sharpSource === 'rl' ? [] : await Promise.all(spec.sharpIds.map(load));
-  const rlPsf = config.sharpSource === 'rl' && spec.rlPsfId ? await load(spec.rlPsfId) : undefined;
+  const rlPsf = config.sharpSource === 'rl' && spec.rlPsfId ? await readPsfItem(resolveItem(project, spec.rlPsfId)) : undefined;
   const outDir = trainRunDir(ctx.workDir);
   const resume = await hasCheckpoint(outDir);
   const backend = await initBackend({ purpose: 'train' });

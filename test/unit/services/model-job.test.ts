@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job } from '../../../src-main/contract/schemas';
-import { readVolume } from '../../../src-main/core/io';
+import { readTiffInfo, readVolume } from '../../../src-main/core/io';
 import { loadPredictor } from '../../../src-main/core/infer/load';
 import { deconvolveFile } from '../../../src-main/core/infer/deconvolve';
 import { openService, waitJob } from './harness';
@@ -40,6 +40,27 @@ describe('deconvolve jobs with a trained model', () => {
       }
       expect(range).toBeGreaterThan(0);
       expect(maxDiff / range).toBeLessThan(1e-5);
+    } finally {
+      await service.close();
+    }
+  }, 150_000);
+
+  it("writes the project's voxel-size override into the model result (not the file's own calibration)", async () => {
+    const { service, projectDir } = await openService(sampleDir, modelDir);
+    const h = service.handlers;
+    try {
+      await h['project.create'](parseRequest('project.create', { dir: projectDir }));
+      const imp = (await h['dataset.import'](parseRequest('dataset.import', { paths: [join(sampleDir, 'bars_blurred.tif')] }))) as { imported: { id: string }[] };
+      const id = imp.imported[0].id;
+      await h['dataset.update'](parseRequest('dataset.update', { id, voxelSizeOverride: { x: 0.07, y: 0.07, z: 0.21, unit: 'µm' } }));
+      const submitted = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: id, runDir: modelDir } }))) as Job;
+      const job = await waitJob(service, submitted.id, 90_000, 200);
+      expect(job.state, JSON.stringify(job.error ?? {})).toBe('done');
+      const results = (await h['results.list'](parseRequest('results.list', {}))) as { results: { path: string; method?: string }[] };
+      const info = await readTiffInfo(results.results.find((r) => r.method === 'cycledecon')!.path);
+      expect(info.voxelSize.x).toBeCloseTo(0.07, 6);
+      expect(info.voxelSize.z).toBeCloseTo(0.21, 6);
+      expect(info.extra['cycledecon.voxelSizeSource']).toBe('project');
     } finally {
       await service.close();
     }

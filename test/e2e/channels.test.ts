@@ -1,0 +1,160 @@
+/// <reference lib="dom" />
+// A 2-channel stack end to end in Debian's chromium against `cycledecon serve`: import it, see both channels
+// in the Datasets preview, deconvolve both with Richardson–Lucy, compare each channel before and after, and
+// overlay the channels in 3D. Screenshots in test-output/screenshots/channels-*.png.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readTiffInfo } from '../../src-main/core/io/index';
+import { repoRoot, tempDir } from '../helpers';
+import { ensureRendererBuilt, startServer, type Served } from './serve';
+import { writeTwoChannelScene } from './two-channel-stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const shots = join(repoRoot, 'test-output', 'screenshots');
+
+/** Mean colour of the lit pixels of the 3D canvas: an overlay of cyan and magenta channels has red, green and blue. */
+function canvasColour(page: Page): Promise<{ lit: number; r: number; g: number; b: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="volume-canvas"]') as HTMLCanvasElement;
+    const probe = document.createElement('canvas');
+    probe.width = c.width;
+    probe.height = c.height;
+    const ctx = probe.getContext('2d') as CanvasRenderingContext2D;
+    ctx.drawImage(c, 0, 0);
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0, r = 0, g = 0, b = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i] + px[i + 1] + px[i + 2] <= 120) continue;
+      lit++;
+      r += px[i];
+      g += px[i + 1];
+      b += px[i + 2];
+    }
+    return { lit, r: r / (lit || 1), g: g / (lit || 1), b: b / (lit || 1) };
+  });
+}
+
+describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
+  let server: Served;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const work = tempDir('cycledecon-e2e-ch-');
+  const stack = join(work, 'two-channel.tif');
+  const psf = join(work, 'psf.tif');
+
+  const shot = (name: string) => page.screenshot({ path: join(shots, `channels-${name}.png`), fullPage: true });
+  const go = async (route: string) => {
+    await page.click(`[data-nav="${route}"]`);
+    await page.waitForURL(new RegExp(`#/${route}`));
+  };
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    ensureRendererBuilt();
+    await writeTwoChannelScene(stack, psf);
+    server = await startServer(['--allow', work]);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
+    page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('imports, shows both channels, deconvolves both with RL, compares them and overlays them in 3D', async () => {
+    await page.goto(`${server.url}/#token=${server.token}`);
+    await page.waitForSelector('[data-testid="create-project"]');
+    await page.fill('[data-testid="new-dir"]', join(work, 'project'));
+    await page.fill('[data-testid="new-name"]', 'Two channels');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForURL(/#\/datasets/);
+
+    await page.fill('[data-testid="import-paths"]', [stack, psf].join('\n'));
+    await page.click('[data-testid="import-button"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-table"] tbody tr').length === 2);
+    const row = page.locator('[data-testid="dataset-table"] tbody tr', { hasText: 'two-channel.tif' });
+    expect(await row.locator('[data-testid="dataset-ct"]').textContent()).toContain('2 × 1');
+    expect(await row.locator('[data-testid="dataset-voxel-size"]').textContent()).toContain('from the file');
+    await row.click();
+
+    // Both channels in the preview, one after the other.
+    await page.waitForSelector('[data-testid="preview-canvas"]');
+    expect(await page.locator('[data-testid="preview-channel"] option').count()).toBe(2);
+    expect(await page.textContent('[data-testid="preview-canvas"]')).toContain('channel 1');
+    await shot('01-datasets-channel-1');
+    await page.selectOption('[data-testid="preview-channel"]', '1');
+    await page.waitForFunction(() => document.querySelector('[data-testid="preview-canvas"]')?.textContent?.includes('channel 2'));
+    await page.waitForTimeout(300);
+    await shot('02-datasets-channel-2');
+
+    // Richardson–Lucy of the stack: every channel.
+    const opts = await page.$$eval('[data-testid="deconv-input"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
+    const stackId = opts.find((o) => o.t.includes('two-channel.tif'))?.v ?? '';
+    await page.selectOption('[data-testid="deconv-input"]', stackId);
+    await page.selectOption('[data-testid="deconv-method"]', 'rl');
+    const psfOpts = await page.$$eval('[data-testid="deconv-psf"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
+    await page.selectOption('[data-testid="deconv-psf"]', psfOpts.find((o) => o.t.includes('psf.tif'))?.v ?? '');
+    await page.fill('[data-testid="deconv-iterations"]', '15');
+    await page.click('[data-testid="deconv-queue"]');
+    await page.waitForSelector('text=Queued job_');
+    await go('queue');
+    await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 120_000 });
+    expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
+    await shot('03-queue');
+    const results = join(work, 'project', 'results');
+    const out = (await import('node:fs')).readdirSync(results).find((f) => f.endsWith('.tif'))!;
+    const info = await readTiffInfo(join(results, out));
+    expect(info.channels).toBe(2);
+    expect(info.voxelSize.x).toBeCloseTo(0.1, 6);
+    expect(info.extra['cycledecon.voxelSizeSource']).toBe('file');
+
+    // Compare: stack and result, channel 1 and channel 2 of each.
+    await go('compare');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 4, undefined, { timeout: 60_000 });
+    const first = await page.inputValue('[data-testid="compare-item-0"]');
+    const second = await page.inputValue('[data-testid="compare-item-1"]');
+    expect(first).toBe(stackId);
+    expect(second).not.toBe('');
+    await page.click('text=+ panel');
+    await page.click('text=+ panel');
+    await page.selectOption('[data-testid="compare-item-2"]', first);
+    await page.selectOption('[data-testid="compare-item-3"]', second);
+    await page.selectOption('[data-testid="compare-2-channel"]', '1');
+    await page.selectOption('[data-testid="compare-3-channel"]', '1');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 8, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(800);
+    const titles = await page.$$eval('[data-testid="compare-panels"] .head strong', (es) => es.map((e) => e.textContent ?? ''));
+    expect(titles.filter((t) => t.includes('channel 2'))).toHaveLength(2);
+    expect(titles.filter((t) => t.includes('channel 1'))).toHaveLength(2);
+    await shot('04-compare-both-channels');
+
+    // 3D: the result with both channels overlaid, cyan and magenta.
+    await go('viewer');
+    await page.selectOption('.controls select >> nth=0', second);
+    await page.waitForSelector('[data-testid="volume-canvas"]');
+    await page.selectOption('[data-testid="render-mode"]', 'overlay');
+    await page.waitForSelector('[data-testid="channel-colours"] select >> nth=1');
+    await page.waitForTimeout(2500);
+    const c = await canvasColour(page);
+    expect(c.lit, 'the overlay rendering is blank').toBeGreaterThan(100);
+    // Cyan (0, g, b) alone has no red and magenta (r, 0, b) no green: both present means both channels drew.
+    expect(c.r).toBeGreaterThan(40);
+    expect(c.g).toBeGreaterThan(40);
+    await shot('05-viewer-overlay');
+    const expected = /^HTTP 409 \/api\/project\.get$|^HTTP 501 \/api\/metrics\.compute$/;
+    expect(errors.filter((e) => !expected.test(e))).toEqual([]);
+  }, 300_000);
+});
