@@ -1,52 +1,13 @@
 // Assembles a deconvolution report: every number (report.json) and the HTML that shows them.
-import type { OutputCheckVerdict } from '../engine/train/output-check-file';
-import type { Volume } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
-import { brightestCentre } from '../image/orthoviews';
-import { curveFigure, linkedOrthoviews, psfOrthoviews, type NamedVolume } from './figures';
-import { renderHtml, type Block, type Section } from './html';
-import { NOT_LOSSES, type LossHistory } from './loss';
-import { reblurCheck, type ReblurCheck } from './reblur';
+import { renderHtml, type Section } from './html';
+import { reblurCheck } from './reblur';
+import { reportVerdict, type VerdictData } from './verdict';
 import { artefactSection, checkResult, warningSection } from './output-section';
+import { lossSection, metricsSection, profilesSection, psfSection, reblurSection, viewsSection } from './sections';
+import type { Measures, ReportSources } from './sources';
 
-/** Measurements supplied by the classic toolkit (kept injectable so tests can check them independently). */
-export interface Measures {
-  /** Same-size, centred convolution of a volume with a PSF (normalised to sum one by the callee). */
-  convolve(data: Float32Array, shape: Volume['shape'], psf: Volume): Float32Array;
-  /** FWHM through the peak in voxel-size units, and the normalised cross-correlation with a reference PSF. */
-  psf(psf: Volume, reference?: Volume): { fwhm: { z: number; y: number; x: number }; ncc?: number };
-  /** Quality against ground truth (after the toolkit's normalisation). */
-  metrics(gt: Volume, pred: Volume): { psnr: number; nrmse: number; ssim3d: number | null; ssim2d: number };
-}
-
-export interface ReportSources {
-  input: { path: string; volume: Volume };
-  result: { path: string; volume: Volume };
-  gt?: { path: string; volume: Volume };
-  rl?: { path: string; volume: Volume };
-  theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string };
-  /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
-  summary?: Record<string, unknown>;
-  clahe?: boolean;
-  /** Page title (default "CycleDecon report"). */
-  title?: string;
-}
-
-export interface PsfStats {
-  path: string;
-  shape: number[];
-  voxelSize: Volume['voxelSize'];
-  /** FWHM through the peak, in voxel-size units. */
-  fwhm: { z: number; y: number; x: number };
-  /** Normalised cross-correlation with the theoretical PSF (learned PSF only, when both are given). */
-  nccWithTheoretical?: number;
-}
-
-function psfStats(path: string, v: Volume, m: Measures, reference?: Volume): PsfStats {
-  const a = m.psf(v, reference);
-  return { path, shape: [...v.shape], voxelSize: { ...v.voxelSize }, fwhm: a.fwhm, ...(a.ncc === undefined ? {} : { nccWithTheoretical: a.ncc }) };
-}
+export type { Measures, PsfStats, ReportSources } from './sources';
 
 function stats(d: Float32Array): { min: number; max: number; mean: number } {
   let min = Infinity, max = -Infinity, sum = 0;
@@ -70,44 +31,9 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   json.input = { path: src.input.path, shape, voxelSize: src.input.volume.voxelSize, voxelSizeSource, ...stats(src.input.volume.data) };
   json.result = { path: src.result.path, intensityScale: src.result.volume.metadata.intensityScale, ...stats(src.result.volume.data) };
 
-  const named: NamedVolume[] = [{ name: 'input', volume: src.input.volume }, { name: 'result', volume: src.result.volume }];
-  if (src.rl) named.push({ name: 'Richardson–Lucy', volume: src.rl.volume });
-  if (src.gt) named.push({ name: 'ground truth', volume: src.gt.volume });
-  // Cut through the brightest voxel of the ground truth (or the input): real structure, not a result's artefact.
-  const centre = brightestCentre((src.gt ?? src.input).volume.data, shape);
-  const views: Block[] = [{ kind: 'figure', raster: linkedOrthoviews(named, { centre }), alt: 'orthogonal views', caption: `Left to right: ${named.map((n) => n.name).join(', ')}. Each panel: XY at z=${centre.z} (top left), YZ at x=${centre.x} (right), XZ at y=${centre.y} (bottom); z stretched by the voxel aspect. One linked display range (p0.1–p99.9 of all panels).` }];
-  if (src.clahe) views.push({ kind: 'figure', raster: linkedOrthoviews(named, { centre, clahe: true }), alt: 'orthogonal views with CLAHE', caption: 'The same views with CLAHE applied for display only (metrics never use it).' });
-  sections.push({ title: 'Input and result', blocks: views });
-
-  const psfBlocks: Block[] = [];
-  const psfs: NamedVolume[] = [];
-  const psfJson: Record<string, PsfStats> = {};
-  if (src.run?.learnedPsf) { psfs.push({ name: 'learned', volume: src.run.learnedPsf.volume }); psfJson.learned = psfStats(src.run.learnedPsf.path, src.run.learnedPsf.volume, m, src.theoreticalPsf?.volume); }
-  if (src.theoreticalPsf) { psfs.push({ name: 'theoretical', volume: src.theoreticalPsf.volume }); psfJson.theoretical = psfStats(src.theoreticalPsf.path, src.theoreticalPsf.volume, m); }
-  if (psfs.length) {
-    psfBlocks.push({ kind: 'figure', raster: psfOrthoviews(psfs), alt: 'PSF orthogonal views', caption: `${psfs.map((p) => p.name).join(' vs ')} PSF, orthoviews through the peak (magma, each scaled to its own maximum).` });
-    psfBlocks.push({ kind: 'table', header: ['PSF', 'FWHM z', 'FWHM y', 'FWHM x', 'unit', 'NCC with theoretical'], rows: Object.entries(psfJson).map(([k, p]) => [k, p.fwhm.z, p.fwhm.y, p.fwhm.x, p.voxelSize.unit, p.nccWithTheoretical ?? '—']), caption: 'FWHM from a Gaussian fit of the profile through the peak.' });
-    json.psf = psfJson;
-    sections.push({ title: 'Point spread function', blocks: psfBlocks });
-  }
-
-  if (src.run?.loss && Object.keys(src.run.loss.series).length) {
-    const l = src.run.loss;
-    json.loss = { source: l.source, steps: l.steps.length, final: Object.fromEntries(Object.entries(l.series).filter(([k]) => !NOT_LOSSES.has(k)).map(([k, v]) => [k, v.at(-1)])) };
-    // Terms that are identically zero (e.g. the supervised loss of a cycle run) would only hide the log scale.
-    const shown = Object.entries(l.series).filter(([k, v]) => !NOT_LOSSES.has(k) && v.some((x) => Number.isFinite(x) && x !== 0));
-    sections.push({ title: 'Training losses', blocks: curveFigure(shown.map(([name, values]) => ({ name, values, x: l.steps })), `Loss curves from ${l.source} (x: step; y: log scale where all values are positive).`, true) });
-  }
-
-  if (src.gt) {
-    const rows: Record<string, ReturnType<Measures['metrics']>> = {};
-    for (const [name, v] of [['input', src.input], ['result', src.result], ['rl', src.rl]] as const) {
-      if (v) rows[name] = m.metrics(src.gt.volume, v.volume);
-    }
-    json.metrics = { normalisation: 'CARE-style: ground truth p0.1–p99.9 → [0,1], each prediction affinely fitted to it (toolkit metrics)', vsGroundTruth: rows };
-    sections.push({ title: 'Metrics against ground truth', blocks: [
-      { kind: 'table', header: ['volume', 'PSNR (dB)', 'NRMSE', 'SSIM 3D', 'SSIM 2D (mean per slice)'], rows: Object.entries(rows).map(([k, r]) => [k, r.psnr, r.nrmse, r.ssim3d ?? '— (<11 slices)', r.ssim2d]), caption: `Ground truth ${src.gt.path}.` },
-    ] });
+  sections.push(viewsSection(src), profilesSection(src));
+  for (const [key, part] of [['psf', psfSection(src, m)], ['loss', lossSection(src.run?.loss)], ['metrics', metricsSection(src, m)]] as const) {
+    if (part) { json[key] = part.data; sections.push(part.section); }
   }
 
   const blurPsf = src.run?.learnedPsf ?? src.theoreticalPsf;
@@ -123,12 +49,9 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (first) sections.unshift(first);
   sections.push(artefactSection(resultCheck));
   if (blurPsf && reblur) {
-    const check: ReblurCheck = reblur;
-    json.reblur = { psf: blurPsf.path, ...check };
-    sections.push({ title: 'Re-blur check', blocks: [
-      { kind: 'text', text: `‖a·(PSF ⊛ result) + b − input‖₂ / ‖input‖₂ per z slice, with the PSF ${blurPsf.path} and a least-squares gain a=${check.gain.toPrecision(4)} and offset b. Overall ${check.overall.toPrecision(4)} for the result vs ${check.inputOverall.toPrecision(4)} for the input itself. A result that re-blurs to the input explains the data; a high value in some slices flags structure the data do not support.` },
-      ...curveFigure([{ name: 'result', values: check.perSlice }, { name: 'input (no deconvolution)', values: check.inputPerSlice }], 'Relative re-blur residual per z slice (x: slice).'),
-    ] });
+    const part = reblurSection(blurPsf.path, reblur);
+    json.reblur = part.data;
+    sections.push(part.section);
   }
 
   const summary = src.summary;
@@ -140,9 +63,11 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   if (src.run) {
     // The trainer's history records cumulative seconds per step: its last value is the training time.
     const secs = src.run.loss?.series.seconds ?? [];
-    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1), outputCheck: src.run.outputCheck ?? null };
+    json.run = { dir: src.run.dir, config: src.run.config, trainingSteps: src.run.loss?.steps.at(-1), trainingSeconds: secs.at(-1), outputCheck: src.run.outputCheck ?? null, ...(src.run.trainingData ? { trainingData: src.run.trainingData } : {}) };
   }
+  // The verdict reads only report.json, so the page and the JSON can never disagree.
+  json.verdict = reportVerdict(json as VerdictData);
 
-  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}, ${voxelSizeSource === 'none' ? 'uncalibrated' : `from the ${voxelSizeSource === 'project' ? 'project' : voxelSizeSource === 'cli' ? 'command line' : voxelSizeSource}`}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections);
+  const html = renderHtml(title, `Input ${src.input.path} (${shape.join('×')} voxels, voxel ${src.input.volume.voxelSize.x}×${src.input.volume.voxelSize.y}×${src.input.volume.voxelSize.z} ${src.input.volume.voxelSize.unit}, ${voxelSizeSource === 'none' ? 'uncalibrated' : `from the ${voxelSizeSource === 'project' ? 'project' : voxelSizeSource === 'cli' ? 'command line' : voxelSizeSource}`}); result ${src.result.path}${src.run ? `; run ${src.run.dir}` : ''}.`, sections, json.verdict as string);
   return { json, html };
 }

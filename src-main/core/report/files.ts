@@ -13,6 +13,7 @@ import { toolkitMeasures } from './measures';
 import { noDomainNote, readTrainingDomain, volumeDomainWarnings } from '../infer/domain-check';
 import { fitNormaliser } from '../infer/normalise';
 import type { TrainConfig } from '../engine/config';
+import type { TrainingData } from './verdict';
 
 /** A volume given by its file, or already loaded (e.g. with a voxel-size override, or a generated PSF). */
 export type VolumeSource = string | { path: string; volume: Volume };
@@ -61,7 +62,7 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
 }
 
 /** The input against the run's training domain (infer/domain-check.ts), normalised as inference does; a note for old runs. */
-async function inputDomain(runDir: string, config: TrainConfig, input: { path: string; volume: Volume }): Promise<{ domainWarnings: string[]; domainNote?: string }> {
+async function inputDomain(runDir: string, config: TrainConfig, input: { path: string; volume: Volume }): Promise<{ domainWarnings: string[]; domainNote?: string; trainingData?: TrainingData }> {
   const domain = await readTrainingDomain(runDir);
   if (!domain) return { domainWarnings: [], domainNote: noDomainNote(runDir) };
   const n = config.normalisation;
@@ -69,7 +70,7 @@ async function inputDomain(runDir: string, config: TrainConfig, input: { path: s
     const out = fitNormaliser(d, n.lowPercentile, n.highPercentile, n).apply(d);
     return n.clip ? out.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) : out;
   };
-  return { domainWarnings: volumeDomainWarnings(domain, input.volume, normalise, input.path) };
+  return { domainWarnings: volumeDomainWarnings(domain, input.volume, normalise, input.path), trainingData: { stacks: domain.stacks } };
 }
 
 /** The entry of a `deconvolve --json` summary for `resultPath` (the first file when none matches), merged with the run's fields. */

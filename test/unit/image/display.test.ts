@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clahe } from '../../../src-main/core/image/clahe';
 import { colormapLut, displayRange, quantiles, toUnit } from '../../../src-main/core/image/colormap';
 import { orthoPlanes, renderOrthoview } from '../../../src-main/core/image/orthoviews';
-import { linePlot } from '../../../src-main/core/image/plot';
+import { svgLinePlot } from '../../../src-main/core/image/svg-plot';
 
 describe('CLAHE', () => {
   const w = 40, h = 30;
@@ -73,13 +73,8 @@ describe('orthogonal views', () => {
 
 describe('line plot', () => {
   it('draws each series in its colour', () => {
-    const r = linePlot([{ name: 'a', values: [1, 2, 3], color: [255, 0, 0] }, { name: 'b', values: [3, 2, 1], color: [0, 0, 255] }], { width: 200, height: 120 });
-    let red = 0, blue = 0;
-    for (let i = 0; i < r.data.length; i += 3) {
-      if (r.data[i] === 255 && r.data[i + 1] === 0 && r.data[i + 2] === 0) red++;
-      if (r.data[i] === 0 && r.data[i + 1] === 0 && r.data[i + 2] === 255) blue++;
-    }
-    expect(red).toBeGreaterThan(50);
-    expect(blue).toBeGreaterThan(50);
+    const svg = svgLinePlot([{ name: 'a', values: [1, 2, 3], color: [255, 0, 0] }, { name: 'b', values: [3, 2, 1], color: [0, 0, 255] }], { xLabel: 'x', yLabel: 'y', width: 200, height: 120 });
+    expect(svg).toContain('<polyline fill="none" stroke="rgb(255,0,0)"');
+    expect(svg).toContain('<polyline fill="none" stroke="rgb(0,0,255)"');
   });
 });

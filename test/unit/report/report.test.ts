@@ -56,7 +56,25 @@ describe('report', () => {
 
   it('is a self-contained HTML page with every figure embedded', () => {
     expect(html).not.toMatch(/<script|<link|<iframe|src="(?!data:)|url\(/);
-    expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBe(5); // views, CLAHE views, PSFs, losses, re-blur
+    // One titled panel per volume (input, result, ground truth), again with CLAHE, and one per PSF; plots are SVG.
+    expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBe(3 + 3 + 2);
+    expect((html.match(/<svg /g) ?? []).length).toBe(4); // lateral and axial profiles, losses, re-blur
+    for (const t of ['input', 'result', 'ground truth', 'input (CLAHE)', 'learned PSF', 'theoretical PSF']) expect(html).toContain(`<h3>${t}</h3>`);
+    expect(html).toContain('>training step</text>');
+    // Click to enlarge without a script: each panel's image sits in a label with a hidden checkbox whose :checked
+    // state shows it full-window, scaled nearest-neighbour.
+    expect((html.match(/<label title="click to enlarge"><input type="checkbox" class="zoom"><img /g) ?? []).length).toBe(8);
+    expect(html).toMatch(/\.panel input:checked\+img\{position:fixed/);
+    expect(html).toContain('image-rendering:pixelated');
+    expect(html).toContain('>z slice (index)</text>');
+  });
+
+  it('opens with a verdict read from its own JSON', () => {
+    expect(json.verdict).toMatch(/^Re-blurred with the PSF, the result explains the input (better|worse) .* Against the ground truth it is better than the input/);
+    expect(json.verdict).toContain('The model comes from run run');
+    const at = html.indexOf('class="verdict"');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(html.indexOf('<h2>'));
   });
 
   it('reports the re-blur residual per slice as computed directly', () => {

@@ -1,0 +1,98 @@
+// The report's opening verdict: a few plain sentences, from report.json's own numbers, saying whether the result
+// is better or worse than its input on every check the report has, and where the model came from. Pure: the
+// same report.json always reads the same, and tests feed it hand-made records.
+import type { OutputFlag } from '../metrics/output-verdict';
+
+interface Quality { psnr: number; ssim3d: number | null; ssim2d: number }
+
+/** The fields of report.json the verdict reads (all optional: a report may lack a PSF, a ground truth, a run). */
+export interface VerdictData {
+  reblur?: { overall: number; inputOverall: number };
+  metrics?: { vsGroundTruth: Record<string, Quality | undefined> };
+  outputCheck?: { passed: boolean; flags: Pick<OutputFlag, 'code' | 'message'>[] };
+  domainWarnings?: string[];
+  domainNote?: string;
+  timing?: { method?: unknown };
+  run?: { dir: string; config?: unknown; trainingSteps?: number; trainingData?: TrainingData; outputCheck?: { collapsed: boolean } | null };
+}
+
+/** What domain.json says about the blurred training stacks. */
+export interface TrainingData {
+  stacks: { shape: number[]; voxelSize: { x: number; y: number; z: number; unit: string } }[];
+}
+
+const FLAG_WORDS: Record<OutputFlag['code'], string> = {
+  'reblur-worse': 'it re-blurs worse than the input',
+  unrelated: 'it does not follow the input',
+  'high-frequency-lateral': 'it has lateral high frequencies the input lacks',
+  'high-frequency-axial': 'it has axial high frequencies the input lacks',
+  'negative-light': 'it has negative light',
+};
+
+const n3 = (v: number) => Number(v.toPrecision(3)).toString();
+
+function reblurSentence(r: VerdictData['reblur']): string | null {
+  if (!r) return null;
+  const better = r.overall <= r.inputOverall;
+  return `Re-blurred with the PSF, the result explains the input ${better ? 'better' : 'worse'} than the input itself (relative residual ${n3(r.overall)} vs ${n3(r.inputOverall)}).`;
+}
+
+function metricsSentence(m: VerdictData['metrics']): string | null {
+  const a = m?.vsGroundTruth.input, b = m?.vsGroundTruth.result;
+  if (!a || !b) return null;
+  const ssimKey = a.ssim3d !== null && b.ssim3d !== null ? 'ssim3d' : 'ssim2d';
+  const psnrUp = b.psnr > a.psnr, ssimUp = (b[ssimKey] ?? 0) > (a[ssimKey] ?? 0);
+  const ssimName = ssimKey === 'ssim3d' ? 'SSIM' : 'SSIM (2D)';
+  const psnr = `PSNR ${b.psnr.toFixed(1)} vs ${a.psnr.toFixed(1)} dB`, ssim = `${ssimName} ${(b[ssimKey] ?? 0).toFixed(3)} vs ${(a[ssimKey] ?? 0).toFixed(3)}`;
+  if (psnrUp !== ssimUp) return `Against the ground truth it is mixed: ${psnrUp ? 'better' : 'worse'} than the input in ${psnr}, ${ssimUp ? 'better' : 'worse'} in ${ssim}.`;
+  return `Against the ground truth it is ${psnrUp ? 'better' : 'worse'} than the input: ${psnr}, ${ssim}.`;
+}
+
+function checkSentence(c: VerdictData['outputCheck']): string | null {
+  if (!c) return null;
+  if (c.passed) return 'The output check passed (it follows the input, re-blurs no worse, no invented high frequencies, no negative light).';
+  return `The output check flagged it: ${c.flags.map((f) => FLAG_WORDS[f.code] ?? f.message).join('; ')}.`;
+}
+
+function domainSentence(d: VerdictData): string | null {
+  if (!d.run) return null;
+  const collapsed = d.run.outputCheck?.collapsed ? 'The model failed its output check after training: its output carries no information about its input. ' : '';
+  return collapsed + inDomainSentence(d);
+}
+
+function inDomainSentence(d: VerdictData): string {
+  const w = d.domainWarnings ?? [];
+  if (w.length) return `The input is outside the model's training domain (${w.length} warning${w.length > 1 ? 's' : ''}, below).`;
+  if (d.domainNote) return 'The input was not checked against the training domain (the run has no domain record).';
+  return 'The input lies within the model\'s training domain.';
+}
+
+function str(o: unknown, k: string): string | undefined {
+  const v = o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function dataWords(t: TrainingData | undefined): string | null {
+  const s = t?.stacks;
+  if (!s?.length) return null;
+  const shapes = [...new Set(s.map((x) => x.shape.join('×')))];
+  const v = s[0]!.voxelSize;
+  return `${s.length} blurred stack${s.length > 1 ? 's' : ''} of ${shapes.slice(0, 3).join(', ')}${shapes.length > 3 ? ', …' : ''} voxels at ${v.x}×${v.y}×${v.z} ${v.unit}`;
+}
+
+function originSentence(d: VerdictData): string | null {
+  if (!d.run) {
+    const method = typeof d.timing?.method === 'string' ? d.timing.method : undefined;
+    return method ? `The result comes from the ${method === 'rl' ? 'Richardson–Lucy' : method} method, with no trained model.` : null;
+  }
+  const c = d.run.config;
+  const preset = str(c, 'preset'), mode = str(c, 'mode'), sharp = str(c, 'sharpSource');
+  const how = [preset && `preset ${preset}`, mode && `${mode} mode`, sharp && (sharp === 'rl' ? 'sharp domain from Richardson–Lucy' : 'sharp domain from the user\'s sharp stacks'), d.run.trainingSteps !== undefined && `${d.run.trainingSteps} steps`].filter(Boolean).join(', ');
+  const data = dataWords(d.run.trainingData);
+  return `The model comes from run ${d.run.dir}${how ? ` (${how})` : ''}${data ? `, trained on ${data}` : ', training data not recorded'}.`;
+}
+
+/** The opening paragraph: one sentence per check the report has, then the model's origin. */
+export function reportVerdict(d: VerdictData): string {
+  return [reblurSentence(d.reblur), metricsSentence(d.metrics), checkSentence(d.outputCheck), domainSentence(d), originSentence(d)].filter((s): s is string => s !== null).join(' ');
+}
