@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, sampleData, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
+import { optionWith, queueRl } from './ui';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -88,15 +89,7 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await expect(page.locator('text=⚠ missing').count()).resolves.toBeGreaterThan(0);
     await shot('02-datasets');
 
-    const ids = await page.$$eval('[data-testid="deconv-input"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
-    const dataId = ids.find((o) => o.t.includes('data.tif'))?.v ?? '';
-    await page.selectOption('[data-testid="deconv-input"]', dataId);
-    await page.selectOption('[data-testid="deconv-method"]', 'rl');
-    const psfOpts = await page.$$eval('[data-testid="deconv-psf"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
-    await page.selectOption('[data-testid="deconv-psf"]', psfOpts.find((o) => o.t.includes('kernel.tif'))?.v ?? '');
-    await page.fill('[data-testid="deconv-iterations"]', '10');
-    await page.click('[data-testid="deconv-queue"]');
-    await page.waitForSelector('text=Queued job_');
+    await queueRl(page, 'data.tif', 'kernel.tif', 10);
 
     await go('queue');
     await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 240_000 });
@@ -144,7 +137,7 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await page.waitForSelector('[data-testid="train-check-ok"], [data-testid="train-warning"]', { timeout: 180_000 });
     await shot('08-training');
     await go('datasets');
-    await page.selectOption('[data-testid="deconv-input"]', dataId);
+    await page.selectOption('[data-testid="deconv-input"]', await optionWith(page, '[data-testid="deconv-input"]', 'data.tif'));
     await page.selectOption('[data-testid="deconv-method"]', 'model');
     expect(await page.locator('[data-testid="deconv-run"] option').count()).toBe(2); // "latest finished" and the run
     await page.click('[data-testid="deconv-queue"]');

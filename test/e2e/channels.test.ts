@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readTiffInfo } from '../../src-main/core/io/index';
 import { repoRoot, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
+import { queueRl } from './ui';
 import { writeTwoChannelScene } from './two-channel-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -101,15 +102,7 @@ describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
     await shot('02-datasets-channel-2');
 
     // Richardson–Lucy of the stack: every channel.
-    const opts = await page.$$eval('[data-testid="deconv-input"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
-    const stackId = opts.find((o) => o.t.includes('two-channel.tif'))?.v ?? '';
-    await page.selectOption('[data-testid="deconv-input"]', stackId);
-    await page.selectOption('[data-testid="deconv-method"]', 'rl');
-    const psfOpts = await page.$$eval('[data-testid="deconv-psf"] option', (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
-    await page.selectOption('[data-testid="deconv-psf"]', psfOpts.find((o) => o.t.includes('psf.tif'))?.v ?? '');
-    await page.fill('[data-testid="deconv-iterations"]', '15');
-    await page.click('[data-testid="deconv-queue"]');
-    await page.waitForSelector('text=Queued job_');
+    const stackId = await queueRl(page, 'two-channel.tif', 'psf.tif', 15);
     await go('queue');
     await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 120_000 });
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
