@@ -17,6 +17,13 @@ export const UNetSchema = z.strictObject({
    * as the identity). Against the collapse measured on sparse, noisy data (docs/results.md, session 8). Default false.
    */
   residual: z.boolean().optional(),
+  /**
+   * G_AB's up-sampling: 'transpose' (default, the paper / 3D U-Net: 2³ stride-2 transposed convolution) or
+   * 'nearest-conv' (beyond the paper: nearest ×2 then a 3³ convolution with the same channels, the
+   * resize-convolution of Odena, Dumoulin & Olah 2016, against the checkerboard artefacts of strided
+   * transposed convolutions; docs/notes/resize-conv-upsampling.md).
+   */
+  upsample: z.enum(['transpose', 'nearest-conv']).optional(),
 });
 
 export const PsfSchema = z.strictObject({

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   buildUNet, buildCnnGenerator, buildDiscriminator, buildPsfLayer, countParams, disposeModule, discriminatorOutputShape,
-  psfCentre, type PsfConfig,
+  psfCentre, unetTileHalo, type PsfConfig,
 } from '../../../src-main/core/engine/models';
 import { InvalidParameterError, InvalidVolumeError } from '../../../src-main/core/errors';
 import { reference, refTensor, maxAbsDiff } from './reference';
@@ -47,6 +47,17 @@ describe('3D U-Net (G_AB)', () => {
     const y = tf.tidy(() => net.apply(tf.ones([1, 4, 4, 4, 1]) as tf.Tensor5D));
     expect(y.shape).toEqual([1, 4, 4, 4, 1]);
     y.dispose();
+    disposeModule(net);
+  });
+  it("generator.upsample 'nearest-conv' in the config selects the resize-convolution, and the tile halo counts its 3³ conv", () => {
+    const cfg = { levels: 3, baseChannels: 2, convsPerLevel: 2 };
+    const rc = { ...cfg, upsample: 'nearest-conv' as const };
+    expect(unetTileHalo(rc)).toBe(unetTileHalo(cfg, { up: 'upsample' }));
+    expect(unetTileHalo(rc)).toBeGreaterThan(unetTileHalo(cfg));
+    const net = buildUNet(rc, 1, { name: 'urc' });
+    const shapes = Object.fromEntries(net.variables().map((v) => [v.name, v.shape]));
+    expect(shapes['urc/up1/kernel']).toEqual([3, 3, 3, 8, 4]);
+    expect(shapes['urc/up0/kernel']).toEqual([3, 3, 3, 4, 2]);
     disposeModule(net);
   });
   it('CNN G_BA of the --gba cnn ablation is a smaller U-Net', () => {

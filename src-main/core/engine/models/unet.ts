@@ -12,7 +12,7 @@ import type { Module, UNetConfig } from './types';
 export interface UNetOptions {
   /** Down-sampling between levels: 2³ max-pool (default) or a stride-2 conv 3³ – IN – ReLU. */
   down?: 'maxpool' | 'stride2';
-  /** Up-sampling: 2³ stride-2 transposed conv (default) or nearest ×2 followed by a conv 3³. */
+  /** Up-sampling: 2³ stride-2 transposed conv or nearest ×2 followed by a conv 3³ (default: the config's `upsample`). */
   up?: 'transpose' | 'upsample';
   /** Input channels (default 1). */
   inChannels?: number;
@@ -28,6 +28,11 @@ export function validateUNetConfig(cfg: UNetConfig): void {
 }
 
 /** Every spatial size fed to a U-Net of `levels` levels must be divisible by 2^(levels−1). */
+/** The up-sampling in use: an explicit option wins, else the config's `upsample` ('nearest-conv' ⇒ 'upsample'). */
+export function unetUpMode(cfg: UNetConfig, opts: Pick<UNetOptions, 'up'> = {}): 'transpose' | 'upsample' {
+  return opts.up ?? (cfg.upsample === 'nearest-conv' ? 'upsample' : 'transpose');
+}
+
 export function unetSizeMultiple(levels: number): number {
   return 2 ** (levels - 1);
 }
@@ -42,6 +47,7 @@ export function unetSizeMultiple(levels: number): number {
 export function unetTileHalo(cfg: UNetConfig, opts: Pick<UNetOptions, 'down' | 'up'> = {}): number {
   validateUNetConfig(cfg);
   const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
+  const up = unetUpMode(cfg, opts);
   const skips: number[] = [];
   let reach = 0;
   for (let l = 0; l < cfg.levels; l++) {
@@ -51,7 +57,7 @@ export function unetTileHalo(cfg: UNetConfig, opts: Pick<UNetOptions, 'down' | '
     reach = roundUp(reach + (opts.down === 'stride2' ? 2 ** l : 0), 2 ** (l + 1));
   }
   for (let l = cfg.levels - 2; l >= 0; l--) {
-    if (opts.up === 'upsample') reach += 2 ** l;
+    if (up === 'upsample') reach += 2 ** l;
     reach = Math.max(reach, skips.pop()!) + cfg.convsPerLevel * 2 ** l;
   }
   return roundUp(reach, unetSizeMultiple(cfg.levels));
@@ -64,6 +70,7 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
   const name = opts.name ?? 'G_AB';
   const p = new ParamFactory(name, seed);
   const ch = (l: number) => cfg.baseChannels * 2 ** l;
+  const upMode = unetUpMode(cfg, opts);
 
   const convNormRelu = (id: string, cin: number, cout: number, stride = 1): Block => {
     const w = p.heNormal(`${id}/kernel`, [3, 3, 3, cin, cout], 27 * cin);
@@ -83,7 +90,7 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
   const ups: Block[] = [];
   const decoders: Block[][] = [];
   for (let l = cfg.levels - 2; l >= 0; l--) {
-    if (opts.up === 'upsample') {
+    if (upMode === 'upsample') {
       const w = p.heNormal(`up${l}/kernel`, [3, 3, 3, ch(l + 1), ch(l)], 27 * ch(l + 1));
       const b = p.zeros(`up${l}/bias`, [ch(l)]);
       ups.push((x) => addBias(conv3d(upsample3d(x), w as tf.Tensor5D, 1, 'same'), b));
