@@ -24,6 +24,12 @@ export const UNetSchema = z.strictObject({
    * transposed convolutions; docs/notes/resize-conv-upsampling.md).
    */
   upsample: z.enum(['transpose', 'nearest-conv']).optional(),
+  /**
+   * G_AB's output head: 'linear' (default, the paper) or 'softplus' (beyond the paper: a sharp softplus,
+   * log(1 + e^(10·y)) / 10, after the last conv and any residual sum, so the result cannot go negative;
+   * fluorescence never is). models/unet.ts OUTPUT_SOFTPLUS_SHARPNESS says why 10.
+   */
+  output: z.enum(['linear', 'softplus']).optional(),
 });
 
 export const PsfSchema = z.strictObject({

@@ -11,7 +11,7 @@ import type { Shape3 } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
 import { INSTANCE_NORM_EPS } from '../engine/ops';
 import type { Module, UNetConfig } from '../engine/models';
-import { unetSizeMultiple, unetUpMode } from '../engine/models/unet';
+import { softplusHeadInPlace, unetSizeMultiple, unetUpMode } from '../engine/models/unet';
 import { convSameSlabs, convTranspose2Slabs, type ChannelPart } from '../engine/fast/conv-chunked';
 import type { ConvRuntime } from '../engine/fast/wasm-conv';
 import { EW, nativeEw } from '../engine/fast/native-conv';
@@ -171,6 +171,7 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
       const out = convSameSlabs(rt, [h], shape, W('out/kernel'), [1, 1, 1], 1);
       addBias(out, W('out/bias'));
       if (cfg.residual) for (let i = 0; i < out.length; i++) out[i]! += tile[i]!; // output = input + U-Net(input)
+      if (cfg.output === 'softplus') softplusHeadInPlace(out);
       return { output: out };
     } catch (e) {
       if (e instanceof StopAt) return e.result;

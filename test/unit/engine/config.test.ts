@@ -62,9 +62,11 @@ describe('TrainConfig', () => {
     expect(resolveTrainConfig('tiny', { psf: { gradient: 'tangent' }, loss: { psfCycleB: 'detach' } }).psf.gradient).toBe('tangent');
   });
 
-  it("generator.upsample: every preset keeps the paper's transposed conv; 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
+  it("generator.upsample / output: every preset keeps the paper's transposed conv and linear head; 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
     for (const p of ['paper', 'fast', 'tiny'] as const) expect(resolveTrainConfig(p).generator.upsample ?? 'transpose').toBe('transpose');
     expect(() => resolveTrainConfig('tiny', { generator: { upsample: 'bilinear' } } as never)).toThrow(/generator.upsample|upsample/);
+    for (const p of ['paper', 'fast', 'tiny'] as const) expect(resolveTrainConfig(p).generator.output ?? 'linear').toBe('linear');
+    expect(() => resolveTrainConfig('tiny', { generator: { output: 'relu' } } as never)).toThrow(/generator.output|output/);
     const cfg = resolveTrainConfig('tiny', { generator: { upsample: 'nearest-conv' } });
     const nets = buildNetworks(cfg);
     try {

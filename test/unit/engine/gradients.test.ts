@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { conv3d, conv3dTranspose, instanceNorm3d, upsample3d, reflectPad3d, maxPool3d, crop3d } from '../../../src-main/core/engine/ops';
 import { buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/engine/models';
+import { softplusHead } from '../../../src-main/core/engine/models/unet';
 import { gradCheck, randomTensor } from './gradcheck';
 
 const TOL = 1e-2;
@@ -53,6 +54,9 @@ describe('gradients (central differences, float32)', () => {
     // do, for either up-sampling: the central difference then straddles a kink, not a wrong gradient).
     expectGrad((x) => net.apply(x as tf.Tensor5D), [randomTensor([1, 4, 4, 4, 1], 19)], 3e-3, 20);
     disposeModule(net);
+  });
+  it("softplus output head (generator.output 'softplus'), across both signs and the bend", () => {
+    expectGrad((x) => softplusHead(tf.mul(x, 0.3) as tf.Tensor5D), [randomTensor([1, 2, 3, 2, 1], 21)], 1e-3, 'all');
   });
   it('reflect padding', () => {
     // Every entry: the mirrored voxels near the faces are exactly where tf.mirrorPad's own gradient is wrong.

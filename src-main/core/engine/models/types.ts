@@ -36,6 +36,8 @@ export interface UNetConfig {
   residual?: boolean;
   /** Beyond the paper: 'nearest-conv' up-samples by nearest ×2 then a 3³ conv instead of the 2³ transposed conv (default 'transpose'). */
   upsample?: 'transpose' | 'nearest-conv';
+  /** Beyond the paper: 'softplus' makes the output non-negative (models/unet.ts softplusHead); default 'linear'. */
+  output?: 'linear' | 'softplus';
 }
 
 export interface DiscriminatorConfig {
