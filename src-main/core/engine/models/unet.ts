@@ -1,6 +1,8 @@
 // G_AB of the paper: a 3D U-Net (Çiçek et al. 2016). Per level `convsPerLevel` × [conv 3³ – InstanceNorm – ReLU];
-// 2³ max-pooling down; 2³ stride-2 transposed convolution up; skip connections by channel concatenation;
-// a final 1³ convolution to one channel. Level l has baseChannels·2^l channels (paper: 64, 128, 256, 512).
+// 2³ max-pooling down; 2³ stride-2 transposed convolution up (or, beyond the paper, generator.upsample
+// 'nearest-conv': nearest ×2 then a 3³ conv); skip connections by channel concatenation; a final 1³ convolution
+// to one channel (beyond the paper, generator.output 'softplus' keeps it non-negative). Level l has
+// baseChannels·2^l channels (paper: 64, 128, 256, 512).
 // Convolutions followed by (non-affine) InstanceNorm carry no bias: the normalisation would cancel it.
 import * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError, InvalidVolumeError } from '../../errors';
@@ -27,12 +29,12 @@ export function validateUNetConfig(cfg: UNetConfig): void {
   if (!ok(cfg.convsPerLevel, 1, 8)) throw new InvalidParameterError('convsPerLevel', `${cfg.convsPerLevel} must be a whole number from 1 to 8`);
 }
 
-/** Every spatial size fed to a U-Net of `levels` levels must be divisible by 2^(levels−1). */
 /** The up-sampling in use: an explicit option wins, else the config's `upsample` ('nearest-conv' ⇒ 'upsample'). */
 export function unetUpMode(cfg: UNetConfig, opts: Pick<UNetOptions, 'up'> = {}): 'transpose' | 'upsample' {
   return opts.up ?? (cfg.upsample === 'nearest-conv' ? 'upsample' : 'transpose');
 }
 
+/** Every spatial size fed to a U-Net of `levels` levels must be divisible by 2^(levels−1). */
 export function unetSizeMultiple(levels: number): number {
   return 2 ** (levels - 1);
 }
