@@ -18,7 +18,10 @@ export function conv3dTransposeFlops(n: number, k: number, cin: number, cout: nu
   return 2 * cube(n) * cube(k) * cin * cout;
 }
 
-/** Forward FLOPs of the U-Net (unet.ts: maxpool down, 2³ stride-2 transposed conv up) on an n³ patch. */
+/**
+ * Forward FLOPs of the U-Net (unet.ts: maxpool down; up: 2³ stride-2 transposed conv, or for generator.upsample
+ * 'nearest-conv' a 3³ conv on the nearest ×2 up-sampled input, 27/8 × the transposed conv's taps) on an n³ patch.
+ */
 export function unetFlops(g: TrainConfig['generator'], n: number, inChannels = 1): number {
   const ch = (l: number) => g.baseChannels * 2 ** l;
   let f = 0;
@@ -28,7 +31,7 @@ export function unetFlops(g: TrainConfig['generator'], n: number, inChannels = 1
   }
   for (let l = g.levels - 2; l >= 0; l--) {
     const size = n / 2 ** l;
-    f += conv3dTransposeFlops(size / 2, 2, ch(l + 1), ch(l));
+    f += g.upsample === 'nearest-conv' ? conv3dFlops(size, 3, ch(l + 1), ch(l)) : conv3dTransposeFlops(size / 2, 2, ch(l + 1), ch(l));
     for (let i = 0; i < g.convsPerLevel; i++) f += conv3dFlops(size, 3, i === 0 ? 2 * ch(l) : ch(l), ch(l));
   }
   return f + conv3dFlops(n, 1, ch(0), 1, 1, 'valid');

@@ -3,7 +3,7 @@
 // and, for `fast`, with tfjs' own kernels for comparison; the PyTorch twin (bench/reference/train_step.py)
 // is timed by bench/run.ts in the same run. Conv3d FLOPs are counted by wrapping the installed conv
 // implementation during one step (forward convolutions; a step's total is ≈ 3× that with both gradients).
-// Run: npx tsx bench/train-step.ts [--presets fast,paper] [--steps N]; prints one JSON line.
+// Run: npx tsx bench/train-step.ts [--presets fast,paper] [--steps N] [--upsample transpose|nearest-conv]; prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/core/engine/backend';
 import { nativeIsa } from '../src-main/core/engine/fast/native-conv';
@@ -50,7 +50,8 @@ async function timeSteps(preset: PresetName, steps: number, kernels: string): Pr
   // The PyTorch twin (bench/reference/train_step.py) builds the paper's free PSF kernel: the step is timed with it,
   // also for `fast`, whose default is the Gaussian layer (three 1-D convolutions, cheaper); the spectral term is
   // not in the step either (StepState without `spectral`).
-  const cfg = resolveTrainConfig(preset, { psf: { model: 'free' } });
+  const upsample = arg('--upsample', 'transpose') as 'transpose' | 'nearest-conv';
+  const cfg = resolveTrainConfig(preset, { psf: { model: 'free' }, generator: { upsample } });
   const s = stepState(cfg);
   const n = cfg.patchSize ** 3;
   const batch = { a: Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000), b: Float32Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000) };

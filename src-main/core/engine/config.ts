@@ -17,6 +17,19 @@ export const UNetSchema = z.strictObject({
    * as the identity). Against the collapse measured on sparse, noisy data (docs/results.md, session 8). Default false.
    */
   residual: z.boolean().optional(),
+  /**
+   * G_AB's up-sampling: 'transpose' (default, the paper / 3D U-Net: 2³ stride-2 transposed convolution) or
+   * 'nearest-conv' (beyond the paper: nearest ×2 then a 3³ convolution with the same channels, the
+   * resize-convolution of Odena, Dumoulin & Olah 2016, against the checkerboard artefacts of strided
+   * transposed convolutions; docs/notes/resize-conv-upsampling.md).
+   */
+  upsample: z.enum(['transpose', 'nearest-conv']).optional(),
+  /**
+   * G_AB's output head: 'linear' (default, the paper) or 'softplus' (beyond the paper: a sharp softplus,
+   * log(1 + e^(10·y)) / 10, after the last conv and any residual sum, so the result cannot go negative;
+   * fluorescence never is). models/unet.ts OUTPUT_SOFTPLUS_SHARPNESS says why 10.
+   */
+  output: z.enum(['linear', 'softplus']).optional(),
 });
 
 export const PsfSchema = z.strictObject({

@@ -76,7 +76,7 @@ export function restoreVariables(s: SerializedWeights, targets: tf.Variable[], o
     }
     if (problems.length > 0) {
       throw new CheckpointError(`weights do not match the model: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
-        'Load weights saved by the same configuration (levels, channels, PSF size).');
+        'Load weights saved by the same configuration (levels, channels, generator up-sampling, PSF size).');
     }
     for (const v of targets) {
       const t = stored.get(v.name);

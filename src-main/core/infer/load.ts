@@ -62,7 +62,8 @@ export async function readLearnedPsf(runDir: string): Promise<{ path: string; ps
  * base·2^l channels at 1/8^l of the voxels, summing to ≈ 1.34·base channels per level-0 voxel.
  */
 export function unetBytesPerVoxel(cfg: TrainConfig['generator']): number {
-  const tensorsPerLevel = 2 * 3 * cfg.convsPerLevel + 4;
+  // 'nearest-conv' up-sampling also keeps the up-sampled input (2× the level's channels) per level.
+  const tensorsPerLevel = 2 * 3 * cfg.convsPerLevel + 4 + (cfg.upsample === 'nearest-conv' ? 2 : 0);
   // ×1.25 margin: against tf.profile peaks on cpu this estimate was 0.9–1.15× the measured value.
   return 1.25 * 4 * (cfg.baseChannels * 1.34 * tensorsPerLevel + 4);
 }

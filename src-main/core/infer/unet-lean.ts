@@ -5,13 +5,13 @@
 // level-0 activations (skip + up-sampled + output), like PyTorch's eager forward, instead of a tf.tidy
 // that keeps every intermediate; so most stacks run untiled in one pass, and those that do not are tiled
 // exactly with the same StagedNet protocol as staged.ts (known statistics, stop at the next layer).
-// Same arithmetic as the tfjs forward (tested < 1e-5); supports the default U-Net options (2³ max-pool
-// down, 2³ transposed-conv up), which every trained G_AB uses.
+// Same arithmetic as the tfjs forward (tested < 1e-5); supports 2³ max-pool down (every trained G_AB)
+// and both up-samplings of generator.upsample: the 2³ transposed conv and nearest ×2 then a 3³ conv.
 import type { Shape3 } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
 import { INSTANCE_NORM_EPS } from '../engine/ops';
 import type { Module, UNetConfig } from '../engine/models';
-import { unetSizeMultiple } from '../engine/models/unet';
+import { softplusHeadInPlace, unetSizeMultiple, unetUpMode } from '../engine/models/unet';
 import { convSameSlabs, convTranspose2Slabs, type ChannelPart } from '../engine/fast/conv-chunked';
 import type { ConvRuntime } from '../engine/fast/wasm-conv';
 import { EW, nativeEw } from '../engine/fast/native-conv';
@@ -75,6 +75,23 @@ function maxPool2(x: Float32Array, shape: Shape3, c: number): Float32Array {
   return out;
 }
 
+/** Nearest-neighbour ×2 on z, y, x of x [Z, Y, X, C] (the same values as ops/resample.ts upsample3d). */
+function upsampleNearest2(x: Float32Array, shape: Shape3, c: number): Float32Array {
+  const [nz, ny, nx] = shape, oy = 2 * ny, ox = 2 * nx, row = ox * c;
+  const out = new Float32Array(8 * x.length);
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) {
+    const o = ((2 * z * oy) + 2 * y) * row;
+    for (let xx = 0; xx < nx; xx++) {
+      const src = x.subarray(((z * ny + y) * nx + xx) * c, ((z * ny + y) * nx + xx + 1) * c);
+      out.set(src, o + 2 * xx * c);
+      out.set(src, o + (2 * xx + 1) * c);
+    }
+    out.copyWithin(o + row, o, o + row); // the row below
+    out.copyWithin(o + oy * row, o, o + 2 * row); // the plane below, both rows
+  }
+  return out;
+}
+
 function addBias(x: Float32Array, b: Float32Array): void {
   const c = b.length;
   for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) x[i + k]! += b[k]!;
@@ -86,7 +103,9 @@ function addBias(x: Float32Array, b: Float32Array): void {
  * the normalised copy and the output; ×1.25 margin. The runtime's slab workspace is a constant.
  */
 export function leanUNetBytesPerVoxel(cfg: UNetConfig): number {
-  return 1.25 * (4 * cfg.baseChannels * (3 + 2 * 0.25) + 16);
+  // Nearest-conv up-sampling also holds the up-sampled input (2·base channels) during its 3³ conv.
+  const level0 = unetUpMode(cfg) === 'upsample' ? 4 : 3;
+  return 1.25 * (4 * cfg.baseChannels * (level0 + 2 * 0.25) + 16);
 }
 
 /** G_AB as a StagedNet on a kernel runtime; `runtime` is asked on each call (it is shared and lazily made). */
@@ -99,6 +118,7 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
   };
   const multiple = unetSizeMultiple(cfg.levels);
   const ch = (l: number) => cfg.baseChannels * 2 ** l;
+  const upMode = unetUpMode(cfg);
   const layers: string[] = [];
   for (let l = 0; l < cfg.levels; l++) for (let i = 0; i < cfg.convsPerLevel; i++) layers.push(`${net.name}/enc${l}_conv${i}`);
   for (let l = cfg.levels - 2; l >= 0; l--) for (let i = 0; i < cfg.convsPerLevel; i++) layers.push(`${net.name}/dec${l}_conv${i}`);
@@ -136,9 +156,11 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
         }
       }
       for (let l = cfg.levels - 2; l >= 0; l--) {
-        const up = convTranspose2Slabs(rt, h.data, shape, h.c, W(`up${l}/kernel`), ch(l));
-        addBias(up, W(`up${l}/bias`));
         const skip = skips.pop()!;
+        const up = upMode === 'upsample'
+          ? convSameSlabs(rt, [{ data: upsampleNearest2(h.data, shape, h.c), c: h.c }], skip.shape, W(`up${l}/kernel`), [3, 3, 3], ch(l))
+          : convTranspose2Slabs(rt, h.data, shape, h.c, W(`up${l}/kernel`), ch(l));
+        addBias(up, W(`up${l}/bias`));
         shape = skip.shape;
         let parts: ChannelPart[] = [skip.part, { data: up, c: ch(l) }];
         for (let i = 0; i < cfg.convsPerLevel; i++) {
@@ -149,6 +171,7 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
       const out = convSameSlabs(rt, [h], shape, W('out/kernel'), [1, 1, 1], 1);
       addBias(out, W('out/bias'));
       if (cfg.residual) for (let i = 0; i < out.length; i++) out[i]! += tile[i]!; // output = input + U-Net(input)
+      if (cfg.output === 'softplus') softplusHeadInPlace(out);
       return { output: out };
     } catch (e) {
       if (e instanceof StopAt) return e.result;

@@ -62,6 +62,21 @@ describe('TrainConfig', () => {
     expect(resolveTrainConfig('tiny', { psf: { gradient: 'tangent' }, loss: { psfCycleB: 'detach' } }).psf.gradient).toBe('tangent');
   });
 
+  it("generator.upsample / output: every preset keeps the paper's transposed conv and linear head; 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
+    for (const p of ['paper', 'fast', 'tiny'] as const) expect(resolveTrainConfig(p).generator.upsample ?? 'transpose').toBe('transpose');
+    expect(() => resolveTrainConfig('tiny', { generator: { upsample: 'bilinear' } } as never)).toThrow(/generator.upsample|upsample/);
+    for (const p of ['paper', 'fast', 'tiny'] as const) expect(resolveTrainConfig(p).generator.output ?? 'linear').toBe('linear');
+    expect(() => resolveTrainConfig('tiny', { generator: { output: 'relu' } } as never)).toThrow(/generator.output|output/);
+    const cfg = resolveTrainConfig('tiny', { generator: { upsample: 'nearest-conv' } });
+    const nets = buildNetworks(cfg);
+    try {
+      const c = cfg.generator.baseChannels;
+      expect(nets.gAB.variables().find((v) => v.name === 'G_AB/up0/kernel')!.shape).toEqual([3, 3, 3, 2 * c, c]);
+    } finally {
+      disposeNetworks(nets);
+    }
+  });
+
   it('psf.initSigma sets the starting Gaussian of the PSF layer (per axis, in voxels), and is range-checked', () => {
     const cfg = resolveTrainConfig('tiny', { psf: { init: 'gaussian', initSigma: [0.8, 1.5, 1.5] } });
     const nets = buildNetworks(cfg);

@@ -3,7 +3,7 @@
 // central finite-difference check of the hand-written gradient.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d, withNormStats } from '../../../src-main/core/engine/ops';
+import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d, upsample3d, withNormStats } from '../../../src-main/core/engine/ops';
 import { boxMomentsCpu } from '../../../src-main/core/engine/ops/norm-cpu';
 import { Adam } from '../../../src-main/core/engine/train/adam';
 import { instanceNormCpu } from '../../../src-main/core/engine/ops/norm-cpu';
@@ -69,6 +69,19 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       expect(ours.y.shape).toEqual([2, 2, 3, 3, 3]);
       expect(maxRel(ours.y, ref.y)).toBe(0);
       expect(maxRel(ours.g, ref.g)).toBe(0);
+    });
+  });
+
+  it('nearest up-sampling ×2 matches the tf-ops version, values and gradients', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 3, 2, 4, 3], 0, 1, 'float32', 12) as tf.Tensor5D;
+      const r = tf.randomNormal([2, 6, 4, 8, 3], 0, 1, 'float32', 13);
+      const loss = (a: tf.Tensor) => tf.sum(tf.mul(upsample3d(a as tf.Tensor5D), r));
+      const ours = { y: upsample3d(x), g: tf.grad(loss)(x) };
+      const ref = withTfNorm(() => ({ y: upsample3d(x), g: tf.grad(loss)(x) }));
+      expect(ours.y.shape).toEqual([2, 6, 4, 8, 3]);
+      expect(maxRel(ours.y, ref.y)).toBe(0);
+      expect(maxRel(ours.g, ref.g)).toBeLessThan(1e-6);
     });
   });
 

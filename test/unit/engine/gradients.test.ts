@@ -2,7 +2,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { conv3d, conv3dTranspose, instanceNorm3d, upsample3d, reflectPad3d, maxPool3d, crop3d } from '../../../src-main/core/engine/ops';
-import { buildPsfLayer, disposeModule } from '../../../src-main/core/engine/models';
+import { buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/engine/models';
+import { softplusHead } from '../../../src-main/core/engine/models/unet';
 import { gradCheck, randomTensor } from './gradcheck';
 
 const TOL = 1e-2;
@@ -42,6 +43,20 @@ describe('gradients (central differences, float32)', () => {
   });
   it('nearest up-sampling ×2', () => {
     expectGrad((x) => upsample3d(x as tf.Tensor5D), [randomTensor([1, 2, 3, 2, 2], 14)]);
+  });
+  it("resize-convolution up-sampling (generator.upsample 'nearest-conv'): nearest ×2 then conv 3³, w.r.t. input and kernel", () => {
+    expectGrad((x, w) => conv3d(upsample3d(x as tf.Tensor5D), w as tf.Tensor5D, 1, 'same'), [randomTensor([1, 2, 3, 2, 4], 17), randomTensor([3, 3, 3, 4, 2], 18)]);
+  });
+  it("U-Net with generator.upsample 'nearest-conv': gradient w.r.t. the input through every layer", () => {
+    const net = buildUNet({ levels: 2, baseChannels: 2, convsPerLevel: 1, upsample: 'nearest-conv' }, 4, { name: 'gc_up' });
+    expect(net.variables().find((v) => v.name === 'gc_up/up0/kernel')!.shape).toEqual([3, 3, 3, 4, 2]);
+    // Seed and eps chosen so no probed perturbation crosses a ReLU kink or changes a max-pool winner (other seeds
+    // do, for either up-sampling: the central difference then straddles a kink, not a wrong gradient).
+    expectGrad((x) => net.apply(x as tf.Tensor5D), [randomTensor([1, 4, 4, 4, 1], 19)], 3e-3, 20);
+    disposeModule(net);
+  });
+  it("softplus output head (generator.output 'softplus'), across both signs and the bend", () => {
+    expectGrad((x) => softplusHead(tf.mul(x, 0.3) as tf.Tensor5D), [randomTensor([1, 2, 3, 2, 1], 21)], 1e-3, 'all');
   });
   it('reflect padding', () => {
     // Every entry: the mirrored voxels near the faces are exactly where tf.mirrorPad's own gradient is wrong.

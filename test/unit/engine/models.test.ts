@@ -4,9 +4,10 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   buildUNet, buildCnnGenerator, buildDiscriminator, buildPsfLayer, countParams, disposeModule, discriminatorOutputShape,
-  psfCentre, type PsfConfig,
+  psfCentre, unetTileHalo, type PsfConfig,
 } from '../../../src-main/core/engine/models';
 import { InvalidParameterError, InvalidVolumeError } from '../../../src-main/core/errors';
+import { softplusHead, softplusHeadInPlace } from '../../../src-main/core/engine/models/unet';
 import { reference, refTensor, maxAbsDiff } from './reference';
 
 beforeAll(async () => {
@@ -48,6 +49,33 @@ describe('3D U-Net (G_AB)', () => {
     expect(y.shape).toEqual([1, 4, 4, 4, 1]);
     y.dispose();
     disposeModule(net);
+  });
+  it("generator.upsample 'nearest-conv' in the config selects the resize-convolution, and the tile halo counts its 3³ conv", () => {
+    const cfg = { levels: 3, baseChannels: 2, convsPerLevel: 2 };
+    const rc = { ...cfg, upsample: 'nearest-conv' as const };
+    expect(unetTileHalo(rc)).toBe(unetTileHalo(cfg, { up: 'upsample' }));
+    expect(unetTileHalo(rc)).toBeGreaterThan(unetTileHalo(cfg));
+    const net = buildUNet(rc, 1, { name: 'urc' });
+    const shapes = Object.fromEntries(net.variables().map((v) => [v.name, v.shape]));
+    expect(shapes['urc/up1/kernel']).toEqual([3, 3, 3, 8, 4]);
+    expect(shapes['urc/up0/kernel']).toEqual([3, 3, 3, 4, 2]);
+    disposeModule(net);
+  });
+  it("generator.output 'softplus' makes the output non-negative, and equals the linear head where that is well above 0", () => {
+    const cfg = { levels: 2, baseChannels: 4, convsPerLevel: 1 };
+    const lin = buildUNet(cfg, 5, { name: 'uhl' });
+    const sp = buildUNet({ ...cfg, output: 'softplus' }, 5, { name: 'uhs' });
+    const x = tf.randomUniform([1, 4, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor5D;
+    const [a, b] = [lin, sp].map((m) => tf.tidy(() => m.apply(x)).dataSync());
+    expect(Math.min(...a)).toBeLessThan(-0.1); // the linear head does go negative on this input
+    expect(Math.min(...b)).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < a.length; i++) if (a[i]! > 0.5) expect(Math.abs(b[i]! - a[i]!)).toBeLessThan(0.01 * 0.5);
+    const arr = Float32Array.from([-100, -1, 0, 0.5, 100]);
+    softplusHeadInPlace(arr);
+    const ref = tf.tidy(() => softplusHead(tf.tensor5d([-100, -1, 0, 0.5, 100], [1, 1, 1, 5, 1])).dataSync());
+    arr.forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 6));
+    x.dispose();
+    [lin, sp].forEach(disposeModule);
   });
   it('CNN G_BA of the --gba cnn ablation is a smaller U-Net', () => {
     const net = buildCnnGenerator({}, 1);

@@ -40,8 +40,8 @@ describe('training-step bench: PyTorch twin and FLOP counter', () => {
     expect(r.params.ours.G_AB).toBeGreaterThan(0);
   }, 60_000);
 
-  it.each(['gaussian', 'free'] as const)('analytic FLOPs equal the FLOPs of the convolutions a forward pass runs (fast preset shapes, %s PSF layer)', (model) => {
-    const cfg = resolveTrainConfig('fast', { psf: { model, init: 'gaussian' } });
+  it.each([['gaussian', 'transpose'], ['free', 'transpose'], ['gaussian', 'nearest-conv']] as const)('analytic FLOPs equal the FLOPs of the convolutions a forward pass runs (fast preset shapes, %s PSF layer, %s up-sampling)', (model, upsample) => {
+    const cfg = resolveTrainConfig('fast', { psf: { model, init: 'gaussian' }, generator: { upsample } });
     const counted = { flops: 0 };
     const inner = getConv3dImpl();
     // A counting impl that never convolves: zeros of the right shape, so the count costs nothing.

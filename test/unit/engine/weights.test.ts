@@ -63,4 +63,25 @@ describe('weights', () => {
     disposeModule(a);
     disposeModule(other);
   });
+  it("weights of a transposed-conv U-Net do not load into a 'nearest-conv' one: a typed error naming the up-sampling", async () => {
+    const t = buildUNet(cfg, 1, { name: 'M2t' });
+    const n = buildUNet({ ...cfg, upsample: 'nearest-conv' }, 1, { name: 'M2' });
+    const rename = (s: Awaited<ReturnType<typeof serializeVariables>>, from: string, to = 'M2') => ({ ...s, specs: s.specs.map((e) => ({ ...e, name: e.name.replace(`${from}/`, `${to}/`) })) });
+    try {
+      const s = rename(await serializeVariables(t.variables()), 'M2t');
+      let err: unknown;
+      try { restoreVariables(s, n.variables()); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(CheckpointError);
+      expect((err as CheckpointError).message).toMatch(/"M2\/up0\/kernel" has shape \[2,2,2,2,4\] but the model needs \[3,3,3,4,2\]/);
+      expect((err as CheckpointError).hint).toMatch(/up-sampling/);
+      // and the nearest-conv weights round-trip into a second nearest-conv model
+      const back = buildUNet({ ...cfg, upsample: 'nearest-conv' }, 2, { name: 'M2b' });
+      restoreVariables(rename(await serializeVariables(n.variables()), 'M2', 'M2b'), back.variables());
+      expect(back.variables().map((v) => Array.from(v.dataSync()))).toEqual(n.variables().map((v) => Array.from(v.dataSync())));
+      disposeModule(back);
+    } finally {
+      disposeModule(t);
+      disposeModule(n);
+    }
+  });
 });

@@ -62,9 +62,10 @@ describe('lean U-Net inference', () => {
     expect(relMax(convTranspose2Slabs(rt, x, [3, 4, 5], 6, wt, 4, 512), tref)).toBeLessThan(1e-5);
   });
 
-  for (const [name, get] of RUNTIMES) for (const cfg of [{ levels: 2, baseChannels: 4, convsPerLevel: 1 }, { levels: 3, baseChannels: 8, convsPerLevel: 2 }, { levels: 2, baseChannels: 4, convsPerLevel: 1, residual: true }] as UNetConfig[]) {
-    it.skipIf(!get())(`${name}: equals the tfjs forward untiled, and tiled exactly (${cfg.levels} levels, ${cfg.baseChannels} ch${cfg.residual ? ', residual' : ''})`, async () => {
-      const net = buildUNet(cfg, 5, { name: `lean${name}${cfg.levels}${cfg.residual ? 'r' : ''}` });
+  for (const [name, get] of RUNTIMES) for (const cfg of [{ levels: 2, baseChannels: 4, convsPerLevel: 1 }, { levels: 3, baseChannels: 8, convsPerLevel: 2 }, { levels: 2, baseChannels: 4, convsPerLevel: 1, residual: true },
+    { levels: 3, baseChannels: 4, convsPerLevel: 2, upsample: 'nearest-conv' }, { levels: 2, baseChannels: 4, convsPerLevel: 1, output: 'softplus' }] as UNetConfig[]) {
+    it.skipIf(!get())(`${name}: equals the tfjs forward untiled, and tiled exactly (${cfg.levels} levels, ${cfg.baseChannels} ch${cfg.residual ? ', residual' : ''}${cfg.upsample ? `, ${cfg.upsample}` : ''}${cfg.output ? `, ${cfg.output}` : ''})`, async () => {
+      const net = buildUNet(cfg, 5, { name: `lean${name}${cfg.levels}${cfg.residual ? 'r' : ''}${cfg.upsample ?? ''}${cfg.output ?? ''}` });
       try {
         if (cfg.residual) {
           // starts as the identity; then a non-zero last layer, so both the input and the U-Net part are compared

@@ -1,6 +1,6 @@
 // The engine's networks, built from plain tf.Variables.
 export type { Module, PsfModule, UNetConfig, DiscriminatorConfig, PsfConfig, PsfInit } from './types';
-export { buildUNet, buildCnnGenerator, validateUNetConfig, unetSizeMultiple, unetTileHalo } from './unet';
+export { buildUNet, buildCnnGenerator, validateUNetConfig, unetSizeMultiple, unetTileHalo, unetUpMode } from './unet';
 export type { UNetOptions } from './unet';
 export { buildDiscriminator, discriminatorOutputShape, validateDiscriminatorConfig, MIN_NORM_VOXELS } from './discriminator';
 export type { DiscriminatorOptions } from './discriminator';

@@ -34,6 +34,10 @@ export interface UNetConfig {
    * starts as the identity instead of an output unrelated to its input (single-channel input and output only).
    */
   residual?: boolean;
+  /** Beyond the paper: 'nearest-conv' up-samples by nearest ×2 then a 3³ conv instead of the 2³ transposed conv (default 'transpose'). */
+  upsample?: 'transpose' | 'nearest-conv';
+  /** Beyond the paper: 'softplus' makes the output non-negative (models/unet.ts softplusHead); default 'linear'. */
+  output?: 'linear' | 'softplus';
 }
 
 export interface DiscriminatorConfig {

@@ -59,6 +59,12 @@ export function reflectPadCpu(x: tf.Tensor5D, pads: [[number, number], [number, 
   return indexed(x, maps);
 }
 
+/** Nearest-neighbour ×2 on z, y, x; its gradient sums each 2³ block of dy (the scatter-add adjoint). */
+export function upsampleCpu(x: tf.Tensor5D): tf.Tensor5D {
+  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: 2 * x.shape[i + 1] }, (_, p) => p >> 1)) as [Int32Array, Int32Array, Int32Array];
+  return indexed(x, maps);
+}
+
 /** x[:, start..start+size, :] on z, y, x (bounds checked by the caller). */
 export function cropCpu(x: tf.Tensor5D, start: number[], size: number[]): tf.Tensor5D {
   const maps = [0, 1, 2].map((i) => Int32Array.from({ length: size[i] }, (_, p) => start[i] + p)) as [Int32Array, Int32Array, Int32Array];

@@ -1,16 +1,19 @@
 // Resampling, padding and cropping of NDHWC volumes, all differentiable on cpu and webgpu.
 import * as tf from '@tensorflow/tfjs';
 import { InvalidVolumeError } from '../../errors';
-import { concatChannelsCpu, cpuTensors, cropCpu, maxPoolCpu, reflectPadCpu } from './resample-cpu';
+import { concatChannelsCpu, cpuTensors, cropCpu, maxPoolCpu, reflectPadCpu, upsampleCpu } from './resample-cpu';
 
 /** Padding before/after on z, y, x. */
 export type Pads3 = [[number, number], [number, number], [number, number]];
 
 /**
  * Nearest-neighbour up-sampling ×2 on z, y, x. Built from expandDims + concat + reshape (rank ≤ 6):
- * tf.tile and tf.broadcastTo (which uses Tile) have no working gradient above rank 4 in tfjs 4.22.
+ * tf.tile and tf.broadcastTo (which uses Tile) have no working gradient above rank 4 in tfjs 4.22. On backends
+ * whose tensors live in CPU memory, a typed-array gather instead (resample-cpu.ts): forward + backward of
+ * 16³×8 → 32³×8 took 540–630 ms through the concat chain, 63–73 ms so (tfjs cpu, 2-core box).
  */
 export function upsample3d(x: tf.Tensor5D): tf.Tensor5D {
+  if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return upsampleCpu(x);
   return tf.tidy(() => {
     let y: tf.Tensor = x;
     for (const axis of [1, 2, 3]) {
