@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, sampleData, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
-import { optionWith, queueRl } from './ui';
+import { CHROMIUM, optionWith, openBrowser, queueRl } from './ui';
 
-const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const shots = join(repoRoot, 'test-output', 'screenshots');
 const bars = sampleData('flowdec_bars25');
@@ -51,16 +50,7 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     mkdirSync(shots, { recursive: true });
     ensureRendererBuilt();
     server = await startServer(['--allow', bars, '--allow', work]);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
-    page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
+    ({ browser, page } = await openBrowser(errors));
   }, 120_000); // may build the renderer first
 
   afterAll(async () => {

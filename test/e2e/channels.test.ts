@@ -9,10 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { readTiffInfo } from '../../src-main/core/io/index';
 import { repoRoot, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
-import { queueRl } from './ui';
+import { CHROMIUM, openBrowser, queueRl } from './ui';
 import { writeTwoChannelScene } from './two-channel-stack';
 
-const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const shots = join(repoRoot, 'test-output', 'screenshots');
 
@@ -58,16 +57,7 @@ describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
     ensureRendererBuilt();
     await writeTwoChannelScene(stack, psf);
     server = await startServer(['--allow', work]);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
-    page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
+    ({ browser, page } = await openBrowser(errors));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 // Steps the browser tests share: the same clicks, so one change of the Deconvolve panel is fixed in one place.
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** The value of the first <option> under `selector` whose text contains `text` ('' when none). */
 export async function optionWith(page: Page, selector: string, text: string): Promise<string> {
@@ -17,4 +17,21 @@ export async function queueRl(page: Page, input: string, psf: string, iterations
   await page.click('[data-testid="deconv-queue"]');
   await page.waitForSelector('text=Queued job_');
   return inputId;
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's chromium, headless with software WebGL, on a 1440×900 page that records page errors, console errors and HTTP failures in `errors`. */
+export async function openBrowser(errors: string[]): Promise<{ browser: Browser; page: Page }> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
+  return { browser, page };
 }
