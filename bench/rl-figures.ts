@@ -1,8 +1,8 @@
-// Before/after orthoviews of Richardson–Lucy on the real stacks of ../shared/data (issue #30): the input, the old
+// Before/after orthoviews of Richardson–Lucy on the real stacks in test/fixtures/shared-data (issue #30): the input, the old
 // default (mirror padding, no background) and the new default (Bertero–Boccacci boundary, estimated background),
 // 50 iterations each, with each panel's edge-slice ratio (mean of the first and last 3 slices / middle slices).
 // Writes docs/figures/rl-widefield-<name>.png and prints one line per panel.
-// Run: npx tsx bench/rl-figures.ts   (reads ../shared/data; about 2–4 min on 2 cores)
+// Run: npx tsx bench/rl-figures.ts   (about 2–4 min on 2 cores)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readVolume } from '../src-main/core/io/index';
@@ -13,7 +13,7 @@ import { displayRange } from '../src-main/core/image/colormap';
 import { encodePng } from '../src-main/core/image/png';
 import type { Volume } from '../src-main/core/io/volume';
 
-const data = join(import.meta.dirname, '..', '..', 'shared', 'data');
+const data = join(import.meta.dirname, '..', 'test', 'fixtures', 'shared-data');
 const out = join(import.meta.dirname, '..', 'docs', 'figures');
 
 function edgeRatio(v: Volume): number {

@@ -1,10 +1,9 @@
-// The real sample stacks (committed copies in test/fixtures/shared-data, the rest in ../shared/data beside a
-// developer checkout; provenance in each folder's README.md) read with the shapes, types and calibrations those
-// READMEs document. A stack that is in neither place is skipped.
+// The real sample stacks (committed copies in test/fixtures/shared-data; provenance in each folder's README.md) read
+// with the shapes, types and calibrations those READMEs document.
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { realData, sampleData } from '../../helpers';
+import { sampleData } from '../../helpers';
 import { readVolume } from '../../../src-main/core/io/index';
 
 const cases: [string, number[], string, { x: number; y: number; z: number; unit: string } | null][] = [
@@ -18,11 +17,12 @@ const cases: [string, number[], string, { x: number; y: number; z: number; unit:
   ['pycudadecon_psf/psf.tif', [61, 128, 128], 'uint16', null],
   ['sdeconv_pollen/pollen.tif', [32, 256, 256], 'uint16', null],
   ['sdeconv_pollen/gibsonlanni.tif', [18, 128, 128], 'float64', null],
+  ['pyotf_bead_psf/psf_wl520nm_z300nm_x130nm_na0.85_n1.0.tif', [25, 256, 256], 'uint16', null],
 ];
 
 describe('real sample data', () => {
-  for (const [file, shape, dtype, voxel] of cases) it.skipIf(!existsSync(realData(file)))(file, async () => {
-    const vol = await readVolume(realData(file), { require3d: true });
+  for (const [file, shape, dtype, voxel] of cases) it(file, async () => {
+    const vol = await readVolume(sampleData(file), { require3d: true });
     expect(vol.shape).toEqual(shape);
     expect(vol.metadata.sourceDtype).toBe(dtype);
     if (voxel) {
@@ -36,11 +36,11 @@ describe('real sample data', () => {
   });
 
   it('documented values: bars truth levels, bead peak, pycudadecon peak', async () => {
-    const truth = await readVolume(realData('flowdec_bars25/actual.tif'));
+    const truth = await readVolume(sampleData('flowdec_bars25/actual.tif'));
     expect(new Set(truth.data)).toEqual(new Set([0, 16383.75, 32767.5, 49151.25, 65535]));
-    const bead = await readVolume(realData('flowdec_bead25/kernel.tif'));
+    const bead = await readVolume(sampleData('flowdec_bead25/kernel.tif'));
     expect(bead.data[(32 * 64 + 32) * 64 + 32]).toBe(bead.data.reduce((a, b) => Math.max(a, b), -Infinity));
-    const psf = await readVolume(realData('pycudadecon_psf/psf.tif'));
+    const psf = await readVolume(sampleData('pycudadecon_psf/psf.tif'));
     expect(psf.data[(30 * 128 + 71) * 128 + 64]).toBe(7792);
   });
 });
@@ -52,6 +52,9 @@ const upstreamBlobs: [string, string][] = [
   ['flowdec_bars25/actual.tif', 'f795f8a4a5214757bd97dc2410031d041fe0564f'],
   ['flowdec_bars25/kernel.tif', 'b8db07c5f052fa9233d4e7eae57a2ffc7758e96f'],
   ['flowdec_bead25/kernel.tif', '5deff4045272ac7738e018d335783ec731d4c5ff'],
+  ['flowdec_bead25/data.tif', 'dfc0b1ceb076de98af8a79034045e81536cec9ba'],
+  ['sdeconv_pollen/pollen.tif', '19713a885baa26f8f0044beea59193f6cbc466fb'],
+  ['pyotf_bead_psf/psf_wl520nm_z300nm_x130nm_na0.85_n1.0.tif', '80930a876ea22298779c442404ba6f14d17035ac'],
   ['flowdec_psfgen/psfgen1.tif', 'fb42eea6c241771ca6ed8834a00396733d44e6bc'],
   ['pycudadecon_psf/psf.tif', '66f03a2fabd6bef26333280190cd0422b0c72d3a'],
   ['sdeconv_pollen/gibsonlanni.tif', 'bee871f9655d6683e8e03b0a8a217608a5725d03'],

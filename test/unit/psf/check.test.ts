@@ -8,7 +8,7 @@ import { gaussianPsf } from '../../../src-main/core/psf/kernels';
 import { createVolumeWriter, makeVolume, readVolume, writeVolume, type Shape3 } from '../../../src-main/core/io/index';
 import { InvalidVolumeError } from '../../../src-main/core/errors';
 import { runCli } from '../../../src-main/cli/main';
-import { mulberry32, realData, tempDir } from '../../helpers';
+import { mulberry32, sampleData, tempDir } from '../../helpers';
 
 const vs = { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' };
 
@@ -39,19 +39,18 @@ function nucleus(): ReturnType<typeof makeVolume> {
 }
 
 describe('PSF checks', () => {
-  // Committed copies (test/fixtures/shared-data) run everywhere; the pyotf bead and the pollen grain (3.7 and
-  // 3.2 MB) live only in ../shared/data beside a developer checkout, so those cases skip on a bare clone.
+  // Real PSFs from the committed copies in test/fixtures/shared-data.
   const realPsfs = [['flowdec_bead25', 'kernel.tif'], ['flowdec_psfgen', 'psfgen1.tif'], ['pycudadecon_psf', 'psf.tif'],
     ['pyotf_bead_psf', 'psf_wl520nm_z300nm_x130nm_na0.85_n1.0.tif'], ['sdeconv_pollen', 'gibsonlanni.tif']];
   for (const f of realPsfs) {
-    it.skipIf(!existsSync(realData(...f)))(`pass the real PSF ${f.join('/')}`, async () => {
-      const psf = await readVolume(realData(...f), { channelsAsZ: true });
+    it(`pass the real PSF ${f.join('/')}`, async () => {
+      const psf = await readVolume(sampleData(...f), { channelsAsZ: true });
       expect(() => checkPsf(psf, f.join('/'))).not.toThrow();
     });
   }
 
-  it.skipIf(!existsSync(realData('sdeconv_pollen', 'pollen.tif')))('refuse the pollen grain stack: light spread over the field', async () => {
-    const pollen = await readVolume(realData('sdeconv_pollen', 'pollen.tif'));
+  it('refuse the pollen grain stack: light spread over the field', async () => {
+    const pollen = await readVolume(sampleData('sdeconv_pollen', 'pollen.tif'));
     expect(() => checkPsf(pollen, 'pollen.tif')).toThrow(InvalidVolumeError);
     expect(() => checkPsf(pollen, 'pollen.tif')).toThrow(/pollen.tif does not look like a PSF/);
   });
