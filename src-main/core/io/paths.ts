@@ -63,15 +63,20 @@ export function readError(path: string, e: unknown): IoError {
 }
 
 /** The refusal of an input that is not a regular file (a FIFO would block the open until a writer came). */
-function notRegular(path: string, st: Stats): TiffFormatError {
+function notRegular(path: string, st: Stats): Error {
   return new TiffFormatError(path, `is ${kindOf(st)}, not a regular file`, 'Give the path of a TIFF file.');
+}
+
+/** The same refusal for an input that is not a stack (a JSON config). */
+function notRegularText(path: string, st: Stats): Error {
+  return new IoError(path, `is ${kindOf(st)}, not a regular file`, undefined, 'Give the path of a regular file.');
 }
 
 /**
  * Opens an input for reading only if it is a regular file. stat comes first (it never blocks), and the open
  * is non-blocking so a FIFO swapped in between still cannot hang the thread; fstat then confirms.
  */
-export async function openRegularFile(path: string): Promise<{ handle: fs.FileHandle; stats: Stats }> {
+export async function openRegularFile(path: string, refuse: (path: string, st: Stats) => Error = notRegular): Promise<{ handle: fs.FileHandle; stats: Stats }> {
   let st: Stats;
   try {
     st = await fs.stat(path);
@@ -79,7 +84,7 @@ export async function openRegularFile(path: string): Promise<{ handle: fs.FileHa
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FileNotFoundError(path);
     throw readError(path, e);
   }
-  if (!st.isFile()) throw notRegular(path, st);
+  if (!st.isFile()) throw refuse(path, st);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -90,22 +95,14 @@ export async function openRegularFile(path: string): Promise<{ handle: fs.FileHa
   const stats = await handle.stat();
   if (!stats.isFile()) {
     await handle.close();
-    throw notRegular(path, stats);
+    throw refuse(path, stats);
   }
   return { handle, stats };
 }
 
 /** A small text input (a JSON config), read only if it is a regular file no larger than `maxBytes`. */
 export async function readSmallTextFile(path: string, maxBytes = 1024 * 1024): Promise<string> {
-  let opened: Awaited<ReturnType<typeof openRegularFile>>;
-  try {
-    opened = await openRegularFile(path);
-  } catch (e) {
-    // The same refusal, without the TIFF wording of a stack input.
-    if (e instanceof TiffFormatError) throw new IoError(path, e.message.replace(`${path} `, '').replace(`${path}: `, ''), e, 'Give the path of a regular file.');
-    throw e;
-  }
-  const { handle, stats } = opened;
+  const { handle, stats } = await openRegularFile(path, notRegularText);
   try {
     if (stats.size > maxBytes) throw new IoError(path, `is ${stats.size} bytes, above the ${maxBytes}-byte limit for this kind of file`, undefined, 'Check that the path names the right file.');
     return await handle.readFile({ encoding: 'utf8' });
