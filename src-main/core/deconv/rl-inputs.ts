@@ -9,6 +9,7 @@
 import { InvalidParameterError, InvalidVolumeError, PsfVoxelSizeError } from '../errors';
 import type { Volume } from '../io/volume';
 import { resamplePsf, resampledPsfShape, type Shape3 } from './grid';
+import { countNonFinite } from '../metrics/finite';
 
 /** What to do with NaN/±Inf image voxels: refuse (default), or replace them by 0 or by the mean of the finite voxels. */
 export type NanPolicy = 'refuse' | 'zero' | 'mean';
@@ -48,12 +49,6 @@ export interface CheckedRlInput {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 const fmt = (v: number) => Number(v.toPrecision(6)).toString();
-
-function countNonFinite(data: Float32Array): number {
-  let n = 0;
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) n++;
-  return n;
-}
 
 /** Refuses a PSF holding NaN/Inf or negative values, with the counts. */
 export function checkPsfValues(psf: Float32Array): void {

@@ -7,6 +7,7 @@
 import type { Volume } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
 import { borderBackground } from './analysis';
+import { countNonFinite } from '../metrics/finite';
 
 export interface PsfCheckResult {
   background: number;
@@ -111,8 +112,7 @@ export function measurePsf(psf: Volume): PsfCheckResult {
 /** Throws InvalidVolumeError naming the failed check when `psf` does not look like a PSF. */
 export function checkPsf(psf: Volume, name: string): PsfCheckResult {
   // NaN compares false everywhere below and would slip through every check: count it first.
-  let nonFinite = 0;
-  for (const v of psf.data) if (!Number.isFinite(v)) nonFinite++;
+  const nonFinite = countNonFinite(psf.data);
   if (nonFinite > 0) {
     throw new InvalidVolumeError(`${name}: the PSF has ${nonFinite} NaN or infinite voxel${nonFinite === 1 ? '' : 's'} (of ${psf.data.length})`,
       'A PSF is an intensity: remove NaN/Inf voxels (and clip it at zero after background subtraction) before deconvolving.');
