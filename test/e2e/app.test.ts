@@ -9,27 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, sampleData, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
-import { CHROMIUM, optionWith, openBrowser, queueRl } from './ui';
+import { CHROMIUM, optionWith, canvasLight, openBrowser, queueRl } from './ui';
 
 const hasChromium = existsSync(CHROMIUM);
 const shots = join(repoRoot, 'test-output', 'screenshots');
 const bars = sampleData('flowdec_bars25');
-
-/** Pixels of the 3D canvas brighter than the background, read back through a 2D canvas. */
-function litPixels(page: Page): Promise<{ bright: number; total: number }> {
-  return page.evaluate(() => {
-    const c = document.querySelector('[data-testid="volume-canvas"]') as HTMLCanvasElement;
-    const probe = document.createElement('canvas');
-    probe.width = c.width;
-    probe.height = c.height;
-    const ctx = probe.getContext('2d') as CanvasRenderingContext2D;
-    ctx.drawImage(c, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let bright = 0;
-    for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] > 120) bright++;
-    return { bright, total: px.length / 4 };
-  });
-}
 
 if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
@@ -95,13 +79,13 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await go('viewer');
     await page.waitForSelector('[data-testid="volume-canvas"]');
     await page.waitForTimeout(2500);
-    const mip = await litPixels(page);
-    expect(mip.bright, 'the MIP rendering is blank').toBeGreaterThan(mip.total * 0.01);
+    const mip = await canvasLight(page);
+    expect(mip.lit, 'the MIP rendering is blank').toBeGreaterThan(mip.total * 0.01);
     await shot('05-viewer-mip');
     await page.selectOption('[data-testid="render-mode"]', 'iso');
     await page.waitForTimeout(2000);
-    const iso = await litPixels(page);
-    expect(iso.bright, 'the isosurface rendering is blank').toBeGreaterThan(iso.total * 0.005);
+    const iso = await canvasLight(page);
+    expect(iso.lit, 'the isosurface rendering is blank').toBeGreaterThan(iso.total * 0.005);
     await shot('06-viewer-iso');
 
     await go('psf');

@@ -9,33 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { readTiffInfo } from '../../src-main/core/io/index';
 import { repoRoot, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
-import { CHROMIUM, openBrowser, queueRl } from './ui';
+import { CHROMIUM, canvasLight, openBrowser, queueRl } from './ui';
 import { writeTwoChannelScene } from './two-channel-stack';
 
 const hasChromium = existsSync(CHROMIUM);
 const shots = join(repoRoot, 'test-output', 'screenshots');
-
-/** Mean colour of the lit pixels of the 3D canvas: an overlay of cyan and magenta channels has red, green and blue. */
-function canvasColour(page: Page): Promise<{ lit: number; r: number; g: number; b: number }> {
-  return page.evaluate(() => {
-    const c = document.querySelector('[data-testid="volume-canvas"]') as HTMLCanvasElement;
-    const probe = document.createElement('canvas');
-    probe.width = c.width;
-    probe.height = c.height;
-    const ctx = probe.getContext('2d') as CanvasRenderingContext2D;
-    ctx.drawImage(c, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let lit = 0, r = 0, g = 0, b = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      if (px[i] + px[i + 1] + px[i + 2] <= 120) continue;
-      lit++;
-      r += px[i];
-      g += px[i + 1];
-      b += px[i + 2];
-    }
-    return { lit, r: r / (lit || 1), g: g / (lit || 1), b: b / (lit || 1) };
-  });
-}
 
 describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
   let server: Served;
@@ -131,7 +109,7 @@ describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
     await page.selectOption('[data-testid="render-mode"]', 'overlay');
     await page.waitForSelector('[data-testid="channel-colours"] select >> nth=1');
     await page.waitForTimeout(2500);
-    const c = await canvasColour(page);
+    const c = await canvasLight(page);
     expect(c.lit, 'the overlay rendering is blank').toBeGreaterThan(100);
     // Cyan (0, g, b) alone has no red and magenta (r, 0, b) no green: both present means both channels drew.
     expect(c.r).toBeGreaterThan(40);

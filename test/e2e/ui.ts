@@ -35,3 +35,28 @@ export async function openBrowser(errors: string[]): Promise<{ browser: Browser;
   page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
   return { browser, page };
 }
+
+/**
+ * The 3D canvas read back through a 2D canvas: how many pixels are lit (r+g+b above 120, brighter than the
+ * background), of how many, and their mean colour (an overlay of cyan and magenta channels has red, green and blue).
+ */
+export function canvasLight(page: Page): Promise<{ lit: number; total: number; r: number; g: number; b: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="volume-canvas"]') as HTMLCanvasElement;
+    const probe = document.createElement('canvas');
+    probe.width = c.width;
+    probe.height = c.height;
+    const ctx = probe.getContext('2d') as CanvasRenderingContext2D;
+    ctx.drawImage(c, 0, 0);
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0, r = 0, g = 0, b = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i] + px[i + 1] + px[i + 2] <= 120) continue;
+      lit++;
+      r += px[i];
+      g += px[i + 1];
+      b += px[i + 2];
+    }
+    return { lit, total: px.length / 4, r: r / (lit || 1), g: g / (lit || 1), b: b / (lit || 1) };
+  });
+}

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job, Result } from '../../../src-main/contract/schemas';
 import { formatNumber } from '../../../src-main/core/report/html';
-import { openService, waitJob } from './harness';
+import { importOne, openService, waitJob } from './harness';
 import { repoRoot } from '../../helpers';
 
 // assets/sample: the flowdec / EPFL "Hollow Bars" phantom (Apache-2.0): blurred stack, its ground truth
@@ -27,7 +27,7 @@ describe('report jobs', () => {
     const h = service.handlers;
     try {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
-      const imp = async (file: string, role: unknown) => ((await h['dataset.import'](parseRequest('dataset.import', { paths: [join(sample, file)], role }))) as { imported: { id: string }[] }).imported[0]!.id;
+      const imp = (file: string, role: unknown) => importOne(service, join(sample, file), role);
       const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
       const truth = await imp('bars_truth.tif', { kind: 'sharp' });
       const psf = await imp('bars_psf.tif', { kind: 'external', tool: 'other' });
@@ -91,7 +91,7 @@ describe('report jobs', () => {
     const h = service.handlers;
     try {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
-      const imp = async (file: string, role: unknown) => ((await h['dataset.import'](parseRequest('dataset.import', { paths: [join(sample, file)], role }))) as { imported: { id: string }[] }).imported[0]!.id;
+      const imp = (file: string, role: unknown) => importOne(service, join(sample, file), role);
       const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
       const truth = await imp('bars_truth.tif', { kind: 'sharp' });
       // The bundled toy model (assets/model/README.md) and RL with a generated Born–Wolf PSF.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job } from '../../../src-main/contract/schemas';
-import { openService, waitJob } from './harness';
+import { importOne, openService, waitJob } from './harness';
 import { repoRoot } from '../../helpers';
 
 const sample = join(repoRoot, 'assets', 'sample');
@@ -14,7 +14,7 @@ describe('RL jobs', () => {
     const h = service.handlers;
     try {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
-      const imp = async (file: string, role: unknown) => ((await h['dataset.import'](parseRequest('dataset.import', { paths: [join(sample, file)], role }))) as { imported: { id: string }[] }).imported[0]!.id;
+      const imp = (file: string, role: unknown) => importOne(service, join(sample, file), role);
       const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
       const psf = await imp('bars_psf.tif', { kind: 'external', tool: 'other' });
       const spec = { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'dataset', id: psf }, iterations: 3 };
