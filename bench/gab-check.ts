@@ -2,7 +2,7 @@
 // loads the checkpoint and applies G_AB (networks directly, no tiling) to three training patches and to the whole
 // held-out test stack, normalised as in training; prints the output's range and its Pearson correlation with the
 // input and with the ground truth. A deconvolution correlates with both; an output that correlates with neither
-// carries no information, whatever its SSIM after CARE's affine fit (docs/results.md, session 8).
+// carries no information, whatever its SSIM after CARE's affine fit (docs/decisions/0004-output-check-information.md).
 // Run: npx tsx bench/gab-check.ts [--photons N] RUN_DIR... (e.g. /tmp/x/cycledecon; --photons as the run had it);
 // FRESH=1 checks the untrained networks.
 import * as tf from '@tensorflow/tfjs';

@@ -11,7 +11,7 @@ export const SEEDS = { train: [101, 102], sharp: [301, 302], test: 201 };
 /**
  * Photons at the brightest voxel. 2000 since session 12 (200 before): a widefield camera stack of labelled
  * structures typically peaks at thousands of photoelectrons; 200 is very low light, where the unmatched data no
- * longer determine the PSF width (docs/results.md, "What the data hold about the PSF"). `--photons 200` reruns it.
+ * longer determine the PSF width (docs/notes/2026-12-04-psf-identifiability-spectral-fit.md). `--photons 200` reruns it.
  */
 export const BENCH_PHOTONS = 2000;
 

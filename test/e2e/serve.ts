@@ -1,6 +1,6 @@
 // Starts `cycledecon serve` for the browser tests and reads the URL and token it prints.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers';
 
@@ -12,9 +12,22 @@ export interface Served {
   stop: () => Promise<void>;
 }
 
-/** Builds the renderer when out/renderer is missing (CI runs `npm run build` first). */
+/** Newest modification time of any file under `dir` (0 when it does not exist). */
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the renderer when out/renderer is missing or older than its sources (CI runs `npm run build` first). */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return;
+  const index = join(repoRoot, 'out', 'renderer', 'index.html');
+  const sources = Math.max(newestMtime(join(repoRoot, 'src-renderer')), newestMtime(join(repoRoot, 'src-main', 'contract')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('electron-vite build failed');
 }

@@ -1,5 +1,5 @@
 // The one training configuration: a zod schema that checks every field, and the presets.
-// `paper` is exactly the method of Lim, Lee, Chang & Ye (see docs/results.md for the mapping);
+// `paper` is exactly the method of Lim, Lee, Chang & Ye (see docs/paper-mapping.md for the mapping);
 // `fast` fits a 2-core CPU in about 45 minutes; `tiny` runs a few steps in seconds for tests.
 // The resolved config is written to config.json in every run directory.
 import { z } from 'zod';
@@ -14,7 +14,7 @@ export const UNetSchema = z.strictObject({
   convsPerLevel: int(1, 4),
   /**
    * Beyond the paper: output = input + U-Net(input), the last 1×1×1 convolution started at zero (the network starts
-   * as the identity). Against the collapse measured on sparse, noisy data (docs/results.md, session 8). Default false.
+   * as the identity). Against the collapse measured on sparse, noisy data (docs/decisions/0004-output-check-information.md). Default false.
    */
   residual: z.boolean().optional(),
   /**
@@ -267,7 +267,7 @@ const FAST: TrainConfig = {
   patchSize: 32,
   generator: { levels: 3, baseChannels: 16, convsPerLevel: 2 },
   cnnGenerator: { levels: 2, baseChannels: 8, convsPerLevel: 1 },
-  // The PSF (session 12, docs/results.md "A Gaussian PSF layer held by the spectral term"): a separable Gaussian
+  // The PSF (docs/decisions/0003-gaussian-psf-layer-held-by-spectral-term.md): a separable Gaussian
   // with two learned widths, started at the blind spectral fit of the training data and held to their power
   // spectra by the spectral term (λ 100). Measured at 2000 photons: FWHM −8 / −8 / −5 % of the truth, following a
   // 35 % wider truth; a free kernel under the same term failed axially with one of two seeds, and without the term
@@ -275,7 +275,7 @@ const FAST: TrainConfig = {
   // Gaussian start without the term (adaptPresetDefaults). lrScale applies to `--psf-model free` only: at lrScale 1
   // the free sum-to-one kernel flattens out (peak 0.0026 of 1331 voxels after 800 steps); at 0.1 it stays a PSF.
   psf: { size: 11, init: 'spectral', model: 'gaussian', nonNegative: true, sumToOne: true, centred: true, lrScale: 0.1 },
-  // Background and fakeNoise together (measured 2026-12-03, docs/results.md): the synthetic blurred volumes then
+  // Background and fakeNoise together (docs/decisions/0002-background-and-fake-noise.md): the synthetic blurred volumes then
   // differ from real ones neither by their offset nor by their noise, and the learned PSF narrows toward the truth
   // (800 steps: +36 / +28 / −13 % FWHM, NCC 0.90) instead of widening (+70 / +77 / +12 %, NCC 0.72). Either alone
   // widens it as much or more.
@@ -340,7 +340,7 @@ export function parseTrainConfig(raw: unknown): TrainConfig {
   const first = r.error.issues[0]!;
   const where = first.path.length ? first.path.join('.') : 'config';
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s))` : '';
-  throw new InvalidParameterError(`config.${where}`, `${first.message}${more}`, 'See docs/results.md or `cycledecon train --help` for the fields.');
+  throw new InvalidParameterError(`config.${where}`, `${first.message}${more}`, 'See docs/paper-mapping.md or `cycledecon train --help` for the fields.');
 }
 
 /**

@@ -18,7 +18,7 @@
 // No confidence interval is reported: the likelihood counts the noise of the spectra, not the two errors
 // that dominate in practice, the mismatch between S_B and the spectrum of what was blurred, and the Gaussian's
 // mismatch with a widefield PSF (whose OTF falls steeply at low frequency and has a long tail). At low photon
-// counts only the low frequencies rise above the noise, and the fit is biased wide (docs/results.md).
+// counts only the low frequencies rise above the noise, and the fit is biased wide (docs/notes/2026-12-04-psf-identifiability-spectral-fit.md).
 // Assumes the sharp stacks show the same kind of structures as the blurred ones: the estimate is only as
 // good as S_B stands in for the spectrum of what was blurred.
 import { InvalidParameterError, InvalidVolumeError } from '../errors';

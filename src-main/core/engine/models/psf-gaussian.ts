@@ -4,7 +4,7 @@
 // on the layer's box, with σ = exp(s) for the two variables s = G_BA/psf_logsigma. The kernel is non-negative,
 // sums to one and is centred on the layer's zero-shift voxel by construction (project() has nothing to do), and
 // it cannot grow the flat pedestal or the degenerate shapes that a free 11³ kernel (1331 weights) reached under
-// the cycle terms (docs/results.md). It is the model the blind spectral fit (core/psf/spectral-fit.ts) assumes, so
+// the cycle terms (docs/decisions/0003-gaussian-psf-layer-held-by-spectral-term.md). It is the model the blind spectral fit (core/psf/spectral-fit.ts) assumes, so
 // with loss.lambdaSpectral the term constrains exactly its two numbers.
 //
 // Applied as three 1-D convolutions with the same reflect padding as the free layer (psf-layer.ts): reflect

@@ -1,6 +1,6 @@
 // After training: does G_AB's output depend on its input at all? On sparse, noisy data a generator can collapse
 // into an output unrelated to its input (a texture; L1 to a sparse target is minimised by ≈ 0 wherever a structure
-// cannot be located): the result then looks like an image but carries no information (docs/results.md, session 8,
+// cannot be located): the result then looks like an image but carries no information (docs/decisions/0004-output-check-information.md,
 // measured on bench:science's data: r 0.001–0.03 for collapsed runs, 0.38–0.44 for a run that learned). The check
 // applies G_AB to a few training patches and reports the Pearson correlation of output and input; below
 // MIN_INPUT_CORRELATION the run is flagged, in output-check.json beside the weights and by the CLI.
