@@ -3,10 +3,10 @@
 // vs PyTorch CPU (bench/reference/conv3d.py).
 // Run alone: `npx tsx bench/conv3d.ts [--quick]`; bench/run.ts calls runConvBench().
 import * as tf from '@tensorflow/tfjs';
-import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl } from '../src-main/core/engine/fast/wasm-conv-impl';
-import { nativeIsa, setNativeAvx512 } from '../src-main/core/engine/fast/native-conv';
+import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl } from '../src-main/core/nn/conv/runtime-conv3d';
+import { nativeIsa, setNativeAvx512 } from '../src-main/core/kernels/native-conv';
 import '@tensorflow/tfjs-backend-wasm';
-import { fastConv3d } from '../src-main/core/engine/fast/conv3d';
+import { fastConv3d } from '../src-main/core/nn/conv/vol2col-conv3d';
 import { timeIt } from './timing';
 
 export interface ConvShape { name: string; size: number; cin: number; cout: number; k: number; stride: number; padding: 'same' | 'valid' }

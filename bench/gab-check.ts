@@ -6,13 +6,13 @@
 // Run: npx tsx bench/gab-check.ts [--photons N] RUN_DIR... (e.g. /tmp/x/cycledecon; --photons as the run had it);
 // FRESH=1 checks the untrained networks.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src-main/core/engine/backend';
-import { loadCheckpoint, restoreVariables } from '../src-main/core/engine/train/checkpoint';
-import { PatchSampler } from '../src-main/core/engine/train/data';
-import { allVariables, buildNetworks, disposeNetworks } from '../src-main/core/engine/train/networks';
-import { volumeNormaliser } from '../src-main/core/engine/train/normalise';
-import { readConfig } from '../src-main/core/engine/train/outputs';
-import { Rng } from '../src-main/core/engine/train/rng';
+import { initBackend } from '../src-main/core/nn/backend';
+import { loadCheckpoint, restoreVariables } from '../src-main/core/train/checkpoint';
+import { PatchSampler } from '../src-main/core/train/data';
+import { allVariables, buildNetworks, disposeNetworks } from '../src-main/core/train/networks';
+import { volumeNormaliser } from '../src-main/core/train/normalise';
+import { readConfig } from '../src-main/core/train/outputs';
+import { Rng } from '../src-main/core/train/rng';
 import { ncc } from '../src-main/core/metrics/index';
 import { benchData } from './science-data';
 

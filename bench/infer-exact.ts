@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Shape3 } from '../src-main/core/io/volume';
 import { readVolume } from '../src-main/core/io/index';
 import { loadPredictor } from '../src-main/core/infer/load';
-import { fitNormaliser } from '../src-main/core/infer/normalise';
+import { fitNormaliser } from '../src-main/core/normalise/normaliser';
 import { withPadding } from '../src-main/core/infer/predictor';
 import { runExact } from '../src-main/core/infer/exact';
 import { arraySink, arraySource, predictTiled } from '../src-main/core/infer/tiled';

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { readVolume } from '../src-main/core/io/index';
 import { loadPredictor } from '../src-main/core/infer/load';
-import { fitNormaliser } from '../src-main/core/infer/normalise';
+import { fitNormaliser } from '../src-main/core/normalise/normaliser';
 import { withPadding } from '../src-main/core/infer/predictor';
 import { peakRssMiB, timeIt } from './timing';
 

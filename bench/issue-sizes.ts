@@ -30,7 +30,7 @@ export function inferenceIssueSection(quick: boolean): Record<string, unknown>[]
     return r;
   });
   // Reference in the same run: PyTorch's forward of the same `fast` G_AB over the whole volume (no tiling).
-  const cfg = run(TSX, ['-e', "import { resolveTrainConfig } from './src-main/core/engine/config'; console.log(JSON.stringify(resolveTrainConfig('fast')))"]);
+  const cfg = run(TSX, ['-e', "import { resolveTrainConfig } from './src-main/core/train/config'; console.log(JSON.stringify(resolveTrainConfig('fast')))"]);
   const torch = cfg.error ? cfg : run('/usr/bin/python3', ['bench/reference/train_step.py', JSON.stringify(cfg), '--infer', shape]);
   const ours = rows.find((r) => r.backend === 'cpu' && r.model === 'fast');
   const ratio = ours && typeof ours.seconds === 'number' && typeof torch.seconds === 'number' ? ours.seconds / torch.seconds : undefined;

@@ -4,9 +4,9 @@
 // difference of the outputs and kernel gradients (same numbers up to float rounding).
 // Run: npx tsx bench/psf-conv.ts [--quick]; prints a table and one JSON line. Part of `npm run bench` (section psfconv).
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src-main/core/engine/backend';
-import { buildPsfLayer } from '../src-main/core/engine/models/psf-layer';
-import type { PsfModule } from '../src-main/core/engine/models/types';
+import { initBackend } from '../src-main/core/nn/backend';
+import { buildPsfLayer } from '../src-main/core/nn/models/psf-layer';
+import type { PsfModule } from '../src-main/core/nn/models/types';
 
 interface Row { patch: number; kernel: number; directMs: number; fftMs: number; ratio: number; maxRelDiff: number }
 

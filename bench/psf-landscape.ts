@@ -6,15 +6,15 @@
 // kernel. Where each term is lowest is where it pulls the kernel (at this state of the other networks). Last, the
 // gradient at the learned kernel: its mean (common mode) against its spread, and its correlation with the kernel.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src-main/core/engine/backend';
-import { gaussianPsf } from '../src-main/core/engine/models/psf-layer';
-import { loadCheckpoint, restoreVariables } from '../src-main/core/engine/train/checkpoint';
-import { PatchSampler } from '../src-main/core/engine/train/data';
-import { drawCrops, l1, lsganGenerator } from '../src-main/core/engine/train/losses';
-import { allVariables, buildNetworks, disposeNetworks } from '../src-main/core/engine/train/networks';
-import { addNoise, estimateNoise, normals } from '../src-main/core/engine/train/noise';
-import { readConfig } from '../src-main/core/engine/train/outputs';
-import { Rng } from '../src-main/core/engine/train/rng';
+import { initBackend } from '../src-main/core/nn/backend';
+import { gaussianPsf } from '../src-main/core/nn/models/psf-layer';
+import { loadCheckpoint, restoreVariables } from '../src-main/core/train/checkpoint';
+import { PatchSampler } from '../src-main/core/train/data';
+import { drawCrops, l1, lsganGenerator } from '../src-main/core/train/losses';
+import { allVariables, buildNetworks, disposeNetworks } from '../src-main/core/train/networks';
+import { addNoise, estimateNoise, normals } from '../src-main/core/train/noise';
+import { readConfig } from '../src-main/core/train/outputs';
+import { Rng } from '../src-main/core/train/rng';
 import type { Shape3 } from '../src-main/core/io/volume';
 import { analysePsf } from '../src-main/core/psf/analysis';
 import { benchData, cropPsf } from './science-data';

@@ -3,7 +3,7 @@
 // (2·in voxels·k³·cin·cout), the U-Net's 1³ output conv and the PSF layer's single-channel k³ convolution;
 // norms, pooling, padding, losses and Adam are O(voxels·channels) and left out (< 1 % at every preset here).
 // Backward ≈ 2× forward (input and weight gradients), so forward + backward ≈ 3× forward.
-import type { TrainConfig } from '../src-main/core/engine/config';
+import type { TrainConfig } from '../src-main/core/train/config';
 
 const cube = (n: number) => n * n * n;
 

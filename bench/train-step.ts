@@ -5,15 +5,15 @@
 // implementation during one step (forward convolutions; a step's total is ≈ 3× that with both gradients).
 // Run: npx tsx bench/train-step.ts [--presets fast,paper] [--steps N] [--upsample transpose|nearest-conv]; prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src-main/core/engine/backend';
-import { nativeIsa } from '../src-main/core/engine/fast/native-conv';
-import { resolveTrainConfig, type PresetName, type TrainConfig } from '../src-main/core/engine/config';
-import { getConv3dImpl, setConv3dImpl, type Conv3dImpl } from '../src-main/core/engine/ops';
-import { Adam } from '../src-main/core/engine/train/adam';
-import { buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables } from '../src-main/core/engine/train/networks';
-import { ImagePool } from '../src-main/core/engine/train/pool';
-import { Rng } from '../src-main/core/engine/train/rng';
-import { trainStep, type StepState } from '../src-main/core/engine/train/step';
+import { initBackend } from '../src-main/core/nn/backend';
+import { nativeIsa } from '../src-main/core/kernels/native-conv';
+import { resolveTrainConfig, type PresetName, type TrainConfig } from '../src-main/core/train/config';
+import { getConv3dImpl, setConv3dImpl, type Conv3dImpl } from '../src-main/core/nn/ops';
+import { Adam } from '../src-main/core/train/adam';
+import { buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables } from '../src-main/core/train/networks';
+import { ImagePool } from '../src-main/core/train/pool';
+import { Rng } from '../src-main/core/train/rng';
+import { trainStep, type StepState } from '../src-main/core/train/step';
 import { peakRssMiB } from './timing';
 
 interface StepResult { preset: string; kernels: string; secondsPerStep: number; steps: number; forwardConvGflop: number; gflopsApprox: number; peakRssMiB: number; tfMemoryMiB: number; params: number; config: TrainConfig }

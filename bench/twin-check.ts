@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../src-main/core/engine/backend';
-import { PRESET_NAMES, resolveTrainConfig, type PresetName } from '../src-main/core/engine/config';
-import { buildNetworks, disposeNetworks } from '../src-main/core/engine/train/networks';
+import { initBackend } from '../src-main/core/nn/backend';
+import { PRESET_NAMES, resolveTrainConfig, type PresetName } from '../src-main/core/train/config';
+import { buildNetworks, disposeNetworks } from '../src-main/core/train/networks';
 import { exportForTwin, runTwinCheck } from './twin-export';
 
 const i = process.argv.indexOf('--preset');

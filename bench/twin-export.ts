@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { TrainConfig } from '../src-main/core/engine/config';
-import { saveWeights } from '../src-main/core/engine/weights';
-import { allVariables, type Networks } from '../src-main/core/engine/train/networks';
-import { Rng } from '../src-main/core/engine/train/rng';
+import type { TrainConfig } from '../src-main/core/train/config';
+import { saveWeights } from '../src-main/core/nn/weights';
+import { allVariables, type Networks } from '../src-main/core/train/networks';
+import { Rng } from '../src-main/core/train/rng';
 
 export const TWIN_SCRIPT = 'bench/reference/train_step.py';
 export const PYTHON = '/usr/bin/python3';

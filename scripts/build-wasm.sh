@@ -19,13 +19,13 @@ WASMLD=${WASMLD:-$(command -v wasm-ld-14 || command -v wasm-ld)}
 node scripts/embed-wasm.mjs "$out" "$src" src-main/core/fft/wasm/kernel.generated.ts
 echo "wrote src-main/core/fft/wasm/kernel.generated.ts ($(stat -c %s "$out") bytes of wasm)"
 
-# The conv3d kernel of the engine (src-main/core/engine/fast/wasm/conv.c), same toolchain and memory model.
-csrc=src-main/core/engine/fast/wasm/conv.c
+# The conv3d kernel of the engine (src-main/core/kernels/wasm/conv.c), same toolchain and memory model.
+csrc=src-main/core/kernels/wasm/conv.c
 cout=$(dirname "$out")/conv.wasm
 "$CLANG" --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -mmutable-globals -nostdlib -fuse-ld="$WASMLD" \
   -Wl,--no-entry -Wl,--import-memory,--shared-memory,--max-memory=4294967296 -Wl,-z,stack-size=65536 \
   -Wl,--export=conv_fwd,--export=conv_dw,--export=conv_dx,--export=pack_w,--export=__heap_base,--export=__stack_pointer \
   -o "$cout" "$csrc"
-node scripts/embed-wasm.mjs "$cout" "$csrc" src-main/core/engine/fast/wasm/conv.generated.ts
-echo "wrote src-main/core/engine/fast/wasm/conv.generated.ts ($(stat -c %s "$cout") bytes of wasm)"
+node scripts/embed-wasm.mjs "$cout" "$csrc" src-main/core/kernels/wasm/conv.generated.ts
+echo "wrote src-main/core/kernels/wasm/conv.generated.ts ($(stat -c %s "$cout") bytes of wasm)"
 

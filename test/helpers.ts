@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Rng } from '../src-main/core/engine/train/rng';
+import { Rng } from '../src-main/core/train/rng';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');

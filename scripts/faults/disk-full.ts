@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCheckpoint } from '../../src-main/core/engine/train/checkpoint';
+import { loadCheckpoint } from '../../src-main/core/train/checkpoint';
 import { readVolume } from '../../src-main/core/io';
 import { isTemp, listFiles, runCli, runKilled, sha256 } from './lib';
 

@@ -5,10 +5,10 @@
 // reference run (cpu backend: loss for loss) with every step present once and every loss finite.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTrainConfig, resolveTrainConfig } from '../../src-main/core/engine/config';
-import { loadCheckpoint } from '../../src-main/core/engine/train/checkpoint';
-import { LOSS_KEYS } from '../../src-main/core/engine/train/step';
-import type { HistoryRow } from '../../src-main/core/engine/train/events';
+import { parseTrainConfig, resolveTrainConfig } from '../../src-main/core/train/config';
+import { loadCheckpoint } from '../../src-main/core/train/checkpoint';
+import { LOSS_KEYS } from '../../src-main/core/train/step';
+import type { HistoryRow } from '../../src-main/core/train/events';
 import { readVolume } from '../../src-main/core/io';
 import { isTemp, isTempOf, listFiles, mulberry32, runCli, runKilled, type KillPlan } from './lib';
 

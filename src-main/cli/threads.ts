@@ -1,4 +1,4 @@
-// `--threads N`, accepted by every command: the CPU threads the FFT kernels use (core/fft/wasm-threads reads
+// `--threads N`, accepted by every command: the CPU threads the FFT kernels use (core/kernels/threads reads
 // CYCLEDECON_THREADS). A cluster job should use what it was given (Slurm's --cpus-per-task), not every core
 // of a shared node, which the default (the machine's parallelism, at most 8) would take.
 import { InvalidParameterError } from '../core/errors';

@@ -10,7 +10,7 @@ import { join, relative, sep } from 'node:path';
 import { workerThreadRunner } from '../worker/spawn';
 import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
-import { readOutputCheck } from '../core/engine/train/output-check-file';
+import { readOutputCheck } from '../core/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
 import type { AccessPolicy } from './access';
 import { trainSelection } from '../worker/runners/train-select';

@@ -1,6 +1,6 @@
 // Typed messages between the main side and the training worker (worker_threads). Plain data only.
-import type { TrainConfig } from '../core/engine/config';
-import type { TrainEvent } from '../core/engine/train/events';
+import type { TrainConfig } from '../core/train/config';
+import type { TrainEvent } from '../core/train/events';
 import type { VoxelSize } from '../core/io/volume';
 
 export interface TrainStartMessage {

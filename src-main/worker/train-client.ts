@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CycleDeconError, type ErrorCode } from '../core/errors';
-import type { TrainEvent } from '../core/engine/train/events';
+import type { TrainEvent } from '../core/train/events';
 import type { TrainCommandMessage, TrainStartMessage, TrainSummary, TrainWorkerMessage } from './protocol';
 
 export interface TrainJob {

@@ -1,10 +1,10 @@
 // Worker-thread entry that runs one training job: it reads the stacks, selects the backend, trains,
 // and posts every progress event to the main side; pause/resume/cancel arrive as messages.
 import { parentPort } from 'node:worker_threads';
-import { initBackend } from '../core/engine/backend';
-import { TrainControl } from '../core/engine/train/events';
-import { resolveStackPaths } from '../core/engine/train/inputs';
-import { train } from '../core/engine/train/trainer';
+import { initBackend } from '../core/nn/backend';
+import { TrainControl } from '../core/train/events';
+import { resolveStackPaths } from '../core/train/inputs';
+import { train } from '../core/train/trainer';
 import { isCycleDeconError } from '../core/errors';
 import { readVolume } from '../core/io';
 import type { TrainCommandMessage, TrainStartMessage, TrainWorkerMessage } from './protocol';

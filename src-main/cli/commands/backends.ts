@@ -2,8 +2,8 @@
 // and which one training and inference would pick.
 import type { Command } from '../command';
 import { flag, num } from '../args';
-import { BACKEND_ENV, BENCH_SHAPE, initBackend, listBackends, type BackendReport } from '../../core/engine/backend';
-import { nativeIsa, nativeUnavailableReason } from '../../core/engine/fast/native-conv';
+import { BACKEND_ENV, BENCH_SHAPE, initBackend, listBackends, type BackendReport } from '../../core/nn/backend';
+import { nativeIsa, nativeUnavailableReason } from '../../core/kernels/native-conv';
 
 function line(r: BackendReport): string {
   const speed = r.gflops === undefined ? '' : `${r.gflops.toFixed(2)} GFLOP/s (${r.msPerConv!.toFixed(1)} ms/conv, init ${r.initMs!.toFixed(0)} ms)  `;

@@ -11,7 +11,7 @@ import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { deconvolveFile, type DeconvolveFileResult } from '../../core/infer/deconvolve';
 import { RL_OPTION_SPECS, rlOptionsFromArgs } from '../rl-options';
 import { loadPredictor } from '../../core/infer/load';
-import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
+import { readOutputCheckWarnings } from '../../core/train/output-check-file';
 import { parseTile } from '../../core/infer/tiling';
 import { noDomainNote } from '../../core/infer/domain-check';
 import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';

@@ -1,16 +1,16 @@
 // `cycledecon train`: trains the explicit-PSF CycleGAN (or an ablation) in a worker thread.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { PRESET_NAMES, adaptPresetDefaults, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/engine/config';
+import { PRESET_NAMES, adaptPresetDefaults, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/train/config';
 import { FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
-import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
+import { readOutputCheckWarnings } from '../../core/train/output-check-file';
 import { flag, num, oneOf, requireStr, str } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { cancelledTrainExit } from '../requeue';
-import { resolveStackPaths } from '../../core/engine/train/inputs';
+import { resolveStackPaths } from '../../core/train/inputs';
 import { openOptions, requireSingleVolumeFiles } from '../volumes';
 import { readSmallTextFile } from '../../core/io/paths';
 

@@ -6,7 +6,7 @@
 // Arithmetic is float32 throughout (scipy.fft does the same for float32 input).
 import { KERNEL_WASM_BASE64 } from './wasm/kernel.generated';
 import type { Shape3 } from './fft3d';
-import { KernelThreads, compileWasm, fftThreadCount, splitRange } from './wasm-threads';
+import { KernelThreads, compileWasm, fftThreadCount, splitRange } from '../kernels/threads';
 
 interface KernelExports {
   __heap_base: WebAssembly.Global;

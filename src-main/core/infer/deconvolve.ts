@@ -6,7 +6,7 @@ import type { Shape3 } from '../io/volume';
 import type { OutputFormat } from '../io/output-format';
 import { openVolume, type OpenOptions, type VolumeReader, type VolumeWriter } from '../io/index';
 import { createHyperstackWriter, hyperstackExtra, selectVolumes, type HyperstackSelection } from '../io/hyperstack';
-import { fitNormaliserStreaming, type Normaliser } from './normalise';
+import { fitNormaliserStreaming, type Normaliser } from '../normalise/normaliser';
 import type { Predictor } from './predictor';
 import { tileBudgetBytes, withPadding } from './predictor';
 import { runExact } from './exact';

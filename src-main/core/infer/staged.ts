@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Shape3 } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
-import { withNormStats, type NormStatsHook } from '../engine/ops';
-import { boxMomentsCpu, cpuNormAvailable } from '../engine/ops/norm-cpu';
-import type { Module } from '../engine/models';
+import { withNormStats, type NormStatsHook } from '../nn/ops';
+import { boxMomentsCpu, cpuNormAvailable } from '../nn/ops/norm-cpu';
+import type { Module } from '../nn/models';
 import type { ChannelMoments, ChannelStats } from './core-grid';
 
 /** What one forward pass over a tile produced. */

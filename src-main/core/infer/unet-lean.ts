@@ -9,12 +9,12 @@
 // and both up-samplings of generator.upsample: the 2³ transposed conv and nearest ×2 then a 3³ conv.
 import type { Shape3 } from '../io/volume';
 import { InvalidVolumeError } from '../errors';
-import { INSTANCE_NORM_EPS } from '../engine/ops';
-import type { Module, UNetConfig } from '../engine/models';
-import { softplusHeadInPlace, unetSizeMultiple, unetUpMode } from '../engine/models/unet';
-import { convSameSlabs, convTranspose2Slabs, type ChannelPart } from '../engine/fast/conv-chunked';
-import type { ConvRuntime } from '../engine/fast/wasm-conv';
-import { EW, nativeEw } from '../engine/fast/native-conv';
+import { INSTANCE_NORM_EPS } from '../nn/ops';
+import type { Module, UNetConfig } from '../nn/models';
+import { softplusHeadInPlace, unetSizeMultiple, unetUpMode } from '../nn/models/unet';
+import { convSameSlabs, convTranspose2Slabs, type ChannelPart } from '../kernels/conv-chunked';
+import type { ConvRuntime } from '../kernels/wasm-conv';
+import { EW, nativeEw } from '../kernels/native-conv';
 import type { ChannelMoments, ChannelStats } from './core-grid';
 import type { StagedNet, StagedResult } from './staged';
 

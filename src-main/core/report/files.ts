@@ -7,12 +7,12 @@ import { readVolume } from '../io/index';
 import { makeOutputFolder, writeBytesAtomic } from '../io/atomic';
 import { readLearnedPsf, readRunConfig } from '../infer/load';
 import { readLossHistory } from './loss';
-import { readOutputCheck } from '../engine/train/output-check-file';
+import { readOutputCheck } from '../train/output-check-file';
 import { buildReport, type ReportSources } from './build';
 import { toolkitMeasures } from './measures';
 import { noDomainNote, readTrainingDomain, volumeDomainWarnings } from '../infer/domain-check';
-import { fitNormaliser } from '../infer/normalise';
-import type { TrainConfig } from '../engine/config';
+import { fitNormaliser } from '../normalise/normaliser';
+import type { TrainConfig } from '../train/config';
 import type { TrainingData } from './verdict';
 
 /** A volume given by its file, or already loaded (e.g. with a voxel-size override, or a generated PSF). */

@@ -1,5 +1,5 @@
 // What a report is built from: the volumes, the training run's outputs, and the measurements (injected).
-import type { OutputCheckVerdict } from '../engine/train/output-check-file';
+import type { OutputCheckVerdict } from '../train/output-check-file';
 import type { Volume } from '../io/volume';
 import type { LossHistory } from './loss';
 import type { TrainingData } from './verdict';

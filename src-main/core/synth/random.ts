@@ -1,5 +1,5 @@
 // Seeded random numbers (the engine's mulberry32, one implementation) and the noise models used by the simulator.
-import { Rng as Mulberry32 } from '../engine/train/rng';
+import { Rng as Mulberry32 } from '../train/rng';
 
 export interface Rng {
   /** Uniform in [0, 1). */

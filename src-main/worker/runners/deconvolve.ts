@@ -15,7 +15,7 @@ import { psfVolume } from './psf';
 import { runRichardsonLucy } from './rl';
 import { trainRunDir } from './run-dir';
 import { outputStem, resultFile } from './output-name';
-import { readOutputCheckWarnings } from '../../core/engine/train/output-check-file';
+import { readOutputCheckWarnings } from '../../core/train/output-check-file';
 import { noDomainNote } from '../../core/infer/domain-check';
 
 type DeconvolveSpec = Extract<Job['spec'], { kind: 'deconvolve' }>;

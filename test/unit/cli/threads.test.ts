@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { takeThreadsFlag } from '../../../src-main/cli/threads';
-import { fftThreadCount } from '../../../src-main/core/fft/wasm-threads';
+import { fftThreadCount } from '../../../src-main/core/kernels/threads';
 import { tempDir } from '../../helpers';
 
 const saved = process.env.CYCLEDECON_THREADS;

@@ -2,9 +2,9 @@
 // micro-benchmark listing, and (when a WebGPU adapter can be created here) the ops' numbers on webgpu vs cpu.
 import { describe, it, expect, afterEach, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_ENV, initBackend, listBackends, parseBackendId, preferenceOrder, tryBackend } from '../../../src-main/core/engine/backend';
-import { conv3d, conv3dTranspose, crop3d, instanceNorm3d, reflectPad3d, upsample3d } from '../../../src-main/core/engine/ops';
-import { buildDiscriminator, buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/engine/models';
+import { BACKEND_ENV, initBackend, listBackends, parseBackendId, preferenceOrder, tryBackend } from '../../../src-main/core/nn/backend';
+import { conv3d, conv3dTranspose, crop3d, instanceNorm3d, reflectPad3d, upsample3d } from '../../../src-main/core/nn/ops';
+import { buildDiscriminator, buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/nn/models';
 import { BackendError, InvalidParameterError } from '../../../src-main/core/errors';
 import { runCli } from '../../../src-main/cli/main';
 import { randomTensor } from './gradcheck';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { learningRate, parseTrainConfig, preset, resolveTrainConfig } from '../../../src-main/core/engine/config';
-import { buildNetworks, disposeNetworks } from '../../../src-main/core/engine/train/networks';
-import { countParams } from '../../../src-main/core/engine/models';
-import { gaussianPsf } from '../../../src-main/core/engine/models/psf-layer';
+import { learningRate, parseTrainConfig, preset, resolveTrainConfig } from '../../../src-main/core/train/config';
+import { buildNetworks, disposeNetworks } from '../../../src-main/core/train/networks';
+import { countParams } from '../../../src-main/core/nn/models';
+import { gaussianPsf } from '../../../src-main/core/nn/models/psf-layer';
 import { InvalidParameterError } from '../../../src-main/core/errors';
 
 describe('TrainConfig', () => {

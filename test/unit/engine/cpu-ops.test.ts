@@ -3,10 +3,10 @@
 // central finite-difference check of the hand-written gradient.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d, upsample3d, withNormStats } from '../../../src-main/core/engine/ops';
-import { boxMomentsCpu } from '../../../src-main/core/engine/ops/norm-cpu';
-import { Adam } from '../../../src-main/core/engine/train/adam';
-import { instanceNormCpu } from '../../../src-main/core/engine/ops/norm-cpu';
+import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d, upsample3d, withNormStats } from '../../../src-main/core/nn/ops';
+import { boxMomentsCpu } from '../../../src-main/core/nn/ops/norm-cpu';
+import { Adam } from '../../../src-main/core/train/adam';
+import { instanceNormCpu } from '../../../src-main/core/nn/ops/norm-cpu';
 
 function maxRel(a: tf.Tensor, b: tf.Tensor): number {
   const x = a.dataSync(), y = b.dataSync();

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fastConv3d } from '../../../src-main/core/engine/fast/conv3d';
+import { fastConv3d } from '../../../src-main/core/nn/conv/vol2col-conv3d';
 
 function grads(conv: (x: tf.Tensor5D, w: tf.Tensor5D) => tf.Tensor5D, x: Float32Array, w: Float32Array, r: Float32Array, xs: number[], ws: number[], rs: number[]): Float32Array[] {
   return tf.tidy(() => {

@@ -3,10 +3,10 @@
 // are also checked against central finite differences (independent of any tfjs gradient).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fastConv3d, fastConv3dImpl } from '../../../src-main/core/engine/fast/conv3d';
-import { nativeConv3dImpl, wasmConv3dImpl, wasmConvThreads } from '../../../src-main/core/engine/fast/wasm-conv-impl';
-import { setMaxColumnFloats } from '../../../src-main/core/engine/fast/kernels';
-import { registerConv3dGradients, type Padding } from '../../../src-main/core/engine/ops';
+import { fastConv3d, fastConv3dImpl } from '../../../src-main/core/nn/conv/vol2col-conv3d';
+import { nativeConv3dImpl, wasmConv3dImpl, wasmConvThreads } from '../../../src-main/core/nn/conv/runtime-conv3d';
+import { setMaxColumnFloats } from '../../../src-main/core/nn/conv/vol2col';
+import { registerConv3dGradients, type Padding } from '../../../src-main/core/nn/ops';
 
 type T3 = [number, number, number];
 type S5 = [number, number, number, number, number];

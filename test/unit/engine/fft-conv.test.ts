@@ -5,14 +5,14 @@
 // give the same losses and the same learned PSF either way (config validation included).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fftConv3dValid, fftConvGrid, fftConvPath, fftConvSupported } from '../../../src-main/core/engine/ops/fft-conv';
-import { buildPsfLayer } from '../../../src-main/core/engine/models/psf-layer';
-import { resolveTrainConfig, type TrainConfig } from '../../../src-main/core/engine/config';
-import { Adam } from '../../../src-main/core/engine/train/adam';
-import { buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables } from '../../../src-main/core/engine/train/networks';
-import { ImagePool } from '../../../src-main/core/engine/train/pool';
-import { Rng } from '../../../src-main/core/engine/train/rng';
-import { trainStep, type StepState } from '../../../src-main/core/engine/train/step';
+import { fftConv3dValid, fftConvGrid, fftConvPath, fftConvSupported } from '../../../src-main/core/nn/ops/fft-conv';
+import { buildPsfLayer } from '../../../src-main/core/nn/models/psf-layer';
+import { resolveTrainConfig, type TrainConfig } from '../../../src-main/core/train/config';
+import { Adam } from '../../../src-main/core/train/adam';
+import { buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables } from '../../../src-main/core/train/networks';
+import { ImagePool } from '../../../src-main/core/train/pool';
+import { Rng } from '../../../src-main/core/train/rng';
+import { trainStep, type StepState } from '../../../src-main/core/train/step';
 import { gradCheck, randomTensor } from './gradcheck';
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // Finite-difference checks of every gradient the networks use (cpu backend, float32, tiny tensors).
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { conv3d, conv3dTranspose, instanceNorm3d, upsample3d, reflectPad3d, maxPool3d, crop3d } from '../../../src-main/core/engine/ops';
-import { buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/engine/models';
-import { softplusHead } from '../../../src-main/core/engine/models/unet';
+import { conv3d, conv3dTranspose, instanceNorm3d, upsample3d, reflectPad3d, maxPool3d, crop3d } from '../../../src-main/core/nn/ops';
+import { buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/nn/models';
+import { softplusHead } from '../../../src-main/core/nn/models/unet';
 import { gradCheck, randomTensor } from './gradcheck';
 
 const TOL = 1e-2;

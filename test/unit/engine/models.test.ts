@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import {
   buildUNet, buildCnnGenerator, buildDiscriminator, buildPsfLayer, countParams, disposeModule, discriminatorOutputShape,
   psfCentre, unetTileHalo, type PsfConfig,
-} from '../../../src-main/core/engine/models';
+} from '../../../src-main/core/nn/models';
 import { InvalidParameterError, InvalidVolumeError } from '../../../src-main/core/errors';
-import { softplusHead, softplusHeadInPlace } from '../../../src-main/core/engine/models/unet';
+import { softplusHead, softplusHeadInPlace } from '../../../src-main/core/nn/models/unet';
 import { reference, refTensor, maxAbsDiff } from './reference';
 
 beforeAll(async () => {

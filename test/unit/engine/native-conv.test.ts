@@ -3,11 +3,11 @@
 // on them). fast-conv3d.test.ts checks both against tfjs' Conv3D and finite differences.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { convGeometry, type Triple } from '../../../src-main/core/engine/fast/geometry';
-import { EW, createNativeConvRuntime, nativeConvRuntime, nativeEw, nativeIsa, nativeUnavailableReason, setNativeAvx512 } from '../../../src-main/core/engine/fast/native-conv';
-import { convFilterGradItem, convForwardItem, convInputGradItem, convRuntime } from '../../../src-main/core/engine/fast/wasm-conv';
-import { selectConvImpl } from '../../../src-main/core/engine/conv-select';
-import { KERNEL_SOURCE_SHA256 } from '../../../src-main/core/engine/fast/native/conv.generated';
+import { convGeometry, type Triple } from '../../../src-main/core/kernels/conv-geometry';
+import { EW, createNativeConvRuntime, nativeConvRuntime, nativeEw, nativeIsa, nativeUnavailableReason, setNativeAvx512 } from '../../../src-main/core/kernels/native-conv';
+import { convFilterGradItem, convForwardItem, convInputGradItem, convRuntime } from '../../../src-main/core/kernels/wasm-conv';
+import { selectConvImpl } from '../../../src-main/core/nn/conv-select';
+import { KERNEL_SOURCE_SHA256 } from '../../../src-main/core/kernels/native/conv.generated';
 import { createHash } from 'node:crypto';
 
 const cpuFlags = (() => {
@@ -56,7 +56,7 @@ describe('native conv3d kernel', () => {
 
   it('the embedded binary was built from the committed source (scripts/build-native.sh)', () => {
     const h = createHash('sha256');
-    for (const f of ['conv.c', 'avx512.inc', 'ew.inc']) h.update(readFileSync(new URL(`../../../src-main/core/engine/fast/native/${f}`, import.meta.url)));
+    for (const f of ['conv.c', 'avx512.inc', 'ew.inc']) h.update(readFileSync(new URL(`../../../src-main/core/kernels/native/${f}`, import.meta.url)));
     expect(h.digest('hex')).toBe(KERNEL_SOURCE_SHA256);
   });
 

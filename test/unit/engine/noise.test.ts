@@ -2,8 +2,8 @@
 // the known levels of synthetic widefield data, and addNoise draws at that level with an identity gradient.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { addNoise, estimateNoise } from '../../../src-main/core/engine/train/noise';
-import { Rng } from '../../../src-main/core/engine/train/rng';
+import { addNoise, estimateNoise } from '../../../src-main/core/train/noise';
+import { Rng } from '../../../src-main/core/train/rng';
 import { DEFAULT_SYNTH, synthesize } from '../../../src-main/core/synth/index';
 
 describe('estimateNoise', () => {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   conv3d, conv3dTranspose, instanceNorm3d, upsample3d, reflectPad3d, crop3d, centerCrop3d, samePads, convOutSize,
   setConv3dImpl, getConv3dImpl, tfConv3dImpl, type Conv3dImpl,
-} from '../../../src-main/core/engine/ops';
+} from '../../../src-main/core/nn/ops';
 import { InvalidVolumeError } from '../../../src-main/core/errors';
 import { refTensor, maxAbsDiff } from './reference';
 

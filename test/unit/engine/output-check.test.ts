@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkGeneratorOutput, MIN_INPUT_CORRELATION, writeOutputCheck } from '../../../src-main/core/engine/train/output-check';
-import { OUTPUT_CHECK_FILE, readOutputCheck, readOutputCheckWarnings } from '../../../src-main/core/engine/train/output-check-file';
-import type { Module } from '../../../src-main/core/engine/models/types';
+import { checkGeneratorOutput, MIN_INPUT_CORRELATION, writeOutputCheck } from '../../../src-main/core/train/output-check';
+import { OUTPUT_CHECK_FILE, readOutputCheck, readOutputCheckWarnings } from '../../../src-main/core/train/output-check-file';
+import type { Module } from '../../../src-main/core/nn/models/types';
 import { mulberry32 } from './gradcheck';
 
 beforeAll(async () => {

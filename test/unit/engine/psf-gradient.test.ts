@@ -6,12 +6,12 @@
 //   gradient, and through the real networks cycle B then gives the PSF kernel no gradient while G_AB still gets one.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { resolveTrainConfig } from '../../../src-main/core/engine/config';
-import { buildPsfLayer } from '../../../src-main/core/engine/models/psf-layer';
-import { Adam } from '../../../src-main/core/engine/train/adam';
-import { detach, l1 } from '../../../src-main/core/engine/train/losses';
-import { tangentGradient } from '../../../src-main/core/engine/train/step';
-import { buildNetworks, disposeNetworks, generatorVariables } from '../../../src-main/core/engine/train/networks';
+import { resolveTrainConfig } from '../../../src-main/core/train/config';
+import { buildPsfLayer } from '../../../src-main/core/nn/models/psf-layer';
+import { Adam } from '../../../src-main/core/train/adam';
+import { detach, l1 } from '../../../src-main/core/train/losses';
+import { tangentGradient } from '../../../src-main/core/train/step';
+import { buildNetworks, disposeNetworks, generatorVariables } from '../../../src-main/core/train/networks';
 import { randomTensor } from './gradcheck';
 
 await tf.setBackend('cpu');

@@ -2,8 +2,8 @@
 // non-negative and sums to one, and the gradients of the halo's weight and widths match finite differences.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { buildPsfLayer } from '../../../src-main/core/engine/models/psf-layer';
-import { haloParams, withHalo } from '../../../src-main/core/engine/models/psf-halo';
+import { buildPsfLayer } from '../../../src-main/core/nn/models/psf-layer';
+import { haloParams, withHalo } from '../../../src-main/core/nn/models/psf-halo';
 import { convolveArray } from '../../../src-main/core/deconv/convolve';
 import { randomTensor } from './gradcheck';
 

@@ -2,15 +2,15 @@
 // gradient against finite differences, its minimum at the blur of the data, and its place in a training step.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { binnedOtf2, disposeSpectralTarget, spectralLoss, spectralTarget } from '../../../src-main/core/engine/train/spectral-loss';
+import { binnedOtf2, disposeSpectralTarget, spectralLoss, spectralTarget } from '../../../src-main/core/train/spectral-loss';
 import { freqIndex, halfSpectrumBins, spectralData } from '../../../src-main/core/psf/spectral-fit';
 import { gaussianPsf } from '../../../src-main/core/psf/kernels';
 import { convolveArray } from '../../../src-main/core/deconv/convolve';
 import { makeVolume, type Shape3, type Volume } from '../../../src-main/core/io/volume';
 import { createRng } from '../../../src-main/core/synth/random';
 import { groundTruth } from '../../../src-main/core/synth/structures';
-import { resolveTrainConfig } from '../../../src-main/core/engine/config';
-import { train } from '../../../src-main/core/engine/train/trainer';
+import { resolveTrainConfig } from '../../../src-main/core/train/config';
+import { train } from '../../../src-main/core/train/trainer';
 import { gradCheck } from './gradcheck';
 import { tempDir } from '../../helpers';
 

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/core/engine/backend';
-import { resolveTrainConfig } from '../../../src-main/core/engine/config';
-import { getConv3dImpl, setConv3dImpl, type Conv3dImpl } from '../../../src-main/core/engine/ops';
-import { buildNetworks, disposeNetworks } from '../../../src-main/core/engine/train/networks';
+import { initBackend } from '../../../src-main/core/nn/backend';
+import { resolveTrainConfig } from '../../../src-main/core/train/config';
+import { getConv3dImpl, setConv3dImpl, type Conv3dImpl } from '../../../src-main/core/nn/ops';
+import { buildNetworks, disposeNetworks } from '../../../src-main/core/train/networks';
 import { discriminatorFlops, stepFlops, unetFlops } from '../../../bench/train-flops';
 import { exportForTwin, runTwinCheck, torchAvailable } from '../../../bench/twin-export';
 

@@ -3,8 +3,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serializeVariables, restoreVariables, decodeWeights, saveWeights, loadWeights, readWeights } from '../../../src-main/core/engine/weights';
-import { buildUNet, buildPsfLayer, disposeModule } from '../../../src-main/core/engine/models';
+import { serializeVariables, restoreVariables, decodeWeights, saveWeights, loadWeights, readWeights } from '../../../src-main/core/nn/weights';
+import { buildUNet, buildPsfLayer, disposeModule } from '../../../src-main/core/nn/models';
 import { CheckpointError, FileExistsError, FileNotFoundError } from '../../../src-main/core/errors';
 import { tempDir } from '../../helpers';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Shape3 } from '../../../src-main/core/io/volume';
 import { OutOfMemoryError } from '../../../src-main/core/errors';
-import { buildUNet, disposeModule, unetSizeMultiple, unetTileHalo, type Module, type UNetConfig, type UNetOptions } from '../../../src-main/core/engine/models';
+import { buildUNet, disposeModule, unetSizeMultiple, unetTileHalo, type Module, type UNetConfig, type UNetOptions } from '../../../src-main/core/nn/models';
 import { alignedStarts, coreGrid, exactTile, mergeMoments } from '../../../src-main/core/infer/core-grid';
 import { runExact } from '../../../src-main/core/infer/exact';
 import { stagedNet, type StagedNet } from '../../../src-main/core/infer/staged';

@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { readVolume, writeVolume } from '../../../src-main/core/io/index';
 import { makeVolume, type Shape3 } from '../../../src-main/core/io/volume';
-import { loadTrainedGenerator } from '../../../src-main/core/engine/train/outputs';
+import { loadTrainedGenerator } from '../../../src-main/core/train/outputs';
 import { loadPredictor } from '../../../src-main/core/infer/load';
 import { deconvolveFile } from '../../../src-main/core/infer/deconvolve';
-import { fitNormaliser } from '../../../src-main/core/infer/normalise';
+import { fitNormaliser } from '../../../src-main/core/normalise/normaliser';
 import type { Predictor } from '../../../src-main/core/infer/predictor';
 import { repoRoot, tempDir } from '../../helpers';
 

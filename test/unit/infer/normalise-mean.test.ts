@@ -1,7 +1,7 @@
 // The 'mean' intensity scale: the mean above the low percentile maps to meanTarget, streaming fits equal in-memory
 // fits, and a sum-one blur of a stack lands on the same scale as the stack (the reason for the mode).
 import { describe, expect, it } from 'vitest';
-import { fitNormaliser, fitNormaliserStreaming } from '../../../src-main/core/infer/normalise';
+import { fitNormaliser, fitNormaliserStreaming } from '../../../src-main/core/normalise/normaliser';
 import type { Shape3 } from '../../../src-main/core/io/volume';
 import { mulberry32 } from '../../helpers';
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { makeVolume, type Shape3 } from '../../../src-main/core/io/volume';
 import { readVolume, writeVolume } from '../../../src-main/core/io/index';
 import { deconvolveFile, toUint16Range } from '../../../src-main/core/infer/deconvolve';
-import { fitNormaliser } from '../../../src-main/core/infer/normalise';
+import { fitNormaliser } from '../../../src-main/core/normalise/normaliser';
 import { predictTiled } from '../../../src-main/core/infer/tiled';
 import type { Predictor } from '../../../src-main/core/infer/predictor';
 import { tempDir } from '../../helpers';

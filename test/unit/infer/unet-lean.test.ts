@@ -4,12 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Shape3 } from '../../../src-main/core/io/volume';
-import { buildUNet, disposeModule, unetSizeMultiple, unetTileHalo, type UNetConfig } from '../../../src-main/core/engine/models';
-import { registerConv3dGradients } from '../../../src-main/core/engine/ops';
-import { selectConvImpl } from '../../../src-main/core/engine/conv-select';
-import { nativeConvRuntime } from '../../../src-main/core/engine/fast/native-conv';
-import { convRuntime, type ConvRuntime } from '../../../src-main/core/engine/fast/wasm-conv';
-import { convSameSlabs, convTranspose2Slabs } from '../../../src-main/core/engine/fast/conv-chunked';
+import { buildUNet, disposeModule, unetSizeMultiple, unetTileHalo, type UNetConfig } from '../../../src-main/core/nn/models';
+import { registerConv3dGradients } from '../../../src-main/core/nn/ops';
+import { selectConvImpl } from '../../../src-main/core/nn/conv-select';
+import { nativeConvRuntime } from '../../../src-main/core/kernels/native-conv';
+import { convRuntime, type ConvRuntime } from '../../../src-main/core/kernels/wasm-conv';
+import { convSameSlabs, convTranspose2Slabs } from '../../../src-main/core/kernels/conv-chunked';
 import { runExact } from '../../../src-main/core/infer/exact';
 import { leanStagedNet } from '../../../src-main/core/infer/unet-lean';
 import { stagedNet } from '../../../src-main/core/infer/staged';

@@ -10,7 +10,7 @@ import { IoError, InvalidParameterError } from '../../../src-main/core/errors';
 import { writeBytesAtomic, removeStaleTemps } from '../../../src-main/core/io/atomic';
 import { makeVolume, readVolume, writeVolume } from '../../../src-main/core/io';
 import { parseWriteFault, setWriteFault, WRITE_FAULT_ENV } from '../../../src-main/core/io/write-faults';
-import { loadCheckpoint } from '../../../src-main/core/engine/train/checkpoint';
+import { loadCheckpoint } from '../../../src-main/core/train/checkpoint';
 import { repoRoot, tempDir } from '../../helpers';
 import { runKilled, sha256 } from '../../../scripts/faults/lib';
 

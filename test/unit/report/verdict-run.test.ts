@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cpSync, writeFileSync } from 'node:fs';
 import { makeVolume, type Shape3 } from '../../../src-main/core/io/volume';
 import { DOMAIN_FILE } from '../../../src-main/core/infer/domain-check';
-import { trainingDomain } from '../../../src-main/core/engine/train/domain';
+import { trainingDomain } from '../../../src-main/core/train/domain';
 import { readRunConfig } from '../../../src-main/core/infer/load';
 import { buildReport } from '../../../src-main/core/report/build';
 import { loadReportSources } from '../../../src-main/core/report/files';

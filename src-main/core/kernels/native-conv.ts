@@ -1,0 +1,139 @@
+// Runtime of the native conv3d kernel (native/conv.c, AVX2 + FMA, Node-API): the same entry points,
+// layout and per-thread split as the WebAssembly runtime (wasm-conv.ts), so the per-item functions
+// there drive either. The addon is embedded as base64 (scripts/build-native.sh), written to a private
+// temporary folder, loaded with process.dlopen and deleted again; it threads with pthreads. Loaded
+// only on linux-x64 CPUs with AVX2 and FMA; anywhere else (or with CYCLEDECON_NATIVE=0) this returns
+// null and the WebAssembly kernel runs.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fftThreadCount, splitRange } from './threads';
+import { KERNEL_NATIVE_BASE64 } from './native/conv.generated';
+import type { ConvOp, ConvRuntime } from './wasm-conv';
+
+/** Element-wise ops on typed arrays (conv.c `ew`), bit-identical to ops/norm-cpu.ts' JavaScript. */
+export interface NativeEw {
+  (op: 0, channels: number, x: Float32Array, meanVar: Float64Array): void;
+  (op: 1 | 2, channels: number, x: Float32Array, y: Float32Array, mean: Float64Array, inv: Float64Array): void;
+  (op: 3, channels: number, dy: Float32Array, y: Float32Array, dx: Float32Array, invAndScratch: Float64Array): void;
+  (op: 4, channels: 1, x: Float32Array, y: Float32Array): void;
+  (op: 5, channels: 1, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+}
+/** ew op codes. */
+export const EW = { stats: 0, apply: 1, applyRelu: 2, normBackward: 3, relu: 4, reluBackward: 5 } as const;
+
+interface Addon {
+  run(op: number, memory: ArrayBuffer, args: Float64Array): void;
+  ew(op: number, ...args: unknown[]): void;
+  setAvx512(on: boolean): boolean;
+  supported(): boolean;
+}
+
+export const NATIVE_ENV = 'CYCLEDECON_NATIVE';
+/** CYCLEDECON_AVX512=0 keeps the native kernel on its AVX2 tiles on CPUs with AVX-512. */
+export const AVX512_ENV = 'CYCLEDECON_AVX512';
+const OP_ID: Record<ConvOp, number> = { conv_fwd: 0, conv_dw: 1, conv_dx: 2 };
+const OP_PACK = 3;
+const ALIGN = 32, GROW = 1 << 20;
+
+/** Why the native kernel is not in use (undefined while it is, or before the first try). */
+export let nativeUnavailableReason: string | undefined;
+
+/** Whether the AVX-512 tiles are on by default here (CPU has AVX-512F and CYCLEDECON_AVX512 is not 0). */
+let avx512Default = false;
+
+function loadAddon(): Addon | null {
+  if (process.env[NATIVE_ENV] === '0') { nativeUnavailableReason = `${NATIVE_ENV}=0`; return null; }
+  if (process.platform !== 'linux' || process.arch !== 'x64') { nativeUnavailableReason = `no build for ${process.platform}-${process.arch}`; return null; }
+  let dir: string | undefined;
+  try {
+    // A fresh 0700 folder per process: nobody else can have planted a file there.
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cycledecon-native-'));
+    const file = path.join(dir, 'conv.node');
+    writeFileSync(file, Buffer.from(KERNEL_NATIVE_BASE64, 'base64'), { mode: 0o500 });
+    const mod = { exports: {} as Addon };
+    process.dlopen(mod, file);
+    if (!mod.exports.supported()) { nativeUnavailableReason = 'the CPU lacks AVX2 or FMA'; return null; }
+    avx512Default = mod.exports.setAvx512(process.env[AVX512_ENV] !== '0');
+    return mod.exports;
+  } catch (e) {
+    nativeUnavailableReason = `could not load the addon: ${(e as Error).message}`;
+    return null;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+class NativeConvRuntime implements ConvRuntime {
+  memory = { buffer: new ArrayBuffer(GROW) };
+
+  constructor(private readonly addon: Addon, readonly threadCount: number) {}
+
+  layout(lengths: number[]): number[] {
+    let top = 0;
+    const at = lengths.map((n) => {
+      const a = Math.ceil(top / ALIGN) * ALIGN;
+      top = a + n * 4;
+      return a;
+    });
+    // Contents need not survive: callers lay out first, then fill.
+    const have = this.memory.buffer.byteLength;
+    if (top > have) this.memory = { buffer: new ArrayBuffer(Math.ceil(Math.max(top, have * 1.25) / GROW) * GROW) };
+    return at;
+  }
+
+  /** Gives the workspace back (it keeps the size of the largest call otherwise). */
+  release(): void {
+    this.memory = { buffer: new ArrayBuffer(GROW) };
+  }
+
+  packWeights(w: number, wp: number, taps: number, c: number, co: number): void {
+    this.addon.run(OP_PACK, this.memory.buffer, Float64Array.of(w, wp, taps, c, co));
+  }
+
+  f32(at: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, n);
+  }
+
+  run(op: ConvOp, n: number, args: (a: number, b: number) => number[]): void {
+    const parts = splitRange(n, this.threadCount);
+    if (parts.length) this.addon.run(OP_ID[op], this.memory.buffer, Float64Array.from(parts.flatMap(([a, b]) => args(a, b))));
+  }
+}
+
+let addon: Addon | null | undefined;
+
+/**
+ * Turns the AVX-512 tiles (16-wide channel blocks, same sums per lane as the AVX2 tiles) on or off;
+ * returns whether they are in use, false without the addon or without AVX-512F. For tests and benchmarks.
+ */
+export function setNativeAvx512(on: boolean): boolean {
+  if (addon === undefined) addon = loadAddon();
+  return addon ? addon.setAvx512(on) : false;
+}
+
+/** The instruction set the native kernel runs on by default: 'avx512', 'avx2', or null without it. */
+export function nativeIsa(): 'avx512' | 'avx2' | null {
+  if (addon === undefined) addon = loadAddon();
+  if (!addon) return null;
+  return avx512Default ? 'avx512' : 'avx2';
+}
+
+/** The addon's element-wise ops, or null where the addon does not load. */
+export function nativeEw(): NativeEw | null {
+  if (addon === undefined) addon = loadAddon();
+  return addon ? (addon.ew as NativeEw) : null;
+}
+let runtime: NativeConvRuntime | null | undefined;
+
+/** A runtime on `threads` threads of its own (tests compare thread counts), or null without the addon. */
+export function createNativeConvRuntime(threads: number): NativeConvRuntime | null {
+  if (addon === undefined) addon = loadAddon();
+  return addon ? new NativeConvRuntime(addon, threads) : null;
+}
+
+/** The shared native runtime, or null where it cannot run (see nativeUnavailableReason). */
+export function nativeConvRuntime(): NativeConvRuntime | null {
+  if (runtime === undefined) runtime = createNativeConvRuntime(fftThreadCount());
+  return runtime;
+}
