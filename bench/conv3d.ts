@@ -54,7 +54,7 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
   const budget = opts.budgetMs ?? 1500;
   const results: ConvResult[] = [];
   const plans: { backend: string; impl: string; avx512?: boolean; conv: (s: ConvShape) => Conv; backward: boolean[]; maxGflop: number }[] = [
-    // The default on cpu backends (engine/conv-select.ts): the native kernel (linux-x64), else WebAssembly SIMD.
+    // The default on cpu backends (nn/conv-select.ts): the native kernel (linux-x64), else WebAssembly SIMD.
     ...(nativeConvThreads() > 0 ? [{ backend: 'cpu', impl: `native-${nativeIsa() ?? ''}`, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
     ...(nativeIsa() === 'avx512' ? [{ backend: 'cpu', impl: 'native-avx2', avx512: false, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
     { backend: 'cpu', impl: 'wasm-simd', conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },

@@ -1,4 +1,4 @@
-// What a run was trained on (domain.json, written by engine/train/domain.ts) and the check of a volume against
+// What a run was trained on (domain.json, written by train/domain.ts) and the check of a volume against
 // it before the model is applied. A network learns the blur and the intensity statistics of its training stacks
 // (voxel size sets the blur in voxels); applied far outside them its output is extrapolation, so the user is
 // told. A 2D input to a 3D model is refused: the network would see mirror-padded copies of one plane.

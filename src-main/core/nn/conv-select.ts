@@ -1,7 +1,7 @@
 // Which conv3d implementation the networks use on each backend (ops/conv3d setConv3dImpl): on the
 // CPU backends (cpu, wasm) the native AVX2 + FMA kernel where it loads (linux-x64; ~2.8× the
 // WebAssembly kernel here), else the WebAssembly SIMD kernel (~40× tfjs' cpu Conv3D here); both have
-// correct gradients (fast/wasm-conv-impl.ts). On GPU backends tfjs' own kernels. CYCLEDECON_CONV
+// correct gradients (nn/conv/runtime-conv3d.ts). On GPU backends tfjs' own kernels. CYCLEDECON_CONV
 // forces one: 'native-avx2', 'wasm-simd', 'tfjs' or 'vol2col'.
 import { getConv3dImpl, setConv3dImpl, tfConv3dImpl, type Conv3dImpl } from './ops';
 import { fastConv3dImpl } from './conv/vol2col-conv3d';
