@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl } from '../src-main/core/nn/conv/runtime-conv3d';
 import { nativeIsa, setNativeAvx512 } from '../src-main/core/kernels/native-conv';
 import '@tensorflow/tfjs-backend-wasm';
-import { fastConv3d } from '../src-main/core/nn/conv/vol2col-conv3d';
+import { vol2colConv3d } from '../src-main/core/nn/conv/vol2col-conv3d';
 import { timeIt } from './timing';
 
 export interface ConvShape { name: string; size: number; cin: number; cout: number; k: number; stride: number; padding: 'same' | 'valid' }
@@ -54,14 +54,14 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
   const budget = opts.budgetMs ?? 1500;
   const results: ConvResult[] = [];
   const plans: { backend: string; impl: string; avx512?: boolean; conv: (s: ConvShape) => Conv; backward: boolean[]; maxGflop: number }[] = [
-    // The default on cpu backends (engine/conv-select.ts): the native kernel (linux-x64), else WebAssembly SIMD.
+    // The default on cpu backends (nn/conv-select.ts): the native kernel (linux-x64), else WebAssembly SIMD.
     ...(nativeConvThreads() > 0 ? [{ backend: 'cpu', impl: `native-${nativeIsa() ?? ''}`, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
     ...(nativeIsa() === 'avx512' ? [{ backend: 'cpu', impl: 'native-avx2', avx512: false, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
     { backend: 'cpu', impl: 'wasm-simd', conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
     { backend: 'cpu', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false, true], maxGflop: 4 },
     { backend: 'wasm', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false], maxGflop: 8 },
     // vol2col (tf ops + matMul) is kept out: 0.04 GFLOP/s on cpu, and superseded by wasm-simd (BENCH_VOL2COL=1 adds it).
-    ...(process.env.BENCH_VOL2COL ? [{ backend: 'wasm', impl: 'vol2col', conv: (s: ConvShape): Conv => (x, w) => fastConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
+    ...(process.env.BENCH_VOL2COL ? [{ backend: 'wasm', impl: 'vol2col', conv: (s: ConvShape): Conv => (x, w) => vol2colConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
   ];
   const only = process.env.BENCH_BACKENDS?.split(',');
   for (const plan of plans.filter((p) => !only || only.includes(p.backend))) {

@@ -1,5 +1,5 @@
 // One full training step (G_AB, G_BA, all six discriminators, forward + backward + Adam: the real
-// trainStep) per preset, timed on the cpu backend with the default CPU kernels (engine/conv-select.ts)
+// trainStep) per preset, timed on the cpu backend with the default CPU kernels (nn/conv-select.ts)
 // and, for `fast`, with tfjs' own kernels for comparison; the PyTorch twin (bench/reference/train_step.py)
 // is timed by bench/run.ts in the same run. Conv3d FLOPs are counted by wrapping the installed conv
 // implementation during one step (forward convolutions; a step's total is ≈ 3× that with both gradients).

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch CPU twin of one CycleDecon training step (src-main/core/engine/train/step.ts), for bench/train-step.ts.
+"""PyTorch CPU twin of one CycleDecon training step (src-main/core/train/step.ts), for bench/train-step.ts.
 
 Builds the IDENTICAL networks from our resolved TrainConfig (JSON on argv): the 3D U-Net G_AB (unet.ts:
 convsPerLevel x [conv 3^3 no bias - InstanceNorm (non-affine, eps 1e-5, biased variance) - ReLU], 2^3 max-pool,

@@ -4,13 +4,14 @@
 // (1), Ctrl-C (130) and a kill before any checkpoint existed (143). See docs/cluster.md.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RUN_FILES } from '../core/run/layout';
 
 export const EXIT_REQUEUE = 75;
 
-/** The step of the run folder's checkpoint (checkpoint/checkpoint.json, named in engine/train/checkpoint), if any. */
+/** The step of the run folder's checkpoint (checkpoint/checkpoint.json, named in core/run/layout), if any. */
 export async function checkpointStep(runDir: string): Promise<number | undefined> {
   try {
-    const step = (JSON.parse(await readFile(join(runDir, 'checkpoint', 'checkpoint.json'), 'utf8')) as { step?: unknown }).step;
+    const step = (JSON.parse(await readFile(join(runDir, RUN_FILES.checkpoint, RUN_FILES.checkpointManifest), 'utf8')) as { step?: unknown }).step;
     return typeof step === 'number' ? step : undefined;
   } catch {
     return undefined;

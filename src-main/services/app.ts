@@ -9,11 +9,11 @@ import { InvalidParameterError, FileNotFoundError } from '../core/errors';
 import { join, relative, sep } from 'node:path';
 import { workerThreadRunner } from '../worker/spawn';
 import { inlineTasks, type TaskRunner } from '../worker/tasks';
-import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
+import { runIdOf, trainRunDir } from '../core/run/job-dir';
 import { readOutputCheck } from '../core/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
 import type { AccessPolicy } from './access';
-import { trainSelection } from '../worker/runners/train-select';
+import { trainSelection } from '../core/train/select';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { readVolume, type TiffInfo } from '../core/io/index';
 import { computeMetrics, ncc } from '../core/metrics/index';
 import { inspectForImport } from '../core/project/import';
-import { analyzePsf } from '../services/psf-analysis';
+import { analyzePsf } from '../core/psf/figures';
 import { psfVolume, writePsfResult } from './runners/psf';
 
 type MetricName = z.infer<typeof MetricNameSchema>;

@@ -13,6 +13,7 @@ import { cancelledTrainExit } from '../requeue';
 import { resolveStackPaths } from '../../core/train/inputs';
 import { openOptions, requireSingleVolumeFiles } from '../volumes';
 import { readSmallTextFile } from '../../core/io/paths';
+import { RUN_FILES } from '../../core/run/layout';
 
 async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, resume: boolean): Promise<TrainConfig> {
   const file = str(args, 'config') ?? (resume && !str(args, 'preset') ? join(outDir, 'config.json') : undefined);
@@ -139,8 +140,8 @@ export const trainCommand: Command = {
     const stacks = [...(await resolveStackPaths(list('blurred'), '--blurred')), ...(list('sharp').length ? await resolveStackPaths(list('sharp'), '--sharp') : [])];
     await requireSingleVolumeFiles(stacks, ctx, open);
     await makeOutputFolder(outDir);
-    // The run folder, its checkpoint/ and weights/ (names from engine/train; not imported, to keep tfjs out of this thread).
-    for (const dir of [outDir, join(outDir, 'checkpoint'), join(outDir, 'weights')]) {
+    // The run folder, its checkpoint/ and weights/ (names from core/run/layout, which loads no tfjs into this thread).
+    for (const dir of [outDir, join(outDir, RUN_FILES.checkpoint), join(outDir, RUN_FILES.weights)]) {
       for (const name of await removeStaleTemps(dir)) ctx.err(`removed ${join(dir, name)}, left by an interrupted run`);
     }
     const bar = createProgress('train', ctx.interactive, (s) => process.stderr.write(s));

@@ -6,7 +6,7 @@
 // Arithmetic is float32 throughout (scipy.fft does the same for float32 input).
 import { KERNEL_WASM_BASE64 } from './wasm/kernel.generated';
 import type { Shape3 } from './fft3d';
-import { KernelThreads, compileWasm, fftThreadCount, splitRange } from '../kernels/threads';
+import { KernelThreads, compileWasm, kernelThreadCount, splitRange } from '../kernels/threads';
 
 interface KernelExports {
   __heap_base: WebAssembly.Global;
@@ -62,7 +62,7 @@ const THREADED_MIN_VOXELS = 1 << 18;
 /**
  * Buffers for transforms on one grid. `buffers` maps a name to a length in floats; `view(name)`
  * gives its Float32Array. Views stay valid for the life of the workspace (memory is sized once).
- * Large grids are split over helper threads (fftThreadCount()); call dispose() to stop them.
+ * Large grids are split over helper threads (kernelThreadCount()); call dispose() to stop them.
  */
 export class WasmFftWorkspace {
   private readonly k: KernelExports;
@@ -82,7 +82,7 @@ export class WasmFftWorkspace {
     this.grid = grid;
     this.nxh = Math.floor(grid[2] / 2) + 1;
     const voxels = grid[0] * grid[1] * grid[2];
-    const want = opts.threads ?? (voxels >= THREADED_MIN_VOXELS ? fftThreadCount() : 1);
+    const want = opts.threads ?? (voxels >= THREADED_MIN_VOXELS ? kernelThreadCount() : 1);
     const nThreads = Math.max(1, Math.min(want, grid[0]));
     // Layout: [kernel's own stack and data | named buffers | twiddles | scratch | helper stacks].
     let top = Number(probe(mod).__heap_base.value);

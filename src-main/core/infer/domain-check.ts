@@ -1,4 +1,4 @@
-// What a run was trained on (domain.json, written by engine/train/domain.ts) and the check of a volume against
+// What a run was trained on (domain.json, written by train/domain.ts) and the check of a volume against
 // it before the model is applied. A network learns the blur and the intensity statistics of its training stacks
 // (voxel size sets the blur in voxels); applied far outside them its output is extrapolation, so the user is
 // told. A 2D input to a 3D model is refused: the network would see mirror-padded copies of one plane.
@@ -7,10 +7,10 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidVolumeError } from '../errors';
 import type { Shape3, VoxelSize } from '../io/volume';
-import { quantiles } from '../image/colormap';
+import { DOMAIN_FILE, intensityStats, type IntensityStats, type TrainingDomain } from '../run/domain';
 import { VOXEL_SIZE_TOLERANCE, voxelSizeRatios } from '../../contract/domain';
 
-export const DOMAIN_FILE = 'domain.json';
+export { DOMAIN_FILE, intensityStats, type IntensityStats, type TrainingDomain } from '../run/domain';
 // One rule for the CLI, the jobs and the app's deconvolve panel (contract/domain.ts).
 export { VOXEL_SIZE_TOLERANCE } from '../../contract/domain';
 /** Normalised-intensity statistics differing from training by more than this factor are warned about. */
@@ -18,37 +18,8 @@ export const INTENSITY_FACTOR = 3;
 /** Floor added to both sides of an intensity ratio (network scale), so near-zero backgrounds compare sanely. */
 const INTENSITY_FLOOR = 0.02;
 
-/** Statistics of a stack on the network's scale (after the run's normalisation, clipped as in training). */
-export interface IntensityStats {
-  p50: number;
-  p99: number;
-  mean: number;
-}
-
-export interface TrainingDomain {
-  version: 1;
-  /** 3: the network was trained on stacks with more than one slice. */
-  dimensionality: 2 | 3;
-  /** Voxel size of the first training stack (all are listed in `stacks`). */
-  voxelSize: VoxelSize;
-  stacks: { shape: Shape3; voxelSize: VoxelSize }[];
-  intensity: {
-    /** Raw intensities (before normalisation), median over stacks: for the reader. */
-    raw: { p001: number; p50: number; p999: number };
-    /** On the network scale, median over stacks: what the check compares. */
-    normalised: IntensityStats;
-  };
-}
-
 /** The input was refused: outside what the model can be applied to at all. */
 export class ModelDomainError extends InvalidVolumeError {}
-
-export function intensityStats(normalised: Float32Array): IntensityStats {
-  const [p50, p99] = quantiles(normalised, [0.5, 0.99]);
-  let s = 0;
-  for (let i = 0; i < normalised.length; i++) s += normalised[i]!;
-  return { p50: p50!, p99: p99!, mean: normalised.length ? s / normalised.length : 0 };
-}
 
 /** The run's training domain; null for a run written before domain.json existed (or an unreadable file). */
 export async function readTrainingDomain(runDir: string): Promise<TrainingDomain | null> {

@@ -9,11 +9,9 @@ import { axisWindow, shrinkTile, tileGrid, type TileBox } from './tiling';
 
 export type PredictFn = (tile: Float32Array, shape: Shape3) => Float32Array | Promise<Float32Array>;
 
-/** Lazily readable stack: slices [z0, z1) as one z-major Float32Array. */
-export interface SliceSource {
-  shape: Shape3;
-  readSlices(z0: number, z1: number): Promise<Float32Array>;
-}
+import type { SliceSource } from '../io/slice-source';
+
+export type { SliceSource };
 
 /** Receives finished output slices in order, from z = 0 up. */
 export interface SliceSink {

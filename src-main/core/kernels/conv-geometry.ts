@@ -1,6 +1,7 @@
 // Shape arithmetic shared by the fast conv3d kernels: tfjs' padding rule ('same': total padding
 // max((out − 1)·s + k − in, 0), the smaller half BEFORE) and the output sizes.
-import type { Padding } from '../nn/ops';
+/** tfjs' padding modes; defined here so the kernels need nothing from the tfjs layer above them. */
+export type Padding = 'same' | 'valid';
 
 export type Triple = [number, number, number];
 

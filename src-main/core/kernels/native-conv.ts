@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fftThreadCount, splitRange } from './threads';
+import { kernelThreadCount, splitRange } from './threads';
 import { KERNEL_NATIVE_BASE64 } from './native/conv.generated';
 import type { ConvOp, ConvRuntime } from './wasm-conv';
 
@@ -137,6 +137,6 @@ export function createNativeConvRuntime(threads: number): NativeConvRuntime | nu
 
 /** The shared native runtime, or null where it cannot run (see nativeUnavailableReason). */
 export function nativeConvRuntime(): NativeConvRuntime | null {
-  if (runtime === undefined) runtime = createNativeConvRuntime(fftThreadCount());
+  if (runtime === undefined) runtime = createNativeConvRuntime(kernelThreadCount());
   return runtime;
 }

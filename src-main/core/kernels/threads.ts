@@ -1,4 +1,5 @@
-// Helper threads for the WebAssembly FFT kernel: each worker_thread instantiates the same module on
+// The thread pool of every CPU kernel (the WebAssembly FFT and conv kernels; the native conv kernel takes
+// its thread count and range split from here too). Helper threads: each worker_thread instantiates the same module on
 // the same shared memory (with its own stack) and runs one slice of a pass when told. The caller
 // runs its own slice meanwhile and then blocks (Atomics.wait) until the helpers are done, so a
 // pass is a plain synchronous call. Where blocking or workers are unavailable, callers run
@@ -50,7 +51,7 @@ export function compileWasm(base64: string): WebAssembly.Module | null {
 }
 
 /** Threads to use in all: CYCLEDECON_THREADS, else the machine's parallelism, at most 8. */
-export function fftThreadCount(): number {
+export function kernelThreadCount(): number {
   const env = Number(process.env.CYCLEDECON_THREADS);
   if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
   return Math.max(1, Math.min(8, availableParallelism()));

@@ -2,7 +2,7 @@
 // layers need, helper threads (worker_threads) that split each call by output planes (forward)
 // or by taps (filter gradient), and the copy-in with zero padding. Synchronous, like a tfjs
 // kernel; float32 throughout. Used by wasmConv3dImpl (wasm-conv-impl.ts).
-import { KernelThreads, compileWasm, fftThreadCount, splitRange } from './threads';
+import { KernelThreads, compileWasm, kernelThreadCount, splitRange } from './threads';
 import { KERNEL_WASM_BASE64 } from './wasm/conv.generated';
 import type { ConvGeometry } from './conv-geometry';
 
@@ -110,7 +110,7 @@ export function convRuntime(): ConvRuntime | null {
   if (runtime === undefined) {
     const mod = compileWasm(KERNEL_WASM_BASE64);
     try {
-      runtime = mod ? new WasmConvRuntime(mod, fftThreadCount()) : null;
+      runtime = mod ? new WasmConvRuntime(mod, kernelThreadCount()) : null;
     } catch {
       runtime = null;
     }

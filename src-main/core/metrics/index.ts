@@ -2,10 +2,10 @@
 // after CARE-style normalisation (data range 1).
 import { InvalidVolumeError } from '../errors';
 import type { Volume } from '../io/volume';
-import { careNormalise } from './normalize';
+import { careNormalise } from './normalise';
 import { ssim2dMean, ssim3d } from './ssim';
 
-export { percentile, careNormalise } from './normalize';
+export { percentile, careNormalise } from './normalise';
 export { ssim3d, ssim2dMean } from './ssim';
 
 export interface Metrics {

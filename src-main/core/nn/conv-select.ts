@@ -1,15 +1,15 @@
 // Which conv3d implementation the networks use on each backend (ops/conv3d setConv3dImpl): on the
 // CPU backends (cpu, wasm) the native AVX2 + FMA kernel where it loads (linux-x64; ~2.8× the
 // WebAssembly kernel here), else the WebAssembly SIMD kernel (~40× tfjs' cpu Conv3D here); both have
-// correct gradients (fast/wasm-conv-impl.ts). On GPU backends tfjs' own kernels. CYCLEDECON_CONV
+// correct gradients (nn/conv/runtime-conv3d.ts). On GPU backends tfjs' own kernels. CYCLEDECON_CONV
 // forces one: 'native-avx2', 'wasm-simd', 'tfjs' or 'vol2col'.
 import { getConv3dImpl, setConv3dImpl, tfConv3dImpl, type Conv3dImpl } from './ops';
-import { fastConv3dImpl } from './conv/vol2col-conv3d';
+import { vol2colConv3dImpl } from './conv/vol2col-conv3d';
 import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl, wasmConvThreads } from './conv/runtime-conv3d';
 import { InvalidParameterError } from '../errors';
 
 export const CONV_ENV = 'CYCLEDECON_CONV';
-const BY_NAME: Record<string, Conv3dImpl> = { 'native-avx2': nativeConv3dImpl, 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: fastConv3dImpl };
+const BY_NAME: Record<string, Conv3dImpl> = { 'native-avx2': nativeConv3dImpl, 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: vol2colConv3dImpl };
 
 /** The implementation for a backend (our backend id), honouring CYCLEDECON_CONV. */
 export function convImplFor(backend: string): Conv3dImpl {

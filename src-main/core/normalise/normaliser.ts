@@ -3,7 +3,7 @@
 // is exact, so a deconvolved stack comes back in the input's intensity units, never clipped.
 import { InvalidParameterError } from '../errors';
 import { quantiles } from '../image/colormap';
-import type { SliceSource } from '../infer/tiled';
+import type { SliceSource } from '../io/slice-source';
 
 /**
  * How the scale is set once the low percentile fixed the offset. 'percentile': pHigh maps to 1. 'mean': the mean of

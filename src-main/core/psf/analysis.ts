@@ -4,7 +4,7 @@
 import { InvalidVolumeError } from '../errors';
 import type { Volume } from '../io/volume';
 import { resamplePsf } from '../deconv/grid';
-import { percentile } from '../metrics/normalize';
+import { percentile } from '../metrics/normalise';
 
 type V3 = [number, number, number];
 

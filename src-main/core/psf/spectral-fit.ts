@@ -204,7 +204,7 @@ function logSpace(a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => a * (b / a) ** (i / (n - 1)));
 }
 
-/** The binned spectra both the fit and the training term (engine/train/spectral-loss.ts) work from. */
+/** The binned spectra both the fit and the training term (train/spectral-loss.ts) work from. */
 export interface SpectralData {
   grid: Grid;
   /** Mean power per (k_lateral, k_z) bin of the blurred (A) and the sharp (B) stacks. */

@@ -21,7 +21,7 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
     if (v && v.volume.shape.join() !== shape.join()) throw new InvalidVolumeError(`${name} ${v.path} is ${v.volume.shape.join('×')}, the input is ${shape.join('×')}`);
   }
   const sections: Section[] = [];
-  // A model flagged by its output check after training (engine/train/output-check.ts) comes first: the reader
+  // A model flagged by its output check after training (train/output-check.ts) comes first: the reader
   // must know before looking at any figure that the result carries no information about the input.
   if (src.run?.outputCheck?.collapsed) sections.push({ title: '⚠ Warning: the model failed its output check', blocks: [{ kind: 'text', text: src.run.outputCheck.message }] });
   const title = src.title ?? 'CycleDecon report';

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError } from '../errors';
 import { writeBytesAtomic } from '../io/atomic';
+import { RUN_FILES } from '../run/layout';
 import type { AdamState } from './adam';
 import type { RngState } from './rng';
 
-export const CHECKPOINT_DIR = 'checkpoint';
-export const MANIFEST = 'checkpoint.json';
+export const CHECKPOINT_DIR = RUN_FILES.checkpoint;
+export const MANIFEST = RUN_FILES.checkpointManifest;
 
 const HINT = 'Start a new run without --resume, or pick another run directory.';
 

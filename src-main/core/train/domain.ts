@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeBytesAtomic } from '../io/atomic';
 import type { Volume } from '../io/volume';
 import { quantiles } from '../image/colormap';
-import { DOMAIN_FILE, intensityStats, type IntensityStats, type TrainingDomain } from '../infer/domain-check';
+import { DOMAIN_FILE, intensityStats, type IntensityStats, type TrainingDomain } from '../run/domain';
 import type { TrainConfig } from './config';
 import { normaliseData } from './normalise';
 

@@ -2,8 +2,9 @@
 // CLI, the app's main side and the deconvolution runner only need the verdict, not the model.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES } from '../run/layout';
 
-export const OUTPUT_CHECK_FILE = 'output-check.json';
+export const OUTPUT_CHECK_FILE = RUN_FILES.outputCheck;
 
 export interface OutputCheckVerdict {
   collapsed: boolean;

@@ -11,18 +11,9 @@ import { buildUNet, type Module } from '../nn/models';
 import { loadWeights, saveWeights } from '../nn/weights';
 import type { HistoryRow } from './events';
 import { LOSS_KEYS } from './step';
+import { RUN_FILES } from '../run/layout';
 
-export const RUN_FILES = {
-  config: 'config.json',
-  historyCsv: 'history.csv',
-  historyJson: 'history.json',
-  weights: 'weights',
-  psf: 'psf.json',
-  psfTiff: 'psf.tif',
-  summary: 'run.json',
-  /** The spectral fit the PSF layer started from (psf.init 'spectral'). */
-  psfInit: 'psf-init.json',
-} as const;
+export { RUN_FILES };
 
 export async function writeConfig(runDir: string, cfg: TrainConfig): Promise<void> {
   await writeBytesAtomic(join(runDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n', { force: true });

@@ -13,7 +13,7 @@ import { deconvolveFile } from '../../core/infer/deconvolve';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
 import { runRichardsonLucy } from './rl';
-import { trainRunDir } from './run-dir';
+import { trainRunDir } from '../../core/run/job-dir';
 import { outputStem, resultFile } from './output-name';
 import { readOutputCheckWarnings } from '../../core/train/output-check-file';
 import { noDomainNote } from '../../core/infer/domain-check';

@@ -10,8 +10,8 @@ import { train } from '../../core/train/trainer';
 import { hasCheckpoint } from '../../core/train/checkpoint';
 import { newId, nowIso } from '../../core/project/ids';
 import { readProject, resolveItem } from './resolve';
-import { trainRunDir } from './run-dir';
-import { trainSelection } from './train-select';
+import { trainRunDir } from '../../core/run/job-dir';
+import { trainSelection } from '../../core/train/select';
 
 type TrainSpec = Extract<Job['spec'], { kind: 'train' }>;
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { takeThreadsFlag } from '../../../src-main/cli/threads';
-import { fftThreadCount } from '../../../src-main/core/kernels/threads';
+import { kernelThreadCount } from '../../../src-main/core/kernels/threads';
 import { tempDir } from '../../helpers';
 
 const saved = process.env.CYCLEDECON_THREADS;
@@ -36,7 +36,7 @@ describe('--threads', () => {
     const c = capture();
     const psf = join(tempDir(), 'psf.tif');
     expect(await runCli(['psf', '--threads', '3', '--na', '1.0', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.3', '--size', '5,9,9', psf], c.ctx)).toBe(0);
-    expect(fftThreadCount()).toBe(3);
+    expect(kernelThreadCount()).toBe(3);
     const bad = capture();
     expect(await runCli(['psf', '--threads', 'many', psf], bad.ctx)).toBe(1);
     expect(bad.err.join('\n')).toMatch(/--threads: "many"/);

@@ -1,6 +1,6 @@
-// The native AVX2 + FMA conv3d kernel (fast/native/conv.c) against the WebAssembly kernel it ports, on
+// The native AVX2 + FMA conv3d kernel (kernels/native/conv.c) against the WebAssembly kernel it ports, on
 // sizes that reach every tile shape and tail, and with several thread counts (results must not depend
-// on them). fast-conv3d.test.ts checks both against tfjs' Conv3D and finite differences.
+// on them). conv3d-impls.test.ts checks both against tfjs' Conv3D and finite differences.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { convGeometry, type Triple } from '../../../src-main/core/kernels/conv-geometry';

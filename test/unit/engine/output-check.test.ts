@@ -1,4 +1,4 @@
-// The post-training check that G_AB's output depends on its input (engine/train/output-check.ts): an identity
+// The post-training check that G_AB's output depends on its input (train/output-check.ts): an identity
 // generator passes with correlation 1, a generator whose output ignores its input (a fixed texture, or a constant)
 // is flagged, a scaled and offset copy passes, and nothing is left allocated.
 import * as tf from '@tensorflow/tfjs';

@@ -1,4 +1,4 @@
-// The training-domain record (engine/train/domain.ts) and the check of an input against it before the model is
+// The training-domain record (train/domain.ts) and the check of an input against it before the model is
 // applied (infer/domain-check.ts): a 2D input to a 3D model is refused, a voxel size 3× the training one and a
 // far intensity distribution are warned about (CLI stderr and --json), an old run without a record gets a note.
 import { describe, expect, it } from 'vitest';

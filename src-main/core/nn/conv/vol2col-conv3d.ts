@@ -1,4 +1,4 @@
-// The fast conv3d implementation (issue 9): forward and both gradients as vol2col + matMul (see kernels.ts),
+// The vol2col conv3d implementation (issue 9): forward and both gradients as vol2col + matMul (see vol2col.ts),
 // wrapped in tf.customGrad so autodiff never reaches a backend's Conv3D kernel or gradient (the wasm backend's
 // are wrong in tfjs 4.22). Plugs into the models through ops/conv3d setConv3dImpl.
 import * as tf from '@tensorflow/tfjs';
@@ -54,10 +54,10 @@ export function convImplFrom(name: string, k: ConvKernels): Required<Conv3dImpl>
 }
 
 /** vol2col + matMul (tf ops only). */
-export const fastConv3dImpl = convImplFrom('vol2col', { forward: conv3dForward, inputGrad: conv3dInputGrad, filterGrad: conv3dFilterGrad });
+export const vol2colConv3dImpl = convImplFrom('vol2col', { forward: conv3dForward, inputGrad: conv3dInputGrad, filterGrad: conv3dFilterGrad });
 
 /** Differentiable conv3d (cross-correlation, tfjs layout and padding rule), vol2col + matMul. */
-export const fastConv3d = fastConv3dImpl.conv3d;
+export const vol2colConv3d = vol2colConv3dImpl.conv3d;
 
 /** Differentiable transposed conv3d, vol2col + matMul. */
-export const fastConv3dTranspose = fastConv3dImpl.conv3dTranspose;
+export const vol2colConv3dTranspose = vol2colConv3dImpl.conv3dTranspose;

@@ -2,8 +2,9 @@
 // (e.g. vol2col + matMul on wasm, issue 9) can be plugged in without touching the models. Also registers
 // the gradient tfjs-core 4.22 lacks for Conv3DBackpropInputV2, which makes tf.conv3dTranspose trainable.
 import * as tf from '@tensorflow/tfjs';
+import type { Padding } from '../../kernels/conv-geometry';
 
-export type Padding = 'same' | 'valid';
+export type { Padding };
 export type Stride = number | [number, number, number];
 
 /**

@@ -3,7 +3,7 @@
 // are also checked against central finite differences (independent of any tfjs gradient).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fastConv3d, fastConv3dImpl } from '../../../src-main/core/nn/conv/vol2col-conv3d';
+import { vol2colConv3d, vol2colConv3dImpl } from '../../../src-main/core/nn/conv/vol2col-conv3d';
 import { nativeConv3dImpl, wasmConv3dImpl, wasmConvThreads } from '../../../src-main/core/nn/conv/runtime-conv3d';
 import { setMaxColumnFloats } from '../../../src-main/core/nn/conv/vol2col';
 import { registerConv3dGradients, type Padding } from '../../../src-main/core/nn/ops';
@@ -46,7 +46,7 @@ const CASES: { name: string; x: S5; k: T3; cout: number; s: T3; pad: Padding }[]
   { name: '5³ single channel valid, x 40 (32-voxel PSF tile + tail)', x: [1, 6, 6, 40, 1], k: [5, 5, 5], cout: 1, s: [1, 1, 1], pad: 'valid' },
 ];
 
-const IMPLS = [fastConv3dImpl, wasmConv3dImpl, nativeConv3dImpl];
+const IMPLS = [vol2colConv3dImpl, wasmConv3dImpl, nativeConv3dImpl];
 
 describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
   beforeAll(async () => {
@@ -98,7 +98,7 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     const x = tf.randomNormal([1, 5, 4, 5, 2], 0, 1, 'float32', 7) as tf.Tensor5D;
     const w = tf.randomNormal([3, 3, 3, 2, 2], 0, 1, 'float32', 8) as tf.Tensor5D;
     const r = tf.randomNormal([1, 3, 2, 3, 2], 0, 1, 'float32', 9) as tf.Tensor5D;
-    const loss = (a: tf.Tensor5D, b: tf.Tensor5D) => tf.sum(tf.mul(fastConv3d(a, b, [2, 2, 2], 'same'), r));
+    const loss = (a: tf.Tensor5D, b: tf.Tensor5D) => tf.sum(tf.mul(vol2colConv3d(a, b, [2, 2, 2], 'same'), r));
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor5D, b as tf.Tensor5D))([x, w]);
     const h = 1e-2;
     const probe = (t: tf.Tensor5D, g: tf.Tensor, which: 0 | 1, idx: number[]) => {
@@ -123,7 +123,7 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     const before = tf.memory().numTensors;
     const x = tf.ones([1, 4, 4, 4, 2]) as tf.Tensor5D;
     const w = tf.ones([3, 3, 3, 2, 2]) as tf.Tensor5D;
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(fastConv3d(a as tf.Tensor5D, b as tf.Tensor5D, [2, 2, 2], 'same')))([x, w]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(vol2colConv3d(a as tf.Tensor5D, b as tf.Tensor5D, [2, 2, 2], 'same')))([x, w]);
     tf.dispose([x, w, ...g]);
     expect(tf.memory().numTensors).toBe(before);
   });

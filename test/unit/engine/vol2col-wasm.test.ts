@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fastConv3d } from '../../../src-main/core/nn/conv/vol2col-conv3d';
+import { vol2colConv3d } from '../../../src-main/core/nn/conv/vol2col-conv3d';
 
 function grads(conv: (x: tf.Tensor5D, w: tf.Tensor5D) => tf.Tensor5D, x: Float32Array, w: Float32Array, r: Float32Array, xs: number[], ws: number[], rs: number[]): Float32Array[] {
   return tf.tidy(() => {
@@ -30,7 +30,7 @@ describe('fast conv3d on the wasm backend', () => {
       const [x, w, r] = [xs, ws, rs].map((s, i) => tf.tidy(() => tf.randomNormal(s, 0, 1, 'float32', i + 1).dataSync() as Float32Array));
       const ref = grads((a, b) => tf.conv3d(a, b, stride, 'same'), x, w, r, xs, ws, rs);
       expect(await tf.setBackend('wasm')).toBe(true);
-      const got = grads((a, b) => fastConv3d(a, b, [stride, stride, stride], 'same'), x, w, r, xs, ws, rs);
+      const got = grads((a, b) => vol2colConv3d(a, b, [stride, stride, stride], 'same'), x, w, r, xs, ws, rs);
       for (let i = 0; i < 3; i++) expect(rel(got[i], ref[i])).toBeLessThan(1e-4);
     });
   }

@@ -1,6 +1,6 @@
 // Which volume of each training stack a train job reads. A multichannel stack trains on the channel the user
 // chose and on no other: taking channel 0 unasked would train a model of whichever dye happened to be first.
-import { InvalidParameterError } from '../../core/errors';
+import { InvalidParameterError } from '../errors';
 
 interface StackCounts { name: string; channels?: number; frames?: number }
 

@@ -1,6 +1,6 @@
 // PSF figures for the UI: peak, sum, intensity centroid and FWHM along z, y, x through the peak.
-import type { Volume } from '../core/io/volume';
-import type { PsfAnalysis } from '../contract/schemas';
+import type { Volume } from '../io/volume';
+import type { PsfAnalysis } from '../../contract/schemas';
 
 function fwhm1d(profile: number[]): number {
   let peak = 0;
