@@ -21,6 +21,7 @@ import { noiseSigma } from '../src-main/core/metrics/artefacts';
 import { analysePsf } from '../src-main/core/psf/analysis';
 import { artefactRow } from './artefact-row';
 import { caseData, findCase, SUITE_CASES, type SuiteCase } from './science-cases';
+import { REAL_CASES, realCaseData, type RealCase } from './science-real';
 import { suiteTable, type SuiteRow } from './suite-table';
 
 const { values: args } = parseArgs({ options: {
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({ options: {
 } });
 if (args.list) {
   for (const c of SUITE_CASES) console.log(`${c.name.padEnd(14)} ${c.photons} photons; ${c.what}`);
+  for (const c of REAL_CASES) console.log(`${c.name.padEnd(14)} ${c.what}`);
   process.exit(0);
 }
 if (args.table) {
@@ -36,7 +38,8 @@ if (args.table) {
   console.log(suiteTable(rows));
   process.exit(0);
 }
-const cases = (args.case ?? SUITE_CASES.map((c) => c.name).join(',')).split(',').map(findCase);
+const allNames = [...SUITE_CASES, ...REAL_CASES].map((c) => c.name);
+const cases = (args.case ?? allNames.join(',')).split(',').map((n): SuiteCase | RealCase => REAL_CASES.find((r) => r.name === n) ?? findCase(n));
 const seeds = (args.seeds ?? '1').split(',').map(Number);
 const preset = (args.preset ?? 'fast') as 'fast' | 'tiny' | 'paper';
 const extra = (args.config ? JSON.parse(args.config) : {}) as TrainConfigOverrides;
@@ -55,40 +58,56 @@ function configFor(seed: number) {
   return { cfg: parseTrainConfig(mergeOverrides(base, { maxSteps: steps, ...stretch })), steps };
 }
 
-async function runCase(c: SuiteCase, seed: number): Promise<SuiteRow> {
+interface CaseInput { name: string; train: Volume[]; sharp: Volume[]; test: Volume; truth?: Volume; psf: Volume }
+
+async function inputsOf(c: SuiteCase | RealCase): Promise<CaseInput> {
+  if ('input' in c) {
+    const d = await realCaseData(c);
+    return { name: c.name, train: [d.input], sharp: d.sharpSets, test: d.input, ...(d.truth ? { truth: d.truth } : {}), psf: d.psf };
+  }
   const { trainSets, sharpSets, test } = caseData(c);
+  return { name: c.name, train: trainSets.map((s) => s.blurred), sharp: sharpSets, test: test.blurred, truth: test.groundTruth, psf: test.psf };
+}
+
+async function trainAndApply(d: CaseInput, seed: number) {
   const { cfg, steps } = configFor(seed);
-  const name = `${c.name}-s${seed}`, runDir = join(outDir, name), testPath = join(outDir, `${c.name}-test-blurred.tif`);
-  await writeVolume(testPath, test.blurred, { force: true });
+  const name = `${d.name}-s${seed}`, runDir = join(outDir, name), testPath = join(outDir, `${d.name}-test-blurred.tif`);
+  await writeVolume(testPath, d.test, { force: true });
   const start = performance.now();
-  const r = await train(cfg, { blurred: trainSets.map((s) => s.blurred), sharp: sharpSets, outDir: runDir, force: true, backendName: backend.name });
+  const r = await train(cfg, { blurred: d.train, sharp: d.sharp, outDir: runDir, force: true, backendName: backend.name });
   const seconds = (performance.now() - start) / 1000;
   const predictor = await loadPredictor({ method: 'model', runDir, backend: 'cpu' });
   const outPath = join(outDir, `${name}-test.tif`);
   try { await deconvolveFile(testPath, outPath, predictor, { tile: 'auto', force: true }); } finally { predictor.dispose(); }
-  const pred = await readVolume(outPath);
-  const ssim = (v: Volume) => computeMetrics(test.groundTruth, v).ssim3d ?? NaN;
-  const rl = async (iterations: number) => ssim(await richardsonLucy(test.blurred, test.psf, { iterations, boundary: 'reflect', background: 0 }));
-  const [rl20, rl50] = [await rl(20), await rl(50)];
-  const a = artefactRow(test.blurred, pred, test.groundTruth, test.psf);
-  const sigma = noiseSigma(test.blurred.data, test.blurred.shape);
+  const learned = r.psf ? makeVolume(r.psf.data, r.psf.shape, { ...d.test.voxelSize }, 'computed') : null;
+  return { steps, seconds, pred: await readVolume(outPath), learned };
+}
+
+async function runCase(c: SuiteCase | RealCase, seed: number): Promise<SuiteRow> {
+  const d = await inputsOf(c);
+  const { steps, seconds, pred, learned } = await trainAndApply(d, seed);
+  const truth = d.truth;
+  const ssim = (v: Volume) => computeMetrics(truth!, v).ssim3d ?? NaN;
+  const rl = async (iterations: number) => ssim(await richardsonLucy(d.test, d.psf, { iterations, boundary: 'reflect', background: 0 }));
+  const [rl20, rl50] = truth ? [await rl(20), await rl(50)] : [NaN, NaN];
+  const a = artefactRow(d.test, pred, truth, d.psf);
+  const sigma = noiseSigma(d.test.data, d.test.shape);
   let below = 0;
   for (const v of pred.data) if (v < -3 * sigma) below++;
-  const trueFwhm = analysePsf(test.psf).fwhm;
-  const learned = r.psf ? analysePsf(makeVolume(r.psf.data, r.psf.shape, { ...test.blurred.voxelSize }, 'computed')).fwhm : null;
-  const rel = (k: 'x' | 'y' | 'z') => learned![k] / trueFwhm[k] - 1;
+  const trueFwhm = analysePsf(d.psf).fwhm, lf = learned ? analysePsf(learned).fwhm : null;
+  const rel = (k: 'x' | 'y' | 'z') => lf![k] / trueFwhm[k] - 1;
   return {
-    case: c.name, seed, steps, seconds,
-    ssim: { cycledecon: ssim(pred), rl: Math.max(rl20, rl50), rlIterations: rl50 > rl20 ? 50 : 20, raw: ssim(test.blurred) },
+    case: d.name, seed, steps, seconds,
+    ssim: truth ? { cycledecon: ssim(pred), rl: Math.max(rl20, rl50), rlIterations: rl50 > rl20 ? 50 : 20, raw: ssim(d.test) } : null,
     lateral: a.lateral, axial: a.axial, below3Sigma: below / pred.data.length, reblur: [a.reblur, a.inputReblur],
-    fwhmError: learned ? { x: rel('x'), y: rel('y'), z: rel('z') } : null, flags: a.flags,
+    fwhmError: lf ? { x: rel('x'), y: rel('y'), z: rel('z') } : null, flags: a.flags,
   };
 }
 
 const rows: SuiteRow[] = [];
 const jsonPath = join(outDir, `suite-${cases.map((c) => c.name).join('+')}-s${seeds.join('+')}.json`);
 for (const c of cases) for (const seed of seeds) {
-  log(`${c.name} seed ${seed}: ${c.what}, ${c.photons} photons`);
+  log(`${c.name} seed ${seed}: ${c.what}`);
   rows.push(await runCase(c, seed));
   log(JSON.stringify(rows.at(-1)));
   // Written after every row, so a part cut short still leaves what it measured.
