@@ -5,7 +5,8 @@
 //    nothing added structure the data do not support;
 // 2. the result follows the input (Pearson r ≥ MIN_FOLLOW_CORRELATION), else it is a texture unrelated to it;
 // 3. no invented high frequencies (metrics/artefacts.ts): its share of power above the cut-off is at most
-//    HF_RATIO × the input's (and at most HF_MARGIN above it), laterally and axially;
+//    HF_RATIO × the input's (and at most HF_MARGIN above it), laterally and axially, and never more than white
+//    noise's share (+ WHITE_MARGIN) unless the input has that much itself;
 // 4. no negative light: its 0.1 % quantile is not more than NEGATIVE_DEPTH noise σ below zero (or below the
 //    input's own, for background-subtracted inputs).
 import type { ArtefactMeasures } from './artefacts';
@@ -17,6 +18,13 @@ export const MIN_FOLLOW_CORRELATION = 0.1;
 export const HF_RATIO = 3;
 export const HF_MARGIN = 0.02;
 export const HF_TRUTH_RATIO = 1.5;
+/**
+ * White noise's share of power above the cut-off c (cycles/voxel): laterally the square [−½, ½]² outside the
+ * disc of radius c, 1 − πc²; axially 1 − 2c. No optics transmit more than noise there, so a result with more than
+ * this (+ WHITE_MARGIN) carries structure at the grid's own period: a checkerboard, whatever the input's share.
+ */
+export const WHITE_MARGIN = 0.1;
+export const whiteNoiseShare = (c: number) => ({ lateral: 1 - Math.PI * c * c, axial: 1 - 2 * c });
 /** Noise σ below zero (at the 0.1 % quantile) that counts as negative light. */
 export const NEGATIVE_DEPTH = 3;
 
@@ -54,11 +62,15 @@ function highFrequencyFlags(a: ArtefactMeasures): OutputFlag[] {
   const out: OutputFlag[] = [];
   // A sharp ground truth (point-like structure) legitimately has power up to Nyquist: where it is known, a result
   // with up to HF_TRUTH_RATIO × its share is not flagged.
-  const limit = (i: number, t: number | null | undefined) => Math.max(HF_RATIO * i, i + HF_MARGIN, HF_TRUTH_RATIO * (t ?? 0));
+  // A noise-dominated input has about white noise's share, and 3 × that would exceed 100 %: the ceiling keeps a
+  // checkerboard flagged there (it still allows what the input itself has, e.g. a camera's fixed pattern).
+  const white = whiteNoiseShare(a.cutoff);
+  const limit = (k: 'lateral' | 'axial', i: number, t: number | null | undefined) =>
+    Math.min(Math.max(HF_RATIO * i, i + HF_MARGIN, HF_TRUTH_RATIO * (t ?? 0)), Math.max(white[k] + WHITE_MARGIN, i + HF_MARGIN));
   const truth = (k: 'lateral' | 'axial') => (a.truth?.highFrequency[k] != null ? `, ${pct(a.truth.highFrequency[k]!)} in the ground truth` : '');
   for (const k of ['lateral', 'axial'] as const) {
     const r = a.result.highFrequency[k], i = a.input.highFrequency[k];
-    if (r === null || i === null || r <= limit(i, a.truth?.highFrequency[k])) continue;
+    if (r === null || i === null || r <= limit(k, i, a.truth?.highFrequency[k])) continue;
     out.push({ code: `high-frequency-${k}`, message: `The result has ${pct(r)} of its ${k} power above ${a.cutoff} cycles/voxel vs ${pct(i)} in the input${truth(k)}: a checkerboard or other invented fine texture.` });
   }
   return out;

@@ -1,6 +1,7 @@
 // Ground-truth objects that look like fluorescence microscopy: tubulin-like filaments (smooth random
 // curves), sub-resolution beads, and nuclei-like blobs (soft-edged ellipsoids with texture).
 import type { Rng } from './random';
+import { addShell } from './shells';
 
 type Shape3 = [number, number, number];
 
@@ -8,6 +9,8 @@ export interface StructureCounts {
   filaments: number;
   beads: number;
   nuclei: number;
+  /** Hollow membrane-like shells (synth/shells.ts); absent = none, so older seeds give the same volumes. */
+  shells?: number;
 }
 
 /** Adds `value` at a sub-voxel position by trilinear splatting. */
@@ -56,6 +59,7 @@ export function groundTruth(shape: Shape3, counts: StructureCounts, rng: Rng, as
   for (let i = 0; i < counts.nuclei; i++) nucleus(out, shape, rng, aspect);
   for (let i = 0; i < counts.filaments; i++) filament(out, shape, rng, aspect);
   for (let i = 0; i < counts.beads; i++) splat(out, shape, rng.next() * shape[0], rng.next() * shape[1], rng.next() * shape[2], 2 + rng.next());
+  for (let i = 0; i < (counts.shells ?? 0); i++) addShell(out, shape, rng, aspect);
   for (let i = 0; i < out.length; i++) out[i] = Math.min(1, out[i]); // saturate crossings and bead cores
   return out;
 }
