@@ -6,6 +6,7 @@
 // differences of the model, amplitude and background included as columns.
 import { InvalidParameterError, InvalidVolumeError } from '../errors';
 import { makeVolume, type Volume } from '../io/volume';
+import { unitToMicrons } from '../io/metadata';
 import { analysePsf } from './analysis';
 import { PUPIL_PARAM_COUNT, PUPIL_PARAM_NAMES, PupilPsf } from './pupil';
 import { invertSymmetric, minimiseLbfgs } from './lbfgs';
@@ -80,8 +81,10 @@ function centroid(data: Float64Array, shape: [number, number, number]): [number,
 }
 
 export function fitPupilToBead(bead: Volume, optics: BeadOptics, opts: PupilFitOptions = {}): PupilFitResult {
-  const { x: dxy, y: dy, z: dz } = bead.voxelSize;
-  if (!(dxy > 0 && dz > 0)) throw new InvalidVolumeError('the bead stack has no voxel size: give --voxel-size');
+  const toUm = unitToMicrons(bead.voxelSize.unit);
+  if (toUm === undefined) throw new InvalidVolumeError(`the bead stack's voxel size is in "${bead.voxelSize.unit}", not a length: give --voxel-size X,Y,Zum`);
+  const dxy = bead.voxelSize.x * toUm, dy = bead.voxelSize.y * toUm, dz = bead.voxelSize.z * toUm;
+  if (!(dxy > 0 && dz > 0)) throw new InvalidVolumeError('the bead stack has no voxel size: give --voxel-size X,Y,Zum');
   if (Math.abs(dxy - dy) > 1e-3 * dxy) throw new InvalidParameterError('voxel size', `x ${dxy} and y ${dy} differ: the pupil model needs square pixels`);
   if (bead.shape.some((s) => s < 5)) throw new InvalidVolumeError(`the bead stack ${bead.shape.join('×')} needs at least 5 voxels per axis`);
   const airy = (0.61 * optics.wavelength) / optics.na / dxy;
@@ -104,7 +107,7 @@ export function fitPupilToBead(bead: Volume, optics: BeadOptics, opts: PupilFitO
   const m = model.forward(theta);
   const { r } = correlationLoss(m, crop.data);
   const sigma = gaussNewtonSigma(model, theta, m, crop.data);
-  return summarise(bead, optics, crop, model, theta, m, r, sigma, opt.iterations);
+  return summarise(bead, optics, crop, theta, m, r, sigma, opt.iterations);
 }
 
 /** Standard deviations from σ²·(JᵀJ)⁻¹ with the amplitude and background as two extra columns. */
@@ -151,7 +154,7 @@ function affineFit(m: Float64Array, d: Float64Array): { a: number; b: number } {
   return { a, b: md - a * mm };
 }
 
-function summarise(bead: Volume, optics: BeadOptics, crop: ReturnType<typeof cropBead>, model: PupilPsf, theta: number[], m: Float64Array, r: number, sigma: number[], iterations: number): PupilFitResult {
+function summarise(bead: Volume, optics: BeadOptics, crop: ReturnType<typeof cropBead>, theta: number[], m: Float64Array, r: number, sigma: number[], iterations: number): PupilFitResult {
   let s = 0; for (const v of m) s += v;
   const psf = makeVolume(Float32Array.from(m, (v) => v / s), crop.shape, { ...bead.voxelSize }, 'computed');
   psf.metadata.intensityScale = 'PSF, sum 1';
@@ -161,6 +164,5 @@ function summarise(bead: Volume, optics: BeadOptics, crop: ReturnType<typeof cro
   const fitted = analysePsf(psf).fwhm;
   const params: PupilFitResult['params'] = {};
   PUPIL_PARAM_NAMES.forEach((name, p) => { params[name] = { value: theta[p]!, sigma: sigma[p]!, unit: UNITS[p]! }; });
-  void model;
   return { params, ncc: r, fwhm: { measured, fitted }, naEffective: (0.51 * optics.wavelength) / ((fitted.x + fitted.y) / 2), box: crop.shape, iterations, psf };
 }
