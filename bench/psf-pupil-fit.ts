@@ -8,10 +8,10 @@ import { fitPupilToBead, type BeadOptics } from '../src-main/core/psf/pupil-fit'
 
 const root = new URL('../test/fixtures/shared-data/', import.meta.url).pathname;
 
-interface Case { name: string; file: string; optics: BeadOptics; voxel: { x: number; z: number }; why: string }
+interface Case { name: string; file: string; optics: BeadOptics; voxel: { x: number; z: number }; lightSheet?: boolean; why: string }
 export const MEASURED_PSFS: Case[] = [
   { name: 'pyotf bead (NA 0.85 air)', file: 'pyotf_bead_psf/psf_wl520nm_z300nm_x130nm_na0.85_n1.0.tif', optics: { na: 0.85, wavelength: 0.52, ni: 1.0, ns: 1.0 }, voxel: { x: 0.13, z: 0.3 }, why: 'file name and pyOTF README' },
-  { name: 'pycudadecon PSF (LLS)', file: 'pycudadecon_psf/psf.tif', optics: { na: 1.1, wavelength: 0.52, ni: 1.33, ns: 1.33 }, voxel: { x: 0.101, z: 0.1 }, why: 'IMAQ bounding box; 1.1 NA water detection of a lattice light sheet' },
+  { name: 'pycudadecon PSF (LLS)', file: 'pycudadecon_psf/psf.tif', optics: { na: 1.1, wavelength: 0.52, ni: 1.33, ns: 1.33 }, voxel: { x: 0.101, z: 0.1 }, lightSheet: true, why: 'IMAQ bounding box; 1.1 NA water detection of a lattice light sheet' },
 ];
 
 export function withVoxel(v: Volume, voxel: { x: number; z: number }): Volume {
@@ -23,7 +23,7 @@ const rows = [];
 for (const c of MEASURED_PSFS) {
   const v = withVoxel(await readVolume(root + c.file), c.voxel);
   const t = performance.now();
-  const fit = fitPupilToBead(v, c.optics, { iterations: Number(process.env.PUPIL_ITER ?? 60) });
+  const fit = fitPupilToBead(v, c.optics, { iterations: Number(process.env.PUPIL_ITER ?? 60), lightSheet: c.lightSheet });
   const seconds = (performance.now() - t) / 1000;
   const { psf: _psf, ...rest } = fit;
   rows.push({ name: c.name, seconds, ...rest });

@@ -9,15 +9,16 @@ import { readOneVolume } from '../volumes';
 export const BEAD_USAGE = `
   --bead bead.tif --na <NA> --wavelength <µm> [--ni 1.518] [--ns <ni>] [--out psf.tif] [--json]
   Fits a pupil-function PSF (scalar Gibson–Lanni optics: position, depth spherical aberration, apodisation,
-  Zernike astigmatism, coma, trefoil and spherical) to a measured bead stack, as a PSF distiller does, and
+  Zernike astigmatism, coma, trefoil and spherical; bead size) to a measured bead stack, as a PSF distiller does, and
   reports the parameters ± their Gauss–Newton standard deviation, NA_eff and the FWHMs measured vs fitted.
   The stack needs a voxel size in µm (from the file or --voxel-size).
   --out          write the fitted PSF (sum 1, the bead's voxel size) as an ImageJ TIFF
-  --iterations   L-BFGS iterations (default 60)`;
+  --iterations   L-BFGS iterations (default 60)
+  --light-sheet  also fit a light sheet's axial excitation profile (light-sheet / lattice PSFs)`;
 
 export const BEAD_OPTIONS = {
   bead: { type: 'string' }, na: { type: 'string' }, wavelength: { type: 'string' }, ni: { type: 'string' }, ns: { type: 'string' },
-  iterations: { type: 'string' },
+  iterations: { type: 'string' }, 'light-sheet': { type: 'boolean' },
 } as const;
 
 export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -30,7 +31,7 @@ export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<num
   };
   const iterations = num(args, 'iterations', { min: 1, max: 1000, integer: true, def: 60 });
   const bead = await readOneVolume(path, args, ctx);
-  const fit = fitPupilToBead(bead, optics, { iterations });
+  const fit = fitPupilToBead(bead, optics, { iterations, lightSheet: flag(args, 'light-sheet') });
   const out = str(args, 'out');
   if (out) await writeVolume(out, fit.psf, { dtype: 'float32', force: flag(args, 'force') });
   const { psf: _psf, ...summary } = fit;

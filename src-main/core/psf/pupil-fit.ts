@@ -1,14 +1,15 @@
 // A direct, non-blind fit of the pupil model (pupil.ts) to a measured bead stack, as a PSF distiller does:
-// the known optics are given, the 12 unknowns (position, depth-induced spherical aberration, apodisation,
-// Zernike 5–11) are fitted by L-BFGS on 1 − r², r the Pearson correlation of model and data, which is the
+// the known optics are given, the unknowns (position, depth-induced spherical aberration, apodisation,
+// Zernike 5–11, bead size, light sheet) are fitted by L-BFGS on 1 − r², r the Pearson correlation of model and data, which is the
 // least-squares residual with the amplitude and background solved in closed form (variable projection,
 // Golub & Pereyra 1973). Uncertainties: the Gauss–Newton covariance σ²·(JᵀJ)⁻¹ at the optimum, J by central
-// differences of the model, amplitude and background included as columns.
+// differences of the model, amplitude and background included as columns. The model is bead-model.ts: the
+// pupil PSF blurred by the bead's size and, for light-sheet data, times the sheet's axial profile.
 import { InvalidParameterError, InvalidVolumeError } from '../errors';
 import { makeVolume, type Volume } from '../io/volume';
 import { unitToMicrons } from '../io/metadata';
 import { analysePsf } from './analysis';
-import { PUPIL_PARAM_COUNT, PUPIL_PARAM_NAMES, PupilPsf } from './pupil';
+import { BEAD_PARAM_COUNT as P_COUNT, BEAD_PARAM_NAMES, BeadPsf } from './bead-model';
 import { invertSymmetric, minimiseLbfgs } from './lbfgs';
 
 export interface BeadOptics { na: number; wavelength: number; ni: number; ns: number }
@@ -19,6 +20,8 @@ export interface PupilFitOptions {
   iterations?: number;
   /** Box [z, y, x] to fit around the brightest voxel (default: about ±4 Airy radii laterally, ±21 planes). */
   box?: [number, number, number];
+  /** Fit a light sheet's axial excitation profile too (lattice / light-sheet PSFs). Default false. */
+  lightSheet?: boolean;
 }
 
 export interface PupilFitResult {
@@ -34,9 +37,11 @@ export interface PupilFitResult {
   psf: Volume;
 }
 
-const UNITS = ['µm', 'µm', 'µm', 'µm', '', 'rad', 'rad', 'rad', 'rad', 'rad', 'rad', 'rad'];
+const UNITS = ['µm', 'µm', 'µm', 'µm', '', 'rad', 'rad', 'rad', 'rad', 'rad', 'rad', 'rad', 'µm', '1/µm'];
 /** Step scale per parameter: L-BFGS works on θ/scale so that all unknowns are O(1). */
-const SCALE = [0.05, 0.05, 0.1, 2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3];
+const SCALE = [0.05, 0.05, 0.1, 2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.05, 0.3];
+/** Starts off zero for the two whose gradient vanishes at zero (σ_b², ω² enter the model). */
+const BEAD_SIGMA_START = 0.03, SHEET_START = 0.5;
 
 const oddAtMost = (want: number, have: number) => { const k = Math.min(want, have); return k % 2 === 1 ? k : k - 1; };
 
@@ -91,37 +96,40 @@ export function fitPupilToBead(bead: Volume, optics: BeadOptics, opts: PupilFitO
   const half = Math.max(6, Math.ceil(4 * airy));
   const box = opts.box ?? [43, 2 * half + 1, 2 * half + 1];
   const crop = cropBead(bead, box);
-  const model = new PupilPsf({ ...optics, dxy, dz, size: crop.shape, oversampling: opts.oversampling ?? 2 });
+  const model = new BeadPsf({ ...optics, dxy, dz, size: crop.shape, oversampling: opts.oversampling ?? 2 });
+  const free = BEAD_PARAM_NAMES.map((name) => name !== 'sheet' || opts.lightSheet === true);
   const c = centroid(crop.data, crop.shape);
-  const theta0 = new Array<number>(PUPIL_PARAM_COUNT).fill(0);
+  const theta0 = new Array<number>(P_COUNT).fill(0);
+  theta0[P_COUNT - 2] = BEAD_SIGMA_START; if (opts.lightSheet) theta0[P_COUNT - 1] = SHEET_START;
   theta0[0] = (c[2] - Math.floor(crop.shape[2] / 2)) * dxy; theta0[1] = (c[1] - Math.floor(crop.shape[1] / 2)) * dxy;
   theta0[2] = (c[0] - Math.floor(crop.shape[0] / 2)) * dz;
   const toTheta = (u: number[]) => u.map((v, p) => v * SCALE[p]!);
   const objective = (u: number[]) => {
     const m = model.forward(toTheta(u));
     const { loss, grad } = correlationLoss(m, crop.data);
-    return { value: loss, grad: model.gradient(grad).map((g, p) => g * SCALE[p]!) };
+    return { value: loss, grad: model.gradient(grad).map((g, p) => (free[p] ? g * SCALE[p]! : 0)) };
   };
   const opt = minimiseLbfgs(objective, theta0.map((v, p) => v / SCALE[p]!), opts.iterations ?? 60);
   const theta = toTheta(opt.x);
   const m = model.forward(theta);
   const { r } = correlationLoss(m, crop.data);
-  const sigma = gaussNewtonSigma(model, theta, m, crop.data);
+  const sigma = gaussNewtonSigma(model, theta, m, crop.data, free);
   return summarise(bead, optics, crop, theta, m, r, sigma, opt.iterations);
 }
 
 /** Standard deviations from σ²·(JᵀJ)⁻¹ with the amplitude and background as two extra columns. */
-function gaussNewtonSigma(model: PupilPsf, theta: number[], m: Float64Array, d: Float64Array): number[] {
-  const n = m.length, P = PUPIL_PARAM_COUNT;
+function gaussNewtonSigma(model: BeadPsf, theta: number[], m: Float64Array, d: Float64Array, free: boolean[]): number[] {
+  const n = m.length, P = P_COUNT;
   const { a, b } = affineFit(m, d);
   const cols: Float64Array[] = [];
   for (let p = 0; p < P; p++) {
+    if (!free[p]) { cols.push(new Float64Array(n)); continue; }
     const h = 1e-3 * SCALE[p]!;
     const tp = [...theta], tm = [...theta]; tp[p]! += h; tm[p]! -= h;
     const fp = model.forward(tp), fm = model.forward(tm);
     cols.push(Float64Array.from(fp, (v, i) => (a * (v - fm[i]!)) / (2 * h)));
   }
-  // A parameter the model does not depend on here (depth when ns = ni) has a zero column: left out, σ NaN.
+  // A parameter held fixed, or one the model does not depend on here (depth when ns = ni), has a zero column: left out, σ NaN.
   const used = cols.map((c) => c.some((v) => Math.abs(v) > 0));
   const kept = cols.filter((_, p) => used[p]);
   kept.push(m, new Float64Array(n).fill(1));
@@ -163,6 +171,6 @@ function summarise(bead: Volume, optics: BeadOptics, crop: ReturnType<typeof cro
   const measured = analysePsf(measuredVol, { background: 'auto' }).fwhm;
   const fitted = analysePsf(psf).fwhm;
   const params: PupilFitResult['params'] = {};
-  PUPIL_PARAM_NAMES.forEach((name, p) => { params[name] = { value: theta[p]!, sigma: sigma[p]!, unit: UNITS[p]! }; });
+  BEAD_PARAM_NAMES.forEach((name, p) => { params[name] = { value: theta[p]!, sigma: sigma[p]!, unit: UNITS[p]! }; });
   return { params, ncc: r, fwhm: { measured, fitted }, naEffective: (0.51 * optics.wavelength) / ((fitted.x + fitted.y) / 2), box: crop.shape, iterations, psf };
 }
