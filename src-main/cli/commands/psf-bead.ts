@@ -38,7 +38,7 @@ export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<num
   if (flag(args, 'json')) { ctx.out(JSON.stringify({ ...summary, optics, ...(out ? { out } : {}) }, null, 2)); return 0; }
   const f = (o: { x: number; y: number; z: number }) => `${o.x.toFixed(3)} / ${o.y.toFixed(3)} / ${o.z.toFixed(3)}`;
   ctx.out(`fit         correlation ${fit.ncc.toFixed(4)} on ${fit.box.join('×')} voxels, ${fit.iterations} iterations`);
-  ctx.out(`FWHM x/y/z  measured ${f(fit.fwhm.measured)}  fitted ${f(fit.fwhm.fitted)} µm;  NA_eff ${fit.naEffective.toFixed(3)}`);
+  ctx.out(`FWHM x/y/z  measured ${f(fit.fwhm.measured)}  fitted ${f(fit.fwhm.fitted)}  PSF (no bead) ${f(fit.fwhm.psf)} µm;  NA_eff ${fit.naEffective.toFixed(3)}`);
   for (const [name, p] of Object.entries(fit.params)) ctx.out(`${name.padEnd(12)}${p.value.toFixed(4)} ± ${Number.isNaN(p.sigma) ? 'n/a' : p.sigma.toPrecision(2)} ${p.unit}`);
   if (out) ctx.out(`wrote       ${out}`);
   return 0;

@@ -10,7 +10,7 @@ import { makeVolume, type Volume } from '../io/volume';
 import { unitToMicrons } from '../io/metadata';
 import { analysePsf } from './analysis';
 import { BEAD_PARAM_COUNT as P_COUNT, BEAD_PARAM_NAMES, BeadPsf } from './bead-model';
-import { invertSymmetric, minimiseLbfgs } from './lbfgs';
+import { invertSymmetric, minimiseLbfgs, type Objective } from './lbfgs';
 
 export interface BeadOptics { na: number; wavelength: number; ni: number; ns: number }
 
@@ -22,18 +22,23 @@ export interface PupilFitOptions {
   box?: [number, number, number];
   /** Fit a light sheet's axial excitation profile too (lattice / light-sheet PSFs). Default false. */
   lightSheet?: boolean;
+  /** Defocus model (pupil.ts): 'exact' (default) or 'paraxial' Born–Wolf. */
+  defocus?: 'exact' | 'paraxial';
+  /** Box [z, y, x] of the PSF written out (odd; default: the fitted box). */
+  psfSize?: [number, number, number];
 }
 
 export interface PupilFitResult {
   params: Record<string, { value: number; sigma: number; unit: string }>;
   /** Pearson correlation of the fitted PSF (with its amplitude and background) with the bead box. */
   ncc: number;
-  fwhm: { measured: { x: number; y: number; z: number }; fitted: { x: number; y: number; z: number } };
-  /** 0.51·λ / lateral FWHM of the fitted PSF: the NA an aberration-free pupil of that width would have. */
+  /** FWHM (µm) of the bead box, of the fitted model of it, and of the PSF (the model without the bead's size). */
+  fwhm: { measured: { x: number; y: number; z: number }; fitted: { x: number; y: number; z: number }; psf: { x: number; y: number; z: number } };
+  /** 0.51·λ / lateral FWHM of the PSF: the NA an aberration-free pupil of that width would have. */
   naEffective: number;
   box: [number, number, number];
   iterations: number;
-  /** The fitted PSF on the box, sum 1, with the bead's voxel size. */
+  /** The fitted PSF without the bead's size, centred on its box (odd, default the fit's), sum 1, the bead's voxel size. */
   psf: Volume;
 }
 
@@ -42,6 +47,8 @@ const UNITS = ['µm', 'µm', 'µm', 'µm', '', 'rad', 'rad', 'rad', 'rad', 'rad'
 const SCALE = [0.05, 0.05, 0.1, 2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.05, 0.3];
 /** Starts off zero for the two whose gradient vanishes at zero (σ_b², ω² enter the model). */
 const BEAD_SIGMA_START = 0.03, SHEET_START = 0.5;
+/** Emitter depths (µm) tried as starts when the sample and immersion indices differ. */
+const DEPTH_STARTS = [-10, -5, 0, 5, 10, 20];
 
 const oddAtMost = (want: number, have: number) => { const k = Math.min(want, have); return k % 2 === 1 ? k : k - 1; };
 
@@ -96,7 +103,10 @@ export function fitPupilToBead(bead: Volume, optics: BeadOptics, opts: PupilFitO
   const half = Math.max(6, Math.ceil(4 * airy));
   const box = opts.box ?? [43, 2 * half + 1, 2 * half + 1];
   const crop = cropBead(bead, box);
-  const model = new BeadPsf({ ...optics, dxy, dz, size: crop.shape, oversampling: opts.oversampling ?? 2 });
+  const psfSize = opts.psfSize ?? crop.shape;
+  if (psfSize.some((k) => !Number.isInteger(k) || k < 1 || k % 2 === 0)) throw new InvalidParameterError('PSF size', `${psfSize.join(',')} must be odd on every axis (the PSF's centre on a voxel)`);
+  const grid = { dxy, dz, oversampling: opts.oversampling ?? 2, defocus: opts.defocus };
+  const model = new BeadPsf({ ...optics, ...grid, size: crop.shape });
   const free = BEAD_PARAM_NAMES.map((name) => name !== 'sheet' || opts.lightSheet === true);
   const c = centroid(crop.data, crop.shape);
   const theta0 = new Array<number>(P_COUNT).fill(0);
@@ -109,12 +119,31 @@ export function fitPupilToBead(bead: Volume, optics: BeadOptics, opts: PupilFitO
     const { loss, grad } = correlationLoss(m, crop.data);
     return { value: loss, grad: model.gradient(grad).map((g, p) => (free[p] ? g * SCALE[p]! : 0)) };
   };
-  const opt = minimiseLbfgs(objective, theta0.map((v, p) => v / SCALE[p]!), opts.iterations ?? 60);
+  const opt = minimiseLbfgs(objective, bestStart(objective, theta0, optics), opts.iterations ?? 60);
   const theta = toTheta(opt.x);
   const m = model.forward(theta);
   const { r } = correlationLoss(m, crop.data);
   const sigma = gaussNewtonSigma(model, theta, m, crop.data, free);
-  return summarise(bead, optics, crop, theta, m, r, sigma, opt.iterations);
+  // The PSF proper: centred, without the bead's size (the sheet, when fitted, is part of the system PSF).
+  const centred = theta.map((v, p) => (p <= 2 || p === P_COUNT - 2 ? 0 : v));
+  const psf = new BeadPsf({ ...optics, ...grid, size: psfSize }).forward(centred);
+  return summarise(bead, optics, crop, theta, m, psf, psfSize, r, sigma, opt.iterations);
+}
+
+/**
+ * The depth aberration has local minima a few µm apart (the fit from depth 0 stalls on a deep bead): with
+ * ns ≠ ni, a short fit from each of several depths picks the start. Returns the start in scaled units.
+ */
+function bestStart(objective: (u: number[]) => { value: number }, theta0: number[], optics: BeadOptics): number[] {
+  const u0 = theta0.map((v, p) => v / SCALE[p]!);
+  if (Math.abs(optics.ns - optics.ni) < 1e-3) return u0;
+  let best = u0, value = Infinity;
+  for (const depth of DEPTH_STARTS) {
+    const u = [...u0]; u[3] = depth / SCALE[3]!;
+    const r = minimiseLbfgs(objective as Objective, u, 8);
+    if (r.value < value) { value = r.value; best = r.x; }
+  }
+  return best;
 }
 
 /** Standard deviations from σ²·(JᵀJ)⁻¹ with the amplitude and background as two extra columns. */
@@ -162,15 +191,18 @@ function affineFit(m: Float64Array, d: Float64Array): { a: number; b: number } {
   return { a, b: md - a * mm };
 }
 
-function summarise(bead: Volume, optics: BeadOptics, crop: ReturnType<typeof cropBead>, theta: number[], m: Float64Array, r: number, sigma: number[], iterations: number): PupilFitResult {
-  let s = 0; for (const v of m) s += v;
-  const psf = makeVolume(Float32Array.from(m, (v) => v / s), crop.shape, { ...bead.voxelSize }, 'computed');
+function summarise(bead: Volume, optics: BeadOptics, crop: ReturnType<typeof cropBead>, theta: number[], m: Float64Array, psfData: Float64Array, psfSize: [number, number, number], r: number, sigma: number[], iterations: number): PupilFitResult {
+  const unitSum = (d: Float64Array, shape: [number, number, number]) => {
+    let s = 0; for (const v of d) s += v;
+    return makeVolume(Float32Array.from(d, (v) => v / s), shape, { ...bead.voxelSize }, 'computed');
+  };
+  const psf = unitSum(psfData, psfSize);
   psf.metadata.intensityScale = 'PSF, sum 1';
   psf.metadata.extra = { psfModel: 'pupil (fitted to a bead)', na: String(optics.na), wavelength: String(optics.wavelength), ni: String(optics.ni), ns: String(optics.ns) };
   const measuredVol = makeVolume(Float32Array.from(crop.data), crop.shape, { ...bead.voxelSize }, 'computed');
   const measured = analysePsf(measuredVol, { background: 'auto' }).fwhm;
-  const fitted = analysePsf(psf).fwhm;
+  const fitted = analysePsf(unitSum(m, crop.shape)).fwhm, psfFwhm = analysePsf(psf).fwhm;
   const params: PupilFitResult['params'] = {};
   BEAD_PARAM_NAMES.forEach((name, p) => { params[name] = { value: theta[p]!, sigma: sigma[p]!, unit: UNITS[p]! }; });
-  return { params, ncc: r, fwhm: { measured, fitted }, naEffective: (0.51 * optics.wavelength) / ((fitted.x + fitted.y) / 2), box: crop.shape, iterations, psf };
+  return { params, ncc: r, fwhm: { measured, fitted, psf: psfFwhm }, naEffective: (0.51 * optics.wavelength) / ((psfFwhm.x + psfFwhm.y) / 2), box: crop.shape, iterations, psf };
 }

@@ -34,6 +34,8 @@ export interface PupilOptics {
   oversampling?: number;
   /** Lateral field of view of the computation over the box's (default 2: the defocus haze wraps less). */
   padding?: number;
+  /** 'exact' kz (default) or Born & Wolf's paraxial kz ≈ n/λ − λ|k|²/2n (to match PSFs made that way). */
+  defocus?: 'exact' | 'paraxial';
 }
 
 export const PUPIL_PARAM_NAMES = ['x0', 'y0', 'z0', 'depth', 'apodisation', ...NOLL_MODES.map((j) => `Z${j}`)] as const;
@@ -97,7 +99,8 @@ export class PupilPsf {
       if (k2 > kCut * kCut) continue;
       idx.push(y * n + x); kx.push(fx); ky.push(fy); th.push(Math.atan2(fy, fx));
       r2.push((k2 * lam * lam) / (na * na));
-      kz.push(Math.sqrt((ni / lam) ** 2 - k2)); kzs.push(Math.sqrt((ns / lam) ** 2 - k2));
+      kz.push(optics.defocus === 'paraxial' ? ni / lam - (lam * k2) / (2 * ni) : Math.sqrt((ni / lam) ** 2 - k2));
+      kzs.push(Math.sqrt((ns / lam) ** 2 - k2));
     }
     this.index = Int32Array.from(idx); this.rho2 = Float64Array.from(r2); this.kzi = Float64Array.from(kz);
     // Sub-pixel centring: output voxel centres sit (os − 1)/2 fine samples from the sample that maps to them.

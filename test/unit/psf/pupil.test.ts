@@ -26,6 +26,15 @@ describe('pupil PSF model', () => {
     for (const axis of ['x', 'y', 'z'] as const) expect(Math.abs(a.fwhm[axis] / b.fwhm[axis] - 1)).toBeLessThan(0.01);
   });
 
+  it('with paraxial defocus equals the Born–Wolf PSF (which the exact defocus does not at NA 1.2)', () => {
+    const size: S3 = [21, 25, 25];
+    const optics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33, dxy: 0.1, dz: 0.25, size };
+    const ref = generatePsf({ ...optics, model: 'born-wolf', oversampling: 1 });
+    const ncc = (defocus: 'exact' | 'paraxial') => analysePsf(asPsf(new PupilPsf({ ...optics, oversampling: 1, defocus }).forward(zeros()), size, 0.1, 0.25), { reference: ref }).ncc!;
+    expect(ncc('paraxial')).toBeGreaterThan(0.999);
+    expect(ncc('exact')).toBeLessThan(0.99);
+  });
+
   it('puts the depth aberration on the same side as Gibson–Lanni’s particle depth', () => {
     const size: S3 = [61, 21, 21];
     const optics = { na: 1.3, wavelength: 0.52, ni: 1.515, ns: 1.38, dxy: 0.1, dz: 0.15, size };
