@@ -14,11 +14,12 @@ export const BEAD_USAGE = `
   The stack needs a voxel size in µm (from the file or --voxel-size).
   --out          write the fitted PSF (sum 1, the bead's voxel size) as an ImageJ TIFF
   --iterations   L-BFGS iterations (default 60)
-  --light-sheet  also fit a light sheet's axial excitation profile (light-sheet / lattice PSFs)`;
+  --light-sheet  also fit a light sheet's axial excitation profile (light-sheet / lattice PSFs)
+  --paraxial     Born & Wolf's paraxial defocus (to match a PSF computed that way, e.g. \`psf --model born-wolf\`)`;
 
 export const BEAD_OPTIONS = {
   bead: { type: 'string' }, na: { type: 'string' }, wavelength: { type: 'string' }, ni: { type: 'string' }, ns: { type: 'string' },
-  iterations: { type: 'string' }, 'light-sheet': { type: 'boolean' },
+  iterations: { type: 'string' }, 'light-sheet': { type: 'boolean' }, paraxial: { type: 'boolean' },
 } as const;
 
 export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -31,7 +32,7 @@ export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<num
   };
   const iterations = num(args, 'iterations', { min: 1, max: 1000, integer: true, def: 60 });
   const bead = await readOneVolume(path, args, ctx);
-  const fit = fitPupilToBead(bead, optics, { iterations, lightSheet: flag(args, 'light-sheet') });
+  const fit = fitPupilToBead(bead, optics, { iterations, lightSheet: flag(args, 'light-sheet'), defocus: flag(args, 'paraxial') ? 'paraxial' : 'exact' });
   const out = str(args, 'out');
   if (out) await writeVolume(out, fit.psf, { dtype: 'float32', force: flag(args, 'force') });
   const { psf: _psf, ...summary } = fit;

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { PupilPsf } from './pupil';
 
 export function pupilPsfOp(model: PupilPsf): (theta: tf.Tensor1D) => tf.Tensor3D {
-  const op = tf.customGrad((theta: tf.Tensor, _save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const theta = inputs[0] as tf.Tensor;
     const params = Array.from(theta.dataSync());
     const intensity = model.forward(params);
     let sum = 0; for (const v of intensity) sum += v;

@@ -16,7 +16,7 @@ describe('pupilPsfOp (tfjs)', () => {
     const theta = tf.tensor1d(theta0);
     const psfSum = tf.tidy(() => tf.sum(op(theta)).dataSync()[0]!);
     expect(psfSum).toBeCloseTo(1, 5);
-    const grad = tf.tidy(() => tf.grad(loss)(theta).dataSync());
+    const grad = tf.tidy(() => tf.grad((t: tf.Tensor) => loss(t as tf.Tensor1D))(theta).dataSync());
     const at = (t: number[]) => tf.tidy(() => loss(tf.tensor1d(t)).dataSync()[0]!);
     for (let p = 0; p < PUPIL_PARAM_COUNT; p++) {
       const h = 1e-3, tp = [...theta0], tm = [...theta0];
