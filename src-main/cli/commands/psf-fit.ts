@@ -10,6 +10,7 @@ import { writeVolume } from '../../core/io/index';
 import { readOneVolume, VOLUME_OPTIONS } from '../volumes';
 import { gaussianPsf } from '../../core/psf/kernels';
 import { fitPsfFromSpectra } from '../../core/psf/spectral-fit';
+import { BEAD_OPTIONS, BEAD_USAGE, runBeadFit } from './psf-bead';
 
 const USAGE = `--blurred <dir|files…> --sharp <dir|files…> [--out psf.tif] [--size z,y,x] [--force] [--json]
 
@@ -22,16 +23,18 @@ const USAGE = `--blurred <dir|files…> --sharp <dir|files…> [--out psf.tif] [
   --out    write the fitted Gaussian as an ImageJ TIFF with the blurred stacks' voxel size
   --size   its box, odd z,y,x (default: ±3σ per axis)
   --voxel-size X,Y,Z[unit]  voxel size to use instead of the stacks' (e.g. 0.1,0.1,0.25um)
-  --channel N / --frame N   the channel / time point to use in multichannel or time-lapse stacks`;
+  --channel N / --frame N   the channel / time point to use in multichannel or time-lapse stacks
+${BEAD_USAGE}`;
 
 const odd = (v: number) => Math.max(3, 2 * Math.ceil(v) + 1);
 
 export const psfFitCommand: Command = {
   name: 'psf-fit',
-  summary: 'estimate a PSF blind from the power spectra of blurred and unpaired sharp stacks',
+  summary: 'estimate a PSF blind from blurred and unpaired sharp stacks, or fit a pupil model to a bead',
   usage: USAGE,
-  options: { blurred: { type: 'string', multiple: true }, sharp: { type: 'string', multiple: true }, out: { type: 'string' }, size: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS },
+  options: { blurred: { type: 'string', multiple: true }, sharp: { type: 'string', multiple: true }, out: { type: 'string' }, size: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS, ...BEAD_OPTIONS },
   async run(args, ctx) {
+    if (str(args, 'bead') !== undefined) return runBeadFit(args, ctx);
     const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
     if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
     if (list('sharp').length === 0) throw new MissingArgumentError('--sharp', 'is required: sharp stacks of the same kind of sample');
