@@ -31,6 +31,27 @@ async function refusal(path: string): Promise<string> {
   return (e as Error).message;
 }
 
+describe('NGFF 0.5 (Zarr v3)', () => {
+  it('reads an image whose metadata is under attributes.ome, with v3 chunk keys and codecs', async () => {
+    const root = join(tempDir(), 'v3.zarr');
+    const put = (rel: string, body: Uint8Array | string) => { mkdirSync(dirname(join(root, rel)), { recursive: true }); writeFileSync(join(root, rel), body); };
+    const ms = { axes: [{ name: 'c', type: 'channel' }, ...AXES.map((a) => ({ ...a, unit: 'nanometer' }))], datasets: [{ path: 's0', coordinateTransformations: [{ type: 'scale', scale: [1, 300, 65, 65] }] }] };
+    put('zarr.json', JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { ome: { version: '0.5', multiscales: [ms], omero: { channels: [{ label: 'DAPI' }] } } } }));
+    put('s0/zarr.json', JSON.stringify({
+      zarr_format: 3, node_type: 'array', shape: [1, 2, 4, 4], data_type: 'uint16', fill_value: 0,
+      chunk_grid: { name: 'regular', configuration: { chunk_shape: [1, 2, 4, 4] } },
+      chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
+      codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'gzip', configuration: { level: 1 } }],
+    }));
+    put('s0/c/0/0/0/0', gzipSync(Buffer.from(new Uint16Array(32).map((_, i) => 3 * i).buffer)));
+    const reader = await openVolume(root);
+    expect(reader.info.sourceFormat).toBe('ome-zarr-0.5');
+    expect(reader.info.voxelSize).toEqual({ x: 0.065, y: 0.065, z: 0.3, unit: 'µm' });
+    expect(JSON.parse(reader.info.extra['ome.channels']!)).toEqual(['DAPI']);
+    expect(Array.from(await reader.readSlices(1, 2))).toEqual(Array.from({ length: 16 }, (_, i) => 3 * (i + 16)));
+  });
+});
+
 describe('hostile OME-Zarr metadata', () => {
   it('reads the well-formed base case (so each refusal below is caused by its one change)', async () => {
     const info = await readTiffInfo(build(goodAttrs()));

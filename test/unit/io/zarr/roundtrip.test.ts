@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mulberry32, tempDir } from '../../../helpers';
 import { createVolumeWriter, makeVolume, openVolume, readVolume, writeVolume } from '../../../../src-main/core/io/index';
 import { createHyperstackWriter, selectVolumes } from '../../../../src-main/core/io/hyperstack';
-import { FileExistsError, InvalidVolumeError, NotRegularFileError } from '../../../../src-main/core/errors';
+import { FileExistsError, InvalidVolumeError, NotRegularFileError, OutsideFolderError } from '../../../../src-main/core/errors';
 import type { Shape3, Volume } from '../../../../src-main/core/io/volume';
 
 const VOXEL = { x: 0.065, y: 0.065, z: 0.3, unit: 'µm' };
@@ -65,7 +65,7 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     const dir = tempDir();
     const out = join(dir, 'p.zarr');
     // Zeros: the layout is under test here, not the pixels (gzip of noise would take seconds).
-    await writeVolume(out, makeVolume(new Float32Array(80 * 600 * 520), [80, 600, 520], VOXEL), { dtype: 'uint16' });
+    await writeVolume(out, makeVolume(new Float32Array(66 * 520 * 260), [66, 520, 260], VOXEL), { dtype: 'uint16' });
     const attrs = JSON.parse(readFileSync(join(out, '.zattrs'), 'utf8')) as { multiscales: { axes: { name: string; unit?: string }[]; datasets: { path: string; coordinateTransformations: { scale: number[] }[] }[] }[]; omero: { channels: unknown[] } };
     const ms = attrs.multiscales[0]!;
     expect(ms.axes.map((a) => a.name).join('')).toBe('tczyx');
@@ -75,7 +75,7 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     ms.datasets.forEach((d, l) => {
       expect(d.coordinateTransformations[0]!.scale).toEqual([1, 1, 0.3, 0.065 * 2 ** l, 0.065 * 2 ** l]);
       const za = JSON.parse(readFileSync(join(out, d.path, '.zarray'), 'utf8')) as { shape: number[]; chunks: number[]; compressor: { id: string } };
-      expect(za.shape).toEqual([1, 1, 80, Math.ceil(600 / 2 ** l), Math.ceil(520 / 2 ** l)]);
+      expect(za.shape).toEqual([1, 1, 66, Math.ceil(520 / 2 ** l), Math.ceil(260 / 2 ** l)]);
       expect(za.chunks).toEqual([1, 1, 64, Math.min(256, za.shape[3]!), Math.min(256, za.shape[4]!)]);
       expect(za.compressor.id).toBe('gzip');
     });
@@ -93,6 +93,13 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     await expect(writeVolume(join(dir, 'photos.zarr'), vol, { force: true })).rejects.toBeInstanceOf(NotRegularFileError);
     expect(readdirSync(join(dir, 'photos.zarr'))).toEqual(['holiday.jpg']);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('stays inside the folder it is confined to (a project\'s results)', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'results'));
+    await expect(createVolumeWriter(join(dir, 'results', '..', 'escape.zarr'), { shape: [1, 2, 2], voxelSize: VOXEL, within: join(dir, 'results') })).rejects.toBeInstanceOf(OutsideFolderError);
+    expect(readdirSync(dir)).toEqual(['results']);
   });
 
   it('an incomplete write saves nothing and leaves no temp folder', async () => {
