@@ -45,12 +45,18 @@ function voxelSizeOf(file: string, img: NgffImage, nz: number, warnings: string[
   return finishVoxelSize(um('x'), um('y'), um('z'), nz);
 }
 
+/** A decoded z-slab is kept for the next read only up to this size (slice-by-slice readers reuse it). */
+const SLAB_CACHE_BYTES = 256 * 1024 * 1024;
+
 class ZarrVolumeReader implements VolumeReader {
+  /** The last chunk-aligned z-slab read: a slice-by-slice reader (convert) would otherwise decode each chunk once per slice. */
+  private slab: { key: string; data: Float32Array } | null = null;
   constructor(
     private readonly arr: zarr.Array<zarr.DataType, ConfinedFolderStore>,
     private readonly axes: AxisName[],
     private readonly maxBytes: number,
     readonly info: TiffInfo,
+    private readonly chunkZ: number,
   ) {}
 
   get shape(): Shape3 { return [...this.info.shape] as Shape3; }
@@ -65,6 +71,17 @@ class ZarrVolumeReader implements VolumeReader {
     if (!Number.isInteger(z0) || !Number.isInteger(z1) || z0 < 0 || z1 > nz || z0 >= z1) throw new InvalidParameterError('slices', `range ${z0}–${z1} is not within 0–${nz}`);
     const bytes = (z1 - z0) * ny * nx * 4;
     if (bytes > this.maxBytes) throw new OutOfMemoryError(`${this.info.file}: reading ${z1 - z0} slices needs ${bytes} bytes, above the ${this.maxBytes}-byte limit`, 'Read fewer slices at a time.');
+    const s0 = Math.floor(z0 / this.chunkZ) * this.chunkZ, s1 = Math.min(nz, s0 + this.chunkZ);
+    // Part of one slab (not all of it: then there is nothing to reuse, and no copy to make).
+    if (z1 <= s1 && (z0 !== s0 || z1 !== s1) && (s1 - s0) * ny * nx * 4 <= Math.min(SLAB_CACHE_BYTES, this.maxBytes)) {
+      const key = `${channel}/${frame}/${s0}`;
+      if (this.slab?.key !== key) this.slab = { key, data: await this.decode(s0, s1, channel, frame) };
+      return this.slab.data.slice((z0 - s0) * ny * nx, (z1 - s0) * ny * nx);
+    }
+    return this.decode(z0, z1, channel, frame);
+  }
+
+  private async decode(z0: number, z1: number, channel: number, frame: number): Promise<Float32Array> {
     const selection = this.axes.map((a) => (a === 't' ? frame : a === 'c' ? channel : a === 'z' ? zarr.slice(z0, z1) : null));
     let chunk: { data: ArrayLike<number> };
     try {
@@ -92,7 +109,7 @@ class ZarrVolumeReader implements VolumeReader {
     };
   }
 
-  async close(): Promise<void> { /* files are opened and closed per chunk */ }
+  async close(): Promise<void> { this.slab = null; /* files are opened and closed per chunk */ }
 }
 
 function infoOf(path: string, img: NgffImage, facts: ArrayFacts, options: OpenOptions, warnings: string[]): TiffInfo {
@@ -134,5 +151,6 @@ export async function openZarrVolume(path: string, options: OpenOptions = {}): P
     if (isCycleDeconError(e)) throw e;
     throw new ZarrFormatError(path, `dataset ${img.path} could not be opened (${(e as Error).message})`);
   }
-  return new ZarrVolumeReader(arr, img.axes, maxBytes, info);
+  const zAxis = img.axes.indexOf('z');
+  return new ZarrVolumeReader(arr, img.axes, maxBytes, info, zAxis < 0 ? 1 : facts.chunks[zAxis]!);
 }

@@ -18,6 +18,8 @@ import { arrayMetadata, groupAttributes, GZIP_LEVEL, type ImageDescription } fro
 import { isZarrFolder } from './store';
 
 const gzip = promisify(gzipCb);
+/** Chunks compressed at once (each up to 64×256×256×4 bytes = 16 MiB before compression). */
+const GZIP_PARALLEL = 4;
 
 /** A hidden temp folder beside the target, named like atomic.tempPathFor's files. */
 function tempFolderFor(target: string): string {
@@ -128,12 +130,20 @@ export class ZarrVolumeWriter implements VolumeWriter {
         if (l > 0) slab = halveXY(slab, depth, this.levels[l - 1]!.shape[1], this.levels[l - 1]!.shape[2]).data;
         const dir = join(this.tmp, String(l), String(t), String(c), String(zi));
         const [, ny, nx] = level.shape, [, cy, cx] = level.chunks;
+        const tiles: [number, number][] = [];
         for (let yi = 0; yi * cy < ny; yi++) {
           await fs.mkdir(join(dir, String(yi)), { recursive: true });
-          for (let xi = 0; xi * cx < nx; xi++) {
+          for (let xi = 0; xi * cx < nx; xi++) tiles.push([yi, xi]);
+        }
+        // gzip runs on libuv's thread pool: a few chunks at once use the cores, a bounded number bounds memory.
+        let next = 0;
+        const worker = async () => {
+          for (let k = next++; k < tiles.length; k = next++) {
+            const [yi, xi] = tiles[k]!;
             await writeSynced(join(dir, String(yi), String(xi)), await gzip(chunkBytes(slab, depth, level, yi, xi, this.o.dtype), { level: GZIP_LEVEL }));
           }
-        }
+        };
+        await Promise.all(Array.from({ length: Math.min(GZIP_PARALLEL, tiles.length) }, worker));
       }
     } catch (e) {
       await this.abort();
