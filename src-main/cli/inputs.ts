@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { FileNotFoundError, InvalidParameterError } from '../core/errors';
+import { isZarrFolder } from '../core/io/zarr/store';
 
 const TIFF = /\.(tif|tiff)$/i;
 
@@ -28,7 +29,8 @@ export async function expandInputs(patterns: string[]): Promise<string[]> {
     }
     const st = await fs.stat(p).catch(() => undefined);
     if (!st) throw new FileNotFoundError(p);
-    if (st.isDirectory()) {
+    if (st.isDirectory() && !(await isZarrFolder(p))) {
+      // An OME-Zarr folder is one input; any other folder stands for the stacks in it.
       const files = await listDir(p, (n) => TIFF.test(n));
       if (files.length === 0) throw new InvalidParameterError('input', `folder "${p}" holds no .tif/.tiff files`);
       out.push(...files);
@@ -37,14 +39,15 @@ export async function expandInputs(patterns: string[]): Promise<string[]> {
   return [...new Set(out)];
 }
 
-/** Output path of `input` inside folder `outDir`: "<name>_<suffix>.tif". */
-export function outputPathFor(input: string, outDir: string, suffix: string): string {
-  const stem = basename(input, extname(input)).replace(/\.ome$/i, '');
-  return join(outDir, `${stem}_${suffix}.tif`);
+/** Output path of `input` inside folder `outDir`: "<name>_<suffix>.tif" (or `ext`, e.g. ".zarr"). */
+export function outputPathFor(input: string, outDir: string, suffix: string, ext = '.tif'): string {
+  const stem = basename(input.replace(/[/\\]+$/, ''), extname(input.replace(/[/\\]+$/, ''))).replace(/\.ome$/i, '');
+  return join(outDir, `${stem}_${suffix}${ext}`);
 }
 
 /** True when `out` names a folder: it exists as one, ends with a separator, or there are several inputs. */
 export async function outputIsFolder(out: string, inputCount: number): Promise<boolean> {
+  if (/\.zarr$/i.test(out)) return inputCount > 1;
   if (inputCount > 1 || /[/\\]$/.test(out)) return true;
   const st = await fs.stat(out).catch(() => undefined);
   return Boolean(st?.isDirectory()) || (!st && extname(out) === '');

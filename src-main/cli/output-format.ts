@@ -1,4 +1,4 @@
-// `--format imagej|ome-tiff` for the commands that write stacks, and the note a result above 4 GiB gets.
+// `--format imagej|ome-tiff|ome-zarr` for the commands that write stacks, and the note a result above 4 GiB gets.
 import type { CliContext, ParsedArgs } from './command';
 import { oneOf, str } from './args';
 import { bigTiffNote, OUTPUT_FORMATS, resolveOutputFormat, type OutputFormat } from '../core/io/output-format';
@@ -7,9 +7,10 @@ import type { WriteDtype } from '../core/io/writer';
 
 export const FORMAT_OPTION = { format: { type: 'string' } } as const;
 
-export const FORMAT_USAGE = `  --format imagej|ome-tiff  output flavour: ImageJ hyperstack TIFF (default), or OME-TIFF (OME-XML
-                          with physical sizes and channels, for Bio-Formats and tifffile); an output
-                          named .ome.tif or .ome.tiff is written as OME-TIFF without asking`;
+export const FORMAT_USAGE = `  --format imagej|ome-tiff|ome-zarr  output format: ImageJ hyperstack TIFF (default), OME-TIFF
+                          (OME-XML with physical sizes and channels, for Bio-Formats and tifffile) or
+                          OME-Zarr (NGFF 0.4 pyramid, for napari and large stacks); an output named
+                          .ome.tif/.ome.tiff or .zarr gets that format without asking`;
 
 /**
  * The format asked for; undefined leaves it to each output's name (resolveOutputFormat, which a command

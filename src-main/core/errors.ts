@@ -46,6 +46,13 @@ export class UnsupportedFormatError extends CycleDeconError {
   }
 }
 
+/** An OME-Zarr folder whose metadata is missing, malformed or hostile, or whose data we cannot decode. */
+export class ZarrFormatError extends CycleDeconError {
+  constructor(readonly file: string, problem: string, hint = 'Check the folder with ome-zarr info, or write it again with bioformats2raw or ome-zarr-py.') {
+    super('UNSUPPORTED_FORMAT', `${file}: ${problem}`, { hint });
+  }
+}
+
 /** A parameter outside its valid range or of the wrong kind. */
 export class InvalidParameterError extends CycleDeconError {
   constructor(readonly parameter: string, problem: string, hint?: string) {

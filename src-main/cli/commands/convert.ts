@@ -1,5 +1,5 @@
-// `cycledecon convert <in> <out> [--dtype float32|uint16] [--format imagej|ome-tiff] [--force]`: any readable
-// TIFF stack → ImageJ TIFF or OME-TIFF.
+// `cycledecon convert <in> <out> [--dtype float32|uint16] [--format imagej|ome-tiff|ome-zarr] [--force]`: any readable
+// TIFF stack or OME-Zarr → ImageJ TIFF, OME-TIFF or OME-Zarr.
 import type { Command } from '../command';
 import { flag, oneOf } from '../args';
 import { MissingArgumentError } from '../../core/errors';
@@ -11,9 +11,9 @@ import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../outpu
 
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'Convert a TIFF stack to an ImageJ TIFF or OME-TIFF (float32 or uint16) with its voxel size',
+  summary: 'Convert a TIFF stack or OME-Zarr to an ImageJ TIFF, OME-TIFF or OME-Zarr (float32 or uint16) with its voxel size',
   usage: [
-    '<in.tif> <out.tif> [--dtype float32|uint16] [--format imagej|ome-tiff] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
+    '<in.tif> <out.tif> [--dtype float32|uint16] [--format imagej|ome-tiff|ome-zarr] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
     '  --dtype    output sample type (default float32; uint16 rounds and clips to 0–65535)',
     FORMAT_USAGE,
     '  --channel  channels to convert, from 0 (default: all, written as a hyperstack)',
@@ -53,7 +53,7 @@ export const convertCommand: Command = {
         return 0;
       }
       const [z, y, x] = info.shape;
-      ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype} ${format === 'ome-tiff' ? 'OME-TIFF' : 'ImageJ TIFF'}, ${describeSelection(info, sel)}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);
+      ctx.out(`wrote ${output}: ${z} × ${y} × ${x} ${dtype} ${({ imagej: 'ImageJ TIFF', 'ome-tiff': 'OME-TIFF', 'ome-zarr': 'OME-Zarr' } as const)[format]}, ${describeSelection(info, sel)}, voxel ${info.voxelSize.x} × ${info.voxelSize.y} × ${info.voxelSize.z} ${info.voxelSize.unit}`);
       if (info.voxelSizeAssumed) ctx.err(`warning: ${input} has no usable voxel size; wrote 1 × 1 × 1 ${info.voxelSize.unit}`);
       return 0;
     } finally {

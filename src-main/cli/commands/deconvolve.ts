@@ -133,7 +133,7 @@ export const deconvolveCommand: Command = {
     const skipped: { input: string; output: string }[] = [];
     try {
       for (const [i, input] of inputs.entries()) {
-        const output = toFolder ? outputPathFor(input, out, format === 'ome-tiff' ? 'decon.ome' : 'decon') : out;
+        const output = toFolder ? outputPathFor(input, out, format === 'ome-tiff' ? 'decon.ome' : 'decon', format === 'ome-zarr' ? '.zarr' : '.tif') : out;
         if (skipExisting && (await access(output).then(() => true, () => false))) {
           skipped.push({ input, output });
           log(`${input} → ${output}  exists, skipped`);

@@ -13,7 +13,7 @@ import { describeRlPlan, RL_OPTION_SPECS, RL_OPTION_USAGE, rlOptionsFromArgs } f
 import { collectWarnings, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--format imagej|ome-tiff] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--format imagej|ome-tiff|ome-zarr] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
 ${RL_OPTION_USAGE}

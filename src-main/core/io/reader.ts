@@ -9,6 +9,8 @@ import { InvalidParameterError, OutOfMemoryError, TiffFormatError, UnsupportedFo
 import { openRegularFile } from './paths';
 import { checkLayout } from './stack-shape';
 import { calibrationWarnings, type VoxelSizeSource } from './calibration';
+import { isZarrFolder } from './zarr/store';
+import { openZarrVolume } from './zarr/read';
 
 export interface OpenOptions {
   /** Refuse any read that would allocate more than this many bytes (default 8 GiB). */
@@ -153,8 +155,9 @@ function calibration(layout: StackLayout, options: OpenOptions): Pick<TiffInfo, 
   return { voxelSize: layout.voxelSize, voxelSizeAssumed: layout.voxelSizeAssumed, voxelSizeSource: layout.voxelSizeAssumed && layout.voxelSize.unit === 'px' ? 'none' : 'file' };
 }
 
-/** Opens a TIFF stack for lazy reading. The caller must close() the reader. */
+/** Opens a TIFF stack or an OME-Zarr folder for lazy reading. The caller must close() the reader. */
 export async function openVolume(path: string, options: OpenOptions = {}): Promise<VolumeReader> {
+  if (await isZarrFolder(path)) return openZarrVolume(path, options);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const src = await openHandle(path);
   try {

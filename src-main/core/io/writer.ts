@@ -11,6 +11,7 @@ import { writeBudgetFor, type WriteBudget } from './write-faults';
 import { planLayout, headerBytes, tailBytes, imagejDescription, type Layout, type WriteDtype } from './imagej-layout';
 import { omeDescription } from './ome-write';
 import { resolveOutputFormat, type OutputFormat } from './output-format';
+import { createZarrWriter } from './zarr/write';
 import { FileExistsError, InvalidParameterError, InvalidVolumeError, NotRegularFileError } from '../errors';
 
 export type { WriteDtype } from './imagej-layout';
@@ -29,7 +30,7 @@ export interface VolumeWriterOptions {
   /** A hyperstack of `channels` × `frames` volumes of `shape` (write each with writeSlicesAt); default 1 × 1. */
   channels?: number;
   frames?: number;
-  /** 'imagej' or 'ome-tiff' (same pixel pages, OME-XML description); default from the name (output-format.ts). */
+  /** 'imagej', 'ome-tiff' (same pixel pages, OME-XML description) or 'ome-zarr' (zarr/write.ts); default from the name (output-format.ts). */
   format?: OutputFormat;
 }
 
@@ -204,6 +205,7 @@ class TiffStackWriter implements VolumeWriter {
 export async function createVolumeWriter(path: string, options: VolumeWriterOptions): Promise<VolumeWriter> {
   validate(path, options);
   const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3, format: resolveOutputFormat(path, options.format) };
+  if (o.format === 'ome-zarr') return createZarrWriter(path, o);
   await prepareTarget(path, o);
   const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold, o.shape[0] * (o.channels ?? 1) * (o.frames ?? 1));
   const tmp = tempPathFor(path);

@@ -10,6 +10,8 @@ import { writeBytesAtomic } from '../io/atomic';
 import { isInside, kindOf } from '../io/paths';
 import { isCycleDeconError } from '../errors';
 import { contentHash } from './hash';
+import { isZarrFolder } from '../io/zarr/store';
+import { zarrFingerprint } from '../io/zarr/fingerprint';
 import { newId, nowIso } from './ids';
 import type { ProjectStore } from './store';
 import { maxProjection, thumbnailPng } from './thumbnail';
@@ -63,7 +65,9 @@ export async function expandPaths(paths: string[], recursive: boolean): Promise<
       return;
     }
     const top = root === null;
-    if (st.isDirectory()) {
+    if (st.isDirectory() && (await isZarrFolder(real))) {
+      files.push(real); // an OME-Zarr folder is one stack
+    } else if (st.isDirectory()) {
       if (!top && !recursive) return;
       const names = (await fs.readdir(real)).filter((n) => !n.startsWith('.')).sort();
       for (const n of names) await visit(join(p, n), root ?? real);
@@ -100,7 +104,7 @@ export async function importDatasets(
   const report: ImportReport = { imported: [], duplicates: [], moved: [], failed };
   for (const file of files) {
     try {
-      const fp = await contentHash(file);
+      const fp = (await isZarrFolder(file)) ? await zarrFingerprint(file) : await contentHash(file);
       const same = store.project.datasets.find((d) => d.contentHash === fp.hash && d.size === fp.size);
       if (same) {
         if (same.path === file || (await isLive(same.path))) {

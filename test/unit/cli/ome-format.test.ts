@@ -81,7 +81,7 @@ describe('--format on commands that write stacks', { timeout: 120_000 }, () => {
     for (const cmd of ['convert', 'rl', 'deconvolve']) {
       const c = capture();
       await runCli([cmd, '--help'], c.ctx);
-      expect([...c.out, ...c.err].join('\n'), cmd).toMatch(/--format imagej\|ome-tiff[\s\S]*named \.ome\.tif or \.ome\.tiff is written as OME-TIFF/);
+      expect([...c.out, ...c.err].join('\n'), cmd).toMatch(/--format imagej\|ome-tiff\|ome-zarr[\s\S]*named[\s\S]*\.ome\.tif\/\.ome\.tiff or \.zarr gets that format/);
     }
   });
 
@@ -93,6 +93,6 @@ describe('--format on commands that write stacks', { timeout: 120_000 }, () => {
     noteBigTiff(ctx, 'small.tif', [NZ, NY, NX], 'float32', 4, 'ome-tiff');
     expect(c.err).toHaveLength(2);
     expect(c.err[0]).toMatch(/^note: big\.tif: .*ImageJ 1\.x cannot open BigTIFF; Fiji's Bio-Formats can/);
-    expect(c.err[1]).toMatch(/^note: big\.ome\.tif: .*BigTIFF OME-TIFF.*OME-Zarr output.*not available yet/);
+    expect(c.err[1]).toMatch(/^note: big\.ome\.tif: .*BigTIFF OME-TIFF.*OME-Zarr \(--format ome-zarr/);
   });
 });

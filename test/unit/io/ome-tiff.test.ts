@@ -140,7 +140,8 @@ describe('BigTIFF note', () => {
   it('says what reads a file above 4 GiB, for each flavour, and nothing below', () => {
     const big = [64, 4096, 4096] as [number, number, number];
     expect(bigTiffNote(big, 'float32', 64, 'imagej')).toMatch(/ImageJ 1\.x cannot open BigTIFF; Fiji's Bio-Formats can/);
-    expect(bigTiffNote(big, 'float32', 64, 'ome-tiff')).toMatch(/OME-Zarr .* not available yet/);
+    expect(bigTiffNote(big, 'float32', 64, 'ome-tiff')).toMatch(/OME-Zarr \(--format ome-zarr.*suits such sizes/);
+    expect(bigTiffNote(big, 'float32', 64, 'ome-zarr')).toBeUndefined();
     expect(bigTiffNote([8, 64, 64], 'float32', 8, 'ome-tiff')).toBeUndefined();
   });
 });
