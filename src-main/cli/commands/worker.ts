@@ -7,7 +7,7 @@ import { InvalidParameterError } from '../../core/errors';
 import { BACKEND_ENV, BACKEND_IDS, type BackendId } from '../../core/engine/backend';
 import { parseRedisUrl } from '../../core/queue/redis/store';
 import { RedisQueueWorker } from '../../core/queue/redis/worker';
-import { workerThreadRunner } from '../../worker/spawn';
+import { jobRunners } from '../../worker/runners/index';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -36,10 +36,12 @@ export const workerCommand: Command = {
       if (!BACKEND_IDS.includes(backend as BackendId)) throw new InvalidParameterError('--backend', `must be one of ${BACKEND_IDS.join(', ')}`);
       process.env[BACKEND_ENV] = backend; // job threads inherit it
     }
-    const runner = workerThreadRunner(root);
     const worker = new RedisQueueWorker({
       url, root, concurrency, name: str(args, 'name'), queueName: str(args, 'queue-name'), lockMs: lockSeconds * 1000,
-      runners: { psf: runner, deconvolve: runner, train: runner, report: runner },
+      // In this process, not a thread per job: the process exists for its jobs, and a fresh thread (module loading,
+      // backend start) cost about 6 s per job on the 2-core test box. Runners yield between iterations, so BullMQ's
+      // lock renewal keeps up; --lock-seconds leaves room for the longest step.
+      runners: jobRunners(root),
     });
     ctx.out(`worker ${worker.name} taking jobs from redis://${url.host}:${url.port}/${url.db} (root ${root})`);
     await new Promise<void>((r) => {
