@@ -14,7 +14,7 @@ import { jobRunners } from '../src-main/worker/runners/index';
 import { TestRedis } from '../test/redis-server';
 import { mulberry32, repoRoot, tempDir } from '../test/helpers';
 
-const psf = { model: 'born-wolf' as const, shape: [9, 15, 15] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.3 }, numericalAperture: 1.2, wavelength: 520, refractiveIndex: 1.515, sampleIndex: 1.33 };
+const psf = { model: 'born-wolf' as const, shape: [9, 15, 15] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, numericalAperture: 1.2, wavelength: 520, refractiveIndex: 1.515, sampleIndex: 1.33, confocal: false };
 
 async function project(): Promise<{ root: string; datasetId: string }> {
   const root = tempDir('cycledecon-scale-');

@@ -141,3 +141,30 @@ describe.skipIf(redisMissing)('RedisJobQueue with in-process workers', () => {
     for (const bad of ['../x', 'results/../../x', '/etc/passwd', 'C:\\x']) expect(() => underRoot(root, bad)).toThrow(/outside/);
   });
 });
+
+describe.skipIf(redisMissing)('Redis queue paths', () => {
+  let redis: TestRedis;
+  beforeAll(async () => { redis = await TestRedis.start(); });
+  afterAll(async () => { await redis?.stop(); });
+
+  it('sends a model folder relative to the root, maps it on the worker, and refuses one outside the root', async () => {
+    const url = parseRedisUrl(redis.url);
+    const root = tempDir();
+    const workerRoot = tempDir();
+    const seen: string[] = [];
+    const q = await RedisJobQueue.open({ url, queueName: 'paths', root, pollMs: 50 });
+    const w = new RedisQueueWorker({ url, queueName: 'paths', root: workerRoot, name: 'w', runners: { deconvolve: async (job) => { if (job.spec.kind === 'deconvolve' && job.spec.method === 'model') seen.push(job.spec.runDir!); return []; } } });
+    try {
+      const spec = (runDir: string) => ({ kind: 'deconvolve' as const, method: 'model' as const, datasetId: 'ds_1', runDir });
+      await expect(q.submit(spec(join(tempDir(), 'run')))).rejects.toThrow(/outside/);
+      const job = await q.submit(spec(join(root, 'runs', 'r1')));
+      expect(q.get(job.id)?.spec).toMatchObject({ runDir: 'runs/r1' });
+      await sleep(200);
+      await q.idle();
+      expect(seen).toEqual([join(workerRoot, 'runs', 'r1')]);
+    } finally {
+      await w.close();
+      await q.close();
+    }
+  });
+});

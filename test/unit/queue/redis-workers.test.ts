@@ -15,7 +15,7 @@ import { mulberry32, repoRoot, tempDir } from '../../helpers';
 
 if (redisMissing) console.warn(redisMissing);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const psfParams = { model: 'born-wolf' as const, shape: [7, 11, 11] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.3 }, numericalAperture: 1.2, wavelength: 520, refractiveIndex: 1.515, sampleIndex: 1.33 };
+const psfParams = { model: 'born-wolf' as const, shape: [7, 11, 11] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, numericalAperture: 1.2, wavelength: 520, refractiveIndex: 1.515, sampleIndex: 1.33, confocal: false };
 
 function startWorker(url: string, root: string, name: string): ChildProcess {
   const p = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src-main/cli/main.ts'), 'worker', '--queue', url, '--root', root, '--name', name, '--lock-seconds', '3'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

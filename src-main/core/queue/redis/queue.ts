@@ -8,7 +8,7 @@ import { QueueError } from '../local';
 import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
 import { RespClient, type RedisAddress } from './client';
 import { enqueue, release } from './dispatch';
-import { RedisStore, underRoot, type RedisRecord } from './store';
+import { RedisStore, rootRelative, underRoot, type RedisRecord } from './store';
 
 export interface RedisQueueOptions {
   url: RedisAddress;
@@ -52,7 +52,9 @@ export class RedisJobQueue implements JobQueue {
     return q;
   }
 
-  async submit(spec: JobSpec, options: SubmitOptions = {}): Promise<Job> {
+  async submit(spec0: JobSpec, options: SubmitOptions = {}): Promise<Job> {
+    // A model folder outside the data root cannot be reached by the workers: refused here, before queueing.
+    const spec = portableSpec(this.opts.root, spec0);
     const dependsOn = options.dependsOn ?? [];
     for (const d of dependsOn) if (!this.records.has(d) && !(await this.store.get(d))) throw new QueueError(`dependency ${d} is not a known job`);
     const job: Job = {
@@ -203,6 +205,12 @@ export class RedisJobQueue implements JobQueue {
       }
     }
   }
+}
+
+/** The spec with its one file path (a model's runDir) relative to the data root, as workers expect it. */
+function portableSpec(root: string, spec: JobSpec): JobSpec {
+  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) return { ...spec, runDir: rootRelative(root, spec.runDir) };
+  return spec;
 }
 
 function view(rec: RedisRecord): RedisJob {

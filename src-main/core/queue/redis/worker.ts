@@ -12,7 +12,7 @@ import { nowIso } from '../../project/ids';
 import type { RunnerTable } from '../types';
 import { RespClient } from './client';
 import { release } from './dispatch';
-import { RedisStore, rootRelative, type RedisRecord } from './store';
+import { RedisStore, rootRelative, underRoot, type RedisRecord } from './store';
 
 export interface RedisWorkerOptions {
   url: { host: string; port: number; db: number };
@@ -86,7 +86,8 @@ export class RedisQueueWorker {
       const resultsDir = join(this.opts.root, 'results');
       await fs.mkdir(workDir, { recursive: true });
       await fs.mkdir(resultsDir, { recursive: true });
-      const results = await runner(job, {
+      // The job as this machine sees it: its paths mapped under the root (one leading out of it fails the job).
+      const results = await runner({ ...job, spec: localSpec(this.opts.root, job.spec) }, {
         signal: ctl.signal, workDir, resultsDir, resumed,
         progress: (p, message = '') => {
           cur = { ...cur, job: { ...cur.job, progress: Math.min(1, Math.max(0, p)), message: message || cur.job.message } };
@@ -125,4 +126,10 @@ export class RedisQueueWorker {
     const job: Job = { ...rec.job, state, message, error, finishedAt: nowIso(), progress: state === 'done' ? 1 : rec.job.progress, outputs: results.map((r) => r.id) };
     await this.store.put({ ...rec, job, results: portable });
   }
+}
+
+/** A job's spec with its root-relative path (a model's runDir) mapped under this machine's root; escapes refused. */
+function localSpec(root: string, spec: Job['spec']): Job['spec'] {
+  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) return { ...spec, runDir: underRoot(root, spec.runDir) };
+  return spec;
 }
