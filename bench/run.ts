@@ -11,6 +11,7 @@
 //    (30 iterations), and widefield stacks 40×200×100 and 64×512×512 with a 63-slice PSF (50 iterations; extended
 //    boundary, plain and shb; scikit-image plain RL with mirror padding in the same run);
 //  - psfconv: G_BA's PSF convolution, direct conv3d vs FFT (psf.convolution), per patch and kernel size (bench/psf-conv.ts).
+//  - scale (only when named): batch throughput of 1, 2, 4 `cycledecon worker`s on Redis vs the local queue (bench/scale.ts).
 // `--quick` (a couple of minutes): `fast` only, no paper conv shapes, inference on 16×128×128, RL at the demo size.
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
@@ -111,6 +112,13 @@ async function main(): Promise<void> {
     extra.psfConvolution = JSON.parse(runScript('node_modules/.bin/tsx', args).trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     const rows = (extra.psfConvolution as { rows: { patch: number; kernel: number; directMs: number; fftMs: number; ratio: number; maxRelDiff: number }[] }).rows;
     console.table(rows.map((r) => ({ patch: `${r.patch}³`, psf: `${r.kernel}³`, 'direct ms': r.directMs.toFixed(0), 'fft ms': r.fftMs.toFixed(0), 'direct/fft': r.ratio.toFixed(1), 'rel. diff': r.maxRelDiff.toExponential(1) })));
+  }
+  if (sections.has('scale')) {
+    extra.scale = JSON.parse(runScript('node_modules/.bin/tsx', ['bench/scale.ts', '--jobs', quick ? '12' : '24']).trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    const sc = extra.scale as { local: { seconds: number; jobsPerSecond: number }; redis: { workers: number; seconds: number; jobsPerSecond: number; speedupVsLocal: number }[]; overheadPerJobMs: number };
+    console.table([{ queue: 'local', workers: 1, s: sc.local.seconds.toFixed(1), 'jobs/s': sc.local.jobsPerSecond.toFixed(2), 'vs local': '1.00' },
+      ...sc.redis.map((r) => ({ queue: 'redis', workers: r.workers, s: r.seconds.toFixed(1), 'jobs/s': r.jobsPerSecond.toFixed(2), 'vs local': r.speedupVsLocal.toFixed(2) }))]);
+    console.log(`  Redis queue overhead per job: ${sc.overheadPerJobMs.toFixed(0)} ms`);
   }
   if (!sections.has('conv')) {
     await writeBytesAtomic('bench-results.json', JSON.stringify({ quick, ...extra, peakRssMiB: peakRssMiB() }, null, 2), { force: true });

@@ -212,6 +212,8 @@ export const Job = z.object({
   /** Ids of results (Result.id) or the run (TrainRun.id) this job produced. */
   outputs: z.array(Id),
   error: JobError.nullable(),
+  /** The worker process running (or that ran) the job, on a shared queue (`cycledecon worker --name`). */
+  worker: z.string().max(200).optional(),
 });
 export type Job = z.infer<typeof Job>;
 

@@ -26,6 +26,8 @@ export interface AppServiceOptions {
   runners?: (projectDir: string) => RunnerTable;
   /** Where metrics, PSF generation/analysis and import parsing run (default: inline); a server passes a WorkerTaskPool. */
   tasks?: TaskRunner;
+  /** Opens a project's queue instead of the local journal (`serve --queue redis://…`: jobs run on `cycledecon worker`s). */
+  openQueue?: (projectDir: string, onResults: (jobId: string, results: Result[]) => Promise<void>) => Promise<JobQueue>;
 }
 
 /** A view of a stack as the contract's binary reply: samples plus where they came from. */
@@ -64,10 +66,10 @@ export class AppService {
     await this.opts.access.allow(store.dir);
     const all = () => workerThreadRunner(store.dir);
     const runners: RunnerTable = this.opts.runners?.(store.dir) ?? { psf: all(), deconvolve: all(), train: all(), report: all() };
-    const queue = await LocalJobQueue.open({
-      dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency,
-      onResults: (_jobId, results) => this.addResults(results),
-    });
+    const onResults = (_jobId: string, results: Result[]) => this.addResults(results);
+    const queue = this.opts.openQueue
+      ? await this.opts.openQueue(store.dir, onResults)
+      : await LocalJobQueue.open({ dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency, onResults });
     this.queue = queue;
     this.openWarnings = [...store.warnings, ...queue.warnings];
     queue.on('state', (job) => {

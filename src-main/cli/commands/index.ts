@@ -13,5 +13,6 @@ import { metricsCommand } from './metrics';
 import { psfInfoCommand } from './psf-info';
 import { psfFitCommand } from './psf-fit';
 import { synthCommand } from './synth';
+import { workerCommand } from './worker';
 
-export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, psfFitCommand, synthCommand];
+export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, psfFitCommand, synthCommand, workerCommand];

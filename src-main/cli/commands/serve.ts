@@ -10,6 +10,9 @@ import { AppService } from '../../services/app';
 import { ProjectStore } from '../../core/project/index';
 import { startDevServer } from '../../devserver/server';
 import { WorkerTaskPool } from '../../worker/task-pool';
+import { parseRedisUrl } from '../../core/queue/redis/store';
+import { RedisJobQueue } from '../../core/queue/redis/queue';
+import type { Result } from '../../contract/schemas';
 
 // The built renderer sits in <repo>/out/renderer. This module runs from src-main/cli/commands/ (sources, via
 // tsx) or from dist/cli/ (the esbuild bundle), so look upwards for it rather than at a fixed depth.
@@ -32,13 +35,16 @@ export const serveCommand: Command = {
   --project DIR    project folder to open, or create when it has no project.json; a project another
                    process has open (its project.lock names pid and host) is refused with exit 1
   --allow DIR      another folder the API may read from (repeatable); the project folder is always allowed
-  --concurrency N  jobs running at once (default 1: one per GPU)`,
+  --concurrency N  jobs running at once (default 1: one per GPU)
+  --queue URL      run jobs on \`cycledecon worker\` processes through Redis (redis://host:port/db) instead
+                   of here; the project folder is the data root the workers map with --root`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     project: { type: 'string' },
     allow: { type: 'string', multiple: true },
     concurrency: { type: 'string' },
+    queue: { type: 'string' },
   },
   async run(args, ctx) {
     const v = args.values;
@@ -52,7 +58,10 @@ export const serveCommand: Command = {
       await access.allow(dir);
     }
     // Metrics, PSF generation and import parsing run in task workers, so one heavy call never stalls other clients.
-    const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool() });
+    const redis = str(args, 'queue');
+    const url = redis === undefined ? undefined : parseRedisUrl(redis); // refused before anything starts
+    const openQueue = url && ((root: string, onResults: (jobId: string, results: Result[]) => Promise<void>) => RedisJobQueue.open({ url, root, onResults }));
+    const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool(), ...(openQueue ? { openQueue } : {}) });
     if (typeof v.project === 'string') {
       const dir = resolve(v.project);
       // A project another process holds open is refused (ProjectLockedError names it: exit 1); nothing was started.

@@ -1,0 +1,218 @@
+// The JobQueue contract over Redis (BullMQ for dispatch, RedisStore for records): what `serve --queue redis://…`
+// uses. It runs nothing itself; `cycledecon worker` processes do. It mirrors the shared records into memory
+// (polled), so get/list stay synchronous as the contract has them, and turns changes into the queue's events.
+import { Queue } from 'bullmq';
+import type { Job, JobSpec, JobState, Result } from '../../../contract/schemas';
+import { newId, nowIso } from '../../project/ids';
+import { QueueError } from '../local';
+import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
+import { RespClient, type RedisAddress } from './client';
+import { enqueue, release } from './dispatch';
+import { RedisStore, rootRelative, underRoot, type RedisRecord } from './store';
+
+export interface RedisQueueOptions {
+  url: RedisAddress;
+  queueName?: string;
+  /** This machine's path of the data root: result paths are mapped under it. */
+  root: string;
+  onResults?: (jobId: string, results: Result[]) => Promise<void>;
+  /** How often the shared records are read (ms, default 250). */
+  pollMs?: number;
+}
+
+const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
+type Listener = (...args: never[]) => void;
+/** A job as the Queue view shows it, with the worker that runs (or ran) it. */
+export type RedisJob = Job & { worker?: string };
+
+export class RedisJobQueue implements JobQueue {
+  readonly warnings: readonly string[] = [];
+  private records = new Map<string, RedisRecord>();
+  private listeners = new Map<keyof QueueEvents, Set<Listener>>();
+  private idleWaiters: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  private readonly clients: RespClient[] = [];
+  private readonly store: RedisStore;
+  private readonly queue: Queue;
+
+  private constructor(private readonly opts: RedisQueueOptions) {
+    const qn = opts.queueName ?? 'cycledecon';
+    const client = (): RespClient => { const c = new RespClient(opts.url); this.clients.push(c); return c; };
+    this.store = new RedisStore(client(), qn);
+    this.queue = new Queue(qn, { connection: client() as never });
+    this.queue.on('error', () => undefined); // reconnects on its own
+  }
+
+  static async open(opts: RedisQueueOptions): Promise<RedisJobQueue> {
+    const q = new RedisJobQueue(opts);
+    q.records = await q.store.all();
+    for (const rec of q.records.values()) if (rec.job.state === 'done') await q.registered(rec);
+    q.timer = setInterval(() => { q.polling ??= q.poll().finally(() => { q.polling = undefined; }); }, opts.pollMs ?? 250);
+    return q;
+  }
+
+  async submit(spec0: JobSpec, options: SubmitOptions = {}): Promise<Job> {
+    // A model folder outside the data root cannot be reached by the workers: refused here, before queueing.
+    const spec = portableSpec(this.opts.root, spec0);
+    const dependsOn = options.dependsOn ?? [];
+    for (const d of dependsOn) if (!this.records.has(d) && !(await this.store.get(d))) throw new QueueError(`dependency ${d} is not a known job`);
+    const job: Job = {
+      id: newId('job'), kind: spec.kind, spec, state: 'queued', priority: options.priority ?? 0, dependsOn: [...dependsOn],
+      attempts: 0, progress: 0, message: 'queued', createdAt: nowIso(), startedAt: null, finishedAt: null, outputs: [], error: null,
+    };
+    const rec: RedisRecord = { job, results: [], seq: await this.store.nextSeq() };
+    await this.store.put(rec);
+    this.update(rec);
+    if (dependsOn.length) await release(this.store, this.queue);
+    else await enqueue(this.queue, rec);
+    return job;
+  }
+
+  async cancel(id: string): Promise<Job> {
+    const rec = await this.fresh(id);
+    if (FINISHED.includes(rec.job.state)) return rec.job;
+    if (rec.job.state === 'running') { await this.store.requestStop(id, 'cancel'); return rec.job; }
+    await this.queue.remove(id).catch(() => 0);
+    return this.save({ ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } });
+  }
+
+  async retry(id: string): Promise<Job> {
+    const rec = await this.fresh(id);
+    if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
+    const job = await this.save({ ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } });
+    await release(this.store, this.queue);
+    return job;
+  }
+
+  async pause(id: string): Promise<Job> {
+    const rec = await this.fresh(id);
+    const s = rec.job.state;
+    if (s === 'paused') return rec.job;
+    if (s !== 'queued' && s !== 'waiting' && s !== 'running') throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
+    if (s === 'running') { await this.store.requestStop(id, 'pause'); return rec.job; }
+    await this.queue.remove(id).catch(() => 0);
+    return this.save({ ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } });
+  }
+
+  async resume(id: string): Promise<Job> {
+    const rec = await this.fresh(id);
+    if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
+    const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
+    const job = await this.save({ ...rec, job: { ...rec.job, state: 'queued', message } });
+    await release(this.store, this.queue);
+    return job;
+  }
+
+  get(id: string): RedisJob | undefined {
+    const rec = this.records.get(id);
+    return rec && view(rec);
+  }
+
+  list(filter: { state?: JobState } = {}): RedisJob[] {
+    return [...this.records.values()].sort((a, b) => a.seq - b.seq).map(view).filter((j) => !filter.state || j.state === filter.state);
+  }
+
+  results(id: string): Result[] {
+    const rec = this.records.get(id);
+    if (!rec) throw new QueueError(`no job ${id}`, 'List jobs to see their ids.');
+    return rec.results.map((r) => ({ ...r, path: underRoot(this.opts.root, r.path) }));
+  }
+
+  async log(id: string, since = 0): Promise<{ lines: string[]; next: number }> {
+    await this.fresh(id);
+    const lines = await this.store.logLines(id, since);
+    return { lines, next: since + lines.length };
+  }
+
+  on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.polling;
+    await this.queue.close();
+    for (const c of this.clients) c.disconnect();
+  }
+
+  private isIdle(): boolean {
+    return ![...this.records.values()].some((r) => r.job.state === 'queued' || r.job.state === 'waiting' || r.job.state === 'running');
+  }
+
+  private async fresh(id: string): Promise<RedisRecord> {
+    const rec = (await this.store.get(id)) ?? this.records.get(id);
+    if (!rec) throw new QueueError(`no job ${id}`, 'List jobs to see their ids.');
+    return rec;
+  }
+
+  private async save(rec: RedisRecord): Promise<Job> {
+    await this.store.put(rec);
+    this.update(rec);
+    return rec.job;
+  }
+
+  private async poll(): Promise<void> {
+    let all: Map<string, RedisRecord>;
+    try {
+      all = await this.store.all();
+    } catch {
+      return; // Redis away: keep the last view; the client reconnects
+    }
+    for (const rec of all.values()) {
+      const old = this.records.get(rec.job.id);
+      if (old && JSON.stringify(old) === JSON.stringify(rec)) continue;
+      if (rec.job.state === 'done' && old?.job.state !== 'done') await this.registered(rec);
+      this.update(rec, old);
+    }
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((w) => w());
+  }
+
+  /** Records `rec` and tells listeners what changed: state, else progress. */
+  private update(rec: RedisRecord, old = this.records.get(rec.job.id)): void {
+    this.records.set(rec.job.id, rec);
+    if (!old || old.job.state !== rec.job.state || old.worker !== rec.worker || old.job.attempts !== rec.job.attempts) this.emit('state', view(rec));
+    if (rec.job.state === 'running' && (old?.job.progress !== rec.job.progress || old?.job.message !== rec.job.message)) {
+      this.emit('progress', { jobId: rec.job.id, progress: rec.job.progress, message: rec.job.message });
+    }
+  }
+
+  private async registered(rec: RedisRecord): Promise<void> {
+    const results = rec.results.map((r) => ({ ...r, path: underRoot(this.opts.root, r.path) }));
+    if (!results.length) return;
+    try {
+      await this.opts.onResults?.(rec.job.id, results);
+    } catch (e) {
+      this.emit('log', { jobId: rec.job.id, line: `could not register results: ${(e as Error)?.message ?? String(e)}` });
+    }
+    this.emit('results', { jobId: rec.job.id, results });
+  }
+
+  private emit<E extends keyof QueueEvents>(event: E, ...args: Parameters<QueueEvents[E]>): void {
+    for (const l of this.listeners.get(event) ?? []) {
+      try {
+        (l as (...a: unknown[]) => void)(...args);
+      } catch {
+        // A listener's failure must not stop the queue.
+      }
+    }
+  }
+}
+
+/** The spec with its one file path (a model's runDir) relative to the data root, as workers expect it. */
+function portableSpec(root: string, spec: JobSpec): JobSpec {
+  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) return { ...spec, runDir: rootRelative(root, spec.runDir) };
+  return spec;
+}
+
+function view(rec: RedisRecord): RedisJob {
+  return rec.worker ? { ...rec.job, worker: rec.worker } : rec.job;
+}
