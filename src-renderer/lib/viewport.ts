@@ -75,3 +75,21 @@ export function sliceKey(key: string, z: number, nz: number): number | null {
   const s = step[key];
   return s === undefined ? null : Math.min(nz - 1, Math.max(0, z + s));
 }
+
+/** The visible part of the plane as fractions [x0, x1, y0, y1]; a locked axis always shows whole (the z of XZ/YZ). */
+export function planeWindow(view: View, lockX = false, lockY = false): [number, number, number, number] {
+  const zx = lockX ? 1 : view.zoom, zy = lockY ? 1 : view.zoom;
+  const cx = lockX ? 0.5 : view.cx, cy = lockY ? 0.5 : view.cy;
+  return [cx - 0.5 / zx, cx + 0.5 / zx, cy - 0.5 / zy, cy + 0.5 / zy];
+}
+
+/**
+ * CSS sizes of the XY, XZ (below XY) and YZ (right of XY, z horizontal) planes at one physical scale, so a
+ * micrometre is as long on every plane: XY plus the side planes (nz × z step thick) fit `maxW` × `maxH`.
+ */
+export function orthoLayout(shape: readonly [number, number, number], voxel: { x: number; y: number; z: number }, maxW: number, maxH: number): { scale: number; xyW: number; xyH: number; zThick: number } {
+  const [nz, ny, nx] = shape;
+  const depth = nz * voxel.z;
+  const scale = Math.min(maxW / (nx * voxel.x + depth), maxH / (ny * voxel.y + depth));
+  return { scale, xyW: nx * voxel.x * scale, xyH: ny * voxel.y * scale, zThick: Math.max(8, depth * scale) };
+}

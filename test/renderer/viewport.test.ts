@@ -2,7 +2,7 @@
 // and line profiles sampled in one physical unit (values checked against hand-computed bilinear sums).
 import { describe, expect, it } from 'vitest';
 import { bilinear, normaliseProfile, sampleLine } from '../../src-renderer/lib/line';
-import { HOME, canvasToPlane, clampView, formatLength, panBy, pixelAt, scaleBar, sliceKey, subpixelAt, toPhysical, zoomAt } from '../../src-renderer/lib/viewport';
+import { HOME, canvasToPlane, clampView, formatLength, panBy, orthoLayout, pixelAt, planeWindow, scaleBar, sliceKey, subpixelAt, toPhysical, zoomAt } from '../../src-renderer/lib/viewport';
 
 describe('zoom and pan', () => {
   it('keeps the plane point under the mouse fixed when zooming', () => {
@@ -98,5 +98,28 @@ describe('line profile', () => {
     expect(sampleLine([5, 7, 9], 3, 1, [0, 0], [2, 0]).value).toEqual([5, 7, 9]);
     expect(normaliseProfile([5, 7, 9])).toEqual([0, 0.5, 1]);
     expect(normaliseProfile([4, 4])).toEqual([0, 0]);
+  });
+});
+
+describe('plane window', () => {
+  it('zooms only the shared axis of a side view', () => {
+    expect(planeWindow({ zoom: 4, cx: 0.25, cy: 0.75 })).toEqual([0.125, 0.375, 0.625, 0.875]);
+    expect(planeWindow({ zoom: 4, cx: 0.25, cy: 0.75 }, false, true)).toEqual([0.125, 0.375, 0, 1]);
+    expect(planeWindow({ zoom: 2, cx: 0.5, cy: 0.5 }, true, false)).toEqual([0, 1, 0.25, 0.75]);
+  });
+});
+
+describe('orthogonal layout', () => {
+  it('draws z at its own step: 12 slices of 0.3 µm beside 48 px of 0.1 µm', () => {
+    const l = orthoLayout([12, 48, 48], { x: 0.1, y: 0.1, z: 0.3 }, 600, 480);
+    // 4.8 µm of y plus 3.6 µm of z fill the 480 px height: 57.14 px per µm on every plane.
+    expect(l.scale).toBeCloseTo(480 / 8.4, 9);
+    expect(l.xyW).toBeCloseTo(l.xyH, 9);
+    expect(l.xyH + l.zThick).toBeCloseTo(480, 9);
+    expect(l.zThick / l.xyH).toBeCloseTo(0.75, 9);
+  });
+  it('fits a wide plane to the width', () => {
+    const l = orthoLayout([4, 50, 200], { x: 1, y: 1, z: 1 }, 408, 400);
+    expect([l.xyW, l.xyH, l.zThick]).toEqual([400, 100, 8]);
   });
 });
