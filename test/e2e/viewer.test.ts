@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The single-stack viewer in Debian's chromium against `cycledecon serve`: import a calibrated uint16 stack,
 // scroll z with the wheel, read the raw value under the mouse and compare it with the file's, zoom, draw a line
-// profile. Screenshots in test-output/screenshots/viewer-*.png.
+// profile, and compare it with a long-named copy. Screenshots in test-output/screenshots/viewer-*.png.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createVolumeWriter, readVolume } from '../../src-main/core/io/index';
 import { repoRoot, tempDir } from '../helpers';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
-import { CHROMIUM, openBrowser } from './ui';
+import { CHROMIUM, openBrowser, optionWith } from './ui';
 
 const hasChromium = existsSync(CHROMIUM);
 const shots = join(repoRoot, 'test-output', 'screenshots');
@@ -19,13 +19,13 @@ const SHAPE: [number, number, number] = [10, 40, 56];
  * A stack where every voxel's value names its place (3000 z + 60 y + x) plus a bright bead and a bar to look at,
  * 0.2 × 0.2 × 0.5 µm voxels (so XZ is 2.5× taller per slice than a pixel is wide).
  */
-async function writeStack(path: string): Promise<void> {
+async function writeStack(path: string, offset = 0): Promise<void> {
   const [nz, ny, nx] = SHAPE;
   const data = new Float32Array(nz * ny * nx);
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
     const bead = 20000 * Math.exp(-(((x - 36) ** 2 + (y - 14) ** 2) / 8 + (z - 6) ** 2 / 2));
     const bar = y >= 26 && y <= 29 && x >= 8 && x <= 48 && z >= 3 && z <= 7 ? 15000 : 0;
-    data[(z * ny + y) * nx + x] = 3000 * z + 60 * y + x + bead + bar;
+    data[(z * ny + y) * nx + x] = 3000 * z + 60 * y + x + bead + bar + offset;
   }
   const w = await createVolumeWriter(path, { shape: SHAPE, voxelSize: { x: 0.2, y: 0.2, z: 0.5, unit: 'µm' }, dtype: 'uint16' });
   await w.writeSlices(data, nz);
@@ -39,12 +39,14 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
   const errors: string[] = [];
   const work = tempDir('cycledecon-e2e-viewer-');
   const stack = join(work, 'calibrated.tif');
+  const longName = join(work, 'calibrated-copy-with-a-very-long-name-deconvolved-by-another-tool-for-comparison.tif');
   const shot = (name: string) => page.screenshot({ path: join(shots, `viewer-${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     ensureRendererBuilt();
     await writeStack(stack);
+    await writeStack(longName, 7); // different content: the project keeps one copy of identical files
     server = await startServer(['--allow', work]);
     ({ browser, page } = await openBrowser(errors));
   }, 120_000);
@@ -74,9 +76,9 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     await page.fill('[data-testid="new-name"]', 'Viewer');
     await page.click('[data-testid="create-project"]');
     await page.waitForURL(/#\/datasets/);
-    await page.fill('[data-testid="import-paths"]', stack);
+    await page.fill('[data-testid="import-paths"]', [stack, longName].join('\n'));
     await page.click('[data-testid="import-button"]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-table"] tbody tr').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-table"] tbody tr').length === 2);
 
     await page.click('[data-nav="slices"]');
     await page.waitForURL(/#\/slices/);
@@ -144,6 +146,20 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     await page.waitForSelector('[data-testid="line-profile"] svg');
     expect(await page.textContent('[data-testid="line-profile"]')).toContain('distance (µm)');
     await shot('03-line-profile');
+
+    // Compare: the same planes; a long title does not push its images down.
+    await page.click('[data-nav="compare"]');
+    await page.waitForURL(/#\/compare/);
+    await page.selectOption('[data-testid="compare-item-0"]', await optionWith(page, '[data-testid="compare-item-0"]', 'calibrated.tif'));
+    await page.selectOption('[data-testid="compare-item-1"]', await optionWith(page, '[data-testid="compare-item-1"]', 'very-long-name'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length === 4);
+    await page.waitForTimeout(300);
+    const tops = await page.$$eval('[data-testid="compare-panels"] .cpanel canvas', (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().top)));
+    expect(tops[0]).toBe(tops[2]);
+    expect(tops[1]).toBe(tops[3]);
+    const readouts = await page.$$eval('[data-testid="compare-readout"]', (rs) => rs.map((r) => r.getAttribute('data-value')));
+    expect(Number(readouts[1]) - Number(readouts[0])).toBe(7);
+    await shot('04-compare');
     expect(errors.filter((e) => !/^HTTP 409 \/api\/project\.get$/.test(e))).toEqual([]);
   }, 240_000);
 });
