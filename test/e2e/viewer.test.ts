@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The single-stack viewer in Debian's chromium against `cycledecon serve`: import a calibrated uint16 stack,
 // scroll z with the wheel, read the raw value under the mouse and compare it with the file's, zoom, draw a line
-// profile, and compare it with a long-named copy. Screenshots in test-output/screenshots/viewer-*.png.
+// profile, compare it with a long-named copy, see it in 3D with µm axes. Screenshots in test-output/screenshots/viewer-*.png.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +160,16 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     const readouts = await page.$$eval('[data-testid="compare-readout"]', (rs) => rs.map((r) => r.getAttribute('data-value')));
     expect(Number(readouts[1]) - Number(readouts[0])).toBe(7);
     await shot('04-compare');
+
+    // 3D: µm tick labels along the edges (x spans 56 × 0.2 = 11.2 µm) and a scale bar in µm.
+    await page.click('[data-nav="viewer"]');
+    await page.waitForURL(/#\/viewer/);
+    await page.waitForSelector('[data-testid="volume-scale-bar"]', { timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    expect(await page.textContent('[data-testid="volume-scale-bar"]')).toMatch(/^\s*(1|2|5)0* µm\s*$/);
+    const ticks = await page.$$eval('.stage3d .tick.end', (ts) => ts.map((t) => t.textContent ?? ''));
+    expect(ticks).toContain('x 10 µm');
+    await shot('05-3d-units');
     expect(errors.filter((e) => !/^HTTP 409 \/api\/project\.get$/.test(e))).toEqual([]);
   }, 240_000);
 });
