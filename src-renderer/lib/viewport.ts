@@ -93,3 +93,20 @@ export function orthoLayout(shape: readonly [number, number, number], voxel: { x
   const scale = Math.min(maxW / (nx * voxel.x + depth), maxH / (ny * voxel.y + depth));
   return { scale, xyW: nx * voxel.x * scale, xyH: ny * voxel.y * scale, zThick: Math.max(8, depth * scale) };
 }
+
+/** A sample value in the data's own units as a microscopist reads it: integers whole, others to 4–5 digits, no exponent below 10⁶. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(3);
+  return String(Number(v.toPrecision(a >= 1000 ? 6 : 4)));
+}
+
+/** A contrast limit typed by the user: a finite number that keeps min < max, else null (the field is refused). */
+export function parseLimit(text: string, which: 'min' | 'max', other: number): number | null {
+  if (text.trim() === '') return null;
+  const v = Number(text);
+  if (!Number.isFinite(v)) return null;
+  return (which === 'min' ? v < other : v > other) ? v : null;
+}

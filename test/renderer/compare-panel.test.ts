@@ -20,13 +20,14 @@ describe('ComparePanel', () => {
     expect(r.text()).toContain('0.20, 0.10, 0.80 µm');
   });
 
-  it('keeps a long title on one line with the full name on hover', () => {
+  it('keeps a long title in a fixed two-line head with the full name on hover', () => {
     const w = mount(ComparePanel, { props });
     const t = w.get('.head .title');
     expect(t.attributes('title')).toBe(long);
     expect(t.text()).toBe(long);
-    // One line at the XY width: the head is as wide as the image, never wider.
+    // The head is as wide as the image, never wider; the shape moved to the XY label.
     expect((w.get('.head').element as HTMLElement).style.maxWidth).toBe(`${Math.round((5 * 120) / 3) + 2}px`);
+    expect(w.text()).toContain('XY  z=2 · 4×3×5');
   });
 
   it('steps z with the wheel and keys, and zooms with Ctrl+wheel', async () => {

@@ -89,9 +89,15 @@ describe('StackViewer', () => {
     series().y.forEach((v, i) => expect(v).toBeCloseTo(i / 4, 6));
   });
 
-  it('resets contrast to the full range in data units', async () => {
+  it('resets contrast to the full range and takes typed limits in data units', async () => {
     const w = mount(StackViewer, { props: { volume: stack() } });
     await w.get('[data-testid="contrast-reset"]').trigger('click');
-    expect(w.text()).toContain('0.00 – 179');
+    const limit = (m: string) => (w.get(`[data-testid="contrast-${m}"]`).element as HTMLInputElement).value;
+    expect([limit('min'), limit('max')]).toEqual(['0', '178.5']);
+    await w.get('[data-testid="contrast-max"]').setValue('90');
+    expect(limit('max')).toBe('90');
+    // A max below the min is refused and the field shows the kept value again.
+    await w.get('[data-testid="contrast-min"]').setValue('120');
+    expect(limit('min')).toBe('0');
   });
 });

@@ -2,7 +2,7 @@
 // and line profiles sampled in one physical unit (values checked against hand-computed bilinear sums).
 import { describe, expect, it } from 'vitest';
 import { bilinear, normaliseProfile, sampleLine } from '../../src-renderer/lib/line';
-import { HOME, canvasToPlane, clampView, formatLength, panBy, orthoLayout, pixelAt, planeWindow, scaleBar, sliceKey, subpixelAt, toPhysical, zoomAt } from '../../src-renderer/lib/viewport';
+import { HOME, canvasToPlane, clampView, formatLength, formatValue, parseLimit, panBy, orthoLayout, pixelAt, planeWindow, scaleBar, sliceKey, subpixelAt, toPhysical, zoomAt } from '../../src-renderer/lib/viewport';
 
 describe('zoom and pan', () => {
   it('keeps the plane point under the mouse fixed when zooming', () => {
@@ -121,5 +121,23 @@ describe('orthogonal layout', () => {
   it('fits a wide plane to the width', () => {
     const l = orthoLayout([4, 50, 200], { x: 1, y: 1, z: 1 }, 408, 400);
     expect([l.xyW, l.xyH, l.zThick]).toEqual([400, 100, 8]);
+  });
+});
+
+describe('values in data units', () => {
+  it('prints raw values without needless exponents', () => {
+    expect(formatValue(37800)).toBe('37800');
+    expect(formatValue(28.5)).toBe('28.5');
+    expect(formatValue(1234.5678)).toBe('1234.57');
+    expect(formatValue(0.012345)).toBe('0.01235');
+    expect(formatValue(2.5e7 + 0.5)).toBe('2.500e+7');
+    expect(formatValue(NaN)).toBe('NaN');
+  });
+  it('accepts a typed limit only when it keeps min below max', () => {
+    expect(parseLimit('120', 'min', 500)).toBe(120);
+    expect(parseLimit('600', 'min', 500)).toBeNull();
+    expect(parseLimit('600', 'max', 500)).toBe(600);
+    expect(parseLimit('abc', 'max', 500)).toBeNull();
+    expect(parseLimit(' ', 'max', 500)).toBeNull();
   });
 });
