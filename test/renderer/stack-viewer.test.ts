@@ -41,6 +41,10 @@ describe('StackViewer', () => {
     await root.trigger('keydown', { key: ',' });
     await root.trigger('keydown', { key: ',' });
     expect(zOf(w)).toBe('1');
+    // Typing a decimal point into a contrast limit or pressing ↑ on the slider leaves z to that field.
+    await w.get('[data-testid="contrast-max"]').trigger('keydown', { key: '.' });
+    await w.get('[data-testid="z-slider"]').trigger('keydown', { key: 'ArrowUp' });
+    expect(zOf(w)).toBe('1');
     await root.trigger('keydown', { key: 'PageUp' });
     expect(zOf(w)).toBe('4');
     expect(w.get('[data-testid="z-index"]').text()).toBe('5 / 5');
