@@ -8,6 +8,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/training', name: 'training', component: () => import('./views/TrainingView.vue'), meta: { title: 'Training', needsProject: true } },
   { path: '/psf', name: 'psf', component: () => import('./views/PsfView.vue'), meta: { title: 'PSF inspector', needsProject: true } },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { title: 'Compare', needsProject: true } },
+  { path: '/slices', name: 'slices', component: () => import('./views/SlicesView.vue'), meta: { title: 'Slices', needsProject: true } },
   { path: '/viewer', name: 'viewer', component: () => import('./views/ViewerView.vue'), meta: { title: '3D viewer', needsProject: true } },
   { path: '/queue', name: 'queue', component: () => import('./views/QueueView.vue'), meta: { title: 'Queue', needsProject: true } },
 ];

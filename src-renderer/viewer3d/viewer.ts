@@ -2,7 +2,9 @@
 // swaps it when the mode changes. Renders on demand (controls change, settings change).
 import { PerspectiveCamera, Scene, WebGLRenderer, Color } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { toMicrometres } from '../lib/units';
 import { downsampleToFit, type VolumeData } from '../lib/volume';
+import { AxesOverlay, centreScaleBar, type AxisLabel } from './axes';
 import { createIsoRenderer, createMipRenderer } from './raymarch';
 import { createOverlayRenderer } from './overlay';
 import { defaultSettings, type RenderMode, type RenderSettings, type VolumeRenderer } from './types';
@@ -16,6 +18,9 @@ export class VolumeViewer {
   private volumes: VolumeData[] = [];
   private settings: RenderSettings = defaultSettings();
   private frame = 0;
+  private readonly axes = new AxesOverlay(this.scene);
+  /** Called after each frame (the view redraws its µm labels and scale bar). */
+  onRender: (() => void) | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement, mode: RenderMode = 'mip') {
     // preserveDrawingBuffer lets screenshots and tests read the pixels back.
@@ -59,6 +64,12 @@ export class VolumeViewer {
     const gl = this.renderer.getContext();
     const limit = Number(gl.getParameter((gl as WebGL2RenderingContext).MAX_3D_TEXTURE_SIZE)) || 256;
     this.volumes = volumes.map((v) => (Math.max(...v.shape) > limit ? downsampleToFit(v, limit ** 3 / 8) : v));
+    const first = volumes[0];
+    if (first) {
+      const um = toMicrometres(first.voxelSize), [nz, ny, nx] = first.shape;
+      const s = um.known ? um : { x: 1, y: 1, z: 1 };
+      this.axes.setExtent([nx * s.x, ny * s.y, nz * s.z], um.known ? 'µm' : 'px');
+    }
     this.current.setChannels(this.volumes);
     this.requestRender();
   }
@@ -89,12 +100,21 @@ export class VolumeViewer {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.renderer.render(this.scene, this.camera);
+      this.onRender?.();
     });
+  }
+
+  /** Tick labels in µm along the volume's edges and the scale bar at the rotation centre, in canvas CSS pixels. */
+  annotations(): { labels: AxisLabel[]; bar: { length: number; px: number }; unit: string } {
+    const w = this.canvas.clientWidth || 640, h = this.canvas.clientHeight || 480;
+    this.camera.updateMatrixWorld();
+    return { labels: this.axes.labels(this.camera, w, h), bar: centreScaleBar(this.camera, this.controls.target, this.axes.scale, w, h), unit: this.axes.unit };
   }
 
   dispose(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.current.dispose();
+    this.axes.dispose();
     this.controls.dispose();
     this.renderer.dispose();
   }
