@@ -14,6 +14,7 @@ import { readOutputCheck } from '../core/engine/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
 import type { AccessPolicy } from './access';
 import { trainSelection } from '../worker/runners/train-select';
+import { getRun, listRuns } from './runs';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -248,6 +249,8 @@ export class AppService {
     'jobs.pause': async (r) => this.need().queue.pause(r.id),
     'jobs.resume': async (r) => this.need().queue.resume(r.id),
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
+    'runs.list': async () => ({ runs: await listRuns(this.need().store.project, this.need().store.dir) }),
+    'runs.get': async (r) => getRun(this.need().store.project, this.need().store.dir, r.id),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
       return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics, at: { channel: r.channel, frame: r.frame } });
