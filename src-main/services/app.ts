@@ -15,6 +15,7 @@ import { readTrainingDomain } from '../core/infer/domain-check';
 import type { AccessPolicy } from './access';
 import { trainSelection } from '../worker/runners/train-select';
 import { getRun, listRuns } from './runs';
+import { checkBeforeQueue } from './submit-checks';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -236,6 +237,7 @@ export class AppService {
       // A multichannel stack trains on a chosen channel only: refused here, before the job is queued.
       if (spec.kind === 'train') trainSelection(items.map((i) => i.dataset ?? { name: i.path }), spec);
       if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) await this.opts.access.check(spec.runDir);
+      checkBeforeQueue(this.need().store.project, spec, r.dependsOn.filter((id) => queue.get(id)?.kind === 'train'));
       return queue.submit(spec, { priority: r.priority, dependsOn: r.dependsOn });
     },
     'jobs.list': async (r) => ({ jobs: this.need().queue.list(r) }),
