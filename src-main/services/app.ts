@@ -12,7 +12,7 @@ import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../worker/runners/run-dir';
 import { readOutputCheck } from '../core/engine/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
-import type { AccessPolicy } from './access';
+import { checkImportPaths, type AccessPolicy } from './access';
 import { trainSelection } from '../worker/runners/train-select';
 import { getRun, listRuns } from './runs';
 import { checkBeforeQueue } from './submit-checks';
@@ -180,9 +180,11 @@ export class AppService {
     },
     'dataset.import': async (r) => {
       const { store } = this.need();
-      const paths = await Promise.all(r.paths.map((p) => this.opts.access.check(p)));
+      // A path outside the allowed folders skips that file (listed as failed), not the whole import.
+      const { paths, refused } = await checkImportPaths(this.opts.access, r.paths);
       const inspect = (path: string) => this.tasks.run({ kind: 'inspect', path });
       const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive, inspect });
+      report.failed.unshift(...refused);
       this.emit('project.changed', { projectId: store.project.id });
       return report;
     },
