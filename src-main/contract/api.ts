@@ -6,6 +6,7 @@ import {
 } from './schemas';
 import { SafeName } from './names';
 import { VoxelSizeSource } from './calibration';
+import { RunDetail, RunSummary } from './runs';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -86,6 +87,11 @@ export const api = {
   'jobs.resume': method(z.object({ id: Id }).strict(), Job),
   /** Log lines of a job from line `since` on. */
   'jobs.log': method(z.object({ id: Id, since: z.number().int().nonnegative().default(0) }).strict(), z.object({ lines: z.array(z.string()), next: z.number().int() })),
+
+  /** The project's training runs, newest first, read back from their folders (contract/runs.ts). */
+  'runs.list': method(Empty, z.object({ runs: z.array(RunSummary) })),
+  /** One run's loss history and learned PSF, for the Training view to reopen it. */
+  'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
 
   'metrics.compute': method(
     /** Both volumes at one channel and time point (from 0; default 0, 0). */

@@ -23,6 +23,8 @@ export interface HttpClientOptions {
   token: string;
   fetch?: FetchFn;
   WebSocket?: SocketCtor;
+  /** Delay before reopening a closed event socket (ms; doubled per failure up to 30 s). Default 1000. */
+  reconnectMs?: number;
 }
 
 export function createHttpClient(options: HttpClientOptions): ContractClient & { close(): void } {
@@ -32,16 +34,34 @@ export function createHttpClient(options: HttpClientOptions): ContractClient & {
   if (!doFetch) throw new Error('createHttpClient: no fetch available');
   const handlers = new Map<EventName, Set<(p: unknown) => void>>();
   let socket: MinimalSocket | undefined;
+  let closed = false;
+  let delay = options.reconnectMs ?? 1000;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  // A server restart (or a sleeping laptop) closes the socket: reopen it while anyone listens, so live
+  // progress comes back without a reload. A new server with a new token refuses it; calls then say how (401).
+  function reopenLater(): void {
+    if (closed || retry || ![...handlers.values()].some((s) => s.size > 0)) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      ensureSocket();
+    }, delay);
+    delay = Math.min(delay * 2, 30_000);
+  }
 
   function ensureSocket(): void {
-    if (socket || !Socket) return;
+    if (socket || !Socket || closed) return;
     const wsUrl = options.baseUrl.replace(/^http/, 'ws') + `/events?token=${encodeURIComponent(options.token)}`;
     socket = new Socket(wsUrl);
     socket.onmessage = (ev) => {
+      delay = options.reconnectMs ?? 1000;
       const env = JSON.parse(String(ev.data)) as EventEnvelope;
       handlers.get(env.event)?.forEach((h) => h(env.payload));
     };
-    socket.onclose = () => { socket = undefined; };
+    socket.onclose = () => {
+      socket = undefined;
+      reopenLater();
+    };
   }
 
   return {
@@ -72,6 +92,8 @@ export function createHttpClient(options: HttpClientOptions): ContractClient & {
       return () => set.delete(h);
     },
     close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
       socket?.close();
     },
   };

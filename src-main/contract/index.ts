@@ -6,3 +6,4 @@ export * from './client';
 export * from './validate';
 export * from './http-client';
 export * from './calibration';
+export * from './runs';

@@ -32,3 +32,25 @@ export class AccessPolicy {
     return real;
   }
 }
+
+/**
+ * The paths of an import that may be read, and those refused as the import report's failures: one path outside
+ * the allowed folders skips that file, not the whole import. When every path is refused the first refusal is
+ * thrown (nothing to import: the caller gets the error, as before). Errors other than a refusal are thrown.
+ */
+export async function checkImportPaths(access: AccessPolicy, paths: readonly string[]): Promise<{ paths: string[]; refused: { path: string; code: string; message: string }[] }> {
+  const ok: string[] = [];
+  const refused: { path: string; code: string; message: string }[] = [];
+  let first: AccessDeniedError | undefined;
+  for (const p of paths) {
+    try {
+      ok.push(await access.check(p));
+    } catch (e) {
+      if (!(e instanceof AccessDeniedError)) throw e;
+      first ??= e;
+      refused.push({ path: p, code: e.code, message: `${e.message}: skipped. ${e.hint ?? ''}`.trim() });
+    }
+  }
+  if (!ok.length && first) throw first;
+  return { paths: ok, refused };
+}

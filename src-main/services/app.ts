@@ -12,8 +12,10 @@ import { inlineTasks, type TaskRunner } from '../worker/tasks';
 import { runIdOf, trainRunDir } from '../core/run/job-dir';
 import { readOutputCheck } from '../core/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
-import type { AccessPolicy } from './access';
+import { checkImportPaths, type AccessPolicy } from './access';
 import { trainSelection } from '../core/train/select';
+import { getRun, listRuns } from './runs';
+import { checkBeforeQueue } from './submit-checks';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -180,9 +182,11 @@ export class AppService {
     },
     'dataset.import': async (r) => {
       const { store } = this.need();
-      const paths = await Promise.all(r.paths.map((p) => this.opts.access.check(p)));
+      // A path outside the allowed folders skips that file (listed as failed), not the whole import.
+      const { paths, refused } = await checkImportPaths(this.opts.access, r.paths);
       const inspect = (path: string) => this.tasks.run({ kind: 'inspect', path });
       const report = await importDatasets(store, paths, { role: r.role, recursive: r.recursive, inspect });
+      report.failed.unshift(...refused);
       this.emit('project.changed', { projectId: store.project.id });
       return report;
     },
@@ -237,6 +241,7 @@ export class AppService {
       // A multichannel stack trains on a chosen channel only: refused here, before the job is queued.
       if (spec.kind === 'train') trainSelection(items.map((i) => i.dataset ?? { name: i.path }), spec);
       if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) await this.opts.access.check(spec.runDir);
+      checkBeforeQueue(this.need().store.project, spec, r.dependsOn.filter((id) => queue.get(id)?.kind === 'train'));
       return queue.submit(spec, { priority: r.priority, dependsOn: r.dependsOn });
     },
     'jobs.list': async (r) => ({ jobs: this.need().queue.list(r) }),
@@ -250,6 +255,8 @@ export class AppService {
     'jobs.pause': async (r) => this.need().queue.pause(r.id),
     'jobs.resume': async (r) => this.need().queue.resume(r.id),
     'jobs.log': async (r) => this.need().queue.log(r.id, r.since),
+    'runs.list': async () => ({ runs: await listRuns(this.need().store.project, this.need().store.dir) }),
+    'runs.get': async (r) => getRun(this.need().store.project, this.need().store.dir, r.id),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
       return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics, at: { channel: r.channel, frame: r.frame } });

@@ -12,6 +12,7 @@ import { dataset, fakeClient, job, project } from './fake-client';
 
 let pinia: ReturnType<typeof createPinia>;
 beforeEach(() => {
+  localStorage.clear(); // Compare remembers its panels per project
   pinia = createPinia();
   setActivePinia(pinia);
   clearVolumeCache();

@@ -129,7 +129,8 @@ describe('Training view', () => {
   it('asks which channel of a multichannel stack to train on and sends it with the run', async () => {
     const c = fakeClient({ 'jobs.submit': () => job({ kind: 'train', state: 'queued' }) });
     setClient(c);
-    useProject().project = project({ datasets: [twoChannel()] });
+    // Sharp data too: the form does not submit without it (lib/train-physics.ts).
+    useProject().project = project({ datasets: [twoChannel(), { ...twoChannel(), id: 'ds_ssss0000', name: 'sharp.tif', role: { kind: 'sharp' } }] });
     const w = mount(TrainingView, { global: { plugins: [pinia] } });
     const channel = w.find('[data-testid="train-channel"]');
     expect(channel.findAll('option').map((o) => o.text())).toEqual(['— choose (one model per dye) —', 'channel 1', 'channel 2']);

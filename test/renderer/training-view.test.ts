@@ -12,6 +12,7 @@ import { dataset, fakeClient, job, project } from './fake-client';
 
 let pinia: ReturnType<typeof createPinia>;
 beforeEach(() => {
+  localStorage.clear(); // the form remembers its choices per project (lib/form-memory.ts)
   pinia = createPinia();
   setActivePinia(pinia);
 });
@@ -35,7 +36,7 @@ describe('Training view', () => {
     // One series per loss term, from the events (the first step's parsed message is replaced, not doubled).
     expect(jobs.losses.job_trai0001).toEqual([1, 2, 3].map((step, i) => ({ step, values: { cycleA: [0.5, 0.4, 0.3][i], generator: 2 * [0.5, 0.4, 0.3][i]! } })));
     expect(w.findAll('path')).toHaveLength(2);
-    expect(w.text()).toContain('cycleA');
+    expect(w.text()).toContain('Cycle: blurred → sharp → blurred');
     expect(w.find('[data-testid="train-eta"]').text()).toBe(`ETA ${fmtDuration(125)}`);
     expect(w.text()).toContain('2.50 steps/s');
 

@@ -10,7 +10,7 @@ import { train } from '../../core/train/trainer';
 import { hasCheckpoint } from '../../core/train/checkpoint';
 import { newId, nowIso } from '../../core/project/ids';
 import { readProject, resolveItem } from './resolve';
-import { trainRunDir } from '../../core/run/job-dir';
+import { runIdOf, trainRunDir } from '../../core/run/job-dir';
 import { trainSelection } from '../../core/train/select';
 
 type TrainSpec = Extract<Job['spec'], { kind: 'train' }>;
@@ -55,9 +55,10 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
   });
   ctx.log(`${r.cancelled ? 'stopped' : 'finished'} after ${r.steps} steps: ${r.runDir}`);
   ctx.log(r.outputCheck.collapsed ? `warning: ${r.outputCheck.message}` : r.outputCheck.message);
-  // The learned PSF is the run's result the project lists (a CNN G_BA, the ablation, has none). A PSF learned
-  // beside a collapsed generator came from a model that learned nothing: it carries the same warning.
+  // The learned PSF is the run's result the project lists (a CNN G_BA, the ablation, has none), named after its
+  // run so two runs of one preset differ. A PSF learned beside a collapsed generator came from a model that
+  // learned nothing: it carries the same warning.
   if (!r.psf) return [];
   const warnings = r.outputCheck.collapsed ? { warnings: [r.outputCheck.message] } : {};
-  return [{ id: newId('res'), jobId: job.id, kind: 'psf', path: join(r.runDir, 'psf.tif'), inputDatasetId: spec.blurredIds[0], method: `learned-psf-${spec.preset}`, shape: [...r.psf.shape], createdAt: nowIso(), ...warnings }];
+  return [{ id: newId('res'), jobId: job.id, kind: 'psf', path: join(r.runDir, 'psf.tif'), inputDatasetId: spec.blurredIds[0], method: `learned-psf-${spec.preset}-${runIdOf(job.id)}`, shape: [...r.psf.shape], createdAt: nowIso(), ...warnings }];
 }

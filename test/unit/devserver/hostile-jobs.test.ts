@@ -49,7 +49,7 @@ describe('hostile jobs over the devserver', () => {
     const list = await call('jobs.list', {});
     expect(list.status).toBe(200);
     expect(list.json.result.jobs).toEqual([]);
-    const next = await call('jobs.submit', { spec: { kind: 'train', blurredIds: [dsId], config: { steps: 10 } } });
+    const next = await call('jobs.submit', { spec: { kind: 'train', blurredIds: [dsId], sharpIds: [dsId], config: { maxSteps: 10 } } });
     expect(next.status).toBe(200);
     let job = next.json.result;
     for (let i = 0; i < 100 && job.state !== 'done'; i++) {

@@ -58,6 +58,15 @@ describe('training jobs in the queue', () => {
       // What it was trained on (domain.json), for the deconvolve panel's voxel-size check.
       const domain = JSON.parse(readFileSync(join(runDir, 'domain.json'), 'utf8')) as { voxelSize: unknown };
       expect(proj.runs[0]!.domain).toEqual({ voxelSize: domain.voxelSize, dimensionality: 3 });
+      // The learned PSF is named after its run, and runs.list / runs.get read the run back from its folder.
+      const psfResult = proj.results.find((r) => r.jobId === trainJob.id)!;
+      expect(psfResult.method).toBe(`learned-psf-tiny-run_${trainJob.id.slice(4)}`);
+      const listed = (await service.handlers['runs.list'](parseRequest('runs.list', {}))) as { runs: { id: string; steps: number; datasetNames: string[] }[] };
+      expect(listed.runs).toMatchObject([{ id: proj.runs[0]!.id, steps: 3, datasetNames: ['bars_blurred.tif', 'train_sharp.tif'] }]);
+      const detail = (await service.handlers['runs.get'](parseRequest('runs.get', { id: proj.runs[0]!.id }))) as { history: unknown[]; psf: { shape: number[]; voxelSize: unknown } };
+      expect(detail.history).toHaveLength(3);
+      expect(detail.psf.shape).toEqual([...psf.shape]);
+      expect(detail.psf.voxelSize).toEqual(psf.voxelSize);
       // A model job naming no run uses the latest finished one (the app's "latest finished" choice).
       const latestJob = (await service.handlers['jobs.submit'](parseRequest('jobs.submit', { spec: { kind: 'deconvolve', method: 'model', datasetId: blurred.id } }))) as Job;
       const latest = await waitJob(service, latestJob.id, 120_000);
