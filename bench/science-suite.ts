@@ -8,9 +8,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src-main/core/engine/backend';
-import { mergeOverrides, parseTrainConfig, resolveTrainConfig, type TrainConfigOverrides } from '../src-main/core/engine/config';
-import { train } from '../src-main/core/engine/train/trainer';
+import { initBackend } from '../src-main/core/nn/backend';
+import { mergeOverrides, parseTrainConfig, resolveTrainConfig, type TrainConfigOverrides } from '../src-main/core/train/config';
+import { train } from '../src-main/core/train/trainer';
 import { richardsonLucy } from '../src-main/core/deconv/rl';
 import { loadPredictor } from '../src-main/core/infer/load';
 import { deconvolveFile } from '../src-main/core/infer/deconvolve';

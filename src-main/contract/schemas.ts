@@ -71,7 +71,7 @@ export const TrainRun = z.object({
   preset: z.string(),
   createdAt: IsoDate,
   status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
-  /** The verdict of the run's output check once it has ended (engine/train/output-check.ts); absent: none (older run). */
+  /** The verdict of the run's output check once it has ended (core/train/output-check.ts); absent: none (older run). */
   outputCheck: z.enum(['passed', 'flagged']).optional(),
   /** What the output check raised when flagged: the model's output should not be trusted. */
   warnings: z.array(z.string().max(4000)).max(20).optional(),

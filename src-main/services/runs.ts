@@ -1,7 +1,7 @@
 // Training runs as the app lists and reopens them (runs.list / runs.get): the project's record of each run
 // (project.runs) joined with what its folder holds — config.json (preset, schedule), history.json (losses),
 // psf.json (the learned PSF with the run's own voxel size). Read without tfjs: file names as in
-// core/engine/train/outputs.ts (RUN_FILES). A folder that cannot be read gives a run with less, never an error
+// core/run/layout.ts. A folder that cannot be read gives a run with less, never an error
 // for the whole list: one damaged run must not hide the others.
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';

@@ -3,7 +3,7 @@
 // data (unless RL of the blurred stacks stands in), a model deconvolution with no model, a report on an external
 // result that is not linked to its input.
 import { latestFinishedRun, type JobSpec, type Project } from '../contract/schemas';
-import { resolveTrainConfig, type TrainConfigOverrides } from '../core/engine/config';
+import { resolveTrainConfig, type TrainConfigOverrides } from '../core/train/config';
 import { InvalidParameterError } from '../core/errors';
 
 function checkTrain(spec: Extract<JobSpec, { kind: 'train' }>): void {

@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { num, requireStr, str } from '../args';
 import { InvalidParameterError } from '../../core/errors';
-import { BACKEND_ENV, BACKEND_IDS, type BackendId } from '../../core/engine/backend';
+import { BACKEND_ENV, BACKEND_IDS, type BackendId } from '../../core/nn/backend';
 import { parseRedisUrl } from '../../core/queue/redis/store';
-import { RedisQueueWorker } from '../../core/queue/redis/worker';
+import { RedisQueueWorker } from '../../core/queue/redis/queue-worker';
 import { jobRunners } from '../../worker/runners/index';
 
 export const workerCommand: Command = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { PupilPsf, PUPIL_PARAM_COUNT } from '../../../src-main/core/psf/pupil';
-import { pupilPsfOp } from '../../../src-main/core/psf/pupil-tf';
+import { pupilPsfOp } from '../../../src-main/core/nn/pupil-psf';
 
 await tf.setBackend('cpu');
 

@@ -2,4 +2,4 @@
 export * from './client';
 export * from './store';
 export * from './queue';
-export * from './worker';
+export * from './queue-worker';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runCli } from '../../../../src-main/cli/main';
 import { createVolumeWriter, makeVolume, readTiffInfo, readVolume, writeVolume } from '../../../../src-main/core/io/index';
 import { expandInputs, outputPathFor } from '../../../../src-main/cli/inputs';
-import { resolveStackPaths } from '../../../../src-main/core/engine/train/inputs';
+import { resolveStackPaths } from '../../../../src-main/core/train/inputs';
 import { tempDir } from '../../../helpers';
 
 function capture() {

@@ -4,7 +4,7 @@
 // for out = I / ΣI, ∂L/∂I = (g − Σ g·out) / ΣI. The values are read synchronously, so the op runs on the
 // backends that allow it (cpu, wasm, tfjs-node), like the PSF layer's FFT convolution.
 import * as tf from '@tensorflow/tfjs';
-import type { PupilPsf } from './pupil';
+import type { PupilPsf } from '../psf/pupil';
 
 export function pupilPsfOp(model: PupilPsf): (theta: tf.Tensor1D) => tf.Tensor3D {
   const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
