@@ -3,11 +3,13 @@
 // training run with the microscope optics, its run list after a reload, an AutoQuant result linked to its
 // input, and the Compare report written and opened through /files. Screenshots (1440×900) go to
 // test-output/screenshots/runs-*.png.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, sampleData, tempDir } from '../helpers';
+import { readVolume } from '../../src-main/core/io/reader';
+import { createVolumeWriter } from '../../src-main/core/io/writer';
 import { ensureRendererBuilt, startServer, type Served } from './serve';
 import { CHROMIUM, optionWith, openBrowser } from './ui';
 
@@ -32,8 +34,12 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     ensureRendererBuilt();
-    // An "AutoQuant result": any stack of the input's shape does for the plumbing.
-    copyFileSync(join(bars, 'data.tif'), join(work, 'aq-result.tif'));
+    // An "AutoQuant result": any stack of the input's shape does for the plumbing, but not a byte copy of the
+    // input (the import skips duplicates by content).
+    const input = await readVolume(join(bars, 'data.tif'));
+    const aq = await createVolumeWriter(join(work, 'aq-result.tif'), { shape: input.shape, voxelSize: input.voxelSize, dtype: 'float32' });
+    await aq.writeSlices(input.data.map((v) => v * 1.5), input.shape[0]);
+    await aq.close();
     server = await startServer(['--allow', bars, '--allow', work]);
     ({ browser, page } = await openBrowser(errors));
   }, 120_000);
