@@ -4,6 +4,7 @@
 // uint16 output: each value is rounded to the nearest integer (halves away from zero) and clipped to
 // [0, 65535]; NaN becomes 0. Scale the data first if it is normalised to [0, 1].
 import { promises as fs } from 'node:fs';
+import { checkSlab } from './slab-check';
 import { basename } from 'node:path';
 import type { Shape3, Volume, VolumeMetadata, VoxelSize } from './volume';
 import { checkExisting, prepareTarget, tempPathFor, writeError } from './atomic';
@@ -127,13 +128,9 @@ class TiffStackWriter implements VolumeWriter {
   }
 
   async writeSlicesAt(c: number, t: number, z0: number, data: Float32Array): Promise<void> {
-    if (this.done) throw new InvalidParameterError('writer', `${this.path} is already closed`);
+    const n = checkSlab({ path: this.path, done: this.done, ...this.o }, c, t, z0, data.length);
     const [nz, ny, nx] = this.o.shape;
-    const nc = this.o.channels ?? 1, nt = this.o.frames ?? 1;
-    const n = data.length / (ny * nx);
-    if (!Number.isInteger(n) || n <= 0 || z0 < 0 || z0 + n > nz || c < 0 || c >= nc || t < 0 || t >= nt || !Number.isInteger(c + t + z0)) {
-      throw new InvalidVolumeError(`writing ${this.path}: ${data.length} values at channel ${c}, frame ${t}, slice ${z0} do not fit ${nc} × ${nt} volumes of ${nx}×${ny}×${nz}`);
-    }
+    const nc = this.o.channels ?? 1;
     const slice = ny * nx;
     for (let z = z0; z < z0 + n; z++) {
       // ImageJ's page order: channel fastest, then slice, then frame.

@@ -3,6 +3,7 @@
 // soon as it is complete, so a hyperstack streams with one slab per volume in memory. Everything goes into
 // a hidden temp folder beside the target that is renamed onto it at close: a crash leaves no half image.
 import { promises as fs } from 'node:fs';
+import { checkSlab } from '../slab-check';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -12,7 +13,7 @@ import type { OutputFormat, VolumeWriter, VolumeWriterOptions } from '../writer'
 import type { WriteDtype } from '../imagej-layout';
 import { writeError } from '../atomic';
 import { confinedPath, kindOf } from '../paths';
-import { FileExistsError, InvalidParameterError, InvalidVolumeError, NotRegularFileError } from '../../errors';
+import { FileExistsError, InvalidVolumeError, NotRegularFileError } from '../../errors';
 import { halveXY, planLevels, type Level } from './pyramid';
 import { arrayMetadata, groupAttributes, GZIP_LEVEL, type ImageDescription } from './ngff-write';
 import { isZarrFolder } from './store';
@@ -89,13 +90,9 @@ export class ZarrVolumeWriter implements VolumeWriter {
   }
 
   async writeSlicesAt(c: number, t: number, z0: number, data: Float32Array): Promise<void> {
-    if (this.done) throw new InvalidParameterError('writer', `${this.path} is already closed`);
+    const n = checkSlab({ path: this.path, done: this.done, ...this.o }, c, t, z0, data.length);
     const [nz, ny, nx] = this.o.shape;
-    const nc = this.o.channels ?? 1, nt = this.o.frames ?? 1;
-    const n = data.length / (ny * nx);
-    if (!Number.isInteger(n) || n <= 0 || z0 < 0 || z0 + n > nz || c < 0 || c >= nc || t < 0 || t >= nt || !Number.isInteger(c + t + z0)) {
-      throw new InvalidVolumeError(`writing ${this.path}: ${data.length} values at channel ${c}, frame ${t}, slice ${z0} do not fit ${nc} × ${nt} volumes of ${nx}×${ny}×${nz}`);
-    }
+    const nc = this.o.channels ?? 1;
     const cz = this.levels[0]!.chunks[0], slice = ny * nx;
     for (let z = z0; z < z0 + n; z++) {
       const k = (t * nc + c) * nz + z;
