@@ -186,6 +186,11 @@ export const TrainConfigSchema = z
        * gba 'psf' and sharpSource 'data'. Absent or 0: off (the paper).
        */
       lambdaSpectral: z.number().min(0).max(1e4).finite().optional(),
+      /**
+       * Beyond the paper: weight of the positivity term, mean(max(0, −G_AB(a))) on the network scale (fluorescence
+       * is never negative; a linear head overshoots below zero where it removes out-of-focus haze). Absent or 0: off.
+       */
+      lambdaPositive: z.number().min(0).max(1e4).finite().optional(),
     }),
     optimiser: OptimiserSchema,
     batchSize: z.literal(1),

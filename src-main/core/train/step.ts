@@ -2,6 +2,7 @@
 //  1. generators: L_G = Σ_i (D_B^i(G_AB(a)) − 1)² + Σ_i (D_A^i(G_BA(b)) − 1)²
 //                       + λ1 (|G_BA(G_AB(a)) − a|₁ + |G_AB(G_BA(b)) − b|₁) + λ2 ‖PSF‖₁
 //                       [+ λ_spec L_spec(PSF), beyond the paper: train/spectral-loss.ts]
+//                       [+ λ_pos mean(max(0, −G_AB(a))), beyond the paper: fluorescence is never negative]
 //     → Adam on G_AB and G_BA, then the PSF constraints are re-imposed;
 //  2. discriminators: L_D = Σ_i ½[(D^i(real) − 1)² + D^i(pool(fake))²] per domain → Adam on all D.
 // Supervised mode: L = |G_AB(a) − b|₁ on matched pairs. Every loss is checked BEFORE any update: a NaN/Inf
@@ -28,12 +29,14 @@ export interface LossTerms {
   psfL1: number;
   /** The spectral term (loss.lambdaSpectral; 0 when off), before its weight. */
   spectral: number;
+  /** The positivity term (loss.lambdaPositive; 0 when off): mean of G_AB(a)'s negative part, before its weight. */
+  positive: number;
   discriminatorA: number;
   discriminatorB: number;
   supervised: number;
 }
 
-export const LOSS_KEYS: readonly (keyof LossTerms)[] = ['generator', 'advAB', 'advBA', 'cycleA', 'cycleB', 'psfL1', 'spectral', 'discriminatorA', 'discriminatorB', 'supervised'];
+export const LOSS_KEYS: readonly (keyof LossTerms)[] = ['generator', 'advAB', 'advBA', 'cycleA', 'cycleB', 'psfL1', 'spectral', 'positive', 'discriminatorA', 'discriminatorB', 'supervised'];
 
 export interface StepState {
   cfg: TrainConfig;
@@ -60,7 +63,7 @@ function checkFinite(terms: Partial<LossTerms>, step: number): void {
 }
 
 function emptyTerms(): LossTerms {
-  return { generator: 0, advAB: 0, advBA: 0, cycleA: 0, cycleB: 0, psfL1: 0, spectral: 0, discriminatorA: 0, discriminatorB: 0, supervised: 0 };
+  return { generator: 0, advAB: 0, advBA: 0, cycleA: 0, cycleB: 0, psfL1: 0, spectral: 0, positive: 0, discriminatorA: 0, discriminatorB: 0, supervised: 0 };
 }
 
 function supervisedStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number, step: number): LossTerms {
@@ -75,6 +78,11 @@ function supervisedStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number
     tf.dispose(grads);
   }
   return terms;
+}
+
+/** mean(max(0, −x)): how much light an output puts below zero (config loss.lambdaPositive). */
+export function negativePart(x: tf.Tensor): tf.Scalar {
+  return tf.mean(tf.relu(tf.neg(x))) as tf.Scalar;
 }
 
 /** Replaces the PSF kernel's gradient by its projection onto the sum-to-one plane (its mean removed): config psf.gradient. */
@@ -103,13 +111,17 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     const cycleB = l1(nets.gAB.apply(cfg.loss.psfCycleB === 'detach' ? detach(fakeA) : fakeA), b);
     const psfL1 = nets.psf ? nets.psf.l1() : tf.scalar(0);
     const spectral = nets.psf && s.spectral ? spectralLoss(nets.psf.psf(), s.spectral) : tf.scalar(0);
-    parts = [advAB, advBA, cycleA, cycleB, psfL1, spectral].map((t) => tf.keep(t));
+    const positive = (cfg.loss.lambdaPositive ?? 0) > 0 ? negativePart(fakeB) : tf.scalar(0);
+    parts = [advAB, advBA, cycleA, cycleB, psfL1, spectral, positive].map((t) => tf.keep(t));
     fakes = [tf.keep(fakeA), tf.keep(fakeB)];
-    return tf.addN([advAB, advBA, tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle), tf.mul(psfL1, cfg.loss.lambdaPsf), tf.mul(spectral, cfg.loss.lambdaSpectral ?? 0)]) as tf.Scalar;
+    return tf.addN([
+      advAB, advBA, tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle), tf.mul(psfL1, cfg.loss.lambdaPsf),
+      tf.mul(spectral, cfg.loss.lambdaSpectral ?? 0), tf.mul(positive, cfg.loss.lambdaPositive ?? 0),
+    ]) as tf.Scalar;
   }, generatorVariables(nets));
   try {
-    const [advAB, advBA, cycleA, cycleB, psfL1, spectral] = parts.map((t) => t.dataSync()[0]!);
-    Object.assign(terms, { generator: value.dataSync()[0]!, advAB, advBA, cycleA, cycleB, psfL1, spectral });
+    const [advAB, advBA, cycleA, cycleB, psfL1, spectral, positive] = parts.map((t) => t.dataSync()[0]!);
+    Object.assign(terms, { generator: value.dataSync()[0]!, advAB, advBA, cycleA, cycleB, psfL1, spectral, positive });
     checkFinite(terms, step);
     if (cfg.psf.gradient === 'tangent' && nets.psf) tangentGradient(grads, nets.psf.variables()[0]!.name);
     s.gOpt.apply(grads, lr);
