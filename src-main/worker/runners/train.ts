@@ -5,7 +5,7 @@ import type { Job, Result } from '../../contract/schemas';
 import type { RunContext } from '../../core/queue/types';
 import { readTiffInfo, readVolume } from '../../core/io/index';
 import { initBackend } from '../../core/nn/backend';
-import { resolveTrainConfig, type TrainConfigOverrides } from '../../core/train/config';
+import { resolveTrainConfig } from '../../core/train/config';
 import { train } from '../../core/train/trainer';
 import { hasCheckpoint } from '../../core/train/checkpoint';
 import { newId, nowIso } from '../../core/project/ids';
@@ -32,7 +32,7 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
     return readVolume(item.path, { ...item.open, ...sel });
   };
   const blurred = await Promise.all(spec.blurredIds.map(load));
-  const config = resolveTrainConfig(spec.preset, spec.config as TrainConfigOverrides);
+  const config = resolveTrainConfig(spec.preset, spec.config);
   // sharpSource 'rl': domain B is Richardson–Lucy of the blurred stacks (trainer), with this PSF or Born–Wolf from config.optics.
   const sharp = config.sharpSource === 'rl' ? [] : await Promise.all(spec.sharpIds.map(load));
   const rlPsf = config.sharpSource === 'rl' && spec.rlPsfId ? await readPsfItem(resolveItem(project, spec.rlPsfId)) : undefined;
