@@ -10,6 +10,7 @@ import path from 'node:path';
 import { kernelThreadCount, splitRange } from './threads';
 import { KERNEL_NATIVE_BASE64 } from './native/conv.generated';
 import type { ConvOp, ConvRuntime } from './wasm-conv';
+import { FLAG_DEFS, getFlag } from '../flags';
 
 /** Element-wise ops on typed arrays (conv.c `ew`), bit-identical to ops/norm-cpu.ts' JavaScript. */
 export interface NativeEw {
@@ -29,9 +30,9 @@ interface Addon {
   supported(): boolean;
 }
 
-export const NATIVE_ENV = 'CYCLEDECON_NATIVE';
+export const NATIVE_ENV = FLAG_DEFS.native.env;
 /** CYCLEDECON_AVX512=0 keeps the native kernel on its AVX2 tiles on CPUs with AVX-512. */
-export const AVX512_ENV = 'CYCLEDECON_AVX512';
+export const AVX512_ENV = FLAG_DEFS.avx512.env;
 const OP_ID: Record<ConvOp, number> = { conv_fwd: 0, conv_dw: 1, conv_dx: 2 };
 const OP_PACK = 3;
 const ALIGN = 32, GROW = 1 << 20;
@@ -43,7 +44,7 @@ export let nativeUnavailableReason: string | undefined;
 let avx512Default = false;
 
 function loadAddon(): Addon | null {
-  if (process.env[NATIVE_ENV] === '0') { nativeUnavailableReason = `${NATIVE_ENV}=0`; return null; }
+  if (!getFlag('native')) { nativeUnavailableReason = `${NATIVE_ENV}=0`; return null; }
   if (process.platform !== 'linux' || process.arch !== 'x64') { nativeUnavailableReason = `no build for ${process.platform}-${process.arch}`; return null; }
   let dir: string | undefined;
   try {
@@ -54,7 +55,7 @@ function loadAddon(): Addon | null {
     const mod = { exports: {} as Addon };
     process.dlopen(mod, file);
     if (!mod.exports.supported()) { nativeUnavailableReason = 'the CPU lacks AVX2 or FMA'; return null; }
-    avx512Default = mod.exports.setAvx512(process.env[AVX512_ENV] !== '0');
+    avx512Default = mod.exports.setAvx512(getFlag('avx512'));
     return mod.exports;
   } catch (e) {
     nativeUnavailableReason = `could not load the addon: ${(e as Error).message}`;

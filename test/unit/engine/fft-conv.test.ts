@@ -14,6 +14,7 @@ import { ImagePool } from '../../../src-main/core/train/pool';
 import { Rng } from '../../../src-main/core/train/rng';
 import { trainStep, type StepState } from '../../../src-main/core/train/step';
 import { gradCheck, randomTensor } from './gradcheck';
+import { resetFlags } from '../../../src-main/core/flags';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -68,6 +69,7 @@ describe('fftConv3dValid', () => {
     it(`equals tfjs conv3d and its gradients: x ${xs.join('×')}, kernel ${ks.join('×')}, ${fft} FFT`, () => {
       const saved = process.env.CYCLEDECON_FFT;
       if (fft === 'js') process.env.CYCLEDECON_FFT = 'js';
+      resetFlags(); // flags are read once (core/flags.ts)
       try {
         const grid = fftConvGrid(xs.slice(1, 4) as [number, number, number]);
         // the WebAssembly kernel runs on every machine this project supports (SIMD); 'js' is forced by the variable
@@ -75,6 +77,7 @@ describe('fftConv3dValid', () => {
         check(xs, ks);
       } finally {
         if (saved === undefined) delete process.env.CYCLEDECON_FFT; else process.env.CYCLEDECON_FFT = saved;
+        resetFlags();
       }
     });
   }
