@@ -3,7 +3,7 @@
 import type { TrainConfig } from '../contract/train-config';
 import type { TrainChoices } from '../contract/train-overrides';
 import { InvalidParameterError } from '../core/errors';
-import { flag, num, oneOf, str } from './args';
+import { num, oneOf, str } from './args';
 import type { ParsedArgs } from './command';
 
 /** The choices the flags make; `savedOptics` (of a --config or resumed run) fills --ni and --ns when not given. */
@@ -19,7 +19,6 @@ export function trainChoicesFromArgs(args: ParsedArgs, savedOptics?: TrainConfig
     background: pick('background', ['on', 'off'] as const),
     rlIterations: num(args, 'rl-iters', { min: 1, max: 1000, integer: true }),
     psfInit: pick('psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const),
-    psfHalo: flag(args, 'psf-halo') || undefined,
     psfModel: pick('psf-model', ['free', 'gaussian'] as const),
     lambdaSpectral: num(args, 'lambda-spectral', { min: 0, max: 1e4 }),
     optics: opticsFromArgs(args, savedOptics),

@@ -11,11 +11,6 @@ export const UNetSchema = z.strictObject({
   baseChannels: int(1, 256),
   convsPerLevel: int(1, 4),
   /**
-   * Beyond the paper: output = input + U-Net(input), the last 1×1×1 convolution started at zero (the network starts
-   * as the identity). Against the collapse measured on sparse, noisy data (docs/decisions/0004-output-check-information.md). Default false.
-   */
-  residual: z.boolean().optional(),
-  /**
    * G_AB's up-sampling: 'transpose' (default, the paper / 3D U-Net: 2³ stride-2 transposed convolution) or
    * 'nearest-conv' (beyond the paper: nearest ×2 then a 3³ convolution with the same channels, the
    * resize-convolution of Odena, Dumoulin & Olah 2016, against the checkerboard artefacts of strided
@@ -39,11 +34,6 @@ export const PsfSchema = z.strictObject({
    * (core/psf/spectral-fit.ts; needs sharpSource 'data'; the fit is written to psf-init.json in the run folder).
    */
   init: z.enum(['delta', 'gaussian', 'bornwolf', 'spectral']),
-  /**
-   * Standard deviation of init 'gaussian' in voxels, one number or [z, y, x] (default size / 8 per axis, i.e.
-   * isotropic in voxels). Beyond the paper, which does not say how its PSF layer starts.
-   */
-  initSigma: z.union([z.number().positive().max(64).finite(), z.tuple([z.number().positive().max(64).finite(), z.number().positive().max(64).finite(), z.number().positive().max(64).finite()])]).optional(),
   nonNegative: z.boolean(),
   sumToOne: z.boolean(),
   centred: z.boolean(),
@@ -54,34 +44,9 @@ export const PsfSchema = z.strictObject({
    */
   lrScale: z.number().positive().max(100).finite().optional(),
   /**
-   * Beyond the paper: a learned wide separable-Gaussian halo beside the kernel, for the defocus haze of widefield
-   * PSFs that a kernel of this size cannot hold (models/psf-halo.ts). Default false.
-   */
-  halo: z.boolean().optional(),
-  /**
-   * Beyond the paper: 'tensor' normalises the PSF's Adam step by the kernel's mean second moment instead of each
-   * weight's own (train/adam.ts), so near-zero tail weights move in proportion to their gradient rather than by
-   * about lr per step. Default 'element' (plain Adam).
-   */
-  adamNorm: z.enum(['element', 'tensor']).optional(),
-  /**
-   * Beyond the paper: 'tangent' removes the mean of the kernel's gradient before Adam (the component along
-   * "all weights up or down together", which the sum-to-one projection undoes anyway). Left in, a persistent
-   * common-mode gradient (a brightness mismatch no sum-one kernel can fix) makes Adam move every weight by about
-   * lr in the same direction, and the projection turns that into a change of WIDTH: tails shrink relative to the
-   * peak when the push is down, grow when it is up. Needs sumToOne. Default 'plain'.
-   */
-  gradient: z.enum(['plain', 'tangent']).optional(),
-  /**
-   * How G_BA applies the kernel: 'direct' conv3d (default) or 'fft' (same values to float rounding; the cost hardly
-   * grows with the kernel, so a PSF box large enough for a widefield PSF's defocus haze, 21³–31³, is affordable on a
-   * CPU). Runs on the cpu, wasm and tfjs-node backends; on webgpu the layer uses the direct convolution.
-   */
-  convolution: z.enum(['direct', 'fft']).optional(),
-  /**
    * Beyond the paper: 'free' (default, the paper) learns every voxel of the kernel; 'gaussian' learns a separable
    * Gaussian with two widths, lateral and axial (models/psf-gaussian.ts): non-negative, sum one and centred by
-   * construction. Starts from init 'gaussian' (initSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
+   * construction. Starts from init 'gaussian' (experimental.psfInitSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
    */
   model: z.enum(['free', 'gaussian']).optional(),
 });
@@ -132,11 +97,40 @@ export const NormalisationSchema = z.strictObject({
   highPercentile: z.number().min(0).max(100),
   /** Clip to [0,1] after mapping. */
   clip: z.boolean(),
+});
+
+const sigma = z.number().positive().max(64).finite();
+
+/**
+ * Options of experiments that no preset uses and the Training view does not show (config files and the API only;
+ * docs/decisions/0006-experiments-fenced.md).
+ * Each was measured in docs/notes/2026-12-03-what-moves-the-learned-psf.md and the notes it cites; none is adopted.
+ */
+export const ExperimentalSchema = z.strictObject({
   /**
-   * Beyond the paper: 'mean' maps the mean above the low percentile to `meanTarget` instead of the high percentile to
-   * 1, so blurred and sharp stacks share one scale (a sum-one blur keeps the mean). Default 'percentile'.
+   * output = input + U-Net(input), the last 1×1×1 convolution started at zero (G_AB starts as the identity). Removed
+   * the collapse on sparse, noisy data (docs/notes/2026-12-03-models-carry-no-information.md). Default false.
    */
-  scale: z.enum(['percentile', 'mean']).optional(),
+  residual: z.boolean().optional(),
+  /** Standard deviation of psf.init 'gaussian' in voxels, one number or [z, y, x] (default size / 8 per axis). */
+  psfInitSigma: z.union([sigma, z.tuple([sigma, sigma, sigma])]).optional(),
+  /**
+   * 'tensor' normalises the PSF's Adam step by the kernel's mean second moment instead of each weight's own
+   * (train/adam.ts): near-zero tail weights move in proportion to their gradient. Default 'element' (plain Adam).
+   */
+  psfAdamNorm: z.enum(['element', 'tensor']).optional(),
+  /**
+   * 'tangent' removes the mean of the kernel's gradient before Adam (the common mode that the sum-to-one projection
+   * turns into a change of width). Needs psf.sumToOne and the free kernel. Default 'plain'.
+   */
+  psfGradient: z.enum(['plain', 'tangent']).optional(),
+  /** How G_BA applies the kernel: 'direct' conv3d (default) or 'fft' (same values; cheap for 21³–31³ kernels on CPU). */
+  psfConvolution: z.enum(['direct', 'fft']).optional(),
+  /**
+   * Intensity scale: 'mean' maps the mean above the low percentile to `meanTarget` instead of the high percentile
+   * to 1, so a stack and its sum-one blur share one scale. Default 'percentile'.
+   */
+  normalisationScale: z.enum(['percentile', 'mean']).optional(),
   meanTarget: z.number().positive().max(1).optional(),
 });
 
@@ -144,12 +138,6 @@ export const LossSchema = z.strictObject({
   adversarial: z.literal('lsgan'),
   lambdaCycle: z.number().min(0).finite(),
   lambdaPsf: z.number().min(0).finite(),
-  /**
-   * Beyond the paper: 'detach' stops cycle B's gradient (|G_AB(G_BA(b)) − b|₁) at G_BA's output, so the PSF
-   * learns from D_A and cycle A only and not from how easily G_AB can undo it (an easier-to-invert, narrower
-   * blur lowers cycle B whatever the optics). Default 'train' (the paper: both cycles train both generators).
-   */
-  psfCycleB: z.enum(['train', 'detach']).optional(),
   /**
    * Beyond the paper: weight of the spectral term (train/spectral-loss.ts): the learned kernel's |OTF|² times the
    * sharp stacks' power spectrum, plus the noise floor, should match the blurred stacks' power spectrum (what
@@ -200,6 +188,8 @@ export const TrainConfigFields = z.strictObject({
   maxSteps: int(1, 100_000_000).nullable(),
   checkpointEvery: int(1, 1_000_000),
   psfSnapshotEvery: int(1, 1_000_000),
+  /** Experiments no preset uses (absent: none on). */
+  experimental: ExperimentalSchema.optional(),
 });
 
 export const TrainConfigSchema = TrainConfigFields.superRefine((c, ctx) => {
@@ -215,15 +205,13 @@ export const TrainConfigSchema = TrainConfigFields.superRefine((c, ctx) => {
   }
   const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
   if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
-  if (c.psf.halo && sizes.some((s) => s >= c.patchSize)) issue(['psf', 'halo'], 'the halo spans ± the PSF size and needs a patch larger than the PSF');
-  if (c.psf.gradient === 'tangent' && !c.psf.sumToOne) issue(['psf', 'gradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
+  const x = c.experimental ?? {};
+  if (x.psfGradient === 'tangent' && !c.psf.sumToOne) issue(['experimental', 'psfGradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
   if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
   if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data')) issue(['loss', 'lambdaSpectral'], "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')");
-  if ((c.loss.lambdaSpectral ?? 0) > 0 && c.psf.halo) issue(['loss', 'lambdaSpectral'], 'the spectral term is computed on the kernel alone and cannot be combined with psf.halo');
   if (c.psf.model === 'gaussian') {
-    if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (initSigma) or 'spectral'");
-    if (c.psf.halo) issue(['psf', 'halo'], "psf.model 'gaussian' cannot be combined with psf.halo");
-    if (c.psf.gradient === 'tangent') issue(['psf', 'gradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
+    if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (experimental.psfInitSigma) or 'spectral'");
+    if (x.psfGradient === 'tangent') issue(['experimental', 'psfGradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
   }
   if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
   if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);

@@ -24,8 +24,6 @@ export interface TrainChoices {
   fakeNoise?: 'none' | 'estimated';
   psfInit?: TrainConfig['psf']['init'];
   psfModel?: NonNullable<TrainConfig['psf']['model']>;
-  /** A learned wide Gaussian halo beside the kernel; only `true` is a choice (absent or false: the preset's). */
-  psfHalo?: boolean;
   /** Microscope optics, all four numbers (callers fill ni and ns from their defaults). */
   optics?: NonNullable<TrainConfig['optics']>;
 }
@@ -39,7 +37,7 @@ function defined<T extends object>(o: T): Partial<T> {
 export function trainOverrides(c: TrainChoices): TrainConfigOverrides {
   const optimiser = defined({ lr: c.lr, epochs: c.epochs });
   const loss = defined({ lambdaCycle: c.lambdaCycle, lambdaSpectral: c.lambdaSpectral });
-  const psf = defined({ size: c.psfSize, init: c.psfInit, model: c.psfModel, halo: c.psfHalo === true ? true : undefined });
+  const psf = defined({ size: c.psfSize, init: c.psfInit, model: c.psfModel });
   const top = defined({
     seed: c.seed,
     maxSteps: c.steps,

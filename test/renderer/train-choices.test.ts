@@ -33,8 +33,6 @@ const ROWS: [string, string, string | boolean, object][] = [
   ['PSF model Gaussian', 'train-psf-model', 'Gaussian (2 widths)', { psf: { model: 'gaussian' } }],
   ['mode cycle (every preset\'s)', 'train-mode', 'cycle (unpaired)', {}],
   ['mode supervised', 'train-mode', 'supervised (paired)', { mode: 'supervised' }],
-  ['halo ticked', 'train-halo', true, { psf: { halo: true } }],
-  ['halo unticked', 'train-halo', false, {}],
   ['patch size', 'train-patch-size', '48', { patchSize: 48 }],
   ['learning rate', 'train-lr', '0.001', { optimiser: { lr: 0.001 } }],
   ['epochs', 'train-epochs', '12', { optimiser: { epochs: 12 } }],

@@ -57,7 +57,6 @@ export const trainCommand: Command = {
                    optics and the voxel size; spectral: a Gaussian fitted, blind, to the power
                    spectra of the blurred and the sharp stacks; written to psf-init.json)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
-  --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
   --psf-model free|gaussian      free: every kernel voxel learned (the paper); gaussian: two
                    learned widths, lateral and axial (beyond the paper; init gaussian|spectral)
   --lambda-spectral X            weight of the spectral term on the PSF layer (beyond the
@@ -87,7 +86,6 @@ export const trainCommand: Command = {
     'psf-init': { type: 'string' },
     'fake-noise': { type: 'string' },
     background: { type: 'string' },
-    'psf-halo': { type: 'boolean' },
     'psf-model': { type: 'string' },
     'lambda-spectral': { type: 'string' },
     na: { type: 'string' },

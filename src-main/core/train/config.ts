@@ -4,7 +4,11 @@
 // The schema itself is in the contract (contract/train-config.ts), re-exported here for the engine's importers.
 // The resolved config is written to config.json in every run directory.
 import { InvalidParameterError } from '../errors';
-import { TrainConfigSchema, type TrainConfig, type TrainConfigOverrides } from '../../contract/train-config';
+import type { z } from 'zod';
+import { TrainConfigOverridesSchema, TrainConfigSchema, type TrainConfig, type TrainConfigOverrides } from '../../contract/train-config';
+import { upgradeRetiredKeys } from '../../contract/train-config-retired';
+import type { PsfConfig, UNetConfig } from '../nn/models/types';
+import type { ScaleMode } from '../normalise/normaliser';
 
 export {
   AugmentationSchema, DiscriminatorSchema, LossSchema, NormalisationSchema, OpticsSchema, OptimiserSchema, PsfSchema, TrainConfigFields, TrainConfigOverridesSchema, TrainConfigSchema, UNetSchema,
@@ -115,9 +119,28 @@ export function mergeOverrides(base: TrainConfig, overrides: TrainConfigOverride
   return merge(base, overrides);
 }
 
-/** Validate a full config (from config.json, the UI…). Throws InvalidParameterError naming the first bad field. */
-export function parseTrainConfig(raw: unknown): TrainConfig {
-  const r = TrainConfigSchema.safeParse(raw);
+/** Where parseTrainConfig says which retired keys of an older config it dropped (default: a process warning). */
+export type ConfigNotes = (note: string) => void;
+const processWarning: ConfigNotes = (note) => process.emitWarning(note, 'CycleDeconConfig');
+
+/**
+ * Validate a full config (from config.json, the UI…). Keys of older configs are mapped first (moved under
+ * `experimental`, or dropped with a note: contract/train-config-retired.ts). Throws InvalidParameterError naming
+ * the first bad field.
+ */
+export function parseTrainConfig(raw: unknown, notes: ConfigNotes = processWarning): TrainConfig {
+  return checked(TrainConfigSchema, raw, notes);
+}
+
+/** Validate overrides stored before some keys were retired (a journalled job): mapped like parseTrainConfig's. */
+export function parseTrainOverrides(raw: unknown, notes: ConfigNotes = processWarning): TrainConfigOverrides {
+  return checked(TrainConfigOverridesSchema, raw, notes);
+}
+
+function checked<T>(schema: z.ZodType<T>, raw: unknown, notes: ConfigNotes): T {
+  const upgraded = upgradeRetiredKeys(raw);
+  upgraded.notes.forEach(notes);
+  const r = schema.safeParse(upgraded.config);
   if (r.success) return r.data;
   const first = r.error.issues[0]!;
   const where = first.path.length ? first.path.join('.') : 'config';
@@ -146,6 +169,23 @@ export function adaptPresetDefaults(c: TrainConfig, explicit: { psfInit: boolean
   const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: 'gaussian' as const } : c.psf;
   const loss = (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral ? { ...c.loss, lambdaSpectral: 0 } : c.loss;
   return { ...c, psf, loss };
+}
+
+/** G_AB's network: the generator's fields and the experimental residual sum. */
+export function generatorConfig(c: TrainConfig): UNetConfig {
+  return c.experimental?.residual ? { ...c.generator, residual: true } : c.generator;
+}
+
+/** The free PSF layer's settings: the psf fields and the experimental FFT convolution. */
+export function psfLayerConfig(c: TrainConfig): PsfConfig {
+  return c.experimental?.psfConvolution ? { ...c.psf, convolution: c.experimental.psfConvolution } : c.psf;
+}
+
+/** The intensity normalisation: the normalisation fields and the experimental 'mean' scale. */
+export function normalisationOf(c: TrainConfig): TrainConfig['normalisation'] & ScaleMode {
+  const x = c.experimental;
+  if (!x?.normalisationScale && x?.meanTarget === undefined) return c.normalisation;
+  return { ...c.normalisation, ...(x.normalisationScale ? { scale: x.normalisationScale } : {}), ...(x.meanTarget !== undefined ? { meanTarget: x.meanTarget } : {}) };
 }
 
 /** The PSF kernel size as [z, y, x]. */

@@ -34,7 +34,6 @@ export const CHOICE_TABLE: Row[] = [
   ['psf init spectral', ['--psf-init', 'spectral'], { psfInit: 'spectral' }, { psf: { init: 'spectral' } }],
   ['psf model free', ['--psf-model', 'free'], { psfModel: 'free' }, { psf: { model: 'free' } }],
   ['psf model gaussian', ['--psf-model', 'gaussian'], { psfModel: 'gaussian' }, { psf: { model: 'gaussian' } }],
-  ['psf halo', ['--psf-halo'], { psfHalo: true }, { psf: { halo: true } }],
   ['lambda spectral', ['--lambda-spectral', '50'], { lambdaSpectral: 50 }, { loss: { lambdaSpectral: 50 } }],
   ['lambda spectral 0 (off, still a choice)', ['--lambda-spectral', '0'], { lambdaSpectral: 0 }, { loss: { lambdaSpectral: 0 } }],
   ['optics, ni and ns defaulted', ['--na', '1.2', '--wavelength', '0.52'], { optics }, { optics }],
@@ -54,7 +53,6 @@ const VIEW_ONLY: [string, TrainChoices, object][] = [
   ['learning rate and epochs', { lr: 0.002, epochs: 3 }, { optimiser: { lr: 0.002, epochs: 3 } }],
   ['psf size', { psfSize: 9 }, { psf: { size: 9 } }],
   ['lambda cycle', { lambdaCycle: 5 }, { loss: { lambdaCycle: 5 } }],
-  ['halo unticked (the preset decides)', { psfHalo: false }, {}],
 ];
 
 const cliArgs = (argv: string[]): ParsedArgs => parseArgs({ args: argv, options: trainCommand.options, allowPositionals: true, strict: true }) as ParsedArgs;
@@ -76,7 +74,7 @@ describe('trainOverrides: one mapping of training choices', () => {
 
   it('covers every choice the interface declares', () => {
     const seen = new Set([...CHOICE_TABLE, ...VIEW_ONLY.map(([w, c, o]) => [w, [], c, o] as Row)].flatMap(([, , c]) => Object.keys(c)));
-    const declared: (keyof TrainChoices)[] = ['seed', 'steps', 'patchSize', 'lr', 'epochs', 'psfSize', 'lambdaCycle', 'lambdaSpectral', 'mode', 'gba', 'sharpSource', 'rlIterations', 'background', 'fakeNoise', 'psfInit', 'psfModel', 'psfHalo', 'optics'];
+    const declared: (keyof TrainChoices)[] = ['seed', 'steps', 'patchSize', 'lr', 'epochs', 'psfSize', 'lambdaCycle', 'lambdaSpectral', 'mode', 'gba', 'sharpSource', 'rlIterations', 'background', 'fakeNoise', 'psfInit', 'psfModel', 'optics'];
     expect([...seen].sort()).toEqual([...declared].sort());
   });
 

@@ -145,10 +145,10 @@ describe('training with psf.convolution fft', () => {
   }
 
   it('gives the same losses and the same learned PSF as the direct convolution', () => {
-    expect(() => resolveTrainConfig('tiny', { psf: { convolution: 'gpu' as never } })).toThrow(/convolution/);
-    const base = { psf: { size: 9, initSigma: 1.2 }, background: true };
-    const direct = run(resolveTrainConfig('tiny', base));
-    const fft = run(resolveTrainConfig('tiny', { ...base, psf: { ...base.psf, convolution: 'fft' } }));
+    expect(() => resolveTrainConfig('tiny', { experimental: { psfConvolution: 'gpu' as never } })).toThrow(/psfConvolution/);
+    const base = { psf: { size: 9 }, background: true };
+    const direct = run(resolveTrainConfig('tiny', { ...base, experimental: { psfInitSigma: 1.2 } }));
+    const fft = run(resolveTrainConfig('tiny', { ...base, experimental: { psfInitSigma: 1.2, psfConvolution: 'fft' } }));
     expect(fft.losses.every(Number.isFinite)).toBe(true);
     fft.losses.forEach((v, i) => expect(Math.abs(v - direct.losses[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(direct.losses[i]!))));
     let d = 0, m = 0;
