@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 
 /** [what, the field (data-testid), what the user picks: the option's label or the typed text, the config submitted]. */
-const ROWS: [string, string, string | boolean, object][] = [
+const ROWS: [string, string, string, object][] = [
   ['background preset', 'train-background', 'preset', {}],
   ['background on', 'train-background', 'on', { background: true }],
   ['background off', 'train-background', 'off', { background: false }],
@@ -51,8 +51,7 @@ describe('Training view: advanced settings → job config', () => {
     const w = mount(TrainingView, { global: { plugins: [pinia] } });
     await w.find('[data-testid="train-advanced"]').trigger('click');
     const field = w.find(`[data-testid="${id}"]`);
-    if (typeof pick === 'boolean') await field.setValue(pick);
-    else if (field.element.tagName === 'SELECT') {
+    if (field.element.tagName === 'SELECT') {
       const option = field.findAll('option').find((o) => o.text() === pick);
       expect(option, `option "${pick}"`).toBeDefined();
       await field.setValue(option!.element.getAttribute('value'));

@@ -13,7 +13,7 @@ import { ContractValidationError, parseRequest } from '../../../src-main/contrac
 
 type Row = [what: string, argv: string[], choices: TrainChoices, overrides: object];
 const optics = { na: 1.2, wavelength: 0.52, ni: 1.518, ns: 1.33 };
-export const CHOICE_TABLE: Row[] = [
+const CHOICE_TABLE: Row[] = [
   ['nothing', [], {}, {}],
   ['seed', ['--seed', '7'], { seed: 7 }, { seed: 7 }],
   ['steps', ['--steps', '40'], { steps: 40 }, { maxSteps: 40 }],
