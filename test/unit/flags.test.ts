@@ -100,6 +100,15 @@ describe('flags registry', () => {
     expect(d.find((f) => f.env === 'CYCLEDECON_FFT')).toMatchObject({ value: 'js', default: 'auto', allowed: 'auto, js' });
   });
 
+  it('`cycledecon backends --json` lists every flag with its value', async () => {
+    setEnv('CYCLEDECON_AVX512', '0');
+    const out: string[] = [];
+    expect(await runCli(['backends', '--json', '--ms', '10'], { out: (l) => out.push(l), err: () => {} })).toBe(0);
+    const flags = (JSON.parse(out.join('\n')) as { flags: { env: string; value: unknown }[] }).flags;
+    expect(flags.map((f) => f.env)).toEqual(Object.values(FLAG_DEFS).map((d) => d.env));
+    expect(flags.find((f) => f.env === 'CYCLEDECON_AVX512')?.value).toBe(false);
+  });
+
   it('docs/performance.md carries the table generated from the registry (run scripts/flags-doc.ts)', () => {
     const doc = readFileSync(join(repoRoot, 'docs/performance.md'), 'utf8');
     expect(withFlagsTable(doc, flagsTable())).toBe(doc);
