@@ -44,6 +44,8 @@ export let nativeUnavailableReason: string | undefined;
 /** Where the native kernel stands: loaded from `path`, or why not (`error`). Null fields before the first try. */
 export interface NativeKernelStatus { loaded: boolean; path: string | null; error: string | null }
 let status: NativeKernelStatus = { loaded: false, path: null, error: null };
+/** Set when the kernel should have loaded here (linux-x64, not switched off) but could not: the one-line notice. */
+let failureNotice: string | null = null;
 
 /** Whether the AVX-512 tiles are on by default here (CPU has AVX-512F and CYCLEDECON_AVX512 is not 0). */
 let avx512Default = false;
@@ -87,7 +89,8 @@ function loadAddon(): Addon | null {
     notLoaded(`could not load the addon: ${(e as Error).message}`, e instanceof NativeKernelError ? e.file : null);
     // The kernel should load here (linux-x64): a missing or altered file or a dlopen failure costs 1.5–3× in
     // training speed, so say so once instead of only in `cycledecon backends`.
-    process.stderr.write(`cycledecon: the native kernel could not load (${nativeUnavailableReason}); using the WebAssembly kernel. Reinstall, or set ${NATIVE_ENV}=0 to silence this.\n`);
+    failureNotice = `the native kernel could not load (${nativeUnavailableReason}); using the WebAssembly kernel`;
+    process.stderr.write(`cycledecon: ${failureNotice}. Reinstall, or set ${NATIVE_ENV}=0 to silence this.\n`);
     return null;
   }
 }
@@ -164,6 +167,15 @@ export function createNativeConvRuntime(threads: number): NativeConvRuntime | nu
 export function nativeKernelStatus(): NativeKernelStatus {
   if (addon === undefined) addon = loadAddon();
   return { ...status };
+}
+
+/**
+ * Why the native kernel did not load where it should have (missing or altered file, dlopen failure), for a job
+ * log; null when it loaded or is not meant to here (another platform, no AVX2, CYCLEDECON_NATIVE=0).
+ */
+export function nativeLoadFailure(): string | null {
+  if (addon === undefined) addon = loadAddon();
+  return failureNotice;
 }
 
 /** The shared native runtime, or null where it cannot run (see nativeUnavailableReason). */

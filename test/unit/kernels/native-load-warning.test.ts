@@ -1,6 +1,7 @@
 // When the native kernel should load (linux-x64) but cannot (here: an altered addon where the packaged app keeps
 // it, <resources>/app.asar.unpacked/prebuilds/), the process says so once on stderr, reports why in
-// nativeKernelStatus and falls back to WebAssembly; the committed file copied there loads in place.
+// nativeKernelStatus and for the job log (nativeLoadFailure), and falls back to WebAssembly; the committed file
+// copied there loads in place.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +11,10 @@ import { repoRoot } from '../../helpers';
 
 // process.resourcesPath is what Electron sets; the addon is loaded lazily, so setting it after the imports counts.
 const script = `
-import { nativeIsa, nativeEw, createNativeConvRuntime, nativeKernelStatus } from './src-main/core/kernels/native-conv.ts';
+import { nativeIsa, nativeEw, createNativeConvRuntime, nativeKernelStatus, nativeLoadFailure } from './src-main/core/kernels/native-conv.ts';
 process.resourcesPath = process.env.NATIVE_TEST_RESOURCES;
 const loaded = [nativeIsa() !== null, nativeEw() !== null, createNativeConvRuntime(1) !== null];
-console.log(JSON.stringify({ loaded, status: nativeKernelStatus() }));
+console.log(JSON.stringify({ loaded, status: nativeKernelStatus(), jobLog: nativeLoadFailure() }));
 `;
 
 const committed = join(repoRoot, 'prebuilds', 'linux-x64', 'conv.node');
@@ -35,7 +36,7 @@ function run(dir: string) {
     encoding: 'utf8',
   });
   expect(r.status, r.stderr).toBe(0);
-  const out = JSON.parse(r.stdout.trim()) as { loaded: boolean[]; status: { loaded: boolean; path: string | null; error: string | null } };
+  const out = JSON.parse(r.stdout.trim()) as { loaded: boolean[]; status: { loaded: boolean; path: string | null; error: string | null }; jobLog: string | null };
   return { ...out, warnings: r.stderr.split('\n').filter((l) => l.includes('native kernel could not load')) };
 }
 
@@ -59,6 +60,9 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('native 
     expect(r.status.error).toContain('is not the committed addon');
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toContain('WebAssembly');
+    // The line the training and deconvolution jobs put in their log (the app's Queue view).
+    expect(r.jobLog).toContain('is not the committed addon');
+    expect(r.jobLog).toContain('WebAssembly');
   });
 
   it.skipIf(!avx2)('loads the committed addon in place from the packaged app\'s unpacked resources, silently', () => {
@@ -67,5 +71,6 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('native 
     expect(r.loaded).toEqual([true, true, true]);
     expect(r.status).toEqual({ loaded: true, path: file, error: null });
     expect(r.warnings).toHaveLength(0);
+    expect(r.jobLog).toBeNull();
   });
 });
