@@ -28,7 +28,7 @@ export interface HttpClientOptions {
 }
 
 export function createHttpClient(options: HttpClientOptions): ContractClient & { close(): void } {
-  const g = globalThis as unknown as { fetch?: FetchFn; WebSocket?: SocketCtor };
+  const g = globalThis as { fetch?: FetchFn; WebSocket?: SocketCtor };
   const doFetch = options.fetch ?? g.fetch;
   const Socket = options.WebSocket ?? g.WebSocket;
   if (!doFetch) throw new Error('createHttpClient: no fetch available');

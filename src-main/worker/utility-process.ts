@@ -7,7 +7,8 @@ interface ParentPort {
   postMessage(m: unknown): void;
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
 }
-const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+// A widening assertion: plain Node has no parentPort, Electron's typings (when in the program) declare their own.
+const parentPort = (process as typeof process & { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
   serveJobs({ post: (m: FromWorker) => parentPort.postMessage(m), onMessage: (h) => parentPort.on('message', (e) => h(e.data as ToWorker)) });
 }

@@ -3,7 +3,7 @@
 import type { Command } from '../command';
 import { flag, num } from '../args';
 import { BACKEND_ENV, BENCH_SHAPE, initBackend, listBackends, type BackendReport } from '../../core/nn/backend';
-import { nativeIsa, nativeUnavailableReason } from '../../core/kernels/native-conv';
+import { nativeIsa, nativeKernelStatus, nativeUnavailableReason } from '../../core/kernels/native-conv';
 import { describeFlags } from '../../core/flags';
 
 function line(r: BackendReport): string {
@@ -31,7 +31,7 @@ export const backendsCommand: Command = {
     const isa = nativeIsa();
     const cpuKernels = isa ? `native ${isa === 'avx512' ? 'AVX-512' : 'AVX2'} kernel` : `WebAssembly SIMD kernel (native kernel: ${nativeUnavailableReason ?? 'not loaded'})`;
     if (flag(args, 'json')) {
-      ctx.out(JSON.stringify({ benchmark, backends: reports, cpuKernels, flags: describeFlags(), train: { name: train.name, conv: train.conv, reason: train.reason }, inference: { name: inference.name, conv: inference.conv, reason: inference.reason } }, null, 2));
+      ctx.out(JSON.stringify({ benchmark, backends: reports, cpuKernels, nativeKernel: nativeKernelStatus(), flags: describeFlags(), train: { name: train.name, conv: train.conv, reason: train.reason }, inference: { name: inference.name, conv: inference.conv, reason: inference.reason } }, null, 2));
       return 0;
     }
     ctx.out(`Backends (micro-benchmark: ${benchmark})`);

@@ -1,14 +1,16 @@
 // Runtime of the native conv3d kernel (native/conv.c, AVX2 + FMA, Node-API): the same entry points,
 // layout and per-thread split as the WebAssembly runtime (wasm-conv.ts), so the per-item functions
-// there drive either. The addon is embedded as base64 (scripts/build-native.sh), written to a private
-// temporary folder, loaded with process.dlopen and deleted again; it threads with pthreads. Loaded
-// only on linux-x64 CPUs with AVX2 and FMA; anywhere else (or with CYCLEDECON_NATIVE=0) this returns
+// there drive either. The addon is a committed file (prebuilds/linux-x64/conv.node, built by
+// scripts/build-native.sh), checked against its manifest's SHA-256 and loaded in place with process.dlopen
+// (native-prebuild.ts finds it in a checkout, the CLI bundle and the packaged app); it threads with pthreads.
+// Loaded only on linux-x64 CPUs with AVX2 and FMA; anywhere else (or with CYCLEDECON_NATIVE=0) this returns
 // null and the WebAssembly kernel runs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { kernelThreadCount, splitRange } from './threads';
-import { KERNEL_NATIVE_BASE64 } from './native/conv.generated';
+import { NativeKernelError, missingPrebuild, resolvePrebuild, verifyPrebuild, type PrebuildPlace } from './native-prebuild';
+import { NATIVE_PREBUILD } from './native/prebuild';
 import type { ConvOp, ConvRuntime } from './wasm-conv';
 import { FLAG_DEFS, getFlag } from '../flags';
 
@@ -40,31 +42,57 @@ const ALIGN = 32, GROW = 1 << 20;
 /** Why the native kernel is not in use (undefined while it is, or before the first try). */
 export let nativeUnavailableReason: string | undefined;
 
+/** Where the native kernel stands: loaded from `path`, or why not (`error`). Null fields before the first try. */
+export interface NativeKernelStatus { loaded: boolean; path: string | null; error: string | null }
+let status: NativeKernelStatus = { loaded: false, path: null, error: null };
+/** Set when the kernel should have loaded here (linux-x64, not switched off) but could not: the one-line notice. */
+let failureNotice: string | null = null;
+
 /** Whether the AVX-512 tiles are on by default here (CPU has AVX-512F and CYCLEDECON_AVX512 is not 0). */
 let avx512Default = false;
 
-function loadAddon(): Addon | null {
-  if (!getFlag('native')) { nativeUnavailableReason = `${NATIVE_ENV}=0`; return null; }
-  if (process.platform !== 'linux' || process.arch !== 'x64') { nativeUnavailableReason = `no build for ${process.platform}-${process.arch}`; return null; }
-  let dir: string | undefined;
+function here(): PrebuildPlace {
+  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
+  return { moduleDir: path.dirname(fileURLToPath(import.meta.url)), resourcesPath, platformArch: `${process.platform}-${process.arch}` };
+}
+
+function notLoaded(reason: string, file: string | null = null): null {
+  nativeUnavailableReason = reason;
+  status = { loaded: false, path: file, error: reason };
+  return null;
+}
+
+/** Finds, checks and dlopens the committed addon; throws NativeKernelError where it should load but cannot. */
+function openAddon(place: PrebuildPlace): { addon: Addon; file: string } {
+  const file = resolvePrebuild(place, existsSync);
+  if (!file) throw missingPrebuild(place);
+  verifyPrebuild(file, readFileSync(file));
+  const mod = { exports: {} as Addon };
   try {
-    // A fresh 0700 folder per process: nobody else can have planted a file there.
-    dir = mkdtempSync(path.join(os.tmpdir(), 'cycledecon-native-'));
-    const file = path.join(dir, 'conv.node');
-    writeFileSync(file, Buffer.from(KERNEL_NATIVE_BASE64, 'base64'), { mode: 0o500 });
-    const mod = { exports: {} as Addon };
     process.dlopen(mod, file);
-    if (!mod.exports.supported()) { nativeUnavailableReason = 'the CPU lacks AVX2 or FMA'; return null; }
-    avx512Default = mod.exports.setAvx512(getFlag('avx512'));
-    return mod.exports;
   } catch (e) {
-    nativeUnavailableReason = `could not load the addon: ${(e as Error).message}`;
-    // The kernel should load here (linux-x64): a noexec temp folder or a dlopen failure costs 1.5–3× in
+    throw new NativeKernelError('dlopen', file, `dlopen refused ${file}: ${(e as Error).message}`, e);
+  }
+  return { addon: mod.exports, file };
+}
+
+function loadAddon(): Addon | null {
+  if (!getFlag('native')) return notLoaded(`${NATIVE_ENV}=0`);
+  const place = here();
+  if (place.platformArch !== NATIVE_PREBUILD.platformArch) return notLoaded(`no build for ${place.platformArch}`);
+  try {
+    const { addon, file } = openAddon(place);
+    if (!addon.supported()) return notLoaded('the CPU lacks AVX2 or FMA', file);
+    avx512Default = addon.setAvx512(getFlag('avx512'));
+    status = { loaded: true, path: file, error: null };
+    return addon;
+  } catch (e) {
+    notLoaded(`could not load the addon: ${(e as Error).message}`, e instanceof NativeKernelError ? e.file : null);
+    // The kernel should load here (linux-x64): a missing or altered file or a dlopen failure costs 1.5–3× in
     // training speed, so say so once instead of only in `cycledecon backends`.
-    process.stderr.write(`cycledecon: the native kernel could not load (${nativeUnavailableReason}); using the WebAssembly kernel. Set TMPDIR to an executable folder, or ${NATIVE_ENV}=0 to silence this.\n`);
+    failureNotice = `the native kernel could not load (${nativeUnavailableReason}); using the WebAssembly kernel`;
+    process.stderr.write(`cycledecon: ${failureNotice}. Reinstall, or set ${NATIVE_ENV}=0 to silence this.\n`);
     return null;
-  } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -134,6 +162,21 @@ let runtime: NativeConvRuntime | null | undefined;
 export function createNativeConvRuntime(threads: number): NativeConvRuntime | null {
   if (addon === undefined) addon = loadAddon();
   return addon ? new NativeConvRuntime(addon, threads) : null;
+}
+
+/** Whether the native kernel loaded, from which file, or why not (tries to load it first). */
+export function nativeKernelStatus(): NativeKernelStatus {
+  if (addon === undefined) addon = loadAddon();
+  return { ...status };
+}
+
+/**
+ * Why the native kernel did not load where it should have (missing or altered file, dlopen failure), for a job
+ * log; null when it loaded or is not meant to here (another platform, no AVX2, CYCLEDECON_NATIVE=0).
+ */
+export function nativeLoadFailure(): string | null {
+  if (addon === undefined) addon = loadAddon();
+  return failureNotice;
 }
 
 /** The shared native runtime, or null where it cannot run (see nativeUnavailableReason). */

@@ -103,7 +103,7 @@ interface GpuNavigator { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null
 export const SOFTWARE_WEBGPU = 'software WebGPU adapter';
 
 async function loadWebgpu(allowSoftware: boolean): Promise<void> {
-  const g = globalThis as unknown as { navigator?: GpuNavigator };
+  const g = globalThis as { navigator?: GpuNavigator };
   if (!g.navigator?.gpu) {
     // Dawn reads the Vulkan driver list when its instance is created, so this must precede create().
     if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
@@ -112,7 +112,9 @@ async function loadWebgpu(allowSoftware: boolean): Promise<void> {
     Object.assign(globalThis, dawn.globals);
     Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: dawn.create([]) }, configurable: true, writable: true });
   }
-  const adapter = await (globalThis as unknown as { navigator: Required<GpuNavigator> }).navigator.gpu.requestAdapter();
+  const gpu = g.navigator?.gpu;
+  if (!gpu) throw new Error('no navigator.gpu after loading the webgpu package');
+  const adapter = await gpu.requestAdapter();
   if (!adapter) throw new Error('no WebGPU adapter (no GPU and no Vulkan software driver such as SwiftShader or lavapipe)');
   // SwiftShader / lavapipe run WebGPU on the CPU about 8× slower than tfjs' cpu backend (measured): never chosen automatically.
   if (adapter.info?.isFallbackAdapter && !allowSoftware) {
@@ -145,7 +147,7 @@ export async function tryBackend(id: BackendId, explicit = true): Promise<string
     await tf.ready();
     if (id === 'node-gpu' || id === 'node') {
       // tfjs-node and tfjs-node-gpu share the name 'tensorflow'; only the GPU build reports CUDA devices.
-      const gpu = tf.env().getBool('IS_NODE') && (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+      const gpu = tf.env().getBool('IS_NODE') && (tf.backend() as tf.KernelBackend & { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
       if (id === 'node-gpu' && gpu === false) return 'tfjs-node-gpu loaded but found no CUDA device';
     }
     return null;

@@ -9,6 +9,7 @@ import { checkPsf } from '../../core/psf/check';
 import { newId, nowIso } from '../../core/project/ids';
 import { InvalidParameterError } from '../../core/errors';
 import { loadPredictor } from '../../core/infer/load';
+import { nativeLoadFailure } from '../../core/kernels/native-conv';
 import { deconvolveFile } from '../../core/infer/deconvolve';
 import { readProject, resolveItem } from './resolve';
 import { psfVolume } from './psf';
@@ -105,6 +106,8 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
   const runDir = runFolder(projectDir, project, spec);
   ctx.log(`model ${runDir} on ${input.path}`);
   const predictor = await loadPredictor({ method: 'model', runDir });
+  const nativeFailure = nativeLoadFailure(); // said in the job log, which the app shows
+  if (nativeFailure) ctx.log(`warning: ${nativeFailure}`);
   const id = newId('res');
   const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-cycledecon-${id.slice(4)}`;
   const path = resultFile(ctx.resultsDir, name);

@@ -66,6 +66,10 @@ describe('backend selection', () => {
     const report = JSON.parse(out.join('\n'));
     expect(report.backends).toHaveLength(5);
     expect(report.train.name).not.toBe('wasm');
+    // Where the native kernel stands, with the file it loaded or the reason it did not.
+    expect(Object.keys(report.nativeKernel).sort()).toEqual(['error', 'loaded', 'path']);
+    if (report.nativeKernel.loaded) expect(report.nativeKernel.path).toMatch(/prebuilds\/linux-x64\/conv\.node$/);
+    else expect(report.nativeKernel.error).toEqual(expect.any(String));
   }, 30_000);
 });
 

@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { convGeometry, type Triple } from '../../../src-main/core/kernels/conv-geometry';
-import { EW, createNativeConvRuntime, nativeConvRuntime, nativeEw, nativeIsa, nativeUnavailableReason, setNativeAvx512 } from '../../../src-main/core/kernels/native-conv';
+import { EW, createNativeConvRuntime, nativeConvRuntime, nativeEw, nativeIsa, nativeKernelStatus, nativeUnavailableReason, setNativeAvx512 } from '../../../src-main/core/kernels/native-conv';
 import { convFilterGradItem, convForwardItem, convInputGradItem, convRuntime } from '../../../src-main/core/kernels/wasm-conv';
 import { selectConvImpl } from '../../../src-main/core/nn/conv-select';
-import { KERNEL_SOURCE_SHA256 } from '../../../src-main/core/kernels/native/conv.generated';
+import { NATIVE_PREBUILD } from '../../../src-main/core/kernels/native/prebuild';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 const cpuFlags = (() => {
   try {
@@ -54,10 +55,17 @@ describe('native conv3d kernel', () => {
     expect(selectConvImpl('webgpu')).toBe('tfjs');
   });
 
-  it('the embedded binary was built from the committed source (scripts/build-native.sh)', () => {
+  it.skipIf(!shouldLoad)('loads the committed file in place, from the checkout\'s prebuilds/', () => {
+    expect(nativeKernelStatus()).toEqual({ loaded: true, path: fileURLToPath(new URL('../../../prebuilds/linux-x64/conv.node', import.meta.url)), error: null });
+  });
+
+  it('the manifest was written from the committed source and the committed addon (scripts/build-native.sh)', () => {
     const h = createHash('sha256');
     for (const f of ['conv.c', 'avx512.inc', 'ew.inc']) h.update(readFileSync(new URL(`../../../src-main/core/kernels/native/${f}`, import.meta.url)));
-    expect(h.digest('hex')).toBe(KERNEL_SOURCE_SHA256);
+    expect(h.digest('hex')).toBe(NATIVE_PREBUILD.sourceSha256);
+    const addon = readFileSync(new URL(`../../../prebuilds/${NATIVE_PREBUILD.platformArch}/${NATIVE_PREBUILD.file}`, import.meta.url));
+    expect(addon.length).toBe(NATIVE_PREBUILD.bytes);
+    expect(createHash('sha256').update(addon).digest('hex')).toBe(NATIVE_PREBUILD.sha256);
   });
 
   for (const t of CASES) {

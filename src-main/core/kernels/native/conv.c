@@ -1,7 +1,7 @@
 // CycleDecon conv3d kernel, native x86-64 (AVX2 + FMA) build of the WebAssembly kernel's algorithm
 // (../wasm/conv.c): the same entry points, memory layout and work split, with 8-lane vectors and
 // fused multiply-add. A Node-API addon (no node-gyp, no download): scripts/build-native.sh compiles
-// it with gcc and embeds the binary in conv.generated.ts; native-conv.ts loads it where the CPU has
+// it with gcc into prebuilds/linux-x64/conv.node; native-conv.ts loads it in place where the CPU has
 // AVX2 and FMA, else the WebAssembly kernel runs. Threads: the caller passes one argument list per
 // part; part 0 runs on the calling thread, the others on pthreads, each writing disjoint outputs,
 // so results do not depend on the thread count.

@@ -83,7 +83,7 @@ export function registerConv3dGradients(): void {
     inputsToSave: ['dy', 'filter'],
     gradFunc: (ddx, saved, attrs) => {
       const [dy, filter] = saved as [tf.Tensor5D, tf.Tensor5D];
-      const { strides, pad } = attrs as unknown as { strides: [number, number, number]; pad: Padding };
+      const strides = attrs.strides as [number, number, number], pad = attrs.pad as Padding;
       const g = (Array.isArray(ddx) ? ddx[0] : ddx) as tf.Tensor5D;
       return {
         dy: () => tf.conv3d(g, filter, strides, pad),
