@@ -57,6 +57,11 @@ export default tseslint.config(
   { files: ['src-main/core/**', 'src-main/worker/**'], rules: { 'no-restricted-imports': ['error', coreBoundary] } },
   { files: ['src-main/core/**'], rules: { 'no-restricted-imports': ['error', { patterns: [...coreBoundary.patterns, coreOnly] }] } },
   ...coreLayers,
+  // The contract is imported by the renderer (and holds the training config schema): zod and itself only.
+  {
+    files: ['src-main/contract/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/core', '**/core/**', '**/services/**', '**/worker/**', '**/cli/**', '**/electron/**', '**/devserver/**', 'electron', '@tensorflow/*', 'node:*'], message: 'src-main/contract is imported by the renderer: zod and the contract only.' }] }] },
+  },
   {
     files: ['src-main/**/*.ts'],
     plugins: { 'import-x': importX },

@@ -11,6 +11,7 @@ import { loadCheckpoint, restoreVariables } from '../src-main/core/train/checkpo
 import { PatchSampler } from '../src-main/core/train/data';
 import { allVariables, buildNetworks, disposeNetworks } from '../src-main/core/train/networks';
 import { volumeNormaliser } from '../src-main/core/train/normalise';
+import { normalisationOf } from '../src-main/core/train/config';
 import { readConfig } from '../src-main/core/train/outputs';
 import { Rng } from '../src-main/core/train/rng';
 import { ncc } from '../src-main/core/metrics/index';
@@ -50,7 +51,7 @@ for (const runDir of argv) {
     const out = tf.tidy(() => nets.gAB.apply(tf.tensor5d(p.a, [1, n, n, n, 1])).dataSync());
     console.log(`  training patch: input ${stats(p.a)} | G_AB ${stats(out)} | r(G_AB, input) ${ncc(out, p.a).toFixed(3)}`);
   }
-  const norm = volumeNormaliser(test.blurred.data, cfg.normalisation);
+  const norm = volumeNormaliser(test.blurred.data, normalisationOf(cfg));
   const x = norm ? norm.apply(test.blurred.data) : test.blurred.data;
   const out = tf.tidy(() => nets.gAB.apply(tf.tensor5d(x, [1, ...test.blurred.shape, 1])).dataSync());
   const gt = test.groundTruth.data;

@@ -1,4 +1,4 @@
-// G_BA's PSF convolution, direct vs FFT (psf.convolution), on the cpu backend with the default CPU kernels: one
+// G_BA's PSF convolution, direct vs FFT (experimental.psfConvolution), on the cpu backend with the default CPU kernels: one
 // application forward + both gradients (what a training step does per PSF application), per patch and kernel
 // size (64³ ⊛ 20³ is the paper preset), the two measured in the same run; the ratio direct/fft is the speed-up. Also the largest relative
 // difference of the outputs and kernel gradients (same numbers up to float rounding).

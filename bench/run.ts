@@ -10,7 +10,7 @@
 //  - rl: Richardson–Lucy ours vs scikit-image at the demo size (mirror and extended boundary), 64×256×256 and 35×512×512
 //    (30 iterations), and widefield stacks 40×200×100 and 64×512×512 with a 63-slice PSF (50 iterations; extended
 //    boundary, plain and shb; scikit-image plain RL with mirror padding in the same run);
-//  - psfconv: G_BA's PSF convolution, direct conv3d vs FFT (psf.convolution), per patch and kernel size (bench/psf-conv.ts).
+//  - psfconv: G_BA's PSF convolution, direct conv3d vs FFT (experimental.psfConvolution), per patch and kernel size (bench/psf-conv.ts).
 //  - scale (only when named): batch throughput of 1, 2, 4 `cycledecon worker`s on Redis vs the local queue (bench/scale.ts).
 // `--quick` (a couple of minutes): `fast` only, no paper conv shapes, inference on 16×128×128, RL at the demo size.
 import { execFileSync } from 'node:child_process';

@@ -102,8 +102,6 @@ async function trainRun(name: string, cfg: TrainConfig, sharp: Volume[] = sharpS
   const seconds = (performance.now() - start) / 1000;
   log(`${name}: ${r.steps} steps in ${(seconds / 60).toFixed(1)} min`);
   log(`${name}: ${r.outputCheck.message}`);
-  const halo = cfg.psf.halo ? (JSON.parse(readFileSync(join(runDir, 'psf.json'), 'utf8')) as { halo?: unknown }).halo : undefined;
-  if (halo) log(`${name}: PSF halo ${JSON.stringify(halo)}`);
   const psf = r.psf ? makeVolume(r.psf.data, r.psf.shape, { ...test.blurred.voxelSize }, 'computed') : null;
   return { runDir, seconds, psf };
 }
@@ -172,7 +170,7 @@ const initShape = psfShape(cfg);
 // What the layer started from (the trainer computes the same from the same data).
 const initKernel = cfg.psf.init === 'spectral' ? gaussianOf(spectralFit, initShape).data
   : cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, blurredTrain)
-  : gaussianPsf(initShape, cfg.psf.init === 'delta' ? 0.05 : cfg.psf.initSigma ?? (initShape.map((k) => k / 8) as Shape3));
+  : gaussianPsf(initShape, cfg.psf.init === 'delta' ? 0.05 : cfg.experimental?.psfInitSigma ?? (initShape.map((k) => k / 8) as Shape3));
 const initLabel = { spectral: 'the blind spectral fit', bornwolf: 'Born–Wolf from the optics', delta: 'delta', gaussian: "fast preset's Gaussian" }[cfg.psf.init]
   + (cfg.psf.model === 'gaussian' ? '; PSF layer: a Gaussian with two learned widths' : '');
 const initPsf = makeVolume(initKernel, initShape, { ...test.blurred.voxelSize }, 'synthetic');

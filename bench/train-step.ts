@@ -15,6 +15,7 @@ import { ImagePool } from '../src-main/core/train/pool';
 import { Rng } from '../src-main/core/train/rng';
 import { trainStep, type StepState } from '../src-main/core/train/step';
 import { peakRssMiB } from './timing';
+import { resetFlags } from '../src-main/core/flags';
 
 interface StepResult { preset: string; kernels: string; secondsPerStep: number; steps: number; forwardConvGflop: number; gflopsApprox: number; peakRssMiB: number; tfMemoryMiB: number; params: number; config: TrainConfig }
 
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     // The same step on tfjs' own cpu kernels (what CycleDecon ran before its CPU kernels).
     process.env.CYCLEDECON_CPU_OPS = 'tfjs';
     process.env.CYCLEDECON_CONV = 'tfjs';
+    resetFlags(); // flags are read once (core/flags.ts)
     const b = await initBackend({ preferred: 'cpu', purpose: 'train' });
     results.push(await timeSteps('fast', 1, `${b.conv} (tfjs kernels)`));
     process.stderr.write(`  train step fast (tfjs kernels): ${results.at(-1)!.secondsPerStep.toFixed(2)} s\n`);

@@ -5,6 +5,7 @@ import { commands } from './commands/index';
 import type { CliContext } from './command';
 import { isCycleDeconError, MissingArgumentError } from '../core/errors';
 import { takeThreadsFlag, THREADS_USAGE } from './threads';
+import { validateFlags } from '../core/flags';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -67,6 +68,7 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
   process.once('SIGTERM', onSignal);
   try {
     const parsed = parseArgs({ args: takeThreadsFlag(rest), options: command.options, allowPositionals: true, strict: true });
+    validateFlags(); // a bad CYCLEDECON_* value stops here, named, before any work
     return await command.run(parsed as never, context);
   } catch (e) {
     if (e instanceof MissingArgumentError) {

@@ -2,6 +2,7 @@
 // CYCLEDECON_THREADS). A cluster job should use what it was given (Slurm's --cpus-per-task), not every core
 // of a shared node, which the default (the machine's parallelism, at most 8) would take.
 import { InvalidParameterError } from '../core/errors';
+import { resetFlags } from '../core/flags';
 
 export const THREADS_USAGE = '--threads N   CPU threads for the FFT kernels, any command (sets CYCLEDECON_THREADS; default: the cores, at most 8)';
 
@@ -25,6 +26,9 @@ export function takeThreadsFlag(argv: readonly string[], env: NodeJS.ProcessEnv 
     else if (a.startsWith('--threads=')) threads = parseThreads(a.slice('--threads='.length));
     else rest.push(a);
   }
-  if (threads !== undefined) env.CYCLEDECON_THREADS = String(threads);
+  if (threads !== undefined) {
+    env.CYCLEDECON_THREADS = String(threads);
+    if (env === process.env) resetFlags(); // read again by this process's kernels
+  }
   return rest;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { boundedJson } from './json-bounds';
 import { SafeName } from './names';
 import { VoxelSizeSource } from './calibration';
+import { TrainConfigOverridesSchema } from './train-config';
 
 export const Id = z.string().regex(/^[a-z]{1,8}_[A-Za-z0-9_-]{4,64}$/, 'expected an id such as "ds_1a2b3c4d"');
 /** A file-system path. Transports confine every such field to the folders the user allowed. */
@@ -172,9 +173,9 @@ export const TrainSpec = z.object({
   blurredIds: z.array(Id).min(1),
   sharpIds: z.array(Id).default([]),
   preset: z.enum(['paper', 'fast', 'tiny']).default('fast'),
-  /** Overrides of TrainConfig fields; validated by the engine's own schema when the job starts. Bounded here (depth,
-   * size, plain JSON) because the job is journalled and cloned before that schema ever sees it. */
-  config: boundedJson(z.record(z.string(), z.unknown())).default({}),
+  /** Overrides of TrainConfig fields (contract/train-config.ts; unknown keys refused here, the cross-field rules
+   * checked when the job is submitted). Bounded too (depth, size, plain JSON): the job is journalled and cloned. */
+  config: boundedJson(TrainConfigOverridesSchema).default({}),
   /** PSF dataset for the Richardson–Lucy of config.sharpSource 'rl' (omitted: Born–Wolf from config.optics). */
   rlPsfId: Id.optional(),
   /** Which channel of multichannel stacks to train on (required for them: never channel 0 unasked), and which frame. */
@@ -190,8 +191,8 @@ export const DeconvolveSpec = z.discriminatedUnion('method', [
 ]);
 export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: SafeName.optional() });
 export const ReportSpec = z.object({ kind: z.literal('report'), itemIds: z.array(Id).min(1), title: z.string().max(200).optional() });
-/** What a job does. `deconvolve` is a union on `method`. */
-export const JobSpec = z.union([TrainSpec, DeconvolveSpec, PsfSpec, ReportSpec]);
+/** What a job does, by kind (so a bad field is named, not "invalid input"); `deconvolve` is a union on `method`. */
+export const JobSpec = z.discriminatedUnion('kind', [TrainSpec, DeconvolveSpec, PsfSpec, ReportSpec]);
 export type JobSpec = z.infer<typeof JobSpec>;
 
 export const JobError = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });

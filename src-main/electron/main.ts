@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../contract';
 import { readRecent } from '../core/project/index';
+import { validateFlags } from '../core/flags';
 import { AccessPolicy } from '../services/access';
 import { AppService } from '../services/app';
 import { DIALOG_CHANNEL, DROPPED_CHANNEL, MENU_CHANNEL, type DialogOptions, type ShellMessage } from './channels';
@@ -132,6 +133,13 @@ if (!app.requestSingleInstanceLock()) {
     void service.close().finally(() => app.quit());
   });
   void app.whenReady().then(async () => {
+    try {
+      validateFlags(); // a bad CYCLEDECON_* value is said once, before any window (core/flags.ts)
+    } catch (e) {
+      dialog.showErrorBox('CycleDecon cannot start', (e as Error).message);
+      app.exit(1);
+      return;
+    }
     harden();
     registerIpc();
     await rebuildMenu();

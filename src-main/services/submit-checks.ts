@@ -3,12 +3,12 @@
 // data (unless RL of the blurred stacks stands in), a model deconvolution with no model, a report on an external
 // result that is not linked to its input.
 import { latestFinishedRun, type JobSpec, type Project } from '../contract/schemas';
-import { resolveTrainConfig, type TrainConfigOverrides } from '../core/train/config';
+import { resolveTrainConfig } from '../core/train/config';
 import { InvalidParameterError } from '../core/errors';
 
 function checkTrain(spec: Extract<JobSpec, { kind: 'train' }>): void {
   // The engine's own validation (NA below the immersion index, spectral start without sharp data…), now.
-  const cfg = resolveTrainConfig(spec.preset, spec.config as TrainConfigOverrides);
+  const cfg = resolveTrainConfig(spec.preset, spec.config);
   if (cfg.sharpSource === 'data' && spec.sharpIds.length === 0) {
     throw new InvalidParameterError('sharpIds', 'training needs sharp stacks (the sharp domain)', 'Choose sharp stacks, or "sharp data from Richardson–Lucy of the blurred stacks" with the microscope optics.');
   }

@@ -1,7 +1,8 @@
-// What the training form asks about the physics, as config overrides and as the problems that stop it from
+// What the training form asks about the physics, as training choices (contract/train-overrides.ts) and as the problems that stop it from
 // submitting: the microscope optics (engine config `optics`, lengths in µm as `cycledecon train --na
 // --wavelength --ni`), a Born–Wolf PSF start from them, and sharp data from Richardson–Lucy of the blurred
 // stacks (`--sharp-source rl`) when no real sharp stacks exist.
+import type { TrainChoices } from '../../src-main/contract/train-overrides';
 
 export interface TrainPhysics {
   /** 'data': the sharp stacks chosen; 'rl': Richardson–Lucy of the blurred stacks (needs the optics). */
@@ -41,12 +42,12 @@ export function physicsProblems(p: TrainPhysics, sharpCount: number): string[] {
   return problems;
 }
 
-/** The overrides the physics adds to the form's config (merged into its `psf` object, not replacing it). */
-export function withPhysics(config: Record<string, unknown>, p: TrainPhysics): Record<string, unknown> {
+/** The choices the physics adds to the form's (a Born–Wolf start wins over the form's PSF start). */
+export function withPhysics(choices: TrainChoices, p: TrainPhysics): TrainChoices {
   const { optics } = parseOptics(p);
-  const out: Record<string, unknown> = { ...config };
+  const out: TrainChoices = { ...choices };
   if (optics) out.optics = optics;
   if (p.sharpSource === 'rl') out.sharpSource = 'rl';
-  if (p.bornWolfStart && optics) out.psf = { ...((config.psf as Record<string, unknown> | undefined) ?? {}), init: 'bornwolf' };
+  if (p.bornWolfStart && optics) out.psfInit = 'bornwolf';
   return out;
 }

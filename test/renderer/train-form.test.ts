@@ -81,7 +81,7 @@ describe('training physics', () => {
   });
 
   it('keeps the form\u2019s PSF settings when adding the Born–Wolf start', () => {
-    expect(withPhysics({ psf: { size: 9 } }, p({ na: '1.2', wavelength: '0.6', ni: '1.33', bornWolfStart: true }))).toEqual({ psf: { size: 9, init: 'bornwolf' }, optics: { na: 1.2, wavelength: 0.6, ni: 1.33, ns: 1.33 } });
+    expect(withPhysics({ psfSize: 9 }, p({ na: '1.2', wavelength: '0.6', ni: '1.33', bornWolfStart: true }))).toEqual({ psfSize: 9, psfInit: 'bornwolf', optics: { na: 1.2, wavelength: 0.6, ni: 1.33, ns: 1.33 } });
     expect(withPhysics({}, p({}))).toEqual({});
   });
 });

@@ -1,12 +1,14 @@
 // `cycledecon train`: trains the explicit-PSF CycleGAN (or an ablation) in a worker thread.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { PRESET_NAMES, adaptPresetDefaults, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/train/config';
+import { PRESET_NAMES, adaptPresetDefaults, mergeOverrides, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/train/config';
+import { trainOverrides } from '../../contract/train-overrides';
+import { trainChoicesFromArgs } from '../train-choices';
 import { FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../../core/errors';
 import { makeOutputFolder, removeStaleTemps } from '../../core/io/atomic';
 import { startTrainWorker } from '../../worker/train-client';
 import { readOutputCheckWarnings } from '../../core/train/output-check-file';
-import { flag, num, oneOf, requireStr, str } from '../args';
+import { flag, oneOf, requireStr, str } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { cancelledTrainExit } from '../requeue';
@@ -29,38 +31,11 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
     }
     cfg = parseTrainConfig(raw);
   } else cfg = resolveTrainConfig(oneOf(args, 'preset', PRESET_NAMES, 'fast') as PresetName);
-  const seed = num(args, 'seed', { min: 0, max: 0xffffffff, integer: true });
-  const steps = num(args, 'steps', { min: 1, integer: true });
-  const over: Partial<TrainConfig> = {};
-  if (seed !== undefined) over.seed = seed;
-  if (steps !== undefined) over.maxSteps = steps;
-  if (str(args, 'gba')) over.gba = oneOf(args, 'gba', ['psf', 'cnn'] as const, 'psf');
-  if (str(args, 'mode')) over.mode = oneOf(args, 'mode', ['cycle', 'supervised'] as const, 'cycle');
-  if (str(args, 'sharp-source')) over.sharpSource = oneOf(args, 'sharp-source', ['data', 'rl'] as const, 'data');
-  if (str(args, 'fake-noise')) over.fakeNoise = oneOf(args, 'fake-noise', ['none', 'estimated'] as const, 'none');
-  if (str(args, 'background')) over.background = oneOf(args, 'background', ['on', 'off'] as const, 'off') === 'on';
-  const rlIterations = num(args, 'rl-iters', { min: 1, max: 1000, integer: true });
-  if (rlIterations !== undefined) over.rlIterations = rlIterations;
-  let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const, 'delta') } : cfg.psf;
-  if (flag(args, 'psf-halo')) psf = { ...psf, halo: true };
-  if (str(args, 'psf-model')) psf = { ...psf, model: oneOf(args, 'psf-model', ['free', 'gaussian'] as const, 'free') };
-  const lambdaSpectral = num(args, 'lambda-spectral', { min: 0, max: 1e4 });
-  const loss = lambdaSpectral !== undefined ? { ...cfg.loss, lambdaSpectral } : cfg.loss;
-  const merged: TrainConfig = { ...cfg, ...over, psf, loss, optics: opticsFromArgs(args, cfg.optics) };
+  const choices = trainChoicesFromArgs(args, cfg.optics);
+  const merged = mergeOverrides(cfg, trainOverrides(choices)) as TrainConfig;
   // A preset's spectral start and term yield to --sharp-source rl and the ablations unless given explicitly; a
   // --config file is taken as written.
-  return parseTrainConfig(file ? merged : adaptPresetDefaults(merged, { psfInit: str(args, 'psf-init') !== undefined, lambdaSpectral: lambdaSpectral !== undefined }));
-}
-
-/** --na/--wavelength/--ni/--ns: all of NA and wavelength or none (ni defaults to oil 1.518, ns to water 1.33). */
-function opticsFromArgs(args: Parameters<Command['run']>[0], saved: TrainConfig['optics']): TrainConfig['optics'] {
-  const na = num(args, 'na', { min: 0.01, max: 1.7 });
-  const wavelength = num(args, 'wavelength', { min: 0.1, max: 2 });
-  const ni = num(args, 'ni', { min: 1, max: 2 });
-  const ns = num(args, 'ns', { min: 1, max: 2 });
-  if (na === undefined && wavelength === undefined && ni === undefined && ns === undefined) return saved;
-  if (na === undefined || wavelength === undefined) throw new InvalidParameterError(na === undefined ? '--na' : '--wavelength', 'is required with the other optics flags', 'Give --na and --wavelength (emission, µm), optionally --ni and --ns.');
-  return { na, wavelength, ni: ni ?? saved?.ni ?? 1.518, ns: ns ?? saved?.ns ?? 1.33 };
+  return parseTrainConfig(file ? merged : adaptPresetDefaults(merged, { psfInit: choices.psfInit !== undefined, lambdaSpectral: choices.lambdaSpectral !== undefined }));
 }
 
 export const trainCommand: Command = {
@@ -82,7 +57,6 @@ export const trainCommand: Command = {
                    optics and the voxel size; spectral: a Gaussian fitted, blind, to the power
                    spectra of the blurred and the sharp stacks; written to psf-init.json)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
-  --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
   --psf-model free|gaussian      free: every kernel voxel learned (the paper); gaussian: two
                    learned widths, lateral and axial (beyond the paper; init gaussian|spectral)
   --lambda-spectral X            weight of the spectral term on the PSF layer (beyond the
@@ -112,7 +86,6 @@ export const trainCommand: Command = {
     'psf-init': { type: 'string' },
     'fake-noise': { type: 'string' },
     background: { type: 'string' },
-    'psf-halo': { type: 'boolean' },
     'psf-model': { type: 'string' },
     'lambda-spectral': { type: 'string' },
     na: { type: 'string' },

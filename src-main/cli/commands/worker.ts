@@ -6,6 +6,7 @@ import { num, requireStr, str } from '../args';
 import { InvalidParameterError } from '../../core/errors';
 import { BACKEND_ENV, BACKEND_IDS, type BackendId } from '../../core/nn/backend';
 import { parseRedisUrl } from '../../core/queue/redis/store';
+import { resetFlags } from '../../core/flags';
 import { RedisQueueWorker } from '../../core/queue/redis/queue-worker';
 import { jobRunners } from '../../worker/runners/index';
 
@@ -35,6 +36,7 @@ export const workerCommand: Command = {
     if (backend !== undefined) {
       if (!BACKEND_IDS.includes(backend as BackendId)) throw new InvalidParameterError('--backend', `must be one of ${BACKEND_IDS.join(', ')}`);
       process.env[BACKEND_ENV] = backend; // job threads inherit it
+      resetFlags(); // and this process's jobs read it again
     }
     const worker = new RedisQueueWorker({
       url, root, concurrency, name: str(args, 'name'), queueName: str(args, 'queue-name'), lockMs: lockSeconds * 1000,

@@ -7,6 +7,7 @@
 import { KERNEL_WASM_BASE64 } from './wasm/kernel.generated';
 import type { Shape3 } from './fft3d';
 import { KernelThreads, compileWasm, kernelThreadCount, splitRange } from '../kernels/threads';
+import { getFlag } from '../flags';
 
 interface KernelExports {
   __heap_base: WebAssembly.Global;
@@ -47,7 +48,7 @@ function kernelModule(): WebAssembly.Module | null {
 /** True when the SIMD kernel runs here and every axis length has only radices 2, 3, 5, 7, 11, 13. */
 export function wasmFftAvailable(shape?: Shape3): boolean {
   const mod = kernelModule();
-  if (!mod || process.env.CYCLEDECON_FFT === 'js') return false;
+  if (!mod || getFlag('fft') === 'js') return false;
   if (!shape) return true;
   const k = probe(mod);
   return shape.every((n) => k.supported(n) === 1);

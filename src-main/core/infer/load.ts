@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { BackendError, FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../errors';
 import { initBackend, parseBackendId } from '../nn/backend';
-import { parseTrainConfig, type TrainConfig } from '../train/config';
+import { generatorConfig, parseTrainConfig, type TrainConfig } from '../train/config';
 import { unetSizeMultiple, unetTileHalo } from '../nn/models';
 import { loadTrainedGenerator } from '../train/outputs';
 import { readVolume } from '../io/index';
@@ -85,9 +85,9 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
   const multiple = unetSizeMultiple(cfg.generator.levels);
   // Tiles overlap by two halos so each keeps a core the tile edges cannot reach; with whole-volume
   // instance-norm statistics (staged) the tiled result then equals the untiled one.
-  const halo = unetTileHalo(cfg.generator);
+  const halo = unetTileHalo(generatorConfig(cfg));
   const lean = leanRuntime(backend);
-  const staged = lean ? leanStagedNet(net, cfg.generator, halo, lean) : stagedNet(net, multiple, halo);
+  const staged = lean ? leanStagedNet(net, generatorConfig(cfg), halo, lean) : stagedNet(net, multiple, halo);
   return {
     method: 'model',
     multiple,
@@ -98,7 +98,7 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
     backend,
     domain: await readTrainingDomain(runDir),
     // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
-    normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.normalisation.scale, meanTarget: cfg.normalisation.meanTarget },
+    normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.experimental?.normalisationScale, meanTarget: cfg.experimental?.meanTarget },
     details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend, engine: lean ? `lean U-Net on ${convImplFor(backend).name}` : 'tfjs' },
     predict: lean ? async (tile, shape) => {
       const r = await staged.run(tile, shape, { start: [0, 0, 0], size: shape });

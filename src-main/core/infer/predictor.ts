@@ -4,6 +4,7 @@ import os from 'node:os';
 import type { StagedNet } from './staged';
 import type { PredictFn } from './tiled';
 import type { TrainingDomain } from './domain-check';
+import { FLAG_DEFS, getFlag } from '../flags';
 
 export interface Predictor {
   /** 'model' or 'rl'. */
@@ -42,7 +43,7 @@ export interface Predictor {
 export const LEAN_BUDGET_CAP = 5 * 2 ** 30;
 
 /** Env var overriding the per-tile memory budget (MiB), for machines where free memory is misreported. */
-export const TILE_BUDGET_ENV = 'CYCLEDECON_TILE_BUDGET_MB';
+export const TILE_BUDGET_ENV = FLAG_DEFS.tileBudgetMb.env;
 
 /**
  * Bytes one tile may use. CPU backends: a quarter of free RAM (tfjs keeps a tile's intermediates alive
@@ -51,8 +52,8 @@ export const TILE_BUDGET_ENV = 'CYCLEDECON_TILE_BUDGET_MB';
  * assume 1 GiB and rely on the out-of-memory retry.
  */
 export function tileBudgetBytes(backend: string, share?: number): number {
-  const env = Number(process.env[TILE_BUDGET_ENV]);
-  if (Number.isFinite(env) && env > 0) return env * 2 ** 20;
+  const mb = getFlag('tileBudgetMb');
+  if (mb !== 'auto') return mb * 2 ** 20;
   if (backend === 'webgpu' || backend === 'node-gpu' || backend === 'tensorflow') return 2 ** 30;
   // Accounted predictors: at most 5 GiB, so a 64×512×512 stack fits the `fast` U-Net in one pass (4.7 GiB
   // estimated, 4.4 GiB measured) while very large stacks are tiled within 8 GB with the streaming buffers.

@@ -4,8 +4,9 @@
 // WriteFault), which also reaches worker threads and child processes. Off unless armed; costs one check per
 // file opened for writing.
 import { InvalidParameterError } from '../errors';
+import { FLAG_DEFS, getFlag } from '../flags';
 
-export const WRITE_FAULT_ENV = 'CYCLEDECON_WRITE_FAULT';
+export const WRITE_FAULT_ENV = FLAG_DEFS.writeFault.env;
 
 const CODES = { ENOSPC: -28, EROFS: -30, EACCES: -13, EIO: -5 } as const;
 export type WriteFaultCode = keyof typeof CODES;
@@ -50,7 +51,7 @@ export function setWriteFault(f: WriteFault | null): void {
 
 function current(): WriteFault | null {
   if (fault === undefined) {
-    const env = process.env[WRITE_FAULT_ENV];
+    const env = getFlag('writeFault');
     setWriteFault(env ? parseWriteFault(env) : null);
   }
   return fault ?? null;

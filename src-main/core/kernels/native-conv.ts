@@ -12,6 +12,7 @@ import { kernelThreadCount, splitRange } from './threads';
 import { NativeKernelError, missingPrebuild, resolvePrebuild, verifyPrebuild, type PrebuildPlace } from './native-prebuild';
 import { NATIVE_PREBUILD } from './native/prebuild';
 import type { ConvOp, ConvRuntime } from './wasm-conv';
+import { FLAG_DEFS, getFlag } from '../flags';
 
 /** Element-wise ops on typed arrays (conv.c `ew`), bit-identical to ops/norm-cpu.ts' JavaScript. */
 export interface NativeEw {
@@ -31,9 +32,9 @@ interface Addon {
   supported(): boolean;
 }
 
-export const NATIVE_ENV = 'CYCLEDECON_NATIVE';
+export const NATIVE_ENV = FLAG_DEFS.native.env;
 /** CYCLEDECON_AVX512=0 keeps the native kernel on its AVX2 tiles on CPUs with AVX-512. */
-export const AVX512_ENV = 'CYCLEDECON_AVX512';
+export const AVX512_ENV = FLAG_DEFS.avx512.env;
 const OP_ID: Record<ConvOp, number> = { conv_fwd: 0, conv_dw: 1, conv_dx: 2 };
 const OP_PACK = 3;
 const ALIGN = 32, GROW = 1 << 20;
@@ -76,13 +77,13 @@ function openAddon(place: PrebuildPlace): { addon: Addon; file: string } {
 }
 
 function loadAddon(): Addon | null {
-  if (process.env[NATIVE_ENV] === '0') return notLoaded(`${NATIVE_ENV}=0`);
+  if (!getFlag('native')) return notLoaded(`${NATIVE_ENV}=0`);
   const place = here();
   if (place.platformArch !== NATIVE_PREBUILD.platformArch) return notLoaded(`no build for ${place.platformArch}`);
   try {
     const { addon, file } = openAddon(place);
     if (!addon.supported()) return notLoaded('the CPU lacks AVX2 or FMA', file);
-    avx512Default = addon.setAvx512(process.env[AVX512_ENV] !== '0');
+    avx512Default = addon.setAvx512(getFlag('avx512'));
     status = { loaded: true, path: file, error: null };
     return addon;
   } catch (e) {

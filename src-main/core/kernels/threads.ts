@@ -7,6 +7,7 @@
 // sequence, 2 op index (−1: quit), 3 argument count, 4 error flag, 5 ready flag.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { getFlag } from '../flags';
 
 const SLOT = 16, MAX_ARGS = 16;
 
@@ -52,8 +53,8 @@ export function compileWasm(base64: string): WebAssembly.Module | null {
 
 /** Threads to use in all: CYCLEDECON_THREADS, else the machine's parallelism, at most 8. */
 export function kernelThreadCount(): number {
-  const env = Number(process.env.CYCLEDECON_THREADS);
-  if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
+  const threads = getFlag('threads');
+  if (threads !== 'auto') return threads;
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 

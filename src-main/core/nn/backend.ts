@@ -8,13 +8,14 @@ import { constants } from 'node:os';
 import { BackendError, InvalidParameterError } from '../errors';
 import { selectConvImpl } from './conv-select';
 import { conv3d, getConv3dImpl, setConv3dImpl } from './ops';
+import { FLAG_DEFS, getFlag } from '../flags';
 
 export type BackendId = 'node-gpu' | 'node' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendPurpose = 'train' | 'inference';
 
 export const BACKEND_IDS: readonly BackendId[] = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'];
 /** Environment variable that forces a backend (same values as `--backend`). */
-export const BACKEND_ENV = 'CYCLEDECON_BACKEND';
+export const BACKEND_ENV = FLAG_DEFS.backend.env;
 /** SwiftShader's Vulkan driver, shipped with Debian's chromium: lets Dawn run WebGPU on a CPU-only box. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -172,8 +173,8 @@ export async function initBackend(opts: InitBackendOptions): Promise<BackendChoi
 
 async function chooseBackend(opts: InitBackendOptions): Promise<Omit<BackendChoice, 'conv'>> {
   const attempts: BackendAttempt[] = [];
-  const envValue = process.env[BACKEND_ENV];
-  const forcedRaw = opts.preferred ?? (envValue && envValue.trim() !== '' ? envValue : undefined);
+  const envValue = getFlag('backend');
+  const forcedRaw = opts.preferred ?? (envValue !== 'auto' ? envValue : undefined);
   const forcedBy = opts.preferred !== undefined ? 'requested' : `forced by ${BACKEND_ENV}`;
   const forced = forcedRaw === undefined ? undefined : parseBackendId(forcedRaw, opts.preferred !== undefined ? '--backend' : BACKEND_ENV);
   if (forced === 'wasm' && opts.purpose === 'train' && !opts.allowWasmForTraining) {

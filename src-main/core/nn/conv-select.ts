@@ -6,19 +6,15 @@
 import { getConv3dImpl, setConv3dImpl, tfConv3dImpl, type Conv3dImpl } from './ops';
 import { vol2colConv3dImpl } from './conv/vol2col-conv3d';
 import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl, wasmConvThreads } from './conv/runtime-conv3d';
-import { InvalidParameterError } from '../errors';
+import { FLAG_DEFS, getFlag, type FlagValue } from '../flags';
 
-export const CONV_ENV = 'CYCLEDECON_CONV';
-const BY_NAME: Record<string, Conv3dImpl> = { 'native-avx2': nativeConv3dImpl, 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: vol2colConv3dImpl };
+export const CONV_ENV = FLAG_DEFS.conv.env;
+const BY_NAME: Record<Exclude<FlagValue<'conv'>, 'auto'>, Conv3dImpl> = { 'native-avx2': nativeConv3dImpl, 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: vol2colConv3dImpl };
 
 /** The implementation for a backend (our backend id), honouring CYCLEDECON_CONV. */
 export function convImplFor(backend: string): Conv3dImpl {
-  const forced = process.env[CONV_ENV]?.trim();
-  if (forced) {
-    const impl = BY_NAME[forced];
-    if (!impl) throw new InvalidParameterError(CONV_ENV, `must be one of ${Object.keys(BY_NAME).join(', ')}, got '${forced}'`);
-    return impl;
-  }
+  const forced = getFlag('conv');
+  if (forced !== 'auto') return BY_NAME[forced];
   if (backend !== 'cpu' && backend !== 'wasm') return tfConv3dImpl;
   if (nativeConvThreads() > 0) return nativeConv3dImpl;
   return wasmConvThreads() > 0 ? wasmConv3dImpl : tfConv3dImpl;

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeBytesAtomic } from '../io/atomic';
+import { FLAG_DEFS, getFlag } from '../flags';
 
 export interface RecentProject {
   dir: string;
@@ -11,7 +12,8 @@ export interface RecentProject {
 }
 
 export function configDir(): string {
-  return process.env.CYCLEDECON_HOME ?? join(homedir(), '.config', 'cycledecon');
+  const home = getFlag('home');
+  return home === FLAG_DEFS.home.default ? join(homedir(), '.config', 'cycledecon') : home;
 }
 
 export async function readRecent(): Promise<RecentProject[]> {

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Job, Result } from '../../contract/schemas';
+import { upgradeRetiredKeys } from '../../contract/train-config-retired';
 import { InvalidParameterError } from '../errors';
 import { writeBytesAtomic } from '../io/atomic';
 
@@ -28,24 +29,38 @@ export interface RejectedLine {
   reason: string;
 }
 
-/** Why `line` is not a usable record, or the record. */
-function parseLine(line: string, isLast: boolean): { rec: JobRecord } | { reason: string } {
-  let raw: unknown;
+/**
+ * A train job journalled before some config keys were retired: its `spec.config` with them moved or dropped
+ * (contract/train-config-retired.ts), and what was dropped, so the record still parses and is not quarantined.
+ */
+function upgradeTrainRecord(raw: unknown): { raw: unknown; notes: string[] } {
+  const spec = (raw as { job?: { spec?: { kind?: unknown; config?: unknown } } } | null)?.job?.spec;
+  if (spec?.kind !== 'train' || spec.config === undefined) return { raw, notes: [] };
+  const { config, notes } = upgradeRetiredKeys(spec.config);
+  const rec = raw as { job: { id?: unknown; spec: object } };
+  return { raw: { ...rec, job: { ...rec.job, spec: { ...spec, config } } }, notes: notes.map((n) => `job ${String(rec.job.id)}: ${n}`) };
+}
+
+/** Why `line` is not a usable record, or the record (and what upgrading its train config dropped). */
+function parseLine(line: string, isLast: boolean): { rec: JobRecord; notes: string[] } | { reason: string } {
+  let text: unknown;
   try {
-    raw = JSON.parse(line);
+    text = JSON.parse(line);
   } catch (e) {
     return { reason: isLast ? 'incomplete last line (a write was interrupted)' : `not JSON (${(e as Error).message})` };
   }
+  const { raw, notes } = upgradeTrainRecord(text);
   const parsed = JobRecord.safeParse(raw);
-  if (parsed.success) return { rec: parsed.data };
+  if (parsed.success) return { rec: parsed.data, notes };
   const why = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
   return { reason: `not a job record (${why})` };
 }
 
 /** The latest valid record of every job in the journal of `dir`, and the lines that are not valid records. */
-export async function loadJournal(dir: string): Promise<{ records: Map<string, JobRecord>; rejected: RejectedLine[] }> {
+export async function loadJournal(dir: string): Promise<{ records: Map<string, JobRecord>; rejected: RejectedLine[]; notes: string[] }> {
   const records = new Map<string, JobRecord>();
   const rejected: RejectedLine[] = [];
+  const notes = new Set<string>();
   let text = '';
   try {
     text = await fs.readFile(join(dir, JOURNAL_FILE), 'utf8');
@@ -58,10 +73,12 @@ export async function loadJournal(dir: string): Promise<{ records: Map<string, J
     const isLast = i === lines.length - 1; // a complete record always ends with '\n'
     const r = parseLine(line, isLast);
     // A bad line leaves the previous record of its job standing.
-    if ('rec' in r) records.set(r.rec.job.id, r.rec);
-    else rejected.push({ lineNo: i + 1, text: line, reason: r.reason });
+    if ('rec' in r) {
+      records.set(r.rec.job.id, r.rec);
+      r.notes.forEach((n) => notes.add(n));
+    } else rejected.push({ lineNo: i + 1, text: line, reason: r.reason });
   });
-  return { records, rejected };
+  return { records, rejected, notes: [...notes] };
 }
 
 /** The latest valid record of every job in the journal of `dir`, read-only (e.g. from a job worker). Empty when there is none. */
@@ -86,9 +103,11 @@ export class Journal {
   /** Reads every valid record, quarantines the rest, rewrites the file compacted (atomically), and opens it for appending. */
   async open(): Promise<Map<string, JobRecord>> {
     await fs.mkdir(this.dir, { recursive: true });
-    const { records, rejected } = await loadJournal(this.dir);
+    const { records, rejected, notes } = await loadJournal(this.dir);
     // Durable before the compaction below drops those lines from the journal.
     if (rejected.length) await this.quarantine(rejected);
+    // Retired train config keys: the compaction below writes the upgraded records, so this is said once.
+    this.warnings.push(...notes);
     const compact = [...records.values()].sort((a, b) => a.seq - b.seq).map((r) => this.encode(r)).join('');
     await writeBytesAtomic(this.file, compact, { force: true });
     this.handle = await fs.open(this.file, 'a');

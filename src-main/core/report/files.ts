@@ -12,7 +12,7 @@ import { buildReport, type ReportSources } from './build';
 import { toolkitMeasures } from './measures';
 import { noDomainNote, readTrainingDomain, volumeDomainWarnings } from '../infer/domain-check';
 import { fitNormaliser } from '../normalise/normaliser';
-import type { TrainConfig } from '../train/config';
+import { normalisationOf, type TrainConfig } from '../train/config';
 import type { TrainingData } from './verdict';
 
 /** A volume given by its file, or already loaded (e.g. with a voxel-size override, or a generated PSF). */
@@ -65,7 +65,7 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
 async function inputDomain(runDir: string, config: TrainConfig, input: { path: string; volume: Volume }): Promise<{ domainWarnings: string[]; domainNote?: string; trainingData?: TrainingData }> {
   const domain = await readTrainingDomain(runDir);
   if (!domain) return { domainWarnings: [], domainNote: noDomainNote(runDir) };
-  const n = config.normalisation;
+  const n = normalisationOf(config);
   const normalise = (d: Float32Array) => {
     const out = fitNormaliser(d, n.lowPercentile, n.highPercentile, n).apply(d);
     return n.clip ? out.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) : out;

@@ -3,6 +3,7 @@
 // resumed run computes bit-for-bit the same updates as an uninterrupted one.
 import * as tf from '@tensorflow/tfjs';
 import { cpuTensors } from '../nn/ops/resample-cpu';
+import { getFlag } from '../flags';
 
 export interface AdamSettings {
   beta1: number;
@@ -63,7 +64,7 @@ export class Adam {
       const m = this.m.get(x.name)!, v = this.v.get(x.name)!;
       const lr = lr0 * (this.s.lrScale?.[x.name] ?? 1);
       const tensorNorm = this.s.tensorNorm?.has(x.name) ?? false;
-      if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
+      if (cpuTensors() && getFlag('cpuOps') !== 'tfjs') {
         // One loop over typed arrays: tfjs' cpu backend runs each scalar-broadcast op element by element
         // through index arithmetic (measured: 4 % of a paper-preset step).
         const [xd, md, vd, gd] = [x, m, v, g].map((t) => t.dataSync() as Float32Array);

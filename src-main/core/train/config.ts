@@ -1,236 +1,20 @@
-// The one training configuration: a zod schema that checks every field, and the presets.
+// The training presets and how a config is resolved: a preset, overrides merged in, validated with typed errors.
 // `paper` is exactly the method of Lim, Lee, Chang & Ye (see docs/paper-mapping.md for the mapping);
 // `fast` fits a 2-core CPU in about 45 minutes; `tiny` runs a few steps in seconds for tests.
+// The schema itself is in the contract (contract/train-config.ts), re-exported here for the engine's importers.
 // The resolved config is written to config.json in every run directory.
-import { z } from 'zod';
 import { InvalidParameterError } from '../errors';
+import type { z } from 'zod';
+import { TrainConfigOverridesSchema, TrainConfigSchema, type TrainConfig, type TrainConfigOverrides } from '../../contract/train-config';
+import { upgradeRetiredKeys } from '../../contract/train-config-retired';
+import type { PsfConfig, UNetConfig } from '../nn/models/types';
+import type { ScaleMode } from '../normalise/normaliser';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const positive = z.number().positive().finite();
+export {
+  AugmentationSchema, DiscriminatorSchema, LossSchema, NormalisationSchema, OpticsSchema, OptimiserSchema, PsfSchema, TrainConfigFields, TrainConfigOverridesSchema, TrainConfigSchema, UNetSchema,
+  type TrainConfig, type TrainConfigOverrides,
+} from '../../contract/train-config';
 
-export const UNetSchema = z.strictObject({
-  levels: int(1, 6),
-  baseChannels: int(1, 256),
-  convsPerLevel: int(1, 4),
-  /**
-   * Beyond the paper: output = input + U-Net(input), the last 1×1×1 convolution started at zero (the network starts
-   * as the identity). Against the collapse measured on sparse, noisy data (docs/decisions/0004-output-check-information.md). Default false.
-   */
-  residual: z.boolean().optional(),
-  /**
-   * G_AB's up-sampling: 'transpose' (default, the paper / 3D U-Net: 2³ stride-2 transposed convolution) or
-   * 'nearest-conv' (beyond the paper: nearest ×2 then a 3³ convolution with the same channels, the
-   * resize-convolution of Odena, Dumoulin & Olah 2016, against the checkerboard artefacts of strided
-   * transposed convolutions; docs/notes/resize-conv-upsampling.md).
-   */
-  upsample: z.enum(['transpose', 'nearest-conv']).optional(),
-  /**
-   * G_AB's output head: 'linear' (default, the paper) or 'softplus' (beyond the paper: a sharp softplus,
-   * log(1 + e^(10·y)) / 10, after the last conv and any residual sum, so the result cannot go negative;
-   * fluorescence never is). models/unet.ts OUTPUT_SOFTPLUS_SHARPNESS says why 10.
-   */
-  output: z.enum(['linear', 'softplus']).optional(),
-});
-
-export const PsfSchema = z.strictObject({
-  /** Kernel edge (paper: 20). Odd sizes are recommended: an even size shifts the blurred output by half a voxel. */
-  size: z.union([int(1, 129), z.tuple([int(1, 129), int(1, 129), int(1, 129)])]),
-  /**
-   * 'bornwolf': the theoretical PSF from `optics` and the stacks' voxel size; 'spectral' (beyond the paper, blind):
-   * a Gaussian whose widths are fitted to the power spectra of the blurred and the sharp stacks before training
-   * (core/psf/spectral-fit.ts; needs sharpSource 'data'; the fit is written to psf-init.json in the run folder).
-   */
-  init: z.enum(['delta', 'gaussian', 'bornwolf', 'spectral']),
-  /**
-   * Standard deviation of init 'gaussian' in voxels, one number or [z, y, x] (default size / 8 per axis, i.e.
-   * isotropic in voxels). Beyond the paper, which does not say how its PSF layer starts.
-   */
-  initSigma: z.union([z.number().positive().max(64).finite(), z.tuple([z.number().positive().max(64).finite(), z.number().positive().max(64).finite(), z.number().positive().max(64).finite()])]).optional(),
-  nonNegative: z.boolean(),
-  sumToOne: z.boolean(),
-  centred: z.boolean(),
-  /**
-   * Beyond the paper: the PSF kernel's learning rate as a multiple of the optimiser's (default 1). Adam moves every
-   * weight by about lr per step whatever its gradient's size, and a normalised PSF's weights are small (≈ 1e-3 to
-   * 1e-2), so at lr = 2e-4 the tails random-walk by as much as the peak and a sum-to-one PSF flattens out.
-   */
-  lrScale: z.number().positive().max(100).finite().optional(),
-  /**
-   * Beyond the paper: a learned wide separable-Gaussian halo beside the kernel, for the defocus haze of widefield
-   * PSFs that a kernel of this size cannot hold (models/psf-halo.ts). Default false.
-   */
-  halo: z.boolean().optional(),
-  /**
-   * Beyond the paper: 'tensor' normalises the PSF's Adam step by the kernel's mean second moment instead of each
-   * weight's own (train/adam.ts), so near-zero tail weights move in proportion to their gradient rather than by
-   * about lr per step. Default 'element' (plain Adam).
-   */
-  adamNorm: z.enum(['element', 'tensor']).optional(),
-  /**
-   * Beyond the paper: 'tangent' removes the mean of the kernel's gradient before Adam (the component along
-   * "all weights up or down together", which the sum-to-one projection undoes anyway). Left in, a persistent
-   * common-mode gradient (a brightness mismatch no sum-one kernel can fix) makes Adam move every weight by about
-   * lr in the same direction, and the projection turns that into a change of WIDTH: tails shrink relative to the
-   * peak when the push is down, grow when it is up. Needs sumToOne. Default 'plain'.
-   */
-  gradient: z.enum(['plain', 'tangent']).optional(),
-  /**
-   * How G_BA applies the kernel: 'direct' conv3d (default) or 'fft' (same values to float rounding; the cost hardly
-   * grows with the kernel, so a PSF box large enough for a widefield PSF's defocus haze, 21³–31³, is affordable on a
-   * CPU). Runs on the cpu, wasm and tfjs-node backends; on webgpu the layer uses the direct convolution.
-   */
-  convolution: z.enum(['direct', 'fft']).optional(),
-  /**
-   * Beyond the paper: 'free' (default, the paper) learns every voxel of the kernel; 'gaussian' learns a separable
-   * Gaussian with two widths, lateral and axial (models/psf-gaussian.ts): non-negative, sum one and centred by
-   * construction. Starts from init 'gaussian' (initSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
-   */
-  model: z.enum(['free', 'gaussian']).optional(),
-});
-
-/** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
-export const OpticsSchema = z.strictObject({
-  na: positive.max(1.7),
-  /** Emission wavelength, µm. */
-  wavelength: positive.max(2),
-  /** Immersion and sample refractive indices. */
-  ni: z.number().min(1).max(2),
-  ns: z.number().min(1).max(2),
-});
-
-export const DiscriminatorSchema = z.strictObject({
-  baseChannels: int(1, 256),
-  modules: int(1, 6),
-  /** Crop edge as a fraction of the patch for each PatchGAN (paper: full, half, quarter). */
-  scales: z.array(z.number().gt(0).max(1)).min(1).max(5),
-});
-
-export const OptimiserSchema = z.strictObject({
-  lr: positive.max(1),
-  beta1: z.number().min(0).lt(1),
-  beta2: z.number().min(0).lt(1),
-  epsilon: positive.max(1),
-  epochs: int(1, 100_000),
-  /** The learning rate is constant until this epoch, then falls linearly to 0 at `epochs`. */
-  decayStartEpoch: int(0, 100_000),
-  /** Patches per epoch; 'auto' = non-overlapping patches that fit in the blurred stacks. */
-  stepsPerEpoch: z.union([int(1, 10_000_000), z.literal('auto')]),
-});
-
-export const AugmentationSchema = z.strictObject({
-  flip: z.boolean(),
-  /** Random multiples of 90° in the xy plane (needs square patches, which ours are). */
-  rotate90: z.boolean(),
-  /** Extra random shift in voxels on each axis, on top of the random patch position. */
-  translate: int(0, 64),
-  /** Isotropic zoom range [min, max]; 1,1 disables scaling. */
-  scale: z.tuple([z.number().min(0.25).max(4), z.number().min(0.25).max(4)]),
-});
-
-export const NormalisationSchema = z.strictObject({
-  /** 'patch': every sampled patch mapped to [0,1] (the paper); 'volume': one map per stack (matches tiled inference). */
-  scope: z.enum(['patch', 'volume']),
-  lowPercentile: z.number().min(0).max(100),
-  highPercentile: z.number().min(0).max(100),
-  /** Clip to [0,1] after mapping. */
-  clip: z.boolean(),
-  /**
-   * Beyond the paper: 'mean' maps the mean above the low percentile to `meanTarget` instead of the high percentile to
-   * 1, so blurred and sharp stacks share one scale (a sum-one blur keeps the mean). Default 'percentile'.
-   */
-  scale: z.enum(['percentile', 'mean']).optional(),
-  meanTarget: z.number().positive().max(1).optional(),
-});
-
-export const TrainConfigSchema = z
-  .strictObject({
-    preset: z.enum(['paper', 'fast', 'tiny', 'custom']),
-    seed: int(0, 0xffffffff),
-    /** 'cycle': the paper's CycleGAN; 'supervised': 3D U-Net + L1 on matched pairs (ablation). */
-    mode: z.enum(['cycle', 'supervised']),
-    /** 'psf': G_BA is the explicit PSF layer (the paper); 'cnn': G_BA is a CNN (the non-PSF-layer ablation). */
-    gba: z.enum(['psf', 'cnn']),
-    /** 'data': sharp stacks given by the user; 'rl': Richardson–Lucy output of the blurred stacks is domain B. */
-    sharpSource: z.enum(['data', 'rl']),
-    rlIterations: int(1, 1000),
-    patchSize: int(4, 256),
-    generator: UNetSchema,
-    /** G_BA when gba = 'cnn'. */
-    cnnGenerator: UNetSchema,
-    psf: PsfSchema,
-    /** Optics for Born–Wolf PSFs; absent in runs that need none (optional, so older config.json files still load). */
-    optics: OpticsSchema.optional(),
-    /** Beyond the paper: G_BA(x) = PSF ⊛ x + b with a learned non-negative background b. */
-    background: z.boolean(),
-    /**
-     * Beyond the paper: 'estimated' adds Poisson–Gaussian noise, at the level estimated from the real blurred patch,
-     * to G_BA's synthetic blurred volume before D_A, the image pool and G_AB see it (train/noise.ts). Absent = 'none'
-     * (the paper, older runs); the `fast` preset uses 'estimated'.
-     */
-    fakeNoise: z.enum(['none', 'estimated']).optional(),
-    discriminator: DiscriminatorSchema,
-    loss: z.strictObject({
-      adversarial: z.literal('lsgan'),
-      lambdaCycle: z.number().min(0).finite(),
-      lambdaPsf: z.number().min(0).finite(),
-      /**
-       * Beyond the paper: 'detach' stops cycle B's gradient (|G_AB(G_BA(b)) − b|₁) at G_BA's output, so the PSF
-       * learns from D_A and cycle A only and not from how easily G_AB can undo it (an easier-to-invert, narrower
-       * blur lowers cycle B whatever the optics). Default 'train' (the paper: both cycles train both generators).
-       */
-      psfCycleB: z.enum(['train', 'detach']).optional(),
-      /**
-       * Beyond the paper: weight of the spectral term (train/spectral-loss.ts): the learned kernel's |OTF|² times the
-       * sharp stacks' power spectrum, plus the noise floor, should match the blurred stacks' power spectrum (what
-       * D_A could at best learn about the PSF from second-order statistics, asked of the kernel directly). Needs
-       * gba 'psf' and sharpSource 'data'. Absent or 0: off (the paper).
-       */
-      lambdaSpectral: z.number().min(0).max(1e4).finite().optional(),
-      /**
-       * Beyond the paper: weight of the positivity term, mean(max(0, −G_AB(a))) on the network scale (fluorescence
-       * is never negative; a linear head overshoots below zero where it removes out-of-focus haze). Absent or 0: off.
-       */
-      lambdaPositive: z.number().min(0).max(1e4).finite().optional(),
-    }),
-    optimiser: OptimiserSchema,
-    batchSize: z.literal(1),
-    poolSize: int(0, 1000),
-    augmentation: AugmentationSchema,
-    normalisation: NormalisationSchema,
-    /** Stop after this many steps in total (a short run of a long schedule); null = the whole schedule. */
-    maxSteps: int(1, 100_000_000).nullable(),
-    checkpointEvery: int(1, 1_000_000),
-    psfSnapshotEvery: int(1, 1_000_000),
-  })
-  .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (c.optimiser.decayStartEpoch > c.optimiser.epochs) issue(['optimiser', 'decayStartEpoch'], 'must not exceed epochs');
-    if (c.normalisation.lowPercentile >= c.normalisation.highPercentile) issue(['normalisation', 'lowPercentile'], 'must be below highPercentile');
-    if (c.augmentation.scale[0] > c.augmentation.scale[1]) issue(['augmentation', 'scale'], 'min must not exceed max');
-    const pool = 2 ** (c.generator.levels - 1);
-    if (c.patchSize % pool !== 0) issue(['patchSize'], `must be a multiple of ${pool} (2^(levels-1)) for the U-Net`);
-    if (c.gba === 'cnn' && c.patchSize % 2 ** (c.cnnGenerator.levels - 1) !== 0) issue(['cnnGenerator', 'levels'], 'patchSize must be a multiple of 2^(levels-1)');
-    for (const [i, s] of c.discriminator.scales.entries()) {
-      if (Math.round(c.patchSize * s) < 2) issue(['discriminator', 'scales', i], `crop of ${c.patchSize}×${s} is under 2 voxels`);
-    }
-    const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
-    if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
-    if (c.psf.halo && sizes.some((s) => s >= c.patchSize)) issue(['psf', 'halo'], 'the halo spans ± the PSF size and needs a patch larger than the PSF');
-    if (c.psf.gradient === 'tangent' && !c.psf.sumToOne) issue(['psf', 'gradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
-    if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
-    if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data')) issue(['loss', 'lambdaSpectral'], "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')");
-    if ((c.loss.lambdaSpectral ?? 0) > 0 && c.psf.halo) issue(['loss', 'lambdaSpectral'], 'the spectral term is computed on the kernel alone and cannot be combined with psf.halo');
-    if (c.psf.model === 'gaussian') {
-      if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (initSigma) or 'spectral'");
-      if (c.psf.halo) issue(['psf', 'halo'], "psf.model 'gaussian' cannot be combined with psf.halo");
-      if (c.psf.gradient === 'tangent') issue(['psf', 'gradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
-    }
-    if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
-    if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
-    if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
-  });
-
-export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type PresetName = 'paper' | 'fast' | 'tiny';
 export const PRESET_NAMES: readonly PresetName[] = ['paper', 'fast', 'tiny'];
 
@@ -322,9 +106,6 @@ export function preset(name: PresetName): TrainConfig {
   return structuredClone(PRESETS[name]);
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
-export type TrainConfigOverrides = DeepPartial<TrainConfig>;
-
 function merge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) return over;
@@ -338,9 +119,28 @@ export function mergeOverrides(base: TrainConfig, overrides: TrainConfigOverride
   return merge(base, overrides);
 }
 
-/** Validate a full config (from config.json, the UI…). Throws InvalidParameterError naming the first bad field. */
-export function parseTrainConfig(raw: unknown): TrainConfig {
-  const r = TrainConfigSchema.safeParse(raw);
+/** Where parseTrainConfig says which retired keys of an older config it dropped (default: a process warning). */
+export type ConfigNotes = (note: string) => void;
+const processWarning: ConfigNotes = (note) => process.emitWarning(note, 'CycleDeconConfig');
+
+/**
+ * Validate a full config (from config.json, the UI…). Keys of older configs are mapped first (moved under
+ * `experimental`, or dropped with a note: contract/train-config-retired.ts). Throws InvalidParameterError naming
+ * the first bad field.
+ */
+export function parseTrainConfig(raw: unknown, notes: ConfigNotes = processWarning): TrainConfig {
+  return checked(TrainConfigSchema, raw, notes);
+}
+
+/** Validate overrides stored before some keys were retired (a journalled job): mapped like parseTrainConfig's. */
+export function parseTrainOverrides(raw: unknown, notes: ConfigNotes = processWarning): TrainConfigOverrides {
+  return checked(TrainConfigOverridesSchema, raw, notes);
+}
+
+function checked<T>(schema: z.ZodType<T>, raw: unknown, notes: ConfigNotes): T {
+  const upgraded = upgradeRetiredKeys(raw);
+  upgraded.notes.forEach(notes);
+  const r = schema.safeParse(upgraded.config);
   if (r.success) return r.data;
   const first = r.error.issues[0]!;
   const where = first.path.length ? first.path.join('.') : 'config';
@@ -369,6 +169,23 @@ export function adaptPresetDefaults(c: TrainConfig, explicit: { psfInit: boolean
   const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: 'gaussian' as const } : c.psf;
   const loss = (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral ? { ...c.loss, lambdaSpectral: 0 } : c.loss;
   return { ...c, psf, loss };
+}
+
+/** G_AB's network: the generator's fields and the experimental residual sum. */
+export function generatorConfig(c: TrainConfig): UNetConfig {
+  return c.experimental?.residual ? { ...c.generator, residual: true } : c.generator;
+}
+
+/** The free PSF layer's settings: the psf fields and the experimental FFT convolution. */
+export function psfLayerConfig(c: TrainConfig): PsfConfig {
+  return c.experimental?.psfConvolution ? { ...c.psf, convolution: c.experimental.psfConvolution } : c.psf;
+}
+
+/** The intensity normalisation: the normalisation fields and the experimental 'mean' scale. */
+export function normalisationOf(c: TrainConfig): TrainConfig['normalisation'] & ScaleMode {
+  const x = c.experimental;
+  if (!x?.normalisationScale && x?.meanTarget === undefined) return c.normalisation;
+  return { ...c.normalisation, ...(x.normalisationScale ? { scale: x.normalisationScale } : {}), ...(x.meanTarget !== undefined ? { meanTarget: x.meanTarget } : {}) };
 }
 
 /** The PSF kernel size as [z, y, x]. */

@@ -4,7 +4,7 @@
 import { InvalidParameterError, InvalidVolumeError } from '../errors';
 import { quantiles } from '../image/colormap';
 import type { Shape3, Volume } from '../io/volume';
-import type { TrainConfig } from './config';
+import { normalisationOf, type TrainConfig } from './config';
 import { clip01, normaliseData, volumeNormaliser } from './normalise';
 import { drawTransform, patchesPerStack, samplePatch } from './patches';
 import type { Rng } from './rng';
@@ -29,7 +29,7 @@ function prepare(vols: Volume[], cfg: TrainConfig, label: string): Stack[] {
   if (vols.length === 0) throw new InvalidParameterError(label, 'no stacks given');
   return vols.map((v, i) => {
     checkFinite(v, `${label} stack ${i + 1}`);
-    const n = volumeNormaliser(v.data, cfg.normalisation);
+    const n = volumeNormaliser(v.data, normalisationOf(cfg));
     const data = n ? n.apply(v.data) : v.data;
     return { data: n && cfg.normalisation.clip ? clip01(data) : data, shape: v.shape };
   });
@@ -68,7 +68,7 @@ export class PatchSampler {
 
   private draw(stack: Stack, rng: Rng, t = drawTransform(rng, stack.shape, this.cfg.patchSize, this.cfg.augmentation)): { patch: Float32Array; t: typeof t } {
     const p = samplePatch(stack.data, stack.shape, this.cfg.patchSize, t);
-    return { patch: this.cfg.normalisation.scope === 'patch' ? normaliseData(p, this.cfg.normalisation) : p, t };
+    return { patch: this.cfg.normalisation.scope === 'patch' ? normaliseData(p, normalisationOf(this.cfg)) : p, t };
   }
 
   next(rng: Rng): PatchPair {

@@ -5,7 +5,7 @@ import { writeBytesAtomic } from '../io/atomic';
 import type { Volume } from '../io/volume';
 import { quantiles } from '../image/colormap';
 import { DOMAIN_FILE, intensityStats, type IntensityStats, type TrainingDomain } from '../run/domain';
-import type { TrainConfig } from './config';
+import { normalisationOf, type TrainConfig } from './config';
 import { normaliseData } from './normalise';
 
 function median(values: number[]): number {
@@ -17,7 +17,7 @@ function median(values: number[]): number {
 /** Per stack, normalised as inference will normalise it (one map per volume, clipped as in training). */
 export function trainingDomain(blurred: Volume[], cfg: TrainConfig): TrainingDomain {
   const raw = blurred.map((v) => quantiles(v.data, [0.001, 0.5, 0.999]));
-  const norm: IntensityStats[] = blurred.map((v) => intensityStats(normaliseData(v.data, cfg.normalisation)));
+  const norm: IntensityStats[] = blurred.map((v) => intensityStats(normaliseData(v.data, normalisationOf(cfg))));
   const med = (f: (s: IntensityStats) => number) => median(norm.map(f));
   return {
     version: 1,

@@ -2,10 +2,9 @@
 // learned background, or a CNN for the --gba cnn ablation) and the multi-PatchGAN discriminators of
 // both domains. Variable names are unique and stable: checkpoints and weight files are keyed by them.
 import * as tf from '@tensorflow/tfjs';
-import { psfShape, type TrainConfig } from './config';
+import { generatorConfig, psfLayerConfig, psfShape, type TrainConfig } from './config';
 import { InvalidParameterError } from '../errors';
 import { buildGaussianPsfLayer } from '../nn/models/psf-gaussian';
-import { withHalo } from '../nn/models/psf-halo';
 import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../nn/models';
 
 export interface Networks {
@@ -29,7 +28,7 @@ export interface BuildOptions {
   /**
    * The variables are restored from a checkpoint next, or the networks are only timed or exported: a PSF layer
    * whose start comes from the data (init 'spectral', or 'bornwolf' for the free kernel) then starts as the default
-   * Gaussian (initSigma or size / 8) instead of requiring `initialSigma` / `initialPsf`.
+   * Gaussian (experimental.psfInitSigma or size / 8) instead of requiring `initialSigma` / `initialPsf`.
    */
   restoring?: boolean;
 }
@@ -47,13 +46,13 @@ function withBackground(psf: PsfModule, bg: tf.Variable): Module {
 function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   const shape = psfShape(cfg);
   if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
-  const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
+  const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.experimental?.psfInitSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
   return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
 }
 
 export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {
   const seed = cfg.seed * 16;
-  const gAB = buildUNet(cfg.generator, seed + 1, { name: 'G_AB' });
+  const gAB = buildUNet(generatorConfig(cfg), seed + 1, { name: 'G_AB' });
   if (cfg.mode === 'supervised') return { gAB, gBA: null, psf: null, background: null, dA: [], dB: [] };
   try {
     return buildCycle(cfg, opts, gAB, seed);
@@ -73,8 +72,7 @@ function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: num
     const given = cfg.psf.model === 'gaussian' ? opts.initialSigma : opts.initialPsf;
     const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !given && opts.restoring;
     const c = fromData ? { ...cfg, psf: { ...cfg.psf, init: 'gaussian' as const } } : cfg;
-    psf = c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(c.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.psf.initSigma, name: 'G_BA' });
-    if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
+    psf = c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(psfLayerConfig(c), { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.experimental?.psfInitSigma, name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);
       background = tf.variable(zero, true, 'G_BA/background');

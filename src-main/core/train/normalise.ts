@@ -2,10 +2,11 @@
 // apply/invert pair inference uses). Paper: "We normalized the patches and set them to [0,1]"; we map the
 // robust percentiles (default p0.1 → 0, p99.9 → 1, so a few hot pixels or dead voxels do not set the scale)
 // and optionally clip to [0,1]. Scope 'patch' fits every patch; 'volume' fits each stack once.
-import { fitNormaliser, type Normaliser } from '../normalise/normaliser';
+import { fitNormaliser, type Normaliser, type ScaleMode } from '../normalise/normaliser';
 import type { TrainConfig } from './config';
 
-export type NormalisationConfig = TrainConfig['normalisation'];
+/** The config's normalisation with the experimental scale (config.ts normalisationOf). */
+export type NormalisationConfig = TrainConfig['normalisation'] & ScaleMode;
 
 export function clip01(d: Float32Array): Float32Array {
   for (let i = 0; i < d.length; i++) {

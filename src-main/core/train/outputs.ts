@@ -6,7 +6,7 @@ import { writeBytesAtomic } from '../io/atomic';
 import { CheckpointError, FileNotFoundError, IoError } from '../errors';
 import type { VoxelSize } from '../io/volume';
 import type { SpectralFit } from '../psf/spectral-fit';
-import { parseTrainConfig, type TrainConfig } from './config';
+import { generatorConfig, parseTrainConfig, type TrainConfig } from './config';
 import { buildUNet, type Module } from '../nn/models';
 import { loadWeights, saveWeights } from '../nn/weights';
 import type { HistoryRow } from './events';
@@ -60,7 +60,7 @@ export interface PsfFile {
   step: number;
   /** z-major values. */
   data: number[];
-  /** With psf.halo: the halo's weight and Gaussian widths (voxels); `data` is the whole PSF, core + halo. */
+  /** Runs with the removed psf.halo only: the halo's weight and Gaussian widths (voxels); `data` is core + halo. */
   halo?: { weight: number; sigmaLateral: number; sigmaAxial: number };
   /** With psf.model 'gaussian': the layer's two learned widths (σ, voxels); `data` is that Gaussian on the layer's box. */
   gaussian?: { sigmaLateral: number; sigmaAxial: number };
@@ -84,7 +84,7 @@ export async function exportGenerators(runDir: string, gen: Module[], cfg: Train
 /** Rebuild G_AB from a finished run directory (config.json + weights/). Caller disposes its variables. */
 export async function loadTrainedGenerator(runDir: string): Promise<{ gAB: Module; config: TrainConfig }> {
   const config = await readConfig(runDir);
-  const gAB = buildUNet(config.generator, config.seed * 16 + 1, { name: 'G_AB' });
+  const gAB = buildUNet(generatorConfig(config), config.seed * 16 + 1, { name: 'G_AB' });
   await loadWeights(join(runDir, RUN_FILES.weights), gAB.variables(), { allowExtra: true });
   return { gAB, config };
 }

@@ -12,7 +12,7 @@ import { NumericError } from '../errors';
 import type { TrainConfig } from './config';
 import type { Adam } from './adam';
 import type { PatchPair } from './data';
-import { detach, drawCrops, l1, lsganDiscriminator, lsganGenerator } from './losses';
+import { drawCrops, l1, lsganDiscriminator, lsganGenerator } from './losses';
 import { discriminatorVariables, generatorVariables, projectConstraints, type Networks } from './networks';
 import { addNoise, estimateNoise, normals } from './noise';
 import type { ImagePool } from './pool';
@@ -85,7 +85,7 @@ export function negativePart(x: tf.Tensor): tf.Scalar {
   return tf.mean(tf.relu(tf.neg(x))) as tf.Scalar;
 }
 
-/** Replaces the PSF kernel's gradient by its projection onto the sum-to-one plane (its mean removed): config psf.gradient. */
+/** Replaces the PSF kernel's gradient by its projection onto the sum-to-one plane (its mean removed): config experimental.psfGradient. */
 export function tangentGradient(grads: tf.NamedTensorMap, kernelName: string): void {
   const g = grads[kernelName];
   if (!g) return;
@@ -108,7 +108,7 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     const advAB = lsganGenerator(nets.dB, fakeB, crops);
     const advBA = lsganGenerator(nets.dA, fakeA, crops);
     const cycleA = l1(gBA.apply(fakeB), a);
-    const cycleB = l1(nets.gAB.apply(cfg.loss.psfCycleB === 'detach' ? detach(fakeA) : fakeA), b);
+    const cycleB = l1(nets.gAB.apply(fakeA), b);
     const psfL1 = nets.psf ? nets.psf.l1() : tf.scalar(0);
     const spectral = nets.psf && s.spectral ? spectralLoss(nets.psf.psf(), s.spectral) : tf.scalar(0);
     const positive = (cfg.loss.lambdaPositive ?? 0) > 0 ? negativePart(fakeB) : tf.scalar(0);
@@ -123,7 +123,7 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     const [advAB, advBA, cycleA, cycleB, psfL1, spectral, positive] = parts.map((t) => t.dataSync()[0]!);
     Object.assign(terms, { generator: value.dataSync()[0]!, advAB, advBA, cycleA, cycleB, psfL1, spectral, positive });
     checkFinite(terms, step);
-    if (cfg.psf.gradient === 'tangent' && nets.psf) tangentGradient(grads, nets.psf.variables()[0]!.name);
+    if (cfg.experimental?.psfGradient === 'tangent' && nets.psf) tangentGradient(grads, nets.psf.variables()[0]!.name);
     s.gOpt.apply(grads, lr);
     projectConstraints(nets);
     return { fakeA: fakes[0]!.dataSync() as Float32Array, fakeB: fakes[1]!.dataSync() as Float32Array };

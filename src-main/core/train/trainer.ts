@@ -12,7 +12,6 @@ import { hasCheckpoint, loadCheckpoint, restoreVariables, saveCheckpoint, snapsh
 import { PatchSampler } from './data';
 import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
-import { haloParams } from '../nn/models/psf-halo';
 import { gaussianPsfParams } from '../nn/models/psf-gaussian';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
@@ -110,7 +109,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     gOpt: new Adam(generatorVariables(nets), {
       ...settings,
       lrScale: psfLrScale(nets, cfg),
-      ...(nets.psf && cfg.psf.adamNorm === 'tensor' ? { tensorNorm: new Set(nets.psf.variables().map((v) => v.name)) } : {}),
+      ...(nets.psf && cfg.experimental?.psfAdamNorm === 'tensor' ? { tensorNorm: new Set(nets.psf.variables().map((v) => v.name)) } : {}),
     }),
     dOpt: cfg.mode === 'cycle' ? new Adam(discriminatorVariables(nets), settings) : null,
     poolA: new ImagePool(cfg.poolSize),
@@ -244,7 +243,6 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
   await exportGenerators(opts.outDir, [nets.gAB, ...(nets.gBA ? [nets.gBA] : [])], cfg);
   if (psf) {
     await writePsfJson(opts.outDir, psf.data, psf.shape, loop.voxelSize, step, {
-      halo: (nets.psf && haloParams(nets.psf)) ?? undefined,
       gaussian: (nets.psf && gaussianPsfParams(nets.psf)) ?? undefined,
     });
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);

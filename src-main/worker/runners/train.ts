@@ -6,7 +6,7 @@ import type { RunContext } from '../../core/queue/types';
 import { readTiffInfo, readVolume } from '../../core/io/index';
 import { initBackend } from '../../core/nn/backend';
 import { nativeLoadFailure } from '../../core/kernels/native-conv';
-import { resolveTrainConfig, type TrainConfigOverrides } from '../../core/train/config';
+import { parseTrainOverrides, resolveTrainConfig } from '../../core/train/config';
 import { train } from '../../core/train/trainer';
 import { hasCheckpoint } from '../../core/train/checkpoint';
 import { newId, nowIso } from '../../core/project/ids';
@@ -33,7 +33,8 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
     return readVolume(item.path, { ...item.open, ...sel });
   };
   const blurred = await Promise.all(spec.blurredIds.map(load));
-  const config = resolveTrainConfig(spec.preset, spec.config as TrainConfigOverrides);
+  // A job journalled before some config keys were retired may still carry them: mapped, and what was dropped said.
+  const config = resolveTrainConfig(spec.preset, parseTrainOverrides(spec.config, (note) => ctx.log(`warning: ${note}`)));
   // sharpSource 'rl': domain B is Richardson–Lucy of the blurred stacks (trainer), with this PSF or Born–Wolf from config.optics.
   const sharp = config.sharpSource === 'rl' ? [] : await Promise.all(spec.sharpIds.map(load));
   const rlPsf = config.sharpSource === 'rl' && spec.rlPsfId ? await readPsfItem(resolveItem(project, spec.rlPsfId)) : undefined;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readF32, readJson, relativeL2 } from './read-f32';
 import { richardsonLucyArray } from '../../../src-main/core/deconv/rl';
+import { resetFlags } from '../../../src-main/core/flags';
 
 type S3 = [number, number, number];
 const meta = readJson<{ image_shape: S3; psf_shape: S3; iterations: number; tv: number; background: number; rel_l2_axial_gradient_zeroed: number }>('rl_tv_reference.json');
@@ -22,6 +23,7 @@ describe('Richardson–Lucy with total variation', { timeout: 60_000 }, () => {
     it(`matches the NumPy RL-TV reference voxel by voxel (12×16×16, λ 0.01, 10 iterations; ${fft} FFT)`, async () => {
       const saved = process.env.CYCLEDECON_FFT;
       if (fft === 'js') process.env.CYCLEDECON_FFT = 'js';
+      resetFlags(); // flags are read once (core/flags.ts)
       let engine = '';
       try {
         const out = await richardsonLucyArray(image, meta.image_shape, psf, meta.psf_shape, {
@@ -37,6 +39,7 @@ describe('Richardson–Lucy with total variation', { timeout: 60_000 }, () => {
       } finally {
         if (saved === undefined) delete process.env.CYCLEDECON_FFT;
         else process.env.CYCLEDECON_FFT = saved;
+        resetFlags();
       }
     });
   }

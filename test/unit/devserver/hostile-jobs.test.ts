@@ -45,7 +45,11 @@ describe('hostile jobs over the devserver', () => {
     expect(body.length).toBeGreaterThan(100_000);
     const bad = await call('jobs.submit', body);
     expect(bad.status).toBe(400);
-    expect(bad.json.error!.message).toMatch(/spec\.config: is nested more than 32 levels deep/);
+    // The typed config refuses the unknown key before descending into it (contract/train-config.ts).
+    expect(bad.json.error!.message).toMatch(/spec\.config: Unrecognized key: "x"/);
+    const deepField = await call('jobs.submit', `{"spec":{"kind":"train","blurredIds":["${dsId}"],"config":{"psf":{"size":${deepArrayText(50_000)}}}}}`);
+    expect(deepField.status).toBe(400);
+    expect(deepField.json.error!.message).toMatch(/spec\.config\.psf\.size/);
     const list = await call('jobs.list', {});
     expect(list.status).toBe(200);
     expect(list.json.result.jobs).toEqual([]);

@@ -8,11 +8,13 @@ import { buildDiscriminator, buildPsfLayer, buildUNet, disposeModule } from '../
 import { BackendError, InvalidParameterError } from '../../../src-main/core/errors';
 import { runCli } from '../../../src-main/cli/main';
 import { randomTensor } from './gradcheck';
+import { resetFlags } from '../../../src-main/core/flags';
 
 const savedEnv = process.env[BACKEND_ENV];
 afterEach(() => {
   if (savedEnv === undefined) delete process.env[BACKEND_ENV];
   else process.env[BACKEND_ENV] = savedEnv;
+  resetFlags();
 });
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -35,6 +37,7 @@ describe('backend selection', () => {
   });
   it(`${BACKEND_ENV} forces a backend`, async () => {
     process.env[BACKEND_ENV] = 'cpu';
+    resetFlags(); // flags are read once (core/flags.ts)
     expect((await initBackend({ purpose: 'inference' })).reason).toMatch(BACKEND_ENV);
   });
   it('a forced backend that does not load falls through and records why (tfjs-node is not installed here)', async () => {

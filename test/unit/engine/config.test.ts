@@ -58,8 +58,8 @@ describe('TrainConfig', () => {
     expect(() => resolveTrainConfig('tiny', { optimiser: { decayStartEpoch: 99 } })).toThrow(/decayStartEpoch/);
     expect(() => parseTrainConfig({ ...preset('tiny'), unknownField: 1 })).toThrow(InvalidParameterError);
     expect(() => resolveTrainConfig('tiny', { mode: 'supervised', sharpSource: 'rl' })).toThrow(/sharpSource/);
-    expect(() => resolveTrainConfig('tiny', { psf: { gradient: 'tangent', sumToOne: false } })).toThrow(/psf.gradient|gradient/);
-    expect(resolveTrainConfig('tiny', { psf: { gradient: 'tangent' }, loss: { psfCycleB: 'detach' } }).psf.gradient).toBe('tangent');
+    expect(() => resolveTrainConfig('tiny', { psf: { sumToOne: false }, experimental: { psfGradient: 'tangent' } })).toThrow(/config\.experimental\.psfGradient/);
+    expect(resolveTrainConfig('tiny', { experimental: { psfGradient: 'tangent' } }).experimental?.psfGradient).toBe('tangent');
   });
 
   it("generator.upsample / output: every preset keeps the paper's transposed conv and linear head; 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
@@ -77,8 +77,8 @@ describe('TrainConfig', () => {
     }
   });
 
-  it('psf.initSigma sets the starting Gaussian of the PSF layer (per axis, in voxels), and is range-checked', () => {
-    const cfg = resolveTrainConfig('tiny', { psf: { init: 'gaussian', initSigma: [0.8, 1.5, 1.5] } });
+  it('experimental.psfInitSigma sets the starting Gaussian of the PSF layer (per axis, in voxels), and is range-checked', () => {
+    const cfg = resolveTrainConfig('tiny', { psf: { init: 'gaussian' }, experimental: { psfInitSigma: [0.8, 1.5, 1.5] } });
     const nets = buildNetworks(cfg);
     try {
       const k = nets.psf!.psf();
@@ -92,8 +92,8 @@ describe('TrainConfig', () => {
     } finally {
       disposeNetworks(nets);
     }
-    expect(() => resolveTrainConfig('tiny', { psf: { initSigma: -1 } })).toThrow(/initSigma/);
-    expect(() => resolveTrainConfig('tiny', { psf: { initSigma: [1, 2] } as never })).toThrow(/initSigma/);
+    expect(() => resolveTrainConfig('tiny', { experimental: { psfInitSigma: -1 } })).toThrow(/psfInitSigma/);
+    expect(() => resolveTrainConfig('tiny', { experimental: { psfInitSigma: [1, 2] } } as never)).toThrow(/psfInitSigma/);
   });
 
   it('learning rate is constant then falls linearly to 0 (epoch 40 → 200)', () => {

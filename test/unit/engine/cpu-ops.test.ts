@@ -7,6 +7,7 @@ import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3
 import { boxMomentsCpu } from '../../../src-main/core/nn/ops/norm-cpu';
 import { Adam } from '../../../src-main/core/train/adam';
 import { instanceNormCpu } from '../../../src-main/core/nn/ops/norm-cpu';
+import { resetFlags, setFlag } from '../../../src-main/core/flags';
 
 function maxRel(a: tf.Tensor, b: tf.Tensor): number {
   const x = a.dataSync(), y = b.dataSync();
@@ -16,8 +17,8 @@ function maxRel(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 function withTfNorm<T>(fn: () => T): T {
-  process.env.CYCLEDECON_CPU_OPS = 'tfjs';
-  try { return fn(); } finally { delete process.env.CYCLEDECON_CPU_OPS; }
+  setFlag('cpuOps', 'tfjs');
+  try { return fn(); } finally { resetFlags(); }
 }
 
 describe('instance norm on typed arrays (cpu backends)', () => {

@@ -14,6 +14,7 @@ import { ImagePool } from '../../../src-main/core/train/pool';
 import { Rng } from '../../../src-main/core/train/rng';
 import { trainStep, type StepState } from '../../../src-main/core/train/step';
 import { gradCheck, randomTensor } from './gradcheck';
+import { resetFlags } from '../../../src-main/core/flags';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -68,6 +69,7 @@ describe('fftConv3dValid', () => {
     it(`equals tfjs conv3d and its gradients: x ${xs.join('×')}, kernel ${ks.join('×')}, ${fft} FFT`, () => {
       const saved = process.env.CYCLEDECON_FFT;
       if (fft === 'js') process.env.CYCLEDECON_FFT = 'js';
+      resetFlags(); // flags are read once (core/flags.ts)
       try {
         const grid = fftConvGrid(xs.slice(1, 4) as [number, number, number]);
         // the WebAssembly kernel runs on every machine this project supports (SIMD); 'js' is forced by the variable
@@ -75,6 +77,7 @@ describe('fftConv3dValid', () => {
         check(xs, ks);
       } finally {
         if (saved === undefined) delete process.env.CYCLEDECON_FFT; else process.env.CYCLEDECON_FFT = saved;
+        resetFlags();
       }
     });
   }
@@ -142,10 +145,10 @@ describe('training with psf.convolution fft', () => {
   }
 
   it('gives the same losses and the same learned PSF as the direct convolution', () => {
-    expect(() => resolveTrainConfig('tiny', { psf: { convolution: 'gpu' as never } })).toThrow(/convolution/);
-    const base = { psf: { size: 9, initSigma: 1.2 }, background: true };
-    const direct = run(resolveTrainConfig('tiny', base));
-    const fft = run(resolveTrainConfig('tiny', { ...base, psf: { ...base.psf, convolution: 'fft' } }));
+    expect(() => resolveTrainConfig('tiny', { experimental: { psfConvolution: 'gpu' as never } })).toThrow(/psfConvolution/);
+    const base = { psf: { size: 9 }, background: true };
+    const direct = run(resolveTrainConfig('tiny', { ...base, experimental: { psfInitSigma: 1.2 } }));
+    const fft = run(resolveTrainConfig('tiny', { ...base, experimental: { psfInitSigma: 1.2, psfConvolution: 'fft' } }));
     expect(fft.losses.every(Number.isFinite)).toBe(true);
     fft.losses.forEach((v, i) => expect(Math.abs(v - direct.losses[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(direct.losses[i]!))));
     let d = 0, m = 0;

@@ -1,8 +1,8 @@
 // How the PSF kernel is trained, beyond the paper:
-// - psf.gradient 'tangent': the kernel gradient's mean is removed. The mechanism it removes: a common-mode gradient
+// - experimental.psfGradient 'tangent': the kernel gradient's mean is removed. The mechanism it removes: a common-mode gradient
 //   (every weight pushed the same way) through Adam (each weight moves by ≈ lr) and the sum-to-one projection
 //   changes the kernel's WIDTH; with the tangent gradient the same push changes nothing.
-// - loss.psfCycleB 'detach': cycle B's gradient stops at G_BA's output. The helper is an identity with zero
+// - detach (the stop-gradient the spectral loss uses; once also loss.psfCycleB, removed): an identity with zero
 //   gradient, and through the real networks cycle B then gives the PSF kernel no gradient while G_AB still gets one.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +64,7 @@ describe('psf.gradient tangent', () => {
   });
 });
 
-describe('detach (loss.psfCycleB)', () => {
+describe('detach (stop-gradient)', () => {
   it('is the identity forward and passes no gradient back', () => {
     const x = randomTensor([1, 2, 3, 4, 1], 3) as tf.Tensor5D;
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(detach(v as tf.Tensor5D), v)))(x);

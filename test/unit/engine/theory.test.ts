@@ -136,14 +136,14 @@ describe("sharpSource 'rl'", () => {
     await writeVolume(join(dir, 'blurred.tif'), data.blurred);
     const out: string[] = [], err: string[] = [];
     const ctx = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false };
-    const args = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run'), '--preset', 'tiny', '--steps', '2', '--backend', 'cpu', '--sharp-source', 'rl', '--rl-iters', '3', '--psf-init', 'bornwolf', '--na', '1.2', '--wavelength', '0.52', '--ni', '1.33', '--ns', '1.33', '--fake-noise', 'estimated', '--psf-halo', '--background', 'on'];
+    const args = ['train', '--blurred', join(dir, 'blurred.tif'), '--out', join(dir, 'run'), '--preset', 'tiny', '--steps', '2', '--backend', 'cpu', '--sharp-source', 'rl', '--rl-iters', '3', '--psf-init', 'bornwolf', '--na', '1.2', '--wavelength', '0.52', '--ni', '1.33', '--ns', '1.33', '--fake-noise', 'estimated', '--background', 'on'];
     expect(await runCli(args, ctx)).toBe(0);
     expect(out.join('\n')).toMatch(/finished step 2/);
     const saved = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'run', 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(saved.sharpSource).toBe('rl');
     expect(saved.rlIterations).toBe(3);
     expect(saved.optics).toEqual(optics);
-    expect(saved.psf).toMatchObject({ init: 'bornwolf', halo: true });
+    expect(saved.psf).toMatchObject({ init: 'bornwolf' });
     expect(saved.fakeNoise).toBe('estimated');
     expect(saved.background).toBe(true);
     // --rl-psf: a PSF file instead of the optics (through the worker's protocol)

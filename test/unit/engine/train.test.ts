@@ -99,19 +99,6 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
     expect(n[0]).not.toBe(p[0]);
   });
 
-  it('psf.halo: the run writes the whole PSF (core + halo, on the halo box) with the halo parameters, and they learn', async () => {
-    const out = tempDir();
-    const res = await train(tiny({ maxSteps: 3, psf: { halo: true } }), { blurred: [data.blurred], sharp: [data.sharp], outDir: out });
-    expect(res.psf!.shape).toEqual([11, 11, 11]);
-    expect(res.psf!.data.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 4);
-    const f = JSON.parse(readFileSync(join(out, 'psf.json'), 'utf8')) as { halo: { weight: number; sigmaLateral: number; sigmaAxial: number } };
-    // Initial weight 0.5 and widths 5/4 voxels; the halo's learning rate is 25 × lr, so three steps move them.
-    expect(Math.abs(f.halo.weight - 0.5)).toBeGreaterThan(1e-3);
-    expect(Math.abs(f.halo.sigmaLateral - 1.25)).toBeGreaterThan(1e-3);
-    const ck = await loadCheckpoint(out);
-    expect(ck.variables.map((v) => v.name)).toEqual(expect.arrayContaining(['G_BA/halo_weight', 'G_BA/halo_logsigma']));
-  });
-
   it('the learned background starts at the median gap between the domains (a blurred stack with an offset)', async () => {
     const out = tempDir();
     // A camera offset with noise around it: the low percentile sits below the offset, so the background survives

@@ -8,6 +8,7 @@ import { createRlEngine } from '../../../src-main/core/deconv/rl-engine';
 import { richardsonLucyArray } from '../../../src-main/core/deconv/rl';
 import { mulberry32, repoRoot } from '../../helpers';
 import { join } from 'node:path';
+import { resetFlags } from '../../../src-main/core/flags';
 
 function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let e = 0, m = 0;
@@ -86,12 +87,14 @@ describe('WebAssembly SIMD FFT kernel', () => {
     const kinds: string[] = [];
     const fast = await richardsonLucyArray(img, shape, psf, psfShape, { iterations: 8, onEngine: (k) => { kinds.push(k); } });
     process.env.CYCLEDECON_FFT = 'js';
+    resetFlags(); // flags are read once (core/flags.ts)
     try {
       const slow = await richardsonLucyArray(img, shape, psf, psfShape, { iterations: 8, onEngine: (k) => { kinds.push(k); } });
       expect(kinds).toEqual(['wasm-simd', 'js']);
       expect(relL2(fast, slow)).toBeLessThan(1e-5);
     } finally {
       delete process.env.CYCLEDECON_FFT;
+      resetFlags();
     }
   });
 
@@ -127,10 +130,12 @@ describe('WebAssembly SIMD FFT kernel', () => {
     const results: Float32Array[] = [];
     for (const t of ['1', '2']) {
       process.env.CYCLEDECON_THREADS = t;
+      resetFlags();
       try {
         results.push(await richardsonLucyArray(img, shape, psf, psfShape, { iterations: 3, onEngine: (_k, n) => { threads.push(n); } }));
       } finally {
         delete process.env.CYCLEDECON_THREADS;
+        resetFlags();
       }
     }
     expect(threads).toEqual([1, 2]);

@@ -131,7 +131,7 @@ describe('deconvolveFile intensity check', () => {
     const predictor: Predictor = {
       method: 'test', predict: async (t) => t, multiple: 1, bytesPerVoxel: 16, overlap: 0, backend: 'js', details: {}, dispose: () => undefined,
       normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip },
-      domain: trainingDomain([sparse], { ...cfg, normalisation: { ...cfg.normalisation, scale: 'percentile' } }),
+      domain: trainingDomain([sparse], { ...cfg, experimental: { normalisationScale: 'percentile' } }),
     };
     await writeVolume(join(dir, 'dense.tif'), dense);
     await writeVolume(join(dir, 'sparse.tif'), sparse);

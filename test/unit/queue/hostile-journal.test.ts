@@ -80,6 +80,25 @@ describe('a journal with bad lines', () => {
     await q.close();
   });
 
+  it('opens a train job journalled with retired config keys: moved or dropped with a warning, not quarantined', async () => {
+    const dir = tempDir();
+    const q0 = await openQueue(dir, false);
+    const job = await q0.submit({ kind: 'train', blurredIds: ['ds_abcd1234'], sharpIds: [], preset: 'tiny', config: { maxSteps: 3 } });
+    await q0.close();
+    // As an older version wrote it: keys the config schema has since moved (residual) or removed (halo).
+    const last = JSON.parse(lines(journal(dir)).at(-1)!);
+    appendFileSync(journal(dir), JSON.stringify({ ...last, job: { ...last.job, spec: { ...last.job.spec, config: { maxSteps: 3, generator: { residual: true }, psf: { halo: true } } } } }) + '\n');
+    const q = await openQueue(dir, false);
+    expect(q.get(job.id)!.spec).toMatchObject({ config: { maxSteps: 3, generator: {}, psf: {}, experimental: { residual: true } } });
+    expect(q.warnings).toEqual([expect.stringMatching(new RegExp(`^job ${job.id}: psf\\.halo = true ignored`))]);
+    expect(existsSync(quarantine(dir))).toBe(false);
+    await q.close();
+    // The compaction wrote the upgraded record: said once.
+    const again = await openQueue(dir, false);
+    expect(again.warnings).toEqual([]);
+    await again.close();
+  });
+
   it('never hands out a job the contract would refuse (jobs.list stays valid)', async () => {
     const dir = tempDir();
     const [a] = await journalWithTwoJobs(dir);

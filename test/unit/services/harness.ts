@@ -6,9 +6,11 @@ import { AppService } from '../../../src-main/services/app';
 import { parseRequest } from '../../../src-main/contract/validate';
 import type { Job } from '../../../src-main/contract/schemas';
 import { tempDir } from '../../helpers';
+import { resetFlags } from '../../../src-main/core/flags';
 
 export async function openService(...allowed: string[]): Promise<{ service: AppService; projectDir: string }> {
   process.env.CYCLEDECON_HOME = tempDir();
+  resetFlags(); // read again (flags are read once, core/flags.ts)
   const access = new AccessPolicy();
   for (const dir of allowed) await access.allow(dir);
   const projectDir = join(tempDir(), 'proj');

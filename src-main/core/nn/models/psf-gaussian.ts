@@ -9,7 +9,7 @@
 //
 // Applied as three 1-D convolutions with the same reflect padding as the free layer (psf-layer.ts): reflect
 // padding and convolution along different axes commute, so this equals the free layer holding K (tested).
-// psf.convolution is ignored (the separable form is already cheap).
+// experimental.psfConvolution is ignored (the separable form is already cheap).
 import * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError } from '../../errors';
 import { conv3d, reflectPad3d, samePads } from '../ops';

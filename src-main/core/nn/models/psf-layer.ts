@@ -6,7 +6,7 @@
 // index floor(k/2) on every axis. For odd k that is the geometric centre; for even k (the paper's 20) the
 // geometric centre is (k−1)/2 = k/2 − ½, i.e. an even-sized PSF is centred HALF A VOXEL off its array centre.
 //
-// Applied by conv3d, or with psf.convolution 'fft' by FFT (ops/fft-conv.ts; same values, for large kernels).
+// Applied by conv3d, or with config experimental.psfConvolution 'fft' by FFT (ops/fft-conv.ts; same values, for large kernels).
 //
 // Constraints (project(), after every optimiser step; each optional): non-negative (clip at 0); centred
 // (the centre of mass is moved to floor(k/2) by an INTEGER circular shift — sub-voxel offsets remain, at

@@ -126,7 +126,7 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
     }
     decoders.push(stack(`dec${l}`, 2 * ch(l), ch(l)));
   }
-  if (cfg.residual && (opts.inChannels ?? 1) !== 1) throw new InvalidParameterError('generator.residual', `needs a single-channel input, got ${opts.inChannels}`);
+  if (cfg.residual && (opts.inChannels ?? 1) !== 1) throw new InvalidParameterError('experimental.residual', `needs a single-channel input, got ${opts.inChannels}`);
   // Residual: the last convolution starts at zero, so the network starts as the identity.
   const wOut = cfg.residual ? p.zeros('out/kernel', [1, 1, 1, ch(0), 1]) : p.heNormal('out/kernel', [1, 1, 1, ch(0), 1], ch(0));
   const bOut = p.zeros('out/bias', [1]);

@@ -1,5 +1,5 @@
 // 'Valid' true convolution of a single-channel NDHWC volume with one 3D kernel by FFT, with hand-written
-// gradients for both arguments: G_BA's PSF layer with `psf.convolution: 'fft'`. A direct conv3d costs
+// gradients for both arguments: G_BA's PSF layer with `experimental.psfConvolution: 'fft'`. A direct conv3d costs
 // out-voxels × kernel-voxels multiply-adds (a 31³ PSF on a 32³ patch: 0.98 G per pass, three passes per
 // application with the gradients), the FFT route a few transforms of the padded grid, whatever the kernel size;
 // this is what makes a PSF box large enough for a widefield PSF's defocus haze affordable on a CPU.

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpuNormAvailable, instanceNormCpu, instanceNormFixedCpu, reluCpu } from './norm-cpu';
 import { addBiasCpu } from './resample-cpu';
+import { getFlag } from '../../flags';
 
 export interface InstanceNormOptions {
   /** Added to the variance (PyTorch's InstanceNorm3d default). */
@@ -59,13 +60,13 @@ export function channelwise(v: tf.Tensor): tf.Tensor5D {
 
 /** max(0, x): typed arrays with a hand-written gradient on CPU backends, tf.relu elsewhere. */
 export function relu<T extends tf.Tensor>(x: T): T {
-  if (cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return reluCpu(x) as T;
+  if (cpuNormAvailable() && getFlag('cpuOps') !== 'tfjs') return reluCpu(x) as T;
   return tf.relu(x);
 }
 
 /** x + bias per channel (bias [C]), safe on every backend. */
 export function addBias(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
-  if (cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return addBiasCpu(x, bias);
+  if (cpuNormAvailable() && getFlag('cpuOps') !== 'tfjs') return addBiasCpu(x, bias);
   return tf.add(x, channelwise(bias));
 }
 
@@ -76,13 +77,13 @@ export function addBias(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
 export function instanceNorm3d(x: tf.Tensor5D, opts: InstanceNormOptions = {}): tf.Tensor5D {
   return tf.tidy(() => {
     const fixed = opts.id !== undefined && statsHook ? statsHook(opts.id, x) : undefined;
-    if (!fixed && cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
+    if (!fixed && cpuNormAvailable() && getFlag('cpuOps') !== 'tfjs') {
       let y = instanceNormCpu(x, opts.eps ?? INSTANCE_NORM_EPS);
       if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
       if (opts.beta) y = tf.add(y, channelwise(opts.beta));
       return y;
     }
-    if (fixed && cpuNormAvailable() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') {
+    if (fixed && cpuNormAvailable() && getFlag('cpuOps') !== 'tfjs') {
       let y = instanceNormFixedCpu(x, fixed.mean.dataSync(), fixed.variance.dataSync(), opts.eps ?? INSTANCE_NORM_EPS);
       if (opts.gamma) y = tf.mul(y, channelwise(opts.gamma));
       if (opts.beta) y = tf.add(y, channelwise(opts.beta));

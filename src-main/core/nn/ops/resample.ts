@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidVolumeError } from '../../errors';
 import { concatChannelsCpu, cpuTensors, cropCpu, maxPoolCpu, reflectPadCpu, upsampleCpu } from './resample-cpu';
+import { getFlag } from '../../flags';
 
 /** Padding before/after on z, y, x. */
 export type Pads3 = [[number, number], [number, number], [number, number]];
@@ -13,7 +14,7 @@ export type Pads3 = [[number, number], [number, number], [number, number]];
  * 16³×8 → 32³×8 took 540–630 ms through the concat chain, 63–73 ms so (tfjs cpu, 2-core box).
  */
 export function upsample3d(x: tf.Tensor5D): tf.Tensor5D {
-  if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return upsampleCpu(x);
+  if (cpuTensors() && getFlag('cpuOps') !== 'tfjs') return upsampleCpu(x);
   return tf.tidy(() => {
     let y: tf.Tensor = x;
     for (const axis of [1, 2, 3]) {
@@ -47,7 +48,7 @@ function zeroPadByConcat(dy: tf.Tensor, begin: number[], full: number[]): tf.Ten
 export function slice5(x: tf.Tensor5D, begin: number[], size: number[]): tf.Tensor5D {
   const sizes = size.map((n, i) => (n === -1 ? x.shape[i] - begin[i] : n));
   const whole = (i: number) => begin[i] === 0 && sizes[i] === x.shape[i];
-  if (whole(0) && whole(4) && cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return cropCpu(x, begin.slice(1, 4), sizes.slice(1, 4));
+  if (whole(0) && whole(4) && cpuTensors() && getFlag('cpuOps') !== 'tfjs') return cropCpu(x, begin.slice(1, 4), sizes.slice(1, 4));
   const f = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
     value: tf.slice(inputs[0] as tf.Tensor, begin, sizes) as tf.Tensor5D,
     gradFunc: (dy: tf.Tensor5D) => zeroPadByConcat(dy, begin, x.shape),
@@ -57,7 +58,7 @@ export function slice5(x: tf.Tensor5D, begin: number[], size: number[]): tf.Tens
 
 /** Max pooling 2×2×2 with stride 2 (the 3D U-Net's down-sampling). Odd sizes are floored ('valid'). */
 export function maxPool3d(x: tf.Tensor5D, size = 2): tf.Tensor5D {
-  if (size === 2 && cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return maxPoolCpu(x);
+  if (size === 2 && cpuTensors() && getFlag('cpuOps') !== 'tfjs') return maxPoolCpu(x);
   return tf.maxPool3d(x, size, size, 'valid');
 }
 
@@ -74,7 +75,7 @@ export function reflectPad3d(x: tf.Tensor5D, pads: Pads3): tf.Tensor5D {
         'Use a patch larger than the PSF, or a smaller PSF size.');
     }
   });
-  if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return reflectPadCpu(x, pads);
+  if (cpuTensors() && getFlag('cpuOps') !== 'tfjs') return reflectPadCpu(x, pads);
   return tf.tidy(() => {
     let y: tf.Tensor = x;
     pads.forEach(([before, after], i) => {
@@ -120,6 +121,6 @@ export function centerCrop3d(x: tf.Tensor5D, size: [number, number, number]): tf
 
 /** Concatenation along channels (skip connections); typed arrays on CPU backends, tf.concat elsewhere. */
 export function concatChannels(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
-  if (cpuTensors() && process.env.CYCLEDECON_CPU_OPS !== 'tfjs') return concatChannelsCpu(a, b);
+  if (cpuTensors() && getFlag('cpuOps') !== 'tfjs') return concatChannelsCpu(a, b);
   return tf.concat([a, b], 4);
 }
