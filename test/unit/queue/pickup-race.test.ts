@@ -42,6 +42,7 @@ describe('LocalJobQueue: stop between pick and start', () => {
         beforeStart++;
       } else afterStart++;
     }
+    expect(beforeStart + afterStart).toBe(60);
     expect(beforeStart).toBeGreaterThan(10); // the race was really exercised on the early side
     await q.close();
   });
