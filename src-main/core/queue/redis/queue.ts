@@ -8,7 +8,7 @@ import { QueueError } from '../local';
 import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
 import { RespClient, type RedisAddress } from './client';
 import { enqueue, release } from './dispatch';
-import { RedisStore, rootRelative, underRoot, type RedisRecord } from './store';
+import { RedisStore, rootRelative, underRoot, type RedisRecord, type StopKind } from './store';
 
 export interface RedisQueueOptions {
   url: RedisAddress;
@@ -22,6 +22,8 @@ export interface RedisQueueOptions {
 
 const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
 type Listener = (...args: never[]) => void;
+/** What a transition does with the record it read: nothing, ask the running worker to stop, or replace it. */
+type Decision = { keep: true } | { stop: StopKind } | { next: RedisRecord; clearStop?: boolean; after?: () => Promise<unknown> };
 /** A job as the Queue view shows it, with the worker that runs (or ran) it. */
 export type RedisJob = Job & { worker?: string };
 
@@ -70,38 +72,36 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async cancel(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    if (FINISHED.includes(rec.job.state)) return rec.job;
-    if (rec.job.state === 'running') { await this.store.requestStop(id, 'cancel'); return rec.job; }
-    await this.queue.remove(id).catch(() => 0);
-    return this.save({ ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } });
+    return this.transition(id, (rec) => {
+      if (FINISHED.includes(rec.job.state)) return { keep: true };
+      if (rec.job.state === 'running') return { stop: 'cancel' };
+      return { next: { ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } }, after: () => this.unqueue(id) };
+    });
   }
 
   async retry(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
-    const job = await this.save({ ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } });
-    await release(this.store, this.queue);
-    return job;
+    return this.transition(id, (rec) => {
+      if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
+      return { next: { ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } }, clearStop: true, after: () => release(this.store, this.queue) };
+    });
   }
 
   async pause(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    const s = rec.job.state;
-    if (s === 'paused') return rec.job;
-    if (s !== 'queued' && s !== 'waiting' && s !== 'running') throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
-    if (s === 'running') { await this.store.requestStop(id, 'pause'); return rec.job; }
-    await this.queue.remove(id).catch(() => 0);
-    return this.save({ ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } });
+    return this.transition(id, (rec) => {
+      const s = rec.job.state;
+      if (s === 'paused') return { keep: true };
+      if (s !== 'queued' && s !== 'waiting' && s !== 'running') throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
+      if (s === 'running') return { stop: 'pause' };
+      return { next: { ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } }, after: () => this.unqueue(id) };
+    });
   }
 
   async resume(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
-    const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
-    const job = await this.save({ ...rec, job: { ...rec.job, state: 'queued', message } });
-    await release(this.store, this.queue);
-    return job;
+    return this.transition(id, (rec) => {
+      if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
+      const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
+      return { next: { ...rec, job: { ...rec.job, state: 'queued', message } }, clearStop: true, after: () => release(this.store, this.queue) };
+    });
   }
 
   get(id: string): RedisJob | undefined {
@@ -154,10 +154,32 @@ export class RedisJobQueue implements JobQueue {
     return rec;
   }
 
-  private async save(rec: RedisRecord): Promise<Job> {
-    await this.store.put(rec);
-    this.update(rec);
-    return rec.job;
+  /**
+   * Applies `decide` to the job's record as stored, by compare-and-set: when another process (a worker's pickup, a
+   * release) changed it first, the record is read and decided again. A running job is stopped through a stop
+   * request, which only holds while it is still running.
+   */
+  private async transition(id: string, decide: (rec: RedisRecord) => Decision): Promise<Job> {
+    for (let i = 0; i < 100; i++) {
+      const read = await this.store.read(id);
+      if (!read) throw new QueueError(`no job ${id}`, 'List jobs to see their ids.');
+      const d = decide(read.rec);
+      if ('keep' in d) return view(read.rec);
+      if ('stop' in d) {
+        if (await this.store.requestStop(id, d.stop)) return view(read.rec);
+        continue;
+      }
+      if (!(await this.store.cas(read.raw, d.next, d.clearStop))) continue;
+      this.update(d.next);
+      await d.after?.();
+      return view(d.next);
+    }
+    throw new QueueError(`job ${id} kept changing while it was being updated`, 'Try again in a moment.');
+  }
+
+  /** Takes a job out of BullMQ's waiting list (a worker that gets it anyway skips it: its record is not runnable). */
+  private async unqueue(id: string): Promise<void> {
+    await this.queue.remove(id).catch(() => 0);
   }
 
   private async poll(): Promise<void> {
