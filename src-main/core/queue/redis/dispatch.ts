@@ -25,11 +25,12 @@ export async function enqueue(q: Queue, rec: RedisRecord): Promise<void> {
 }
 
 /**
- * Queues every queued/waiting job whose dependencies are done; fails those whose dependency did not finish. Each
- * change is a compare-and-set, so a job cancelled or paused meanwhile is left as its canceller wrote it.
+ * Queues every queued/waiting job whose dependencies are done; fails those whose dependency did not finish. Reads
+ * only the pending jobs and their dependencies (O(pending), not O(records)); each change is a compare-and-set, so a
+ * job cancelled or paused meanwhile is left as its canceller wrote it.
  */
 export async function release(store: RedisStore, q: Queue): Promise<void> {
-  const pending = await store.many([...(await store.all()).keys()]);
+  const pending = await store.many(await store.pending());
   const deps = new Set<string>();
   for (const { rec } of pending.values()) for (const d of rec.job.dependsOn) if (!pending.has(d)) deps.add(d);
   const states = new Map<string, string>();

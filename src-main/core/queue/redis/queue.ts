@@ -34,6 +34,8 @@ export class RedisJobQueue implements JobQueue {
   private idleWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  /** The store's revision this view has read up to. */
+  private rev = 0;
   private readonly clients: RespClient[] = [];
   private readonly store: RedisStore;
   private readonly queue: Queue;
@@ -48,6 +50,7 @@ export class RedisJobQueue implements JobQueue {
 
   static async open(opts: RedisQueueOptions): Promise<RedisJobQueue> {
     const q = new RedisJobQueue(opts);
+    q.rev = await q.store.revision(); // before the full read: a change in between is read again, never missed
     q.records = await q.store.all();
     for (const rec of q.records.values()) if (rec.job.state === 'done') await q.registered(rec);
     q.timer = setInterval(() => { q.polling ??= q.poll().finally(() => { q.polling = undefined; }); }, opts.pollMs ?? 250);
@@ -182,14 +185,20 @@ export class RedisJobQueue implements JobQueue {
     await this.queue.remove(id).catch(() => 0);
   }
 
+  /**
+   * Reads what changed since the last poll (one script call, nothing read when nothing changed; scripts.ts) and
+   * turns it into events. A revision lower than ours means the store was emptied (a new Redis): read it all again.
+   */
   private async poll(): Promise<void> {
-    let all: Map<string, RedisRecord>;
+    let changed: RedisRecord[];
     try {
-      all = await this.store.all();
+      const ch = await this.store.changesSince(this.rev);
+      changed = ch.rev < this.rev ? [...(await this.store.all()).values()] : ch.records;
+      this.rev = ch.rev;
     } catch {
       return; // Redis away: keep the last view; the client reconnects
     }
-    for (const rec of all.values()) {
+    for (const rec of changed) {
       const old = this.records.get(rec.job.id);
       if (old && JSON.stringify(old) === JSON.stringify(rec)) continue;
       if (rec.job.state === 'done' && old?.job.state !== 'done') await this.registered(rec);
