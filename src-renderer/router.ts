@@ -11,6 +11,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/slices', name: 'slices', component: () => import('./views/SlicesView.vue'), meta: { title: 'Slices', needsProject: true } },
   { path: '/viewer', name: 'viewer', component: () => import('./views/ViewerView.vue'), meta: { title: '3D viewer', needsProject: true } },
   { path: '/queue', name: 'queue', component: () => import('./views/QueueView.vue'), meta: { title: 'Queue', needsProject: true } },
+  { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'Settings' } },
 ];
 
 export function makeRouter() {

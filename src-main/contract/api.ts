@@ -7,6 +7,7 @@ import {
 import { SafeName } from './names';
 import { VoxelSizeSource } from './calibration';
 import { RunDetail, RunSummary } from './runs';
+import { AppSettings, QueueProbe, SettingsState } from './settings';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -92,6 +93,12 @@ export const api = {
   'runs.list': method(Empty, z.object({ runs: z.array(RunSummary) })),
   /** One run's loss history and learned PSF, for the Training view to reopen it. */
   'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
+
+  /** App-level settings (which queue jobs run on); a queue change applies at the next start. */
+  'settings.get': method(Empty, SettingsState),
+  'settings.set': method(z.object({ settings: AppSettings }).strict(), SettingsState),
+  /** Connects to a Redis queue URL and sends PING; a typed error says refused, timed out, unknown host or bad URL. */
+  'settings.testQueue': method(z.object({ url: z.string().min(1).max(500), timeoutMs: z.number().int().min(100).max(30_000).default(2000) }).strict(), QueueProbe),
 
   'metrics.compute': method(
     /** Both volumes at one channel and time point (from 0; default 0, 0). */

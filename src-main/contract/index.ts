@@ -7,3 +7,4 @@ export * from './validate';
 export * from './http-client';
 export * from './calibration';
 export * from './runs';
+export * from './settings';

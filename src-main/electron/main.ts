@@ -9,6 +9,7 @@ import { readRecent } from '../core/project/index';
 import { validateFlags } from '../core/flags';
 import { AccessPolicy } from '../services/access';
 import { AppService } from '../services/app';
+import { StartupQueue } from '../services/settings';
 import { DIALOG_CHANNEL, DROPPED_CHANNEL, MENU_CHANNEL, type DialogOptions, type ShellMessage } from './channels';
 import { dispatch, type IpcHandlerTable } from './ipc-dispatch';
 import { menuTemplate, type MenuAction } from './menu';
@@ -19,9 +20,13 @@ import { mainWindowOptions } from './window-options';
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? `file://${join(here, '../renderer/index.html')}`;
 const access = new AccessPolicy();
+// The queue chosen in the app's settings (local journal by default), read once now: a change applies at next start.
+const settings = new StartupQueue();
+void settings.inUse();
 const service = new AppService({
   access,
   concurrency: 1,
+  settings,
   runners: (dir) => utilityRunnerTable((entry, name) => utilityProcess.fork(entry, [], { serviceName: name, stdio: 'pipe' }), join(here, 'job-process.js'), dir),
 });
 let win: BrowserWindow | null = null;

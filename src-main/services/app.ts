@@ -16,6 +16,8 @@ import { checkImportPaths, type AccessPolicy } from './access';
 import { trainSelection } from '../core/train/select';
 import { getRun, listRuns } from './runs';
 import { checkBeforeQueue } from './submit-checks';
+import { settingsHandlers, StartupQueue, type OpenQueue } from './settings';
+import { configDir } from '../core/project/recent';
 
 export type Handler<M extends MethodName> = (req: ParsedRequestOf<M>) => Promise<unknown>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -28,8 +30,10 @@ export interface AppServiceOptions {
   runners?: (projectDir: string) => RunnerTable;
   /** Where metrics, PSF generation/analysis and import parsing run (default: inline); a server passes a WorkerTaskPool. */
   tasks?: TaskRunner;
-  /** Opens a project's queue instead of the local journal (`serve --queue redis://…`: jobs run on `cycledecon worker`s). */
-  openQueue?: (projectDir: string, onResults: (jobId: string, results: Result[]) => Promise<void>) => Promise<JobQueue>;
+  /** Opens a project's queue instead of the local journal (undefined: the local journal); default: the settings' choice. */
+  openQueue?: OpenQueue;
+  /** The queue chosen at start (`--queue` or the stored app setting) and where settings live; default: the local journal. */
+  settings?: StartupQueue;
 }
 
 /** A view of a stack as the contract's binary reply: samples plus where they came from. */
@@ -44,8 +48,11 @@ export class AppService {
   private listeners = new Set<(event: EventName, payload: unknown) => void>();
   private openWarnings: readonly string[] = [];
   private readonly tasks: TaskRunner;
+  /** The queue chosen at start (and where the app's settings live). */
+  private readonly startup: StartupQueue;
   constructor(private readonly opts: AppServiceOptions) {
     this.tasks = opts.tasks ?? inlineTasks;
+    this.startup = opts.settings ?? new StartupQueue(configDir(), { kind: 'local' });
   }
 
   onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
@@ -69,9 +76,9 @@ export class AppService {
     const all = () => workerThreadRunner(store.dir);
     const runners: RunnerTable = this.opts.runners?.(store.dir) ?? { psf: all(), deconvolve: all(), train: all(), report: all() };
     const onResults = (_jobId: string, results: Result[]) => this.addResults(results);
-    const queue = this.opts.openQueue
-      ? await this.opts.openQueue(store.dir, onResults)
-      : await LocalJobQueue.open({ dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency, onResults });
+    const openQueue = this.opts.openQueue ?? this.startup.openQueue;
+    const queue = (await openQueue(store.dir, onResults))
+      ?? await LocalJobQueue.open({ dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency, onResults });
     this.queue = queue;
     this.openWarnings = [...store.warnings, ...queue.warnings];
     queue.on('state', (job) => {
@@ -261,6 +268,7 @@ export class AppService {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
       return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics, at: { channel: r.channel, frame: r.frame } });
     },
+    ...settingsHandlers(() => this.startup),
   };
 
   /** Result file path for download (id of a result in the open project). */

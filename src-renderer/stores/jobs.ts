@@ -38,6 +38,15 @@ export function estimateEta(job: Job, live: LiveProgress | undefined, now = Date
   return (elapsed * (1 - p)) / p;
 }
 
+/** The queue methods that act on one job and answer with it. */
+export type JobAction = 'jobs.cancel' | 'jobs.retry' | 'jobs.pause' | 'jobs.resume';
+const ACTION_WORDS: Record<JobAction, string> = {
+  'jobs.cancel': 'Cancelling the job',
+  'jobs.retry': 'Retrying the job',
+  'jobs.pause': 'Pausing the job',
+  'jobs.resume': 'Resuming the job',
+};
+
 export const useJobs = defineStore('jobs', {
   state: () => ({
     jobs: [] as Job[],
@@ -110,33 +119,25 @@ export const useJobs = defineStore('jobs', {
         return undefined;
       }
     },
-    async cancel(id: string): Promise<void> {
+    /** One job action: the job as the queue now has it replaces ours; a refusal becomes a notice saying what failed. */
+    async act(method: JobAction, id: string): Promise<void> {
       try {
-        this.upsert(await useClient().invoke('jobs.cancel', { id }));
+        this.upsert(await useClient().invoke(method, { id }));
       } catch (e) {
-        useNotices().error(e, 'Cancelling the job');
+        useNotices().error(e, ACTION_WORDS[method]);
       }
     },
-    async retry(id: string): Promise<void> {
-      try {
-        this.upsert(await useClient().invoke('jobs.retry', { id }));
-      } catch (e) {
-        useNotices().error(e, 'Retrying the job');
-      }
+    cancel(id: string): Promise<void> {
+      return this.act('jobs.cancel', id);
     },
-    async pause(id: string): Promise<void> {
-      try {
-        this.upsert(await useClient().invoke('jobs.pause', { id }));
-      } catch (e) {
-        useNotices().error(e, 'Pausing the job');
-      }
+    retry(id: string): Promise<void> {
+      return this.act('jobs.retry', id);
     },
-    async resume(id: string): Promise<void> {
-      try {
-        this.upsert(await useClient().invoke('jobs.resume', { id }));
-      } catch (e) {
-        useNotices().error(e, 'Resuming the job');
-      }
+    pause(id: string): Promise<void> {
+      return this.act('jobs.pause', id);
+    },
+    resume(id: string): Promise<void> {
+      return this.act('jobs.resume', id);
     },
     async loadLog(id: string): Promise<void> {
       try {

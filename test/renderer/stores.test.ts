@@ -90,6 +90,25 @@ describe('jobs store', () => {
     expect(c.calls.map((x) => x.method)).toEqual(['jobs.cancel', 'jobs.retry']);
   });
 
+  it('pauses and resumes, and names the refused action in its notice', async () => {
+    const refuse = () => { throw Object.assign(new Error('job job_aaaa1111 is done'), { code: 'QUEUE', hint: 'List jobs.' }); };
+    const c = fakeClient({ 'jobs.pause': () => job({ state: 'paused' }), 'jobs.resume': () => job({ state: 'queued' }), 'jobs.cancel': refuse, 'jobs.retry': refuse });
+    setClient(c);
+    const s = useJobs();
+    await s.pause('job_aaaa1111');
+    expect(s.jobs[0].state).toBe('paused');
+    await s.resume('job_aaaa1111');
+    expect(s.jobs[0].state).toBe('queued');
+    await s.cancel('job_aaaa1111');
+    await s.retry('job_aaaa1111');
+    expect(s.jobs).toHaveLength(1);
+    expect(s.jobs[0].state).toBe('queued');
+    expect(useNotices().items.map((n) => n.title)).toEqual(['Cancelling the job failed', 'Retrying the job failed']);
+    expect(c.calls.map((x) => [x.method, x.request])).toEqual([
+      ['jobs.pause', { id: 'job_aaaa1111' }], ['jobs.resume', { id: 'job_aaaa1111' }], ['jobs.cancel', { id: 'job_aaaa1111' }], ['jobs.retry', { id: 'job_aaaa1111' }],
+    ]);
+  });
+
   it('parses loss values and estimates the remaining time', () => {
     expect(parseLosses('epoch 3 step 40/200 cycle=0.12 adv: 0.48 lr=1e-4')).toEqual({ cycle: 0.12, adv: 0.48, lr: 1e-4 });
     const started = job({ startedAt: new Date(0).toISOString() });

@@ -11,8 +11,8 @@ import { ProjectStore } from '../../core/project/index';
 import { startDevServer } from '../../devserver/server';
 import { WorkerTaskPool } from '../../worker/task-pool';
 import { parseRedisUrl } from '../../core/queue/redis/store';
-import { RedisJobQueue } from '../../core/queue/redis/queue';
-import type { Result } from '../../contract/schemas';
+import { configDir } from '../../core/project/recent';
+import { StartupQueue } from '../../services/settings';
 
 // The built renderer sits in <repo>/out/renderer. This module runs from src-main/cli/commands/ (sources, via
 // tsx) or from dist/cli/ (the esbuild bundle), so look upwards for it rather than at a fixed depth.
@@ -37,7 +37,8 @@ export const serveCommand: Command = {
   --allow DIR      another folder the API may read from (repeatable); the project folder is always allowed
   --concurrency N  jobs running at once (default 1: one per GPU)
   --queue URL      run jobs on \`cycledecon worker\` processes through Redis (redis://host:port/db) instead
-                   of here; the project folder is the data root the workers map with --root`,
+                   of here; the project folder is the data root the workers map with --root. Without it, the
+                   queue chosen in the app's settings (settings.json in the config folder) is used`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -59,9 +60,13 @@ export const serveCommand: Command = {
     }
     // Metrics, PSF generation and import parsing run in task workers, so one heavy call never stalls other clients.
     const redis = str(args, 'queue');
-    const url = redis === undefined ? undefined : parseRedisUrl(redis); // refused before anything starts
-    const openQueue = url && ((root: string, onResults: (jobId: string, results: Result[]) => Promise<void>) => RedisJobQueue.open({ url, root, onResults }));
-    const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool(), ...(openQueue ? { openQueue } : {}) });
+    if (redis !== undefined) parseRedisUrl(redis); // refused before anything starts
+    // --queue wins; else the app's stored setting (local journal by default), read once here for the whole run.
+    const settings = new StartupQueue(configDir(), redis === undefined ? undefined : { kind: 'redis', url: redis });
+    const chosen = await settings.inUse();
+    for (const w of chosen.warnings) ctx.err(`warning: ${w}`);
+    if (chosen.queue.kind === 'redis') ctx.out(`queue: ${chosen.queue.url}${redis === undefined ? ' (from the app settings)' : ''}; jobs run on \`cycledecon worker\` processes`);
+    const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool(), settings });
     if (typeof v.project === 'string') {
       const dir = resolve(v.project);
       // A project another process holds open is refused (ProjectLockedError names it: exit 1); nothing was started.

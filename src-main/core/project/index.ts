@@ -9,3 +9,4 @@ export * from './thumbnail';
 export * from './recent';
 export * from './views';
 export * from './calibration';
+export * from './app-settings';

@@ -261,7 +261,11 @@ export class LocalJobQueue implements JobQueue {
     const workDir = join(this.opts.dir, id);
     try {
       await fs.mkdir(workDir, { recursive: true });
+      // A cancel or pause that came while the folder was made wins: the job never starts (no attempt counted).
+      if (ctl.signal.aborted) return await this.stoppedBeforeStart(id, rec0);
       await this.save({ ...rec0, job });
+      // …and one that came while 'running' was journaled: the runner is not called (the catch records the stop).
+      if (ctl.signal.aborted) throw ctl.signal.reason;
       const runner = this.opts.runners[job.kind];
       if (!runner) throw new QueueError(`no runner for ${job.kind} jobs in this build`, 'This job type is not available yet.');
       const eta = etaEstimator();
@@ -299,6 +303,13 @@ export class LocalJobQueue implements JobQueue {
       this.running.delete(id);
       this.pump();
     }
+  }
+
+  /** Records a job stopped after its pick but before anything ran: paused (as if never picked) or cancelled. */
+  private async stoppedBeforeStart(id: string, rec0: JobRecord): Promise<void> {
+    if (this.closed) return; // shutdown: the journal still has it queued
+    if (this.pausing.delete(id)) await this.save({ ...rec0, job: { ...rec0.job, state: 'paused', message: 'paused' } });
+    else await this.finish(rec0, 'cancelled', 'cancelled', null, []);
   }
 
   private async finish(rec: JobRecord, state: JobState, message: string, error: Job['error'], results: Result[]): Promise<void> {

@@ -3,3 +3,4 @@ export * from './client';
 export * from './store';
 export * from './queue';
 export * from './queue-worker';
+export * from './probe';

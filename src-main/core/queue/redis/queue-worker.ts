@@ -68,64 +68,87 @@ export class RedisQueueWorker {
   /** Runs one BullMQ job; always completes it (our own states carry failure), so BullMQ never re-runs a finished job. */
   private async process(bj: BullJob): Promise<void> {
     const id = (bj.data as { id: string }).id;
-    const rec = await this.store.get(id);
-    if (!rec || !RUNNABLE.has(rec.job.state)) return; // cancelled, paused or finished meanwhile
-    const resumed = rec.job.state === 'running' || (rec.job.attempts > 0 && rec.job.message.startsWith('interrupted'));
-    const job: Job = { ...rec.job, state: 'running', attempts: rec.job.attempts + 1, startedAt: nowIso(), message: resumed ? 'resuming' : 'running' };
-    let cur: RedisRecord = { ...rec, job, worker: this.name };
-    await this.store.put(cur);
+    const picked = await this.pickup(id);
+    if (!picked) return; // cancelled, paused or finished meanwhile: never run
+    let { cur } = picked;
+    const { resumed } = picked;
+    const owner = { worker: this.name, attempts: cur.job.attempts };
     const ctl = new AbortController();
     let park!: () => void;
     this.running.set(id, { ctl, parked: new Promise<void>((r) => { park = r; }) });
     const poll = setInterval(() => void this.store.stopRequest(id).then((s) => { if (s && !ctl.signal.aborted) ctl.abort(new CancelledError(`job ${id} (${s})`)); }, () => undefined), 300);
+    // A progress write that finds the job no longer ours (another worker took it over after our lock lapsed) stops this run.
+    const write = (rec: RedisRecord) => this.store.owned(owner, rec).then((s) => { if (s === null && !ctl.signal.aborted) ctl.abort(new CancelledError(`job ${id} was taken over by another worker`)); });
     let lastPut = 0;
     try {
-      const runner = this.opts.runners[job.kind];
-      if (!runner) throw new Error(`no runner for ${job.kind} jobs on worker ${this.name}`);
+      const runner = this.opts.runners[cur.job.kind];
+      if (!runner) throw new Error(`no runner for ${cur.job.kind} jobs on worker ${this.name}`);
       const workDir = join(this.opts.root, 'jobs', id);
       const resultsDir = join(this.opts.root, 'results');
       await fs.mkdir(workDir, { recursive: true });
       await fs.mkdir(resultsDir, { recursive: true });
+      if (ctl.signal.aborted) throw ctl.signal.reason;
       // The job as this machine sees it: its paths mapped under the root (one leading out of it fails the job).
-      const results = await runner({ ...job, spec: localSpec(this.opts.root, job.spec) }, {
+      const results = await runner({ ...cur.job, spec: localSpec(this.opts.root, cur.job.spec) }, {
         signal: ctl.signal, workDir, resultsDir, resumed,
         progress: (p, message = '') => {
           cur = { ...cur, job: { ...cur.job, progress: Math.min(1, Math.max(0, p)), message: message || cur.job.message } };
-          if (Date.now() - lastPut > 250) { lastPut = Date.now(); void this.store.put(cur).catch(() => undefined); }
+          if (Date.now() - lastPut > 250) { lastPut = Date.now(); void write(cur).catch(() => undefined); }
         },
         log: (line) => void this.store.log(id, line).catch(() => undefined),
       });
       if (ctl.signal.aborted) throw ctl.signal.reason;
-      await this.finish(cur, 'done', 'done', null, results);
-      await this.store.markFinished(id);
+      if ((await this.finish(owner, cur, 'done', 'done', null, results)) === 'done') await this.store.markFinished(id);
     } catch (e) {
       if (this.closing) {
-        await this.store.put({ ...cur, job: { ...cur.job, message: 'interrupted; will resume' } }).catch(() => undefined);
+        await write({ ...cur, job: { ...cur.job, message: 'interrupted; will resume' } }).catch(() => undefined);
         clearInterval(poll);
         park();
         return new Promise<void>(() => undefined); // never completes: the lock lapses and the job moves on
       }
-      const stop = await this.store.stopRequest(id);
-      if (stop === 'pause') await this.store.put({ ...cur, job: { ...cur.job, state: 'paused', message: 'paused' } });
-      else if (stop === 'cancel') await this.finish(cur, 'cancelled', 'cancelled', null, []);
-      else {
-        const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-        await this.finish(cur, 'failed', err.message, err, []);
-      }
+      // A stopped run: the pending stop request decides the outcome atomically (cancelled or paused). Else it failed.
+      const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      await this.finish(owner, cur, 'failed', err.message, err, [], ctl.signal.aborted);
     }
     clearInterval(poll);
     this.running.delete(id);
     park();
     // Dependents become runnable here; a failure is harmless (the next finisher or submitter releases them).
-    await this.store.clearStop(id).then(() => release(this.store, this.queue)).catch(() => undefined);
+    await release(this.store, this.queue).catch(() => undefined);
   }
 
-  private async finish(rec: RedisRecord, state: Job['state'], message: string, error: Job['error'], results: Result[]): Promise<void> {
+  /** Takes job `id` atomically (scripts.ts, pickup); the running record, or null when it is not to be run. */
+  private async pickup(id: string): Promise<{ cur: RedisRecord; resumed: boolean } | null> {
+    for (let i = 0; i < 50; i++) {
+      const read = await this.store.read(id);
+      if (!read || !RUNNABLE.has(read.rec.job.state)) return null;
+      const rec = read.rec;
+      const resumed = rec.job.state === 'running' || (rec.job.attempts > 0 && rec.job.message.startsWith('interrupted'));
+      const job: Job = { ...rec.job, state: 'running', attempts: rec.job.attempts + 1, startedAt: nowIso(), message: resumed ? 'resuming' : 'running' };
+      const cur: RedisRecord = { ...rec, job, worker: this.name };
+      const { cancelled, paused } = stopped(rec);
+      const r = await this.store.pickup(read.raw, cur, cancelled, paused);
+      if (r === 'ok') return { cur, resumed };
+      if (r !== 'changed') return null;
+    }
+    return null; // changed 50 times in a row: leave it; the next release or stalled check brings it back
+  }
+
+  /** Writes the outcome if the job is still ours; with `stoppable`, a pending stop request wins. The state written, or null. */
+  private async finish(owner: { worker: string; attempts: number }, rec: RedisRecord, state: Job['state'], message: string, error: Job['error'], results: Result[], stoppable = false): Promise<string | null> {
     // Result paths travel relative to the data root: the submitter maps them under its own root.
     const portable = results.map((r) => ({ ...r, path: rootRelative(this.opts.root, r.path) }));
     const job: Job = { ...rec.job, state, message, error, finishedAt: nowIso(), progress: state === 'done' ? 1 : rec.job.progress, outputs: results.map((r) => r.id) };
-    await this.store.put({ ...rec, job, results: portable });
+    return this.store.owned(owner, { ...rec, job, results: portable }, { clearStop: true, ...(stoppable ? { stopped: stopped(rec) } : {}) });
   }
+}
+
+/** What a stop request turns a record into: cancelled (finished), or paused (resumable). */
+function stopped(rec: RedisRecord): { cancelled: RedisRecord; paused: RedisRecord } {
+  return {
+    cancelled: { ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', error: null, finishedAt: nowIso() } },
+    paused: { ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } },
+  };
 }
 
 /** A job's spec with its root-relative path (a model's runDir) mapped under this machine's root; escapes refused. */

@@ -8,7 +8,7 @@ import { QueueError } from '../local';
 import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
 import { RespClient, type RedisAddress } from './client';
 import { enqueue, release } from './dispatch';
-import { RedisStore, rootRelative, underRoot, type RedisRecord } from './store';
+import { RedisStore, rootRelative, underRoot, type RedisRecord, type StopKind } from './store';
 
 export interface RedisQueueOptions {
   url: RedisAddress;
@@ -22,6 +22,8 @@ export interface RedisQueueOptions {
 
 const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
 type Listener = (...args: never[]) => void;
+/** What a transition does with the record it read: nothing, ask the running worker to stop, or replace it. */
+type Decision = { keep: true } | { stop: StopKind } | { next: RedisRecord; clearStop?: boolean; after?: () => Promise<unknown> };
 /** A job as the Queue view shows it, with the worker that runs (or ran) it. */
 export type RedisJob = Job & { worker?: string };
 
@@ -32,6 +34,8 @@ export class RedisJobQueue implements JobQueue {
   private idleWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  /** The store's revision this view has read up to. */
+  private rev = 0;
   private readonly clients: RespClient[] = [];
   private readonly store: RedisStore;
   private readonly queue: Queue;
@@ -46,6 +50,7 @@ export class RedisJobQueue implements JobQueue {
 
   static async open(opts: RedisQueueOptions): Promise<RedisJobQueue> {
     const q = new RedisJobQueue(opts);
+    q.rev = await q.store.revision(); // before the full read: a change in between is read again, never missed
     q.records = await q.store.all();
     for (const rec of q.records.values()) if (rec.job.state === 'done') await q.registered(rec);
     q.timer = setInterval(() => { q.polling ??= q.poll().finally(() => { q.polling = undefined; }); }, opts.pollMs ?? 250);
@@ -70,38 +75,36 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async cancel(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    if (FINISHED.includes(rec.job.state)) return rec.job;
-    if (rec.job.state === 'running') { await this.store.requestStop(id, 'cancel'); return rec.job; }
-    await this.queue.remove(id).catch(() => 0);
-    return this.save({ ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } });
+    return this.transition(id, (rec) => {
+      if (FINISHED.includes(rec.job.state)) return { keep: true };
+      if (rec.job.state === 'running') return { stop: 'cancel' };
+      return { next: { ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } }, after: () => this.unqueue(id) };
+    });
   }
 
   async retry(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
-    const job = await this.save({ ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } });
-    await release(this.store, this.queue);
-    return job;
+    return this.transition(id, (rec) => {
+      if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
+      return { next: { ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } }, clearStop: true, after: () => release(this.store, this.queue) };
+    });
   }
 
   async pause(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    const s = rec.job.state;
-    if (s === 'paused') return rec.job;
-    if (s !== 'queued' && s !== 'waiting' && s !== 'running') throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
-    if (s === 'running') { await this.store.requestStop(id, 'pause'); return rec.job; }
-    await this.queue.remove(id).catch(() => 0);
-    return this.save({ ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } });
+    return this.transition(id, (rec) => {
+      const s = rec.job.state;
+      if (s === 'paused') return { keep: true };
+      if (s !== 'queued' && s !== 'waiting' && s !== 'running') throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
+      if (s === 'running') return { stop: 'pause' };
+      return { next: { ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } }, after: () => this.unqueue(id) };
+    });
   }
 
   async resume(id: string): Promise<Job> {
-    const rec = await this.fresh(id);
-    if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
-    const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
-    const job = await this.save({ ...rec, job: { ...rec.job, state: 'queued', message } });
-    await release(this.store, this.queue);
-    return job;
+    return this.transition(id, (rec) => {
+      if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
+      const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
+      return { next: { ...rec, job: { ...rec.job, state: 'queued', message } }, clearStop: true, after: () => release(this.store, this.queue) };
+    });
   }
 
   get(id: string): RedisJob | undefined {
@@ -154,20 +157,48 @@ export class RedisJobQueue implements JobQueue {
     return rec;
   }
 
-  private async save(rec: RedisRecord): Promise<Job> {
-    await this.store.put(rec);
-    this.update(rec);
-    return rec.job;
+  /**
+   * Applies `decide` to the job's record as stored, by compare-and-set: when another process (a worker's pickup, a
+   * release) changed it first, the record is read and decided again. A running job is stopped through a stop
+   * request, which only holds while it is still running.
+   */
+  private async transition(id: string, decide: (rec: RedisRecord) => Decision): Promise<Job> {
+    for (let i = 0; i < 100; i++) {
+      const read = await this.store.read(id);
+      if (!read) throw new QueueError(`no job ${id}`, 'List jobs to see their ids.');
+      const d = decide(read.rec);
+      if ('keep' in d) return view(read.rec);
+      if ('stop' in d) {
+        if (await this.store.requestStop(id, d.stop)) return view(read.rec);
+        continue;
+      }
+      if (!(await this.store.cas(read.raw, d.next, d.clearStop))) continue;
+      this.update(d.next);
+      await d.after?.();
+      return view(d.next);
+    }
+    throw new QueueError(`job ${id} kept changing while it was being updated`, 'Try again in a moment.');
   }
 
+  /** Takes a job out of BullMQ's waiting list (a worker that gets it anyway skips it: its record is not runnable). */
+  private async unqueue(id: string): Promise<void> {
+    await this.queue.remove(id).catch(() => 0);
+  }
+
+  /**
+   * Reads what changed since the last poll (one script call, nothing read when nothing changed; scripts.ts) and
+   * turns it into events. A revision lower than ours means the store was emptied (a new Redis): read it all again.
+   */
   private async poll(): Promise<void> {
-    let all: Map<string, RedisRecord>;
+    let changed: RedisRecord[];
     try {
-      all = await this.store.all();
+      const ch = await this.store.changesSince(this.rev);
+      changed = ch.rev < this.rev ? [...(await this.store.all()).values()] : ch.records;
+      this.rev = ch.rev;
     } catch {
       return; // Redis away: keep the last view; the client reconnects
     }
-    for (const rec of all.values()) {
+    for (const rec of changed) {
       const old = this.records.get(rec.job.id);
       if (old && JSON.stringify(old) === JSON.stringify(rec)) continue;
       if (rec.job.state === 'done' && old?.job.state !== 'done') await this.registered(rec);
