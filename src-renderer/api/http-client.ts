@@ -1,10 +1,12 @@
 // The devserver transport: the contract's HTTP client, with network failures turned into a
-// ContractError that says what to do.
+// ContractError that says what to do, and a refused token (the server restarted with a new one) reported to
+// `onUnauthorized` so the tab can ask for the new one.
 import { ContractError, createHttpClient as createContractHttpClient, type ContractClient } from '../../src-main/contract';
 
 export interface HttpClientOptions {
   baseUrl: string;
   token: string;
+  onUnauthorized?: () => void;
 }
 
 export function createHttpClient(opts: HttpClientOptions): ContractClient {
@@ -14,7 +16,10 @@ export function createHttpClient(opts: HttpClientOptions): ContractClient {
       try {
         return await inner.invoke(method, request);
       } catch (e) {
-        if (e instanceof ContractError) throw e;
+        if (e instanceof ContractError) {
+          if (e.code === 'UNAUTHORIZED' || e.code === 'HTTP_401') opts.onUnauthorized?.();
+          throw e;
+        }
         throw new ContractError({
           code: 'NETWORK',
           message: `Cannot reach the CycleDecon server (${(e as Error).message}).`,
