@@ -21,7 +21,8 @@ export function logTicks(lo: number, hi: number): number[] {
   const mults = span < 1 ? [1, 2, 3, 5] : span < 2 ? [1, 2, 5] : [1];
   const every = span > 8 ? Math.ceil(span / 6) : 1;
   const out: number[] = [];
-  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k += every) {
+  // Every `every`-th decade counted from 10^0, so a normalised plot keeps its tick at 1.
+  for (let k = Math.floor(Math.floor(Math.log10(lo)) / every) * every; k <= Math.ceil(Math.log10(hi)); k += every) {
     for (const m of mults) {
       const v = Number((m * 10 ** k).toPrecision(12));
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);

@@ -17,7 +17,8 @@ describe('axis ticks', () => {
     expect(logTicks(0.07, 12)).toEqual([0.1, 1, 10]);
     expect(logTicks(0.07, 1.2)).toEqual([0.1, 0.2, 0.5, 1]);
     expect(logTicks(0.25, 0.9)).toEqual([0.3, 0.5]);
-    expect(logTicks(1e-9, 1)).toEqual([1e-9, 1e-7, 1e-5, 1e-3, 1e-1]);
+    expect(logTicks(1e-9, 1)).toEqual([1e-8, 1e-6, 1e-4, 0.01, 1]); // every other decade, 1 kept
+    expect(logTicks(2e-11, 1.05)).toEqual([1e-10, 1e-8, 1e-6, 1e-4, 0.01, 1]);
     expect([0.1, 1, 10, 2400, 1e-5, 123456].map(tickLabel)).toEqual(['0.1', '1', '10', '2400', '1e-5', '1e5']);
   });
 
