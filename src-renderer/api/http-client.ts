@@ -10,8 +10,11 @@ export interface HttpClientOptions {
 }
 
 export function createHttpClient(opts: HttpClientOptions): ContractClient {
-  const inner = createContractHttpClient({ baseUrl: opts.baseUrl.replace(/\/$/, ''), token: opts.token });
-  return {
+  // A closed event socket may be a restart with a new token: one cheap call tells (a 401 raises onUnauthorized),
+  // so the tab says so at once instead of at the user's next click. A server that is down just fails the probe.
+  const probe = () => void client.invoke('project.recent', {}).catch(() => undefined);
+  const inner = createContractHttpClient({ baseUrl: opts.baseUrl.replace(/\/$/, ''), token: opts.token, onSocketClose: probe });
+  const client: ContractClient = {
     async invoke(method, request) {
       try {
         return await inner.invoke(method, request);
@@ -29,4 +32,5 @@ export function createHttpClient(opts: HttpClientOptions): ContractClient {
     },
     subscribe: (event, handler) => inner.subscribe(event, handler),
   };
+  return client;
 }

@@ -120,12 +120,12 @@ describe.skipIf(!hasChromium)('browser mode without folder flags', () => {
     const save = await page.request.get(new URL((await links.nth(1).getAttribute('href'))!, server.url).href);
     expect(save.headers()['content-disposition']).toMatch(/^attachment; filename="beads/);
 
-    // Restart on the same port: a new token. The tab says so at its next call and takes the new address.
+    // Restart on the same port: a new token. The tab notices by itself (its event socket closed, a probe got 401),
+    // without a click, and takes the new address.
     const port = new URL(server.url).port;
     await server.stop();
     server = await startServer(['--port', port]);
-    await go('training');
-    await page.waitForSelector('[data-testid="token-prompt"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="token-prompt"]', { timeout: 45_000 });
     await shot('06-token-prompt');
     await page.fill('[data-testid="token-input"]', `${server.url}/#token=${server.token}`);
     await page.click('[data-testid="token-reconnect"]');

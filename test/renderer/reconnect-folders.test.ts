@@ -97,6 +97,26 @@ describe('a restarted server (new token)', () => {
     expect(seen).toEqual([401]);
   });
 
+  it('a closed event socket is probed at once: a refused token raises the prompt hook, a kept one does not', async () => {
+    const sockets: { onclose: ((e: unknown) => void) | null }[] = [];
+    vi.stubGlobal('WebSocket', class { onmessage = null; onclose: ((e: unknown) => void) | null = null; constructor() { sockets.push(this); } close() {} });
+    let status = 200;
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => { asked.push(url); return { ok: status === 200, status, headers: { get: () => null }, json: async () => (status === 200 ? { result: { projects: [] } } : { error: { code: 'UNAUTHORIZED', message: 'x' } }) }; });
+    let prompts = 0;
+    const client = createHttpClient({ baseUrl: 'http://127.0.0.1:5180', token: 'old', onUnauthorized: () => prompts++ });
+    client.subscribe('job.log', () => undefined);
+    sockets[0]!.onclose?.({}); // restarted with the same token (--token-file): the probe passes
+    await flushPromises();
+    expect(asked).toEqual(['http://127.0.0.1:5180/api/project.recent']);
+    expect(prompts).toBe(0);
+    status = 401;
+    await new Promise((r) => setTimeout(r, 1100)); // the client reopens its socket after 1 s
+    sockets.at(-1)!.onclose?.({}); // restarted with a new token
+    await flushPromises();
+    expect(prompts).toBe(1);
+  });
+
   it('the prompt appears on the event, refuses a token the server refuses, keeps and reloads with one it accepts', async () => {
     const accepted = 'NewToken_abcdefghijklmnop';
     const asked: string[] = [];
