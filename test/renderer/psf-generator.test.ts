@@ -68,6 +68,9 @@ describe('Deconvolve panel, Richardson–Lucy', () => {
     setClient(c);
     useProject().project = project({ datasets: [stack] });
     const w = mount(DeconvolvePanel, { props: { datasetId: 'ds_cell0000' }, global: { plugins: [pinia] } });
+    // No PSF yet: Queue is disabled and the panel says what to do.
+    expect(w.find('[data-testid="deconv-queue"]').attributes('disabled')).toBeDefined();
+    expect(w.find('[data-testid="deconv-no-psf"]').text()).toMatch(/needs a PSF.*Generate a PSF/);
     await w.find('[data-testid="deconv-generate-toggle"]').trigger('click');
     expect((w.find('[data-testid="gen-dxy"]').element as HTMLInputElement).value).toBe('0.1');
     expect((w.find('[data-testid="gen-size-xy"]').element as HTMLInputElement).value).toBe('17');
