@@ -53,6 +53,11 @@ export const api = {
   'project.open': method(z.object({ dir: FsPath }).strict(), Project),
   'project.get': method(Empty, Project),
   'project.recent': method(Empty, z.object({ projects: z.array(z.object({ dir: FsPath, name: z.string(), openedAt: z.string() })) })),
+  /** The folders paths may lie in: the project's, `serve --allow`, and those added below (absolute, resolved). */
+  'folders.list': method(Empty, z.object({ folders: z.array(FsPath) })),
+  /** Adds a folder the user names (made when `create`); refused for the file-system root, the home folder and
+   * above, hidden and system folders, checked on the real path (services/user-folders.ts). */
+  'folders.allow': method(z.object({ dir: FsPath, create: z.boolean().default(false) }).strict(), z.object({ folder: FsPath, folders: z.array(FsPath) })),
   'project.setNotes': method(z.object({ notes: z.string().max(1_000_000) }).strict(), Project),
   'project.addComparison': method(z.object({ itemIds: z.array(Id).min(2).max(16), note: z.string().max(10_000).default('') }).strict(), Comparison),
 

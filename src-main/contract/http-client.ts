@@ -25,6 +25,8 @@ export interface HttpClientOptions {
   WebSocket?: SocketCtor;
   /** Delay before reopening a closed event socket (ms; doubled per failure up to 30 s). Default 1000. */
   reconnectMs?: number;
+  /** Told each time the event socket closes (a restart, a refused token): a browser cannot tell which, a call can. */
+  onSocketClose?: () => void;
 }
 
 export function createHttpClient(options: HttpClientOptions): ContractClient & { close(): void } {
@@ -60,6 +62,7 @@ export function createHttpClient(options: HttpClientOptions): ContractClient & {
     };
     socket.onclose = () => {
       socket = undefined;
+      if (!closed) options.onSocketClose?.();
       reopenLater();
     };
   }

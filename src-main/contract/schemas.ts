@@ -182,8 +182,9 @@ export const TrainSpec = z.object({
   channel: z.number().int().nonnegative().max(1023).optional(),
   frame: z.number().int().nonnegative().max(1_000_000).optional(),
 });
-/** Richardson–Lucy's boundary model, forward-model background (input units or 'auto') and momentum; absent: the core defaults (extend, auto, none). */
-export const RlJobOptions = z.object({ boundary: z.enum(['extend', 'reflect', 'zero']).optional(), background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(), acceleration: z.enum(['none', 'shb']).optional() }).strict();
+/** Richardson–Lucy's boundary model, forward-model background (input units or 'auto'), momentum and total-variation
+ * weight λ (RL–TV, Dey et al. 2006; 0 = plain RL); absent: the core defaults (extend, auto, none, 0). */
+export const RlJobOptions = z.object({ boundary: z.enum(['extend', 'reflect', 'zero']).optional(), background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(), acceleration: z.enum(['none', 'shb']).optional(), tv: z.number().min(0).lt(1).optional() }).strict();
 export type RlJobOptions = z.infer<typeof RlJobOptions>;
 export const DeconvolveSpec = z.discriminatedUnion('method', [
   z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), rl: RlJobOptions.optional(), outputName: SafeName.optional() }),

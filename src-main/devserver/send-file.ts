@@ -21,7 +21,8 @@ function openError(e: unknown, shownPath: string): HttpError {
  * opened or is not a regular file; after the headers, a failure (client gone, read error, file shrunk)
  * destroys the response so the client sees a closed connection rather than a short body.
  */
-export async function sendFile(res: ServerResponse, path: string, contentType: string, shownPath = path): Promise<void> {
+/** `type`: the content type, or every header of the response (content type included) but its length. */
+export async function sendFile(res: ServerResponse, path: string, type: string | Record<string, string>, shownPath = path): Promise<void> {
   const handle = await fs.open(path, 'r').catch((e: unknown) => {
     throw openError(e, shownPath);
   });
@@ -34,7 +35,7 @@ export async function sendFile(res: ServerResponse, path: string, contentType: s
     await handle.close();
     throw e;
   }
-  res.writeHead(200, { 'content-type': contentType, 'content-length': size });
+  res.writeHead(200, { ...(typeof type === 'string' ? { 'content-type': type } : type), 'content-length': size });
   if (size === 0) {
     await handle.close();
     res.end();

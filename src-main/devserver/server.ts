@@ -11,6 +11,7 @@ import type { AppService } from '../services/app';
 import type { AccessPolicy } from '../services/access';
 import { HttpError } from './http-error';
 import { sendFile } from './send-file';
+import { fileHeaders } from './file-headers';
 import { allowedHosts, CSP, decodeUrlPath, hostOk, newToken, originOk, requestToken, tokenMatches } from './security';
 
 export interface DevServerOptions {
@@ -94,9 +95,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     send(res, 200, { result: parseResponse(method, out) });
   }
 
-  async function file(res: ServerResponse, path: string): Promise<void> {
+  /** A result or user file: sandboxed, never run as script (file-headers.ts); `?download=1` saves it. */
+  async function file(res: ServerResponse, path: string, download: boolean): Promise<void> {
     const real = await access.check(path);
-    await sendFile(res, real, MIME[extname(real).toLowerCase()] ?? 'application/octet-stream', path);
+    await sendFile(res, real, fileHeaders(real, download), path);
   }
 
   async function staticFile(res: ServerResponse, urlPath: string): Promise<void> {
@@ -130,11 +132,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
           throw new HttpError(401, 'UNAUTHORIZED', isCall ? 'missing or wrong token (send it as Authorization: Bearer <token>)' : 'missing or wrong token');
         }
         if (isCall) return await api_(req, res, rawPath.slice(5));
-        if (rawPath.startsWith('/files/result/')) return await file(res, service.resultFile(rawPath.slice(14)));
+        const download = url.searchParams.get('download') === '1';
+        if (rawPath.startsWith('/files/result/')) return await file(res, service.resultFile(rawPath.slice(14)), download);
         if (rawPath.startsWith('/files/raw/')) {
           const p = decodeUrlPath(rawPath.slice(10));
           if (p === null) throw new HttpError(403, 'ACCESS_DENIED', 'path refused (.., encoded separators or NUL)');
-          return await file(res, p);
+          return await file(res, p, download);
         }
         throw new HttpError(404, 'NOT_FOUND', `${rawPath} not found`);
       } catch (e) {

@@ -12,6 +12,7 @@ import { AppService } from '../services/app';
 import { StartupQueue } from '../services/settings';
 import { DIALOG_CHANNEL, DROPPED_CHANNEL, MENU_CHANNEL, type DialogOptions, type ShellMessage } from './channels';
 import { dispatch, type IpcHandlerTable } from './ipc-dispatch';
+import { withFolderConsent } from './folder-consent';
 import { menuTemplate, type MenuAction } from './menu';
 import { allowPermission, isAllowedNavigation, isSafeExternalUrl, securityHeaders } from './security';
 import { utilityRunnerTable } from './utility-runner';
@@ -99,10 +100,22 @@ function harden(): void {
   });
 }
 
+/** The native box behind folders.allow: the page may ask for a folder, only the user can grant it. */
+async function confirmFolder(dir: string, create: boolean): Promise<boolean> {
+  if (!win) return false;
+  const r = await dialog.showMessageBox(win, {
+    type: 'question', buttons: ['Allow', 'Cancel'], defaultId: 1, cancelId: 1,
+    message: `Allow CycleDecon to read and write in ${dir}?`,
+    detail: create ? 'The folder does not exist yet; it will be made.' : 'The app will use files inside this folder only.',
+  });
+  return r.response === 0;
+}
+
 function registerIpc(): void {
+  const handlers = withFolderConsent(service.handlers as IpcHandlerTable, confirmFolder);
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (e, method: unknown, request: unknown) => {
     if (!trusted(e)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Request from an untrusted frame.' } };
-    return dispatch(service.handlers as IpcHandlerTable, method, request);
+    return dispatch(handlers, method, request);
   });
   ipcMain.handle(DIALOG_CHANNEL, async (e, opts: DialogOptions) => (trusted(e) ? choose({ directory: !!opts?.directory, multiple: !!opts?.multiple, title: String(opts?.title ?? '') }) : []));
   ipcMain.handle(DROPPED_CHANNEL, async (e, paths: unknown) => {

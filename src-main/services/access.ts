@@ -6,7 +6,7 @@ import { isInside, realish } from '../core/io/paths';
 
 export class AccessDeniedError extends CycleDeconError {
   constructor(readonly path: string, why: string) {
-    super('ACCESS_DENIED', `${path}: ${why}`, { hint: 'Only the project folder and folders you opened (serve --allow DIR) can be used.' });
+    super('ACCESS_DENIED', `${path}: ${why}`, { hint: 'Only the project folder and folders you opened or added (Projects page, or serve --allow DIR) can be used.' });
   }
 }
 

@@ -13,6 +13,7 @@ import { runIdOf, trainRunDir } from '../core/run/job-dir';
 import { readOutputCheck } from '../core/train/output-check-file';
 import { readTrainingDomain } from '../core/infer/domain-check';
 import { checkImportPaths, type AccessPolicy } from './access';
+import { allowUserFolder } from './user-folders';
 import { trainSelection } from '../core/train/select';
 import { getRun, listRuns } from './runs';
 import { checkBeforeQueue } from './submit-checks';
@@ -175,6 +176,8 @@ export class AppService {
     'project.open': async (r) => this.attach(await ProjectStore.open(await this.opts.access.check(r.dir))),
     'project.get': async () => this.need().store.project,
     'project.recent': async () => ({ projects: await readRecent() }),
+    'folders.list': async () => ({ folders: this.opts.access.allowed() }),
+    'folders.allow': async (r) => ({ folder: await allowUserFolder(this.opts.access, r.dir, { create: r.create }), folders: this.opts.access.allowed() }),
     'project.setNotes': async (r) => {
       const { store } = this.need();
       await store.mutate((p) => { p.notes = r.notes; });

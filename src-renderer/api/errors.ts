@@ -6,8 +6,8 @@ export interface PlainError {
 }
 
 const hints: Record<string, string> = {
-  UNAUTHORIZED: 'Open the exact address printed by `cycledecon serve` (it contains the access token).',
-  HTTP_401: 'Open the exact address printed by `cycledecon serve` (it contains the access token).',
+  UNAUTHORIZED: 'The server was probably restarted (each start prints a new token): paste its new address in the Reconnect box, or open that address.',
+  HTTP_401: 'The server was probably restarted (each start prints a new token): paste its new address in the Reconnect box, or open that address.',
   FORBIDDEN: 'Only files inside the project folder or folders you opened can be used. Open the folder first.',
   HTTP_403: 'Only files inside the project folder or folders you opened can be used. Open the folder first.',
   NETWORK: 'Check that `cycledecon serve` (or the app) is still running, then reload.',

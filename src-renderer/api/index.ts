@@ -12,6 +12,8 @@ declare global {
 }
 
 let client: ContractClient | null = null;
+/** Dispatched on window when the devserver refuses the tab's token (TokenPrompt asks for the new one). */
+export const UNAUTHORIZED_EVENT = 'cycledecon:unauthorized';
 
 export function setClient(c: ContractClient | null): void {
   client = c;
@@ -47,7 +49,7 @@ export function connectClient(): ContractClient {
     if (/token=/.test(window.location.hash) || /token=/.test(window.location.search)) {
       window.history.replaceState(null, '', `${window.location.pathname}#/`);
     }
-    client = createHttpClient({ baseUrl: window.location.origin, token: token ?? '' });
+    client = createHttpClient({ baseUrl: window.location.origin, token: token ?? '', onUnauthorized: () => window.dispatchEvent(new Event(UNAUTHORIZED_EVENT)) });
   }
   return client;
 }

@@ -120,6 +120,14 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
     expect(res?.status()).toBe(200);
     await page.waitForTimeout(500);
     await shot('07-report');
+    // Served sandboxed (devserver/file-headers.ts): the page has an opaque origin, so the tab's token is out of
+    // its reach, yet the report still works without scripts: verdict first, a click enlarges a panel.
+    expect(res?.headers()['content-security-policy']).toMatch(/^sandbox;/);
+    expect(await page.evaluate(() => { try { sessionStorage.getItem('cycledecon.token'); return 'readable'; } catch { return 'blocked'; } })).toBe('blocked');
+    expect(await page.textContent('.verdict')).toMatch(/^Verdict\./);
+    await page.locator('.panel img').first().click();
+    expect(await page.locator('.panel img').first().evaluate((img) => getComputedStyle(img).position)).toBe('fixed');
+    await page.screenshot({ path: join(shots, 'runs-08-report-enlarged.png') }); // the viewport: the enlarged panel fills it
 
     const expected = /^HTTP 409 \/api\/project\.get$|^HTTP 501 \/api\/metrics\.compute$/;
     expect(errors.filter((e) => !expected.test(e))).toEqual([]);

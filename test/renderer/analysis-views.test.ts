@@ -109,3 +109,29 @@ describe('PSF inspector', () => {
     expect(w.text()).not.toContain('has no voxel size');
   });
 });
+
+describe('PSF inspector names what the PSF is', () => {
+  const vs = { x: 0.05, y: 0.05, z: 0.1, unit: 'µm' };
+  const learned = (id: string, run: string) => ({ id, jobId: `job_${run.slice(4)}`, kind: 'psf' as const, path: `/p/jobs/job_${run.slice(4)}/run/psf.tif`, inputDatasetId: 'ds_psf00000', method: `learned-psf-tiny-${run}`, shape: [21, 25, 25] as [number, number, number], createdAt: '2026-12-05T10:00:00Z' });
+
+  it('a learned PSF is "Learned (its run)", never "Measured"; an imported one is "Measured"; a generated one "Theoretical"', async () => {
+    setClient(fakeClient({
+      'dataset.volume': () => gaussianReply([21, 25, 25], [3, 2, 2], vs),
+      'psf.analyze': () => ({ fwhm: { x: 0.2, y: 0.2, z: 0.7 }, unit: 'µm', centre: [10, 12, 12], peak: 1, sum: 1 }),
+    }));
+    const gen = { ...learned('res_gen00000', 'run_x'), method: 'gibson-lanni', jobId: 'job_direct0' };
+    useProject().project = project({ datasets: [dataset({ id: 'ds_psf00000', name: 'bead-psf.tif', shape: [21, 25, 25] })], results: [learned('res_lrn00001', 'run_3649e705a0f3'), learned('res_lrn00002', 'run_aaaabbbbcccc'), gen] });
+    const w = mount(PsfView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(w.find('[data-testid="psf-title"] .title').text()).toBe('Measured');
+    const pick = async (id: string) => { await w.find('select').setValue(id); await flushPromises(); };
+    await pick('res_lrn00001');
+    expect(w.find('[data-testid="psf-title"] .title').text()).toBe('Learned (run_3649e705a0f3)');
+    expect(w.text()).toContain('FWHM learned');
+    expect(w.text()).not.toContain('Measured');
+    await pick('res_lrn00002');
+    expect(w.find('[data-testid="psf-title"] .title').text()).toBe('Learned (run_aaaabbbbcccc)');
+    await pick('res_gen00000');
+    expect(w.find('[data-testid="psf-title"] .title').text()).toBe('Theoretical (Gibson–Lanni)');
+  });
+});

@@ -30,7 +30,7 @@ describe('Queue outputs', () => {
     const row = w.find('tr[data-job="job_done0001"]');
     expect(row.find('[data-testid="job-took"]').text()).toBe('1 min 5 s');
     const links = row.findAll('[data-testid="job-outputs"] a');
-    expect(links.map((a) => a.attributes('href'))).toEqual(['/files/result/res_repo0001?token=tok%2Fen', '/files/result/res_repo0001?token=tok%2Fen']);
+    expect(links.map((a) => a.attributes('href'))).toEqual(['/files/result/res_repo0001?token=tok%2Fen', '/files/result/res_repo0001?token=tok%2Fen&download=1']);
     expect(links[0]!.text()).toBe('report-bars.html');
     expect(links[1]!.attributes('download')).toBe('report-bars.html');
     const err = w.find('tr[data-job="job_fail0001"] [data-testid="job-error"]');

@@ -9,6 +9,7 @@ import { AccessPolicy } from '../../services/access';
 import { AppService } from '../../services/app';
 import { ProjectStore } from '../../core/project/index';
 import { startDevServer } from '../../devserver/server';
+import { tokenFromFile } from '../../devserver/token-file';
 import { WorkerTaskPool } from '../../worker/task-pool';
 import { parseRedisUrl } from '../../core/queue/redis/store';
 import { configDir } from '../../core/project/recent';
@@ -29,12 +30,14 @@ function findRendererDir(): string | undefined {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the app and its API on loopback HTTP (token-protected)',
-  usage: `[--port N] [--host 127.0.0.1] [--project DIR] [--allow DIR]... [--concurrency N]
+  usage: `[--port N] [--host 127.0.0.1] [--project DIR] [--allow DIR]... [--token-file FILE] [--concurrency N]
   --port N         port to listen on (default 0: a free port)
   --host ADDR      address to bind (default 127.0.0.1; anything else exposes the API to your network)
   --project DIR    project folder to open, or create when it has no project.json; a project another
                    process has open (its project.lock names pid and host) is refused with exit 1
   --allow DIR      another folder the API may read from (repeatable); the project folder is always allowed
+  --token-file F   keep the token in F (made owner-only when missing; refused when others can read it), so
+                   open tabs and scripts keep working after a restart; default: a new token at every start
   --concurrency N  jobs running at once (default 1: one per GPU)
   --queue URL      run jobs on \`cycledecon worker\` processes through Redis (redis://host:port/db) instead
                    of here; the project folder is the data root the workers map with --root. Without it, the
@@ -44,6 +47,7 @@ export const serveCommand: Command = {
     host: { type: 'string' },
     project: { type: 'string' },
     allow: { type: 'string', multiple: true },
+    'token-file': { type: 'string' },
     concurrency: { type: 'string' },
     queue: { type: 'string' },
   },
@@ -53,6 +57,8 @@ export const serveCommand: Command = {
     const host = str(args, 'host') ?? '127.0.0.1';
     const concurrency = num(args, 'concurrency', { min: 1, max: 64, integer: true, def: 1 })!;
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') ctx.err(`warning: binding to ${host} exposes the API beyond this machine; keep the token secret.`);
+    const tokenFile = str(args, 'token-file');
+    const kept = tokenFile === undefined ? undefined : await tokenFromFile(resolve(tokenFile)); // refused before anything starts
     const access = new AccessPolicy();
     for (const dir of (v.allow as string[] | undefined) ?? []) {
       if (!existsSync(dir)) throw new InvalidParameterError('--allow', `${dir} does not exist`);
@@ -74,9 +80,9 @@ export const serveCommand: Command = {
       await attach().catch(async (e: unknown) => { await service.close(); throw e; });
       for (const w of service.warnings()) ctx.err(`warning: ${w}`);
     }
-    const server = await startDevServer({ service, access, host, port, rendererDir: findRendererDir() });
+    const server = await startDevServer({ service, access, host, port, rendererDir: findRendererDir(), ...(kept ? { token: kept.token } : {}) });
     ctx.out(`CycleDecon serving at ${server.url}`);
-    ctx.out(`token: ${server.token}`);
+    ctx.out(`token: ${server.token}${kept ? ` (${kept.created ? 'new, written to' : 'kept in'} ${tokenFile})` : ''}`);
     ctx.out(`open ${server.url}/#token=${server.token}   (API: POST ${server.url}/api/<method> with "Authorization: Bearer <token>")`);
     await new Promise<void>((r) => {
       if (ctx.signal.aborted) r();

@@ -59,7 +59,9 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   const extra = src.result.volume.metadata.extra;
   json.timing = timing ?? { backend: extra['cycledecon.backend'], method: extra['cycledecon.method'] };
   const t = json.timing as Record<string, unknown>;
-  sections.push({ title: 'Timing and backend', blocks: [{ kind: 'table', header: ['what', 'value'], rows: Object.entries(t).filter(([, v]) => v !== undefined && typeof v !== 'object').map(([k, v]) => [k, v as string | number]) }] });
+  const timingRows = Object.entries(t).filter(([, v]) => v !== undefined && typeof v !== 'object').map(([k, v]) => [k, v as string | number]);
+  // An external result (AutoQuant, Huygens) records none: no empty table.
+  if (timingRows.length) sections.push({ title: 'Timing and backend', blocks: [{ kind: 'table', header: ['what', 'value'], rows: timingRows }] });
   if (src.run) {
     // The trainer's history records cumulative seconds per step: its last value is the training time.
     const secs = src.run.loss?.series.seconds ?? [];

@@ -41,11 +41,15 @@ function metricsSentence(m: VerdictData['metrics']): string | null {
   const a = m?.vsGroundTruth.input, b = m?.vsGroundTruth.result;
   if (!a || !b) return null;
   const ssimKey = a.ssim3d !== null && b.ssim3d !== null ? 'ssim3d' : 'ssim2d';
-  const psnrUp = b.psnr > a.psnr, ssimUp = (b[ssimKey] ?? 0) > (a[ssimKey] ?? 0);
   const ssimName = ssimKey === 'ssim3d' ? 'SSIM' : 'SSIM (2D)';
-  const psnr = `PSNR ${b.psnr.toFixed(1)} vs ${a.psnr.toFixed(1)} dB`, ssim = `${ssimName} ${(b[ssimKey] ?? 0).toFixed(3)} vs ${(a[ssimKey] ?? 0).toFixed(3)}`;
-  if (psnrUp !== ssimUp) return `Against the ground truth it is mixed: ${psnrUp ? 'better' : 'worse'} than the input in ${psnr}, ${ssimUp ? 'better' : 'worse'} in ${ssim}.`;
-  return `Against the ground truth it is ${psnrUp ? 'better' : 'worse'} than the input: ${psnr}, ${ssim}.`;
+  const [pa, pb, sa, sb] = [a.psnr.toFixed(1), b.psnr.toFixed(1), (a[ssimKey] ?? 0).toFixed(3), (b[ssimKey] ?? 0).toFixed(3)];
+  // Compared as printed: a difference the reader cannot see (26.4 vs 26.4 dB) is no difference, not "worse".
+  const way = (x: string, y: string) => (Number(y) > Number(x) ? 'better' : Number(y) < Number(x) ? 'worse' : 'same');
+  const [psnrWay, ssimWay] = [way(pa, pb), way(sa, sb)];
+  const psnr = `PSNR ${pb} vs ${pa} dB`, ssim = `${ssimName} ${sb} vs ${sa}`;
+  if (psnrWay === 'same' && ssimWay === 'same') return `Against the ground truth it is the same as the input at the precision shown: PSNR ${pb} dB, ${ssimName} ${sb} for both.`;
+  if (psnrWay !== ssimWay && psnrWay !== 'same' && ssimWay !== 'same') return `Against the ground truth it is mixed: ${psnrWay} than the input in ${psnr}, ${ssimWay} in ${ssim}.`;
+  return `Against the ground truth it is ${psnrWay === 'same' ? ssimWay : psnrWay} than the input: ${psnr}, ${ssim}.`;
 }
 
 function checkSentence(c: VerdictData['outputCheck']): string | null {

@@ -34,6 +34,19 @@ describe('http client events', () => {
     expect(FakeSocket.all).toHaveLength(2); // closed by the app: no reopening
   });
 
+  it('tells onSocketClose each time the socket closes, and not once the app closed the client', async () => {
+    FakeSocket.all = [];
+    let told = 0;
+    const c = createHttpClient({ baseUrl: 'http://127.0.0.1:1', token: 't', fetch: noFetch, WebSocket: FakeSocket, reconnectMs: 5, onSocketClose: () => told++ });
+    c.subscribe('job.log', () => undefined);
+    FakeSocket.all[0]!.onclose?.({});
+    await wait(30);
+    FakeSocket.all[1]!.onclose?.({});
+    expect(told).toBe(2);
+    c.close();
+    expect(told).toBe(2);
+  });
+
   it('does not reopen when nobody listens', async () => {
     FakeSocket.all = [];
     const c = createHttpClient({ baseUrl: 'http://127.0.0.1:1', token: 't', fetch: noFetch, WebSocket: FakeSocket, reconnectMs: 5 });

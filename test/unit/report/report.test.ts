@@ -121,6 +121,14 @@ describe('report', () => {
     }
   });
 
+  it('an external result with no timing or backend recorded gets no empty Timing table', () => {
+    const r = buildReport({ input: { path: 'in.tif', volume: input }, result: { path: 'aq.tif', volume: result } }, toolkitMeasures);
+    expect(result.metadata.extra['cycledecon.backend']).toBeUndefined();
+    expect(r.html).not.toContain('Timing and backend');
+    const timed = buildReport({ input: { path: 'in.tif', volume: input }, result: { path: 'out.tif', volume: result }, summary: { seconds: 2, voxelsPerSecond: 1000, backend: 'cpu', method: 'rl' } }, toolkitMeasures);
+    expect(timed.html).toContain('Timing and backend');
+  });
+
   it('is written by `cycledecon report` as report.html + report.json', async () => {
     const dir = tempDir();
     await writeVolume(join(dir, 'in.tif'), input);

@@ -18,6 +18,12 @@ describe('report verdict', () => {
     expect(reportVerdict({ metrics: { vsGroundTruth: { input: q(20, 0.5), result: q(22, 0.4) } } })).toBe('Against the ground truth it is mixed: better than the input in PSNR 22.0 vs 20.0 dB, worse in SSIM 0.400 vs 0.500.');
   });
 
+  it('calls a difference below the printed precision no difference, not worse', () => {
+    expect(reportVerdict({ metrics: { vsGroundTruth: { input: q(26.41, 0.5001), result: q(26.39, 0.4999) } } })).toBe('Against the ground truth it is the same as the input at the precision shown: PSNR 26.4 dB, SSIM 0.500 for both.');
+    // One measure unchanged as printed, the other up: better (not "mixed").
+    expect(reportVerdict({ metrics: { vsGroundTruth: { input: q(26.41, 0.5), result: q(26.39, 0.6) } } })).toBe('Against the ground truth it is better than the input: PSNR 26.4 vs 26.4 dB, SSIM 0.600 vs 0.500.');
+  });
+
   it('falls back to 2D SSIM when a stack is too thin for 3D SSIM', () => {
     const thin = (psnr: number, s: number) => ({ psnr, ssim3d: null, ssim2d: s });
     expect(reportVerdict({ metrics: { vsGroundTruth: { input: thin(20, 0.5), result: thin(22, 0.6) } } })).toContain('SSIM (2D) 0.600 vs 0.500');
