@@ -35,6 +35,11 @@ export interface Predictor {
   domain?: TrainingDomain | null;
   /** Facts recorded in the output's metadata and the JSON summary. */
   details: Record<string, string>;
+  /**
+   * Richardson–Lucy with an 'auto' background: the same tile function with the background fixed, so that
+   * out-of-core runs estimate it once for the whole stack rather than per box (infer/stream/background.ts).
+   */
+  withBackground?(background: number): PredictFn;
   dispose(): void;
 }
 
