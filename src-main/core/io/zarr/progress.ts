@@ -67,6 +67,16 @@ export async function writeProgress(folder: string, r: ProgressRecord): Promise<
 export function mismatch(stored: ProgressRecord, fingerprint: string, optionsKey: string, options: Record<string, unknown>): string | undefined {
   if (stored.fingerprint !== fingerprint) return 'from a different input (its fingerprint changed)';
   if (stored.optionsKey === optionsKey) return undefined;
-  const changed = Object.keys({ ...stored.options, ...options }).filter((k) => JSON.stringify(stored.options[k]) !== JSON.stringify(options[k]));
-  return `with other options (${changed.join(', ') || 'options'} changed)`;
+  return `with other options (${changedKeys(stored.options, options).join(', ') || 'options'} changed)`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Dotted names of the leaves that differ ("details.iterations"). */
+function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>, prefix = ''): string[] {
+  return Object.keys({ ...a, ...b }).flatMap((k) => {
+    const x = a[k], y = b[k];
+    if (isRecord(x) && isRecord(y)) return changedKeys(x, y, `${prefix}${k}.`);
+    return JSON.stringify(x) === JSON.stringify(y) ? [] : [`${prefix}${k}`];
+  });
 }
