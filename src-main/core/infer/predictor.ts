@@ -36,10 +36,10 @@ export interface Predictor {
   /** Facts recorded in the output's metadata and the JSON summary. */
   details: Record<string, string>;
   /**
-   * Richardson–Lucy with an 'auto' background: the same tile function with the background fixed, so that
-   * out-of-core runs estimate it once for the whole stack rather than per box (infer/stream/background.ts).
+   * Richardson–Lucy: the same tile function with the whole stack's 'auto' background and mean (RL's
+   * starting value) fixed, so that out-of-core runs do not estimate them per box (infer/stream/background.ts).
    */
-  withBackground?(background: number): PredictFn;
+  withStackStats?(stats: { background: number; mean: number }): PredictFn;
   dispose(): void;
 }
 

@@ -16,7 +16,7 @@ import type { StagedNet } from '../staged';
 import type { PredictFn } from '../tiled';
 import { mappedSource, type BoxSource } from './box-source';
 import { fitNormaliserBoxes } from './normalise-boxes';
-import { stackBackgroundBoxes } from './background';
+import { stackStatsBoxes, type StackStats } from './background';
 import { haloBoxes, networkBoxes, type StatsRecord } from './predict-box';
 
 /** What computes the voxels: the network (exact) or a plain predictor with a halo, on normalised or raw input. */
@@ -28,11 +28,11 @@ export interface StreamMethod {
   staged?: StagedNet;
   /** Tiles for the network's statistics passes. */
   statsTile?: Shape3;
-  /** For a plain predictor: the tile function for channel index `c` of the selection (with the stack's background when asked for). */
-  predict?: (c: number, background?: number) => PredictFn;
+  /** For a plain predictor: the tile function for channel index `c` of the selection (with the stack's statistics when asked for). */
+  predict?: (c: number, stack?: StackStats) => PredictFn;
   halo?: Shape3;
-  /** Estimate Richardson–Lucy's background once per volume, on the whole stack (normalised when normalising), and pass it to `predict`. */
-  stackBackground?: boolean;
+  /** Measure Richardson–Lucy's background and starting mean once per volume, on the whole stack (normalised when normalising), and pass them to `predict`. */
+  stackStats?: boolean;
 }
 
 export interface StreamOptions {
@@ -78,7 +78,7 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
     const sel = selectVolumes(reader.info, o.select?.channels, o.select?.frames);
     const chunk = shape.map((n, a) => Math.min(n, o.chunk[a]!)) as Shape3;
     const layout = { shape, channels: sel.channels.length, frames: sel.frames.length, chunk, dtype: o.dtype };
-    const options = { method: m.method, details: m.details, normalisation: m.normalisation ?? null, halo: m.halo ?? null, stackBackground: m.stackBackground ?? false, chunk, dtype: o.dtype, select: sel, voxelSize: reader.info.voxelSize };
+    const options = { method: m.method, details: m.details, normalisation: m.normalisation ?? null, halo: m.halo ?? null, stackStats: m.stackStats ?? false, chunk, dtype: o.dtype, select: sel, voxelSize: reader.info.voxelSize };
     const fingerprint = (await zarrFingerprint(input)).hash;
     const partial = await PartialZarr.begin(output, layout, { fingerprint, optionsKey: sha(options), options, force: o.force, within: o.within });
     let computed = 0;
@@ -138,16 +138,16 @@ async function boxPredictor(partial: PartialZarr, key: string, src: BoxSource, m
     return net.predict;
   }
   if (!m.predict) throw new Error('internal: a stream method needs a network or a predictor');
-  let background: number | undefined;
-  if (m.stackBackground) {
-    background = partial.state<{ background?: number }>(key)?.background;
-    if (background === undefined) {
-      o.onStage?.(`background of volume ${key}`);
-      background = await stackBackgroundBoxes(src, Math.min(src.shape[0], o.chunk[0]));
-      await partial.setState(key, { ...partial.state<object>(key), background });
+  let stack: StackStats | undefined;
+  if (m.stackStats) {
+    stack = partial.state<{ stack?: StackStats }>(key)?.stack;
+    if (stack === undefined) {
+      o.onStage?.(`background and mean of volume ${key}`);
+      stack = await stackStatsBoxes(src, Math.min(src.shape[0], o.chunk[0]));
+      await partial.setState(key, { ...partial.state<object>(key), stack });
     }
   }
-  return haloBoxes(src, m.predict(c, background), m.halo ?? [0, 0, 0]);
+  return haloBoxes(src, m.predict(c, stack), m.halo ?? [0, 0, 0]);
 }
 
 const chunkTile = (shape: Shape3): Shape3 => [Math.min(shape[0], 64), Math.min(shape[1], 256), Math.min(shape[2], 256)];

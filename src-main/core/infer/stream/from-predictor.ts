@@ -20,9 +20,9 @@ export function streamMethod(p: Predictor, o: { halo?: Shape3; statsTile?: Shape
   const common = { method: p.method, details: p.details, normalisation: p.normalisation };
   if (p.staged) return { ...common, staged: p.staged, statsTile: o.statsTile };
   const halo = o.halo ?? [p.overlap, p.overlap, p.overlap];
-  const withBackground = p.withBackground?.bind(p);
+  const withStack = p.withStackStats?.bind(p);
   return {
-    ...common, halo, stackBackground: withBackground !== undefined,
-    predict: (_c, background) => withPadding(background !== undefined && withBackground ? withBackground(background) : p.predict, p.multiple),
+    ...common, halo, stackStats: withStack !== undefined,
+    predict: (_c, stack) => withPadding(stack && withStack ? withStack(stack) : p.predict, p.multiple),
   };
 }

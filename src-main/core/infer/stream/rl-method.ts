@@ -11,7 +11,11 @@ export function rlStreamMethod(psfs: Volume[], voxelSize: VoxelSize, rl: RlOptio
     method: 'rl',
     details: { ...details, boundary: rl.boundary ?? 'extend', background: String(rl.background ?? 'auto'), acceleration: rl.acceleration ?? 'none', ...(rl.tv ? { tv: String(rl.tv) } : {}) },
     halo,
-    stackBackground: (rl.background ?? 'auto') === 'auto',
-    predict: (c, background) => async (tile, shape) => (await richardsonLucy(makeVolume(tile, shape, voxelSize), psfs[c]!, { ...rl, ...(background !== undefined ? { background } : {}) })).data,
+    stackStats: true,
+    predict: (c, stack) => async (tile, shape) => {
+      const background = stack && (rl.background ?? 'auto') === 'auto' ? stack.background : rl.background;
+      const init = stack && rl.init === undefined ? Math.max(stack.mean - (typeof background === 'number' ? background : 0), 1e-6) : rl.init;
+      return (await richardsonLucy(makeVolume(tile, shape, voxelSize), psfs[c]!, { ...rl, background, init })).data;
+    },
   };
 }

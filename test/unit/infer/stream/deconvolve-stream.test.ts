@@ -1,7 +1,7 @@
 // Out-of-core deconvolution (OME-Zarr in, OME-Zarr out, box by box) against the in-memory path: a predictor
 // of known reach is exact with a halo of that reach and wrong exactly on the box faces without one; the
 // network is exact (tiled statistics); Richardson–Lucy's seam error stays within the stated bound.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Shape3 } from '../../../../src-main/core/io/volume';
 import { makeVolume } from '../../../../src-main/core/io/volume';
@@ -35,9 +35,9 @@ describe('out-of-core deconvolution', () => {
   const shape: Shape3 = [11, 40, 34];
   const input = join(dir, 'in.zarr');
   const chunk: Shape3 = [4, 16, 16];
+  beforeAll(() => writeZarr(input, shape, [5, 13, 13], scene));
 
   it('is exact with a halo of the predictor\'s reach, and differs exactly on inner box faces without one', async () => {
-    await writeZarr(input, shape, [5, 13, 13], scene);
     const data = await readZarr(input);
     const whole = boxMean(data, shape);
     const run = (halo: Shape3, out: string) => deconvolveStream(input, join(dir, out), { method: 'mean', details: {}, predict: () => boxMean, halo }, { chunk, dtype: 'float32' });
@@ -88,7 +88,8 @@ describe('out-of-core deconvolution', () => {
     };
     const none = await err([0, 0, 0], 'rl0.zarr');
     const dflt = await err(psfHalo(psfShape), 'rl2.zarr');
-    expect(dflt).toBeLessThan(0.01);
-    expect(dflt).toBeLessThan(none / 3);
+    console.log(`RL seam error: no halo ${(100 * none).toFixed(3)} %, default halo ${(100 * dflt).toFixed(4)} % of the range`);
+    expect(dflt).toBeLessThan(0.001);
+    expect(dflt).toBeLessThan(none / 30);
   }, 60_000);
 });
