@@ -1,8 +1,9 @@
 // Throughput and peak memory of out-of-core deconvolution (OME-Zarr in, OME-Zarr out, box by box) on a
 // synthetic uint16 stack of Z×Y×X written chunk by chunk (so the input never sits in memory either).
-// Usage: npx tsx bench/stream-zarr.ts [Z,Y,X=32,1024,1024] [mean|rl] [RL iterations=10] [chunk=64,256,256]
-//   mean: a 3-voxel mean along x (measures reading, boxing, writing and the pyramid: the pipeline's floor)
-//   rl:   Richardson–Lucy with a 9×15×15 Gaussian PSF and the default halo (2 PSF radii)
+// Usage: npx tsx bench/stream-zarr.ts [Z,Y,X=32,1024,1024] [mean|rl|model] [RL iterations=10] [chunk=64,256,256]
+//   mean:  a 3-voxel mean along x (measures reading, boxing, writing and the pyramid: the pipeline's floor)
+//   rl:    Richardson–Lucy with a 9×15×15 Gaussian PSF and the default halo (2 PSF radii)
+//   model: the bundled model (assets/model), exact tiling: statistics passes, then boxes plus the network's halo
 // Accepts 200,4096,4096 (6.7 GB as uint16): plan for the disk (input ≈ 1.5 GB gzip, output more) and the time.
 // Prints one JSON line: seconds for writing the input and for deconvolving, Mvoxel/s, peak RSS.
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { makeVolume, type Shape3 } from '../src-main/core/io/volume';
 import { PartialZarr } from '../src-main/core/io/zarr/partial';
 import { deconvolveStream, type StreamMethod } from '../src-main/core/infer/stream/deconvolve-stream';
 import { rlStreamMethod } from '../src-main/core/infer/stream/rl-method';
-import { RL_HALO_PSF_RADII } from '../src-main/core/infer/stream/from-predictor';
+import { RL_HALO_PSF_RADII, streamMethod } from '../src-main/core/infer/stream/from-predictor';
+import { loadPredictor } from '../src-main/core/infer/load';
 import { peakRssMiB } from './timing';
 
 const parse = (s: string) => s.split(',').map(Number) as Shape3;
@@ -54,7 +56,9 @@ const psf = makeVolume(Float32Array.from({ length: 9 * 15 * 15 }, (_, i) => {
 }), psfShape, voxelSize);
 const m: StreamMethod = method === 'rl'
   ? rlStreamMethod([psf], voxelSize, { iterations }, RL_HALO_PSF_RADII, { psf: 'gaussian 9x15x15', iterations: String(iterations) })
-  : { method: 'mean-x', details: {}, predict: () => meanX, halo: [0, 0, 1] };
+  : method === 'model'
+    ? streamMethod(await loadPredictor({ method: 'model', runDir: join(import.meta.dirname, '..', 'assets', 'model') }))
+    : { method: 'mean-x', details: {}, predict: () => meanX, halo: [0, 0, 1] };
 const rssBefore = process.memoryUsage().rss;
 t0 = performance.now();
 const r = await deconvolveStream(input, join(dir, 'out.zarr'), m, { chunk, dtype: 'float32' });
