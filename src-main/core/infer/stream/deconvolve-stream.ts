@@ -133,7 +133,7 @@ async function boxPredictor(partial: PartialZarr, key: string, src: BoxSource, m
   if (m.staged) {
     const stored = partial.state<{ stats?: StatsRecord }>(key)?.stats;
     if (!stored) o.onStage?.(`network statistics of volume ${key} (${m.staged.layers.length} passes over tiles)`);
-    const net = await networkBoxes(src, m.staged, m.statsTile ?? chunkTile(src.shape), stored, { signal: o.signal });
+    const net = await networkBoxes(src, m.staged, m.statsTile ?? boxTile(o.chunk, m.staged), stored, { signal: o.signal });
     if (!stored) await partial.setState(key, { ...partial.state<object>(key), stats: net.stats });
     return net.predict;
   }
@@ -150,7 +150,8 @@ async function boxPredictor(partial: PartialZarr, key: string, src: BoxSource, m
   return haloBoxes(src, m.predict(c, stack), m.halo ?? [0, 0, 0]);
 }
 
-const chunkTile = (shape: Shape3): Shape3 => [Math.min(shape[0], 64), Math.min(shape[1], 256), Math.min(shape[2], 256)];
+/** Tiles of a box plus the network's halo on each side (rounded up to its multiple): a box is then predicted in one tile. */
+const boxTile = (chunk: Shape3, net: StagedNet): Shape3 => chunk.map((c) => Math.ceil((c + 2 * net.halo) / net.multiple) * net.multiple + 2 * net.multiple) as Shape3;
 
 function metadata(info: Parameters<typeof hyperstackExtra>[0], sel: ReturnType<typeof selectVolumes>, m: StreamMethod, norms: NormaliserParams[], chunk: Shape3) {
   const scale = norms.length ? `input intensity units (each volume normalised as in training, then mapped back; see cycledecon.normalisation)` : 'input intensity units';

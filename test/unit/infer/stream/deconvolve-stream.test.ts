@@ -70,6 +70,9 @@ describe('out-of-core deconvolution', () => {
       expect(r.computed).toBe(27);
       const want = (await readVolume(join(dir, 'net-mem.tif'))).data;
       expect(maxRelDiff(await readZarr(join(dir, 'net.zarr')), want)).toBeLessThan(1e-4);
+      // Default statistics tiles: a box plus two halos.
+      await deconvolveStream(input, join(dir, 'net-default.zarr'), streamMethod(predictor), { chunk, dtype: 'float32' });
+      expect(maxRelDiff(await readZarr(join(dir, 'net-default.zarr')), want)).toBeLessThan(1e-4);
     } finally {
       predictor.dispose();
     }
