@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { runCli } from '../../../../src-main/cli/main';
-import { readVolume } from '../../../../src-main/core/io/index';
+import { openVolume, readVolume } from '../../../../src-main/core/io/index';
+import { createZarrWriter } from '../../../../src-main/core/io/zarr/write';
 import { tempDir } from '../../../helpers';
 import { readZarr } from './helpers';
 
@@ -44,5 +45,29 @@ describe('--stream on the command line', () => {
     let m = 0, lo = Infinity, hi = -Infinity;
     for (let i = 0; i < want.length; i++) { m = Math.max(m, Math.abs(got[i]! - want[i]!)); lo = Math.min(lo, want[i]!); hi = Math.max(hi, want[i]!); }
     expect(m / (hi - lo)).toBeLessThan(1e-3);
+  }, 60_000);
+
+  it('streams every channel and frame of a hyperstack into its place', async () => {
+    const shape = [6, 24, 24] as [number, number, number], n = 6 * 24 * 24;
+    const hyper = join(dir, 'hyper.zarr');
+    const w = await createZarrWriter(hyper, { shape, channels: 2, frames: 2, voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, dtype: 'float32' });
+    for (let t = 0; t < 2; t++) for (let c = 0; c < 2; c++) {
+      await w.writeSlicesAt(c, t, 0, Float32Array.from({ length: n }, (_, i) => 50 + 100 * c + 30 * t + ((i * (7 + c + 3 * t)) % 40)));
+    }
+    await w.close();
+    const common = ['rl', hyper, '--psf', psf, '--iters', '5'];
+    expect((await cli([...common.slice(0, 2), join(dir, 'hyper-mem.tif'), ...common.slice(2)])).code).toBe(0);
+    const s = await cli([...common.slice(0, 2), join(dir, 'hyper-str.zarr'), ...common.slice(2), '--stream', '--chunk', '3,16,16']);
+    expect(s.code, s.err).toBe(0);
+    const mem = await openVolume(join(dir, 'hyper-mem.tif')), str = await openVolume(join(dir, 'hyper-str.zarr'));
+    expect([str.info.channels, str.info.frames]).toEqual([2, 2]);
+    for (let t = 0; t < 2; t++) for (let c = 0; c < 2; c++) {
+      const want = await mem.readSlices(0, 6, { channel: c, frame: t }), got = await str.readSlices(0, 6, { channel: c, frame: t });
+      let m = 0, lo = Infinity, hi = -Infinity;
+      for (let i = 0; i < n; i++) { m = Math.max(m, Math.abs(got[i]! - want[i]!)); lo = Math.min(lo, want[i]!); hi = Math.max(hi, want[i]!); }
+      expect(m / (hi - lo)).toBeLessThan(1e-3);
+    }
+    await mem.close();
+    await str.close();
   }, 60_000);
 });
