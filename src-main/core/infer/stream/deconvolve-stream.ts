@@ -13,6 +13,7 @@ import { hyperstackExtra, selectVolumes } from '../../io/hyperstack';
 import { makeNormaliser, type Normaliser, type NormaliserParams } from '../../normalise/normaliser';
 import { CancelledError } from '../../errors';
 import type { StagedNet } from '../staged';
+import { checkGeometry, type TrainingDomain } from '../domain-check';
 import type { PredictFn } from '../tiled';
 import { mappedSource, type BoxSource } from './box-source';
 import { fitNormaliserBoxes } from './normalise-boxes';
@@ -26,6 +27,8 @@ export interface StreamMethod {
   /** Percentile normalisation (and clip to [0, 1]) as in training; absent: boxes in input units. */
   normalisation?: Pick<NormaliserParams, 'pLow' | 'pHigh' | 'scale' | 'meanTarget'> & { clip?: boolean };
   staged?: StagedNet;
+  /** A model's training domain: the input's geometry is checked against it before any output exists. */
+  domain?: TrainingDomain | null;
   /** Tiles for the network's statistics passes. */
   statsTile?: Shape3;
   /** For a plain predictor: the tile function for channel index `c` of the selection (with the stack's statistics when asked for). */
@@ -76,6 +79,7 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
   try {
     const shape = [...reader.shape] as Shape3;
     const sel = selectVolumes(reader.info, o.select?.channels, o.select?.frames);
+    const domainWarnings = m.domain ? checkGeometry(m.domain, shape, reader.voxelSize, input) : [];
     const chunk = shape.map((n, a) => Math.min(n, o.chunk[a]!)) as Shape3;
     const layout = { shape, channels: sel.channels.length, frames: sel.frames.length, chunk, dtype: o.dtype };
     const options = { method: m.method, details: m.details, normalisation: m.normalisation ?? null, halo: m.halo ?? null, stackStats: m.stackStats ?? false, chunk, dtype: o.dtype, select: sel, voxelSize: reader.info.voxelSize };
@@ -110,7 +114,7 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
     return {
       input, output, shape, channels: layout.channels, frames: layout.frames, boxes: partial.boxes.length, computed, resumed: partial.resumed, chunk,
       halo: m.halo ?? 0, seconds, voxelsPerSecond: (computed / partial.boxes.length) * shape[0] * shape[1] * shape[2] * layout.channels * layout.frames / seconds,
-      warnings: [...reader.info.warnings],
+      warnings: [...reader.info.warnings, ...domainWarnings],
     };
   } finally {
     await reader.close();

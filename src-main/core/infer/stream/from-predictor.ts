@@ -18,7 +18,7 @@ export function psfHalo(psfShape: Shape3, radii = RL_HALO_PSF_RADII): Shape3 {
 /** `halo` for a predictor without a network: given, or its suggested overlap (three PSF radii for rl). */
 export function streamMethod(p: Predictor, o: { halo?: Shape3; statsTile?: Shape3 } = {}): StreamMethod {
   const common = { method: p.method, details: p.details, normalisation: p.normalisation };
-  if (p.staged) return { ...common, staged: p.staged, statsTile: o.statsTile };
+  if (p.staged) return { ...common, staged: p.staged, statsTile: o.statsTile, domain: p.domain };
   const halo = o.halo ?? [p.overlap, p.overlap, p.overlap];
   const withStack = p.withStackStats?.bind(p);
   return {

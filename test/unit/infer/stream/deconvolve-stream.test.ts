@@ -3,6 +3,7 @@
 // network is exact (tiled statistics); Richardson–Lucy's seam error stays within the stated bound.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Shape3 } from '../../../../src-main/core/io/volume';
 import { makeVolume } from '../../../../src-main/core/io/volume';
 import { readVolume } from '../../../../src-main/core/io/index';
@@ -11,6 +12,7 @@ import { deconvolveStream } from '../../../../src-main/core/infer/stream/deconvo
 import { psfHalo, streamMethod } from '../../../../src-main/core/infer/stream/from-predictor';
 import { loadPredictor } from '../../../../src-main/core/infer/load';
 import { rlPredictor } from '../../../../src-main/core/infer/rl';
+import type { TrainingDomain } from '../../../../src-main/core/infer/domain-check';
 import { mulberry32, repoRoot, tempDir } from '../../../helpers';
 import { boxMean, readZarr, writeZarr } from './helpers';
 
@@ -58,6 +60,17 @@ describe('out-of-core deconvolution', () => {
     }
     expect(wrong).toBe(seams);
     expect(seams).toBeGreaterThan(1000);
+  });
+
+  it('checks a model\'s training geometry before any output exists', async () => {
+    const domain = { version: 1, dimensionality: 3, voxelSize: { x: 0.05, y: 0.05, z: 0.3, unit: 'µm' }, stacks: [] } as unknown as TrainingDomain;
+    const m = { method: 'mean', details: {}, predict: () => boxMean, halo: [1, 1, 1] as Shape3, domain };
+    const flat = join(dir, 'flat.zarr');
+    await writeZarr(flat, [1, 32, 32], [1, 16, 16], scene);
+    await expect(deconvolveStream(flat, join(dir, 'flat-out.zarr'), m, { chunk, dtype: 'float32' })).rejects.toThrow(/is 2D/);
+    expect(existsSync(join(dir, 'flat-out.zarr.partial'))).toBe(false);
+    const r = await deconvolveStream(input, join(dir, 'geo.zarr'), m, { chunk, dtype: 'float32' });
+    expect(r.warnings.join('\n')).toMatch(/differs from the model's training data/);
   });
 
   it('gives the network\'s untiled output, with whole-stack statistics measured tile by tile', async () => {
