@@ -176,8 +176,10 @@ export class PartialZarr {
       await fs.writeFile(join(this.folder, '.zattrs'), json(groupAttributes(desc, window)));
       for (const [l, level] of this.levels.entries()) await fs.writeFile(join(this.folder, String(l), '.zarray'), json(arrayMetadata(desc, level)));
       await fs.rm(join(this.folder, TMP), { recursive: true, force: true });
-      await fs.rm(join(this.folder, PROGRESS_FILE));
+      // The record goes after the rename: a kill in between leaves a complete image with a stray record,
+      // never a partial folder without one (which a re-run would refuse).
       await this.replaceTarget();
+      await fs.rm(join(this.target, PROGRESS_FILE), { force: true });
     } catch (e) {
       if (e instanceof FileExistsError || e instanceof NotRegularFileError) throw e;
       throw writeError(this.target, e);

@@ -49,6 +49,8 @@ describe('box-by-box OME-Zarr output', () => {
     for (const b of [...p.boxes].reverse()) await p.writeBox(b, box(volume, SHAPE, b.start, b.size));
     await p.finish({ name: 'boxed.zarr', voxelSize: vox });
     await expect(stat(`${boxed}.partial`)).rejects.toThrow();
+    await expect(stat(join(boxed, 'progress.json'))).rejects.toThrow();
+    await expect(stat(join(boxed, '.tmp'))).rejects.toThrow();
 
     for (let l = 0; l < 3; l++) {
       const a = await level(slab, l), b = await level(boxed, l);
