@@ -18,6 +18,10 @@ import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes
 import { SHARD_OPTIONS, SHARD_USAGE, shardFromArgs, takeShard } from '../shard';
 import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
 import { resolveOutputFormat } from '../../core/io/output-format';
+import { shouldStream, STREAM_OPTION_SPECS, STREAM_USAGE, streamOptionsFromArgs } from '../stream-options';
+import { inputInfo, runStreamed } from '../stream-run';
+import { streamMethod } from '../../core/infer/stream/from-predictor';
+import type { StreamResult } from '../../core/infer/stream/deconvolve-stream';
 
 const USAGE = `[options] <input...> <output>
 
@@ -50,6 +54,7 @@ ${VOLUME_USAGE}
                           written as a hyperstack with the input's axes and calibration.
 ${FORMAT_USAGE}
                           (folder outputs are then named <name>_decon.ome.tif)
+${STREAM_USAGE}
   --json                  print a JSON summary (per file: seconds, voxels/s, tiles, …) on stdout
   --force                 replace existing outputs
   --skip-existing         leave outputs that already exist alone and do the rest (finishes an interrupted
@@ -86,6 +91,7 @@ export const deconvolveCommand: Command = {
     ...VOLUME_OPTIONS,
     ...SHARD_OPTIONS,
     ...FORMAT_OPTION,
+    ...STREAM_OPTION_SPECS,
   },
   async run(args, ctx) {
     if (args.positionals.length < 2) throw new MissingArgumentError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
@@ -101,6 +107,7 @@ export const deconvolveCommand: Command = {
     const open = openOptions(args);
     if (force && skipExisting) throw new InvalidParameterError('--skip-existing', 'cannot be combined with --force');
     const format = formatOption(args);
+    const stream = streamOptionsFromArgs(args);
     const out = args.positionals.at(-1)!;
     const shard = shardFromArgs(args);
     const batch = await expandInputs(args.positionals.slice(0, -1));
@@ -131,6 +138,7 @@ export const deconvolveCommand: Command = {
     const done: DeconvolveFileResult[] = [];
     const failed: { input: string; output: string; error: string; code?: string }[] = [];
     const skipped: { input: string; output: string }[] = [];
+    const streamed: StreamResult[] = [];
     try {
       for (const [i, input] of inputs.entries()) {
         const output = toFolder ? outputPathFor(input, out, format === 'ome-tiff' ? 'decon.ome' : 'decon', format === 'ome-zarr' ? '.zarr' : '.tif') : out;
@@ -141,6 +149,13 @@ export const deconvolveCommand: Command = {
         }
         const bar = createProgress(`[${i + 1}/${inputs.length}] ${basename(input)}`, ctx.interactive);
         try {
+          if (await shouldStream(stream, input, resolveOutputFormat(output, format), () => inputInfo(input, open))) {
+            // RL's halo in PSF radii: the predictor's overlap is three of them.
+            const halo = Math.ceil((stream.haloPsf * predictor.overlap) / 3);
+            const method = streamMethod(predictor, { halo: [halo, halo, halo], statsTile: tile === 'auto' ? undefined : tile });
+            streamed.push(await runStreamed(ctx, input, output, method, { chunk: stream.chunk, dtype, force, signal: ctx.signal, select, open }, bar, log));
+            continue;
+          }
           const r = await deconvolveFile(input, output, predictor, {
             tile, overlap, dtype, force, signal: ctx.signal, select, open, format,
             onProgress: (d, t) => bar.update(d, t, 'tiles'),
@@ -168,9 +183,9 @@ export const deconvolveCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const voxels = done.reduce((s, r) => s + r.voxels, 0);
     if (json) {
-      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, notes, files: done, skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, notes, files: done, ...(streamed.length ? { streamed } : {}), skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
     } else {
-      log(`${done.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
+      log(`${done.length + streamed.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
     }
     return failed.length ? 1 : 0;
   },

@@ -10,8 +10,11 @@ import { describeSelection, mapHyperstack } from '../../core/io/hyperstack';
 import { createProgress } from '../progress';
 import { openRlInputs } from '../psfs';
 import { describeRlPlan, RL_OPTION_SPECS, RL_OPTION_USAGE, rlOptionsFromArgs } from '../rl-options';
-import { collectWarnings, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
+import { collectWarnings, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
+import { shouldStream, STREAM_OPTION_SPECS, STREAM_USAGE, streamOptionsFromArgs } from '../stream-options';
+import { runStreamed } from '../stream-run';
+import { rlStreamMethod } from '../../core/infer/stream/rl-method';
 
 const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--format imagej|ome-tiff|ome-zarr] [--force]
 
@@ -29,6 +32,7 @@ ${VOLUME_USAGE}
   Every channel and time point is deconvolved and written as a hyperstack like the input. Give one
   PSF per channel (--psf a.tif,b.tif, or a PSF hyperstack with as many channels); one PSF serves all.
 ${FORMAT_USAGE}
+${STREAM_USAGE}
   --json            print a JSON summary (output, shape, channels, frames, voxel size and its source, warnings)`;
 
 export const rlCommand: Command = {
@@ -37,7 +41,7 @@ export const rlCommand: Command = {
   usage: USAGE,
   options: {
     psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, ...RL_OPTION_SPECS,
-    'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS, ...FORMAT_OPTION,
+    'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS, ...FORMAT_OPTION, ...STREAM_OPTION_SPECS,
   },
   async run(args, cliCtx) {
     const { ctx, warnings } = collectWarnings(cliCtx);
@@ -50,7 +54,16 @@ export const rlCommand: Command = {
     const options = { iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), ...rlOptionsFromArgs(args), nanPolicy, signal: ctx.signal };
     // Before the run, not after it: an existing output, a missing or read-only folder fail in seconds.
     await checkOutputWritable(output, { force: flag(args, 'force') });
+    const stream = streamOptionsFromArgs(args);
     const { reader, selection, psfs } = await openRlInputs(input, psfPath, args, ctx);
+    if (await shouldStream(stream, input, format, () => Promise.resolve(reader.info))) {
+      await reader.close();
+      const method = rlStreamMethod(psfs, reader.voxelSize, options, stream.haloPsf, { psf: psfPath, iterations: String(iterations), nanPolicy });
+      const bar = createProgress('RL', ctx.interactive, (s) => process.stderr.write(s));
+      const r = await runStreamed(ctx, input, output, method, { chunk: stream.chunk, dtype: 'float32', force: flag(args, 'force'), signal: ctx.signal, select: selection, open: openOptions(args) }, bar, flag(args, 'json') ? ctx.err : ctx.out);
+      if (flag(args, 'json')) ctx.out(JSON.stringify({ iterations, ...r, voxelSize: reader.info.voxelSize, voxelSizeSource: reader.info.voxelSizeSource, warnings }, null, 2));
+      return 0;
+    }
     noteBigTiff(ctx, output, reader.info.shape, 'float32', selection.channels.length * selection.frames.length, format);
     const t0 = Date.now();
     let last: RlProgress | undefined;

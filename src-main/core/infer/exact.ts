@@ -106,14 +106,17 @@ interface RunState {
   done: number;
 }
 
-class ExactRunner {
+/** A source that can also read one box (an OME-Zarr): tiles are then read one by one, not a z-row of slices at a time. */
+export type BoxedSliceSource = SliceSource & { readBox?(start: Shape3, size: Shape3): Promise<Float32Array> };
+
+export class ExactRunner {
   readonly padded: Shape3;
   readonly halo: number;
   readonly st: RunState;
   readonly known = new Map<string, ChannelStats>();
   passIndex = 0;
 
-  constructor(readonly src: SliceSource, readonly net: StagedNet, readonly opts: ExactOptions) {
+  constructor(readonly src: BoxedSliceSource, readonly net: StagedNet, readonly opts: ExactOptions) {
     const m = net.multiple;
     this.padded = src.shape;
     this.halo = Math.max(net.halo, Math.ceil((opts.overlap ?? 0) / 2 / m) * m);
@@ -145,8 +148,14 @@ class ExactRunner {
   /** Calls `each` for every tile with its data, reading one z-row of tiles at a time; `afterRow` after each row. */
   async forTiles(boxes: CoreBox[], each: (b: CoreBox, data: Float32Array) => Promise<void>, afterRow?: (row: CoreBox[]) => Promise<void>): Promise<void> {
     const [, ny, nx] = this.padded;
+    const readBox = this.src.readBox?.bind(this.src);
     for (const z0 of [...new Set(boxes.map((b) => b.start[0]))]) {
       const row = boxes.filter((b) => b.start[0] === z0);
+      if (readBox) {
+        for (const b of row) await each(b, await readBox(b.start, b.size));
+        await afterRow?.(row);
+        continue;
+      }
       const tz = row[0]!.size[0];
       const slab = await this.src.readSlices(z0, z0 + tz);
       for (const b of row) await each(b, copyBlock(slab, [tz, ny, nx], [0, b.start[1], b.start[2]], b.size));

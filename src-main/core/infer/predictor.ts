@@ -36,6 +36,11 @@ export interface Predictor {
   domain?: TrainingDomain | null;
   /** Facts recorded in the output's metadata and the JSON summary. */
   details: Record<string, string>;
+  /**
+   * Richardson–Lucy: the same tile function with the whole stack's 'auto' background and mean (RL's
+   * starting value) fixed, so that out-of-core runs do not estimate them per box (infer/stream/background.ts).
+   */
+  withStackStats?(stats: { background: number; mean: number }): PredictFn;
   dispose(): void;
 }
 

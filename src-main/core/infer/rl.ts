@@ -32,6 +32,10 @@ export function rlPredictor(psf: Volume, iterations: number, source: string, rl:
     // RL needs non-negative data: normalised input is ≥ 0 by construction of the min–max map. The
     // min–max map moves the camera offset to about 0; 'auto' estimates what is left, per tile.
     predict: (tile, shape) => richardsonLucyArray(tile, shape, kernel.data, psf.shape, { iterations, ...rl }),
+    withStackStats: (stack) => {
+      const background = (rl.background ?? 'auto') === 'auto' ? stack.background : rl.background as number;
+      return (tile, shape) => richardsonLucyArray(tile, shape, kernel.data, psf.shape, { iterations, ...rl, background, init: Math.max(stack.mean - background, 1e-6) });
+    },
     dispose: () => undefined,
   };
 }

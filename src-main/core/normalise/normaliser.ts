@@ -78,7 +78,7 @@ function sumAbove(d: Float32Array, lo: number): number {
 }
 
 /** The 'mean' scale: the mean of (x − lo)₊ maps to `target` (a constant stack keeps its percentile span). */
-function meanScaled(p: NormaliserParams, target = 0.05, meanAbove: number): Normaliser {
+export function meanScaled(p: NormaliserParams, target = 0.05, meanAbove: number): Normaliser {
   if (!(target > 0 && target <= 1)) throw new InvalidParameterError('normalisation.meanTarget', `${target} must be in (0, 1]`);
   return makeNormaliser({ ...p, scale: 'mean', meanTarget: target, hi: meanAbove > 0 ? p.lo + meanAbove / target : p.hi });
 }

@@ -81,8 +81,30 @@ class ZarrVolumeReader implements VolumeReader {
     return this.decode(z0, z1, channel, frame);
   }
 
+  /**
+   * The box [start, start + size) of one channel/frame, decoding only the chunks it touches: out-of-core
+   * deconvolution reads a box and its halo, never whole slices.
+   */
+  async readBox(start: Shape3, size: Shape3, sel: SliceSelection = {}): Promise<Float32Array> {
+    const { channel = 0, frame = 0 } = sel;
+    const shape = this.info.shape;
+    for (const [name, v, n] of [['channel', channel, this.info.channels], ['frame', frame, this.info.frames]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v >= n) throw new InvalidParameterError(name, `${v} is out of range (the file has ${n}; counting from 0)`);
+    }
+    if (start.some((s, a) => !Number.isInteger(s) || !Number.isInteger(size[a]) || s < 0 || size[a]! < 1 || s + size[a]! > shape[a]!)) {
+      throw new InvalidParameterError('box', `${start.join(',')} + ${size.join('×')} is not within ${shape.join('×')}`);
+    }
+    const bytes = size[0] * size[1] * size[2] * 4;
+    if (bytes > this.maxBytes) throw new OutOfMemoryError(`${this.info.file}: reading a ${size.join('×')} box needs ${bytes} bytes, above the ${this.maxBytes}-byte limit`, 'Use smaller boxes.');
+    const range = { z: zarr.slice(start[0], start[0] + size[0]), y: zarr.slice(start[1], start[1] + size[1]), x: zarr.slice(start[2], start[2] + size[2]) };
+    return this.get(this.axes.map((a) => (a === 't' ? frame : a === 'c' ? channel : range[a])));
+  }
+
   private async decode(z0: number, z1: number, channel: number, frame: number): Promise<Float32Array> {
-    const selection = this.axes.map((a) => (a === 't' ? frame : a === 'c' ? channel : a === 'z' ? zarr.slice(z0, z1) : null));
+    return this.get(this.axes.map((a) => (a === 't' ? frame : a === 'c' ? channel : a === 'z' ? zarr.slice(z0, z1) : null)));
+  }
+
+  private async get(selection: (number | zarr.Slice | null)[]): Promise<Float32Array> {
     let chunk: { data: ArrayLike<number> };
     try {
       chunk = await zarr.get(this.arr, selection) as { data: ArrayLike<number> };
@@ -133,8 +155,17 @@ function infoOf(path: string, img: NgffImage, facts: ArrayFacts, options: OpenOp
   return info;
 }
 
-/** Opens an OME-Zarr folder (NGFF 0.1–0.5) for lazy reading, z-slab by z-slab. */
-export async function openZarrVolume(path: string, options: OpenOptions = {}): Promise<VolumeReader> {
+/** A reader that can read a box of voxels (an OME-Zarr input), not only whole slices. */
+export interface BoxReader extends VolumeReader {
+  readBox(start: Shape3, size: Shape3, sel?: SliceSelection): Promise<Float32Array>;
+}
+
+export function isBoxReader(r: VolumeReader): r is BoxReader {
+  return typeof (r as Partial<BoxReader>).readBox === 'function';
+}
+
+/** Opens an OME-Zarr folder (NGFF 0.1–0.5) for lazy reading, z-slab by z-slab or box by box. */
+export async function openZarrVolume(path: string, options: OpenOptions = {}): Promise<BoxReader> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const store = await ConfinedFolderStore.open(path, Math.min(maxBytes, 2 * 1024 ** 3));
   const warnings: string[] = [];
