@@ -45,6 +45,8 @@ describe('ONNX export of G_AB, run by onnxruntime-node', () => {
     ['tiny preset, nearest-conv up-sampling', { upsample: 'nearest-conv' }],
     ['3 levels, 2 convs, nearest-conv, residual, softplus head', { levels: 3, convsPerLevel: 2, upsample: 'nearest-conv', residual: true, output: 'softplus' }],
     ['3 levels, transpose, softplus head', { levels: 3, upsample: 'transpose', output: 'softplus' }],
+    ["the fast preset's generator (3 levels, 16 channels, 2 convs)", preset('fast').generator],
+    ["the paper preset's structure (4 levels, 2 convs) at 4 channels", { ...preset('paper').generator, baseChannels: 4 }],
   ];
   for (const [label, generator] of variants) {
     it(`${label}: equals CycleDecon's inference (relative L2 < 1e-4)`, async () => {
