@@ -14,5 +14,6 @@ import { psfInfoCommand } from './psf-info';
 import { psfFitCommand } from './psf-fit';
 import { synthCommand } from './synth';
 import { workerCommand } from './worker';
+import { exportCommand } from './export';
 
-export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, psfFitCommand, synthCommand, workerCommand];
+export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, psfFitCommand, synthCommand, workerCommand, exportCommand];
