@@ -43,7 +43,7 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   if (rlIterations !== undefined) over.rlIterations = rlIterations;
   let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const, 'delta') } : cfg.psf;
   if (flag(args, 'psf-halo')) psf = { ...psf, halo: true };
-  if (str(args, 'psf-model')) psf = { ...psf, model: oneOf(args, 'psf-model', ['free', 'gaussian'] as const, 'free') };
+  if (str(args, 'psf-model')) psf = { ...psf, model: oneOf(args, 'psf-model', ['free', 'gaussian', 'pupil'] as const, 'free') };
   const lambdaSpectral = num(args, 'lambda-spectral', { min: 0, max: 1e4 });
   const loss = lambdaSpectral !== undefined ? { ...cfg.loss, lambdaSpectral } : cfg.loss;
   const merged: TrainConfig = { ...cfg, ...over, psf, loss, optics: opticsFromArgs(args, cfg.optics) };
@@ -83,8 +83,9 @@ export const trainCommand: Command = {
                    spectra of the blurred and the sharp stacks; written to psf-init.json)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
   --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
-  --psf-model free|gaussian      free: every kernel voxel learned (the paper); gaussian: two
-                   learned widths, lateral and axial (beyond the paper; init gaussian|spectral)
+  --psf-model free|gaussian|pupil  free: every kernel voxel learned (the paper); gaussian: two
+                   learned widths, lateral and axial (beyond the paper; init gaussian|spectral);
+                   pupil: the optics' PSF with learned aberrations (needs --na --wavelength)
   --lambda-spectral X            weight of the spectral term on the PSF layer (beyond the
                    paper; 0 = off; needs --sharp data; 100 held the width at 2000 photons)
   --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to

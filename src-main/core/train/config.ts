@@ -84,8 +84,10 @@ export const PsfSchema = z.strictObject({
    * Beyond the paper: 'free' (default, the paper) learns every voxel of the kernel; 'gaussian' learns a separable
    * Gaussian with two widths, lateral and axial (models/psf-gaussian.ts): non-negative, sum one and centred by
    * construction. Starts from init 'gaussian' (initSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
+   * 'pupil': the PSF computed from the pupil function with the known `optics` and ten learned aberration terms
+   * (models/psf-pupil.ts); starts from init 'bornwolf' (no aberration) and needs the optics and calibrated stacks.
    */
-  model: z.enum(['free', 'gaussian']).optional(),
+  model: z.enum(['free', 'gaussian', 'pupil']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
@@ -224,6 +226,11 @@ export const TrainConfigSchema = z
       if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (initSigma) or 'spectral'");
       if (c.psf.halo) issue(['psf', 'halo'], "psf.model 'gaussian' cannot be combined with psf.halo");
       if (c.psf.gradient === 'tangent') issue(['psf', 'gradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
+    }
+    if (c.psf.model === 'pupil') {
+      if (c.psf.init !== 'bornwolf') issue(['psf', 'init'], "psf.model 'pupil' starts from init 'bornwolf' (the optics without aberration)");
+      if (!c.optics) issue(['optics'], "psf.model 'pupil' needs the optics (na, wavelength, ni, ns)");
+      if (c.psf.halo || c.psf.gradient === 'tangent') issue(['psf', c.psf.halo ? 'halo' : 'gradient'], "psf.model 'pupil' cannot be combined with psf.halo or 'tangent'");
     }
     if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
     if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
@@ -366,7 +373,8 @@ export function resolveTrainConfig(name: PresetName, overrides: TrainConfigOverr
 export function adaptPresetDefaults(c: TrainConfig, explicit: { psfInit: boolean; lambdaSpectral: boolean }): TrainConfig {
   const realSharp = c.sharpSource === 'data';
   const psfLayer = c.mode === 'cycle' && c.gba === 'psf';
-  const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: 'gaussian' as const } : c.psf;
+  const fallback = c.psf.model === 'pupil' ? ('bornwolf' as const) : ('gaussian' as const); // the pupil layer starts from the optics
+  const psf = c.psf.init === 'spectral' && (!realSharp || c.psf.model === 'pupil') && !explicit.psfInit ? { ...c.psf, init: fallback } : c.psf;
   const loss = (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral ? { ...c.loss, lambdaSpectral: 0 } : c.loss;
   return { ...c, psf, loss };
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { psfShape, type TrainConfig } from './config';
 import { InvalidParameterError } from '../errors';
 import { buildGaussianPsfLayer } from '../nn/models/psf-gaussian';
+import { buildPupilPsfLayer } from '../nn/models/psf-pupil';
 import { withHalo } from '../nn/models/psf-halo';
 import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../nn/models';
 
@@ -32,6 +33,8 @@ export interface BuildOptions {
    * Gaussian (initSigma or size / 8) instead of requiring `initialSigma` / `initialPsf`.
    */
   restoring?: boolean;
+  /** The stacks' voxel size in µm, for psf.model 'pupil' (its PSF is computed on the data's grid; theory.ts voxelSizeMicrons). */
+  voxelSize?: { dxy: number; dz: number };
 }
 
 const SCALE_NAMES = ['full', 'half', 'quarter', 'eighth', 'sixteenth'];
@@ -49,6 +52,12 @@ function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
   const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.psf.initSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
   return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
+}
+
+function pupilLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
+  if (!cfg.optics) throw new InvalidParameterError('optics', "psf.model 'pupil' needs the microscope optics", 'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.');
+  if (!opts.voxelSize) throw new InvalidParameterError('voxel size', "psf.model 'pupil' needs the stacks' voxel size in µm", 'Write the voxel size into the TIFF (`cycledecon convert --voxel-size`) or pass --voxel-size.');
+  return buildPupilPsfLayer({ shape: psfShape(cfg), optics: { ...cfg.optics, ...opts.voxelSize }, name: 'G_BA', convolution: cfg.psf.convolution });
 }
 
 export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {
@@ -73,7 +82,7 @@ function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: num
     const given = cfg.psf.model === 'gaussian' ? opts.initialSigma : opts.initialPsf;
     const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !given && opts.restoring;
     const c = fromData ? { ...cfg, psf: { ...cfg.psf, init: 'gaussian' as const } } : cfg;
-    psf = c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(c.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.psf.initSigma, name: 'G_BA' });
+    psf = c.psf.model === 'pupil' ? pupilLayer(cfg, opts) : c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(c.psf, { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.psf.initSigma, name: 'G_BA' });
     if (cfg.psf.halo) psf = withHalo(psf, { shape: psfShape(cfg), name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);

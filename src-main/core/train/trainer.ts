@@ -14,13 +14,15 @@ import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
 import { haloParams } from '../nn/models/psf-halo';
 import { gaussianPsfParams } from '../nn/models/psf-gaussian';
+import { pupilPsfParams } from '../nn/models/psf-pupil';
+import { writePupilFile } from './pupil-file';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { writeTrainingDomain } from './domain';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
-import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit } from './theory';
+import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit, voxelSizeMicrons } from './theory';
 import type { SpectralData, SpectralFit } from '../psf/spectral-fit';
 import { disposeSpectralTarget, spectralTarget } from './spectral-loss';
 
@@ -154,7 +156,7 @@ function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): { opts: TrainO
     const { kernel, fit, data } = spectralLayerInit(cfg, opts.blurred, opts.sharp ?? []);
     return { opts: { ...opts, initialPsf: kernel, rlPsf }, spectralFit: fit, spectra: data };
   }
-  const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
+  const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' && cfg.psf.model !== 'pupil' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
   return { opts: { ...opts, initialPsf, rlPsf } };
 }
 
@@ -185,10 +187,11 @@ function currentPsf(nets: Networks): { data: Float32Array; shape: [number, numbe
 export async function train(cfg: TrainConfig, options: TrainOptions): Promise<TrainResult> {
   if (options.blurred.length === 0) throw new InvalidParameterError('blurred', 'no stacks given');
   const { opts, spectralFit, spectra } = theoreticalInputs(cfg, options);
+  const voxelSize = cfg.psf.model === 'pupil' && cfg.gba === 'psf' ? voxelSizeMicrons(opts.blurred[0]!) : undefined; // typed error if uncalibrated
   await prepareRunDir(opts, cfg);
   await writeTrainingDomain(opts.outDir, opts.blurred, cfg);
   if (spectralFit && !opts.resume) await writePsfInit(opts.outDir, spectralFit);
-  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf, initialSigma: spectralFit?.sigmaVoxels });
+  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf, initialSigma: spectralFit?.sigmaVoxels, voxelSize });
   let loop: Loop | undefined;
   try {
     loop = await setup(cfg, opts, nets, spectra);
@@ -248,6 +251,10 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
       gaussian: (nets.psf && gaussianPsfParams(nets.psf)) ?? undefined,
     });
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
+    const pupil = nets.psf && pupilPsfParams(nets.psf);
+    if (pupil && cfg.optics) {
+      await writePupilFile(opts.outDir, { step, optics: { ...cfg.optics, ...voxelSizeMicrons(opts.blurred[0]!) }, params: pupil, start: Object.fromEntries(Object.keys(pupil).map((k) => [k, 0])) });
+    }
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
   const rng = new Rng((cfg.seed ^ 0x5eed1234) >>> 0);
