@@ -2,7 +2,8 @@
 // Gibson–Lanni 6 µm deep into a mismatched sample (NA 1.3 oil, ni 1.515, ns 1.38: spherical aberration), from
 // unmatched sharp stacks, with the `fast` preset for a few hundred steps, and compare the learned PSF with the
 // truth (NCC after centring on the peaks, FWHM per axis), for one layer per process (run both side by side).
-// Run: npx tsx bench/psf-pupil-blind.ts --model gaussian|pupil [--steps 200] [--seed 1] [--out DIR]; one JSON line.
+// Run: npx tsx bench/psf-pupil-blind.ts --model gaussian|pupil [--symmetric] [--steps 200] [--seed 1] [--out DIR];
+// one JSON line. --symmetric learns only the pupil's rotationally symmetric terms (psf.pupilAberrations).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
   await initBackend({ preferred: 'cpu', purpose: 'train' });
   const truth = truePsf();
   const data = stacks(truth, seed);
-  const cfg = resolveTrainConfig('fast', { seed, maxSteps: steps, optics: OPTICS, psf: { model } });
+  const symmetric = process.argv.includes('--symmetric');
+  const cfg = resolveTrainConfig('fast', { seed, maxSteps: steps, optics: OPTICS, psf: { model, ...(symmetric ? { pupilAberrations: 'symmetric' as const } : {}) } });
   const learned: { at: number; psf: Float32Array; shape: Shape3 }[] = [];
   const t0 = performance.now();
   const r = await train(cfg, { ...data, outDir: out, force: true, onProgress: (e) => { if (e.type === 'psf' && (e.step === cfg.psfSnapshotEvery || e.step === steps)) learned.push({ at: e.step, psf: e.data, shape: e.shape }); } });
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   };
   const pupil = model === 'pupil' ? await readPupilFile(out) : null;
   console.log(JSON.stringify({
-    model, seed, steps: r.steps, seconds, msPerStep: (1000 * seconds) / r.steps, trueFwhm: ref.fwhm,
+    model: symmetric ? `${model} (symmetric)` : model, seed, steps: r.steps, seconds, msPerStep: (1000 * seconds) / r.steps, trueFwhm: ref.fwhm,
     early: learned[0] ? { step: learned[0].at, ...measure(learned[0]) } : null, final: measure({ psf: r.psf!.data, shape: r.psf!.shape }),
     pupilParams: pupil?.params ?? null, outDir: out,
   }));

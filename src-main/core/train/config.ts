@@ -88,6 +88,8 @@ export const PsfSchema = z.strictObject({
    * (models/psf-pupil.ts); starts from init 'bornwolf' (no aberration) and needs the optics and calibrated stacks.
    */
   model: z.enum(['free', 'gaussian', 'pupil']).optional(),
+  /** psf.model 'pupil': learn 'all' its aberrations (default) or only the 'symmetric' ones (z0, depth, apodisation, Z11). */
+  pupilAberrations: z.enum(['all', 'symmetric']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */

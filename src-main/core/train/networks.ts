@@ -57,7 +57,7 @@ function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
 function pupilLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   if (!cfg.optics) throw new InvalidParameterError('optics', "psf.model 'pupil' needs the microscope optics", 'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.');
   if (!opts.voxelSize) throw new InvalidParameterError('voxel size', "psf.model 'pupil' needs the stacks' voxel size in µm", 'Write the voxel size into the TIFF (`cycledecon convert --voxel-size`) or pass --voxel-size.');
-  return buildPupilPsfLayer({ shape: psfShape(cfg), optics: { ...cfg.optics, ...opts.voxelSize }, name: 'G_BA', convolution: cfg.psf.convolution });
+  return buildPupilPsfLayer({ shape: psfShape(cfg), optics: { ...cfg.optics, ...opts.voxelSize }, name: 'G_BA', convolution: cfg.psf.convolution, aberrations: cfg.psf.pupilAberrations });
 }
 
 export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPupilPsfLayer, PUPIL_LAYER_PARAMS, PUPIL_PARAM_UNITS, pupilPsfParams } from '../../../src-main/core/nn/models/psf-pupil';
+import { buildPupilPsfLayer, PUPIL_LAYER_PARAMS, PUPIL_PARAM_UNITS, pupilPsfParams, SYMMETRIC_PUPIL_PARAMS } from '../../../src-main/core/nn/models/psf-pupil';
 import { buildPsfLayer } from '../../../src-main/core/nn/models/psf-layer';
 import { PupilPsf } from '../../../src-main/core/psf/pupil';
 import { generatePsf } from '../../../src-main/core/psf/generate';
@@ -90,6 +90,29 @@ describe("psf.model 'pupil'", () => {
     expect(g.filter((q) => Math.abs(q) > 1e-2).length).toBeGreaterThanOrEqual(8); // the check is not vacuous
     tf.dispose([x, r]);
     v!.dispose();
+  });
+
+  it("with aberrations 'symmetric' learns z0, depth, apodisation and Z11 only: the others' gradients are 0, their values the start", () => {
+    const shape: [number, number, number] = [5, 7, 7];
+    const start = [0.1, 2, 0.2, 0.3, -0.2, 0.15, 0.05, -0.1, 0.05, 0.1];
+    const sym = buildPupilPsfLayer({ shape, optics: { ...optics, ns: 1.45 }, name: 'pupil_s', start, aberrations: 'symmetric' });
+    const all = buildPupilPsfLayer({ shape, optics: { ...optics, ns: 1.45 }, name: 'pupil_all', start });
+    const [ka, kb] = [sym.psf(), all.psf()];
+    expect(Array.from(ka.dataSync())).toEqual(Array.from(kb.dataSync())); // the same θ
+    const x = randomTensor([1, 8, 10, 10, 1], 12) as tf.Tensor5D;
+    const r = randomTensor([1, 8, 10, 10, 1], 13);
+    const [v] = sym.variables();
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(sym.apply(x), r)) as tf.Scalar, [v!]);
+    const g = Array.from(grads[v!.name]!.dataSync());
+    PUPIL_LAYER_PARAMS.forEach((n, i) => {
+      if (SYMMETRIC_PUPIL_PARAMS.includes(n)) expect(Math.abs(g[i]!)).toBeGreaterThan(1e-3);
+      else expect(Math.abs(g[i]!)).toBe(0);
+    });
+    expect(pupilPsfParams(sym)!.Z5).toBeCloseTo(0.3, 6);
+    tf.dispose([ka, kb, x, r, value, ...Object.values(grads)]);
+    [...sym.variables(), ...all.variables()].forEach((q) => q.dispose());
+    const cfgOptics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33 };
+    expect(resolveTrainConfig('tiny', { optics: cfgOptics, psf: { model: 'pupil', init: 'bornwolf', pupilAberrations: 'symmetric' } }).psf.pupilAberrations).toBe('symmetric');
   });
 
   it('the config needs the optics and a Born–Wolf start; a preset’s spectral start yields to it; the layer refuses bad optics', () => {

@@ -41,7 +41,15 @@ export interface PupilPsfOptions {
   start?: readonly number[];
   /** 'direct' forces conv3d; otherwise FFT where the backend can read tensors synchronously. */
   convolution?: 'direct' | 'fft';
+  /**
+   * 'all' (default) learns every parameter; 'symmetric' only the rotationally symmetric ones (z0, depth, apodisation,
+   * Z11): the others stay at their start (their gradient is masked, so Adam never moves them).
+   */
+  aberrations?: 'all' | 'symmetric';
 }
+
+/** The parameters that keep a PSF rotationally symmetric about the optical axis. */
+export const SYMMETRIC_PUPIL_PARAMS: readonly string[] = ['z0', 'depth', 'apodisation', 'Z11'];
 
 export function buildPupilPsfLayer(opts: PupilPsfOptions): PsfModule {
   const { shape, name } = opts;
@@ -54,7 +62,11 @@ export function buildPupilPsfLayer(opts: PupilPsfOptions): PsfModule {
   const v = tf.variable(init, true, `${name}/${VARIABLE_SUFFIX}`);
   init.dispose(); // the variable keeps its own copy
   const op = pupilPsfOp(model);
-  const psf = (): tf.Tensor3D => tf.tidy(() => op(tf.concat([tf.zeros([2]), tf.mul(v, tf.tensor1d(PUPIL_PARAM_UNITS as number[]))]) as tf.Tensor1D));
+  const learned = PUPIL_LAYER_PARAMS.map((n) => (opts.aberrations === 'symmetric' && !SYMMETRIC_PUPIL_PARAMS.includes(n) ? 0 : 1));
+  const fixed = start.map((s0, i) => (learned[i] ? 0 : s0));
+  // θ = units·(mask·v) + fixed: a masked parameter's gradient is exactly 0 and its value its start.
+  const theta = () => tf.add(tf.mul(tf.mul(v, tf.tensor1d(learned)), tf.tensor1d(PUPIL_PARAM_UNITS as number[])), tf.tensor1d(fixed));
+  const psf = (): tf.Tensor3D => tf.tidy(() => op(tf.concat([tf.zeros([2]), theta()]) as tf.Tensor1D));
   const pads = samePads(shape);
   const useFft = opts.convolution !== 'direct';
   const variables = () => [v];
