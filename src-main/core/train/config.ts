@@ -85,7 +85,8 @@ export const PsfSchema = z.strictObject({
    * Gaussian with two widths, lateral and axial (models/psf-gaussian.ts): non-negative, sum one and centred by
    * construction. Starts from init 'gaussian' (initSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
    * 'pupil': the PSF computed from the pupil function with the known `optics` and ten learned aberration terms
-   * (models/psf-pupil.ts); starts from init 'bornwolf' (no aberration) and needs the optics and calibrated stacks.
+   * (models/psf-pupil.ts); starts from init 'bornwolf' (no aberration) or 'spectral' (its parameters fitted to the
+   * spectral term first, train/pupil-init.ts) and needs the optics and calibrated stacks.
    */
   model: z.enum(['free', 'gaussian', 'pupil']).optional(),
   /** psf.model 'pupil': learn 'all' its aberrations (default) or only the 'symmetric' ones (z0, depth, apodisation, Z11). */
@@ -230,7 +231,7 @@ export const TrainConfigSchema = z
       if (c.psf.gradient === 'tangent') issue(['psf', 'gradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
     }
     if (c.psf.model === 'pupil') {
-      if (c.psf.init !== 'bornwolf') issue(['psf', 'init'], "psf.model 'pupil' starts from init 'bornwolf' (the optics without aberration)");
+      if (c.psf.init !== 'bornwolf' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'pupil' starts from init 'bornwolf' (the optics without aberration) or 'spectral'");
       if (!c.optics) issue(['optics'], "psf.model 'pupil' needs the optics (na, wavelength, ni, ns)");
       if (c.psf.halo || c.psf.gradient === 'tangent') issue(['psf', c.psf.halo ? 'halo' : 'gradient'], "psf.model 'pupil' cannot be combined with psf.halo or 'tangent'");
     }
@@ -375,8 +376,8 @@ export function resolveTrainConfig(name: PresetName, overrides: TrainConfigOverr
 export function adaptPresetDefaults(c: TrainConfig, explicit: { psfInit: boolean; lambdaSpectral: boolean }): TrainConfig {
   const realSharp = c.sharpSource === 'data';
   const psfLayer = c.mode === 'cycle' && c.gba === 'psf';
-  const fallback = c.psf.model === 'pupil' ? ('bornwolf' as const) : ('gaussian' as const); // the pupil layer starts from the optics
-  const psf = c.psf.init === 'spectral' && (!realSharp || c.psf.model === 'pupil') && !explicit.psfInit ? { ...c.psf, init: fallback } : c.psf;
+  const fallback = c.psf.model === 'pupil' ? ('bornwolf' as const) : ('gaussian' as const); // the pupil layer's start without data: the optics
+  const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: fallback } : c.psf;
   const loss = (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral ? { ...c.loss, lambdaSpectral: 0 } : c.loss;
   return { ...c, psf, loss };
 }

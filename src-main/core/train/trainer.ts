@@ -15,7 +15,8 @@ import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, g
 import { haloParams } from '../nn/models/psf-halo';
 import { gaussianPsfParams } from '../nn/models/psf-gaussian';
 import { pupilPsfParams } from '../nn/models/psf-pupil';
-import { writePupilFile } from './pupil-file';
+import { readPupilFile, writePupilFile } from './pupil-file';
+import { fitPupilToSpectra } from './pupil-init';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { writeTrainingDomain } from './domain';
@@ -127,6 +128,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     nets.background.assign(init);
     init.dispose();
   }
+  if (nets.psf && cfg.psf.model === 'pupil' && !opts.resume) await startPupil(cfg, opts, nets.psf, sharp, spectra, state.spectral);
   let startStep = 0;
   let history: HistoryRow[] = [];
   if (opts.resume) {
@@ -141,6 +143,20 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     history = (await readHistory(opts.outDir)).filter((r) => r.step <= startStep);
   }
   return { state, sampler, startStep, totalSteps, stepsPerEpoch, history, voxelSize: { ...opts.blurred[0]!.voxelSize } };
+}
+
+/** The pupil layer's start (init 'spectral': fitted to the spectral term; 'bornwolf': no aberration), written to psf-pupil.json as step 0. */
+async function startPupil(cfg: TrainConfig, opts: TrainOptions, psf: NonNullable<Networks['psf']>, sharp: Volume[], spectra: SpectralData | undefined, given: StepState['spectral']): Promise<void> {
+  if (cfg.psf.init === 'spectral') {
+    const target = given ?? spectralTarget(opts.blurred, sharp, psfShape(cfg), spectra);
+    try {
+      fitPupilToSpectra(psf, target);
+    } finally {
+      if (!given) disposeSpectralTarget(target);
+    }
+  }
+  const params = pupilPsfParams(psf)!;
+  await writePupilFile(opts.outDir, { step: 0, optics: { ...cfg.optics!, ...voxelSizeMicrons(opts.blurred[0]!) }, params, start: params });
 }
 
 async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]> {
@@ -253,7 +269,8 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
     const pupil = nets.psf && pupilPsfParams(nets.psf);
     if (pupil && cfg.optics) {
-      await writePupilFile(opts.outDir, { step, optics: { ...cfg.optics, ...voxelSizeMicrons(opts.blurred[0]!) }, params: pupil, start: Object.fromEntries(Object.keys(pupil).map((k) => [k, 0])) });
+      const start = (await readPupilFile(opts.outDir))?.start ?? Object.fromEntries(Object.keys(pupil).map((k) => [k, 0]));
+      await writePupilFile(opts.outDir, { step, optics: { ...cfg.optics, ...voxelSizeMicrons(opts.blurred[0]!) }, params: pupil, start });
     }
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).

@@ -115,18 +115,44 @@ describe("psf.model 'pupil'", () => {
     expect(resolveTrainConfig('tiny', { optics: cfgOptics, psf: { model: 'pupil', init: 'bornwolf', pupilAberrations: 'symmetric' } }).psf.pupilAberrations).toBe('symmetric');
   });
 
-  it('the config needs the optics and a Born–Wolf start; a preset’s spectral start yields to it; the layer refuses bad optics', () => {
+  it('the config needs the optics and a Born–Wolf or spectral start; without real sharp stacks the preset’s spectral start yields to the optics; the layer refuses bad optics', () => {
     const over = (o: TrainConfigOverrides) => () => resolveTrainConfig('tiny', o);
     const cfgOptics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33 };
     expect(over({ optics: cfgOptics, psf: { model: 'pupil', init: 'bornwolf' } })).not.toThrow();
     expect(over({ psf: { model: 'pupil', init: 'bornwolf' } })).toThrow(/needs the optics/);
     expect(over({ optics: cfgOptics, psf: { model: 'pupil', init: 'delta' } })).toThrow(/starts from init 'bornwolf'/);
     expect(over({ optics: cfgOptics, psf: { model: 'pupil', init: 'bornwolf', halo: true } })).toThrow(/cannot be combined/);
-    expect(resolveTrainConfig('fast', { optics: cfgOptics, psf: { model: 'pupil' } }).psf.init).toBe('bornwolf');
+    expect(resolveTrainConfig('fast', { optics: cfgOptics, psf: { model: 'pupil' } }).psf.init).toBe('spectral');
+    expect(resolveTrainConfig('fast', { optics: cfgOptics, sharpSource: 'rl', psf: { model: 'pupil' } }).psf.init).toBe('bornwolf');
     expect(resolveTrainConfig('fast').psf).toMatchObject({ model: 'gaussian', init: 'spectral' }); // the default stays
     expect(() => buildPupilPsfLayer({ shape: [5, 5, 5], optics: { ...optics, na: 1.4 }, name: 'bad' })).toThrow(InvalidParameterError);
     expect(() => buildPupilPsfLayer({ shape: [5, 5, 5], optics, name: 'bad', start: [1, 2] })).toThrow(/expected 10/);
   });
+
+  it("init 'spectral' fits the layer to the spectral term before training: psf-pupil.json's start is that fit, and the term fell", async () => {
+    const data = syntheticPair(); // beads blurred by a Gaussian of σ 1.2 voxels (0.12 µm laterally, 0.36 µm axially)
+    const out = tempDir();
+    const cfg = resolveTrainConfig('tiny', { seed: 2, maxSteps: 1, optics: { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.45 }, psf: { size: 5, init: 'spectral', model: 'pupil', pupilAberrations: 'symmetric' }, loss: { lambdaSpectral: 10 } });
+    const tensorsBefore = tf.memory().numTensors;
+    await train(cfg, { blurred: [data.blurred], sharp: [data.sharp], outDir: out });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    const file = (await readPupilFile(out))!;
+    const moved = SYMMETRIC_PUPIL_PARAMS.map((n) => Math.abs(file.start[n]!));
+    expect(Math.max(...moved)).toBeGreaterThan(0.2); // 120 Adam steps of 0.05 from zero
+    expect(file.start.Z5).toBe(0);
+    // the spectral term of the fitted start is below the aberration-free start's, measured independently here
+    const { spectralTarget, spectralLoss, disposeSpectralTarget } = await import('../../../src-main/core/train/spectral-loss');
+    const target = spectralTarget([data.blurred], [data.sharp], [5, 5, 5]);
+    const term = (start: number[]) => {
+      const l = buildPupilPsfLayer({ shape: [5, 5, 5], optics: { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.45, dxy: 0.1, dz: 0.3 }, name: `t${start.join()}`, start });
+      const v = tf.tidy(() => spectralLoss(l.psf(), target).dataSync()[0]!);
+      l.variables().forEach((q) => q.dispose());
+      return v;
+    };
+    const fitted = term(PUPIL_LAYER_PARAMS.map((n) => file.start[n]!)), plain = term(PUPIL_LAYER_PARAMS.map(() => 0));
+    expect(fitted).toBeLessThan(0.9 * plain);
+    disposeSpectralTarget(target);
+  }, 90_000);
 
   it('trains, writes psf-pupil.json beside the PSF it makes, and resumes bit-identically; an uncalibrated stack is refused first', async () => {
     const tensorsBefore = tf.memory().numTensors;
