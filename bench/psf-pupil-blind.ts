@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   };
   const pupil = model === 'pupil' ? await readPupilFile(out) : null;
   console.log(JSON.stringify({
-    model: symmetric ? `${model} (symmetric)` : model, seed, steps: r.steps, seconds, msPerStep: (1000 * seconds) / r.steps, trueFwhm: ref.fwhm,
+    model: symmetric ? `${model} (symmetric)` : model, init: cfg.psf.init, seed, steps: r.steps, seconds, msPerStep: (1000 * seconds) / r.steps, trueFwhm: ref.fwhm,
     early: learned[0] ? { step: learned[0].at, ...measure(learned[0]) } : null, final: measure({ psf: r.psf!.data, shape: r.psf!.shape }),
     pupilParams: pupil?.params ?? null, outDir: out,
   }));

@@ -44,6 +44,7 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   let psf = str(args, 'psf-init') ? { ...cfg.psf, init: oneOf(args, 'psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const, 'delta') } : cfg.psf;
   if (flag(args, 'psf-halo')) psf = { ...psf, halo: true };
   if (str(args, 'psf-model')) psf = { ...psf, model: oneOf(args, 'psf-model', ['free', 'gaussian', 'pupil'] as const, 'free') };
+  if (str(args, 'pupil-aberrations')) psf = { ...psf, pupilAberrations: oneOf(args, 'pupil-aberrations', ['all', 'symmetric'] as const, 'all') };
   const lambdaSpectral = num(args, 'lambda-spectral', { min: 0, max: 1e4 });
   const loss = lambdaSpectral !== undefined ? { ...cfg.loss, lambdaSpectral } : cfg.loss;
   const merged: TrainConfig = { ...cfg, ...over, psf, loss, optics: opticsFromArgs(args, cfg.optics) };
@@ -85,7 +86,10 @@ export const trainCommand: Command = {
   --psf-halo       learn a wide Gaussian halo beside the PSF kernel (widefield defocus haze)
   --psf-model free|gaussian|pupil  free: every kernel voxel learned (the paper); gaussian: two
                    learned widths, lateral and axial (beyond the paper; init gaussian|spectral);
-                   pupil: the optics' PSF with learned aberrations (needs --na --wavelength)
+                   pupil: the optics' PSF with learned aberrations (needs --na --wavelength;
+                   init spectral|bornwolf)
+  --pupil-aberrations all|symmetric   pupil layer: learn every aberration or only the
+                   rotationally symmetric ones (focus, depth, apodisation, Z11)
   --lambda-spectral X            weight of the spectral term on the PSF layer (beyond the
                    paper; 0 = off; needs --sharp data; 100 held the width at 2000 photons)
   --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to
@@ -115,6 +119,7 @@ export const trainCommand: Command = {
     background: { type: 'string' },
     'psf-halo': { type: 'boolean' },
     'psf-model': { type: 'string' },
+    'pupil-aberrations': { type: 'string' },
     'lambda-spectral': { type: 'string' },
     na: { type: 'string' },
     wavelength: { type: 'string' },

@@ -19,6 +19,8 @@ import { train } from '../../../src-main/core/train/trainer';
 import { loadCheckpoint } from '../../../src-main/core/train/checkpoint';
 import { readPupilFile } from '../../../src-main/core/train/pupil-file';
 import { InvalidParameterError } from '../../../src-main/core/errors';
+import { writeVolume } from '../../../src-main/core/io/index';
+import { runCli } from '../../../src-main/cli/main';
 import { tempDir } from '../../helpers';
 import { randomTensor } from './gradcheck';
 import { syntheticPair } from './train-helpers';
@@ -189,5 +191,22 @@ describe("psf.model 'pupil'", () => {
     await expect(train(cfg(1), { blurred: [uncalibrated], sharp: [data.sharp], outDir: refused })).rejects.toThrow(/no physical voxel size/);
     expect(readdirSync(refused)).toEqual([]); // refused before anything is written
   }, 90_000);
-});
 
+  it('cycledecon train --psf-model pupil --pupil-aberrations symmetric trains with that config; missing optics and bad values are refused', async () => {
+    const data = syntheticPair();
+    const dir = tempDir();
+    await writeVolume(join(dir, 'blurred.tif'), data.blurred);
+    await writeVolume(join(dir, 'sharp.tif'), data.sharp);
+    const out: string[] = [], err: string[] = [];
+    const ctx = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false };
+    const base = ['train', '--blurred', join(dir, 'blurred.tif'), '--sharp', join(dir, 'sharp.tif'), '--preset', 'tiny', '--steps', '1', '--backend', 'cpu', '--psf-model', 'pupil', '--psf-init', 'bornwolf'];
+    const optics = ['--na', '1.2', '--wavelength', '0.52', '--ni', '1.33', '--ns', '1.45'];
+    expect(await runCli([...base, ...optics, '--out', join(dir, 'run'), '--pupil-aberrations', 'symmetric'], ctx)).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8')) as { psf: unknown };
+    expect(saved.psf).toMatchObject({ model: 'pupil', init: 'bornwolf', pupilAberrations: 'symmetric' });
+    expect(readdirSync(join(dir, 'run'))).toContain('psf-pupil.json');
+    expect(await runCli([...base, ...optics, '--out', join(dir, 'r2'), '--pupil-aberrations', 'some'], ctx)).toBe(1);
+    expect(await runCli([...base, '--out', join(dir, 'r3')], ctx)).toBe(1);
+    expect(err.join('\n')).toMatch(/pupil-aberrations[\s\S]*needs the optics/);
+  }, 60_000);
+});
