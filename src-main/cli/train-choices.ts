@@ -19,7 +19,7 @@ export function trainChoicesFromArgs(args: ParsedArgs, savedOptics?: TrainConfig
     background: pick('background', ['on', 'off'] as const),
     rlIterations: num(args, 'rl-iters', { min: 1, max: 1000, integer: true }),
     psfInit: pick('psf-init', ['delta', 'gaussian', 'bornwolf', 'spectral'] as const),
-    psfModel: pick('psf-model', ['free', 'gaussian'] as const),
+    psfModel: pick('psf-model', ['free', 'gaussian', 'pupil'] as const),
     lambdaSpectral: num(args, 'lambda-spectral', { min: 0, max: 1e4 }),
     optics: opticsFromArgs(args, savedOptics),
   };

@@ -47,8 +47,13 @@ export const PsfSchema = z.strictObject({
    * Beyond the paper: 'free' (default, the paper) learns every voxel of the kernel; 'gaussian' learns a separable
    * Gaussian with two widths, lateral and axial (models/psf-gaussian.ts): non-negative, sum one and centred by
    * construction. Starts from init 'gaussian' (experimental.psfInitSigma) or 'spectral'; psf.lrScale applies to the free kernel only.
+   * 'pupil': the PSF computed from the pupil function with the known `optics` and ten learned aberration terms
+   * (models/psf-pupil.ts); starts from init 'bornwolf' (no aberration) or 'spectral' (its parameters fitted to the
+   * spectral term first, train/pupil-init.ts) and needs the optics and calibrated stacks.
    */
-  model: z.enum(['free', 'gaussian']).optional(),
+  model: z.enum(['free', 'gaussian', 'pupil']).optional(),
+  /** psf.model 'pupil': learn 'all' its aberrations (default) or only the 'symmetric' ones (z0, depth, apodisation, Z11). */
+  pupilAberrations: z.enum(['all', 'symmetric']).optional(),
 });
 
 /** Microscope optics for theoretical PSFs (psf.init 'bornwolf'; the default RL PSF of sharpSource 'rl'). Lengths in µm. */
@@ -212,6 +217,11 @@ export const TrainConfigSchema = TrainConfigFields.superRefine((c, ctx) => {
   if (c.psf.model === 'gaussian') {
     if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (experimental.psfInitSigma) or 'spectral'");
     if (x.psfGradient === 'tangent') issue(['experimental', 'psfGradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
+  }
+  if (c.psf.model === 'pupil') {
+    if (c.psf.init !== 'bornwolf' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'pupil' starts from init 'bornwolf' (the optics without aberration) or 'spectral'");
+    if (!c.optics) issue(['optics'], "psf.model 'pupil' needs the optics (na, wavelength, ni, ns)");
+    if (x.psfGradient === 'tangent') issue(['experimental', 'psfGradient'], "psf.model 'pupil' cannot be combined with 'tangent'");
   }
   if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
   if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);

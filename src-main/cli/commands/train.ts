@@ -32,7 +32,8 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
     cfg = parseTrainConfig(raw);
   } else cfg = resolveTrainConfig(oneOf(args, 'preset', PRESET_NAMES, 'fast') as PresetName);
   const choices = trainChoicesFromArgs(args, cfg.optics);
-  const merged = mergeOverrides(cfg, trainOverrides(choices)) as TrainConfig;
+  const chosen = mergeOverrides(cfg, trainOverrides(choices)) as TrainConfig;
+  const merged: TrainConfig = str(args, 'pupil-aberrations') ? { ...chosen, psf: { ...chosen.psf, pupilAberrations: oneOf(args, 'pupil-aberrations', ['all', 'symmetric'] as const, 'all') } } : chosen;
   // A preset's spectral start and term yield to --sharp-source rl and the ablations unless given explicitly; a
   // --config file is taken as written.
   return parseTrainConfig(file ? merged : adaptPresetDefaults(merged, { psfInit: choices.psfInit !== undefined, lambdaSpectral: choices.lambdaSpectral !== undefined }));
@@ -57,8 +58,12 @@ export const trainCommand: Command = {
                    optics and the voxel size; spectral: a Gaussian fitted, blind, to the power
                    spectra of the blurred and the sharp stacks; written to psf-init.json)
   --na X --wavelength µm [--ni 1.518] [--ns 1.33]   microscope optics for Born–Wolf PSFs
-  --psf-model free|gaussian      free: every kernel voxel learned (the paper); gaussian: two
-                   learned widths, lateral and axial (beyond the paper; init gaussian|spectral)
+  --psf-model free|gaussian|pupil  free: every kernel voxel learned (the paper); gaussian: two
+                   learned widths, lateral and axial (beyond the paper; init gaussian|spectral);
+                   pupil: the optics' PSF with learned aberrations (needs --na --wavelength;
+                   init spectral|bornwolf)
+  --pupil-aberrations all|symmetric   pupil layer: learn every aberration or only the
+                   rotationally symmetric ones (focus, depth, apodisation, Z11)
   --lambda-spectral X            weight of the spectral term on the PSF layer (beyond the
                    paper; 0 = off; needs --sharp data; 100 held the width at 2000 photons)
   --fake-noise none|estimated    add noise, at the level estimated from the blurred stacks, to
@@ -87,6 +92,7 @@ export const trainCommand: Command = {
     'fake-noise': { type: 'string' },
     background: { type: 'string' },
     'psf-model': { type: 'string' },
+    'pupil-aberrations': { type: 'string' },
     'lambda-spectral': { type: 'string' },
     na: { type: 'string' },
     wavelength: { type: 'string' },

@@ -1,5 +1,6 @@
 // The documentation page (README.md) of an exported BioImage Model Zoo package: what the network does, what it
 // expects, how to get input units back, and what differs from `cycledecon deconvolve`.
+import type { ScaleMode } from '../normalise/normaliser';
 import type { UNetConfig } from '../nn/models/types';
 import { unetSizeMultiple, unetTileHalo } from '../nn/models/unet';
 import type { TrainConfig } from '../train/config';
@@ -9,7 +10,7 @@ import { PAPER_CITATION } from './bioimageio-rdf';
 export interface DocFacts {
   runName: string;
   generator: UNetConfig;
-  normalisation: TrainConfig['normalisation'];
+  normalisation: TrainConfig['normalisation'] & ScaleMode;
   voxelSize: VoxelSize | null;
   psfFile?: string;
 }

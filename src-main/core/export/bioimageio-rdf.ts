@@ -2,6 +2,7 @@
 // tensors with batch / channel / z / y / x axes and the voxel size the model was trained at, the normalisation
 // inference applies as pre-processing (scale_range over z, y, x per sample, then clip when training clipped),
 // ONNX weights, the learned PSF as an attachment, and the paper's citation. Pure data: bioimageio.ts writes files.
+import type { ScaleMode } from '../normalise/normaliser';
 import type { UNetConfig } from '../nn/models/types';
 import { unetSizeMultiple, unetTileHalo } from '../nn/models/unet';
 import type { TrainConfig } from '../train/config';
@@ -44,7 +45,7 @@ export interface RdfFacts {
   license: string;
   version: string;
   generator: UNetConfig;
-  normalisation: TrainConfig['normalisation'];
+  normalisation: TrainConfig['normalisation'] & ScaleMode;
   /** Voxel size of the training stacks (domain.json); null for a run without one. */
   voxelSize: VoxelSize | null;
   files: { weights: PackagedFile; documentation: string; testInput: PackagedFile; testOutput: PackagedFile; psf?: PackagedFile };

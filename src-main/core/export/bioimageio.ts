@@ -13,6 +13,7 @@ import { unetSizeMultiple } from '../nn/models/unet';
 import { loadPredictor, readLearnedPsf } from '../infer/load';
 import { readTrainingDomain } from '../infer/domain-check';
 import { readConfig } from '../train/outputs';
+import { generatorConfig, normalisationOf } from '../train/config';
 import { exportRunOnnx } from './onnx-export';
 import { modelRdf, spaceUnit, type PackagedFile } from './bioimageio-rdf';
 import { packageReadme } from './bioimageio-docs';
@@ -93,12 +94,12 @@ export async function exportBioimageio(o: BioimageioOptions): Promise<Bioimageio
   const psfVoxel = psf && spaceUnit(psf.psf.voxelSize.unit) ? psf.psf.voxelSize : null;
   const voxelSize = domain?.voxelSize ?? psfVoxel;
   if (!voxelSize) warnings.push(`${o.runDir} has no domain.json and no calibrated learned PSF: rdf.yaml records no voxel size.`);
-  if (config.normalisation.scale === 'mean') warnings.push("the run used the 'mean' intensity scale, which the Model Zoo cannot express: the package declares the percentile scale_range (see README.md).");
-  const m = unetSizeMultiple(config.generator.levels);
+  if (normalisationOf(config).scale === 'mean') warnings.push("the run used the 'mean' intensity scale, which the Model Zoo cannot express: the package declares the percentile scale_range (see README.md).");
+  const m = unetSizeMultiple(generatorConfig(config).levels);
   const { bytes: onnx } = await exportRunOnnx(o.runDir, o.version);
 
   const raw = testCrop(o.sample ?? syntheticSample(m, voxelSize), m);
-  const n = config.normalisation;
+  const n = normalisationOf(config);
   const pre = applyScaleRange(raw.data, { lowPercentile: n.lowPercentile, highPercentile: n.highPercentile, eps: 1e-6, clip: n.clip });
   const predictor = await loadPredictor({ method: 'model', runDir: o.runDir, backend: o.backend });
   let output: Float32Array;
@@ -115,7 +116,7 @@ export async function exportBioimageio(o: BioimageioOptions): Promise<Bioimageio
   if (psf) files.push({ name: PACKAGE_FILES.psf, data: await fs.readFile(psf.path) });
   else warnings.push(`${o.runDir} has no learned PSF file: the package has no PSF attachment.`);
   const runName = basename(resolve(o.runDir));
-  files.push({ name: PACKAGE_FILES.readme, data: new TextEncoder().encode(packageReadme({ runName, generator: config.generator, normalisation: n, voxelSize, psfFile: psf ? PACKAGE_FILES.psf : undefined })) });
+  files.push({ name: PACKAGE_FILES.readme, data: new TextEncoder().encode(packageReadme({ runName, generator: generatorConfig(config), normalisation: n, voxelSize, psfFile: psf ? PACKAGE_FILES.psf : undefined })) });
   const described = (name: string): PackagedFile => ({ source: name, sha256: sha256(files.find((f) => f.name === name)!.data) });
   const rdf = modelRdf({
     name: `CycleDecon ${runName}`,
@@ -123,7 +124,7 @@ export async function exportBioimageio(o: BioimageioOptions): Promise<Bioimageio
     authors: (o.authors?.length ? o.authors : ['The CycleDecon authors']).map((name) => ({ name })),
     license: o.license ?? 'MIT',
     version: o.version ?? '0.1.0',
-    generator: config.generator,
+    generator: generatorConfig(config),
     normalisation: n,
     voxelSize,
     files: {

@@ -3,7 +3,7 @@
 import { InvalidParameterError } from '../errors';
 import type { Module, UNetConfig } from '../nn/models';
 import { loadTrainedGenerator } from '../train/outputs';
-import type { TrainConfig } from '../train/config';
+import { generatorConfig, normalisationOf, type TrainConfig } from '../train/config';
 import { encodeOnnxModel } from './onnx-proto';
 import { unetOnnxGraph, type WeightLookup } from './onnx-unet';
 
@@ -39,8 +39,8 @@ export interface RunOnnx {
 export async function exportRunOnnx(runDir: string, version = '0'): Promise<RunOnnx> {
   const { gAB, config } = await loadTrainedGenerator(runDir);
   try {
-    const metadata = { generator: JSON.stringify(config.generator), normalisation: JSON.stringify(config.normalisation), preset: config.preset };
-    return { bytes: unetOnnxBytes(gAB, config.generator, metadata, version), config };
+    const metadata = { generator: JSON.stringify(generatorConfig(config)), normalisation: JSON.stringify(normalisationOf(config)), preset: config.preset };
+    return { bytes: unetOnnxBytes(gAB, generatorConfig(config), metadata, version), config };
   } finally {
     gAB.variables().forEach((v) => v.dispose());
   }

@@ -206,7 +206,7 @@ export class PupilPsf {
 }
 
 /** 2π·kz_s minus its weighted least-squares fit by α·2π·kz_i + β over the pupil: the depth term without its focal shift. */
-function depthBasis(kzs: number[], kzi: number[]): Float64Array {
+export function depthBasis(kzs: number[], kzi: number[]): Float64Array {
   const m = kzs.length;
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / m;
   const ms = mean(kzs), mi = mean(kzi);

@@ -5,6 +5,7 @@ import { reblurCheck } from './reblur';
 import { reportVerdict, type VerdictData } from './verdict';
 import { artefactSection, checkResult, warningSection } from './output-section';
 import { lossSection, metricsSection, profilesSection, psfSection, reblurSection, viewsSection } from './sections';
+import { pupilSection } from './pupil-section';
 import type { Measures, ReportSources } from './sources';
 
 export type { Measures, PsfStats, ReportSources } from './sources';
@@ -32,7 +33,8 @@ export function buildReport(src: ReportSources, m: Measures): { json: Record<str
   json.result = { path: src.result.path, intensityScale: src.result.volume.metadata.intensityScale, ...stats(src.result.volume.data) };
 
   sections.push(viewsSection(src), profilesSection(src));
-  for (const [key, part] of [['psf', psfSection(src, m)], ['loss', lossSection(src.run?.loss)], ['metrics', metricsSection(src, m)]] as const) {
+  const pupil = src.run?.pupil ? pupilSection(src.run.pupil) : null; // the run's G_BA was the pupil layer
+  for (const [key, part] of [['psf', psfSection(src, m)], ['pupil', pupil], ['loss', lossSection(src.run?.loss)], ['metrics', metricsSection(src, m)]] as const) {
     if (part) { json[key] = part.data; sections.push(part.section); }
   }
 

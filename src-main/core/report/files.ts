@@ -8,6 +8,7 @@ import { makeOutputFolder, writeBytesAtomic } from '../io/atomic';
 import { readLearnedPsf, readRunConfig } from '../infer/load';
 import { readLossHistory } from './loss';
 import { readOutputCheck } from '../train/output-check-file';
+import { readPupilFile } from '../train/pupil-file';
 import { buildReport, type ReportSources } from './build';
 import { toolkitMeasures } from './measures';
 import { noDomainNote, readTrainingDomain, volumeDomainWarnings } from '../infer/domain-check';
@@ -54,7 +55,7 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
     const config = await readRunConfig(f.runDir);
     src.run = {
       dir: f.runDir, config, learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined,
-      loss: await readLossHistory(f.runDir), outputCheck: await readOutputCheck(f.runDir),
+      loss: await readLossHistory(f.runDir), outputCheck: await readOutputCheck(f.runDir), pupil: await readPupilFile(f.runDir),
       ...(await inputDomain(f.runDir, config, src.input)),
     };
   }

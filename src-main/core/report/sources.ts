@@ -1,5 +1,6 @@
 // What a report is built from: the volumes, the training run's outputs, and the measurements (injected).
 import type { OutputCheckVerdict } from '../train/output-check-file';
+import type { PupilFile } from '../train/pupil-file';
 import type { Volume } from '../io/volume';
 import type { LossHistory } from './loss';
 import type { TrainingData } from './verdict';
@@ -20,7 +21,7 @@ export interface ReportSources {
   gt?: { path: string; volume: Volume };
   rl?: { path: string; volume: Volume };
   theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string; trainingData?: TrainingData };
+  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string; trainingData?: TrainingData; pupil?: PupilFile | null };
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;

@@ -10,6 +10,8 @@ export const RUN_FILES = {
   summary: 'run.json',
   /** The spectral fit the PSF layer started from (psf.init 'spectral'). */
   psfInit: 'psf-init.json',
+  /** The pupil layer's learned optics and aberrations (psf.model 'pupil'; train/pupil-file.ts). */
+  psfPupil: 'psf-pupil.json',
   /** Folder of the resumable checkpoint, and its manifest inside it. */
   checkpoint: 'checkpoint',
   checkpointManifest: 'checkpoint.json',

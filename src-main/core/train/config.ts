@@ -166,7 +166,8 @@ export function resolveTrainConfig(name: PresetName, overrides: TrainConfigOverr
 export function adaptPresetDefaults(c: TrainConfig, explicit: { psfInit: boolean; lambdaSpectral: boolean }): TrainConfig {
   const realSharp = c.sharpSource === 'data';
   const psfLayer = c.mode === 'cycle' && c.gba === 'psf';
-  const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: 'gaussian' as const } : c.psf;
+  const fallback = c.psf.model === 'pupil' ? ('bornwolf' as const) : ('gaussian' as const); // the pupil layer's start without data: the optics
+  const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: fallback } : c.psf;
   const loss = (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral ? { ...c.loss, lambdaSpectral: 0 } : c.loss;
   return { ...c, psf, loss };
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { generatorConfig, psfLayerConfig, psfShape, type TrainConfig } from './config';
 import { InvalidParameterError } from '../errors';
 import { buildGaussianPsfLayer } from '../nn/models/psf-gaussian';
+import { buildPupilPsfLayer } from '../nn/models/psf-pupil';
 import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../nn/models';
 
 export interface Networks {
@@ -31,6 +32,8 @@ export interface BuildOptions {
    * Gaussian (experimental.psfInitSigma or size / 8) instead of requiring `initialSigma` / `initialPsf`.
    */
   restoring?: boolean;
+  /** The stacks' voxel size in µm, for psf.model 'pupil' (its PSF is computed on the data's grid; theory.ts voxelSizeMicrons). */
+  voxelSize?: { dxy: number; dz: number };
 }
 
 const SCALE_NAMES = ['full', 'half', 'quarter', 'eighth', 'sixteenth'];
@@ -48,6 +51,12 @@ function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
   const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.experimental?.psfInitSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
   return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
+}
+
+function pupilLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
+  if (!cfg.optics) throw new InvalidParameterError('optics', "psf.model 'pupil' needs the microscope optics", 'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.');
+  if (!opts.voxelSize) throw new InvalidParameterError('voxel size', "psf.model 'pupil' needs the stacks' voxel size in µm", 'Write the voxel size into the TIFF (`cycledecon convert --voxel-size`) or pass --voxel-size.');
+  return buildPupilPsfLayer({ shape: psfShape(cfg), optics: { ...cfg.optics, ...opts.voxelSize }, name: 'G_BA', convolution: psfLayerConfig(cfg).convolution, aberrations: cfg.psf.pupilAberrations });
 }
 
 export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {
@@ -72,7 +81,7 @@ function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: num
     const given = cfg.psf.model === 'gaussian' ? opts.initialSigma : opts.initialPsf;
     const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !given && opts.restoring;
     const c = fromData ? { ...cfg, psf: { ...cfg.psf, init: 'gaussian' as const } } : cfg;
-    psf = c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(psfLayerConfig(c), { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.experimental?.psfInitSigma, name: 'G_BA' });
+    psf = c.psf.model === 'pupil' ? pupilLayer(cfg, opts) : c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(psfLayerConfig(c), { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.experimental?.psfInitSigma, name: 'G_BA' });
     if (cfg.background) {
       const zero = tf.zeros([1]);
       background = tf.variable(zero, true, 'G_BA/background');

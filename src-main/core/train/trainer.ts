@@ -13,13 +13,16 @@ import { PatchSampler } from './data';
 import { TrainControl, type HistoryRow, type TrainEvent } from './events';
 import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
 import { gaussianPsfParams } from '../nn/models/psf-gaussian';
+import { pupilPsfParams } from '../nn/models/psf-pupil';
+import { readPupilFile, writePupilFile } from './pupil-file';
+import { fitPupilToSpectra } from './pupil-init';
 import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { writeTrainingDomain } from './domain';
 import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
-import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit } from './theory';
+import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit, voxelSizeMicrons } from './theory';
 import type { SpectralData, SpectralFit } from '../psf/spectral-fit';
 import { disposeSpectralTarget, spectralTarget } from './spectral-loss';
 
@@ -124,6 +127,7 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     nets.background.assign(init);
     init.dispose();
   }
+  if (nets.psf && cfg.psf.model === 'pupil' && !opts.resume) await startPupil(cfg, opts, nets.psf, sharp, spectra, state.spectral);
   let startStep = 0;
   let history: HistoryRow[] = [];
   if (opts.resume) {
@@ -140,6 +144,20 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
   return { state, sampler, startStep, totalSteps, stepsPerEpoch, history, voxelSize: { ...opts.blurred[0]!.voxelSize } };
 }
 
+/** The pupil layer's start (init 'spectral': fitted to the spectral term; 'bornwolf': no aberration), written to psf-pupil.json as step 0. */
+async function startPupil(cfg: TrainConfig, opts: TrainOptions, psf: NonNullable<Networks['psf']>, sharp: Volume[], spectra: SpectralData | undefined, given: StepState['spectral']): Promise<void> {
+  if (cfg.psf.init === 'spectral') {
+    const target = given ?? spectralTarget(opts.blurred, sharp, psfShape(cfg), spectra);
+    try {
+      fitPupilToSpectra(psf, target);
+    } finally {
+      if (!given) disposeSpectralTarget(target);
+    }
+  }
+  const params = pupilPsfParams(psf)!;
+  await writePupilFile(opts.outDir, { step: 0, optics: { ...cfg.optics!, ...voxelSizeMicrons(opts.blurred[0]!) }, params, start: params });
+}
+
 async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]> {
   if (opts.sharpFromBlurred) return opts.sharpFromBlurred(opts.blurred, cfg);
   return rlDomainB(cfg, opts.blurred, opts.rlPsf!, opts.signal);
@@ -153,7 +171,7 @@ function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): { opts: TrainO
     const { kernel, fit, data } = spectralLayerInit(cfg, opts.blurred, opts.sharp ?? []);
     return { opts: { ...opts, initialPsf: kernel, rlPsf }, spectralFit: fit, spectra: data };
   }
-  const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
+  const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' && cfg.psf.model !== 'pupil' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
   return { opts: { ...opts, initialPsf, rlPsf } };
 }
 
@@ -184,10 +202,11 @@ function currentPsf(nets: Networks): { data: Float32Array; shape: [number, numbe
 export async function train(cfg: TrainConfig, options: TrainOptions): Promise<TrainResult> {
   if (options.blurred.length === 0) throw new InvalidParameterError('blurred', 'no stacks given');
   const { opts, spectralFit, spectra } = theoreticalInputs(cfg, options);
+  const voxelSize = cfg.psf.model === 'pupil' && cfg.gba === 'psf' ? voxelSizeMicrons(opts.blurred[0]!) : undefined; // typed error if uncalibrated
   await prepareRunDir(opts, cfg);
   await writeTrainingDomain(opts.outDir, opts.blurred, cfg);
   if (spectralFit && !opts.resume) await writePsfInit(opts.outDir, spectralFit);
-  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf, initialSigma: spectralFit?.sigmaVoxels });
+  const nets = buildNetworks(cfg, { initialPsf: opts.initialPsf, initialSigma: spectralFit?.sigmaVoxels, voxelSize });
   let loop: Loop | undefined;
   try {
     loop = await setup(cfg, opts, nets, spectra);
@@ -246,6 +265,11 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
       gaussian: (nets.psf && gaussianPsfParams(nets.psf)) ?? undefined,
     });
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
+    const pupil = nets.psf && pupilPsfParams(nets.psf);
+    if (pupil && cfg.optics) {
+      const start = (await readPupilFile(opts.outDir))?.start ?? Object.fromEntries(Object.keys(pupil).map((k) => [k, 0]));
+      await writePupilFile(opts.outDir, { step, optics: { ...cfg.optics, ...voxelSizeMicrons(opts.blurred[0]!) }, params: pupil, start });
+    }
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
   const rng = new Rng((cfg.seed ^ 0x5eed1234) >>> 0);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { buildUNet } from '../../../src-main/core/nn/models';
 import { exportGenerators, writeConfig } from '../../../src-main/core/train/outputs';
-import { preset, resolveTrainConfig, type TrainConfig } from '../../../src-main/core/train/config';
+import { generatorConfig, preset, resolveTrainConfig, type TrainConfig } from '../../../src-main/core/train/config';
 import { loadPredictor } from '../../../src-main/core/infer/load';
 import { readVolume } from '../../../src-main/core/io/index';
 import { fitNormaliser } from '../../../src-main/core/normalise/normaliser';
@@ -48,10 +48,11 @@ export async function testStack(): Promise<{ x: Float32Array; shape: Shape3 }> {
  * A run folder with config.json and weights/ of a seeded G_AB. Weights that start at zero (biases, the residual
  * variant's output kernel) are made random too, so every one of them shows in the output.
  */
-export async function makeRun(dir: string, generator: Partial<TrainConfig['generator']>): Promise<TrainConfig> {
-  const config = resolveTrainConfig('tiny', { generator: { ...preset('tiny').generator, ...generator } });
+export async function makeRun(dir: string, generator: Partial<TrainConfig['generator']> & { residual?: boolean }): Promise<TrainConfig> {
+  const { residual, ...g } = generator;
+  const config = resolveTrainConfig('tiny', { generator: { ...preset('tiny').generator, ...g }, ...(residual ? { experimental: { residual } } : {}) });
   mkdirSync(dir, { recursive: true });
-  const net = buildUNet(config.generator, config.seed * 16 + 1, { name: 'G_AB' });
+  const net = buildUNet(generatorConfig(config), config.seed * 16 + 1, { name: 'G_AB' });
   const rand = mulberry32(11);
   for (const v of net.variables()) if (v.dataSync().every((n) => n === 0)) v.assign(tf.tensor(Array.from({ length: v.size }, () => rand() - 0.5), v.shape));
   await writeConfig(dir, config);

@@ -40,7 +40,7 @@ describe('kernel layout', () => {
 describe('ONNX export of G_AB, run by onnxruntime-node', () => {
   const dir = tempDir();
 
-  const variants: [string, Partial<TrainConfig['generator']>][] = [
+  const variants: [string, Partial<TrainConfig['generator']> & { residual?: boolean }][] = [
     ['tiny preset, transposed-conv up-sampling', { upsample: 'transpose' }],
     ['tiny preset, nearest-conv up-sampling', { upsample: 'nearest-conv' }],
     ['3 levels, 2 convs, nearest-conv, residual, softplus head', { levels: 3, convsPerLevel: 2, upsample: 'nearest-conv', residual: true, output: 'softplus' }],

@@ -62,6 +62,8 @@ export interface PsfConfig {
    * uses 'direct').
    */
   convolution?: 'direct' | 'fft';
-  /** 'free' (default): every voxel learned; 'gaussian': two learned widths (models/psf-gaussian.ts). */
-  model?: 'free' | 'gaussian';
+  /** 'free' (default): every voxel learned; 'gaussian': two learned widths (models/psf-gaussian.ts); 'pupil': models/psf-pupil.ts. */
+  model?: 'free' | 'gaussian' | 'pupil';
+  /** psf.model 'pupil': which aberrations are learned (models/psf-pupil.ts). */
+  pupilAberrations?: 'all' | 'symmetric';
 }
