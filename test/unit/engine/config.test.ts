@@ -62,10 +62,11 @@ describe('TrainConfig', () => {
     expect(resolveTrainConfig('tiny', { experimental: { psfGradient: 'tangent' } }).experimental?.psfGradient).toBe('tangent');
   });
 
-  it("generator.upsample / output: every preset keeps the paper's transposed conv and linear head; 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
-    for (const p of ['paper', 'fast', 'tiny'] as const) expect(resolveTrainConfig(p).generator.upsample ?? 'transpose').toBe('transpose');
+  it("generator.upsample / output: paper and tiny keep the paper's transposed conv and linear head, fast uses resize-conv and softplus (decision 0007); 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
+    for (const p of ['paper', 'tiny'] as const) expect(resolveTrainConfig(p).generator.upsample ?? 'transpose').toBe('transpose');
+    expect(resolveTrainConfig('fast').generator).toMatchObject({ upsample: 'nearest-conv', output: 'softplus' });
     expect(() => resolveTrainConfig('tiny', { generator: { upsample: 'bilinear' } } as never)).toThrow(/generator.upsample|upsample/);
-    for (const p of ['paper', 'fast', 'tiny'] as const) expect(resolveTrainConfig(p).generator.output ?? 'linear').toBe('linear');
+    for (const p of ['paper', 'tiny'] as const) expect(resolveTrainConfig(p).generator.output ?? 'linear').toBe('linear');
     expect(() => resolveTrainConfig('tiny', { generator: { output: 'relu' } } as never)).toThrow(/generator.output|output/);
     const cfg = resolveTrainConfig('tiny', { generator: { upsample: 'nearest-conv' } });
     const nets = buildNetworks(cfg);
