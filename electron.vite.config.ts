@@ -10,7 +10,10 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('src-main/electron/main.ts'), 'job-process': resolve('src-main/worker/utility-process.ts') },
+        input: {
+          index: resolve('src-main/electron/main.ts'),
+          'job-process': resolve('src-main/worker/utility-process.ts'),
+        },
         // Optional native/GPU backends: loaded at run time when installed (see core/engine/backend.ts), never bundled.
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
       },

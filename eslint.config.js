@@ -14,38 +14,91 @@ const coreBoundary = {
   patterns: [
     { group: ['electron', 'electron/*'], message: 'src-main/core and src-main/worker run in plain Node: no Electron.' },
     { group: ['vue', 'vue/*', 'pinia', 'vue-router', 'three', 'three/*'], message: 'No UI libraries in core/worker.' },
-    { group: ['**/src-renderer/**', '../../src-renderer/*', '**/electron/*', '**/preload/*', '**/devserver/*'], message: 'Core and worker never import the renderer or the app shell.' },
+    {
+      group: ['**/src-renderer/**', '../../src-renderer/*', '**/electron/*', '**/preload/*', '**/devserver/*'],
+      message: 'Core and worker never import the renderer or the app shell.',
+    },
   ],
 };
 
 const above = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);
-const coreOnly = { group: above('services', 'worker', 'cli'), message: 'src-main/core is below services, worker and the CLI.' };
+const coreOnly = {
+  group: above('services', 'worker', 'cli'),
+  message: 'src-main/core is below services, worker and the CLI.',
+};
 /** no-restricted-imports for one layer: the core boundary plus what lies above the layer. */
-const layer = (message, ...groups) => ['error', { patterns: [...coreBoundary.patterns, coreOnly, { group: groups, message }] }];
+const layer = (message, ...groups) => [
+  'error',
+  { patterns: [...coreBoundary.patterns, coreOnly, { group: groups, message }] },
+];
 const tfjs = ['@tensorflow/*'];
 const coreLayers = [
-  { files: ['src-main/core/kernels/**'], rules: { 'no-restricted-imports': layer('core/kernels is the bottom layer: no tfjs, no fft, nn, train or infer.', ...tfjs, ...above('fft', 'nn', 'train', 'infer')) } },
+  {
+    files: ['src-main/core/kernels/**'],
+    rules: {
+      'no-restricted-imports': layer(
+        'core/kernels is the bottom layer: no tfjs, no fft, nn, train or infer.',
+        ...tfjs,
+        ...above('fft', 'nn', 'train', 'infer'),
+      ),
+    },
+  },
   {
     files: ['src-main/core/{fft,io,psf,deconv,metrics,image,normalise,run}/**'],
-    rules: { 'no-restricted-imports': layer('This part of core is tfjs-free and below nn, train and infer.', ...tfjs, ...above('nn', 'train', 'infer')) },
+    rules: {
+      'no-restricted-imports': layer(
+        'This part of core is tfjs-free and below nn, train and infer.',
+        ...tfjs,
+        ...above('nn', 'train', 'infer'),
+      ),
+    },
   },
-  { files: ['src-main/core/nn/**'], rules: { 'no-restricted-imports': layer('core/nn (tfjs building blocks) is below train and infer.', ...above('train', 'infer')) } },
-  { files: ['src-main/core/train/**'], rules: { 'no-restricted-imports': layer('core/train is below infer: share through run/ or normalise/.', ...above('infer')) } },
+  {
+    files: ['src-main/core/nn/**'],
+    rules: {
+      'no-restricted-imports': layer(
+        'core/nn (tfjs building blocks) is below train and infer.',
+        ...above('train', 'infer'),
+      ),
+    },
+  },
+  {
+    files: ['src-main/core/train/**'],
+    rules: {
+      'no-restricted-imports': layer('core/train is below infer: share through run/ or normalise/.', ...above('infer')),
+    },
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-output/**', 'demo-output/**', 'test/fixtures/**', '**/*.py'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'release/**',
+      'test-output/**',
+      'demo-output/**',
+      'test/fixtures/**',
+      '**/*.py',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
   {
     files: ['**/*.vue'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' },
+    },
   },
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2022, sourceType: 'module' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'vue/multi-word-component-names': 'off',
       'vue/max-attributes-per-line': 'off',
@@ -55,12 +108,38 @@ export default tseslint.config(
   },
   { files: ['src-renderer/**'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['src-main/core/**', 'src-main/worker/**'], rules: { 'no-restricted-imports': ['error', coreBoundary] } },
-  { files: ['src-main/core/**'], rules: { 'no-restricted-imports': ['error', { patterns: [...coreBoundary.patterns, coreOnly] }] } },
+  {
+    files: ['src-main/core/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...coreBoundary.patterns, coreOnly] }] },
+  },
   ...coreLayers,
   // The contract is imported by the renderer (and holds the training config schema): zod and itself only.
   {
     files: ['src-main/contract/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/core', '**/core/**', '**/services/**', '**/worker/**', '**/cli/**', '**/electron/**', '**/devserver/**', 'electron', '@tensorflow/*', 'node:*'], message: 'src-main/contract is imported by the renderer: zod and the contract only.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/core',
+                '**/core/**',
+                '**/services/**',
+                '**/worker/**',
+                '**/cli/**',
+                '**/electron/**',
+                '**/devserver/**',
+                'electron',
+                '@tensorflow/*',
+                'node:*',
+              ],
+              message: 'src-main/contract is imported by the renderer: zod and the contract only.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src-main/**/*.ts'],
@@ -72,5 +151,20 @@ export default tseslint.config(
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
-  { files: ['src-renderer/**'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src-main/core/**', '**/core/*', 'electron', '@tensorflow/*', 'node:*', 'fs', 'path'], message: 'The renderer talks to the main side only through src-main/contract.' }] }] } },
+  {
+    files: ['src-renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-main/core/**', '**/core/*', 'electron', '@tensorflow/*', 'node:*', 'fs', 'path'],
+              message: 'The renderer talks to the main side only through src-main/contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

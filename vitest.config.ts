@@ -14,8 +14,19 @@ export default defineConfig({
     ...timeouts,
     projects: [
       { test: { ...timeouts, name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      { plugins: [vue()], test: { ...timeouts, name: 'renderer', include: ['test/renderer/**/*.test.ts'], environment: 'happy-dom' } },
-      { test: { ...timeouts, name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node', fileParallelism: false } },
+      {
+        plugins: [vue()],
+        test: { ...timeouts, name: 'renderer', include: ['test/renderer/**/*.test.ts'], environment: 'happy-dom' },
+      },
+      {
+        test: {
+          ...timeouts,
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -25,10 +25,24 @@ export interface ArtefactRow {
 export function artefactRow(input: Volume, pred: Volume, truth: Volume | undefined, psf: Volume): ArtefactRow {
   const a = measureArtefacts(input.shape, input.data, pred.data, truth?.data);
   const rb = reblurCheck(input.data, pred.data, input.shape, (d) => toolkitMeasures.convolve(d, input.shape, psf));
-  const v = outputVerdict({ correlation: ncc(pred.data, input.data), artefacts: a, reblur: { result: rb.overall, input: rb.inputOverall } });
-  const trio = (k: 'lateral' | 'axial'): [number, number, number] => [a.result.highFrequency[k] ?? NaN, a.input.highFrequency[k] ?? NaN, a.truth?.highFrequency[k] ?? NaN];
+  const v = outputVerdict({
+    correlation: ncc(pred.data, input.data),
+    artefacts: a,
+    reblur: { result: rb.overall, input: rb.inputOverall },
+  });
+  const trio = (k: 'lateral' | 'axial'): [number, number, number] => [
+    a.result.highFrequency[k] ?? NaN,
+    a.input.highFrequency[k] ?? NaN,
+    a.truth?.highFrequency[k] ?? NaN,
+  ];
   return {
-    lateral: trio('lateral'), axial: trio('axial'), negativeFraction: a.result.negative.fraction, p001InNoise: a.result.negative.p001InNoise,
-    reblur: rb.overall, inputReblur: rb.inputOverall, passed: v.passed, flags: v.flags.map((f) => f.code),
+    lateral: trio('lateral'),
+    axial: trio('axial'),
+    negativeFraction: a.result.negative.fraction,
+    p001InNoise: a.result.negative.p001InNoise,
+    reblur: rb.overall,
+    inputReblur: rb.inputOverall,
+    passed: v.passed,
+    flags: v.flags.map((f) => f.code),
   };
 }

@@ -9,7 +9,15 @@ import '@tensorflow/tfjs-backend-wasm';
 import { vol2colConv3d } from '../src-main/core/nn/conv/vol2col-conv3d';
 import { timeIt } from './timing';
 
-export interface ConvShape { name: string; size: number; cin: number; cout: number; k: number; stride: number; padding: 'same' | 'valid' }
+export interface ConvShape {
+  name: string;
+  size: number;
+  cin: number;
+  cout: number;
+  k: number;
+  stride: number;
+  padding: 'same' | 'valid';
+}
 
 export const CONV_SHAPES: ConvShape[] = [
   { name: 'fast enc0 32³ 1→8', size: 32, cin: 1, cout: 8, k: 3, stride: 1, padding: 'same' },
@@ -29,7 +37,14 @@ export function convFlops(s: ConvShape): number {
   return 2 * out ** 3 * s.k ** 3 * s.cin * s.cout;
 }
 
-export interface ConvResult { shape: string; impl: string; backend: string; pass: 'forward' | 'forward+backward'; ms: number; gflops: number }
+export interface ConvResult {
+  shape: string;
+  impl: string;
+  backend: string;
+  pass: 'forward' | 'forward+backward';
+  ms: number;
+  gflops: number;
+}
 
 type Conv = (x: tf.Tensor5D, w: tf.Tensor5D) => tf.Tensor5D;
 
@@ -38,7 +53,12 @@ async function measure(s: ConvShape, conv: Conv, backward: boolean, budgetMs: nu
   const w = tf.randomNormal([s.k, s.k, s.k, s.cin, s.cout], 0, 0.1, 'float32', 2) as tf.Tensor5D;
   try {
     return await timeIt(async () => {
-      if (!backward) { const y = conv(x, w); await y.data(); y.dispose(); return; }
+      if (!backward) {
+        const y = conv(x, w);
+        await y.data();
+        y.dispose();
+        return;
+      }
       const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(conv(a as tf.Tensor5D, b as tf.Tensor5D)))([x, w]);
       await Promise.all(g.map((t) => t.data()));
       tf.dispose(g);
@@ -53,15 +73,80 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
   const shapes = opts.quick ? CONV_SHAPES.filter((s) => !s.name.startsWith('paper')) : CONV_SHAPES;
   const budget = opts.budgetMs ?? 1500;
   const results: ConvResult[] = [];
-  const plans: { backend: string; impl: string; avx512?: boolean; conv: (s: ConvShape) => Conv; backward: boolean[]; maxGflop: number }[] = [
+  const plans: {
+    backend: string;
+    impl: string;
+    avx512?: boolean;
+    conv: (s: ConvShape) => Conv;
+    backward: boolean[];
+    maxGflop: number;
+  }[] = [
     // The default on cpu backends (nn/conv-select.ts): the native kernel (linux-x64), else WebAssembly SIMD.
-    ...(nativeConvThreads() > 0 ? [{ backend: 'cpu', impl: `native-${nativeIsa() ?? ''}`, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
-    ...(nativeIsa() === 'avx512' ? [{ backend: 'cpu', impl: 'native-avx2', avx512: false, conv: (s: ConvShape): Conv => (x, w) => nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
-    { backend: 'cpu', impl: 'wasm-simd', conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 },
-    { backend: 'cpu', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false, true], maxGflop: 4 },
-    { backend: 'wasm', impl: 'tf.conv3d', conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding), backward: [false], maxGflop: 8 },
+    ...(nativeConvThreads() > 0
+      ? [
+          {
+            backend: 'cpu',
+            impl: `native-${nativeIsa() ?? ''}`,
+            conv:
+              (s: ConvShape): Conv =>
+              (x, w) =>
+                nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding),
+            backward: [false, true],
+            maxGflop: 1e9,
+          },
+        ]
+      : []),
+    ...(nativeIsa() === 'avx512'
+      ? [
+          {
+            backend: 'cpu',
+            impl: 'native-avx2',
+            avx512: false,
+            conv:
+              (s: ConvShape): Conv =>
+              (x, w) =>
+                nativeConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding),
+            backward: [false, true],
+            maxGflop: 1e9,
+          },
+        ]
+      : []),
+    {
+      backend: 'cpu',
+      impl: 'wasm-simd',
+      conv: (s) => (x, w) => wasmConv3dImpl.conv3d(x, w, [s.stride, s.stride, s.stride], s.padding),
+      backward: [false, true],
+      maxGflop: 1e9,
+    },
+    {
+      backend: 'cpu',
+      impl: 'tf.conv3d',
+      conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding),
+      backward: [false, true],
+      maxGflop: 4,
+    },
+    {
+      backend: 'wasm',
+      impl: 'tf.conv3d',
+      conv: (s) => (x, w) => tf.conv3d(x, w, s.stride, s.padding),
+      backward: [false],
+      maxGflop: 8,
+    },
     // vol2col (tf ops + matMul) is kept out: 0.04 GFLOP/s on cpu, and superseded by wasm-simd (BENCH_VOL2COL=1 adds it).
-    ...(process.env.BENCH_VOL2COL ? [{ backend: 'wasm', impl: 'vol2col', conv: (s: ConvShape): Conv => (x, w) => vol2colConv3d(x, w, [s.stride, s.stride, s.stride], s.padding), backward: [false, true], maxGflop: 1e9 }] : []),
+    ...(process.env.BENCH_VOL2COL
+      ? [
+          {
+            backend: 'wasm',
+            impl: 'vol2col',
+            conv:
+              (s: ConvShape): Conv =>
+              (x, w) =>
+                vol2colConv3d(x, w, [s.stride, s.stride, s.stride], s.padding),
+            backward: [false, true],
+            maxGflop: 1e9,
+          },
+        ]
+      : []),
   ];
   const only = process.env.BENCH_BACKENDS?.split(',');
   for (const plan of plans.filter((p) => !only || only.includes(p.backend))) {
@@ -74,8 +159,17 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
       for (const bw of plan.backward) {
         const ms = await measure(s, plan.conv(s), bw, budget);
         const flops = convFlops(s) * (bw ? 3 : 1);
-        results.push({ shape: s.name, impl: plan.impl, backend: plan.backend, pass: bw ? 'forward+backward' : 'forward', ms, gflops: flops / (ms * 1e6) });
-        process.stderr.write(`  conv ${plan.backend}/${plan.impl} ${s.name} ${bw ? 'fwd+bwd' : 'fwd'}: ${ms.toFixed(1)} ms, ${(flops / (ms * 1e6)).toFixed(2)} GFLOP/s\n`);
+        results.push({
+          shape: s.name,
+          impl: plan.impl,
+          backend: plan.backend,
+          pass: bw ? 'forward+backward' : 'forward',
+          ms,
+          gflops: flops / (ms * 1e6),
+        });
+        process.stderr.write(
+          `  conv ${plan.backend}/${plan.impl} ${s.name} ${bw ? 'fwd+bwd' : 'fwd'}: ${ms.toFixed(1)} ms, ${(flops / (ms * 1e6)).toFixed(2)} GFLOP/s\n`,
+        );
       }
     }
     if (plan.avx512 === false) setNativeAvx512(nativeIsa() === 'avx512');
@@ -84,5 +178,10 @@ export async function runConvBench(opts: { quick?: boolean; budgetMs?: number } 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runConvBench({ quick: process.argv.includes('--quick') }).then((r) => console.table(r)).catch((e) => { console.error(e); process.exit(1); });
+  runConvBench({ quick: process.argv.includes('--quick') })
+    .then((r) => console.table(r))
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
 }

@@ -7,14 +7,31 @@ type S3 = [number, number, number];
 
 /** Forward 3D FFT of a real volume with fft.js for every 1D line (full complex spectrum, interleaved). */
 function fftjs3d(data: Float32Array, [nz, ny, nx]: S3): Float64Array {
-  const n = nz * ny * nx, out = new Float64Array(2 * n);
+  const n = nz * ny * nx,
+    out = new Float64Array(2 * n);
   const pass = (len: number, count: number, index: (line: number, i: number) => number, real: boolean) => {
-    const f = new FFT(len), inp = f.createComplexArray() as number[], res = f.createComplexArray() as number[];
+    const f = new FFT(len),
+      inp = f.createComplexArray() as number[],
+      res = f.createComplexArray() as number[];
     const rin = new Array<number>(len);
     for (let l = 0; l < count; l++) {
-      if (real) { for (let i = 0; i < len; i++) rin[i] = data[index(l, i)]; f.realTransform(res, rin); f.completeSpectrum(res); }
-      else { for (let i = 0; i < len; i++) { const j = index(l, i); inp[2 * i] = out[2 * j]; inp[2 * i + 1] = out[2 * j + 1]; } f.transform(res, inp); }
-      for (let i = 0; i < len; i++) { const j = index(l, i); out[2 * j] = res[2 * i]; out[2 * j + 1] = res[2 * i + 1]; }
+      if (real) {
+        for (let i = 0; i < len; i++) rin[i] = data[index(l, i)];
+        f.realTransform(res, rin);
+        f.completeSpectrum(res);
+      } else {
+        for (let i = 0; i < len; i++) {
+          const j = index(l, i);
+          inp[2 * i] = out[2 * j];
+          inp[2 * i + 1] = out[2 * j + 1];
+        }
+        f.transform(res, inp);
+      }
+      for (let i = 0; i < len; i++) {
+        const j = index(l, i);
+        out[2 * j] = res[2 * i];
+        out[2 * j + 1] = res[2 * i + 1];
+      }
     }
   };
   pass(nx, nz * ny, (l, i) => l * nx + i, true);
@@ -30,7 +47,12 @@ function time(fn: () => void, reps: number): number {
   return (performance.now() - t) / reps;
 }
 
-const sizes: S3[] = [[64, 64, 64], [32, 256, 256], [60, 100, 100], [35, 512, 512]];
+const sizes: S3[] = [
+  [64, 64, 64],
+  [32, 256, 256],
+  [60, 100, 100],
+  [35, 512, 512],
+];
 console.log('size            ours rfft3d (ms)   fft.js (ms)');
 for (const s of sizes) {
   const data = new Float32Array(s[0] * s[1] * s[2]).map(() => Math.random());

@@ -25,10 +25,16 @@ if (photons !== undefined && !(photons > 0)) throw new Error('--photons must be 
 const { trainSets, sharpSets, test } = benchData({ photons });
 
 function stats(d: ArrayLike<number>): string {
-  let mn = Infinity, mx = -Infinity, s = 0, s2 = 0;
+  let mn = Infinity,
+    mx = -Infinity,
+    s = 0,
+    s2 = 0;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    mn = Math.min(mn, v); mx = Math.max(mx, v); s += v; s2 += v * v;
+    mn = Math.min(mn, v);
+    mx = Math.max(mx, v);
+    s += v;
+    s2 += v * v;
   }
   const m = s / d.length;
   return `range ${mn.toFixed(2)}..${mx.toFixed(2)} mean ${m.toFixed(3)} sd ${Math.sqrt(Math.max(0, s2 / d.length - m * m)).toFixed(3)}`;
@@ -44,17 +50,25 @@ for (const runDir of argv) {
     console.log(`\n${runDir}: step ${ck.step}`);
   }
   const n = cfg.patchSize;
-  const sampler = new PatchSampler(trainSets.map((t) => t.blurred), sharpSets, cfg);
+  const sampler = new PatchSampler(
+    trainSets.map((t) => t.blurred),
+    sharpSets,
+    cfg,
+  );
   const rng = new Rng(5);
   for (let i = 0; i < 3; i++) {
     const p = sampler.next(rng);
     const out = tf.tidy(() => nets.gAB.apply(tf.tensor5d(p.a, [1, n, n, n, 1])).dataSync());
-    console.log(`  training patch: input ${stats(p.a)} | G_AB ${stats(out)} | r(G_AB, input) ${ncc(out, p.a).toFixed(3)}`);
+    console.log(
+      `  training patch: input ${stats(p.a)} | G_AB ${stats(out)} | r(G_AB, input) ${ncc(out, p.a).toFixed(3)}`,
+    );
   }
   const norm = volumeNormaliser(test.blurred.data, normalisationOf(cfg));
   const x = norm ? norm.apply(test.blurred.data) : test.blurred.data;
   const out = tf.tidy(() => nets.gAB.apply(tf.tensor5d(x, [1, ...test.blurred.shape, 1])).dataSync());
   const gt = test.groundTruth.data;
-  console.log(`  test stack: G_AB ${stats(out)} | r(G_AB, input) ${ncc(out, x).toFixed(3)} | r(G_AB, truth) ${ncc(out, gt).toFixed(3)} (input's r with truth ${ncc(x, gt).toFixed(3)})`);
+  console.log(
+    `  test stack: G_AB ${stats(out)} | r(G_AB, input) ${ncc(out, x).toFixed(3)} | r(G_AB, truth) ${ncc(out, gt).toFixed(3)} (input's r with truth ${ncc(x, gt).toFixed(3)})`,
+  );
   disposeNetworks(nets);
 }

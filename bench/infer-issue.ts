@@ -46,10 +46,15 @@ async function fastRunDir(): Promise<string> {
 }
 
 async function writeInput(path: string): Promise<void> {
-  const w = await createVolumeWriter(path, { shape, voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, dtype: 'uint16' });
+  const w = await createVolumeWriter(path, {
+    shape,
+    voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
+    dtype: 'uint16',
+  });
   const slice = new Float32Array(shape[1] * shape[2]);
   for (let z = 0; z < shape[0]; z++) {
-    for (let i = 0; i < slice.length; i++) slice[i] = 100 + ((i * 2654435761 + z * 97) % 4096) * (((i >> 6) + z) % 3 === 0 ? 1 : 0.1);
+    for (let i = 0; i < slice.length; i++)
+      slice[i] = 100 + ((i * 2654435761 + z * 97) % 4096) * (((i >> 6) + z) % 3 === 0 ? 1 : 0.1);
     await w.writeSlices(slice, 1);
   }
   await w.close();
@@ -70,13 +75,23 @@ try {
     const p = await loadPredictor({ method: 'model', runDir, backend });
     try {
       const r = await deconvolveFile(input, join(dir, 'out.tif'), p, { tile: 'auto', dtype: 'float32' });
-      const g = JSON.parse(String(p.details.generator)) as { levels: number; baseChannels: number; convsPerLevel: number };
+      const g = JSON.parse(String(p.details.generator)) as {
+        levels: number;
+        baseChannels: number;
+        convsPerLevel: number;
+      };
       const voxels = shape[0] * shape[1] * shape[2];
       Object.assign(out, {
-        backendUsed: r.backend, generator: g, seconds: +r.seconds.toFixed(2), voxelsPerSecond: Math.round(r.voxelsPerSecond), tile: r.tile, tiles: r.tiles, passes: r.passes,
+        backendUsed: r.backend,
+        generator: g,
+        seconds: +r.seconds.toFixed(2),
+        voxelsPerSecond: Math.round(r.voxelsPerSecond),
+        tile: r.tile,
+        tiles: r.tiles,
+        passes: r.passes,
         // Forward FLOPs of one untiled pass; exact tiling repeats parts of it (halos, statistics passes).
-        untiledGflop: +((unetFlops(g, 64) / 64 ** 3) * voxels / 1e9).toFixed(1),
-        effectiveGflops: +((unetFlops(g, 64) / 64 ** 3) * voxels / 1e9 / r.seconds).toFixed(2),
+        untiledGflop: +(((unetFlops(g, 64) / 64 ** 3) * voxels) / 1e9).toFixed(1),
+        effectiveGflops: +(((unetFlops(g, 64) / 64 ** 3) * voxels) / 1e9 / r.seconds).toFixed(2),
         rssBeforeMiB: Math.round(rssBefore),
       });
     } finally {

@@ -13,11 +13,27 @@ const vol = await readVolume(join(root, 'assets', 'sample', 'bars_blurred.tif'))
 const voxels = vol.data.length;
 const result: Record<string, unknown> = { shape: vol.shape };
 for (const method of ['model', 'rl'] as const) {
-  const p = await loadPredictor({ method, runDir: join(root, 'assets', 'model'), psf: 'learned', iterations: 20, backend: 'cpu' });
+  const p = await loadPredictor({
+    method,
+    runDir: join(root, 'assets', 'model'),
+    psf: 'learned',
+    iterations: 20,
+    backend: 'cpu',
+  });
   const data = fitNormaliser(vol.data, p.normalisation.pLow, p.normalisation.pHigh).apply(vol.data);
   const predict = withPadding(p.predict, p.multiple);
-  const ms = await timeIt(async () => { await predict(data, vol.shape); }, 3000, 2);
-  result[method] = { backend: p.backend, msPerVolume: Math.round(ms), voxelsPerSecond: Math.round(voxels / (ms / 1000)) };
+  const ms = await timeIt(
+    async () => {
+      await predict(data, vol.shape);
+    },
+    3000,
+    2,
+  );
+  result[method] = {
+    backend: p.backend,
+    msPerVolume: Math.round(ms),
+    voxelsPerSecond: Math.round(voxels / (ms / 1000)),
+  };
   p.dispose();
 }
 result.peakRssMiB = Math.round(peakRssMiB());

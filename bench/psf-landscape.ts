@@ -40,14 +40,24 @@ for (const runDir of process.argv.slice(2)) {
   const rng = new Rng(12345);
   const pairs = Array.from({ length: 24 }, () => {
     const p = sampler.next(rng);
-    return { ...p, crops: drawCrops(rng, n, cfg.discriminator.scales), eps: normals(rng, n * n * n), noise: estimateNoise(p.a, n) };
+    return {
+      ...p,
+      crops: drawCrops(rng, n, cfg.discriminator.scales),
+      eps: normals(rng, n * n * n),
+      noise: estimateNoise(p.a, n),
+    };
   });
   const t5 = (d: Float32Array) => tf.tensor5d(d, [1, n, n, n, 1]);
   // The three terms through which the PSF learns, as in train/step.ts (call inside a tidy).
   const lossTerms = (p: (typeof pairs)[number]): [tf.Scalar, tf.Scalar, tf.Scalar] => {
-    const a = t5(p.a), b = t5(p.b);
+    const a = t5(p.a),
+      b = t5(p.b);
     const fakeA = cfg.fakeNoise === 'estimated' ? addNoise(nets.gBA!.apply(b), p.noise, t5(p.eps)) : nets.gBA!.apply(b);
-    return [lsganGenerator(nets.dA, fakeA, p.crops), l1(nets.gBA!.apply(nets.gAB.apply(a)), a), l1(nets.gAB.apply(fakeA), b)];
+    return [
+      lsganGenerator(nets.dA, fakeA, p.crops),
+      l1(nets.gBA!.apply(nets.gAB.apply(a)), a),
+      l1(nets.gAB.apply(fakeA), b),
+    ];
   };
   const evaluate = (k: Float32Array) => {
     tf.tidy(() => kernel.assign(tf.tensor3d(k, shape)));
@@ -64,11 +74,16 @@ for (const runDir of process.argv.slice(2)) {
   console.log('candidate                 advBA    cycleA   cycleB   G total');
   const show = (label: string, k: Float32Array) => {
     const r = evaluate(k);
-    console.log(`${label.padEnd(24)} ${r.adv.toFixed(4)}  ${r.cycleA.toFixed(5)}  ${r.cycleB.toFixed(5)}  ${r.total.toFixed(4)}`);
+    console.log(
+      `${label.padEnd(24)} ${r.adv.toFixed(4)}  ${r.cycleA.toFixed(5)}  ${r.cycleB.toFixed(5)}  ${r.total.toFixed(4)}`,
+    );
   };
-  for (const s of [0.6, 0.8, 1, 1.25, 1.5, 2]) show(`all axes s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat * s, sigma0.lat * s]));
-  for (const s of [0.6, 0.8, 1.25, 1.5, 2]) show(`lateral s=${s}`, gaussianPsf(shape, [sigma0.ax, sigma0.lat * s, sigma0.lat * s]));
-  for (const s of [0.6, 0.8, 1.25, 1.5, 2]) show(`axial s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat, sigma0.lat]));
+  for (const s of [0.6, 0.8, 1, 1.25, 1.5, 2])
+    show(`all axes s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat * s, sigma0.lat * s]));
+  for (const s of [0.6, 0.8, 1.25, 1.5, 2])
+    show(`lateral s=${s}`, gaussianPsf(shape, [sigma0.ax, sigma0.lat * s, sigma0.lat * s]));
+  for (const s of [0.6, 0.8, 1.25, 1.5, 2])
+    show(`axial s=${s}`, gaussianPsf(shape, [sigma0.ax * s, sigma0.lat, sigma0.lat]));
   show(`true PSF, ${shape.join('×')} crop`, cropPsf(truth, shape).data);
   show('learned', learned);
   // The gradient of the generator loss with respect to the kernel, at the learned kernel: how much of it is the
@@ -90,8 +105,14 @@ for (const runDir of process.argv.slice(2)) {
   const sd = Math.sqrt(g.reduce((s, v) => s + (v - mean) ** 2, 0) / g.length);
   const c = (shape[0] >> 1) * shape[1] * shape[2] + (shape[1] >> 1) * shape[2] + (shape[2] >> 1);
   const wMean = learned.reduce((s, v) => s + v, 0) / learned.length;
-  let cov = 0, vw = 0;
-  for (let i = 0; i < g.length; i++) { cov += (g[i]! - mean) * (learned[i]! - wMean); vw += (learned[i]! - wMean) ** 2; }
-  console.log(`dL/dK at the learned kernel: mean ${mean.toExponential(3)}, sd ${sd.toExponential(3)}, centre ${g[c]!.toExponential(3)}, corner ${g[0]!.toExponential(3)}, corr with K ${(cov / Math.sqrt(vw) / (sd * Math.sqrt(g.length))).toFixed(3)}`);
+  let cov = 0,
+    vw = 0;
+  for (let i = 0; i < g.length; i++) {
+    cov += (g[i]! - mean) * (learned[i]! - wMean);
+    vw += (learned[i]! - wMean) ** 2;
+  }
+  console.log(
+    `dL/dK at the learned kernel: mean ${mean.toExponential(3)}, sd ${sd.toExponential(3)}, centre ${g[c]!.toExponential(3)}, corner ${g[0]!.toExponential(3)}, corr with K ${(cov / Math.sqrt(vw) / (sd * Math.sqrt(g.length))).toFixed(3)}`,
+  );
   disposeNetworks(nets);
 }

@@ -7,7 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/core/nn/backend';
 import { resolveTrainConfig, type TrainConfig } from '../src-main/core/train/config';
 import { Adam } from '../src-main/core/train/adam';
-import { buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables } from '../src-main/core/train/networks';
+import {
+  buildNetworks,
+  discriminatorVariables,
+  disposeNetworks,
+  generatorVariables,
+} from '../src-main/core/train/networks';
 import { ImagePool } from '../src-main/core/train/pool';
 import { Rng } from '../src-main/core/train/rng';
 import { trainStep, type StepState } from '../src-main/core/train/step';
@@ -30,9 +35,20 @@ function median(xs: number[]): number {
 function timeSteps(cfg: TrainConfig, steps: number): number {
   const nets = buildNetworks(cfg, { restoring: true, voxelSize: VOXEL });
   const settings = { beta1: cfg.optimiser.beta1, beta2: cfg.optimiser.beta2, epsilon: cfg.optimiser.epsilon };
-  const s: StepState = { cfg, nets, gOpt: new Adam(generatorVariables(nets), settings), dOpt: new Adam(discriminatorVariables(nets), settings), poolA: new ImagePool(cfg.poolSize), poolB: new ImagePool(cfg.poolSize), rng: new Rng(1) };
+  const s: StepState = {
+    cfg,
+    nets,
+    gOpt: new Adam(generatorVariables(nets), settings),
+    dOpt: new Adam(discriminatorVariables(nets), settings),
+    poolA: new ImagePool(cfg.poolSize),
+    poolB: new ImagePool(cfg.poolSize),
+    rng: new Rng(1),
+  };
   const n = cfg.patchSize ** 3;
-  const batch = { a: Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000), b: Float32Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000) };
+  const batch = {
+    a: Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000),
+    b: Float32Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000),
+  };
   trainStep(s, batch, cfg.optimiser.lr, 1); // warm-up
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -51,7 +67,8 @@ function timePupilPsf(cfg: TrainConfig, reps: number): { forwardMs: number; forw
   const nets = buildNetworks(cfg, { restoring: true, voxelSize: VOXEL });
   const psf = nets.psf!;
   const [v] = psf.variables();
-  const fwd: number[] = [], both: number[] = [];
+  const fwd: number[] = [],
+    both: number[] = [];
   for (let i = 0; i < reps; i++) {
     tf.tidy(() => v!.assign(tf.add(v!, 1e-3))); // a new θ each time: no cache hit
     let t = performance.now();
@@ -79,11 +96,29 @@ async function main(): Promise<void> {
   for (let round = 0; round < 2; round++) {
     ms.gaussian!.push(timeSteps(gaussian, steps));
     ms.pupil!.push(timeSteps(pupil, steps));
-    process.stderr.write(`  round ${round + 1}: gaussian ${ms.gaussian!.at(-1)!.toFixed(0)} ms/step, pupil ${ms.pupil!.at(-1)!.toFixed(0)} ms/step\n`);
+    process.stderr.write(
+      `  round ${round + 1}: gaussian ${ms.gaussian!.at(-1)!.toFixed(0)} ms/step, pupil ${ms.pupil!.at(-1)!.toFixed(0)} ms/step\n`,
+    );
   }
-  for (const layer of ['gaussian', 'pupil'] as const) rows.push({ layer, msPerStep: Math.min(...ms[layer]!), rounds: ms[layer], stepsPerRound: steps });
+  for (const layer of ['gaussian', 'pupil'] as const)
+    rows.push({ layer, msPerStep: Math.min(...ms[layer]!), rounds: ms[layer], stepsPerRound: steps });
   const psfAlone = timePupilPsf(pupil, 10);
-  console.log(JSON.stringify({ backend: backend.name, conv: backend.conv, preset: 'fast', psfSize: pupil.psf.size, patchSize: pupil.patchSize, rows, pupilPsfAlone: psfAlone, optics: OPTICS, voxelSize: VOXEL }));
+  console.log(
+    JSON.stringify({
+      backend: backend.name,
+      conv: backend.conv,
+      preset: 'fast',
+      psfSize: pupil.psf.size,
+      patchSize: pupil.patchSize,
+      rows,
+      pupilPsfAlone: psfAlone,
+      optics: OPTICS,
+      voxelSize: VOXEL,
+    }),
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

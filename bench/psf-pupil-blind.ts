@@ -29,22 +29,52 @@ async function main(): Promise<void> {
   const truth = truePsf();
   const data = stacks(truth, seed);
   const symmetric = process.argv.includes('--symmetric');
-  const cfg = resolveTrainConfig('fast', { seed, maxSteps: steps, optics: OPTICS, psf: { model, ...(symmetric ? { pupilAberrations: 'symmetric' as const } : {}) } });
+  const cfg = resolveTrainConfig('fast', {
+    seed,
+    maxSteps: steps,
+    optics: OPTICS,
+    psf: { model, ...(symmetric ? { pupilAberrations: 'symmetric' as const } : {}) },
+  });
   const learned: { at: number; psf: Float32Array; shape: Shape3 }[] = [];
   const t0 = performance.now();
-  const r = await train(cfg, { ...data, outDir: out, force: true, onProgress: (e) => { if (e.type === 'psf' && (e.step === cfg.psfSnapshotEvery || e.step === steps)) learned.push({ at: e.step, psf: e.data, shape: e.shape }); } });
+  const r = await train(cfg, {
+    ...data,
+    outDir: out,
+    force: true,
+    onProgress: (e) => {
+      if (e.type === 'psf' && (e.step === cfg.psfSnapshotEvery || e.step === steps))
+        learned.push({ at: e.step, psf: e.data, shape: e.shape });
+    },
+  });
   const seconds = (performance.now() - t0) / 1000;
   const ref = analysePsf(truth);
   const measure = (p: { psf: Float32Array; shape: Shape3 }) => {
     const a = analysePsf(makeVolume(p.psf, p.shape, { ...truth.voxelSize }, 'computed'), { reference: truth });
-    return { ncc: a.ncc, fwhm: a.fwhm, fwhmError: { x: a.fwhm.x / ref.fwhm.x - 1, y: a.fwhm.y / ref.fwhm.y - 1, z: a.fwhm.z / ref.fwhm.z - 1 } };
+    return {
+      ncc: a.ncc,
+      fwhm: a.fwhm,
+      fwhmError: { x: a.fwhm.x / ref.fwhm.x - 1, y: a.fwhm.y / ref.fwhm.y - 1, z: a.fwhm.z / ref.fwhm.z - 1 },
+    };
   };
   const pupil = model === 'pupil' ? await readPupilFile(out) : null;
-  console.log(JSON.stringify({
-    model: symmetric ? `${model} (symmetric)` : model, init: cfg.psf.init, seed, steps: r.steps, seconds, msPerStep: (1000 * seconds) / r.steps, trueFwhm: ref.fwhm,
-    early: learned[0] ? { step: learned[0].at, ...measure(learned[0]) } : null, final: measure({ psf: r.psf!.data, shape: r.psf!.shape }),
-    pupilParams: pupil?.params ?? null, outDir: out,
-  }));
+  console.log(
+    JSON.stringify({
+      model: symmetric ? `${model} (symmetric)` : model,
+      init: cfg.psf.init,
+      seed,
+      steps: r.steps,
+      seconds,
+      msPerStep: (1000 * seconds) / r.steps,
+      trueFwhm: ref.fwhm,
+      early: learned[0] ? { step: learned[0].at, ...measure(learned[0]) } : null,
+      final: measure({ psf: r.psf!.data, shape: r.psf!.shape }),
+      pupilParams: pupil?.params ?? null,
+      outDir: out,
+    }),
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -17,10 +17,21 @@ async function main(): Promise<void> {
   const truth = truePsf();
   const data = stacks(truth, 1);
   const shape: [number, number, number] = [11, 11, 11];
-  const layer = buildPupilPsfLayer({ shape, optics: { ...OPTICS, dxy: DXY, dz: DZ }, name: 'G_BA', aberrations: process.argv.includes('--all') ? 'all' : 'symmetric' });
+  const layer = buildPupilPsfLayer({
+    shape,
+    optics: { ...OPTICS, dxy: DXY, dz: DZ },
+    name: 'G_BA',
+    aberrations: process.argv.includes('--all') ? 'all' : 'symmetric',
+  });
   const target = spectralTarget(data.blurred, data.sharp, shape);
   const opt = tf.train.adam(0.05);
-  const ncc = () => tf.tidy(() => analysePsf(makeVolume(layer.psf().dataSync() as Float32Array, shape, { ...truth.voxelSize }, 'computed'), { reference: truth }).ncc!);
+  const ncc = () =>
+    tf.tidy(
+      () =>
+        analysePsf(makeVolume(layer.psf().dataSync() as Float32Array, shape, { ...truth.voxelSize }, 'computed'), {
+          reference: truth,
+        }).ncc!,
+    );
   const rows: Record<string, unknown>[] = [];
   const t0 = performance.now();
   for (let it = 0; it <= iters; it++) {
@@ -36,4 +47,7 @@ async function main(): Promise<void> {
   disposeSpectralTarget(target);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

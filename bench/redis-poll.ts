@@ -28,8 +28,20 @@ async function stats(c: RespClient): Promise<{ calls: Record<string, number>; ou
 function doneJob(i: number): Job {
   const t = new Date(0).toISOString();
   return {
-    id: `job_${String(i).padStart(12, '0')}`, kind: 'report', spec: { kind: 'report', itemIds: ['ds_1'], title: `r${i}` }, state: 'done', priority: 0, dependsOn: [],
-    attempts: 1, progress: 1, message: 'done', createdAt: t, startedAt: t, finishedAt: t, outputs: [`res_${i}`], error: null,
+    id: `job_${String(i).padStart(12, '0')}`,
+    kind: 'report',
+    spec: { kind: 'report', itemIds: ['ds_1'], title: `r${i}` },
+    state: 'done',
+    priority: 0,
+    dependsOn: [],
+    attempts: 1,
+    progress: 1,
+    message: 'done',
+    createdAt: t,
+    startedAt: t,
+    finishedAt: t,
+    outputs: [`res_${i}`],
+    error: null,
   };
 }
 
@@ -43,7 +55,23 @@ async function main(): Promise<void> {
   try {
     const store = new RedisStore(c, 'bench');
     for (let i = 0; i < jobs; i++) {
-      await store.put({ job: doneJob(i), results: [{ id: `res_${i}`, jobId: doneJob(i).id, kind: 'report', path: `results/r${i}.html`, inputDatasetId: null, method: 'report', shape: null, createdAt: new Date(0).toISOString() }], seq: i + 1, worker: 'w0' });
+      await store.put({
+        job: doneJob(i),
+        results: [
+          {
+            id: `res_${i}`,
+            jobId: doneJob(i).id,
+            kind: 'report',
+            path: `results/r${i}.html`,
+            inputDatasetId: null,
+            method: 'report',
+            shape: null,
+            createdAt: new Date(0).toISOString(),
+          },
+        ],
+        seq: i + 1,
+        worker: 'w0',
+      });
     }
     const pollMs = 250;
     const q = await RedisJobQueue.open({ url, queueName: 'bench', root: tempDir(), pollMs });
@@ -65,11 +93,24 @@ async function main(): Promise<void> {
     await bull.close();
     const releaseCalls = Object.entries(rel.calls).filter(([k]) => !/^(info|config)/.test(k));
     const sum = (e: [string, number][]) => e.reduce((a, [, n]) => a + n, 0);
-    console.log(JSON.stringify({
-      jobs, pollMs, polls,
-      poll: { commandsPerPoll: sum(pollCalls) / polls, byCommand: Object.fromEntries(pollCalls.map(([k, n]) => [k, n / polls])), bytesPerPoll: Math.round(idle.outBytes / polls) },
-      release: { commands: sum(releaseCalls), byCommand: Object.fromEntries(releaseCalls), bytes: rel.outBytes, ms: Math.round(releaseMs * 10) / 10 },
-    }));
+    console.log(
+      JSON.stringify({
+        jobs,
+        pollMs,
+        polls,
+        poll: {
+          commandsPerPoll: sum(pollCalls) / polls,
+          byCommand: Object.fromEntries(pollCalls.map(([k, n]) => [k, n / polls])),
+          bytesPerPoll: Math.round(idle.outBytes / polls),
+        },
+        release: {
+          commands: sum(releaseCalls),
+          byCommand: Object.fromEntries(releaseCalls),
+          bytes: rel.outBytes,
+          ms: Math.round(releaseMs * 10) / 10,
+        },
+      }),
+    );
   } finally {
     admin.disconnect();
     c.disconnect();

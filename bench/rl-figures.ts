@@ -17,7 +17,8 @@ const data = join(import.meta.dirname, '..', 'test', 'fixtures', 'shared-data');
 const out = join(import.meta.dirname, '..', 'docs', 'figures');
 
 function edgeRatio(v: Volume): number {
-  const [nz, ny, nx] = v.shape, plane = ny * nx;
+  const [nz, ny, nx] = v.shape,
+    plane = ny * nx;
   const mean = (z0: number, z1: number) => {
     let s = 0;
     for (let i = z0 * plane; i < z1 * plane; i++) s += v.data[i]!;
@@ -29,7 +30,10 @@ function edgeRatio(v: Volume): number {
 
 async function figure(name: string, image: Volume, psf: Volume): Promise<void> {
   const runs: [string, Volume][] = [['input', image]];
-  const settings: [string, Partial<RlOptions>][] = [['old default: mirror, b 0', { boundary: 'reflect', background: 0 }], ['new default: extend, b auto', {}]];
+  const settings: [string, Partial<RlOptions>][] = [
+    ['old default: mirror, b 0', { boundary: 'reflect', background: 0 }],
+    ['new default: extend, b auto', {}],
+  ];
   for (const [label, o] of settings) {
     const t0 = Date.now();
     runs.push([label, await richardsonLucy(image, psf, { iterations: 50, ...o })]);
@@ -47,7 +51,16 @@ async function figure(name: string, image: Volume, psf: Volume): Promise<void> {
 // pyOTF's measured widefield bead (camera offset ≈ 217) and a Born–Wolf PSF of its optics (see its README).
 const bead = await readVolume(join(data, 'pyotf_bead_psf', 'psf_wl520nm_z300nm_x130nm_na0.85_n1.0.tif'));
 const beadVs = { z: 0.3, y: 0.13, x: 0.13, unit: 'µm' as const };
-const beadPsf = generatePsf({ model: 'born-wolf', na: 0.85, wavelength: 0.52, ni: 1.0, ns: 1.0, dxy: 0.13, dz: 0.3, size: [49, 63, 63] });
+const beadPsf = generatePsf({
+  model: 'born-wolf',
+  na: 0.85,
+  wavelength: 0.52,
+  ni: 1.0,
+  ns: 1.0,
+  dxy: 0.13,
+  dz: 0.3,
+  size: [49, 63, 63],
+});
 await figure('bead', { ...bead, voxelSize: beadVs }, { ...beadPsf, voxelSize: beadVs });
 // sdeconv's pollen (a clean, uncalibrated object; see its README) with its Gibson–Lanni PSF, both taken at 0.1/0.25 µm.
 const pollenVs = { z: 0.25, y: 0.1, x: 0.1, unit: 'µm' as const };

@@ -24,9 +24,24 @@ export interface BenchDataOptions {
   wavelength?: number;
 }
 
-export function benchData(o: BenchDataOptions = {}): { trainSets: ReturnType<typeof synthesize>[]; sharpSets: Volume[]; test: ReturnType<typeof synthesize> } {
+export function benchData(o: BenchDataOptions = {}): {
+  trainSets: ReturnType<typeof synthesize>[];
+  sharpSets: Volume[];
+  test: ReturnType<typeof synthesize>;
+} {
   const synth = (seed: number, shape: Shape3) =>
-    synthesize({ ...DEFAULT_SYNTH, photons: o.photons ?? BENCH_PHOTONS, seed, shape, psf: { ...DEFAULT_SYNTH.psf, ...(o.psfBox ? { size: [o.psfBox, o.psfBox, o.psfBox] } : {}), ...(o.na ? { na: o.na } : {}), ...(o.wavelength ? { wavelength: o.wavelength } : {}) } } satisfies SynthParams);
+    synthesize({
+      ...DEFAULT_SYNTH,
+      photons: o.photons ?? BENCH_PHOTONS,
+      seed,
+      shape,
+      psf: {
+        ...DEFAULT_SYNTH.psf,
+        ...(o.psfBox ? { size: [o.psfBox, o.psfBox, o.psfBox] } : {}),
+        ...(o.na ? { na: o.na } : {}),
+        ...(o.wavelength ? { wavelength: o.wavelength } : {}),
+      },
+    } satisfies SynthParams);
   return {
     trainSets: SEEDS.train.map((s) => synth(s, TRAIN_SHAPE)),
     sharpSets: SEEDS.sharp.map((s) => synth(s, TRAIN_SHAPE).sharp), // other structures, never blurred
@@ -39,5 +54,10 @@ export function cropPsf(p: Volume, box: Shape3): Volume {
   const offset = box.map((b, i) => Math.floor(p.shape[i]! / 2) - Math.floor(b / 2)) as Shape3;
   const out = cropBox(p.data, p.shape, offset, box);
   const sum = out.reduce((s, v) => s + v, 0);
-  return makeVolume(out.map((v) => v / sum), box, { ...p.voxelSize }, 'computed');
+  return makeVolume(
+    out.map((v) => v / sum),
+    box,
+    { ...p.voxelSize },
+    'computed',
+  );
 }

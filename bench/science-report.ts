@@ -36,9 +36,18 @@ export interface PsfReport {
    * The blind check: the same configuration trained on data whose true PSF is wider (λ × 1.35). followed: per axis,
    * (learned_wider / learned − 1) / (true_wider / true − 1); 1 = the learned PSF widens with the truth, 0 = it ignores it.
    */
-  probe?: { wavelength: number; trueFwhm: { x: number; y: number; z: number }; learnedFwhm: { x: number; y: number; z: number }; followed: { x: number; y: number; z: number } };
+  probe?: {
+    wavelength: number;
+    trueFwhm: { x: number; y: number; z: number };
+    learnedFwhm: { x: number; y: number; z: number };
+    followed: { x: number; y: number; z: number };
+  };
   /** The blind spectral fit of the same training data (core/psf/spectral-fit.ts, no network), and on the probe's data. */
-  spectral?: { fwhm: { x: number; y: number; z: number }; ncc: number; probe?: { fwhm: { x: number; y: number; z: number }; followed: { x: number; y: number; z: number } } };
+  spectral?: {
+    fwhm: { x: number; y: number; z: number };
+    ncc: number;
+    probe?: { fwhm: { x: number; y: number; z: number }; followed: { x: number; y: number; z: number } };
+  };
 }
 
 /** The share of the truth's change the learned PSF must follow, on every axis, to count as estimated from the data. */
@@ -59,25 +68,39 @@ export interface ScienceResult {
 }
 
 // Rounded first, so that a tiny negative number prints as 0, not -0.
-const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : (Number(v.toFixed(d)) || 0).toFixed(d));
+const f = (v: number | null | undefined, d = 3) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : (Number(v.toFixed(d)) || 0).toFixed(d);
 const pct = (v: number) => {
   const p = Number((100 * v).toFixed(0)) || 0;
   return `${p > 0 ? '+' : ''}${p} %`;
 };
 
 export function methodTable(r: ScienceResult): string {
-  const lines = ['| method | SSIM 3D | SSIM 2D (mean per slice) | PSNR (dB) | r with truth | train time |', '|---|---|---|---|---|---|'];
-  for (const row of r.rows) lines.push(`| ${row.method} | ${f(row.ssim3d)} | ${f(row.ssim2d)} | ${f(row.psnr, 2)} | ${f(row.r)} | ${row.seconds ? `${(row.seconds / 60).toFixed(1)} min` : ''} |`);
+  const lines = [
+    '| method | SSIM 3D | SSIM 2D (mean per slice) | PSNR (dB) | r with truth | train time |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const row of r.rows)
+    lines.push(
+      `| ${row.method} | ${f(row.ssim3d)} | ${f(row.ssim2d)} | ${f(row.psnr, 2)} | ${f(row.r)} | ${row.seconds ? `${(row.seconds / 60).toFixed(1)} min` : ''} |`,
+    );
   return lines.join('\n');
 }
 
 /** Power above 0.4 cycles/voxel (result / input / truth), negative light, re-blur with the true PSF, verdict. */
 export function artefactTable(r: ScienceResult): string {
-  const p3 = (t: [number, number, number]) => t.map((v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '–')).join(' / ');
-  const lines = ['| method | lateral > 0.4 cyc/vx (result / input / truth) | axial > 0.4 | negative voxels | p0.1 / noise σ | re-blur (input) | output check |', '|---|---|---|---|---|---|---|'];
+  const p3 = (t: [number, number, number]) =>
+    t.map((v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '–')).join(' / ');
+  const lines = [
+    '| method | lateral > 0.4 cyc/vx (result / input / truth) | axial > 0.4 | negative voxels | p0.1 / noise σ | re-blur (input) | output check |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const row of r.rows) {
     const a = row.artefacts;
-    if (a) lines.push(`| ${row.method} | ${p3(a.lateral)} | ${p3(a.axial)} | ${(100 * a.negativeFraction).toFixed(1)} % | ${f(a.p001InNoise, 1)} | ${f(a.reblur)} (${f(a.inputReblur)}) | ${a.passed ? 'passed' : `flagged: ${a.flags.join(', ')}`} |`);
+    if (a)
+      lines.push(
+        `| ${row.method} | ${p3(a.lateral)} | ${p3(a.axial)} | ${(100 * a.negativeFraction).toFixed(1)} % | ${f(a.p001InNoise, 1)} | ${f(a.reblur)} (${f(a.inputReblur)}) | ${a.passed ? 'passed' : `flagged: ${a.flags.join(', ')}`} |`,
+      );
   }
   return lines.join('\n');
 }
@@ -90,22 +113,45 @@ export function psfTable(p: PsfReport): string {
     `| true (Born–Wolf) | ${um(p.trueFwhm)} | 1 |`,
     `| initial (${p.initLabel ?? "fast preset's Gaussian"}) | ${um(p.initFwhm)} | ${f(p.nccInit)} |`,
     `| learned by CycleDecon | ${um(p.learnedFwhm)} (${pct(p.relError.x)} / ${pct(p.relError.y)} / ${pct(p.relError.z)}) | ${f(p.nccLearned)} |`,
-    ...(p.probe ? [
-      `| true, λ ${f(p.probe.wavelength, 3)} µm (the blind check's wider truth) | ${um(p.probe.trueFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.probe!.trueFwhm[k] / p.trueFwhm[k] - 1)).join(' / ')}) | |`,
-      `| learned on that data | ${um(p.probe.learnedFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.probe!.learnedFwhm[k] / p.learnedFwhm[k] - 1)).join(' / ')}; followed ${f(p.probe.followed.x, 2)} / ${f(p.probe.followed.y, 2)} / ${f(p.probe.followed.z, 2)} of the change) | |`,
-    ] : []),
-    ...(p.learnedCoreFwhm ? [`| learned, face-median offset removed | ${um(p.learnedCoreFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.learnedCoreFwhm![k] / p.trueFwhm[k] - 1)).join(' / ')}) | |`] : []),
-    ...(p.spectral ? [`| blind spectral fit, no network (core/psf/spectral-fit: a Gaussian fitted to the training data's power spectra) | ${um(p.spectral.fwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.spectral!.fwhm[k] / p.trueFwhm[k] - 1)).join(' / ')}) | ${f(p.spectral.ncc)} |`] : []),
-    ...(p.spectral?.probe ? [`| spectral fit on the wider truth's data | ${um(p.spectral.probe.fwhm)} (followed ${f(p.spectral.probe.followed.x, 2)} / ${f(p.spectral.probe.followed.y, 2)} / ${f(p.spectral.probe.followed.z, 2)} of the change) | |`] : []),
+    ...(p.probe
+      ? [
+          `| true, λ ${f(p.probe.wavelength, 3)} µm (the blind check's wider truth) | ${um(p.probe.trueFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.probe!.trueFwhm[k] / p.trueFwhm[k] - 1)).join(' / ')}) | |`,
+          `| learned on that data | ${um(p.probe.learnedFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.probe!.learnedFwhm[k] / p.learnedFwhm[k] - 1)).join(' / ')}; followed ${f(p.probe.followed.x, 2)} / ${f(p.probe.followed.y, 2)} / ${f(p.probe.followed.z, 2)} of the change) | |`,
+        ]
+      : []),
+    ...(p.learnedCoreFwhm
+      ? [
+          `| learned, face-median offset removed | ${um(p.learnedCoreFwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.learnedCoreFwhm![k] / p.trueFwhm[k] - 1)).join(' / ')}) | |`,
+        ]
+      : []),
+    ...(p.spectral
+      ? [
+          `| blind spectral fit, no network (core/psf/spectral-fit: a Gaussian fitted to the training data's power spectra) | ${um(p.spectral.fwhm)} (${(['x', 'y', 'z'] as const).map((k) => pct(p.spectral!.fwhm[k] / p.trueFwhm[k] - 1)).join(' / ')}) | ${f(p.spectral.ncc)} |`,
+        ]
+      : []),
+    ...(p.spectral?.probe
+      ? [
+          `| spectral fit on the wider truth's data | ${um(p.spectral.probe.fwhm)} (followed ${f(p.spectral.probe.followed.x, 2)} / ${f(p.spectral.probe.followed.y, 2)} / ${f(p.spectral.probe.followed.z, 2)} of the change) | |`,
+        ]
+      : []),
   ].join('\n');
 }
 
 export function consoleReport(r: ScienceResult): string {
   return [
-    methodTable(r), '', artefactTable(r), '', psfTable(r.psf), '',
+    methodTable(r),
+    '',
+    artefactTable(r),
+    '',
+    psfTable(r.psf),
+    '',
     `target 1, learned FWHM within 20 % on every axis: ${r.targets.fwhmWithin20 ? 'MET' : 'NOT met'}`,
     `target 2, CycleDecon SSIM (3D) ≥ RL with the true PSF: ${r.targets.ssimAtLeastRlTrue ? 'MET' : 'NOT met'}`,
-    ...(r.targets.psfFollowsTruth === undefined ? [] : [`blind check, the learned PSF follows a wider truth (≥ ${MIN_FOLLOWED} of its change on every axis): ${r.targets.psfFollowsTruth ? 'yes' : 'NO'}`]),
+    ...(r.targets.psfFollowsTruth === undefined
+      ? []
+      : [
+          `blind check, the learned PSF follows a wider truth (≥ ${MIN_FOLLOWED} of its change on every axis): ${r.targets.psfFollowsTruth ? 'yes' : 'NO'}`,
+        ]),
   ].join('\n');
 }
 
@@ -113,7 +159,14 @@ export const BEGIN = '<!-- bench:science results (written by bench/science.ts) -
 export const END = '<!-- /bench:science results -->';
 
 export function resultsSection(r: ScienceResult): string {
-  const d = r.data as { trainShape: number[]; trainStacks: number; testShape: number[]; sharpStacks: number; psf: string; noise: string };
+  const d = r.data as {
+    trainShape: number[];
+    trainStacks: number;
+    testShape: number[];
+    sharpStacks: number;
+    psf: string;
+    noise: string;
+  };
   return [
     BEGIN,
     `## Results of \`npm run bench:science\` (${r.date.slice(0, 10)})`,
@@ -134,7 +187,11 @@ export function resultsSection(r: ScienceResult): string {
     '',
     `- Target "learned-PSF FWHM within 20 % of the truth on every axis": **${r.targets.fwhmWithin20 ? 'met' : 'not met'}**.`,
     `- Target "CycleDecon SSIM ≥ RL with the true PSF": **${r.targets.ssimAtLeastRlTrue ? 'met' : 'not met'}**.`,
-    ...(r.targets.psfFollowsTruth === undefined ? [] : [`- Blind check (the same configuration trained on data whose true PSF is 35 % wider): the learned PSF **${r.targets.psfFollowsTruth ? 'follows' : 'does not follow'}** the truth (≥ ${MIN_FOLLOWED} of the change on every axis). A PSF near the truth that does not follow it is not an estimate, whatever its FWHM error.`]),
+    ...(r.targets.psfFollowsTruth === undefined
+      ? []
+      : [
+          `- Blind check (the same configuration trained on data whose true PSF is 35 % wider): the learned PSF **${r.targets.psfFollowsTruth ? 'follows' : 'does not follow'}** the truth (≥ ${MIN_FOLLOWED} of the change on every axis). A PSF near the truth that does not follow it is not an estimate, whatever its FWHM error.`,
+        ]),
     END,
   ].join('\n');
 }
@@ -143,12 +200,16 @@ export function resultsSection(r: ScienceResult): string {
 export async function writeResultsDoc(path: string, r: ScienceResult): Promise<void> {
   const doc = readFileSync(path, 'utf8');
   const section = resultsSection(r);
-  const a = doc.indexOf(BEGIN), b = doc.indexOf(END);
+  const a = doc.indexOf(BEGIN),
+    b = doc.indexOf(END);
   let next: string;
   if (a >= 0 && b > a) next = doc.slice(0, a) + section + doc.slice(b + END.length);
   else {
     const firstBreak = doc.indexOf('\n\n');
-    next = firstBreak >= 0 ? `${doc.slice(0, firstBreak)}\n\n${section}\n${doc.slice(firstBreak)}` : `${doc}\n\n${section}\n`;
+    next =
+      firstBreak >= 0
+        ? `${doc.slice(0, firstBreak)}\n\n${section}\n${doc.slice(firstBreak)}`
+        : `${doc}\n\n${section}\n`;
   }
   await writeBytesAtomic(path, next, { force: true });
 }

@@ -27,15 +27,26 @@ const input = join(dir, 'in.zarr');
 const voxelSize = { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' };
 
 let t0 = performance.now();
-const w = await PartialZarr.begin(input, { shape, channels: 1, frames: 1, chunk, dtype: 'uint16' }, { fingerprint: 'bench', optionsKey: 'bench', options: {} });
+const w = await PartialZarr.begin(
+  input,
+  { shape, channels: 1, frames: 1, chunk, dtype: 'uint16' },
+  { fingerprint: 'bench', optionsKey: 'bench', options: {} },
+);
 for (const b of w.boxes) {
   const d = new Float32Array(b.size[0] * b.size[1] * b.size[2]);
   let i = 0;
   // Beads on a camera offset with noise-like texture.
-  for (let z = 0; z < b.size[0]; z++) for (let y = 0; y < b.size[1]; y++) for (let x = 0; x < b.size[2]; x++) {
-    const gz = b.start[0] + z, gy = b.start[1] + y, gx = b.start[2] + x;
-    d[i++] = 100 + ((gx * 2654435761 + gy * 40503 + gz * 97) % 31) + ((gx % 37 < 3 && gy % 41 < 3 && gz % 13 < 3) ? 2000 : 0);
-  }
+  for (let z = 0; z < b.size[0]; z++)
+    for (let y = 0; y < b.size[1]; y++)
+      for (let x = 0; x < b.size[2]; x++) {
+        const gz = b.start[0] + z,
+          gy = b.start[1] + y,
+          gx = b.start[2] + x;
+        d[i++] =
+          100 +
+          ((gx * 2654435761 + gy * 40503 + gz * 97) % 31) +
+          (gx % 37 < 3 && gy % 41 < 3 && gz % 13 < 3 ? 2000 : 0);
+      }
   await w.writeBox(b, d);
 }
 await w.finish({ name: 'in.zarr', voxelSize });
@@ -45,28 +56,52 @@ function meanX(d: Float32Array, [nz, ny, nx]: Shape3): Float32Array {
   const out = new Float32Array(d.length);
   for (let r = 0; r < nz * ny; r++) {
     const o = r * nx;
-    for (let x = 0; x < nx; x++) out[o + x] = (d[o + Math.max(0, x - 1)]! + d[o + x]! + d[o + Math.min(nx - 1, x + 1)]!) / 3;
+    for (let x = 0; x < nx; x++)
+      out[o + x] = (d[o + Math.max(0, x - 1)]! + d[o + x]! + d[o + Math.min(nx - 1, x + 1)]!) / 3;
   }
   return out;
 }
 const psfShape: Shape3 = [9, 15, 15];
-const psf = makeVolume(Float32Array.from({ length: 9 * 15 * 15 }, (_, i) => {
-  const z = Math.floor(i / 225) - 4, y = (Math.floor(i / 15) % 15) - 7, x = (i % 15) - 7;
-  return Math.exp(-(z * z / 4 + (y * y + x * x) / 3));
-}), psfShape, voxelSize);
-const m: StreamMethod = method === 'rl'
-  ? rlStreamMethod([psf], voxelSize, { iterations }, RL_HALO_PSF_RADII, { psf: 'gaussian 9x15x15', iterations: String(iterations) })
-  : method === 'model'
-    ? streamMethod(await loadPredictor({ method: 'model', runDir: join(import.meta.dirname, '..', 'assets', 'model') }))
-    : { method: 'mean-x', details: {}, predict: () => meanX, halo: [0, 0, 1] };
+const psf = makeVolume(
+  Float32Array.from({ length: 9 * 15 * 15 }, (_, i) => {
+    const z = Math.floor(i / 225) - 4,
+      y = (Math.floor(i / 15) % 15) - 7,
+      x = (i % 15) - 7;
+    return Math.exp(-((z * z) / 4 + (y * y + x * x) / 3));
+  }),
+  psfShape,
+  voxelSize,
+);
+const m: StreamMethod =
+  method === 'rl'
+    ? rlStreamMethod([psf], voxelSize, { iterations }, RL_HALO_PSF_RADII, {
+        psf: 'gaussian 9x15x15',
+        iterations: String(iterations),
+      })
+    : method === 'model'
+      ? streamMethod(
+          await loadPredictor({ method: 'model', runDir: join(import.meta.dirname, '..', 'assets', 'model') }),
+        )
+      : { method: 'mean-x', details: {}, predict: () => meanX, halo: [0, 0, 1] };
 const rssBefore = process.memoryUsage().rss;
 t0 = performance.now();
 const r = await deconvolveStream(input, join(dir, 'out.zarr'), m, { chunk, dtype: 'float32' });
 const seconds = (performance.now() - t0) / 1000;
 const voxels = shape[0] * shape[1] * shape[2];
-console.log(JSON.stringify({
-  shape, method, iterations: method === 'rl' ? iterations : undefined, chunk, boxes: r.boxes, halo: m.halo, writeInputSeconds: +writeSeconds.toFixed(1),
-  seconds: +seconds.toFixed(1), mvoxelPerSecond: +(voxels / seconds / 1e6).toFixed(2), stackMiBAsFloat32: Math.round(voxels * 4 / 2 ** 20),
-  rssBeforeMiB: Math.round(rssBefore / 2 ** 20), peakRssMiB: Math.round(peakRssMiB()),
-}));
+console.log(
+  JSON.stringify({
+    shape,
+    method,
+    iterations: method === 'rl' ? iterations : undefined,
+    chunk,
+    boxes: r.boxes,
+    halo: m.halo,
+    writeInputSeconds: +writeSeconds.toFixed(1),
+    seconds: +seconds.toFixed(1),
+    mvoxelPerSecond: +(voxels / seconds / 1e6).toFixed(2),
+    stackMiBAsFloat32: Math.round((voxels * 4) / 2 ** 20),
+    rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+    peakRssMiB: Math.round(peakRssMiB()),
+  }),
+);
 rmSync(dir, { recursive: true, force: true });

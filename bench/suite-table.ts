@@ -32,21 +32,26 @@ export function rowTargets(r: SuiteRow): { hf: boolean; negative: boolean; ssim:
     hf: r.lateral[0] <= 2 * ref(r.lateral) && r.axial[0] <= 2 * ref(r.axial),
     negative: r.below3Sigma === 0,
     ssim: r.ssim ? r.ssim.cycledecon >= r.ssim.rl : null,
-    psf: r.fwhmError ? Math.max(Math.abs(r.fwhmError.x), Math.abs(r.fwhmError.y), Math.abs(r.fwhmError.z)) <= 0.2 : null,
+    psf: r.fwhmError
+      ? Math.max(Math.abs(r.fwhmError.x), Math.abs(r.fwhmError.y), Math.abs(r.fwhmError.z)) <= 0.2
+      : null,
   };
 }
 
 export function suiteTable(rows: readonly SuiteRow[]): string {
-  const head = '| case | seed | steps | SSIM CycleDecon | SSIM RL true PSF (it) | SSIM raw | lateral > 0.4 (result / input / truth) | axial > 0.4 | < −3σ | re-blur (result / input) | PSF FWHM error x / y / z | train s | flags |';
+  const head =
+    '| case | seed | steps | SSIM CycleDecon | SSIM RL true PSF (it) | SSIM raw | lateral > 0.4 (result / input / truth) | axial > 0.4 | < −3σ | re-blur (result / input) | PSF FWHM error x / y / z | train s | flags |';
   const sep = `|${'---|'.repeat(13)}`;
   const body = rows.map((r) => {
     const s = r.ssim;
     const mark = (ok: boolean | null, text: string) => (ok === false ? `${text} ✗` : text);
     const t = rowTargets(r);
-    return `| ${r.case} | ${r.seed} | ${r.steps} | ${s ? mark(t.ssim, f3(s.cycledecon)) : '–'} | ${s ? `${f3(s.rl)} (${s.rlIterations})` : '–'} | ${s ? f3(s.raw) : '–'} | `
-      + `${mark(t.hf, r.lateral.map(pct).join(' / '))} | ${r.axial.map(pct).join(' / ')} | ${mark(t.negative, pct(r.below3Sigma))} | `
-      + `${r.reblur.map((v) => v.toPrecision(3)).join(' / ')} | ${r.fwhmError ? mark(t.psf, [r.fwhmError.x, r.fwhmError.y, r.fwhmError.z].map(signed).join(' / ')) : '–'} | `
-      + `${r.seconds.toFixed(0)} | ${r.flags.length ? r.flags.join(', ') : 'passed'} |`;
+    return (
+      `| ${r.case} | ${r.seed} | ${r.steps} | ${s ? mark(t.ssim, f3(s.cycledecon)) : '–'} | ${s ? `${f3(s.rl)} (${s.rlIterations})` : '–'} | ${s ? f3(s.raw) : '–'} | ` +
+      `${mark(t.hf, r.lateral.map(pct).join(' / '))} | ${r.axial.map(pct).join(' / ')} | ${mark(t.negative, pct(r.below3Sigma))} | ` +
+      `${r.reblur.map((v) => v.toPrecision(3)).join(' / ')} | ${r.fwhmError ? mark(t.psf, [r.fwhmError.x, r.fwhmError.y, r.fwhmError.z].map(signed).join(' / ')) : '–'} | ` +
+      `${r.seconds.toFixed(0)} | ${r.flags.length ? r.flags.join(', ') : 'passed'} |`
+    );
   });
   return [head, sep, ...body].join('\n');
 }

@@ -8,7 +8,14 @@ import type { TrainConfig } from '../src-main/core/train/config';
 const cube = (n: number) => n * n * n;
 
 /** One conv3d: tfjs 'same' output = ceil(n / stride); 'valid' = floor((n − k) / stride) + 1. */
-export function conv3dFlops(n: number, k: number, cin: number, cout: number, stride = 1, padding: 'same' | 'valid' = 'same'): number {
+export function conv3dFlops(
+  n: number,
+  k: number,
+  cin: number,
+  cout: number,
+  stride = 1,
+  padding: 'same' | 'valid' = 'same',
+): number {
   const out = padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1;
   return 2 * cube(out) * cube(k) * cin * cout;
 }
@@ -27,11 +34,15 @@ export function unetFlops(g: TrainConfig['generator'], n: number, inChannels = 1
   let f = 0;
   for (let l = 0; l < g.levels; l++) {
     const size = n / 2 ** l;
-    for (let i = 0; i < g.convsPerLevel; i++) f += conv3dFlops(size, 3, i === 0 ? (l === 0 ? inChannels : ch(l - 1)) : ch(l), ch(l));
+    for (let i = 0; i < g.convsPerLevel; i++)
+      f += conv3dFlops(size, 3, i === 0 ? (l === 0 ? inChannels : ch(l - 1)) : ch(l), ch(l));
   }
   for (let l = g.levels - 2; l >= 0; l--) {
     const size = n / 2 ** l;
-    f += g.upsample === 'nearest-conv' ? conv3dFlops(size, 3, ch(l + 1), ch(l)) : conv3dTransposeFlops(size / 2, 2, ch(l + 1), ch(l));
+    f +=
+      g.upsample === 'nearest-conv'
+        ? conv3dFlops(size, 3, ch(l + 1), ch(l))
+        : conv3dTransposeFlops(size / 2, 2, ch(l + 1), ch(l));
     for (let i = 0; i < g.convsPerLevel; i++) f += conv3dFlops(size, 3, i === 0 ? 2 * ch(l) : ch(l), ch(l));
   }
   return f + conv3dFlops(n, 1, ch(0), 1, 1, 'valid');
@@ -39,7 +50,9 @@ export function unetFlops(g: TrainConfig['generator'], n: number, inChannels = 1
 
 /** Forward FLOPs of one PatchGAN (discriminator.ts) on an n³ crop. */
 export function discriminatorFlops(d: TrainConfig['discriminator'], n: number): number {
-  let f = 0, size = n, cin = 1;
+  let f = 0,
+    size = n,
+    cin = 1;
   for (let i = 0; i < d.modules; i++) {
     const cout = d.baseChannels * 2 ** i;
     f += conv3dFlops(size, 3, cin, cout, 2);
@@ -67,9 +80,20 @@ export function stepFlops(cfg: TrainConfig): StepFlops {
   const k = typeof cfg.psf.size === 'number' ? [cfg.psf.size, cfg.psf.size, cfg.psf.size] : cfg.psf.size;
   const unetForward = unetFlops(cfg.generator, n);
   // The free layer is one k³ convolution; psf.model 'gaussian' three 1-D ones (models/psf-gaussian.ts).
-  const psfForward = cfg.psf.model === 'gaussian' ? 2 * cube(n) * (k[0]! + k[1]! + k[2]!) : 2 * cube(n) * k[0]! * k[1]! * k[2]!;
-  const discriminatorsForward = cfg.discriminator.scales.reduce((s, sc) => s + discriminatorFlops(cfg.discriminator, Math.max(1, Math.round(n * sc))), 0);
+  const psfForward =
+    cfg.psf.model === 'gaussian' ? 2 * cube(n) * (k[0]! + k[1]! + k[2]!) : 2 * cube(n) * k[0]! * k[1]! * k[2]!;
+  const discriminatorsForward = cfg.discriminator.scales.reduce(
+    (s, sc) => s + discriminatorFlops(cfg.discriminator, Math.max(1, Math.round(n * sc))),
+    0,
+  );
   const generatorPhase = 3 * (2 * unetForward + 2 * psfForward + 2 * discriminatorsForward);
   const discriminatorPhase = 3 * (2 * 2 * discriminatorsForward);
-  return { unetForward, psfForward, discriminatorsForward, generatorPhase, discriminatorPhase, total: generatorPhase + discriminatorPhase };
+  return {
+    unetForward,
+    psfForward,
+    discriminatorsForward,
+    generatorPhase,
+    discriminatorPhase,
+    total: generatorPhase + discriminatorPhase,
+  };
 }

@@ -10,14 +10,30 @@ import { nativeIsa } from '../src-main/core/kernels/native-conv';
 import { resolveTrainConfig, type PresetName, type TrainConfig } from '../src-main/core/train/config';
 import { getConv3dImpl, setConv3dImpl, type Conv3dImpl } from '../src-main/core/nn/ops';
 import { Adam } from '../src-main/core/train/adam';
-import { buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables } from '../src-main/core/train/networks';
+import {
+  buildNetworks,
+  discriminatorVariables,
+  disposeNetworks,
+  generatorVariables,
+} from '../src-main/core/train/networks';
 import { ImagePool } from '../src-main/core/train/pool';
 import { Rng } from '../src-main/core/train/rng';
 import { trainStep, type StepState } from '../src-main/core/train/step';
 import { peakRssMiB } from './timing';
 import { resetFlags } from '../src-main/core/flags';
 
-interface StepResult { preset: string; kernels: string; secondsPerStep: number; steps: number; forwardConvGflop: number; gflopsApprox: number; peakRssMiB: number; tfMemoryMiB: number; params: number; config: TrainConfig }
+interface StepResult {
+  preset: string;
+  kernels: string;
+  secondsPerStep: number;
+  steps: number;
+  forwardConvGflop: number;
+  gflopsApprox: number;
+  peakRssMiB: number;
+  tfMemoryMiB: number;
+  params: number;
+  config: TrainConfig;
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -34,7 +50,9 @@ function countingConv(inner: Conv3dImpl, counter: { flops: number }): Conv3dImpl
       return y;
     },
     conv3dTranspose(x, w, outShape, strides, padding) {
-      const y = inner.conv3dTranspose ? inner.conv3dTranspose(x, w, outShape, strides, padding) : tf.conv3dTranspose(x, w, outShape, strides, padding);
+      const y = inner.conv3dTranspose
+        ? inner.conv3dTranspose(x, w, outShape, strides, padding)
+        : tf.conv3dTranspose(x, w, outShape, strides, padding);
       counter.flops += 2 * (x.size / x.shape[4]) * w.shape[0] * w.shape[1] * w.shape[2] * w.shape[3] * w.shape[4];
       return y;
     },
@@ -44,7 +62,15 @@ function countingConv(inner: Conv3dImpl, counter: { flops: number }): Conv3dImpl
 function stepState(cfg: TrainConfig): StepState {
   const nets = buildNetworks(cfg, { restoring: true });
   const settings = { beta1: cfg.optimiser.beta1, beta2: cfg.optimiser.beta2, epsilon: cfg.optimiser.epsilon };
-  return { cfg, nets, gOpt: new Adam(generatorVariables(nets), settings), dOpt: new Adam(discriminatorVariables(nets), settings), poolA: new ImagePool(cfg.poolSize), poolB: new ImagePool(cfg.poolSize), rng: new Rng(1) };
+  return {
+    cfg,
+    nets,
+    gOpt: new Adam(generatorVariables(nets), settings),
+    dOpt: new Adam(discriminatorVariables(nets), settings),
+    poolA: new ImagePool(cfg.poolSize),
+    poolB: new ImagePool(cfg.poolSize),
+    rng: new Rng(1),
+  };
 }
 
 async function timeSteps(preset: PresetName, steps: number, kernels: string): Promise<StepResult> {
@@ -55,7 +81,10 @@ async function timeSteps(preset: PresetName, steps: number, kernels: string): Pr
   const cfg = resolveTrainConfig(preset, { psf: { model: 'free' }, generator: { upsample } });
   const s = stepState(cfg);
   const n = cfg.patchSize ** 3;
-  const batch = { a: Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000), b: Float32Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000) };
+  const batch = {
+    a: Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000),
+    b: Float32Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000),
+  };
   const counter = { flops: 0 };
   const installed = getConv3dImpl();
   setConv3dImpl(countingConv(installed, counter));
@@ -77,7 +106,18 @@ async function timeSteps(preset: PresetName, steps: number, kernels: string): Pr
   disposeNetworks(s.nets);
   s.gOpt.dispose();
   s.dOpt?.dispose();
-  return { preset, kernels, secondsPerStep: sec, steps, forwardConvGflop: counter.flops / 1e9, gflopsApprox: (3 * counter.flops) / 1e9 / sec, peakRssMiB: peakRssMiB(), tfMemoryMiB: mem, params, config: cfg };
+  return {
+    preset,
+    kernels,
+    secondsPerStep: sec,
+    steps,
+    forwardConvGflop: counter.flops / 1e9,
+    gflopsApprox: (3 * counter.flops) / 1e9 / sec,
+    peakRssMiB: peakRssMiB(),
+    tfMemoryMiB: mem,
+    params,
+    config: cfg,
+  };
 }
 
 async function main(): Promise<void> {
@@ -86,7 +126,8 @@ async function main(): Promise<void> {
   const results: StepResult[] = [];
   const backend = await initBackend({ preferred: 'cpu', purpose: 'train' });
   // The native kernel's name says AVX2; on CPUs with AVX-512 it runs 16-wide tiles (same sums per lane).
-  const kernels = backend.conv === 'native-avx2' && nativeIsa() === 'avx512' ? 'native-avx2 (AVX-512 tiles)' : backend.conv;
+  const kernels =
+    backend.conv === 'native-avx2' && nativeIsa() === 'avx512' ? 'native-avx2 (AVX-512 tiles)' : backend.conv;
   for (const p of presets) {
     results.push(await timeSteps(p, p === 'paper' ? 1 : steps, kernels));
     process.stderr.write(`  train step ${p} (${kernels}): ${results.at(-1)!.secondsPerStep.toFixed(2)} s\n`);
@@ -103,4 +144,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ backend: backend.name, results }));
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -47,14 +47,21 @@ export async function exportForTwin(dir: string, cfg: TrainConfig, nets: Network
     D_B_full: await run('D_B_full', (t) => nets.dB[0]!.apply(t)),
   };
   const count = (vs: tf.Variable[]) => vs.reduce((s, v) => s + v.size, 0);
-  const params = { G_AB: count(nets.gAB.variables()), G_BA: count(nets.gBA!.variables()), D: count(nets.dB[0]!.variables()) };
+  const params = {
+    G_AB: count(nets.gAB.variables()),
+    G_BA: count(nets.gBA!.variables()),
+    D: count(nets.dB[0]!.variables()),
+  };
   writeFileSync(join(dir, 'outputs.json'), JSON.stringify({ shapes, params }));
 }
 
 /** Runs the twin's forward check on an exported directory; throws with the script's stderr on failure. */
 export function runTwinCheck(dir: string): TwinCheck {
   const r = spawnSync(PYTHON, [TWIN_SCRIPT, '--check', dir], { encoding: 'utf8', maxBuffer: 1 << 22 });
-  if (r.status !== 0) throw new Error(`${TWIN_SCRIPT} --check failed (${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${TWIN_SCRIPT} --check failed (${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as TwinCheck;
 }
 

@@ -4,7 +4,24 @@
 import { build } from 'esbuild';
 import { cpSync, rmSync } from 'node:fs';
 
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
-await build({ ...common, entryPoints: { 'cli/main': 'src-main/cli/main.ts', 'worker/node-worker': 'src-main/worker/node-worker.ts', 'worker/task-worker': 'src-main/worker/task-worker.ts', 'worker/train-worker': 'src-main/worker/train-worker.ts' }, outdir: 'dist' });
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: {
+    'cli/main': 'src-main/cli/main.ts',
+    'worker/node-worker': 'src-main/worker/node-worker.ts',
+    'worker/task-worker': 'src-main/worker/task-worker.ts',
+    'worker/train-worker': 'src-main/worker/train-worker.ts',
+  },
+  outdir: 'dist',
+});
 rmSync('dist/prebuilds', { recursive: true, force: true });
 cpSync('prebuilds', 'dist/prebuilds', { recursive: true });

@@ -65,31 +65,70 @@ if (hasModel) {
   const summary = cli(['deconvolve', '--model', model, input, modelOut, '--force', '--json'], { capture: true });
   writeFileSync(join(out, 'deconvolve-model.json'), summary);
   const s = JSON.parse(summary);
-  process.stdout.write(`model: ${s.files[0].seconds.toFixed(1)} s, ${Math.round(s.voxelsPerSecond)} voxels/s on ${s.backend}\n`);
-  step('Richardson–Lucy with the model\'s learned PSF');
-  writeFileSync(join(out, 'deconvolve-rl.json'), cli(['deconvolve', '--method', 'rl', '--psf', 'learned', '--model', model, '--iters', '20', input, rlOut, '--force', '--json'], { capture: true }));
+  process.stdout.write(
+    `model: ${s.files[0].seconds.toFixed(1)} s, ${Math.round(s.voxelsPerSecond)} voxels/s on ${s.backend}\n`,
+  );
+  step("Richardson–Lucy with the model's learned PSF");
+  writeFileSync(
+    join(out, 'deconvolve-rl.json'),
+    cli(
+      [
+        'deconvolve',
+        '--method',
+        'rl',
+        '--psf',
+        'learned',
+        '--model',
+        model,
+        '--iters',
+        '20',
+        input,
+        rlOut,
+        '--force',
+        '--json',
+      ],
+      { capture: true },
+    ),
+  );
 } else {
-  process.stdout.write('\nNOTE: no pretrained model is bundled yet (assets/model/config.json is missing).\n' +
-    'The demo runs Richardson–Lucy with the known PSF of the sample and reports on that only.\n');
-  step('Richardson–Lucy with the sample\'s known PSF');
-  writeFileSync(join(out, 'deconvolve-rl.json'), cli(['deconvolve', '--method', 'rl', '--psf', truePsf, '--iters', '20', input, rlOut, '--force', '--json'], { capture: true }));
+  process.stdout.write(
+    '\nNOTE: no pretrained model is bundled yet (assets/model/config.json is missing).\n' +
+      'The demo runs Richardson–Lucy with the known PSF of the sample and reports on that only.\n',
+  );
+  step("Richardson–Lucy with the sample's known PSF");
+  writeFileSync(
+    join(out, 'deconvolve-rl.json'),
+    cli(['deconvolve', '--method', 'rl', '--psf', truePsf, '--iters', '20', input, rlOut, '--force', '--json'], {
+      capture: true,
+    }),
+  );
 }
 
 step('writing the report');
 const reportDir = join(out, 'report');
 const reportArgs = ['report', '--input', input, '--gt', truth, '--theoretical-psf', truePsf, '--clahe', '--force'];
-if (hasModel) reportArgs.push('--run', model, '--result', modelOut, '--rl', rlOut, '--summary', join(out, 'deconvolve-model.json'));
+if (hasModel)
+  reportArgs.push('--run', model, '--result', modelOut, '--rl', rlOut, '--summary', join(out, 'deconvolve-model.json'));
 else reportArgs.push('--result', rlOut, '--summary', join(out, 'deconvolve-rl.json'));
 cli([...reportArgs, reportDir]);
 
 const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'));
 step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const m = report.metrics;
-if (report.reblur) process.stdout.write(`Re-blur check (lower is better): result ${report.reblur.overall.toFixed(3)}, input itself ${report.reblur.inputOverall.toFixed(3)}\n`);
-if (report.outputCheck) process.stdout.write(`${report.outputCheck.passed ? 'Output check passed' : `Output check FLAGGED (${report.outputCheck.flags.map((f) => f.code).join(', ')})`}\n`);
+if (report.reblur)
+  process.stdout.write(
+    `Re-blur check (lower is better): result ${report.reblur.overall.toFixed(3)}, input itself ${report.reblur.inputOverall.toFixed(3)}\n`,
+  );
+if (report.outputCheck)
+  process.stdout.write(
+    `${report.outputCheck.passed ? 'Output check passed' : `Output check FLAGGED (${report.outputCheck.flags.map((f) => f.code).join(', ')})`}\n`,
+  );
 if (m) {
   process.stdout.write('Against the ground truth (bars_truth.tif):\n');
-  for (const [name, v] of Object.entries(m.vsGroundTruth ?? {})) process.stdout.write(`  ${name.padEnd(8)} PSNR ${v.psnr.toFixed(2)} dB  SSIM ${(v.ssim3d ?? v.ssim2d).toFixed(3)}\n`);
+  for (const [name, v] of Object.entries(m.vsGroundTruth ?? {}))
+    process.stdout.write(
+      `  ${name.padEnd(8)} PSNR ${v.psnr.toFixed(2)} dB  SSIM ${(v.ssim3d ?? v.ssim2d).toFixed(3)}\n`,
+    );
 }
 process.stdout.write(`
 Look at:

@@ -10,7 +10,9 @@ const text = readFileSync(doc, 'utf8');
 const next = withFlagsTable(text, flagsTable());
 if (process.argv.includes('--check')) {
   if (next !== text) {
-    process.stderr.write('docs/performance.md: the environment-variable table is stale; run `npx tsx scripts/flags-doc.ts`\n');
+    process.stderr.write(
+      'docs/performance.md: the environment-variable table is stale; run `npx tsx scripts/flags-doc.ts`\n',
+    );
     process.exit(1);
   }
 } else if (next !== text) writeFileSync(doc, next);

@@ -10,9 +10,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fixturesDir } from '../test/helpers';
 import { mutate, rng, seedFiles, tryVariant } from '../test/unit/io/tiff-mutator';
-import { hostileSeeds, longOmeXml, sharedDescription, sharedStrips, sharedStripsInPage, sharedTagArrays, tileBomb } from '../test/unit/io/tiff-builder';
+import {
+  hostileSeeds,
+  longOmeXml,
+  sharedDescription,
+  sharedStrips,
+  sharedStripsInPage,
+  sharedTagArrays,
+  tileBomb,
+} from '../test/unit/io/tiff-builder';
 
-const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, 'max-bytes': { type: 'string' }, 'max-rss-mb': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string' },
+    seed: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    'max-rss-mb': { type: 'string' },
+  },
+});
 const count = Number(values.count ?? 10000);
 const seedValue = Number(values.seed ?? 20240601);
 const maxBytes = Number(values['max-bytes'] ?? 64 * 1024 * 1024);
@@ -44,7 +59,9 @@ for (const [name, build] of fullSize) {
   const o = await tryVariant(path, build(), 2000, maxBytes);
   counts[o.kind] = (counts[o.kind] ?? 0) + 1;
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`hostile: ${name}: ${o.kind} ${o.detail.split('\n')[0]} in ${o.ms.toFixed(0)} ms (peak RSS so far ${rssMb.toFixed(0)} MB)`);
+  console.log(
+    `hostile: ${name}: ${o.kind} ${o.detail.split('\n')[0]} in ${o.ms.toFixed(0)} ms (peak RSS so far ${rssMb.toFixed(0)} MB)`,
+  );
   if (o.kind === 'FAILURE') failures.push(`hostile ${name}: ${o.detail.split('\n').slice(0, 3).join(' | ')}`);
 }
 for (let i = 0; i < count; i++) {
@@ -55,11 +72,14 @@ for (let i = 0; i < count; i++) {
   counts[o.kind] = (counts[o.kind] ?? 0) + 1;
   if (o.kind === 'typed-error') errorKinds[o.detail] = (errorKinds[o.detail] ?? 0) + 1;
   slowest = Math.max(slowest, o.ms);
-  if (o.kind === 'FAILURE') failures.push(`#${i} ${seed.name} [${how}]: ${o.detail.split('\n').slice(0, 3).join(' | ')}`);
+  if (o.kind === 'FAILURE')
+    failures.push(`#${i} ${seed.name} [${how}]: ${o.detail.split('\n').slice(0, 3).join(' | ')}`);
   if ((i + 1) % 2000 === 0) process.stderr.write(`${i + 1}/${count}\n`);
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`TIFF fuzz: ${count} variants of ${seeds.length} fixtures, seed ${seedValue}, ${((Date.now() - t0) / 1000).toFixed(1)} s, slowest ${slowest.toFixed(0)} ms`);
+console.log(
+  `TIFF fuzz: ${count} variants of ${seeds.length} fixtures, seed ${seedValue}, ${((Date.now() - t0) / 1000).toFixed(1)} s, slowest ${slowest.toFixed(0)} ms`,
+);
 console.log(`outcomes: ${JSON.stringify(counts)}`);
 console.log(`typed errors: ${JSON.stringify(errorKinds)}`);
 for (const f of failures.slice(0, 50)) console.log(`FAILURE ${f}`);

@@ -14,7 +14,17 @@ import { syntheticPair } from '../test/unit/engine/train-helpers';
 const RUNS: { name: PresetName; over: TrainConfigOverrides }[] = [
   { name: 'tiny', over: { maxSteps: 4 } },
   { name: 'fast', over: { maxSteps: 3 } },
-  { name: 'paper', over: { maxSteps: 2, patchSize: 16, generator: { levels: 2, baseChannels: 4 }, psf: { size: 5 }, discriminator: { baseChannels: 4, modules: 2 }, poolSize: 2 } },
+  {
+    name: 'paper',
+    over: {
+      maxSteps: 2,
+      patchSize: 16,
+      generator: { levels: 2, baseChannels: 4 },
+      psf: { size: 5 },
+      discriminator: { baseChannels: 4, modules: 2 },
+      poolSize: 2,
+    },
+  },
 ];
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex').slice(0, 16);
@@ -24,12 +34,23 @@ const data = syntheticPair([24, 32, 32], 5);
 for (const r of RUNS) {
   const out = mkdtempSync(join(tmpdir(), 'fingerprint-'));
   try {
-    await train(resolveTrainConfig(r.name, { seed: 11, ...r.over }), { blurred: [data.blurred], sharp: [data.sharp], outDir: out });
+    await train(resolveTrainConfig(r.name, { seed: 11, ...r.over }), {
+      blurred: [data.blurred],
+      sharp: [data.sharp],
+      outDir: out,
+    });
     // history.csv without its last column, the wall-clock seconds of each step.
-    const history = readFileSync(join(out, 'history.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -1).join(',')).join('\n');
+    const history = readFileSync(join(out, 'history.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',').slice(0, -1).join(','))
+      .join('\n');
     const weights = createHash('sha256');
-    for (const f of readdirSync(join(out, 'weights')).sort()) weights.update(f).update(readFileSync(join(out, 'weights', f)));
-    console.log(`${r.name}: history ${sha(history)} weights ${weights.digest('hex').slice(0, 16)} psf ${sha(readFileSync(join(out, 'psf.json')))}`);
+    for (const f of readdirSync(join(out, 'weights')).sort())
+      weights.update(f).update(readFileSync(join(out, 'weights', f)));
+    console.log(
+      `${r.name}: history ${sha(history)} weights ${weights.digest('hex').slice(0, 16)} psf ${sha(readFileSync(join(out, 'psf.json')))}`,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

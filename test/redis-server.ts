@@ -7,7 +7,10 @@ import { tempDir } from './helpers';
 
 export const REDIS_BIN = process.env.REDIS_SERVER ?? 'redis-server';
 /** Why Redis tests are skipped here, or null when redis-server runs. */
-export const redisMissing: string | null = spawnSync(REDIS_BIN, ['--version']).status === 0 ? null : `${REDIS_BIN} not found: Redis queue tests skipped (apt-get install redis-server)`;
+export const redisMissing: string | null =
+  spawnSync(REDIS_BIN, ['--version']).status === 0
+    ? null
+    : `${REDIS_BIN} not found: Redis queue tests skipped (apt-get install redis-server)`;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,7 +27,10 @@ async function waitListening(port: number, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     const ok = await new Promise<boolean>((r) => {
-      const c = connect({ host: '127.0.0.1', port }, () => { c.destroy(); r(true); });
+      const c = connect({ host: '127.0.0.1', port }, () => {
+        c.destroy();
+        r(true);
+      });
       c.on('error', () => r(false));
     });
     if (ok) return;
@@ -35,7 +41,10 @@ async function waitListening(port: number, ms = 10_000): Promise<void> {
 
 export class TestRedis {
   private proc?: ChildProcess;
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
 
   static async start(): Promise<TestRedis> {
     const r = new TestRedis(await freePort(), tempDir('cycledecon-redis-'));
@@ -48,7 +57,26 @@ export class TestRedis {
   }
 
   async up(): Promise<void> {
-    const p = spawn(REDIS_BIN, ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'yes'], { stdio: 'ignore' });
+    const p = spawn(
+      REDIS_BIN,
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--protected-mode',
+        'yes',
+      ],
+      { stdio: 'ignore' },
+    );
     this.proc = p;
     // A test runner that dies (timeout, crash) must not leave Redis behind.
     const reap = () => p.kill('SIGKILL');
@@ -62,7 +90,10 @@ export class TestRedis {
     const p = this.proc;
     this.proc = undefined;
     if (!p || p.exitCode !== null) return;
-    await new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
+    await new Promise<void>((r) => {
+      p.once('exit', () => r());
+      p.kill('SIGTERM');
+    });
   }
 
   async restart(): Promise<void> {

@@ -44,13 +44,27 @@ export async function runDeconvolveKills(o: DeconvolveKillOptions): Promise<Deco
     await runCli(['synth', synth, '--shape', o.shape ?? '16,48,48', '--seed', String(o.seed + i)]);
     copyFileSync(join(synth, 'blurred.tif'), join(inputs, `stack_${String(i).padStart(2, '0')}.tif`));
   }
-  const methodArgs = o.method === 'model' ? ['--model', 'assets/model'] : ['--method', 'rl', '--psf', join(o.dir, 'synth1', 'psf.tif'), '--iters', '10'];
+  const methodArgs =
+    o.method === 'model'
+      ? ['--model', 'assets/model']
+      : ['--method', 'rl', '--psf', join(o.dir, 'synth1', 'psf.tif'), '--iters', '10'];
   const before = new Map(listFiles(inputs).map((f) => [f, sha256(join(inputs, f))]));
   await runCli(['deconvolve', ...methodArgs, inputs, join(o.dir, 'reference')]);
   const reference = new Map<string, Float32Array>();
-  for (const f of listFiles(join(o.dir, 'reference'))) reference.set(f, (await readVolume(join(o.dir, 'reference', f))).data);
+  for (const f of listFiles(join(o.dir, 'reference')))
+    reference.set(f, (await readVolume(join(o.dir, 'reference', f))).data);
 
-  const r: DeconvolveKillReport = { method: o.method, kills: 0, launches: 0, rounds: 1, duringWrite: 0, outputsChecked: 0, maxAbsDiff: 0, staleTempsSeen: 0, problems: [] };
+  const r: DeconvolveKillReport = {
+    method: o.method,
+    kills: 0,
+    launches: 0,
+    rounds: 1,
+    duringWrite: 0,
+    outputsChecked: 0,
+    maxAbsDiff: 0,
+    staleTempsSeen: 0,
+    problems: [],
+  };
   let out = join(o.dir, 'out-1');
   let finished = new Map<string, string>(); // output → identity when first seen complete
   const check = async (when: string, pid: number) => {
@@ -58,7 +72,10 @@ export async function runDeconvolveKills(o: DeconvolveKillOptions): Promise<Deco
     for (const f of files) {
       if (isTemp(f)) continue;
       const want = reference.get(f);
-      if (!want) { r.problems.push(`${when}: unexpected file ${f}`); continue; }
+      if (!want) {
+        r.problems.push(`${when}: unexpected file ${f}`);
+        continue;
+      }
       try {
         const got = (await readVolume(join(out, f))).data;
         let d = got.length === want.length ? 0 : Infinity;
@@ -79,16 +96,19 @@ export async function runDeconvolveKills(o: DeconvolveKillOptions): Promise<Deco
 
   for (;;) {
     const finalRun = r.kills >= o.kills;
-    const plan: KillPlan | undefined = finalRun ? undefined : rand() < 0.5
-      ? { kind: 'time', ms: Math.round(700 + rand() * (o.method === 'model' ? 4000 : 1500)) }
-      : { kind: 'temp', dirs: [out], nth: Math.floor(rand() * o.files) };
+    const plan: KillPlan | undefined = finalRun
+      ? undefined
+      : rand() < 0.5
+        ? { kind: 'time', ms: Math.round(700 + rand() * (o.method === 'model' ? 4000 : 1500)) }
+        : { kind: 'temp', dirs: [out], nth: Math.floor(rand() * o.files) };
     const res = await runKilled(['deconvolve', ...methodArgs, '--skip-existing', inputs, out], plan);
     r.launches += 1;
     if (!res.killed) {
       if (res.code !== 0) r.problems.push(`launch ${r.launches} exited ${res.code}: ${res.stderr.slice(-500)}`);
       await check(`after complete launch ${r.launches}`, res.pid);
       const names = listFiles(out).filter((f) => !isTemp(f));
-      if (names.join() !== [...reference.keys()].join()) r.problems.push(`round ${r.rounds} finished with ${names.length} of ${reference.size} outputs`);
+      if (names.join() !== [...reference.keys()].join())
+        r.problems.push(`round ${r.rounds} finished with ${names.length} of ${reference.size} outputs`);
       const left = listFiles(out).filter(isTemp);
       if (left.length) r.problems.push(`round ${r.rounds}: temp files after a complete run: ${left.join(', ')}`);
       if (finalRun) break;
@@ -102,7 +122,9 @@ export async function runDeconvolveKills(o: DeconvolveKillOptions): Promise<Deco
     const { temps, mine } = await check(`after kill ${r.kills}`, res.pid);
     r.staleTempsSeen += temps;
     if (mine) r.duringWrite += 1;
-    log(`deconvolve/${o.method}: kill ${r.kills} at ${Math.round(res.ms)} ms (${plan!.kind}) → ${finished.size}/${o.files} outputs${mine ? ', inside a write' : ''}`);
+    log(
+      `deconvolve/${o.method}: kill ${r.kills} at ${Math.round(res.ms)} ms (${plan!.kind}) → ${finished.size}/${o.files} outputs${mine ? ', inside a write' : ''}`,
+    );
   }
   return r;
 }

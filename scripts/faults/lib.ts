@@ -27,7 +27,11 @@ export interface RunOutcome {
 }
 
 /** Runs `node [entry] args` and SIGKILLs it according to `plan` (never if undefined). */
-export function runKilled(args: string[], plan?: KillPlan, opts: { entry?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunOutcome> {
+export function runKilled(
+  args: string[],
+  plan?: KillPlan,
+  opts: { entry?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const p = spawn(process.execPath, [opts.entry ?? cliEntry, ...args], {
@@ -56,8 +60,12 @@ export function runKilled(args: string[], plan?: KillPlan, opts: { entry?: strin
       };
       for (const d of plan.dirs) watchers.push(watchWhenPresent(d, onEvent));
     }
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     p.on('error', reject);
     p.on('close', (code) => {
       if (timer) clearTimeout(timer);
@@ -73,11 +81,19 @@ function watchWhenPresent(dir: string, onEvent: (event: string, name: string | n
   let closed = false;
   const attach = () => {
     if (closed || inner) return;
-    if (!existsSync(dir)) { setTimeout(attach, 5); return; }
+    if (!existsSync(dir)) {
+      setTimeout(attach, 5);
+      return;
+    }
     inner = watch(dir, onEvent);
   };
   attach();
-  return { close: () => { closed = true; inner?.close(); } } as FSWatcher;
+  return {
+    close: () => {
+      closed = true;
+      inner?.close();
+    },
+  } as FSWatcher;
 }
 
 export function sha256(path: string): string {

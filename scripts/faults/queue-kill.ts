@@ -30,12 +30,26 @@ export interface QueueKillReport {
   problems: string[];
 }
 
-interface Summary { id: string; state: string; attempts: number; results: string[] }
+interface Summary {
+  id: string;
+  state: string;
+  attempts: number;
+  results: string[];
+}
 
 export async function runQueueKills(o: QueueKillOptions): Promise<QueueKillReport> {
   const log = o.log ?? (() => undefined);
   const rand = mulberry32(o.seed);
-  const r: QueueKillReport = { kills: 0, launches: 0, rounds: 0, jobs: 0, jobsDone: 0, jobsResumed: 0, staleTempsSeen: 0, problems: [] };
+  const r: QueueKillReport = {
+    kills: 0,
+    launches: 0,
+    rounds: 0,
+    jobs: 0,
+    jobsDone: 0,
+    jobsResumed: 0,
+    staleTempsSeen: 0,
+    problems: [],
+  };
   while (r.kills < o.kills) {
     r.rounds += 1;
     const dir = join(o.dir, `round-${r.rounds}`);
@@ -53,14 +67,18 @@ export async function runQueueKills(o: QueueKillOptions): Promise<QueueKillRepor
       done = res.summary;
       for (const f of listFiles(results).filter((x) => !isTemp(x))) {
         const text = readFileSync(join(results, f), 'utf8');
-        if (!/^done job_\S+ from \d+$/.test(text)) r.problems.push(`round ${r.rounds}: result ${f} is incomplete: "${text}"`);
+        if (!/^done job_\S+ from \d+$/.test(text))
+          r.problems.push(`round ${r.rounds}: result ${f} is incomplete: "${text}"`);
       }
-      log(`queue: round ${r.rounds}, launch ${r.launches}${res.killed ? `, kill ${r.kills} at ${Math.round(res.ms)} ms` : ', ran to the end'}`);
+      log(
+        `queue: round ${r.rounds}, launch ${r.launches}${res.killed ? `, kill ${r.kills} at ${Math.round(res.ms)} ms` : ', ran to the end'}`,
+      );
     }
     r.staleTempsSeen += readdirSync(results).filter((f) => isTemp(f)).length;
     r.jobs += o.jobs;
     if (done.length !== o.jobs) r.problems.push(`round ${r.rounds}: ${done.length} of ${o.jobs} jobs in the queue`);
-    if (new Set(done.map((j) => j.id)).size !== done.length) r.problems.push(`round ${r.rounds}: a job is listed twice`);
+    if (new Set(done.map((j) => j.id)).size !== done.length)
+      r.problems.push(`round ${r.rounds}: a job is listed twice`);
     for (const j of done) {
       if (j.state !== 'done') r.problems.push(`round ${r.rounds}: ${j.id} is ${j.state}`);
       else r.jobsDone += 1;
@@ -72,10 +90,17 @@ export async function runQueueKills(o: QueueKillOptions): Promise<QueueKillRepor
 }
 
 /** Runs the queue child; kills it `ms` after `after` appears on stdout ('' = from the start; undefined = never). */
-function spawnChild(args: string[], after: string | undefined, ms: number): Promise<{ killed: boolean; ms: number; summary: Summary[] | null }> {
+function spawnChild(
+  args: string[],
+  after: string | undefined,
+  ms: number,
+): Promise<{ killed: boolean; ms: number; summary: Summary[] | null }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killed = false;
@@ -84,20 +109,35 @@ function spawnChild(args: string[], after: string | undefined, ms: number): Prom
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
       armed = true;
-      timer = setTimeout(() => { if (p.exitCode === null) { killed = true; killMs = performance.now() - t0; p.kill('SIGKILL'); } }, ms);
+      timer = setTimeout(() => {
+        if (p.exitCode === null) {
+          killed = true;
+          killMs = performance.now() - t0;
+          p.kill('SIGKILL');
+        }
+      }, ms);
     };
     if (after === '') arm();
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (after && !armed && out.includes(after)) arm();
     });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     p.on('error', reject);
     p.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      if (!killed && code !== 0) { reject(new Error(`queue child exited ${code}: ${err}`)); return; }
+      if (!killed && code !== 0) {
+        reject(new Error(`queue child exited ${code}: ${err}`));
+        return;
+      }
       const s = out.split('SUMMARY ')[1];
-      resolve({ killed, ms: killed ? killMs : performance.now() - t0, summary: !killed && s ? (JSON.parse(s) as Summary[]) : null });
+      resolve({
+        killed,
+        ms: killed ? killMs : performance.now() - t0,
+        summary: !killed && s ? (JSON.parse(s) as Summary[]) : null,
+      });
     });
   });
 }

@@ -41,7 +41,10 @@ const CHECKPOINT_TEMP = /^\.(history\.(csv|json)|checkpoint-\d+\.bin|checkpoint\
 const hist = (run: string) => JSON.parse(readFileSync(join(run, 'history.json'), 'utf8')) as HistoryRow[];
 
 /** What the kill left in the run folder: problems (must be none), the checkpoint step, and whether it hit a checkpoint write. */
-export async function inspectRun(run: string, pid: number): Promise<{ problems: string[]; step: number | null; inCheckpoint: boolean; temps: number }> {
+export async function inspectRun(
+  run: string,
+  pid: number,
+): Promise<{ problems: string[]; step: number | null; inCheckpoint: boolean; temps: number }> {
   const problems: string[] = [];
   const files = listFiles(run);
   const temps = files.filter(isTemp);
@@ -62,10 +65,12 @@ export async function inspectRun(run: string, pid: number): Promise<{ problems: 
     try {
       const ck = await loadCheckpoint(run);
       step = ck.step;
-      const blob = (JSON.parse(readFileSync(join(run, 'checkpoint', 'checkpoint.json'), 'utf8')) as { blob: string }).blob;
+      const blob = (JSON.parse(readFileSync(join(run, 'checkpoint', 'checkpoint.json'), 'utf8')) as { blob: string })
+        .blob;
       unreferenced = blobs.some((b) => b !== `checkpoint/${blob}`);
       const rows = hist(run);
-      if (rows.filter((r) => r.step <= ck.step).length !== ck.step) problems.push(`history.json lacks rows up to the checkpoint's step ${ck.step}`);
+      if (rows.filter((r) => r.step <= ck.step).length !== ck.step)
+        problems.push(`history.json lacks rows up to the checkpoint's step ${ck.step}`);
     } catch (e) {
       problems.push(`checkpoint does not load: ${(e as Error).message}`);
     }
@@ -80,7 +85,12 @@ export async function runTrainKills(o: TrainKillOptions): Promise<TrainKillRepor
   const data = join(o.dir, 'data');
   await runCli(['synth', data, '--shape', '16,32,32', '--seed', String(o.seed % 1000)]);
   const base = resolveTrainConfig('tiny');
-  const cfg = parseTrainConfig({ ...base, seed: o.seed % 100000, optimiser: { ...base.optimiser, epochs: o.steps / 4 }, checkpointEvery: 2 });
+  const cfg = parseTrainConfig({
+    ...base,
+    seed: o.seed % 100000,
+    optimiser: { ...base.optimiser, epochs: o.steps / 4 },
+    checkpointEvery: 2,
+  });
   const cfgFile = join(o.dir, 'train-config.json');
   writeFileSync(cfgFile, JSON.stringify(cfg));
   const common = ['--blurred', join(data, 'blurred.tif'), '--sharp', join(data, 'sharp.tif'), '--backend', 'cpu'];
@@ -88,22 +98,39 @@ export async function runTrainKills(o: TrainKillOptions): Promise<TrainKillRepor
   await runCli(['train', ...common, '--config', cfgFile, '--out', ref]);
 
   const run = join(o.dir, 'run');
-  const r: TrainKillReport = { kills: 0, launches: 0, duringCheckpoint: 0, killsBeforeFirstCheckpoint: 0, staleTempsSeen: 0, resumedSteps: [], finalStep: 0, finite: false, equalToReference: false, problems: [] };
+  const r: TrainKillReport = {
+    kills: 0,
+    launches: 0,
+    duringCheckpoint: 0,
+    killsBeforeFirstCheckpoint: 0,
+    staleTempsSeen: 0,
+    resumedSteps: [],
+    finalStep: 0,
+    finite: false,
+    equalToReference: false,
+    problems: [],
+  };
   let lastStep: number | null = null;
   for (;;) {
     const finalRun = r.kills >= o.kills;
-    const args = lastStep === null ? ['train', ...common, '--config', cfgFile, '--out', run, '--force'] : ['train', ...common, '--resume', '--out', run];
+    const args =
+      lastStep === null
+        ? ['train', ...common, '--config', cfgFile, '--out', run, '--force']
+        : ['train', ...common, '--resume', '--out', run];
     // Half the kills at a random time, half when a temp file of the checkpoint routine appears or is renamed
     // (fs.watch reports both), so that many land inside a checkpoint write.
-    const plan: KillPlan | undefined = finalRun ? undefined : rand() < 0.5
-      ? { kind: 'time', ms: Math.round(1000 + rand() * 3500) }
-      : { kind: 'temp', dirs: [join(run, 'checkpoint'), run], nth: Math.floor(rand() * 8), pattern: CHECKPOINT_TEMP };
+    const plan: KillPlan | undefined = finalRun
+      ? undefined
+      : rand() < 0.5
+        ? { kind: 'time', ms: Math.round(1000 + rand() * 3500) }
+        : { kind: 'temp', dirs: [join(run, 'checkpoint'), run], nth: Math.floor(rand() * 8), pattern: CHECKPOINT_TEMP };
     const out = await runKilled(args, plan);
     r.launches += 1;
     const from = /from step (\d+) to/.exec(out.stderr);
     if (from) {
       r.resumedSteps.push(Number(from[1]));
-      if (Number(from[1]) < (lastStep ?? 0)) r.problems.push(`launch ${r.launches} started at step ${from[1]}, before the checkpoint's ${lastStep}`);
+      if (Number(from[1]) < (lastStep ?? 0))
+        r.problems.push(`launch ${r.launches} started at step ${from[1]}, before the checkpoint's ${lastStep}`);
     }
     if (!out.killed) {
       if (out.code !== 0) r.problems.push(`launch ${r.launches} exited ${out.code}: ${out.stderr.slice(-500)}`);
@@ -116,22 +143,31 @@ export async function runTrainKills(o: TrainKillOptions): Promise<TrainKillRepor
     if (seen.inCheckpoint) r.duringCheckpoint += 1;
     if (seen.step === null) r.killsBeforeFirstCheckpoint += 1;
     r.staleTempsSeen += seen.temps;
-    if (seen.step !== null && lastStep !== null && seen.step < lastStep) r.problems.push(`after kill ${r.kills}: checkpoint went back from ${lastStep} to ${seen.step}`);
+    if (seen.step !== null && lastStep !== null && seen.step < lastStep)
+      r.problems.push(`after kill ${r.kills}: checkpoint went back from ${lastStep} to ${seen.step}`);
     lastStep = seen.step;
-    log(`train: kill ${r.kills} at ${Math.round(out.ms)} ms (${plan!.kind}) → checkpoint step ${seen.step ?? 'none'}${seen.inCheckpoint ? ', inside a checkpoint write' : ''}${seen.temps ? `, ${seen.temps} temp file(s) left` : ''}`);
+    log(
+      `train: kill ${r.kills} at ${Math.round(out.ms)} ms (${plan!.kind}) → checkpoint step ${seen.step ?? 'none'}${seen.inCheckpoint ? ', inside a checkpoint write' : ''}${seen.temps ? `, ${seen.temps} temp file(s) left` : ''}`,
+    );
   }
-  if (r.kills < o.kills) r.problems.push(`only ${r.kills} of ${o.kills} kills landed before the run finished (give it more steps)`);
+  if (r.kills < o.kills)
+    r.problems.push(`only ${r.kills} of ${o.kills} kills landed before the run finished (give it more steps)`);
   const leftovers = listFiles(run).filter(isTemp);
   if (leftovers.length) r.problems.push(`temp files after the finished run: ${leftovers.join(', ')}`);
   const rows = hist(run);
   const want = hist(ref);
   r.finalStep = rows.at(-1)?.step ?? 0;
   r.finite = rows.length > 0 && rows.every((row) => LOSS_KEYS.every((k) => Number.isFinite(row[k])));
-  if (rows.map((x) => x.step).join() !== want.map((x) => x.step).join()) r.problems.push(`history steps differ from the reference (${rows.length} vs ${want.length} rows)`);
-  r.equalToReference = rows.length === want.length && rows.every((row, i) => LOSS_KEYS.every((k) => row[k] === want[i]![k]));
+  if (rows.map((x) => x.step).join() !== want.map((x) => x.step).join())
+    r.problems.push(`history steps differ from the reference (${rows.length} vs ${want.length} rows)`);
+  r.equalToReference =
+    rows.length === want.length && rows.every((row, i) => LOSS_KEYS.every((k) => row[k] === want[i]![k]));
   if (!r.finite) r.problems.push('a final loss is not finite');
   const firstDiff = rows.findIndex((row, i) => want[i] && LOSS_KEYS.some((k) => row[k] !== want[i]![k]));
-  if (firstDiff >= 0) r.problems.push(`losses differ from the uninterrupted run from step ${rows[firstDiff]!.step} on (restarts at steps ${r.resumedSteps.join(',')})`);
+  if (firstDiff >= 0)
+    r.problems.push(
+      `losses differ from the uninterrupted run from step ${rows[firstDiff]!.step} on (restarts at steps ${r.resumedSteps.join(',')})`,
+    );
   await readVolume(join(run, 'psf.tif')).catch((e: Error) => r.problems.push(`psf.tif: ${e.message}`));
   return r;
 }

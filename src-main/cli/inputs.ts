@@ -8,13 +8,19 @@ import { isZarrFolder } from '../core/io/zarr/store';
 const TIFF = /\.(tif|tiff)$/i;
 
 function globToRegExp(pattern: string): RegExp {
-  const esc = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const esc = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${esc}$`);
 }
 
 async function listDir(dir: string, filter: (name: string) => boolean): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isFile() && filter(e.name)).map((e) => join(dir, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && filter(e.name))
+    .map((e) => join(dir, e.name))
+    .sort();
 }
 
 export async function expandInputs(patterns: string[]): Promise<string[]> {

@@ -23,7 +23,10 @@ function help(): string {
 /** The package version: package.json sits two levels above both src-main/cli/main.ts and the bundled dist/cli/main.js. */
 export function cliVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (
+      (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string })
+        .version ?? 'unknown'
+    );
   } catch {
     return 'unknown';
   }
@@ -67,13 +70,20 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const parsed = parseArgs({ args: takeThreadsFlag(rest), options: command.options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: takeThreadsFlag(rest),
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
     validateFlags(); // a bad CYCLEDECON_* value stops here, named, before any work
     return await command.run(parsed as never, context);
   } catch (e) {
     if (e instanceof MissingArgumentError) {
       // A usage error, like an unknown option: exit 2 with the usage, as parseArgs' own errors do.
-      context.err(`error: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}\nUsage: cycledecon ${command.name} ${command.usage.split('\n')[0]}`);
+      context.err(
+        `error: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}\nUsage: cycledecon ${command.name} ${command.usage.split('\n')[0]}`,
+      );
       return 2;
     }
     if (isCycleDeconError(e)) {
@@ -96,5 +106,7 @@ export async function runCli(argv: string[], ctx?: Partial<CliContext>): Promise
 
 const isMain = process.argv[1] && /cycledecon(\.js)?$|cli[/\\]main\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
-  runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -21,7 +21,14 @@ export function formatOption(args: ParsedArgs): OutputFormat | undefined {
 }
 
 /** Says, on stderr, what a BigTIFF result means for the programs that will open it. */
-export function noteBigTiff(ctx: CliContext, output: string, shape: Shape3, dtype: WriteDtype, volumes: number, format: OutputFormat | undefined): void {
+export function noteBigTiff(
+  ctx: CliContext,
+  output: string,
+  shape: Shape3,
+  dtype: WriteDtype,
+  volumes: number,
+  format: OutputFormat | undefined,
+): void {
   const note = bigTiffNote(shape, dtype, shape[0] * volumes, resolveOutputFormat(output, format));
   if (note) ctx.err(`note: ${output}: ${note}`);
 }

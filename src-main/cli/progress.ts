@@ -17,8 +17,12 @@ export interface ProgressOptions {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}`
+    : `${m}:${String(r).padStart(2, '0')}`;
 }
 
 /** UTC to the second, as log lines of cluster jobs on different nodes are compared. */
@@ -26,7 +30,12 @@ export function timestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function createProgress(label: string, interactive: boolean, write: (s: string) => void = (s) => process.stderr.write(s), options: ProgressOptions = {}): Progress {
+export function createProgress(
+  label: string,
+  interactive: boolean,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+  options: ProgressOptions = {},
+): Progress {
   const now = options.now ?? Date.now;
   const everyMs = options.everyMs ?? 30_000;
   const start = now();
@@ -46,12 +55,18 @@ export function createProgress(label: string, interactive: boolean, write: (s: s
       }
       const width = 28;
       const filled = Math.round(frac * width);
-      write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ETA ${eta} ${message ?? ''}\x1b[K`);
+      write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ETA ${eta} ${message ?? ''}\x1b[K`,
+      );
     },
     finish(message) {
       const t = now();
       const took = formatDuration((t - start) / 1000);
-      write(interactive ? `\r${label} done in ${took} ${message ?? ''}\x1b[K\n` : `${timestamp(t)} ${label} done in ${took}${tail(message)}\n`);
+      write(
+        interactive
+          ? `\r${label} done in ${took} ${message ?? ''}\x1b[K\n`
+          : `${timestamp(t)} ${label} done in ${took}${tail(message)}\n`,
+      );
     },
   };
 }

@@ -11,7 +11,11 @@ export const EXIT_REQUEUE = 75;
 /** The step of the run folder's checkpoint (checkpoint/checkpoint.json, named in core/run/layout), if any. */
 export async function checkpointStep(runDir: string): Promise<number | undefined> {
   try {
-    const step = (JSON.parse(await readFile(join(runDir, RUN_FILES.checkpoint, RUN_FILES.checkpointManifest), 'utf8')) as { step?: unknown }).step;
+    const step = (
+      JSON.parse(await readFile(join(runDir, RUN_FILES.checkpoint, RUN_FILES.checkpointManifest), 'utf8')) as {
+        step?: unknown;
+      }
+    ).step;
     return typeof step === 'number' ? step : undefined;
   } catch {
     return undefined;
@@ -19,9 +23,16 @@ export async function checkpointStep(runDir: string): Promise<number | undefined
 }
 
 /** Exit code and message of a cancelled training run, by the signal that stopped it. */
-export async function cancelledTrainExit(runDir: string, signal: NodeJS.Signals | undefined): Promise<{ code: number; message?: string }> {
+export async function cancelledTrainExit(
+  runDir: string,
+  signal: NodeJS.Signals | undefined,
+): Promise<{ code: number; message?: string }> {
   if (signal !== 'SIGTERM') return { code: 130 };
   const step = await checkpointStep(runDir);
-  if (step === undefined) return { code: 143, message: 'stopped by SIGTERM before the first step: no checkpoint to resume from' };
-  return { code: EXIT_REQUEUE, message: `stopped by SIGTERM: checkpoint at step ${step}; continue with \`cycledecon train --resume --out ${runDir}\` (exit ${EXIT_REQUEUE})` };
+  if (step === undefined)
+    return { code: 143, message: 'stopped by SIGTERM before the first step: no checkpoint to resume from' };
+  return {
+    code: EXIT_REQUEUE,
+    message: `stopped by SIGTERM: checkpoint at step ${step}; continue with \`cycledecon train --resume --out ${runDir}\` (exit ${EXIT_REQUEUE})`,
+  };
 }

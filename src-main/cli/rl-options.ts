@@ -9,7 +9,10 @@ import { RL_ACCELERATIONS, type RlAcceleration } from '../core/deconv/accel';
 import type { RlPlan } from '../core/deconv/rl';
 
 export const RL_OPTION_SPECS = {
-  boundary: { type: 'string' }, background: { type: 'string' }, accel: { type: 'string' }, 'no-pad': { type: 'boolean' },
+  boundary: { type: 'string' },
+  background: { type: 'string' },
+  accel: { type: 'string' },
+  'no-pad': { type: 'boolean' },
 } as const;
 
 export const RL_OPTION_USAGE = `  --boundary extend|reflect|zero
@@ -24,11 +27,16 @@ export const RL_OPTION_USAGE = `  --boundary extend|reflect|zero
                     the same I-divergence in 2–5x fewer iterations; use fewer, e.g. 15–25)
   --no-pad          the same as --boundary zero`;
 
-export interface RlCliOptions { boundary: RlBoundary; background: BackgroundSetting; acceleration: RlAcceleration }
+export interface RlCliOptions {
+  boundary: RlBoundary;
+  background: BackgroundSetting;
+  acceleration: RlAcceleration;
+}
 
 export function rlOptionsFromArgs(args: ParsedArgs): RlCliOptions {
   const noPad = flag(args, 'no-pad');
-  if (noPad && str(args, 'boundary') !== undefined && str(args, 'boundary') !== 'zero') throw new InvalidParameterError('--no-pad', 'contradicts --boundary; use one of them');
+  if (noPad && str(args, 'boundary') !== undefined && str(args, 'boundary') !== 'zero')
+    throw new InvalidParameterError('--no-pad', 'contradicts --boundary; use one of them');
   const boundary = noPad ? 'zero' : oneOf(args, 'boundary', RL_BOUNDARIES, 'extend');
   let background: BackgroundSetting;
   try {

@@ -23,13 +23,15 @@ export const SHARD_USAGE = `  --shard I/N             process only share I of N 
 
 function wholeNumber(raw: string | undefined, what: string): number {
   const v = Number(raw);
-  if (raw === undefined || raw.trim() === '' || !Number.isInteger(v) || v < 0) throw new InvalidParameterError(what, `"${raw}" is not a whole number ≥ 0`);
+  if (raw === undefined || raw.trim() === '' || !Number.isInteger(v) || v < 0)
+    throw new InvalidParameterError(what, `"${raw}" is not a whole number ≥ 0`);
   return v;
 }
 
 function checked(index: number, count: number, what: string, source: string): Shard {
   if (count < 1) throw new InvalidParameterError(what, `the shard count must be at least 1, not ${count}`);
-  if (index >= count) throw new InvalidParameterError(what, `shard ${index} does not exist among ${count} (shards are numbered from 0)`);
+  if (index >= count)
+    throw new InvalidParameterError(what, `shard ${index} does not exist among ${count} (shards are numbered from 0)`);
   return { index, count, source };
 }
 
@@ -40,9 +42,18 @@ function slurmShard(env: NodeJS.ProcessEnv): Shard | undefined {
   const id = wholeNumber(env.SLURM_ARRAY_TASK_ID, what);
   const count = wholeNumber(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT');
   // --array=1-8 numbers tasks from 1, --array=0-15:2 steps by 2: the shard is the task's rank, not its id.
-  const min = env.SLURM_ARRAY_TASK_MIN === undefined ? 0 : wholeNumber(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN');
-  const step = env.SLURM_ARRAY_TASK_STEP === undefined ? 1 : Math.max(1, wholeNumber(env.SLURM_ARRAY_TASK_STEP, 'SLURM_ARRAY_TASK_STEP'));
-  if (id < min || (id - min) % step !== 0) throw new InvalidParameterError(what, `task id ${id} is not min ${min} + a multiple of step ${step}`, 'An array with a list of ids (--array=1,5,9) has no rank: give --shard I/N.');
+  const min =
+    env.SLURM_ARRAY_TASK_MIN === undefined ? 0 : wholeNumber(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN');
+  const step =
+    env.SLURM_ARRAY_TASK_STEP === undefined
+      ? 1
+      : Math.max(1, wholeNumber(env.SLURM_ARRAY_TASK_STEP, 'SLURM_ARRAY_TASK_STEP'));
+  if (id < min || (id - min) % step !== 0)
+    throw new InvalidParameterError(
+      what,
+      `task id ${id} is not min ${min} + a multiple of step ${step}`,
+      'An array with a list of ids (--array=1,5,9) has no rank: give --shard I/N.',
+    );
   return checked((id - min) / step, count, what, `Slurm array task ${id} of ${count}`);
 }
 
@@ -51,7 +62,12 @@ export function shardFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv = process
   const raw = str(args, 'shard');
   if (raw === undefined) return slurmShard(env);
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
-  if (!m) throw new InvalidParameterError('--shard', `"${raw}" is not I/N`, 'e.g. --shard 0/4 … --shard 3/4 for four shards.');
+  if (!m)
+    throw new InvalidParameterError(
+      '--shard',
+      `"${raw}" is not I/N`,
+      'e.g. --shard 0/4 … --shard 3/4 for four shards.',
+    );
   return checked(Number(m[1]), Number(m[2]), '--shard', `--shard ${raw.trim()}`);
 }
 

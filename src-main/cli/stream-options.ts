@@ -9,7 +9,11 @@ import { isZarrFolder } from '../core/io/zarr/store';
 import { CHUNK_ZYX } from '../core/io/zarr/pyramid';
 import { RL_HALO_PSF_RADII } from '../core/infer/stream/from-predictor';
 
-export const STREAM_OPTION_SPECS = { stream: { type: 'boolean' }, chunk: { type: 'string' }, 'halo-psf': { type: 'string' } } as const;
+export const STREAM_OPTION_SPECS = {
+  stream: { type: 'boolean' },
+  chunk: { type: 'string' },
+  'halo-psf': { type: 'string' },
+} as const;
 
 /** Selected voxels (as float32) above which an OME-Zarr to OME-Zarr run streams without --stream. */
 export const STREAM_AUTO_BYTES = 2 * 2 ** 30;
@@ -22,7 +26,11 @@ export const STREAM_USAGE = `  --stream          out of core (OME-Zarr input and
   --halo-psf R      Richardson–Lucy halo around each box, in PSF radii (default ${RL_HALO_PSF_RADII}; the seam error
                     for each R is tabled in docs/large-stacks.md)`;
 
-export interface StreamChoice { chunk: Shape3; haloPsf: number; forced: boolean }
+export interface StreamChoice {
+  chunk: Shape3;
+  haloPsf: number;
+  forced: boolean;
+}
 
 export function streamOptionsFromArgs(args: ParsedArgs): StreamChoice {
   const text = str(args, 'chunk');
@@ -30,19 +38,41 @@ export function streamOptionsFromArgs(args: ParsedArgs): StreamChoice {
   if (text !== undefined) {
     const parts = text.split(',').map((s) => Number(s.trim()));
     if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
-      throw new InvalidParameterError('--chunk', `"${text}" is not three whole numbers Z,Y,X between 1 and 4096`, 'Example: --chunk 64,256,256');
+      throw new InvalidParameterError(
+        '--chunk',
+        `"${text}" is not three whole numbers Z,Y,X between 1 and 4096`,
+        'Example: --chunk 64,256,256',
+      );
     }
-    if (parts[1]! % 8 || parts[2]! % 8) throw new InvalidParameterError('--chunk', `${text}: y and x must be multiples of 8 (the background estimate's patches)`);
+    if (parts[1]! % 8 || parts[2]! % 8)
+      throw new InvalidParameterError(
+        '--chunk',
+        `${text}: y and x must be multiples of 8 (the background estimate's patches)`,
+      );
     chunk = parts as Shape3;
   }
-  return { chunk, haloPsf: num(args, 'halo-psf', { min: 0, max: 20, def: RL_HALO_PSF_RADII })!, forced: flag(args, 'stream') };
+  return {
+    chunk,
+    haloPsf: num(args, 'halo-psf', { min: 0, max: 20, def: RL_HALO_PSF_RADII })!,
+    forced: flag(args, 'stream'),
+  };
 }
 
 /** Streams when asked (refused unless input and output are OME-Zarr), or automatically for a large OME-Zarr input. */
-export async function shouldStream(s: StreamChoice, input: string, outputFormat: string, info: () => Promise<TiffInfo>): Promise<boolean> {
+export async function shouldStream(
+  s: StreamChoice,
+  input: string,
+  outputFormat: string,
+  info: () => Promise<TiffInfo>,
+): Promise<boolean> {
   const zarrIn = await isZarrFolder(input);
   if (s.forced) {
-    if (!zarrIn || outputFormat !== 'ome-zarr') throw new InvalidParameterError('--stream', `needs an OME-Zarr input and a .zarr output (got ${input} → ${outputFormat})`, 'Convert the input with `cycledecon convert in.tif in.zarr` first.');
+    if (!zarrIn || outputFormat !== 'ome-zarr')
+      throw new InvalidParameterError(
+        '--stream',
+        `needs an OME-Zarr input and a .zarr output (got ${input} → ${outputFormat})`,
+        'Convert the input with `cycledecon convert in.tif in.zarr` first.',
+      );
     return true;
   }
   if (!zarrIn || outputFormat !== 'ome-zarr') return false;

@@ -4,11 +4,13 @@
 import { InvalidParameterError } from '../core/errors';
 import { resetFlags } from '../core/flags';
 
-export const THREADS_USAGE = '--threads N   CPU threads for the FFT kernels, any command (sets CYCLEDECON_THREADS; default: the cores, at most 8)';
+export const THREADS_USAGE =
+  '--threads N   CPU threads for the FFT kernels, any command (sets CYCLEDECON_THREADS; default: the cores, at most 8)';
 
 function parseThreads(raw: string | undefined): number {
   const n = Number(raw);
-  if (raw === undefined || raw.trim() === '' || !Number.isInteger(n) || n < 1 || n > 64) throw new InvalidParameterError('--threads', `"${raw ?? ''}" is not a whole number from 1 to 64`);
+  if (raw === undefined || raw.trim() === '' || !Number.isInteger(n) || n < 1 || n > 64)
+    throw new InvalidParameterError('--threads', `"${raw ?? ''}" is not a whole number from 1 to 64`);
   return n;
 }
 

@@ -8,7 +8,8 @@ import type { ParsedArgs } from './command';
 
 /** The choices the flags make; `savedOptics` (of a --config or resumed run) fills --ni and --ns when not given. */
 export function trainChoicesFromArgs(args: ParsedArgs, savedOptics?: TrainConfig['optics']): TrainChoices {
-  const pick = <T extends string>(name: string, allowed: readonly T[]) => (str(args, name) ? oneOf(args, name, allowed, allowed[0]!) : undefined);
+  const pick = <T extends string>(name: string, allowed: readonly T[]) =>
+    str(args, name) ? oneOf(args, name, allowed, allowed[0]!) : undefined;
   return {
     seed: num(args, 'seed', { min: 0, max: 0xffffffff, integer: true }),
     steps: num(args, 'steps', { min: 1, integer: true }),
@@ -32,6 +33,11 @@ function opticsFromArgs(args: ParsedArgs, saved: TrainConfig['optics']): TrainCo
   const ni = num(args, 'ni', { min: 1, max: 2 });
   const ns = num(args, 'ns', { min: 1, max: 2 });
   if (na === undefined && wavelength === undefined && ni === undefined && ns === undefined) return undefined;
-  if (na === undefined || wavelength === undefined) throw new InvalidParameterError(na === undefined ? '--na' : '--wavelength', 'is required with the other optics flags', 'Give --na and --wavelength (emission, µm), optionally --ni and --ns.');
+  if (na === undefined || wavelength === undefined)
+    throw new InvalidParameterError(
+      na === undefined ? '--na' : '--wavelength',
+      'is required with the other optics flags',
+      'Give --na and --wavelength (emission, µm), optionally --ni and --ns.',
+    );
   return { na, wavelength, ni: ni ?? saved?.ni ?? 1.518, ns: ns ?? saved?.ns ?? 1.33 };
 }

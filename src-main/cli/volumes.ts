@@ -50,13 +50,23 @@ export function selection(args: ParsedArgs, info: TiffInfo): HyperstackSelection
  * Before a command that reads files elsewhere (train's worker) starts: each must hold one channel at one
  * time point, or the work would silently use channel 0, frame 0.
  */
-export async function requireSingleVolumeFiles(paths: string[], ctx: CliContext, options: OpenOptions = {}): Promise<void> {
+export async function requireSingleVolumeFiles(
+  paths: string[],
+  ctx: CliContext,
+  options: OpenOptions = {},
+): Promise<void> {
   for (const path of paths) {
     const info = await readTiffInfo(path, options);
-    for (const [name, n] of [['channel', info.channels], ['frame', info.frames]] as const) {
+    for (const [name, n] of [
+      ['channel', info.channels],
+      ['frame', info.frames],
+    ] as const) {
       if (n > 1) {
-        throw new InvalidParameterError(`--${name}`, `${path} has ${n} ${name}s and this command takes one`,
-          `Extract it first: cycledecon convert ${path} one.tif --${name} N (from 0).`);
+        throw new InvalidParameterError(
+          `--${name}`,
+          `${path} has ${n} ${name}s and this command takes one`,
+          `Extract it first: cycledecon convert ${path} one.tif --${name} N (from 0).`,
+        );
       }
     }
     printWarnings(ctx, info.warnings);
@@ -70,7 +80,11 @@ export async function readOneVolume(path: string, args: ParsedArgs, ctx: CliCont
     const { info } = reader;
     const sel = selection(args, info);
     const one = (name: 'channel' | 'frame', picked: number[], n: number) => {
-      if (picked.length > 1) throw new InvalidParameterError(`--${name}`, `${path} has ${n} ${name}s and this command takes one: choose it with --${name} N (from 0)`);
+      if (picked.length > 1)
+        throw new InvalidParameterError(
+          `--${name}`,
+          `${path} has ${n} ${name}s and this command takes one: choose it with --${name} N (from 0)`,
+        );
     };
     one('channel', sel.channels, info.channels);
     one('frame', sel.frames, info.frames);
@@ -86,6 +100,12 @@ export function collectWarnings(ctx: CliContext): { ctx: CliContext; warnings: s
   const warnings: string[] = [];
   return {
     warnings,
-    ctx: { ...ctx, err: (line: string) => { if (line.startsWith('warning: ')) warnings.push(line.slice('warning: '.length)); ctx.err(line); } },
+    ctx: {
+      ...ctx,
+      err: (line: string) => {
+        if (line.startsWith('warning: ')) warnings.push(line.slice('warning: '.length));
+        ctx.err(line);
+      },
+    },
   };
 }

@@ -6,7 +6,12 @@ import { z } from 'zod';
 export const VoxelSizeSource = z.enum(['file', 'project', 'cli', 'psf', 'none']);
 export type VoxelSizeSource = z.infer<typeof VoxelSizeSource>;
 
-interface Calibration { x: number; y: number; z: number; unit: string }
+interface Calibration {
+  x: number;
+  y: number;
+  z: number;
+  unit: string;
+}
 
 /**
  * What light microscopes resolve and sample: lateral pixels from ~10 nm (STED/expansion, heavily
@@ -15,13 +20,24 @@ interface Calibration { x: number; y: number; z: number; unit: string }
  */
 export const PLAUSIBLE_UM = { lateral: [0.01, 5], axial: [0.02, 50] } as const;
 
-const MICRONS_PER: Record<string, number> = { µm: 1, μm: 1, um: 1, micron: 1, microns: 1, micrometer: 1, micrometre: 1, nm: 1e-3, mm: 1e3 };
+const MICRONS_PER: Record<string, number> = {
+  µm: 1,
+  μm: 1,
+  um: 1,
+  micron: 1,
+  microns: 1,
+  micrometer: 1,
+  micrometre: 1,
+  nm: 1e-3,
+  mm: 1e3,
+};
 
 const fmt = (v: number) => String(Number(v.toPrecision(4)));
 
 function slip(axis: string, v: number, range: readonly [number, number]): string | undefined {
   if (v > range[1]) return `${fmt(v)} µm ${axis}: did you mean ${fmt(v)} nm (${fmt(v / 1000)} µm)?`;
-  if (v < range[0]) return `${fmt(v)} µm ${axis}: did you mean ${fmt(v * 1000)} µm (the value given in mm, or nm written as µm)?`;
+  if (v < range[0])
+    return `${fmt(v)} µm ${axis}: did you mean ${fmt(v * 1000)} µm (the value given in mm, or nm written as µm)?`;
   return undefined;
 }
 
@@ -29,7 +45,9 @@ function slip(axis: string, v: number, range: readonly [number, number]): string
 export function implausibleMicrons(v: Omit<Calibration, 'unit'>, where: string): string[] {
   const out: string[] = [];
   const what = `${where}: voxel size ${fmt(v.x)} × ${fmt(v.y)} × ${fmt(v.z)} µm is implausible for a light microscope — `;
-  const lateral = slip('pixels', Math.max(v.x, v.y), PLAUSIBLE_UM.lateral) ?? slip('pixels', Math.min(v.x, v.y), PLAUSIBLE_UM.lateral);
+  const lateral =
+    slip('pixels', Math.max(v.x, v.y), PLAUSIBLE_UM.lateral) ??
+    slip('pixels', Math.min(v.x, v.y), PLAUSIBLE_UM.lateral);
   if (lateral) out.push(what + lateral);
   const axial = slip('z steps', v.z, PLAUSIBLE_UM.axial);
   if (axial) out.push(what + axial);
@@ -44,7 +62,11 @@ export function voxelSizeWarnings(v: Calibration, where: string): string[] {
 }
 
 /** The voxel size every job, view and report of a dataset uses: the project's override, else the file's own. */
-export function datasetCalibration<V extends Calibration>(d: { voxelSize: V; voxelSizeOverride: V | null; voxelSizeSource?: VoxelSizeSource }): { voxelSize: V; source: VoxelSizeSource } {
+export function datasetCalibration<V extends Calibration>(d: {
+  voxelSize: V;
+  voxelSizeOverride: V | null;
+  voxelSizeSource?: VoxelSizeSource;
+}): { voxelSize: V; source: VoxelSizeSource } {
   if (d.voxelSizeOverride) return { voxelSize: d.voxelSizeOverride, source: 'project' };
   return { voxelSize: d.voxelSize, source: d.voxelSizeSource ?? (d.voxelSize.unit === 'px' ? 'none' : 'file') };
 }

@@ -1,6 +1,14 @@
 // ContractClient over the devserver: HTTP POST for methods, one WebSocket for events.
 // Runs in the browser (and in Node ≥ 22 / tests, with fetch and a WebSocket constructor passed in).
-import { api, type EventName, type EventOf, type MethodName, type RequestOf, type ResponseOf, type BinaryPayload } from './api';
+import {
+  api,
+  type EventName,
+  type EventOf,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
+  type BinaryPayload,
+} from './api';
 import { BINARY_META_HEADER, ContractError, type ContractClient, type EventEnvelope } from './client';
 
 interface MinimalSocket {
@@ -9,7 +17,10 @@ interface MinimalSocket {
   close(): void;
 }
 type SocketCtor = new (url: string) => MinimalSocket;
-type FetchFn = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+type FetchFn = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{
   ok: boolean;
   status: number;
   headers: { get(name: string): string | null };
@@ -75,7 +86,9 @@ export function createHttpClient(options: HttpClientOptions): ContractClient & {
         body: JSON.stringify(request ?? {}),
       });
       if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; hint?: string } };
+        const body = (await res.json().catch(() => ({}))) as {
+          error?: { code: string; message: string; hint?: string };
+        };
         throw new ContractError(body.error ?? { code: `HTTP_${res.status}`, message: `HTTP ${res.status}` });
       }
       if (api[method].binary) {

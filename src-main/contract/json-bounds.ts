@@ -82,7 +82,10 @@ export function jsonBoundsProblem(value: unknown, bounds: JsonBounds = {}): Issu
       if (bytes > maxBytes) return tooBig;
       for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: node.depth + 1, parent: node, key: i });
     } else if (!isPlainObject(v)) {
-      return { message: `a ${(v.constructor as { name?: string } | undefined)?.name ?? 'non-plain object'} is not a JSON value`, path: pathOf(node) };
+      return {
+        message: `a ${(v.constructor as { name?: string } | undefined)?.name ?? 'non-plain object'} is not a JSON value`,
+        path: pathOf(node),
+      };
     } else {
       for (const k in v) {
         const x = (v as Record<string, unknown>)[k];

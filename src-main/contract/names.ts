@@ -21,7 +21,11 @@ export function unsafeNameReason(name: string): string | null {
 }
 
 /** A plain file name of 1–200 characters (see unsafeNameReason). */
-export const SafeName = z.string().min(1, 'name is empty').max(200, 'name is longer than 200 characters').superRefine((name, ctx) => {
-  const why = unsafeNameReason(name);
-  if (why) ctx.addIssue({ code: 'custom', message: why });
-});
+export const SafeName = z
+  .string()
+  .min(1, 'name is empty')
+  .max(200, 'name is longer than 200 characters')
+  .superRefine((name, ctx) => {
+    const why = unsafeNameReason(name);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });

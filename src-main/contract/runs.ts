@@ -15,12 +15,22 @@ export const RunSummary = TrainRun.extend({
 export type RunSummary = z.infer<typeof RunSummary>;
 
 /** One row of history.json as the chart draws it: the step and its loss terms. */
-export const RunLossPoint = z.object({ step: z.number().int().nonnegative(), values: z.record(z.string(), z.number()) });
+export const RunLossPoint = z.object({
+  step: z.number().int().nonnegative(),
+  values: z.record(z.string(), z.number()),
+});
 
 export const RunDetail = z.object({
   run: RunSummary,
   history: z.array(RunLossPoint).max(200_000),
   /** The learned PSF (psf.json) with the run's own voxel size; null before the first one is written. */
-  psf: z.object({ shape: Shape3, voxelSize: VoxelSize, step: z.number().int().nonnegative(), data: z.array(z.number()).max(64 ** 3) }).nullable(),
+  psf: z
+    .object({
+      shape: Shape3,
+      voxelSize: VoxelSize,
+      step: z.number().int().nonnegative(),
+      data: z.array(z.number()).max(64 ** 3),
+    })
+    .nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;

@@ -8,7 +8,11 @@ import { TrainConfigOverridesSchema } from './train-config';
 
 export const Id = z.string().regex(/^[a-z]{1,8}_[A-Za-z0-9_-]{4,64}$/, 'expected an id such as "ds_1a2b3c4d"');
 /** A file-system path. Transports confine every such field to the folders the user allowed. */
-export const FsPath = z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters').refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+export const FsPath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 export const IsoDate = z.string().min(10).max(40);
 
 export const Shape3 = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]);
@@ -129,7 +133,12 @@ export type Project = z.infer<typeof Project>;
 
 // ---- PSF ----
 export const PsfModel = z.enum(['born-wolf', 'gibson-lanni']);
-const OddSize = z.number().int().positive().max(255).refine((n) => n % 2 === 1, 'must be odd so the PSF centre is a voxel');
+const OddSize = z
+  .number()
+  .int()
+  .positive()
+  .max(255)
+  .refine((n) => n % 2 === 1, 'must be odd so the PSF centre is a voxel');
 export const PsfParams = z.object({
   model: PsfModel,
   /** [z, y, x], each odd. */
@@ -184,14 +193,42 @@ export const TrainSpec = z.object({
 });
 /** Richardson–Lucy's boundary model, forward-model background (input units or 'auto'), momentum and total-variation
  * weight λ (RL–TV, Dey et al. 2006; 0 = plain RL); absent: the core defaults (extend, auto, none, 0). */
-export const RlJobOptions = z.object({ boundary: z.enum(['extend', 'reflect', 'zero']).optional(), background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(), acceleration: z.enum(['none', 'shb']).optional(), tv: z.number().min(0).lt(1).optional() }).strict();
+export const RlJobOptions = z
+  .object({
+    boundary: z.enum(['extend', 'reflect', 'zero']).optional(),
+    background: z.union([z.literal('auto'), z.number().min(0).max(1e12)]).optional(),
+    acceleration: z.enum(['none', 'shb']).optional(),
+    tv: z.number().min(0).lt(1).optional(),
+  })
+  .strict();
 export type RlJobOptions = z.infer<typeof RlJobOptions>;
 export const DeconvolveSpec = z.discriminatedUnion('method', [
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('rl'), datasetId: Id, psf: PsfRef, iterations: z.number().int().min(1).max(10_000).default(20), rl: RlJobOptions.optional(), outputName: SafeName.optional() }),
-  z.object({ kind: z.literal('deconvolve'), method: z.literal('model'), datasetId: Id, runId: Id.optional(), trainJobId: Id.optional(), /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir: FsPath.optional(), outputName: SafeName.optional() }),
+  z.object({
+    kind: z.literal('deconvolve'),
+    method: z.literal('rl'),
+    datasetId: Id,
+    psf: PsfRef,
+    iterations: z.number().int().min(1).max(10_000).default(20),
+    rl: RlJobOptions.optional(),
+    outputName: SafeName.optional(),
+  }),
+  z.object({
+    kind: z.literal('deconvolve'),
+    method: z.literal('model'),
+    datasetId: Id,
+    runId: Id.optional(),
+    trainJobId: Id.optional(),
+    /** A run folder written by `cycledecon train` outside the project (must be in an allowed folder). */ runDir:
+      FsPath.optional(),
+    outputName: SafeName.optional(),
+  }),
 ]);
 export const PsfSpec = z.object({ kind: z.literal('psf'), params: PsfParams, outputName: SafeName.optional() });
-export const ReportSpec = z.object({ kind: z.literal('report'), itemIds: z.array(Id).min(1), title: z.string().max(200).optional() });
+export const ReportSpec = z.object({
+  kind: z.literal('report'),
+  itemIds: z.array(Id).min(1),
+  title: z.string().max(200).optional(),
+});
 /** What a job does, by kind (so a bad field is named, not "invalid input"); `deconvolve` is a union on `method`. */
 export const JobSpec = z.discriminatedUnion('kind', [TrainSpec, DeconvolveSpec, PsfSpec, ReportSpec]);
 export type JobSpec = z.infer<typeof JobSpec>;

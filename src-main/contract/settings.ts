@@ -7,7 +7,10 @@ import { FsPath } from './schemas';
 export const RedisUrl = z
   .string()
   .max(500)
-  .regex(/^redis:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/\d{1,3})?\/?$/, 'expected redis://host:port/db (no user or password)');
+  .regex(
+    /^redis:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/\d{1,3})?\/?$/,
+    'expected redis://host:port/db (no user or password)',
+  );
 
 /** The queue jobs run on: the project's local journal (the default; jobs run in this app), or a shared Redis queue (jobs run on `cycledecon worker`s). */
 export const QueueSetting = z.discriminatedUnion('kind', [

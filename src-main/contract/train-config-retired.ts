@@ -15,8 +15,20 @@ export const RETIRED_KEYS: readonly { from: Path; fate: Fate }[] = [
   { from: ['psf', 'convolution'], fate: { movedTo: ['experimental', 'psfConvolution'] } },
   { from: ['normalisation', 'scale'], fate: { movedTo: ['experimental', 'normalisationScale'] } },
   { from: ['normalisation', 'meanTarget'], fate: { movedTo: ['experimental', 'meanTarget'] } },
-  { from: ['psf', 'halo'], fate: { dropped: 'the learned halo measured no gain and was removed (docs/notes/2026-12-03-what-moves-the-learned-psf.md, point 3)' } },
-  { from: ['loss', 'psfCycleB'], fate: { dropped: "detaching cycle B from the PSF had no effect on the learned PSF and was removed (docs/notes/2026-12-03-what-moves-the-learned-psf.md, table of point 2)" } },
+  {
+    from: ['psf', 'halo'],
+    fate: {
+      dropped:
+        'the learned halo measured no gain and was removed (docs/notes/2026-12-03-what-moves-the-learned-psf.md, point 3)',
+    },
+  },
+  {
+    from: ['loss', 'psfCycleB'],
+    fate: {
+      dropped:
+        'detaching cycle B from the PSF had no effect on the learned PSF and was removed (docs/notes/2026-12-03-what-moves-the-learned-psf.md, table of point 2)',
+    },
+  },
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,7 +48,8 @@ export function upgradeRetiredKeys(raw: unknown): { config: unknown; notes: stri
     const { [from[1]]: value, ...rest } = parent;
     out[from[0]] = rest;
     if ('dropped' in fate) {
-      if (value !== undefined && value !== false) notes.push(`${from.join('.')} = ${JSON.stringify(value)} ignored: ${fate.dropped}`);
+      if (value !== undefined && value !== false)
+        notes.push(`${from.join('.')} = ${JSON.stringify(value)} ignored: ${fate.dropped}`);
       continue;
     }
     const [group, key] = fate.movedTo;

@@ -199,33 +199,63 @@ export const TrainConfigFields = z.strictObject({
 
 export const TrainConfigSchema = TrainConfigFields.superRefine((c, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (c.optimiser.decayStartEpoch > c.optimiser.epochs) issue(['optimiser', 'decayStartEpoch'], 'must not exceed epochs');
-  if (c.normalisation.lowPercentile >= c.normalisation.highPercentile) issue(['normalisation', 'lowPercentile'], 'must be below highPercentile');
+  if (c.optimiser.decayStartEpoch > c.optimiser.epochs)
+    issue(['optimiser', 'decayStartEpoch'], 'must not exceed epochs');
+  if (c.normalisation.lowPercentile >= c.normalisation.highPercentile)
+    issue(['normalisation', 'lowPercentile'], 'must be below highPercentile');
   if (c.augmentation.scale[0] > c.augmentation.scale[1]) issue(['augmentation', 'scale'], 'min must not exceed max');
   const pool = 2 ** (c.generator.levels - 1);
   if (c.patchSize % pool !== 0) issue(['patchSize'], `must be a multiple of ${pool} (2^(levels-1)) for the U-Net`);
-  if (c.gba === 'cnn' && c.patchSize % 2 ** (c.cnnGenerator.levels - 1) !== 0) issue(['cnnGenerator', 'levels'], 'patchSize must be a multiple of 2^(levels-1)');
+  if (c.gba === 'cnn' && c.patchSize % 2 ** (c.cnnGenerator.levels - 1) !== 0)
+    issue(['cnnGenerator', 'levels'], 'patchSize must be a multiple of 2^(levels-1)');
   for (const [i, s] of c.discriminator.scales.entries()) {
-    if (Math.round(c.patchSize * s) < 2) issue(['discriminator', 'scales', i], `crop of ${c.patchSize}×${s} is under 2 voxels`);
+    if (Math.round(c.patchSize * s) < 2)
+      issue(['discriminator', 'scales', i], `crop of ${c.patchSize}×${s} is under 2 voxels`);
   }
   const sizes = typeof c.psf.size === 'number' ? [c.psf.size, c.psf.size, c.psf.size] : c.psf.size;
-  if (sizes.some((s) => s > c.patchSize * 2)) issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
+  if (sizes.some((s) => s > c.patchSize * 2))
+    issue(['psf', 'size'], 'PSF larger than twice the patch cannot be learnt from a patch');
   const x = c.experimental ?? {};
-  if (x.psfGradient === 'tangent' && !c.psf.sumToOne) issue(['experimental', 'psfGradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
-  if (c.psf.init === 'bornwolf' && !c.optics) issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
-  if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data')) issue(['loss', 'lambdaSpectral'], "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')");
+  if (x.psfGradient === 'tangent' && !c.psf.sumToOne)
+    issue(['experimental', 'psfGradient'], "'tangent' projects onto the sum-to-one constraint and needs psf.sumToOne");
+  if (c.psf.init === 'bornwolf' && !c.optics)
+    issue(['optics'], "psf.init 'bornwolf' needs the optics (na, wavelength, ni, ns)");
+  if ((c.loss.lambdaSpectral ?? 0) > 0 && (c.mode !== 'cycle' || c.gba !== 'psf' || c.sharpSource !== 'data'))
+    issue(
+      ['loss', 'lambdaSpectral'],
+      "the spectral term needs the PSF layer (mode 'cycle', gba 'psf') and real sharp stacks (sharpSource 'data')",
+    );
   if (c.psf.model === 'gaussian') {
-    if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'gaussian' starts from init 'gaussian' (experimental.psfInitSigma) or 'spectral'");
-    if (x.psfGradient === 'tangent') issue(['experimental', 'psfGradient'], "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'");
+    if (c.psf.init !== 'gaussian' && c.psf.init !== 'spectral')
+      issue(
+        ['psf', 'init'],
+        "psf.model 'gaussian' starts from init 'gaussian' (experimental.psfInitSigma) or 'spectral'",
+      );
+    if (x.psfGradient === 'tangent')
+      issue(
+        ['experimental', 'psfGradient'],
+        "'tangent' applies to the free kernel's weights, not to psf.model 'gaussian'",
+      );
   }
   if (c.psf.model === 'pupil') {
-    if (c.psf.init !== 'bornwolf' && c.psf.init !== 'spectral') issue(['psf', 'init'], "psf.model 'pupil' starts from init 'bornwolf' (the optics without aberration) or 'spectral'");
+    if (c.psf.init !== 'bornwolf' && c.psf.init !== 'spectral')
+      issue(
+        ['psf', 'init'],
+        "psf.model 'pupil' starts from init 'bornwolf' (the optics without aberration) or 'spectral'",
+      );
     if (!c.optics) issue(['optics'], "psf.model 'pupil' needs the optics (na, wavelength, ni, ns)");
-    if (x.psfGradient === 'tangent') issue(['experimental', 'psfGradient'], "psf.model 'pupil' cannot be combined with 'tangent'");
+    if (x.psfGradient === 'tangent')
+      issue(['experimental', 'psfGradient'], "psf.model 'pupil' cannot be combined with 'tangent'");
   }
-  if (c.psf.init === 'spectral' && c.sharpSource !== 'data') issue(['psf', 'init'], "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'");
-  if (c.optics && c.optics.na >= c.optics.ni) issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
-  if (c.mode === 'supervised' && c.sharpSource === 'rl') issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
+  if (c.psf.init === 'spectral' && c.sharpSource !== 'data')
+    issue(
+      ['psf', 'init'],
+      "psf.init 'spectral' fits the blur between the sharp and the blurred stacks and needs sharpSource 'data'",
+    );
+  if (c.optics && c.optics.na >= c.optics.ni)
+    issue(['optics', 'na'], `NA ${c.optics.na} must be below the immersion index ${c.optics.ni}`);
+  if (c.mode === 'supervised' && c.sharpSource === 'rl')
+    issue(['sharpSource'], "supervised mode needs matched sharp data ('data')");
 });
 
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;

@@ -4,7 +4,10 @@ import { api, events, type EventName, type MethodName, type ParsedRequestOf } fr
 
 export class ContractValidationError extends Error {
   readonly code = 'INVALID_REQUEST';
-  constructor(readonly method: string, readonly issues: string[]) {
+  constructor(
+    readonly method: string,
+    readonly issues: string[],
+  ) {
     super(`${method}: invalid request — ${issues.join('; ')}`);
     this.name = 'ContractValidationError';
   }

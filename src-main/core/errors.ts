@@ -34,28 +34,45 @@ export class CycleDeconError extends Error {
 
 /** The file is not a TIFF, is truncated or corrupt, or is a TIFF we cannot interpret. */
 export class TiffFormatError extends CycleDeconError {
-  constructor(readonly file: string, problem: string, hint?: string, cause?: unknown) {
+  constructor(
+    readonly file: string,
+    problem: string,
+    hint?: string,
+    cause?: unknown,
+  ) {
     super('TIFF_FORMAT', `${file}: ${problem}`, { hint, cause });
   }
 }
 
 /** A readable file whose content we do not support (RGB, complex samples, 2D where 3D is needed…). */
 export class UnsupportedFormatError extends CycleDeconError {
-  constructor(readonly file: string, problem: string, hint?: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+    hint?: string,
+  ) {
     super('UNSUPPORTED_FORMAT', `${file}: ${problem}`, { hint });
   }
 }
 
 /** An OME-Zarr folder whose metadata is missing, malformed or hostile, or whose data we cannot decode. */
 export class ZarrFormatError extends CycleDeconError {
-  constructor(readonly file: string, problem: string, hint = 'Check the folder with ome-zarr info, or write it again with bioformats2raw or ome-zarr-py.') {
+  constructor(
+    readonly file: string,
+    problem: string,
+    hint = 'Check the folder with ome-zarr info, or write it again with bioformats2raw or ome-zarr-py.',
+  ) {
     super('UNSUPPORTED_FORMAT', `${file}: ${problem}`, { hint });
   }
 }
 
 /** A parameter outside its valid range or of the wrong kind. */
 export class InvalidParameterError extends CycleDeconError {
-  constructor(readonly parameter: string, problem: string, hint?: string) {
+  constructor(
+    readonly parameter: string,
+    problem: string,
+    hint?: string,
+  ) {
     super('INVALID_PARAMETER', `${parameter}: ${problem}`, { hint });
   }
 }
@@ -72,7 +89,9 @@ export class InvalidVolumeError extends CycleDeconError {
 
 export class FileExistsError extends CycleDeconError {
   constructor(readonly file: string) {
-    super('FILE_EXISTS', `${file} already exists`, { hint: 'Choose another output name, or pass --force to replace it.' });
+    super('FILE_EXISTS', `${file} already exists`, {
+      hint: 'Choose another output name, or pass --force to replace it.',
+    });
   }
 }
 
@@ -84,7 +103,12 @@ export class FileNotFoundError extends CycleDeconError {
 
 /** Reading or writing failed at the OS level (disk full, read-only folder, permissions). */
 export class IoError extends CycleDeconError {
-  constructor(readonly file: string, problem: string, cause?: unknown, hint = 'Check free disk space and that the folder is writable.') {
+  constructor(
+    readonly file: string,
+    problem: string,
+    cause?: unknown,
+    hint = 'Check free disk space and that the folder is writable.',
+  ) {
     super('IO', `${file}: ${problem}`, { cause, hint });
   }
 }
@@ -94,16 +118,25 @@ export class IoError extends CycleDeconError {
  * (as root, `--force` onto /dev/null replaced the device), so it is refused even with force.
  */
 export class NotRegularFileError extends CycleDeconError {
-  constructor(readonly file: string, readonly kind: string) {
-    super('FILE_EXISTS', `${file}: is ${kind}, not a regular file; it is never replaced, even with --force`,
-      { hint: 'Choose an output path that is not a folder, pipe or device.' });
+  constructor(
+    readonly file: string,
+    readonly kind: string,
+  ) {
+    super('FILE_EXISTS', `${file}: is ${kind}, not a regular file; it is never replaced, even with --force`, {
+      hint: 'Choose an output path that is not a folder, pipe or device.',
+    });
   }
 }
 
 /** A write whose resolved path lies outside the folder it must stay in (a name with "..", a symlink leading out). */
 export class OutsideFolderError extends CycleDeconError {
-  constructor(readonly file: string, readonly folder: string) {
-    super('ACCESS_DENIED', `${file}: resolves outside ${folder}`, { hint: 'Output names are plain file names: no folders, "..", or links leading elsewhere.' });
+  constructor(
+    readonly file: string,
+    readonly folder: string,
+  ) {
+    super('ACCESS_DENIED', `${file}: resolves outside ${folder}`, {
+      hint: 'Output names are plain file names: no folders, "..", or links leading elsewhere.',
+    });
   }
 }
 

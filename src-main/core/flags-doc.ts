@@ -18,7 +18,8 @@ export function flagsTable(): string {
 
 /** `doc` with the text between the markers replaced by `table`; throws when the markers are missing. */
 export function withFlagsTable(doc: string, table: string): string {
-  const a = doc.indexOf(FLAGS_BEGIN), b = doc.indexOf(FLAGS_END);
+  const a = doc.indexOf(FLAGS_BEGIN),
+    b = doc.indexOf(FLAGS_END);
   if (a < 0 || b < a) throw new Error(`docs/performance.md lacks the markers ${FLAGS_BEGIN} … ${FLAGS_END}`);
   return `${doc.slice(0, a + FLAGS_BEGIN.length)}\n${table}\n${doc.slice(b)}`;
 }

@@ -10,7 +10,8 @@ import { HttpError } from './http-error';
 
 function openError(e: unknown, shownPath: string): HttpError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return new HttpError(404, 'FILE_NOT_FOUND', `${shownPath} is not a file`);
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
+    return new HttpError(404, 'FILE_NOT_FOUND', `${shownPath} is not a file`);
   if (code === 'EACCES' || code === 'EPERM') return new HttpError(403, 'ACCESS_DENIED', `${shownPath} cannot be read`);
   if (code === 'EMFILE' || code === 'ENFILE') return new HttpError(503, 'BUSY', 'too many open files; retry shortly');
   return new HttpError(500, 'IO', `${shownPath} could not be opened (${code ?? (e as Error)?.message ?? String(e)})`);
@@ -22,7 +23,12 @@ function openError(e: unknown, shownPath: string): HttpError {
  * destroys the response so the client sees a closed connection rather than a short body.
  */
 /** `type`: the content type, or every header of the response (content type included) but its length. */
-export async function sendFile(res: ServerResponse, path: string, type: string | Record<string, string>, shownPath = path): Promise<void> {
+export async function sendFile(
+  res: ServerResponse,
+  path: string,
+  type: string | Record<string, string>,
+  shownPath = path,
+): Promise<void> {
   const handle = await fs.open(path, 'r').catch((e: unknown) => {
     throw openError(e, shownPath);
   });

@@ -5,7 +5,16 @@ import { promises as fs } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isMethodName, parseRequest, parseResponse, ContractValidationError, api, BINARY_META_HEADER, type BinaryPayload, type EventEnvelope } from '../contract/index';
+import {
+  isMethodName,
+  parseRequest,
+  parseResponse,
+  ContractValidationError,
+  api,
+  BINARY_META_HEADER,
+  type BinaryPayload,
+  type EventEnvelope,
+} from '../contract/index';
 import { isCycleDeconError } from '../core/errors';
 import type { AppService } from '../services/app';
 import type { AccessPolicy } from '../services/access';
@@ -33,14 +42,36 @@ export interface DevServer {
 }
 
 const STATUS: Record<string, number> = {
-  INVALID_REQUEST: 400, INVALID_PARAMETER: 400, INVALID_VOLUME: 400, TIFF_FORMAT: 422, UNSUPPORTED_FORMAT: 422,
-  ACCESS_DENIED: 403, FILE_NOT_FOUND: 404, FILE_EXISTS: 409, PROJECT: 409, QUEUE: 409, BACKEND: 501, CANCELLED: 409,
+  INVALID_REQUEST: 400,
+  INVALID_PARAMETER: 400,
+  INVALID_VOLUME: 400,
+  TIFF_FORMAT: 422,
+  UNSUPPORTED_FORMAT: 422,
+  ACCESS_DENIED: 403,
+  FILE_NOT_FOUND: 404,
+  FILE_EXISTS: 409,
+  PROJECT: 409,
+  QUEUE: 409,
+  BACKEND: 501,
+  CANCELLED: 409,
 };
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm', '.ico': 'image/x-icon' };
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.ico': 'image/x-icon',
+};
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -53,7 +84,8 @@ function sendError(res: ServerResponse, e: unknown): void {
 
 async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'TOO_LARGE', `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
+  if (declared > limit)
+    throw new HttpError(413, 'TOO_LARGE', `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -81,14 +113,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     if (!isMethodName(method)) throw new HttpError(404, 'NO_METHOD', `unknown method ${method}`);
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     // JSON only: a cross-site form post (text/plain, urlencoded) cannot reach a handler.
-    if (hasBody && !(req.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpError(415, 'CONTENT_TYPE', 'send the request body as application/json');
+    if (hasBody && !(req.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new HttpError(415, 'CONTENT_TYPE', 'send the request body as application/json');
     const request = parseRequest(method, await readBody(req, limit));
     const handler = service.handlers[method] as (r: unknown) => Promise<unknown>;
     const out = await handler(request);
     if (api[method].binary) {
       const { meta, data } = out as BinaryPayload;
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, [BINARY_META_HEADER]: JSON.stringify(meta), 'access-control-expose-headers': BINARY_META_HEADER });
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': bytes.length,
+        [BINARY_META_HEADER]: JSON.stringify(meta),
+        'access-control-expose-headers': BINARY_META_HEADER,
+      });
       res.end(bytes);
       return;
     }
@@ -105,7 +143,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const root = opts.rendererDir ? resolve(opts.rendererDir) : undefined;
     const rel = decodeUrlPath(urlPath);
     if (rel === null) throw new HttpError(403, 'ACCESS_DENIED', 'bad path');
-    if (!root) throw new HttpError(404, 'NO_RENDERER', 'no built renderer (run `npm run build:app`); the API is at /api/<method>');
+    if (!root)
+      throw new HttpError(
+        404,
+        'NO_RENDERER',
+        'no built renderer (run `npm run build:app`); the API is at /api/<method>',
+      );
     const target = join(root, rel === '/' ? 'index.html' : rel);
     if (!target.startsWith(root)) throw new HttpError(403, 'ACCESS_DENIED', 'bad path');
     const real = await fs.realpath(target).catch(() => null);
@@ -122,18 +165,24 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     void (async () => {
       try {
         if (!hostOk(req, hosts)) throw new HttpError(403, 'BAD_HOST', 'unexpected Host header');
-        if (!originOk(req, hosts)) throw new HttpError(403, 'BAD_ORIGIN', `origin ${req.headers.origin} is not allowed`);
+        if (!originOk(req, hosts))
+          throw new HttpError(403, 'BAD_ORIGIN', `origin ${req.headers.origin} is not allowed`);
         const rawPath = (req.url ?? '/').split('?')[0]!;
         const url = new URL(req.url ?? '/', 'http://x');
         const isApi = rawPath.startsWith('/api/') || rawPath.startsWith('/files/');
         if (!isApi) return await staticFile(res, rawPath);
         const isCall = rawPath.startsWith('/api/');
         if (!tokenMatches(requestToken(req, url, { query: !isCall }), token)) {
-          throw new HttpError(401, 'UNAUTHORIZED', isCall ? 'missing or wrong token (send it as Authorization: Bearer <token>)' : 'missing or wrong token');
+          throw new HttpError(
+            401,
+            'UNAUTHORIZED',
+            isCall ? 'missing or wrong token (send it as Authorization: Bearer <token>)' : 'missing or wrong token',
+          );
         }
         if (isCall) return await api_(req, res, rawPath.slice(5));
         const download = url.searchParams.get('download') === '1';
-        if (rawPath.startsWith('/files/result/')) return await file(res, service.resultFile(rawPath.slice(14)), download);
+        if (rawPath.startsWith('/files/result/'))
+          return await file(res, service.resultFile(rawPath.slice(14)), download);
         if (rawPath.startsWith('/files/raw/')) {
           const p = decodeUrlPath(rawPath.slice(10));
           if (p === null) throw new HttpError(403, 'ACCESS_DENIED', 'path refused (.., encoded separators or NUL)');

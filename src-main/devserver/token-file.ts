@@ -24,7 +24,11 @@ export async function tokenFromFile(path: string): Promise<{ token: string; crea
     const token = newToken();
     // 'wx': never through an existing file or link; 0600 from the first byte (no window where others could read).
     await fs.writeFile(path, `${token}\n`, { flag: 'wx', mode: 0o600 }).catch((e: NodeJS.ErrnoException) => {
-      throw new TokenFileError(path, `cannot be created (${e.code ?? e.message})`, 'Choose a file in a folder you can write to.');
+      throw new TokenFileError(
+        path,
+        `cannot be created (${e.code ?? e.message})`,
+        'Choose a file in a folder you can write to.',
+      );
     });
     return { token, created: true };
   }
@@ -32,10 +36,19 @@ export async function tokenFromFile(path: string): Promise<{ token: string; crea
     const st = await handle.stat();
     if (!st.isFile()) throw new TokenFileError(path, 'is not a regular file', 'Give the path of a regular file.');
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new TokenFileError(path, `can be read by others (mode ${(st.mode & 0o777).toString(8)})`, `Run chmod 600 ${path}, or delete it to get a new token.`);
+      throw new TokenFileError(
+        path,
+        `can be read by others (mode ${(st.mode & 0o777).toString(8)})`,
+        `Run chmod 600 ${path}, or delete it to get a new token.`,
+      );
     }
     const token = (await handle.readFile('utf8')).trim();
-    if (!TOKEN.test(token)) throw new TokenFileError(path, 'does not hold a token (32 or more letters, digits, - or _)', 'Delete the file: the next start writes a new token there.');
+    if (!TOKEN.test(token))
+      throw new TokenFileError(
+        path,
+        'does not hold a token (32 or more letters, digits, - or _)',
+        'Delete the file: the next start writes a new token there.',
+      );
     return { token, created: false };
   } finally {
     await handle.close();

@@ -4,7 +4,11 @@ export const DROPPED_CHANNEL = 'cycledecon:dropped';
 export const MENU_CHANNEL = 'cycledecon:menu';
 
 /** What the shell tells the window (menu choices already resolved through dialogs). */
-export type ShellMessage = { type: 'navigate'; route: string } | { type: 'project-opened' } | { type: 'import'; paths: string[] } | { type: 'about'; version: string };
+export type ShellMessage =
+  | { type: 'navigate'; route: string }
+  | { type: 'project-opened' }
+  | { type: 'import'; paths: string[] }
+  | { type: 'about'; version: string };
 
 export interface DialogOptions {
   directory?: boolean;

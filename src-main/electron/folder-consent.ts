@@ -4,11 +4,15 @@
 import { AccessDeniedError } from '../services/access';
 import type { IpcHandlerTable } from './ipc-dispatch';
 
-export function withFolderConsent(handlers: IpcHandlerTable, confirm: (dir: string, create: boolean) => Promise<boolean>): IpcHandlerTable {
+export function withFolderConsent(
+  handlers: IpcHandlerTable,
+  confirm: (dir: string, create: boolean) => Promise<boolean>,
+): IpcHandlerTable {
   return {
     ...handlers,
     'folders.allow': async (r) => {
-      if (!(await confirm(r.dir, r.create))) throw new AccessDeniedError(r.dir, 'was not allowed (declined in the confirmation box)');
+      if (!(await confirm(r.dir, r.create)))
+        throw new AccessDeniedError(r.dir, 'was not allowed (declined in the confirmation box)');
       return handlers['folders.allow'](r);
     },
   };

@@ -1,6 +1,16 @@
 // Electron main process: one window, hardened; IPC serves the contract's handler table (AppService);
 // jobs run in utilityProcess children; menus, recent projects, dialogs, dropped files.
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  session,
+  shell,
+  utilityProcess,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +38,12 @@ const service = new AppService({
   access,
   concurrency: 1,
   settings,
-  runners: (dir) => utilityRunnerTable((entry, name) => utilityProcess.fork(entry, [], { serviceName: name, stdio: 'pipe' }), join(here, 'job-process.js'), dir),
+  runners: (dir) =>
+    utilityRunnerTable(
+      (entry, name) => utilityProcess.fork(entry, [], { serviceName: name, stdio: 'pipe' }),
+      join(here, 'job-process.js'),
+      dir,
+    ),
 });
 let win: BrowserWindow | null = null;
 
@@ -38,14 +53,22 @@ function send(message: ShellMessage): void {
 
 /** Only our own window, showing our own page, may call the contract. */
 function trusted(e: IpcMainInvokeEvent): boolean {
-  return !!win && e.sender === win.webContents && !!e.senderFrame && isAllowedNavigation(e.senderFrame.url, rendererUrl);
+  return (
+    !!win && e.sender === win.webContents && !!e.senderFrame && isAllowedNavigation(e.senderFrame.url, rendererUrl)
+  );
 }
 
 async function choose(opts: DialogOptions): Promise<string[]> {
-  const props: ('openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory')[] = opts.directory ? ['openDirectory', 'createDirectory'] : ['openFile'];
+  const props: ('openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory')[] = opts.directory
+    ? ['openDirectory', 'createDirectory']
+    : ['openFile'];
   if (opts.multiple) props.push('multiSelections');
   const r = win
-    ? await dialog.showOpenDialog(win, { title: opts.title, properties: props, filters: opts.directory ? [] : [{ name: 'TIFF stacks', extensions: ['tif', 'tiff'] }] })
+    ? await dialog.showOpenDialog(win, {
+        title: opts.title,
+        properties: props,
+        filters: opts.directory ? [] : [{ name: 'TIFF stacks', extensions: ['tif', 'tiff'] }],
+      })
     : { canceled: true, filePaths: [] };
   if (r.canceled) return [];
   // What the user picked in a native dialog becomes readable by the app (files, or the folder's tree).
@@ -54,10 +77,13 @@ async function choose(opts: DialogOptions): Promise<string[]> {
 }
 
 async function openProjectFromMenu(create: boolean, dir?: string): Promise<void> {
-  const target = dir ?? (await choose({ directory: true, title: create ? 'New project folder' : 'Open project folder' }))[0];
+  const target =
+    dir ?? (await choose({ directory: true, title: create ? 'New project folder' : 'Open project folder' }))[0];
   if (!target) return;
   await access.allow(target);
-  const reply = await dispatch(service.handlers as IpcHandlerTable, create ? 'project.create' : 'project.open', { dir: target });
+  const reply = await dispatch(service.handlers as IpcHandlerTable, create ? 'project.create' : 'project.open', {
+    dir: target,
+  });
   if (!reply.ok) {
     dialog.showErrorBox('Could not open the project', `${reply.error.message}\n\n${reply.error.hint ?? ''}`);
     return;
@@ -72,7 +98,10 @@ function onMenu(a: MenuAction): void {
   else if (a.type === 'new-project') void openProjectFromMenu(true);
   else if (a.type === 'open-project') void openProjectFromMenu(false);
   else if (a.type === 'open-recent') void openProjectFromMenu(false, a.dir);
-  else if (a.type === 'import') void choose({ multiple: true, title: 'Import TIFF stacks' }).then((paths) => paths.length && send({ type: 'import', paths }));
+  else if (a.type === 'import')
+    void choose({ multiple: true, title: 'Import TIFF stacks' }).then(
+      (paths) => paths.length && send({ type: 'import', paths }),
+    );
   else send({ type: 'about', version: app.getVersion() });
 }
 
@@ -82,7 +111,9 @@ async function rebuildMenu(): Promise<void> {
 }
 
 function harden(): void {
-  session.defaultSession.webRequest.onHeadersReceived((details, cb) => cb({ responseHeaders: securityHeaders(details.responseHeaders) }));
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
+    cb({ responseHeaders: securityHeaders(details.responseHeaders) }),
+  );
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   app.on('web-contents-created', (_e, contents) => {
@@ -104,9 +135,14 @@ function harden(): void {
 async function confirmFolder(dir: string, create: boolean): Promise<boolean> {
   if (!win) return false;
   const r = await dialog.showMessageBox(win, {
-    type: 'question', buttons: ['Allow', 'Cancel'], defaultId: 1, cancelId: 1,
+    type: 'question',
+    buttons: ['Allow', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
     message: `Allow CycleDecon to read and write in ${dir}?`,
-    detail: create ? 'The folder does not exist yet; it will be made.' : 'The app will use files inside this folder only.',
+    detail: create
+      ? 'The folder does not exist yet; it will be made.'
+      : 'The app will use files inside this folder only.',
   });
   return r.response === 0;
 }
@@ -117,7 +153,11 @@ function registerIpc(): void {
     if (!trusted(e)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Request from an untrusted frame.' } };
     return dispatch(handlers, method, request);
   });
-  ipcMain.handle(DIALOG_CHANNEL, async (e, opts: DialogOptions) => (trusted(e) ? choose({ directory: !!opts?.directory, multiple: !!opts?.multiple, title: String(opts?.title ?? '') }) : []));
+  ipcMain.handle(DIALOG_CHANNEL, async (e, opts: DialogOptions) =>
+    trusted(e)
+      ? choose({ directory: !!opts?.directory, multiple: !!opts?.multiple, title: String(opts?.title ?? '') })
+      : [],
+  );
   ipcMain.handle(DROPPED_CHANNEL, async (e, paths: unknown) => {
     if (!trusted(e) || !Array.isArray(paths)) return [];
     // Paths come from File objects the user dropped (resolved in the preload), never typed by the page.
@@ -129,14 +169,21 @@ function registerIpc(): void {
 }
 
 async function createWindow(): Promise<void> {
-  win = new BrowserWindow(mainWindowOptions({ preloadPath: join(here, '../preload/index.cjs'), iconPath: join(here, '../../assets/icon.png') }));
+  win = new BrowserWindow(
+    mainWindowOptions({
+      preloadPath: join(here, '../preload/index.cjs'),
+      iconPath: join(here, '../../assets/icon.png'),
+    }),
+  );
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => (win = null));
   // A crashed renderer is reloaded; jobs keep running in their own processes.
   win.webContents.on('render-process-gone', (_e, d) => {
     if (d.reason !== 'clean-exit') win?.webContents.reload();
   });
-  await (process.env.ELECTRON_RENDERER_URL ? win.loadURL(rendererUrl) : win.loadFile(join(here, '../renderer/index.html')));
+  await (process.env.ELECTRON_RENDERER_URL
+    ? win.loadURL(rendererUrl)
+    : win.loadFile(join(here, '../renderer/index.html')));
 }
 
 if (!app.requestSingleInstanceLock()) {

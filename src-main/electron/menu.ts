@@ -21,7 +21,11 @@ export const VIEW_ROUTES: { label: string; route: string; accelerator: string }[
 ];
 
 /** The menu template (pure, so it is unit-tested); `run` performs an action. */
-export function menuTemplate(recent: { dir: string; name: string }[], run: (a: MenuAction) => void, isMac: boolean): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  recent: { dir: string; name: string }[],
+  run: (a: MenuAction) => void,
+  isMac: boolean,
+): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
@@ -30,7 +34,9 @@ export function menuTemplate(recent: { dir: string; name: string }[], run: (a: M
       {
         label: 'Open Recent',
         submenu: recent.length
-          ? recent.slice(0, 10).map((r) => ({ label: `${r.name} — ${r.dir}`, click: () => run({ type: 'open-recent', dir: r.dir }) }))
+          ? recent
+              .slice(0, 10)
+              .map((r) => ({ label: `${r.name} — ${r.dir}`, click: () => run({ type: 'open-recent', dir: r.dir }) }))
           : [{ label: 'No recent projects', enabled: false }],
       },
       { type: 'separator' },
@@ -42,7 +48,11 @@ export function menuTemplate(recent: { dir: string; name: string }[], run: (a: M
   const view: MenuItemConstructorOptions = {
     label: 'View',
     submenu: [
-      ...VIEW_ROUTES.map((v) => ({ label: v.label, accelerator: v.accelerator, click: () => run({ type: 'navigate', route: v.route }) })),
+      ...VIEW_ROUTES.map((v) => ({
+        label: v.label,
+        accelerator: v.accelerator,
+        click: () => run({ type: 'navigate', route: v.route }),
+      })),
       { type: 'separator' },
       { role: 'resetZoom' },
       { role: 'zoomIn' },

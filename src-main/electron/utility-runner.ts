@@ -46,10 +46,18 @@ export function utilityProcessRunner(fork: ForkFn, entry: string, projectDir: st
         else if (m.type === 'log') ctx.log(m.line);
         else if (m.type === 'event') ctx.event?.(m.event);
         else if (m.type === 'done') settle(() => resolve(m.results));
-        else if (m.type === 'error') settle(() => reject(new CycleDeconError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint })));
+        else if (m.type === 'error')
+          settle(() => reject(new CycleDeconError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint })));
       });
       child.on('exit', (code: number) => settle(() => reject(new JobCrashedError(job.id, code))));
-      const req: RunRequest = { type: 'run', job, projectDir, workDir: ctx.workDir, resultsDir: ctx.resultsDir, resumed: ctx.resumed };
+      const req: RunRequest = {
+        type: 'run',
+        job,
+        projectDir,
+        workDir: ctx.workDir,
+        resultsDir: ctx.resultsDir,
+        resumed: ctx.resumed,
+      };
       child.postMessage(req);
     });
 }

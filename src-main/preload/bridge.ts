@@ -6,7 +6,9 @@ import type { DialogOptions, ShellMessage } from '../electron/channels';
 import type { z } from 'zod';
 
 /** What crosses IPC: binary replies carry an ArrayBuffer, converted to Float32Array by the renderer client. */
-export type IpcResult<M extends MethodName> = Api[M]['binary'] extends true ? { meta: BinaryMeta; data: ArrayBuffer } : z.output<Api[M]['response']>;
+export type IpcResult<M extends MethodName> = Api[M]['binary'] extends true
+  ? { meta: BinaryMeta; data: ArrayBuffer }
+  : z.output<Api[M]['response']>;
 export type IpcReply<M extends MethodName> = { ok: true; result: IpcResult<M> } | { ok: false; error: ErrorPayload };
 
 export type ContractMethods = { readonly [M in MethodName]: (request: RequestOf<M>) => Promise<IpcReply<M>> };

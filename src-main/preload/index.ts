@@ -2,7 +2,13 @@
 // table, plus `subscribe` for the contract's events and three shell services. No generic send/invoke.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { api, events, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type EventEnvelope, type EventName } from '../contract';
-import { DIALOG_CHANNEL, DROPPED_CHANNEL, MENU_CHANNEL, type DialogOptions, type ShellMessage } from '../electron/channels';
+import {
+  DIALOG_CHANNEL,
+  DROPPED_CHANNEL,
+  MENU_CHANNEL,
+  type DialogOptions,
+  type ShellMessage,
+} from '../electron/channels';
 import type { CycleDeconBridge } from './bridge';
 
 export function buildBridge(): CycleDeconBridge {
@@ -29,7 +35,8 @@ export function buildBridge(): CycleDeconBridge {
     onShell,
     chooseFiles: (options: DialogOptions) => ipcRenderer.invoke(DIALOG_CHANNEL, options),
     // getPathForFile only resolves real dropped/picked files, so the page cannot forge a path here.
-    allowDropped: (files: File[]) => ipcRenderer.invoke(DROPPED_CHANNEL, files.map((f) => webUtils.getPathForFile(f)).filter(Boolean)),
+    allowDropped: (files: File[]) =>
+      ipcRenderer.invoke(DROPPED_CHANNEL, files.map((f) => webUtils.getPathForFile(f)).filter(Boolean)),
   }) as unknown as CycleDeconBridge;
 }
 

@@ -5,8 +5,13 @@ import { CycleDeconError } from '../core/errors';
 import { isInside, realish } from '../core/io/paths';
 
 export class AccessDeniedError extends CycleDeconError {
-  constructor(readonly path: string, why: string) {
-    super('ACCESS_DENIED', `${path}: ${why}`, { hint: 'Only the project folder and folders you opened or added (Projects page, or serve --allow DIR) can be used.' });
+  constructor(
+    readonly path: string,
+    why: string,
+  ) {
+    super('ACCESS_DENIED', `${path}: ${why}`, {
+      hint: 'Only the project folder and folders you opened or added (Projects page, or serve --allow DIR) can be used.',
+    });
   }
 }
 
@@ -38,7 +43,10 @@ export class AccessPolicy {
  * the allowed folders skips that file, not the whole import. When every path is refused the first refusal is
  * thrown (nothing to import: the caller gets the error, as before). Errors other than a refusal are thrown.
  */
-export async function checkImportPaths(access: AccessPolicy, paths: readonly string[]): Promise<{ paths: string[]; refused: { path: string; code: string; message: string }[] }> {
+export async function checkImportPaths(
+  access: AccessPolicy,
+  paths: readonly string[],
+): Promise<{ paths: string[]; refused: { path: string; code: string; message: string }[] }> {
   const ok: string[] = [];
   const refused: { path: string; code: string; message: string }[] = [];
   let first: AccessDeniedError | undefined;

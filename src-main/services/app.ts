@@ -2,7 +2,20 @@
 // (projects, queue, PSF, views). The devserver and the Electron IPC bridge are thin transports over it.
 import type { EventName, EventOf, MethodName, ParsedRequestOf, BinaryPayload } from '../contract/api';
 import type { Job, Project, Result, TrainRun } from '../contract/schemas';
-import { ProjectStore, importDatasets, readRecent, rememberProject, refreshStatus, readPlane, readLevel, newId, nowIso, ProjectError, datasetOpenOptions, type ArrayView } from '../core/project/index';
+import {
+  ProjectStore,
+  importDatasets,
+  readRecent,
+  rememberProject,
+  refreshStatus,
+  readPlane,
+  readLevel,
+  newId,
+  nowIso,
+  ProjectError,
+  datasetOpenOptions,
+  type ArrayView,
+} from '../core/project/index';
 import type { OpenOptions } from '../core/io/index';
 import { LocalJobQueue, type JobQueue, type RunnerEvent, type RunnerTable } from '../core/queue/index';
 import { InvalidParameterError, FileNotFoundError } from '../core/errors';
@@ -40,7 +53,10 @@ export interface AppServiceOptions {
 /** A view of a stack as the contract's binary reply: samples plus where they came from. */
 function binary(v: ArrayView): BinaryPayload {
   const { data, shape, voxelSize, factor, min, max, voxelSizeSource, channel, frame, channels, frames } = v;
-  return { meta: { dtype: 'float32', shape, voxelSize, factor, min, max, voxelSizeSource, channel, frame, channels, frames }, data };
+  return {
+    meta: { dtype: 'float32', shape, voxelSize, factor, min, max, voxelSizeSource, channel, frame, channels, frames },
+    data,
+  };
 }
 
 export class AppService {
@@ -64,7 +80,8 @@ export class AppService {
   private emit: Emit = (event, payload) => this.listeners.forEach((l) => l(event, payload));
 
   private need(): { store: ProjectStore; queue: JobQueue } {
-    if (!this.store || !this.queue) throw new ProjectError('no project is open', 'Create or open a project first (project.create / project.open).');
+    if (!this.store || !this.queue)
+      throw new ProjectError('no project is open', 'Create or open a project first (project.create / project.open).');
     return { store: this.store, queue: this.queue };
   }
 
@@ -75,16 +92,34 @@ export class AppService {
     this.store = store;
     await this.opts.access.allow(store.dir);
     const all = () => workerThreadRunner(store.dir);
-    const runners: RunnerTable = this.opts.runners?.(store.dir) ?? { psf: all(), deconvolve: all(), train: all(), report: all() };
+    const runners: RunnerTable = this.opts.runners?.(store.dir) ?? {
+      psf: all(),
+      deconvolve: all(),
+      train: all(),
+      report: all(),
+    };
     const onResults = (_jobId: string, results: Result[]) => this.addResults(results);
     const openQueue = this.opts.openQueue ?? this.startup.openQueue;
-    const queue = (await openQueue(store.dir, onResults))
-      ?? await LocalJobQueue.open({ dir: store.jobsDir(), resultsDir: store.resultsDir(), runners, concurrency: this.opts.concurrency, onResults });
+    const queue =
+      (await openQueue(store.dir, onResults)) ??
+      (await LocalJobQueue.open({
+        dir: store.jobsDir(),
+        resultsDir: store.resultsDir(),
+        runners,
+        concurrency: this.opts.concurrency,
+        onResults,
+      }));
     this.queue = queue;
     this.openWarnings = [...store.warnings, ...queue.warnings];
     queue.on('state', (job) => {
       this.emit('job.state', { job });
-      if (job.kind === 'train') void this.syncRun(job).catch((e) => this.emit('job.log', { jobId: job.id, line: `could not record the training run: ${(e as Error)?.message ?? String(e)}` }));
+      if (job.kind === 'train')
+        void this.syncRun(job).catch((e) =>
+          this.emit('job.log', {
+            jobId: job.id,
+            line: `could not record the training run: ${(e as Error)?.message ?? String(e)}`,
+          }),
+        );
     });
     queue.on('progress', (p) => this.emit('job.progress', p));
     queue.on('log', (p) => this.emit('job.log', p));
@@ -125,14 +160,25 @@ export class AppService {
     const store = this.store;
     if (!store || job.spec.kind !== 'train') return;
     const spec = job.spec;
-    const status: TrainRun['status'] = job.state === 'running' ? 'running' : job.state === 'done' || job.state === 'failed' || job.state === 'cancelled' ? job.state : 'queued';
+    const status: TrainRun['status'] =
+      job.state === 'running'
+        ? 'running'
+        : job.state === 'done' || job.state === 'failed' || job.state === 'cancelled'
+          ? job.state
+          : 'queued';
     // The queue's work folder of the job (store.jobsDir()/<id>), as the runner sees it; recorded project-relative.
     const abs = trainRunDir(join(store.jobsDir(), job.id));
     const dir = relative(store.dir, abs).split(sep).join('/');
     const check = status === 'done' || status === 'cancelled' ? await readOutputCheck(abs) : null;
     const domain = status === 'done' || status === 'cancelled' ? await readTrainingDomain(abs) : null;
     const run: TrainRun = {
-      id: runIdOf(job.id), jobId: job.id, dir, datasetIds: [...spec.blurredIds, ...spec.sharpIds], preset: spec.preset, createdAt: job.createdAt, status,
+      id: runIdOf(job.id),
+      jobId: job.id,
+      dir,
+      datasetIds: [...spec.blurredIds, ...spec.sharpIds],
+      preset: spec.preset,
+      createdAt: job.createdAt,
+      status,
       ...(check ? { outputCheck: check.collapsed ? 'flagged' : 'passed' } : {}),
       ...(check?.collapsed ? { warnings: [check.message] } : {}),
       ...(domain ? { domain: { voxelSize: domain.voxelSize, dimensionality: domain.dimensionality } } : {}),
@@ -148,7 +194,9 @@ export class AppService {
   }
 
   /** The file of a dataset or result, and how every view opens it (a dataset with the project's voxel-size override). */
-  private async resolvePath(id: string): Promise<{ path: string; open: OpenOptions; dataset?: Project['datasets'][number] }> {
+  private async resolvePath(
+    id: string,
+  ): Promise<{ path: string; open: OpenOptions; dataset?: Project['datasets'][number] }> {
     const p = this.need().store.project;
     const d = p.datasets.find((x) => x.id === id);
     if (d) return { path: d.path, open: datasetOpenOptions(d), dataset: d };
@@ -177,10 +225,15 @@ export class AppService {
     'project.get': async () => this.need().store.project,
     'project.recent': async () => ({ projects: await readRecent() }),
     'folders.list': async () => ({ folders: this.opts.access.allowed() }),
-    'folders.allow': async (r) => ({ folder: await allowUserFolder(this.opts.access, r.dir, { create: r.create }), folders: this.opts.access.allowed() }),
+    'folders.allow': async (r) => ({
+      folder: await allowUserFolder(this.opts.access, r.dir, { create: r.create }),
+      folders: this.opts.access.allowed(),
+    }),
     'project.setNotes': async (r) => {
       const { store } = this.need();
-      await store.mutate((p) => { p.notes = r.notes; });
+      await store.mutate((p) => {
+        p.notes = r.notes;
+      });
       return store.project;
     },
     'project.addComparison': async (r) => {
@@ -219,12 +272,16 @@ export class AppService {
     'dataset.remove': async (r) => {
       const { store } = this.need();
       if (!store.project.datasets.some((d) => d.id === r.id)) throw new FileNotFoundError(`dataset ${r.id}`);
-      await store.mutate((p) => { p.datasets = p.datasets.filter((d) => d.id !== r.id); });
+      await store.mutate((p) => {
+        p.datasets = p.datasets.filter((d) => d.id !== r.id);
+      });
       return { ok: true as const };
     },
     'dataset.slice': async (r): Promise<BinaryPayload> => {
       const item = await this.resolvePath(r.id);
-      return binary(await readPlane(item.path, r.axis, r.index, r.factor, { channel: r.channel, frame: r.frame, open: item.open }));
+      return binary(
+        await readPlane(item.path, r.axis, r.index, r.factor, { channel: r.channel, frame: r.frame, open: item.open }),
+      );
     },
     'dataset.volume': async (r): Promise<BinaryPayload> => {
       const item = await this.resolvePath(r.id);
@@ -233,7 +290,13 @@ export class AppService {
     'results.list': async () => ({ results: this.need().store.project.results }),
     'psf.generate': async (r) => {
       const { store } = this.need();
-      const out = await this.tasks.run({ kind: 'psf', params: r.params, resultsDir: store.resultsDir(), outputName: r.outputName, jobId: 'job_direct0' });
+      const out = await this.tasks.run({
+        kind: 'psf',
+        params: r.params,
+        resultsDir: store.resultsDir(),
+        outputName: r.outputName,
+        jobId: 'job_direct0',
+      });
       await this.addResults([out.result]);
       return out;
     },
@@ -245,13 +308,29 @@ export class AppService {
     'jobs.submit': async (r) => {
       const { queue } = this.need();
       const spec = r.spec;
-      const ids = spec.kind === 'train' ? [...spec.blurredIds, ...spec.sharpIds] : spec.kind === 'deconvolve' ? [spec.datasetId] : spec.kind === 'report' ? spec.itemIds : [];
+      const ids =
+        spec.kind === 'train'
+          ? [...spec.blurredIds, ...spec.sharpIds]
+          : spec.kind === 'deconvolve'
+            ? [spec.datasetId]
+            : spec.kind === 'report'
+              ? spec.itemIds
+              : [];
       if (spec.kind === 'deconvolve' && spec.method === 'rl' && spec.psf.from !== 'generate') ids.push(spec.psf.id);
       const items = await Promise.all(ids.map((id) => this.resolvePath(id)));
       // A multichannel stack trains on a chosen channel only: refused here, before the job is queued.
-      if (spec.kind === 'train') trainSelection(items.map((i) => i.dataset ?? { name: i.path }), spec);
-      if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) await this.opts.access.check(spec.runDir);
-      checkBeforeQueue(this.need().store.project, spec, r.dependsOn.filter((id) => queue.get(id)?.kind === 'train'));
+      if (spec.kind === 'train')
+        trainSelection(
+          items.map((i) => i.dataset ?? { name: i.path }),
+          spec,
+        );
+      if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir)
+        await this.opts.access.check(spec.runDir);
+      checkBeforeQueue(
+        this.need().store.project,
+        spec,
+        r.dependsOn.filter((id) => queue.get(id)?.kind === 'train'),
+      );
       return queue.submit(spec, { priority: r.priority, dependsOn: r.dependsOn });
     },
     'jobs.list': async (r) => ({ jobs: this.need().queue.list(r) }),
@@ -269,7 +348,13 @@ export class AppService {
     'runs.get': async (r) => getRun(this.need().store.project, this.need().store.dir, r.id),
     'metrics.compute': async (r) => {
       const [refItem, testItem] = [await this.resolvePath(r.referenceId), await this.resolvePath(r.testId)];
-      return this.tasks.run({ kind: 'metrics', referencePath: refItem.path, testPath: testItem.path, metrics: r.metrics, at: { channel: r.channel, frame: r.frame } });
+      return this.tasks.run({
+        kind: 'metrics',
+        referencePath: refItem.path,
+        testPath: testItem.path,
+        metrics: r.metrics,
+        at: { channel: r.channel, frame: r.frame },
+      });
     },
     ...settingsHandlers(() => this.startup),
   };

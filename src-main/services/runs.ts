@@ -18,11 +18,13 @@ const MAX_PSF = 64 ** 3;
 export async function runFolder(projectDir: string, run: Pick<TrainRun, 'dir'>): Promise<string> {
   const abs = resolve(projectDir, run.dir);
   const rel = relative(projectDir, abs);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new InvalidParameterError('run.dir', `${run.dir} is outside the project`);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new InvalidParameterError('run.dir', `${run.dir} is outside the project`);
   // The real path too: a symlinked run folder must not lead out of the project.
   const [realProject, realRun] = await Promise.all([fs.realpath(projectDir), fs.realpath(abs).catch(() => abs)]);
   const realRel = relative(realProject, realRun);
-  if (realRel.startsWith('..') || isAbsolute(realRel)) throw new InvalidParameterError('run.dir', `${run.dir} leads outside the project`);
+  if (realRel.startsWith('..') || isAbsolute(realRel))
+    throw new InvalidParameterError('run.dir', `${run.dir} leads outside the project`);
   return abs;
 }
 
@@ -43,7 +45,8 @@ export function historyPoints(raw: unknown): RunDetail['history'] {
   for (const row of raw) {
     if (!isRecord(row) || typeof row.step !== 'number' || !Number.isInteger(row.step) || row.step < 0) continue;
     const values: Record<string, number> = {};
-    for (const [k, v] of Object.entries(row)) if (!NOT_LOSSES.has(k) && typeof v === 'number' && Number.isFinite(v)) values[k] = v;
+    for (const [k, v] of Object.entries(row))
+      if (!NOT_LOSSES.has(k) && typeof v === 'number' && Number.isFinite(v)) values[k] = v;
     out.push({ step: row.step, values });
   }
   return out;
@@ -64,7 +67,9 @@ function shortDate(iso: string): string {
 
 /** A label that tells two runs of one preset apart: preset · date · first dataset (· run id when that collides). */
 export function runLabel(run: Pick<TrainRun, 'preset' | 'createdAt' | 'id'>, datasetNames: readonly string[]): string {
-  const data = datasetNames.length ? ` · ${datasetNames[0]}${datasetNames.length > 1 ? ` +${datasetNames.length - 1}` : ''}` : '';
+  const data = datasetNames.length
+    ? ` · ${datasetNames[0]}${datasetNames.length > 1 ? ` +${datasetNames.length - 1}` : ''}`
+    : '';
   return `${run.preset} · ${shortDate(run.createdAt)}${data}`;
 }
 
@@ -101,9 +106,20 @@ export function psfOf(raw: unknown): RunDetail['psf'] {
   const data = raw.data as unknown[];
   if (n > MAX_PSF || data.length !== n || !data.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
   const vs = raw.voxelSize;
-  if (![vs.x, vs.y, vs.z].every((v) => typeof v === 'number' && v > 0) || typeof vs.unit !== 'string' || vs.unit.length < 1 || vs.unit.length > 16) return null;
+  if (
+    ![vs.x, vs.y, vs.z].every((v) => typeof v === 'number' && v > 0) ||
+    typeof vs.unit !== 'string' ||
+    vs.unit.length < 1 ||
+    vs.unit.length > 16
+  )
+    return null;
   const step = typeof raw.step === 'number' && Number.isInteger(raw.step) && raw.step >= 0 ? raw.step : 0;
-  return { shape: shape as [number, number, number], voxelSize: { x: vs.x as number, y: vs.y as number, z: vs.z as number, unit: vs.unit }, step, data: data as number[] };
+  return {
+    shape: shape as [number, number, number],
+    voxelSize: { x: vs.x as number, y: vs.y as number, z: vs.z as number, unit: vs.unit },
+    step,
+    data: data as number[],
+  };
 }
 
 /** One run's summary, loss history and learned PSF. */

@@ -12,12 +12,18 @@ import { RedisJobQueue } from '../core/queue/redis/queue';
 import { probeRedis } from '../core/queue/redis/probe';
 import type { MethodName, ParsedRequestOf } from '../contract/api';
 
-export type OpenQueue = (projectDir: string, onResults: (jobId: string, results: Result[]) => Promise<void>) => Promise<JobQueue | undefined>;
+export type OpenQueue = (
+  projectDir: string,
+  onResults: (jobId: string, results: Result[]) => Promise<void>,
+) => Promise<JobQueue | undefined>;
 
 /** The queue of this process: a `--queue` flag when given, else the stored setting as read at first use. */
 export class StartupQueue {
   private chosen?: Promise<{ queue: QueueSetting; warnings: string[] }>;
-  constructor(readonly settingsDir: string = configDir(), private readonly flag?: QueueSetting) {}
+  constructor(
+    readonly settingsDir: string = configDir(),
+    private readonly flag?: QueueSetting,
+  ) {}
 
   /** Reads (once) which queue this process uses; warnings say what an unusable settings file set aside. */
   inUse(): Promise<{ queue: QueueSetting; warnings: string[] }> {
@@ -44,8 +50,11 @@ export function settingsHandlers(startupOf: () => StartupQueue): SettingsHandler
     const startup = startupOf();
     const [stored, used] = await Promise.all([readAppSettings(startup.settingsDir), startup.inUse()]);
     return {
-      settings: stored.settings, inUse: used.queue, appliesAtNextStart: !sameQueue(stored.settings.queue, used.queue),
-      file: settingsFile(startup.settingsDir), warnings: [...new Set([...used.warnings, ...stored.warnings])],
+      settings: stored.settings,
+      inUse: used.queue,
+      appliesAtNextStart: !sameQueue(stored.settings.queue, used.queue),
+      file: settingsFile(startup.settingsDir),
+      warnings: [...new Set([...used.warnings, ...stored.warnings])],
     };
   };
   return {

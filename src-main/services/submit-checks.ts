@@ -10,26 +10,46 @@ function checkTrain(spec: Extract<JobSpec, { kind: 'train' }>): void {
   // The engine's own validation (NA below the immersion index, spectral start without sharp data…), now.
   const cfg = resolveTrainConfig(spec.preset, spec.config);
   if (cfg.sharpSource === 'data' && spec.sharpIds.length === 0) {
-    throw new InvalidParameterError('sharpIds', 'training needs sharp stacks (the sharp domain)', 'Choose sharp stacks, or "sharp data from Richardson–Lucy of the blurred stacks" with the microscope optics.');
+    throw new InvalidParameterError(
+      'sharpIds',
+      'training needs sharp stacks (the sharp domain)',
+      'Choose sharp stacks, or "sharp data from Richardson–Lucy of the blurred stacks" with the microscope optics.',
+    );
   }
   if (cfg.sharpSource === 'rl' && !cfg.optics && !spec.rlPsfId) {
-    throw new InvalidParameterError('config.optics', 'sharp data from Richardson–Lucy needs a PSF', 'Give the microscope optics (NA, emission wavelength, immersion index) or a PSF dataset.');
+    throw new InvalidParameterError(
+      'config.optics',
+      'sharp data from Richardson–Lucy needs a PSF',
+      'Give the microscope optics (NA, emission wavelength, immersion index) or a PSF dataset.',
+    );
   }
 }
 
-function checkModelDeconvolve(project: Project, spec: Extract<JobSpec, { kind: 'deconvolve'; method: 'model' }>, trainDeps: readonly string[]): void {
+function checkModelDeconvolve(
+  project: Project,
+  spec: Extract<JobSpec, { kind: 'deconvolve'; method: 'model' }>,
+  trainDeps: readonly string[],
+): void {
   if (spec.runDir || spec.runId || spec.trainJobId) return; // named: the runner resolves and checks it
   if (latestFinishedRun(project.runs)) return;
   // A train job queued first and named as a dependency will leave a finished run by the time this one starts.
   if (trainDeps.length > 0) return;
-  throw new InvalidParameterError('spec.runId', 'this project has no finished training run', 'Train a model first (Training page or `cycledecon train`).');
+  throw new InvalidParameterError(
+    'spec.runId',
+    'this project has no finished training run',
+    'Train a model first (Training page or `cycledecon train`).',
+  );
 }
 
 function checkReport(project: Project, spec: Extract<JobSpec, { kind: 'report' }>): void {
   for (const id of spec.itemIds) {
     const d = project.datasets.find((x) => x.id === id);
     if (d?.role.kind === 'external' && !d.role.linkedTo) {
-      throw new InvalidParameterError('spec.itemIds', `${d.name} is an external result not linked to its input`, 'Pick its input in "linked to" on the Datasets page first.');
+      throw new InvalidParameterError(
+        'spec.itemIds',
+        `${d.name} is an external result not linked to its input`,
+        'Pick its input in "linked to" on the Datasets page first.',
+      );
     }
   }
 }

@@ -10,7 +10,30 @@ import { isInside, realish } from '../core/io/paths';
 import { AccessDeniedError, type AccessPolicy } from './access';
 
 /** System folders (POSIX, macOS, Windows): never a data or project folder. */
-const SYSTEM = ['/etc', '/proc', '/sys', '/dev', '/boot', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/usr', '/var', '/run', '/snap', '/System', '/Library', '/private/etc', '/private/var/db', 'C:\\Windows', 'C:\\Program Files', 'C:\\Program Files (x86)', 'C:\\ProgramData'];
+const SYSTEM = [
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/boot',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/usr',
+  '/var',
+  '/run',
+  '/snap',
+  '/System',
+  '/Library',
+  '/private/etc',
+  '/private/var/db',
+  'C:\\Windows',
+  'C:\\Program Files',
+  'C:\\Program Files (x86)',
+  'C:\\ProgramData',
+];
 
 function refuse(dir: string, why: string): never {
   throw new AccessDeniedError(dir, why);
@@ -19,8 +42,13 @@ function refuse(dir: string, why: string): never {
 /** Why `real` may not be added (throws), given the home folder; silent when it may. */
 export function checkAddable(dir: string, real: string, home: string = homedir()): void {
   if (parse(real).root === real) refuse(dir, 'is the root of the file system; add the folder that holds your data');
-  if (isInside(real, resolve(home))) refuse(dir, 'is your home folder or holds it (with your keys and settings); add the folder that holds your data, e.g. ~/data');
-  if (real.split(/[\\/]+/).some((seg) => seg.startsWith('.') && seg.length > 1)) refuse(dir, 'is or lies in a hidden folder (settings and keys live there)');
+  if (isInside(real, resolve(home)))
+    refuse(
+      dir,
+      'is your home folder or holds it (with your keys and settings); add the folder that holds your data, e.g. ~/data',
+    );
+  if (real.split(/[\\/]+/).some((seg) => seg.startsWith('.') && seg.length > 1))
+    refuse(dir, 'is or lies in a hidden folder (settings and keys live there)');
   if (SYSTEM.some((s) => isInside(s, real))) refuse(dir, 'is a system folder');
 }
 
@@ -28,7 +56,11 @@ export function checkAddable(dir: string, real: string, home: string = homedir()
  * Adds `dir` to the allowed folders after the checks above, on its real path (a symlink to /etc is /etc).
  * With `create`, a missing folder is made first (its parents too); without it, it must exist. Returns the real path.
  */
-export async function allowUserFolder(access: AccessPolicy, dir: string, opts: { create?: boolean; home?: string } = {}): Promise<string> {
+export async function allowUserFolder(
+  access: AccessPolicy,
+  dir: string,
+  opts: { create?: boolean; home?: string } = {},
+): Promise<string> {
   if (!isAbsolute(dir)) refuse(dir, 'must be an absolute path');
   if (dir.split(/[\\/]+/).includes('..')) refuse(dir, 'must not contain ".."');
   const real = await realish(resolve(dir));

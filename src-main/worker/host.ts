@@ -18,14 +18,20 @@ export function serveJobs(port: MessagePortLike): void {
       try {
         if (!runner) throw new Error(`no runner for ${msg.job.kind}`);
         const results = await runner(msg.job, {
-          signal, workDir: msg.workDir, resultsDir: msg.resultsDir, resumed: msg.resumed,
-          progress: (progress, message = '', step, total, etaSeconds) => port.post({ type: 'progress', progress, message, step, total, etaSeconds }),
+          signal,
+          workDir: msg.workDir,
+          resultsDir: msg.resultsDir,
+          resumed: msg.resumed,
+          progress: (progress, message = '', step, total, etaSeconds) =>
+            port.post({ type: 'progress', progress, message, step, total, etaSeconds }),
           log: (line) => port.post({ type: 'log', line }),
           event: (event) => port.post({ type: 'event', event }),
         });
         port.post({ type: 'done', results });
       } catch (e) {
-        const error = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+        const error = isCycleDeconError(e)
+          ? { code: e.code, message: e.message, hint: e.hint }
+          : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
         port.post({ type: 'error', error });
       }
     })();

@@ -5,5 +5,8 @@ import type { FromWorker, ToWorker } from './job-protocol';
 
 if (parentPort) {
   const port = parentPort;
-  serveJobs({ post: (m: FromWorker) => port.postMessage(m), onMessage: (h) => port.on('message', (m: ToWorker) => h(m)) });
+  serveJobs({
+    post: (m: FromWorker) => port.postMessage(m),
+    onMessage: (h) => port.on('message', (m: ToWorker) => h(m)),
+  });
 }

@@ -21,7 +21,8 @@ export interface TrainStartMessage {
 }
 
 /** Main → worker. */
-export type TrainCommandMessage = TrainStartMessage | { type: 'train-pause' } | { type: 'train-resume' } | { type: 'train-cancel' };
+export type TrainCommandMessage =
+  TrainStartMessage | { type: 'train-pause' } | { type: 'train-resume' } | { type: 'train-cancel' };
 
 export interface SerializedError {
   name: string;

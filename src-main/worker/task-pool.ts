@@ -14,7 +14,9 @@ interface Pending {
 }
 
 function revive(error: Extract<FromTaskWorker, { type: 'task-error' }>['error']): Error {
-  const e = error.code ? new CycleDeconError(error.code as ErrorCode, error.message, { hint: error.hint }) : new Error(error.message);
+  const e = error.code
+    ? new CycleDeconError(error.code as ErrorCode, error.message, { hint: error.hint })
+    : new Error(error.message);
   e.name = error.name;
   return e;
 }
@@ -25,7 +27,10 @@ export class WorkerTaskPool implements TaskRunner {
   private readonly waiting: Pending[] = [];
   private closed = false;
 
-  constructor(private readonly size = 2, private readonly start: () => Worker = () => startWorker('task-worker')) {}
+  constructor(
+    private readonly size = 2,
+    private readonly start: () => Worker = () => startWorker('task-worker'),
+  ) {}
 
   run<T extends Task>(task: T): Promise<TaskOutput<T>> {
     if (this.closed) return Promise.reject(new Error('the task workers are closed'));
@@ -62,7 +67,9 @@ export class WorkerTaskPool implements TaskRunner {
       this.busy.delete(w);
       const i = this.idle.indexOf(w);
       if (i >= 0) this.idle.splice(i, 1);
-      p?.reject(new Error(`the worker computing ${p.task.kind} stopped (${why}); often this means it ran out of memory`));
+      p?.reject(
+        new Error(`the worker computing ${p.task.kind} stopped (${why}); often this means it ran out of memory`),
+      );
       if (!this.closed) this.pump();
     };
     w.on('error', (e) => lost(e.message));

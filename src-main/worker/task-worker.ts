@@ -12,7 +12,10 @@ port?.on('message', (m: ToTaskWorker) => {
     (output) => post({ type: 'task-done', output }),
     (e: unknown) => {
       const err = e as Error;
-      post({ type: 'task-error', error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.message ?? String(e) } });
+      post({
+        type: 'task-error',
+        error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.message ?? String(e) },
+      });
     },
   );
 });

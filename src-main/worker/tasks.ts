@@ -12,7 +12,13 @@ import { psfVolume, writePsfResult } from './runners/psf';
 type MetricName = z.infer<typeof MetricNameSchema>;
 
 export type Task =
-  | { kind: 'metrics'; referencePath: string; testPath: string; metrics: MetricName[]; at?: { channel: number; frame: number } }
+  | {
+      kind: 'metrics';
+      referencePath: string;
+      testPath: string;
+      metrics: MetricName[];
+      at?: { channel: number; frame: number };
+    }
   | { kind: 'psf'; params: PsfParams; resultsDir: string; outputName?: string; jobId: string }
   | { kind: 'inspect'; path: string }
   /** A generated PSF (params) or a PSF stack on disk (path, with the project's voxel size when it has one). */

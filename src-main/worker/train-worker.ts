@@ -24,7 +24,14 @@ async function run(m: TrainStartMessage): Promise<void> {
   const backend = await initBackend({ preferred: m.backend, purpose: 'train' });
   post({ type: 'train-backend', name: backend.name, reason: backend.reason });
   const r = await train(m.config, {
-    blurred, sharp, rlPsf, outDir: m.outDir, resume: m.resume, force: m.force, signal: abort.signal, control,
+    blurred,
+    sharp,
+    rlPsf,
+    outDir: m.outDir,
+    resume: m.resume,
+    force: m.force,
+    signal: abort.signal,
+    control,
     backendName: backend.name,
     onProgress: (event) => post({ type: 'train-event', event }),
   });
@@ -34,11 +41,18 @@ async function run(m: TrainStartMessage): Promise<void> {
 port?.on('message', (m: TrainCommandMessage) => {
   if (m.type === 'train-pause') control.pause();
   else if (m.type === 'train-resume') control.resume();
-  else if (m.type === 'train-cancel') { abort.abort(); control.resume(); }
-  else if (m.type === 'train-start') {
-    run(m).catch((e: unknown) => {
-      const err = e as Error;
-      post({ type: 'train-error', error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.stack ?? String(e) } });
-    }).finally(() => port.close());
+  else if (m.type === 'train-cancel') {
+    abort.abort();
+    control.resume();
+  } else if (m.type === 'train-start') {
+    run(m)
+      .catch((e: unknown) => {
+        const err = e as Error;
+        post({
+          type: 'train-error',
+          error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.stack ?? String(e) },
+        });
+      })
+      .finally(() => port.close());
   }
 });

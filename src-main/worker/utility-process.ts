@@ -10,5 +10,8 @@ interface ParentPort {
 // A widening assertion: plain Node has no parentPort, Electron's typings (when in the program) declare their own.
 const parentPort = (process as typeof process & { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
-  serveJobs({ post: (m: FromWorker) => parentPort.postMessage(m), onMessage: (h) => parentPort.on('message', (e) => h(e.data as ToWorker)) });
+  serveJobs({
+    post: (m: FromWorker) => parentPort.postMessage(m),
+    onMessage: (h) => parentPort.on('message', (e) => h(e.data as ToWorker)),
+  });
 }

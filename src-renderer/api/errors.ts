@@ -6,8 +6,10 @@ export interface PlainError {
 }
 
 const hints: Record<string, string> = {
-  UNAUTHORIZED: 'The server was probably restarted (each start prints a new token): paste its new address in the Reconnect box, or open that address.',
-  HTTP_401: 'The server was probably restarted (each start prints a new token): paste its new address in the Reconnect box, or open that address.',
+  UNAUTHORIZED:
+    'The server was probably restarted (each start prints a new token): paste its new address in the Reconnect box, or open that address.',
+  HTTP_401:
+    'The server was probably restarted (each start prints a new token): paste its new address in the Reconnect box, or open that address.',
   FORBIDDEN: 'Only files inside the project folder or folders you opened can be used. Open the folder first.',
   HTTP_403: 'Only files inside the project folder or folders you opened can be used. Open the folder first.',
   NETWORK: 'Check that `cycledecon serve` (or the app) is still running, then reload.',
@@ -25,6 +27,9 @@ export function plainError(e: unknown, action = 'The operation'): PlainError {
   return {
     title: `${action} failed`,
     detail,
-    hint: err?.hint ?? hints[code] ?? 'If this keeps happening, open the Queue page to read the job log, or restart the app.',
+    hint:
+      err?.hint ??
+      hints[code] ??
+      'If this keeps happening, open the Queue page to read the job log, or restart the app.',
   };
 }

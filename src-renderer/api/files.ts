@@ -4,8 +4,14 @@
 // `download=1`, which makes it a saved attachment (the `download` attribute alone is ignored for some types).
 import { isDesktop } from './index';
 
-export function resultFileUrl(id: string, storage: Pick<Storage, 'getItem'> | null = typeof sessionStorage === 'undefined' ? null : sessionStorage, download = false): string | null {
+export function resultFileUrl(
+  id: string,
+  storage: Pick<Storage, 'getItem'> | null = typeof sessionStorage === 'undefined' ? null : sessionStorage,
+  download = false,
+): string | null {
   if (isDesktop()) return null;
   const token = storage?.getItem('cycledecon.token');
-  return token ? `/files/result/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}${download ? '&download=1' : ''}` : null;
+  return token
+    ? `/files/result/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}${download ? '&download=1' : ''}`
+    : null;
 }

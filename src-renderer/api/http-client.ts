@@ -1,7 +1,11 @@
 // The devserver transport: the contract's HTTP client, with network failures turned into a
 // ContractError that says what to do, and a refused token (the server restarted with a new one) reported to
 // `onUnauthorized` so the tab can ask for the new one.
-import { ContractError, createHttpClient as createContractHttpClient, type ContractClient } from '../../src-main/contract';
+import {
+  ContractError,
+  createHttpClient as createContractHttpClient,
+  type ContractClient,
+} from '../../src-main/contract';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -13,7 +17,11 @@ export function createHttpClient(opts: HttpClientOptions): ContractClient {
   // A closed event socket may be a restart with a new token: one cheap call tells (a 401 raises onUnauthorized),
   // so the tab says so at once instead of at the user's next click. A server that is down just fails the probe.
   const probe = () => void client.invoke('project.recent', {}).catch(() => undefined);
-  const inner = createContractHttpClient({ baseUrl: opts.baseUrl.replace(/\/$/, ''), token: opts.token, onSocketClose: probe });
+  const inner = createContractHttpClient({
+    baseUrl: opts.baseUrl.replace(/\/$/, ''),
+    token: opts.token,
+    onSocketClose: probe,
+  });
   const client: ContractClient = {
     async invoke(method, request) {
       try {

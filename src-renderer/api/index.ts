@@ -28,7 +28,10 @@ export function useClient(): ContractClient {
  * The devserver token: from `#token=…` (what `cycledecon serve` prints), `?token=…`, or `#/route?token=…`
  * on first load, then remembered for this tab so reloads and route changes keep working.
  */
-export function tokenFromLocation(loc: Pick<Location, 'search' | 'hash'>, storage: Pick<Storage, 'getItem' | 'setItem'> | null): string | null {
+export function tokenFromLocation(
+  loc: Pick<Location, 'search' | 'hash'>,
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+): string | null {
   const hash = loc.hash.replace(/^#/, '');
   const fromUrl =
     new URLSearchParams(loc.search).get('token') ??
@@ -49,7 +52,11 @@ export function connectClient(): ContractClient {
     if (/token=/.test(window.location.hash) || /token=/.test(window.location.search)) {
       window.history.replaceState(null, '', `${window.location.pathname}#/`);
     }
-    client = createHttpClient({ baseUrl: window.location.origin, token: token ?? '', onUnauthorized: () => window.dispatchEvent(new Event(UNAUTHORIZED_EVENT)) });
+    client = createHttpClient({
+      baseUrl: window.location.origin,
+      token: token ?? '',
+      onUnauthorized: () => window.dispatchEvent(new Event(UNAUTHORIZED_EVENT)),
+    });
   }
   return client;
 }

@@ -1,5 +1,12 @@
 // ContractClient over the Electron preload bridge (window.cycledecon).
-import { ContractError, api, type ContractClient, type MethodName, type RequestOf, type ResponseOf } from '../../src-main/contract';
+import {
+  ContractError,
+  api,
+  type ContractClient,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
+} from '../../src-main/contract';
 import type { CycleDeconBridge, IpcReply } from '../../src-main/preload/bridge';
 
 export function createIpcClient(bridge: CycleDeconBridge): ContractClient {

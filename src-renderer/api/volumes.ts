@@ -11,11 +11,23 @@ function toVolume(p: BinaryPayload): VolumeData {
   const s = p.meta.shape;
   const shape: [number, number, number] = s.length === 3 ? [s[0], s[1], s[2]] : [1, s[0], s[1]];
   const { voxelSizeSource, channels, frames } = p.meta;
-  return { data: p.data, shape, voxelSize: p.meta.voxelSize, min: p.meta.min, max: p.meta.max, voxelSizeSource, channels, frames };
+  return {
+    data: p.data,
+    shape,
+    voxelSize: p.meta.voxelSize,
+    min: p.meta.min,
+    max: p.meta.max,
+    voxelSizeSource,
+    channels,
+    frames,
+  };
 }
 
 /** Which channel and time point of a stack (from 0). */
-export interface ChannelFrame { channel: number; frame: number }
+export interface ChannelFrame {
+  channel: number;
+  frame: number;
+}
 const FIRST: ChannelFrame = { channel: 0, frame: 0 };
 
 /** A whole volume (one channel, one frame), downsampled on the server to at most `maxVoxels` (level of detail). */
@@ -23,7 +35,14 @@ export function loadVolume(id: string, maxVoxels = 128 ** 3, at: ChannelFrame = 
   const key = `${id}@${maxVoxels}c${at.channel}t${at.frame}`;
   let p = cache.get(key);
   if (!p) {
-    p = (useClient().invoke('dataset.volume', { id, maxVoxels, channel: at.channel, frame: at.frame }) as Promise<unknown> as Promise<BinaryPayload>).then(toVolume);
+    p = (
+      useClient().invoke('dataset.volume', {
+        id,
+        maxVoxels,
+        channel: at.channel,
+        frame: at.frame,
+      }) as Promise<unknown> as Promise<BinaryPayload>
+    ).then(toVolume);
     p.catch(() => cache.delete(key));
     cache.set(key, p);
     if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
@@ -32,9 +51,24 @@ export function loadVolume(id: string, maxVoxels = 128 ** 3, at: ChannelFrame = 
 }
 
 /** One plane at full (or reduced in-plane) resolution. */
-export async function loadSlice(id: string, axis: 'z' | 'y' | 'x', index: number, factor = 1, at: ChannelFrame = FIRST): Promise<VolumeData> {
+export async function loadSlice(
+  id: string,
+  axis: 'z' | 'y' | 'x',
+  index: number,
+  factor = 1,
+  at: ChannelFrame = FIRST,
+): Promise<VolumeData> {
   // Binary methods resolve to { meta, data } (see ContractClient); the cast covers ResponseOf's typing.
-  return toVolume((await useClient().invoke('dataset.slice', { id, axis, index, factor, channel: at.channel, frame: at.frame })) as unknown as BinaryPayload);
+  return toVolume(
+    (await useClient().invoke('dataset.slice', {
+      id,
+      axis,
+      index,
+      factor,
+      channel: at.channel,
+      frame: at.frame,
+    })) as unknown as BinaryPayload,
+  );
 }
 
 export function clearVolumeCache(): void {

@@ -10,7 +10,8 @@ export function linearTicks(a: number, b: number, n = 5, integer = false): numbe
   let step = [1, 2, 5, 10].map((m) => m * base).find((s) => (b - a) / s <= n) ?? base * 10;
   if (integer) step = Math.max(1, Math.round(step));
   const out: number[] = [];
-  for (let i = Math.ceil(a / step - 1e-9); i * step <= b + step * 1e-9; i++) out.push(Number((i * step).toPrecision(12)));
+  for (let i = Math.ceil(a / step - 1e-9); i * step <= b + step * 1e-9; i++)
+    out.push(Number((i * step).toPrecision(12)));
   return out;
 }
 

@@ -3,12 +3,20 @@
 import type { Dataset, Result } from '../../src-main/contract';
 
 /** What a panel shows as a deconvolution: a project result, or an external result linked to its input. */
-interface Deconvolution { id: string; inputId: string | undefined; at: string }
+interface Deconvolution {
+  id: string;
+  inputId: string | undefined;
+  at: string;
+}
 
 function deconvolutions(datasets: readonly Dataset[], results: readonly Result[]): Deconvolution[] {
   return [
-    ...results.filter((r) => r.kind === 'deconvolved').map((r) => ({ id: r.id, inputId: r.inputDatasetId ?? undefined, at: r.createdAt })),
-    ...datasets.flatMap((d) => (d.role.kind === 'external' ? [{ id: d.id, inputId: d.role.linkedTo, at: d.addedAt }] : [])),
+    ...results
+      .filter((r) => r.kind === 'deconvolved')
+      .map((r) => ({ id: r.id, inputId: r.inputDatasetId ?? undefined, at: r.createdAt })),
+    ...datasets.flatMap((d) =>
+      d.role.kind === 'external' ? [{ id: d.id, inputId: d.role.linkedTo, at: d.addedAt }] : [],
+    ),
   ].sort((a, b) => b.at.localeCompare(a.at));
 }
 
@@ -36,9 +44,20 @@ export function restorePanels(saved: unknown, exists: (id: string) => boolean): 
 }
 
 /** Why "Write report" cannot run on these panels (null: it can). */
-export function reportBlocker(chosen: readonly string[], datasets: readonly Dataset[], results: readonly Result[]): string | null {
+export function reportBlocker(
+  chosen: readonly string[],
+  datasets: readonly Dataset[],
+  results: readonly Result[],
+): string | null {
   const unlinked = datasets.find((d) => chosen.includes(d.id) && d.role.kind === 'external' && !d.role.linkedTo);
-  if (unlinked) return `${unlinked.name} is another tool's result with no input: choose its input in “linked to” on the Datasets page.`;
-  const any = chosen.some((id) => results.some((r) => r.id === id && r.kind === 'deconvolved') || datasets.some((d) => d.id === id && d.role.kind === 'external'));
-  return any ? null : 'A report needs a deconvolution among the panels (a result, or another tool\u2019s result linked to its input).';
+  if (unlinked)
+    return `${unlinked.name} is another tool's result with no input: choose its input in “linked to” on the Datasets page.`;
+  const any = chosen.some(
+    (id) =>
+      results.some((r) => r.id === id && r.kind === 'deconvolved') ||
+      datasets.some((d) => d.id === id && d.role.kind === 'external'),
+  );
+  return any
+    ? null
+    : 'A report needs a deconvolution among the panels (a result, or another tool\u2019s result linked to its input).';
 }

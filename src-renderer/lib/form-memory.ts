@@ -15,7 +15,11 @@ function storage(): Store | null {
 const key = (projectId: string, form: string) => `cycledecon.form.${projectId}.${form}`;
 
 /** The saved choices, or null when none were saved or they cannot be read back as an object. */
-export function recallForm<T extends object>(projectId: string, form: string, store: Store | null = storage()): Partial<T> | null {
+export function recallForm<T extends object>(
+  projectId: string,
+  form: string,
+  store: Store | null = storage(),
+): Partial<T> | null {
   const text = store?.getItem(key(projectId, form));
   if (!text) return null;
   try {

@@ -16,7 +16,9 @@ export function describeJob(job: Job, nameOf: (id: string) => string = (id) => i
     case 'train':
       return `Train (${s.preset}) on ${s.blurredIds.map(nameOf).join(', ')}`;
     case 'deconvolve':
-      return s.method === 'rl' ? `Richardson–Lucy ×${s.iterations} on ${nameOf(s.datasetId)}` : `CycleDecon model on ${nameOf(s.datasetId)}`;
+      return s.method === 'rl'
+        ? `Richardson–Lucy ×${s.iterations} on ${nameOf(s.datasetId)}`
+        : `CycleDecon model on ${nameOf(s.datasetId)}`;
     case 'psf':
       return `Generate ${s.params.model} PSF (NA ${s.params.numericalAperture}, λ ${+(s.params.wavelength / 1000).toPrecision(6)} µm)`;
     case 'report':

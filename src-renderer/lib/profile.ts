@@ -1,18 +1,32 @@
 // Measurements on displayed data: line profiles, FWHM, centroid. Pure and unit-tested.
 
 /** Samples a row-major [h, w] slice along a segment with bilinear interpolation, one sample per pixel of length. */
-export function lineProfile(data: Float32Array, w: number, h: number, x0: number, y0: number, x1: number, y1: number): Float32Array {
+export function lineProfile(
+  data: Float32Array,
+  w: number,
+  h: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): Float32Array {
   const n = Math.max(2, Math.round(Math.hypot(x1 - x0, y1 - y0)) + 1);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const t = i / (n - 1);
     const x = Math.min(Math.max(x0 + (x1 - x0) * t, 0), w - 1);
     const y = Math.min(Math.max(y0 + (y1 - y0) * t, 0), h - 1);
-    const xa = Math.floor(x), ya = Math.floor(y);
-    const xb = Math.min(xa + 1, w - 1), yb = Math.min(ya + 1, h - 1);
-    const fx = x - xa, fy = y - ya;
+    const xa = Math.floor(x),
+      ya = Math.floor(y);
+    const xb = Math.min(xa + 1, w - 1),
+      yb = Math.min(ya + 1, h - 1);
+    const fx = x - xa,
+      fy = y - ya;
     out[i] =
-      data[ya * w + xa] * (1 - fx) * (1 - fy) + data[ya * w + xb] * fx * (1 - fy) + data[yb * w + xa] * (1 - fx) * fy + data[yb * w + xb] * fx * fy;
+      data[ya * w + xa] * (1 - fx) * (1 - fy) +
+      data[ya * w + xb] * fx * (1 - fy) +
+      data[yb * w + xa] * (1 - fx) * fy +
+      data[yb * w + xb] * fx * fy;
   }
   return out;
 }
@@ -50,10 +64,15 @@ export function fwhm(profile: ArrayLike<number>): number {
  */
 function peakValue(p: ArrayLike<number>, lo: number, i: number): number {
   if (i === 0 || i === p.length - 1) return p[i];
-  const a0 = p[i - 1] - lo, a1 = p[i] - lo, a2 = p[i + 1] - lo;
+  const a0 = p[i - 1] - lo,
+    a1 = p[i] - lo,
+    a2 = p[i + 1] - lo;
   if (a0 <= 0 || a1 <= 0 || a2 <= 0) return p[i];
-  const y0 = Math.log(a0), y1 = Math.log(a1), y2 = Math.log(a2);
-  const a = (y0 + y2 - 2 * y1) / 2, b = (y2 - y0) / 2;
+  const y0 = Math.log(a0),
+    y1 = Math.log(a1),
+    y2 = Math.log(a2);
+  const a = (y0 + y2 - 2 * y1) / 2,
+    b = (y2 - y0) / 2;
   if (a >= 0) return p[i];
   return lo + Math.exp(y1 - (b * b) / (4 * a));
 }
@@ -68,10 +87,15 @@ function peakValue(p: ArrayLike<number>, lo: number, i: number): number {
 function crossing(p: ArrayLike<number>, lo: number, below: number, above: number, h: number): number {
   const dir = above - below;
   const next = above + dir;
-  const a = p[below] - lo, b = p[above] - lo, hh = h - lo;
+  const a = p[below] - lo,
+    b = p[above] - lo,
+    hh = h - lo;
   const linear = below + dir * ((hh - a) / (b - a));
   if (next < 0 || next >= p.length || a <= 0 || b <= 0 || p[next] - lo <= 0) return linear;
-  const y0 = Math.log(a), y1 = Math.log(b), y2 = Math.log(p[next] - lo), yh = Math.log(hh);
+  const y0 = Math.log(a),
+    y1 = Math.log(b),
+    y2 = Math.log(p[next] - lo),
+    yh = Math.log(hh);
   const c = (y2 - 2 * y1 + y0) / 2;
   const bb = y1 - y0 - c;
   let t: number;
@@ -79,7 +103,8 @@ function crossing(p: ArrayLike<number>, lo: number, below: number, above: number
   else {
     const disc = bb * bb - 4 * c * (y0 - yh);
     if (disc < 0) return linear;
-    const r1 = (-bb + Math.sqrt(disc)) / (2 * c), r2 = (-bb - Math.sqrt(disc)) / (2 * c);
+    const r1 = (-bb + Math.sqrt(disc)) / (2 * c),
+      r2 = (-bb - Math.sqrt(disc)) / (2 * c);
     t = r1 >= 0 && r1 <= 1 ? r1 : r2;
   }
   return t >= 0 && t <= 1 ? below + dir * t : linear;
@@ -90,12 +115,18 @@ export function centroid(data: Float32Array, shape: [number, number, number]): [
   const [nz, ny, nx] = shape;
   let lo = Infinity;
   for (let i = 0; i < data.length; i++) if (data[i] < lo) lo = data[i];
-  let s = 0, cz = 0, cy = 0, cx = 0;
+  let s = 0,
+    cz = 0,
+    cy = 0,
+    cx = 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const v = data[(z * ny + y) * nx + x] - lo;
-        s += v; cz += v * z; cy += v * y; cx += v * x;
+        s += v;
+        cz += v * z;
+        cy += v * y;
+        cx += v * x;
       }
     }
   }

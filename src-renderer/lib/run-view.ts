@@ -8,7 +8,12 @@ import { useJobs } from '../stores/jobs';
 import { useNotices } from '../stores/notices';
 import { useProject } from '../stores/project';
 
-export interface RunPsf { iteration: number; shape: [number, number, number]; data: Float32Array; /** absent for live snapshots */ voxelSize?: VoxelSize }
+export interface RunPsf {
+  iteration: number;
+  shape: [number, number, number];
+  data: Float32Array;
+  /** absent for live snapshots */ voxelSize?: VoxelSize;
+}
 
 export interface RunView {
   picked: Ref<string | null>;
@@ -35,7 +40,9 @@ export function useRunView(): RunView {
     return project.runs[0]?.id ?? (trainJobs.value[0] ? runIdOf(trainJobs.value[0].id) : null);
   });
   const run = computed(() => project.runs.find((r) => r.id === runId.value));
-  const job = computed(() => trainJobs.value.find((j) => (run.value ? j.id === run.value.jobId : runIdOf(j.id) === runId.value)) ?? null);
+  const job = computed(
+    () => trainJobs.value.find((j) => (run.value ? j.id === run.value.jobId : runIdOf(j.id) === runId.value)) ?? null,
+  );
   const detail = ref<RunDetail | null>(null);
   watch(
     () => [run.value?.id, run.value?.status] as const,

@@ -12,7 +12,10 @@ type Query = Record<string, unknown>;
 const index = (v: unknown) => (typeof v === 'string' && /^\d{1,7}$/.test(v) ? Number(v) : 0);
 
 /** The stack a Slices address names, when it is one of `known` (a stale or edited link falls back to the default). */
-export function slicesTarget(query: Query | undefined, known: readonly string[]): { id: string; at: ChannelFrame } | null {
+export function slicesTarget(
+  query: Query | undefined,
+  known: readonly string[],
+): { id: string; at: ChannelFrame } | null {
   const id = query?.id;
   if (typeof id !== 'string' || !known.includes(id)) return null;
   return { id, at: { channel: index(query!.channel), frame: index(query!.frame) } };

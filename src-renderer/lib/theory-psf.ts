@@ -30,8 +30,13 @@ export function besselJ0(x: number): number {
     return 1 + y * (-2.2499997 + y * (1.2656208 + y * (-0.3163866 + y * (0.0444479 + y * (-0.0039444 + y * 0.00021)))));
   }
   const y = 3 / ax;
-  const f0 = 0.79788456 + y * (-0.00000077 + y * (-0.0055274 + y * (-0.00009512 + y * (0.00137237 + y * (-0.00072805 + y * 0.00014476)))));
-  const t0 = ax - 0.78539816 + y * (-0.04166397 + y * (-0.00003954 + y * (0.00262573 + y * (-0.00054125 + y * (-0.00029333 + y * 0.00013558)))));
+  const f0 =
+    0.79788456 +
+    y * (-0.00000077 + y * (-0.0055274 + y * (-0.00009512 + y * (0.00137237 + y * (-0.00072805 + y * 0.00014476)))));
+  const t0 =
+    ax -
+    0.78539816 +
+    y * (-0.04166397 + y * (-0.00003954 + y * (0.00262573 + y * (-0.00054125 + y * (-0.00029333 + y * 0.00013558)))));
   return (f0 * Math.cos(t0)) / Math.sqrt(ax);
 }
 
@@ -39,7 +44,8 @@ export function besselJ0(x: number): number {
 function opd(p: TheoryPsfParams, rho: number, z: number): number {
   const s = p.numericalAperture * rho;
   if (p.model === 'born-wolf') return (z * s * s) / (2 * p.immersionIndex);
-  const ni = p.immersionIndex, ns = p.sampleIndex;
+  const ni = p.immersionIndex,
+    ns = p.sampleIndex;
   const rootS = Math.sqrt(Math.max(ns * ns - s * s, 0));
   const rootI = Math.sqrt(Math.max(ni * ni - s * s, 0));
   // Emitter at depth zp in the sample; the stage is moved by (z − zp) in the immersion medium so that,
@@ -51,7 +57,8 @@ function opd(p: TheoryPsfParams, rho: number, z: number): number {
 /** Intensity at lateral radius r (µm) and defocus z (µm). */
 function intensity(p: TheoryPsfParams, r: number, z: number, samples = 96): number {
   const k = (2 * Math.PI) / (p.wavelength / 1000);
-  let re = 0, im = 0;
+  let re = 0,
+    im = 0;
   for (let i = 0; i < samples; i++) {
     const rho = (i + 0.5) / samples;
     const j0 = besselJ0(k * p.numericalAperture * r * rho);
@@ -79,7 +86,8 @@ export function theoreticalPsf(p: TheoryPsfParams): Float32Array {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const r = Math.hypot((x - cx) * vx, (y - cy) * vy) / dr;
-        const i0 = Math.floor(r), f = r - i0;
+        const i0 = Math.floor(r),
+          f = r - i0;
         const v = radial[Math.min(i0, nr - 1)] * (1 - f) + radial[Math.min(i0 + 1, nr - 1)] * f;
         out[(z * ny + y) * nx + x] = v;
         sum += v;

@@ -16,10 +16,17 @@ export function tokenFromPasted(text: string): string | null {
   }
 }
 
-type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ status: number }>;
+type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{ status: number }>;
 
 /** Whether the server at `origin` accepts `token` (a harmless call: the recent-projects list). */
 export async function tokenAccepted(origin: string, token: string, fetchFn: Fetch = fetch): Promise<boolean> {
-  const r = await fetchFn(`${origin}/api/project.recent`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+  const r = await fetchFn(`${origin}/api/project.recent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{}',
+  });
   return r.status === 200;
 }

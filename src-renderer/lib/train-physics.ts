@@ -15,9 +15,20 @@ export interface TrainPhysics {
   bornWolfStart: boolean;
 }
 
-export const defaultPhysics = (): TrainPhysics => ({ sharpSource: 'data', na: '', wavelength: '', ni: '1.518', bornWolfStart: false });
+export const defaultPhysics = (): TrainPhysics => ({
+  sharpSource: 'data',
+  na: '',
+  wavelength: '',
+  ni: '1.518',
+  bornWolfStart: false,
+});
 
-interface Optics { na: number; wavelength: number; ni: number; ns: number }
+interface Optics {
+  na: number;
+  wavelength: number;
+  ni: number;
+  ns: number;
+}
 type Parsed = { optics: Optics | null; problems: string[] };
 
 function parseOptics(p: TrainPhysics): Parsed {
@@ -27,18 +38,25 @@ function parseOptics(p: TrainPhysics): Parsed {
   const problems: string[] = [];
   if (given < 2) problems.push('Give both the numerical aperture and the emission wavelength (or neither).');
   else if (!(na! > 0 && na! < 2)) problems.push('The numerical aperture must be between 0 and 2 (e.g. 1.4).');
-  else if (!(wavelength! >= 0.1 && wavelength! <= 2)) problems.push('The emission wavelength is in µm, between 0.1 and 2 (e.g. 0.52 for GFP).');
-  else if (!(ni! >= 1 && ni! <= 2)) problems.push('The immersion index must be between 1 and 2 (oil 1.518, water 1.33).');
+  else if (!(wavelength! >= 0.1 && wavelength! <= 2))
+    problems.push('The emission wavelength is in µm, between 0.1 and 2 (e.g. 0.52 for GFP).');
+  else if (!(ni! >= 1 && ni! <= 2))
+    problems.push('The immersion index must be between 1 and 2 (oil 1.518, water 1.33).');
   else if (na! >= ni!) problems.push(`The NA (${na}) must be below the immersion index (${ni}).`);
-  return problems.length ? { optics: null, problems } : { optics: { na: na!, wavelength: wavelength!, ni: ni!, ns: 1.33 }, problems };
+  return problems.length
+    ? { optics: null, problems }
+    : { optics: { na: na!, wavelength: wavelength!, ni: ni!, ns: 1.33 }, problems };
 }
 
 /** Why the form cannot submit yet (empty: it can), in the user's words. */
 export function physicsProblems(p: TrainPhysics, sharpCount: number): string[] {
   const { optics, problems } = parseOptics(p);
-  if (p.sharpSource === 'data' && sharpCount === 0) problems.push('Choose sharp stacks, or use sharp data from Richardson–Lucy of the blurred stacks.');
-  if (p.sharpSource === 'rl' && !optics && !problems.length) problems.push('Sharp data from Richardson–Lucy needs the microscope optics (NA and emission wavelength).');
-  if (p.bornWolfStart && !optics && !problems.length) problems.push('A Born–Wolf PSF start needs the microscope optics (NA and emission wavelength).');
+  if (p.sharpSource === 'data' && sharpCount === 0)
+    problems.push('Choose sharp stacks, or use sharp data from Richardson–Lucy of the blurred stacks.');
+  if (p.sharpSource === 'rl' && !optics && !problems.length)
+    problems.push('Sharp data from Richardson–Lucy needs the microscope optics (NA and emission wavelength).');
+  if (p.bornWolfStart && !optics && !problems.length)
+    problems.push('A Born–Wolf PSF start needs the microscope optics (NA and emission wavelength).');
   return problems;
 }
 

@@ -2,7 +2,11 @@
 // Pure (no DOM) so the single-stack viewer's maths is unit-tested; the Vue components only wire events.
 
 /** Zoom factor (1 = whole plane) and the plane point at the canvas centre, as fractions 0..1 of width/height. */
-export interface View { zoom: number; cx: number; cy: number }
+export interface View {
+  zoom: number;
+  cx: number;
+  cy: number;
+}
 
 export const MIN_ZOOM = 1;
 export const MAX_ZOOM = 32;
@@ -55,7 +59,11 @@ export function toPhysical(index: number, voxel: number): number {
  * The scale bar: the largest round length (1, 2 or 5 × 10^k) not longer than `maxFraction` of the visible width,
  * and its length in canvas pixels. `unitsPerCanvasPx` is the physical size of one canvas pixel.
  */
-export function scaleBar(unitsPerCanvasPx: number, canvasWidth: number, maxFraction = 0.25): { length: number; px: number } {
+export function scaleBar(
+  unitsPerCanvasPx: number,
+  canvasWidth: number,
+  maxFraction = 0.25,
+): { length: number; px: number } {
   const max = unitsPerCanvasPx * canvasWidth * maxFraction;
   if (!(max > 0) || !Number.isFinite(max)) return { length: 0, px: 0 };
   const p = Math.pow(10, Math.floor(Math.log10(max)));
@@ -71,15 +79,26 @@ export function formatLength(length: number, unit: string): string {
 
 /** Next slice index after a key press, or null for keys that do not move z (Fiji: , and . ; napari: arrows). */
 export function sliceKey(key: string, z: number, nz: number): number | null {
-  const step: Record<string, number> = { ArrowUp: 1, '.': 1, '>': 1, ArrowDown: -1, ',': -1, '<': -1, PageUp: 10, PageDown: -10 };
+  const step: Record<string, number> = {
+    ArrowUp: 1,
+    '.': 1,
+    '>': 1,
+    ArrowDown: -1,
+    ',': -1,
+    '<': -1,
+    PageUp: 10,
+    PageDown: -10,
+  };
   const s = step[key];
   return s === undefined ? null : Math.min(nz - 1, Math.max(0, z + s));
 }
 
 /** The visible part of the plane as fractions [x0, x1, y0, y1]; a locked axis always shows whole (the z of XZ/YZ). */
 export function planeWindow(view: View, lockX = false, lockY = false): [number, number, number, number] {
-  const zx = lockX ? 1 : view.zoom, zy = lockY ? 1 : view.zoom;
-  const cx = lockX ? 0.5 : view.cx, cy = lockY ? 0.5 : view.cy;
+  const zx = lockX ? 1 : view.zoom,
+    zy = lockY ? 1 : view.zoom;
+  const cx = lockX ? 0.5 : view.cx,
+    cy = lockY ? 0.5 : view.cy;
   return [cx - 0.5 / zx, cx + 0.5 / zx, cy - 0.5 / zy, cy + 0.5 / zy];
 }
 
@@ -87,7 +106,12 @@ export function planeWindow(view: View, lockX = false, lockY = false): [number, 
  * CSS sizes of the XY, XZ (below XY) and YZ (right of XY, z horizontal) planes at one physical scale, so a
  * micrometre is as long on every plane: XY plus the side planes (nz × z step thick) fit `maxW` × `maxH`.
  */
-export function orthoLayout(shape: readonly [number, number, number], voxel: { x: number; y: number; z: number }, maxW: number, maxH: number): { scale: number; xyW: number; xyH: number; zThick: number } {
+export function orthoLayout(
+  shape: readonly [number, number, number],
+  voxel: { x: number; y: number; z: number },
+  maxW: number,
+  maxH: number,
+): { scale: number; xyW: number; xyH: number; zThick: number } {
   const [nz, ny, nx] = shape;
   const depth = nz * voxel.z;
   const scale = Math.min(maxW / (nx * voxel.x + depth), maxH / (ny * voxel.y + depth));

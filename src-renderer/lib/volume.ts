@@ -40,7 +40,9 @@ export function downsampleToFit(v: VolumeData, maxVoxels: number): VolumeData {
   let f = 1;
   while (Math.ceil(nz / f) * Math.ceil(ny / f) * Math.ceil(nx / f) > maxVoxels) f *= 2;
   if (f === 1) return v;
-  const oz = Math.ceil(nz / f), oy = Math.ceil(ny / f), ox = Math.ceil(nx / f);
+  const oz = Math.ceil(nz / f),
+    oy = Math.ceil(ny / f),
+    ox = Math.ceil(nx / f);
   const out = new Float32Array(oz * oy * ox);
   const cnt = new Uint16Array(oz * oy * ox);
   for (let z = 0; z < nz; z++) {

@@ -62,7 +62,10 @@ export const useJobs = defineStore('jobs', {
   }),
   getters: {
     byId: (s) => (id: string) => s.jobs.find((j) => j.id === id),
-    active: (s) => s.jobs.filter((j) => j.state === 'running' || j.state === 'queued' || j.state === 'waiting' || j.state === 'paused'),
+    active: (s) =>
+      s.jobs.filter(
+        (j) => j.state === 'running' || j.state === 'queued' || j.state === 'waiting' || j.state === 'paused',
+      ),
   },
   actions: {
     upsert(job: Job): void {
@@ -71,7 +74,14 @@ export const useJobs = defineStore('jobs', {
       else this.jobs.unshift(job);
     },
     onProgress(p: EventOf<'job.progress'>): void {
-      this.live[p.jobId] = { progress: p.progress, message: p.message, etaSeconds: p.etaSeconds, step: p.step, total: p.total, at: Date.now() };
+      this.live[p.jobId] = {
+        progress: p.progress,
+        message: p.message,
+        etaSeconds: p.etaSeconds,
+        step: p.step,
+        total: p.total,
+        at: Date.now(),
+      };
       const values = this.lossEvents[p.jobId] ? {} : parseLosses(p.message);
       if (Object.keys(values).length) {
         const series = (this.losses[p.jobId] ??= []);

@@ -31,11 +31,21 @@ export const useProject = defineStore('project', {
     /** Everything viewable: datasets then results, with a display label (⚠ first when a result carries warnings). */
     volumes(): { id: string; label: string; kind: 'dataset' | 'result'; role: string; warnings: string[] }[] {
       return [
-        ...this.datasets.map((d) => ({ id: d.id, label: d.name, kind: 'dataset' as const, role: d.role.kind === 'external' ? d.role.tool : d.role.kind, warnings: [] })),
+        ...this.datasets.map((d) => ({
+          id: d.id,
+          label: d.name,
+          kind: 'dataset' as const,
+          role: d.role.kind === 'external' ? d.role.tool : d.role.kind,
+          warnings: [],
+        })),
         ...this.results
           .filter((r) => r.kind !== 'report')
           .map((r) => ({
-            id: r.id, label: `${r.warnings?.length ? '⚠ ' : ''}${r.method} · ${r.path.split(/[\\/]/).pop() ?? r.id}`, kind: 'result' as const, role: r.kind, warnings: r.warnings ?? [],
+            id: r.id,
+            label: `${r.warnings?.length ? '⚠ ' : ''}${r.method} · ${r.path.split(/[\\/]/).pop() ?? r.id}`,
+            kind: 'result' as const,
+            role: r.kind,
+            warnings: r.warnings ?? [],
           })),
       ];
     },
@@ -72,13 +82,23 @@ export const useProject = defineStore('project', {
       }
     },
     async create(dir: string, name?: string): Promise<boolean> {
-      const p = await this.run('Creating the project', () => useClient().invoke('project.create', { dir, ...(name ? { name } : {}) }));
-      if (p) { this.project = p; this.listen(); void this.loadRecent(); }
+      const p = await this.run('Creating the project', () =>
+        useClient().invoke('project.create', { dir, ...(name ? { name } : {}) }),
+      );
+      if (p) {
+        this.project = p;
+        this.listen();
+        void this.loadRecent();
+      }
       return !!p;
     },
     async open(dir: string): Promise<boolean> {
       const p = await this.run('Opening the project', () => useClient().invoke('project.open', { dir }));
-      if (p) { this.project = p; this.listen(); void this.loadRecent(); }
+      if (p) {
+        this.project = p;
+        this.listen();
+        void this.loadRecent();
+      }
       return !!p;
     },
     async refresh(): Promise<void> {
@@ -91,7 +111,10 @@ export const useProject = defineStore('project', {
         this.lastImport = r;
         if (r.failed.length) {
           useNotices().error(
-            { message: r.failed.map((f) => `${f.path}: ${f.message}`).join('\n'), hint: 'The other files were imported. Fix or convert the listed files and import them again.' },
+            {
+              message: r.failed.map((f) => `${f.path}: ${f.message}`).join('\n'),
+              hint: 'The other files were imported. Fix or convert the listed files and import them again.',
+            },
             `Importing ${r.failed.length} file(s)`,
           );
         }
@@ -99,7 +122,10 @@ export const useProject = defineStore('project', {
       }
       return r;
     },
-    async updateDataset(id: string, patch: { name?: string; role?: DatasetRole; voxelSizeOverride?: VoxelSize | null }): Promise<void> {
+    async updateDataset(
+      id: string,
+      patch: { name?: string; role?: DatasetRole; voxelSizeOverride?: VoxelSize | null },
+    ): Promise<void> {
       const d = await this.run('Saving the dataset', () => useClient().invoke('dataset.update', { id, ...patch }));
       if (d && this.project) this.project.datasets = this.project.datasets.map((x) => (x.id === id ? d : x));
       // Volumes already fetched carry the old voxel size.

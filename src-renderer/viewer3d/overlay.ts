@@ -10,7 +10,10 @@ export class OverlayRenderer implements VolumeRenderer {
   private layers: RaymarchRenderer[] = [];
   private settings = defaultSettings();
 
-  constructor(private readonly scene: Scene, private readonly camera: Camera) {}
+  constructor(
+    private readonly scene: Scene,
+    private readonly camera: Camera,
+  ) {}
 
   setVolume(volume: VolumeData): void {
     this.setChannels([volume]);
@@ -18,7 +21,8 @@ export class OverlayRenderer implements VolumeRenderer {
 
   setChannels(volumes: readonly VolumeData[]): void {
     while (this.layers.length > volumes.length) this.layers.pop()!.dispose();
-    while (this.layers.length < volumes.length) this.layers.push(new RaymarchRenderer('mip', this.scene, this.camera, true));
+    while (this.layers.length < volumes.length)
+      this.layers.push(new RaymarchRenderer('mip', this.scene, this.camera, true));
     volumes.forEach((v, i) => this.layers[i]!.setVolume(v));
     this.update({});
   }
@@ -45,4 +49,5 @@ export class OverlayRenderer implements VolumeRenderer {
   }
 }
 
-export const createOverlayRenderer = (scene: Scene, camera: Camera): VolumeRenderer => new OverlayRenderer(scene, camera);
+export const createOverlayRenderer = (scene: Scene, camera: Camera): VolumeRenderer =>
+  new OverlayRenderer(scene, camera);

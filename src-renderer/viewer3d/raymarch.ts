@@ -2,8 +2,22 @@
 // fragment shader and their uniforms. Volumes are uploaded as 8-bit normalised to their own min/max;
 // contrast is applied in the shader so changing it never re-uploads the texture.
 import {
-  AdditiveBlending, BackSide, BoxGeometry, ClampToEdgeWrapping, Data3DTexture, DataTexture, GLSL3, LinearFilter, Mesh, RedFormat, RGBAFormat,
-  ShaderMaterial, UnsignedByteType, Vector3, type Camera, type Scene,
+  AdditiveBlending,
+  BackSide,
+  BoxGeometry,
+  ClampToEdgeWrapping,
+  Data3DTexture,
+  DataTexture,
+  GLSL3,
+  LinearFilter,
+  Mesh,
+  RedFormat,
+  RGBAFormat,
+  ShaderMaterial,
+  UnsignedByteType,
+  Vector3,
+  type Camera,
+  type Scene,
 } from 'three';
 import { colormap } from '../lib/display';
 import type { VolumeData } from '../lib/volume';
@@ -13,8 +27,12 @@ import { defaultSettings, type RenderMode, type RenderSettings, type VolumeRende
 /** Bytes 0..255 of a float volume normalised to [min, max]. */
 export function toBytes(v: VolumeData): Uint8Array {
   const out = new Uint8Array(v.data.length);
-  let lo = Infinity, hi = -Infinity;
-  for (const x of v.data) { if (x < lo) lo = x; if (x > hi) hi = x; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const x of v.data) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
   const s = hi > lo ? 255 / (hi - lo) : 0;
   for (let i = 0; i < out.length; i++) out[i] = Math.round((v.data[i] - lo) * s);
   return out;
@@ -23,7 +41,9 @@ export function toBytes(v: VolumeData): Uint8Array {
 /** Mesh scale for a physical extent: the longest side is 1. */
 export function physicalScale(v: VolumeData): [number, number, number] {
   const [nz, ny, nx] = v.shape;
-  const ex = nx * v.voxelSize.x, ey = ny * v.voxelSize.y, ez = nz * v.voxelSize.z;
+  const ex = nx * v.voxelSize.x,
+    ey = ny * v.voxelSize.y,
+    ez = nz * v.voxelSize.z;
   const m = Math.max(ex, ey, ez);
   return [ex / m, ey / m, ez / m];
 }
@@ -48,7 +68,12 @@ export class RaymarchRenderer implements VolumeRenderer {
   private settings = defaultSettings();
 
   /** `additive`: one layer of an overlay, added onto what the other channels drew (no depth, no occlusion). */
-  constructor(readonly mode: RenderMode, private readonly scene: Scene, private readonly camera: Camera, additive = false) {
+  constructor(
+    readonly mode: RenderMode,
+    private readonly scene: Scene,
+    private readonly camera: Camera,
+    additive = false,
+  ) {
     this.lut = lutTexture(this.settings);
     const material = new ShaderMaterial({
       ...(additive ? { transparent: true, blending: AdditiveBlending, depthTest: false, depthWrite: false } : {}),
@@ -140,5 +165,7 @@ export class RaymarchRenderer implements VolumeRenderer {
   }
 }
 
-export const createMipRenderer = (scene: Scene, camera: Camera): VolumeRenderer => new RaymarchRenderer('mip', scene, camera);
-export const createIsoRenderer = (scene: Scene, camera: Camera): VolumeRenderer => new RaymarchRenderer('iso', scene, camera);
+export const createMipRenderer = (scene: Scene, camera: Camera): VolumeRenderer =>
+  new RaymarchRenderer('mip', scene, camera);
+export const createIsoRenderer = (scene: Scene, camera: Camera): VolumeRenderer =>
+  new RaymarchRenderer('iso', scene, camera);

@@ -22,7 +22,10 @@ export class VolumeViewer {
   /** Called after each frame (the view redraws its µm labels and scale bar). */
   onRender: (() => void) | null = null;
 
-  constructor(private readonly canvas: HTMLCanvasElement, mode: RenderMode = 'mip') {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    mode: RenderMode = 'mip',
+  ) {
     // preserveDrawingBuffer lets screenshots and tests read the pixels back.
     this.renderer = new WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
@@ -66,7 +69,8 @@ export class VolumeViewer {
     this.volumes = volumes.map((v) => (Math.max(...v.shape) > limit ? downsampleToFit(v, limit ** 3 / 8) : v));
     const first = volumes[0];
     if (first) {
-      const um = toMicrometres(first.voxelSize), [nz, ny, nx] = first.shape;
+      const um = toMicrometres(first.voxelSize),
+        [nz, ny, nx] = first.shape;
       const s = um.known ? um : { x: 1, y: 1, z: 1 };
       this.axes.setExtent([nx * s.x, ny * s.y, nz * s.z], um.known ? 'µm' : 'px');
     }
@@ -106,9 +110,14 @@ export class VolumeViewer {
 
   /** Tick labels in µm along the volume's edges and the scale bar at the rotation centre, in canvas CSS pixels. */
   annotations(): { labels: AxisLabel[]; bar: { length: number; px: number }; unit: string } {
-    const w = this.canvas.clientWidth || 640, h = this.canvas.clientHeight || 480;
+    const w = this.canvas.clientWidth || 640,
+      h = this.canvas.clientHeight || 480;
     this.camera.updateMatrixWorld();
-    return { labels: this.axes.labels(this.camera, w, h), bar: centreScaleBar(this.camera, this.controls.target, this.axes.scale, w, h), unit: this.axes.unit };
+    return {
+      labels: this.axes.labels(this.camera, w, h),
+      bar: centreScaleBar(this.camera, this.controls.target, this.axes.scale, w, h),
+      unit: this.axes.unit,
+    };
   }
 
   dispose(): void {

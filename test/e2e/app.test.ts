@@ -53,7 +53,10 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await page.click('[data-testid="create-project"]');
     await page.waitForURL(/#\/datasets/);
 
-    await page.fill('[data-testid="import-paths"]', ['data.tif', 'kernel.tif', 'actual.tif'].map((f) => join(bars, f)).join('\n'));
+    await page.fill(
+      '[data-testid="import-paths"]',
+      ['data.tif', 'kernel.tif', 'actual.tif'].map((f) => join(bars, f)).join('\n'),
+    );
     await page.click('[data-testid="import-button"]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-table"] tbody tr').length === 3);
     // Mark the ground truth so Compare can compute metrics.
@@ -66,13 +69,23 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await queueRl(page, 'data.tif', 'kernel.tif', 10);
 
     await go('queue');
-    await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 240_000 });
+    await page.waitForSelector(
+      '[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]',
+      { timeout: 240_000 },
+    );
     await shot('03-queue');
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
 
     await go('compare');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 6, undefined, { timeout: 60_000 });
-    await page.locator('[data-testid="compare-panels"] canvas').first().click({ position: { x: 120, y: 150 } });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 6,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page
+      .locator('[data-testid="compare-panels"] canvas')
+      .first()
+      .click({ position: { x: 120, y: 150 } });
     await page.waitForTimeout(500);
     await shot('04-compare');
 
@@ -97,7 +110,9 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     expect(fwhmX).toBeLessThan(3);
     // Reference: a Gaussian fit in scipy (fixtures/kernel_fwhm.py). The kernel is ~1 px wide, where any
     // half-maximum interpolation is approximate, hence 15 %. The UI assumes 0.1 µm/px for this uncalibrated file.
-    const ref = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'kernel-fwhm.json'), 'utf8')) as { fwhm_x_px: number };
+    const ref = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'kernel-fwhm.json'), 'utf8')) as {
+      fwhm_x_px: number;
+    };
     expect(Math.abs(fwhmX / 0.1 - ref.fwhm_x_px) / ref.fwhm_x_px).toBeLessThan(0.15);
     expect(await page.locator('[data-testid="undersampled"]').count()).toBeGreaterThan(0);
     await shot('07-psf');
@@ -111,13 +126,23 @@ describe.skipIf(!hasChromium)('desktop UI in a browser', () => {
     await page.waitForSelector('[data-testid="train-check-ok"], [data-testid="train-warning"]', { timeout: 180_000 });
     await shot('08-training');
     await go('datasets');
-    await page.selectOption('[data-testid="deconv-input"]', await optionWith(page, '[data-testid="deconv-input"]', 'data.tif'));
+    await page.selectOption(
+      '[data-testid="deconv-input"]',
+      await optionWith(page, '[data-testid="deconv-input"]', 'data.tif'),
+    );
     await page.selectOption('[data-testid="deconv-method"]', 'model');
     expect(await page.locator('[data-testid="deconv-run"] option').count()).toBe(2); // "latest finished" and the run
     await page.click('[data-testid="deconv-queue"]');
     await page.waitForSelector('text=Queued job_');
     await go('queue');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter((r) => ['done', 'failed'].includes(r.getAttribute('data-state') ?? '')).length === 3, undefined, { timeout: 180_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter((r) =>
+          ['done', 'failed'].includes(r.getAttribute('data-state') ?? ''),
+        ).length === 3,
+      undefined,
+      { timeout: 180_000 },
+    );
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
     await shot('09-queue-model');
     // Expected refusals: no project open yet at start (409), metrics not in this server build (501).

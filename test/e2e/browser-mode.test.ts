@@ -20,13 +20,24 @@ const shots = join(repoRoot, 'test-output', 'screenshots');
 async function writeStack(path: string): Promise<void> {
   const [nz, ny, nx] = [16, 48, 48];
   const data = new Float32Array(nz * ny * nx);
-  const beads = [[8, 14, 14], [6, 30, 34], [10, 36, 12]];
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    let v = 100;
-    for (const [bz, by, bx] of beads) v += 5000 * Math.exp(-(((x - bx!) ** 2 + (y - by!) ** 2) / 6 + (z - bz!) ** 2 / 3));
-    data[(z * ny + y) * nx + x] = v;
-  }
-  const w = await createVolumeWriter(path, { shape: [nz, ny, nx], voxelSize: { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' }, dtype: 'float32' });
+  const beads = [
+    [8, 14, 14],
+    [6, 30, 34],
+    [10, 36, 12],
+  ];
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        let v = 100;
+        for (const [bz, by, bx] of beads)
+          v += 5000 * Math.exp(-(((x - bx!) ** 2 + (y - by!) ** 2) / 6 + (z - bz!) ** 2 / 3));
+        data[(z * ny + y) * nx + x] = v;
+      }
+  const w = await createVolumeWriter(path, {
+    shape: [nz, ny, nx],
+    voxelSize: { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' },
+    dtype: 'float32',
+  });
   await w.writeSlices(data, nz);
   await w.close();
 }
@@ -72,7 +83,10 @@ describe.skipIf(!hasChromium)('browser mode without folder flags', () => {
     await shot('01-home-refused');
     await page.fill('[data-testid="add-folder"]', dataDir);
     await page.click('[data-testid="add-folder-button"]');
-    await page.waitForFunction((d) => document.querySelector('[data-testid="allowed-folders"]')?.textContent?.includes(d), dataDir);
+    await page.waitForFunction(
+      (d) => document.querySelector('[data-testid="allowed-folders"]')?.textContent?.includes(d),
+      dataDir,
+    );
 
     await page.fill('[data-testid="new-dir"]', projectDir);
     await page.fill('[data-testid="new-name"]', 'Beads, no restart');
@@ -110,7 +124,10 @@ describe.skipIf(!hasChromium)('browser mode without folder flags', () => {
     await page.waitForSelector('text=Queued job_');
 
     await go('queue');
-    await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 240_000 });
+    await page.waitForSelector(
+      '[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]',
+      { timeout: 240_000 },
+    );
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
     await shot('05-queue');
     // The output the Queue links to comes sandboxed; its download link saves it.
@@ -138,7 +155,8 @@ describe.skipIf(!hasChromium)('browser mode without folder flags', () => {
     await shot('07-reconnected');
 
     // Expected: no project at start (409), the home folder refused (403), the old token refused after the restart (401).
-    const expected = /^HTTP 409 \/api\/project\.get$|^HTTP 403 \/api\/folders\.allow$|^HTTP 401 \/api\/|WebSocket connection .* failed/;
+    const expected =
+      /^HTTP 409 \/api\/project\.get$|^HTTP 403 \/api\/folders\.allow$|^HTTP 401 \/api\/|WebSocket connection .* failed/;
     expect(errors.filter((e) => !expected.test(e))).toEqual([]);
   }, 600_000);
 });

@@ -65,14 +65,19 @@ describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
     expect(await page.textContent('[data-testid="preview-canvas"]')).toContain('channel 1');
     await shot('01-datasets-channel-1');
     await page.selectOption('[data-testid="preview-channel"]', '1');
-    await page.waitForFunction(() => document.querySelector('[data-testid="preview-canvas"]')?.textContent?.includes('channel 2'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="preview-canvas"]')?.textContent?.includes('channel 2'),
+    );
     await page.waitForTimeout(300);
     await shot('02-datasets-channel-2');
 
     // Richardson–Lucy of the stack: every channel.
     const stackId = await queueRl(page, 'two-channel.tif', 'psf.tif', 15);
     await go('queue');
-    await page.waitForSelector('[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]', { timeout: 120_000 });
+    await page.waitForSelector(
+      '[data-testid="job-table"] tr[data-state="done"], [data-testid="job-table"] tr[data-state="failed"]',
+      { timeout: 120_000 },
+    );
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
     await shot('03-queue');
     const results = join(work, 'project', 'results');
@@ -84,7 +89,11 @@ describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
 
     // Compare: stack and result, channel 1 and channel 2 of each.
     await go('compare');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 4, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 4,
+      undefined,
+      { timeout: 60_000 },
+    );
     const first = await page.inputValue('[data-testid="compare-item-0"]');
     const second = await page.inputValue('[data-testid="compare-item-1"]');
     expect(first).toBe(stackId);
@@ -95,9 +104,15 @@ describe.skipIf(!hasChromium)('a 2-channel stack in the browser', () => {
     await page.selectOption('[data-testid="compare-item-3"]', second);
     await page.selectOption('[data-testid="compare-2-channel"]', '1');
     await page.selectOption('[data-testid="compare-3-channel"]', '1');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 8, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="compare-panels"] canvas').length >= 8,
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.waitForTimeout(800);
-    const titles = await page.$$eval('[data-testid="compare-panels"] .head strong', (es) => es.map((e) => e.textContent ?? ''));
+    const titles = await page.$$eval('[data-testid="compare-panels"] .head strong', (es) =>
+      es.map((e) => e.textContent ?? ''),
+    );
     expect(titles.filter((t) => t.includes('channel 2'))).toHaveLength(2);
     expect(titles.filter((t) => t.includes('channel 1'))).toHaveLength(2);
     await shot('04-compare-both-channels');

@@ -19,7 +19,11 @@ const sample = join(repoRoot, 'assets', 'sample');
 const model = join(repoRoot, 'assets', 'model');
 
 function cli(args: string[]): void {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'cycledecon.js'), ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, CYCLEDECON_FROM_SOURCE: '1', CYCLEDECON_BACKEND: 'cpu' } });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'cycledecon.js'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, CYCLEDECON_FROM_SOURCE: '1', CYCLEDECON_BACKEND: 'cpu' },
+  });
   if (r.status !== 0) throw new Error(`cycledecon ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -47,8 +51,36 @@ describe.skipIf(!hasChromium || !existsSync(join(model, 'config.json')))('the de
     mkdirSync(shots, { recursive: true });
     const input = join(sample, 'bars_blurred.tif');
     cli(['deconvolve', '--model', model, input, join(out, 'bars_model.tif'), '--json']);
-    cli(['deconvolve', '--method', 'rl', '--psf', 'learned', '--model', model, '--iters', '20', input, join(out, 'bars_rl.tif')]);
-    cli(['report', '--input', input, '--gt', join(sample, 'bars_truth.tif'), '--theoretical-psf', join(sample, 'bars_psf.tif'), '--clahe', '--run', model, '--result', join(out, 'bars_model.tif'), '--rl', join(out, 'bars_rl.tif'), join(out, 'report')]);
+    cli([
+      'deconvolve',
+      '--method',
+      'rl',
+      '--psf',
+      'learned',
+      '--model',
+      model,
+      '--iters',
+      '20',
+      input,
+      join(out, 'bars_rl.tif'),
+    ]);
+    cli([
+      'report',
+      '--input',
+      input,
+      '--gt',
+      join(sample, 'bars_truth.tif'),
+      '--theoretical-psf',
+      join(sample, 'bars_psf.tif'),
+      '--clahe',
+      '--run',
+      model,
+      '--result',
+      join(out, 'bars_model.tif'),
+      '--rl',
+      join(out, 'bars_rl.tif'),
+      join(out, 'report'),
+    ]);
     ({ browser, page } = await openBrowser(errors));
   }, 240_000);
 
@@ -57,7 +89,10 @@ describe.skipIf(!hasChromium || !existsSync(join(model, 'config.json')))('the de
   });
 
   it('opens with its verdict, titles its panels, enlarges on click and plots round ticks with labelled axes', async () => {
-    const json = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as { verdict: string; outputCheck: { passed: boolean } };
+    const json = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as {
+      verdict: string;
+      outputCheck: { passed: boolean };
+    };
     await page.goto(pathToFileURL(html).href);
     await page.screenshot({ path: join(shots, 'demo-report-01-top.png') });
     // The verdict is the first thing under the title, and it carries the output check's outcome and the model's origin.
@@ -69,25 +104,36 @@ describe.skipIf(!hasChromium || !existsSync(join(model, 'config.json')))('the de
     expect(verdict).toMatch(/The model comes from run .*assets\/model/);
 
     // Every image panel has a title over it and is drawn at least 320 px wide.
-    const panels = await page.$$eval('.panel', (ps) => ps.map((p) => ({ title: p.querySelector('h3')?.textContent ?? '', width: (p.querySelector('img') as HTMLImageElement).getBoundingClientRect().width })));
+    const panels = await page.$$eval('.panel', (ps) =>
+      ps.map((p) => ({
+        title: p.querySelector('h3')?.textContent ?? '',
+        width: (p.querySelector('img') as HTMLImageElement).getBoundingClientRect().width,
+      })),
+    );
     expect(panels.length).toBeGreaterThanOrEqual(6); // input, result, RL, truth (+ CLAHE), learned and true PSF
     for (const p of panels) {
       expect(p.title.trim()).not.toBe('');
       expect(p.width).toBeGreaterThanOrEqual(320);
     }
-    expect(panels.map((p) => p.title)).toEqual(expect.arrayContaining(['input', 'result', 'Richardson–Lucy', 'ground truth', 'learned PSF', 'theoretical PSF']));
+    expect(panels.map((p) => p.title)).toEqual(
+      expect.arrayContaining(['input', 'result', 'Richardson–Lucy', 'ground truth', 'learned PSF', 'theoretical PSF']),
+    );
 
     // Plots: inline SVG, both axes labelled, ticks at round values, text at least 12 px.
-    const plots = await page.$$eval('figure.plot svg', (svgs) => svgs.map((svg) => {
-      const texts = Array.from(svg.querySelectorAll('text'));
-      const num = (t: Element) => Number((t.textContent ?? '').replace(/\u2212/g, '-'));
-      return {
-        labels: texts.filter((t) => t.getAttribute('font-weight') === '600').map((t) => t.textContent ?? ''),
-        y: texts.filter((t) => t.getAttribute('text-anchor') === 'end').map(num),
-        x: texts.filter((t) => t.getAttribute('text-anchor') === 'middle' && t.getAttribute('font-weight') !== '600').map(num),
-        smallestFont: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize))),
-      };
-    }));
+    const plots = await page.$$eval('figure.plot svg', (svgs) =>
+      svgs.map((svg) => {
+        const texts = Array.from(svg.querySelectorAll('text'));
+        const num = (t: Element) => Number((t.textContent ?? '').replace(/\u2212/g, '-'));
+        return {
+          labels: texts.filter((t) => t.getAttribute('font-weight') === '600').map((t) => t.textContent ?? ''),
+          y: texts.filter((t) => t.getAttribute('text-anchor') === 'end').map(num),
+          x: texts
+            .filter((t) => t.getAttribute('text-anchor') === 'middle' && t.getAttribute('font-weight') !== '600')
+            .map(num),
+          smallestFont: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize))),
+        };
+      }),
+    );
     expect(plots.length).toBeGreaterThanOrEqual(4); // two profiles, losses, re-blur
     for (const p of plots) {
       expect(p.labels.length, JSON.stringify(p)).toBe(2);

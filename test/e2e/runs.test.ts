@@ -37,8 +37,15 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
     // An "AutoQuant result": any stack of the input's shape does for the plumbing, but not a byte copy of the
     // input (the import skips duplicates by content).
     const input = await readVolume(join(bars, 'data.tif'));
-    const aq = await createVolumeWriter(join(work, 'aq-result.tif'), { shape: input.shape, voxelSize: input.voxelSize, dtype: 'float32' });
-    await aq.writeSlices(input.data.map((v) => v * 1.5), input.shape[0]);
+    const aq = await createVolumeWriter(join(work, 'aq-result.tif'), {
+      shape: input.shape,
+      voxelSize: input.voxelSize,
+      dtype: 'float32',
+    });
+    await aq.writeSlices(
+      input.data.map((v) => v * 1.5),
+      input.shape[0],
+    );
     await aq.close();
     server = await startServer(['--allow', bars, '--allow', work]);
     ({ browser, page } = await openBrowser(errors));
@@ -56,7 +63,10 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
     await page.fill('[data-testid="new-name"]', 'Bars runs');
     await page.click('[data-testid="create-project"]');
     await page.waitForURL(/#\/datasets/);
-    await page.fill('[data-testid="import-paths"]', [join(bars, 'data.tif'), join(bars, 'actual.tif'), join(work, 'aq-result.tif')].join('\n'));
+    await page.fill(
+      '[data-testid="import-paths"]',
+      [join(bars, 'data.tif'), join(bars, 'actual.tif'), join(work, 'aq-result.tif')].join('\n'),
+    );
     await page.click('[data-testid="import-button"]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-table"] tbody tr').length === 3);
     await row('actual.tif').locator('[data-testid="role-select"]').selectOption('sharp');
@@ -84,14 +94,21 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
     await page.reload();
     await page.waitForSelector('[data-testid="run-list"] tbody tr', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="train-run-label"]');
-    await page.waitForFunction(() => document.querySelectorAll('.loss-chart path').length > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.loss-chart path').length > 0, undefined, {
+      timeout: 30_000,
+    });
     expect(await page.textContent('[data-testid="train-run-label"]')).toContain('tiny');
-    expect((await page.inputValue('[data-testid="train-na"]'))).toBe('1.4'); // the form remembers
+    expect(await page.inputValue('[data-testid="train-na"]')).toBe('1.4'); // the form remembers
     await shot('03-run-list-after-reload');
 
     await go('datasets');
-    await row('aq-result.tif').locator('[data-testid="linked-to"]').selectOption(await optionWith(page, '[data-testid="linked-to"]', 'data.tif'));
-    await page.selectOption('[data-testid="deconv-input"]', await optionWith(page, '[data-testid="deconv-input"]', 'data.tif'));
+    await row('aq-result.tif')
+      .locator('[data-testid="linked-to"]')
+      .selectOption(await optionWith(page, '[data-testid="linked-to"]', 'data.tif'));
+    await page.selectOption(
+      '[data-testid="deconv-input"]',
+      await optionWith(page, '[data-testid="deconv-input"]', 'data.tif'),
+    );
     await page.selectOption('[data-testid="deconv-method"]', 'model');
     expect(await page.isDisabled('[data-testid="deconv-queue"]')).toBe(false);
     await page.click('[data-testid="deconv-queue"]');
@@ -99,19 +116,41 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
     await shot('04-datasets-linked');
 
     await go('queue');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter((r) => r.getAttribute('data-state') === 'done').length === 2, undefined, { timeout: 180_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter(
+          (r) => r.getAttribute('data-state') === 'done',
+        ).length === 2,
+      undefined,
+      { timeout: 180_000 },
+    );
 
     await go('compare');
-    await page.selectOption('[data-testid="compare-item-0"]', await optionWith(page, '[data-testid="compare-item-0"]', 'data.tif'));
-    await page.selectOption('[data-testid="compare-item-1"]', await optionWith(page, '[data-testid="compare-item-1"]', 'aq-result.tif'));
-    await page.waitForFunction(() => !(document.querySelector('[data-testid="compare-report"]') as HTMLButtonElement).disabled);
+    await page.selectOption(
+      '[data-testid="compare-item-0"]',
+      await optionWith(page, '[data-testid="compare-item-0"]', 'data.tif'),
+    );
+    await page.selectOption(
+      '[data-testid="compare-item-1"]',
+      await optionWith(page, '[data-testid="compare-item-1"]', 'aq-result.tif'),
+    );
+    await page.waitForFunction(
+      () => !(document.querySelector('[data-testid="compare-report"]') as HTMLButtonElement).disabled,
+    );
     await page.click('[data-testid="compare-report"]');
     await page.waitForSelector('[data-testid="report-queued"]');
     await page.waitForTimeout(1500);
     await shot('05-compare');
 
     await go('queue');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter((r) => ['done', 'failed'].includes(r.getAttribute('data-state') ?? '')).length === 3, undefined, { timeout: 180_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('[data-testid="job-table"] tr[data-state]')).filter((r) =>
+          ['done', 'failed'].includes(r.getAttribute('data-state') ?? ''),
+        ).length === 3,
+      undefined,
+      { timeout: 180_000 },
+    );
     expect(await page.locator('[data-testid="job-table"] tr[data-state="failed"]').count(), server.output()).toBe(0);
     await shot('06-queue');
     const href = await page.locator('[data-testid="job-outputs"] a', { hasText: '.html' }).first().getAttribute('href');
@@ -123,10 +162,24 @@ describe.skipIf(!hasChromium)('training runs, validation and linked comparisons 
     // Served sandboxed (devserver/file-headers.ts): the page has an opaque origin, so the tab's token is out of
     // its reach, yet the report still works without scripts: verdict first, a click enlarges a panel.
     expect(res?.headers()['content-security-policy']).toMatch(/^sandbox;/);
-    expect(await page.evaluate(() => { try { sessionStorage.getItem('cycledecon.token'); return 'readable'; } catch { return 'blocked'; } })).toBe('blocked');
+    expect(
+      await page.evaluate(() => {
+        try {
+          sessionStorage.getItem('cycledecon.token');
+          return 'readable';
+        } catch {
+          return 'blocked';
+        }
+      }),
+    ).toBe('blocked');
     expect(await page.textContent('.verdict')).toMatch(/^Verdict\./);
     await page.locator('.panel img').first().click();
-    expect(await page.locator('.panel img').first().evaluate((img) => getComputedStyle(img).position)).toBe('fixed');
+    expect(
+      await page
+        .locator('.panel img')
+        .first()
+        .evaluate((img) => getComputedStyle(img).position),
+    ).toBe('fixed');
     await page.screenshot({ path: join(shots, 'runs-08-report-enlarged.png') }); // the viewport: the enlarged panel fills it
 
     const expected = /^HTTP 409 \/api\/project\.get$|^HTTP 501 \/api\/metrics\.compute$/;

@@ -26,7 +26,10 @@ function newestMtime(dir: string): number {
 /** Builds the renderer when out/renderer is missing or older than its sources (CI runs `npm run build` first). */
 export function ensureRendererBuilt(): void {
   const index = join(repoRoot, 'out', 'renderer', 'index.html');
-  const sources = Math.max(newestMtime(join(repoRoot, 'src-renderer')), newestMtime(join(repoRoot, 'src-main', 'contract')));
+  const sources = Math.max(
+    newestMtime(join(repoRoot, 'src-renderer')),
+    newestMtime(join(repoRoot, 'src-main', 'contract')),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('electron-vite build failed');

@@ -3,7 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 
 /** The value of the first <option> under `selector` whose text contains `text` ('' when none). */
 export async function optionWith(page: Page, selector: string, text: string): Promise<string> {
-  const opts = await page.$$eval(`${selector} option`, (os) => os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })));
+  const opts = await page.$$eval(`${selector} option`, (os) =>
+    os.map((o) => ({ v: (o as HTMLOptionElement).value, t: o.textContent ?? '' })),
+  );
   return opts.find((o) => o.t.includes(text))?.v ?? '';
 }
 
@@ -26,12 +28,25 @@ export async function openBrowser(errors: string[]): Promise<{ browser: Browser;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
+  page.on(
+    'console',
+    (m) =>
+      m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`),
+  );
   page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`));
   return { browser, page };
 }
@@ -49,7 +64,10 @@ export function canvasLight(page: Page): Promise<{ lit: number; total: number; r
     const ctx = probe.getContext('2d') as CanvasRenderingContext2D;
     ctx.drawImage(c, 0, 0);
     const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let lit = 0, r = 0, g = 0, b = 0;
+    let lit = 0,
+      r = 0,
+      g = 0,
+      b = 0;
     for (let i = 0; i < px.length; i += 4) {
       if (px[i] + px[i + 1] + px[i + 2] <= 120) continue;
       lit++;

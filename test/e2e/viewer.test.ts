@@ -22,12 +22,18 @@ const SHAPE: [number, number, number] = [10, 40, 56];
 async function writeStack(path: string, offset = 0): Promise<void> {
   const [nz, ny, nx] = SHAPE;
   const data = new Float32Array(nz * ny * nx);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    const bead = 20000 * Math.exp(-(((x - 36) ** 2 + (y - 14) ** 2) / 8 + (z - 6) ** 2 / 2));
-    const bar = y >= 26 && y <= 29 && x >= 8 && x <= 48 && z >= 3 && z <= 7 ? 15000 : 0;
-    data[(z * ny + y) * nx + x] = 3000 * z + 60 * y + x + bead + bar + offset;
-  }
-  const w = await createVolumeWriter(path, { shape: SHAPE, voxelSize: { x: 0.2, y: 0.2, z: 0.5, unit: 'µm' }, dtype: 'uint16' });
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const bead = 20000 * Math.exp(-(((x - 36) ** 2 + (y - 14) ** 2) / 8 + (z - 6) ** 2 / 2));
+        const bar = y >= 26 && y <= 29 && x >= 8 && x <= 48 && z >= 3 && z <= 7 ? 15000 : 0;
+        data[(z * ny + y) * nx + x] = 3000 * z + 60 * y + x + bead + bar + offset;
+      }
+  const w = await createVolumeWriter(path, {
+    shape: SHAPE,
+    voxelSize: { x: 0.2, y: 0.2, z: 0.5, unit: 'µm' },
+    dtype: 'uint16',
+  });
   await w.writeSlices(data, nz);
   await w.close();
 }
@@ -57,7 +63,10 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
   });
 
   /** Moves the mouse to the centre of XY pixel (x, y) and returns the readout's voxel and value. */
-  async function hoverPixel(x: number, y: number): Promise<{ x: number; y: number; z: number; value: number; text: string }> {
+  async function hoverPixel(
+    x: number,
+    y: number,
+  ): Promise<{ x: number; y: number; z: number; value: number; text: string }> {
     const box = await page.evaluate(() => {
       const c = document.querySelector('[data-testid="plane-xy"]') as HTMLCanvasElement;
       const r = c.getBoundingClientRect();
@@ -66,7 +75,13 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     await page.mouse.move(box.left + ((x + 0.5) / SHAPE[2]) * box.width, box.top + ((y + 0.5) / SHAPE[1]) * box.height);
     const r = page.locator('[data-testid="pixel-readout"]');
     const n = async (a: string) => Number(await r.getAttribute(a));
-    return { x: await n('data-x'), y: await n('data-y'), z: await n('data-z'), value: await n('data-value'), text: (await r.textContent()) ?? '' };
+    return {
+      x: await n('data-x'),
+      y: await n('data-y'),
+      z: await n('data-z'),
+      value: await n('data-value'),
+      text: (await r.textContent()) ?? '',
+    };
   }
 
   it('scrolls z with the wheel and reads the file’s own value at the mouse, in µm', async () => {
@@ -107,7 +122,8 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     await page.keyboard.press(',');
     await page.keyboard.press(',');
     expect(await page.textContent('[data-testid="z-index"]')).toBe('6 / 10');
-    const size = (id: string) => page.$eval(`[data-testid="${id}"]`, (c) => [(c as HTMLElement).clientWidth, (c as HTMLElement).clientHeight]);
+    const size = (id: string) =>
+      page.$eval(`[data-testid="${id}"]`, (c) => [(c as HTMLElement).clientWidth, (c as HTMLElement).clientHeight]);
     const [xyW, xyH] = await size('plane-xy');
     const [, xzH] = await size('plane-xz');
     expect(xyW / xyH).toBeCloseTo(56 / 40, 1);
@@ -137,7 +153,8 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
       const r = c.getBoundingClientRect();
       return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth, height: c.clientHeight };
     });
-    const p = (x: number, y: number) => [box.left + ((x + 0.5) / SHAPE[2]) * box.width, box.top + ((y + 0.5) / SHAPE[1]) * box.height] as const;
+    const p = (x: number, y: number) =>
+      [box.left + ((x + 0.5) / SHAPE[2]) * box.width, box.top + ((y + 0.5) / SHAPE[1]) * box.height] as const;
     await page.mouse.move(...p(20, 20));
     await page.mouse.down();
     await page.mouse.move(...p(20, 27), { steps: 4 });
@@ -150,14 +167,24 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     // Compare: the same planes; a long title does not push its images down.
     await page.click('[data-nav="compare"]');
     await page.waitForURL(/#\/compare/);
-    await page.selectOption('[data-testid="compare-item-0"]', await optionWith(page, '[data-testid="compare-item-0"]', 'calibrated.tif'));
-    await page.selectOption('[data-testid="compare-item-1"]', await optionWith(page, '[data-testid="compare-item-1"]', 'very-long-name'));
+    await page.selectOption(
+      '[data-testid="compare-item-0"]',
+      await optionWith(page, '[data-testid="compare-item-0"]', 'calibrated.tif'),
+    );
+    await page.selectOption(
+      '[data-testid="compare-item-1"]',
+      await optionWith(page, '[data-testid="compare-item-1"]', 'very-long-name'),
+    );
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-panels"] canvas').length === 4);
     await page.waitForTimeout(300);
-    const tops = await page.$$eval('[data-testid="compare-panels"] .cpanel canvas', (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().top)));
+    const tops = await page.$$eval('[data-testid="compare-panels"] .cpanel canvas', (cs) =>
+      cs.map((c) => Math.round(c.getBoundingClientRect().top)),
+    );
     expect(tops[0]).toBe(tops[2]);
     expect(tops[1]).toBe(tops[3]);
-    const readouts = await page.$$eval('[data-testid="compare-readout"]', (rs) => rs.map((r) => r.getAttribute('data-value')));
+    const readouts = await page.$$eval('[data-testid="compare-readout"]', (rs) =>
+      rs.map((r) => r.getAttribute('data-value')),
+    );
     expect(Number(readouts[1]) - Number(readouts[0])).toBe(7);
     await shot('04-compare');
 

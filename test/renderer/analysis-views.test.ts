@@ -19,12 +19,22 @@ beforeEach(() => {
 });
 
 /** A Gaussian blob volume as the server would send it (dataset.volume). */
-function gaussianReply(shape: [number, number, number], sigma: [number, number, number], voxel: { x: number; y: number; z: number; unit: string }) {
+function gaussianReply(
+  shape: [number, number, number],
+  sigma: [number, number, number],
+  voxel: { x: number; y: number; z: number; unit: string },
+) {
   const [nz, ny, nx] = shape;
   const data = new Float32Array(nz * ny * nx);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    data[(z * ny + y) * nx + x] = Math.exp(-((z - (nz >> 1)) ** 2) / (2 * sigma[0] ** 2) - ((y - (ny >> 1)) ** 2) / (2 * sigma[1] ** 2) - ((x - (nx >> 1)) ** 2) / (2 * sigma[2] ** 2));
-  }
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        data[(z * ny + y) * nx + x] = Math.exp(
+          -((z - (nz >> 1)) ** 2) / (2 * sigma[0] ** 2) -
+            (y - (ny >> 1)) ** 2 / (2 * sigma[1] ** 2) -
+            (x - (nx >> 1)) ** 2 / (2 * sigma[2] ** 2),
+        );
+      }
   return { meta: { dtype: 'float32', shape, voxelSize: voxel, factor: [1, 1, 1], min: 0, max: 1 }, data };
 }
 
@@ -42,7 +52,9 @@ describe('Compare view', () => {
   it('moves one cursor through every panel and asks for metrics against the ground truth', async () => {
     const c = compareClient();
     setClient(c);
-    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'actual.tif', role: { kind: 'sharp' } })] });
+    useProject().project = project({
+      datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'actual.tif', role: { kind: 'sharp' } })],
+    });
     const w = mount(CompareView, { global: { plugins: [pinia] } });
     await flushPromises();
     const panels = w.findAllComponents(ComparePanel);
@@ -53,7 +65,10 @@ describe('Compare view', () => {
     panels[1].vm.$emit('view', { zoom: 4, cx: 0.3, cy: 0.6 });
     await flushPromises();
     for (const p of w.findAllComponents(ComparePanel)) expect(p.props('view')).toEqual({ zoom: 4, cx: 0.3, cy: 0.6 });
-    expect(c.calls.find((x) => x.method === 'metrics.compute')?.request).toEqual({ referenceId: 'ds_ssss0000', testId: 'ds_aaaa1111' });
+    expect(c.calls.find((x) => x.method === 'metrics.compute')?.request).toEqual({
+      referenceId: 'ds_ssss0000',
+      testId: 'ds_aaaa1111',
+    });
     expect(w.find('[data-testid="metrics-table"]').text()).toContain('31.50');
   });
 });
@@ -61,12 +76,28 @@ describe('Compare view', () => {
 describe('Compare view reports', () => {
   it('queues a report of the panels shown once a deconvolution is among them, and lists finished reports', async () => {
     const c = compareClient({
-      'jobs.submit': () => job({ id: 'job_rrrr0000', kind: 'report', spec: { kind: 'report', itemIds: ['ds_aaaa1111'] }, state: 'queued' }),
+      'jobs.submit': () =>
+        job({
+          id: 'job_rrrr0000',
+          kind: 'report',
+          spec: { kind: 'report', itemIds: ['ds_aaaa1111'] },
+          state: 'queued',
+        }),
     });
     setClient(c);
-    const res = (id: string, kind: 'deconvolved' | 'report', path: string) =>
-      ({ id, jobId: 'job_dddd0000', kind, path, inputDatasetId: 'ds_aaaa1111', method: 'rl', shape: null, createdAt: '2024-01-01T00:00:00Z' });
-    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'gt.tif', role: { kind: 'sharp' } })] });
+    const res = (id: string, kind: 'deconvolved' | 'report', path: string) => ({
+      id,
+      jobId: 'job_dddd0000',
+      kind,
+      path,
+      inputDatasetId: 'ds_aaaa1111',
+      method: 'rl',
+      shape: null,
+      createdAt: '2024-01-01T00:00:00Z',
+    });
+    useProject().project = project({
+      datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'gt.tif', role: { kind: 'sharp' } })],
+    });
     const w = mount(CompareView, { global: { plugins: [pinia] } });
     await flushPromises();
     const button = w.find('[data-testid="compare-report"]');
@@ -75,7 +106,10 @@ describe('Compare view reports', () => {
 
     useProject().project = project({
       datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'gt.tif', role: { kind: 'sharp' } })],
-      results: [res('res_dddd0000', 'deconvolved', '/p/results/rl.tif'), res('res_rrrr0000', 'report', '/p/results/report-1/report.html')],
+      results: [
+        res('res_dddd0000', 'deconvolved', '/p/results/rl.tif'),
+        res('res_rrrr0000', 'report', '/p/results/report-1/report.html'),
+      ],
     });
     await flushPromises();
     await w.find('[data-testid="compare-item-1"]').setValue('res_dddd0000');
@@ -83,7 +117,10 @@ describe('Compare view reports', () => {
     expect(w.find('[data-testid="compare-report"]').attributes('disabled')).toBeUndefined();
     await w.find('[data-testid="compare-report"]').trigger('click');
     await flushPromises();
-    expect(c.calls.find((x) => x.method === 'jobs.submit')?.request).toEqual({ spec: { kind: 'report', itemIds: ['ds_aaaa1111', 'res_dddd0000', 'ds_ssss0000'] }, dependsOn: [] });
+    expect(c.calls.find((x) => x.method === 'jobs.submit')?.request).toEqual({
+      spec: { kind: 'report', itemIds: ['ds_aaaa1111', 'res_dddd0000', 'ds_ssss0000'] },
+      dependsOn: [],
+    });
     expect(w.find('[data-testid="report-queued"]').text()).toContain('job_rrrr0000');
     expect(w.find('[data-testid="report-list"]').text()).toContain('/p/results/report-1/report.html');
   });
@@ -92,11 +129,21 @@ describe('Compare view reports', () => {
 describe('PSF inspector', () => {
   it('shows FWHM in µm, the centroid, the server analysis and a theoretical PSF beside it', async () => {
     const vs = { x: 0.05, y: 0.05, z: 0.1, unit: 'µm' };
-    setClient(fakeClient({
-      'dataset.volume': () => gaussianReply([21, 25, 25], [3, 2, 2], vs),
-      'psf.analyze': () => ({ fwhm: { x: 0.2356, y: 0.2356, z: 0.7065 }, unit: 'µm', centre: [10, 12, 12], peak: 1, sum: 1 }),
-    }));
-    useProject().project = project({ datasets: [dataset({ id: 'ds_psf00000', name: 'bead-psf.tif', shape: [21, 25, 25] })] });
+    setClient(
+      fakeClient({
+        'dataset.volume': () => gaussianReply([21, 25, 25], [3, 2, 2], vs),
+        'psf.analyze': () => ({
+          fwhm: { x: 0.2356, y: 0.2356, z: 0.7065 },
+          unit: 'µm',
+          centre: [10, 12, 12],
+          peak: 1,
+          sum: 1,
+        }),
+      }),
+    );
+    useProject().project = project({
+      datasets: [dataset({ id: 'ds_psf00000', name: 'bead-psf.tif', shape: [21, 25, 25] })],
+    });
     const w = mount(PsfView, { global: { plugins: [pinia] } });
     await flushPromises();
     const k = 2 * Math.sqrt(2 * Math.LN2);
@@ -112,19 +159,36 @@ describe('PSF inspector', () => {
 
 describe('PSF inspector names what the PSF is', () => {
   const vs = { x: 0.05, y: 0.05, z: 0.1, unit: 'µm' };
-  const learned = (id: string, run: string) => ({ id, jobId: `job_${run.slice(4)}`, kind: 'psf' as const, path: `/p/jobs/job_${run.slice(4)}/run/psf.tif`, inputDatasetId: 'ds_psf00000', method: `learned-psf-tiny-${run}`, shape: [21, 25, 25] as [number, number, number], createdAt: '2026-12-05T10:00:00Z' });
+  const learned = (id: string, run: string) => ({
+    id,
+    jobId: `job_${run.slice(4)}`,
+    kind: 'psf' as const,
+    path: `/p/jobs/job_${run.slice(4)}/run/psf.tif`,
+    inputDatasetId: 'ds_psf00000',
+    method: `learned-psf-tiny-${run}`,
+    shape: [21, 25, 25] as [number, number, number],
+    createdAt: '2026-12-05T10:00:00Z',
+  });
 
   it('a learned PSF is "Learned (its run)", never "Measured"; an imported one is "Measured"; a generated one "Theoretical"', async () => {
-    setClient(fakeClient({
-      'dataset.volume': () => gaussianReply([21, 25, 25], [3, 2, 2], vs),
-      'psf.analyze': () => ({ fwhm: { x: 0.2, y: 0.2, z: 0.7 }, unit: 'µm', centre: [10, 12, 12], peak: 1, sum: 1 }),
-    }));
+    setClient(
+      fakeClient({
+        'dataset.volume': () => gaussianReply([21, 25, 25], [3, 2, 2], vs),
+        'psf.analyze': () => ({ fwhm: { x: 0.2, y: 0.2, z: 0.7 }, unit: 'µm', centre: [10, 12, 12], peak: 1, sum: 1 }),
+      }),
+    );
     const gen = { ...learned('res_gen00000', 'run_x'), method: 'gibson-lanni', jobId: 'job_direct0' };
-    useProject().project = project({ datasets: [dataset({ id: 'ds_psf00000', name: 'bead-psf.tif', shape: [21, 25, 25] })], results: [learned('res_lrn00001', 'run_3649e705a0f3'), learned('res_lrn00002', 'run_aaaabbbbcccc'), gen] });
+    useProject().project = project({
+      datasets: [dataset({ id: 'ds_psf00000', name: 'bead-psf.tif', shape: [21, 25, 25] })],
+      results: [learned('res_lrn00001', 'run_3649e705a0f3'), learned('res_lrn00002', 'run_aaaabbbbcccc'), gen],
+    });
     const w = mount(PsfView, { global: { plugins: [pinia] } });
     await flushPromises();
     expect(w.find('[data-testid="psf-title"] .title').text()).toBe('Measured');
-    const pick = async (id: string) => { await w.find('select').setValue(id); await flushPromises(); };
+    const pick = async (id: string) => {
+      await w.find('select').setValue(id);
+      await flushPromises();
+    };
     await pick('res_lrn00001');
     expect(w.find('[data-testid="psf-title"] .title').text()).toBe('Learned (run_3649e705a0f3)');
     expect(w.text()).toContain('FWHM learned');

@@ -23,15 +23,29 @@ describe('devserver token', () => {
 });
 
 describe('IPC client', () => {
-  const meta = { dtype: 'float32', shape: [1, 2], voxelSize: { x: 1, y: 1, z: 1, unit: 'px' }, factor: [1, 1, 1], min: 1, max: 2 };
+  const meta = {
+    dtype: 'float32',
+    shape: [1, 2],
+    voxelSize: { x: 1, y: 1, z: 1, unit: 'px' },
+    factor: [1, 1, 1],
+    min: 1,
+    max: 2,
+  };
   const bridge = {
     'dataset.slice': async () => ({ ok: true, result: { meta, data: new Float32Array([1, 2]).buffer } }),
-    'project.get': async () => ({ ok: false, error: { code: 'PROJECT', message: 'no project is open', hint: 'Create one.' } }),
+    'project.get': async () => ({
+      ok: false,
+      error: { code: 'PROJECT', message: 'no project is open', hint: 'Create one.' },
+    }),
     subscribe: () => () => undefined,
   } as unknown as CycleDeconBridge;
 
   it('turns binary replies into Float32Array samples', async () => {
-    const r = (await createIpcClient(bridge).invoke('dataset.slice', { id: 'ds_abcd', axis: 'z', index: 0 })) as unknown as { data: Float32Array };
+    const r = (await createIpcClient(bridge).invoke('dataset.slice', {
+      id: 'ds_abcd',
+      axis: 'z',
+      index: 0,
+    })) as unknown as { data: Float32Array };
     expect(r.data).toBeInstanceOf(Float32Array);
     expect(Array.from(r.data)).toEqual([1, 2]);
   });
@@ -46,6 +60,9 @@ describe('IPC client', () => {
 describe('HTTP client', () => {
   it('says what to do when the server cannot be reached', async () => {
     const c = createHttpClient({ baseUrl: 'http://127.0.0.1:9', token: 't' });
-    await expect(c.invoke('project.get', {})).rejects.toMatchObject({ code: 'NETWORK', hint: expect.stringContaining('cycledecon serve') });
+    await expect(c.invoke('project.get', {})).rejects.toMatchObject({
+      code: 'NETWORK',
+      hint: expect.stringContaining('cycledecon serve'),
+    });
   });
 });

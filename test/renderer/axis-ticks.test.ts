@@ -23,7 +23,10 @@ describe('axis ticks', () => {
   });
 
   it('the loss chart reads 0.1 / 1 / 10 and steps 1 / 2 / 3 (what the runs walk showed as 1e0.5 and 1.5)', () => {
-    const series = [{ name: 'generator', color: '#fff', x: [1, 2, 3], y: [10, 9.5, 8] }, { name: 'cycle', color: '#f00', x: [1, 2, 3], y: [0.27, 0.2, 0.08] }];
+    const series = [
+      { name: 'generator', color: '#fff', x: [1, 2, 3], y: [10, 9.5, 8] },
+      { name: 'cycle', color: '#f00', x: [1, 2, 3], y: [0.27, 0.2, 0.08] },
+    ];
     const w = mount(LinePlot, { props: { series, logY: true } });
     expect(w.findAll('[data-testid="y-tick"]').map((t) => t.text())).toEqual(['0.1', '1', '10']);
     expect(w.findAll('[data-testid="x-tick"]').map((t) => t.text())).toEqual(['1', '2', '3']);

@@ -28,10 +28,30 @@ function reply(req: { channel?: number; frame?: number; axis?: string }, counts 
   const shape = req.axis ? [4, 4] : [2, 4, 4];
   const value = 100 * ((req.channel ?? 0) + 1) + (req.frame ?? 0);
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value);
-  return { meta: { dtype: 'float32', shape, voxelSize: { x: 1, y: 1, z: 1, unit: 'px' }, voxelSizeSource: 'none', factor: [1, 1, 1], min: value, max: value, ...counts }, data };
+  return {
+    meta: {
+      dtype: 'float32',
+      shape,
+      voxelSize: { x: 1, y: 1, z: 1, unit: 'px' },
+      voxelSizeSource: 'none',
+      factor: [1, 1, 1],
+      min: value,
+      max: value,
+      ...counts,
+    },
+    data,
+  };
 }
 
-const twoChannel = () => dataset({ name: 'cells.tif', shape: [2, 4, 4], channels: 2, frames: 3, voxelSizeSource: 'none', warnings: ['cells.tif: axes guessed from the page count'] });
+const twoChannel = () =>
+  dataset({
+    name: 'cells.tif',
+    shape: [2, 4, 4],
+    channels: 2,
+    frames: 3,
+    voxelSizeSource: 'none',
+    warnings: ['cells.tif: axes guessed from the page count'],
+  });
 
 describe('channel and time-point selectors', () => {
   it('Datasets: a 2-channel, 3-frame stack shows both selectors, its source and warnings; the preview follows the choice', async () => {
@@ -49,7 +69,9 @@ describe('channel and time-point selectors', () => {
     await channel.setValue('1');
     await w.find('[data-testid="preview-frame"]').setValue('2');
     await flushPromises();
-    const previews = c.calls.filter((x) => x.method === 'dataset.slice' && (x.request as { factor: number }).factor === 1);
+    const previews = c.calls.filter(
+      (x) => x.method === 'dataset.slice' && (x.request as { factor: number }).factor === 1,
+    );
     expect(previews.at(-1)?.request).toMatchObject({ id: 'ds_aaaa1111', axis: 'z', index: 1, channel: 1, frame: 2 });
     expect(w.find('[data-testid="preview-canvas"]').text()).toContain('channel 2');
   });
@@ -77,15 +99,22 @@ describe('channel and time-point selectors', () => {
     expect(panels).toHaveLength(2);
     expect(panels.map((p) => p.props('volume').max)).toEqual([100, 200]);
     expect(panels[1].props('title')).toContain('channel 2');
-    expect(c.calls.filter((x) => x.method === 'dataset.volume').map((x) => (x.request as { channel: number }).channel)).toEqual([0, 1]);
+    expect(
+      c.calls.filter((x) => x.method === 'dataset.volume').map((x) => (x.request as { channel: number }).channel),
+    ).toEqual([0, 1]);
   });
 });
 
 describe('Compare metrics', () => {
   it("compares each panel with the ground truth at that panel's channel", async () => {
-    const c = fakeClient({ 'dataset.volume': (r: { channel?: number; frame?: number }) => reply(r), 'metrics.compute': () => ({ values: { psnr: 30 }, shape: [2, 4, 4] }) });
+    const c = fakeClient({
+      'dataset.volume': (r: { channel?: number; frame?: number }) => reply(r),
+      'metrics.compute': () => ({ values: { psnr: 30 }, shape: [2, 4, 4] }),
+    });
     setClient(c);
-    useProject().project = project({ datasets: [twoChannel(), dataset({ id: 'ds_ssss0000', name: 'truth.tif', role: { kind: 'sharp' }, channels: 2 })] });
+    useProject().project = project({
+      datasets: [twoChannel(), dataset({ id: 'ds_ssss0000', name: 'truth.tif', role: { kind: 'sharp' }, channels: 2 })],
+    });
     const w = mount(CompareView, { global: { plugins: [pinia] } });
     await w.find('[data-testid="compare-item-1"]').setValue('ds_ssss0000');
     await flushPromises();
@@ -104,14 +133,30 @@ describe('3D viewer', () => {
     useProject().project = project({ datasets: [twoChannel()] });
     const w = mount(ViewerView, { global: { plugins: [pinia] } });
     await flushPromises();
-    const modes = () => w.find('[data-testid="render-mode"]').findAll('option').map((o) => o.attributes('value'));
+    const modes = () =>
+      w
+        .find('[data-testid="render-mode"]')
+        .findAll('option')
+        .map((o) => o.attributes('value'));
     expect(modes()).toContain('overlay');
     await w.find('[data-testid="viewer-frame"]').setValue('2');
     await w.find('[data-testid="render-mode"]').setValue('overlay');
     await flushPromises();
-    const asked = c.calls.filter((x) => x.method === 'dataset.volume').map((x) => x.request as { channel: number; frame: number });
-    expect(asked).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 0, frame: 2 }), expect.objectContaining({ channel: 1, frame: 2 })]));
-    expect(w.findComponent(Volume3D).props('channels')!.map((v: { max: number }) => v.max)).toEqual([102, 202]);
+    const asked = c.calls
+      .filter((x) => x.method === 'dataset.volume')
+      .map((x) => x.request as { channel: number; frame: number });
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 0, frame: 2 }),
+        expect.objectContaining({ channel: 1, frame: 2 }),
+      ]),
+    );
+    expect(
+      w
+        .findComponent(Volume3D)
+        .props('channels')!
+        .map((v: { max: number }) => v.max),
+    ).toEqual([102, 202]);
     expect(w.find('[data-testid="channel-colours"]').findAll('select')).toHaveLength(2);
   });
 
@@ -120,7 +165,12 @@ describe('3D viewer', () => {
     useProject().project = project({ datasets: [dataset()] });
     const w = mount(ViewerView, { global: { plugins: [pinia] } });
     await flushPromises();
-    expect(w.find('[data-testid="render-mode"]').findAll('option').map((o) => o.attributes('value'))).not.toContain('overlay');
+    expect(
+      w
+        .find('[data-testid="render-mode"]')
+        .findAll('option')
+        .map((o) => o.attributes('value')),
+    ).not.toContain('overlay');
     expect(w.find('[data-testid="viewer-channel"]').exists()).toBe(false);
   });
 });
@@ -130,14 +180,22 @@ describe('Training view', () => {
     const c = fakeClient({ 'jobs.submit': () => job({ kind: 'train', state: 'queued' }) });
     setClient(c);
     // Sharp data too: the form does not submit without it (lib/train-physics.ts).
-    useProject().project = project({ datasets: [twoChannel(), { ...twoChannel(), id: 'ds_ssss0000', name: 'sharp.tif', role: { kind: 'sharp' } }] });
+    useProject().project = project({
+      datasets: [twoChannel(), { ...twoChannel(), id: 'ds_ssss0000', name: 'sharp.tif', role: { kind: 'sharp' } }],
+    });
     const w = mount(TrainingView, { global: { plugins: [pinia] } });
     const channel = w.find('[data-testid="train-channel"]');
-    expect(channel.findAll('option').map((o) => o.text())).toEqual(['— choose (one model per dye) —', 'channel 1', 'channel 2']);
+    expect(channel.findAll('option').map((o) => o.text())).toEqual([
+      '— choose (one model per dye) —',
+      'channel 1',
+      'channel 2',
+    ]);
     await channel.setValue('1');
     await w.find('[data-testid="train-start"]').trigger('click');
     await flushPromises();
-    expect((c.calls.find((x) => x.method === 'jobs.submit')?.request as { spec: { channel?: number } }).spec.channel).toBe(1);
+    expect(
+      (c.calls.find((x) => x.method === 'jobs.submit')?.request as { spec: { channel?: number } }).spec.channel,
+    ).toBe(1);
   });
 
   it('shows no channel choice for single-channel stacks', () => {
@@ -156,7 +214,15 @@ describe('voxel-size override', () => {
     await flushPromises();
   };
   const setUp = () => {
-    const c = fakeClient({ 'dataset.update': (r: { id: string; voxelSizeOverride: unknown }) => ({ ...dataset(), voxelSizeOverride: r.voxelSizeOverride }), 'dataset.slice': () => { throw new Error('no preview'); } });
+    const c = fakeClient({
+      'dataset.update': (r: { id: string; voxelSizeOverride: unknown }) => ({
+        ...dataset(),
+        voxelSizeOverride: r.voxelSizeOverride,
+      }),
+      'dataset.slice': () => {
+        throw new Error('no preview');
+      },
+    });
     setClient(c);
     useProject().project = project({ datasets: [dataset()] });
     return { c, w: mount(DatasetsView, { global: { plugins: [pinia] } }) };
@@ -172,7 +238,9 @@ describe('voxel-size override', () => {
     expect(c.calls.some((x) => x.method === 'dataset.update')).toBe(false);
     ask.mockReturnValue(true);
     await enter(w, ['65', '65', '200']);
-    expect(c.calls.find((x) => x.method === 'dataset.update')?.request).toMatchObject({ voxelSizeOverride: { x: 65, y: 65, z: 200, unit: 'µm' } });
+    expect(c.calls.find((x) => x.method === 'dataset.update')?.request).toMatchObject({
+      voxelSizeOverride: { x: 65, y: 65, z: 200, unit: 'µm' },
+    });
   });
 
   it('keeps a plausible one without asking', async () => {

@@ -6,10 +6,22 @@ import ComparePanel from '../../src-renderer/components/ComparePanel.vue';
 import type { VolumeData } from '../../src-renderer/lib/volume';
 
 const volume: VolumeData = {
-  data: new Float32Array(4 * 3 * 5).map((_, i) => 10 * i), shape: [4, 3, 5], voxelSize: { x: 0.1, y: 0.1, z: 0.4, unit: 'µm' }, min: 0, max: 590,
+  data: new Float32Array(4 * 3 * 5).map((_, i) => 10 * i),
+  shape: [4, 3, 5],
+  voxelSize: { x: 0.1, y: 0.1, z: 0.4, unit: 'µm' },
+  min: 0,
+  max: 590,
 };
 const long = 'deconvolved-with-a-model-trained-for-a-very-long-time-on-bars.ome.tif · channel 2 · t 3';
-const props = { title: long, volume, cursor: [0.6, 0.5, 0.5] as [number, number, number], contrast: { min: 0, max: 590, gamma: 1, log: false }, clahe: false, view: { zoom: 1, cx: 0.5, cy: 0.5 }, size: 120 };
+const props = {
+  title: long,
+  volume,
+  cursor: [0.6, 0.5, 0.5] as [number, number, number],
+  contrast: { min: 0, max: 590, gamma: 1, log: false },
+  clahe: false,
+  view: { zoom: 1, cx: 0.5, cy: 0.5 },
+  size: 120,
+};
 
 describe('ComparePanel', () => {
   it('reads the raw value and µm position at the shared cursor', () => {
@@ -33,7 +45,17 @@ describe('ComparePanel', () => {
   it('steps z with the wheel and keys, and zooms with Ctrl+wheel', async () => {
     const w = mount(ComparePanel, { props });
     const xy = w.findAll('canvas')[0];
-    (xy.element as HTMLElement).getBoundingClientRect = () => ({ left: 0, top: 0, width: 200, height: 120, right: 200, bottom: 120, x: 0, y: 0, toJSON: () => ({}) });
+    (xy.element as HTMLElement).getBoundingClientRect = () => ({
+      left: 0,
+      top: 0,
+      width: 200,
+      height: 120,
+      right: 200,
+      bottom: 120,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    });
     await xy.trigger('wheel', { deltaY: -100 });
     expect(w.emitted('cursor')?.[0]?.[0]).toEqual([3.5 / 4, 0.5, 0.5]);
     await w.get('.cpanel').trigger('keydown', { key: ',' });

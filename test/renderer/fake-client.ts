@@ -31,23 +31,64 @@ export function fakeClient(answers: Partial<Record<MethodName, (req: never) => u
 
 export function dataset(over: Partial<Dataset> = {}): Dataset {
   return {
-    id: 'ds_aaaa1111', name: 'data.tif', path: '/data/bars/data.tif', size: 1000, contentHash: 'h', mtimeMs: 0, role: { kind: 'blurred' },
-    shape: [32, 64, 64], dtype: 'float32', voxelSize: { x: 1, y: 1, z: 1, unit: 'px' }, voxelSizeOverride: null, sourceFormat: 'tiff',
-    thumbnail: null, status: 'ok', addedAt: '2024-01-01T00:00:00Z', ...over,
+    id: 'ds_aaaa1111',
+    name: 'data.tif',
+    path: '/data/bars/data.tif',
+    size: 1000,
+    contentHash: 'h',
+    mtimeMs: 0,
+    role: { kind: 'blurred' },
+    shape: [32, 64, 64],
+    dtype: 'float32',
+    voxelSize: { x: 1, y: 1, z: 1, unit: 'px' },
+    voxelSizeOverride: null,
+    sourceFormat: 'tiff',
+    thumbnail: null,
+    status: 'ok',
+    addedAt: '2024-01-01T00:00:00Z',
+    ...over,
   };
 }
 
 export function project(over: Partial<Project> = {}): Project {
   return {
-    version: 1, id: 'prj_abcd1234', name: 'Bars', dir: '/data/proj', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z',
-    datasets: [dataset()], runs: [], results: [], comparisons: [], notes: '', ...over,
+    version: 1,
+    id: 'prj_abcd1234',
+    name: 'Bars',
+    dir: '/data/proj',
+    createdAt: '2024-01-01T00:00:00Z',
+    updatedAt: '2024-01-01T00:00:00Z',
+    datasets: [dataset()],
+    runs: [],
+    results: [],
+    comparisons: [],
+    notes: '',
+    ...over,
   };
 }
 
 export function job(over: Partial<Job> = {}): Job {
   return {
-    id: 'job_aaaa1111', kind: 'deconvolve', spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_aaaa1111', psf: { from: 'dataset', id: 'ds_bbbb2222' }, iterations: 20 },
-    state: 'running', priority: 0, dependsOn: [], attempts: 1, progress: 0.25, message: 'iteration 5/20', createdAt: '2024-01-01T00:00:00Z',
-    startedAt: '2024-01-01T00:00:00Z', finishedAt: null, outputs: [], error: null, ...over,
+    id: 'job_aaaa1111',
+    kind: 'deconvolve',
+    spec: {
+      kind: 'deconvolve',
+      method: 'rl',
+      datasetId: 'ds_aaaa1111',
+      psf: { from: 'dataset', id: 'ds_bbbb2222' },
+      iterations: 20,
+    },
+    state: 'running',
+    priority: 0,
+    dependsOn: [],
+    attempts: 1,
+    progress: 0.25,
+    message: 'iteration 5/20',
+    createdAt: '2024-01-01T00:00:00Z',
+    startedAt: '2024-01-01T00:00:00Z',
+    finishedAt: null,
+    outputs: [],
+    error: null,
+    ...over,
   };
 }

@@ -6,7 +6,8 @@ import { besselJ0, theoreticalPsf } from '../../src-renderer/lib/theory-psf';
 import { downsampleToFit, sliceOf } from '../../src-renderer/lib/volume';
 import { toMicrometres } from '../../src-renderer/lib/units';
 
-const gauss = (n: number, c: number, sigma: number) => Array.from({ length: n }, (_, i) => Math.exp(-((i - c) ** 2) / (2 * sigma ** 2)));
+const gauss = (n: number, c: number, sigma: number) =>
+  Array.from({ length: n }, (_, i) => Math.exp(-((i - c) ** 2) / (2 * sigma ** 2)));
 
 describe('FWHM and profiles', () => {
   it('measures a Gaussian as 2·sqrt(2 ln 2)·σ, off-grid centre and with background', () => {
@@ -24,7 +25,8 @@ describe('FWHM and profiles', () => {
     expect(fwhm([5, 4, 3, 2, 1])).toBeNaN();
   });
   it('samples a line bilinearly', () => {
-    const w = 4, h = 3;
+    const w = 4,
+      h = 3;
     const img = Float32Array.from({ length: w * h }, (_, i) => i % w); // value = x
     const p = lineProfile(img, w, h, 0, 1, 3, 1);
     expect(Array.from(p)).toEqual([0, 1, 2, 3]);
@@ -33,11 +35,15 @@ describe('FWHM and profiles', () => {
   it('finds the centroid and peak of an off-centre blob', () => {
     const shape: [number, number, number] = [9, 11, 13];
     const v = new Float32Array(9 * 11 * 13);
-    for (let z = 0; z < 9; z++) for (let y = 0; y < 11; y++) for (let x = 0; x < 13; x++) {
-      v[(z * 11 + y) * 13 + x] = Math.exp(-((z - 3) ** 2 + (y - 6) ** 2 + (x - 4) ** 2) / 2);
-    }
+    for (let z = 0; z < 9; z++)
+      for (let y = 0; y < 11; y++)
+        for (let x = 0; x < 13; x++) {
+          v[(z * 11 + y) * 13 + x] = Math.exp(-((z - 3) ** 2 + (y - 6) ** 2 + (x - 4) ** 2) / 2);
+        }
     const c = centroid(v, shape);
-    expect(c[0]).toBeCloseTo(3, 1); expect(c[1]).toBeCloseTo(6, 1); expect(c[2]).toBeCloseTo(4, 1);
+    expect(c[0]).toBeCloseTo(3, 1);
+    expect(c[1]).toBeCloseTo(6, 1);
+    expect(c[2]).toBeCloseTo(4, 1);
     expect(argmax3(v, shape)).toEqual([3, 6, 4]);
   });
 });
@@ -60,7 +66,8 @@ describe('display mapping', () => {
     expect(Array.from(rgba)).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
   });
   it('CLAHE without clipping on one tile is histogram equalisation (output = empirical CDF)', () => {
-    const w = 32, h = 32;
+    const w = 32,
+      h = 32;
     const img = Float32Array.from({ length: w * h }, (_, i) => ((i * 7919) % 1024) / 1024);
     const out = clahe(img, w, h, 32, 1e9, 256);
     for (let i = 0; i < img.length; i += 37) {
@@ -70,7 +77,8 @@ describe('display mapping', () => {
     }
   });
   it('CLAHE with a clip limit stretches a faint ramp less than full equalisation, preserving order', () => {
-    const w = 64, h = 64;
+    const w = 64,
+      h = 64;
     const img = Float32Array.from({ length: w * h }, (_, i) => 0.4 + 0.05 * ((i % w) / w));
     const spread = (a: Float32Array) => Math.max(...a) - Math.min(...a);
     const limited = clahe(img, w, h, 64, 2.5);
@@ -82,7 +90,13 @@ describe('display mapping', () => {
 });
 
 describe('volumes', () => {
-  const v = { data: Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i), shape: [2, 3, 4] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, min: 0, max: 23 };
+  const v = {
+    data: Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i),
+    shape: [2, 3, 4] as [number, number, number],
+    voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
+    min: 0,
+    max: 23,
+  };
   it('slices XY, XZ and YZ planes', () => {
     expect(Array.from(sliceOf(v, 'z', 1).data)).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
     expect(sliceOf(v, 'y', 2)).toMatchObject({ w: 4, h: 2 });
@@ -108,7 +122,16 @@ describe('theoretical PSF', () => {
     expect(besselJ0(5)).toBeCloseTo(-0.1775967713, 6);
   });
   it('Born–Wolf: lateral FWHM 0.514 λ/NA and axial FWHM 1.772 nλ/NA² (paraxial)', () => {
-    const p = { model: 'born-wolf' as const, numericalAperture: 1.4, wavelength: 520, immersionIndex: 1.515, sampleIndex: 1.515, particleDepth: 0, voxelSize: { x: 0.02, y: 0.02, z: 0.05 }, shape: [41, 33, 33] as [number, number, number] };
+    const p = {
+      model: 'born-wolf' as const,
+      numericalAperture: 1.4,
+      wavelength: 520,
+      immersionIndex: 1.515,
+      sampleIndex: 1.515,
+      particleDepth: 0,
+      voxelSize: { x: 0.02, y: 0.02, z: 0.05 },
+      shape: [41, 33, 33] as [number, number, number],
+    };
     const psf = theoreticalPsf(p);
     let s = 0;
     for (const v of psf) s += v;
@@ -120,7 +143,16 @@ describe('theoretical PSF', () => {
     expect(fwhm(zline) * 0.05).toBeCloseTo((1.7718 * 1.515 * 0.52) / 1.96, 1);
   });
   it('Gibson–Lanni with matched indices is symmetric about focus; a mismatch makes it asymmetric', () => {
-    const base = { model: 'gibson-lanni' as const, numericalAperture: 1.3, wavelength: 600, immersionIndex: 1.515, sampleIndex: 1.515, particleDepth: 10, voxelSize: { x: 0.05, y: 0.05, z: 0.1 }, shape: [31, 9, 9] as [number, number, number] };
+    const base = {
+      model: 'gibson-lanni' as const,
+      numericalAperture: 1.3,
+      wavelength: 600,
+      immersionIndex: 1.515,
+      sampleIndex: 1.515,
+      particleDepth: 10,
+      voxelSize: { x: 0.05, y: 0.05, z: 0.1 },
+      shape: [31, 9, 9] as [number, number, number],
+    };
     const axial = (ps: Float32Array) => Array.from({ length: 31 }, (_, z) => ps[(z * 9 + 4) * 9 + 4]);
     const matched = axial(theoreticalPsf(base));
     for (let k = 1; k < 15; k++) expect(matched[15 - k]).toBeCloseTo(matched[15 + k], 6);

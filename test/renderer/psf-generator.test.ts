@@ -28,17 +28,52 @@ describe('PSF generator form', () => {
   });
 
   it('the box holds at least 7 lateral and 6 axial FWHMs of the PSF the core generates (measured, not the formula)', () => {
-    for (const [na, wl, ni, dxy, dz] of [[1.4, 0.52, 1.518, 0.1, 0.2], [1.2, 0.6, 1.333, 0.1, 0.25], [0.8, 0.52, 1, 0.15, 0.4], [0.3, 0.6, 1, 0.5, 1]] as const) {
+    for (const [na, wl, ni, dxy, dz] of [
+      [1.4, 0.52, 1.518, 0.1, 0.2],
+      [1.2, 0.6, 1.333, 0.1, 0.25],
+      [0.8, 0.52, 1, 0.15, 0.4],
+      [0.3, 0.6, 1, 0.5, 1],
+    ] as const) {
       const box = suggestedSize(na, wl, ni, dxy, dz);
-      const fwhm = analyzePsf(generatePsf({ model: 'born-wolf', na, wavelength: wl, ni, ns: 1.33, dxy, dz, size: [101, 65, 65], confocal: false })).fwhm;
+      const fwhm = analyzePsf(
+        generatePsf({
+          model: 'born-wolf',
+          na,
+          wavelength: wl,
+          ni,
+          ns: 1.33,
+          dxy,
+          dz,
+          size: [101, 65, 65],
+          confocal: false,
+        }),
+      ).fwhm;
       expect(box.xy * dxy, `lateral, NA ${na}`).toBeGreaterThanOrEqual(7 * fwhm.x);
       expect(box.z * dz, `axial, NA ${na}`).toBeGreaterThanOrEqual(6 * fwhm.z);
     }
   });
 
   it('turns µm into the contract (wavelength in nm, shape z, y, x) and refuses what would fail later', () => {
-    const f = { ...defaultPsfForm({ dxy: 0.065, dz: 0.3 }), sizeXy: '33', sizeZ: '21', model: 'gibson-lanni' as const, ns: '1.4' };
-    expect(psfParams(f)).toEqual({ problems: [], params: { model: 'gibson-lanni', shape: [21, 33, 33], voxelSize: { x: 0.065, y: 0.065, z: 0.3, unit: 'µm' }, numericalAperture: 1.4, wavelength: 520, refractiveIndex: 1.518, sampleIndex: 1.4, confocal: false } });
+    const f = {
+      ...defaultPsfForm({ dxy: 0.065, dz: 0.3 }),
+      sizeXy: '33',
+      sizeZ: '21',
+      model: 'gibson-lanni' as const,
+      ns: '1.4',
+    };
+    expect(psfParams(f)).toEqual({
+      problems: [],
+      params: {
+        model: 'gibson-lanni',
+        shape: [21, 33, 33],
+        voxelSize: { x: 0.065, y: 0.065, z: 0.3, unit: 'µm' },
+        numericalAperture: 1.4,
+        wavelength: 520,
+        refractiveIndex: 1.518,
+        sampleIndex: 1.4,
+        confocal: false,
+      },
+    });
     const bad = psfParams({ ...f, wavelength: '520', sizeXy: '32', na: '1.6' });
     expect(bad.params).toBeNull();
     expect(bad.problems.join(' ')).toMatch(/wavelength is in µm/);
@@ -55,12 +90,24 @@ describe('PSF generator form', () => {
 
 describe('Deconvolve panel, Richardson–Lucy', () => {
   const stack = dataset({ id: 'ds_cell0000', name: 'cells.tif', voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' } });
-  const made: Result = { id: 'res_psfg0001', jobId: 'job_direct0', kind: 'psf', path: '/data/proj/results/psf-born-wolf-g0001.tif', inputDatasetId: null, method: 'born-wolf', shape: [25, 17, 17], createdAt: '2026-12-05T10:00:00Z' };
+  const made: Result = {
+    id: 'res_psfg0001',
+    jobId: 'job_direct0',
+    kind: 'psf',
+    path: '/data/proj/results/psf-born-wolf-g0001.tif',
+    inputDatasetId: null,
+    method: 'born-wolf',
+    shape: [25, 17, 17],
+    createdAt: '2026-12-05T10:00:00Z',
+  };
 
   it('generates a PSF at the stack voxel size in its own box, chooses it, and queues RL with TV λ', async () => {
     const withPsf = project({ datasets: [stack], results: [made] });
     const c = fakeClient({
-      'psf.generate': () => ({ result: made, analysis: { fwhm: { x: 0.19, y: 0.19, z: 0.5 }, unit: 'µm', centre: [7, 8, 8], peak: 0.1, sum: 1 } }),
+      'psf.generate': () => ({
+        result: made,
+        analysis: { fwhm: { x: 0.19, y: 0.19, z: 0.5 }, unit: 'µm', centre: [7, 8, 8], peak: 0.1, sum: 1 },
+      }),
       'project.get': () => withPsf,
       'jobs.submit': () => job({ id: 'job_rltv0001', state: 'queued' }),
       'jobs.list': () => ({ jobs: [] }),
@@ -78,7 +125,9 @@ describe('Deconvolve panel, Richardson–Lucy', () => {
     await w.find('[data-testid="gen-wavelength"]').setValue('0.6');
     await w.find('[data-testid="gen-psf"]').trigger('click');
     await flushPromises();
-    const gen = c.calls.find((x) => x.method === 'psf.generate')!.request as { params: { wavelength: number; shape: number[]; voxelSize: unknown } };
+    const gen = c.calls.find((x) => x.method === 'psf.generate')!.request as {
+      params: { wavelength: number; shape: number[]; voxelSize: unknown };
+    };
     expect(gen.params.wavelength).toBe(600);
     expect(gen.params.shape).toEqual([25, 17, 17]); // the box, not the stack's 32×64×64
     expect(gen.params.voxelSize).toEqual({ x: 0.1, y: 0.1, z: 0.2, unit: 'µm' });
@@ -89,6 +138,16 @@ describe('Deconvolve panel, Richardson–Lucy', () => {
     await w.find('[data-testid="deconv-tv"]').setValue('0.002');
     await w.find('[data-testid="deconv-queue"]').trigger('click');
     await flushPromises();
-    expect(c.calls.find((x) => x.method === 'jobs.submit')!.request).toEqual({ spec: { kind: 'deconvolve', method: 'rl', datasetId: 'ds_cell0000', psf: { from: 'result', id: 'res_psfg0001' }, iterations: 20, rl: { boundary: 'extend', background: 'auto', acceleration: 'none', tv: 0.002 } }, dependsOn: [] });
+    expect(c.calls.find((x) => x.method === 'jobs.submit')!.request).toEqual({
+      spec: {
+        kind: 'deconvolve',
+        method: 'rl',
+        datasetId: 'ds_cell0000',
+        psf: { from: 'result', id: 'res_psfg0001' },
+        iterations: 20,
+        rl: { boundary: 'extend', background: 'auto', acceleration: 'none', tv: 0.002 },
+      },
+      dependsOn: [],
+    });
   });
 });

@@ -16,13 +16,34 @@ beforeEach(() => {
   setActivePinia(pinia);
 });
 
-const report: Result = { id: 'res_repo0001', jobId: 'job_done0001', kind: 'report', path: '/p/results/report-bars.html', inputDatasetId: 'ds_aaaa1111', method: 'report-rl', shape: null, createdAt: '2026-12-05T10:01:00Z' };
+const report: Result = {
+  id: 'res_repo0001',
+  jobId: 'job_done0001',
+  kind: 'report',
+  path: '/p/results/report-bars.html',
+  inputDatasetId: 'ds_aaaa1111',
+  method: 'report-rl',
+  shape: null,
+  createdAt: '2026-12-05T10:01:00Z',
+};
 
 describe('Queue outputs', () => {
   it('shows durations, links to outputs with the tab token, and plain-language errors', async () => {
     sessionStorage.setItem('cycledecon.token', 'tok/en');
-    const done = job({ id: 'job_done0001', kind: 'report', state: 'done', startedAt: '2026-12-05T10:00:00Z', finishedAt: '2026-12-05T10:01:05Z', outputs: ['res_repo0001'], spec: { kind: 'report', itemIds: ['ds_aaaa1111'] } });
-    const failed = job({ id: 'job_fail0001', state: 'failed', error: { code: 'IO', message: "ENOENT: no such file or directory, open '/data/bars/data.tif'" } });
+    const done = job({
+      id: 'job_done0001',
+      kind: 'report',
+      state: 'done',
+      startedAt: '2026-12-05T10:00:00Z',
+      finishedAt: '2026-12-05T10:01:05Z',
+      outputs: ['res_repo0001'],
+      spec: { kind: 'report', itemIds: ['ds_aaaa1111'] },
+    });
+    const failed = job({
+      id: 'job_fail0001',
+      state: 'failed',
+      error: { code: 'IO', message: "ENOENT: no such file or directory, open '/data/bars/data.tif'" },
+    });
     setClient(fakeClient({ 'jobs.list': () => ({ jobs: [done, failed] }) }));
     useProject().project = project({ results: [report] });
     const w = mount(QueueView, { global: { plugins: [pinia] } });
@@ -30,7 +51,10 @@ describe('Queue outputs', () => {
     const row = w.find('tr[data-job="job_done0001"]');
     expect(row.find('[data-testid="job-took"]').text()).toBe('1 min 5 s');
     const links = row.findAll('[data-testid="job-outputs"] a');
-    expect(links.map((a) => a.attributes('href'))).toEqual(['/files/result/res_repo0001?token=tok%2Fen', '/files/result/res_repo0001?token=tok%2Fen&download=1']);
+    expect(links.map((a) => a.attributes('href'))).toEqual([
+      '/files/result/res_repo0001?token=tok%2Fen',
+      '/files/result/res_repo0001?token=tok%2Fen&download=1',
+    ]);
     expect(links[0]!.text()).toBe('report-bars.html');
     expect(links[1]!.attributes('download')).toBe('report-bars.html');
     const err = w.find('tr[data-job="job_fail0001"] [data-testid="job-error"]');
@@ -39,7 +63,11 @@ describe('Queue outputs', () => {
   });
 
   it('lists outputs without links when there is no token (nothing the route would accept)', async () => {
-    setClient(fakeClient({ 'jobs.list': () => ({ jobs: [job({ id: 'job_done0001', state: 'done', outputs: ['res_repo0001'] })] }) }));
+    setClient(
+      fakeClient({
+        'jobs.list': () => ({ jobs: [job({ id: 'job_done0001', state: 'done', outputs: ['res_repo0001'] })] }),
+      }),
+    );
     useProject().project = project({ results: [report] });
     const w = mount(QueueView, { global: { plugins: [pinia] } });
     await flushPromises();

@@ -21,7 +21,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-const router = () => createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] });
+const router = () =>
+  createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] });
 
 describe('allowed folders on the Projects page', () => {
   it('insideAny compares whole path segments', () => {
@@ -59,7 +60,9 @@ describe('allowed folders on the Projects page', () => {
   it('a refused folder stops there with the server reason, and no project is created', async () => {
     const c = fakeClient({
       'folders.list': () => ({ folders: [] }),
-      'folders.allow': () => { throw new ContractError({ code: 'ACCESS_DENIED', message: '/home/me: is your home folder or holds it' }); },
+      'folders.allow': () => {
+        throw new ContractError({ code: 'ACCESS_DENIED', message: '/home/me: is your home folder or holds it' });
+      },
       'project.create': () => project(),
       'project.recent': () => ({ projects: [] }),
     });
@@ -73,7 +76,10 @@ describe('allowed folders on the Projects page', () => {
     await w.find('[data-testid="add-folder"]').setValue('/data/stacks');
     await w.find('[data-testid="add-folder-button"]').trigger('click');
     await flushPromises();
-    expect(c.calls.filter((x) => x.method === 'folders.allow').at(-1)!.request).toEqual({ dir: '/data/stacks', create: false });
+    expect(c.calls.filter((x) => x.method === 'folders.allow').at(-1)!.request).toEqual({
+      dir: '/data/stacks',
+      create: false,
+    });
   });
 });
 
@@ -88,9 +94,18 @@ describe('a restarted server (new token)', () => {
 
   it('a 401 from any call raises the prompt hook; other errors do not', async () => {
     let status = 401;
-    vi.stubGlobal('fetch', async () => ({ ok: false, status, headers: { get: () => null }, json: async () => ({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'PROJECT', message: 'x' } }) }));
+    vi.stubGlobal('fetch', async () => ({
+      ok: false,
+      status,
+      headers: { get: () => null },
+      json: async () => ({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'PROJECT', message: 'x' } }),
+    }));
     const seen: number[] = [];
-    const client = createHttpClient({ baseUrl: 'http://127.0.0.1:1', token: 'old', onUnauthorized: () => seen.push(status) });
+    const client = createHttpClient({
+      baseUrl: 'http://127.0.0.1:1',
+      token: 'old',
+      onUnauthorized: () => seen.push(status),
+    });
     await expect(client.invoke('project.get', {})).rejects.toThrow();
     status = 409;
     await expect(client.invoke('project.get', {})).rejects.toThrow();
@@ -99,12 +114,35 @@ describe('a restarted server (new token)', () => {
 
   it('a closed event socket is probed at once: a refused token raises the prompt hook, a kept one does not', async () => {
     const sockets: { onclose: ((e: unknown) => void) | null }[] = [];
-    vi.stubGlobal('WebSocket', class { onmessage = null; onclose: ((e: unknown) => void) | null = null; constructor() { sockets.push(this); } close() {} });
+    vi.stubGlobal(
+      'WebSocket',
+      class {
+        onmessage = null;
+        onclose: ((e: unknown) => void) | null = null;
+        constructor() {
+          sockets.push(this);
+        }
+        close() {}
+      },
+    );
     let status = 200;
     const asked: string[] = [];
-    vi.stubGlobal('fetch', async (url: string) => { asked.push(url); return { ok: status === 200, status, headers: { get: () => null }, json: async () => (status === 200 ? { result: { projects: [] } } : { error: { code: 'UNAUTHORIZED', message: 'x' } }) }; });
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      return {
+        ok: status === 200,
+        status,
+        headers: { get: () => null },
+        json: async () =>
+          status === 200 ? { result: { projects: [] } } : { error: { code: 'UNAUTHORIZED', message: 'x' } },
+      };
+    });
     let prompts = 0;
-    const client = createHttpClient({ baseUrl: 'http://127.0.0.1:5180', token: 'old', onUnauthorized: () => prompts++ });
+    const client = createHttpClient({
+      baseUrl: 'http://127.0.0.1:5180',
+      token: 'old',
+      onUnauthorized: () => prompts++,
+    });
     client.subscribe('job.log', () => undefined);
     sockets[0]!.onclose?.({}); // restarted with the same token (--token-file): the probe passes
     await flushPromises();

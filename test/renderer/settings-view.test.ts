@@ -18,13 +18,25 @@ beforeEach(() => {
 function settingsServer(initial: AppSettings = { version: 1, queue: { kind: 'local' } }) {
   let stored = initial;
   const inUse = initial.queue;
-  const state = (): SettingsState => ({ settings: stored, inUse, appliesAtNextStart: JSON.stringify(stored.queue) !== JSON.stringify(inUse), file: '/home/u/.config/cycledecon/settings.json', warnings: [] });
+  const state = (): SettingsState => ({
+    settings: stored,
+    inUse,
+    appliesAtNextStart: JSON.stringify(stored.queue) !== JSON.stringify(inUse),
+    file: '/home/u/.config/cycledecon/settings.json',
+    warnings: [],
+  });
   return fakeClient({
     'settings.get': () => state(),
-    'settings.set': (r: { settings: AppSettings }) => { stored = r.settings; return state(); },
+    'settings.set': (r: { settings: AppSettings }) => {
+      stored = r.settings;
+      return state();
+    },
     'settings.testQueue': (r: { url: string }) => {
       if (r.url.includes(':6379')) return { ok: true, ms: 0.4, address: '10.0.0.9:6379/0' };
-      throw Object.assign(new Error('10.0.0.9:6390/0: connection refused (nothing listens on that port)'), { code: 'QUEUE', hint: 'Check that redis-server runs on that machine and port.' });
+      throw Object.assign(new Error('10.0.0.9:6390/0: connection refused (nothing listens on that port)'), {
+        code: 'QUEUE',
+        hint: 'Check that redis-server runs on that machine and port.',
+      });
     },
   });
 }
@@ -82,7 +94,10 @@ describe('Settings view', () => {
     expect(w.find('[data-testid="queue-url"]').exists()).toBe(false);
     await w.find('[data-testid="queue-save"]').trigger('click');
     await flushPromises();
-    expect(c.calls.at(-1)).toEqual({ method: 'settings.set', request: { settings: { version: 1, queue: { kind: 'local' } } } });
+    expect(c.calls.at(-1)).toEqual({
+      method: 'settings.set',
+      request: { settings: { version: 1, queue: { kind: 'local' } } },
+    });
     expect(w.find('[data-testid="queue-next"]').text()).toBe('this computer (local journal)');
   });
 });

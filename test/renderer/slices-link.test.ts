@@ -21,7 +21,20 @@ beforeEach(() => {
 function reply(req: { channel?: number; frame?: number; axis?: string }) {
   const shape = req.axis ? [4, 4] : [2, 4, 4];
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1);
-  return { meta: { dtype: 'float32', shape, voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, voxelSizeSource: 'file', factor: [1, 1, 1], min: 1, max: 1, channels: 2, frames: 3 }, data };
+  return {
+    meta: {
+      dtype: 'float32',
+      shape,
+      voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
+      voxelSizeSource: 'file',
+      factor: [1, 1, 1],
+      min: 1,
+      max: 1,
+      channels: 2,
+      frames: 3,
+    },
+    data,
+  };
 }
 const first = dataset({ id: 'ds_aaaa1111', name: 'first.tif', shape: [2, 4, 4] });
 const cells = dataset({ id: 'ds_cell2222', name: 'cells.tif', shape: [2, 4, 4], channels: 2, frames: 3 });
@@ -33,7 +46,10 @@ describe('Datasets preview → Slices', () => {
     const query = Object.fromEntries(new URLSearchParams(link.split('?')[1]));
     expect(slicesTarget(query, ['ds_cell2222'])).toEqual({ id: 'ds_cell2222', at: { channel: 1, frame: 2 } });
     expect(slicesTarget(query, ['ds_other000'])).toBeNull();
-    expect(slicesTarget({ id: 'ds_cell2222', channel: '-1', frame: 'x' }, ['ds_cell2222'])).toEqual({ id: 'ds_cell2222', at: { channel: 0, frame: 0 } });
+    expect(slicesTarget({ id: 'ds_cell2222', channel: '-1', frame: 'x' }, ['ds_cell2222'])).toEqual({
+      id: 'ds_cell2222',
+      at: { channel: 0, frame: 0 },
+    });
   });
 
   it('the preview links to the viewer at the channel and time point it shows', async () => {
@@ -44,7 +60,9 @@ describe('Datasets preview → Slices', () => {
     await w.find('[data-testid="preview-channel"]').setValue('1');
     await w.find('[data-testid="preview-frame"]').setValue('2');
     await flushPromises();
-    expect(w.find('[data-testid="preview-open-slices"]').attributes('href')).toBe('#/slices?id=ds_cell2222&channel=1&frame=2');
+    expect(w.find('[data-testid="preview-open-slices"]').attributes('href')).toBe(
+      '#/slices?id=ds_cell2222&channel=1&frame=2',
+    );
     expect(w.find('a.open').attributes('href')).toBe('#/slices?id=ds_cell2222&channel=1&frame=2');
   });
 
@@ -52,7 +70,10 @@ describe('Datasets preview → Slices', () => {
     const c = fakeClient({ 'dataset.volume': (r: never) => reply(r) });
     setClient(c);
     useProject().project = project({ datasets: [first, cells] });
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/slices', component: SlicesView }] });
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/slices', component: SlicesView }],
+    });
     await router.push('/slices?id=ds_cell2222&channel=1&frame=2');
     mount({ template: '<router-view />' }, { global: { plugins: [pinia, router] } });
     await flushPromises();

@@ -16,7 +16,17 @@ const zOf = (w: VueWrapper) => readout(w).attributes('data-z');
 /** Gives a canvas a 60 × 40 px box at (0, 0) (happy-dom lays nothing out). */
 function box(w: VueWrapper, testid: string, width = 60, height = 40): void {
   const el = w.get(`[data-testid="${testid}"]`).element as HTMLElement;
-  el.getBoundingClientRect = () => ({ left: 0, top: 0, width, height, right: width, bottom: height, x: 0, y: 0, toJSON: () => ({}) });
+  el.getBoundingClientRect = () => ({
+    left: 0,
+    top: 0,
+    width,
+    height,
+    right: width,
+    bottom: height,
+    x: 0,
+    y: 0,
+    toJSON: () => ({}),
+  });
 }
 
 describe('StackViewer', () => {
@@ -51,7 +61,10 @@ describe('StackViewer', () => {
     box(w, 'plane-xy');
     await w.get('[data-testid="plane-xy"]').trigger('wheel', { deltaY: 100 });
     expect(zOf(w)).toBe('3');
-    for (let i = 0; i < 4; i++) await w.get('[data-testid="plane-xy"]').trigger('wheel', { deltaY: -100, ctrlKey: true, clientX: 30, clientY: 20 });
+    for (let i = 0; i < 4; i++)
+      await w
+        .get('[data-testid="plane-xy"]')
+        .trigger('wheel', { deltaY: -100, ctrlKey: true, clientX: 30, clientY: 20 });
     expect(zOf(w)).toBe('3');
     // Zoomed 1.25⁴ = 2.44× about the centre: the left edge shows x 0.295 · 6 − 0.5 = 1.27 → pixel 1.
     const atLeftEdge = async () => {

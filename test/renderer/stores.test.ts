@@ -29,7 +29,16 @@ describe('project store', () => {
   });
 
   it('reports failures in plain words with the server hint, and stays usable', async () => {
-    setClient(fakeClient({ 'project.open': () => { throw Object.assign(new Error('/x: is outside the allowed folders'), { code: 'ACCESS_DENIED', hint: 'Open the folder first.' }); } }));
+    setClient(
+      fakeClient({
+        'project.open': () => {
+          throw Object.assign(new Error('/x: is outside the allowed folders'), {
+            code: 'ACCESS_DENIED',
+            hint: 'Open the folder first.',
+          });
+        },
+      }),
+    );
     const s = useProject();
     expect(await s.open('/x')).toBe(false);
     const n = useNotices().items[0];
@@ -41,7 +50,12 @@ describe('project store', () => {
 
   it('imports, lists what failed, and refreshes', async () => {
     const c = fakeClient({
-      'dataset.import': () => ({ imported: [dataset()], duplicates: [], moved: [], failed: [{ path: '/d/bad.tif', code: 'TIFF_FORMAT', message: 'not a TIFF' }] }),
+      'dataset.import': () => ({
+        imported: [dataset()],
+        duplicates: [],
+        moved: [],
+        failed: [{ path: '/d/bad.tif', code: 'TIFF_FORMAT', message: 'not a TIFF' }],
+      }),
       'project.get': () => project(),
     });
     setClient(c);
@@ -67,9 +81,21 @@ describe('jobs store', () => {
     const s = useJobs();
     s.listen();
     c.emit('job.state', { job: job() });
-    c.emit('job.progress', { jobId: 'job_aaaa1111', progress: 0.5, message: 'step 10/20 cycle=0.25 adv=1.5e-1', step: 10, total: 20 });
+    c.emit('job.progress', {
+      jobId: 'job_aaaa1111',
+      progress: 0.5,
+      message: 'step 10/20 cycle=0.25 adv=1.5e-1',
+      step: 10,
+      total: 20,
+    });
     c.emit('job.log', { jobId: 'job_aaaa1111', line: 'hello' });
-    c.emit('train.psfSnapshot', { jobId: 'job_aaaa1111', runId: 'run_aaaa1111', iteration: 3, shape: [1, 1, 2], data: [0.25, 0.75] });
+    c.emit('train.psfSnapshot', {
+      jobId: 'job_aaaa1111',
+      runId: 'run_aaaa1111',
+      iteration: 3,
+      shape: [1, 1, 2],
+      data: [0.25, 0.75],
+    });
     c.emit('job.state', { job: job({ state: 'done', progress: 1 }) });
     expect(s.jobs).toHaveLength(1);
     expect(s.jobs[0].state).toBe('done');
@@ -80,7 +106,10 @@ describe('jobs store', () => {
   });
 
   it('cancels and retries through the contract and keeps the returned job', async () => {
-    const c = fakeClient({ 'jobs.cancel': () => job({ state: 'cancelled' }), 'jobs.retry': () => job({ state: 'queued' }) });
+    const c = fakeClient({
+      'jobs.cancel': () => job({ state: 'cancelled' }),
+      'jobs.retry': () => job({ state: 'queued' }),
+    });
     setClient(c);
     const s = useJobs();
     await s.cancel('job_aaaa1111');
@@ -91,8 +120,15 @@ describe('jobs store', () => {
   });
 
   it('pauses and resumes, and names the refused action in its notice', async () => {
-    const refuse = () => { throw Object.assign(new Error('job job_aaaa1111 is done'), { code: 'QUEUE', hint: 'List jobs.' }); };
-    const c = fakeClient({ 'jobs.pause': () => job({ state: 'paused' }), 'jobs.resume': () => job({ state: 'queued' }), 'jobs.cancel': refuse, 'jobs.retry': refuse });
+    const refuse = () => {
+      throw Object.assign(new Error('job job_aaaa1111 is done'), { code: 'QUEUE', hint: 'List jobs.' });
+    };
+    const c = fakeClient({
+      'jobs.pause': () => job({ state: 'paused' }),
+      'jobs.resume': () => job({ state: 'queued' }),
+      'jobs.cancel': refuse,
+      'jobs.retry': refuse,
+    });
     setClient(c);
     const s = useJobs();
     await s.pause('job_aaaa1111');
@@ -105,12 +141,19 @@ describe('jobs store', () => {
     expect(s.jobs[0].state).toBe('queued');
     expect(useNotices().items.map((n) => n.title)).toEqual(['Cancelling the job failed', 'Retrying the job failed']);
     expect(c.calls.map((x) => [x.method, x.request])).toEqual([
-      ['jobs.pause', { id: 'job_aaaa1111' }], ['jobs.resume', { id: 'job_aaaa1111' }], ['jobs.cancel', { id: 'job_aaaa1111' }], ['jobs.retry', { id: 'job_aaaa1111' }],
+      ['jobs.pause', { id: 'job_aaaa1111' }],
+      ['jobs.resume', { id: 'job_aaaa1111' }],
+      ['jobs.cancel', { id: 'job_aaaa1111' }],
+      ['jobs.retry', { id: 'job_aaaa1111' }],
     ]);
   });
 
   it('parses loss values and estimates the remaining time', () => {
-    expect(parseLosses('epoch 3 step 40/200 cycle=0.12 adv: 0.48 lr=1e-4')).toEqual({ cycle: 0.12, adv: 0.48, lr: 1e-4 });
+    expect(parseLosses('epoch 3 step 40/200 cycle=0.12 adv: 0.48 lr=1e-4')).toEqual({
+      cycle: 0.12,
+      adv: 0.48,
+      lr: 1e-4,
+    });
     const started = job({ startedAt: new Date(0).toISOString() });
     expect(estimateEta(started, { progress: 0.25, message: '', at: 0 }, 30_000)).toBeCloseTo(90);
     expect(estimateEta(started, { progress: 0.25, message: '', etaSeconds: 12, at: 0 }, 30_000)).toBe(12);

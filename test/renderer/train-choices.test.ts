@@ -31,7 +31,7 @@ const ROWS: [string, string, string, object][] = [
   ['PSF model preset', 'train-psf-model', 'preset', {}],
   ['PSF model free', 'train-psf-model', 'free kernel', { psf: { model: 'free' } }],
   ['PSF model Gaussian', 'train-psf-model', 'Gaussian (2 widths)', { psf: { model: 'gaussian' } }],
-  ['mode cycle (every preset\'s)', 'train-mode', 'cycle (unpaired)', {}],
+  ["mode cycle (every preset's)", 'train-mode', 'cycle (unpaired)', {}],
   ['mode supervised', 'train-mode', 'supervised (paired)', { mode: 'supervised' }],
   ['patch size', 'train-patch-size', '48', { patchSize: 48 }],
   ['learning rate', 'train-lr', '0.001', { optimiser: { lr: 0.001 } }],
@@ -47,7 +47,9 @@ describe('Training view: advanced settings → job config', () => {
   it.each(ROWS)('%s', async (_what, id, pick, expected) => {
     const c = fakeClient({ 'jobs.submit': () => job({ id: 'job_trai0001', kind: 'train', state: 'queued' }) });
     setClient(c);
-    useProject().project = project({ datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'sharp.tif', role: { kind: 'sharp' } })] });
+    useProject().project = project({
+      datasets: [dataset(), dataset({ id: 'ds_ssss0000', name: 'sharp.tif', role: { kind: 'sharp' } })],
+    });
     const w = mount(TrainingView, { global: { plugins: [pinia] } });
     await w.find('[data-testid="train-advanced"]').trigger('click');
     const field = w.find(`[data-testid="${id}"]`);

@@ -20,14 +20,30 @@ beforeEach(() => {
   setActivePinia(pinia);
 });
 
-const run = (id: string, createdAt: string): TrainRun => ({ id: `run_${id}`, jobId: `job_${id}`, dir: `jobs/job_${id}/run`, datasetIds: ['ds_aaaa1111'], preset: 'tiny', createdAt, status: 'done' });
+const run = (id: string, createdAt: string): TrainRun => ({
+  id: `run_${id}`,
+  jobId: `job_${id}`,
+  dir: `jobs/job_${id}/run`,
+  datasetIds: ['ds_aaaa1111'],
+  preset: 'tiny',
+  createdAt,
+  status: 'done',
+});
 const older = run('old00001', '2026-12-05T10:00:00Z');
 const newer = run('new00002', '2026-12-05T12:00:00Z');
-const summary = (r: TrainRun): RunSummary => ({ ...r, label: `tiny · ${r.createdAt.slice(11, 16)} · data.tif`, datasetNames: ['data.tif'], steps: 2 });
+const summary = (r: TrainRun): RunSummary => ({
+  ...r,
+  label: `tiny · ${r.createdAt.slice(11, 16)} · data.tif`,
+  datasetNames: ['data.tif'],
+  steps: 2,
+});
 const runVoxel = { x: 0.065, y: 0.065, z: 0.2, unit: 'µm' };
 const detail = (r: TrainRun, cycleA: number): RunDetail => ({
   run: summary(r),
-  history: [{ step: 1, values: { cycleA, generator: 1, supervised: 0 } }, { step: 2, values: { cycleA: cycleA / 2, generator: 0.5, supervised: 0 } }],
+  history: [
+    { step: 1, values: { cycleA, generator: 1, supervised: 0 } },
+    { step: 2, values: { cycleA: cycleA / 2, generator: 0.5, supervised: 0 } },
+  ],
   psf: { shape: [1, 2, 2], voxelSize: runVoxel, step: 2, data: [0.1, 0.2, 0.3, 0.4] },
 });
 
@@ -38,9 +54,20 @@ function mountWithRuns() {
   });
   setClient(c);
   // The dataset's own voxel size differs from the run's: the PSF must be drawn with the run's.
-  useProject().project = project({ datasets: [dataset({ voxelSize: { x: 1, y: 1, z: 1, unit: 'px' } })], runs: [older, newer] });
+  useProject().project = project({
+    datasets: [dataset({ voxelSize: { x: 1, y: 1, z: 1, unit: 'px' } })],
+    runs: [older, newer],
+  });
   const jobs = useJobs();
-  for (const r of [older, newer]) jobs.upsert(job({ id: r.jobId, kind: 'train', state: 'done', spec: { kind: 'train', blurredIds: ['ds_aaaa1111'], sharpIds: [], preset: 'tiny', config: {} } }));
+  for (const r of [older, newer])
+    jobs.upsert(
+      job({
+        id: r.jobId,
+        kind: 'train',
+        state: 'done',
+        spec: { kind: 'train', blurredIds: ['ds_aaaa1111'], sharpIds: [], preset: 'tiny', config: {} },
+      }),
+    );
   return { c, w: mount(TrainingView, { global: { plugins: [pinia] } }) };
 }
 
@@ -49,7 +76,10 @@ describe('Training view run list', () => {
     const { c, w } = mountWithRuns();
     await flushPromises();
     expect(c.calls.filter((x) => x.method === 'runs.get').map((x) => x.request)).toEqual([{ id: newer.id }]);
-    expect(w.findAll('[data-testid="run-list"] tbody tr').map((r) => r.attributes('data-run'))).toEqual([newer.id, older.id]);
+    expect(w.findAll('[data-testid="run-list"] tbody tr').map((r) => r.attributes('data-run'))).toEqual([
+      newer.id,
+      older.id,
+    ]);
     expect(w.find('[data-testid="train-run-label"]').text()).toBe('tiny · 12:00 · data.tif');
     // Two curves: the supervised term is zero by construction in cycle mode and is hidden.
     const chart = w.findComponent(LossChart);
@@ -83,13 +113,19 @@ describe('Training form memory', () => {
     useProject().project = project({ datasets: two });
     const again = mount(TrainingView, { global: { plugins: [pinia] } });
     expect((again.find('[data-testid="train-preset"]').element as HTMLSelectElement).value).toBe('tiny');
-    expect(Array.from((again.find('[data-testid="train-blurred"]').element as HTMLSelectElement).selectedOptions).map((o) => o.value)).toEqual(['ds_bbbb2222']);
+    expect(
+      Array.from((again.find('[data-testid="train-blurred"]').element as HTMLSelectElement).selectedOptions).map(
+        (o) => o.value,
+      ),
+    ).toEqual(['ds_bbbb2222']);
     again.unmount();
 
     // The dataset was removed since: it is not selected any more (and not sent to jobs.submit).
     useProject().project = project({ datasets: [dataset()] });
     const removed = mount(TrainingView, { global: { plugins: [pinia] } });
-    expect(Array.from((removed.find('[data-testid="train-blurred"]').element as HTMLSelectElement).selectedOptions)).toHaveLength(0);
+    expect(
+      Array.from((removed.find('[data-testid="train-blurred"]').element as HTMLSelectElement).selectedOptions),
+    ).toHaveLength(0);
     removed.unmount();
 
     // Another project starts from the defaults.

@@ -4,7 +4,11 @@ import { physicalScale, toBytes } from '../../src-renderer/viewer3d/raymarch';
 import { defaultSettings } from '../../src-renderer/viewer3d/types';
 
 const vol = (shape: [number, number, number], vs: { x: number; y: number; z: number }, data?: number[]) => ({
-  data: Float32Array.from(data ?? new Array(shape[0] * shape[1] * shape[2]).fill(0)), shape, voxelSize: { ...vs, unit: 'µm' }, min: 0, max: 1,
+  data: Float32Array.from(data ?? new Array(shape[0] * shape[1] * shape[2]).fill(0)),
+  shape,
+  voxelSize: { ...vs, unit: 'µm' },
+  min: 0,
+  max: 1,
 });
 
 describe('volume renderer helpers', () => {
@@ -31,10 +35,15 @@ describe('channel overlay renderer', () => {
     const { OverlayRenderer } = await import('../../src-renderer/viewer3d/overlay');
     const scene = new Scene();
     const r = new OverlayRenderer(scene, new PerspectiveCamera());
-    const two = [vol([2, 4, 4], { x: 1, y: 1, z: 1 }, new Array(32).fill(1)), vol([2, 4, 4], { x: 1, y: 1, z: 1 }, new Array(32).fill(2))];
+    const two = [
+      vol([2, 4, 4], { x: 1, y: 1, z: 1 }, new Array(32).fill(1)),
+      vol([2, 4, 4], { x: 1, y: 1, z: 1 }, new Array(32).fill(2)),
+    ];
     r.setChannels(two);
     expect(r.channelLayers.map((l) => l.colormap)).toEqual(['cyan', 'magenta']);
-    expect(r.channelLayers.every((l) => l.object.material.blending === AdditiveBlending && l.object.visible)).toBe(true);
+    expect(r.channelLayers.every((l) => l.object.material.blending === AdditiveBlending && l.object.visible)).toBe(
+      true,
+    );
     expect(scene.children).toHaveLength(2);
     r.update({ channelColormaps: ['yellow', 'green'] });
     expect(r.channelLayers.map((l) => l.colormap)).toEqual(['yellow', 'green']);

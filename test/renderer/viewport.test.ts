@@ -2,7 +2,23 @@
 // and line profiles sampled in one physical unit (values checked against hand-computed bilinear sums).
 import { describe, expect, it } from 'vitest';
 import { bilinear, normaliseProfile, sampleLine } from '../../src-renderer/lib/line';
-import { HOME, canvasToPlane, clampView, formatLength, formatValue, parseLimit, panBy, orthoLayout, pixelAt, planeWindow, scaleBar, sliceKey, subpixelAt, toPhysical, zoomAt } from '../../src-renderer/lib/viewport';
+import {
+  HOME,
+  canvasToPlane,
+  clampView,
+  formatLength,
+  formatValue,
+  parseLimit,
+  panBy,
+  orthoLayout,
+  pixelAt,
+  planeWindow,
+  scaleBar,
+  sliceKey,
+  subpixelAt,
+  toPhysical,
+  zoomAt,
+} from '../../src-renderer/lib/viewport';
 
 describe('zoom and pan', () => {
   it('keeps the plane point under the mouse fixed when zooming', () => {

@@ -4,7 +4,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FLAG_DEFS, describeFlags, getFlag, resetFlags, setFlag, validateFlags, type FlagName } from '../../src-main/core/flags';
+import {
+  FLAG_DEFS,
+  describeFlags,
+  getFlag,
+  resetFlags,
+  setFlag,
+  validateFlags,
+  type FlagName,
+} from '../../src-main/core/flags';
 import { flagsTable, withFlagsTable } from '../../src-main/core/flags-doc';
 import { BACKEND_IDS } from '../../src-main/core/nn/backend';
 import { InvalidParameterError } from '../../src-main/core/errors';
@@ -19,14 +27,18 @@ function setEnv(name: string, value: string): void {
   resetFlags();
 }
 afterEach(() => {
-  for (const [k, v] of touched) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of touched)
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   touched.clear();
   resetFlags();
 });
 
 describe('flags registry', () => {
   it('declares every CYCLEDECON_* variable the main side reads, and each once', () => {
-    const src = execFileSync('grep', ['-rhoE', 'CYCLEDECON_[A-Z0-9_]+', join(repoRoot, 'src-main')], { encoding: 'utf8' });
+    const src = execFileSync('grep', ['-rhoE', 'CYCLEDECON_[A-Z0-9_]+', join(repoRoot, 'src-main')], {
+      encoding: 'utf8',
+    });
     // CYCLEDECON_FROM_SOURCE is read by bin/cycledecon.js (the launcher), before any of src-main loads.
     const used = new Set(src.split('\n').filter((s) => s && s !== 'CYCLEDECON_FROM_SOURCE'));
     const declared = Object.values(FLAG_DEFS).map((d) => d.env);
@@ -97,7 +109,11 @@ describe('flags registry', () => {
     setEnv('CYCLEDECON_FFT', 'js');
     const d = describeFlags();
     expect(d.map((f) => f.name)).toEqual(Object.keys(FLAG_DEFS));
-    expect(d.find((f) => f.env === 'CYCLEDECON_FFT')).toMatchObject({ value: 'js', default: 'auto', allowed: 'auto, js' });
+    expect(d.find((f) => f.env === 'CYCLEDECON_FFT')).toMatchObject({
+      value: 'js',
+      default: 'auto',
+      allowed: 'auto, js',
+    });
   });
 
   it('`cycledecon backends --json` lists every flag with its value', async () => {

@@ -7,7 +7,10 @@ import { nativeIsa, nativeKernelStatus, nativeUnavailableReason } from '../../co
 import { describeFlags } from '../../core/flags';
 
 function line(r: BackendReport): string {
-  const speed = r.gflops === undefined ? '' : `${r.gflops.toFixed(2)} GFLOP/s (${r.msPerConv!.toFixed(1)} ms/conv, init ${r.initMs!.toFixed(0)} ms)  `;
+  const speed =
+    r.gflops === undefined
+      ? ''
+      : `${r.gflops.toFixed(2)} GFLOP/s (${r.msPerConv!.toFixed(1)} ms/conv, init ${r.initMs!.toFixed(0)} ms)  `;
   return `  ${r.id.padEnd(9)} ${r.loads ? 'yes' : 'no '}  ${speed}${r.note}`;
 }
 
@@ -29,9 +32,25 @@ export const backendsCommand: Command = {
     const benchmark = `conv3d ${size}³×${cin} → ${cout} channels, kernel ${k}³, float32`;
     // On the CPU backends, conv3d runs in our own kernels: native (AVX2 / AVX-512) where the addon loads, else WebAssembly SIMD.
     const isa = nativeIsa();
-    const cpuKernels = isa ? `native ${isa === 'avx512' ? 'AVX-512' : 'AVX2'} kernel` : `WebAssembly SIMD kernel (native kernel: ${nativeUnavailableReason ?? 'not loaded'})`;
+    const cpuKernels = isa
+      ? `native ${isa === 'avx512' ? 'AVX-512' : 'AVX2'} kernel`
+      : `WebAssembly SIMD kernel (native kernel: ${nativeUnavailableReason ?? 'not loaded'})`;
     if (flag(args, 'json')) {
-      ctx.out(JSON.stringify({ benchmark, backends: reports, cpuKernels, nativeKernel: nativeKernelStatus(), flags: describeFlags(), train: { name: train.name, conv: train.conv, reason: train.reason }, inference: { name: inference.name, conv: inference.conv, reason: inference.reason } }, null, 2));
+      ctx.out(
+        JSON.stringify(
+          {
+            benchmark,
+            backends: reports,
+            cpuKernels,
+            nativeKernel: nativeKernelStatus(),
+            flags: describeFlags(),
+            train: { name: train.name, conv: train.conv, reason: train.reason },
+            inference: { name: inference.name, conv: inference.conv, reason: inference.reason },
+          },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     ctx.out(`Backends (micro-benchmark: ${benchmark})`);

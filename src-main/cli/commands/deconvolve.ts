@@ -65,8 +65,12 @@ ${SHARD_USAGE}`;
 function fileWarnings(r: DeconvolveFileResult, method: string): string[] {
   const out = [...r.warnings];
   if (r.channels > 1) {
-    out.push(`${r.input}: the same ${method === 'model' ? 'model' : 'PSF'} was applied to all ${r.channels} channels; `
-      + (method === 'model' ? 'a model trained on one channel may not suit the others' : 'each emission wavelength has its own PSF (`cycledecon rl` takes one per channel)'));
+    out.push(
+      `${r.input}: the same ${method === 'model' ? 'model' : 'PSF'} was applied to all ${r.channels} channels; ` +
+        (method === 'model'
+          ? 'a model trained on one channel may not suit the others'
+          : 'each emission wavelength has its own PSF (`cycledecon rl` takes one per channel)'),
+    );
   }
   return out;
 }
@@ -94,7 +98,12 @@ export const deconvolveCommand: Command = {
     ...STREAM_OPTION_SPECS,
   },
   async run(args, ctx) {
-    if (args.positionals.length < 2) throw new MissingArgumentError('arguments', 'need at least one input and an output', `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`);
+    if (args.positionals.length < 2)
+      throw new MissingArgumentError(
+        'arguments',
+        'need at least one input and an output',
+        `Usage: cycledecon deconvolve ${USAGE.split('\n')[0]}`,
+      );
     const method = oneOf(args, 'method', ['model', 'rl'] as const, 'model');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
     const tile = parseTile(str(args, 'tile') ?? 'auto');
@@ -119,17 +128,30 @@ export const deconvolveCommand: Command = {
     if (toFolder) await makeOutputFolder(out);
     // Not with a shard: the other shards' live temp files may belong to pids of other hosts, which look dead
     // from here. Each output's own stale temps are still swept before it is written.
-    if (!shard) for (const name of await removeStaleTemps(toFolder ? out : dirname(out))) ctx.err(`removed ${name}, left by an interrupted run`);
+    if (!shard)
+      for (const name of await removeStaleTemps(toFolder ? out : dirname(out)))
+        ctx.err(`removed ${name}, left by an interrupted run`);
 
     const rl = method === 'rl' ? rlTileOptions(args) : undefined;
-    const predictor = await loadPredictor({ method, runDir: str(args, 'model'), psf: str(args, 'psf') ?? 'learned', iterations: iters, rl, backend: str(args, 'backend') });
+    const predictor = await loadPredictor({
+      method,
+      runDir: str(args, 'model'),
+      psf: str(args, 'psf') ?? 'learned',
+      iterations: iters,
+      rl,
+      backend: str(args, 'backend'),
+    });
     const log = json ? ctx.err : ctx.out;
-    log(`method ${predictor.method} on ${predictor.backend}${predictor.details.model ? ` (model ${predictor.details.model})` : ''}`);
+    log(
+      `method ${predictor.method} on ${predictor.backend}${predictor.details.model ? ` (model ${predictor.details.model})` : ''}`,
+    );
     // A model flagged by its output check after training: deconvolve anyway (the user asked), but say so.
-    const warnings: string[] = method === 'model' && str(args, 'model') ? await readOutputCheckWarnings(str(args, 'model')!) : [];
+    const warnings: string[] =
+      method === 'model' && str(args, 'model') ? await readOutputCheckWarnings(str(args, 'model')!) : [];
     // A PSF file read with its planes reinterpreted (stored as channels) says so once, here.
     const psfFile = method === 'rl' ? str(args, 'psf') : undefined;
-    if (psfFile && psfFile !== 'learned') warnings.push(...(await readTiffInfo(psfFile, { channelsAsZ: true })).warnings);
+    if (psfFile && psfFile !== 'learned')
+      warnings.push(...(await readTiffInfo(psfFile, { channelsAsZ: true })).warnings);
     for (const w of warnings) ctx.err(`warning: ${w}`);
     // A run from before domain.json: its domain cannot be checked; say so once, as a note, not a warning.
     const notes = predictor.domain === null ? [noDomainNote(str(args, 'model')!)] : [];
@@ -141,8 +163,21 @@ export const deconvolveCommand: Command = {
     const streamed: StreamResult[] = [];
     try {
       for (const [i, input] of inputs.entries()) {
-        const output = toFolder ? outputPathFor(input, out, format === 'ome-tiff' ? 'decon.ome' : 'decon', format === 'ome-zarr' ? '.zarr' : '.tif') : out;
-        if (skipExisting && (await access(output).then(() => true, () => false))) {
+        const output = toFolder
+          ? outputPathFor(
+              input,
+              out,
+              format === 'ome-tiff' ? 'decon.ome' : 'decon',
+              format === 'ome-zarr' ? '.zarr' : '.tif',
+            )
+          : out;
+        if (
+          skipExisting &&
+          (await access(output).then(
+            () => true,
+            () => false,
+          ))
+        ) {
           skipped.push({ input, output });
           log(`${input} → ${output}  exists, skipped`);
           continue;
@@ -152,12 +187,32 @@ export const deconvolveCommand: Command = {
           if (await shouldStream(stream, input, resolveOutputFormat(output, format), () => inputInfo(input, open))) {
             // RL's halo in PSF radii: the predictor's overlap is three of them.
             const halo = Math.ceil((stream.haloPsf * predictor.overlap) / 3);
-            const method = streamMethod(predictor, { halo: [halo, halo, halo], statsTile: tile === 'auto' ? undefined : tile });
-            streamed.push(await runStreamed(ctx, input, output, method, { chunk: stream.chunk, dtype, force, signal: ctx.signal, select, open }, bar, log));
+            const method = streamMethod(predictor, {
+              halo: [halo, halo, halo],
+              statsTile: tile === 'auto' ? undefined : tile,
+            });
+            streamed.push(
+              await runStreamed(
+                ctx,
+                input,
+                output,
+                method,
+                { chunk: stream.chunk, dtype, force, signal: ctx.signal, select, open },
+                bar,
+                log,
+              ),
+            );
             continue;
           }
           const r = await deconvolveFile(input, output, predictor, {
-            tile, overlap, dtype, force, signal: ctx.signal, select, open, format,
+            tile,
+            overlap,
+            dtype,
+            force,
+            signal: ctx.signal,
+            select,
+            open,
+            format,
             onProgress: (d, t) => bar.update(d, t, 'tiles'),
             onShrink: (t) => ctx.err(`out of memory: continuing with ${t.join('×')} tiles`),
           });
@@ -168,7 +223,9 @@ export const deconvolveCommand: Command = {
             warnings.push(w);
             ctx.err(`warning: ${w}`);
           }
-          log(`${input} → ${output}  ${r.shape.join('×')}${r.channels * r.frames > 1 ? ` × ${r.channels} channel(s) × ${r.frames} frame(s)` : ''}  ${r.seconds.toFixed(1)} s  ${Math.round(r.voxelsPerSecond)} voxels/s  tiles ${r.tiles}×[${r.tile.join(',')}]${r.clippedVoxels ? `  ${r.clippedVoxels} voxels clamped to uint16` : ''}`);
+          log(
+            `${input} → ${output}  ${r.shape.join('×')}${r.channels * r.frames > 1 ? ` × ${r.channels} channel(s) × ${r.frames} frame(s)` : ''}  ${r.seconds.toFixed(1)} s  ${Math.round(r.voxelsPerSecond)} voxels/s  tiles ${r.tiles}×[${r.tile.join(',')}]${r.clippedVoxels ? `  ${r.clippedVoxels} voxels clamped to uint16` : ''}`,
+          );
         } catch (e) {
           bar.finish('failed');
           if (isCycleDeconError(e) && e.code === 'CANCELLED') throw e;
@@ -183,9 +240,30 @@ export const deconvolveCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const voxels = done.reduce((s, r) => s + r.voxels, 0);
     if (json) {
-      ctx.out(JSON.stringify({ method: predictor.method, backend: predictor.backend, details: predictor.details, warnings, notes, files: done, ...(streamed.length ? { streamed } : {}), skipped, failed, voxels, seconds, voxelsPerSecond: voxels / seconds }, null, 2));
+      ctx.out(
+        JSON.stringify(
+          {
+            method: predictor.method,
+            backend: predictor.backend,
+            details: predictor.details,
+            warnings,
+            notes,
+            files: done,
+            ...(streamed.length ? { streamed } : {}),
+            skipped,
+            failed,
+            voxels,
+            seconds,
+            voxelsPerSecond: voxels / seconds,
+          },
+          null,
+          2,
+        ),
+      );
     } else {
-      log(`${done.length + streamed.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`);
+      log(
+        `${done.length + streamed.length} of ${inputs.length} file(s) done in ${seconds.toFixed(1)} s (${Math.round(voxels / seconds)} voxels/s)${skipped.length ? `, ${skipped.length} skipped (already there)` : ''}${failed.length ? `, ${failed.length} failed` : ''}`,
+      );
     }
     return failed.length ? 1 : 0;
   },
@@ -194,6 +272,11 @@ export const deconvolveCommand: Command = {
 /** RL options for tiles: a background in input units has no meaning after the tiles' min–max map. */
 function rlTileOptions(args: ParsedArgs): ReturnType<typeof rlOptionsFromArgs> {
   const o = rlOptionsFromArgs(args);
-  if (typeof o.background === 'number' && o.background > 0) throw new InvalidParameterError('--background', `${o.background}: deconvolve normalises tiles, so only auto or 0 apply`, 'Use `cycledecon rl` for a background in input units.');
+  if (typeof o.background === 'number' && o.background > 0)
+    throw new InvalidParameterError(
+      '--background',
+      `${o.background}: deconvolve normalises tiles, so only auto or 0 apply`,
+      'Use `cycledecon rl` for a background in input units.',
+    );
   return o;
 }

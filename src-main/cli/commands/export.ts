@@ -28,18 +28,30 @@ export const exportCommand: Command = {
   summary: 'export a trained model as ONNX or a BioImage Model Zoo package',
   usage: USAGE,
   options: {
-    model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, sample: { type: 'string' },
-    author: { type: 'string', multiple: true }, license: { type: 'string' }, backend: { type: 'string' },
-    force: { type: 'boolean' }, json: { type: 'boolean' },
+    model: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    sample: { type: 'string' },
+    author: { type: 'string', multiple: true },
+    license: { type: 'string' },
+    backend: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   async run(args, ctx) {
     const runDir = requireStr(args, 'model');
     const format = oneOf(args, 'format', ['onnx', 'bioimageio'] as const, 'onnx');
-    if (args.values.format === undefined) throw new InvalidParameterError('--format', 'is required', 'Pass --format onnx or --format bioimageio.');
+    if (args.values.format === undefined)
+      throw new InvalidParameterError('--format', 'is required', 'Pass --format onnx or --format bioimageio.');
     const out = requireStr(args, 'out');
     const force = flag(args, 'force');
     const license = str(args, 'license');
-    if (license !== undefined && !/^[A-Za-z0-9.+-]+$/.test(license)) throw new InvalidParameterError('--license', `"${license}" is not an SPDX identifier`, 'For example MIT, BSD-3-Clause, CC-BY-4.0.');
+    if (license !== undefined && !/^[A-Za-z0-9.+-]+$/.test(license))
+      throw new InvalidParameterError(
+        '--license',
+        `"${license}" is not an SPDX identifier`,
+        'For example MIT, BSD-3-Clause, CC-BY-4.0.',
+      );
     await readConfig(runDir); // a missing or invalid run fails here, before any work
     if (format === 'onnx') {
       await checkOutputWritable(out, { force });
@@ -51,13 +63,27 @@ export const exportCommand: Command = {
     }
     const samplePath = str(args, 'sample');
     const r = await exportBioimageio({
-      runDir, out, force, license, backend: str(args, 'backend'),
+      runDir,
+      out,
+      force,
+      license,
+      backend: str(args, 'backend'),
       authors: (args.values.author as string[] | undefined) ?? [],
       sample: samplePath ? await readVolume(samplePath) : undefined,
     });
     for (const w of r.warnings) ctx.err(`warning: ${w}`);
-    if (flag(args, 'json')) ctx.out(JSON.stringify({ output: r.out, format, zip: r.zip, files: r.files, testShape: r.testShape, warnings: r.warnings }, null, 2));
-    else ctx.out(`wrote ${r.out} (BioImage Model Zoo package${r.zip ? ', zip' : ''}: ${r.files.join(', ')}; test stack ${r.testShape.join('×')})`);
+    if (flag(args, 'json'))
+      ctx.out(
+        JSON.stringify(
+          { output: r.out, format, zip: r.zip, files: r.files, testShape: r.testShape, warnings: r.warnings },
+          null,
+          2,
+        ),
+      );
+    else
+      ctx.out(
+        `wrote ${r.out} (BioImage Model Zoo package${r.zip ? ', zip' : ''}: ${r.files.join(', ')}; test stack ${r.testShape.join('×')})`,
+      );
     return 0;
   },
 };

@@ -16,4 +16,20 @@ import { synthCommand } from './synth';
 import { workerCommand } from './worker';
 import { exportCommand } from './export';
 
-export const commands: Command[] = [infoCommand, convertCommand, backendsCommand, trainCommand, deconvolveCommand, reportCommand, serveCommand, psfCommand, rlCommand, metricsCommand, psfInfoCommand, psfFitCommand, synthCommand, workerCommand, exportCommand];
+export const commands: Command[] = [
+  infoCommand,
+  convertCommand,
+  backendsCommand,
+  trainCommand,
+  deconvolveCommand,
+  reportCommand,
+  serveCommand,
+  psfCommand,
+  rlCommand,
+  metricsCommand,
+  psfInfoCommand,
+  psfFitCommand,
+  synthCommand,
+  workerCommand,
+  exportCommand,
+];

@@ -45,7 +45,8 @@ const fmt = (v: number) => String(Number(v.toPrecision(6)));
 export const infoCommand: Command = {
   name: 'info',
   summary: 'Show shape, type, voxel size and intensity range of a TIFF stack',
-  usage: '<file.tif> [--voxel-size X,Y,Z[unit]] [--json]\n  --voxel-size  use this voxel size instead of the file\'s (e.g. 0.1,0.1,0.25um)\n  --json        print machine-readable JSON',
+  usage:
+    "<file.tif> [--voxel-size X,Y,Z[unit]] [--json]\n  --voxel-size  use this voxel size instead of the file's (e.g. 0.1,0.1,0.25um)\n  --json        print machine-readable JSON",
   options: { json: { type: 'boolean' }, 'voxel-size': { type: 'string' } },
   async run(args, ctx) {
     const [file, ...more] = args.positionals;
@@ -63,7 +64,9 @@ export const infoCommand: Command = {
     ctx.out(`channels:     ${r.channels}`);
     ctx.out(`frames:       ${r.frames}`);
     ctx.out(`dtype:        ${r.dtype}`);
-    ctx.out(`voxel size:   ${fmt(v.x)} × ${fmt(v.y)} × ${fmt(v.z)} ${v.unit} (x, y, z)${r.voxelSizeAssumed ? '  [assumed: missing or implausible calibration]' : ''}  (from ${r.voxelSizeSource})`);
+    ctx.out(
+      `voxel size:   ${fmt(v.x)} × ${fmt(v.y)} × ${fmt(v.z)} ${v.unit} (x, y, z)${r.voxelSizeAssumed ? '  [assumed: missing or implausible calibration]' : ''}  (from ${r.voxelSizeSource})`,
+    );
     ctx.out(`min/max/mean: ${fmt(r.stats.min)} / ${fmt(r.stats.max)} / ${fmt(r.stats.mean)}`);
     if (r.intensityScale) ctx.out(`intensity:    ${r.intensityScale}`);
     printWarnings(ctx, r.warnings);

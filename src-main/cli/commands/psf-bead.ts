@@ -18,29 +18,50 @@ export const BEAD_USAGE = `
   --paraxial     Born & Wolf's paraxial defocus (to match a PSF computed that way, e.g. \`psf --model born-wolf\`)`;
 
 export const BEAD_OPTIONS = {
-  bead: { type: 'string' }, na: { type: 'string' }, wavelength: { type: 'string' }, ni: { type: 'string' }, ns: { type: 'string' },
-  iterations: { type: 'string' }, 'light-sheet': { type: 'boolean' }, paraxial: { type: 'boolean' },
+  bead: { type: 'string' },
+  na: { type: 'string' },
+  wavelength: { type: 'string' },
+  ni: { type: 'string' },
+  ns: { type: 'string' },
+  iterations: { type: 'string' },
+  'light-sheet': { type: 'boolean' },
+  paraxial: { type: 'boolean' },
 } as const;
 
 export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const path = requireStr(args, 'bead');
-  requireStr(args, 'na'); requireStr(args, 'wavelength');
+  requireStr(args, 'na');
+  requireStr(args, 'wavelength');
   const ni = num(args, 'ni', { min: 1, max: 2, def: 1.518 })!;
   const optics = {
-    na: num(args, 'na', { min: 0.05, max: 1.7 })!, wavelength: num(args, 'wavelength', { min: 0.2, max: 2 })!,
-    ni, ns: num(args, 'ns', { min: 1, max: 2, def: ni })!,
+    na: num(args, 'na', { min: 0.05, max: 1.7 })!,
+    wavelength: num(args, 'wavelength', { min: 0.2, max: 2 })!,
+    ni,
+    ns: num(args, 'ns', { min: 1, max: 2, def: ni })!,
   };
   const iterations = num(args, 'iterations', { min: 1, max: 1000, integer: true, def: 60 });
   const bead = await readOneVolume(path, args, ctx);
-  const fit = fitPupilToBead(bead, optics, { iterations, lightSheet: flag(args, 'light-sheet'), defocus: flag(args, 'paraxial') ? 'paraxial' : 'exact' });
+  const fit = fitPupilToBead(bead, optics, {
+    iterations,
+    lightSheet: flag(args, 'light-sheet'),
+    defocus: flag(args, 'paraxial') ? 'paraxial' : 'exact',
+  });
   const out = str(args, 'out');
   if (out) await writeVolume(out, fit.psf, { dtype: 'float32', force: flag(args, 'force') });
   const { psf: _psf, ...summary } = fit;
-  if (flag(args, 'json')) { ctx.out(JSON.stringify({ ...summary, optics, ...(out ? { out } : {}) }, null, 2)); return 0; }
+  if (flag(args, 'json')) {
+    ctx.out(JSON.stringify({ ...summary, optics, ...(out ? { out } : {}) }, null, 2));
+    return 0;
+  }
   const f = (o: { x: number; y: number; z: number }) => `${o.x.toFixed(3)} / ${o.y.toFixed(3)} / ${o.z.toFixed(3)}`;
   ctx.out(`fit         correlation ${fit.ncc.toFixed(4)} on ${fit.box.join('×')} voxels, ${fit.iterations} iterations`);
-  ctx.out(`FWHM x/y/z  measured ${f(fit.fwhm.measured)}  fitted ${f(fit.fwhm.fitted)}  PSF (no bead) ${f(fit.fwhm.psf)} µm;  NA_eff ${fit.naEffective.toFixed(3)}`);
-  for (const [name, p] of Object.entries(fit.params)) ctx.out(`${name.padEnd(12)}${p.value.toFixed(4)} ± ${Number.isNaN(p.sigma) ? 'n/a' : p.sigma.toPrecision(2)} ${p.unit}`);
+  ctx.out(
+    `FWHM x/y/z  measured ${f(fit.fwhm.measured)}  fitted ${f(fit.fwhm.fitted)}  PSF (no bead) ${f(fit.fwhm.psf)} µm;  NA_eff ${fit.naEffective.toFixed(3)}`,
+  );
+  for (const [name, p] of Object.entries(fit.params))
+    ctx.out(
+      `${name.padEnd(12)}${p.value.toFixed(4)} ± ${Number.isNaN(p.sigma) ? 'n/a' : p.sigma.toPrecision(2)} ${p.unit}`,
+    );
   if (out) ctx.out(`wrote       ${out}`);
   return 0;
 }

@@ -32,30 +32,64 @@ export const psfFitCommand: Command = {
   name: 'psf-fit',
   summary: 'estimate a PSF blind from blurred and unpaired sharp stacks, or fit a pupil model to a bead',
   usage: USAGE,
-  options: { blurred: { type: 'string', multiple: true }, sharp: { type: 'string', multiple: true }, out: { type: 'string' }, size: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS, ...BEAD_OPTIONS },
+  options: {
+    blurred: { type: 'string', multiple: true },
+    sharp: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    size: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+    ...VOLUME_OPTIONS,
+    ...BEAD_OPTIONS,
+  },
   async run(args, ctx) {
     if (str(args, 'bead') !== undefined) return runBeadFit(args, ctx);
     const list = (name: string) => (args.values[name] as string[] | undefined) ?? [];
     if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
-    if (list('sharp').length === 0) throw new MissingArgumentError('--sharp', 'is required: sharp stacks of the same kind of sample');
-    const read = async (patterns: string[]) => Promise.all((await expandInputs(patterns)).map((p) => readOneVolume(p, args, ctx)));
-    const blurred = await read(list('blurred')), sharp = await read(list('sharp'));
+    if (list('sharp').length === 0)
+      throw new MissingArgumentError('--sharp', 'is required: sharp stacks of the same kind of sample');
+    const read = async (patterns: string[]) =>
+      Promise.all((await expandInputs(patterns)).map((p) => readOneVolume(p, args, ctx)));
+    const blurred = await read(list('blurred')),
+      sharp = await read(list('sharp'));
     const fit = fitPsfFromSpectra(blurred, sharp);
     const out = str(args, 'out');
     if (out) {
-      const shape = parseShape(str(args, 'size'), fit.sigmaVoxels.map((s) => odd(3 * s)) as [number, number, number], 'size');
-      if (shape.some((k) => k % 2 === 0)) throw new InvalidParameterError('--size', `${shape.join(',')} must be odd on every axis (the PSF's centre on a voxel)`);
+      const shape = parseShape(
+        str(args, 'size'),
+        fit.sigmaVoxels.map((s) => odd(3 * s)) as [number, number, number],
+        'size',
+      );
+      if (shape.some((k) => k % 2 === 0))
+        throw new InvalidParameterError(
+          '--size',
+          `${shape.join(',')} must be odd on every axis (the PSF's centre on a voxel)`,
+        );
       const v = makeVolume(gaussianPsf(shape, fit.sigmaVoxels), shape, { ...blurred[0]!.voxelSize }, 'computed');
-      v.metadata.extra = { psfModel: 'gaussian (spectral fit)', fwhmXY: String(fit.fwhm.xy), fwhmZ: String(fit.fwhm.z) };
+      v.metadata.extra = {
+        psfModel: 'gaussian (spectral fit)',
+        fwhmXY: String(fit.fwhm.xy),
+        fwhmZ: String(fit.fwhm.z),
+      };
       await writeVolume(out, v, { dtype: 'float32', force: flag(args, 'force') });
     }
     for (const [axis, end] of Object.entries(fit.atRangeEnd)) {
-      if (end) ctx.err(`warning: the ${axis === 'xy' ? 'lateral' : 'axial'} width is at the end of the search range: the data do not determine it (are the sharp stacks sharper than the blurred ones?)`);
+      if (end)
+        ctx.err(
+          `warning: the ${axis === 'xy' ? 'lateral' : 'axial'} width is at the end of the search range: the data do not determine it (are the sharp stacks sharper than the blurred ones?)`,
+        );
     }
-    if (flag(args, 'json')) { ctx.out(JSON.stringify({ ...fit, ...(out ? { out } : {}) }, null, 2)); return 0; }
+    if (flag(args, 'json')) {
+      ctx.out(JSON.stringify({ ...fit, ...(out ? { out } : {}) }, null, 2));
+      return 0;
+    }
     const f = (v: number) => v.toFixed(3);
-    ctx.out(`FWHM        lateral ${f(fit.fwhm.xy)} axial ${f(fit.fwhm.z)} ${fit.unit} (σ ${fit.sigmaVoxels[1].toFixed(2)} / ${fit.sigmaVoxels[0].toFixed(2)} voxels)`);
-    ctx.out(`from        ${blurred.length} blurred, ${sharp.length} sharp stack(s); noise floor ${fit.noise.toPrecision(4)}`);
+    ctx.out(
+      `FWHM        lateral ${f(fit.fwhm.xy)} axial ${f(fit.fwhm.z)} ${fit.unit} (σ ${fit.sigmaVoxels[1].toFixed(2)} / ${fit.sigmaVoxels[0].toFixed(2)} voxels)`,
+    );
+    ctx.out(
+      `from        ${blurred.length} blurred, ${sharp.length} sharp stack(s); noise floor ${fit.noise.toPrecision(4)}`,
+    );
     if (out) ctx.out(`wrote       ${out}`);
     return 0;
   },

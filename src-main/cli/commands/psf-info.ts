@@ -17,7 +17,12 @@ export const psfInfoCommand: Command = {
   name: 'psf-info',
   summary: 'measure a PSF: centroid, FWHM x/y/z, asymmetry, NCC vs a reference',
   usage: USAGE,
-  options: { ref: { type: 'string' }, background: { type: 'string' }, json: { type: 'boolean' }, 'no-check': { type: 'boolean' } },
+  options: {
+    ref: { type: 'string' },
+    background: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-check': { type: 'boolean' },
+  },
   async run(args, ctx) {
     const file = args.positionals[0];
     if (!file) throw new MissingArgumentError('<psf.tif>', 'is required');
@@ -30,14 +35,24 @@ export const psfInfoCommand: Command = {
       background: bg === undefined ? undefined : bg === 'auto' ? 'auto' : num(args, 'background'),
       reference: refPath ? await readVolume(refPath, { channelsAsZ: true }) : undefined,
     });
-    if (flag(args, 'json')) { ctx.out(JSON.stringify({ ...info, check, warnings: psf.metadata.warnings ?? [] }, null, 2)); return 0; }
-    const u = info.voxelSize.unit, f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
-    ctx.out(`shape       ${info.shape.join('×')}  voxel ${info.voxelSize.z}×${info.voxelSize.y}×${info.voxelSize.x} ${u}`);
-    ctx.out(`sum         ${info.sum.toPrecision(6)}  max ${info.max.toPrecision(6)}  background ${info.background.toPrecision(4)}`);
+    if (flag(args, 'json')) {
+      ctx.out(JSON.stringify({ ...info, check, warnings: psf.metadata.warnings ?? [] }, null, 2));
+      return 0;
+    }
+    const u = info.voxelSize.unit,
+      f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+    ctx.out(
+      `shape       ${info.shape.join('×')}  voxel ${info.voxelSize.z}×${info.voxelSize.y}×${info.voxelSize.x} ${u}`,
+    );
+    ctx.out(
+      `sum         ${info.sum.toPrecision(6)}  max ${info.max.toPrecision(6)}  background ${info.background.toPrecision(4)}`,
+    );
     ctx.out(`peak        z,y,x = ${info.peak.join(',')}  centroid ${info.centroid.map((v) => v.toFixed(2)).join(',')}`);
     ctx.out(`offset      x ${f(info.offset.x)} y ${f(info.offset.y)} z ${f(info.offset.z)} ${u} from centre`);
     ctx.out(`FWHM        x ${f(info.fwhm.x)} y ${f(info.fwhm.y)} z ${f(info.fwhm.z)} ${u}`);
-    ctx.out(`negativity  ${(100 * info.negativity).toFixed(2)} %   asymmetry x ${f(info.asymmetry.x)} y ${f(info.asymmetry.y)} z ${f(info.asymmetry.z)}`);
+    ctx.out(
+      `negativity  ${(100 * info.negativity).toFixed(2)} %   asymmetry x ${f(info.asymmetry.x)} y ${f(info.asymmetry.y)} z ${f(info.asymmetry.z)}`,
+    );
     if (info.ncc !== undefined) ctx.out(`NCC vs ref  ${info.ncc.toFixed(4)}`);
     return 0;
   },

@@ -37,10 +37,20 @@ export const reportCommand: Command = {
     const input = requireStr(args, 'input');
     const result = requireStr(args, 'result');
     const summaryPath = str(args, 'summary');
-    const written = await writeReport(outDir, {
-      input, result, gt: str(args, 'gt'), rl: str(args, 'rl'), theoreticalPsf: str(args, 'theoretical-psf'),
-      runDir: str(args, 'run'), summary: summaryPath ? await readDeconvolveSummary(summaryPath, result) : undefined, clahe: flag(args, 'clahe'),
-    }, { force: flag(args, 'force') });
+    const written = await writeReport(
+      outDir,
+      {
+        input,
+        result,
+        gt: str(args, 'gt'),
+        rl: str(args, 'rl'),
+        theoreticalPsf: str(args, 'theoretical-psf'),
+        runDir: str(args, 'run'),
+        summary: summaryPath ? await readDeconvolveSummary(summaryPath, result) : undefined,
+        clahe: flag(args, 'clahe'),
+      },
+      { force: flag(args, 'force') },
+    );
     ctx.out(`report written: ${written.htmlPath} and report.json`);
     // The result's own output check and the input's domain (core/report/output-section.ts): said here too.
     const check = written.json.outputCheck as { passed: boolean; message: string } | undefined;

@@ -40,8 +40,16 @@ export const rlCommand: Command = {
   summary: 'Richardson–Lucy deconvolution with a known PSF',
   usage: USAGE,
   options: {
-    psf: { type: 'string' }, iters: { type: 'string' }, tv: { type: 'string' }, ...RL_OPTION_SPECS,
-    'nan-policy': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, ...VOLUME_OPTIONS, ...FORMAT_OPTION, ...STREAM_OPTION_SPECS,
+    psf: { type: 'string' },
+    iters: { type: 'string' },
+    tv: { type: 'string' },
+    ...RL_OPTION_SPECS,
+    'nan-policy': { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+    ...VOLUME_OPTIONS,
+    ...FORMAT_OPTION,
+    ...STREAM_OPTION_SPECS,
   },
   async run(args, cliCtx) {
     const { ctx, warnings } = collectWarnings(cliCtx);
@@ -51,46 +59,116 @@ export const rlCommand: Command = {
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
     const format = resolveOutputFormat(output, formatOption(args));
-    const options = { iterations, tv: num(args, 'tv', { min: 0, max: 0.999 }), ...rlOptionsFromArgs(args), nanPolicy, signal: ctx.signal };
+    const options = {
+      iterations,
+      tv: num(args, 'tv', { min: 0, max: 0.999 }),
+      ...rlOptionsFromArgs(args),
+      nanPolicy,
+      signal: ctx.signal,
+    };
     // Before the run, not after it: an existing output, a missing or read-only folder fail in seconds.
     await checkOutputWritable(output, { force: flag(args, 'force') });
     const stream = streamOptionsFromArgs(args);
     const { reader, selection, psfs } = await openRlInputs(input, psfPath, args, ctx);
     if (await shouldStream(stream, input, format, () => Promise.resolve(reader.info))) {
       await reader.close();
-      const method = rlStreamMethod(psfs, reader.voxelSize, options, stream.haloPsf, { psf: psfPath, iterations: String(iterations), nanPolicy });
+      const method = rlStreamMethod(psfs, reader.voxelSize, options, stream.haloPsf, {
+        psf: psfPath,
+        iterations: String(iterations),
+        nanPolicy,
+      });
       const bar = createProgress('RL', ctx.interactive, (s) => process.stderr.write(s));
-      const r = await runStreamed(ctx, input, output, method, { chunk: stream.chunk, dtype: 'float32', force: flag(args, 'force'), signal: ctx.signal, select: selection, open: openOptions(args) }, bar, flag(args, 'json') ? ctx.err : ctx.out);
-      if (flag(args, 'json')) ctx.out(JSON.stringify({ iterations, ...r, voxelSize: reader.info.voxelSize, voxelSizeSource: reader.info.voxelSizeSource, warnings }, null, 2));
+      const r = await runStreamed(
+        ctx,
+        input,
+        output,
+        method,
+        {
+          chunk: stream.chunk,
+          dtype: 'float32',
+          force: flag(args, 'force'),
+          signal: ctx.signal,
+          select: selection,
+          open: openOptions(args),
+        },
+        bar,
+        flag(args, 'json') ? ctx.err : ctx.out,
+      );
+      if (flag(args, 'json'))
+        ctx.out(
+          JSON.stringify(
+            {
+              iterations,
+              ...r,
+              voxelSize: reader.info.voxelSize,
+              voxelSizeSource: reader.info.voxelSizeSource,
+              warnings,
+            },
+            null,
+            2,
+          ),
+        );
       return 0;
     }
     noteBigTiff(ctx, output, reader.info.shape, 'float32', selection.channels.length * selection.frames.length, format);
     const t0 = Date.now();
     let last: RlProgress | undefined;
     try {
-      await mapHyperstack(reader, output, selection, async (image, at) => {
-        const bar = createProgress(`RL c${at.channel} t${at.frame}`, ctx.interactive, (s) => process.stderr.write(s));
-        const result = await richardsonLucy(image, psfs[at.c]!, {
-          ...options,
-          onPlan: (p) => ctx.err(`RL c${at.channel} t${at.frame}: ${describeRlPlan(p)}`),
-          onProgress: (p) => { last = p; bar.update(p.iteration, p.total); },
-          onWarning: (w) => ctx.err(`warning: ${w}`),
-        });
-        bar.finish();
-        return result;
-      }, { dtype: 'float32', force: flag(args, 'force'), format });
+      await mapHyperstack(
+        reader,
+        output,
+        selection,
+        async (image, at) => {
+          const bar = createProgress(`RL c${at.channel} t${at.frame}`, ctx.interactive, (s) => process.stderr.write(s));
+          const result = await richardsonLucy(image, psfs[at.c]!, {
+            ...options,
+            onPlan: (p) => ctx.err(`RL c${at.channel} t${at.frame}: ${describeRlPlan(p)}`),
+            onProgress: (p) => {
+              last = p;
+              bar.update(p.iteration, p.total);
+            },
+            onWarning: (w) => ctx.err(`warning: ${w}`),
+          });
+          bar.finish();
+          return result;
+        },
+        { dtype: 'float32', force: flag(args, 'force'), format },
+      );
     } finally {
       await reader.close();
     }
     const seconds = (Date.now() - t0) / 1000;
     if (flag(args, 'json')) {
       const { shape, channels, frames, voxelSize, voxelSizeSource } = reader.info;
-      const divergence = last?.divergence, divergenceChange = last?.divergenceChange;
-      ctx.out(JSON.stringify({ input, output, iterations, shape, channels, frames, selected: selection, voxelSize, voxelSizeSource, seconds, divergence, divergenceChange, warnings }, null, 2));
+      const divergence = last?.divergence,
+        divergenceChange = last?.divergenceChange;
+      ctx.out(
+        JSON.stringify(
+          {
+            input,
+            output,
+            iterations,
+            shape,
+            channels,
+            frames,
+            selected: selection,
+            voxelSize,
+            voxelSizeSource,
+            seconds,
+            divergence,
+            divergenceChange,
+            warnings,
+          },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const shape = reader.info.shape.join('×');
-    ctx.out(`wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${seconds.toFixed(1)} s${divergenceNote(last)}`);
+    ctx.out(
+      `wrote ${output}: ${iterations} iterations on ${shape}, ${describeSelection(reader.info, selection)} in ${seconds.toFixed(1)} s${divergenceNote(last)}`,
+    );
     return 0;
   },
 };
@@ -98,6 +176,9 @@ export const rlCommand: Command = {
 /** The stopping hint: the last iteration's I-divergence and its relative fall. */
 function divergenceNote(p: RlProgress | undefined): string {
   if (p?.divergence === undefined) return '';
-  const change = p.divergenceChange === undefined ? '' : `, fell ${(p.divergenceChange * 100).toPrecision(2)} % in the last iteration${p.divergenceChange < 1e-4 ? ' (converged)' : ''}`;
+  const change =
+    p.divergenceChange === undefined
+      ? ''
+      : `, fell ${(p.divergenceChange * 100).toPrecision(2)} % in the last iteration${p.divergenceChange < 1e-4 ? ' (converged)' : ''}`;
   return `; I-divergence ${p.divergence.toPrecision(4)} per voxel${change}`;
 }

@@ -56,7 +56,8 @@ export const serveCommand: Command = {
     const port = num(args, 'port', { min: 0, max: 65535, integer: true, def: 0 })!;
     const host = str(args, 'host') ?? '127.0.0.1';
     const concurrency = num(args, 'concurrency', { min: 1, max: 64, integer: true, def: 1 })!;
-    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') ctx.err(`warning: binding to ${host} exposes the API beyond this machine; keep the token secret.`);
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
+      ctx.err(`warning: binding to ${host} exposes the API beyond this machine; keep the token secret.`);
     const tokenFile = str(args, 'token-file');
     const kept = tokenFile === undefined ? undefined : await tokenFromFile(resolve(tokenFile)); // refused before anything starts
     const access = new AccessPolicy();
@@ -71,19 +72,37 @@ export const serveCommand: Command = {
     const settings = new StartupQueue(configDir(), redis === undefined ? undefined : { kind: 'redis', url: redis });
     const chosen = await settings.inUse();
     for (const w of chosen.warnings) ctx.err(`warning: ${w}`);
-    if (chosen.queue.kind === 'redis') ctx.out(`queue: ${chosen.queue.url}${redis === undefined ? ' (from the app settings)' : ''}; jobs run on \`cycledecon worker\` processes`);
+    if (chosen.queue.kind === 'redis')
+      ctx.out(
+        `queue: ${chosen.queue.url}${redis === undefined ? ' (from the app settings)' : ''}; jobs run on \`cycledecon worker\` processes`,
+      );
     const service = new AppService({ access, concurrency, tasks: new WorkerTaskPool(), settings });
     if (typeof v.project === 'string') {
       const dir = resolve(v.project);
       // A project another process holds open is refused (ProjectLockedError names it: exit 1); nothing was started.
-      const attach = async () => service.attach(existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir));
-      await attach().catch(async (e: unknown) => { await service.close(); throw e; });
+      const attach = async () =>
+        service.attach(
+          existsSync(join(dir, 'project.json')) ? await ProjectStore.open(dir) : await ProjectStore.create(dir),
+        );
+      await attach().catch(async (e: unknown) => {
+        await service.close();
+        throw e;
+      });
       for (const w of service.warnings()) ctx.err(`warning: ${w}`);
     }
-    const server = await startDevServer({ service, access, host, port, rendererDir: findRendererDir(), ...(kept ? { token: kept.token } : {}) });
+    const server = await startDevServer({
+      service,
+      access,
+      host,
+      port,
+      rendererDir: findRendererDir(),
+      ...(kept ? { token: kept.token } : {}),
+    });
     ctx.out(`CycleDecon serving at ${server.url}`);
     ctx.out(`token: ${server.token}${kept ? ` (${kept.created ? 'new, written to' : 'kept in'} ${tokenFile})` : ''}`);
-    ctx.out(`open ${server.url}/#token=${server.token}   (API: POST ${server.url}/api/<method> with "Authorization: Bearer <token>")`);
+    ctx.out(
+      `open ${server.url}/#token=${server.token}   (API: POST ${server.url}/api/<method> with "Authorization: Bearer <token>")`,
+    );
     await new Promise<void>((r) => {
       if (ctx.signal.aborted) r();
       ctx.signal.addEventListener('abort', () => r(), { once: true });

@@ -1,7 +1,15 @@
 // `cycledecon train`: trains the explicit-PSF CycleGAN (or an ablation) in a worker thread.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { PRESET_NAMES, adaptPresetDefaults, mergeOverrides, parseTrainConfig, resolveTrainConfig, type PresetName, type TrainConfig } from '../../core/train/config';
+import {
+  PRESET_NAMES,
+  adaptPresetDefaults,
+  mergeOverrides,
+  parseTrainConfig,
+  resolveTrainConfig,
+  type PresetName,
+  type TrainConfig,
+} from '../../core/train/config';
 import { trainOverrides } from '../../contract/train-overrides';
 import { trainChoicesFromArgs } from '../train-choices';
 import { FileNotFoundError, InvalidParameterError, MissingArgumentError } from '../../core/errors';
@@ -33,10 +41,25 @@ async function buildConfig(args: Parameters<Command['run']>[0], outDir: string, 
   } else cfg = resolveTrainConfig(oneOf(args, 'preset', PRESET_NAMES, 'fast') as PresetName);
   const choices = trainChoicesFromArgs(args, cfg.optics);
   const chosen = mergeOverrides(cfg, trainOverrides(choices)) as TrainConfig;
-  const merged: TrainConfig = str(args, 'pupil-aberrations') ? { ...chosen, psf: { ...chosen.psf, pupilAberrations: oneOf(args, 'pupil-aberrations', ['all', 'symmetric'] as const, 'all') } } : chosen;
+  const merged: TrainConfig = str(args, 'pupil-aberrations')
+    ? {
+        ...chosen,
+        psf: {
+          ...chosen.psf,
+          pupilAberrations: oneOf(args, 'pupil-aberrations', ['all', 'symmetric'] as const, 'all'),
+        },
+      }
+    : chosen;
   // A preset's spectral start and term yield to --sharp-source rl and the ablations unless given explicitly; a
   // --config file is taken as written.
-  return parseTrainConfig(file ? merged : adaptPresetDefaults(merged, { psfInit: choices.psfInit !== undefined, lambdaSpectral: choices.lambdaSpectral !== undefined }));
+  return parseTrainConfig(
+    file
+      ? merged
+      : adaptPresetDefaults(merged, {
+          psfInit: choices.psfInit !== undefined,
+          lambdaSpectral: choices.lambdaSpectral !== undefined,
+        }),
+  );
 }
 
 export const trainCommand: Command = {
@@ -108,15 +131,25 @@ export const trainCommand: Command = {
     const resume = flag(args, 'resume');
     const cfg = await buildConfig(args, outDir, resume);
     if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
-    if (cfg.sharpSource === 'data' && list('sharp').length === 0) throw new MissingArgumentError('--sharp', "is required (or use --sharp-source rl)");
+    if (cfg.sharpSource === 'data' && list('sharp').length === 0)
+      throw new MissingArgumentError('--sharp', 'is required (or use --sharp-source rl)');
     // Every input must exist before the run folder is made: a typo must not leave an empty run behind.
     const rlPsf = str(args, 'rl-psf');
     for (const p of [...list('blurred'), ...list('sharp'), ...(rlPsf ? [rlPsf] : [])]) {
-      if (!(await fs.stat(p).then(() => true, () => false))) throw new FileNotFoundError(p);
+      if (
+        !(await fs.stat(p).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw new FileNotFoundError(p);
     }
     // One channel at one time point per stack, checked before the run folder is made.
     const open = openOptions(args);
-    const stacks = [...(await resolveStackPaths(list('blurred'), '--blurred')), ...(list('sharp').length ? await resolveStackPaths(list('sharp'), '--sharp') : [])];
+    const stacks = [
+      ...(await resolveStackPaths(list('blurred'), '--blurred')),
+      ...(list('sharp').length ? await resolveStackPaths(list('sharp'), '--sharp') : []),
+    ];
     await requireSingleVolumeFiles(stacks, ctx, open);
     await makeOutputFolder(outDir);
     // The run folder, its checkpoint/ and weights/ (names from core/run/layout, which loads no tfjs into this thread).
@@ -125,11 +158,28 @@ export const trainCommand: Command = {
     }
     const bar = createProgress('train', ctx.interactive, (s) => process.stderr.write(s));
     const job = startTrainWorker(
-      { config: cfg, blurred: list('blurred'), sharp: list('sharp'), outDir, resume, force: flag(args, 'force'), backend: str(args, 'backend'), rlPsf, ...(open.voxelSize ? { voxelSize: open.voxelSize } : {}) },
+      {
+        config: cfg,
+        blurred: list('blurred'),
+        sharp: list('sharp'),
+        outDir,
+        resume,
+        force: flag(args, 'force'),
+        backend: str(args, 'backend'),
+        rlPsf,
+        ...(open.voxelSize ? { voxelSize: open.voxelSize } : {}),
+      },
       (e) => {
-        if (e.type === 'start') ctx.err(`training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`);
+        if (e.type === 'start')
+          ctx.err(
+            `training ${e.config.preset} from step ${e.startStep} to ${e.totalSteps} (${e.stepsPerEpoch} steps/epoch) → ${e.runDir}`,
+          );
         else if (e.type === 'step') {
-          bar.update(e.step, e.totalSteps, `G ${e.losses.generator.toFixed(4)} D ${(e.losses.discriminatorA + e.losses.discriminatorB).toFixed(4)} lr ${e.lr.toExponential(1)} ${e.stepsPerSecond.toFixed(2)} it/s`);
+          bar.update(
+            e.step,
+            e.totalSteps,
+            `G ${e.losses.generator.toFixed(4)} D ${(e.losses.discriminatorA + e.losses.discriminatorB).toFixed(4)} lr ${e.lr.toExponential(1)} ${e.stepsPerSecond.toFixed(2)} it/s`,
+          );
         } else if (e.type === 'done') bar.finish(e.cancelled ? 'cancelled' : '');
       },
       (name, reason) => ctx.err(`backend: ${name} (${reason})`),

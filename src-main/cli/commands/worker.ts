@@ -23,23 +23,35 @@ export const workerCommand: Command = {
   --lock-seconds S   heartbeat lock: a job of a worker that died runs elsewhere after about S s (default 30)
   --queue-name NAME  BullMQ queue name (default cycledecon)`,
   options: {
-    queue: { type: 'string' }, root: { type: 'string' }, concurrency: { type: 'string' }, backend: { type: 'string' },
-    name: { type: 'string' }, 'lock-seconds': { type: 'string' }, 'queue-name': { type: 'string' },
+    queue: { type: 'string' },
+    root: { type: 'string' },
+    concurrency: { type: 'string' },
+    backend: { type: 'string' },
+    name: { type: 'string' },
+    'lock-seconds': { type: 'string' },
+    'queue-name': { type: 'string' },
   },
   async run(args, ctx) {
     const url = parseRedisUrl(requireStr(args, 'queue'));
     const root = resolve(requireStr(args, 'root'));
-    if (!existsSync(root) || !statSync(root).isDirectory()) throw new InvalidParameterError('--root', `${root} is not a folder`);
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new InvalidParameterError('--root', `${root} is not a folder`);
     const concurrency = num(args, 'concurrency', { min: 1, max: 64, integer: true, def: 1 })!;
     const lockSeconds = num(args, 'lock-seconds', { min: 1, max: 3600, def: 30 })!;
     const backend = str(args, 'backend');
     if (backend !== undefined) {
-      if (!BACKEND_IDS.includes(backend as BackendId)) throw new InvalidParameterError('--backend', `must be one of ${BACKEND_IDS.join(', ')}`);
+      if (!BACKEND_IDS.includes(backend as BackendId))
+        throw new InvalidParameterError('--backend', `must be one of ${BACKEND_IDS.join(', ')}`);
       process.env[BACKEND_ENV] = backend; // job threads inherit it
       resetFlags(); // and this process's jobs read it again
     }
     const worker = new RedisQueueWorker({
-      url, root, concurrency, name: str(args, 'name'), queueName: str(args, 'queue-name'), lockMs: lockSeconds * 1000,
+      url,
+      root,
+      concurrency,
+      name: str(args, 'name'),
+      queueName: str(args, 'queue-name'),
+      lockMs: lockSeconds * 1000,
       // In this process, not a thread per job: the process exists for its jobs, and a fresh thread (module loading,
       // backend start) cost about 6 s per job on the 2-core test box. Runners yield between iterations, so BullMQ's
       // lock renewal keeps up; --lock-seconds leaves room for the longest step.

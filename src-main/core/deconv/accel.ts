@@ -37,30 +37,38 @@ export function momentumBeta(it: number): number {
 
 export function createMomentum(kind: RlAcceleration, engine: RlEngine, d: RlDomain): Momentum | undefined {
   if (kind === 'none') return undefined;
-  const { box, grid } = d, nx = box[2], est = engine.est;
+  const { box, grid } = d,
+    nx = box[2],
+    est = engine.est;
   const prev = new Float32Array(box[0] * box[1] * box[2]);
   return {
     updateAndExtrapolate(corr, inv, it, last) {
       const beta = last ? 0 : momentumBeta(it + 1);
-      for (let z = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) {
-        const g = (z * grid[1] + y) * grid[2], m = (z * box[1] + y) * box[2];
-        for (let x = 0; x < nx; x++) {
-          const cur = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]), p = cur + beta * (cur - prev[m + x]);
-          prev[m + x] = cur;
-          est[g + x] = Math.max(p, MIN_SHARE * cur);
+      for (let z = 0; z < box[0]; z++)
+        for (let y = 0; y < box[1]; y++) {
+          const g = (z * grid[1] + y) * grid[2],
+            m = (z * box[1] + y) * box[2];
+          for (let x = 0; x < nx; x++) {
+            const cur = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]),
+              p = cur + beta * (cur - prev[m + x]);
+            prev[m + x] = cur;
+            est[g + x] = Math.max(p, MIN_SHARE * cur);
+          }
         }
-      }
     },
     extrapolate(it) {
       const beta = momentumBeta(it);
-      for (let z = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) {
-        const g = (z * grid[1] + y) * grid[2], m = (z * box[1] + y) * box[2];
-        for (let x = 0; x < nx; x++) {
-          const cur = est[g + x], p = cur + beta * (cur - prev[m + x]);
-          prev[m + x] = cur;
-          est[g + x] = Math.max(p, MIN_SHARE * cur);
+      for (let z = 0; z < box[0]; z++)
+        for (let y = 0; y < box[1]; y++) {
+          const g = (z * grid[1] + y) * grid[2],
+            m = (z * box[1] + y) * box[2];
+          for (let x = 0; x < nx; x++) {
+            const cur = est[g + x],
+              p = cur + beta * (cur - prev[m + x]);
+            prev[m + x] = cur;
+            est[g + x] = Math.max(p, MIN_SHARE * cur);
+          }
         }
-      }
     },
   };
 }

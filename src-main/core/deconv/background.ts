@@ -36,26 +36,35 @@ export function estimateBackground(data: ArrayLike<number>, q = BACKGROUND_QUANT
  * low by about 2.3 noise σ / 8. Falls back to the voxel quantile for slices smaller than 16×16.
  */
 export function estimateStackBackground(data: ArrayLike<number>, shape: readonly [number, number, number]): number {
-  const [nz, ny, nx] = shape, by = Math.floor(ny / BLOCK), bx = Math.floor(nx / BLOCK);
+  const [nz, ny, nx] = shape,
+    by = Math.floor(ny / BLOCK),
+    bx = Math.floor(nx / BLOCK);
   if (by * bx < 4) return estimateBackground(data);
   const means = new Float32Array(nz * by * bx);
   let k = 0;
-  for (let z = 0; z < nz; z++) for (let j = 0; j < by; j++) for (let i = 0; i < bx; i++) {
-    let sum = 0;
-    for (let y = j * BLOCK; y < (j + 1) * BLOCK; y++) {
-      const row = (z * ny + y) * nx + i * BLOCK;
-      for (let x = 0; x < BLOCK; x++) sum += data[row + x];
-    }
-    if (Number.isFinite(sum)) means[k++] = sum / (BLOCK * BLOCK);
-  }
+  for (let z = 0; z < nz; z++)
+    for (let j = 0; j < by; j++)
+      for (let i = 0; i < bx; i++) {
+        let sum = 0;
+        for (let y = j * BLOCK; y < (j + 1) * BLOCK; y++) {
+          const row = (z * ny + y) * nx + i * BLOCK;
+          for (let x = 0; x < BLOCK; x++) sum += data[row + x];
+        }
+        if (Number.isFinite(sum)) means[k++] = sum / (BLOCK * BLOCK);
+      }
   if (k === 0) return 0;
   const sorted = means.subarray(0, k).sort();
   return Math.max(0, sorted[Math.floor(BLOCK_QUANTILE * (k - 1))]);
 }
 
 /** The background to use: a given value, or the estimate for 'auto' (the default; with a shape, the patch estimate). */
-export function resolveBackground(data: ArrayLike<number>, setting: BackgroundSetting | undefined, shape?: readonly [number, number, number]): { value: number; source: 'auto' | 'given' } {
-  if (setting === undefined || setting === 'auto') return { value: shape ? estimateStackBackground(data, shape) : estimateBackground(data), source: 'auto' };
+export function resolveBackground(
+  data: ArrayLike<number>,
+  setting: BackgroundSetting | undefined,
+  shape?: readonly [number, number, number],
+): { value: number; source: 'auto' | 'given' } {
+  if (setting === undefined || setting === 'auto')
+    return { value: shape ? estimateStackBackground(data, shape) : estimateBackground(data), source: 'auto' };
   return { value: setting, source: 'given' };
 }
 
@@ -64,7 +73,13 @@ export function parseBackground(raw: string | number | undefined, name = 'backgr
   if (raw === undefined) return undefined;
   if (raw === 'auto') return 'auto';
   const v = typeof raw === 'number' ? raw : Number(raw);
-  if (typeof raw === 'string' && raw.trim() === '') throw new InvalidParameterError(name, "must be 'auto' or a number ≥ 0, got an empty value");
-  if (!(Number.isFinite(v) && v >= 0)) throw new InvalidParameterError(name, `must be 'auto' or a number ≥ 0, got ${raw}`, "Use 'auto' to estimate the camera offset, or 0 for none.");
+  if (typeof raw === 'string' && raw.trim() === '')
+    throw new InvalidParameterError(name, "must be 'auto' or a number ≥ 0, got an empty value");
+  if (!(Number.isFinite(v) && v >= 0))
+    throw new InvalidParameterError(
+      name,
+      `must be 'auto' or a number ≥ 0, got ${raw}`,
+      "Use 'auto' to estimate the camera offset, or 0 for none.",
+    );
   return v;
 }

@@ -47,7 +47,8 @@ export function planDomain(image: Float32Array, shape: Shape3, psfShape: Shape3,
     const grid = box.map((n) => nextSmoothSize(n)) as Shape3;
     return { boundary, data: embedAt(image, shape, box, offset), box, grid, offset, shape };
   }
-  const pad: Shape3 = boundary === 'reflect' ? [0, 1, 2].map((a) => Math.min(c[a], shape[a] - 1)) as Shape3 : [0, 0, 0];
+  const pad: Shape3 =
+    boundary === 'reflect' ? ([0, 1, 2].map((a) => Math.min(c[a], shape[a] - 1)) as Shape3) : [0, 0, 0];
   const padded = padReflect(image, shape, pad);
   // Grid large enough that the circular convolution equals the linear one on the padded box.
   const grid = [0, 1, 2].map((a) => nextSmoothSize(padded.shape[a] + Math.max(c[a], psfShape[a] - 1 - c[a]))) as Shape3;
@@ -57,10 +58,11 @@ export function planDomain(image: Float32Array, shape: Shape3, psfShape: Shape3,
 /** `data` of `shape` placed at `offset` in a zero volume of size `box`. */
 function embedAt(data: Float32Array, shape: Shape3, box: Shape3, offset: Shape3): Float32Array {
   const res = new Float32Array(box[0] * box[1] * box[2]);
-  for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const o = ((z + offset[0]) * box[1] + y + offset[1]) * box[2] + offset[2];
-    res.set(data.subarray((z * shape[1] + y) * shape[2], (z * shape[1] + y + 1) * shape[2]), o);
-  }
+  for (let z = 0; z < shape[0]; z++)
+    for (let y = 0; y < shape[1]; y++) {
+      const o = ((z + offset[0]) * box[1] + y + offset[1]) * box[2] + offset[2];
+      res.set(data.subarray((z * shape[1] + y) * shape[2], (z * shape[1] + y + 1) * shape[2]), o);
+    }
   return res;
 }
 
@@ -72,19 +74,22 @@ export function inverseWeights(engine: RlEngine, d: RlDomain): Float32Array {
   const { box, grid, offset, shape } = d;
   const r = engine.ratioBuffer;
   r.fill(0);
-  for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const g = ((z + offset[0]) * grid[1] + y + offset[1]) * grid[2] + offset[2];
-    r.fill(1, g, g + shape[2]);
-  }
+  for (let z = 0; z < shape[0]; z++)
+    for (let y = 0; y < shape[1]; y++) {
+      const g = ((z + offset[0]) * grid[1] + y + offset[1]) * grid[2] + offset[2];
+      r.fill(1, g, g + shape[2]);
+    }
   const w = engine.blur(true);
   r.fill(0);
   const inv = new Float32Array(box[0] * box[1] * box[2]);
-  for (let z = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) {
-    const g = (z * grid[1] + y) * grid[2], m = (z * box[1] + y) * box[2];
-    for (let x = 0; x < box[2]; x++) {
-      const v = w[g + x];
-      inv[m + x] = v >= MIN_WEIGHT ? 1 / v : 0;
+  for (let z = 0; z < box[0]; z++)
+    for (let y = 0; y < box[1]; y++) {
+      const g = (z * grid[1] + y) * grid[2],
+        m = (z * box[1] + y) * box[2];
+      for (let x = 0; x < box[2]; x++) {
+        const v = w[g + x];
+        inv[m + x] = v >= MIN_WEIGHT ? 1 / v : 0;
+      }
     }
-  }
   return inv;
 }

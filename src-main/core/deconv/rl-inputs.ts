@@ -52,15 +52,21 @@ const fmt = (v: number) => Number(v.toPrecision(6)).toString();
 
 /** Refuses a PSF holding NaN/Inf or negative values, with the counts. */
 export function checkPsfValues(psf: Float32Array): void {
-  let bad = 0, negative = 0;
+  let bad = 0,
+    negative = 0;
   for (let i = 0; i < psf.length; i++) {
     const v = psf[i]!;
     if (!Number.isFinite(v)) bad++;
     else if (v < 0) negative++;
   }
   if (bad === 0 && negative === 0) return;
-  const what = [bad ? plural(bad, 'NaN or infinite voxel') : '', negative ? plural(negative, 'negative voxel') : ''].filter(Boolean).join(' and ');
-  throw new InvalidVolumeError(`the PSF has ${what} (of ${psf.length})`, 'A PSF is an intensity: clip it at zero (after background subtraction) and remove NaN/Inf voxels before deconvolving.');
+  const what = [bad ? plural(bad, 'NaN or infinite voxel') : '', negative ? plural(negative, 'negative voxel') : '']
+    .filter(Boolean)
+    .join(' and ');
+  throw new InvalidVolumeError(
+    `the PSF has ${what} (of ${psf.length})`,
+    'A PSF is an intensity: clip it at zero (after background subtraction) and remove NaN/Inf voxels before deconvolving.',
+  );
 }
 
 /**
@@ -75,10 +81,17 @@ export function clipLearnedPsf(psf: Float32Array): { data: Float32Array; clipped
   return { data, clipped };
 }
 
-function replaceNonFinite(image: Float32Array, count: number, policy: NanPolicy, warn: (m: string) => void): { data: Float32Array; by: number } {
+function replaceNonFinite(
+  image: Float32Array,
+  count: number,
+  policy: NanPolicy,
+  warn: (m: string) => void,
+): { data: Float32Array; by: number } {
   if (policy === 'refuse') {
-    throw new InvalidVolumeError(`the image has ${plural(count, 'voxel')} that ${count === 1 ? 'is' : 'are'} NaN or infinite (of ${image.length})`,
-      'Richardson–Lucy would turn every output voxel into NaN. Fix the input, or replace them (cycledecon rl --nan-policy zero|mean).');
+    throw new InvalidVolumeError(
+      `the image has ${plural(count, 'voxel')} that ${count === 1 ? 'is' : 'are'} NaN or infinite (of ${image.length})`,
+      'Richardson–Lucy would turn every output voxel into NaN. Fix the input, or replace them (cycledecon rl --nan-policy zero|mean).',
+    );
   }
   let by = 0;
   if (policy === 'mean') {
@@ -87,7 +100,9 @@ function replaceNonFinite(image: Float32Array, count: number, policy: NanPolicy,
     by = count < image.length ? s / (image.length - count) : 0;
   }
   const data = image.map((v) => (Number.isFinite(v) ? v : by));
-  warn(`replaced ${plural(count, 'NaN/infinite voxel')} (of ${image.length}) by ${policy === 'mean' ? `the mean ${fmt(by)}` : '0'}.`);
+  warn(
+    `replaced ${plural(count, 'NaN/infinite voxel')} (of ${image.length}) by ${policy === 'mean' ? `the mean ${fmt(by)}` : '0'}.`,
+  );
   return { data, by };
 }
 
@@ -99,7 +114,8 @@ function replaceNonFinite(image: Float32Array, count: number, policy: NanPolicy,
  */
 export function checkRlInputs(image: Float32Array, psf: Float32Array, opts: RlInputOptions): CheckedRlInput {
   const policy = opts.nanPolicy ?? 'refuse';
-  if (!NAN_POLICIES.includes(policy)) throw new InvalidParameterError('nanPolicy', `"${String(policy)}" is not one of ${NAN_POLICIES.join(', ')}`);
+  if (!NAN_POLICIES.includes(policy))
+    throw new InvalidParameterError('nanPolicy', `"${String(policy)}" is not one of ${NAN_POLICIES.join(', ')}`);
   checkPsfValues(psf);
   const warn = opts.onWarning ?? (() => undefined);
   const bad = countNonFinite(image);
@@ -111,12 +127,20 @@ export function checkRlInputs(image: Float32Array, psf: Float32Array, opts: RlIn
   const shiftBack = opts.shiftBack ?? true;
   if (offset > 0) {
     data = fixed.data.map((v) => v + offset);
-    warn(`the image has negative values (min ${fmt(min)}); Richardson–Lucy assumes non-negative data, so ${fmt(offset)} was added before deconvolving and ${shiftBack ? 'subtracted from the result' : 'left to the estimated background (the result is background-free)'}.`);
+    warn(
+      `the image has negative values (min ${fmt(min)}); Richardson–Lucy assumes non-negative data, so ${fmt(offset)} was added before deconvolving and ${shiftBack ? 'subtracted from the result' : 'left to the estimated background (the result is background-free)'}.`,
+    );
   }
-  const report: RlInputReport = { replaced: bad, ...(bad ? { replacedBy: fixed.by } : {}), offset, shiftedBack: shiftBack };
+  const report: RlInputReport = {
+    replaced: bad,
+    ...(bad ? { replacedBy: fixed.by } : {}),
+    offset,
+    shiftedBack: shiftBack,
+  };
   opts.onInputReport?.(report);
   return {
-    image: data, report,
+    image: data,
+    report,
     restore: (est) => {
       if (offset > 0 && shiftBack) for (let i = 0; i < est.length; i++) est[i] -= offset;
       return est;
@@ -128,9 +152,10 @@ export function checkRlInputs(image: Float32Array, psf: Float32Array, opts: RlIn
 export function rlInputExtra(r: RlInputReport | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (r?.offset) {
-    out.rlInputOffset = r.shiftedBack === false
-      ? `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity and absorbed by the estimated background: values are background-free)`
-      : `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity, subtracted from the result: values are in the input's units)`;
+    out.rlInputOffset =
+      r.shiftedBack === false
+        ? `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity and absorbed by the estimated background: values are background-free)`
+        : `${fmt(r.offset)} (added before Richardson-Lucy for non-negativity, subtracted from the result: values are in the input's units)`;
   }
   if (r?.replaced) out.rlNonFiniteReplaced = `${r.replaced} voxels replaced by ${fmt(r.replacedBy ?? 0)}`;
   return out;
@@ -142,20 +167,31 @@ export function rlInputExtra(r: RlInputReport | undefined): Record<string, strin
  * is longer than the image on an axis (a thin stack) is cropped to 2n−1 voxels there, centred: from
  * any voxel that still reaches every other voxel of the image, and the rest would only grow the FFT grid.
  */
-export function resamplePsfForImage(image: Volume, psf: Volume, warn: (msg: string) => void): { data: Float32Array; shape: Shape3 } {
+export function resamplePsfForImage(
+  image: Volume,
+  psf: Volume,
+  warn: (msg: string) => void,
+): { data: Float32Array; shape: Shape3 } {
   checkPsfValues(psf.data); // on the file's voxels, so the counts are the user's
-  const a = image.voxelSize, b = psf.voxelSize;
-  const from: Shape3 = [b.z, b.y, b.x], to: Shape3 = [a.z, a.y, a.x];
+  const a = image.voxelSize,
+    b = psf.voxelSize;
+  const from: Shape3 = [b.z, b.y, b.x],
+    to: Shape3 = [a.z, a.y, a.x];
   const full = resampledPsfShape(psf.shape, from, to);
-  const voxels = full[0] * full[1] * full[2], imageVoxels = image.shape[0] * image.shape[1] * image.shape[2];
+  const voxels = full[0] * full[1] * full[2],
+    imageVoxels = image.shape[0] * image.shape[1] * image.shape[2];
   if (voxels > imageVoxels) {
     const ratio = Math.max(...from.map((f, i) => Math.max(f / to[i]!, to[i]! / f)));
     throw new PsfVoxelSizeError(
       `the PSF's voxel size ${b.z}×${b.y}×${b.x} ${b.unit} is ${fmt(ratio)}× the image's ${a.z}×${a.y}×${a.x} ${a.unit}: resampled, the PSF would be ${full.join('×')} voxels, larger than the ${image.shape.join('×')} image`,
-      'This is nearly always a unit slip (nm written as µm, or a spacing in the wrong field): correct the voxel size stored in the PSF or image file (Fiji: Image ▸ Properties), then run again.');
+      'This is nearly always a unit slip (nm written as µm, or a spacing in the wrong field): correct the voxel size stored in the PSF or image file (Fiji: Image ▸ Properties), then run again.',
+    );
   }
   const max = image.shape.map((n) => 2 * n - 1) as Shape3;
   const r = resamplePsf(psf.data, psf.shape, from, to, max);
-  if (r.shape.some((n, i) => n < full[i]!)) warn(`the resampled PSF (${full.join('×')}) is longer than the image on some axis; cropped to ${r.shape.join('×')}, centred.`);
+  if (r.shape.some((n, i) => n < full[i]!))
+    warn(
+      `the resampled PSF (${full.join('×')}) is longer than the image on some axis; cropped to ${r.shape.join('×')}, centred.`,
+    );
   return r;
 }

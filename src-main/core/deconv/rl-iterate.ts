@@ -42,17 +42,22 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /** Calls fn(grid row start, box row start) for each x row of the box. */
 export function forRows(box: Shape3, grid: Shape3, fn: (g: number, m: number) => void): void {
-  for (let z = 0; z < box[0]; z++) for (let y = 0; y < box[1]; y++) fn((z * grid[1] + y) * grid[2], (z * box[1] + y) * box[2]);
+  for (let z = 0; z < box[0]; z++)
+    for (let y = 0; y < box[1]; y++) fn((z * grid[1] + y) * grid[2], (z * box[1] + y) * box[2]);
 }
 
 /** Runs the iterations; the estimate is left in engine.est (box at the grid origin). */
 export async function iterate(engine: RlEngine, d: RlDomain, s: IterateSettings): Promise<void> {
-  const { est } = engine, { box, grid } = d, nx = box[2], inv = s.invWeights;
+  const { est } = engine,
+    { box, grid } = d,
+    nx = box[2],
+    inv = s.invWeights;
   forRows(box, grid, (g, m) => {
     for (let x = 0; x < nx; x++) est[g + x] = inv && inv[m + x] === 0 ? 0 : s.init;
   });
   const n = box[0] * box[1] * box[2];
-  const tvBox = s.tv > 0 ? new Float32Array(n) : undefined, tvDiv = s.tv > 0 ? new Float32Array(n) : undefined;
+  const tvBox = s.tv > 0 ? new Float32Array(n) : undefined,
+    tvDiv = s.tv > 0 ? new Float32Array(n) : undefined;
   const momentum = createMomentum(s.acceleration, engine, d);
   const start = Date.now();
   let last: number | undefined;
@@ -66,22 +71,42 @@ export async function iterate(engine: RlEngine, d: RlDomain, s: IterateSettings)
     const corr = engine.blur(true);
     if (tvBox && tvDiv) updateTv(est, corr, d, s.tv, tvBox, tvDiv, inv);
     else if (inv && momentum) momentum.updateAndExtrapolate(corr, inv, it, it === s.iterations - 1);
-    else if (inv) forRows(box, grid, (g, m) => {
-      for (let x = 0; x < nx; x++) est[g + x] = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]);
-    });
+    else if (inv)
+      forRows(box, grid, (g, m) => {
+        for (let x = 0; x < nx; x++) est[g + x] = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]);
+      });
     else engine.update();
     const elapsedMs = Date.now() - start;
-    const divergenceChange = divergence !== undefined && last !== undefined && last > 0 ? (last - divergence) / last : undefined;
+    const divergenceChange =
+      divergence !== undefined && last !== undefined && last > 0 ? (last - divergence) / last : undefined;
     last = divergence;
-    s.onProgress?.({ iteration: it + 1, total: s.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (s.iterations - it - 1), divergence, divergenceChange });
+    s.onProgress?.({
+      iteration: it + 1,
+      total: s.iterations,
+      elapsedMs,
+      etaMs: (elapsedMs / (it + 1)) * (s.iterations - it - 1),
+      divergence,
+      divergenceChange,
+    });
     await yieldToEventLoop();
   }
 }
 
 /** RL–TV (Dey et al. 2006): x ← x · corr / (1 − λ div(∇x/|∇x|)), times 1/W when given. */
-function updateTv(est: Float32Array, corr: Float32Array, d: RlDomain, lambda: number, tvBox: Float32Array, tvDiv: Float32Array, inv?: Float32Array): void {
-  const { box, grid } = d, nx = box[2];
-  forRows(box, grid, (g, m) => { for (let x = 0; x < nx; x++) tvBox[m + x] = est[g + x]; });
+function updateTv(
+  est: Float32Array,
+  corr: Float32Array,
+  d: RlDomain,
+  lambda: number,
+  tvBox: Float32Array,
+  tvDiv: Float32Array,
+  inv?: Float32Array,
+): void {
+  const { box, grid } = d,
+    nx = box[2];
+  forRows(box, grid, (g, m) => {
+    for (let x = 0; x < nx; x++) tvBox[m + x] = est[g + x];
+  });
   tvDivergence(tvBox, box, tvDiv);
   forRows(box, grid, (g, m) => {
     for (let x = 0; x < nx; x++) {
@@ -95,13 +120,15 @@ function updateTv(est: Float32Array, corr: Float32Array, d: RlDomain, lambda: nu
 function iDivergence(blurred: Float32Array, d: RlDomain, add: number): number {
   const { box, grid, offset, shape, data } = d;
   let sum = 0;
-  for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const g = ((z + offset[0]) * grid[1] + y + offset[1]) * grid[2] + offset[2];
-    const m = ((z + offset[0]) * box[1] + y + offset[1]) * box[2] + offset[2];
-    for (let x = 0; x < shape[2]; x++) {
-      const mu = Math.max(blurred[g + x] + add, 1e-30), v = data[m + x];
-      sum += (v > 0 ? v * Math.log(v / mu) - v : 0) + mu;
+  for (let z = 0; z < shape[0]; z++)
+    for (let y = 0; y < shape[1]; y++) {
+      const g = ((z + offset[0]) * grid[1] + y + offset[1]) * grid[2] + offset[2];
+      const m = ((z + offset[0]) * box[1] + y + offset[1]) * box[2] + offset[2];
+      for (let x = 0; x < shape[2]; x++) {
+        const mu = Math.max(blurred[g + x] + add, 1e-30),
+          v = data[m + x];
+        sum += (v > 0 ? v * Math.log(v / mu) - v : 0) + mu;
+      }
     }
-  }
   return sum / (shape[0] * shape[1] * shape[2]);
 }

@@ -56,11 +56,22 @@ export interface RlOptions extends RlInputOptions {
 }
 
 function validate(o: RlOptions): void {
-  if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new InvalidParameterError('iterations', `must be a positive integer, got ${o.iterations}`);
-  if (o.tv !== undefined && !(o.tv >= 0 && o.tv < 1)) throw new InvalidParameterError('tv', `must be in [0, 1), got ${o.tv}`, 'Typical values are 0.001–0.01.');
-  if (o.background !== undefined && o.background !== 'auto' && !(o.background >= 0 && Number.isFinite(o.background))) throw new InvalidParameterError('background', `must be 'auto' or a finite number ≥ 0, got ${o.background}`);
-  if (o.boundary !== undefined && !RL_BOUNDARIES.includes(o.boundary)) throw new InvalidParameterError('boundary', `must be one of ${RL_BOUNDARIES.join(', ')}, got ${String(o.boundary)}`);
-  if (o.acceleration !== undefined && !RL_ACCELERATIONS.includes(o.acceleration)) throw new InvalidParameterError('acceleration', `must be one of ${RL_ACCELERATIONS.join(', ')}, got ${String(o.acceleration)}`);
+  if (!Number.isInteger(o.iterations) || o.iterations < 1)
+    throw new InvalidParameterError('iterations', `must be a positive integer, got ${o.iterations}`);
+  if (o.tv !== undefined && !(o.tv >= 0 && o.tv < 1))
+    throw new InvalidParameterError('tv', `must be in [0, 1), got ${o.tv}`, 'Typical values are 0.001–0.01.');
+  if (o.background !== undefined && o.background !== 'auto' && !(o.background >= 0 && Number.isFinite(o.background)))
+    throw new InvalidParameterError('background', `must be 'auto' or a finite number ≥ 0, got ${o.background}`);
+  if (o.boundary !== undefined && !RL_BOUNDARIES.includes(o.boundary))
+    throw new InvalidParameterError(
+      'boundary',
+      `must be one of ${RL_BOUNDARIES.join(', ')}, got ${String(o.boundary)}`,
+    );
+  if (o.acceleration !== undefined && !RL_ACCELERATIONS.includes(o.acceleration))
+    throw new InvalidParameterError(
+      'acceleration',
+      `must be one of ${RL_ACCELERATIONS.join(', ')}, got ${String(o.acceleration)}`,
+    );
 }
 
 /** The boundary model from the options (`boundary`, else the older `padding`, else 'extend'). */
@@ -73,24 +84,48 @@ export function rlBoundary(o: Pick<RlOptions, 'boundary' | 'padding'>): RlBounda
  * is voxel floor(size/2). Returns the estimate with the image's shape, in the image's units: ≥ 0,
  * or ≥ the image's minimum when that is negative (see checkRlInputs).
  */
-export async function richardsonLucyArray(image: Float32Array, shape: Shape3, psf: Float32Array, psfShape: Shape3, opts: RlOptions): Promise<Float32Array> {
+export async function richardsonLucyArray(
+  image: Float32Array,
+  shape: Shape3,
+  psf: Float32Array,
+  psfShape: Shape3,
+  opts: RlOptions,
+): Promise<Float32Array> {
   // With an estimated background the non-negativity shift is part of that background (see checkRlInputs).
   const input = checkRlInputs(image, psf, { ...opts, shiftBack: (opts.background ?? 'auto') !== 'auto' });
   return input.restore(await deconvolveChecked(input.image, shape, psf, psfShape, opts));
 }
 
 /** Richardson–Lucy proper, on an image and PSF that passed checkRlInputs. */
-async function deconvolveChecked(image: Float32Array, shape: Shape3, psf: Float32Array, psfShape: Shape3, opts: RlOptions): Promise<Float32Array> {
+async function deconvolveChecked(
+  image: Float32Array,
+  shape: Shape3,
+  psf: Float32Array,
+  psfShape: Shape3,
+  opts: RlOptions,
+): Promise<Float32Array> {
   validate(opts);
-  if (image.length !== shape[0] * shape[1] * shape[2]) throw new InvalidVolumeError(`image data length ${image.length} does not match ${shape.join('×')}`);
+  if (image.length !== shape[0] * shape[1] * shape[2])
+    throw new InvalidVolumeError(`image data length ${image.length} does not match ${shape.join('×')}`);
   let psfSum = 0;
   for (const v of psf) psfSum += v;
-  if (!(psfSum > 0) || !Number.isFinite(psfSum)) throw new InvalidVolumeError('the PSF must have a positive, finite sum', 'Check the PSF file (it may be empty or background-subtracted to zero).');
+  if (!(psfSum > 0) || !Number.isFinite(psfSum))
+    throw new InvalidVolumeError(
+      'the PSF must have a positive, finite sum',
+      'Check the PSF file (it may be empty or background-subtracted to zero).',
+    );
   const psfN = psf.map((v) => v / psfSum);
   const domain = planDomain(image, shape, psfShape, rlBoundary(opts));
   const bg = resolveBackground(image, opts.background, shape);
   const acceleration = opts.acceleration ?? 'none';
-  opts.onPlan?.({ boundary: domain.boundary, background: bg.value, backgroundSource: bg.source, acceleration, domain: domain.box, grid: domain.grid });
+  opts.onPlan?.({
+    boundary: domain.boundary,
+    background: bg.value,
+    backgroundSource: bg.source,
+    acceleration,
+    domain: domain.box,
+    grid: domain.grid,
+  });
   let mean = 0;
   for (const v of image) mean += v;
   mean /= image.length;
@@ -101,8 +136,16 @@ async function deconvolveChecked(image: Float32Array, shape: Shape3, psf: Float3
     opts.onEngine?.(engine.kind, engine.threads);
     const invWeights = domain.boundary === 'extend' ? inverseWeights(engine, domain) : undefined;
     await iterate(engine, domain, {
-      iterations: opts.iterations, init, background: bg.value, eps: opts.eps ?? 1e-12, tv: opts.tv ?? 0, acceleration, invWeights,
-      divergence: opts.divergence ?? opts.onProgress !== undefined, onProgress: opts.onProgress, signal: opts.signal,
+      iterations: opts.iterations,
+      init,
+      background: bg.value,
+      eps: opts.eps ?? 1e-12,
+      tv: opts.tv ?? 0,
+      acceleration,
+      invWeights,
+      divergence: opts.divergence ?? opts.onProgress !== undefined,
+      onProgress: opts.onProgress,
+      signal: opts.signal,
     });
     if (opts.signal?.aborted) throw new CancelledError('Richardson–Lucy');
     return cropBox(engine.est, domain.grid, domain.offset, shape);
@@ -115,29 +158,57 @@ async function deconvolveChecked(image: Float32Array, shape: Shape3, psf: Float3
 const VOXEL_TOLERANCE = 0.01;
 
 /** Brings the PSF to the image's voxel size when both are calibrated in the same unit and differ. */
-export function matchPsfVoxelSize(image: Volume, psf: Volume, warn: (msg: string) => void = () => {}): { data: Float32Array; shape: Shape3 } {
-  const a = image.voxelSize, b = psf.voxelSize;
-  const calibrated = a.unit === b.unit && a.unit !== 'px' && !image.metadata.voxelSizeAssumed && !psf.metadata.voxelSizeAssumed;
+export function matchPsfVoxelSize(
+  image: Volume,
+  psf: Volume,
+  warn: (msg: string) => void = () => {},
+): { data: Float32Array; shape: Shape3 } {
+  const a = image.voxelSize,
+    b = psf.voxelSize;
+  const calibrated =
+    a.unit === b.unit && a.unit !== 'px' && !image.metadata.voxelSizeAssumed && !psf.metadata.voxelSizeAssumed;
   const differs = (['z', 'y', 'x'] as const).some((k) => Math.abs(a[k] - b[k]) > VOXEL_TOLERANCE * a[k]);
   if (!differs) return { data: psf.data, shape: psf.shape };
   if (!calibrated) {
-    warn(`PSF voxel size ${b.z}×${b.y}×${b.x} ${b.unit} differs from the image's ${a.z}×${a.y}×${a.x} ${a.unit}, but one is uncalibrated; using the PSF as is.`);
+    warn(
+      `PSF voxel size ${b.z}×${b.y}×${b.x} ${b.unit} differs from the image's ${a.z}×${a.y}×${a.x} ${a.unit}, but one is uncalibrated; using the PSF as is.`,
+    );
     return { data: psf.data, shape: psf.shape };
   }
-  warn(`PSF voxel size ${b.z}×${b.y}×${b.x} ${b.unit} differs from the image's ${a.z}×${a.y}×${a.x} ${a.unit}; resampling the PSF (trilinear).`);
+  warn(
+    `PSF voxel size ${b.z}×${b.y}×${b.x} ${b.unit} differs from the image's ${a.z}×${a.y}×${a.x} ${a.unit}; resampling the PSF (trilinear).`,
+  );
   return resamplePsfForImage(image, psf, warn);
 }
 
 /** Richardson–Lucy deconvolution of a volume with a (possibly resampled) PSF. */
-export async function richardsonLucy(image: Volume, psf: Volume, opts: RlOptions & { onWarning?: (msg: string) => void }): Promise<Volume> {
+export async function richardsonLucy(
+  image: Volume,
+  psf: Volume,
+  opts: RlOptions & { onWarning?: (msg: string) => void },
+): Promise<Volume> {
   const p = matchPsfVoxelSize(image, psf, opts.onWarning);
   let report: RlInputReport | undefined;
   let plan: RlPlan | undefined;
   const data = await richardsonLucyArray(image.data, image.shape, p.data, p.shape, {
     ...opts,
-    onInputReport: (r) => { report = r; opts.onInputReport?.(r); },
-    onPlan: (pl) => { plan = pl; opts.onPlan?.(pl); },
+    onInputReport: (r) => {
+      report = r;
+      opts.onInputReport?.(r);
+    },
+    onPlan: (pl) => {
+      plan = pl;
+      opts.onPlan?.(pl);
+    },
   });
-  const how = plan ? `, boundary ${plan.boundary}, background ${+plan.background.toPrecision(4)}${plan.acceleration !== 'none' ? `, ${plan.acceleration}` : ''}` : '';
-  return volumeLike(image, data, { sourceFormat: 'computed', extra: { deconvolution: `Richardson-Lucy ${opts.iterations} it${opts.tv ? `, TV ${opts.tv}` : ''}${how}`, ...rlInputExtra(report) } });
+  const how = plan
+    ? `, boundary ${plan.boundary}, background ${+plan.background.toPrecision(4)}${plan.acceleration !== 'none' ? `, ${plan.acceleration}` : ''}`
+    : '';
+  return volumeLike(image, data, {
+    sourceFormat: 'computed',
+    extra: {
+      deconvolution: `Richardson-Lucy ${opts.iterations} it${opts.tv ? `, TV ${opts.tv}` : ''}${how}`,
+      ...rlInputExtra(report),
+    },
+  });
 }

@@ -20,9 +20,10 @@ export function packageReadme(f: DocFacts): string {
   const m = unetSizeMultiple(f.generator.levels);
   const v = f.voxelSize;
   const voxel = v ? `${v.z} × ${v.y} × ${v.x} ${v.unit} (z × y × x)` : 'not recorded (the run predates domain.json)';
-  const mean = n.scale === 'mean'
-    ? `\n**Note:** this run was trained with the 'mean' intensity scale (the mean above p${n.lowPercentile} maps to ${n.meanTarget}); the Model Zoo has no such step, so the package declares the percentile scale_range and results differ from \`cycledecon deconvolve\` by a constant factor.\n`
-    : '';
+  const mean =
+    n.scale === 'mean'
+      ? `\n**Note:** this run was trained with the 'mean' intensity scale (the mean above p${n.lowPercentile} maps to ${n.meanTarget}); the Model Zoo has no such step, so the package declares the percentile scale_range and results differ from \`cycledecon deconvolve\` by a constant factor.\n`
+      : '';
   return `# CycleDecon deconvolution network (${f.runName})
 
 Blind 3D deconvolution of widefield fluorescence stacks: the generator G_AB of an explicit-PSF CycleGAN

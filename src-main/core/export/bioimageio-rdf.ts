@@ -48,21 +48,36 @@ export interface RdfFacts {
   normalisation: TrainConfig['normalisation'] & ScaleMode;
   /** Voxel size of the training stacks (domain.json); null for a run without one. */
   voxelSize: VoxelSize | null;
-  files: { weights: PackagedFile; documentation: string; testInput: PackagedFile; testOutput: PackagedFile; psf?: PackagedFile };
+  files: {
+    weights: PackagedFile;
+    documentation: string;
+    testInput: PackagedFile;
+    testOutput: PackagedFile;
+    psf?: PackagedFile;
+  };
   /** Extra facts for config.cycledecon (run, preset, training steps…). */
   extra?: Record<string, YamlValue>;
 }
 
 /** Letters, digits, space and _+-() only, 5 to 128 characters (the spec's rule for a model's name). */
 export function rdfName(raw: string): string {
-  const clean = raw.replace(/[^A-Za-z0-9_+\-() ]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 128);
+  const clean = raw
+    .replace(/[^A-Za-z0-9_+\-() ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 128);
   return clean.length >= 5 ? clean : `CycleDecon ${clean}`.trim();
 }
 
 function spaceAxes(facts: RdfFacts, size: (id: string) => YamlValue): YamlValue[] {
   const v = facts.voxelSize;
   const unit = v ? spaceUnit(v.unit) : undefined;
-  return (['z', 'y', 'x'] as const).map((id) => ({ type: 'space', id, size: size(id), ...(unit && v ? { unit, scale: v[id] } : {}) }));
+  return (['z', 'y', 'x'] as const).map((id) => ({
+    type: 'space',
+    id,
+    size: size(id),
+    ...(unit && v ? { unit, scale: v[id] } : {}),
+  }));
 }
 
 /** The rdf.yaml content as plain data (toYaml writes it). */
@@ -70,7 +85,10 @@ export function modelRdf(facts: RdfFacts): { [key: string]: YamlValue } {
   const m = unetSizeMultiple(facts.generator.levels);
   const n = facts.normalisation;
   const preprocessing: YamlValue[] = [
-    { id: 'scale_range', kwargs: { axes: ['z', 'y', 'x'], min_percentile: n.lowPercentile, max_percentile: n.highPercentile, eps: 1e-6 } },
+    {
+      id: 'scale_range',
+      kwargs: { axes: ['z', 'y', 'x'], min_percentile: n.lowPercentile, max_percentile: n.highPercentile, eps: 1e-6 },
+    },
     ...(n.clip ? [{ id: 'clip', kwargs: { min: 0, max: 1 } }] : []),
   ];
   const file = (f: PackagedFile) => ({ source: f.source, sha256: f.sha256 });
@@ -84,22 +102,44 @@ export function modelRdf(facts: RdfFacts): { [key: string]: YamlValue } {
     license: facts.license,
     version: facts.version,
     documentation: facts.files.documentation,
-    tags: ['deconvolution', 'fluorescence-light-microscopy', '3d', 'unet', 'cyclegan', 'blind-deconvolution', 'cycledecon', 'onnx'],
-    inputs: [{
-      id: ONNX_INPUT,
-      description: 'blurred fluorescence stack, one channel; mapped to the network scale by the pre-processing',
-      axes: [{ type: 'batch' }, { type: 'channel', channel_names: ['blurred'] }, ...spaceAxes(facts, () => ({ min: m, step: m }))],
-      test_tensor: file(facts.files.testInput),
-      data: { type: 'float32' },
-      preprocessing,
-    }],
-    outputs: [{
-      id: ONNX_OUTPUT,
-      description: 'deconvolved stack on the network scale (0 = the input\'s low percentile, 1 = its high percentile); see the documentation for input units',
-      axes: [{ type: 'batch' }, { type: 'channel', channel_names: ['deconvolved'] }, ...spaceAxes(facts, (id) => ({ tensor_id: ONNX_INPUT, axis_id: id }))],
-      test_tensor: file(facts.files.testOutput),
-      data: { type: 'float32' },
-    }],
+    tags: [
+      'deconvolution',
+      'fluorescence-light-microscopy',
+      '3d',
+      'unet',
+      'cyclegan',
+      'blind-deconvolution',
+      'cycledecon',
+      'onnx',
+    ],
+    inputs: [
+      {
+        id: ONNX_INPUT,
+        description: 'blurred fluorescence stack, one channel; mapped to the network scale by the pre-processing',
+        axes: [
+          { type: 'batch' },
+          { type: 'channel', channel_names: ['blurred'] },
+          ...spaceAxes(facts, () => ({ min: m, step: m })),
+        ],
+        test_tensor: file(facts.files.testInput),
+        data: { type: 'float32' },
+        preprocessing,
+      },
+    ],
+    outputs: [
+      {
+        id: ONNX_OUTPUT,
+        description:
+          "deconvolved stack on the network scale (0 = the input's low percentile, 1 = its high percentile); see the documentation for input units",
+        axes: [
+          { type: 'batch' },
+          { type: 'channel', channel_names: ['deconvolved'] },
+          ...spaceAxes(facts, (id) => ({ tensor_id: ONNX_INPUT, axis_id: id })),
+        ],
+        test_tensor: file(facts.files.testOutput),
+        data: { type: 'float32' },
+      },
+    ],
     weights: { onnx: { ...file(facts.files.weights), opset_version: ONNX_OPSET } },
     attachments: facts.files.psf ? [file(facts.files.psf)] : [],
     config: {

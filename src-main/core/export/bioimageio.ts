@@ -44,7 +44,14 @@ export interface BioimageioResult {
   warnings: string[];
 }
 
-export const PACKAGE_FILES = { rdf: 'rdf.yaml', weights: 'weights.onnx', testInput: 'test_input.npy', testOutput: 'test_output.npy', psf: 'learned_psf.tif', readme: 'README.md' } as const;
+export const PACKAGE_FILES = {
+  rdf: 'rdf.yaml',
+  weights: 'weights.onnx',
+  testInput: 'test_input.npy',
+  testOutput: 'test_output.npy',
+  psf: 'learned_psf.tif',
+  readme: 'README.md',
+} as const;
 
 /** The largest test crop; sizes are cut down to multiples of the network's size multiple. */
 const TEST_MAX: Shape3 = [16, 64, 64];
@@ -52,14 +59,19 @@ const TEST_MAX: Shape3 = [16, 64, 64];
 /** A centre crop of `v` no larger than TEST_MAX, each edge a multiple of `m`. */
 export function testCrop(v: Volume, m: number): { data: Float32Array; shape: Shape3 } {
   const shape = v.shape.map((n, a) => Math.floor(Math.min(n, Math.max(TEST_MAX[a]!, m)) / m) * m) as Shape3;
-  if (shape.some((n) => n < m)) throw new InvalidVolumeError(`the sample stack (${v.shape.join('×')}) is smaller than the network's size multiple ${m} on some axis`, 'Pass a larger --sample stack.');
+  if (shape.some((n) => n < m))
+    throw new InvalidVolumeError(
+      `the sample stack (${v.shape.join('×')}) is smaller than the network's size multiple ${m} on some axis`,
+      'Pass a larger --sample stack.',
+    );
   const start = v.shape.map((n, a) => (n - shape[a]!) >> 1);
   const [, ny, nx] = v.shape;
   const data = new Float32Array(shape[0] * shape[1] * shape[2]);
-  for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const src = ((z + start[0]!) * ny + y + start[1]!) * nx + start[2]!;
-    data.set(v.data.subarray(src, src + shape[2]), (z * shape[1] + y) * shape[2]);
-  }
+  for (let z = 0; z < shape[0]; z++)
+    for (let y = 0; y < shape[1]; y++) {
+      const src = ((z + start[0]!) * ny + y + start[1]!) * nx + start[2]!;
+      data.set(v.data.subarray(src, src + shape[2]), (z * shape[1] + y) * shape[2]);
+    }
   return { data, shape };
 }
 
@@ -78,7 +90,12 @@ async function checkTarget(out: string, zip: boolean, force: boolean): Promise<v
   if (!st) return;
   if (zip && !force) throw new FileExistsError(out);
   if (!zip && (!st.isDirectory() || ((await fs.readdir(out)).length && !force))) {
-    if (!st.isDirectory()) throw new InvalidParameterError('--out', `${out} exists and is not a folder`, 'Name a new folder, or a .zip file.');
+    if (!st.isDirectory())
+      throw new InvalidParameterError(
+        '--out',
+        `${out} exists and is not a folder`,
+        'Name a new folder, or a .zip file.',
+      );
     throw new FileExistsError(out);
   }
 }
@@ -93,14 +110,23 @@ export async function exportBioimageio(o: BioimageioOptions): Promise<Bioimageio
   // Runs older than domain.json still wrote the learned PSF with the training stacks' voxel size.
   const psfVoxel = psf && spaceUnit(psf.psf.voxelSize.unit) ? psf.psf.voxelSize : null;
   const voxelSize = domain?.voxelSize ?? psfVoxel;
-  if (!voxelSize) warnings.push(`${o.runDir} has no domain.json and no calibrated learned PSF: rdf.yaml records no voxel size.`);
-  if (normalisationOf(config).scale === 'mean') warnings.push("the run used the 'mean' intensity scale, which the Model Zoo cannot express: the package declares the percentile scale_range (see README.md).");
+  if (!voxelSize)
+    warnings.push(`${o.runDir} has no domain.json and no calibrated learned PSF: rdf.yaml records no voxel size.`);
+  if (normalisationOf(config).scale === 'mean')
+    warnings.push(
+      "the run used the 'mean' intensity scale, which the Model Zoo cannot express: the package declares the percentile scale_range (see README.md).",
+    );
   const m = unetSizeMultiple(generatorConfig(config).levels);
   const { bytes: onnx } = await exportRunOnnx(o.runDir, o.version);
 
   const raw = testCrop(o.sample ?? syntheticSample(m, voxelSize), m);
   const n = normalisationOf(config);
-  const pre = applyScaleRange(raw.data, { lowPercentile: n.lowPercentile, highPercentile: n.highPercentile, eps: 1e-6, clip: n.clip });
+  const pre = applyScaleRange(raw.data, {
+    lowPercentile: n.lowPercentile,
+    highPercentile: n.highPercentile,
+    eps: 1e-6,
+    clip: n.clip,
+  });
   const predictor = await loadPredictor({ method: 'model', runDir: o.runDir, backend: o.backend });
   let output: Float32Array;
   try {
@@ -116,8 +142,22 @@ export async function exportBioimageio(o: BioimageioOptions): Promise<Bioimageio
   if (psf) files.push({ name: PACKAGE_FILES.psf, data: await fs.readFile(psf.path) });
   else warnings.push(`${o.runDir} has no learned PSF file: the package has no PSF attachment.`);
   const runName = basename(resolve(o.runDir));
-  files.push({ name: PACKAGE_FILES.readme, data: new TextEncoder().encode(packageReadme({ runName, generator: generatorConfig(config), normalisation: n, voxelSize, psfFile: psf ? PACKAGE_FILES.psf : undefined })) });
-  const described = (name: string): PackagedFile => ({ source: name, sha256: sha256(files.find((f) => f.name === name)!.data) });
+  files.push({
+    name: PACKAGE_FILES.readme,
+    data: new TextEncoder().encode(
+      packageReadme({
+        runName,
+        generator: generatorConfig(config),
+        normalisation: n,
+        voxelSize,
+        psfFile: psf ? PACKAGE_FILES.psf : undefined,
+      }),
+    ),
+  });
+  const described = (name: string): PackagedFile => ({
+    source: name,
+    sha256: sha256(files.find((f) => f.name === name)!.data),
+  });
   const rdf = modelRdf({
     name: `CycleDecon ${runName}`,
     description: `Blind 3D deconvolution of widefield fluorescence stacks: G_AB of an explicit-PSF CycleGAN (Lim et al. 2019), trained with CycleDecon (preset ${config.preset}).`,
@@ -128,8 +168,10 @@ export async function exportBioimageio(o: BioimageioOptions): Promise<Bioimageio
     normalisation: n,
     voxelSize,
     files: {
-      weights: described(PACKAGE_FILES.weights), documentation: PACKAGE_FILES.readme,
-      testInput: described(PACKAGE_FILES.testInput), testOutput: described(PACKAGE_FILES.testOutput),
+      weights: described(PACKAGE_FILES.weights),
+      documentation: PACKAGE_FILES.readme,
+      testInput: described(PACKAGE_FILES.testInput),
+      testOutput: described(PACKAGE_FILES.testOutput),
       ...(psf ? { psf: described(PACKAGE_FILES.psf) } : {}),
     },
     extra: { run: runName, preset: config.preset, seed: config.seed },

@@ -5,7 +5,8 @@ import { InvalidParameterError } from '../errors';
 
 export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new InvalidParameterError('shape', `${shape.join('×')} holds ${count} values, the data has ${data.length}`);
+  if (count !== data.length)
+    throw new InvalidParameterError('shape', `${shape.join('×')} holds ${count} values, the data has ${data.length}`);
   const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${dims}, }`;
   const preamble = 10; // magic (6) + version (2) + header length (2)

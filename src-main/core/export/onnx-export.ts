@@ -14,13 +14,23 @@ export function moduleWeights(net: Module): WeightLookup {
   const byName = new Map(net.variables().map((v) => [v.name, v]));
   return (id) => {
     const v = byName.get(`${net.name}/${id}`);
-    if (!v) throw new InvalidParameterError('model', `the network has no weight ${net.name}/${id}`, 'Is this run a CycleDecon U-Net generator?');
+    if (!v)
+      throw new InvalidParameterError(
+        'model',
+        `the network has no weight ${net.name}/${id}`,
+        'Is this run a CycleDecon U-Net generator?',
+      );
     return { shape: v.shape, data: v.dataSync() as Float32Array };
   };
 }
 
 /** The ONNX bytes of a live G_AB. */
-export function unetOnnxBytes(net: Module, cfg: UNetConfig, metadata: Record<string, string> = {}, version = '0'): Uint8Array {
+export function unetOnnxBytes(
+  net: Module,
+  cfg: UNetConfig,
+  metadata: Record<string, string> = {},
+  version = '0',
+): Uint8Array {
   return encodeOnnxModel({
     graph: unetOnnxGraph(cfg, moduleWeights(net), net.name),
     producerName: PRODUCER,
@@ -39,7 +49,11 @@ export interface RunOnnx {
 export async function exportRunOnnx(runDir: string, version = '0'): Promise<RunOnnx> {
   const { gAB, config } = await loadTrainedGenerator(runDir);
   try {
-    const metadata = { generator: JSON.stringify(generatorConfig(config)), normalisation: JSON.stringify(normalisationOf(config)), preset: config.preset };
+    const metadata = {
+      generator: JSON.stringify(generatorConfig(config)),
+      normalisation: JSON.stringify(normalisationOf(config)),
+      preset: config.preset,
+    };
     return { bytes: unetOnnxBytes(gAB, generatorConfig(config), metadata, version), config };
   } finally {
     gAB.variables().forEach((v) => v.dispose());

@@ -71,7 +71,8 @@ function writeNode(w: ProtoWriter, n: OnnxNode): void {
 
 function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
   const count = t.dims.reduce((a, b) => a * b, 1);
-  if (count !== t.data.length) throw new RangeError(`tensor ${t.name}: dims ${t.dims.join('×')} hold ${count} values, got ${t.data.length}`);
+  if (count !== t.data.length)
+    throw new RangeError(`tensor ${t.name}: dims ${t.dims.join('×')} hold ${count} values, got ${t.data.length}`);
   w.packedInts(1, t.dims).int(2, FLOAT).string(8, t.name);
   // raw_data is little-endian (onnx.proto); copy so a subarray view writes only its own bytes.
   const le = new Uint8Array(4 * t.data.length);
@@ -83,12 +84,14 @@ function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
 function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
   w.string(1, v.name);
   // TypeProto.tensor_type (1) → elem_type (1), shape (2) → dim (1) → dim_value (1) | dim_param (2).
-  w.message(2, (type) => type.message(1, (tensor) => {
-    tensor.int(1, FLOAT);
-    tensor.message(2, (shape) => {
-      for (const d of v.dims) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
-    });
-  }));
+  w.message(2, (type) =>
+    type.message(1, (tensor) => {
+      tensor.int(1, FLOAT);
+      tensor.message(2, (shape) => {
+        for (const d of v.dims) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
+      });
+    }),
+  );
   if (v.doc) w.string(3, v.doc);
 }
 
@@ -108,6 +111,7 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   if (model.doc) w.string(6, model.doc);
   w.message(7, (g) => writeGraph(g, model.graph));
   w.message(8, (o) => o.string(1, '').int(2, ONNX_OPSET));
-  for (const [key, value] of Object.entries(model.metadata ?? {})) w.message(14, (e) => e.string(1, key).string(2, value));
+  for (const [key, value] of Object.entries(model.metadata ?? {}))
+    w.message(14, (e) => e.string(1, key).string(2, value));
   return w.finish();
 }

@@ -22,11 +22,13 @@ export const ONNX_OUTPUT = 'output';
 
 /** tfjs [kz, ky, kx, a, b] → ONNX [b, a, kz, ky, kx]. */
 export function onnxKernel(data: Float32Array, shape: number[]): { dims: number[]; data: Float32Array } {
-  if (shape.length !== 5) throw new InvalidParameterError('kernel', `expected a 5-D kernel, got shape ${shape.join('×')}`);
+  if (shape.length !== 5)
+    throw new InvalidParameterError('kernel', `expected a 5-D kernel, got shape ${shape.join('×')}`);
   const [kz, ky, kx, a, b] = shape as [number, number, number, number, number];
   const out = new Float32Array(data.length);
   const taps = kz * ky * kx;
-  for (let t = 0; t < taps; t++) for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out[(j * a + i) * taps + t] = data[(t * a + i) * b + j]!;
+  for (let t = 0; t < taps; t++)
+    for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out[(j * a + i) * taps + t] = data[(t * a + i) * b + j]!;
   return { dims: [b, a, kz, ky, kx], data: out };
 }
 
@@ -37,7 +39,10 @@ export function unetOnnxGraph(cfg: UNetConfig, weight: WeightLookup, name = 'G_A
   const initializers: OnnxTensor[] = [];
   const have = new Set<string>();
   const constant = (id: string, dims: number[], data: Float32Array): string => {
-    if (!have.has(id)) { have.add(id); initializers.push({ name: id, dims, data }); }
+    if (!have.has(id)) {
+      have.add(id);
+      initializers.push({ name: id, dims, data });
+    }
     return id;
   };
   const kernel = (id: string): string => {
@@ -58,7 +63,11 @@ export function unetOnnxGraph(cfg: UNetConfig, weight: WeightLookup, name = 'G_A
   const k3 = { ints: [3, 3, 3] };
 
   const convNormRelu = (id: string, x: string, channels: number): string => {
-    const c = node('Conv', [x, kernel(id)], `${id}/conv`, { kernel_shape: k3, pads: pads1, strides: { ints: [1, 1, 1] } });
+    const c = node('Conv', [x, kernel(id)], `${id}/conv`, {
+      kernel_shape: k3,
+      pads: pads1,
+      strides: { ints: [1, 1, 1] },
+    });
     const ones = constant(`ones_${channels}`, [channels], new Float32Array(channels).fill(1));
     const zeros = constant(`zeros_${channels}`, [channels], new Float32Array(channels));
     const n = node('InstanceNormalization', [c, ones, zeros], `${id}/norm`, { epsilon: { f: INSTANCE_NORM_EPS } });
@@ -79,10 +88,21 @@ export function unetOnnxGraph(cfg: UNetConfig, weight: WeightLookup, name = 'G_A
     let up: string;
     if (upMode === 'upsample') {
       const scales = constant('resize_scales', [5], Float32Array.from([1, 1, 2, 2, 2]));
-      const r = node('Resize', [h, '', scales], `up${l}/resize`, { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } });
-      up = node('Conv', [r, kernel(`up${l}`), bias(`up${l}`)], `up${l}/conv`, { kernel_shape: k3, pads: pads1, strides: { ints: [1, 1, 1] } });
+      const r = node('Resize', [h, '', scales], `up${l}/resize`, {
+        mode: { s: 'nearest' },
+        coordinate_transformation_mode: { s: 'asymmetric' },
+        nearest_mode: { s: 'floor' },
+      });
+      up = node('Conv', [r, kernel(`up${l}`), bias(`up${l}`)], `up${l}/conv`, {
+        kernel_shape: k3,
+        pads: pads1,
+        strides: { ints: [1, 1, 1] },
+      });
     } else {
-      up = node('ConvTranspose', [h, kernel(`up${l}`), bias(`up${l}`)], `up${l}/convT`, { kernel_shape: { ints: [2, 2, 2] }, strides: { ints: [2, 2, 2] } });
+      up = node('ConvTranspose', [h, kernel(`up${l}`), bias(`up${l}`)], `up${l}/convT`, {
+        kernel_shape: { ints: [2, 2, 2] },
+        strides: { ints: [2, 2, 2] },
+      });
     }
     h = node('Concat', [skips.pop()!, up], `cat${l}`, { axis: { i: 1 } });
     for (let i = 0; i < cfg.convsPerLevel; i++) h = convNormRelu(`dec${l}_conv${i}`, h, ch(l));
@@ -93,7 +113,17 @@ export function unetOnnxGraph(cfg: UNetConfig, weight: WeightLookup, name = 'G_A
     const beta = constant('softplus_beta', [], Float32Array.of(OUTPUT_SOFTPLUS_SHARPNESS));
     const one = constant('one', [], Float32Array.of(1));
     const v = node('Mul', [y, beta], 'softplus/scaled');
-    const tail = node('Log', [node('Add', [one, node('Exp', [node('Neg', [node('Abs', [v], 'softplus/abs')], 'softplus/neg')], 'softplus/exp')], 'softplus/1p')], 'softplus/log1p');
+    const tail = node(
+      'Log',
+      [
+        node(
+          'Add',
+          [one, node('Exp', [node('Neg', [node('Abs', [v], 'softplus/abs')], 'softplus/neg')], 'softplus/exp')],
+          'softplus/1p',
+        ),
+      ],
+      'softplus/log1p',
+    );
     y = node('Div', [node('Add', [node('Relu', [v], 'softplus/relu'), tail], 'softplus/sum'), beta], 'softplus');
   }
   nodes.push({ op: 'Identity', inputs: [y], outputs: [ONNX_OUTPUT], name: ONNX_OUTPUT });

@@ -3,7 +3,9 @@
 // Enough to write ONNX models (onnx-proto.ts) without a protobuf package; there is no decoder.
 
 /** Wire types of the fields we write. */
-const VARINT = 0, LEN = 2, I32 = 5;
+const VARINT = 0,
+  LEN = 2,
+  I32 = 5;
 
 /** Bytes of one message, built field by field in the order the caller writes them. */
 export class ProtoWriter {
@@ -84,7 +86,10 @@ export class ProtoWriter {
   finish(): Uint8Array {
     const out = new Uint8Array(this.size);
     let o = 0;
-    for (const c of this.chunks) { out.set(c, o); o += c.length; }
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
     return out;
   }
 }

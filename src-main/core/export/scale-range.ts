@@ -6,7 +6,8 @@
 export function percentileLinear(data: Float32Array, q: number): number {
   const s = Float64Array.from(data).sort();
   const h = ((s.length - 1) * q) / 100;
-  const lo = Math.floor(h), hi = Math.min(lo + 1, s.length - 1);
+  const lo = Math.floor(h),
+    hi = Math.min(lo + 1, s.length - 1);
   return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
@@ -19,7 +20,8 @@ export interface ScaleRange {
 }
 
 export function applyScaleRange(data: Float32Array, p: ScaleRange): Float32Array {
-  const lo = percentileLinear(data, p.lowPercentile), hi = percentileLinear(data, p.highPercentile);
+  const lo = percentileLinear(data, p.lowPercentile),
+    hi = percentileLinear(data, p.highPercentile);
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = (data[i]! - lo) / (hi - lo + p.eps);

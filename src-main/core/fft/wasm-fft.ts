@@ -13,18 +13,105 @@ interface KernelExports {
   __heap_base: WebAssembly.Global;
   __stack_pointer: WebAssembly.Global;
   supported(n: number): number;
-  strided(re: number, im: number, n: number, stride: number, count: number, inverse: number, c: number, s: number, buf: number): void;
-  rfft_rows(data: number, nx: number, rows: number, ore: number, oim: number, nxh: number, c: number, s: number, buf: number): void;
-  irfft_rows(ire: number, iim: number, nxh: number, rows: number, out: number, nx: number, scale: number, c: number, s: number, buf: number): void;
+  strided(
+    re: number,
+    im: number,
+    n: number,
+    stride: number,
+    count: number,
+    inverse: number,
+    c: number,
+    s: number,
+    buf: number,
+  ): void;
+  rfft_rows(
+    data: number,
+    nx: number,
+    rows: number,
+    ore: number,
+    oim: number,
+    nxh: number,
+    c: number,
+    s: number,
+    buf: number,
+  ): void;
+  irfft_rows(
+    ire: number,
+    iim: number,
+    nxh: number,
+    rows: number,
+    out: number,
+    nx: number,
+    scale: number,
+    c: number,
+    s: number,
+    buf: number,
+  ): void;
   mul_spectrum(ar: number, ai: number, hr: number, hi: number, n: number, conj: number): void;
-  rl_ratio(ratio: number, blurred: number, image: number, mz: number, my: number, mx: number, gy: number, gx: number, add: number): void;
+  rl_ratio(
+    ratio: number,
+    blurred: number,
+    image: number,
+    mz: number,
+    my: number,
+    mx: number,
+    gy: number,
+    gx: number,
+    add: number,
+  ): void;
   rl_update(est: number, corr: number, mz: number, my: number, mx: number, gy: number, gx: number): void;
-  rfft_planes(data: number, nx: number, ny: number, nxh: number, z0: number, z1: number, sy: number, ore: number, oim: number, c: number, s: number, buf: number): void;
-  strided_planes(re: number, im: number, ny: number, nxh: number, z0: number, z1: number, inverse: number, c: number, s: number, buf: number): void;
-  irfft_planes(ire: number, iim: number, nxh: number, ny: number, z0: number, z1: number, sy: number, out: number, nx: number, scale: number, c: number, s: number, buf: number): void;
+  rfft_planes(
+    data: number,
+    nx: number,
+    ny: number,
+    nxh: number,
+    z0: number,
+    z1: number,
+    sy: number,
+    ore: number,
+    oim: number,
+    c: number,
+    s: number,
+    buf: number,
+  ): void;
+  strided_planes(
+    re: number,
+    im: number,
+    ny: number,
+    nxh: number,
+    z0: number,
+    z1: number,
+    inverse: number,
+    c: number,
+    s: number,
+    buf: number,
+  ): void;
+  irfft_planes(
+    ire: number,
+    iim: number,
+    nxh: number,
+    ny: number,
+    z0: number,
+    z1: number,
+    sy: number,
+    out: number,
+    nx: number,
+    scale: number,
+    c: number,
+    s: number,
+    buf: number,
+  ): void;
 }
 
-const OPS = ['rfft_planes', 'strided_planes', 'irfft_planes', 'strided', 'mul_spectrum', 'rl_ratio', 'rl_update'] as const;
+const OPS = [
+  'rfft_planes',
+  'strided_planes',
+  'irfft_planes',
+  'strided',
+  'mul_spectrum',
+  'rl_ratio',
+  'rl_update',
+] as const;
 type Op = (typeof OPS)[number];
 const PAGE = 65536;
 const STACK = 65536;
@@ -54,8 +141,10 @@ export function wasmFftAvailable(shape?: Shape3): boolean {
   return shape.every((n) => k.supported(n) === 1);
 }
 
-
-export interface Spectrum { re: string; im: string }
+export interface Spectrum {
+  re: string;
+  im: string;
+}
 
 /** Grids smaller than this run on one thread (helpers cost more than they save). */
 const THREADED_MIN_VOXELS = 1 << 18;
@@ -79,7 +168,8 @@ export class WasmFftWorkspace {
 
   constructor(grid: Shape3, buffers: Record<string, number>, opts: { threads?: number } = {}) {
     const mod = kernelModule();
-    if (!mod || !wasmFftAvailable(grid)) throw new Error(`the WebAssembly FFT cannot transform a ${grid.join('×')} grid here`);
+    if (!mod || !wasmFftAvailable(grid))
+      throw new Error(`the WebAssembly FFT cannot transform a ${grid.join('×')} grid here`);
     this.grid = grid;
     this.nxh = Math.floor(grid[2] / 2) + 1;
     const voxels = grid[0] * grid[1] * grid[2];
@@ -100,7 +190,8 @@ export class WasmFftWorkspace {
     const twAt = [...new Set(grid)].map((n) => ({ n, c: take(n * 4), s: take(n * 4) }));
     for (let t = 0; t < nThreads; t++) this.bufs.push(take(48 * Math.max(...grid) * 4));
     const stackTops = Array.from({ length: nThreads - 1 }, () => take(STACK) + STACK);
-    if (top > 2 ** 32 - PAGE) throw new RangeError(`FFT workspace of ${(top / 2 ** 30).toFixed(1)} GiB exceeds WebAssembly's 4 GiB`);
+    if (top > 2 ** 32 - PAGE)
+      throw new RangeError(`FFT workspace of ${(top / 2 ** 30).toFixed(1)} GiB exceeds WebAssembly's 4 GiB`);
     const pages = Math.ceil(top / PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     this.k = instantiate(mod, this.memory);
@@ -135,7 +226,8 @@ export class WasmFftWorkspace {
 
   /** The float32 view of a named buffer (shares memory with the kernel). */
   view(name: string): Float32Array {
-    const at = this.offsets.get(name), len = this.lengths.get(name);
+    const at = this.offsets.get(name),
+      len = this.lengths.get(name);
     if (at === undefined || len === undefined) throw new Error(`no buffer ${name}`);
     return new Float32Array(this.memory.buffer, at, len);
   }
@@ -163,14 +255,21 @@ export class WasmFftWorkspace {
       call(own);
       return;
     }
-    this.threads.run(op, () => call(own), rest.map(([a, b], i) => args(a, b, this.bufs[i + 1])));
+    this.threads.run(
+      op,
+      () => call(own),
+      rest.map(([a, b], i) => args(a, b, this.bufs[i + 1])),
+    );
   }
 
   /** Forward real FFT of buffer `src` (the grid, z-major) into the half spectrum `out`. */
   rfft3d(src: string, out: Spectrum, support?: readonly [number, number]): void {
-    const [nz, ny, nx] = this.grid, nxh = this.nxh;
+    const [nz, ny, nx] = this.grid,
+      nxh = this.nxh;
     const [sz, sy] = support ? [Math.min(support[0], nz), Math.min(support[1], ny)] : [nz, ny];
-    const s0 = this.at(src), re = this.at(out.re), im = this.at(out.im);
+    const s0 = this.at(src),
+      re = this.at(out.re),
+      im = this.at(out.im);
     const tx = this.twiddles(nx);
     this.parallel('rfft_planes', sz, (a, b, buf) => [s0, nx, ny, nxh, a, b, sy, re, im, tx.c, tx.s, buf]);
     this.view(out.re).fill(0, sz * ny * nxh);
@@ -184,38 +283,75 @@ export class WasmFftWorkspace {
 
   /** Normalised inverse of rfft3d: spectrum `spec` (overwritten) into real buffer `dst`; with support, only that box. */
   irfft3d(spec: Spectrum, dst: string, support?: readonly [number, number]): void {
-    const [nz, ny, nx] = this.grid, nxh = this.nxh;
+    const [nz, ny, nx] = this.grid,
+      nxh = this.nxh;
     const [sz, sy] = support ? [Math.min(support[0], nz), Math.min(support[1], ny)] : [nz, ny];
-    const re = this.at(spec.re), im = this.at(spec.im), d = this.at(dst);
+    const re = this.at(spec.re),
+      im = this.at(spec.im),
+      d = this.at(dst);
     if (nz > 1) this.zPass(re, im, 1);
     if (ny > 1) {
       const ty = this.twiddles(ny);
       this.parallel('strided_planes', sz, (a, b, buf) => [re, im, ny, nxh, a, b, 1, ty.c, ty.s, buf]);
     }
-    const tx = this.twiddles(nx), scale = 1 / (nx * ny * nz);
+    const tx = this.twiddles(nx),
+      scale = 1 / (nx * ny * nz);
     this.parallel('irfft_planes', sz, (a, b, buf) => [re, im, nxh, ny, a, b, sy, d, nx, scale, tx.c, tx.s, buf]);
   }
 
   private zPass(re: number, im: number, inverse: number): void {
-    const [nz, ny] = this.grid, plane = ny * this.nxh, tz = this.twiddles(nz);
-    this.parallel('strided', plane, (a, b, buf) => [re + a * 4, im + a * 4, nz, plane, b - a, inverse, tz.c, tz.s, buf], 4);
+    const [nz, ny] = this.grid,
+      plane = ny * this.nxh,
+      tz = this.twiddles(nz);
+    this.parallel(
+      'strided',
+      plane,
+      (a, b, buf) => [re + a * 4, im + a * 4, nz, plane, b - a, inverse, tz.c, tz.s, buf],
+      4,
+    );
   }
 
   /** Richardson–Lucy: ratio = image / (blurred + add) on the box `box` of the grid; `image` holds the box densely. */
   rlRatio(ratio: string, blurred: string, image: string, box: Shape3, add: number): void {
-    const [r, bl, im] = [this.at(ratio), this.at(blurred), this.at(image)], [, gy, gx] = this.grid, plane = box[1] * box[2];
-    this.parallel('rl_ratio', box[0], (a, b) => [r + a * gy * gx * 4, bl + a * gy * gx * 4, im + a * plane * 4, b - a, box[1], box[2], gy, gx, add]);
+    const [r, bl, im] = [this.at(ratio), this.at(blurred), this.at(image)],
+      [, gy, gx] = this.grid,
+      plane = box[1] * box[2];
+    this.parallel('rl_ratio', box[0], (a, b) => [
+      r + a * gy * gx * 4,
+      bl + a * gy * gx * 4,
+      im + a * plane * 4,
+      b - a,
+      box[1],
+      box[2],
+      gy,
+      gx,
+      add,
+    ]);
   }
 
   /** Richardson–Lucy: est = max(0, est · corr) on the box. */
   rlUpdate(est: string, corr: string, box: Shape3): void {
-    const [e, c] = [this.at(est), this.at(corr)], [, gy, gx] = this.grid;
-    this.parallel('rl_update', box[0], (a, b) => [e + a * gy * gx * 4, c + a * gy * gx * 4, b - a, box[1], box[2], gy, gx]);
+    const [e, c] = [this.at(est), this.at(corr)],
+      [, gy, gx] = this.grid;
+    this.parallel('rl_update', box[0], (a, b) => [
+      e + a * gy * gx * 4,
+      c + a * gy * gx * 4,
+      b - a,
+      box[1],
+      box[2],
+      gy,
+      gx,
+    ]);
   }
 
   /** a ← a·h, or a·conj(h). */
   multiply(a: Spectrum, h: Spectrum, conjugate = false): void {
     const [ar, ai, hr, hi] = [this.at(a.re), this.at(a.im), this.at(h.re), this.at(h.im)];
-    this.parallel('mul_spectrum', this.lengths.get(a.re) ?? 0, (x, y) => [ar + x * 4, ai + x * 4, hr + x * 4, hi + x * 4, y - x, conjugate ? 1 : 0], 4);
+    this.parallel(
+      'mul_spectrum',
+      this.lengths.get(a.re) ?? 0,
+      (x, y) => [ar + x * 4, ai + x * 4, hr + x * 4, hi + x * 4, y - x, conjugate ? 1 : 0],
+      4,
+    );
   }
 }

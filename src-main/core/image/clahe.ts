@@ -11,7 +11,16 @@ export interface ClaheOptions {
   bins?: number;
 }
 
-function tileCdf(img: Float32Array, width: number, x0: number, x1: number, y0: number, y1: number, bins: number, clip: number): Float32Array {
+function tileCdf(
+  img: Float32Array,
+  width: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  bins: number,
+  clip: number,
+): Float32Array {
   const hist = new Float64Array(bins);
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) hist[Math.min(bins - 1, Math.floor(img[y * width + x]! * bins))]! += 1;
@@ -38,22 +47,28 @@ function tileCdf(img: Float32Array, width: number, x0: number, x1: number, y0: n
 export function clahe(img: Float32Array, width: number, height: number, opts: ClaheOptions = {}): Float32Array {
   const bins = opts.bins ?? 256;
   const clip = opts.clipLimit ?? 2;
-  if (img.length !== width * height) throw new InvalidParameterError('clahe', `image length ${img.length} is not ${width}×${height}`);
+  if (img.length !== width * height)
+    throw new InvalidParameterError('clahe', `image length ${img.length} is not ${width}×${height}`);
   if (clip < 1) throw new InvalidParameterError('clipLimit', `${clip} must be at least 1`);
   const tx = Math.max(1, Math.min(opts.tiles ?? 8, width));
   const ty = Math.max(1, Math.min(opts.tiles ?? 8, height));
   const xs = Array.from({ length: tx + 1 }, (_, i) => Math.round((i * width) / tx));
   const ys = Array.from({ length: ty + 1 }, (_, i) => Math.round((i * height) / ty));
   const cdfs: Float32Array[] = [];
-  for (let j = 0; j < ty; j++) for (let i = 0; i < tx; i++) cdfs.push(tileCdf(img, width, xs[i]!, xs[i + 1]!, ys[j]!, ys[j + 1]!, bins, clip));
+  for (let j = 0; j < ty; j++)
+    for (let i = 0; i < tx; i++) cdfs.push(tileCdf(img, width, xs[i]!, xs[i + 1]!, ys[j]!, ys[j + 1]!, bins, clip));
   const out = new Float32Array(img.length);
   // Bilinear interpolation between the four nearest tile centres' mappings removes block edges.
   for (let y = 0; y < height; y++) {
     const gy = Math.min(ty - 1, Math.max(0, (y + 0.5) / (height / ty) - 0.5));
-    const j0 = Math.floor(gy), j1 = Math.min(ty - 1, j0 + 1), fy = gy - j0;
+    const j0 = Math.floor(gy),
+      j1 = Math.min(ty - 1, j0 + 1),
+      fy = gy - j0;
     for (let x = 0; x < width; x++) {
       const gx = Math.min(tx - 1, Math.max(0, (x + 0.5) / (width / tx) - 0.5));
-      const i0 = Math.floor(gx), i1 = Math.min(tx - 1, i0 + 1), fx = gx - i0;
+      const i0 = Math.floor(gx),
+        i1 = Math.min(tx - 1, i0 + 1),
+        fx = gx - i0;
       const b = Math.min(bins - 1, Math.floor(img[y * width + x]! * bins));
       const top = cdfs[j0 * tx + i0]![b]! * (1 - fx) + cdfs[j0 * tx + i1]![b]! * fx;
       const bot = cdfs[j1 * tx + i0]![b]! * (1 - fx) + cdfs[j1 * tx + i1]![b]! * fx;

@@ -21,13 +21,19 @@ export interface OrthoCentre {
 /** XY plane at z, XZ plane at y (rows = z), YZ plane at x (rows = y, columns = z). */
 export function orthoPlanes(data: Float32Array, shape: Shape3, at: OrthoCentre): { xy: Plane; xz: Plane; yz: Plane } {
   const [nz, ny, nx] = shape;
-  const z = clampIndex(at.z, nz), y = clampIndex(at.y, ny), x = clampIndex(at.x, nx);
+  const z = clampIndex(at.z, nz),
+    y = clampIndex(at.y, ny),
+    x = clampIndex(at.x, nx);
   const xy = data.slice(z * ny * nx, (z + 1) * ny * nx);
   const xz = new Float32Array(nz * nx);
   for (let k = 0; k < nz; k++) xz.set(data.subarray((k * ny + y) * nx, (k * ny + y + 1) * nx), k * nx);
   const yz = new Float32Array(ny * nz);
   for (let j = 0; j < ny; j++) for (let k = 0; k < nz; k++) yz[j * nz + k] = data[(k * ny + j) * nx + x]!;
-  return { xy: { width: nx, height: ny, data: xy }, xz: { width: nx, height: nz, data: xz }, yz: { width: nz, height: ny, data: yz } };
+  return {
+    xy: { width: nx, height: ny, data: xy },
+    xz: { width: nx, height: nz, data: xz },
+    yz: { width: nz, height: ny, data: yz },
+  };
 }
 
 function clampIndex(i: number, n: number): number {
@@ -37,8 +43,13 @@ function clampIndex(i: number, n: number): number {
 /** The voxel with the largest value — a good place to centre the views of a PSF. */
 export function brightestCentre(data: Float32Array, shape: Shape3): OrthoCentre {
   const [, ny, nx] = shape;
-  let best = -Infinity, at = 0;
-  for (let i = 0; i < data.length; i++) if (data[i]! > best) { best = data[i]!; at = i; }
+  let best = -Infinity,
+    at = 0;
+  for (let i = 0; i < data.length; i++)
+    if (data[i]! > best) {
+      best = data[i]!;
+      at = i;
+    }
   return { z: Math.floor(at / (ny * nx)), y: Math.floor(at / nx) % ny, x: at % nx };
 }
 
@@ -51,7 +62,8 @@ export function resizePlane(p: Plane, width: number, height: number): Plane {
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const sy = Math.min(p.height - 1, Math.floor(((y + 0.5) * p.height) / height));
-    for (let x = 0; x < width; x++) out[y * width + x] = p.data[sy * p.width + Math.min(p.width - 1, Math.floor(((x + 0.5) * p.width) / width))]!;
+    for (let x = 0; x < width; x++)
+      out[y * width + x] = p.data[sy * p.width + Math.min(p.width - 1, Math.floor(((x + 0.5) * p.width) / width))]!;
   }
   return { width, height, data: out };
 }

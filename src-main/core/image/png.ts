@@ -46,7 +46,10 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
 export function encodePng(r: Raster): Uint8Array {
   const { width, height, channels, data } = r;
   if (data.length !== width * height * channels) {
-    throw new InvalidParameterError('raster', `data length ${data.length} does not match ${width}×${height}×${channels}`);
+    throw new InvalidParameterError(
+      'raster',
+      `data length ${data.length} does not match ${width}×${height}×${channels}`,
+    );
   }
   const header = new Uint8Array(13);
   const hv = new DataView(header.buffer);

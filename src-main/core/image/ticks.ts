@@ -28,20 +28,30 @@ export function niceTicks(lo: number, hi: number, target = 5): number[] {
 
 /** An axis widened to nice bounds on both sides, with its ticks (0–7.75 → 0–8 ticked every 2). */
 export function niceScale(lo: number, hi: number, target = 5): { lo: number; hi: number; ticks: number[] } {
-  if (!(hi > lo)) { const pad = Math.abs(lo) * 0.05 || 1; return niceScale(lo - pad, lo + pad, target); }
+  if (!(hi > lo)) {
+    const pad = Math.abs(lo) * 0.05 || 1;
+    return niceScale(lo - pad, lo + pad, target);
+  }
   const step = niceStep((hi - lo) / target);
-  const nlo = Math.floor(lo / step + 1e-9) * step, nhi = Math.ceil(hi / step - 1e-9) * step;
-  return { lo: nlo, hi: nhi, ticks: niceTicks(nlo, nhi, target).filter((t) => t >= nlo - step * 1e-6 && t <= nhi + step * 1e-6) };
+  const nlo = Math.floor(lo / step + 1e-9) * step,
+    nhi = Math.ceil(hi / step - 1e-9) * step;
+  return {
+    lo: nlo,
+    hi: nhi,
+    ticks: niceTicks(nlo, nhi, target).filter((t) => t >= nlo - step * 1e-6 && t <= nhi + step * 1e-6),
+  };
 }
 
 /** A log axis (positive values only) widened to whole decades; ticks at 1, 2, 5 × 10^k when it spans under two decades. */
 export function logScale(lo: number, hi: number): { lo: number; hi: number; ticks: number[] } {
   if (!(lo > 0) || !(hi >= lo)) throw new RangeError(`a log axis needs positive values, got ${lo}…${hi}`);
-  const a = Math.floor(Math.log10(lo) + 1e-9), b = Math.max(a + 1, Math.ceil(Math.log10(hi) - 1e-9));
+  const a = Math.floor(Math.log10(lo) + 1e-9),
+    b = Math.max(a + 1, Math.ceil(Math.log10(hi) - 1e-9));
   const mult = b - a < 2 ? [1, 2, 5] : b - a <= 6 ? [1] : [];
   const ticks: number[] = [];
   const every = mult.length ? 1 : Math.ceil((b - a) / 6);
-  for (let k = a; k <= b; k += every) for (const m of mult.length ? mult : [1]) if (k < b || m === 1) ticks.push(Number((m * 10 ** k).toPrecision(12)));
+  for (let k = a; k <= b; k += every)
+    for (const m of mult.length ? mult : [1]) if (k < b || m === 1) ticks.push(Number((m * 10 ** k).toPrecision(12)));
   return { lo: 10 ** a, hi: 10 ** b, ticks };
 }
 

@@ -30,7 +30,8 @@ export function paddedShape(shape: Shape3, multiple: number): Shape3 {
 export function exactTile(shape: Shape3, tile: Shape3, halo: number, multiple: number): Shape3 {
   return shape.map((n, a) => {
     const t = tile[a]!;
-    if (!Number.isInteger(t) || t < 1) throw new InvalidParameterError('tile', `${tile.join(',')}: each size must be a positive whole number`);
+    if (!Number.isInteger(t) || t < 1)
+      throw new InvalidParameterError('tile', `${tile.join(',')}: each size must be a positive whole number`);
     if (t >= n) return n;
     const aligned = Math.max(Math.floor(t / multiple) * multiple, 2 * halo + multiple);
     return Math.min(aligned, n);
@@ -42,7 +43,10 @@ export function alignedStarts(n: number, tile: number, halo: number, multiple: n
   if (tile >= n) return [0];
   const step = tile - 2 * halo;
   if (step < multiple || tile % multiple || n % multiple || halo % multiple) {
-    throw new InvalidParameterError('tile', `${tile} cannot tile ${n} voxels exactly with a halo of ${halo} and size multiple ${multiple}`);
+    throw new InvalidParameterError(
+      'tile',
+      `${tile} cannot tile ${n} voxels exactly with a halo of ${halo} and size multiple ${multiple}`,
+    );
   }
   // Spread q units of `multiple` over k−1 steps of at most step/multiple units each.
   const q = (n - tile) / multiple;
@@ -68,10 +72,19 @@ export function coreGrid(shape: Shape3, tile: Shape3, halo: number, multiple: nu
   const starts = shape.map((n, a) => alignedStarts(n, tile[a]!, halo, multiple));
   const cores = shape.map((n, a) => axisCores(n, starts[a]!, tile[a]!, halo, multiple));
   const boxes: CoreBox[] = [];
-  starts[0]!.forEach((z, iz) => starts[1]!.forEach((y, iy) => starts[2]!.forEach((x, ix) => {
-    const c = [cores[0]![iz]!, cores[1]![iy]!, cores[2]![ix]!];
-    boxes.push({ start: [z, y, x], size: [...tile] as Shape3, coreStart: c.map((v) => v[0]) as Shape3, coreSize: c.map((v) => v[1]) as Shape3 });
-  })));
+  starts[0]!.forEach((z, iz) =>
+    starts[1]!.forEach((y, iy) =>
+      starts[2]!.forEach((x, ix) => {
+        const c = [cores[0]![iz]!, cores[1]![iy]!, cores[2]![ix]!];
+        boxes.push({
+          start: [z, y, x],
+          size: [...tile] as Shape3,
+          coreStart: c.map((v) => v[0]) as Shape3,
+          coreSize: c.map((v) => v[1]) as Shape3,
+        });
+      }),
+    ),
+  );
   return boxes;
 }
 
@@ -84,7 +97,8 @@ export interface ChannelMoments {
 
 export function mergeMoments(a: ChannelMoments | undefined, b: ChannelMoments): ChannelMoments {
   if (!a || a.count === 0) return b;
-  if (a.mean.length !== b.mean.length) throw new InvalidParameterError('moments', `channel counts differ (${a.mean.length} vs ${b.mean.length})`);
+  if (a.mean.length !== b.mean.length)
+    throw new InvalidParameterError('moments', `channel counts differ (${a.mean.length} vs ${b.mean.length})`);
   const count = a.count + b.count;
   const mean = new Float64Array(a.mean.length);
   const m2 = new Float64Array(a.mean.length);

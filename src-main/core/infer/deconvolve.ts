@@ -81,10 +81,19 @@ export const SLAB_BUDGET_BYTES = 2 * 2 ** 30;
 /** `overlap` here is what a tile needs on each side: the overlap, or for exact network tiling the halo (half of it). */
 export function resolveTile(shape: Shape3, tile: Shape3 | 'auto', predictor: Predictor, overlap: number): Shape3 {
   if (tile !== 'auto') return tile;
-  const t = chooseTile(shape, { budgetBytes: tileBudgetBytes(predictor.backend, predictor.memoryShare), bytesPerVoxel: predictor.bytesPerVoxel, multiple: predictor.multiple, overlap });
+  const t = chooseTile(shape, {
+    budgetBytes: tileBudgetBytes(predictor.backend, predictor.memoryShare),
+    bytesPerVoxel: predictor.bytesPerVoxel,
+    multiple: predictor.multiple,
+    overlap,
+  });
   // Deep tiles on a wide stack make deep slabs: cap z so the slab buffers stay within SLAB_BUDGET_BYTES.
   const perSlice = 16 * shape[1] * shape[2];
-  const maxZ = Math.max(predictor.multiple, 2 * overlap + predictor.multiple, Math.floor(SLAB_BUDGET_BYTES / perSlice / predictor.multiple) * predictor.multiple);
+  const maxZ = Math.max(
+    predictor.multiple,
+    2 * overlap + predictor.multiple,
+    Math.floor(SLAB_BUDGET_BYTES / perSlice / predictor.multiple) * predictor.multiple,
+  );
   if (t[0] > maxZ) t[0] = Math.min(shape[0], maxZ);
   return t;
 }
@@ -98,14 +107,26 @@ interface VolumeRun {
 }
 
 /** One channel at one time point: normalise, predict tile by tile, write into its place in the hyperstack. */
-async function deconvolveVolume(reader: VolumeReader, at: { channel: number; frame: number; c: number; t: number; label: string }, writer: VolumeWriter, predictor: Predictor, opts: DeconvolveFileOptions): Promise<VolumeRun> {
+async function deconvolveVolume(
+  reader: VolumeReader,
+  at: { channel: number; frame: number; c: number; t: number; label: string },
+  writer: VolumeWriter,
+  predictor: Predictor,
+  opts: DeconvolveFileOptions,
+): Promise<VolumeRun> {
   const shape = [...reader.shape] as Shape3;
   const sel = { channel: at.channel, frame: at.frame };
   const source: SliceSource = { shape, readSlices: (z0, z1) => reader.readSlices(z0, z1, sel) };
   const { pLow, pHigh, clip } = predictor.normalisation;
   const norm = await fitNormaliserStreaming(source, pLow, pHigh, 8, predictor.normalisation);
   const clip01 = (d: Float32Array) => (clip ? d.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) : d);
-  const warnings = predictor.domain ? checkIntensity(predictor.domain, await sampleIntensityStats(shape[0], source.readSlices, (d) => clip01(norm.apply(d))), at.label) : [];
+  const warnings = predictor.domain
+    ? checkIntensity(
+        predictor.domain,
+        await sampleIntensityStats(shape[0], source.readSlices, (d) => clip01(norm.apply(d))),
+        at.label,
+      )
+    : [];
   const overlap = opts.overlap ?? predictor.overlap;
   const tile = resolveTile(shape, opts.tile, predictor, predictor.staged ? Math.ceil(overlap / 2) : overlap);
   let clipped = 0;
@@ -133,13 +154,29 @@ async function deconvolveVolume(reader: VolumeReader, at: { channel: number; fra
   const common = { tile, overlap, signal: opts.signal, onProgress: opts.onProgress, onShrink: opts.onShrink };
   const run = predictor.staged
     ? await runExact(normalisedSource, sink, predictor.staged, common)
-    : { ...(await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), { ...common, multiple: predictor.multiple })), passes: 1 };
+    : {
+        ...(await runTiled(normalisedSource, sink, withPadding(predictor.predict, predictor.multiple), {
+          ...common,
+          multiple: predictor.multiple,
+        })),
+        passes: 1,
+      };
   return { run, norm, clipped, warnings };
 }
 
-function outputMetadata(reader: VolumeReader, sel: HyperstackSelection, predictor: Predictor, dtype: OutputDtype, norms: Normaliser[]) {
-  const describe = norms.length === 1 ? norms[0]!.describe() : `${norms[0]!.describe()} (channel ${sel.channels[0]}, frame ${sel.frames[0]}; each channel and frame normalised on its own, see cycledecon.normalisation)`;
-  const scale = dtype === 'uint16' ? `input intensity units, rounded and clamped to 0..65535 (uint16); ${describe}` : describe;
+function outputMetadata(
+  reader: VolumeReader,
+  sel: HyperstackSelection,
+  predictor: Predictor,
+  dtype: OutputDtype,
+  norms: Normaliser[],
+) {
+  const describe =
+    norms.length === 1
+      ? norms[0]!.describe()
+      : `${norms[0]!.describe()} (channel ${sel.channels[0]}, frame ${sel.frames[0]}; each channel and frame normalised on its own, see cycledecon.normalisation)`;
+  const scale =
+    dtype === 'uint16' ? `input intensity units, rounded and clamped to 0..65535 (uint16); ${describe}` : describe;
   const json = norms.map((n) => n.toJSON());
   return {
     intensityScale: scale,
@@ -158,7 +195,12 @@ function outputMetadata(reader: VolumeReader, sel: HyperstackSelection, predicto
  * ImageJ hyperstack or OME-TIFF with the input's axes, counts and calibration. Each volume is normalised on its own
  * (channels differ in brightness; the network was trained on one volume's statistics).
  */
-export async function deconvolveFile(input: string, output: string, predictor: Predictor, opts: DeconvolveFileOptions): Promise<DeconvolveFileResult> {
+export async function deconvolveFile(
+  input: string,
+  output: string,
+  predictor: Predictor,
+  opts: DeconvolveFileOptions,
+): Promise<DeconvolveFileResult> {
   const started = performance.now();
   const reader = await openVolume(input, opts.open ?? {});
   try {
@@ -168,13 +210,35 @@ export async function deconvolveFile(input: string, output: string, predictor: P
     const domainWarnings = predictor.domain ? checkGeometry(predictor.domain, shape, reader.voxelSize, input) : [];
     const several = sel.channels.length * sel.frames.length > 1;
     const dtype = opts.dtype ?? 'float32';
-    const writer = await createHyperstackWriter(output, reader.info, sel, { dtype, force: opts.force, within: opts.within, format: opts.format });
+    const writer = await createHyperstackWriter(output, reader.info, sel, {
+      dtype,
+      force: opts.force,
+      within: opts.within,
+      format: opts.format,
+    });
     const runs: VolumeRun[] = [];
     try {
       for (const [t, frame] of sel.frames.entries()) {
-        for (const [c, channel] of sel.channels.entries()) runs.push(await deconvolveVolume(reader, { channel, frame, c, t, label: several ? `${input} (channel ${channel}, frame ${frame})` : input }, writer, predictor, { ...opts, dtype }));
+        for (const [c, channel] of sel.channels.entries())
+          runs.push(
+            await deconvolveVolume(
+              reader,
+              { channel, frame, c, t, label: several ? `${input} (channel ${channel}, frame ${frame})` : input },
+              writer,
+              predictor,
+              { ...opts, dtype },
+            ),
+          );
       }
-      writer.setMetadata(outputMetadata(reader, sel, predictor, dtype, runs.map((r) => r.norm)));
+      writer.setMetadata(
+        outputMetadata(
+          reader,
+          sel,
+          predictor,
+          dtype,
+          runs.map((r) => r.norm),
+        ),
+      );
       await writer.close();
     } catch (e) {
       await writer.abort();
@@ -184,9 +248,23 @@ export async function deconvolveFile(input: string, output: string, predictor: P
     const voxels = shape[0] * shape[1] * shape[2] * runs.length;
     const sum = (f: (r: VolumeRun) => number) => runs.reduce((s, r) => s + f(r), 0);
     return {
-      input, output, shape, channels: sel.channels.length, frames: sel.frames.length, voxels, seconds, voxelsPerSecond: voxels / seconds,
-      tile: runs[0]!.run.tile, tiles: sum((r) => r.run.tiles), passes: runs[0]!.run.passes, oomRetries: sum((r) => r.run.oomRetries),
-      method: predictor.method, backend: predictor.backend, dtype, clippedVoxels: sum((r) => r.clipped), normalisation: runs[0]!.norm.toJSON(),
+      input,
+      output,
+      shape,
+      channels: sel.channels.length,
+      frames: sel.frames.length,
+      voxels,
+      seconds,
+      voxelsPerSecond: voxels / seconds,
+      tile: runs[0]!.run.tile,
+      tiles: sum((r) => r.run.tiles),
+      passes: runs[0]!.run.passes,
+      oomRetries: sum((r) => r.run.oomRetries),
+      method: predictor.method,
+      backend: predictor.backend,
+      dtype,
+      clippedVoxels: sum((r) => r.clipped),
+      normalisation: runs[0]!.norm.toJSON(),
       ...(runs.length > 1 ? { normalisations: runs.map((r) => r.norm.toJSON()) } : {}),
       warnings: [...reader.info.warnings, ...domainWarnings, ...runs.flatMap((r) => r.warnings)],
     };

@@ -25,7 +25,12 @@ export class ModelDomainError extends InvalidVolumeError {}
 export async function readTrainingDomain(runDir: string): Promise<TrainingDomain | null> {
   try {
     const d = JSON.parse(await fs.readFile(join(runDir, DOMAIN_FILE), 'utf8')) as TrainingDomain;
-    const ok = d && d.version === 1 && (d.dimensionality === 2 || d.dimensionality === 3) && typeof d.voxelSize?.x === 'number' && typeof d.intensity?.normalised?.p50 === 'number';
+    const ok =
+      d &&
+      d.version === 1 &&
+      (d.dimensionality === 2 || d.dimensionality === 3) &&
+      typeof d.voxelSize?.x === 'number' &&
+      typeof d.intensity?.normalised?.p50 === 'number';
     return ok ? d : null;
   } catch {
     return null;
@@ -40,15 +45,25 @@ export function noDomainNote(runDir: string): string {
 /** Refuses a single-plane input to a 3D model; warns about a voxel size far from training. Before any work. */
 export function checkGeometry(domain: TrainingDomain, shape: Shape3, voxelSize: VoxelSize, what: string): string[] {
   if (domain.dimensionality === 3 && shape[0] < 2) {
-    throw new ModelDomainError(`${what} is 2D (${shape.join('×')}, one slice) but the model was trained on 3D stacks`, 'Deconvolve a z-stack, or use Richardson–Lucy (--method rl) with a PSF for single planes.');
+    throw new ModelDomainError(
+      `${what} is 2D (${shape.join('×')}, one slice) but the model was trained on 3D stacks`,
+      'Deconvolve a z-stack, or use Richardson–Lucy (--method rl) with a PSF for single planes.',
+    );
   }
   const t = domain.voxelSize;
   const r = voxelSizeRatios(voxelSize, t);
-  if (!r) return [`${what}: voxel size ${fmt(voxelSize)} cannot be compared with the training data's ${fmt(t)}; check the calibration (or pass --voxel-size).`];
-  const off = (['x', 'y', 'z'] as const).filter((k) => !(r[k] <= 1 + VOXEL_SIZE_TOLERANCE && r[k] >= 1 / (1 + VOXEL_SIZE_TOLERANCE)));
+  if (!r)
+    return [
+      `${what}: voxel size ${fmt(voxelSize)} cannot be compared with the training data's ${fmt(t)}; check the calibration (or pass --voxel-size).`,
+    ];
+  const off = (['x', 'y', 'z'] as const).filter(
+    (k) => !(r[k] <= 1 + VOXEL_SIZE_TOLERANCE && r[k] >= 1 / (1 + VOXEL_SIZE_TOLERANCE)),
+  );
   if (!off.length) return [];
   const ratios = off.map((k) => `${k} ${r[k].toPrecision(3)}×`).join(', ');
-  return [`${what}: voxel size ${fmt(voxelSize)} differs from the model's training data (${fmt(t)}) by more than ${100 * VOXEL_SIZE_TOLERANCE} % (${ratios}): the blur in voxels differs from what the model learned, so its result is extrapolation. Resample the stack, or train on data at this voxel size.`];
+  return [
+    `${what}: voxel size ${fmt(voxelSize)} differs from the model's training data (${fmt(t)}) by more than ${100 * VOXEL_SIZE_TOLERANCE} % (${ratios}): the blur in voxels differs from what the model learned, so its result is extrapolation. Resample the stack, or train on data at this voxel size.`,
+  ];
 }
 
 function fmt(v: VoxelSize): string {
@@ -64,21 +79,40 @@ export function checkIntensity(domain: TrainingDomain, stats: IntensityStats, wh
   });
   if (!far.length) return [];
   const detail = far.map((k) => `${k} ${stats[k].toPrecision(3)} vs ${t[k].toPrecision(3)}`).join(', ');
-  return [`${what}: its intensity distribution after normalisation is far from the training data's (${detail}, more than ${INTENSITY_FACTOR}× apart): the model may not apply to these data.`];
+  return [
+    `${what}: its intensity distribution after normalisation is far from the training data's (${detail}, more than ${INTENSITY_FACTOR}× apart): the model may not apply to these data.`,
+  ];
 }
 
 /** Up to `slices` evenly spaced planes, normalised (and clipped) as the network will see them: cheap on any stack. */
-export async function sampleIntensityStats(nz: number, readSlices: (z0: number, z1: number) => Promise<Float32Array>, normalise: (d: Float32Array) => Float32Array, slices = 8): Promise<IntensityStats> {
-  const zs = [...new Set(Array.from({ length: Math.min(slices, nz) }, (_, i) => Math.floor(((i + 0.5) * nz) / Math.min(slices, nz))))];
+export async function sampleIntensityStats(
+  nz: number,
+  readSlices: (z0: number, z1: number) => Promise<Float32Array>,
+  normalise: (d: Float32Array) => Float32Array,
+  slices = 8,
+): Promise<IntensityStats> {
+  const zs = [
+    ...new Set(
+      Array.from({ length: Math.min(slices, nz) }, (_, i) => Math.floor(((i + 0.5) * nz) / Math.min(slices, nz))),
+    ),
+  ];
   const parts = await Promise.all(zs.map(async (z) => normalise(await readSlices(z, z + 1))));
   const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
   return intensityStats(all);
 }
 
 /** For a volume already in memory (the report): every domain warning, the 2D refusal included as a warning. */
-export function volumeDomainWarnings(domain: TrainingDomain, volume: { data: Float32Array; shape: Shape3; voxelSize: VoxelSize }, normalise: (d: Float32Array) => Float32Array, what: string): string[] {
+export function volumeDomainWarnings(
+  domain: TrainingDomain,
+  volume: { data: Float32Array; shape: Shape3; voxelSize: VoxelSize },
+  normalise: (d: Float32Array) => Float32Array,
+  what: string,
+): string[] {
   let geometry: string[];
   try {
     geometry = checkGeometry(domain, volume.shape, volume.voxelSize, what);

@@ -12,7 +12,16 @@
 // Input is read one z-row of tiles at a time, once per pass; output is written once, in the last pass.
 import type { Shape3 } from '../io/volume';
 import { CancelledError, InvalidVolumeError, OutOfMemoryError } from '../errors';
-import { coreGrid, exactTile, mergeMoments, momentsToStats, paddedShape, type ChannelMoments, type ChannelStats, type CoreBox } from './core-grid';
+import {
+  coreGrid,
+  exactTile,
+  mergeMoments,
+  momentsToStats,
+  paddedShape,
+  type ChannelMoments,
+  type ChannelStats,
+  type CoreBox,
+} from './core-grid';
 import type { StagedNet } from './staged';
 import { copyBlock, isOutOfMemory, type SliceSink, type SliceSource, type TiledResult } from './tiled';
 import { shrinkTile } from './tiling';
@@ -89,8 +98,14 @@ function pasteCore(dst: Float32Array, dstShape: Shape3, origin: Shape3, box: Cor
   const [cz, cy, cx] = box.coreSize;
   for (let z = 0; z < cz; z++) {
     for (let y = 0; y < cy; y++) {
-      const s = ((box.coreStart[0] - box.start[0] + z) * ty + box.coreStart[1] - box.start[1] + y) * tx + box.coreStart[2] - box.start[2];
-      const d = ((box.coreStart[0] - origin[0] + z) * dy + box.coreStart[1] - origin[1] + y) * dx + box.coreStart[2] - origin[2];
+      const s =
+        ((box.coreStart[0] - box.start[0] + z) * ty + box.coreStart[1] - box.start[1] + y) * tx +
+        box.coreStart[2] -
+        box.start[2];
+      const d =
+        ((box.coreStart[0] - origin[0] + z) * dy + box.coreStart[1] - origin[1] + y) * dx +
+        box.coreStart[2] -
+        origin[2];
       dst.set(pred.subarray(s, s + cx), d);
     }
   }
@@ -116,7 +131,11 @@ export class ExactRunner {
   readonly known = new Map<string, ChannelStats>();
   passIndex = 0;
 
-  constructor(readonly src: BoxedSliceSource, readonly net: StagedNet, readonly opts: ExactOptions) {
+  constructor(
+    readonly src: BoxedSliceSource,
+    readonly net: StagedNet,
+    readonly opts: ExactOptions,
+  ) {
     const m = net.multiple;
     this.padded = src.shape;
     this.halo = Math.max(net.halo, Math.ceil((opts.overlap ?? 0) / 2 / m) * m);
@@ -133,7 +152,10 @@ export class ExactRunner {
     const next = shrinkTile(shape.map((n, a) => Math.min(n, this.st.tile[a]!)) as Shape3, 2 * this.halo + m, m);
     const tile = next && exactTile(this.padded, next, this.halo, m);
     if (!tile || same(tile, shape)) {
-      throw new OutOfMemoryError(`out of memory even with ${shape.join('×')} tiles (the network needs at least ${2 * this.halo + m} voxels per tiled axis)`, 'Use another --backend or free memory.');
+      throw new OutOfMemoryError(
+        `out of memory even with ${shape.join('×')} tiles (the network needs at least ${2 * this.halo + m} voxels per tiled axis)`,
+        'Use another --backend or free memory.',
+      );
     }
     this.st.tile = tile;
     this.st.oomRetries++;
@@ -146,7 +168,11 @@ export class ExactRunner {
   }
 
   /** Calls `each` for every tile with its data, reading one z-row of tiles at a time; `afterRow` after each row. */
-  async forTiles(boxes: CoreBox[], each: (b: CoreBox, data: Float32Array) => Promise<void>, afterRow?: (row: CoreBox[]) => Promise<void>): Promise<void> {
+  async forTiles(
+    boxes: CoreBox[],
+    each: (b: CoreBox, data: Float32Array) => Promise<void>,
+    afterRow?: (row: CoreBox[]) => Promise<void>,
+  ): Promise<void> {
     const [, ny, nx] = this.padded;
     const readBox = this.src.readBox?.bind(this.src);
     for (const z0 of [...new Set(boxes.map((b) => b.start[0]))]) {
@@ -173,7 +199,10 @@ export class ExactRunner {
       try {
         await this.forTiles(boxes, async (b, data) => {
           const r = await this.net.run(data, b.size, localCore(b), this.known);
-          if (!('layer' in r) || r.layer !== layer) throw new InvalidVolumeError(`expected the statistics of ${layer}, the network returned ${'layer' in r ? r.layer : 'its output'}`);
+          if (!('layer' in r) || r.layer !== layer)
+            throw new InvalidVolumeError(
+              `expected the statistics of ${layer}, the network returned ${'layer' in r ? r.layer : 'its output'}`,
+            );
           acc = mergeMoments(acc, r.moments);
           this.tick(total);
         });
@@ -190,7 +219,8 @@ export class ExactRunner {
     if (shape.every((n, a) => n <= this.st.tile[a]!)) {
       try {
         const r = await this.net.run(data, shape, { start: [0, 0, 0], size: shape }, this.known);
-        if (!('output' in r)) throw new InvalidVolumeError(`the network stopped at ${r.layer}, whose statistics should be known`);
+        if (!('output' in r))
+          throw new InvalidVolumeError(`the network stopped at ${r.layer}, whose statistics should be known`);
         return r.output;
       } catch (e) {
         if (!isOutOfMemory(e)) throw e;
@@ -200,7 +230,12 @@ export class ExactRunner {
     // Sub-tiles of this tile with cores: every voxel of the parent's core is a halo away from any edge
     // that is not a volume edge, so it comes out exact.
     const out = new Float32Array(data.length);
-    for (const b of coreGrid(shape, exactTile(shape, this.st.tile, this.halo, this.net.multiple), this.halo, this.net.multiple)) {
+    for (const b of coreGrid(
+      shape,
+      exactTile(shape, this.st.tile, this.halo, this.net.multiple),
+      this.halo,
+      this.net.multiple,
+    )) {
       pasteCore(out, shape, [0, 0, 0], b, await this.predictTile(copyBlock(data, shape, b.start, b.size), b.size));
     }
     return out;
@@ -212,11 +247,15 @@ export class ExactRunner {
     const total = boxes.length * passes;
     this.st.done = this.passIndex * boxes.length;
     let rowOut = new Float32Array(0);
-    await this.forTiles(boxes, async (b, data) => {
-      if (b.start[1] === 0 && b.start[2] === 0) rowOut = new Float32Array(b.coreSize[0] * ny * nx);
-      pasteCore(rowOut, [b.coreSize[0], ny, nx], [b.coreStart[0], 0, 0], b, await this.predictTile(data, b.size));
-      this.tick(total);
-    }, async () => sink.writeSlices(rowOut));
+    await this.forTiles(
+      boxes,
+      async (b, data) => {
+        if (b.start[1] === 0 && b.start[2] === 0) rowOut = new Float32Array(b.coreSize[0] * ny * nx);
+        pasteCore(rowOut, [b.coreSize[0], ny, nx], [b.coreStart[0], 0, 0], b, await this.predictTile(data, b.size));
+        this.tick(total);
+      },
+      async () => sink.writeSlices(rowOut),
+    );
     return boxes.length;
   }
 
@@ -238,13 +277,24 @@ export class ExactRunner {
 }
 
 /** Runs `net` over `source` (any shape; mirror-padded to the network's multiple) into `sink`, exactly as one untiled pass would. */
-export async function runExact(source: SliceSource, sink: SliceSink, net: StagedNet, opts: ExactOptions): Promise<ExactResult> {
+export async function runExact(
+  source: SliceSource,
+  sink: SliceSink,
+  net: StagedNet,
+  opts: ExactOptions,
+): Promise<ExactResult> {
   const padded = paddedShape(source.shape, net.multiple);
   const out = croppingSink(sink, source.shape, padded);
   // A tile covering an axis of the input covers it padded too (else padding alone would force tiling).
   const tile = opts.tile.map((t, a) => (t >= source.shape[a]! ? padded[a]! : t)) as Shape3;
   const r = new ExactRunner(paddedSource(source, padded), net, { ...opts, tile });
-  const result = (tiles: number, passes: number): ExactResult => ({ tiles, tile: r.st.tile, oomRetries: r.st.oomRetries, passes, halo: r.halo });
+  const result = (tiles: number, passes: number): ExactResult => ({
+    tiles,
+    tile: r.st.tile,
+    oomRetries: r.st.oomRetries,
+    passes,
+    halo: r.halo,
+  });
   if (same(r.st.tile, padded) && (await r.tryWhole(out))) return result(1, 1);
   const passes = net.layers.length + 1;
   for (const layer of net.layers) {

@@ -50,7 +50,10 @@ const LEARNED_PSF_NAMES = ['psf-learned.tif', 'learned-psf.tif', 'psf_learned.ti
 export async function readLearnedPsf(runDir: string): Promise<{ path: string; psf: Volume }> {
   for (const name of LEARNED_PSF_NAMES) {
     const path = join(runDir, name);
-    const exists = await fs.access(path).then(() => true, () => false);
+    const exists = await fs.access(path).then(
+      () => true,
+      () => false,
+    );
     if (exists) return { path, psf: await readVolume(path) };
   }
   throw new FileNotFoundError(join(runDir, LEARNED_PSF_NAMES[0]!));
@@ -98,33 +101,56 @@ async function modelPredictor(runDir: string, backend: string): Promise<Predicto
     backend,
     domain: await readTrainingDomain(runDir),
     // Intensities are normalised with one map for the whole stack (scope 'volume'): per-tile maps would make seams.
-    normalisation: { pLow: cfg.normalisation.lowPercentile, pHigh: cfg.normalisation.highPercentile, clip: cfg.normalisation.clip, scale: cfg.experimental?.normalisationScale, meanTarget: cfg.experimental?.meanTarget },
-    details: { model: runDir, preset: cfg.preset, generator: JSON.stringify(cfg.generator), backend, engine: lean ? `lean U-Net on ${convImplFor(backend).name}` : 'tfjs' },
-    predict: lean ? async (tile, shape) => {
-      const r = await staged.run(tile, shape, { start: [0, 0, 0], size: shape });
-      if (!('output' in r)) throw new InvalidParameterError('model', 'the network returned statistics instead of its output');
-      return r.output;
-    } : async (tile, shape) => {
-      const y = tf.tidy(() => net.apply(tf.tensor5d(tile, [1, shape[0], shape[1], shape[2], 1])));
-      try {
-        return (await y.data()) as Float32Array;
-      } finally {
-        y.dispose();
-      }
+    normalisation: {
+      pLow: cfg.normalisation.lowPercentile,
+      pHigh: cfg.normalisation.highPercentile,
+      clip: cfg.normalisation.clip,
+      scale: cfg.experimental?.normalisationScale,
+      meanTarget: cfg.experimental?.meanTarget,
     },
+    details: {
+      model: runDir,
+      preset: cfg.preset,
+      generator: JSON.stringify(cfg.generator),
+      backend,
+      engine: lean ? `lean U-Net on ${convImplFor(backend).name}` : 'tfjs',
+    },
+    predict: lean
+      ? async (tile, shape) => {
+          const r = await staged.run(tile, shape, { start: [0, 0, 0], size: shape });
+          if (!('output' in r))
+            throw new InvalidParameterError('model', 'the network returned statistics instead of its output');
+          return r.output;
+        }
+      : async (tile, shape) => {
+          const y = tf.tidy(() => net.apply(tf.tensor5d(tile, [1, shape[0], shape[1], shape[2], 1])));
+          try {
+            return (await y.data()) as Float32Array;
+          } finally {
+            y.dispose();
+          }
+        },
     dispose: () => net.variables().forEach((v) => v.dispose()),
   };
 }
 
 export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predictor> {
   if (opts.method === 'model') {
-    if (!opts.runDir) throw new MissingArgumentError('--model', 'is required for --method model', 'Pass the run directory written by `cycledecon train`.');
+    if (!opts.runDir)
+      throw new MissingArgumentError(
+        '--model',
+        'is required for --method model',
+        'Pass the run directory written by `cycledecon train`.',
+      );
     let choice = await initBackend({ preferred: opts.backend, purpose: 'inference' });
     // tfjs 4.22's wasm Conv3DBackpropInputV2 (the U-Net's transposed convolution) disagrees with cpu by
     // O(1) on the same input (measured), so the network's output on wasm is wrong: never use it for the model.
     if (choice.name === 'wasm') {
       if (opts.backend && parseBackendId(opts.backend) === 'wasm') {
-        throw new BackendError('the wasm backend computes transposed 3D convolutions incorrectly (tfjs 4.22), so the network cannot run on it', 'Use --backend cpu (or webgpu / node where available).');
+        throw new BackendError(
+          'the wasm backend computes transposed 3D convolutions incorrectly (tfjs 4.22), so the network cannot run on it',
+          'Use --backend cpu (or webgpu / node where available).',
+        );
       }
       choice = await initBackend({ preferred: 'cpu', purpose: 'inference' });
     }
@@ -133,7 +159,12 @@ export async function loadPredictor(opts: LoadPredictorOptions): Promise<Predict
   const which = opts.psf ?? 'learned';
   let psf: Volume, source: string;
   if (which === 'learned') {
-    if (!opts.runDir) throw new InvalidParameterError('--psf', '"learned" needs --model <run-dir>', 'Or pass a PSF TIFF: --psf psf.tif');
+    if (!opts.runDir)
+      throw new InvalidParameterError(
+        '--psf',
+        '"learned" needs --model <run-dir>',
+        'Or pass a PSF TIFF: --psf psf.tif',
+      );
     ({ psf, path: source } = await readLearnedPsf(opts.runDir));
   } else {
     psf = await readVolume(which, { channelsAsZ: true });

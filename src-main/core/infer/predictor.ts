@@ -66,7 +66,11 @@ export function tileBudgetBytes(backend: string, share?: number): number {
 }
 
 /** Mirror-pads z-major data at the high end of each axis to `padded` (which must be ≥ shape). */
-export function padReflect(data: Float32Array, shape: [number, number, number], padded: [number, number, number]): Float32Array {
+export function padReflect(
+  data: Float32Array,
+  shape: [number, number, number],
+  padded: [number, number, number],
+): Float32Array {
   const [nz, ny, nx] = shape;
   const [pz, py, px] = padded;
   if (pz === nz && py === ny && px === nx) return data;
@@ -89,12 +93,17 @@ export function padReflect(data: Float32Array, shape: [number, number, number], 
   return out;
 }
 
-export function cropTo(data: Float32Array, padded: [number, number, number], shape: [number, number, number]): Float32Array {
+export function cropTo(
+  data: Float32Array,
+  padded: [number, number, number],
+  shape: [number, number, number],
+): Float32Array {
   const [, py, px] = padded;
   const [nz, ny, nx] = shape;
   if (padded[0] === nz && py === ny && px === nx) return data;
   const out = new Float32Array(nz * ny * nx);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out.set(data.subarray((z * py + y) * px, (z * py + y) * px + nx), (z * ny + y) * nx);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) out.set(data.subarray((z * py + y) * px, (z * py + y) * px + nx), (z * ny + y) * nx);
   return out;
 }
 

@@ -13,7 +13,13 @@ const RL_BYTES_PER_VOXEL = 64;
 export type RlMethodOptions = Pick<RlOptions, 'boundary' | 'background' | 'acceleration'>;
 
 /** `learned`: the PSF is a run's learned one (negative lobes clipped); otherwise a PSF file (refused if it has any). */
-export function rlPredictor(psf: Volume, iterations: number, source: string, rl: RlMethodOptions = {}, learned = false): Predictor {
+export function rlPredictor(
+  psf: Volume,
+  iterations: number,
+  source: string,
+  rl: RlMethodOptions = {},
+  learned = false,
+): Predictor {
   const [pz, py, px] = psf.shape;
   // Checked once here, before the first tile, rather than per tile by richardsonLucyArray.
   const kernel = learned ? clipLearnedPsf(psf.data) : { data: psf.data, clipped: 0 };
@@ -28,13 +34,28 @@ export function rlPredictor(psf: Volume, iterations: number, source: string, rl:
     backend: 'js',
     // Min–max keeps the data non-negative, which RL requires.
     normalisation: { pLow: 0, pHigh: 100, clip: false },
-    details: { psf: source, iterations: String(iterations), boundary: rl.boundary ?? 'extend', background: String(rl.background ?? 'auto'), acceleration: rl.acceleration ?? 'none', ...(kernel.clipped ? { psfNegativeClipped: `${kernel.clipped} negative voxels of the learned PSF set to 0` } : {}) },
+    details: {
+      psf: source,
+      iterations: String(iterations),
+      boundary: rl.boundary ?? 'extend',
+      background: String(rl.background ?? 'auto'),
+      acceleration: rl.acceleration ?? 'none',
+      ...(kernel.clipped
+        ? { psfNegativeClipped: `${kernel.clipped} negative voxels of the learned PSF set to 0` }
+        : {}),
+    },
     // RL needs non-negative data: normalised input is ≥ 0 by construction of the min–max map. The
     // min–max map moves the camera offset to about 0; 'auto' estimates what is left, per tile.
     predict: (tile, shape) => richardsonLucyArray(tile, shape, kernel.data, psf.shape, { iterations, ...rl }),
     withStackStats: (stack) => {
-      const background = (rl.background ?? 'auto') === 'auto' ? stack.background : rl.background as number;
-      return (tile, shape) => richardsonLucyArray(tile, shape, kernel.data, psf.shape, { iterations, ...rl, background, init: Math.max(stack.mean - background, 1e-6) });
+      const background = (rl.background ?? 'auto') === 'auto' ? stack.background : (rl.background as number);
+      return (tile, shape) =>
+        richardsonLucyArray(tile, shape, kernel.data, psf.shape, {
+          iterations,
+          ...rl,
+          background,
+          init: Math.max(stack.mean - background, 1e-6),
+        });
     },
     dispose: () => undefined,
   };

@@ -26,12 +26,22 @@ export interface StagedNet {
    * and the pass stops at the first layer not in it, returning the moments of that layer's input over
    * `core` (tile-local voxels, multiples of `multiple`); with every layer known it returns the output.
    */
-  run(tile: Float32Array, shape: Shape3, core: { start: Shape3; size: Shape3 }, known?: ReadonlyMap<string, ChannelStats>): Promise<StagedResult>;
+  run(
+    tile: Float32Array,
+    shape: Shape3,
+    core: { start: Shape3; size: Shape3 },
+    known?: ReadonlyMap<string, ChannelStats>,
+  ): Promise<StagedResult>;
 }
 
 /** Thrown by the statistics hook to end a forward pass once the wanted layer has been seen. */
 class StopForward extends Error {
-  constructor(readonly layer: string, readonly count: number, readonly mean: tf.Tensor, readonly variance: tf.Tensor) {
+  constructor(
+    readonly layer: string,
+    readonly count: number,
+    readonly mean: tf.Tensor,
+    readonly variance: tf.Tensor,
+  ) {
     super(`forward pass stopped at ${layer}`);
   }
 }
@@ -39,24 +49,46 @@ class StopForward extends Error {
 /** The normalisation layers a forward pass meets, found by running the network once on a tiny input. */
 export function normLayers(net: Module, multiple: number): string[] {
   const ids: string[] = [];
-  tf.tidy(() => withNormStats((id) => { ids.push(id); return undefined; }, () => net.apply(tf.zeros([1, multiple, multiple, multiple, 1]) as tf.Tensor5D)));
+  tf.tidy(() =>
+    withNormStats(
+      (id) => {
+        ids.push(id);
+        return undefined;
+      },
+      () => net.apply(tf.zeros([1, multiple, multiple, multiple, 1]) as tf.Tensor5D),
+    ),
+  );
   return ids;
 }
 
-function coreMomentsHook(tileShape: Shape3, core: { start: Shape3; size: Shape3 }, known: ReadonlyMap<string, ChannelStats>): NormStatsHook {
+function coreMomentsHook(
+  tileShape: Shape3,
+  core: { start: Shape3; size: Shape3 },
+  known: ReadonlyMap<string, ChannelStats>,
+): NormStatsHook {
   return (id, x) => {
     const stats = known.get(id);
     if (stats) return { mean: tf.tensor1d(stats.mean), variance: tf.tensor1d(stats.variance) };
     // x is the layer's input at this level of the network: the tile down-sampled by f on each axis.
     const f = tileShape[0] / x.shape[1];
-    const ok = [0, 1, 2].every((a) => tileShape[a]! === x.shape[a + 1]! * f && core.start[a]! % f === 0 && core.size[a]! % f === 0);
-    if (!ok) throw new InvalidVolumeError(`tile ${tileShape.join('×')} with core at ${core.start.join(',')} does not align with layer ${id} (${x.shape.slice(1, 4).join('×')})`);
+    const ok = [0, 1, 2].every(
+      (a) => tileShape[a]! === x.shape[a + 1]! * f && core.start[a]! % f === 0 && core.size[a]! % f === 0,
+    );
+    if (!ok)
+      throw new InvalidVolumeError(
+        `tile ${tileShape.join('×')} with core at ${core.start.join(',')} does not align with layer ${id} (${x.shape.slice(1, 4).join('×')})`,
+      );
     const size = core.size.map((n) => n / f);
     const start = core.start.map((n) => n / f);
     if (cpuNormAvailable()) {
       // Typed arrays on CPU backends: tf.moments over a rank-5 slice runs through transposes there.
       const m = boxMomentsCpu(x, start, size);
-      throw new StopForward(id, size[0]! * size[1]! * size[2]!, tf.keep(tf.tensor1d(Float32Array.from(m.mean))), tf.keep(tf.tensor1d(Float32Array.from(m.variance))));
+      throw new StopForward(
+        id,
+        size[0]! * size[1]! * size[2]!,
+        tf.keep(tf.tensor1d(Float32Array.from(m.mean))),
+        tf.keep(tf.tensor1d(Float32Array.from(m.variance))),
+      );
     }
     const c = tf.slice(x, [0, ...start, 0], [1, ...size, -1]);
     const { mean, variance } = tf.moments(c, [0, 1, 2, 3]);
@@ -75,7 +107,9 @@ export function stagedNet(net: Module, multiple: number, halo: number): StagedNe
       const x = () => tf.tensor5d(tile, [1, shape[0], shape[1], shape[2], 1]);
       let y: tf.Tensor;
       try {
-        y = known ? tf.tidy(() => withNormStats(coreMomentsHook(shape, core, known), () => net.apply(x()))) : tf.tidy(() => net.apply(x()));
+        y = known
+          ? tf.tidy(() => withNormStats(coreMomentsHook(shape, core, known), () => net.apply(x())))
+          : tf.tidy(() => net.apply(x()));
       } catch (e) {
         if (!(e instanceof StopForward)) throw e;
         try {

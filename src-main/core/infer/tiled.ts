@@ -42,7 +42,11 @@ export interface TiledResult {
 export function isOutOfMemory(e: unknown): boolean {
   if (e instanceof OutOfMemoryError) return true;
   const msg = e instanceof Error ? `${e.name} ${e.message}` : String(e);
-  return /out of memory|failed to allocate|allocation failed|array buffer allocation|invalid typed array length|could not allocate|exceeds? .*memory/i.test(msg) || /\bOOM\b/.test(msg);
+  return (
+    /out of memory|failed to allocate|allocation failed|array buffer allocation|invalid typed array length|could not allocate|exceeds? .*memory/i.test(
+      msg,
+    ) || /\bOOM\b/.test(msg)
+  );
 }
 
 interface RunState {
@@ -65,12 +69,19 @@ export function copyBlock(src: Float32Array, srcShape: Shape3, start: Shape3, si
 
 async function predictChecked(predict: PredictFn, tile: Float32Array, shape: Shape3): Promise<Float32Array> {
   const out = await predict(tile, shape);
-  if (out.length !== tile.length) throw new InvalidVolumeError(`predictor returned ${out.length} values for a ${shape.join('×')} tile`);
+  if (out.length !== tile.length)
+    throw new InvalidVolumeError(`predictor returned ${out.length} values for a ${shape.join('×')} tile`);
   return out;
 }
 
 /** Predicts one tile; on out-of-memory (now or earlier) splits it into smaller overlapping tiles. */
-async function predictTile(predict: PredictFn, data: Float32Array, shape: Shape3, state: RunState, opts: TiledOptions): Promise<Float32Array> {
+async function predictTile(
+  predict: PredictFn,
+  data: Float32Array,
+  shape: Shape3,
+  state: RunState,
+  opts: TiledOptions,
+): Promise<Float32Array> {
   const fits = shape.every((n, a) => n <= state.tile[a]!);
   if (fits) {
     try {
@@ -79,15 +90,29 @@ async function predictTile(predict: PredictFn, data: Float32Array, shape: Shape3
       if (!isOutOfMemory(e)) throw e;
       // Never shrink below twice the overlap: the blend's zero bands would then eat the tile.
       const ov = typeof opts.overlap === 'number' ? opts.overlap : Math.max(...opts.overlap);
-      const smaller = shrinkTile(shape.map((n, a) => Math.min(n, state.tile[a]!)) as Shape3, Math.max(opts.minTile ?? 8, 2 * ov), opts.multiple ?? 1);
-      if (!smaller) throw new OutOfMemoryError(`out of memory even with ${shape.join('×')} tiles`, 'Use a smaller --tile, another --backend, or free memory.');
+      const smaller = shrinkTile(
+        shape.map((n, a) => Math.min(n, state.tile[a]!)) as Shape3,
+        Math.max(opts.minTile ?? 8, 2 * ov),
+        opts.multiple ?? 1,
+      );
+      if (!smaller)
+        throw new OutOfMemoryError(
+          `out of memory even with ${shape.join('×')} tiles`,
+          'Use a smaller --tile, another --backend, or free memory.',
+        );
       state.tile = smaller;
       state.oomRetries++;
       opts.onShrink?.(smaller, e);
     }
   }
   const out = new Float32Array(data.length);
-  await runTiled(arraySource(data, shape), arraySink(out), predict, { ...opts, tile: state.tile, onProgress: undefined }, state);
+  await runTiled(
+    arraySource(data, shape),
+    arraySink(out),
+    predict,
+    { ...opts, tile: state.tile, onProgress: undefined },
+    state,
+  );
   return out;
 }
 
@@ -121,7 +146,13 @@ function accumulate(acc: Map<number, Accumulator>, box: TileBox, pred: Float32Ar
 }
 
 /** Blends the tile predictions of `source` into `sink`, reading and writing one z-row of tiles at a time. */
-export async function runTiled(source: SliceSource, sink: SliceSink, predict: PredictFn, opts: TiledOptions, state?: RunState): Promise<TiledResult> {
+export async function runTiled(
+  source: SliceSource,
+  sink: SliceSink,
+  predict: PredictFn,
+  opts: TiledOptions,
+  state?: RunState,
+): Promise<TiledResult> {
   const shape = source.shape;
   const [nz, ny, nx] = shape;
   const plane = ny * nx;
@@ -129,7 +160,8 @@ export async function runTiled(source: SliceSource, sink: SliceSink, predict: Pr
   const boxes = tileGrid(shape, opts.tile, opts.overlap);
   const rows = [...new Set(boxes.map((b) => b.start[0]))];
   const acc = new Map<number, Accumulator>();
-  let written = 0, done = 0;
+  let written = 0,
+    done = 0;
   for (let r = 0; r < rows.length; r++) {
     const z0 = rows[r]!;
     const rowBoxes = boxes.filter((b) => b.start[0] === z0);
@@ -177,8 +209,14 @@ export function arraySink(out: Float32Array): SliceSink {
 }
 
 /** In-memory convenience: the whole volume in, the whole blended prediction out. */
-export async function predictTiled(data: Float32Array, shape: Shape3, predict: PredictFn, opts: TiledOptions): Promise<Float32Array> {
-  if (data.length !== shape[0] * shape[1] * shape[2]) throw new InvalidVolumeError(`data length ${data.length} does not match ${shape.join('×')}`);
+export async function predictTiled(
+  data: Float32Array,
+  shape: Shape3,
+  predict: PredictFn,
+  opts: TiledOptions,
+): Promise<Float32Array> {
+  if (data.length !== shape[0] * shape[1] * shape[2])
+    throw new InvalidVolumeError(`data length ${data.length} does not match ${shape.join('×')}`);
   const out = new Float32Array(data.length);
   await runTiled(arraySource(data, shape), arraySink(out), predict, opts);
   return out;

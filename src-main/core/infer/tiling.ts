@@ -36,9 +36,11 @@ export function effectiveOverlap(tile: number, overlap: number): number {
 
 export function validateTile(tile: Shape3, overlap: Shape3): void {
   tile.forEach((t, a) => {
-    if (!Number.isInteger(t) || t < 1) throw new InvalidParameterError('tile', `${tile.join(',')}: each size must be a positive whole number`);
+    if (!Number.isInteger(t) || t < 1)
+      throw new InvalidParameterError('tile', `${tile.join(',')}: each size must be a positive whole number`);
     const o = overlap[a]!;
-    if (!Number.isInteger(o) || o < 0) throw new InvalidParameterError('overlap', `${o} must be a non-negative whole number`);
+    if (!Number.isInteger(o) || o < 0)
+      throw new InvalidParameterError('overlap', `${o} must be a non-negative whole number`);
   });
 }
 
@@ -47,18 +49,27 @@ export function tileGrid(shape: Shape3, tile: Shape3, overlap: Shape3 | number):
   const ov: Shape3 = typeof overlap === 'number' ? [overlap, overlap, overlap] : overlap;
   validateTile(tile, ov);
   const sizes = shape.map((n, a) => Math.min(n, tile[a]!)) as Shape3;
-  const starts = shape.map((n, a) => axisStarts(n, sizes[a]!, effectiveOverlap(sizes[a]!, ov[a]!))) as [number[], number[], number[]];
+  const starts = shape.map((n, a) => axisStarts(n, sizes[a]!, effectiveOverlap(sizes[a]!, ov[a]!))) as [
+    number[],
+    number[],
+    number[],
+  ];
   const before = (a: number, i: number) => (i === 0 ? 0 : starts[a]![i - 1]! + sizes[a]! - starts[a]![i]!);
-  const after = (a: number, i: number) => (i === starts[a]!.length - 1 ? 0 : starts[a]![i]! + sizes[a]! - starts[a]![i + 1]!);
+  const after = (a: number, i: number) =>
+    i === starts[a]!.length - 1 ? 0 : starts[a]![i]! + sizes[a]! - starts[a]![i + 1]!;
   const boxes: TileBox[] = [];
-  starts[0].forEach((z, iz) => starts[1].forEach((y, iy) => starts[2].forEach((x, ix) => {
-    boxes.push({
-      start: [z, y, x],
-      size: [...sizes] as Shape3,
-      overlapBefore: [before(0, iz), before(1, iy), before(2, ix)],
-      overlapAfter: [after(0, iz), after(1, iy), after(2, ix)],
-    });
-  })));
+  starts[0].forEach((z, iz) =>
+    starts[1].forEach((y, iy) =>
+      starts[2].forEach((x, ix) => {
+        boxes.push({
+          start: [z, y, x],
+          size: [...sizes] as Shape3,
+          overlapBefore: [before(0, iz), before(1, iy), before(2, ix)],
+          overlapAfter: [after(0, iz), after(1, iy), after(2, ix)],
+        });
+      }),
+    ),
+  );
   return boxes;
 }
 
@@ -131,7 +142,11 @@ export function parseTile(text: string): Shape3 | 'auto' {
   const parts = text.split(',').map((s) => Number(s.trim()));
   const dims = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
   if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d! < 1)) {
-    throw new InvalidParameterError('--tile', `"${text}" is not "auto" or three whole numbers Z,Y,X`, 'Example: --tile 32,128,128');
+    throw new InvalidParameterError(
+      '--tile',
+      `"${text}" is not "auto" or three whole numbers Z,Y,X`,
+      'Example: --tile 32,128,128',
+    );
   }
   return dims as Shape3;
 }

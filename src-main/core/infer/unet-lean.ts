@@ -28,21 +28,32 @@ function boxMoments(x: Float32Array, shape: Shape3, c: number, start: Shape3, si
   const [, ny, nx] = shape;
   const ew = nativeEw();
   if (ew && size.every((n, a) => n === shape[a] && start[a] === 0)) {
-    const mv = new Float64Array(2 * c), count = x.length / c;
+    const mv = new Float64Array(2 * c),
+      count = x.length / c;
     ew(EW.stats, c, x, mv);
     return { count, mean: mv.slice(0, c), m2: mv.slice(c).map((v) => v * count) };
   }
-  const sum = new Float64Array(c), m2 = new Float64Array(c);
+  const sum = new Float64Array(c),
+    m2 = new Float64Array(c);
   const count = size[0] * size[1] * size[2];
   const rows = (f: (i0: number, i1: number) => void) => {
-    for (let z = start[0]; z < start[0] + size[0]; z++) for (let y = start[1]; y < start[1] + size[1]; y++) {
-      const i0 = ((z * ny + y) * nx + start[2]) * c;
-      f(i0, i0 + size[2] * c);
-    }
+    for (let z = start[0]; z < start[0] + size[0]; z++)
+      for (let y = start[1]; y < start[1] + size[1]; y++) {
+        const i0 = ((z * ny + y) * nx + start[2]) * c;
+        f(i0, i0 + size[2] * c);
+      }
   };
-  rows((i0, i1) => { for (let i = i0; i < i1; i += c) for (let k = 0; k < c; k++) sum[k]! += x[i + k]!; });
+  rows((i0, i1) => {
+    for (let i = i0; i < i1; i += c) for (let k = 0; k < c; k++) sum[k]! += x[i + k]!;
+  });
   const mean = sum.map((s) => s / count);
-  rows((i0, i1) => { for (let i = i0; i < i1; i += c) for (let k = 0; k < c; k++) { const d = x[i + k]! - mean[k]!; m2[k]! += d * d; } });
+  rows((i0, i1) => {
+    for (let i = i0; i < i1; i += c)
+      for (let k = 0; k < c; k++) {
+        const d = x[i + k]! - mean[k]!;
+        m2[k]! += d * d;
+      }
+  });
   return { count, mean, m2 };
 }
 
@@ -51,44 +62,57 @@ function normRelu(x: Float32Array, c: number, mean: ArrayLike<number>, variance:
   const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k]! + INSTANCE_NORM_EPS));
   const mu = Float64Array.from(mean);
   const ew = nativeEw();
-  if (ew) { ew(EW.applyRelu, c, x, x, mu, inv); return; }
-  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) {
-    const v = (x[i + k]! - mu[k]!) * inv[k]!;
-    x[i + k] = v > 0 ? v : 0;
+  if (ew) {
+    ew(EW.applyRelu, c, x, x, mu, inv);
+    return;
   }
+  for (let i = 0; i < x.length; i += c)
+    for (let k = 0; k < c; k++) {
+      const v = (x[i + k]! - mu[k]!) * inv[k]!;
+      x[i + k] = v > 0 ? v : 0;
+    }
 }
 
 function maxPool2(x: Float32Array, shape: Shape3, c: number): Float32Array {
-  const [, ny, nx] = shape, [oz, oy, ox] = shape.map((n) => n >> 1) as Shape3;
+  const [, ny, nx] = shape,
+    [oz, oy, ox] = shape.map((n) => n >> 1) as Shape3;
   const out = new Float32Array(oz * oy * ox * c);
-  for (let z = 0, o = 0; z < oz; z++) for (let y = 0; y < oy; y++) for (let xx = 0; xx < ox; xx++) {
-    const base = (((2 * z) * ny + 2 * y) * nx + 2 * xx) * c;
-    for (let k = 0; k < c; k++, o++) {
-      let m = x[base + k]!;
-      for (let dz = 0; dz < 2; dz++) for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
-        const v = x[base + ((dz * ny + dy) * nx + dx) * c + k]!;
-        if (v > m) m = v;
+  for (let z = 0, o = 0; z < oz; z++)
+    for (let y = 0; y < oy; y++)
+      for (let xx = 0; xx < ox; xx++) {
+        const base = ((2 * z * ny + 2 * y) * nx + 2 * xx) * c;
+        for (let k = 0; k < c; k++, o++) {
+          let m = x[base + k]!;
+          for (let dz = 0; dz < 2; dz++)
+            for (let dy = 0; dy < 2; dy++)
+              for (let dx = 0; dx < 2; dx++) {
+                const v = x[base + ((dz * ny + dy) * nx + dx) * c + k]!;
+                if (v > m) m = v;
+              }
+          out[o] = m;
+        }
       }
-      out[o] = m;
-    }
-  }
   return out;
 }
 
 /** Nearest-neighbour ×2 on z, y, x of x [Z, Y, X, C] (the same values as ops/resample.ts upsample3d). */
 function upsampleNearest2(x: Float32Array, shape: Shape3, c: number): Float32Array {
-  const [nz, ny, nx] = shape, oy = 2 * ny, ox = 2 * nx, row = ox * c;
+  const [nz, ny, nx] = shape,
+    oy = 2 * ny,
+    ox = 2 * nx,
+    row = ox * c;
   const out = new Float32Array(8 * x.length);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) {
-    const o = ((2 * z * oy) + 2 * y) * row;
-    for (let xx = 0; xx < nx; xx++) {
-      const src = x.subarray(((z * ny + y) * nx + xx) * c, ((z * ny + y) * nx + xx + 1) * c);
-      out.set(src, o + 2 * xx * c);
-      out.set(src, o + (2 * xx + 1) * c);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const o = (2 * z * oy + 2 * y) * row;
+      for (let xx = 0; xx < nx; xx++) {
+        const src = x.subarray(((z * ny + y) * nx + xx) * c, ((z * ny + y) * nx + xx + 1) * c);
+        out.set(src, o + 2 * xx * c);
+        out.set(src, o + (2 * xx + 1) * c);
+      }
+      out.copyWithin(o + row, o, o + row); // the row below
+      out.copyWithin(o + oy * row, o, o + 2 * row); // the plane below, both rows
     }
-    out.copyWithin(o + row, o, o + row); // the row below
-    out.copyWithin(o + oy * row, o, o + 2 * row); // the plane below, both rows
-  }
   return out;
 }
 
@@ -120,11 +144,21 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
   const ch = (l: number) => cfg.baseChannels * 2 ** l;
   const upMode = unetUpMode(cfg);
   const layers: string[] = [];
-  for (let l = 0; l < cfg.levels; l++) for (let i = 0; i < cfg.convsPerLevel; i++) layers.push(`${net.name}/enc${l}_conv${i}`);
-  for (let l = cfg.levels - 2; l >= 0; l--) for (let i = 0; i < cfg.convsPerLevel; i++) layers.push(`${net.name}/dec${l}_conv${i}`);
+  for (let l = 0; l < cfg.levels; l++)
+    for (let i = 0; i < cfg.convsPerLevel; i++) layers.push(`${net.name}/enc${l}_conv${i}`);
+  for (let l = cfg.levels - 2; l >= 0; l--)
+    for (let i = 0; i < cfg.convsPerLevel; i++) layers.push(`${net.name}/dec${l}_conv${i}`);
 
-  async function run(tile: Float32Array, tileShape: Shape3, core: { start: Shape3; size: Shape3 }, known?: ReadonlyMap<string, ChannelStats>): Promise<StagedResult> {
-    if (tileShape.some((n) => n % multiple !== 0)) throw new InvalidVolumeError(`U-Net with ${cfg.levels} levels needs sizes divisible by ${multiple}, got ${tileShape.join('×')}`);
+  async function run(
+    tile: Float32Array,
+    tileShape: Shape3,
+    core: { start: Shape3; size: Shape3 },
+    known?: ReadonlyMap<string, ChannelStats>,
+  ): Promise<StagedResult> {
+    if (tileShape.some((n) => n % multiple !== 0))
+      throw new InvalidVolumeError(
+        `U-Net with ${cfg.levels} levels needs sizes divisible by ${multiple}, got ${tileShape.join('×')}`,
+      );
     const rt = runtime();
     /** Conv 3³ – InstanceNorm – ReLU of `parts` at `shape`; the norm uses known statistics, the tile's own, or stops here. */
     const block = (id: string, parts: ChannelPart[], shape: Shape3, co: number): Float32Array => {
@@ -135,11 +169,22 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
         normRelu(y, co, stats.mean, stats.variance);
       } else if (known) {
         const f = tileShape[0] / shape[0];
-        const m = boxMoments(y, shape, co, core.start.map((n) => n / f) as Shape3, core.size.map((n) => n / f) as Shape3);
+        const m = boxMoments(
+          y,
+          shape,
+          co,
+          core.start.map((n) => n / f) as Shape3,
+          core.size.map((n) => n / f) as Shape3,
+        );
         throw new StopAt({ layer, moments: m });
       } else {
         const m = boxMoments(y, shape, co, [0, 0, 0], shape);
-        normRelu(y, co, m.mean, m.m2.map((s) => s / m.count));
+        normRelu(
+          y,
+          co,
+          m.mean,
+          m.m2.map((s) => s / m.count),
+        );
       }
       return y;
     };
@@ -148,7 +193,8 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
       let shape = tileShape;
       const skips: { part: ChannelPart; shape: Shape3 }[] = [];
       for (let l = 0; l < cfg.levels; l++) {
-        for (let i = 0; i < cfg.convsPerLevel; i++) h = { data: block(`enc${l}_conv${i}`, [h], shape, ch(l)), c: ch(l) };
+        for (let i = 0; i < cfg.convsPerLevel; i++)
+          h = { data: block(`enc${l}_conv${i}`, [h], shape, ch(l)), c: ch(l) };
         if (l < cfg.levels - 1) {
           skips.push({ part: h, shape });
           h = { data: maxPool2(h.data, shape, h.c), c: h.c };
@@ -157,9 +203,17 @@ export function leanStagedNet(net: Module, cfg: UNetConfig, halo: number, runtim
       }
       for (let l = cfg.levels - 2; l >= 0; l--) {
         const skip = skips.pop()!;
-        const up = upMode === 'upsample'
-          ? convSameSlabs(rt, [{ data: upsampleNearest2(h.data, shape, h.c), c: h.c }], skip.shape, W(`up${l}/kernel`), [3, 3, 3], ch(l))
-          : convTranspose2Slabs(rt, h.data, shape, h.c, W(`up${l}/kernel`), ch(l));
+        const up =
+          upMode === 'upsample'
+            ? convSameSlabs(
+                rt,
+                [{ data: upsampleNearest2(h.data, shape, h.c), c: h.c }],
+                skip.shape,
+                W(`up${l}/kernel`),
+                [3, 3, 3],
+                ch(l),
+              )
+            : convTranspose2Slabs(rt, h.data, shape, h.c, W(`up${l}/kernel`), ch(l));
         addBias(up, W(`up${l}/bias`));
         shape = skip.shape;
         let parts: ChannelPart[] = [skip.part, { data: up, c: ch(l) }];

@@ -103,12 +103,31 @@ export function writeError(target: string, e: unknown): IoError {
   const err = e as NodeJS.ErrnoException;
   const folder = dirname(target);
   switch (err.code) {
-    case 'ENOSPC': case 'EDQUOT': return new IoError(target, 'could not write (disk full)', e);
-    case 'EACCES': case 'EROFS': case 'EPERM': return new IoError(target, 'could not write (folder is not writable)', e, `Choose a folder you may write to, or check the permissions of ${folder}.`);
-    case 'ENOENT': return new IoError(target, `could not write (the folder ${folder} does not exist)`, e, 'Create the folder first, or choose another output path.');
-    case 'ENOTDIR': return new IoError(target, `could not write (a part of ${folder} is not a folder)`, e, 'Check the output path.');
-    case 'EISDIR': return new IoError(target, 'could not write (it is a folder)', e, 'Give a file name for the output.');
-    default: return new IoError(target, `could not write (${err.code ?? String((e as Error)?.message ?? e)})`, e);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new IoError(target, 'could not write (disk full)', e);
+    case 'EACCES':
+    case 'EROFS':
+    case 'EPERM':
+      return new IoError(
+        target,
+        'could not write (folder is not writable)',
+        e,
+        `Choose a folder you may write to, or check the permissions of ${folder}.`,
+      );
+    case 'ENOENT':
+      return new IoError(
+        target,
+        `could not write (the folder ${folder} does not exist)`,
+        e,
+        'Create the folder first, or choose another output path.',
+      );
+    case 'ENOTDIR':
+      return new IoError(target, `could not write (a part of ${folder} is not a folder)`, e, 'Check the output path.');
+    case 'EISDIR':
+      return new IoError(target, 'could not write (it is a folder)', e, 'Give a file name for the output.');
+    default:
+      return new IoError(target, `could not write (${err.code ?? String((e as Error)?.message ?? e)})`, e);
   }
 }
 
@@ -118,7 +137,10 @@ export async function makeOutputFolder(dir: string): Promise<void> {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
     // Node's recursive mkdir reports ENOENT below a read-only folder; a plain mkdir gives the real reason (EROFS).
-    const plain = await fs.mkdir(dir).then(() => null, (e2: unknown) => e2 as NodeJS.ErrnoException);
+    const plain = await fs.mkdir(dir).then(
+      () => null,
+      (e2: unknown) => e2 as NodeJS.ErrnoException,
+    );
     if (plain === null) return;
     throw writeError(dir, plain.code === 'ENOENT' ? e : plain);
   }
@@ -146,7 +168,8 @@ export async function removeStaleTemps(dir: string, target?: string): Promise<st
   const removed: string[] = [];
   for (const name of names) {
     const m = TEMP.exec(name);
-    if (!m || (target !== undefined && m[1] !== target) || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
+    if (!m || (target !== undefined && m[1] !== target) || Number(m[2]) === process.pid || processAlive(Number(m[2])))
+      continue;
     const st = await fs.lstat(join(dir, name)).catch(() => null);
     if (!st?.isFile()) continue;
     await fs.rm(join(dir, name), { force: true });
@@ -161,7 +184,11 @@ export async function removeStaleTempsOf(target: string): Promise<string[]> {
 }
 
 /** Convenience: atomically write a whole buffer or string. */
-export async function writeBytesAtomic(target: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeBytesAtomic(
+  target: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   await writeFileAtomic(target, async (append) => append(bytes), options);
 }

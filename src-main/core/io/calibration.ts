@@ -19,7 +19,12 @@ export function calibrationWarnings(v: VoxelSize, where: string): string[] {
 /** Parses `X,Y,Z[unit]` (unit nm, µm/um, mm; default µm), e.g. `0.1,0.1,0.25um` or `100,100,250nm`. */
 export function parseVoxelSize(raw: string, flagName = '--voxel-size'): VoxelSize {
   const m = /^\s*([^,]+),([^,]+),([0-9.eE+-]+)\s*([A-Za-zµμ]*)\s*$/.exec(raw);
-  const bad = (why: string) => new InvalidParameterError(flagName, `"${raw}" ${why}`, 'Give X,Y,Z with an optional unit, e.g. 0.1,0.1,0.25um or 100,100,250nm.');
+  const bad = (why: string) =>
+    new InvalidParameterError(
+      flagName,
+      `"${raw}" ${why}`,
+      'Give X,Y,Z with an optional unit, e.g. 0.1,0.1,0.25um or 100,100,250nm.',
+    );
   if (!m) throw bad('is not X,Y,Z[unit]');
   const unit = m[4] || 'µm';
   const scale = unitToMicrons(unit);

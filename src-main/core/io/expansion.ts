@@ -54,14 +54,18 @@ export function distinctStoredBytes(pages: TiffPage[]): number {
  * The pixel bytes `pages` declare and the distinct bytes their data occupies, when the first cannot come
  * from the second (Σ decoded / max expansion of each page's compression exceeds the distinct stored bytes).
  */
-export function overExpanded(pages: TiffPage[], decodedBytes: (p: TiffPage) => number): { declared: number; stored: number } | undefined {
+export function overExpanded(
+  pages: TiffPage[],
+  decodedBytes: (p: TiffPage) => number,
+): { declared: number; stored: number } | undefined {
   let declared = 0;
   let neededRaw = 0;
   let neededPacked = 0;
   for (const p of pages) {
     const d = decodedBytes(p);
     declared += d;
-    if (p.compression === 1) neededRaw += d; else neededPacked += d / (MAX_EXPANSION[p.compression] ?? 1);
+    if (p.compression === 1) neededRaw += d;
+    else neededPacked += d / (MAX_EXPANSION[p.compression] ?? 1);
   }
   const stored = distinctStoredBytes(pages);
   return neededRaw + Math.max(0, neededPacked - SLACK_BYTES) <= stored ? undefined : { declared, stored };

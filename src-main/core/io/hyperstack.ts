@@ -17,15 +17,24 @@ function checkIndices(name: string, list: number[] | undefined, n: number, what:
   if (list === undefined) return range(n);
   if (list.length === 0) throw new InvalidParameterError(name, 'selects nothing');
   for (const i of list) {
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new InvalidParameterError(name, `${i} is out of range: the file has ${n} ${what} (counting from 0)`);
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new InvalidParameterError(name, `${i} is out of range: the file has ${n} ${what} (counting from 0)`);
   }
-  if (new Set(list).size !== list.length) throw new InvalidParameterError(name, `${list.join(',')} names a ${what.replace(/s$/, '')} twice`);
+  if (new Set(list).size !== list.length)
+    throw new InvalidParameterError(name, `${list.join(',')} names a ${what.replace(/s$/, '')} twice`);
   return [...list];
 }
 
 /** All channels and frames, or the ones asked for (checked against the file before any work). */
-export function selectVolumes(info: Pick<TiffInfo, 'channels' | 'frames'>, channels?: number[], frames?: number[]): HyperstackSelection {
-  return { channels: checkIndices('--channel', channels, info.channels, 'channels'), frames: checkIndices('--frame', frames, info.frames, 'frames') };
+export function selectVolumes(
+  info: Pick<TiffInfo, 'channels' | 'frames'>,
+  channels?: number[],
+  frames?: number[],
+): HyperstackSelection {
+  return {
+    channels: checkIndices('--channel', channels, info.channels, 'channels'),
+    frames: checkIndices('--frame', frames, info.frames, 'frames'),
+  };
 }
 
 export function describeSelection(info: Pick<TiffInfo, 'channels' | 'frames'>, sel: HyperstackSelection): string {
@@ -41,11 +50,31 @@ export function hyperstackExtra(info: TiffInfo, sel: HyperstackSelection): Recor
 }
 
 /** A writer for the selected channels × frames of `info`, with its voxel size. */
-export async function createHyperstackWriter(path: string, info: TiffInfo, selection: HyperstackSelection, opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat; metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>> } = {}): Promise<VolumeWriter> {
+export async function createHyperstackWriter(
+  path: string,
+  info: TiffInfo,
+  selection: HyperstackSelection,
+  opts: {
+    dtype?: WriteDtype;
+    force?: boolean;
+    within?: string;
+    format?: OutputFormat;
+    metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>>;
+  } = {},
+): Promise<VolumeWriter> {
   return createVolumeWriter(path, {
-    shape: info.shape, voxelSize: info.voxelSize, dtype: opts.dtype, force: opts.force, within: opts.within, format: opts.format,
-    channels: selection.channels.length, frames: selection.frames.length,
-    metadata: { intensityScale: opts.metadata?.intensityScale ?? info.intensityScale, extra: { ...hyperstackExtra(info, selection), ...(opts.metadata?.extra ?? {}) } },
+    shape: info.shape,
+    voxelSize: info.voxelSize,
+    dtype: opts.dtype,
+    force: opts.force,
+    within: opts.within,
+    format: opts.format,
+    channels: selection.channels.length,
+    frames: selection.frames.length,
+    metadata: {
+      intensityScale: opts.metadata?.intensityScale ?? info.intensityScale,
+      extra: { ...hyperstackExtra(info, selection), ...(opts.metadata?.extra ?? {}) },
+    },
   });
 }
 
@@ -59,7 +88,13 @@ export interface VolumeStep {
  * hyperstack (frame-major, so a time series streams). Atomic: on any failure nothing is written.
  * Returns the metadata of the last result (its `extra` is written to the file).
  */
-export async function mapHyperstack(reader: VolumeReader, output: string, selection: HyperstackSelection, step: VolumeStep, opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat } = {}): Promise<VolumeMetadata | undefined> {
+export async function mapHyperstack(
+  reader: VolumeReader,
+  output: string,
+  selection: HyperstackSelection,
+  step: VolumeStep,
+  opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat } = {},
+): Promise<VolumeMetadata | undefined> {
   const writer = await createHyperstackWriter(output, reader.info, selection, opts);
   let last: VolumeMetadata | undefined;
   try {
@@ -71,7 +106,10 @@ export async function mapHyperstack(reader: VolumeReader, output: string, select
       }
     }
     if (last) {
-      writer.setMetadata({ intensityScale: last.intensityScale, extra: { ...hyperstackExtra(reader.info, selection), ...last.extra } });
+      writer.setMetadata({
+        intensityScale: last.intensityScale,
+        extra: { ...hyperstackExtra(reader.info, selection), ...last.extra },
+      });
     }
     await writer.close();
   } catch (e) {

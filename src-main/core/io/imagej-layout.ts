@@ -25,7 +25,12 @@ function ifdSize(big: boolean, tags: number): number {
 }
 
 /** `pages` is slices × channels × frames for a hyperstack (default: the z slices of one volume). */
-export function planLayout(shape: Shape3, dtype: WriteDtype, bigTiffThreshold = CLASSIC_TIFF_LIMIT, pages = shape[0]): Layout {
+export function planLayout(
+  shape: Shape3,
+  dtype: WriteDtype,
+  bigTiffThreshold = CLASSIC_TIFF_LIMIT,
+  pages = shape[0],
+): Layout {
   const [, ny, nx] = shape;
   const nz = pages;
   const sliceBytes = ny * nx * (dtype === 'float32' ? 4 : 2);
@@ -39,18 +44,30 @@ export function planLayout(shape: Shape3, dtype: WriteDtype, bigTiffThreshold = 
     ifdOffsets.push(at);
     at += ifdSize(bigTiff, z === 0 ? TAGS_FIRST : TAGS_FIRST - 1);
   }
-  return { bigTiff, headerBytes, sliceBytes, dataEnd, ifdOffsets, rationalsAt: at, descriptionAt: at + (bigTiff ? 0 : 16) };
+  return {
+    bigTiff,
+    headerBytes,
+    sliceBytes,
+    dataEnd,
+    ifdOffsets,
+    rationalsAt: at,
+    descriptionAt: at + (bigTiff ? 0 : 16),
+  };
 }
 
 export function headerBytes(layout: Layout): Uint8Array {
   const b = new Uint8Array(layout.headerBytes);
   const dv = new DataView(b.buffer);
-  b[0] = 0x49; b[1] = 0x49;
+  b[0] = 0x49;
+  b[1] = 0x49;
   if (layout.bigTiff) {
-    dv.setUint16(2, 43, true); dv.setUint16(4, 8, true); dv.setUint16(6, 0, true);
+    dv.setUint16(2, 43, true);
+    dv.setUint16(4, 8, true);
+    dv.setUint16(6, 0, true);
     dv.setBigUint64(8, BigInt(layout.ifdOffsets[0]), true);
   } else {
-    dv.setUint16(2, 42, true); dv.setUint32(4, layout.ifdOffsets[0], true);
+    dv.setUint16(2, 42, true);
+    dv.setUint32(4, layout.ifdOffsets[0], true);
   }
   return b;
 }
@@ -97,11 +114,26 @@ export interface DescriptionInput {
   extra?: Record<string, string>;
 }
 
-const RESERVED = new Set(['imagej', 'images', 'slices', 'channels', 'frames', 'hyperstack', 'unit', 'spacing', 'loop', 'min', 'max', 'mode', 'intensityscale']);
+const RESERVED = new Set([
+  'imagej',
+  'images',
+  'slices',
+  'channels',
+  'frames',
+  'hyperstack',
+  'unit',
+  'spacing',
+  'loop',
+  'min',
+  'max',
+  'mode',
+  'intensityscale',
+]);
 
 /** ImageJ's description; extra keys are `key=value` lines ImageJ ignores and our reader restores. */
 export function imagejDescription(d: DescriptionInput): string {
-  const nc = d.channels ?? 1, nt = d.frames ?? 1;
+  const nc = d.channels ?? 1,
+    nt = d.frames ?? 1;
   const lines = ['ImageJ=1.11a', `images=${d.nz * nc * nt}`];
   if (nc > 1) lines.push(`channels=${nc}`);
   lines.push(`slices=${d.nz}`);
@@ -119,10 +151,21 @@ export function imagejDescription(d: DescriptionInput): string {
   return lines.join('\n') + '\n';
 }
 
-interface Tag { tag: number; type: number; count: number; value: number }
+interface Tag {
+  tag: number;
+  type: number;
+  count: number;
+  value: number;
+}
 
 /** The IFDs, rationals and description that follow the pixel data. */
-export function tailBytes(layout: Layout, shape: Shape3, dtype: WriteDtype, voxelSize: VoxelSize, description: string): Uint8Array {
+export function tailBytes(
+  layout: Layout,
+  shape: Shape3,
+  dtype: WriteDtype,
+  voxelSize: VoxelSize,
+  description: string,
+): Uint8Array {
   const [, ny, nx] = shape;
   const nz = layout.ifdOffsets.length;
   const desc = new TextEncoder().encode(description + '\0');
@@ -137,8 +180,10 @@ export function tailBytes(layout: Layout, shape: Shape3, dtype: WriteDtype, voxe
   const xr = calibrated ? flip(toRational(voxelSize.x)) : [1, 1];
   const yr = calibrated ? flip(toRational(voxelSize.y)) : [1, 1];
   if (!big) {
-    dv.setUint32(rel(layout.rationalsAt), xr[0], true); dv.setUint32(rel(layout.rationalsAt) + 4, xr[1], true);
-    dv.setUint32(rel(layout.rationalsAt) + 8, yr[0], true); dv.setUint32(rel(layout.rationalsAt) + 12, yr[1], true);
+    dv.setUint32(rel(layout.rationalsAt), xr[0], true);
+    dv.setUint32(rel(layout.rationalsAt) + 4, xr[1], true);
+    dv.setUint32(rel(layout.rationalsAt) + 8, yr[0], true);
+    dv.setUint32(rel(layout.rationalsAt) + 12, yr[1], true);
   }
   for (let z = 0; z < nz; z++) {
     const tags: Tag[] = [
@@ -159,22 +204,31 @@ export function tailBytes(layout: Layout, shape: Shape3, dtype: WriteDtype, voxe
       { tag: 339, type: 3, count: 1, value: dtype === 'float32' ? 3 : 1 },
     ];
     let at = rel(layout.ifdOffsets[z]);
-    if (big) { dv.setBigUint64(at, BigInt(tags.length), true); at += 8; } else { dv.setUint16(at, tags.length, true); at += 2; }
+    if (big) {
+      dv.setBigUint64(at, BigInt(tags.length), true);
+      at += 8;
+    } else {
+      dv.setUint16(at, tags.length, true);
+      at += 2;
+    }
     for (const t of tags) {
       dv.setUint16(at, t.tag, true);
       dv.setUint16(at + 2, t.type, true);
       const v = at + (big ? 12 : 8);
-      if (big) dv.setBigUint64(at + 4, BigInt(t.count), true); else dv.setUint32(at + 4, t.count, true);
+      if (big) dv.setBigUint64(at + 4, BigInt(t.count), true);
+      else dv.setUint32(at + 4, t.count, true);
       if (t.type === 5 && big) {
         const r = t.value === -1 ? xr : yr;
-        dv.setUint32(v, r[0], true); dv.setUint32(v + 4, r[1], true);
+        dv.setUint32(v, r[0], true);
+        dv.setUint32(v + 4, r[1], true);
       } else if (t.type === 3) dv.setUint16(v, t.value, true);
       else if (big) dv.setBigUint64(v, BigInt(t.value), true);
       else dv.setUint32(v, t.value, true);
       at += big ? 20 : 12;
     }
     const next = z + 1 < nz ? layout.ifdOffsets[z + 1] : 0;
-    if (big) dv.setBigUint64(at, BigInt(next), true); else dv.setUint32(at, next, true);
+    if (big) dv.setBigUint64(at, BigInt(next), true);
+    else dv.setUint32(at, next, true);
   }
   out.set(desc, rel(layout.descriptionAt));
   return out;

@@ -25,13 +25,19 @@ export const PAGE_COST = 512;
 
 export class MetadataBudget {
   private spent = 0;
-  constructor(private readonly file: string, readonly limits: MetadataLimits) {}
+  constructor(
+    private readonly file: string,
+    readonly limits: MetadataLimits,
+  ) {}
 
   /** Refuses a single tag payload of `bytes` bytes above the per-tag limit. */
   checkTag(bytes: number, what: string): void {
     if (bytes > this.limits.tagBytes) {
-      throw new TiffFormatError(this.file, `corrupt or hostile: ${what} is ${bytes} bytes, above the ${this.limits.tagBytes}-byte limit for one tag`,
-        'Re-save the file with a TIFF writer such as ImageJ/Fiji or tifffile.');
+      throw new TiffFormatError(
+        this.file,
+        `corrupt or hostile: ${what} is ${bytes} bytes, above the ${this.limits.tagBytes}-byte limit for one tag`,
+        'Re-save the file with a TIFF writer such as ImageJ/Fiji or tifffile.',
+      );
     }
   }
 
@@ -39,10 +45,15 @@ export class MetadataBudget {
   charge(bytes: number, what: string): void {
     this.spent += bytes;
     if (this.spent > this.limits.totalBytes) {
-      throw new TiffFormatError(this.file, `corrupt or hostile: its metadata would need more than ${this.limits.totalBytes} bytes of memory (at ${what})`,
-        'Re-save the file with a TIFF writer such as ImageJ/Fiji or tifffile.');
+      throw new TiffFormatError(
+        this.file,
+        `corrupt or hostile: its metadata would need more than ${this.limits.totalBytes} bytes of memory (at ${what})`,
+        'Re-save the file with a TIFF writer such as ImageJ/Fiji or tifffile.',
+      );
     }
   }
 
-  get bytes(): number { return this.spent; }
+  get bytes(): number {
+    return this.spent;
+  }
 }

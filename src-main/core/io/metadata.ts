@@ -23,9 +23,25 @@ export interface StackLayout {
 
 /** Micrometres per unit; undefined for "no calibration". */
 const UNIT_TO_UM: Record<string, number> = {
-  micron: 1, microns: 1, um: 1, 'µm': 1, 'μm': 1, '\\u00b5m': 1, micrometer: 1, micrometre: 1,
-  nm: 1e-3, nanometer: 1e-3, nanometre: 1e-3, mm: 1e3, millimeter: 1e3, cm: 1e4, m: 1e6, meter: 1e6,
-  pm: 1e-6, 'å': 1e-4, angstrom: 1e-4,
+  micron: 1,
+  microns: 1,
+  um: 1,
+  µm: 1,
+  μm: 1,
+  '\\u00b5m': 1,
+  micrometer: 1,
+  micrometre: 1,
+  nm: 1e-3,
+  nanometer: 1e-3,
+  nanometre: 1e-3,
+  mm: 1e3,
+  millimeter: 1e3,
+  cm: 1e4,
+  m: 1e6,
+  meter: 1e6,
+  pm: 1e-6,
+  å: 1e-4,
+  angstrom: 1e-4,
 };
 export function unitToMicrons(unit: string | undefined): number | undefined {
   if (!unit) return undefined;
@@ -35,9 +51,15 @@ export function unitToMicrons(unit: string | undefined): number | undefined {
 /** Voxel sizes outside this range (in µm) are treated as missing: a calibration error, not a microscope. */
 const MIN_UM = 1e-5;
 const MAX_UM = 1e5;
-const plausible = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= MIN_UM && v <= MAX_UM;
+const plausible = (v: number | undefined): v is number =>
+  v !== undefined && Number.isFinite(v) && v >= MIN_UM && v <= MAX_UM;
 
-export function finishVoxelSize(x: number | undefined, y: number | undefined, z: number | undefined, slices: number): { voxelSize: VoxelSize; assumed: boolean } {
+export function finishVoxelSize(
+  x: number | undefined,
+  y: number | undefined,
+  z: number | undefined,
+  slices: number,
+): { voxelSize: VoxelSize; assumed: boolean } {
   if (!plausible(x) && !plausible(y)) {
     // Without a lateral calibration a z step alone is meaningless: fall back to unitless voxels.
     return { voxelSize: { x: 1, y: 1, z: 1, unit: 'px' }, assumed: true };
@@ -45,7 +67,10 @@ export function finishVoxelSize(x: number | undefined, y: number | undefined, z:
   const xx = plausible(x) ? x : (y as number);
   const yy = plausible(y) ? y : xx;
   const zOk = plausible(z);
-  return { voxelSize: { x: xx, y: yy, z: zOk ? z : 1, unit: 'µm' }, assumed: !plausible(x) || !plausible(y) || (!zOk && slices > 1) };
+  return {
+    voxelSize: { x: xx, y: yy, z: zOk ? z : 1, unit: 'µm' },
+    assumed: !plausible(x) || !plausible(y) || (!zOk && slices > 1),
+  };
 }
 
 /** µm per pixel from a resolution rational (pixels per unit = num/den): scale·den/num, one rounding for scale 1. */
@@ -53,7 +78,23 @@ function unitsPerPixel(scale: number, res: [number, number] | undefined): number
   return res ? (scale * res[1]) / res[0] : undefined;
 }
 
-const IMAGEJ_STRUCTURAL = new Set(['imagej', 'images', 'slices', 'channels', 'frames', 'spacing', 'unit', 'yunit', 'zunit', 'loop', 'min', 'max', 'hyperstack', 'mode', 'intensityscale']);
+const IMAGEJ_STRUCTURAL = new Set([
+  'imagej',
+  'images',
+  'slices',
+  'channels',
+  'frames',
+  'spacing',
+  'unit',
+  'yunit',
+  'zunit',
+  'loop',
+  'min',
+  'max',
+  'hyperstack',
+  'mode',
+  'intensityscale',
+]);
 
 export function parseImageJDescription(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -79,7 +120,10 @@ function imagejLayout(file: string, desc: string, first: TiffPage, pageCount: nu
   const slices = posInt(kv.slices) ?? Math.max(1, Math.floor(images / (channels * frames)));
   const need = slices * channels * frames;
   if (need > pageCount) {
-    throw new TiffFormatError(file, `truncated: the ImageJ description promises ${need} images (${slices} slices × ${channels} channels × ${frames} frames) but the file has ${pageCount} pages`);
+    throw new TiffFormatError(
+      file,
+      `truncated: the ImageJ description promises ${need} images (${slices} slices × ${channels} channels × ${frames} frames) but the file has ${pageCount} pages`,
+    );
   }
   const scale = unitToMicrons(kv.unit === undefined ? undefined : kv.unit.replace(/\\u00B5/i, 'µ'));
   const x = scale !== undefined ? unitsPerPixel(scale, first.xResolution) : undefined;
@@ -90,8 +134,19 @@ function imagejLayout(file: string, desc: string, first: TiffPage, pageCount: nu
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(kv)) if (!IMAGEJ_STRUCTURAL.has(k.toLowerCase())) extra[k] = v;
   return {
-    sourceFormat: 'imagej', slices, channels, frames, voxelSize, voxelSizeAssumed: assumed, extra,
-    declared: { images: posInt(kv.images), slices: posInt(kv.slices), channels: posInt(kv.channels), frames: posInt(kv.frames) },
+    sourceFormat: 'imagej',
+    slices,
+    channels,
+    frames,
+    voxelSize,
+    voxelSizeAssumed: assumed,
+    extra,
+    declared: {
+      images: posInt(kv.images),
+      slices: posInt(kv.slices),
+      channels: posInt(kv.channels),
+      frames: posInt(kv.frames),
+    },
     intensityScale: kv.intensityScale ?? kv.intensityscale,
     // ImageJ stores hyperstacks in CZT order: channel fastest, then slice, then frame.
     pageOf: (z_, c, t) => (t * slices + z_) * channels + c,
@@ -103,8 +158,14 @@ function omeElements(file: string, xml: string): { pixels: Map<string, string>; 
   const found: { pixels?: Map<string, string>; tiffData?: Map<string, string> } = {};
   try {
     scanStartTags(xml, OME_WANTED, (tag) => {
-      if (!found.pixels) { if (tag.name === 'Pixels') found.pixels = tag.attributes; return false; }
-      if (tag.name === 'TiffData') { found.tiffData = tag.attributes; return true; }
+      if (!found.pixels) {
+        if (tag.name === 'Pixels') found.pixels = tag.attributes;
+        return false;
+      }
+      if (tag.name === 'TiffData') {
+        found.tiffData = tag.attributes;
+        return true;
+      }
       return false;
     });
   } catch (e) {
@@ -124,12 +185,16 @@ function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
   const channels = size('SizeC');
   const frames = size('SizeT');
   const order = (pixels.get('DimensionOrder') ?? 'XYZCT').toUpperCase();
-  if (!/^XY[ZCT]{3}$/.test(order) || new Set(order).size !== 5) throw new TiffFormatError(file, `OME DimensionOrder "${order}" is not valid`);
+  if (!/^XY[ZCT]{3}$/.test(order) || new Set(order).size !== 5)
+    throw new TiffFormatError(file, `OME DimensionOrder "${order}" is not valid`);
   // First series: the IFD where its TiffData starts (tifffile and Bio-Formats write IFD="n" for later series).
   const firstIfd = tiffData ? Number(tiffData.get('IFD') ?? 0) : 0;
   const need = slices * channels * frames;
   if (!Number.isInteger(firstIfd) || firstIfd < 0 || firstIfd + need > pageCount) {
-    throw new TiffFormatError(file, `truncated: OME metadata describes ${need} planes from IFD ${firstIfd} but the file has ${pageCount} pages`);
+    throw new TiffFormatError(
+      file,
+      `truncated: OME metadata describes ${need} planes from IFD ${firstIfd} but the file has ${pageCount} pages`,
+    );
   }
   const physical = (axis: 'X' | 'Y' | 'Z'): number | undefined => {
     const v = pixels.get(`PhysicalSize${axis}`);
@@ -142,7 +207,14 @@ function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
   const axes = order.slice(2).split('');
   const { intensityScale, ...extra } = readProvenance(xml);
   return {
-    sourceFormat: 'ome', slices, channels, frames, voxelSize, voxelSizeAssumed: assumed, extra, intensityScale,
+    sourceFormat: 'ome',
+    slices,
+    channels,
+    frames,
+    voxelSize,
+    voxelSizeAssumed: assumed,
+    extra,
+    intensityScale,
     pageOf: (z, c, t) => {
       const idx: Record<string, number> = { Z: z, C: c, T: t };
       let p = 0;
@@ -158,7 +230,16 @@ function plainLayout(first: TiffPage, pageCount: number): StackLayout {
   const x = scale ? unitsPerPixel(scale, first.xResolution) : undefined;
   const y = scale ? unitsPerPixel(scale, first.yResolution) : undefined;
   const { voxelSize, assumed } = finishVoxelSize(x, y, undefined, pageCount);
-  return { sourceFormat: 'tiff', slices: pageCount, channels: 1, frames: 1, voxelSize, voxelSizeAssumed: assumed, extra: {}, pageOf: (z) => z };
+  return {
+    sourceFormat: 'tiff',
+    slices: pageCount,
+    channels: 1,
+    frames: 1,
+    voxelSize,
+    voxelSizeAssumed: assumed,
+    extra: {},
+    pageOf: (z) => z,
+  };
 }
 
 export function describeLayout(file: string, pages: TiffPage[]): StackLayout {

@@ -31,7 +31,9 @@ const NOT_XML_CHAR = /[^\t\n\r\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
 /** Text safe inside a double-quoted attribute or element content. */
 export function xmlEscape(text: string): string {
-  return text.replace(NOT_XML_CHAR, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text
+    .replace(NOT_XML_CHAR, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 function attributes(attrs: Record<string, string | number | undefined>): string {
@@ -48,9 +50,12 @@ function physicalSizes(v: VoxelSize): Record<string, string | undefined> {
   const um = (n: number) => (Number.isFinite(n) && n > 0 ? String(n * scale) : undefined);
   const z = um(v.z);
   return {
-    PhysicalSizeX: um(v.x), PhysicalSizeXUnit: um(v.x) && 'µm',
-    PhysicalSizeY: um(v.y), PhysicalSizeYUnit: um(v.y) && 'µm',
-    PhysicalSizeZ: z, PhysicalSizeZUnit: z && 'µm',
+    PhysicalSizeX: um(v.x),
+    PhysicalSizeXUnit: um(v.x) && 'µm',
+    PhysicalSizeY: um(v.y),
+    PhysicalSizeYUnit: um(v.y) && 'µm',
+    PhysicalSizeZ: z,
+    PhysicalSizeZUnit: z && 'µm',
   };
 }
 
@@ -63,7 +68,10 @@ function timeIncrement(extra: Record<string, string>): Record<string, string | u
 }
 
 function provenance(d: OmeDescriptionInput): { ref: string; annotations: string } {
-  const entries = Object.entries({ ...(d.extra ?? {}), ...(d.intensityScale ? { intensityScale: d.intensityScale } : {}) });
+  const entries = Object.entries({
+    ...(d.extra ?? {}),
+    ...(d.intensityScale ? { intensityScale: d.intensityScale } : {}),
+  });
   if (entries.length === 0) return { ref: '', annotations: '' };
   const m = entries.map(([k, v]) => `<M${attributes({ K: k })}>${xmlEscape(v)}</M>`).join('');
   return {
@@ -74,18 +82,30 @@ function provenance(d: OmeDescriptionInput): { ref: string; annotations: string 
 
 /** The complete OME-XML document for one image of nz × channels × frames planes stored from IFD 0. */
 export function omeDescription(d: OmeDescriptionInput): string {
-  const nc = d.channels ?? 1, nt = d.frames ?? 1;
+  const nc = d.channels ?? 1,
+    nt = d.frames ?? 1;
   const planes = d.nz * nc * nt;
   const pixels = attributes({
-    ID: 'Pixels:0', DimensionOrder: DIMENSION_ORDER, Type: d.dtype === 'float32' ? 'float' : 'uint16',
-    SignificantBits: d.dtype === 'float32' ? 32 : 16, Interleaved: 'false', BigEndian: 'false',
-    SizeX: d.nx, SizeY: d.ny, SizeZ: d.nz, SizeC: nc, SizeT: nt,
-    ...physicalSizes(d.voxelSize), ...timeIncrement(d.extra ?? {}),
+    ID: 'Pixels:0',
+    DimensionOrder: DIMENSION_ORDER,
+    Type: d.dtype === 'float32' ? 'float' : 'uint16',
+    SignificantBits: d.dtype === 'float32' ? 32 : 16,
+    Interleaved: 'false',
+    BigEndian: 'false',
+    SizeX: d.nx,
+    SizeY: d.ny,
+    SizeZ: d.nz,
+    SizeC: nc,
+    SizeT: nt,
+    ...physicalSizes(d.voxelSize),
+    ...timeIncrement(d.extra ?? {}),
   });
   const channels = Array.from({ length: nc }, (_, c) => `<Channel ID="Channel:0:${c}" SamplesPerPixel="1"/>`).join('');
   const { ref, annotations } = provenance(d);
-  return '<?xml version="1.0" encoding="UTF-8"?>\n'
-    + `<OME xmlns="${OME_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${OME_NAMESPACE} ${OME_NAMESPACE}/ome.xsd" Creator="cycledecon">`
-    + `<Image${attributes({ ID: 'Image:0', Name: d.name })}><Pixels${pixels}>${channels}`
-    + `<TiffData IFD="0" PlaneCount="${planes}"/></Pixels>${ref}</Image>${annotations}</OME>`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<OME xmlns="${OME_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${OME_NAMESPACE} ${OME_NAMESPACE}/ome.xsd" Creator="cycledecon">` +
+    `<Image${attributes({ ID: 'Image:0', Name: d.name })}><Pixels${pixels}>${channels}` +
+    `<TiffData IFD="0" PlaneCount="${planes}"/></Pixels>${ref}</Image>${annotations}</OME>`
+  );
 }

@@ -14,10 +14,14 @@ export class XmlSyntaxError extends Error {}
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 /** Characters that end a tag or attribute name. */
-const endsName = (c: number): boolean => isSpace(c) || c === 0x3e /* > */ || c === 0x2f /* / */ || c === 0x3d /* = */ || c === 0x3c /* < */;
+const endsName = (c: number): boolean =>
+  isSpace(c) || c === 0x3e /* > */ || c === 0x2f /* / */ || c === 0x3d /* = */ || c === 0x3c; /* < */
 
 class Cursor {
-  constructor(readonly text: string, public at = 0) {}
+  constructor(
+    readonly text: string,
+    public at = 0,
+  ) {}
 
   /** Moves past the next `token`; a missing one means the markup never ends. */
   skipPast(token: string, what: string): void {
@@ -46,16 +50,24 @@ function readAttributes(cur: Cursor, keep: boolean): Map<string, string> {
   for (;;) {
     cur.skipSpace();
     const c = cur.text.charCodeAt(cur.at);
-    if (c === 0x3e) { cur.at++; return attributes; }
-    if (c === 0x2f && cur.text.charCodeAt(cur.at + 1) === 0x3e) { cur.at += 2; return attributes; }
+    if (c === 0x3e) {
+      cur.at++;
+      return attributes;
+    }
+    if (c === 0x2f && cur.text.charCodeAt(cur.at + 1) === 0x3e) {
+      cur.at += 2;
+      return attributes;
+    }
     if (Number.isNaN(c)) throw new XmlSyntaxError('the description ends inside a start tag');
     const name = cur.name();
     cur.skipSpace();
-    if (cur.text.charCodeAt(cur.at) !== 0x3d) throw new XmlSyntaxError(`attribute ${name} has no value at character ${cur.at}`);
+    if (cur.text.charCodeAt(cur.at) !== 0x3d)
+      throw new XmlSyntaxError(`attribute ${name} has no value at character ${cur.at}`);
     cur.at++;
     cur.skipSpace();
     const quote = cur.text[cur.at];
-    if (quote !== '"' && quote !== "'") throw new XmlSyntaxError(`attribute ${name} is not quoted at character ${cur.at}`);
+    if (quote !== '"' && quote !== "'")
+      throw new XmlSyntaxError(`attribute ${name} is not quoted at character ${cur.at}`);
     const start = ++cur.at;
     cur.skipPast(quote, `attribute ${name}`);
     if (keep) attributes.set(name, cur.text.slice(start, cur.at - 1));
@@ -73,11 +85,23 @@ export function scanStartTags(xml: string, wanted: ReadonlySet<string>, visit: (
     const lt = xml.indexOf('<', cur.at);
     if (lt < 0) return;
     cur.at = lt + 1;
-    if (xml.startsWith('!--', cur.at)) { cur.skipPast('-->', 'comment'); continue; }
-    if (xml.startsWith('![CDATA[', cur.at)) { cur.skipPast(']]>', 'CDATA section'); continue; }
+    if (xml.startsWith('!--', cur.at)) {
+      cur.skipPast('-->', 'comment');
+      continue;
+    }
+    if (xml.startsWith('![CDATA[', cur.at)) {
+      cur.skipPast(']]>', 'CDATA section');
+      continue;
+    }
     const c = xml[cur.at];
-    if (c === '?') { cur.skipPast('?>', 'processing instruction'); continue; }
-    if (c === '!' || c === '/') { cur.skipPast('>', c === '/' ? 'end tag' : 'declaration'); continue; }
+    if (c === '?') {
+      cur.skipPast('?>', 'processing instruction');
+      continue;
+    }
+    if (c === '!' || c === '/') {
+      cur.skipPast('>', c === '/' ? 'end tag' : 'declaration');
+      continue;
+    }
     const name = localName(cur.name());
     const keep = wanted.has(name);
     const attributes = readAttributes(cur, keep);

@@ -19,10 +19,18 @@ export function resolveOutputFormat(path: string, requested?: OutputFormat): Out
     throw new InvalidParameterError('--format', `"${String(requested)}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
   }
   if (requested === 'imagej' && isOmeTiffName(path)) {
-    throw new InvalidParameterError('--format', `imagej output cannot be named ${path}: readers expect OME-XML in a .ome.tif file`, 'Name it .tif, or use --format ome-tiff.');
+    throw new InvalidParameterError(
+      '--format',
+      `imagej output cannot be named ${path}: readers expect OME-XML in a .ome.tif file`,
+      'Name it .tif, or use --format ome-tiff.',
+    );
   }
   if (requested !== undefined && requested !== 'ome-zarr' && isZarrName(path)) {
-    throw new InvalidParameterError('--format', `${requested} output cannot be named ${path}: readers expect an OME-Zarr folder there`, 'Name it .tif, or use --format ome-zarr.');
+    throw new InvalidParameterError(
+      '--format',
+      `${requested} output cannot be named ${path}: readers expect an OME-Zarr folder there`,
+      'Name it .tif, or use --format ome-zarr.',
+    );
   }
   return requested ?? (isOmeTiffName(path) ? 'ome-tiff' : isZarrName(path) ? 'ome-zarr' : 'imagej');
 }
@@ -31,6 +39,6 @@ export function resolveOutputFormat(path: string, requested?: OutputFormat): Out
 export function bigTiffNote(shape: Shape3, dtype: WriteDtype, pages: number, format: OutputFormat): string | undefined {
   if (format === 'ome-zarr' || !planLayout(shape, dtype, undefined, pages).bigTiff) return undefined;
   return format === 'ome-tiff'
-    ? 'the output is above 4 GiB and is written as BigTIFF OME-TIFF, which Fiji\'s Bio-Formats and tifffile read; OME-Zarr (--format ome-zarr, an output named .zarr) suits such sizes better'
-    : 'the output is above 4 GiB and is written as BigTIFF: ImageJ 1.x cannot open BigTIFF; Fiji\'s Bio-Formats can (or write --format ome-tiff, or --format ome-zarr for napari)';
+    ? "the output is above 4 GiB and is written as BigTIFF OME-TIFF, which Fiji's Bio-Formats and tifffile read; OME-Zarr (--format ome-zarr, an output named .zarr) suits such sizes better"
+    : "the output is above 4 GiB and is written as BigTIFF: ImageJ 1.x cannot open BigTIFF; Fiji's Bio-Formats can (or write --format ome-tiff, or --format ome-zarr for napari)";
 }

@@ -56,10 +56,23 @@ export async function confinedPath(folder: string, target: string): Promise<stri
 /** The read error of `path` in the user's words, with a hint that fits reading (not disk space). */
 export function readError(path: string, e: unknown): IoError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return new IoError(path, 'could not open (permission denied)', e, 'Check that you may read this file.');
-  if (code === 'ELOOP') return new IoError(path, 'could not open (too many levels of symbolic links)', e, 'Check where the link points: it leads to itself.');
-  if (code === 'ENOTDIR') return new IoError(path, 'could not open (a part of the path is not a folder)', e, 'Check the path.');
-  return new IoError(path, `could not open (${code ?? (e as Error).message})`, e, 'Check that the file is readable and the disk is attached.');
+  if (code === 'EACCES' || code === 'EPERM')
+    return new IoError(path, 'could not open (permission denied)', e, 'Check that you may read this file.');
+  if (code === 'ELOOP')
+    return new IoError(
+      path,
+      'could not open (too many levels of symbolic links)',
+      e,
+      'Check where the link points: it leads to itself.',
+    );
+  if (code === 'ENOTDIR')
+    return new IoError(path, 'could not open (a part of the path is not a folder)', e, 'Check the path.');
+  return new IoError(
+    path,
+    `could not open (${code ?? (e as Error).message})`,
+    e,
+    'Check that the file is readable and the disk is attached.',
+  );
 }
 
 /** The refusal of an input that is not a regular file (a FIFO would block the open until a writer came). */
@@ -76,7 +89,10 @@ function notRegularText(path: string, st: Stats): Error {
  * Opens an input for reading only if it is a regular file. stat comes first (it never blocks), and the open
  * is non-blocking so a FIFO swapped in between still cannot hang the thread; fstat then confirms.
  */
-export async function openRegularFile(path: string, refuse: (path: string, st: Stats) => Error = notRegular): Promise<{ handle: fs.FileHandle; stats: Stats }> {
+export async function openRegularFile(
+  path: string,
+  refuse: (path: string, st: Stats) => Error = notRegular,
+): Promise<{ handle: fs.FileHandle; stats: Stats }> {
   let st: Stats;
   try {
     st = await fs.stat(path);
@@ -104,7 +120,13 @@ export async function openRegularFile(path: string, refuse: (path: string, st: S
 export async function readSmallTextFile(path: string, maxBytes = 1024 * 1024): Promise<string> {
   const { handle, stats } = await openRegularFile(path, notRegularText);
   try {
-    if (stats.size > maxBytes) throw new IoError(path, `is ${stats.size} bytes, above the ${maxBytes}-byte limit for this kind of file`, undefined, 'Check that the path names the right file.');
+    if (stats.size > maxBytes)
+      throw new IoError(
+        path,
+        `is ${stats.size} bytes, above the ${maxBytes}-byte limit for this kind of file`,
+        undefined,
+        'Check that the path names the right file.',
+      );
     return await handle.readFile({ encoding: 'utf8' });
   } finally {
     await handle.close();

@@ -71,7 +71,8 @@ async function openHandle(path: string): Promise<FileBytes> {
 }
 
 function checkIndex(name: string, v: number, n: number): void {
-  if (!Number.isInteger(v) || v < 0 || v >= n) throw new InvalidParameterError(name, `${v} is out of range (the file has ${n}; counting from 0)`);
+  if (!Number.isInteger(v) || v < 0 || v >= n)
+    throw new InvalidParameterError(name, `${v} is out of range (the file has ${n}; counting from 0)`);
 }
 
 class TiffVolumeReader implements VolumeReader {
@@ -84,8 +85,12 @@ class TiffVolumeReader implements VolumeReader {
     readonly info: TiffInfo,
   ) {}
 
-  get shape(): Shape3 { return [...this.info.shape] as Shape3; }
-  get voxelSize(): VoxelSize { return { ...this.info.voxelSize }; }
+  get shape(): Shape3 {
+    return [...this.info.shape] as Shape3;
+  }
+  get voxelSize(): VoxelSize {
+    return { ...this.info.voxelSize };
+  }
 
   async readSlices(z0: number, z1: number, sel: SliceSelection = {}): Promise<Float32Array> {
     const { channel = 0, frame = 0 } = sel;
@@ -96,7 +101,11 @@ class TiffVolumeReader implements VolumeReader {
       throw new InvalidParameterError('slices', `range ${z0}–${z1} is not within 0–${nz}`);
     }
     const bytes = (z1 - z0) * ny * nx * 4;
-    if (bytes > this.maxBytes) throw new OutOfMemoryError(`${this.src.file}: reading ${z1 - z0} slices needs ${bytes} bytes, above the ${this.maxBytes}-byte limit`, 'Read fewer slices at a time.');
+    if (bytes > this.maxBytes)
+      throw new OutOfMemoryError(
+        `${this.src.file}: reading ${z1 - z0} slices needs ${bytes} bytes, above the ${this.maxBytes}-byte limit`,
+        'Read fewer slices at a time.',
+      );
     const out = new Float32Array((z1 - z0) * ny * nx);
     for (let z = z0; z < z1; z++) {
       const page = this.pages[this.layout.pageOf(z, channel, frame)];
@@ -118,7 +127,9 @@ class TiffVolumeReader implements VolumeReader {
         ...(this.info.voxelSizeAssumed ? { voxelSizeAssumed: true } : {}),
         voxelSizeSource: this.info.voxelSizeSource,
         ...(this.info.warnings.length ? { warnings: [...this.info.warnings] } : {}),
-        ...(this.info.channels > 1 || this.info.frames > 1 ? { channel, frame, channels: this.info.channels, frames: this.info.frames } : {}),
+        ...(this.info.channels > 1 || this.info.frames > 1
+          ? { channel, frame, channels: this.info.channels, frames: this.info.frames }
+          : {}),
         ...(this.info.intensityScale !== undefined ? { intensityScale: this.info.intensityScale } : {}),
         extra: { ...this.info.extra },
       },
@@ -130,29 +141,52 @@ class TiffVolumeReader implements VolumeReader {
   }
 }
 
-function checkUniform(file: string, pages: TiffPage[], used: number[], fileBytes: number, maxBytes: number): SampleType {
+function checkUniform(
+  file: string,
+  pages: TiffPage[],
+  used: number[],
+  fileBytes: number,
+  maxBytes: number,
+): SampleType {
   const first = pages[used[0]];
   const type = checkPage(file, fileBytes, first, maxBytes);
   for (const i of used) {
     const p = pages[i];
     const t = checkPage(file, fileBytes, p, maxBytes);
     if (p.width !== first.width || p.height !== first.height || t !== type) {
-      throw new UnsupportedFormatError(file, `pages of different sizes or types: page ${first.index} is ${first.width}×${first.height} ${type}, page ${p.index} is ${p.width}×${p.height} ${t}`,
-        'Only stacks whose slices all have the same size and type can be read.');
+      throw new UnsupportedFormatError(
+        file,
+        `pages of different sizes or types: page ${first.index} is ${first.width}×${first.height} ${type}, page ${p.index} is ${p.width}×${p.height} ${t}`,
+        'Only stacks whose slices all have the same size and type can be read.',
+      );
     }
   }
-  const over = overExpanded(used.map((i) => pages[i]), (p) => declaredBytes(p, type));
+  const over = overExpanded(
+    used.map((i) => pages[i]),
+    (p) => declaredBytes(p, type),
+  );
   if (over) {
-    throw new TiffFormatError(file, `corrupt or hostile: its ${used.length} pages declare ${over.declared} bytes of pixels but their image data occupies only ${over.stored} distinct bytes of the file`,
-      'Pages share one block of image data, which no genuine stack does; re-save the file with ImageJ/Fiji or tifffile.');
+    throw new TiffFormatError(
+      file,
+      `corrupt or hostile: its ${used.length} pages declare ${over.declared} bytes of pixels but their image data occupies only ${over.stored} distinct bytes of the file`,
+      'Pages share one block of image data, which no genuine stack does; re-save the file with ImageJ/Fiji or tifffile.',
+    );
   }
   return type;
 }
 
-function calibration(layout: StackLayout, options: OpenOptions): Pick<TiffInfo, 'voxelSize' | 'voxelSizeAssumed' | 'voxelSizeSource'> {
+function calibration(
+  layout: StackLayout,
+  options: OpenOptions,
+): Pick<TiffInfo, 'voxelSize' | 'voxelSizeAssumed' | 'voxelSizeSource'> {
   const override = options.voxelSize;
-  if (override) return { voxelSize: { ...override }, voxelSizeAssumed: false, voxelSizeSource: options.voxelSizeSource ?? 'cli' };
-  return { voxelSize: layout.voxelSize, voxelSizeAssumed: layout.voxelSizeAssumed, voxelSizeSource: layout.voxelSizeAssumed && layout.voxelSize.unit === 'px' ? 'none' : 'file' };
+  if (override)
+    return { voxelSize: { ...override }, voxelSizeAssumed: false, voxelSizeSource: options.voxelSizeSource ?? 'cli' };
+  return {
+    voxelSize: layout.voxelSize,
+    voxelSizeAssumed: layout.voxelSizeAssumed,
+    voxelSizeSource: layout.voxelSizeAssumed && layout.voxelSize.unit === 'px' ? 'none' : 'file',
+  };
 }
 
 /** Opens a TIFF stack or an OME-Zarr folder for lazy reading. The caller must close() the reader. */
@@ -168,7 +202,8 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
     const layout = checked.layout;
     const { slices, channels, frames } = layout;
     const used: number[] = [];
-    for (let t = 0; t < frames; t++) for (let c = 0; c < channels; c++) for (let z = 0; z < slices; z++) used.push(layout.pageOf(z, c, t));
+    for (let t = 0; t < frames; t++)
+      for (let c = 0; c < channels; c++) for (let z = 0; z < slices; z++) used.push(layout.pageOf(z, c, t));
     const type = checkUniform(path, pages, used, structure.fileBytes, maxBytes);
     const first = pages[used[0]];
     const info: TiffInfo = {
@@ -206,8 +241,11 @@ export async function readVolume(path: string, options: ReadOptions = {}): Promi
   const reader = await openVolume(path, options);
   try {
     if (options.require3d && reader.shape[0] < 2) {
-      throw new UnsupportedFormatError(path, `is a 2D image (${reader.shape[2]}×${reader.shape[1]}, one z slice); a 3D stack is needed`,
-        'Open a z-stack; in ImageJ check Image › Properties that the slices are not stored as frames or channels.');
+      throw new UnsupportedFormatError(
+        path,
+        `is a 2D image (${reader.shape[2]}×${reader.shape[1]}, one z slice); a 3D stack is needed`,
+        'Open a z-stack; in ImageJ check Image › Properties that the slices are not stored as frames or channels.',
+      );
     }
     return await reader.readAll(options);
   } finally {

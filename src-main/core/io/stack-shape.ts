@@ -15,7 +15,13 @@ export interface CheckedLayout {
   warnings: string[];
 }
 
-function withAxes(layout: StackLayout, slices: number, channels: number, frames: number, pageOf: StackLayout['pageOf']): StackLayout {
+function withAxes(
+  layout: StackLayout,
+  slices: number,
+  channels: number,
+  frames: number,
+  pageOf: StackLayout['pageOf'],
+): StackLayout {
   return { ...layout, slices, channels, frames, pageOf };
 }
 
@@ -26,17 +32,22 @@ function withAxes(layout: StackLayout, slices: number, channels: number, frames:
  */
 function framesAsZ(file: string, layout: StackLayout, warnings: string[]): StackLayout {
   const d = layout.declared;
-  if (layout.sourceFormat !== 'imagej' || !d || d.slices !== undefined || layout.slices !== 1 || layout.frames < 2) return layout;
-  warnings.push(`${file}: the ImageJ header declares ${layout.frames} frames and no slices (ImageJ would show time points); `
-    + `read as a z-stack of ${layout.frames} slices. If these are really time points of a 2D image, they cannot be deconvolved in 3D.`);
+  if (layout.sourceFormat !== 'imagej' || !d || d.slices !== undefined || layout.slices !== 1 || layout.frames < 2)
+    return layout;
+  warnings.push(
+    `${file}: the ImageJ header declares ${layout.frames} frames and no slices (ImageJ would show time points); ` +
+      `read as a z-stack of ${layout.frames} slices. If these are really time points of a 2D image, they cannot be deconvolved in 3D.`,
+  );
   const inner = layout.pageOf;
   return withAxes(layout, layout.frames, layout.channels, 1, (z, c) => inner(0, c, z));
 }
 
 function channelsAsZ(file: string, layout: StackLayout, warnings: string[]): StackLayout {
   if (layout.slices !== 1 || layout.channels < 2) return layout;
-  warnings.push(`${file}: ${layout.channels} planes are stored as channels with 1 slice (older tifffile writes a PSF this way); `
-    + `read as a z-stack of ${layout.channels} slices.`);
+  warnings.push(
+    `${file}: ${layout.channels} planes are stored as channels with 1 slice (older tifffile writes a PSF this way); ` +
+      `read as a z-stack of ${layout.channels} slices.`,
+  );
   const inner = layout.pageOf;
   return withAxes(layout, layout.channels, 1, layout.frames, (z, _c, t) => inner(0, z, t));
 }
@@ -46,10 +57,12 @@ function imagesMismatch(file: string, layout: StackLayout, warnings: string[]): 
   const images = layout.declared?.images;
   const used = layout.slices * layout.channels * layout.frames;
   if (images === undefined || images === used) return;
-  warnings.push(`${file}: the ImageJ header is inconsistent: images=${images} but slices × channels × frames = `
-    + `${layout.slices} × ${layout.channels} × ${layout.frames} = ${used}; `
-    + (images > used ? `${images - used} pages are not part of the stack and are ignored. ` : '')
-    + 'Check Image › Properties in ImageJ and save the stack again.');
+  warnings.push(
+    `${file}: the ImageJ header is inconsistent: images=${images} but slices × channels × frames = ` +
+      `${layout.slices} × ${layout.channels} × ${layout.frames} = ${used}; ` +
+      (images > used ? `${images - used} pages are not part of the stack and are ignored. ` : '') +
+      'Check Image › Properties in ImageJ and save the stack again.',
+  );
 }
 
 export function checkLayout(file: string, layout: StackLayout, options: ShapeOptions = {}): CheckedLayout {

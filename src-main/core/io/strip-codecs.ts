@@ -9,7 +9,11 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
   const prefix = new Int32Array(4096);
   const suffix = new Uint8Array(4096);
   const length = new Int32Array(4096);
-  for (let i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = i; length[i] = 1; }
+  for (let i = 0; i < 256; i++) {
+    prefix[i] = -1;
+    suffix[i] = i;
+    length[i] = 1;
+  }
   let next = 258;
   let width = 9;
   let bitPos = 0;
@@ -33,7 +37,12 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
     let code = 0;
     for (let b = 0; b < width; b++, bitPos++) code = (code << 1) | ((input[bitPos >> 3] >> (7 - (bitPos & 7))) & 1);
     if (code === 257) break;
-    if (code === 256) { next = 258; width = 9; old = -1; continue; }
+    if (code === 256) {
+      next = 258;
+      width = 9;
+      old = -1;
+      continue;
+    }
     if (old === -1) {
       if (code > 255) throw new Error(`LZW code ${code} after a clear code`);
       emit(code);
@@ -52,7 +61,9 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
       throw new Error(`LZW code ${code} beyond the dictionary (${next})`);
     }
     if (next < 4096) {
-      prefix[next] = old; suffix[next] = first; length[next] = length[old] + 1;
+      prefix[next] = old;
+      suffix[next] = first;
+      length[next] = length[old] + 1;
       next++;
     }
     if (next + 1 >= 1 << width && width < 12) width++;
@@ -71,7 +82,8 @@ export function packbitsDecode(input: Uint8Array, maxOut: number): Uint8Array {
     if (h >= 0) {
       const len = Math.min(h + 1, input.length - i, maxOut - n);
       out.set(input.subarray(i, i + len), n);
-      n += len; i += h + 1;
+      n += len;
+      i += h + 1;
     } else if (h !== -128) {
       const v = input[i++];
       const len = Math.min(1 - h, maxOut - n);
@@ -84,16 +96,25 @@ export function packbitsDecode(input: Uint8Array, maxOut: number): Uint8Array {
 
 export function inflateDecode(input: Uint8Array, maxOut: number): Uint8Array {
   try {
-    return new Uint8Array(inflateSync(input, { maxOutputLength: Math.max(1, maxOut), finishFlush: 2 /* Z_SYNC_FLUSH: accept truncated streams */ }));
+    return new Uint8Array(
+      inflateSync(input, {
+        maxOutputLength: Math.max(1, maxOut),
+        finishFlush: 2 /* Z_SYNC_FLUSH: accept truncated streams */,
+      }),
+    );
   } catch (e) {
     // zlib stops at maxOutputLength: the stream holds more than the strip or tile declares (a bomb).
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`the stream inflates to more than the ${maxOut} bytes declared`, { cause: e });
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error(`the stream inflates to more than the ${maxOut} bytes declared`, { cause: e });
     throw e;
   }
 }
 
 /** Undoes horizontal differencing (predictor 2) in place on native-order integer samples, row by row. */
-export function undoHorizontal(samples: Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array, width: number): void {
+export function undoHorizontal(
+  samples: Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array,
+  width: number,
+): void {
   for (let row = 0; row + width <= samples.length; row += width) {
     for (let x = 1; x < width; x++) samples[row + x] += samples[row + x - 1];
   }

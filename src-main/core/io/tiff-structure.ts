@@ -39,18 +39,44 @@ export interface TiffStructure {
   pages: TiffPage[];
 }
 
-const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+const TYPE_SIZE: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
+  16: 8,
+  17: 8,
+  18: 8,
+};
 /** Array-valued tags we keep; every other entry is only bounds-checked. */
-const WANTED = new Set([254, 256, 257, 258, 259, 262, 270, 273, 277, 278, 279, 282, 283, 284, 296, 317, 322, 323, 324, 325, 339]);
+const WANTED = new Set([
+  254, 256, 257, 258, 259, 262, 270, 273, 277, 278, 279, 282, 283, 284, 296, 317, 322, 323, 324, 325, 339,
+]);
 const MAX_ENTRIES = 4096;
 
 export class FileBytes {
-  constructor(readonly file: string, readonly handle: fs.FileHandle, readonly size: number) {}
+  constructor(
+    readonly file: string,
+    readonly handle: fs.FileHandle,
+    readonly size: number,
+  ) {}
 
   async read(position: number, length: number, what: string): Promise<DataView> {
     if (!Number.isSafeInteger(position) || position < 0 || length < 0 || position + length > this.size) {
-      throw new TiffFormatError(this.file, `truncated or corrupt: ${what} lies outside the file (bytes ${position}–${position + length} of ${this.size})`,
-        'The file may be incomplete; copy it again from its source.');
+      throw new TiffFormatError(
+        this.file,
+        `truncated or corrupt: ${what} lies outside the file (bytes ${position}–${position + length} of ${this.size})`,
+        'The file may be incomplete; copy it again from its source.',
+      );
     }
     const buf = Buffer.alloc(length);
     let done = 0;
@@ -65,22 +91,44 @@ export class FileBytes {
 
 function readValue(dv: DataView, type: number, at: number, le: boolean): number {
   switch (type) {
-    case 1: case 2: case 7: return dv.getUint8(at);
-    case 6: return dv.getInt8(at);
-    case 3: return dv.getUint16(at, le);
-    case 8: return dv.getInt16(at, le);
-    case 4: case 13: return dv.getUint32(at, le);
-    case 9: return dv.getInt32(at, le);
-    case 10: { const d = dv.getInt32(at + 4, le); return d === 0 ? NaN : dv.getInt32(at, le) / d; }
-    case 11: return dv.getFloat32(at, le);
-    case 12: return dv.getFloat64(at, le);
-    case 16: case 18: return Number(dv.getBigUint64(at, le));
-    case 17: return Number(dv.getBigInt64(at, le));
-    default: return NaN;
+    case 1:
+    case 2:
+    case 7:
+      return dv.getUint8(at);
+    case 6:
+      return dv.getInt8(at);
+    case 3:
+      return dv.getUint16(at, le);
+    case 8:
+      return dv.getInt16(at, le);
+    case 4:
+    case 13:
+      return dv.getUint32(at, le);
+    case 9:
+      return dv.getInt32(at, le);
+    case 10: {
+      const d = dv.getInt32(at + 4, le);
+      return d === 0 ? NaN : dv.getInt32(at, le) / d;
+    }
+    case 11:
+      return dv.getFloat32(at, le);
+    case 12:
+      return dv.getFloat64(at, le);
+    case 16:
+    case 18:
+      return Number(dv.getBigUint64(at, le));
+    case 17:
+      return Number(dv.getBigInt64(at, le));
+    default:
+      return NaN;
   }
 }
 
-interface RawEntry { tag: number; values: number[]; text?: string }
+interface RawEntry {
+  tag: number;
+  values: number[];
+  text?: string;
+}
 type Payload = Omit<RawEntry, 'tag'>;
 
 /**
@@ -89,7 +137,11 @@ type Payload = Omit<RawEntry, 'tag'>;
  */
 class PayloadReader {
   private readonly cache = new Map<string, Payload>();
-  constructor(readonly src: FileBytes, readonly le: boolean, readonly budget: MetadataBudget) {}
+  constructor(
+    readonly src: FileBytes,
+    readonly le: boolean,
+    readonly budget: MetadataBudget,
+  ) {}
 
   async read(type: number, count: number, ptr: number, what: string): Promise<Payload> {
     const key = `${type}:${ptr}:${count}`;
@@ -118,14 +170,20 @@ function decodePayload(dv: DataView, base: number, type: number, count: number, 
   const values: number[] = [];
   if (type === 5) {
     // Rationals are kept as [numerator, denominator] pairs so calibrations divide exactly once.
-    for (let k = 0; k < Math.min(count, 4); k++) values.push(dv.getUint32(base + k * 8, le), dv.getUint32(base + k * 8 + 4, le));
+    for (let k = 0; k < Math.min(count, 4); k++)
+      values.push(dv.getUint32(base + k * 8, le), dv.getUint32(base + k * 8 + 4, le));
   } else {
     for (let k = 0; k < count; k++) values.push(readValue(dv, type, base + k * size, le));
   }
   return { values };
 }
 
-async function readIfd(payloads: PayloadReader, offset: number, big: boolean, index: number): Promise<{ entries: Map<number, RawEntry>; next: number }> {
+async function readIfd(
+  payloads: PayloadReader,
+  offset: number,
+  big: boolean,
+  index: number,
+): Promise<{ entries: Map<number, RawEntry>; next: number }> {
   const { src, le } = payloads;
   const countBytes = big ? 8 : 2;
   const entrySize = big ? 20 : 12;
@@ -143,7 +201,8 @@ async function readIfd(payloads: PayloadReader, offset: number, big: boolean, in
     const count = big ? Number(body.getBigUint64(at + 4, le)) : body.getUint32(at + 4, le);
     const size = TYPE_SIZE[type];
     if (size === undefined) {
-      if (WANTED.has(tag)) throw new TiffFormatError(src.file, `corrupt: tag ${tag} in IFD ${index} has unknown type ${type}`);
+      if (WANTED.has(tag))
+        throw new TiffFormatError(src.file, `corrupt: tag ${tag} in IFD ${index} has unknown type ${type}`);
       continue;
     }
     const bytes = size * count;
@@ -153,10 +212,11 @@ async function readIfd(payloads: PayloadReader, offset: number, big: boolean, in
       continue;
     }
     const ptr = big ? Number(body.getBigUint64(valueAt, le)) : body.getUint32(valueAt, le);
-    if (ptr + bytes > src.size) throw new TiffFormatError(src.file, `truncated or corrupt: tag ${tag} of IFD ${index} points outside the file`);
+    if (ptr + bytes > src.size)
+      throw new TiffFormatError(src.file, `truncated or corrupt: tag ${tag} of IFD ${index} points outside the file`);
     // Only the first page's ImageDescription is ever interpreted (ImageJ and OME keep theirs there).
     if (!WANTED.has(tag) || (tag === 270 && index > 0)) continue;
-    entries.set(tag, { tag, ...await payloads.read(type, count, ptr, `tag ${tag} of IFD ${index}`) });
+    entries.set(tag, { tag, ...(await payloads.read(type, count, ptr, `tag ${tag} of IFD ${index}`)) });
   }
   const nextAt = n * entrySize;
   const next = big ? Number(body.getBigUint64(nextAt, le)) : body.getUint32(nextAt, le);
@@ -196,11 +256,16 @@ function toPage(entries: Map<number, RawEntry>, index: number): TiffPage {
 }
 
 /** Reads the header and every IFD of an open file. Throws TiffFormatError for anything malformed. */
-export async function readStructure(src: FileBytes, limits: MetadataLimits = defaultLimits(src.size)): Promise<TiffStructure> {
-  if (src.size < 8) throw new TiffFormatError(src.file, `not a TIFF file (only ${src.size} bytes)`, 'Open a .tif/.tiff stack.');
+export async function readStructure(
+  src: FileBytes,
+  limits: MetadataLimits = defaultLimits(src.size),
+): Promise<TiffStructure> {
+  if (src.size < 8)
+    throw new TiffFormatError(src.file, `not a TIFF file (only ${src.size} bytes)`, 'Open a .tif/.tiff stack.');
   const head = await src.read(0, Math.min(16, src.size), 'header');
   const order = String.fromCharCode(head.getUint8(0), head.getUint8(1));
-  if (order !== 'II' && order !== 'MM') throw new TiffFormatError(src.file, 'not a TIFF file (no II/MM byte-order mark)', 'Open a .tif/.tiff stack.');
+  if (order !== 'II' && order !== 'MM')
+    throw new TiffFormatError(src.file, 'not a TIFF file (no II/MM byte-order mark)', 'Open a .tif/.tiff stack.');
   const le = order === 'II';
   const magic = head.getUint16(2, le);
   let big = false;
@@ -212,7 +277,11 @@ export async function readStructure(src: FileBytes, limits: MetadataLimits = def
     big = true;
     first = Number(head.getBigUint64(8, le));
   } else {
-    throw new TiffFormatError(src.file, `not a TIFF file (magic number ${magic}, expected 42 or 43)`, 'Open a .tif/.tiff stack.');
+    throw new TiffFormatError(
+      src.file,
+      `not a TIFF file (magic number ${magic}, expected 42 or 43)`,
+      'Open a .tif/.tiff stack.',
+    );
   }
   const payloads = new PayloadReader(src, le, new MetadataBudget(src.file, limits));
   const pages: TiffPage[] = [];

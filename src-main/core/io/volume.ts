@@ -63,9 +63,19 @@ export function volumeLike(like: Volume, data: Float32Array, extra: Partial<Volu
 }
 
 /** A volume made in memory (synthetic data, PSFs) rather than read from a file. */
-export function makeVolume(data: Float32Array, shape: Shape3, voxelSize: VoxelSize = DEFAULT_VOXEL_SIZE, sourceFormat = 'computed'): Volume {
+export function makeVolume(
+  data: Float32Array,
+  shape: Shape3,
+  voxelSize: VoxelSize = DEFAULT_VOXEL_SIZE,
+  sourceFormat = 'computed',
+): Volume {
   if (data.length !== voxelCount(shape)) {
     throw new RangeError(`data length ${data.length} does not match shape ${shape.join('×')}`);
   }
-  return { data, shape: [...shape] as Shape3, voxelSize: { ...voxelSize }, metadata: { sourceFormat, sourceDtype: 'float32', extra: {} } };
+  return {
+    data,
+    shape: [...shape] as Shape3,
+    voxelSize: { ...voxelSize },
+    metadata: { sourceFormat, sourceDtype: 'float32', extra: {} },
+  };
 }

@@ -36,10 +36,13 @@ export function parseWriteFault(text: string): WriteFault {
   } catch {
     throw new InvalidParameterError(WRITE_FAULT_ENV, 'is not JSON like {"code":"ENOSPC","match":"","afterBytes":0}');
   }
-  if (typeof v.code !== 'string' || !(v.code in CODES)) throw new InvalidParameterError(`${WRITE_FAULT_ENV}.code`, `must be one of ${Object.keys(CODES).join(', ')}`);
+  if (typeof v.code !== 'string' || !(v.code in CODES))
+    throw new InvalidParameterError(`${WRITE_FAULT_ENV}.code`, `must be one of ${Object.keys(CODES).join(', ')}`);
   if (typeof v.match !== 'string') throw new InvalidParameterError(`${WRITE_FAULT_ENV}.match`, 'must be a string');
-  if (!Number.isInteger(v.afterBytes) || v.afterBytes! < 0) throw new InvalidParameterError(`${WRITE_FAULT_ENV}.afterBytes`, 'must be a whole number ≥ 0');
-  if (v.skip !== undefined && (!Number.isInteger(v.skip) || v.skip < 0)) throw new InvalidParameterError(`${WRITE_FAULT_ENV}.skip`, 'must be a whole number ≥ 0');
+  if (!Number.isInteger(v.afterBytes) || v.afterBytes! < 0)
+    throw new InvalidParameterError(`${WRITE_FAULT_ENV}.afterBytes`, 'must be a whole number ≥ 0');
+  if (v.skip !== undefined && (!Number.isInteger(v.skip) || v.skip < 0))
+    throw new InvalidParameterError(`${WRITE_FAULT_ENV}.skip`, 'must be a whole number ≥ 0');
   return { code: v.code, match: v.match, afterBytes: v.afterBytes!, skip: v.skip };
 }
 
@@ -58,7 +61,12 @@ function current(): WriteFault | null {
 }
 
 function errnoError(code: WriteFaultCode, syscall: string, path: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: injected write fault, ${syscall} '${path}'`), { code, errno: CODES[code], syscall, path });
+  return Object.assign(new Error(`${code}: injected write fault, ${syscall} '${path}'`), {
+    code,
+    errno: CODES[code],
+    syscall,
+    path,
+  });
 }
 
 /**

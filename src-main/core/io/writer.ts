@@ -74,11 +74,18 @@ function encode(data: Float32Array, dtype: WriteDtype): Uint8Array {
 
 function validate(path: string, o: VolumeWriterOptions): void {
   const [nz, ny, nx] = o.shape;
-  if (![nz, ny, nx].every((n) => Number.isInteger(n) && n > 0)) throw new InvalidVolumeError(`cannot write ${path}: shape ${o.shape.join('×')} has a zero or invalid dimension`);
-  if (ny > 0xffffffff || nx > 0xffffffff) throw new InvalidVolumeError(`cannot write ${path}: slices of ${nx}×${ny} are too large for TIFF`);
+  if (![nz, ny, nx].every((n) => Number.isInteger(n) && n > 0))
+    throw new InvalidVolumeError(`cannot write ${path}: shape ${o.shape.join('×')} has a zero or invalid dimension`);
+  if (ny > 0xffffffff || nx > 0xffffffff)
+    throw new InvalidVolumeError(`cannot write ${path}: slices of ${nx}×${ny} are too large for TIFF`);
   const dtype = o.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'uint16') throw new InvalidParameterError('dtype', `"${String(dtype)}" is not one of float32, uint16`);
-  for (const n of [o.channels ?? 1, o.frames ?? 1]) if (!Number.isInteger(n) || n < 1) throw new InvalidVolumeError(`cannot write ${path}: ${o.channels} channels × ${o.frames} frames is not a valid hyperstack`);
+  if (dtype !== 'float32' && dtype !== 'uint16')
+    throw new InvalidParameterError('dtype', `"${String(dtype)}" is not one of float32, uint16`);
+  for (const n of [o.channels ?? 1, o.frames ?? 1])
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidVolumeError(
+        `cannot write ${path}: ${o.channels} channels × ${o.frames} frames is not a valid hyperstack`,
+      );
 }
 
 class TiffStackWriter implements VolumeWriter {
@@ -93,7 +100,8 @@ class TiffStackWriter implements VolumeWriter {
     private readonly tmp: string,
     private readonly handle: fs.FileHandle,
     private readonly layout: Layout,
-    private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype' | 'format'>> & VolumeWriterOptions,
+    private readonly o: Required<Pick<VolumeWriterOptions, 'shape' | 'voxelSize' | 'dtype' | 'format'>> &
+      VolumeWriterOptions,
     private readonly budget: WriteBudget | null = null,
   ) {
     this.pageDone = new Uint8Array(this.layout.ifdOffsets.length);
@@ -103,14 +111,23 @@ class TiffStackWriter implements VolumeWriter {
     this.o.metadata = metadata;
   }
 
-  get bigTiff(): boolean { return this.layout.bigTiff; }
-  get format(): OutputFormat { return this.o.format; }
+  get bigTiff(): boolean {
+    return this.layout.bigTiff;
+  }
+  get format(): OutputFormat {
+    return this.o.format;
+  }
 
   private async put(bytes: Uint8Array, position: number): Promise<void> {
     let off = 0;
     while (off < bytes.byteLength) {
       const want = bytes.byteLength - off;
-      const { bytesWritten } = await this.handle.write(bytes, off, this.budget ? this.budget.take(position + off, want) : want, position + off);
+      const { bytesWritten } = await this.handle.write(
+        bytes,
+        off,
+        this.budget ? this.budget.take(position + off, want) : want,
+        position + off,
+      );
       off += bytesWritten;
     }
   }
@@ -119,9 +136,14 @@ class TiffStackWriter implements VolumeWriter {
     if (this.done) throw new InvalidParameterError('writer', `${this.path} is already closed`);
     const [nz, ny, nx] = this.o.shape;
     const n = zCount ?? data.length / (ny * nx);
-    if (!Number.isInteger(n) || n <= 0 || data.length !== n * ny * nx) throw new InvalidVolumeError(`writing ${this.path}: ${data.length} values are not ${zCount ?? 'a whole number of'} slices of ${nx}×${ny}`);
-    if (this.written + n > nz) throw new InvalidVolumeError(`writing ${this.path}: ${this.written + n} slices exceed the declared ${nz}`);
-    if (this.pageDone.length !== nz) throw new InvalidVolumeError(`writing ${this.path}: a hyperstack is written with writeSlicesAt`);
+    if (!Number.isInteger(n) || n <= 0 || data.length !== n * ny * nx)
+      throw new InvalidVolumeError(
+        `writing ${this.path}: ${data.length} values are not ${zCount ?? 'a whole number of'} slices of ${nx}×${ny}`,
+      );
+    if (this.written + n > nz)
+      throw new InvalidVolumeError(`writing ${this.path}: ${this.written + n} slices exceed the declared ${nz}`);
+    if (this.pageDone.length !== nz)
+      throw new InvalidVolumeError(`writing ${this.path}: a hyperstack is written with writeSlicesAt`);
     await this.putSlices(data, this.written);
     this.pageDone.fill(1, this.written, this.written + n);
     this.written += n;
@@ -135,7 +157,8 @@ class TiffStackWriter implements VolumeWriter {
     for (let z = z0; z < z0 + n; z++) {
       // ImageJ's page order: channel fastest, then slice, then frame.
       const page = (t * nz + z) * nc + c;
-      if (this.pageDone[page]) throw new InvalidVolumeError(`writing ${this.path}: channel ${c}, frame ${t}, slice ${z} was already written`);
+      if (this.pageDone[page])
+        throw new InvalidVolumeError(`writing ${this.path}: channel ${c}, frame ${t}, slice ${z} was already written`);
       await this.putSlices(data.subarray((z - z0) * slice, (z - z0 + 1) * slice), page);
       this.pageDone[page] = 1;
     }
@@ -162,12 +185,17 @@ class TiffStackWriter implements VolumeWriter {
     const pages = this.pageDone.length;
     if (this.written !== pages || this.pageDone.includes(0)) {
       await this.abort();
-      throw new InvalidVolumeError(`writing ${this.path}: only ${this.written} of ${pages} slices were written; nothing was saved`);
+      throw new InvalidVolumeError(
+        `writing ${this.path}: only ${this.written} of ${pages} slices were written; nothing was saved`,
+      );
     }
     const description = this.description();
     try {
       await this.put(headerBytes(this.layout), 0);
-      await this.put(tailBytes(this.layout, this.o.shape, this.o.dtype, this.o.voxelSize, description), this.layout.dataEnd);
+      await this.put(
+        tailBytes(this.layout, this.o.shape, this.o.dtype, this.o.voxelSize, description),
+        this.layout.dataEnd,
+      );
       await this.handle.sync();
       await this.handle.close();
       this.done = true;
@@ -181,13 +209,36 @@ class TiffStackWriter implements VolumeWriter {
   }
 
   private description(): string {
-    const { shape: [nz, ny, nx], channels, frames, voxelSize, metadata } = this.o;
+    const {
+      shape: [nz, ny, nx],
+      channels,
+      frames,
+      voxelSize,
+      metadata,
+    } = this.o;
     if (this.o.format === 'ome-tiff') {
-      return omeDescription({ nx, ny, nz, channels, frames, dtype: this.o.dtype, voxelSize, name: basename(this.path), intensityScale: metadata?.intensityScale, extra: metadata?.extra });
+      return omeDescription({
+        nx,
+        ny,
+        nz,
+        channels,
+        frames,
+        dtype: this.o.dtype,
+        voxelSize,
+        name: basename(this.path),
+        intensityScale: metadata?.intensityScale,
+        extra: metadata?.extra,
+      });
     }
     return imagejDescription({
-      nz, channels, frames, voxelSize, min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max,
-      intensityScale: metadata?.intensityScale, extra: metadata?.extra,
+      nz,
+      channels,
+      frames,
+      voxelSize,
+      min: this.min === Infinity ? 0 : this.min,
+      max: this.max === -Infinity ? 0 : this.max,
+      intensityScale: metadata?.intensityScale,
+      extra: metadata?.extra,
     });
   }
 
@@ -201,10 +252,20 @@ class TiffStackWriter implements VolumeWriter {
 /** Starts a slice-by-slice ImageJ TIFF or OME-TIFF write (for tile-by-tile inference). Call close() or abort(). */
 export async function createVolumeWriter(path: string, options: VolumeWriterOptions): Promise<VolumeWriter> {
   validate(path, options);
-  const o = { ...options, dtype: options.dtype ?? 'float32', shape: [...options.shape] as Shape3, format: resolveOutputFormat(path, options.format) };
+  const o = {
+    ...options,
+    dtype: options.dtype ?? 'float32',
+    shape: [...options.shape] as Shape3,
+    format: resolveOutputFormat(path, options.format),
+  };
   if (o.format === 'ome-zarr') return createZarrWriter(path, o);
   await prepareTarget(path, o);
-  const layout = planLayout(o.shape, o.dtype, options.bigTiffThreshold, o.shape[0] * (o.channels ?? 1) * (o.frames ?? 1));
+  const layout = planLayout(
+    o.shape,
+    o.dtype,
+    options.bigTiffThreshold,
+    o.shape[0] * (o.channels ?? 1) * (o.frames ?? 1),
+  );
   const tmp = tempPathFor(path);
   let handle: fs.FileHandle;
   let budget: WriteBudget | null;
@@ -228,12 +289,21 @@ export interface WriteOptions {
 /** Writes a whole volume as an ImageJ TIFF or OME-TIFF with its voxel size (atomic; refuses to overwrite without force). */
 export async function writeVolume(path: string, vol: Volume, options: WriteOptions = {}): Promise<void> {
   const writer = await createVolumeWriter(path, {
-    shape: vol.shape, voxelSize: vol.voxelSize, dtype: options.dtype, force: options.force, within: options.within, bigTiffThreshold: options.bigTiffThreshold,
-    format: options.format, metadata: { intensityScale: vol.metadata.intensityScale, extra: vol.metadata.extra },
+    shape: vol.shape,
+    voxelSize: vol.voxelSize,
+    dtype: options.dtype,
+    force: options.force,
+    within: options.within,
+    bigTiffThreshold: options.bigTiffThreshold,
+    format: options.format,
+    metadata: { intensityScale: vol.metadata.intensityScale, extra: vol.metadata.extra },
   });
   try {
     const sliceLen = vol.shape[1] * vol.shape[2];
-    if (vol.data.length !== vol.shape[0] * sliceLen) throw new InvalidVolumeError(`cannot write ${path}: data length ${vol.data.length} does not match shape ${vol.shape.join('×')}`);
+    if (vol.data.length !== vol.shape[0] * sliceLen)
+      throw new InvalidVolumeError(
+        `cannot write ${path}: data length ${vol.data.length} does not match shape ${vol.shape.join('×')}`,
+      );
     // Write in chunks of about 64 MiB so a uint16 conversion never doubles a large volume in memory.
     const step = Math.max(1, Math.floor((64 * 1024 * 1024) / (sliceLen * 4)));
     for (let z = 0; z < vol.shape[0]; z += step) {

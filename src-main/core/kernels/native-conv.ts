@@ -9,7 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernelThreadCount, splitRange } from './threads';
-import { NativeKernelError, missingPrebuild, resolvePrebuild, verifyPrebuild, type PrebuildPlace } from './native-prebuild';
+import {
+  NativeKernelError,
+  missingPrebuild,
+  resolvePrebuild,
+  verifyPrebuild,
+  type PrebuildPlace,
+} from './native-prebuild';
 import { NATIVE_PREBUILD } from './native/prebuild';
 import type { ConvOp, ConvRuntime } from './wasm-conv';
 import { FLAG_DEFS, getFlag } from '../flags';
@@ -37,13 +43,18 @@ export const NATIVE_ENV = FLAG_DEFS.native.env;
 export const AVX512_ENV = FLAG_DEFS.avx512.env;
 const OP_ID: Record<ConvOp, number> = { conv_fwd: 0, conv_dw: 1, conv_dx: 2 };
 const OP_PACK = 3;
-const ALIGN = 32, GROW = 1 << 20;
+const ALIGN = 32,
+  GROW = 1 << 20;
 
 /** Why the native kernel is not in use (undefined while it is, or before the first try). */
 export let nativeUnavailableReason: string | undefined;
 
 /** Where the native kernel stands: loaded from `path`, or why not (`error`). Null fields before the first try. */
-export interface NativeKernelStatus { loaded: boolean; path: string | null; error: string | null }
+export interface NativeKernelStatus {
+  loaded: boolean;
+  path: string | null;
+  error: string | null;
+}
 let status: NativeKernelStatus = { loaded: false, path: null, error: null };
 /** Set when the kernel should have loaded here (linux-x64, not switched off) but could not: the one-line notice. */
 let failureNotice: string | null = null;
@@ -53,7 +64,11 @@ let avx512Default = false;
 
 function here(): PrebuildPlace {
   const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
-  return { moduleDir: path.dirname(fileURLToPath(import.meta.url)), resourcesPath, platformArch: `${process.platform}-${process.arch}` };
+  return {
+    moduleDir: path.dirname(fileURLToPath(import.meta.url)),
+    resourcesPath,
+    platformArch: `${process.platform}-${process.arch}`,
+  };
 }
 
 function notLoaded(reason: string, file: string | null = null): null {
@@ -99,7 +114,10 @@ function loadAddon(): Addon | null {
 class NativeConvRuntime implements ConvRuntime {
   memory = { buffer: new ArrayBuffer(GROW) };
 
-  constructor(private readonly addon: Addon, readonly threadCount: number) {}
+  constructor(
+    private readonly addon: Addon,
+    readonly threadCount: number,
+  ) {}
 
   layout(lengths: number[]): number[] {
     let top = 0;
@@ -129,7 +147,8 @@ class NativeConvRuntime implements ConvRuntime {
 
   run(op: ConvOp, n: number, args: (a: number, b: number) => number[]): void {
     const parts = splitRange(n, this.threadCount);
-    if (parts.length) this.addon.run(OP_ID[op], this.memory.buffer, Float64Array.from(parts.flatMap(([a, b]) => args(a, b))));
+    if (parts.length)
+      this.addon.run(OP_ID[op], this.memory.buffer, Float64Array.from(parts.flatMap(([a, b]) => args(a, b))));
   }
 }
 

@@ -44,20 +44,42 @@ export type NativeLoadProblem = 'missing' | 'sha-mismatch' | 'dlopen';
 
 /** The native addon should load here (linux-x64) but cannot: the file is missing, altered, or refused by dlopen. */
 export class NativeKernelError extends CycleDeconError {
-  constructor(readonly problem: NativeLoadProblem, readonly file: string | null, detail: string, cause?: unknown) {
-    super('BACKEND', detail, { hint: 'Reinstall CycleDecon, or rebuild the addon with scripts/build-native.sh; the WebAssembly kernel runs meanwhile.', cause });
+  constructor(
+    readonly problem: NativeLoadProblem,
+    readonly file: string | null,
+    detail: string,
+    cause?: unknown,
+  ) {
+    super('BACKEND', detail, {
+      hint: 'Reinstall CycleDecon, or rebuild the addon with scripts/build-native.sh; the WebAssembly kernel runs meanwhile.',
+      cause,
+    });
   }
 }
 
 /** The error for a prebuild that is not where any layout puts it. */
 export function missingPrebuild(place: PrebuildPlace): NativeKernelError {
-  return new NativeKernelError('missing', null, `no ${NATIVE_PREBUILD.file} in ${prebuildCandidates(place).map((c) => path.dirname(c)).join(', ')}`);
+  return new NativeKernelError(
+    'missing',
+    null,
+    `no ${NATIVE_PREBUILD.file} in ${prebuildCandidates(place)
+      .map((c) => path.dirname(c))
+      .join(', ')}`,
+  );
 }
 
 /** Throws NativeKernelError unless `bytes` are the committed addon (size and SHA-256 of the manifest). */
-export function verifyPrebuild(file: string, bytes: Uint8Array, expected: { bytes: number; sha256: string } = NATIVE_PREBUILD): void {
+export function verifyPrebuild(
+  file: string,
+  bytes: Uint8Array,
+  expected: { bytes: number; sha256: string } = NATIVE_PREBUILD,
+): void {
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (bytes.length !== expected.bytes || sha !== expected.sha256) {
-    throw new NativeKernelError('sha-mismatch', file, `${file} is not the committed addon (SHA-256 ${sha.slice(0, 12)}…, ${bytes.length} bytes; expected ${expected.sha256.slice(0, 12)}…, ${expected.bytes} bytes)`);
+    throw new NativeKernelError(
+      'sha-mismatch',
+      file,
+      `${file} is not the committed addon (SHA-256 ${sha.slice(0, 12)}…, ${bytes.length} bytes; expected ${expected.sha256.slice(0, 12)}…, ${expected.bytes} bytes)`,
+    );
   }
 }

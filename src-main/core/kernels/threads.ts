@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { getFlag } from '../flags';
 
-const SLOT = 16, MAX_ARGS = 16;
+const SLOT = 16,
+  MAX_ARGS = 16;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -65,12 +66,28 @@ export class KernelThreads {
   private seq = 0;
 
   /** Starts `stackTops.length` helpers; throws if one fails to start within 10 s. */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, stackTops: number[], private readonly ops: readonly string[]) {
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    stackTops: number[],
+    private readonly ops: readonly string[],
+  ) {
     const n = stackTops.length;
     this.ctl = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * SLOT * 4));
     this.args = new Float64Array(new SharedArrayBuffer(Math.max(1, n) * MAX_ARGS * 8));
     for (let slot = 0; slot < n; slot++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctl: this.ctl.buffer, args: this.args.buffer, slot, stackTop: stackTops[slot], ops } });
+      const w = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          module,
+          memory,
+          ctl: this.ctl.buffer,
+          args: this.args.buffer,
+          slot,
+          stackTop: stackTops[slot],
+          ops,
+        },
+      });
       w.unref();
       this.workers.push(w);
     }
@@ -94,9 +111,12 @@ export class KernelThreads {
     this.seq++;
     const used = Math.min(perHelper.length, this.workers.length);
     for (let w = 0; w < used; w++) {
-      const b = w * SLOT, argv = perHelper[w];
+      const b = w * SLOT,
+        argv = perHelper[w];
       if (argv.length > MAX_ARGS) throw new Error(`too many arguments for ${op}`);
-      argv.forEach((v, i) => { this.args[w * MAX_ARGS + i] = v; });
+      argv.forEach((v, i) => {
+        this.args[w * MAX_ARGS + i] = v;
+      });
       this.ctl[b + 2] = index;
       this.ctl[b + 3] = argv.length;
       Atomics.store(this.ctl, b, this.seq);
@@ -110,7 +130,8 @@ export class KernelThreads {
     }
     for (let w = 0; w < used; w++) {
       const b = w * SLOT;
-      for (let v = Atomics.load(this.ctl, b + 1); v !== this.seq; v = Atomics.load(this.ctl, b + 1)) Atomics.wait(this.ctl, b + 1, v);
+      for (let v = Atomics.load(this.ctl, b + 1); v !== this.seq; v = Atomics.load(this.ctl, b + 1))
+        Atomics.wait(this.ctl, b + 1, v);
       if (this.ctl[b + 4]) failure ??= new Error(`kernel op ${op} failed on a helper thread`);
     }
     if (failure) throw failure;
@@ -130,9 +151,11 @@ export class KernelThreads {
 /** Splits [0, n) into `parts` contiguous ranges, each a multiple of `grain` long (but the last). */
 export function splitRange(n: number, parts: number, grain = 1): [number, number][] {
   const out: [number, number][] = [];
-  const units = Math.ceil(n / grain), per = Math.ceil(units / parts);
+  const units = Math.ceil(n / grain),
+    per = Math.ceil(units / parts);
   for (let p = 0; p < parts; p++) {
-    const a = Math.min(n, p * per * grain), b = Math.min(n, (p + 1) * per * grain);
+    const a = Math.min(n, p * per * grain),
+      b = Math.min(n, (p + 1) * per * grain);
     if (b > a) out.push([a, b]);
   }
   return out;

@@ -17,7 +17,8 @@ interface ConvExports {
 
 const OPS = ['conv_fwd', 'conv_dw', 'conv_dx'] as const;
 export type ConvOp = (typeof OPS)[number];
-const PAGE = 65536, STACK = 65536;
+const PAGE = 65536,
+  STACK = 65536;
 
 /**
  * What the per-item functions below need from a kernel runtime: a memory of float buffers at byte
@@ -47,7 +48,10 @@ class WasmConvRuntime implements ConvRuntime {
     this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as ConvExports;
     let top = Math.ceil(Number(this.k.__heap_base.value) / 16) * 16;
     const stackTops: number[] = [];
-    for (let t = 1; t < threads; t++) { top += STACK; stackTops.push(top); }
+    for (let t = 1; t < threads; t++) {
+      top += STACK;
+      stackTops.push(top);
+    }
     this.base = top;
     this.ensure(top);
     if (stackTops.length) {
@@ -64,7 +68,8 @@ class WasmConvRuntime implements ConvRuntime {
   }
 
   private ensure(bytes: number): void {
-    if (bytes > 2 ** 32 - PAGE) throw new RangeError(`conv3d needs ${(bytes / 2 ** 30).toFixed(1)} GiB, over WebAssembly's 4 GiB`);
+    if (bytes > 2 ** 32 - PAGE)
+      throw new RangeError(`conv3d needs ${(bytes / 2 ** 30).toFixed(1)} GiB, over WebAssembly's 4 GiB`);
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
   }
@@ -99,7 +104,11 @@ class WasmConvRuntime implements ConvRuntime {
       for (const [a, b] of parts) call(args(a, b));
       return;
     }
-    this.threads.run(op, () => call(args(first[0], first[1])), rest.map(([a, b]) => args(a, b)));
+    this.threads.run(
+      op,
+      () => call(args(first[0], first[1])),
+      rest.map(([a, b]) => args(a, b)),
+    );
   }
 }
 
@@ -124,12 +133,16 @@ function padded(g: ConvGeometry): [number, number, number] {
 
 /** Copies one item [Z, Y, X, C] of x into `dst` zero-padded to the geometry's padded box. */
 function copyPadded(x: Float32Array, g: ConvGeometry, c: number, dst: Float32Array): void {
-  const [pz, py, px] = padded(g), [iz, iy, ix] = g.inSize, [bz, by, bx] = g.padBefore;
+  const [pz, py, px] = padded(g),
+    [iz, iy, ix] = g.inSize,
+    [bz, by, bx] = g.padBefore;
   dst.fill(0);
-  for (let z = 0; z < iz; z++) for (let y = 0; y < iy; y++) {
-    const src = ((z * iy + y) * ix) * c, to = (((z + bz) * py + y + by) * px + bx) * c;
-    dst.set(x.subarray(src, src + ix * c), to);
-  }
+  for (let z = 0; z < iz; z++)
+    for (let y = 0; y < iy; y++) {
+      const src = (z * iy + y) * ix * c,
+        to = (((z + bz) * py + y + by) * px + bx) * c;
+      dst.set(x.subarray(src, src + ix * c), to);
+    }
   void pz;
 }
 
@@ -139,9 +152,23 @@ function geoInts(g: ConvGeometry, c: number, co: number): Int32Array {
 }
 
 /** Forward conv of one batch item: x [Z, Y, X, C], w [kz, ky, kx, C, CO] → [OZ, OY, OX, CO]. */
-export function convForwardItem(rt: ConvRuntime, x: Float32Array, w: Float32Array, g: ConvGeometry, c: number, co: number): Float32Array {
-  const p = padded(g), o = g.outSize;
-  const [xAt, wAt, wpAt, oAt, gAt] = rt.layout([p[0] * p[1] * p[2] * c, w.length, w.length, o[0] * o[1] * o[2] * co, 16]);
+export function convForwardItem(
+  rt: ConvRuntime,
+  x: Float32Array,
+  w: Float32Array,
+  g: ConvGeometry,
+  c: number,
+  co: number,
+): Float32Array {
+  const p = padded(g),
+    o = g.outSize;
+  const [xAt, wAt, wpAt, oAt, gAt] = rt.layout([
+    p[0] * p[1] * p[2] * c,
+    w.length,
+    w.length,
+    o[0] * o[1] * o[2] * co,
+    16,
+  ]);
   copyPadded(x, g, c, rt.f32(xAt, p[0] * p[1] * p[2] * c));
   rt.f32(wAt, w.length).set(w);
   rt.packWeights(wAt, wpAt, g.kernel[0] * g.kernel[1] * g.kernel[2], c, co);
@@ -151,8 +178,16 @@ export function convForwardItem(rt: ConvRuntime, x: Float32Array, w: Float32Arra
 }
 
 /** Filter gradient of one batch item: Σ_o xp[o·s + tap, c] · dy[o, co] → [kz, ky, kx, C, CO]. */
-export function convFilterGradItem(rt: ConvRuntime, x: Float32Array, dy: Float32Array, g: ConvGeometry, c: number, co: number): Float32Array {
-  const p = padded(g), taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
+export function convFilterGradItem(
+  rt: ConvRuntime,
+  x: Float32Array,
+  dy: Float32Array,
+  g: ConvGeometry,
+  c: number,
+  co: number,
+): Float32Array {
+  const p = padded(g),
+    taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
   const [xAt, dyAt, dwAt, gAt] = rt.layout([p[0] * p[1] * p[2] * c, dy.length, taps * c * co, 16]);
   copyPadded(x, g, c, rt.f32(xAt, p[0] * p[1] * p[2] * c));
   rt.f32(dyAt, dy.length).set(dy);
@@ -165,30 +200,67 @@ export function convFilterGradItem(rt: ConvRuntime, x: Float32Array, dy: Float32
  * Input gradient of one batch item (= transposed convolution): dy [OZ, OY, OX, CO] and
  * w [kz, ky, kx, C, CO] → dx [Z, Y, X, C] for the forward geometry g.
  */
-export function convInputGradItem(rt: ConvRuntime, dy: Float32Array, w: Float32Array, g: ConvGeometry, c: number, co: number): Float32Array {
-  const p = padded(g), o = g.outSize, k = g.kernel, s = g.strides, inz = g.inSize;
+export function convInputGradItem(
+  rt: ConvRuntime,
+  dy: Float32Array,
+  w: Float32Array,
+  g: ConvGeometry,
+  c: number,
+  co: number,
+): Float32Array {
+  const p = padded(g),
+    o = g.outSize,
+    k = g.kernel,
+    s = g.strides,
+    inz = g.inSize;
   const lo = [0, 1, 2].map((i) => Math.ceil((k[i] - 1) / s[i]));
   const hi = [0, 1, 2].map((i) => Math.max(0, Math.floor((p[i] - 1) / s[i]) - (o[i] - 1)));
   const q = [0, 1, 2].map((i) => o[i] + lo[i] + hi[i]);
   const taps = k[0] * k[1] * k[2];
-  const [dAt, wAt, wpAt, xAt, gAt] = rt.layout([q[0] * q[1] * q[2] * co, w.length, w.length, inz[0] * inz[1] * inz[2] * c, 32]);
+  const [dAt, wAt, wpAt, xAt, gAt] = rt.layout([
+    q[0] * q[1] * q[2] * co,
+    w.length,
+    w.length,
+    inz[0] * inz[1] * inz[2] * c,
+    32,
+  ]);
   const dyp = rt.f32(dAt, q[0] * q[1] * q[2] * co);
   dyp.fill(0);
-  for (let z = 0; z < o[0]; z++) for (let y = 0; y < o[1]; y++) {
-    const src = (z * o[1] + y) * o[2] * co, to = (((z + lo[0]) * q[1] + y + lo[1]) * q[2] + lo[2]) * co;
-    dyp.set(dy.subarray(src, src + o[2] * co), to);
-  }
+  for (let z = 0; z < o[0]; z++)
+    for (let y = 0; y < o[1]; y++) {
+      const src = (z * o[1] + y) * o[2] * co,
+        to = (((z + lo[0]) * q[1] + y + lo[1]) * q[2] + lo[2]) * co;
+      dyp.set(dy.subarray(src, src + o[2] * co), to);
+    }
   const wt = rt.f32(wAt, w.length);
   if (s[0] === 1 && s[1] === 1 && s[2] === 1) {
     // Stride 1: dx[i] = Σ_t' dyp[i + padBefore + t'] · w[K−1−t']ᵀ, a forward correlation over dyp
     // (lo = K−1) with the flipped, channel-transposed filter: the forward kernel's tiles, any channels.
-    for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[((taps - 1 - t) * co + j) * c + i] = w[(t * c + i) * co + j];
+    for (let t = 0; t < taps; t++)
+      for (let i = 0; i < c; i++)
+        for (let j = 0; j < co; j++) wt[((taps - 1 - t) * co + j) * c + i] = w[(t * c + i) * co + j];
     const off = ((g.padBefore[0] * q[1] + g.padBefore[1]) * q[2] + g.padBefore[2]) * co;
-    new Int32Array(rt.memory.buffer, gAt, 14).set([q[0], q[1], q[2], co, k[0], k[1], k[2], c, 1, 1, 1, inz[0], inz[1], inz[2]]);
+    new Int32Array(rt.memory.buffer, gAt, 14).set([
+      q[0],
+      q[1],
+      q[2],
+      co,
+      k[0],
+      k[1],
+      k[2],
+      c,
+      1,
+      1,
+      1,
+      inz[0],
+      inz[1],
+      inz[2],
+    ]);
     rt.packWeights(wAt, wpAt, taps, co, c);
     rt.run('conv_fwd', inz[0], (a, b) => [dAt + off * 4, wAt, wpAt, xAt, gAt, a, b]);
   } else {
-    for (let t = 0; t < taps; t++) for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j];
+    for (let t = 0; t < taps; t++)
+      for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j];
     new Int32Array(rt.memory.buffer, gAt, 26).set([...geoInts(g, c, co), ...lo, ...q, ...inz, ...g.padBefore]);
     rt.run('conv_dx', inz[0], (a, b) => [dAt, wAt, xAt, gAt, a, b]);
   }

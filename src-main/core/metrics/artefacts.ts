@@ -31,7 +31,11 @@ function freq(k: number, n: number): number {
  * mean (DC carries no structure). The FFT is periodic, so a volume whose opposite faces differ leaks a little
  * power to high frequencies: the input's value, measured the same way, is the reference, not zero.
  */
-export function highFrequencyPower(data: Float32Array, shape: Shape3, cutoff = HIGH_FREQUENCY_CUTOFF): HighFrequencyPower {
+export function highFrequencyPower(
+  data: Float32Array,
+  shape: Shape3,
+  cutoff = HIGH_FREQUENCY_CUTOFF,
+): HighFrequencyPower {
   const [nz, ny, nx] = shape;
   let mean = 0;
   for (let i = 0; i < data.length; i++) mean += data[i]!;
@@ -39,7 +43,9 @@ export function highFrequencyPower(data: Float32Array, shape: Shape3, cutoff = H
   const centred = new Float64Array(data.length);
   for (let i = 0; i < data.length; i++) centred[i] = data[i]! - mean;
   const { re, im, nxh } = rfft3d(centred, shape);
-  let total = 0, lateral = 0, axial = 0;
+  let total = 0,
+    lateral = 0,
+    axial = 0;
   const c2 = cutoff * cutoff;
   for (let z = 0; z < nz; z++) {
     const fz = Math.abs(freq(z, nz));
@@ -70,8 +76,13 @@ export function noiseSigma(data: Float32Array, shape: Shape3): number {
   const nx = shape[2];
   const diffs: number[] = [];
   const step = Math.max(1, Math.floor(data.length / 400_000));
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < data.length; i++) { const v = data[i]!; if (v < min) min = v; if (v > max) max = v; }
+  let min = Infinity,
+    max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   for (let i = 0; i + 1 < data.length; i += step) if ((i + 1) % nx !== 0) diffs.push(Math.abs(data[i + 1]! - data[i]!));
   diffs.sort((a, b) => a - b);
   const mad = diffs.length ? diffs[Math.floor(diffs.length / 2)]! : 0;
@@ -88,8 +99,15 @@ export interface NegativeLight {
 }
 
 export function negativeLight(data: Float32Array, sigma: number): NegativeLight {
-  let n = 0, min = 0;
-  for (let i = 0; i < data.length; i++) { const v = data[i]!; if (v < 0) { n++; if (v < min) min = v; } }
+  let n = 0,
+    min = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < 0) {
+      n++;
+      if (v < min) min = v;
+    }
+  }
   const [p001] = quantiles(data, [0.001]);
   return { fraction: data.length ? n / data.length : 0, minimum: min, p001InNoise: (p001 ?? 0) / sigma };
 }
@@ -108,8 +126,22 @@ export interface ArtefactMeasures {
   truth?: VolumeArtefacts;
 }
 
-export function measureArtefacts(shape: Shape3, input: Float32Array, result: Float32Array, truth?: Float32Array): ArtefactMeasures {
+export function measureArtefacts(
+  shape: Shape3,
+  input: Float32Array,
+  result: Float32Array,
+  truth?: Float32Array,
+): ArtefactMeasures {
   const sigma = noiseSigma(input, shape);
-  const of = (d: Float32Array): VolumeArtefacts => ({ highFrequency: highFrequencyPower(d, shape), negative: negativeLight(d, sigma) });
-  return { cutoff: HIGH_FREQUENCY_CUTOFF, noiseSigma: sigma, input: of(input), result: of(result), ...(truth ? { truth: of(truth) } : {}) };
+  const of = (d: Float32Array): VolumeArtefacts => ({
+    highFrequency: highFrequencyPower(d, shape),
+    negative: negativeLight(d, sigma),
+  });
+  return {
+    cutoff: HIGH_FREQUENCY_CUTOFF,
+    noiseSigma: sigma,
+    input: of(input),
+    result: of(result),
+    ...(truth ? { truth: of(truth) } : {}),
+  };
 }

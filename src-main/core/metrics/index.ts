@@ -30,7 +30,10 @@ function mse(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export function computeMetrics(gt: Volume, pred: Volume): Metrics {
   if (gt.shape.join() !== pred.shape.join()) {
-    throw new InvalidVolumeError(`ground truth ${gt.shape.join('×')} and prediction ${pred.shape.join('×')} differ in shape`, 'Compare volumes of the same size.');
+    throw new InvalidVolumeError(
+      `ground truth ${gt.shape.join('×')} and prediction ${pred.shape.join('×')} differ in shape`,
+      'Compare volumes of the same size.',
+    );
   }
   const n = careNormalise(gt.data, pred.data);
   return {
@@ -45,13 +48,23 @@ export function computeMetrics(gt: Volume, pred: Volume): Metrics {
 /** Pearson correlation (normalised cross-correlation) of two equally sized arrays; 0 when either is constant. */
 export function ncc(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
+  let ma = 0,
+    mb = 0;
   for (let i = 0; i < n; i++) {
-    const da = a[i] - ma, db = b[i] - mb;
-    sab += da * db; saa += da * da; sbb += db * db;
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma,
+      db = b[i] - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }

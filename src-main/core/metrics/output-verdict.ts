@@ -55,7 +55,10 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 function reblurFlag(r: NonNullable<VerdictInputs['reblur']>, noise: number | undefined): OutputFlag | null {
   const reference = Math.max(r.input, noise ?? 0);
   if (r.result <= REBLUR_TOLERANCE * reference) return null;
-  return { code: 'reblur-worse', message: `The result re-blurred with the PSF explains the input worse than the input itself: relative residual ${r.result.toPrecision(3)} vs ${r.input.toPrecision(3)} for the input${noise !== undefined ? ` (noise level ${noise.toPrecision(3)})` : ''}. It contains structure the data do not support.` };
+  return {
+    code: 'reblur-worse',
+    message: `The result re-blurred with the PSF explains the input worse than the input itself: relative residual ${r.result.toPrecision(3)} vs ${r.input.toPrecision(3)} for the input${noise !== undefined ? ` (noise level ${noise.toPrecision(3)})` : ''}. It contains structure the data do not support.`,
+  };
 }
 
 function highFrequencyFlags(a: ArtefactMeasures): OutputFlag[] {
@@ -66,27 +69,43 @@ function highFrequencyFlags(a: ArtefactMeasures): OutputFlag[] {
   // checkerboard flagged there (it still allows what the input itself has, e.g. a camera's fixed pattern).
   const white = whiteNoiseShare(a.cutoff);
   const limit = (k: 'lateral' | 'axial', i: number, t: number | null | undefined) =>
-    Math.min(Math.max(HF_RATIO * i, i + HF_MARGIN, HF_TRUTH_RATIO * (t ?? 0)), Math.max(white[k] + WHITE_MARGIN, i + HF_MARGIN));
-  const truth = (k: 'lateral' | 'axial') => (a.truth?.highFrequency[k] != null ? `, ${pct(a.truth.highFrequency[k]!)} in the ground truth` : '');
+    Math.min(
+      Math.max(HF_RATIO * i, i + HF_MARGIN, HF_TRUTH_RATIO * (t ?? 0)),
+      Math.max(white[k] + WHITE_MARGIN, i + HF_MARGIN),
+    );
+  const truth = (k: 'lateral' | 'axial') =>
+    a.truth?.highFrequency[k] != null ? `, ${pct(a.truth.highFrequency[k]!)} in the ground truth` : '';
   for (const k of ['lateral', 'axial'] as const) {
-    const r = a.result.highFrequency[k], i = a.input.highFrequency[k];
+    const r = a.result.highFrequency[k],
+      i = a.input.highFrequency[k];
     if (r === null || i === null || r <= limit(k, i, a.truth?.highFrequency[k])) continue;
-    out.push({ code: `high-frequency-${k}`, message: `The result has ${pct(r)} of its ${k} power above ${a.cutoff} cycles/voxel vs ${pct(i)} in the input${truth(k)}: a checkerboard or other invented fine texture.` });
+    out.push({
+      code: `high-frequency-${k}`,
+      message: `The result has ${pct(r)} of its ${k} power above ${a.cutoff} cycles/voxel vs ${pct(i)} in the input${truth(k)}: a checkerboard or other invented fine texture.`,
+    });
   }
   return out;
 }
 
 function negativeFlag(a: ArtefactMeasures): OutputFlag | null {
-  const r = a.result.negative, i = a.input.negative;
+  const r = a.result.negative,
+    i = a.input.negative;
   if (r.p001InNoise >= Math.min(0, i.p001InNoise) - NEGATIVE_DEPTH) return null;
-  return { code: 'negative-light', message: `The result has negative light: ${pct(r.fraction)} of voxels below zero, down to ${r.minimum.toPrecision(3)} (0.1 % quantile ${r.p001InNoise.toFixed(1)} noise σ below zero; input noise σ ${a.noiseSigma.toPrecision(3)}).` };
+  return {
+    code: 'negative-light',
+    message: `The result has negative light: ${pct(r.fraction)} of voxels below zero, down to ${r.minimum.toPrecision(3)} (0.1 % quantile ${r.p001InNoise.toFixed(1)} noise σ below zero; input noise σ ${a.noiseSigma.toPrecision(3)}).`,
+  };
 }
 
 export function outputVerdict(m: VerdictInputs): OutputVerdict {
   const flags: OutputFlag[] = [];
   const reblur = m.reblur && reblurFlag(m.reblur, m.noiseRelative);
   if (reblur) flags.push(reblur);
-  if (!(m.correlation >= MIN_FOLLOW_CORRELATION)) flags.push({ code: 'unrelated', message: `The result is nearly unrelated to its input (correlation ${m.correlation.toFixed(3)}, below ${MIN_FOLLOW_CORRELATION}).` });
+  if (!(m.correlation >= MIN_FOLLOW_CORRELATION))
+    flags.push({
+      code: 'unrelated',
+      message: `The result is nearly unrelated to its input (correlation ${m.correlation.toFixed(3)}, below ${MIN_FOLLOW_CORRELATION}).`,
+    });
   flags.push(...highFrequencyFlags(m.artefacts));
   const neg = negativeFlag(m.artefacts);
   if (neg) flags.push(neg);

@@ -49,17 +49,31 @@ export interface InitBackendOptions {
   allowWasmForTraining?: boolean;
 }
 
-const TF_NAME: Record<BackendId, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', webgpu: 'webgpu', wasm: 'wasm', cpu: 'cpu' };
+const TF_NAME: Record<BackendId, string> = {
+  'node-gpu': 'tensorflow',
+  node: 'tensorflow',
+  webgpu: 'webgpu',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
 const ALIASES: Record<string, BackendId> = {
-  'node-gpu': 'node-gpu', 'tfjs-node-gpu': 'node-gpu', cuda: 'node-gpu', gpu: 'node-gpu',
-  node: 'node', 'tfjs-node': 'node', tensorflow: 'node',
-  webgpu: 'webgpu', wasm: 'wasm', cpu: 'cpu',
+  'node-gpu': 'node-gpu',
+  'tfjs-node-gpu': 'node-gpu',
+  cuda: 'node-gpu',
+  gpu: 'node-gpu',
+  node: 'node',
+  'tfjs-node': 'node',
+  tensorflow: 'node',
+  webgpu: 'webgpu',
+  wasm: 'wasm',
+  cpu: 'cpu',
 };
 
 /** Map a user-facing name (`--backend`, env) to a BackendId; throws InvalidParameterError on an unknown name. */
 export function parseBackendId(value: string, parameter = '--backend'): BackendId {
   const id = ALIASES[value.trim().toLowerCase()];
-  if (!id) throw new InvalidParameterError(parameter, `"${value}" is not a backend`, `Use one of ${BACKEND_IDS.join(', ')}.`);
+  if (!id)
+    throw new InvalidParameterError(parameter, `"${value}" is not a backend`, `Use one of ${BACKEND_IDS.join(', ')}.`);
   return id;
 }
 
@@ -73,10 +87,16 @@ async function loadNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-
   if (tf.findBackendFactory('tensorflow')) return;
   if (pkg === '@tensorflow/tfjs-node') await import('@tensorflow/tfjs-node' as string);
   else await import('@tensorflow/tfjs-node-gpu' as string);
-  if (!tf.findBackendFactory('tensorflow')) throw new Error(`${pkg} loaded but registered no 'tensorflow' backend (version mismatch with @tensorflow/tfjs?)`);
+  if (!tf.findBackendFactory('tensorflow'))
+    throw new Error(`${pkg} loaded but registered no 'tensorflow' backend (version mismatch with @tensorflow/tfjs?)`);
 }
 
-const SYSTEM_VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+const SYSTEM_VULKAN_LOADERS = [
+  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+  '/usr/lib64/libvulkan.so.1',
+  '/usr/lib/libvulkan.so.1',
+];
 const CHROMIUM_VULKAN_LOADER = '/usr/lib/chromium/libvulkan.so.1';
 
 /**
@@ -90,14 +110,22 @@ function preloadChromiumVulkanLoader(): void {
   if (SYSTEM_VULKAN_LOADERS.some((p) => existsSync(p))) return;
   const RTLD_NODELETE = 0x1000; // glibc value; node's os.constants.dlopen omits it
   try {
-    process.dlopen({ exports: {} }, CHROMIUM_VULKAN_LOADER, constants.dlopen.RTLD_NOW | constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE);
+    process.dlopen(
+      { exports: {} },
+      CHROMIUM_VULKAN_LOADER,
+      constants.dlopen.RTLD_NOW | constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE,
+    );
   } catch (_e) {
     // "Module did not self-register": the library stays mapped thanks to RTLD_NODELETE.
   }
 }
 
-interface GpuAdapterLike { info?: { isFallbackAdapter?: boolean; description?: string; architecture?: string } }
-interface GpuNavigator { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }
+interface GpuAdapterLike {
+  info?: { isFallbackAdapter?: boolean; description?: string; architecture?: string };
+}
+interface GpuNavigator {
+  gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> };
+}
 
 /** Reason prefix used when the automatic choice skips a software WebGPU adapter. */
 export const SOFTWARE_WEBGPU = 'software WebGPU adapter';
@@ -110,15 +138,22 @@ async function loadWebgpu(allowSoftware: boolean): Promise<void> {
     preloadChromiumVulkanLoader();
     const dawn = (await import('webgpu' as string)) as { create(opts: string[]): GpuNavigator['gpu']; globals: object };
     Object.assign(globalThis, dawn.globals);
-    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: dawn.create([]) }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { ...(g.navigator ?? {}), gpu: dawn.create([]) },
+      configurable: true,
+      writable: true,
+    });
   }
   const gpu = g.navigator?.gpu;
   if (!gpu) throw new Error('no navigator.gpu after loading the webgpu package');
   const adapter = await gpu.requestAdapter();
-  if (!adapter) throw new Error('no WebGPU adapter (no GPU and no Vulkan software driver such as SwiftShader or lavapipe)');
+  if (!adapter)
+    throw new Error('no WebGPU adapter (no GPU and no Vulkan software driver such as SwiftShader or lavapipe)');
   // SwiftShader / lavapipe run WebGPU on the CPU about 8× slower than tfjs' cpu backend (measured): never chosen automatically.
   if (adapter.info?.isFallbackAdapter && !allowSoftware) {
-    throw new Error(`${SOFTWARE_WEBGPU} (${adapter.info.description ?? adapter.info.architecture ?? 'fallback'}) is slower than cpu; force it with --backend webgpu`);
+    throw new Error(
+      `${SOFTWARE_WEBGPU} (${adapter.info.description ?? adapter.info.architecture ?? 'fallback'}) is slower than cpu; force it with --backend webgpu`,
+    );
   }
   await import('@tensorflow/tfjs-backend-webgpu');
 }
@@ -147,7 +182,9 @@ export async function tryBackend(id: BackendId, explicit = true): Promise<string
     await tf.ready();
     if (id === 'node-gpu' || id === 'node') {
       // tfjs-node and tfjs-node-gpu share the name 'tensorflow'; only the GPU build reports CUDA devices.
-      const gpu = tf.env().getBool('IS_NODE') && (tf.backend() as tf.KernelBackend & { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+      const gpu =
+        tf.env().getBool('IS_NODE') &&
+        (tf.backend() as tf.KernelBackend & { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
       if (id === 'node-gpu' && gpu === false) return 'tfjs-node-gpu loaded but found no CUDA device';
     }
     return null;
@@ -158,7 +195,9 @@ export async function tryBackend(id: BackendId, explicit = true): Promise<string
 
 /** The automatic preference order for a purpose. */
 export function preferenceOrder(purpose: BackendPurpose): BackendId[] {
-  return purpose === 'inference' ? ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] : ['node-gpu', 'node', 'webgpu', 'cpu'];
+  return purpose === 'inference'
+    ? ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu']
+    : ['node-gpu', 'node', 'webgpu', 'cpu'];
 }
 
 /**
@@ -176,27 +215,48 @@ async function chooseBackend(opts: InitBackendOptions): Promise<Omit<BackendChoi
   const envValue = getFlag('backend');
   const forcedRaw = opts.preferred ?? (envValue !== 'auto' ? envValue : undefined);
   const forcedBy = opts.preferred !== undefined ? 'requested' : `forced by ${BACKEND_ENV}`;
-  const forced = forcedRaw === undefined ? undefined : parseBackendId(forcedRaw, opts.preferred !== undefined ? '--backend' : BACKEND_ENV);
+  const forced =
+    forcedRaw === undefined
+      ? undefined
+      : parseBackendId(forcedRaw, opts.preferred !== undefined ? '--backend' : BACKEND_ENV);
   if (forced === 'wasm' && opts.purpose === 'train' && !opts.allowWasmForTraining) {
-    throw new BackendError('the wasm backend cannot train: its Conv3D gradients are wrong in tfjs 4.22', 'Use webgpu or cpu for training; wasm is for inference.');
+    throw new BackendError(
+      'the wasm backend cannot train: its Conv3D gradients are wrong in tfjs 4.22',
+      'Use webgpu or cpu for training; wasm is for inference.',
+    );
   }
   if (forced) {
     const failure = await tryBackend(forced);
-    if (failure === null) return { name: forced, tfName: tf.getBackend(), reason: forcedBy, attempts: [{ id: forced, ok: true, reason: forcedBy }] };
-    if (opts.strict) throw new BackendError(`backend ${forced} could not be loaded: ${failure}`, 'Run `cycledecon backends` to see which backends work here.');
+    if (failure === null)
+      return {
+        name: forced,
+        tfName: tf.getBackend(),
+        reason: forcedBy,
+        attempts: [{ id: forced, ok: true, reason: forcedBy }],
+      };
+    if (opts.strict)
+      throw new BackendError(
+        `backend ${forced} could not be loaded: ${failure}`,
+        'Run `cycledecon backends` to see which backends work here.',
+      );
     attempts.push({ id: forced, ok: false, reason: `${forcedBy} but failed: ${failure}` });
   }
   for (const id of preferenceOrder(opts.purpose)) {
     if (id === forced) continue;
     const failure = await tryBackend(id, false);
     if (failure === null) {
-      const reason = attempts.length === 0 ? 'first in preference order' : `fallback after ${attempts.map((a) => a.id).join(', ')} failed`;
+      const reason =
+        attempts.length === 0
+          ? 'first in preference order'
+          : `fallback after ${attempts.map((a) => a.id).join(', ')} failed`;
       attempts.push({ id, ok: true, reason });
       return { name: id, tfName: tf.getBackend(), reason, attempts };
     }
     attempts.push({ id, ok: false, reason: failure });
   }
-  throw new BackendError(`no tfjs backend could be initialised: ${attempts.map((a) => `${a.id}: ${a.reason}`).join('; ')}`);
+  throw new BackendError(
+    `no tfjs backend could be initialised: ${attempts.map((a) => `${a.id}: ${a.reason}`).join('; ')}`,
+  );
 }
 
 export interface BackendReport {
@@ -220,11 +280,18 @@ export async function benchmarkConv3d(minMs = 300): Promise<{ gflops: number; ms
   const x = tf.randomNormal([1, size, size, size, cin], 0, 1, 'float32', 1) as tf.Tensor5D;
   const w = tf.randomNormal([k, k, k, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor5D;
   try {
-    const run = async () => { const y = conv3d(x, w, 1, 'same'); await y.data(); y.dispose(); };
+    const run = async () => {
+      const y = conv3d(x, w, 1, 'same');
+      await y.data();
+      y.dispose();
+    };
     await run(); // warm-up: shader compilation / wasm instantiation
     let n = 0;
     const t0 = performance.now();
-    while (performance.now() - t0 < minMs || n < 2) { await run(); n++; }
+    while (performance.now() - t0 < minMs || n < 2) {
+      await run();
+      n++;
+    }
     const ms = (performance.now() - t0) / n;
     const flops = 2 * size ** 3 * k ** 3 * cin * cout;
     return { gflops: flops / (ms * 1e6), msPerConv: ms };
@@ -246,7 +313,10 @@ export async function listBackends(opts: { benchmarkMs?: number } = {}): Promise
     const t0 = performance.now();
     const failure = await tryBackend(id);
     const initMs = performance.now() - t0;
-    if (failure !== null) { reports.push({ id, loads: false, note: failure }); continue; }
+    if (failure !== null) {
+      reports.push({ id, loads: false, note: failure });
+      continue;
+    }
     const conv = selectConvImpl(id);
     const note = `${id === 'wasm' ? 'inference only (tfjs 4.22 wasm Conv3D gradients are wrong)' : 'ok'}; conv3d: ${conv}`;
     try {

@@ -9,7 +9,12 @@ import { nativeConv3dImpl, nativeConvThreads, wasmConv3dImpl, wasmConvThreads } 
 import { FLAG_DEFS, getFlag, type FlagValue } from '../flags';
 
 export const CONV_ENV = FLAG_DEFS.conv.env;
-const BY_NAME: Record<Exclude<FlagValue<'conv'>, 'auto'>, Conv3dImpl> = { 'native-avx2': nativeConv3dImpl, 'wasm-simd': wasmConv3dImpl, tfjs: tfConv3dImpl, vol2col: vol2colConv3dImpl };
+const BY_NAME: Record<Exclude<FlagValue<'conv'>, 'auto'>, Conv3dImpl> = {
+  'native-avx2': nativeConv3dImpl,
+  'wasm-simd': wasmConv3dImpl,
+  tfjs: tfConv3dImpl,
+  vol2col: vol2colConv3dImpl,
+};
 
 /** The implementation for a backend (our backend id), honouring CYCLEDECON_CONV. */
 export function convImplFor(backend: string): Conv3dImpl {

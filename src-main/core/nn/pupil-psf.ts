@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PupilPsf } from '../psf/pupil';
 
-const sameTheta = (a: readonly number[] | null, b: readonly number[]) => a !== null && a.length === b.length && a.every((v, i) => v === b[i]);
+const sameTheta = (a: readonly number[] | null, b: readonly number[]) =>
+  a !== null && a.length === b.length && a.every((v, i) => v === b[i]);
 
 export function pupilPsfOp(model: PupilPsf): (theta: tf.Tensor1D) => tf.Tensor3D {
   let cached: { params: number[]; intensity: Float64Array; sum: number } | null = null;
@@ -19,7 +20,8 @@ export function pupilPsfOp(model: PupilPsf): (theta: tf.Tensor1D) => tf.Tensor3D
     if (cached && sameTheta(cached.params, params)) return cached;
     const intensity = model.forward(params);
     fieldsOf = params;
-    let sum = 0; for (const v of intensity) sum += v;
+    let sum = 0;
+    for (const v of intensity) sum += v;
     cached = { params, intensity, sum };
     return cached;
   };
@@ -27,13 +29,20 @@ export function pupilPsfOp(model: PupilPsf): (theta: tf.Tensor1D) => tf.Tensor3D
     const theta = inputs[0] as tf.Tensor;
     const params = Array.from(theta.dataSync());
     const { intensity, sum } = evaluate(params);
-    const value = tf.tensor3d(Float32Array.from(intensity, (v) => v / sum), model.size);
+    const value = tf.tensor3d(
+      Float32Array.from(intensity, (v) => v / sum),
+      model.size,
+    );
     const gradFunc = (dy: tf.Tensor): tf.Tensor => {
       const g = dy.dataSync();
-      let dot = 0; for (let i = 0; i < g.length; i++) dot += g[i]! * intensity[i]!;
+      let dot = 0;
+      for (let i = 0; i < g.length; i++) dot += g[i]! * intensity[i]!;
       dot /= sum;
       const dI = Float64Array.from(g, (v) => (v - dot) / sum);
-      if (!sameTheta(fieldsOf, params)) { model.forward(params); fieldsOf = params; } // the model keeps the fields of its last evaluation only
+      if (!sameTheta(fieldsOf, params)) {
+        model.forward(params);
+        fieldsOf = params;
+      } // the model keeps the fields of its last evaluation only
       return tf.tensor1d(model.gradient(dI));
     };
     return { value, gradFunc };

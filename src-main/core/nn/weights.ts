@@ -45,7 +45,11 @@ export function decodeWeights(s: SerializedWeights): Map<string, tf.Tensor> {
   const bytesPer: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
   const sized = s.specs.every((e) => bytesPer[e.dtype] !== undefined && !e.quantization);
   const expected = s.specs.reduce((n, e) => n + e.shape.reduce((a, b) => a * b, 1) * (bytesPer[e.dtype] ?? 0), 0);
-  if (sized && expected !== s.data.byteLength) throw new CheckpointError(`weights data has ${s.data.byteLength} bytes, the manifest describes ${expected}`, 'The weights file is truncated or belongs to another model.json.');
+  if (sized && expected !== s.data.byteLength)
+    throw new CheckpointError(
+      `weights data has ${s.data.byteLength} bytes, the manifest describes ${expected}`,
+      'The weights file is truncated or belongs to another model.json.',
+    );
   const buf = s.data.buffer.slice(s.data.byteOffset, s.data.byteOffset + s.data.byteLength) as ArrayBuffer;
   return new Map(Object.entries(tf.io.decodeWeights(buf, s.specs)));
 }
@@ -67,16 +71,22 @@ export function restoreVariables(s: SerializedWeights, targets: tf.Variable[], o
     const problems: string[] = [];
     for (const v of targets) {
       const t = stored.get(v.name);
-      if (!t) { if (!opts.allowMissing) problems.push(`"${v.name}" is missing`); continue; }
-      if (t.shape.join() !== v.shape.join()) problems.push(`"${v.name}" has shape [${t.shape}] but the model needs [${v.shape}]`);
+      if (!t) {
+        if (!opts.allowMissing) problems.push(`"${v.name}" is missing`);
+        continue;
+      }
+      if (t.shape.join() !== v.shape.join())
+        problems.push(`"${v.name}" has shape [${t.shape}] but the model needs [${v.shape}]`);
     }
     if (!opts.allowExtra) {
       const wanted = new Set(targets.map((v) => v.name));
       for (const name of stored.keys()) if (!wanted.has(name)) problems.push(`"${name}" is not part of the model`);
     }
     if (problems.length > 0) {
-      throw new CheckpointError(`weights do not match the model: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
-        'Load weights saved by the same configuration (levels, channels, generator up-sampling, PSF size).');
+      throw new CheckpointError(
+        `weights do not match the model: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
+        'Load weights saved by the same configuration (levels, channels, generator up-sampling, PSF size).',
+      );
     }
     for (const v of targets) {
       const t = stored.get(v.name);
@@ -121,9 +131,15 @@ export async function saveWeights(dir: string, weights: Weight[], opts: SaveWeig
 }
 
 /** Read a tfjs-format weights directory (model.json + the binary files its manifest names). */
-export async function readWeights(dir: string, opts: { jsonName?: string } = {}): Promise<SerializedWeights & { metadata: Record<string, unknown> }> {
+export async function readWeights(
+  dir: string,
+  opts: { jsonName?: string } = {},
+): Promise<SerializedWeights & { metadata: Record<string, unknown> }> {
   const jsonPath = join(dir, opts.jsonName ?? WEIGHTS_JSON);
-  let manifest: { weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata?: Record<string, unknown> };
+  let manifest: {
+    weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+    userDefinedMetadata?: Record<string, unknown>;
+  };
   try {
     manifest = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
   } catch (e) {
@@ -139,19 +155,27 @@ export async function readWeights(dir: string, opts: { jsonName?: string } = {})
       try {
         chunks.push(new Uint8Array(await fs.readFile(join(dir, p))));
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(`${jsonPath} names ${p}, which is missing`);
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new CheckpointError(`${jsonPath} names ${p}, which is missing`);
         throw new IoError(join(dir, p), 'could not read', e);
       }
     }
   }
   const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let off = 0;
-  for (const c of chunks) { data.set(c, off); off += c.byteLength; }
+  for (const c of chunks) {
+    data.set(c, off);
+    off += c.byteLength;
+  }
   return { specs, data, metadata: manifest.userDefinedMetadata ?? {} };
 }
 
 /** Load a weights directory into variables by name (see restoreVariables for the matching rules). */
-export async function loadWeights(dir: string, targets: tf.Variable[], opts: RestoreOptions & { jsonName?: string } = {}): Promise<Record<string, unknown>> {
+export async function loadWeights(
+  dir: string,
+  targets: tf.Variable[],
+  opts: RestoreOptions & { jsonName?: string } = {},
+): Promise<Record<string, unknown>> {
   const s = await readWeights(dir, opts);
   restoreVariables(s, targets, opts);
   return s.metadata;

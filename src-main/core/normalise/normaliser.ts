@@ -33,7 +33,8 @@ export interface Normaliser extends NormaliserParams {
 }
 
 export function makeNormaliser(p: NormaliserParams): Normaliser {
-  if (!Number.isFinite(p.lo) || !Number.isFinite(p.hi)) throw new InvalidParameterError('normalisation', `range ${p.lo}..${p.hi} is not finite`);
+  if (!Number.isFinite(p.lo) || !Number.isFinite(p.hi))
+    throw new InvalidParameterError('normalisation', `range ${p.lo}..${p.hi} is not finite`);
   // A constant image has hi = lo; any positive span keeps apply/invert exact inverses.
   const span = p.hi > p.lo ? p.hi - p.lo : 1;
   return {
@@ -48,15 +49,23 @@ export function makeNormaliser(p: NormaliserParams): Normaliser {
       for (let i = 0; i < d.length; i++) out[i] = d[i]! * span + p.lo;
       return out;
     },
-    describe: () => p.scale === 'mean'
-      ? `input intensity units (network scale: p${p.pLow} of input = ${p.lo} → 0, mean above it → ${p.meanTarget}; 1 = ${p.hi})`
-      : `input intensity units (network scale [0,1] = p${p.pLow}..p${p.pHigh} of input = ${p.lo}..${p.hi})`,
-    toJSON: () => ({ pLow: p.pLow, pHigh: p.pHigh, lo: p.lo, hi: p.hi, ...(p.scale === 'mean' ? { scale: p.scale, meanTarget: p.meanTarget } : {}) }),
+    describe: () =>
+      p.scale === 'mean'
+        ? `input intensity units (network scale: p${p.pLow} of input = ${p.lo} → 0, mean above it → ${p.meanTarget}; 1 = ${p.hi})`
+        : `input intensity units (network scale [0,1] = p${p.pLow}..p${p.pHigh} of input = ${p.lo}..${p.hi})`,
+    toJSON: () => ({
+      pLow: p.pLow,
+      pHigh: p.pHigh,
+      lo: p.lo,
+      hi: p.hi,
+      ...(p.scale === 'mean' ? { scale: p.scale, meanTarget: p.meanTarget } : {}),
+    }),
   };
 }
 
 function checkPercentiles(pLow: number, pHigh: number): void {
-  if (!(pLow >= 0 && pHigh <= 100 && pLow < pHigh)) throw new InvalidParameterError('normalisation', `percentiles ${pLow}..${pHigh} must satisfy 0 ≤ low < high ≤ 100`);
+  if (!(pLow >= 0 && pHigh <= 100 && pLow < pHigh))
+    throw new InvalidParameterError('normalisation', `percentiles ${pLow}..${pHigh} must satisfy 0 ≤ low < high ≤ 100`);
 }
 
 /** Fits on in-memory data (exact min/max for 0/100, sampled quantiles otherwise). */
@@ -68,7 +77,9 @@ export function fitNormaliser(data: Float32Array, pLow = 0, pHigh = 100, mode: S
 
 /** Applies the scale mode to a percentile fit of `data`. */
 function withScale(p: NormaliserParams, mode: ScaleMode, data: Float32Array): Normaliser {
-  return mode.scale === 'mean' ? meanScaled(p, mode.meanTarget, data.length ? sumAbove(data, p.lo) / data.length : 0) : makeNormaliser(p);
+  return mode.scale === 'mean'
+    ? meanScaled(p, mode.meanTarget, data.length ? sumAbove(data, p.lo) / data.length : 0)
+    : makeNormaliser(p);
 }
 
 function sumAbove(d: Float32Array, lo: number): number {
@@ -79,12 +90,19 @@ function sumAbove(d: Float32Array, lo: number): number {
 
 /** The 'mean' scale: the mean of (x − lo)₊ maps to `target` (a constant stack keeps its percentile span). */
 export function meanScaled(p: NormaliserParams, target = 0.05, meanAbove: number): Normaliser {
-  if (!(target > 0 && target <= 1)) throw new InvalidParameterError('normalisation.meanTarget', `${target} must be in (0, 1]`);
-  return makeNormaliser({ ...p, scale: 'mean', meanTarget: target, hi: meanAbove > 0 ? p.lo + meanAbove / target : p.hi });
+  if (!(target > 0 && target <= 1))
+    throw new InvalidParameterError('normalisation.meanTarget', `${target} must be in (0, 1]`);
+  return makeNormaliser({
+    ...p,
+    scale: 'mean',
+    meanTarget: target,
+    hi: meanAbove > 0 ? p.lo + meanAbove / target : p.hi,
+  });
 }
 
 function fitRange(chunks: Float32Array[], pLow: number, pHigh: number, samplesPerChunk = 2_000_000): [number, number] {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   const sample: number[] = [];
   for (const c of chunks) {
     for (let i = 0; i < c.length; i++) {
@@ -100,11 +118,18 @@ function fitRange(chunks: Float32Array[], pLow: number, pHigh: number, samplesPe
 }
 
 /** Fits on a lazily read stack, `chunk` slices at a time, so the whole volume is never in memory. */
-export async function fitNormaliserStreaming(source: SliceSource, pLow = 0, pHigh = 100, chunk = 8, mode: ScaleMode = {}): Promise<Normaliser> {
+export async function fitNormaliserStreaming(
+  source: SliceSource,
+  pLow = 0,
+  pHigh = 100,
+  chunk = 8,
+  mode: ScaleMode = {},
+): Promise<Normaliser> {
   checkPercentiles(pLow, pHigh);
   const nz = source.shape[0];
   const perChunk = Math.max(1000, Math.floor((2_000_000 * Math.min(chunk, nz)) / nz));
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   const sample: number[] = [];
   for (let z = 0; z < nz; z += chunk) {
     const slab = await source.readSlices(z, Math.min(nz, z + chunk));

@@ -22,17 +22,26 @@ export async function readAppSettings(dir = configDir()): Promise<{ settings: Ap
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { settings: DEFAULT_APP_SETTINGS, warnings: [] };
-    return { settings: DEFAULT_APP_SETTINGS, warnings: [`${file} could not be read (${(e as Error).message}); using the defaults`] };
+    return {
+      settings: DEFAULT_APP_SETTINGS,
+      warnings: [`${file} could not be read (${(e as Error).message}); using the defaults`],
+    };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { settings: DEFAULT_APP_SETTINGS, warnings: [`${file} is not JSON (${(e as Error).message}); using the defaults`] };
+    return {
+      settings: DEFAULT_APP_SETTINGS,
+      warnings: [`${file} is not JSON (${(e as Error).message}); using the defaults`],
+    };
   }
   const parsed = AppSettings.safeParse(raw);
   if (!parsed.success) {
-    const why = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`).join('; ');
+    const why = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)
+      .join('; ');
     return { settings: DEFAULT_APP_SETTINGS, warnings: [`${file} is not valid settings (${why}); using the defaults`] };
   }
   return { settings: parsed.data, warnings: [] };
@@ -41,7 +50,11 @@ export async function readAppSettings(dir = configDir()): Promise<{ settings: Ap
 /** Validates, then replaces the settings file atomically (a temp file, then a rename). */
 export async function writeAppSettings(settings: AppSettings, dir = configDir()): Promise<AppSettings> {
   const parsed = AppSettings.safeParse(settings);
-  if (!parsed.success) throw new InvalidParameterError('settings', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new InvalidParameterError(
+      'settings',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   await fs.mkdir(dir, { recursive: true });
   await writeBytesAtomic(settingsFile(dir), JSON.stringify(parsed.data, null, 2) + '\n', { force: true });
   return parsed.data;

@@ -48,7 +48,10 @@ const STACK_EXT = new Set(['.tif', '.tiff', '.btf', '.tf8']);
  * caller checked that folder, not where its links point. Files are returned by their resolved path; FIFOs,
  * sockets and devices are reported, never opened.
  */
-export async function expandPaths(paths: string[], recursive: boolean): Promise<{ files: string[]; failed: ImportReport['failed'] }> {
+export async function expandPaths(
+  paths: string[],
+  recursive: boolean,
+): Promise<{ files: string[]; failed: ImportReport['failed'] }> {
   const files: string[] = [];
   const failed: ImportReport['failed'] = [];
   async function visit(p: string, root: string | null): Promise<void> {
@@ -57,11 +60,19 @@ export async function expandPaths(paths: string[], recursive: boolean): Promise<
       real = await fs.realpath(p);
       st = await fs.stat(real);
     } catch (e) {
-      failed.push({ path: p, code: 'FILE_NOT_FOUND', message: `${p}: ${(e as NodeJS.ErrnoException).code ?? 'cannot stat'}` });
+      failed.push({
+        path: p,
+        code: 'FILE_NOT_FOUND',
+        message: `${p}: ${(e as NodeJS.ErrnoException).code ?? 'cannot stat'}`,
+      });
       return;
     }
     if (root !== null && !isInside(root, real)) {
-      failed.push({ path: p, code: 'ACCESS_DENIED', message: `${p}: leads to ${real}, outside ${root}; links out of an imported folder are not followed` });
+      failed.push({
+        path: p,
+        code: 'ACCESS_DENIED',
+        message: `${p}: leads to ${real}, outside ${root}; links out of an imported folder are not followed`,
+      });
       return;
     }
     const top = root === null;
@@ -127,11 +138,25 @@ export async function importDatasets(
       await fs.mkdir(store.cacheDir(), { recursive: true });
       await writeBytesAtomic(join(store.dir, thumb), thumbnail, { force: true, within: store.dir });
       const ds: Dataset = {
-        id, name: basename(file), path: file, size: fp.size, contentHash: fp.hash, mtimeMs: fp.mtimeMs, role: opts.role,
-        shape: [...info.shape], dtype: info.dtype, voxelSize: { ...info.voxelSize }, voxelSizeOverride: null,
-        sourceFormat: info.sourceFormat, channels: info.channels, frames: info.frames, voxelSizeSource: info.voxelSizeSource,
+        id,
+        name: basename(file),
+        path: file,
+        size: fp.size,
+        contentHash: fp.hash,
+        mtimeMs: fp.mtimeMs,
+        role: opts.role,
+        shape: [...info.shape],
+        dtype: info.dtype,
+        voxelSize: { ...info.voxelSize },
+        voxelSizeOverride: null,
+        sourceFormat: info.sourceFormat,
+        channels: info.channels,
+        frames: info.frames,
+        voxelSizeSource: info.voxelSizeSource,
         ...(info.warnings.length ? { warnings: info.warnings.slice(0, 20).map((w) => w.slice(0, 4000)) } : {}),
-        thumbnail: thumb, status: 'ok', addedAt: nowIso(),
+        thumbnail: thumb,
+        status: 'ok',
+        addedAt: nowIso(),
       };
       await store.mutate((p) => void p.datasets.push(ds));
       report.imported.push(ds);
@@ -147,5 +172,9 @@ export async function importDatasets(
 export async function refreshStatus(store: ProjectStore): Promise<void> {
   const live = await Promise.all(store.project.datasets.map((d) => isLive(d.path)));
   if (store.project.datasets.every((d, i) => (d.status === 'ok') === live[i])) return;
-  await store.mutate((p) => p.datasets.forEach((d, i) => { d.status = live[i] ? 'ok' : 'missing'; }));
+  await store.mutate((p) =>
+    p.datasets.forEach((d, i) => {
+      d.status = live[i] ? 'ok' : 'missing';
+    }),
+  );
 }

@@ -23,7 +23,10 @@ export interface LockHolder {
 
 /** The project is open for writing in another process. */
 export class ProjectLockedError extends ProjectError {
-  constructor(readonly dir: string, readonly holder: LockHolder) {
+  constructor(
+    readonly dir: string,
+    readonly holder: LockHolder,
+  ) {
     super(
       `${dir} is open in another process (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})`,
       `Close it there first. If that process is gone${holder.host === hostname() ? ' (its pid now belongs to another program)' : ' (another host: it cannot be checked from here)'}, delete ${join(dir, LOCK_FILE)}.`,
@@ -42,7 +45,9 @@ const held = new Map<string, { count: number; holder: LockHolder }>();
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const h = JSON.parse(text) as Partial<LockHolder>;
-    return Number.isInteger(h.pid) && typeof h.host === 'string' && typeof h.nonce === 'string' ? { pid: h.pid!, host: h.host, startedAt: String(h.startedAt), nonce: h.nonce } : undefined;
+    return Number.isInteger(h.pid) && typeof h.host === 'string' && typeof h.nonce === 'string'
+      ? { pid: h.pid!, host: h.host, startedAt: String(h.startedAt), nonce: h.nonce }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -67,10 +72,13 @@ async function createExclusive(file: string, me: LockHolder): Promise<boolean> {
     if (code === 'EEXIST') return false;
     // A file system without hard links (some network and FAT mounts): O_EXCL create, then write.
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
-      return fs.writeFile(file, text, { flag: 'wx' }).then(() => true, (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EEXIST') return false;
-        throw err;
-      });
+      return fs.writeFile(file, text, { flag: 'wx' }).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EEXIST') return false;
+          throw err;
+        },
+      );
     }
     throw e;
   } finally {
@@ -85,7 +93,8 @@ async function breakStale(file: string, stale: LockHolder, me: LockHolder): Prom
   if (!(await createExclusive(breaker, me))) {
     const other = await readHolder(breaker);
     // A breaker that died mid-takeover leaves its file; it is dead, so removing it is safe (a live one is waited for).
-    if (other === 'unreadable' || (other !== 'absent' && other.host === me.host && !processAlive(other.pid))) await fs.rm(breaker, { force: true });
+    if (other === 'unreadable' || (other !== 'absent' && other.host === me.host && !processAlive(other.pid)))
+      await fs.rm(breaker, { force: true });
     return;
   }
   try {
@@ -138,12 +147,21 @@ export async function acquireProjectLock(dir: string): Promise<ProjectLock> {
     mine.count++;
     return handle(file);
   }
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    nonce: randomBytes(8).toString('hex'),
+  };
   for (let attempt = 0; attempt < 5; attempt++) {
     let holder: LockHolder | 'absent' | 'unreadable' = me;
     if (!(await createExclusive(file, me))) holder = await readHolder(file);
     if (holder === 'absent') continue;
-    if (holder === 'unreadable') throw new ProjectError(`${file} is not a lock this program wrote`, 'If no CycleDecon process has the project open, delete it.');
+    if (holder === 'unreadable')
+      throw new ProjectError(
+        `${file} is not a lock this program wrote`,
+        'If no CycleDecon process has the project open, delete it.',
+      );
     // Ours: just made, or made by this process in another module instance (a worker thread).
     if (holder.nonce === me.nonce || (holder.pid === process.pid && holder.host === me.host)) {
       held.set(file, { count: 1, holder });
@@ -153,5 +171,8 @@ export async function acquireProjectLock(dir: string): Promise<ProjectLock> {
     if (holder.host !== me.host || processAlive(holder.pid)) throw new ProjectLockedError(abs, holder);
     await breakStale(file, holder, me);
   }
-  throw new ProjectError(`could not take the lock ${file}: other processes keep replacing it`, 'Make sure only one program opens this project.');
+  throw new ProjectError(
+    `could not take the lock ${file}: other processes keep replacing it`,
+    'Make sure only one program opens this project.',
+  );
 }

@@ -21,7 +21,13 @@ const V0_FILE_FIELDS = new Set(['path', 'kind', 'voxel', 'shape', 'size', 'hash'
 
 /** A v0 `files` entry as a v1 dataset, or null (with what was lost noted) when it names no file. */
 function v0Dataset(f: unknown, i: number, created: string, lost: string[]): Json | null {
-  if (typeof f !== 'object' || f === null || Array.isArray(f) || typeof (f as Json).path !== 'string' || !(f as Json).path) {
+  if (
+    typeof f !== 'object' ||
+    f === null ||
+    Array.isArray(f) ||
+    typeof (f as Json).path !== 'string' ||
+    !(f as Json).path
+  ) {
     lost.push(`files[${i}] (no "path": ${JSON.stringify(f)?.slice(0, 80)})`);
     return null;
   }
@@ -86,8 +92,16 @@ function versionOf(doc: Json, file: string): number {
     );
   }
   const v = doc.version;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ProjectError(`${file}: bad version ${JSON.stringify(v)}`, 'The version must be a whole number such as 1.');
-  if (v > CURRENT_VERSION) throw new ProjectError(`${file} is version ${v}, newer than this CycleDecon (${CURRENT_VERSION})`, 'Update CycleDecon to open this project.');
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new ProjectError(
+      `${file}: bad version ${JSON.stringify(v)}`,
+      'The version must be a whole number such as 1.',
+    );
+  if (v > CURRENT_VERSION)
+    throw new ProjectError(
+      `${file} is version ${v}, newer than this CycleDecon (${CURRENT_VERSION})`,
+      'Update CycleDecon to open this project.',
+    );
   return v;
 }
 
@@ -95,9 +109,13 @@ function versionOf(doc: Json, file: string): number {
  * Parses a project.json of any known version into the current schema (the caller rewrites it). `notCarried` names
  * what a migration could not bring over: the caller must keep the original file and say so.
  */
-export function migrate(raw: unknown, dir: string): { project: Project; migratedFrom: number | null; notCarried: string[] } {
+export function migrate(
+  raw: unknown,
+  dir: string,
+): { project: Project; migratedFrom: number | null; notCarried: string[] } {
   const file = `${dir}/${PROJECT_FILE}`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectError(`${file} is not a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ProjectError(`${file} is not a JSON object`);
   let doc = raw as Json;
   const start = versionOf(doc, file);
   const notCarried: string[] = [];
@@ -108,7 +126,10 @@ export function migrate(raw: unknown, dir: string): { project: Project; migrated
   }
   const parsed = Project.safeParse({ ...doc, dir });
   if (!parsed.success) {
-    const why = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const why = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
     throw new ProjectError(`${file} is invalid: ${why}`, 'Restore it from a backup or fix the named fields.');
   }
   return { project: parsed.data, migratedFrom: start === CURRENT_VERSION ? null : start, notCarried };

@@ -15,7 +15,8 @@ async function lockFor(dir: string): Promise<{ lock?: ProjectLock; warning?: str
     return { lock: await acquireProjectLock(dir) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') return { warning: `${dir} is not writable: the project is open without a lock and changes cannot be saved` };
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
+      return { warning: `${dir} is not writable: the project is open without a lock and changes cannot be saved` };
     throw e;
   }
 }
@@ -35,7 +36,10 @@ export class ProjectStore {
   /** What opening the project had to say (a migration, what it could not carry), for the app or CLI to show. */
   warnings: string[] = [];
   private lock?: ProjectLock;
-  private constructor(readonly dir: string, private state: Project) {}
+  private constructor(
+    readonly dir: string,
+    private state: Project,
+  ) {}
 
   /** Releases the project's lock (the store's state stays readable; open the project again to write). */
   async close(): Promise<void> {
@@ -54,15 +58,25 @@ export class ProjectStore {
       await fs.mkdir(abs, { recursive: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'the folder is not writable' : (e as Error).message;
-      throw new ProjectError(`cannot create the project folder ${abs}: ${why}`, 'Choose a writable folder for the project.');
+      const why =
+        code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'a file is in the way'
+          : code === 'EACCES' || code === 'EROFS' || code === 'EPERM'
+            ? 'the folder is not writable'
+            : (e as Error).message;
+      throw new ProjectError(
+        `cannot create the project folder ${abs}: ${why}`,
+        'Choose a writable folder for the project.',
+      );
     }
     const file = join(abs, PROJECT_FILE);
-    if (await exists(file)) throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
+    if (await exists(file))
+      throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
     const held = await lockFor(abs);
     return withLock(held, async () => {
       // Another process may have created it between the check above and the lock.
-      if (await exists(file)) throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
+      if (await exists(file))
+        throw new ProjectError(`${abs} already contains a project`, 'Open it instead, or choose an empty folder.');
       const store = await ProjectStore.fresh(abs, name);
       store.lock = held.lock;
       if (held.warning) store.warnings.push(held.warning);
@@ -73,8 +87,17 @@ export class ProjectStore {
   private static async fresh(abs: string, name?: string): Promise<ProjectStore> {
     const now = nowIso();
     const project: Project = {
-      version: CURRENT_VERSION, id: newId('prj'), name: name ?? basename(abs), dir: abs, createdAt: now, updatedAt: now,
-      datasets: [], runs: [], results: [], comparisons: [], notes: '',
+      version: CURRENT_VERSION,
+      id: newId('prj'),
+      name: name ?? basename(abs),
+      dir: abs,
+      createdAt: now,
+      updatedAt: now,
+      datasets: [],
+      runs: [],
+      results: [],
+      comparisons: [],
+      notes: '',
     };
     const store = new ProjectStore(abs, project);
     await store.write();
@@ -85,7 +108,11 @@ export class ProjectStore {
   static async open(dir: string): Promise<ProjectStore> {
     const abs = resolve(dir);
     const file = join(abs, PROJECT_FILE);
-    if (!(await exists(file))) throw new ProjectError(`${abs} is not a CycleDecon project (no ${PROJECT_FILE})`, 'Create a project there first.');
+    if (!(await exists(file)))
+      throw new ProjectError(
+        `${abs} is not a CycleDecon project (no ${PROJECT_FILE})`,
+        'Create a project there first.',
+      );
     // Locked before it is read: a migration below writes, and must not race another process's writes.
     const held = await lockFor(abs);
     return withLock(held, async () => {
@@ -101,7 +128,10 @@ export class ProjectStore {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch {
-      throw new ProjectError(`${abs} is not a CycleDecon project (no ${PROJECT_FILE})`, 'Create a project there first.');
+      throw new ProjectError(
+        `${abs} is not a CycleDecon project (no ${PROJECT_FILE})`,
+        'Create a project there first.',
+      );
     }
     let raw: unknown;
     try {
@@ -114,8 +144,11 @@ export class ProjectStore {
     if (migratedFrom !== null) {
       const backup = await keepOriginal(abs, migratedFrom, text);
       await store.write();
-      store.warnings.push(`${file} was migrated from version ${migratedFrom} to ${CURRENT_VERSION}; the original is kept as ${backup}`);
-      if (notCarried.length) store.warnings.push(`the migration could not carry ${notCarried.join(', ')}: they are only in ${backup}`);
+      store.warnings.push(
+        `${file} was migrated from version ${migratedFrom} to ${CURRENT_VERSION}; the original is kept as ${backup}`,
+      );
+      if (notCarried.length)
+        store.warnings.push(`the migration could not carry ${notCarried.join(', ')}: they are only in ${backup}`);
     }
     return store;
   }
@@ -162,7 +195,10 @@ async function keepOriginal(dir: string, version: number, text: string): Promise
       if (!(e instanceof FileExistsError)) throw e;
     }
   }
-  throw new ProjectError(`${dir} holds 1000 backups of version ${version}; none was written and nothing was migrated`, 'Move old project.v*.json files elsewhere.');
+  throw new ProjectError(
+    `${dir} holds 1000 backups of version ${version}; none was written and nothing was migrated`,
+    'Move old project.v*.json files elsewhere.',
+  );
 }
 
 async function exists(p: string): Promise<boolean> {

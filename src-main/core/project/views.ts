@@ -31,8 +31,16 @@ export interface ViewSelection {
 function where(reader: VolumeReader, sel: ViewSelection) {
   const { channel = 0, frame = 0 } = sel;
   const { channels, frames, voxelSizeSource } = reader.info;
-  if (channel >= channels) throw new InvalidParameterError('channel', `${channel} is out of range: the file has ${channels} channel(s) (counting from 0)`);
-  if (frame >= frames) throw new InvalidParameterError('frame', `${frame} is out of range: the file has ${frames} frame(s) (counting from 0)`);
+  if (channel >= channels)
+    throw new InvalidParameterError(
+      'channel',
+      `${channel} is out of range: the file has ${channels} channel(s) (counting from 0)`,
+    );
+  if (frame >= frames)
+    throw new InvalidParameterError(
+      'frame',
+      `${frame} is out of range: the file has ${frames} frame(s) (counting from 0)`,
+    );
   return { channel, frame, channels, frames, voxelSizeSource };
 }
 
@@ -56,14 +64,24 @@ function shrink2d(src: Float32Array, h: number, w: number, f: number): { data: F
     for (let x = 0; x < ow; x++) {
       let s = 0;
       let n = 0;
-      for (let yy = y * f; yy < Math.min(h, y * f + f); yy++) for (let xx = x * f; xx < Math.min(w, x * f + f); xx++) { s += src[yy * w + xx]!; n++; }
+      for (let yy = y * f; yy < Math.min(h, y * f + f); yy++)
+        for (let xx = x * f; xx < Math.min(w, x * f + f); xx++) {
+          s += src[yy * w + xx]!;
+          n++;
+        }
       out[y * ow + x] = s / n;
     }
   }
   return { data: out, h: oh, w: ow };
 }
 
-export async function readPlane(path: string, axis: 'z' | 'y' | 'x', index: number, factor: number, sel: ViewSelection = {}): Promise<ArrayView> {
+export async function readPlane(
+  path: string,
+  axis: 'z' | 'y' | 'x',
+  index: number,
+  factor: number,
+  sel: ViewSelection = {},
+): Promise<ArrayView> {
   const reader = await openVolume(path, sel.open);
   try {
     const at = where(reader, sel);
@@ -88,7 +106,14 @@ export async function readPlane(path: string, axis: 'z' | 'y' | 'x', index: numb
     }
     const small = shrink2d(plane, h, w, factor);
     const vs = reader.voxelSize;
-    return { data: small.data, shape: [small.h, small.w], voxelSize: vs, factor: axis === 'z' ? [1, factor, factor] : axis === 'y' ? [factor, 1, factor] : [factor, factor, 1], ...range(small.data), ...at };
+    return {
+      data: small.data,
+      shape: [small.h, small.w],
+      voxelSize: vs,
+      factor: axis === 'z' ? [1, factor, factor] : axis === 'y' ? [factor, 1, factor] : [factor, factor, 1],
+      ...range(small.data),
+      ...at,
+    };
   } finally {
     await reader.close();
   }
@@ -120,7 +145,14 @@ export async function readLevel(path: string, maxVoxels: number, sel: ViewSelect
       out.set(shrink2d(acc, ny, nx, f).data, z * oh * ow);
     }
     const vs = reader.voxelSize;
-    return { data: out, shape: [oz, oh, ow], voxelSize: { ...vs, x: vs.x * f, y: vs.y * f, z: vs.z * f }, factor: [f, f, f], ...range(out), ...at };
+    return {
+      data: out,
+      shape: [oz, oh, ow],
+      voxelSize: { ...vs, x: vs.x * f, y: vs.y * f, z: vs.z * f },
+      factor: [f, f, f],
+      ...range(out),
+      ...at,
+    };
   } finally {
     await reader.close();
   }

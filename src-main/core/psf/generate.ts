@@ -20,14 +20,28 @@ export interface PsfParams extends OpticsParams {
 }
 
 function validate(p: PsfParams): void {
-  const positive: [string, number][] = [['na', p.na], ['wavelength', p.wavelength], ['ni', p.ni], ['ns', p.ns], ['dxy', p.dxy], ['dz', p.dz]];
-  for (const [name, v] of positive) if (!(Number.isFinite(v) && v > 0)) throw new InvalidParameterError(name, `must be a positive number, got ${v}`);
+  const positive: [string, number][] = [
+    ['na', p.na],
+    ['wavelength', p.wavelength],
+    ['ni', p.ni],
+    ['ns', p.ns],
+    ['dxy', p.dxy],
+    ['dz', p.dz],
+  ];
+  for (const [name, v] of positive)
+    if (!(Number.isFinite(v) && v > 0)) throw new InvalidParameterError(name, `must be a positive number, got ${v}`);
   if (p.na >= p.ni) throw new InvalidParameterError('na', `NA ${p.na} must be below the immersion index ${p.ni}`);
   for (const n of p.size) {
-    if (!Number.isInteger(n) || n < 1 || n % 2 === 0) throw new InvalidParameterError('size', `each dimension must be an odd positive integer, got ${p.size.join(',')}`, 'Odd sizes keep the PSF centre on a voxel.');
+    if (!Number.isInteger(n) || n < 1 || n % 2 === 0)
+      throw new InvalidParameterError(
+        'size',
+        `each dimension must be an odd positive integer, got ${p.size.join(',')}`,
+        'Odd sizes keep the PSF centre on a voxel.',
+      );
   }
   const os = p.oversampling ?? 1;
-  if (!Number.isInteger(os) || os < 1 || os > 9) throw new InvalidParameterError('oversampling', `must be an integer 1–9, got ${os}`);
+  if (!Number.isInteger(os) || os < 1 || os > 9)
+    throw new InvalidParameterError('oversampling', `must be an integer 1–9, got ${os}`);
 }
 
 /** Intensity on the grid for one wavelength (unnormalised), voxel-averaged over os³ sub-samples. */
@@ -35,40 +49,63 @@ function widefieldGrid(p: PsfParams, wavelength: number): Float64Array {
   const [nz, ny, nx] = p.size;
   const os = p.oversampling ?? 1;
   const optics: OpticsParams = { ...p, wavelength };
-  const cz = (nz - 1) / 2, cy = (ny - 1) / 2, cx = (nx - 1) / 2;
+  const cz = (nz - 1) / 2,
+    cy = (ny - 1) / 2,
+    cx = (nx - 1) / 2;
   // Sub-sample offsets in units of voxel/(2·os): u = 2·os·(i − c) + 2a + 1 − os, integers.
   const sub = (i: number, c: number, a: number) => 2 * os * (i - c) + 2 * a + 1 - os;
   const keyIndex = new Map<number, number>();
   const keys: number[] = [];
   const pixelKeys = new Int32Array(ny * nx * os * os);
-  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) for (let a = 0; a < os; a++) for (let b = 0; b < os; b++) {
-    const uy = sub(y, cy, a), ux = sub(x, cx, b);
-    const key = uy * uy + ux * ux;
-    let idx = keyIndex.get(key);
-    if (idx === undefined) { idx = keys.length; keyIndex.set(key, idx); keys.push(key); }
-    pixelKeys[((y * nx + x) * os + a) * os + b] = idx;
-  }
+  for (let y = 0; y < ny; y++)
+    for (let x = 0; x < nx; x++)
+      for (let a = 0; a < os; a++)
+        for (let b = 0; b < os; b++) {
+          const uy = sub(y, cy, a),
+            ux = sub(x, cx, b);
+          const key = uy * uy + ux * ux;
+          let idx = keyIndex.get(key);
+          if (idx === undefined) {
+            idx = keys.length;
+            keyIndex.set(key, idx);
+            keys.push(key);
+          }
+          pixelKeys[((y * nx + x) * os + a) * os + b] = idx;
+        }
   const unit = p.dxy / (2 * os);
   const rMax = Math.sqrt(Math.max(...keys)) * unit;
   const zMax = (cz + 0.5) * p.dz;
   const { rho, weight } = quadratureNodes(p.model, optics, rMax, zMax);
-  const nq = rho.length, k = (2 * Math.PI) / wavelength;
+  const nq = rho.length,
+    k = (2 * Math.PI) / wavelength;
   const bessel = new Float64Array(keys.length * nq);
   for (let i = 0; i < keys.length; i++) {
     const r = Math.sqrt(keys[i]) * unit;
     for (let q = 0; q < nq; q++) bessel[i * nq + q] = weight[q] * rho[q] * besselJ0(k * p.na * r * rho[q]);
   }
   const out = new Float64Array(nz * ny * nx);
-  const cosW = new Float64Array(nq), sinW = new Float64Array(nq), radial = new Float64Array(keys.length);
-  const plane = ny * nx, inv = 1 / (os * os * os);
+  const cosW = new Float64Array(nq),
+    sinW = new Float64Array(nq),
+    radial = new Float64Array(keys.length);
+  const plane = ny * nx,
+    inv = 1 / (os * os * os);
   for (let iz = 0; iz < nz; iz++) {
     for (let c = 0; c < os; c++) {
       const z = (sub(iz, cz, c) * p.dz) / (2 * os);
-      for (let q = 0; q < nq; q++) { const ph = pupilPhase(p.model, optics, rho[q], z); cosW[q] = Math.cos(ph); sinW[q] = Math.sin(ph); }
+      for (let q = 0; q < nq; q++) {
+        const ph = pupilPhase(p.model, optics, rho[q], z);
+        cosW[q] = Math.cos(ph);
+        sinW[q] = Math.sin(ph);
+      }
       for (let i = 0; i < keys.length; i++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         const base = i * nq;
-        for (let q = 0; q < nq; q++) { const w = bessel[base + q]; sr += w * cosW[q]; si += w * sinW[q]; }
+        for (let q = 0; q < nq; q++) {
+          const w = bessel[base + q];
+          sr += w * cosW[q];
+          si += w * sinW[q];
+        }
         radial[i] = sr * sr + si * si;
       }
       const off = iz * plane;
@@ -98,7 +135,10 @@ export function generatePsf(p: PsfParams): Volume {
   vol.metadata.intensityScale = 'PSF, sum 1';
   vol.metadata.extra = {
     psfModel: p.model + (p.confocal ? ' confocal (pinhole ignored)' : ' widefield'),
-    na: String(p.na), wavelength: String(p.wavelength), ni: String(p.ni), ns: String(p.ns),
+    na: String(p.na),
+    wavelength: String(p.wavelength),
+    ni: String(p.ni),
+    ns: String(p.ns),
     ...(p.confocal ? { excitationWavelength: String(p.excitationWavelength ?? p.wavelength) } : {}),
     oversampling: String(p.oversampling ?? 1),
   };

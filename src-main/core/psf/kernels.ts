@@ -15,11 +15,13 @@ export function gaussianPsf(shape: [number, number, number], sigma: number | [nu
   const c = psfCentre(shape);
   const out = new Float32Array(shape[0] * shape[1] * shape[2]);
   let sum = 0;
-  for (let z = 0, i = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) for (let x = 0; x < shape[2]; x++, i++) {
-    const r2 = ((z - c[0]) / s[0]!) ** 2 + ((y - c[1]) / s[1]!) ** 2 + ((x - c[2]) / s[2]!) ** 2;
-    out[i] = Math.exp(-0.5 * r2);
-    sum += out[i]!;
-  }
+  for (let z = 0, i = 0; z < shape[0]; z++)
+    for (let y = 0; y < shape[1]; y++)
+      for (let x = 0; x < shape[2]; x++, i++) {
+        const r2 = ((z - c[0]) / s[0]!) ** 2 + ((y - c[1]) / s[1]!) ** 2 + ((x - c[2]) / s[2]!) ** 2;
+        out[i] = Math.exp(-0.5 * r2);
+        sum += out[i]!;
+      }
   for (let i = 0; i < out.length; i++) out[i]! /= sum;
   return out;
 }

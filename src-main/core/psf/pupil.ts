@@ -43,27 +43,51 @@ export const PUPIL_PARAM_COUNT = PUPIL_PARAM_NAMES.length;
 const FIRST_ZERNIKE = 5;
 
 function validateOptics(o: PupilOptics): void {
-  const positive: [string, number][] = [['na', o.na], ['wavelength', o.wavelength], ['ni', o.ni], ['ns', o.ns], ['dxy', o.dxy], ['dz', o.dz]];
-  for (const [name, v] of positive) if (!(Number.isFinite(v) && v > 0)) throw new InvalidParameterError(name, `must be a positive number, got ${v}`);
+  const positive: [string, number][] = [
+    ['na', o.na],
+    ['wavelength', o.wavelength],
+    ['ni', o.ni],
+    ['ns', o.ns],
+    ['dxy', o.dxy],
+    ['dz', o.dz],
+  ];
+  for (const [name, v] of positive)
+    if (!(Number.isFinite(v) && v > 0)) throw new InvalidParameterError(name, `must be a positive number, got ${v}`);
   if (o.na >= o.ni) throw new InvalidParameterError('na', `NA ${o.na} must be below the immersion index ${o.ni}`);
-  if (o.size.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidParameterError('size', `must be positive integers, got ${o.size.join(',')}`);
+  if (o.size.some((n) => !Number.isInteger(n) || n < 1))
+    throw new InvalidParameterError('size', `must be positive integers, got ${o.size.join(',')}`);
   const os = o.oversampling ?? 2;
-  if (!Number.isInteger(os) || os < 1 || os > 6) throw new InvalidParameterError('oversampling', `must be an integer 1–6, got ${os}`);
+  if (!Number.isInteger(os) || os < 1 || os > 6)
+    throw new InvalidParameterError('oversampling', `must be an integer 1–6, got ${os}`);
   const pad = o.padding ?? 2;
   if (!(pad >= 1 && pad <= 4)) throw new InvalidParameterError('padding', `must be within 1–4, got ${pad}`);
 }
 
 /** In-place 2D transform of an n×n complex array (rows, then columns). */
-function fft2(re: Float64Array, im: Float64Array, n: number, inverse: boolean, colRe: Float64Array, colIm: Float64Array): void {
+function fft2(
+  re: Float64Array,
+  im: Float64Array,
+  n: number,
+  inverse: boolean,
+  colRe: Float64Array,
+  colIm: Float64Array,
+): void {
   const plan = fftPlan(n);
   for (let y = 0; y < n; y++) {
-    const r = re.subarray(y * n, y * n + n), i = im.subarray(y * n, y * n + n);
+    const r = re.subarray(y * n, y * n + n),
+      i = im.subarray(y * n, y * n + n);
     plan.transform(r, i, inverse);
   }
   for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) { colRe[y] = re[y * n + x]!; colIm[y] = im[y * n + x]!; }
+    for (let y = 0; y < n; y++) {
+      colRe[y] = re[y * n + x]!;
+      colIm[y] = im[y * n + x]!;
+    }
     plan.transform(colRe, colIm, inverse);
-    for (let y = 0; y < n; y++) { re[y * n + x] = colRe[y]!; im[y * n + x] = colIm[y]!; }
+    for (let y = 0; y < n; y++) {
+      re[y * n + x] = colRe[y]!;
+      im[y * n + x] = colIm[y]!;
+    }
   }
 }
 
@@ -88,26 +112,47 @@ export class PupilPsf {
     this.os = optics.oversampling ?? 2;
     const pad = optics.padding ?? 2;
     this.n = nextSmoothSize(Math.ceil(Math.max(this.size[1], this.size[2]) * this.os * pad));
-    this.colRe = new Float64Array(this.n); this.colIm = new Float64Array(this.n);
-    const { na, wavelength: lam, ni, ns } = optics, n = this.n;
+    this.colRe = new Float64Array(this.n);
+    this.colIm = new Float64Array(this.n);
+    const { na, wavelength: lam, ni, ns } = optics,
+      n = this.n;
     const dk = 1 / (n * (optics.dxy / this.os));
     const kCut = Math.min(na, ni, ns) / lam;
-    const idx: number[] = [], r2: number[] = [], kz: number[] = [], kzs: number[] = [], kx: number[] = [], ky: number[] = [], th: number[] = [];
-    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-      const fx = (x < n / 2 ? x : x - n) * dk, fy = (y < n / 2 ? y : y - n) * dk;
-      const k2 = fx * fx + fy * fy;
-      if (k2 > kCut * kCut) continue;
-      idx.push(y * n + x); kx.push(fx); ky.push(fy); th.push(Math.atan2(fy, fx));
-      r2.push((k2 * lam * lam) / (na * na));
-      kz.push(optics.defocus === 'paraxial' ? ni / lam - (lam * k2) / (2 * ni) : Math.sqrt((ni / lam) ** 2 - k2));
-      kzs.push(Math.sqrt((ns / lam) ** 2 - k2));
-    }
-    this.index = Int32Array.from(idx); this.rho2 = Float64Array.from(r2); this.kzi = Float64Array.from(kz);
+    const idx: number[] = [],
+      r2: number[] = [],
+      kz: number[] = [],
+      kzs: number[] = [],
+      kx: number[] = [],
+      ky: number[] = [],
+      th: number[] = [];
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        const fx = (x < n / 2 ? x : x - n) * dk,
+          fy = (y < n / 2 ? y : y - n) * dk;
+        const k2 = fx * fx + fy * fy;
+        if (k2 > kCut * kCut) continue;
+        idx.push(y * n + x);
+        kx.push(fx);
+        ky.push(fy);
+        th.push(Math.atan2(fy, fx));
+        r2.push((k2 * lam * lam) / (na * na));
+        kz.push(optics.defocus === 'paraxial' ? ni / lam - (lam * k2) / (2 * ni) : Math.sqrt((ni / lam) ** 2 - k2));
+        kzs.push(Math.sqrt((ns / lam) ** 2 - k2));
+      }
+    this.index = Int32Array.from(idx);
+    this.rho2 = Float64Array.from(r2);
+    this.kzi = Float64Array.from(kz);
     // Sub-pixel centring: output voxel centres sit (os − 1)/2 fine samples from the sample that maps to them.
     const half = ((this.os - 1) / 2) * (optics.dxy / this.os);
-    const x0 = Float64Array.from(kx, (v) => -2 * Math.PI * v), y0 = Float64Array.from(ky, (v) => -2 * Math.PI * v);
+    const x0 = Float64Array.from(kx, (v) => -2 * Math.PI * v),
+      y0 = Float64Array.from(ky, (v) => -2 * Math.PI * v);
     this.centring = Float64Array.from(kx, (v, i) => -2 * Math.PI * (v + ky[i]!) * half);
-    this.bases = [x0, y0, depthBasis(kzs, kz), ...NOLL_MODES.map((j) => Float64Array.from(r2, (q, i) => zernike(j, Math.sqrt(q), th[i]!)))];
+    this.bases = [
+      x0,
+      y0,
+      depthBasis(kzs, kz),
+      ...NOLL_MODES.map((j) => Float64Array.from(r2, (q, i) => zernike(j, Math.sqrt(q), th[i]!))),
+    ];
   }
 
   private readonly centring: Float64Array;
@@ -126,27 +171,38 @@ export class PupilPsf {
 
   /** Intensity on the voxel grid [z, y, x] (unnormalised); keeps the fields for gradient(). */
   forward(theta: readonly number[]): Float64Array {
-    if (theta.length !== PUPIL_PARAM_COUNT) throw new InvalidParameterError('pupil parameters', `expected ${PUPIL_PARAM_COUNT}, got ${theta.length}`);
-    const [nz, ny, nx] = this.size, n = this.n, m = this.index.length;
-    const amp = new Float64Array(m), phase = new Float64Array(m);
+    if (theta.length !== PUPIL_PARAM_COUNT)
+      throw new InvalidParameterError('pupil parameters', `expected ${PUPIL_PARAM_COUNT}, got ${theta.length}`);
+    const [nz, ny, nx] = this.size,
+      n = this.n,
+      m = this.index.length;
+    const amp = new Float64Array(m),
+      phase = new Float64Array(m);
     for (let q = 0; q < m; q++) {
       amp[q] = Math.exp(-theta[4]! * this.rho2[q]!);
       let ph = this.centring[q]!;
-      for (let p = 0; p < PUPIL_PARAM_COUNT; p++) { const b = this.baseOf(p); if (b) ph += theta[p]! * b[q]!; }
+      for (let p = 0; p < PUPIL_PARAM_COUNT; p++) {
+        const b = this.baseOf(p);
+        if (b) ph += theta[p]! * b[q]!;
+      }
       phase[q] = ph;
     }
     const out = new Float64Array(nz * ny * nx);
     this.fields = [];
     for (let iz = 0; iz < nz; iz++) {
-      const re = new Float64Array(n * n), im = new Float64Array(n * n);
+      const re = new Float64Array(n * n),
+        im = new Float64Array(n * n);
       const z = 2 * Math.PI * this.planeZ(iz, theta[2]!);
       for (let q = 0; q < m; q++) {
         const ph = phase[q]! + z * this.kzi[q]!;
-        re[this.index[q]!] = amp[q]! * Math.cos(ph); im[this.index[q]!] = amp[q]! * Math.sin(ph);
+        re[this.index[q]!] = amp[q]! * Math.cos(ph);
+        im[this.index[q]!] = amp[q]! * Math.sin(ph);
       }
       fft2(re, im, n, true, this.colRe, this.colIm);
       this.fields.push({ re, im });
-      this.eachSample((o, f) => { out[iz * ny * nx + o] += re[f]! ** 2 + im[f]! ** 2; });
+      this.eachSample((o, f) => {
+        out[iz * ny * nx + o] += re[f]! ** 2 + im[f]! ** 2;
+      });
     }
     this.lastTheta = [...theta];
     return out;
@@ -154,45 +210,66 @@ export class PupilPsf {
 
   /** Calls fn(output pixel within the plane, fine grid index) for every fine sample binned into the box. */
   private eachSample(fn: (o: number, f: number) => void): void {
-    const [, ny, nx] = this.size, n = this.n, os = this.os;
-    const cy = Math.floor(ny / 2), cx = Math.floor(nx / 2);
-    for (let y = 0; y < ny; y++) for (let a = 0; a < os; a++) {
-      const fy = (((y - cy) * os + a) % n + n) % n;
-      for (let x = 0; x < nx; x++) for (let b = 0; b < os; b++) {
-        const fx = (((x - cx) * os + b) % n + n) % n;
-        fn(y * nx + x, fy * n + fx);
+    const [, ny, nx] = this.size,
+      n = this.n,
+      os = this.os;
+    const cy = Math.floor(ny / 2),
+      cx = Math.floor(nx / 2);
+    for (let y = 0; y < ny; y++)
+      for (let a = 0; a < os; a++) {
+        const fy = ((((y - cy) * os + a) % n) + n) % n;
+        for (let x = 0; x < nx; x++)
+          for (let b = 0; b < os; b++) {
+            const fx = ((((x - cx) * os + b) % n) + n) % n;
+            fn(y * nx + x, fy * n + fx);
+          }
       }
-    }
   }
 
   /** ∂L/∂θ for upstream ∂L/∂I (on the voxel grid) at the θ of the last forward(). */
   gradient(dLdI: Float64Array): number[] {
     if (!this.lastTheta) throw new InvalidParameterError('pupil gradient', 'call forward() first');
-    const theta = this.lastTheta, [nz, ny, nx] = this.size, n = this.n, m = this.index.length;
-    const sPhi = new Float64Array(m), sAmp = new Float64Array(m);
+    const theta = this.lastTheta,
+      [nz, ny, nx] = this.size,
+      n = this.n,
+      m = this.index.length;
+    const sPhi = new Float64Array(m),
+      sAmp = new Float64Array(m);
     let sZ0 = 0;
     for (let iz = 0; iz < nz; iz++) {
       const { re, im } = this.fields[iz]!;
-      const gr = new Float64Array(n * n), gi = new Float64Array(n * n);
-      this.eachSample((o, f) => { const g = 2 * dLdI[iz * ny * nx + o]!; gr[f] = g * re[f]!; gi[f] = g * im[f]!; });
+      const gr = new Float64Array(n * n),
+        gi = new Float64Array(n * n);
+      this.eachSample((o, f) => {
+        const g = 2 * dLdI[iz * ny * nx + o]!;
+        gr[f] = g * re[f]!;
+        gi[f] = g * im[f]!;
+      });
       fft2(gr, gi, n, false, this.colRe, this.colIm);
       // U_z at the pupil samples, recomputed from θ (cheaper than storing it).
       const z = 2 * Math.PI * this.planeZ(iz, theta[2]!);
       for (let q = 0; q < m; q++) {
         const { ur, ui } = this.pupilValue(q, theta, z);
         const f = this.index[q]!;
-        const cRe = gr[f]! * ur + gi[f]! * ui, cIm = gr[f]! * ui - gi[f]! * ur; // conj(g_U)·U
-        sPhi[q] += -cIm; sAmp[q] += cRe;
+        const cRe = gr[f]! * ur + gi[f]! * ui,
+          cIm = gr[f]! * ui - gi[f]! * ur; // conj(g_U)·U
+        sPhi[q] += -cIm;
+        sAmp[q] += cRe;
         sZ0 += cIm * 2 * Math.PI * this.kzi[q]!; // ∂Φ/∂z0 = −2π·kz_i
       }
     }
     const grad = new Array<number>(PUPIL_PARAM_COUNT).fill(0);
     for (let p = 0; p < PUPIL_PARAM_COUNT; p++) {
       const b = this.baseOf(p);
-      if (b) { let s = 0; for (let q = 0; q < m; q++) s += sPhi[q]! * b[q]!; grad[p] = s; }
+      if (b) {
+        let s = 0;
+        for (let q = 0; q < m; q++) s += sPhi[q]! * b[q]!;
+        grad[p] = s;
+      }
     }
     grad[2] = sZ0;
-    let sa = 0; for (let q = 0; q < m; q++) sa -= sAmp[q]! * this.rho2[q]!;
+    let sa = 0;
+    for (let q = 0; q < m; q++) sa -= sAmp[q]! * this.rho2[q]!;
     grad[4] = sa;
     return grad;
   }
@@ -200,7 +277,10 @@ export class PupilPsf {
   private pupilValue(q: number, theta: readonly number[], z: number): { ur: number; ui: number } {
     const a = Math.exp(-theta[4]! * this.rho2[q]!);
     let ph = this.centring[q]! + z * this.kzi[q]!;
-    for (let p = 0; p < PUPIL_PARAM_COUNT; p++) { const b = this.baseOf(p); if (b) ph += theta[p]! * b[q]!; }
+    for (let p = 0; p < PUPIL_PARAM_COUNT; p++) {
+      const b = this.baseOf(p);
+      if (b) ph += theta[p]! * b[q]!;
+    }
     return { ur: a * Math.cos(ph), ui: a * Math.sin(ph) };
   }
 }
@@ -209,9 +289,14 @@ export class PupilPsf {
 export function depthBasis(kzs: number[], kzi: number[]): Float64Array {
   const m = kzs.length;
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / m;
-  const ms = mean(kzs), mi = mean(kzi);
-  let cov = 0, vari = 0;
-  for (let q = 0; q < m; q++) { cov += (kzs[q]! - ms) * (kzi[q]! - mi); vari += (kzi[q]! - mi) ** 2; }
+  const ms = mean(kzs),
+    mi = mean(kzi);
+  let cov = 0,
+    vari = 0;
+  for (let q = 0; q < m; q++) {
+    cov += (kzs[q]! - ms) * (kzi[q]! - mi);
+    vari += (kzi[q]! - mi) ** 2;
+  }
   const alpha = vari > 0 ? cov / vari : 0;
   return Float64Array.from(kzs, (v, q) => 2 * Math.PI * (v - ms - alpha * (kzi[q]! - mi)));
 }

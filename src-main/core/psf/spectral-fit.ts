@@ -50,17 +50,22 @@ export const MAX_BLOCK: [number, number, number] = [64, 256, 256];
 /** A stack cut into equal, non-overlapping blocks no larger than `max` per axis (the remainder at the far edge is left out). */
 function blocks(v: Volume, max: [number, number, number]): Volume[] {
   if (v.shape.every((n, a) => n <= max[a]!)) return [v];
-  const count = v.shape.map((n, a) => Math.ceil(n / max[a]!)), size = v.shape.map((n, a) => Math.floor(n / count[a]!)) as [number, number, number];
-  const [, ny, nx] = v.shape, out: Volume[] = [];
-  for (let bz = 0; bz < count[0]!; bz++) for (let by = 0; by < count[1]!; by++) for (let bx = 0; bx < count[2]!; bx++) {
-    const data = new Float32Array(size[0] * size[1] * size[2]);
-    for (let z = 0, i = 0; z < size[0]; z++) for (let y = 0; y < size[1]; y++) {
-      const from = ((bz * size[0] + z) * ny + by * size[1] + y) * nx + bx * size[2];
-      data.set(v.data.subarray(from, from + size[2]), i);
-      i += size[2];
-    }
-    out.push({ ...v, data, shape: size });
-  }
+  const count = v.shape.map((n, a) => Math.ceil(n / max[a]!)),
+    size = v.shape.map((n, a) => Math.floor(n / count[a]!)) as [number, number, number];
+  const [, ny, nx] = v.shape,
+    out: Volume[] = [];
+  for (let bz = 0; bz < count[0]!; bz++)
+    for (let by = 0; by < count[1]!; by++)
+      for (let bx = 0; bx < count[2]!; bx++) {
+        const data = new Float32Array(size[0] * size[1] * size[2]);
+        for (let z = 0, i = 0; z < size[0]; z++)
+          for (let y = 0; y < size[1]; y++) {
+            const from = ((bz * size[0] + z) * ny + by * size[1] + y) * nx + bx * size[2];
+            data.set(v.data.subarray(from, from + size[2]), i);
+            i += size[2];
+          }
+        out.push({ ...v, data, shape: size });
+      }
   return out;
 }
 
@@ -78,9 +83,19 @@ export interface SpectralFit {
   unit: string;
 }
 
-interface Binned { mean: Float64Array; count: Float64Array }
+interface Binned {
+  mean: Float64Array;
+  count: Float64Array;
+}
 
-export interface Grid { shape: [number, number, number]; dz: number; dxy: number; nyqXY: number; nyqZ: number; axialBins: number }
+export interface Grid {
+  shape: [number, number, number];
+  dz: number;
+  dxy: number;
+  nyqXY: number;
+  nyqZ: number;
+  axialBins: number;
+}
 
 function hann(n: number): Float64Array {
   const w = new Float64Array(n);
@@ -99,27 +114,41 @@ function binOf(kr: number, kz: number, g: Grid): number {
 export const freqIndex = (i: number, n: number): number => (i <= n / 2 ? i : i - n);
 
 function checkVolume(v: Volume, what: string): void {
-  if (v.shape.some((n) => n < MIN_SIDE)) throw new InvalidVolumeError(`${what} is ${v.shape.join('×')}; the spectral PSF fit needs at least ${MIN_SIDE} voxels per axis`);
-  for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i]!)) throw new InvalidVolumeError(`${what} has non-finite values`);
+  if (v.shape.some((n) => n < MIN_SIDE))
+    throw new InvalidVolumeError(
+      `${what} is ${v.shape.join('×')}; the spectral PSF fit needs at least ${MIN_SIDE} voxels per axis`,
+    );
+  for (let i = 0; i < v.data.length; i++)
+    if (!Number.isFinite(v.data[i]!)) throw new InvalidVolumeError(`${what} has non-finite values`);
 }
 
 /** Power spectrum (half spectrum, tapered) binned on the grid's (k_lateral, k_z) bins; `corner` collects beyond-Nyquist power. */
-function binnedSpectrum(v: Volume, g: Grid, acc: { sum: Float64Array; count: Float64Array; corner: [number, number] }): void {
+function binnedSpectrum(
+  v: Volume,
+  g: Grid,
+  acc: { sum: Float64Array; count: Float64Array; corner: [number, number] },
+): void {
   const [nz, ny, nx] = v.shape;
-  const wz = hann(nz), wy = hann(ny), wx = hann(nx);
+  const wz = hann(nz),
+    wy = hann(ny),
+    wx = hann(nx);
   let mean = 0;
   for (let i = 0; i < v.data.length; i++) mean += v.data[i]!;
   mean /= v.data.length;
   const x = new Float64Array(v.data.length);
   let w2 = 0;
-  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let xx = 0; xx < nx; xx++, i++) {
-    const w = wz[z]! * wy[y]! * wx[xx]!;
-    x[i] = (v.data[i]! - mean) * w;
-    w2 += w * w;
-  }
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let xx = 0; xx < nx; xx++, i++) {
+        const w = wz[z]! * wy[y]! * wx[xx]!;
+        x[i] = (v.data[i]! - mean) * w;
+        w2 += w * w;
+      }
   const spec = rfft3d(x, v.shape);
   const nxh = spec.nxh;
-  const dz = v.voxelSize.z, dy = v.voxelSize.y, dx = v.voxelSize.x;
+  const dz = v.voxelSize.z,
+    dy = v.voxelSize.y,
+    dx = v.voxelSize.x;
   for (let z = 0; z < nz; z++) {
     const kz = Math.abs(freqIndex(z, nz)) / (nz * dz);
     for (let y = 0; y < ny; y++) {
@@ -130,8 +159,13 @@ function binnedSpectrum(v: Volume, g: Grid, acc: { sum: Float64Array; count: Flo
         // Half spectrum: interior x bins stand for two frequencies (k and −k).
         const mult = k === 0 || (nx % 2 === 0 && k === nxh - 1) ? 1 : 2;
         const b = binOf(Math.hypot(k / (nx * dx), ky), kz, g);
-        if (b < 0) { acc.corner[0] += p * mult; acc.corner[1] += mult; continue; }
-        acc.sum[b] += p * mult; acc.count[b] += mult;
+        if (b < 0) {
+          acc.corner[0] += p * mult;
+          acc.corner[1] += mult;
+          continue;
+        }
+        acc.sum[b] += p * mult;
+        acc.count[b] += mult;
       }
     }
   }
@@ -147,8 +181,14 @@ function domainSpectrum(vols: Volume[], g: Grid): Binned & { corner: number } {
 }
 
 /** ⟨exp(−4π²(σ_xy² k_r² + σ_z² k_z²))⟩ over each bin, σ physical; per-bin frequency lists precomputed. */
-function gaussianOtf2(freqs: { kr2: Float64Array; kz2: Float64Array; bin: Int32Array }, nb: number, sxy: number, sz: number): Float64Array {
-  const sum = new Float64Array(nb), n = new Float64Array(nb);
+function gaussianOtf2(
+  freqs: { kr2: Float64Array; kz2: Float64Array; bin: Int32Array },
+  nb: number,
+  sxy: number,
+  sz: number,
+): Float64Array {
+  const sum = new Float64Array(nb),
+    n = new Float64Array(nb);
   const a = 4 * Math.PI * Math.PI;
   for (let i = 0; i < freqs.bin.length; i++) {
     const b = freqs.bin[i]!;
@@ -164,14 +204,18 @@ function gridFrequencies(g: Grid): { kr2: Float64Array; kz2: Float64Array; bin: 
   const [nz, ny, nx] = g.shape;
   const nxh = Math.floor(nx / 2) + 1;
   const bins = halfSpectrumBins(g);
-  const kr2: number[] = [], kz2: number[] = [], bin: number[] = [];
+  const kr2: number[] = [],
+    kz2: number[] = [],
+    bin: number[] = [];
   for (let z = 0, i = 0; z < nz; z++) {
     const kz = Math.abs(freqIndex(z, nz)) / (nz * g.dz);
     for (let y = 0; y < ny; y++) {
       const ky = freqIndex(y, ny) / (ny * g.dxy);
       for (let k = 0; k < nxh; k++, i++) {
         if (bins[i]! < 0) continue;
-        kr2.push((k / (nx * g.dxy)) ** 2 + ky * ky); kz2.push(kz * kz); bin.push(bins[i]!);
+        kr2.push((k / (nx * g.dxy)) ** 2 + ky * ky);
+        kz2.push(kz * kz);
+        bin.push(bins[i]!);
       }
     }
   }
@@ -179,7 +223,13 @@ function gridFrequencies(g: Grid): { kr2: Float64Array; kz2: Float64Array; bin: 
 }
 
 /** Whittle negative log-likelihood at the best scale c (golden section on log c). */
-function whittle(sa: Float64Array, weight: Float64Array, otf2sb: Float64Array, noise: number, logC: [number, number]): { value: number; logC: number } {
+function whittle(
+  sa: Float64Array,
+  weight: Float64Array,
+  otf2sb: Float64Array,
+  noise: number,
+  logC: [number, number],
+): { value: number; logC: number } {
   const f = (lc: number) => {
     const c = Math.exp(lc);
     let s = 0;
@@ -192,10 +242,24 @@ function whittle(sa: Float64Array, weight: Float64Array, otf2sb: Float64Array, n
   };
   let [lo, hi] = logC;
   const r = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - r * (hi - lo), x2 = lo + r * (hi - lo), f1 = f(x1), f2 = f(x2);
+  let x1 = hi - r * (hi - lo),
+    x2 = lo + r * (hi - lo),
+    f1 = f(x1),
+    f2 = f(x2);
   for (let it = 0; it < 60; it++) {
-    if (f1 < f2) { hi = x2; x2 = x1; f2 = f1; x1 = hi - r * (hi - lo); f1 = f(x1); }
-    else { lo = x1; x1 = x2; f1 = f2; x2 = lo + r * (hi - lo); f2 = f(x2); }
+    if (f1 < f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - r * (hi - lo);
+      f1 = f(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + r * (hi - lo);
+      f2 = f(x2);
+    }
   }
   return f1 < f2 ? { value: f1, logC: x1 } : { value: f2, logC: x2 };
 }
@@ -216,31 +280,63 @@ export interface SpectralData {
 }
 
 /** Checks the stacks and bins their power spectra (see the header). */
-export function spectralData(blurred: Volume[], sharp: Volume[], noiseFloor?: number, maxBlock: [number, number, number] = MAX_BLOCK): SpectralData {
-  if (blurred.length === 0 || sharp.length === 0) throw new InvalidParameterError('spectral PSF fit', 'needs at least one blurred and one sharp stack');
+export function spectralData(
+  blurred: Volume[],
+  sharp: Volume[],
+  noiseFloor?: number,
+  maxBlock: [number, number, number] = MAX_BLOCK,
+): SpectralData {
+  if (blurred.length === 0 || sharp.length === 0)
+    throw new InvalidParameterError('spectral PSF fit', 'needs at least one blurred and one sharp stack');
   blurred.forEach((v, i) => checkVolume(v, `blurred stack ${i + 1}`));
   sharp.forEach((v, i) => checkVolume(v, `sharp stack ${i + 1}`));
   const first = blurred[0]!;
   const { x: dx, y: dy, z: dz, unit } = first.voxelSize;
-  if (Math.abs(dx - dy) > 0.01 * dx) throw new InvalidParameterError('voxel size', `x (${dx}) and y (${dy}) differ; the spectral fit assumes square pixels`);
+  if (Math.abs(dx - dy) > 0.01 * dx)
+    throw new InvalidParameterError(
+      'voxel size',
+      `x (${dx}) and y (${dy}) differ; the spectral fit assumes square pixels`,
+    );
   for (const v of [...blurred, ...sharp]) {
-    if (v.voxelSize.unit !== unit) throw new InvalidParameterError('voxel size', `the stacks use different units (${unit}, ${v.voxelSize.unit})`, 'Give every stack the same voxel-size unit.');
+    if (v.voxelSize.unit !== unit)
+      throw new InvalidParameterError(
+        'voxel size',
+        `the stacks use different units (${unit}, ${v.voxelSize.unit})`,
+        'Give every stack the same voxel-size unit.',
+      );
   }
-  const aBlocks = blurred.flatMap((v) => blocks(v, maxBlock)), bBlocks = sharp.flatMap((v) => blocks(v, maxBlock));
-  const g: Grid = { shape: aBlocks[0]!.shape, dz, dxy: dx, nyqXY: 1 / (2 * dx), nyqZ: 1 / (2 * dz), axialBins: Math.min(MAX_AXIAL_BINS, Math.floor(aBlocks[0]!.shape[0] / 2)) };
-  const a = domainSpectrum(aBlocks, g), b = domainSpectrum(bBlocks, g);
+  const aBlocks = blurred.flatMap((v) => blocks(v, maxBlock)),
+    bBlocks = sharp.flatMap((v) => blocks(v, maxBlock));
+  const g: Grid = {
+    shape: aBlocks[0]!.shape,
+    dz,
+    dxy: dx,
+    nyqXY: 1 / (2 * dx),
+    nyqZ: 1 / (2 * dz),
+    axialBins: Math.min(MAX_AXIAL_BINS, Math.floor(aBlocks[0]!.shape[0] / 2)),
+  };
+  const a = domainSpectrum(aBlocks, g),
+    b = domainSpectrum(bBlocks, g);
   const noise = noiseFloor ?? a.corner;
-  if (!(noise >= 0) || !Number.isFinite(noise)) throw new InvalidParameterError('noise floor', `could not be estimated (${noise}); give it explicitly`);
-  const nb = a.mean.length, dof = HANN_DOF ** 3 * aBlocks.length;
+  if (!(noise >= 0) || !Number.isFinite(noise))
+    throw new InvalidParameterError('noise floor', `could not be estimated (${noise}); give it explicitly`);
+  const nb = a.mean.length,
+    dof = HANN_DOF ** 3 * aBlocks.length;
   const weight = new Float64Array(nb);
-  for (let k = 0; k < nb; k++) weight[k] = k === 0 || b.mean[k]! <= 0 || a.mean[k]! <= 0 || a.count[k]! === 0 ? 0 : (a.count[k]! / aBlocks.length) * dof;
+  for (let k = 0; k < nb; k++)
+    weight[k] =
+      k === 0 || b.mean[k]! <= 0 || a.mean[k]! <= 0 || a.count[k]! === 0 ? 0 : (a.count[k]! / aBlocks.length) * dof;
   return { grid: g, sa: a.mean, sb: b.mean, weight, noise };
 }
 
 /** The domains' power ratio in the lowest lateral bins above DC (noise removed): where the scale c starts. */
 export function lowFrequencyScale(d: SpectralData): number {
-  let ra = 0, rb = 0;
-  for (let k = 1; k < 4; k++) { ra += Math.max(d.sa[k]! - d.noise, 0); rb += d.sb[k]!; }
+  let ra = 0,
+    rb = 0;
+  for (let k = 1; k < 4; k++) {
+    ra += Math.max(d.sa[k]! - d.noise, 0);
+    rb += d.sb[k]!;
+  }
   return Math.max(ra, 1e-30) / Math.max(rb, 1e-30);
 }
 
@@ -267,8 +363,11 @@ export function fitPsfFromSpectra(blurred: Volume[], sharp: Volume[], opts: Spec
   const data = opts.data ?? spectralData(blurred, sharp, opts.noise, opts.maxBlock);
   const { grid: g, sa, sb, weight, noise } = data;
   const { x: dx, z: dz, unit } = blurred[0]!.voxelSize;
-  const lateralRange = opts.lateralRange ?? [0.8, 16], axialRange = opts.axialRange ?? [0.8, 16];
-  for (const [lo, hi] of [lateralRange, axialRange]) if (!(lo > 0 && hi > lo && hi < 1e3)) throw new InvalidParameterError('FWHM range', `[${lo}, ${hi}] voxels is not a valid range`);
+  const lateralRange = opts.lateralRange ?? [0.8, 16],
+    axialRange = opts.axialRange ?? [0.8, 16];
+  for (const [lo, hi] of [lateralRange, axialRange])
+    if (!(lo > 0 && hi > lo && hi < 1e3))
+      throw new InvalidParameterError('FWHM range', `[${lo}, ${hi}] voxels is not a valid range`);
   const nb = sa.length;
   const freqs = gridFrequencies(g);
   // Bracket for log c: the ratio of the domains' low-frequency power, ± 12 (a factor of 1.6e5 either way).
@@ -281,25 +380,40 @@ export function fitPsfFromSpectra(blurred: Volume[], sharp: Volume[], opts: Spec
   };
   const search = (xs: number[], zs: number[]) => {
     const table = xs.map((fxy) => zs.map((fz) => evaluate(fxy, fz)));
-    let bi = 0, bj = 0;
-    table.forEach((row, i) => row.forEach((e, j) => { if (e.value < table[bi]![bj]!.value) { bi = i; bj = j; } }));
+    let bi = 0,
+      bj = 0;
+    table.forEach((row, i) =>
+      row.forEach((e, j) => {
+        if (e.value < table[bi]![bj]!.value) {
+          bi = i;
+          bj = j;
+        }
+      }),
+    );
     return { table, bi, bj };
   };
-  const xsC = logSpace(lateralRange[0], lateralRange[1], 24), zsC = logSpace(axialRange[0], axialRange[1], 24);
+  const xsC = logSpace(lateralRange[0], lateralRange[1], 24),
+    zsC = logSpace(axialRange[0], axialRange[1], 24);
   const coarse = search(xsC, zsC);
-  const step = (lateralRange[1] / lateralRange[0]) ** (1 / 23), stepZ = (axialRange[1] / axialRange[0]) ** (1 / 23);
-  const cx = xsC[coarse.bi]!, cz = zsC[coarse.bj]!;
+  const step = (lateralRange[1] / lateralRange[0]) ** (1 / 23),
+    stepZ = (axialRange[1] / axialRange[0]) ** (1 / 23);
+  const cx = xsC[coarse.bi]!,
+    cz = zsC[coarse.bj]!;
   const clamp = (v: number, r: [number, number]) => Math.min(r[1], Math.max(r[0], v));
   const xs = logSpace(clamp(cx / step, lateralRange), clamp(cx * step, lateralRange), 9);
   const zs = logSpace(clamp(cz / stepZ, axialRange), clamp(cz * stepZ, axialRange), 9);
   const fine = search(xs, zs);
   const best = fine.table[fine.bi]![fine.bj]!;
-  const fxy = xs[fine.bi]!, fz = zs[fine.bj]!;
+  const fxy = xs[fine.bi]!,
+    fz = zs[fine.bj]!;
   return {
     fwhm: { xy: fxy * dx, z: fz * dz },
     fwhmVoxels: [fz, fxy, fxy],
     sigmaVoxels: [fz / FWHM_PER_SIGMA, fxy / FWHM_PER_SIGMA, fxy / FWHM_PER_SIGMA],
-    atRangeEnd: { xy: fxy <= lateralRange[0] * 1.0001 || fxy >= lateralRange[1] * 0.9999, z: fz <= axialRange[0] * 1.0001 || fz >= axialRange[1] * 0.9999 },
+    atRangeEnd: {
+      xy: fxy <= lateralRange[0] * 1.0001 || fxy >= lateralRange[1] * 0.9999,
+      z: fz <= axialRange[0] * 1.0001 || fz >= axialRange[1] * 0.9999,
+    },
     scale: Math.exp(best.logC),
     noise,
     unit,

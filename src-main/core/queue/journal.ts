@@ -38,7 +38,10 @@ function upgradeTrainRecord(raw: unknown): { raw: unknown; notes: string[] } {
   if (spec?.kind !== 'train' || spec.config === undefined) return { raw, notes: [] };
   const { config, notes } = upgradeRetiredKeys(spec.config);
   const rec = raw as { job: { id?: unknown; spec: object } };
-  return { raw: { ...rec, job: { ...rec.job, spec: { ...spec, config } } }, notes: notes.map((n) => `job ${String(rec.job.id)}: ${n}`) };
+  return {
+    raw: { ...rec, job: { ...rec.job, spec: { ...spec, config } } },
+    notes: notes.map((n) => `job ${String(rec.job.id)}: ${n}`),
+  };
 }
 
 /** Why `line` is not a usable record, or the record (and what upgrading its train config dropped). */
@@ -52,12 +55,17 @@ function parseLine(line: string, isLast: boolean): { rec: JobRecord; notes: stri
   const { raw, notes } = upgradeTrainRecord(text);
   const parsed = JobRecord.safeParse(raw);
   if (parsed.success) return { rec: parsed.data, notes };
-  const why = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
+  const why = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`)
+    .join('; ');
   return { reason: `not a job record (${why})` };
 }
 
 /** The latest valid record of every job in the journal of `dir`, and the lines that are not valid records. */
-export async function loadJournal(dir: string): Promise<{ records: Map<string, JobRecord>; rejected: RejectedLine[]; notes: string[] }> {
+export async function loadJournal(
+  dir: string,
+): Promise<{ records: Map<string, JobRecord>; rejected: RejectedLine[]; notes: string[] }> {
   const records = new Map<string, JobRecord>();
   const rejected: RejectedLine[] = [];
   const notes = new Set<string>();
@@ -108,7 +116,10 @@ export class Journal {
     if (rejected.length) await this.quarantine(rejected);
     // Retired train config keys: the compaction below writes the upgraded records, so this is said once.
     this.warnings.push(...notes);
-    const compact = [...records.values()].sort((a, b) => a.seq - b.seq).map((r) => this.encode(r)).join('');
+    const compact = [...records.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => this.encode(r))
+      .join('');
     await writeBytesAtomic(this.file, compact, { force: true });
     this.handle = await fs.open(this.file, 'a');
     return records;
@@ -119,7 +130,11 @@ export class Journal {
     try {
       return JSON.stringify(rec) + '\n';
     } catch (e) {
-      throw new InvalidParameterError(`job ${rec.job.id}`, `cannot be written to the queue journal (${(e as Error)?.message ?? String(e)})`, 'Send plain JSON values nested at most a few levels deep.');
+      throw new InvalidParameterError(
+        `job ${rec.job.id}`,
+        `cannot be written to the queue journal (${(e as Error)?.message ?? String(e)})`,
+        'Send plain JSON values nested at most a few levels deep.',
+      );
     }
   }
 
@@ -148,7 +163,9 @@ export class Journal {
 
   private async quarantine(rejected: RejectedLine[]): Promise<void> {
     const at = new Date().toISOString();
-    const text = rejected.map((r) => JSON.stringify({ quarantinedAt: at, line: r.lineNo, reason: r.reason, text: r.text }) + '\n').join('');
+    const text = rejected
+      .map((r) => JSON.stringify({ quarantinedAt: at, line: r.lineNo, reason: r.reason, text: r.text }) + '\n')
+      .join('');
     const h = await fs.open(this.quarantineFile, 'a');
     try {
       await h.write(text);
@@ -158,6 +175,8 @@ export class Journal {
     }
     const shown = rejected.slice(0, 5).map((r) => `line ${r.lineNo}: ${r.reason}`);
     if (rejected.length > shown.length) shown.push(`and ${rejected.length - shown.length} more`);
-    this.warnings = [`${rejected.length} unusable line(s) of ${this.file} moved to ${this.quarantineFile}; the other jobs are open (${shown.join('; ')})`];
+    this.warnings = [
+      `${rejected.length} unusable line(s) of ${this.file} moved to ${this.quarantineFile}; the other jobs are open (${shown.join('; ')})`,
+    ];
   }
 }

@@ -51,7 +51,8 @@ export class LocalJobQueue implements JobQueue {
   private constructor(private readonly opts: LocalQueueOptions) {
     this.journal = new Journal(opts.dir);
     this.concurrency = opts.concurrency ?? 1;
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new InvalidParameterError('concurrency', `must be a whole number ≥ 1, got ${opts.concurrency}`);
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
+      throw new InvalidParameterError('concurrency', `must be a whole number ≥ 1, got ${opts.concurrency}`);
   }
 
   /** Opens (or creates) the queue in `dir`; jobs a crash left running are queued again as resumed. */
@@ -87,8 +88,20 @@ export class LocalJobQueue implements JobQueue {
     const dependsOn = options.dependsOn ?? [];
     for (const d of dependsOn) if (!this.records.has(d)) throw new QueueError(`dependency ${d} is not a known job`);
     const job: Job = {
-      id: newId('job'), kind: spec.kind, spec, state: 'queued', priority: options.priority ?? 0, dependsOn: [...dependsOn],
-      attempts: 0, progress: 0, message: 'queued', createdAt: nowIso(), startedAt: null, finishedAt: null, outputs: [], error: null,
+      id: newId('job'),
+      kind: spec.kind,
+      spec,
+      state: 'queued',
+      priority: options.priority ?? 0,
+      dependsOn: [...dependsOn],
+      attempts: 0,
+      progress: 0,
+      message: 'queued',
+      createdAt: nowIso(),
+      startedAt: null,
+      finishedAt: null,
+      outputs: [],
+      error: null,
     };
     // Journal first: a job that cannot be recorded is refused and never kept, so it cannot poison list() or the pump.
     const rec: JobRecord = { job, results: [], seq: this.seq++ };
@@ -114,8 +127,12 @@ export class LocalJobQueue implements JobQueue {
 
   async retry(id: string): Promise<Job> {
     const rec = this.need(id);
-    if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
-    await this.save({ ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } });
+    if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled')
+      throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
+    await this.save({
+      ...rec,
+      job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null },
+    });
     this.pump();
     return this.need(id).job;
   }
@@ -124,7 +141,8 @@ export class LocalJobQueue implements JobQueue {
     const rec = this.need(id);
     const state = rec.job.state;
     if (state === 'paused') return rec.job;
-    if (state !== 'queued' && state !== 'waiting' && state !== 'running') throw new QueueError(`job ${id} is ${state}; only queued, waiting or running jobs can be paused`);
+    if (state !== 'queued' && state !== 'waiting' && state !== 'running')
+      throw new QueueError(`job ${id} is ${state}; only queued, waiting or running jobs can be paused`);
     const ctl = this.running.get(id);
     if (ctl) {
       this.pausing.add(id);
@@ -138,7 +156,8 @@ export class LocalJobQueue implements JobQueue {
 
   async resume(id: string): Promise<Job> {
     const rec = this.need(id);
-    if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
+    if (rec.job.state !== 'paused')
+      throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
     // A job that had started resumes from its checkpoint: run() reads this message convention (as after a crash).
     const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
     await this.save({ ...rec, job: { ...rec.job, state: 'queued', message } });
@@ -151,7 +170,10 @@ export class LocalJobQueue implements JobQueue {
   }
 
   list(filter: { state?: JobState } = {}): Job[] {
-    return [...this.records.values()].sort((a, b) => a.seq - b.seq).map((r) => r.job).filter((j) => !filter.state || j.state === filter.state);
+    return [...this.records.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => r.job)
+      .filter((j) => !filter.state || j.state === filter.state);
   }
 
   results(id: string): Result[] {
@@ -245,8 +267,22 @@ export class LocalJobQueue implements JobQueue {
       if (this.running.has(rec.job.id)) continue;
       const r = this.runnable(rec);
       const id = rec.job.id;
-      if (r === 'doomed') this.background(id, this.finish(rec, 'failed', 'a job it depends on failed or was cancelled', { code: 'QUEUE', message: `dependency of ${id} did not finish` }, []));
-      else if (r === 'blocked' && rec.job.state === 'queued') this.background(id, this.save({ ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } }));
+      if (r === 'doomed')
+        this.background(
+          id,
+          this.finish(
+            rec,
+            'failed',
+            'a job it depends on failed or was cancelled',
+            { code: 'QUEUE', message: `dependency of ${id} did not finish` },
+            [],
+          ),
+        );
+      else if (r === 'blocked' && rec.job.state === 'queued')
+        this.background(
+          id,
+          this.save({ ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } }),
+        );
       else if (r === 'ready' && this.running.size < this.concurrency) this.background(id, this.run(rec));
     }
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((w) => w());
@@ -257,7 +293,13 @@ export class LocalJobQueue implements JobQueue {
     const ctl = new AbortController();
     this.running.set(id, ctl);
     const resumed = rec0.job.attempts > 0 && rec0.job.message.startsWith('interrupted');
-    const job: Job = { ...rec0.job, state: 'running', attempts: rec0.job.attempts + 1, startedAt: nowIso(), message: resumed ? 'resuming' : 'running' };
+    const job: Job = {
+      ...rec0.job,
+      state: 'running',
+      attempts: rec0.job.attempts + 1,
+      startedAt: nowIso(),
+      message: resumed ? 'resuming' : 'running',
+    };
     const workDir = join(this.opts.dir, id);
     try {
       await fs.mkdir(workDir, { recursive: true });
@@ -267,13 +309,18 @@ export class LocalJobQueue implements JobQueue {
       // …and one that came while 'running' was journaled: the runner is not called (the catch records the stop).
       if (ctl.signal.aborted) throw ctl.signal.reason;
       const runner = this.opts.runners[job.kind];
-      if (!runner) throw new QueueError(`no runner for ${job.kind} jobs in this build`, 'This job type is not available yet.');
+      if (!runner)
+        throw new QueueError(`no runner for ${job.kind} jobs in this build`, 'This job type is not available yet.');
       const eta = etaEstimator();
       const results = await runner(job, {
-        signal: ctl.signal, workDir, resultsDir: this.opts.resultsDir, resumed,
+        signal: ctl.signal,
+        workDir,
+        resultsDir: this.opts.resultsDir,
+        resumed,
         progress: (progress, message = '', step, total, etaSeconds) => {
           const cur = this.records.get(id);
-          if (cur) cur.job = { ...cur.job, progress: Math.min(1, Math.max(0, progress)), message: message || cur.job.message };
+          if (cur)
+            cur.job = { ...cur.job, progress: Math.min(1, Math.max(0, progress)), message: message || cur.job.message };
           this.emit('progress', { jobId: id, progress, message, step, total, etaSeconds: etaSeconds ?? eta(progress) });
         },
         event: (event) => this.emit('event', { jobId: id, event }),
@@ -296,8 +343,16 @@ export class LocalJobQueue implements JobQueue {
       // A runner that fails while being paused (say its checkpoint write hits a full disk) failed: it is not
       // recorded as paused, whose resume would trust a checkpoint that may not exist.
       const cancelled = !pausing && (ctl.signal.aborted || stopped);
-      const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-      await this.finish(this.need(id), cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled' : err.message, cancelled ? null : err, []);
+      const err = isCycleDeconError(e)
+        ? { code: e.code, message: e.message, hint: e.hint }
+        : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      await this.finish(
+        this.need(id),
+        cancelled ? 'cancelled' : 'failed',
+        cancelled ? 'cancelled' : err.message,
+        cancelled ? null : err,
+        [],
+      );
     } finally {
       this.pausing.delete(id);
       this.running.delete(id);
@@ -312,8 +367,22 @@ export class LocalJobQueue implements JobQueue {
     else await this.finish(rec0, 'cancelled', 'cancelled', null, []);
   }
 
-  private async finish(rec: JobRecord, state: JobState, message: string, error: Job['error'], results: Result[]): Promise<void> {
-    const job: Job = { ...rec.job, state, message, error, finishedAt: nowIso(), progress: state === 'done' ? 1 : rec.job.progress, outputs: results.map((r) => r.id) };
+  private async finish(
+    rec: JobRecord,
+    state: JobState,
+    message: string,
+    error: Job['error'],
+    results: Result[],
+  ): Promise<void> {
+    const job: Job = {
+      ...rec.job,
+      state,
+      message,
+      error,
+      finishedAt: nowIso(),
+      progress: state === 'done' ? 1 : rec.job.progress,
+      outputs: results.map((r) => r.id),
+    };
     const done: JobRecord = { ...rec, job, results };
     const register = this.opts.onResults;
     if (!results.length || !register) {

@@ -9,13 +9,28 @@ export interface SubmitOptions {
 
 /** Live data a runner reports beside progress (plain data: it crosses worker boundaries as-is). */
 export type RunnerEvent =
-  | { type: 'train.loss'; step: number; epoch: number; losses: Record<string, number>; lr: number; stepsPerSecond: number; etaSeconds: number }
+  | {
+      type: 'train.loss';
+      step: number;
+      epoch: number;
+      losses: Record<string, number>;
+      lr: number;
+      stepsPerSecond: number;
+      etaSeconds: number;
+    }
   | { type: 'train.psfSnapshot'; step: number; shape: [number, number, number]; data: number[] };
 
 export interface QueueEvents {
   state: (job: Job) => void;
   /** etaSeconds: the runner's own estimate, else the queue's from the progress rate of this attempt. */
-  progress: (p: { jobId: string; progress: number; message: string; step?: number; total?: number; etaSeconds?: number }) => void;
+  progress: (p: {
+    jobId: string;
+    progress: number;
+    message: string;
+    step?: number;
+    total?: number;
+    etaSeconds?: number;
+  }) => void;
   /** A runner's live data (training losses, PSF snapshots). */
   event: (p: { jobId: string; event: RunnerEvent }) => void;
   log: (p: { jobId: string; line: string }) => void;

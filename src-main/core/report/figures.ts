@@ -20,11 +20,22 @@ function autoZoom(shape: readonly number[], target = 320): number {
  * Orthoviews of several same-shaped volumes side by side, cut through the same voxel and shown with
  * one display range (percentiles of all of them together), so brightness compares honestly.
  */
-export function linkedOrthoviews(vols: NamedVolume[], opts: { clahe?: boolean; centre?: OrthoCentre; colormap?: 'gray' | 'magma' } = {}): Panel[] {
-  const range = displayRange(vols.map((v) => v.volume.data), 0.001, 0.999);
+export function linkedOrthoviews(
+  vols: NamedVolume[],
+  opts: { clahe?: boolean; centre?: OrthoCentre; colormap?: 'gray' | 'magma' } = {},
+): Panel[] {
+  const range = displayRange(
+    vols.map((v) => v.volume.data),
+    0.001,
+    0.999,
+  );
   const zoom = autoZoom(vols[0]!.volume.shape);
   const centre = opts.centre ?? centreOf(vols[0]!.volume.shape);
-  return vols.map((v) => ({ title: v.name, alt: `${v.name}: orthogonal views`, raster: renderOrthoview(v.volume, { range, zoom, centre, clahe: opts.clahe, colormap: opts.colormap ?? 'gray' }) }));
+  return vols.map((v) => ({
+    title: v.name,
+    alt: `${v.name}: orthogonal views`,
+    raster: renderOrthoview(v.volume, { range, zoom, centre, clahe: opts.clahe, colormap: opts.colormap ?? 'gray' }),
+  }));
 }
 
 /**
@@ -35,12 +46,25 @@ export function psfOrthoviews(psfs: NamedVolume[]): Panel[] {
   const zoom = Math.min(...psfs.map((p) => autoZoom(p.volume.shape, 240)));
   return psfs.map((p) => {
     const max = p.volume.data.reduce((m, v) => Math.max(m, v), 0);
-    return { title: `${p.name} PSF`, alt: `${p.name} PSF: orthogonal views`, raster: renderOrthoview(p.volume, { range: { lo: 0, hi: max > 0 ? max : 1 }, zoom, centre: brightestCentre(p.volume.data, p.volume.shape), colormap: 'magma' }) };
+    return {
+      title: `${p.name} PSF`,
+      alt: `${p.name} PSF: orthogonal views`,
+      raster: renderOrthoview(p.volume, {
+        range: { lo: 0, hi: max > 0 ? max : 1 },
+        zoom,
+        centre: brightestCentre(p.volume.data, p.volume.shape),
+        colormap: 'magma',
+      }),
+    };
   });
 }
 
 /** A line plot (inline SVG) of named series; a log y axis only where asked and every value is positive. */
-export function curveFigure(series: Omit<SvgSeries, 'color'>[], caption: string, axes: Pick<SvgPlotOptions, 'xLabel' | 'yLabel' | 'logY' | 'smooth'>): Block {
+export function curveFigure(
+  series: Omit<SvgSeries, 'color'>[],
+  caption: string,
+  axes: Pick<SvgPlotOptions, 'xLabel' | 'yLabel' | 'logY' | 'smooth'>,
+): Block {
   const coloured: SvgSeries[] = series.map((s, i) => ({ ...s, color: PALETTE[i % PALETTE.length]! }));
   return { kind: 'svg', svg: svgLinePlot(coloured, { ...axes, title: caption }), caption };
 }

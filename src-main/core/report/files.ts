@@ -54,8 +54,12 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
     const learned = await readLearnedPsf(f.runDir).catch(() => undefined);
     const config = await readRunConfig(f.runDir);
     src.run = {
-      dir: f.runDir, config, learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined,
-      loss: await readLossHistory(f.runDir), outputCheck: await readOutputCheck(f.runDir), pupil: await readPupilFile(f.runDir),
+      dir: f.runDir,
+      config,
+      learnedPsf: learned ? { path: learned.path, volume: learned.psf } : undefined,
+      loss: await readLossHistory(f.runDir),
+      outputCheck: await readOutputCheck(f.runDir),
+      pupil: await readPupilFile(f.runDir),
       ...(await inputDomain(f.runDir, config, src.input)),
     };
   }
@@ -63,7 +67,11 @@ export async function loadReportSources(f: ReportFiles): Promise<ReportSources> 
 }
 
 /** The input against the run's training domain (infer/domain-check.ts), normalised as inference does; a note for old runs. */
-async function inputDomain(runDir: string, config: TrainConfig, input: { path: string; volume: Volume }): Promise<{ domainWarnings: string[]; domainNote?: string; trainingData?: TrainingData }> {
+async function inputDomain(
+  runDir: string,
+  config: TrainConfig,
+  input: { path: string; volume: Volume },
+): Promise<{ domainWarnings: string[]; domainNote?: string; trainingData?: TrainingData }> {
   const domain = await readTrainingDomain(runDir);
   if (!domain) return { domainWarnings: [], domainNote: noDomainNote(runDir) };
   const n = normalisationOf(config);
@@ -71,7 +79,10 @@ async function inputDomain(runDir: string, config: TrainConfig, input: { path: s
     const out = fitNormaliser(d, n.lowPercentile, n.highPercentile, n).apply(d);
     return n.clip ? out.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) : out;
   };
-  return { domainWarnings: volumeDomainWarnings(domain, input.volume, normalise, input.path), trainingData: { stacks: domain.stacks } };
+  return {
+    domainWarnings: volumeDomainWarnings(domain, input.volume, normalise, input.path),
+    trainingData: { stacks: domain.stacks },
+  };
 }
 
 /** The entry of a `deconvolve --json` summary for `resultPath` (the first file when none matches), merged with the run's fields. */
@@ -92,7 +103,11 @@ export interface WrittenReport {
  * Builds the report and writes `<outDir>/<name>.json` then `<name>.html`, each atomically. Existing
  * files are an error unless `force` (user data is never overwritten silently).
  */
-export async function writeReport(outDir: string, f: ReportFiles, opts: { name?: string; force?: boolean } = {}): Promise<WrittenReport> {
+export async function writeReport(
+  outDir: string,
+  f: ReportFiles,
+  opts: { name?: string; force?: boolean } = {},
+): Promise<WrittenReport> {
   const { json, html } = buildReport(await loadReportSources(f), toolkitMeasures);
   const name = opts.name ?? 'report';
   const jsonPath = join(outDir, `${name}.json`);

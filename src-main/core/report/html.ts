@@ -43,7 +43,9 @@ function block(b: Block): string {
       return `<figure><img src="${pngDataUri(b.raster)}" width="${b.raster.width}" height="${b.raster.height}" alt="${escapeHtml(b.alt)}"><figcaption>${escapeHtml(b.caption)}</figcaption></figure>`;
     case 'table': {
       const head = `<tr>${b.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-      const rows = b.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(formatNumber(c))}</td>`).join('')}</tr>`).join('');
+      const rows = b.rows
+        .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(formatNumber(c))}</td>`).join('')}</tr>`)
+        .join('');
       return `<table>${b.caption ? `<caption>${escapeHtml(b.caption)}</caption>` : ''}${head}${rows}</table>`;
     }
     case 'svg':
@@ -73,7 +75,9 @@ figcaption{color:#555;font-size:.92em}table{border-collapse:collapse;margin:.8em
 td,th{border:1px solid #ddd;padding:.25em .6em;text-align:right}th{background:#f5f5f5}caption{text-align:left;color:#555}`;
 
 export function renderHtml(title: string, intro: string, sections: Section[], verdict = ''): string {
-  const body = sections.map((s) => `<section><h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(block).join('\n')}</section>`).join('\n');
+  const body = sections
+    .map((s) => `<section><h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(block).join('\n')}</section>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="generator" content="CycleDecon"><style>${CSS}</style></head>

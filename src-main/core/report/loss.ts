@@ -33,7 +33,8 @@ function flatten(r: Record<string, unknown>, prefix = ''): Record<string, number
   for (const [k, v] of Object.entries(r)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (typeof v === 'number') out[key] = v;
-    else if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key));
+    else if (v && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flatten(v as Record<string, unknown>, key));
   }
   return out;
 }
@@ -48,15 +49,39 @@ export function parseLossHistory(text: string, source = 'loss history'): LossHis
     if (arr) return fromRecords(arr as Record<string, unknown>[], source);
     const cols = Object.entries(obj).filter(([, v]) => Array.isArray(v)) as [string, unknown[]][];
     const n = Math.max(0, ...cols.map(([, v]) => v.length));
-    return fromRecords(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map(([k, v]) => [k, v[i]]))), source);
+    return fromRecords(
+      Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map(([k, v]) => [k, v[i]]))),
+      source,
+    );
   }
-  if (trimmed.startsWith('{')) return fromRecords(trimmed.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>), source);
+  if (trimmed.startsWith('{'))
+    return fromRecords(
+      trimmed
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+      source,
+    );
   const [header, ...rows] = trimmed.split(/\r?\n/);
   const names = header!.split(',').map((s) => s.trim());
-  return fromRecords(rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [names[i]!, Number(v)]))), source);
+  return fromRecords(
+    rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [names[i]!, Number(v)]))),
+    source,
+  );
 }
 
-const CANDIDATES = ['loss-history.json', 'losses.json', 'loss.json', 'history.json', 'loss-history.jsonl', 'losses.jsonl', 'history.jsonl', 'losses.csv', 'loss.csv', 'history.csv'];
+const CANDIDATES = [
+  'loss-history.json',
+  'losses.json',
+  'loss.json',
+  'history.json',
+  'loss-history.jsonl',
+  'losses.jsonl',
+  'history.jsonl',
+  'losses.csv',
+  'loss.csv',
+  'history.csv',
+];
 
 /** The first loss file found in a run directory, or undefined when the run has none. */
 export async function readLossHistory(runDir: string): Promise<LossHistory | undefined> {

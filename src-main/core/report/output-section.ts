@@ -20,12 +20,23 @@ function rms(d: Float32Array): number {
   return Math.sqrt(s / (d.length || 1));
 }
 
-export function checkResult(shape: Shape3, input: Float32Array, result: Float32Array, reblur: ReblurCheck | undefined, truth?: Float32Array): ResultCheck {
+export function checkResult(
+  shape: Shape3,
+  input: Float32Array,
+  result: Float32Array,
+  reblur: ReblurCheck | undefined,
+  truth?: Float32Array,
+): ResultCheck {
   const artefacts = measureArtefacts(shape, input, result, truth);
   const correlation = ncc(result, input);
   const r = rms(input);
   const noiseRelative = r > 0 ? artefacts.noiseSigma / r : 0;
-  const verdict = outputVerdict({ correlation, artefacts, noiseRelative, ...(reblur ? { reblur: { result: reblur.overall, input: reblur.inputOverall } } : {}) });
+  const verdict = outputVerdict({
+    correlation,
+    artefacts,
+    noiseRelative,
+    ...(reblur ? { reblur: { result: reblur.overall, input: reblur.inputOverall } } : {}),
+  });
   return { verdict, artefacts, correlation, noiseRelative };
 }
 
@@ -37,17 +48,48 @@ export function warningSection(check: ResultCheck, domainWarnings: string[]): Se
   if (!check.verdict.passed) blocks.push(...check.verdict.flags.map((f): Block => ({ kind: 'text', text: f.message })));
   blocks.push(...domainWarnings.map((w): Block => ({ kind: 'text', text: w })));
   if (!blocks.length) return null;
-  return { title: check.verdict.passed ? '⚠ Warning: the input is outside the model\'s training domain' : '⚠ Warning: the result is flagged by its output check', blocks };
+  return {
+    title: check.verdict.passed
+      ? "⚠ Warning: the input is outside the model's training domain"
+      : '⚠ Warning: the result is flagged by its output check',
+    blocks,
+  };
 }
 
 export function artefactSection(check: ResultCheck): Section {
   const a = check.artefacts;
-  const rows: (string | number)[][] = [['input', a.input], ['result', a.result], ...(a.truth ? [['ground truth', a.truth] as const] : [])].map(([name, v]) => {
+  const rows: (string | number)[][] = [
+    ['input', a.input],
+    ['result', a.result],
+    ...(a.truth ? [['ground truth', a.truth] as const] : []),
+  ].map(([name, v]) => {
     const m = v as typeof a.input;
-    return [name as string, pct(m.highFrequency.lateral), pct(m.highFrequency.axial), pct(m.negative.fraction), m.negative.minimum, m.negative.p001InNoise];
+    return [
+      name as string,
+      pct(m.highFrequency.lateral),
+      pct(m.highFrequency.axial),
+      pct(m.negative.fraction),
+      m.negative.minimum,
+      m.negative.p001InNoise,
+    ];
   });
-  return { title: 'Output check and artefact measures', blocks: [
-    { kind: 'text', text: check.verdict.message },
-    { kind: 'table', header: ['volume', `lateral power > ${a.cutoff} cyc/vox`, `axial power > ${a.cutoff} cyc/vox`, 'negative voxels', 'minimum', 'p0.1 / noise σ'], rows, caption: `Noise σ of the input ${a.noiseSigma.toPrecision(4)} (median neighbour difference); correlation of result and input ${check.correlation.toFixed(3)}. A checkerboard puts power near 0.5 cycles/voxel, which a blurred input barely has.` },
-  ] };
+  return {
+    title: 'Output check and artefact measures',
+    blocks: [
+      { kind: 'text', text: check.verdict.message },
+      {
+        kind: 'table',
+        header: [
+          'volume',
+          `lateral power > ${a.cutoff} cyc/vox`,
+          `axial power > ${a.cutoff} cyc/vox`,
+          'negative voxels',
+          'minimum',
+          'p0.1 / noise σ',
+        ],
+        rows,
+        caption: `Noise σ of the input ${a.noiseSigma.toPrecision(4)} (median neighbour difference); correlation of result and input ${check.correlation.toFixed(3)}. A checkerboard puts power near 0.5 cycles/voxel, which a blurred input barely has.`,
+      },
+    ],
+  };
 }

@@ -22,10 +22,14 @@ function toUnitPeak(v: number[]): number[] {
 function profileFigure(vols: NamedVolume[], c: OrthoCentre, axis: 'x' | 'z', vs: VoxelSize) {
   const step = axis === 'x' ? vs.x : vs.z;
   const where = axis === 'x' ? `z=${c.z}, y=${c.y}` : `y=${c.y}, x=${c.x}`;
-  return curveFigure(vols.map((v) => {
-    const p = toUnitPeak(lineProfile(v.volume.data, v.volume.shape, c, axis));
-    return { name: v.name, values: p, x: p.map((_, i) => i * step) };
-  }), `${axis === 'x' ? 'Lateral' : 'Axial'} profile along ${axis} at ${where}, each volume divided by its largest value on the line.`, { xLabel: `${axis} (${vs.unit})`, yLabel: 'intensity / line maximum' });
+  return curveFigure(
+    vols.map((v) => {
+      const p = toUnitPeak(lineProfile(v.volume.data, v.volume.shape, c, axis));
+      return { name: v.name, values: p, x: p.map((_, i) => i * step) };
+    }),
+    `${axis === 'x' ? 'Lateral' : 'Axial'} profile along ${axis} at ${where}, each volume divided by its largest value on the line.`,
+    { xLabel: `${axis} (${vs.unit})`, yLabel: 'intensity / line maximum' },
+  );
 }
 
 /** Lateral and axial profiles of every volume through the same voxel as the orthoviews. */

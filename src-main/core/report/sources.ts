@@ -21,7 +21,17 @@ export interface ReportSources {
   gt?: { path: string; volume: Volume };
   rl?: { path: string; volume: Volume };
   theoreticalPsf?: { path: string; volume: Volume };
-  run?: { dir: string; config?: unknown; learnedPsf?: { path: string; volume: Volume }; loss?: LossHistory; outputCheck?: OutputCheckVerdict | null; domainWarnings?: string[]; domainNote?: string; trainingData?: TrainingData; pupil?: PupilFile | null };
+  run?: {
+    dir: string;
+    config?: unknown;
+    learnedPsf?: { path: string; volume: Volume };
+    loss?: LossHistory;
+    outputCheck?: OutputCheckVerdict | null;
+    domainWarnings?: string[];
+    domainNote?: string;
+    trainingData?: TrainingData;
+    pupil?: PupilFile | null;
+  };
   /** The `deconvolve --json` summary of the result, when available (timing, backend, tiles). */
   summary?: Record<string, unknown>;
   clahe?: boolean;

@@ -3,7 +3,11 @@
 // same report.json always reads the same, and tests feed it hand-made records.
 import type { OutputFlag } from '../metrics/output-verdict';
 
-interface Quality { psnr: number; ssim3d: number | null; ssim2d: number }
+interface Quality {
+  psnr: number;
+  ssim3d: number | null;
+  ssim2d: number;
+}
 
 /** The fields of report.json the verdict reads (all optional: a report may lack a PSF, a ground truth, a run). */
 export interface VerdictData {
@@ -13,7 +17,13 @@ export interface VerdictData {
   domainWarnings?: string[];
   domainNote?: string;
   timing?: { method?: unknown };
-  run?: { dir: string; config?: unknown; trainingSteps?: number; trainingData?: TrainingData; outputCheck?: { collapsed: boolean } | null };
+  run?: {
+    dir: string;
+    config?: unknown;
+    trainingSteps?: number;
+    trainingData?: TrainingData;
+    outputCheck?: { collapsed: boolean } | null;
+  };
 }
 
 /** What domain.json says about the blurred training stacks. */
@@ -38,37 +48,50 @@ function reblurSentence(r: VerdictData['reblur']): string | null {
 }
 
 function metricsSentence(m: VerdictData['metrics']): string | null {
-  const a = m?.vsGroundTruth.input, b = m?.vsGroundTruth.result;
+  const a = m?.vsGroundTruth.input,
+    b = m?.vsGroundTruth.result;
   if (!a || !b) return null;
   const ssimKey = a.ssim3d !== null && b.ssim3d !== null ? 'ssim3d' : 'ssim2d';
   const ssimName = ssimKey === 'ssim3d' ? 'SSIM' : 'SSIM (2D)';
-  const [pa, pb, sa, sb] = [a.psnr.toFixed(1), b.psnr.toFixed(1), (a[ssimKey] ?? 0).toFixed(3), (b[ssimKey] ?? 0).toFixed(3)];
+  const [pa, pb, sa, sb] = [
+    a.psnr.toFixed(1),
+    b.psnr.toFixed(1),
+    (a[ssimKey] ?? 0).toFixed(3),
+    (b[ssimKey] ?? 0).toFixed(3),
+  ];
   // Compared as printed: a difference the reader cannot see (26.4 vs 26.4 dB) is no difference, not "worse".
   const way = (x: string, y: string) => (Number(y) > Number(x) ? 'better' : Number(y) < Number(x) ? 'worse' : 'same');
   const [psnrWay, ssimWay] = [way(pa, pb), way(sa, sb)];
-  const psnr = `PSNR ${pb} vs ${pa} dB`, ssim = `${ssimName} ${sb} vs ${sa}`;
-  if (psnrWay === 'same' && ssimWay === 'same') return `Against the ground truth it is the same as the input at the precision shown: PSNR ${pb} dB, ${ssimName} ${sb} for both.`;
-  if (psnrWay !== ssimWay && psnrWay !== 'same' && ssimWay !== 'same') return `Against the ground truth it is mixed: ${psnrWay} than the input in ${psnr}, ${ssimWay} in ${ssim}.`;
+  const psnr = `PSNR ${pb} vs ${pa} dB`,
+    ssim = `${ssimName} ${sb} vs ${sa}`;
+  if (psnrWay === 'same' && ssimWay === 'same')
+    return `Against the ground truth it is the same as the input at the precision shown: PSNR ${pb} dB, ${ssimName} ${sb} for both.`;
+  if (psnrWay !== ssimWay && psnrWay !== 'same' && ssimWay !== 'same')
+    return `Against the ground truth it is mixed: ${psnrWay} than the input in ${psnr}, ${ssimWay} in ${ssim}.`;
   return `Against the ground truth it is ${psnrWay === 'same' ? ssimWay : psnrWay} than the input: ${psnr}, ${ssim}.`;
 }
 
 function checkSentence(c: VerdictData['outputCheck']): string | null {
   if (!c) return null;
-  if (c.passed) return 'The output check passed (it follows the input, re-blurs no worse, no invented high frequencies, no negative light).';
+  if (c.passed)
+    return 'The output check passed (it follows the input, re-blurs no worse, no invented high frequencies, no negative light).';
   return `The output check flagged it: ${c.flags.map((f) => FLAG_WORDS[f.code] ?? f.message).join('; ')}.`;
 }
 
 function domainSentence(d: VerdictData): string | null {
   if (!d.run) return null;
-  const collapsed = d.run.outputCheck?.collapsed ? 'The model failed its output check after training: its output carries no information about its input. ' : '';
+  const collapsed = d.run.outputCheck?.collapsed
+    ? 'The model failed its output check after training: its output carries no information about its input. '
+    : '';
   return collapsed + inDomainSentence(d);
 }
 
 function inDomainSentence(d: VerdictData): string {
   const w = d.domainWarnings ?? [];
-  if (w.length) return `The input is outside the model's training domain (${w.length} warning${w.length > 1 ? 's' : ''}, below).`;
+  if (w.length)
+    return `The input is outside the model's training domain (${w.length} warning${w.length > 1 ? 's' : ''}, below).`;
   if (d.domainNote) return 'The input was not checked against the training domain (the run has no domain record).';
-  return 'The input lies within the model\'s training domain.';
+  return "The input lies within the model's training domain.";
 }
 
 function str(o: unknown, k: string): string | undefined {
@@ -87,16 +110,35 @@ function dataWords(t: TrainingData | undefined): string | null {
 function originSentence(d: VerdictData): string | null {
   if (!d.run) {
     const method = typeof d.timing?.method === 'string' ? d.timing.method : undefined;
-    return method ? `The result comes from the ${method === 'rl' ? 'Richardson–Lucy' : method} method, with no trained model.` : null;
+    return method
+      ? `The result comes from the ${method === 'rl' ? 'Richardson–Lucy' : method} method, with no trained model.`
+      : null;
   }
   const c = d.run.config;
-  const preset = str(c, 'preset'), mode = str(c, 'mode'), sharp = str(c, 'sharpSource');
-  const how = [preset && `preset ${preset}`, mode && `${mode} mode`, sharp && (sharp === 'rl' ? 'sharp domain from Richardson–Lucy' : 'sharp domain from the user\'s sharp stacks'), d.run.trainingSteps !== undefined && `${d.run.trainingSteps} steps`].filter(Boolean).join(', ');
+  const preset = str(c, 'preset'),
+    mode = str(c, 'mode'),
+    sharp = str(c, 'sharpSource');
+  const how = [
+    preset && `preset ${preset}`,
+    mode && `${mode} mode`,
+    sharp && (sharp === 'rl' ? 'sharp domain from Richardson–Lucy' : "sharp domain from the user's sharp stacks"),
+    d.run.trainingSteps !== undefined && `${d.run.trainingSteps} steps`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const data = dataWords(d.run.trainingData);
   return `The model comes from run ${d.run.dir}${how ? ` (${how})` : ''}${data ? `, trained on ${data}` : ', training data not recorded'}.`;
 }
 
 /** The opening paragraph: one sentence per check the report has, then the model's origin. */
 export function reportVerdict(d: VerdictData): string {
-  return [reblurSentence(d.reblur), metricsSentence(d.metrics), checkSentence(d.outputCheck), domainSentence(d), originSentence(d)].filter((s): s is string => s !== null).join(' ');
+  return [
+    reblurSentence(d.reblur),
+    metricsSentence(d.metrics),
+    checkSentence(d.outputCheck),
+    domainSentence(d),
+    originSentence(d),
+  ]
+    .filter((s): s is string => s !== null)
+    .join(' ');
 }

@@ -35,7 +35,11 @@ export interface SynthResult {
 }
 
 export const DEFAULT_SYNTH: SynthParams = {
-  seed: 1, shape: [32, 64, 64], photons: 200, background: 10, readNoise: 2,
+  seed: 1,
+  shape: [32, 64, 64],
+  photons: 200,
+  background: 10,
+  readNoise: 2,
   counts: { filaments: 12, beads: 20, nuclei: 2 },
   psf: { model: 'born-wolf', na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33, dxy: 0.1, dz: 0.25 },
 };
@@ -46,9 +50,12 @@ function oddAtMost(n: number, cap: number): number {
 }
 
 export function synthesize(p: SynthParams): SynthResult {
-  for (const n of p.shape) if (!Number.isInteger(n) || n < 1) throw new InvalidParameterError('shape', `must be positive integers, got ${p.shape.join(',')}`);
+  for (const n of p.shape)
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidParameterError('shape', `must be positive integers, got ${p.shape.join(',')}`);
   if (!(p.photons > 0)) throw new InvalidParameterError('photons', `must be > 0, got ${p.photons}`);
-  if (!(p.background >= 0) || !(p.readNoise >= 0)) throw new InvalidParameterError('background/read-noise', 'must be ≥ 0');
+  if (!(p.background >= 0) || !(p.readNoise >= 0))
+    throw new InvalidParameterError('background/read-noise', 'must be ≥ 0');
   const size = p.psf.size ?? [oddAtMost(p.shape[0], 31), oddAtMost(p.shape[1], 31), oddAtMost(p.shape[2], 31)];
   const psf = generatePsf({ ...p.psf, size });
   const voxel = { x: p.psf.dxy, y: p.psf.dxy, z: p.psf.dz, unit: 'µm' };
@@ -68,7 +75,10 @@ export function synthesize(p: SynthParams): SynthResult {
     return v;
   };
   return {
-    blurred: vol(blurred, 'photons (Poisson + read noise)'), groundTruth: vol(gt, 'ground truth [0,1]'),
-    sharp: vol(sharp, 'unmatched ground truth [0,1]'), psf, params: p,
+    blurred: vol(blurred, 'photons (Poisson + read noise)'),
+    groundTruth: vol(gt, 'ground truth [0,1]'),
+    sharp: vol(sharp, 'unmatched ground truth [0,1]'),
+    psf,
+    params: p,
   };
 }

@@ -12,15 +12,20 @@ export function createRng(seed: number): Rng {
   const gen = new Mulberry32(seed);
   const next = () => gen.next();
   const normal = () => {
-    const u = Math.max(next(), 1e-300), v = next();
+    const u = Math.max(next(), 1e-300),
+      v = next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
   const poisson = (lambda: number) => {
     if (!(lambda > 0)) return 0;
     if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal())); // normal approximation
     const l = Math.exp(-lambda);
-    let k = 0, p = next();
-    while (p > l) { k++; p *= next(); }
+    let k = 0,
+      p = next();
+    while (p > l) {
+      k++;
+      p *= next();
+    }
     return k;
   };
   return { next, normal, poisson };

@@ -70,7 +70,15 @@ function pack(d: CheckpointData): { manifest: Omit<Manifest, 'blob'>; bytes: Uin
     off += a.data.length;
   }
   return {
-    manifest: { version: 1, step: d.step, rng: d.rng, meta: d.meta, adam: { g, d: dd }, pools: { A: d.poolA.length, B: d.poolB.length }, entries },
+    manifest: {
+      version: 1,
+      step: d.step,
+      rng: d.rng,
+      meta: d.meta,
+      adam: { g, d: dd },
+      pools: { A: d.poolA.length, B: d.poolB.length },
+      entries,
+    },
     bytes: new Uint8Array(all.buffer),
   };
 }
@@ -89,7 +97,10 @@ export async function saveCheckpoint(runDir: string, d: CheckpointData): Promise
 }
 
 export async function hasCheckpoint(runDir: string): Promise<boolean> {
-  return fs.access(join(runDir, CHECKPOINT_DIR, MANIFEST)).then(() => true, () => false);
+  return fs.access(join(runDir, CHECKPOINT_DIR, MANIFEST)).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function loadCheckpoint(runDir: string): Promise<CheckpointData> {
@@ -107,18 +118,26 @@ export async function loadCheckpoint(runDir: string): Promise<CheckpointData> {
   const byKey = new Map(m.entries.map((e) => [e.key, e]));
   const get = (key: string): Float32Array => {
     const e = byKey.get(key);
-    if (!e || e.offset + e.length > all.length) throw new CheckpointError(`checkpoint is missing or truncates "${key}"`, HINT);
+    if (!e || e.offset + e.length > all.length)
+      throw new CheckpointError(`checkpoint is missing or truncates "${key}"`, HINT);
     return all.slice(e.offset, e.offset + e.length);
   };
   const adam = (tag: string, s: { t: number; names: string[] }): AdamState => ({
     t: s.t,
-    slots: s.names.map((name) => ({ name, shape: byKey.get(`${tag}.m:${name}`)?.shape ?? [], m: get(`${tag}.m:${name}`), v: get(`${tag}.v:${name}`) })),
+    slots: s.names.map((name) => ({
+      name,
+      shape: byKey.get(`${tag}.m:${name}`)?.shape ?? [],
+      m: get(`${tag}.m:${name}`),
+      v: get(`${tag}.v:${name}`),
+    })),
   });
   return {
     step: m.step,
     rng: m.rng,
     meta: m.meta,
-    variables: m.entries.filter((e) => e.key.startsWith('var:')).map((e) => ({ name: e.key.slice(4), shape: e.shape, data: get(e.key) })),
+    variables: m.entries
+      .filter((e) => e.key.startsWith('var:'))
+      .map((e) => ({ name: e.key.slice(4), shape: e.shape, data: get(e.key) })),
     gOpt: adam('gOpt', m.adam.g),
     dOpt: m.adam.d ? adam('dOpt', m.adam.d) : null,
     poolA: Array.from({ length: m.pools.A }, (_, i) => get(`poolA:${i}`)),
@@ -138,8 +157,16 @@ export function restoreVariables(vars: tf.Variable[], saved: CheckpointData['var
   const byName = new Map(saved.map((s) => [s.name, s]));
   for (const v of vars) {
     const s = byName.get(v.name);
-    if (!s) throw new CheckpointError(`checkpoint has no values for "${v.name}" (was it made with another configuration?)`, HINT);
-    if (s.shape.join() !== v.shape.join()) throw new CheckpointError(`"${v.name}" is ${s.shape.join('×')} in the checkpoint but ${v.shape.join('×')} in the model`, HINT);
+    if (!s)
+      throw new CheckpointError(
+        `checkpoint has no values for "${v.name}" (was it made with another configuration?)`,
+        HINT,
+      );
+    if (s.shape.join() !== v.shape.join())
+      throw new CheckpointError(
+        `"${v.name}" is ${s.shape.join('×')} in the checkpoint but ${v.shape.join('×')} in the model`,
+        HINT,
+      );
     tf.tidy(() => v.assign(tf.tensor(s.data, v.shape, 'float32')));
   }
 }

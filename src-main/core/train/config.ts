@@ -5,14 +5,30 @@
 // The resolved config is written to config.json in every run directory.
 import { InvalidParameterError } from '../errors';
 import type { z } from 'zod';
-import { TrainConfigOverridesSchema, TrainConfigSchema, type TrainConfig, type TrainConfigOverrides } from '../../contract/train-config';
+import {
+  TrainConfigOverridesSchema,
+  TrainConfigSchema,
+  type TrainConfig,
+  type TrainConfigOverrides,
+} from '../../contract/train-config';
 import { upgradeRetiredKeys } from '../../contract/train-config-retired';
 import type { PsfConfig, UNetConfig } from '../nn/models/types';
 import type { ScaleMode } from '../normalise/normaliser';
 
 export {
-  AugmentationSchema, DiscriminatorSchema, LossSchema, NormalisationSchema, OpticsSchema, OptimiserSchema, PsfSchema, TrainConfigFields, TrainConfigOverridesSchema, TrainConfigSchema, UNetSchema,
-  type TrainConfig, type TrainConfigOverrides,
+  AugmentationSchema,
+  DiscriminatorSchema,
+  LossSchema,
+  NormalisationSchema,
+  OpticsSchema,
+  OptimiserSchema,
+  PsfSchema,
+  TrainConfigFields,
+  TrainConfigOverridesSchema,
+  TrainConfigSchema,
+  UNetSchema,
+  type TrainConfig,
+  type TrainConfigOverrides,
 } from '../../contract/train-config';
 
 export type PresetName = 'paper' | 'fast' | 'tiny';
@@ -33,7 +49,15 @@ const PAPER: TrainConfig = {
   background: false,
   discriminator: { baseChannels: 64, modules: 4, scales: [1, 0.5, 0.25] },
   loss: { adversarial: 'lsgan', lambdaCycle: 3, lambdaPsf: 0.01 },
-  optimiser: { lr: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, epochs: 200, decayStartEpoch: 40, stepsPerEpoch: 'auto' },
+  optimiser: {
+    lr: 1e-4,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    epochs: 200,
+    decayStartEpoch: 40,
+    stepsPerEpoch: 'auto',
+  },
   batchSize: 1,
   poolSize: 50,
   augmentation: { flip: true, rotate90: true, translate: 4, scale: [0.9, 1.1] },
@@ -66,7 +90,15 @@ const FAST: TrainConfig = {
   // the Gaussian shrinks to a delta. Both need real sharp stacks: with sharpSource 'rl' they fall back to the
   // Gaussian start without the term (adaptPresetDefaults). lrScale applies to `--psf-model free` only: at lrScale 1
   // the free sum-to-one kernel flattens out (peak 0.0026 of 1331 voxels after 800 steps); at 0.1 it stays a PSF.
-  psf: { size: 11, init: 'spectral', model: 'gaussian', nonNegative: true, sumToOne: true, centred: true, lrScale: 0.1 },
+  psf: {
+    size: 11,
+    init: 'spectral',
+    model: 'gaussian',
+    nonNegative: true,
+    sumToOne: true,
+    centred: true,
+    lrScale: 0.1,
+  },
   // Background and fakeNoise together (docs/decisions/0002-background-and-fake-noise.md): the synthetic blurred volumes then
   // differ from real ones neither by their offset nor by their noise, and the learned PSF narrows toward the truth
   // (800 steps: +36 / +28 / −13 % FWHM, NCC 0.90) instead of widening (+70 / +77 / +12 %, NCC 0.72). Either alone
@@ -111,7 +143,15 @@ export function preset(name: PresetName): TrainConfig {
 
 function merge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
-  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) return over;
+  if (
+    over === null ||
+    typeof over !== 'object' ||
+    Array.isArray(over) ||
+    base === null ||
+    typeof base !== 'object' ||
+    Array.isArray(base)
+  )
+    return over;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
   return out;
@@ -148,7 +188,11 @@ function checked<T>(schema: z.ZodType<T>, raw: unknown, notes: ConfigNotes): T {
   const first = r.error.issues[0]!;
   const where = first.path.length ? first.path.join('.') : 'config';
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s))` : '';
-  throw new InvalidParameterError(`config.${where}`, `${first.message}${more}`, 'See docs/paper-mapping.md or `cycledecon train --help` for the fields.');
+  throw new InvalidParameterError(
+    `config.${where}`,
+    `${first.message}${more}`,
+    'See docs/paper-mapping.md or `cycledecon train --help` for the fields.',
+  );
 }
 
 /**
@@ -157,7 +201,12 @@ function checked<T>(schema: z.ZodType<T>, raw: unknown, notes: ConfigNotes): T {
  */
 export function resolveTrainConfig(name: PresetName, overrides: TrainConfigOverrides = {}): TrainConfig {
   const merged = merge(preset(name), overrides) as TrainConfig;
-  return parseTrainConfig(adaptPresetDefaults(merged, { psfInit: overrides.psf?.init !== undefined, lambdaSpectral: overrides.loss?.lambdaSpectral !== undefined }));
+  return parseTrainConfig(
+    adaptPresetDefaults(merged, {
+      psfInit: overrides.psf?.init !== undefined,
+      lambdaSpectral: overrides.loss?.lambdaSpectral !== undefined,
+    }),
+  );
 }
 
 /**
@@ -166,12 +215,18 @@ export function resolveTrainConfig(name: PresetName, overrides: TrainConfigOverr
  * 'supervised'), whichever of the two the user did not set explicitly falls back (Gaussian start, no term); set
  * explicitly they stay, and validation names them.
  */
-export function adaptPresetDefaults(c: TrainConfig, explicit: { psfInit: boolean; lambdaSpectral: boolean }): TrainConfig {
+export function adaptPresetDefaults(
+  c: TrainConfig,
+  explicit: { psfInit: boolean; lambdaSpectral: boolean },
+): TrainConfig {
   const realSharp = c.sharpSource === 'data';
   const psfLayer = c.mode === 'cycle' && c.gba === 'psf';
   const fallback = c.psf.model === 'pupil' ? ('bornwolf' as const) : ('gaussian' as const); // the pupil layer's start without data: the optics
   const psf = c.psf.init === 'spectral' && !realSharp && !explicit.psfInit ? { ...c.psf, init: fallback } : c.psf;
-  const loss = (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral ? { ...c.loss, lambdaSpectral: 0 } : c.loss;
+  const loss =
+    (c.loss.lambdaSpectral ?? 0) > 0 && !(realSharp && psfLayer) && !explicit.lambdaSpectral
+      ? { ...c.loss, lambdaSpectral: 0 }
+      : c.loss;
   return { ...c, psf, loss };
 }
 
@@ -189,7 +244,11 @@ export function psfLayerConfig(c: TrainConfig): PsfConfig {
 export function normalisationOf(c: TrainConfig): TrainConfig['normalisation'] & ScaleMode {
   const x = c.experimental;
   if (!x?.normalisationScale && x?.meanTarget === undefined) return c.normalisation;
-  return { ...c.normalisation, ...(x.normalisationScale ? { scale: x.normalisationScale } : {}), ...(x.meanTarget !== undefined ? { meanTarget: x.meanTarget } : {}) };
+  return {
+    ...c.normalisation,
+    ...(x.normalisationScale ? { scale: x.normalisationScale } : {}),
+    ...(x.meanTarget !== undefined ? { meanTarget: x.meanTarget } : {}),
+  };
 }
 
 /** The PSF kernel size as [z, y, x]. */

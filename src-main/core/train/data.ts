@@ -21,7 +21,8 @@ export interface PatchPair {
 
 function checkFinite(v: Volume, label: string): void {
   for (let i = 0; i < v.data.length; i++) {
-    if (!Number.isFinite(v.data[i]!)) throw new InvalidVolumeError(`${label} contains NaN or Inf at voxel ${i}`, 'Clean or re-export the stack.');
+    if (!Number.isFinite(v.data[i]!))
+      throw new InvalidVolumeError(`${label} contains NaN or Inf at voxel ${i}`, 'Clean or re-export the stack.');
   }
 }
 
@@ -38,13 +39,24 @@ function prepare(vols: Volume[], cfg: TrainConfig, label: string): Stack[] {
 export class PatchSampler {
   private readonly a: Stack[];
   private readonly b: Stack[];
-  constructor(blurred: Volume[], sharp: Volume[], private readonly cfg: TrainConfig) {
+  constructor(
+    blurred: Volume[],
+    sharp: Volume[],
+    private readonly cfg: TrainConfig,
+  ) {
     this.a = prepare(blurred, cfg, 'blurred');
     this.b = prepare(sharp, cfg, 'sharp');
     if (cfg.mode === 'supervised') {
-      if (this.a.length !== this.b.length) throw new InvalidParameterError('sharp', `supervised mode needs one sharp stack per blurred stack (${this.a.length} vs ${this.b.length})`);
+      if (this.a.length !== this.b.length)
+        throw new InvalidParameterError(
+          'sharp',
+          `supervised mode needs one sharp stack per blurred stack (${this.a.length} vs ${this.b.length})`,
+        );
       this.a.forEach((s, i) => {
-        if (s.shape.join() !== this.b[i]!.shape.join()) throw new InvalidVolumeError(`pair ${i + 1}: blurred ${s.shape.join('×')} and sharp ${this.b[i]!.shape.join('×')} differ`);
+        if (s.shape.join() !== this.b[i]!.shape.join())
+          throw new InvalidVolumeError(
+            `pair ${i + 1}: blurred ${s.shape.join('×')} and sharp ${this.b[i]!.shape.join('×')} differ`,
+          );
       });
     }
   }
@@ -66,7 +78,11 @@ export class PatchSampler {
     return this.a.reduce((n, s) => n + patchesPerStack(s.shape, this.cfg.patchSize), 0);
   }
 
-  private draw(stack: Stack, rng: Rng, t = drawTransform(rng, stack.shape, this.cfg.patchSize, this.cfg.augmentation)): { patch: Float32Array; t: typeof t } {
+  private draw(
+    stack: Stack,
+    rng: Rng,
+    t = drawTransform(rng, stack.shape, this.cfg.patchSize, this.cfg.augmentation),
+  ): { patch: Float32Array; t: typeof t } {
     const p = samplePatch(stack.data, stack.shape, this.cfg.patchSize, t);
     return { patch: this.cfg.normalisation.scope === 'patch' ? normaliseData(p, normalisationOf(this.cfg)) : p, t };
   }

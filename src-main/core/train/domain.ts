@@ -25,12 +25,18 @@ export function trainingDomain(blurred: Volume[], cfg: TrainConfig): TrainingDom
     voxelSize: { ...blurred[0]!.voxelSize },
     stacks: blurred.map((v) => ({ shape: [...v.shape] as Volume['shape'], voxelSize: { ...v.voxelSize } })),
     intensity: {
-      raw: { p001: median(raw.map((q) => q[0]!)), p50: median(raw.map((q) => q[1]!)), p999: median(raw.map((q) => q[2]!)) },
+      raw: {
+        p001: median(raw.map((q) => q[0]!)),
+        p50: median(raw.map((q) => q[1]!)),
+        p999: median(raw.map((q) => q[2]!)),
+      },
       normalised: { p50: med((s) => s.p50), p99: med((s) => s.p99), mean: med((s) => s.mean) },
     },
   };
 }
 
 export async function writeTrainingDomain(runDir: string, blurred: Volume[], cfg: TrainConfig): Promise<void> {
-  await writeBytesAtomic(join(runDir, DOMAIN_FILE), JSON.stringify(trainingDomain(blurred, cfg), null, 2) + '\n', { force: true });
+  await writeBytesAtomic(join(runDir, DOMAIN_FILE), JSON.stringify(trainingDomain(blurred, cfg), null, 2) + '\n', {
+    force: true,
+  });
 }

@@ -12,8 +12,25 @@ export interface HistoryRow extends LossTerms {
 }
 
 export type TrainEvent =
-  | { type: 'start'; runDir: string; startStep: number; totalSteps: number; stepsPerEpoch: number; backend: string; config: TrainConfig }
-  | { type: 'step'; step: number; totalSteps: number; epoch: number; lr: number; losses: LossTerms; stepsPerSecond: number; etaSeconds: number }
+  | {
+      type: 'start';
+      runDir: string;
+      startStep: number;
+      totalSteps: number;
+      stepsPerEpoch: number;
+      backend: string;
+      config: TrainConfig;
+    }
+  | {
+      type: 'step';
+      step: number;
+      totalSteps: number;
+      epoch: number;
+      lr: number;
+      losses: LossTerms;
+      stepsPerSecond: number;
+      etaSeconds: number;
+    }
   | { type: 'psf'; step: number; shape: [number, number, number]; data: Float32Array }
   | { type: 'checkpoint'; step: number; path: string }
   | { type: 'paused'; step: number }

@@ -27,7 +27,9 @@ export function applyCrop(x: tf.Tensor5D, c: Crop): tf.Tensor5D {
 
 /** Generator's LSGAN term: Σ_i mean((D_i(crop_i(fake)) − 1)²). */
 export function lsganGenerator(ds: Module[], fake: tf.Tensor5D, crops: Crop[]): tf.Scalar {
-  return tf.tidy(() => tf.addN(ds.map((d, i) => tf.mean(tf.square(tf.sub(d.apply(applyCrop(fake, crops[i]!)), 1))))) as tf.Scalar);
+  return tf.tidy(
+    () => tf.addN(ds.map((d, i) => tf.mean(tf.square(tf.sub(d.apply(applyCrop(fake, crops[i]!)), 1))))) as tf.Scalar,
+  );
 }
 
 /** Discriminators' LSGAN term: Σ_i ½[mean((D_i(real) − 1)²) + mean(D_i(fake)²)]. */

@@ -6,7 +6,14 @@ import { generatorConfig, psfLayerConfig, psfShape, type TrainConfig } from './c
 import { InvalidParameterError } from '../errors';
 import { buildGaussianPsfLayer } from '../nn/models/psf-gaussian';
 import { buildPupilPsfLayer } from '../nn/models/psf-pupil';
-import { buildCnnGenerator, buildDiscriminator, buildPsfLayer, buildUNet, type Module, type PsfModule } from '../nn/models';
+import {
+  buildCnnGenerator,
+  buildDiscriminator,
+  buildPsfLayer,
+  buildUNet,
+  type Module,
+  type PsfModule,
+} from '../nn/models';
 
 export interface Networks {
   gAB: Module;
@@ -48,15 +55,39 @@ function withBackground(psf: PsfModule, bg: tf.Variable): Module {
 
 function gaussianLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
   const shape = psfShape(cfg);
-  if (cfg.psf.init === 'spectral' && !opts.initialSigma) throw new InvalidParameterError('psf init', "psf.model 'gaussian' with init 'spectral' needs the fitted widths", 'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.');
-  const sigma = cfg.psf.init === 'spectral' ? opts.initialSigma! : cfg.experimental?.psfInitSigma ?? (shape.map((k) => k / 8) as [number, number, number]);
+  if (cfg.psf.init === 'spectral' && !opts.initialSigma)
+    throw new InvalidParameterError(
+      'psf init',
+      "psf.model 'gaussian' with init 'spectral' needs the fitted widths",
+      'Fit them from the stacks (train/theory.ts) and pass them as initialSigma.',
+    );
+  const sigma =
+    cfg.psf.init === 'spectral'
+      ? opts.initialSigma!
+      : (cfg.experimental?.psfInitSigma ?? (shape.map((k) => k / 8) as [number, number, number]));
   return buildGaussianPsfLayer({ shape, sigma, name: 'G_BA' });
 }
 
 function pupilLayer(cfg: TrainConfig, opts: BuildOptions): PsfModule {
-  if (!cfg.optics) throw new InvalidParameterError('optics', "psf.model 'pupil' needs the microscope optics", 'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.');
-  if (!opts.voxelSize) throw new InvalidParameterError('voxel size', "psf.model 'pupil' needs the stacks' voxel size in µm", 'Write the voxel size into the TIFF (`cycledecon convert --voxel-size`) or pass --voxel-size.');
-  return buildPupilPsfLayer({ shape: psfShape(cfg), optics: { ...cfg.optics, ...opts.voxelSize }, name: 'G_BA', convolution: psfLayerConfig(cfg).convolution, aberrations: cfg.psf.pupilAberrations });
+  if (!cfg.optics)
+    throw new InvalidParameterError(
+      'optics',
+      "psf.model 'pupil' needs the microscope optics",
+      'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.',
+    );
+  if (!opts.voxelSize)
+    throw new InvalidParameterError(
+      'voxel size',
+      "psf.model 'pupil' needs the stacks' voxel size in µm",
+      'Write the voxel size into the TIFF (`cycledecon convert --voxel-size`) or pass --voxel-size.',
+    );
+  return buildPupilPsfLayer({
+    shape: psfShape(cfg),
+    optics: { ...cfg.optics, ...opts.voxelSize },
+    name: 'G_BA',
+    convolution: psfLayerConfig(cfg).convolution,
+    aberrations: cfg.psf.pupilAberrations,
+  });
 }
 
 export function buildNetworks(cfg: TrainConfig, opts: BuildOptions = {}): Networks {
@@ -81,7 +112,17 @@ function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: num
     const given = cfg.psf.model === 'gaussian' ? opts.initialSigma : opts.initialPsf;
     const fromData = (cfg.psf.init === 'bornwolf' || cfg.psf.init === 'spectral') && !given && opts.restoring;
     const c = fromData ? { ...cfg, psf: { ...cfg.psf, init: 'gaussian' as const } } : cfg;
-    psf = c.psf.model === 'pupil' ? pupilLayer(cfg, opts) : c.psf.model === 'gaussian' ? gaussianLayer(c, opts) : buildPsfLayer(psfLayerConfig(c), { seed: seed + 2, initialPsf: opts.initialPsf, gaussianSigma: c.experimental?.psfInitSigma, name: 'G_BA' });
+    psf =
+      c.psf.model === 'pupil'
+        ? pupilLayer(cfg, opts)
+        : c.psf.model === 'gaussian'
+          ? gaussianLayer(c, opts)
+          : buildPsfLayer(psfLayerConfig(c), {
+              seed: seed + 2,
+              initialPsf: opts.initialPsf,
+              gaussianSigma: c.experimental?.psfInitSigma,
+              name: 'G_BA',
+            });
     if (cfg.background) {
       const zero = tf.zeros([1]);
       background = tf.variable(zero, true, 'G_BA/background');
@@ -92,7 +133,9 @@ function buildCycle(cfg: TrainConfig, opts: BuildOptions, gAB: Module, seed: num
     gBA = buildCnnGenerator(cfg.cnnGenerator, seed + 2, { name: 'G_BA' });
   }
   const disc = (domain: string, k: number) =>
-    cfg.discriminator.scales.map((_, i) => buildDiscriminator(cfg.discriminator, seed + k + i, { name: `D_${domain}_${SCALE_NAMES[i]}` }));
+    cfg.discriminator.scales.map((_, i) =>
+      buildDiscriminator(cfg.discriminator, seed + k + i, { name: `D_${domain}_${SCALE_NAMES[i]}` }),
+    );
   return { gAB, gBA, psf, background, dA: disc('A', 3), dB: disc('B', 9) };
 }
 

@@ -34,7 +34,8 @@ export function estimateNoise(data: Float32Array, n: number): NoiseModel {
   const count = m * m * m;
   const mean = new Float64Array(count);
   const res = new Float64Array(count);
-  const s1 = n, s2 = n * n;
+  const s1 = n,
+    s2 = n * n;
   let k = 0;
   for (let z = 1; z < n - 1; z++) {
     for (let y = 1; y < n - 1; y++) {
@@ -49,8 +50,11 @@ export function estimateNoise(data: Float32Array, n: number): NoiseModel {
   }
   // Bins of equal count over the local mean (on at most ~64k voxels: a 64³ patch is strided).
   const stride = Math.max(1, Math.floor(count / 65_536));
-  const order = Array.from({ length: Math.ceil(count / stride) }, (_, i) => i * stride).sort((p, q) => mean[p]! - mean[q]!);
-  const xs: number[] = [], ys: number[] = [];
+  const order = Array.from({ length: Math.ceil(count / stride) }, (_, i) => i * stride).sort(
+    (p, q) => mean[p]! - mean[q]!,
+  );
+  const xs: number[] = [],
+    ys: number[] = [];
   const per = Math.floor(order.length / BINS);
   if (per < 16) return { alpha: 0, beta: 0 };
   for (let b = 0; b < BINS; b++) {
@@ -62,8 +66,10 @@ export function estimateNoise(data: Float32Array, n: number): NoiseModel {
     ys.push((1.4826 * mad) ** 2 / RESIDUAL_GAIN);
   }
   // Least squares line through the bins, then clamp to a physical (non-negative) model.
-  const mx = xs.reduce((a, v) => a + v, 0) / BINS, my = ys.reduce((a, v) => a + v, 0) / BINS;
-  let sxx = 0, sxy = 0;
+  const mx = xs.reduce((a, v) => a + v, 0) / BINS,
+    my = ys.reduce((a, v) => a + v, 0) / BINS;
+  let sxx = 0,
+    sxy = 0;
   for (let b = 0; b < BINS; b++) {
     sxx += (xs[b]! - mx) ** 2;
     sxy += (xs[b]! - mx) * (ys[b]! - my);

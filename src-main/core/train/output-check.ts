@@ -39,12 +39,21 @@ export interface OutputCheck {
 }
 
 /** ‖a·(PSF ⊛ x) + b − patch‖ / ‖patch‖ with the least-squares a, b (as report/reblur.ts, on one patch). */
-function reblurResidual(x: Float32Array, patch: Float32Array, n: number, psf: { data: Float32Array; shape: [number, number, number] }): number {
+function reblurResidual(
+  x: Float32Array,
+  patch: Float32Array,
+  n: number,
+  psf: { data: Float32Array; shape: [number, number, number] },
+): number {
   const sum = psf.data.reduce((a, b) => a + b, 0);
   const rb = convolveArray(x, [n, n, n], sum > 0 ? psf.data.map((v) => v / sum) : psf.data, psf.shape, 'reflect');
   const { gain, offset } = affineFit(rb, patch);
-  let num = 0, den = 0;
-  for (let i = 0; i < patch.length; i++) { num += (gain * rb[i]! + offset - patch[i]!) ** 2; den += patch[i]! ** 2; }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < patch.length; i++) {
+    num += (gain * rb[i]! + offset - patch[i]!) ** 2;
+    den += patch[i]! ** 2;
+  }
   return den > 0 ? Math.sqrt(num / den) : 0;
 }
 
@@ -55,15 +64,30 @@ function median(v: number[]): number {
 }
 
 /** The result verdict on each patch (without negative light); flags raised by at least half the patches. */
-function patchVerdicts(outs: Float32Array[], patches: Float32Array[], n: number, psf: PatchPsf): { flags: OutputFlag[]; reblur?: { result: number; input: number } } {
+function patchVerdicts(
+  outs: Float32Array[],
+  patches: Float32Array[],
+  n: number,
+  psf: PatchPsf,
+): { flags: OutputFlag[]; reblur?: { result: number; input: number } } {
   const counts = new Map<OutputFlag['code'], { k: number; first: OutputFlag }>();
-  const rr: number[] = [], ri: number[] = [];
+  const rr: number[] = [],
+    ri: number[] = [];
   outs.forEach((out, i) => {
     const p = patches[i]!;
     const reblur = psf ? { result: reblurResidual(out, p, n, psf), input: reblurResidual(p, p, n, psf) } : undefined;
-    if (reblur) { rr.push(reblur.result); ri.push(reblur.input); }
-    const v = outputVerdict({ correlation: 1, artefacts: measureArtefacts([n, n, n], p, out), ...(reblur ? { reblur } : {}) });
-    for (const f of v.flags) if (f.code !== 'negative-light') counts.set(f.code, { k: (counts.get(f.code)?.k ?? 0) + 1, first: counts.get(f.code)?.first ?? f });
+    if (reblur) {
+      rr.push(reblur.result);
+      ri.push(reblur.input);
+    }
+    const v = outputVerdict({
+      correlation: 1,
+      artefacts: measureArtefacts([n, n, n], p, out),
+      ...(reblur ? { reblur } : {}),
+    });
+    for (const f of v.flags)
+      if (f.code !== 'negative-light')
+        counts.set(f.code, { k: (counts.get(f.code)?.k ?? 0) + 1, first: counts.get(f.code)?.first ?? f });
   });
   const flags = [...counts.values()].filter((c) => 2 * c.k >= outs.length).map((c) => c.first);
   return { flags, ...(rr.length ? { reblur: { result: median(rr), input: median(ri) } } : {}) };
@@ -72,7 +96,12 @@ function patchVerdicts(outs: Float32Array[], patches: Float32Array[], n: number,
 type PatchPsf = { data: Float32Array; shape: [number, number, number] } | null | undefined;
 
 /** G_AB on each patch (edge n, network scale), read back asynchronously (works on GPU backends too). */
-export async function checkGeneratorOutput(gAB: Module, patches: Float32Array[], n: number, psf?: PatchPsf): Promise<OutputCheck> {
+export async function checkGeneratorOutput(
+  gAB: Module,
+  patches: Float32Array[],
+  n: number,
+  psf?: PatchPsf,
+): Promise<OutputCheck> {
   const perPatch: number[] = [];
   const outs: Float32Array[] = [];
   for (const p of patches) {
@@ -90,13 +119,23 @@ export async function checkGeneratorOutput(gAB: Module, patches: Float32Array[],
   const unrelated = !(correlation >= MIN_INPUT_CORRELATION);
   const { flags, reblur } = unrelated ? { flags: [], reblur: undefined } : patchVerdicts(outs, patches, n, psf);
   const r = correlation.toFixed(3);
-  const rb = reblur ? `, re-blurs to it with the learned PSF (median residual ${reblur.result.toPrecision(3)} vs ${reblur.input.toPrecision(3)} for the patches themselves)` : '';
+  const rb = reblur
+    ? `, re-blurs to it with the learned PSF (median residual ${reblur.result.toPrecision(3)} vs ${reblur.input.toPrecision(3)} for the patches themselves)`
+    : '';
   const message = unrelated
     ? `G_AB's output is nearly unrelated to its input (median correlation ${r} over ${m} training patches, below ${MIN_INPUT_CORRELATION}): the model has not learned to deconvolve these data and its output should not be used as a result. Typical causes: very sparse or very noisy stacks, too short a schedule. Richardson–Lucy with a theoretical PSF is the fallback.`
     : flags.length
       ? `G_AB's output failed the output check on training patches: ${flags.map((f) => f.message).join(' ')} Its results should not be trusted; Richardson–Lucy with the learned or a theoretical PSF is the fallback.`
       : `G_AB's output follows its input (median correlation ${r} over ${m} training patches)${rb}, with no excess high frequencies.`;
-  return { perPatch, correlation, threshold: MIN_INPUT_CORRELATION, collapsed: unrelated || flags.length > 0, flags: unrelated ? ['unrelated'] : flags.map((f) => f.code), ...(reblur ? { reblur } : {}), message };
+  return {
+    perPatch,
+    correlation,
+    threshold: MIN_INPUT_CORRELATION,
+    collapsed: unrelated || flags.length > 0,
+    flags: unrelated ? ['unrelated'] : flags.map((f) => f.code),
+    ...(reblur ? { reblur } : {}),
+    message,
+  };
 }
 
 export async function writeOutputCheck(runDir: string, check: OutputCheck): Promise<void> {

@@ -41,7 +41,8 @@ export async function readConfig(runDir: string): Promise<TrainConfig> {
 const COLUMNS = ['step', 'epoch', 'lr', ...LOSS_KEYS, 'seconds'] as const;
 
 export async function writeHistory(runDir: string, rows: HistoryRow[]): Promise<void> {
-  const csv = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => String(r[c] ?? 0)).join(','))].join('\n') + '\n';
+  const csv =
+    [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => String(r[c] ?? 0)).join(','))].join('\n') + '\n';
   await writeBytesAtomic(join(runDir, RUN_FILES.historyCsv), csv, { force: true });
   await writeBytesAtomic(join(runDir, RUN_FILES.historyJson), JSON.stringify(rows), { force: true });
 }
@@ -67,18 +68,40 @@ export interface PsfFile {
 }
 
 /** The learned PSF as JSON (always) — the ImageJ TIFF is written by the trainer through io.writeVolume. */
-export async function writePsfJson(runDir: string, psf: Float32Array, shape: [number, number, number], voxelSize: VoxelSize, step: number, params: Pick<PsfFile, 'halo' | 'gaussian'> = {}): Promise<void> {
-  const f: PsfFile = { shape, voxelSize, step, data: Array.from(psf), ...(params.halo ? { halo: params.halo } : {}), ...(params.gaussian ? { gaussian: params.gaussian } : {}) };
+export async function writePsfJson(
+  runDir: string,
+  psf: Float32Array,
+  shape: [number, number, number],
+  voxelSize: VoxelSize,
+  step: number,
+  params: Pick<PsfFile, 'halo' | 'gaussian'> = {},
+): Promise<void> {
+  const f: PsfFile = {
+    shape,
+    voxelSize,
+    step,
+    data: Array.from(psf),
+    ...(params.halo ? { halo: params.halo } : {}),
+    ...(params.gaussian ? { gaussian: params.gaussian } : {}),
+  };
   await writeBytesAtomic(join(runDir, RUN_FILES.psf), JSON.stringify(f), { force: true });
 }
 
 /** Save the generators (G_AB and, in cycle mode, G_BA) in tfjs format under weights/. */
 export async function writePsfInit(runDir: string, fit: SpectralFit): Promise<void> {
-  await writeBytesAtomic(join(runDir, RUN_FILES.psfInit), JSON.stringify({ method: 'spectral-fit (core/psf/spectral-fit.ts, Gaussian)', ...fit }, null, 2) + '\n', { force: true });
+  await writeBytesAtomic(
+    join(runDir, RUN_FILES.psfInit),
+    JSON.stringify({ method: 'spectral-fit (core/psf/spectral-fit.ts, Gaussian)', ...fit }, null, 2) + '\n',
+    { force: true },
+  );
 }
 
 export async function exportGenerators(runDir: string, gen: Module[], cfg: TrainConfig): Promise<void> {
-  await saveWeights(join(runDir, RUN_FILES.weights), gen.flatMap((m) => m.variables()), { force: true, metadata: { config: cfg } });
+  await saveWeights(
+    join(runDir, RUN_FILES.weights),
+    gen.flatMap((m) => m.variables()),
+    { force: true, metadata: { config: cfg } },
+  );
 }
 
 /** Rebuild G_AB from a finished run directory (config.json + weights/). Caller disposes its variables. */

@@ -28,8 +28,15 @@ export function reflectIndex(i: number, n: number): number {
 }
 
 /** Draw a random transform for a patch of edge `size` inside a stack of `shape`. */
-export function drawTransform(rng: Rng, shape: Shape3, size: number, aug: TrainConfig['augmentation'], augment = true): PatchTransform {
-  const scale = augment && aug.scale[1] > aug.scale[0] ? rng.uniform(aug.scale[0], aug.scale[1]) : augment ? aug.scale[0] : 1;
+export function drawTransform(
+  rng: Rng,
+  shape: Shape3,
+  size: number,
+  aug: TrainConfig['augmentation'],
+  augment = true,
+): PatchTransform {
+  const scale =
+    augment && aug.scale[1] > aug.scale[0] ? rng.uniform(aug.scale[0], aug.scale[1]) : augment ? aug.scale[0] : 1;
   const extent = Math.ceil(size * scale);
   const start = shape.map((dim) => {
     // A stack smaller than the patch is centred and reflect-padded; otherwise any position fits.
@@ -37,16 +44,22 @@ export function drawTransform(rng: Rng, shape: Shape3, size: number, aug: TrainC
     const shift = augment && aug.translate > 0 ? rng.int(2 * aug.translate + 1) - aug.translate : 0;
     return base + shift;
   }) as [number, number, number];
-  const flip: [boolean, boolean, boolean] = augment && aug.flip ? [rng.next() < 0.5, rng.next() < 0.5, rng.next() < 0.5] : [false, false, false];
+  const flip: [boolean, boolean, boolean] =
+    augment && aug.flip ? [rng.next() < 0.5, rng.next() < 0.5, rng.next() < 0.5] : [false, false, false];
   const rot90 = (augment && aug.rotate90 ? rng.int(4) : 0) as PatchTransform['rot90'];
   return { start, scale, flip, rot90 };
 }
 
 function sampleLinear(data: Float32Array, shape: Shape3, z: number, y: number, x: number): number {
   const [nz, ny, nx] = shape;
-  const z0 = Math.floor(z), y0 = Math.floor(y), x0 = Math.floor(x);
-  const fz = z - z0, fy = y - y0, fx = x - x0;
-  if (fz === 0 && fy === 0 && fx === 0) return data[(reflectIndex(z0, nz) * ny + reflectIndex(y0, ny)) * nx + reflectIndex(x0, nx)]!;
+  const z0 = Math.floor(z),
+    y0 = Math.floor(y),
+    x0 = Math.floor(x);
+  const fz = z - z0,
+    fy = y - y0,
+    fx = x - x0;
+  if (fz === 0 && fy === 0 && fx === 0)
+    return data[(reflectIndex(z0, nz) * ny + reflectIndex(y0, ny)) * nx + reflectIndex(x0, nx)]!;
   let acc = 0;
   for (let dz = 0; dz < 2; dz++) {
     const wz = dz ? fz : 1 - fz;

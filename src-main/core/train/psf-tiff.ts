@@ -3,7 +3,11 @@
 import { join } from 'node:path';
 import { makeVolume, writeVolume, type VoxelSize } from '../io';
 
-export async function writeLearnedPsfTiff(runDir: string, psf: { data: Float32Array; shape: [number, number, number] }, voxelSize: VoxelSize): Promise<void> {
+export async function writeLearnedPsfTiff(
+  runDir: string,
+  psf: { data: Float32Array; shape: [number, number, number] },
+  voxelSize: VoxelSize,
+): Promise<void> {
   const vol = makeVolume(psf.data, psf.shape, voxelSize, 'computed');
   vol.metadata.intensityScale = 'learned PSF (G_BA kernel), sum as trained';
   await writeVolume(join(runDir, 'psf.tif'), vol, { dtype: 'float32', force: true });

@@ -19,7 +19,9 @@ export interface PupilFile {
 const MODEL: PupilFile['model'] = 'pupil (core/psf/pupil.ts, scalar Gibson–Lanni / Hanser with Zernike Noll 5–11)';
 
 export async function writePupilFile(runDir: string, f: Omit<PupilFile, 'model'>): Promise<void> {
-  await writeBytesAtomic(join(runDir, RUN_FILES.psfPupil), JSON.stringify({ model: MODEL, ...f }, null, 2) + '\n', { force: true });
+  await writeBytesAtomic(join(runDir, RUN_FILES.psfPupil), JSON.stringify({ model: MODEL, ...f }, null, 2) + '\n', {
+    force: true,
+  });
 }
 
 const numbers = (o: unknown): o is Record<string, number> =>

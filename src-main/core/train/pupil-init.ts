@@ -12,7 +12,11 @@ import { spectralLoss, type SpectralTarget } from './spectral-loss';
 export const PUPIL_SPECTRAL_FIT = { iterations: 120, lr: 0.05 } as const;
 
 /** Fits the layer's variables to the spectral term in place; returns the term before and after. */
-export function fitPupilToSpectra(psf: PsfModule, target: SpectralTarget, o: { iterations: number; lr: number } = PUPIL_SPECTRAL_FIT): { before: number; after: number } {
+export function fitPupilToSpectra(
+  psf: PsfModule,
+  target: SpectralTarget,
+  o: { iterations: number; lr: number } = PUPIL_SPECTRAL_FIT,
+): { before: number; after: number } {
   const opt = tf.train.adam(o.lr);
   const term = () => tf.tidy(() => spectralLoss(psf.psf(), target).dataSync()[0]!);
   const before = term();

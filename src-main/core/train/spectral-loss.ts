@@ -10,14 +10,26 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Volume } from '../io/volume';
 import { detach } from './losses';
-import { freqIndex, halfSpectrumBins, LATERAL_BINS, lowFrequencyScale, spectralData, type SpectralData } from '../psf/spectral-fit';
+import {
+  freqIndex,
+  halfSpectrumBins,
+  LATERAL_BINS,
+  lowFrequencyScale,
+  spectralData,
+  type SpectralData,
+} from '../psf/spectral-fit';
 
 const SCALE_ITERATIONS = 8;
 
 export interface SpectralTarget {
   kernelShape: [number, number, number];
   /** DFT matrices per axis, [kernel index, frequency]: cos and sin of 2π f (i − centre). */
-  cz: tf.Tensor2D; sz: tf.Tensor2D; cy: tf.Tensor2D; sy: tf.Tensor2D; cx: tf.Tensor2D; sx: tf.Tensor2D;
+  cz: tf.Tensor2D;
+  sz: tf.Tensor2D;
+  cy: tf.Tensor2D;
+  sy: tf.Tensor2D;
+  cx: tf.Tensor2D;
+  sx: tf.Tensor2D;
   /**
    * The bins are separable, (k_lateral bin) × (k_z bin): binning is two products with 0/1 matrices, lateral
    * [fx·fy, lateral bins] (rows outside the Nyquist circle all 0) and axial [fz, axial bins].
@@ -27,7 +39,9 @@ export interface SpectralTarget {
   nb: number;
   /** 1 / (frequencies per bin), 0 for empty bins. */
   invCount: tf.Tensor1D;
-  sa: tf.Tensor1D; sb: tf.Tensor1D; w: tf.Tensor1D;
+  sa: tf.Tensor1D;
+  sb: tf.Tensor1D;
+  w: tf.Tensor1D;
   noise: number;
   /** Σ w (log S_A + 1) / Σ w: the deviance's zero. */
   floor: number;
@@ -37,11 +51,15 @@ export interface SpectralTarget {
 
 function dftMatrices(k: number, n: number, halfOnly: boolean): { c: tf.Tensor2D; s: tf.Tensor2D } {
   const nf = halfOnly ? Math.floor(n / 2) + 1 : n;
-  const c = new Float32Array(k * nf), s = new Float32Array(k * nf), centre = Math.floor(k / 2);
-  for (let i = 0; i < k; i++) for (let f = 0; f < nf; f++) {
-    const phase = (2 * Math.PI * (halfOnly ? f : freqIndex(f, n)) * (i - centre)) / n;
-    c[i * nf + f] = Math.cos(phase); s[i * nf + f] = Math.sin(phase);
-  }
+  const c = new Float32Array(k * nf),
+    s = new Float32Array(k * nf),
+    centre = Math.floor(k / 2);
+  for (let i = 0; i < k; i++)
+    for (let f = 0; f < nf; f++) {
+      const phase = (2 * Math.PI * (halfOnly ? f : freqIndex(f, n)) * (i - centre)) / n;
+      c[i * nf + f] = Math.cos(phase);
+      s[i * nf + f] = Math.sin(phase);
+    }
   return { c: tf.tensor2d(c, [k, nf]), s: tf.tensor2d(s, [k, nf]) };
 }
 
@@ -49,27 +67,60 @@ function dftMatrices(k: number, n: number, halfOnly: boolean): { c: tf.Tensor2D;
  * The fixed data of the term, from the raw (not normalised) training stacks, or from their spectra when already
  * computed (`data`: spectralData of the same stacks). Dispose with disposeSpectralTarget.
  */
-export function spectralTarget(blurred: Volume[], sharp: Volume[], kernelShape: [number, number, number], data?: SpectralData): SpectralTarget {
+export function spectralTarget(
+  blurred: Volume[],
+  sharp: Volume[],
+  kernelShape: [number, number, number],
+  data?: SpectralData,
+): SpectralTarget {
   const d = data ?? spectralData(blurred, sharp);
-  const [nz, ny, nx] = d.grid.shape, nxh = Math.floor(nx / 2) + 1, nb = d.sa.length;
-  const zyx = halfSpectrumBins(d.grid), nLat = LATERAL_BINS, nAx = nb / nLat;
-  const lat = new Float32Array(nxh * ny * nLat), ax = new Float32Array(nz * nAx), count = new Float32Array(nb);
-  for (let x = 0; x < nxh; x++) for (let y = 0; y < ny; y++) {
-    const b = zyx[y * nxh + x]!; // z = 0: the lateral bin alone
-    if (b >= 0) lat[(x * ny + y) * nLat + (b % nLat)] = 1;
-  }
+  const [nz, ny, nx] = d.grid.shape,
+    nxh = Math.floor(nx / 2) + 1,
+    nb = d.sa.length;
+  const zyx = halfSpectrumBins(d.grid),
+    nLat = LATERAL_BINS,
+    nAx = nb / nLat;
+  const lat = new Float32Array(nxh * ny * nLat),
+    ax = new Float32Array(nz * nAx),
+    count = new Float32Array(nb);
+  for (let x = 0; x < nxh; x++)
+    for (let y = 0; y < ny; y++) {
+      const b = zyx[y * nxh + x]!; // z = 0: the lateral bin alone
+      if (b >= 0) lat[(x * ny + y) * nLat + (b % nLat)] = 1;
+    }
   for (let z = 0; z < nz; z++) ax[z * nAx + Math.floor(zyx[z * ny * nxh]! / nLat)] = 1; // y = x = 0 is always inside
   for (const b of zyx) if (b >= 0) count[b]! += 1;
-  let sw = 0, fl = 0;
-  for (let b = 0; b < nb; b++) if (d.weight[b]! > 0) { sw += d.weight[b]!; fl += d.weight[b]! * (Math.log(d.sa[b]!) + 1); }
+  let sw = 0,
+    fl = 0;
+  for (let b = 0; b < nb; b++)
+    if (d.weight[b]! > 0) {
+      sw += d.weight[b]!;
+      fl += d.weight[b]! * (Math.log(d.sa[b]!) + 1);
+    }
   const w = Float32Array.from(d.weight, (v) => v / sw);
-  const [z, y, x] = [dftMatrices(kernelShape[0], nz, false), dftMatrices(kernelShape[1], ny, false), dftMatrices(kernelShape[2], nx, true)];
+  const [z, y, x] = [
+    dftMatrices(kernelShape[0], nz, false),
+    dftMatrices(kernelShape[1], ny, false),
+    dftMatrices(kernelShape[2], nx, true),
+  ];
   return {
-    kernelShape, cz: z.c, sz: z.s, cy: y.c, sy: y.s, cx: x.c, sx: x.s,
-    lateralBins: tf.tensor2d(lat, [nxh * ny, nLat]), axialBins: tf.tensor2d(ax, [nz, nAx]), nb,
+    kernelShape,
+    cz: z.c,
+    sz: z.s,
+    cy: y.c,
+    sy: y.s,
+    cx: x.c,
+    sx: x.s,
+    lateralBins: tf.tensor2d(lat, [nxh * ny, nLat]),
+    axialBins: tf.tensor2d(ax, [nz, nAx]),
+    nb,
     invCount: tf.tensor1d(count.map((c) => (c > 0 ? 1 / c : 0))),
-    sa: tf.tensor1d(Float32Array.from(d.sa)), sb: tf.tensor1d(Float32Array.from(d.sb)), w: tf.tensor1d(w),
-    noise: d.noise, floor: fl / sw, scale0: lowFrequencyScale(d),
+    sa: tf.tensor1d(Float32Array.from(d.sa)),
+    sb: tf.tensor1d(Float32Array.from(d.sb)),
+    w: tf.tensor1d(w),
+    noise: d.noise,
+    floor: fl / sw,
+    scale0: lowFrequencyScale(d),
   };
 }
 
@@ -83,17 +134,22 @@ export function binnedOtf2(kernel: tf.Tensor3D, t: SpectralTarget): tf.Tensor1D 
     const [kz, ky, kx] = t.kernelShape;
     // x: real kernel → complex A[z, y, fx] = Σ_x p (cos − i sin)
     const p = tf.reshape(kernel, [kz * ky, kx]) as tf.Tensor2D;
-    const ar = tf.matMul(p, t.cx) as tf.Tensor2D, ai = tf.neg(tf.matMul(p, t.sx)) as tf.Tensor2D;
+    const ar = tf.matMul(p, t.cx) as tf.Tensor2D,
+      ai = tf.neg(tf.matMul(p, t.sx)) as tf.Tensor2D;
     const nxh = t.cx.shape[1];
     // y: [z, y, fx] → [z·fx, y] · E_y → [z, fx, fy]
-    const toY = (m: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(m, [kz, ky, nxh]), [0, 2, 1]), [kz * nxh, ky]) as tf.Tensor2D;
+    const toY = (m: tf.Tensor2D) =>
+      tf.reshape(tf.transpose(tf.reshape(m, [kz, ky, nxh]), [0, 2, 1]), [kz * nxh, ky]) as tf.Tensor2D;
     const [yr, yi] = [toY(ar), toY(ai)];
-    const br = tf.add(tf.matMul(yr, t.cy), tf.matMul(yi, t.sy)) as tf.Tensor2D, bi = tf.sub(tf.matMul(yi, t.cy), tf.matMul(yr, t.sy)) as tf.Tensor2D;
+    const br = tf.add(tf.matMul(yr, t.cy), tf.matMul(yi, t.sy)) as tf.Tensor2D,
+      bi = tf.sub(tf.matMul(yi, t.cy), tf.matMul(yr, t.sy)) as tf.Tensor2D;
     const ny = t.cy.shape[1];
     // z: [z, fx, fy] → [fx·fy, z] · E_z → [fx, fy, fz]
-    const toZ = (m: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(m, [kz, nxh * ny]), [1, 0]), [nxh * ny, kz]) as tf.Tensor2D;
+    const toZ = (m: tf.Tensor2D) =>
+      tf.reshape(tf.transpose(tf.reshape(m, [kz, nxh * ny]), [1, 0]), [nxh * ny, kz]) as tf.Tensor2D;
     const [zr, zi] = [toZ(br), toZ(bi)];
-    const hr = tf.add(tf.matMul(zr, t.cz), tf.matMul(zi, t.sz)), hi = tf.sub(tf.matMul(zi, t.cz), tf.matMul(zr, t.sz));
+    const hr = tf.add(tf.matMul(zr, t.cz), tf.matMul(zi, t.sz)),
+      hi = tf.sub(tf.matMul(zi, t.cz), tf.matMul(zr, t.sz));
     const power = tf.add(tf.square(hr), tf.square(hi)) as tf.Tensor2D; // [fx·fy, fz]
     const sums = tf.matMul(t.lateralBins, tf.matMul(power, t.axialBins), true, false); // [lateral bin, axial bin]
     return tf.mul(tf.reshape(tf.transpose(sums), [-1]), t.invCount) as tf.Tensor1D; // bin = axial · lateral bins + lateral
@@ -108,7 +164,9 @@ export function spectralLoss(kernel: tf.Tensor3D, t: SpectralTarget): tf.Scalar 
     const g0 = detach(gsb);
     let c: tf.Tensor = tf.scalar(t.scale0);
     for (let i = 0; i < SCALE_ITERATIONS; i++) {
-      const cg = tf.mul(c, g0), m = tf.add(cg, t.noise), q = tf.mul(t.w, tf.div(cg, m));
+      const cg = tf.mul(c, g0),
+        m = tf.add(cg, t.noise),
+        q = tf.mul(t.w, tf.div(cg, m));
       c = tf.mul(c, tf.div(tf.sum(tf.mul(q, tf.div(t.sa, m))), tf.maximum(tf.sum(q), 1e-30)));
     }
     const m = tf.add(tf.mul(detach(c), gsb), t.noise);

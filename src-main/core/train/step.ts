@@ -36,7 +36,19 @@ export interface LossTerms {
   supervised: number;
 }
 
-export const LOSS_KEYS: readonly (keyof LossTerms)[] = ['generator', 'advAB', 'advBA', 'cycleA', 'cycleB', 'psfL1', 'spectral', 'positive', 'discriminatorA', 'discriminatorB', 'supervised'];
+export const LOSS_KEYS: readonly (keyof LossTerms)[] = [
+  'generator',
+  'advAB',
+  'advBA',
+  'cycleA',
+  'cycleB',
+  'psfL1',
+  'spectral',
+  'positive',
+  'discriminatorA',
+  'discriminatorB',
+  'supervised',
+];
 
 export interface StepState {
   cfg: TrainConfig;
@@ -57,13 +69,28 @@ function toTensor(d: Float32Array, n: number): tf.Tensor5D {
 function checkFinite(terms: Partial<LossTerms>, step: number): void {
   for (const [k, v] of Object.entries(terms)) {
     if (!Number.isFinite(v)) {
-      throw new NumericError(`loss "${k}" became ${v} at step ${step}`, 'Training stopped; the last good checkpoint is kept. Try a lower learning rate or check the input stacks.');
+      throw new NumericError(
+        `loss "${k}" became ${v} at step ${step}`,
+        'Training stopped; the last good checkpoint is kept. Try a lower learning rate or check the input stacks.',
+      );
     }
   }
 }
 
 function emptyTerms(): LossTerms {
-  return { generator: 0, advAB: 0, advBA: 0, cycleA: 0, cycleB: 0, psfL1: 0, spectral: 0, positive: 0, discriminatorA: 0, discriminatorB: 0, supervised: 0 };
+  return {
+    generator: 0,
+    advAB: 0,
+    advBA: 0,
+    cycleA: 0,
+    cycleB: 0,
+    psfL1: 0,
+    spectral: 0,
+    positive: 0,
+    discriminatorA: 0,
+    discriminatorB: 0,
+    supervised: 0,
+  };
 }
 
 function supervisedStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, lr: number, step: number): LossTerms {
@@ -93,13 +120,24 @@ export function tangentGradient(grads: tf.NamedTensorMap, kernelName: string): v
   g.dispose();
 }
 
-function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.Tensor5D, lr: number, step: number, terms: LossTerms): { fakeA: Float32Array; fakeB: Float32Array } {
+function generatorStep(
+  s: StepState,
+  a: tf.Tensor5D,
+  aData: Float32Array,
+  b: tf.Tensor5D,
+  lr: number,
+  step: number,
+  terms: LossTerms,
+): { fakeA: Float32Array; fakeB: Float32Array } {
   const { cfg, nets } = s;
   const gBA = nets.gBA!;
   const crops = drawCrops(s.rng, cfg.patchSize, cfg.discriminator.scales);
   // Synthetic blurred volumes get the real patch's noise level (fakeNoise 'estimated'), drawn before the graph.
   const n = cfg.patchSize;
-  const noise = cfg.fakeNoise === 'estimated' ? { model: estimateNoise(aData, n), eps: toTensor(normals(s.rng, n * n * n), n) } : null;
+  const noise =
+    cfg.fakeNoise === 'estimated'
+      ? { model: estimateNoise(aData, n), eps: toTensor(normals(s.rng, n * n * n), n) }
+      : null;
   let parts: tf.Scalar[] = [];
   let fakes: tf.Tensor5D[] = [];
   const { value, grads } = tf.variableGrads(() => {
@@ -115,8 +153,12 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
     parts = [advAB, advBA, cycleA, cycleB, psfL1, spectral, positive].map((t) => tf.keep(t));
     fakes = [tf.keep(fakeA), tf.keep(fakeB)];
     return tf.addN([
-      advAB, advBA, tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle), tf.mul(psfL1, cfg.loss.lambdaPsf),
-      tf.mul(spectral, cfg.loss.lambdaSpectral ?? 0), tf.mul(positive, cfg.loss.lambdaPositive ?? 0),
+      advAB,
+      advBA,
+      tf.mul(tf.add(cycleA, cycleB), cfg.loss.lambdaCycle),
+      tf.mul(psfL1, cfg.loss.lambdaPsf),
+      tf.mul(spectral, cfg.loss.lambdaSpectral ?? 0),
+      tf.mul(positive, cfg.loss.lambdaPositive ?? 0),
     ]) as tf.Scalar;
   }, generatorVariables(nets));
   try {
@@ -133,7 +175,16 @@ function generatorStep(s: StepState, a: tf.Tensor5D, aData: Float32Array, b: tf.
   }
 }
 
-function discriminatorStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, fakeA: Float32Array, fakeB: Float32Array, lr: number, step: number, terms: LossTerms): void {
+function discriminatorStep(
+  s: StepState,
+  a: tf.Tensor5D,
+  b: tf.Tensor5D,
+  fakeA: Float32Array,
+  fakeB: Float32Array,
+  lr: number,
+  step: number,
+  terms: LossTerms,
+): void {
   const { cfg, nets } = s;
   const n = cfg.patchSize;
   const crops = drawCrops(s.rng, n, cfg.discriminator.scales);
@@ -162,7 +213,12 @@ function discriminatorStep(s: StepState, a: tf.Tensor5D, b: tf.Tensor5D, fakeA: 
  */
 export function trainStep(s: StepState, batch: PatchPair, lr: number, step: number, corrupt = false): LossTerms {
   const n = s.cfg.patchSize;
-  const a = corrupt ? toTensor(batch.a.map(() => NaN), n) : toTensor(batch.a, n);
+  const a = corrupt
+    ? toTensor(
+        batch.a.map(() => NaN),
+        n,
+      )
+    : toTensor(batch.a, n);
   const b = toTensor(batch.b, n);
   try {
     if (s.cfg.mode === 'supervised') return supervisedStep(s, a, b, lr, step);

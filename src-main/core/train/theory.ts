@@ -16,35 +16,59 @@ import { psfShape, type TrainConfig } from './config';
 
 export type Optics = NonNullable<TrainConfig['optics']>;
 
-const MICRONS_PER: Record<string, number> = { 'µm': 1, 'μm': 1, um: 1, micron: 1, microns: 1, nm: 1e-3, mm: 1e3 };
+const MICRONS_PER: Record<string, number> = { µm: 1, μm: 1, um: 1, micron: 1, microns: 1, nm: 1e-3, mm: 1e3 };
 
 /** The voxel size in µm; uncalibrated stacks cannot give a physical PSF. */
 export function voxelSizeMicrons(v: Volume): { dxy: number; dz: number } {
   const f = MICRONS_PER[v.voxelSize.unit];
   if (f === undefined || v.metadata.voxelSizeAssumed) {
-    throw new InvalidParameterError('voxel size', `the blurred stack has no physical voxel size (unit '${v.voxelSize.unit}'), so no Born–Wolf PSF can be computed for it`, 'Write the voxel size into the TIFF (e.g. `cycledecon convert`), or give a PSF file / another psf.init.');
+    throw new InvalidParameterError(
+      'voxel size',
+      `the blurred stack has no physical voxel size (unit '${v.voxelSize.unit}'), so no Born–Wolf PSF can be computed for it`,
+      'Write the voxel size into the TIFF (e.g. `cycledecon convert`), or give a PSF file / another psf.init.',
+    );
   }
   const { x, y, z } = v.voxelSize;
-  if (Math.abs(x - y) > 0.01 * x) throw new InvalidParameterError('voxel size', `x (${x}) and y (${y}) differ; the Born–Wolf model here needs square pixels`);
+  if (Math.abs(x - y) > 0.01 * x)
+    throw new InvalidParameterError(
+      'voxel size',
+      `x (${x}) and y (${y}) differ; the Born–Wolf model here needs square pixels`,
+    );
   return { dxy: x * f, dz: z * f };
 }
 
 function requireOptics(cfg: TrainConfig, what: string): Optics {
-  if (!cfg.optics) throw new InvalidParameterError('optics', `${what} needs the microscope optics`, 'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.');
+  if (!cfg.optics)
+    throw new InvalidParameterError(
+      'optics',
+      `${what} needs the microscope optics`,
+      'Pass --na, --wavelength (µm), --ni (and --ns), or set "optics" in the config.',
+    );
   return cfg.optics;
 }
 
 /** Born–Wolf PSF [z, y, x] of the given size on the stack's grid, sum 1, peak at floor(k/2) on every axis. */
 export function bornWolfPsf(optics: Optics, vox: { dxy: number; dz: number }, size: Shape3): Float32Array {
   const odd = size.map((k) => (k % 2 === 1 ? k : k + 1)) as Shape3;
-  const full = generatePsf({ model: 'born-wolf', na: optics.na, wavelength: optics.wavelength, ni: optics.ni, ns: optics.ns, dxy: vox.dxy, dz: vox.dz, size: odd });
+  const full = generatePsf({
+    model: 'born-wolf',
+    na: optics.na,
+    wavelength: optics.wavelength,
+    ni: optics.ni,
+    ns: optics.ns,
+    dxy: vox.dxy,
+    dz: vox.dz,
+    size: odd,
+  });
   if (odd.every((k, a) => k === size[a])) return full.data;
   const out = new Float32Array(size[0] * size[1] * size[2]);
   let sum = 0;
-  for (let z = 0, i = 0; z < size[0]; z++) for (let y = 0; y < size[1]; y++) for (let x = 0; x < size[2]; x++, i++) {
-    out[i] = full.data[(z * odd[1] + y) * odd[2] + x]!;
-    sum += out[i]!;
-  }
+  for (let z = 0, i = 0; z < size[0]; z++)
+    for (let y = 0; y < size[1]; y++)
+      for (let x = 0; x < size[2]; x++, i++) {
+        out[i] = full.data[(z * odd[1] + y) * odd[2] + x]!;
+        sum += out[i]!;
+      }
   for (let i = 0; i < out.length; i++) out[i]! /= sum;
   return out;
 }
@@ -56,14 +80,22 @@ export function bornWolfLayerInit(cfg: TrainConfig, blurred: Volume[]): Float32A
 }
 
 /** The initial kernel of the PSF layer for psf.init 'spectral', the fit it comes from and the spectra it was fitted to. */
-export function spectralLayerInit(cfg: TrainConfig, blurred: Volume[], sharp: Volume[]): { kernel: Float32Array; fit: SpectralFit; data: SpectralData } {
-  if (sharp.length === 0) throw new InvalidParameterError('sharp', "psf.init 'spectral' needs the sharp stacks (domain B)");
+export function spectralLayerInit(
+  cfg: TrainConfig,
+  blurred: Volume[],
+  sharp: Volume[],
+): { kernel: Float32Array; fit: SpectralFit; data: SpectralData } {
+  if (sharp.length === 0)
+    throw new InvalidParameterError('sharp', "psf.init 'spectral' needs the sharp stacks (domain B)");
   const data = spectralData(blurred, sharp);
   const fit = fitPsfFromSpectra(blurred, sharp, { data });
   return { kernel: gaussianPsf(psfShape(cfg), fit.sigmaVoxels), fit, data };
 }
 
-const oddAtMost = (n: number, cap: number) => { const m = Math.min(n, cap); return m % 2 === 1 ? m : Math.max(1, m - 1); };
+const oddAtMost = (n: number, cap: number) => {
+  const m = Math.min(n, cap);
+  return m % 2 === 1 ? m : Math.max(1, m - 1);
+};
 
 /** The PSF Richardson–Lucy uses for domain B: the user's, else Born–Wolf from the optics at ≤ 31 voxels per axis. */
 export function rlPsfFor(cfg: TrainConfig, blurred: Volume[], userPsf?: Volume): Volume {
@@ -73,11 +105,21 @@ export function rlPsfFor(cfg: TrainConfig, blurred: Volume[], userPsf?: Volume):
   const vox = voxelSizeMicrons(first);
   const size = first.shape.map((n) => oddAtMost(n, 31)) as Shape3;
   const voxelSize: VoxelSize = { ...first.voxelSize };
-  return { data: bornWolfPsf(optics, vox, size), shape: size, voxelSize, metadata: { sourceFormat: 'synthetic', sourceDtype: 'float32', extra: { psfModel: 'born-wolf' } } };
+  return {
+    data: bornWolfPsf(optics, vox, size),
+    shape: size,
+    voxelSize,
+    metadata: { sourceFormat: 'synthetic', sourceDtype: 'float32', extra: { psfModel: 'born-wolf' } },
+  };
 }
 
 /** Domain B for sharpSource 'rl': every blurred stack deconvolved with RL (config.rlIterations). */
-export async function rlDomainB(cfg: TrainConfig, blurred: Volume[], psf: Volume, signal?: AbortSignal): Promise<Volume[]> {
+export async function rlDomainB(
+  cfg: TrainConfig,
+  blurred: Volume[],
+  psf: Volume,
+  signal?: AbortSignal,
+): Promise<Volume[]> {
   const out: Volume[] = [];
   for (const v of blurred) out.push(await richardsonLucy(v, psf, { iterations: cfg.rlIterations, signal }));
   return out;

@@ -11,12 +11,27 @@ import { Adam } from './adam';
 import { hasCheckpoint, loadCheckpoint, restoreVariables, saveCheckpoint, snapshotVariables } from './checkpoint';
 import { PatchSampler } from './data';
 import { TrainControl, type HistoryRow, type TrainEvent } from './events';
-import { allVariables, buildNetworks, discriminatorVariables, disposeNetworks, generatorVariables, type Networks } from './networks';
+import {
+  allVariables,
+  buildNetworks,
+  discriminatorVariables,
+  disposeNetworks,
+  generatorVariables,
+  type Networks,
+} from './networks';
 import { gaussianPsfParams } from '../nn/models/psf-gaussian';
 import { pupilPsfParams } from '../nn/models/psf-pupil';
 import { readPupilFile, writePupilFile } from './pupil-file';
 import { fitPupilToSpectra } from './pupil-init';
-import { exportGenerators, readConfig, readHistory, writeConfig, writeHistory, writePsfInit, writePsfJson } from './outputs';
+import {
+  exportGenerators,
+  readConfig,
+  readHistory,
+  writeConfig,
+  writeHistory,
+  writePsfInit,
+  writePsfJson,
+} from './outputs';
 import { checkGeneratorOutput, writeOutputCheck, type OutputCheck } from './output-check';
 import { writeTrainingDomain } from './domain';
 import { ImagePool } from './pool';
@@ -70,9 +85,14 @@ function comparable(c: TrainConfig): string {
 async function prepareRunDir(opts: TrainOptions, cfg: TrainConfig): Promise<void> {
   await makeOutputFolder(opts.outDir); // a typed IoError on a read-only disk
   if (opts.resume) {
-    if (!(await hasCheckpoint(opts.outDir))) throw new CheckpointError(`${opts.outDir} has no checkpoint to resume`, 'Start without --resume.');
+    if (!(await hasCheckpoint(opts.outDir)))
+      throw new CheckpointError(`${opts.outDir} has no checkpoint to resume`, 'Start without --resume.');
     const saved = await readConfig(opts.outDir);
-    if (comparable(saved) !== comparable(cfg)) throw new CheckpointError(`the configuration differs from the one ${opts.outDir} was trained with`, 'Resume with the saved config.json (omit --config/--preset), or start a new run.');
+    if (comparable(saved) !== comparable(cfg))
+      throw new CheckpointError(
+        `the configuration differs from the one ${opts.outDir} was trained with`,
+        'Resume with the saved config.json (omit --config/--preset), or start a new run.',
+      );
   } else if (!opts.force && (await fs.readdir(opts.outDir)).length > 0) {
     throw new FileExistsError(opts.outDir);
   }
@@ -93,13 +113,14 @@ interface Loop {
 function psfLrScale(nets: Networks, cfg: TrainConfig): Record<string, number> | undefined {
   const scale = cfg.psf.lrScale;
   if (!nets.psf) return undefined;
-  const scales: Record<string, number> = scale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, scale])) : {};
+  const scales: Record<string, number> =
+    scale !== undefined ? Object.fromEntries(nets.psf.variables().map((v) => [v.name, scale])) : {};
   Object.assign(scales, nets.psf.lrScales?.() ?? {});
   return Object.keys(scales).length > 0 ? scales : undefined;
 }
 
 async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spectra?: SpectralData): Promise<Loop> {
-  const sharp = cfg.sharpSource === 'rl' ? await requireRl(opts, cfg) : opts.sharp ?? [];
+  const sharp = cfg.sharpSource === 'rl' ? await requireRl(opts, cfg) : (opts.sharp ?? []);
   const sampler = new PatchSampler(opts.blurred, sharp, cfg);
   const o = cfg.optimiser;
   const stepsPerEpoch = o.stepsPerEpoch === 'auto' ? sampler.patchesPerEpoch() : o.stepsPerEpoch;
@@ -112,13 +133,17 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     gOpt: new Adam(generatorVariables(nets), {
       ...settings,
       lrScale: psfLrScale(nets, cfg),
-      ...(nets.psf && cfg.experimental?.psfAdamNorm === 'tensor' ? { tensorNorm: new Set(nets.psf.variables().map((v) => v.name)) } : {}),
+      ...(nets.psf && cfg.experimental?.psfAdamNorm === 'tensor'
+        ? { tensorNorm: new Set(nets.psf.variables().map((v) => v.name)) }
+        : {}),
     }),
     dOpt: cfg.mode === 'cycle' ? new Adam(discriminatorVariables(nets), settings) : null,
     poolA: new ImagePool(cfg.poolSize),
     poolB: new ImagePool(cfg.poolSize),
     rng: new Rng(cfg.seed),
-    ...(nets.psf && (cfg.loss.lambdaSpectral ?? 0) > 0 ? { spectral: spectralTarget(opts.blurred, sharp, psfShape(cfg), spectra) } : {}),
+    ...(nets.psf && (cfg.loss.lambdaSpectral ?? 0) > 0
+      ? { spectral: spectralTarget(opts.blurred, sharp, psfShape(cfg), spectra) }
+      : {}),
   };
   // The learned background starts at the domains' median gap (a resume restores it from the checkpoint below):
   // from 0, Adam's ≈ lr-per-step moves would need thousands of steps to reach a typical 0.1–0.4.
@@ -127,7 +152,8 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     nets.background.assign(init);
     init.dispose();
   }
-  if (nets.psf && cfg.psf.model === 'pupil' && !opts.resume) await startPupil(cfg, opts, nets.psf, sharp, spectra, state.spectral);
+  if (nets.psf && cfg.psf.model === 'pupil' && !opts.resume)
+    await startPupil(cfg, opts, nets.psf, sharp, spectra, state.spectral);
   let startStep = 0;
   let history: HistoryRow[] = [];
   if (opts.resume) {
@@ -141,11 +167,26 @@ async function setup(cfg: TrainConfig, opts: TrainOptions, nets: Networks, spect
     startStep = ck.step;
     history = (await readHistory(opts.outDir)).filter((r) => r.step <= startStep);
   }
-  return { state, sampler, startStep, totalSteps, stepsPerEpoch, history, voxelSize: { ...opts.blurred[0]!.voxelSize } };
+  return {
+    state,
+    sampler,
+    startStep,
+    totalSteps,
+    stepsPerEpoch,
+    history,
+    voxelSize: { ...opts.blurred[0]!.voxelSize },
+  };
 }
 
 /** The pupil layer's start (init 'spectral': fitted to the spectral term; 'bornwolf': no aberration), written to psf-pupil.json as step 0. */
-async function startPupil(cfg: TrainConfig, opts: TrainOptions, psf: NonNullable<Networks['psf']>, sharp: Volume[], spectra: SpectralData | undefined, given: StepState['spectral']): Promise<void> {
+async function startPupil(
+  cfg: TrainConfig,
+  opts: TrainOptions,
+  psf: NonNullable<Networks['psf']>,
+  sharp: Volume[],
+  spectra: SpectralData | undefined,
+  given: StepState['spectral'],
+): Promise<void> {
   if (cfg.psf.init === 'spectral') {
     const target = given ?? spectralTarget(opts.blurred, sharp, psfShape(cfg), spectra);
     try {
@@ -155,7 +196,12 @@ async function startPupil(cfg: TrainConfig, opts: TrainOptions, psf: NonNullable
     }
   }
   const params = pupilPsfParams(psf)!;
-  await writePupilFile(opts.outDir, { step: 0, optics: { ...cfg.optics!, ...voxelSizeMicrons(opts.blurred[0]!) }, params, start: params });
+  await writePupilFile(opts.outDir, {
+    step: 0,
+    optics: { ...cfg.optics!, ...voxelSizeMicrons(opts.blurred[0]!) },
+    params,
+    start: params,
+  });
 }
 
 async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]> {
@@ -164,14 +210,22 @@ async function requireRl(opts: TrainOptions, cfg: TrainConfig): Promise<Volume[]
 }
 
 /** Fills in the initial kernel (Born–Wolf or spectral fit) and the RL PSF from the data before anything is written. */
-function theoreticalInputs(cfg: TrainConfig, opts: TrainOptions): { opts: TrainOptions; spectralFit?: SpectralFit; spectra?: SpectralData } {
+function theoreticalInputs(
+  cfg: TrainConfig,
+  opts: TrainOptions,
+): { opts: TrainOptions; spectralFit?: SpectralFit; spectra?: SpectralData } {
   const usesPsfLayer = cfg.mode === 'cycle' && cfg.gba === 'psf';
-  const rlPsf = cfg.sharpSource === 'rl' && !opts.sharpFromBlurred ? rlPsfFor(cfg, opts.blurred, opts.rlPsf) : opts.rlPsf;
+  const rlPsf =
+    cfg.sharpSource === 'rl' && !opts.sharpFromBlurred ? rlPsfFor(cfg, opts.blurred, opts.rlPsf) : opts.rlPsf;
   if (!opts.initialPsf && usesPsfLayer && cfg.psf.init === 'spectral') {
     const { kernel, fit, data } = spectralLayerInit(cfg, opts.blurred, opts.sharp ?? []);
     return { opts: { ...opts, initialPsf: kernel, rlPsf }, spectralFit: fit, spectra: data };
   }
-  const initialPsf = opts.initialPsf ?? (usesPsfLayer && cfg.psf.init === 'bornwolf' && cfg.psf.model !== 'pupil' ? bornWolfLayerInit(cfg, opts.blurred) : undefined);
+  const initialPsf =
+    opts.initialPsf ??
+    (usesPsfLayer && cfg.psf.init === 'bornwolf' && cfg.psf.model !== 'pupil'
+      ? bornWolfLayerInit(cfg, opts.blurred)
+      : undefined);
   return { opts: { ...opts, initialPsf, rlPsf } };
 }
 
@@ -224,7 +278,15 @@ async function runLoop(loop: Loop, opts: TrainOptions): Promise<TrainResult> {
   const emit = opts.onProgress ?? (() => undefined);
   const control = opts.control ?? new TrainControl();
   const t0 = performance.now();
-  emit({ type: 'start', runDir: opts.outDir, startStep: loop.startStep, totalSteps, stepsPerEpoch, backend: opts.backendName ?? tf.getBackend(), config: state.cfg });
+  emit({
+    type: 'start',
+    runDir: opts.outDir,
+    startStep: loop.startStep,
+    totalSteps,
+    stepsPerEpoch,
+    backend: opts.backendName ?? tf.getBackend(),
+    config: state.cfg,
+  });
   let step = loop.startStep;
   let cancelled = false;
   while (step < totalSteps) {
@@ -233,7 +295,10 @@ async function runLoop(loop: Loop, opts: TrainOptions): Promise<TrainResult> {
       await control.waitWhilePaused(opts.signal);
       if (!opts.signal?.aborted) emit({ type: 'resumed', step });
     }
-    if (opts.signal?.aborted) { cancelled = true; break; }
+    if (opts.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
     const epoch = Math.floor(step / stepsPerEpoch);
     const lr = learningRate(state.cfg.optimiser, epoch);
     const batch = loop.sampler.next(state.rng);
@@ -242,12 +307,22 @@ async function runLoop(loop: Loop, opts: TrainOptions): Promise<TrainResult> {
     const seconds = (performance.now() - t0) / 1000;
     loop.history.push({ step, epoch, lr, ...losses, seconds });
     const rate = (step - loop.startStep) / Math.max(seconds, 1e-9);
-    emit({ type: 'step', step, totalSteps, epoch, lr, losses, stepsPerSecond: rate, etaSeconds: (totalSteps - step) / rate });
+    emit({
+      type: 'step',
+      step,
+      totalSteps,
+      epoch,
+      lr,
+      losses,
+      stepsPerSecond: rate,
+      etaSeconds: (totalSteps - step) / rate,
+    });
     if (state.nets.psf && (step % state.cfg.psfSnapshotEvery === 0 || step === totalSteps)) {
       const p = currentPsf(state.nets)!;
       emit({ type: 'psf', step, shape: p.shape, data: p.data });
     }
-    if (step % state.cfg.checkpointEvery === 0 && step < totalSteps) emit({ type: 'checkpoint', step, path: await checkpoint(loop, step, opts) });
+    if (step % state.cfg.checkpointEvery === 0 && step < totalSteps)
+      emit({ type: 'checkpoint', step, path: await checkpoint(loop, step, opts) });
     await new Promise((r) => setImmediate(r)); // let pause/cancel messages in
   }
   if (step > loop.startStep || !cancelled) emit({ type: 'checkpoint', step, path: await checkpoint(loop, step, opts) });
@@ -267,13 +342,24 @@ async function finish(loop: Loop, step: number, opts: TrainOptions, psf: TrainRe
     await writePsfTiff(opts.outDir, psf, loop.voxelSize);
     const pupil = nets.psf && pupilPsfParams(nets.psf);
     if (pupil && cfg.optics) {
-      const start = (await readPupilFile(opts.outDir))?.start ?? Object.fromEntries(Object.keys(pupil).map((k) => [k, 0]));
-      await writePupilFile(opts.outDir, { step, optics: { ...cfg.optics, ...voxelSizeMicrons(opts.blurred[0]!) }, params: pupil, start });
+      const start =
+        (await readPupilFile(opts.outDir))?.start ?? Object.fromEntries(Object.keys(pupil).map((k) => [k, 0]));
+      await writePupilFile(opts.outDir, {
+        step,
+        optics: { ...cfg.optics, ...voxelSizeMicrons(opts.blurred[0]!) },
+        params: pupil,
+        start,
+      });
     }
   }
   // Four training patches from an RNG of their own (the training RNG, saved in checkpoints, is not touched).
   const rng = new Rng((cfg.seed ^ 0x5eed1234) >>> 0);
-  const check = await checkGeneratorOutput(nets.gAB, Array.from({ length: 4 }, () => loop.sampler.next(rng).a), cfg.patchSize, psf);
+  const check = await checkGeneratorOutput(
+    nets.gAB,
+    Array.from({ length: 4 }, () => loop.sampler.next(rng).a),
+    cfg.patchSize,
+    psf,
+  );
   await writeOutputCheck(opts.outDir, check);
   return check;
 }

@@ -37,9 +37,17 @@ async function loadPsfs(projectDir: string, spec: RlSpec, channels: number, ctx:
   };
   try {
     for (const w of psf.info.warnings) ctx.log(`warning: ${w}`);
-    if (psf.info.frames > 1) throw new InvalidParameterError('spec.psf', `${item.name} has ${psf.info.frames} time points; a PSF is one z-stack`);
-    if (channels > 1 && psf.info.channels === channels) return await Promise.all(Array.from({ length: channels }, (_, channel) => checked(channel)));
-    if (channels > 1) ctx.log(`warning: one PSF is used for all ${channels} channels; each emission wavelength has its own PSF — import a PSF stack with one channel per image channel`);
+    if (psf.info.frames > 1)
+      throw new InvalidParameterError(
+        'spec.psf',
+        `${item.name} has ${psf.info.frames} time points; a PSF is one z-stack`,
+      );
+    if (channels > 1 && psf.info.channels === channels)
+      return await Promise.all(Array.from({ length: channels }, (_, channel) => checked(channel)));
+    if (channels > 1)
+      ctx.log(
+        `warning: one PSF is used for all ${channels} channels; each emission wavelength has its own PSF — import a PSF stack with one channel per image channel`,
+      );
     return [await checked(0)];
   } finally {
     await psf.close();
@@ -52,7 +60,12 @@ async function loadPsfs(projectDir: string, spec: RlSpec, channels: number, ctx:
  */
 async function openRlImage(path: string, open: OpenOptions, psf: Volume): Promise<VolumeReader> {
   const reader = await openVolume(path, open);
-  if (reader.info.voxelSizeSource !== 'none' || psf.metadata.voxelSizeSource !== 'file' || psf.metadata.voxelSizeAssumed) return reader;
+  if (
+    reader.info.voxelSizeSource !== 'none' ||
+    psf.metadata.voxelSizeSource !== 'file' ||
+    psf.metadata.voxelSizeAssumed
+  )
+    return reader;
   await reader.close();
   return openVolume(path, { voxelSize: psf.voxelSize, voxelSizeSource: 'psf' });
 }
@@ -69,33 +82,74 @@ export async function runDeconvolve(projectDir: string, job: Job, ctx: RunContex
   const psfs = await loadPsfs(projectDir, spec, probe.info.channels, ctx);
   const reader = await openRlImage(input.path, input.open, psfs[0]!);
   const id = newId('res');
-  const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-rl${spec.iterations}-${id.slice(4)}`;
+  const name =
+    spec.outputName ??
+    `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-rl${spec.iterations}-${id.slice(4)}`;
   const path = resultFile(ctx.resultsDir, name);
   try {
     const selection = selectVolumes(reader.info);
     const { voxelSize: v, voxelSizeSource } = reader.info;
-    ctx.log(`Richardson–Lucy: ${spec.iterations} iterations, volume ${reader.info.shape.join('×')}, ${describeSelection(reader.info, selection)}, PSF ${psfs[0]!.shape.join('×')}, voxel ${v.x}×${v.y}×${v.z} ${v.unit} (${voxelSizeSource})`);
-    await mapHyperstack(reader, path, selection, async (image, at) => {
-      if (selection.channels.length > 1 || selection.frames.length > 1) ctx.log(`channel ${at.channel}, frame ${at.frame}`);
-      return runRichardsonLucy(image, psfs[at.c] ?? psfs[0]!, spec.iterations, ctx, spec.rl);
-    }, { dtype: 'float32', within: ctx.resultsDir });
+    ctx.log(
+      `Richardson–Lucy: ${spec.iterations} iterations, volume ${reader.info.shape.join('×')}, ${describeSelection(reader.info, selection)}, PSF ${psfs[0]!.shape.join('×')}, voxel ${v.x}×${v.y}×${v.z} ${v.unit} (${voxelSizeSource})`,
+    );
+    await mapHyperstack(
+      reader,
+      path,
+      selection,
+      async (image, at) => {
+        if (selection.channels.length > 1 || selection.frames.length > 1)
+          ctx.log(`channel ${at.channel}, frame ${at.frame}`);
+        return runRichardsonLucy(image, psfs[at.c] ?? psfs[0]!, spec.iterations, ctx, spec.rl);
+      },
+      { dtype: 'float32', within: ctx.resultsDir },
+    );
   } finally {
     await reader.close();
   }
   ctx.log(`wrote ${path}`);
-  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: `rl-${spec.iterations}`, shape: [...reader.info.shape], createdAt: nowIso() }];
+  return [
+    {
+      id,
+      jobId: job.id,
+      kind: 'deconvolved',
+      path,
+      inputDatasetId: spec.datasetId,
+      method: `rl-${spec.iterations}`,
+      shape: [...reader.info.shape],
+      createdAt: nowIso(),
+    },
+  ];
 }
 
 type ModelSpec = Extract<DeconvolveSpec, { method: 'model' }>;
 
 /** The run folder of a model job: an explicit folder, a run of the project, or the run of a training job. */
-export function runFolder(projectDir: string, project: Awaited<ReturnType<typeof readProject>>, spec: ModelSpec): string {
+export function runFolder(
+  projectDir: string,
+  project: Awaited<ReturnType<typeof readProject>>,
+  spec: ModelSpec,
+): string {
   if (spec.runDir) return spec.runDir;
   // Nothing named: the latest finished run of the project (the app's "latest finished" choice).
-  const run = spec.runId || spec.trainJobId ? project.runs.find((r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId)) : latestFinishedRun(project.runs);
+  const run =
+    spec.runId || spec.trainJobId
+      ? project.runs.find(
+          (r) => (spec.runId && r.id === spec.runId) || (spec.trainJobId && r.jobId === spec.trainJobId),
+        )
+      : latestFinishedRun(project.runs);
   if (!run && spec.trainJobId) return trainRunDir(join(projectDir, 'jobs', spec.trainJobId));
-  if (!run && !spec.runId) throw new InvalidParameterError('spec.runId', 'this project has no finished training run', 'Train a model first (Training page or `cycledecon train`), or give the runDir of one.');
-  if (!run) throw new InvalidParameterError('spec.runId', 'names no training run of this project', 'Give runId, trainJobId or runDir of a finished training run.');
+  if (!run && !spec.runId)
+    throw new InvalidParameterError(
+      'spec.runId',
+      'this project has no finished training run',
+      'Train a model first (Training page or `cycledecon train`), or give the runDir of one.',
+    );
+  if (!run)
+    throw new InvalidParameterError(
+      'spec.runId',
+      'names no training run of this project',
+      'Give runId, trainJobId or runDir of a finished training run.',
+    );
   return isAbsolute(run.dir) ? run.dir : join(projectDir, run.dir);
 }
 
@@ -109,7 +163,9 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
   const nativeFailure = nativeLoadFailure(); // said in the job log, which the app shows
   if (nativeFailure) ctx.log(`warning: ${nativeFailure}`);
   const id = newId('res');
-  const name = spec.outputName ?? `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-cycledecon-${id.slice(4)}`;
+  const name =
+    spec.outputName ??
+    `${outputStem(project.datasets.find((d) => d.id === spec.datasetId)?.name)}-cycledecon-${id.slice(4)}`;
   const path = resultFile(ctx.resultsDir, name);
   const r = await deconvolveFile(input.path, path, predictor, {
     tile: 'auto',
@@ -118,11 +174,25 @@ async function runModel(projectDir: string, job: Job, spec: ModelSpec, ctx: RunC
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress(total > 0 ? done / total : 0, `tile ${done}/${total}`, done, total),
   });
-  ctx.log(`wrote ${path}: ${r.tiles} tile(s), ${r.passes} pass(es), ${Math.round(r.voxelsPerSecond)} voxels/s on ${r.backend}`);
+  ctx.log(
+    `wrote ${path}: ${r.tiles} tile(s), ${r.passes} pass(es), ${Math.round(r.voxelsPerSecond)} voxels/s on ${r.backend}`,
+  );
   // A model whose output check failed after training: its result is kept but marked, never silently trusted.
   // The input against the run's training domain (voxel size, intensities; per channel): shown with the result.
   const warnings = [...(await readOutputCheckWarnings(runDir)), ...r.warnings];
   for (const w of warnings) ctx.log(`warning: ${w}`);
   if (predictor.domain === null) ctx.log(`note: ${noDomainNote(runDir)}`);
-  return [{ id, jobId: job.id, kind: 'deconvolved', path, inputDatasetId: spec.datasetId, method: 'cycledecon', shape: [...r.shape], createdAt: nowIso(), ...(warnings.length ? { warnings } : {}) }];
+  return [
+    {
+      id,
+      jobId: job.id,
+      kind: 'deconvolved',
+      path,
+      inputDatasetId: spec.datasetId,
+      method: 'cycledecon',
+      shape: [...r.shape],
+      createdAt: nowIso(),
+      ...(warnings.length ? { warnings } : {}),
+    },
+  ];
 }

@@ -7,7 +7,15 @@ import { isControl, unsafeNameReason } from '../../contract/names';
 
 /** A dataset name as the start of an output name: no extension, every character a path could use replaced. */
 export function outputStem(datasetName: string | undefined, fallback = 'result'): string {
-  const stem = (datasetName ?? '').replace(/\.(ome\.)?tiff?$/i, '').replace(/[/\\:]/g, '_').split('').map((c) => (isControl(c) ? '_' : c)).join('').replace(/^[.\s]+/, '').trim().slice(0, 120);
+  const stem = (datasetName ?? '')
+    .replace(/\.(ome\.)?tiff?$/i, '')
+    .replace(/[/\\:]/g, '_')
+    .split('')
+    .map((c) => (isControl(c) ? '_' : c))
+    .join('')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 120);
   return stem && unsafeNameReason(stem) === null ? stem : fallback;
 }
 

@@ -9,17 +9,39 @@ import { resultFile } from './output-name';
 
 export function psfVolume(p: PsfParams): Volume {
   return generatePsf({
-    model: p.model, na: p.numericalAperture, wavelength: p.wavelength / 1000, ni: p.refractiveIndex, ns: p.sampleIndex,
-    dxy: p.voxelSize.x, dz: p.voxelSize.z, size: p.shape, confocal: p.confocal,
+    model: p.model,
+    na: p.numericalAperture,
+    wavelength: p.wavelength / 1000,
+    ni: p.refractiveIndex,
+    ns: p.sampleIndex,
+    dxy: p.voxelSize.x,
+    dz: p.voxelSize.z,
+    size: p.shape,
+    confocal: p.confocal,
   });
 }
 
 /** Writes the PSF of `p` (`vol` when the caller already computed it) into resultsDir as a float32 TIFF. */
-export async function writePsfResult(job: Job, p: PsfParams, resultsDir: string, outputName?: string, vol: Volume = psfVolume(p)): Promise<Result> {
+export async function writePsfResult(
+  job: Job,
+  p: PsfParams,
+  resultsDir: string,
+  outputName?: string,
+  vol: Volume = psfVolume(p),
+): Promise<Result> {
   const id = newId('res');
   const path = resultFile(resultsDir, outputName ?? `psf-${p.model}-${id.slice(4)}`);
   await writeVolume(path, vol, { dtype: 'float32', within: resultsDir });
-  return { id, jobId: job.id, kind: 'psf', path, inputDatasetId: null, method: p.model, shape: [...vol.shape], createdAt: nowIso() };
+  return {
+    id,
+    jobId: job.id,
+    kind: 'psf',
+    path,
+    inputDatasetId: null,
+    method: p.model,
+    shape: [...vol.shape],
+    createdAt: nowIso(),
+  };
 }
 
 export async function runPsf(job: Job, ctx: RunContext): Promise<Result[]> {

@@ -33,12 +33,18 @@ interface Target {
 function targetOf(p: Project, id: string): Target | undefined {
   const r = p.results.find((x) => x.id === id);
   if (r?.kind === 'deconvolved') {
-    if (!r.inputDatasetId) throw new InvalidParameterError('spec.itemIds', `result ${id} does not record its input dataset`);
+    if (!r.inputDatasetId)
+      throw new InvalidParameterError('spec.itemIds', `result ${id} does not record its input dataset`);
     return { id, name: stem(r.path), path: r.path, inputId: r.inputDatasetId, method: r.method, jobId: r.jobId };
   }
   const d = p.datasets.find((x) => x.id === id);
   if (d?.role.kind === 'external') {
-    if (!d.role.linkedTo) throw new InvalidParameterError('spec.itemIds', `dataset ${d.name} is an external result not linked to its input`, 'Set its role\'s "linked to" input dataset first.');
+    if (!d.role.linkedTo)
+      throw new InvalidParameterError(
+        'spec.itemIds',
+        `dataset ${d.name} is an external result not linked to its input`,
+        'Set its role\'s "linked to" input dataset first.',
+      );
     return { id, name: stem(d.name), path: d.path, inputId: d.role.linkedTo, method: d.role.tool };
   }
   return undefined;
@@ -49,7 +55,13 @@ function stem(path: string): string {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'report';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'report'
+  );
 }
 
 /** A dataset read as every job reads it: with the project's voxel-size override, recorded as its source. */
@@ -58,13 +70,18 @@ async function datasetVolume(d: Dataset): Promise<{ path: string; volume: Volume
 }
 
 /** What the report of `t` compares against, from the job that made it (read-only from the queue journal). */
-async function provenance(projectDir: string, p: Project, t: Target): Promise<Pick<ReportFiles, 'theoreticalPsf' | 'runDir'>> {
+async function provenance(
+  projectDir: string,
+  p: Project,
+  t: Target,
+): Promise<Pick<ReportFiles, 'theoreticalPsf' | 'runDir'>> {
   if (!t.jobId) return {};
   const rec = (await readJournal(join(projectDir, 'jobs'))).get(t.jobId);
   const spec = rec?.job.spec;
   if (spec?.kind !== 'deconvolve') return {};
   if (spec.method === 'model') return { runDir: runFolder(projectDir, p, spec) };
-  if (spec.psf.from === 'generate') return { theoreticalPsf: { path: `generated ${spec.psf.params.model} PSF`, volume: psfVolume(spec.psf.params) } };
+  if (spec.psf.from === 'generate')
+    return { theoreticalPsf: { path: `generated ${spec.psf.params.model} PSF`, volume: psfVolume(spec.psf.params) } };
   return { theoreticalPsf: resolveItem(p, spec.psf.id).path };
 }
 
@@ -73,7 +90,12 @@ export async function runReport(projectDir: string, job: Job, ctx: RunContext): 
   const p = await readProject(projectDir);
   for (const id of spec.itemIds) resolveItem(p, id); // every id must name a dataset or result
   const targets = spec.itemIds.map((id) => targetOf(p, id)).filter((t): t is Target => t !== undefined);
-  if (!targets.length) throw new InvalidParameterError('spec.itemIds', 'names no deconvolution result', 'Include the id of a deconvolved result, or of an external result linked to its input.');
+  if (!targets.length)
+    throw new InvalidParameterError(
+      'spec.itemIds',
+      'names no deconvolution result',
+      'Include the id of a deconvolved result, or of an external result linked to its input.',
+    );
   const gt = p.datasets.find((d) => spec.itemIds.includes(d.id) && d.role.kind === 'sharp');
   const psfItem = p.results.find((r) => spec.itemIds.includes(r.id) && r.kind === 'psf');
   const out: Result[] = [];
@@ -81,12 +103,23 @@ export async function runReport(projectDir: string, job: Job, ctx: RunContext): 
     if (ctx.signal.aborted) throw new CancelledError(`job ${job.id}`);
     ctx.progress(i / targets.length, `report ${i + 1}/${targets.length}: ${t.name}`, i, targets.length);
     const inputDs = p.datasets.find((d) => d.id === t.inputId);
-    if (!inputDs) throw new InvalidParameterError('spec.itemIds', `the input ${t.inputId} of ${t.name} is no longer in the project`);
+    if (!inputDs)
+      throw new InvalidParameterError(
+        'spec.itemIds',
+        `the input ${t.inputId} of ${t.name} is no longer in the project`,
+      );
     const input = await datasetVolume(inputDs);
-    const files: ReportFiles = { input, result: { path: t.path, volume: await readVolume(t.path) }, title: spec.title ?? `CycleDecon report: ${t.name}` };
+    const files: ReportFiles = {
+      input,
+      result: { path: t.path, volume: await readVolume(t.path) },
+      title: spec.title ?? `CycleDecon report: ${t.name}`,
+    };
     if (gt && gt.shape.join() === inputDs.shape.join()) files.gt = await datasetVolume(gt);
-    else if (gt) ctx.log(`ground truth ${gt.name} is ${gt.shape.join('×')}, the input ${inputDs.shape.join('×')}: left out`);
-    const rl = targets.find((o) => o !== t && o.inputId === t.inputId && o.method.startsWith('rl') && !t.method.startsWith('rl'));
+    else if (gt)
+      ctx.log(`ground truth ${gt.name} is ${gt.shape.join('×')}, the input ${inputDs.shape.join('×')}: left out`);
+    const rl = targets.find(
+      (o) => o !== t && o.inputId === t.inputId && o.method.startsWith('rl') && !t.method.startsWith('rl'),
+    );
     if (rl) files.rl = rl.path;
     Object.assign(files, await provenance(projectDir, p, t));
     if (psfItem) files.theoreticalPsf = psfItem.path;
@@ -95,11 +128,24 @@ export async function runReport(projectDir: string, job: Job, ctx: RunContext): 
     const written = await writeReport(ctx.resultsDir, files, { name });
     ctx.log(`wrote ${written.htmlPath} and ${written.jsonPath}`);
     // A report is of one volume; a multichannel or time-lapse input is said to be reported in part, never silently.
-    const partial = (inputDs.channels ?? 1) > 1 || (inputDs.frames ?? 1) > 1
-      ? [`this report covers channel 1 and time point 1 of ${inputDs.name} (${inputDs.channels ?? 1} channel(s) × ${inputDs.frames ?? 1} time point(s)); the result file holds them all — compare the others in the Compare view`]
-      : [];
+    const partial =
+      (inputDs.channels ?? 1) > 1 || (inputDs.frames ?? 1) > 1
+        ? [
+            `this report covers channel 1 and time point 1 of ${inputDs.name} (${inputDs.channels ?? 1} channel(s) × ${inputDs.frames ?? 1} time point(s)); the result file holds them all — compare the others in the Compare view`,
+          ]
+        : [];
     for (const w of partial) ctx.log(`warning: ${w}`);
-    out.push({ id, jobId: job.id, kind: 'report', path: written.htmlPath, inputDatasetId: t.inputId, method: `report-${t.method}`, shape: null, createdAt: nowIso(), ...(partial.length ? { warnings: partial } : {}) });
+    out.push({
+      id,
+      jobId: job.id,
+      kind: 'report',
+      path: written.htmlPath,
+      inputDatasetId: t.inputId,
+      method: `report-${t.method}`,
+      shape: null,
+      createdAt: nowIso(),
+      ...(partial.length ? { warnings: partial } : {}),
+    });
   }
   ctx.progress(1, `${out.length} report(s) written`, targets.length, targets.length);
   return out;

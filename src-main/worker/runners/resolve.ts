@@ -12,7 +12,10 @@ export async function readProject(dir: string): Promise<Project> {
 }
 
 /** Path of a dataset or result id, and how to open it (a dataset with the project's voxel-size override). */
-export function resolveItem(p: Project, id: string): { path: string; name: string; open: OpenOptions; channels?: number; frames?: number } {
+export function resolveItem(
+  p: Project,
+  id: string,
+): { path: string; name: string; open: OpenOptions; channels?: number; frames?: number } {
   const d = p.datasets.find((x) => x.id === id);
   if (d) return { path: d.path, name: d.name, open: datasetOpenOptions(d), channels: d.channels, frames: d.frames };
   const r = p.results.find((x) => x.id === id);

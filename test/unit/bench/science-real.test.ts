@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REAL_CASES, realCaseData } from '../../../bench/science-real';
 
 describe('science suite real stacks', { timeout: 60_000 }, () => {
-  it('bars: truth of the input\'s shape, PSF of sum 1, sharp stacks no larger than the input, same voxel units', async () => {
+  it("bars: truth of the input's shape, PSF of sum 1, sharp stacks no larger than the input, same voxel units", async () => {
     const d = await realCaseData(REAL_CASES.find((c) => c.name === 'real-bars')!);
     expect(d.truth?.shape).toEqual(d.input.shape);
     expect(d.psf.data.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);

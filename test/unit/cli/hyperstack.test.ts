@@ -10,7 +10,8 @@ import { repoRoot, tempDir } from '../../helpers';
 import { hyperstackScript, python, pythonMissing, tifffileView } from './python-tifffile';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
@@ -22,7 +23,14 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 /** Output volume (channel c, frame t) equals RL run on its source volume alone with the given PSF. */
-async function expectRlOf(out: string, at: { c: number; t: number }, input: string, src: { channel: number; frame: number }, psf: string, iterations: number) {
+async function expectRlOf(
+  out: string,
+  at: { c: number; t: number },
+  input: string,
+  src: { channel: number; frame: number },
+  psf: string,
+  iterations: number,
+) {
   const expected = await richardsonLucy(await readVolume(input, src), await readVolume(psf), { iterations });
   const got = await readVolume(out, { channel: at.c, frame: at.t });
   const peak = expected.data.reduce((m, v) => Math.max(m, v), 0);
@@ -32,11 +40,18 @@ async function expectRlOf(out: string, at: { c: number; t: number }, input: stri
 describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${pythonMissing}`, { timeout: 120_000 }, () => {
   const dir = tempDir();
   const f = (name: string) => join(dir, name);
-  beforeAll(() => { hyperstackScript('write', dir); });
+  beforeAll(() => {
+    hyperstackScript('write', dir);
+  });
 
   it('rl: 2 channels × 3 frames, one PSF per channel → TZCYX with the same counts, calibration and frame interval', async () => {
     const c = capture();
-    expect(await runCli(['rl', f('hyper_cal.tif'), f('rl.tif'), '--psf', `${f('psf_c0.tif')},${f('psf_c1.tif')}`, '--iters', '4'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        ['rl', f('hyper_cal.tif'), f('rl.tif'), '--psf', `${f('psf_c0.tif')},${f('psf_c1.tif')}`, '--iters', '4'],
+        c.ctx,
+      ),
+    ).toBe(0);
     const v = tifffileView(f('rl.tif'));
     expect(v.axes).toBe('TZCYX');
     expect(v.shape).toEqual([3, 6, 2, 24, 20]);
@@ -46,39 +61,121 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
     expect(v.finterval).toBe(2);
     expect(v.description['cycledecon.voxelSizeSource']).toBe('file');
     // Every volume was deconvolved, each with its own channel's PSF.
-    for (let t = 0; t < 3; t++) for (let ch = 0; ch < 2; ch++) await expectRlOf(f('rl.tif'), { c: ch, t }, f('hyper_cal.tif'), { channel: ch, frame: t }, f(`psf_c${ch}.tif`), 4);
+    for (let t = 0; t < 3; t++)
+      for (let ch = 0; ch < 2; ch++)
+        await expectRlOf(
+          f('rl.tif'),
+          { c: ch, t },
+          f('hyper_cal.tif'),
+          { channel: ch, frame: t },
+          f(`psf_c${ch}.tif`),
+          4,
+        );
   });
 
   it('rl --channel/--frame select a subset; an uncalibrated image takes the PSF hyperstack\'s voxel size, recorded as "psf"', async () => {
     const c = capture();
-    expect(await runCli(['rl', f('hyper_uncal.tif'), f('rl_sel.tif'), '--psf', f('psf_hyper.tif'), '--iters', '3', '--channel', '1', '--frame', '0,2'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'rl',
+          f('hyper_uncal.tif'),
+          f('rl_sel.tif'),
+          '--psf',
+          f('psf_hyper.tif'),
+          '--iters',
+          '3',
+          '--channel',
+          '1',
+          '--frame',
+          '0,2',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
     expect(c.err.join('\n')).toMatch(/no calibration; using the PSF's voxel size/);
     const v = tifffileView(f('rl_sel.tif'));
     expect(v.axes).toBe('TZYX');
     expect(v.shape).toEqual([2, 6, 24, 20]);
     expect(v.x).toBeCloseTo(0.1, 9);
-    expect(v.description).toMatchObject({ 'cycledecon.voxelSizeSource': 'psf', 'cycledecon.sourceChannels': 1, 'cycledecon.sourceFrames': '0,2' });
-    await expectRlOf(f('rl_sel.tif'), { c: 0, t: 1 }, f('hyper_uncal.tif'), { channel: 1, frame: 2 }, f('psf_c1.tif'), 3);
+    expect(v.description).toMatchObject({
+      'cycledecon.voxelSizeSource': 'psf',
+      'cycledecon.sourceChannels': 1,
+      'cycledecon.sourceFrames': '0,2',
+    });
+    await expectRlOf(
+      f('rl_sel.tif'),
+      { c: 0, t: 1 },
+      f('hyper_uncal.tif'),
+      { channel: 1, frame: 2 },
+      f('psf_c1.tif'),
+      3,
+    );
     const bad = capture();
-    expect(await runCli(['rl', f('hyper_cal.tif'), f('x.tif'), '--psf', f('psf_c0.tif'), '--channel', '2'], bad.ctx)).toBe(1);
+    expect(
+      await runCli(['rl', f('hyper_cal.tif'), f('x.tif'), '--psf', f('psf_c0.tif'), '--channel', '2'], bad.ctx),
+    ).toBe(1);
     expect(bad.err.join('\n')).toMatch(/--channel: 2 is out of range: the file has 2 channels/);
   });
 
   it('rl with one PSF for two channels warns and uses it for both; --voxel-size overrides and is recorded as "cli"', async () => {
     const c = capture();
-    expect(await runCli(['rl', f('hyper_uncal.tif'), f('rl_one.tif'), '--psf', f('psf_c0.tif'), '--iters', '2', '--frame', '1', '--voxel-size', '100,100,250nm'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'rl',
+          f('hyper_uncal.tif'),
+          f('rl_one.tif'),
+          '--psf',
+          f('psf_c0.tif'),
+          '--iters',
+          '2',
+          '--frame',
+          '1',
+          '--voxel-size',
+          '100,100,250nm',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
     expect(c.err.join('\n')).toMatch(/one PSF .* is used for all 2 channels/);
     const v = tifffileView(f('rl_one.tif'));
     expect(v.axes).toBe('ZCYX');
     expect(v.x).toBeCloseTo(0.1, 9);
     expect(v.description['cycledecon.voxelSizeSource']).toBe('cli');
-    await expectRlOf(f('rl_one.tif'), { c: 1, t: 0 }, f('hyper_uncal.tif'), { channel: 1, frame: 1 }, f('psf_c0.tif'), 2);
+    await expectRlOf(
+      f('rl_one.tif'),
+      { c: 1, t: 0 },
+      f('hyper_uncal.tif'),
+      { channel: 1, frame: 1 },
+      f('psf_c0.tif'),
+      2,
+    );
   });
 
   it('deconvolve --method rl: every channel and frame, axes and calibration kept, the shared PSF named in the JSON warnings', async () => {
     const c = capture();
-    expect(await runCli(['deconvolve', '--method', 'rl', '--psf', f('psf_c0.tif'), '--iters', '3', f('hyper_cal.tif'), f('dec.tif'), '--json'], c.ctx)).toBe(0);
-    const summary = JSON.parse(c.out.join('\n')) as { warnings: string[]; files: { channels: number; frames: number; voxels: number }[] };
+    expect(
+      await runCli(
+        [
+          'deconvolve',
+          '--method',
+          'rl',
+          '--psf',
+          f('psf_c0.tif'),
+          '--iters',
+          '3',
+          f('hyper_cal.tif'),
+          f('dec.tif'),
+          '--json',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
+    const summary = JSON.parse(c.out.join('\n')) as {
+      warnings: string[];
+      files: { channels: number; frames: number; voxels: number }[];
+    };
     expect(summary.files[0]).toMatchObject({ channels: 2, frames: 3, voxels: 6 * 6 * 24 * 20 });
     expect(summary.warnings.join('\n')).toMatch(/same PSF was applied to all 2 channels/);
     const v = tifffileView(f('dec.tif'));
@@ -86,13 +183,32 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
     expect(v.shape).toEqual([3, 6, 2, 24, 20]);
     expect(v.spacing).toBeCloseTo(0.25, 9);
     // Each volume differs from every other: none was skipped or duplicated.
-    const vols = await Promise.all([0, 1, 2].flatMap((t) => [0, 1].map((ch) => readVolume(f('dec.tif'), { channel: ch, frame: t }))));
-    for (let i = 0; i < vols.length; i++) for (let j = i + 1; j < vols.length; j++) expect(maxAbsDiff(vols[i]!.data, vols[j]!.data)).toBeGreaterThan(1);
+    const vols = await Promise.all(
+      [0, 1, 2].flatMap((t) => [0, 1].map((ch) => readVolume(f('dec.tif'), { channel: ch, frame: t }))),
+    );
+    for (let i = 0; i < vols.length; i++)
+      for (let j = i + 1; j < vols.length; j++) expect(maxAbsDiff(vols[i]!.data, vols[j]!.data)).toBeGreaterThan(1);
   });
 
   it('deconvolve with the tiny model: every channel and frame of an uncalibrated hyperstack, counts kept', async () => {
     const c = capture();
-    expect(await runCli(['deconvolve', '--model', join(repoRoot, 'assets', 'model'), '--backend', 'cpu', '--frame', '0,1', f('hyper_uncal.tif'), f('model.tif'), '--json'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'deconvolve',
+          '--model',
+          join(repoRoot, 'assets', 'model'),
+          '--backend',
+          'cpu',
+          '--frame',
+          '0,1',
+          f('hyper_uncal.tif'),
+          f('model.tif'),
+          '--json',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
     const v = tifffileView(f('model.tif'));
     expect(v.axes).toBe('TZCYX');
     expect(v.shape).toEqual([2, 6, 2, 24, 20]);
@@ -103,7 +219,8 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
     expect(await runCli(['convert', f('hyper_cal.tif'), f('conv.tif'), '--dtype', 'uint16'], capture().ctx)).toBe(0);
     const v = tifffileView(f('conv.tif'));
     expect(v).toMatchObject({ axes: 'TZCYX', shape: [3, 6, 2, 24, 20], dtype: 'uint16', finterval: 2 });
-    const a = await readVolume(f('hyper_cal.tif'), { channel: 1, frame: 2 }), b = await readVolume(f('conv.tif'), { channel: 1, frame: 2 });
+    const a = await readVolume(f('hyper_cal.tif'), { channel: 1, frame: 2 }),
+      b = await readVolume(f('conv.tif'), { channel: 1, frame: 2 });
     expect(maxAbsDiff(a.data, b.data)).toBe(0);
   });
 
@@ -119,9 +236,13 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
     expect(await runCli(['info', f('images16_slices2.tif'), '--json'], c.ctx)).toBe(0);
     const info = JSON.parse(c.out.join('\n')) as { warnings: string[]; shape: number[] };
     expect(info.shape[0]).toBe(2);
-    expect(info.warnings.join('\n')).toMatch(/images=16 but slices × channels × frames = 2 × 1 × 1 = 2; 14 pages are not part of the stack/);
+    expect(info.warnings.join('\n')).toMatch(
+      /images=16 but slices × channels × frames = 2 × 1 × 1 = 2; 14 pages are not part of the stack/,
+    );
     const r = capture();
-    expect(await runCli(['rl', f('images16_slices2.tif'), f('rl16.tif'), '--psf', f('psf_c0.tif'), '--iters', '1'], r.ctx)).toBe(0);
+    expect(
+      await runCli(['rl', f('images16_slices2.tif'), f('rl16.tif'), '--psf', f('psf_c0.tif'), '--iters', '1'], r.ctx),
+    ).toBe(0);
     expect(r.err.join('\n')).toMatch(/14 pages are not part of the stack/);
   });
 
@@ -137,9 +258,16 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
   it('psf-fit refuses a multichannel stack with an error naming --channel, and takes one channel with it', async () => {
     const c = capture();
     expect(await runCli(['psf-fit', '--blurred', f('hyper_cal.tif'), '--sharp', f('hyper_cal.tif')], c.ctx)).toBe(1);
-    expect(c.err.join('\n')).toMatch(/--channel: .*hyper_cal.tif has 2 channels and this command takes one: choose it with --channel N/);
+    expect(c.err.join('\n')).toMatch(
+      /--channel: .*hyper_cal.tif has 2 channels and this command takes one: choose it with --channel N/,
+    );
     const t = capture();
-    expect(await runCli(['psf-fit', '--blurred', f('hyper_cal.tif'), '--sharp', f('hyper_cal.tif'), '--channel', '0'], t.ctx)).toBe(1);
+    expect(
+      await runCli(
+        ['psf-fit', '--blurred', f('hyper_cal.tif'), '--sharp', f('hyper_cal.tif'), '--channel', '0'],
+        t.ctx,
+      ),
+    ).toBe(1);
     expect(t.err.join('\n')).toMatch(/--frame: .* has 3 frames/);
   });
 });

@@ -12,7 +12,15 @@ function capture() {
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 const expected = JSON.parse(readFileSync(fixture('tiff', 'expected.json'), 'utf8')) as {
-  files: Record<string, { shape?: number[]; voxelSize?: { x: number; y: number; z: number; unit: string }; channels?: number; reads?: { sum: number }[] }>;
+  files: Record<
+    string,
+    {
+      shape?: number[];
+      voxelSize?: { x: number; y: number; z: number; unit: string };
+      channels?: number;
+      reads?: { sum: number }[];
+    }
+  >;
 };
 
 describe('cycledecon info', () => {
@@ -54,7 +62,12 @@ describe('cycledecon convert', () => {
     const dir = tempDir();
     const out = join(dir, 'c1.tif');
     const c = capture();
-    expect(await runCli(['convert', fixture('tiff', 'imagej_u16_hyperstack.tif'), out, '--dtype', 'uint16', '--channel', '1'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        ['convert', fixture('tiff', 'imagej_u16_hyperstack.tif'), out, '--dtype', 'uint16', '--channel', '1'],
+        c.ctx,
+      ),
+    ).toBe(0);
     const src = await readVolume(fixture('tiff', 'imagej_u16_hyperstack.tif'), { channel: 1 });
     const back = await readVolume(out);
     expect(Array.from(back.data)).toEqual(Array.from(src.data));
@@ -73,7 +86,9 @@ describe('cycledecon convert', () => {
     expect(await runCli(['convert', fixture('tiff', 'int16.tif'), out, '--force'], capture().ctx)).toBe(0);
     expect((await readVolume(out)).shape).toEqual([3, 8, 8]);
     const d = capture();
-    expect(await runCli(['convert', fixture('tiff', 'int16.tif'), join(dir, 'x.tif'), '--dtype', 'int8'], d.ctx)).toBe(1);
+    expect(await runCli(['convert', fixture('tiff', 'int16.tif'), join(dir, 'x.tif'), '--dtype', 'int8'], d.ctx)).toBe(
+      1,
+    );
     expect(d.err.join('\n')).toMatch(/--dtype: "int8" is not one of float32, uint16/);
     expect(existsSync(join(dir, 'x.tif'))).toBe(false);
   });

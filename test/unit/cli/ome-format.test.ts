@@ -9,7 +9,8 @@ import { tempDir } from '../../helpers';
 import { noteBigTiff } from '../../../src-main/cli/output-format';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
@@ -18,12 +19,22 @@ const [NZ, NY, NX] = [4, 12, 10];
 
 /** A 2-channel × 2-frame ImageJ hyperstack and a small Gaussian PSF at the same voxel size. */
 async function inputs(dir: string): Promise<{ stack: string; psf: string }> {
-  const stack = join(dir, 'in.tif'), psf = join(dir, 'psf.tif');
+  const stack = join(dir, 'in.tif'),
+    psf = join(dir, 'psf.tif');
   const w = await createVolumeWriter(stack, { shape: [NZ, NY, NX], voxelSize: VOXEL, channels: 2, frames: 2 });
-  for (let t = 0; t < 2; t++) for (let c = 0; c < 2; c++) await w.writeSlicesAt(c, t, 0, Float32Array.from({ length: NZ * NY * NX }, (_, i) => 10 + ((i * (3 + c) + 7 * t) % 17)));
+  for (let t = 0; t < 2; t++)
+    for (let c = 0; c < 2; c++)
+      await w.writeSlicesAt(
+        c,
+        t,
+        0,
+        Float32Array.from({ length: NZ * NY * NX }, (_, i) => 10 + ((i * (3 + c) + 7 * t) % 17)),
+      );
   await w.close();
   const g = new Float32Array(3 * 5 * 5);
-  for (let z = 0; z < 3; z++) for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) g[(z * 5 + y) * 5 + x] = Math.exp(-((z - 1) ** 2 + (y - 2) ** 2 + (x - 2) ** 2) / 2);
+  for (let z = 0; z < 3; z++)
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < 5; x++) g[(z * 5 + y) * 5 + x] = Math.exp(-((z - 1) ** 2 + (y - 2) ** 2 + (x - 2) ** 2) / 2);
   await writeVolume(psf, makeVolume(g, [3, 5, 5], VOXEL));
   return { stack, psf };
 }
@@ -40,7 +51,10 @@ describe('--format on commands that write stacks', { timeout: 120_000 }, () => {
   it('convert --format ome-tiff, and a .ome.tif name alone, write OME-TIFF with every value', async () => {
     const dir = tempDir();
     const { stack } = await inputs(dir);
-    for (const [out, extra] of [['a.tif', ['--format', 'ome-tiff']], ['b.ome.tif', []]] as const) {
+    for (const [out, extra] of [
+      ['a.tif', ['--format', 'ome-tiff']],
+      ['b.ome.tif', []],
+    ] as const) {
       const c = capture();
       expect(await runCli(['convert', stack, join(dir, out), ...extra], c.ctx)).toBe(0);
       expect(c.out.join('\n')).toMatch(/OME-TIFF/);
@@ -63,7 +77,12 @@ describe('--format on commands that write stacks', { timeout: 120_000 }, () => {
   it('rl --format ome-tiff writes every channel and frame as OME-TIFF', async () => {
     const dir = tempDir();
     const { stack, psf } = await inputs(dir);
-    expect(await runCli(['rl', stack, join(dir, 'rl.tif'), '--psf', psf, '--iters', '2', '--format', 'ome-tiff'], capture().ctx)).toBe(0);
+    expect(
+      await runCli(
+        ['rl', stack, join(dir, 'rl.tif'), '--psf', psf, '--iters', '2', '--format', 'ome-tiff'],
+        capture().ctx,
+      ),
+    ).toBe(0);
     await expectOmeLike(join(dir, 'rl.tif'));
     expect((await readTiffInfo(join(dir, 'rl.tif'))).extra['cycledecon.voxelSizeSource']).toBe('file');
   });
@@ -72,16 +91,23 @@ describe('--format on commands that write stacks', { timeout: 120_000 }, () => {
     const dir = tempDir();
     const { stack, psf } = await inputs(dir);
     const out = join(dir, 'out') + '/';
-    expect(await runCli(['deconvolve', '--method', 'rl', '--psf', psf, '--iters', '2', '--format', 'ome-tiff', stack, out], capture().ctx)).toBe(0);
+    expect(
+      await runCli(
+        ['deconvolve', '--method', 'rl', '--psf', psf, '--iters', '2', '--format', 'ome-tiff', stack, out],
+        capture().ctx,
+      ),
+    ).toBe(0);
     await expectOmeLike(join(dir, 'out', 'in_decon.ome.tif'));
     expect((await readTiffInfo(join(dir, 'out', 'in_decon.ome.tif'))).extra['cycledecon.method']).toBe('rl');
   });
 
-  it('says in each command\'s help how to choose the format', async () => {
+  it("says in each command's help how to choose the format", async () => {
     for (const cmd of ['convert', 'rl', 'deconvolve']) {
       const c = capture();
       await runCli([cmd, '--help'], c.ctx);
-      expect([...c.out, ...c.err].join('\n'), cmd).toMatch(/--format imagej\|ome-tiff\|ome-zarr[\s\S]*named[\s\S]*\.ome\.tif\/\.ome\.tiff or \.zarr gets that format/);
+      expect([...c.out, ...c.err].join('\n'), cmd).toMatch(
+        /--format imagej\|ome-tiff\|ome-zarr[\s\S]*named[\s\S]*\.ome\.tif\/\.ome\.tiff or \.zarr gets that format/,
+      );
     }
   });
 

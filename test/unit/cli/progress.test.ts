@@ -5,7 +5,12 @@ import { createProgress, timestamp } from '../../../src-main/cli/progress';
 
 function clocked() {
   let t = Date.UTC(2026, 0, 2, 3, 4, 5);
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('createProgress', () => {

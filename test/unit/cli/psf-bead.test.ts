@@ -5,19 +5,31 @@ import { readVolume } from '../../../src-main/core/io/index';
 import { tempDir } from '../../helpers';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
 describe('psf-fit --bead: the pupil-model fit to a measured bead', { timeout: 120_000 }, () => {
   const dir = tempDir();
   it('fits a Gibson–Lanni bead written by `psf` and writes the fitted PSF with its calibration', async () => {
-    const bead = join(dir, 'bead.tif'), out = join(dir, 'fitted.tif');
+    const bead = join(dir, 'bead.tif'),
+      out = join(dir, 'fitted.tif');
     const optics = ['--na', '1.2', '--wavelength', '0.52', '--ni', '1.33'];
-    expect(await runCli(['psf', '--model', 'gibson-lanni', ...optics, '--dxy', '0.1', '--dz', '0.25', '--size', '15,21,21', bead], capture().ctx)).toBe(0);
+    expect(
+      await runCli(
+        ['psf', '--model', 'gibson-lanni', ...optics, '--dxy', '0.1', '--dz', '0.25', '--size', '15,21,21', bead],
+        capture().ctx,
+      ),
+    ).toBe(0);
     const c = capture();
     expect(await runCli(['psf-fit', '--bead', bead, ...optics, '--out', out, '--json'], c.ctx)).toBe(0);
-    const fit = JSON.parse(c.out.join('\n')) as { ncc: number; params: Record<string, { value: number; sigma: number }>; naEffective: number; box: number[] };
+    const fit = JSON.parse(c.out.join('\n')) as {
+      ncc: number;
+      params: Record<string, { value: number; sigma: number }>;
+      naEffective: number;
+      box: number[];
+    };
     expect(fit.ncc).toBeGreaterThan(0.99);
     expect(Object.keys(fit.params)).toContain('Z11');
     expect(Math.abs(fit.params.Z5!.value)).toBeLessThan(0.05); // an aberration-free bead fits without astigmatism
@@ -30,7 +42,9 @@ describe('psf-fit --bead: the pupil-model fit to a measured bead', { timeout: 12
   it('refuses a bead stack without a voxel size in a length unit, before fitting', async () => {
     const kernel = new URL('../../fixtures/shared-data/flowdec_bead25/kernel.tif', import.meta.url).pathname;
     const c = capture();
-    expect(await runCli(['psf-fit', '--bead', kernel, '--na', '1.2', '--wavelength', '0.52', '--ni', '1.33'], c.ctx)).not.toBe(0);
+    expect(
+      await runCli(['psf-fit', '--bead', kernel, '--na', '1.2', '--wavelength', '0.52', '--ni', '1.33'], c.ctx),
+    ).not.toBe(0);
     expect(c.err.join('\n')).toMatch(/voxel-size/);
   });
 });

@@ -13,7 +13,8 @@ afterEach(() => {
 });
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
@@ -35,7 +36,27 @@ describe('--threads', () => {
   it('sets the FFT thread count for the command it is given to', async () => {
     const c = capture();
     const psf = join(tempDir(), 'psf.tif');
-    expect(await runCli(['psf', '--threads', '3', '--na', '1.0', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.3', '--size', '5,9,9', psf], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'psf',
+          '--threads',
+          '3',
+          '--na',
+          '1.0',
+          '--wavelength',
+          '0.5',
+          '--dxy',
+          '0.1',
+          '--dz',
+          '0.3',
+          '--size',
+          '5,9,9',
+          psf,
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
     expect(kernelThreadCount()).toBe(3);
     const bad = capture();
     expect(await runCli(['psf', '--threads', 'many', psf], bad.ctx)).toBe(1);

@@ -5,7 +5,8 @@ import { runCli } from '../../../src-main/cli/main';
 import { tempDir } from '../../helpers';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 

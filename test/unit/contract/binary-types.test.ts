@@ -9,7 +9,10 @@ describe('contract binary flag', () => {
     expectTypeOf<BinaryMethodName>().toEqualTypeOf<'dataset.slice' | 'dataset.volume'>();
     expectTypeOf<ResponseOf<'dataset.slice'>>().toEqualTypeOf<BinaryPayload>();
     expectTypeOf<ResponseOf<'jobs.pause'>>().toEqualTypeOf<Job>();
-    const binary = Object.entries(api).filter(([, m]) => m.binary).map(([k]) => k).sort();
+    const binary = Object.entries(api)
+      .filter(([, m]) => m.binary)
+      .map(([k]) => k)
+      .sort();
     expect(binary).toEqual(['dataset.slice', 'dataset.volume']);
     expect(api['jobs.pause'].binary).toBe(false);
   });

@@ -8,10 +8,15 @@ const um = (x: number, y: number, z: number, unit = 'µm') => ({ x, y, z, unit }
 
 describe('voxel-size calibration shared by core, services and renderer', () => {
   it("resolves a dataset's voxel size: override → 'project', a px file → 'none', a calibrated file → 'file'", () => {
-    expect(datasetCalibration({ voxelSize: um(1, 1, 1, 'px'), voxelSizeOverride: um(0.1, 0.1, 0.3) })).toEqual({ voxelSize: um(0.1, 0.1, 0.3), source: 'project' });
+    expect(datasetCalibration({ voxelSize: um(1, 1, 1, 'px'), voxelSizeOverride: um(0.1, 0.1, 0.3) })).toEqual({
+      voxelSize: um(0.1, 0.1, 0.3),
+      source: 'project',
+    });
     expect(datasetCalibration({ voxelSize: um(1, 1, 1, 'px'), voxelSizeOverride: null }).source).toBe('none');
     expect(datasetCalibration({ voxelSize: um(0.1, 0.1, 0.3), voxelSizeOverride: null }).source).toBe('file');
-    expect(datasetCalibration({ voxelSize: um(0.1, 0.1, 0.3), voxelSizeOverride: null, voxelSizeSource: 'none' }).source).toBe('none');
+    expect(
+      datasetCalibration({ voxelSize: um(0.1, 0.1, 0.3), voxelSizeOverride: null, voxelSizeSource: 'none' }).source,
+    ).toBe('none');
   });
 
   it('names the likely unit slip in any unit the editor offers, and never flags px', () => {

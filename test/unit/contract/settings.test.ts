@@ -6,13 +6,28 @@ import { parseRequest } from '../../../src-main/contract/validate';
 describe('app settings schema', () => {
   it('takes the local journal and Redis URLs as serve --queue does', () => {
     expect(AppSettings.parse({ version: 1, queue: { kind: 'local' } }).queue).toEqual({ kind: 'local' });
-    for (const url of ['redis://127.0.0.1:6379/0', 'redis://queue.lab.example', 'redis://node-3:7000/', 'redis://[::1]:6380/2', 'redis://h:1/15']) {
+    for (const url of [
+      'redis://127.0.0.1:6379/0',
+      'redis://queue.lab.example',
+      'redis://node-3:7000/',
+      'redis://[::1]:6380/2',
+      'redis://h:1/15',
+    ]) {
       expect(RedisUrl.safeParse(url).success, url).toBe(true);
     }
   });
 
   it('refuses credentials, other schemes, paths, spaces and unknown fields', () => {
-    for (const url of ['redis://user:pw@host:6379/0', 'rediss://host/0', 'http://host:6379', 'redis://host/abc', 'redis://host:6379/0/x', 'redis:// host', 'redis://host:123456', '']) {
+    for (const url of [
+      'redis://user:pw@host:6379/0',
+      'rediss://host/0',
+      'http://host:6379',
+      'redis://host/abc',
+      'redis://host:6379/0/x',
+      'redis:// host',
+      'redis://host:123456',
+      '',
+    ]) {
       expect(RedisUrl.safeParse(url).success, url).toBe(false);
     }
     expect(QueueSetting.safeParse({ kind: 'redis' }).success).toBe(false);
@@ -23,8 +38,13 @@ describe('app settings schema', () => {
   });
 
   it('validates the settings methods at the contract', () => {
-    expect(() => parseRequest('settings.set', { settings: { version: 1, queue: { kind: 'redis', url: 'redis://a:b@h' } } })).toThrow(/redis:\/\/host:port\/db/);
-    expect(parseRequest('settings.testQueue', { url: 'redis://h:1/0' })).toEqual({ url: 'redis://h:1/0', timeoutMs: 2000 });
+    expect(() =>
+      parseRequest('settings.set', { settings: { version: 1, queue: { kind: 'redis', url: 'redis://a:b@h' } } }),
+    ).toThrow(/redis:\/\/host:port\/db/);
+    expect(parseRequest('settings.testQueue', { url: 'redis://h:1/0' })).toEqual({
+      url: 'redis://h:1/0',
+      timeoutMs: 2000,
+    });
     expect(() => parseRequest('settings.testQueue', { url: 'redis://h', timeoutMs: 10 })).toThrow();
   });
 

@@ -35,12 +35,33 @@ const CHOICE_TABLE: Row[] = [
   ['psf model free', ['--psf-model', 'free'], { psfModel: 'free' }, { psf: { model: 'free' } }],
   ['psf model gaussian', ['--psf-model', 'gaussian'], { psfModel: 'gaussian' }, { psf: { model: 'gaussian' } }],
   ['lambda spectral', ['--lambda-spectral', '50'], { lambdaSpectral: 50 }, { loss: { lambdaSpectral: 50 } }],
-  ['lambda spectral 0 (off, still a choice)', ['--lambda-spectral', '0'], { lambdaSpectral: 0 }, { loss: { lambdaSpectral: 0 } }],
+  [
+    'lambda spectral 0 (off, still a choice)',
+    ['--lambda-spectral', '0'],
+    { lambdaSpectral: 0 },
+    { loss: { lambdaSpectral: 0 } },
+  ],
   ['optics, ni and ns defaulted', ['--na', '1.2', '--wavelength', '0.52'], { optics }, { optics }],
-  ['optics, all four', ['--na', '1.1', '--wavelength', '0.6', '--ni', '1.33', '--ns', '1.36'], { optics: { na: 1.1, wavelength: 0.6, ni: 1.33, ns: 1.36 } }, { optics: { na: 1.1, wavelength: 0.6, ni: 1.33, ns: 1.36 } }],
+  [
+    'optics, all four',
+    ['--na', '1.1', '--wavelength', '0.6', '--ni', '1.33', '--ns', '1.36'],
+    { optics: { na: 1.1, wavelength: 0.6, ni: 1.33, ns: 1.36 } },
+    { optics: { na: 1.1, wavelength: 0.6, ni: 1.33, ns: 1.36 } },
+  ],
   [
     'several at once, nested objects merged per object',
-    ['--psf-init', 'gaussian', '--psf-model', 'gaussian', '--lambda-spectral', '10', '--background', 'on', '--fake-noise', 'none'],
+    [
+      '--psf-init',
+      'gaussian',
+      '--psf-model',
+      'gaussian',
+      '--lambda-spectral',
+      '10',
+      '--background',
+      'on',
+      '--fake-noise',
+      'none',
+    ],
     { psfInit: 'gaussian', psfModel: 'gaussian', lambdaSpectral: 10, background: 'on', fakeNoise: 'none' },
     { psf: { init: 'gaussian', model: 'gaussian' }, loss: { lambdaSpectral: 10 }, background: true, fakeNoise: 'none' },
   ],
@@ -55,7 +76,8 @@ const VIEW_ONLY: [string, TrainChoices, object][] = [
   ['lambda cycle', { lambdaCycle: 5 }, { loss: { lambdaCycle: 5 } }],
 ];
 
-const cliArgs = (argv: string[]): ParsedArgs => parseArgs({ args: argv, options: trainCommand.options, allowPositionals: true, strict: true }) as ParsedArgs;
+const cliArgs = (argv: string[]): ParsedArgs =>
+  parseArgs({ args: argv, options: trainCommand.options, allowPositionals: true, strict: true }) as ParsedArgs;
 
 describe('trainOverrides: one mapping of training choices', () => {
   it.each(CHOICE_TABLE)('%s', (_what, argv, choices, expected) => {
@@ -73,19 +95,52 @@ describe('trainOverrides: one mapping of training choices', () => {
   });
 
   it('covers every choice the interface declares', () => {
-    const seen = new Set([...CHOICE_TABLE, ...VIEW_ONLY.map(([w, c, o]) => [w, [], c, o] as Row)].flatMap(([, , c]) => Object.keys(c)));
-    const declared: (keyof TrainChoices)[] = ['seed', 'steps', 'patchSize', 'lr', 'epochs', 'psfSize', 'lambdaCycle', 'lambdaSpectral', 'mode', 'gba', 'sharpSource', 'rlIterations', 'background', 'fakeNoise', 'psfInit', 'psfModel', 'optics'];
+    const seen = new Set(
+      [...CHOICE_TABLE, ...VIEW_ONLY.map(([w, c, o]) => [w, [], c, o] as Row)].flatMap(([, , c]) => Object.keys(c)),
+    );
+    const declared: (keyof TrainChoices)[] = [
+      'seed',
+      'steps',
+      'patchSize',
+      'lr',
+      'epochs',
+      'psfSize',
+      'lambdaCycle',
+      'lambdaSpectral',
+      'mode',
+      'gba',
+      'sharpSource',
+      'rlIterations',
+      'background',
+      'fakeNoise',
+      'psfInit',
+      'psfModel',
+      'optics',
+    ];
     expect([...seen].sort()).toEqual([...declared].sort());
   });
 
-  it('the CLI keeps a resumed run\'s immersion and sample indices when only NA and wavelength are given', () => {
-    expect(trainChoicesFromArgs(cliArgs(['--na', '1', '--wavelength', '0.5']), { na: 1.3, wavelength: 0.6, ni: 1.33, ns: 1.4 }).optics).toEqual({ na: 1, wavelength: 0.5, ni: 1.33, ns: 1.4 });
+  it("the CLI keeps a resumed run's immersion and sample indices when only NA and wavelength are given", () => {
+    expect(
+      trainChoicesFromArgs(cliArgs(['--na', '1', '--wavelength', '0.5']), {
+        na: 1.3,
+        wavelength: 0.6,
+        ni: 1.33,
+        ns: 1.4,
+      }).optics,
+    ).toEqual({ na: 1, wavelength: 0.5, ni: 1.33, ns: 1.4 });
     expect(() => trainChoicesFromArgs(cliArgs(['--na', '1']))).toThrow(/--wavelength.*is required/);
   });
 
   it('a preset with the overrides of background and fake noise has them, and not the inverse', () => {
-    expect(resolveTrainConfig('tiny', trainOverrides({ background: 'on', fakeNoise: 'estimated' }))).toMatchObject({ background: true, fakeNoise: 'estimated' });
-    expect(resolveTrainConfig('fast', trainOverrides({ background: 'off', fakeNoise: 'none' }))).toMatchObject({ background: false, fakeNoise: 'none' });
+    expect(resolveTrainConfig('tiny', trainOverrides({ background: 'on', fakeNoise: 'estimated' }))).toMatchObject({
+      background: true,
+      fakeNoise: 'estimated',
+    });
+    expect(resolveTrainConfig('fast', trainOverrides({ background: 'off', fakeNoise: 'none' }))).toMatchObject({
+      background: false,
+      fakeNoise: 'none',
+    });
   });
 });
 
@@ -99,17 +154,24 @@ describe('TrainConfigOverridesSchema: typed job overrides', () => {
   ])('refuses %s, naming it', (_what, raw, name) => {
     const r = TrainConfigOverridesSchema.safeParse(raw);
     expect(r.success).toBe(false);
-    const said = r.error!.issues.map((i) => [...i.path, ...('keys' in i ? (i.keys as string[]) : [])].join('.')).join(' ');
+    const said = r
+      .error!.issues.map((i) => [...i.path, ...('keys' in i ? (i.keys as string[]) : [])].join('.'))
+      .join(' ');
     expect(said).toContain(name);
   });
 });
 
 describe('jobs.submit with a train config', () => {
   it('is refused before queueing, naming the bad override', () => {
-    const submit = (config: object) => () => parseRequest('jobs.submit', { spec: { kind: 'train', blurredIds: ['ds_abcd1234'], config } });
+    const submit = (config: object) => () =>
+      parseRequest('jobs.submit', { spec: { kind: 'train', blurredIds: ['ds_abcd1234'], config } });
     expect(submit({ psf: { sigma: 1 } })).toThrow(/spec\.config\.psf: Unrecognized key: "sigma"/);
     expect(submit({ optimiser: { lr: 7 } })).toThrow(/spec\.config\.optimiser\.lr/);
     expect(submit({ background: 'on' })).toThrow(ContractValidationError);
-    expect(parseRequest('jobs.submit', { spec: { kind: 'train', blurredIds: ['ds_abcd1234'], config: { background: true, psf: { init: 'gaussian' } } } }).spec).toMatchObject({ config: { background: true, psf: { init: 'gaussian' } } });
+    expect(
+      parseRequest('jobs.submit', {
+        spec: { kind: 'train', blurredIds: ['ds_abcd1234'], config: { background: true, psf: { init: 'gaussian' } } },
+      }).spec,
+    ).toMatchObject({ config: { background: true, psf: { init: 'gaussian' } } });
   });
 });

@@ -15,10 +15,13 @@ const UM: VoxelSize = { z: 0.2, y: 0.1, x: 0.1, unit: 'µm' };
 
 /** A centred Gaussian PSF of odd size `n`, sum 1. */
 function gaussianPsf(n: number, sigma = 1.2): Float32Array {
-  const c = (n - 1) / 2, out = new Float32Array(n * n * n);
-  for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-    out[(z * n + y) * n + x] = Math.exp(-((z - c) ** 2 + (y - c) ** 2 + (x - c) ** 2) / (2 * sigma * sigma));
-  }
+  const c = (n - 1) / 2,
+    out = new Float32Array(n * n * n);
+  for (let z = 0; z < n; z++)
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        out[(z * n + y) * n + x] = Math.exp(-((z - c) ** 2 + (y - c) ** 2 + (x - c) ** 2) / (2 * sigma * sigma));
+      }
   const s = out.reduce((a, b) => a + b, 0);
   return out.map((v) => v / s);
 }
@@ -33,12 +36,21 @@ function blurredSpots(background = 10): Float32Array {
 }
 
 const stats = (a: Float32Array) => {
-  let min = Infinity, max = -Infinity, sum = 0, finite = 0, argmax = -1;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0,
+    finite = 0,
+    argmax = -1;
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
     if (!Number.isFinite(v)) continue;
-    finite++; sum += v; min = Math.min(min, v);
-    if (v > max) { max = v; argmax = i; }
+    finite++;
+    sum += v;
+    min = Math.min(min, v);
+    if (v > max) {
+      max = v;
+      argmax = i;
+    }
   }
   return { min, max, mean: sum / finite, finite, argmax };
 };
@@ -46,7 +58,9 @@ const stats = (a: Float32Array) => {
 describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
   it('refuses NaN/Inf image voxels with their count, by default', async () => {
     const img = blurredSpots();
-    img[3] = NaN; img[100] = Infinity; img[2000] = -Infinity;
+    img[3] = NaN;
+    img[100] = Infinity;
+    img[2000] = -Infinity;
     const run = richardsonLucyArray(img, shape, psf, [5, 5, 5], { iterations: 3 });
     await expect(run).rejects.toBeInstanceOf(InvalidVolumeError);
     await expect(run).rejects.toThrow(/3 voxels that are NaN or infinite \(of 4096\)/);
@@ -54,10 +68,15 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
 
   it('replaces NaN/Inf voxels by zero or the mean when asked, with a warning, and the result is finite', async () => {
     const img = blurredSpots();
-    img[3] = NaN; img[100] = Infinity;
+    img[3] = NaN;
+    img[100] = Infinity;
     for (const nanPolicy of ['zero', 'mean'] as const) {
       const warnings: string[] = [];
-      const out = await richardsonLucyArray(img, shape, psf, [5, 5, 5], { iterations: 3, nanPolicy, onWarning: (w) => warnings.push(w) });
+      const out = await richardsonLucyArray(img, shape, psf, [5, 5, 5], {
+        iterations: 3,
+        nanPolicy,
+        onWarning: (w) => warnings.push(w),
+      });
       expect(stats(out).finite).toBe(N);
       expect(warnings.join('\n')).toMatch(/replaced 2 NaN\/infinite voxels/);
     }
@@ -68,7 +87,11 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
     const before = stats(data);
     expect(before.mean).toBeLessThan(0);
     const warnings: string[] = [];
-    const out = await richardsonLucy(makeVolume(data, shape, UM), makeVolume(psf, [5, 5, 5], UM), { iterations: 20, background: 0, onWarning: (w) => warnings.push(w) });
+    const out = await richardsonLucy(makeVolume(data, shape, UM), makeVolume(psf, [5, 5, 5], UM), {
+      iterations: 20,
+      background: 0,
+      onWarning: (w) => warnings.push(w),
+    });
     const after = stats(out.data);
     expect(after.finite).toBe(N);
     expect(after.max - after.min).toBeGreaterThan(0.5 * (before.max - before.min)); // not flat
@@ -84,7 +107,8 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
     const rnd = mulberry32(7);
     const data = Float32Array.from({ length: N }, () => Math.round(98 * rnd() - 49));
     const out = await richardsonLucyArray(data, shape, psf, [5, 5, 5], { iterations: 30, background: 0 });
-    const s = stats(out), input = stats(data);
+    const s = stats(out),
+      input = stats(data);
     expect(s.finite).toBe(N);
     // RL sharpens noise into spikes, but the estimate stays ≥ the input minimum, keeps the mean,
     // and stays within an order of magnitude of the input range (before: NaN, or values up to 8e5).
@@ -95,25 +119,36 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
 
   it('refuses a PSF with NaN/Inf or negative voxels, with the counts', async () => {
     const img = blurredSpots();
-    const bad = psf.slice(); bad[0] = NaN; bad[1] = -0.01; bad[2] = -0.02;
-    await expect(richardsonLucyArray(img, shape, bad, [5, 5, 5], { iterations: 2 })).rejects.toThrow(/the PSF has 1 NaN or infinite voxel and 2 negative voxels \(of 125\)/);
-    const negative = psf.slice(); negative[0] = -1e-4;
+    const bad = psf.slice();
+    bad[0] = NaN;
+    bad[1] = -0.01;
+    bad[2] = -0.02;
+    await expect(richardsonLucyArray(img, shape, bad, [5, 5, 5], { iterations: 2 })).rejects.toThrow(
+      /the PSF has 1 NaN or infinite voxel and 2 negative voxels \(of 125\)/,
+    );
+    const negative = psf.slice();
+    negative[0] = -1e-4;
     const run = richardsonLucyArray(img, shape, negative, [5, 5, 5], { iterations: 2 });
     await expect(run).rejects.toBeInstanceOf(InvalidVolumeError);
     await expect(run).rejects.toThrow(/1 negative voxel \(of 125\)/);
   });
 
-  it('deconvolve --method rl: refuses a PSF file with negative voxels before any tile, clips a learned PSF\'s negative lobes', async () => {
-    const lobed = makeVolume(psf.map((v, i) => (i % 2 ? v : v - 0.002)), [5, 5, 5]); // 63 voxels pushed below 0
+  it("deconvolve --method rl: refuses a PSF file with negative voxels before any tile, clips a learned PSF's negative lobes", async () => {
+    const lobed = makeVolume(
+      psf.map((v, i) => (i % 2 ? v : v - 0.002)),
+      [5, 5, 5],
+    ); // 63 voxels pushed below 0
     const negatives = lobed.data.filter((v) => v < 0).length;
-    expect(() => rlPredictor(lobed, 2, 'psf.tif')).toThrow(new RegExp(`the PSF has ${negatives} negative voxels \\(of 125\\)`));
+    expect(() => rlPredictor(lobed, 2, 'psf.tif')).toThrow(
+      new RegExp(`the PSF has ${negatives} negative voxels \\(of 125\\)`),
+    );
     const learned = rlPredictor(lobed, 2, 'run/psf.tif', {}, true);
     expect(learned.details.psfNegativeClipped).toBe(`${negatives} negative voxels of the learned PSF set to 0`);
     const out = await learned.predict(blurredSpots(), shape);
     expect(stats(out).finite).toBe(N);
   });
 
-  it('refuses, fast, a PSF whose voxel size is 100× the image\'s, naming both voxel sizes', async () => {
+  it("refuses, fast, a PSF whose voxel size is 100× the image's, naming both voxel sizes", async () => {
     const img = makeVolume(blurredSpots(), shape, UM);
     const p = makeVolume(gaussianPsf(9), [9, 9, 9], { z: 20, y: 10, x: 10, unit: 'µm' });
     const t0 = performance.now();
@@ -126,7 +161,11 @@ describe('Richardson–Lucy input checks', { timeout: 60_000 }, () => {
 
   it('crops a resampled PSF that is longer than a thin stack on one axis but small, and warns', async () => {
     const thin: Shape3 = [4, 32, 32];
-    const img = makeVolume(Float32Array.from({ length: 4 * 32 * 32 }, (_, i) => 50 + (i % 7)), thin, { z: 0.1, y: 0.1, x: 0.1, unit: 'µm' });
+    const img = makeVolume(
+      Float32Array.from({ length: 4 * 32 * 32 }, (_, i) => 50 + (i % 7)),
+      thin,
+      { z: 0.1, y: 0.1, x: 0.1, unit: 'µm' },
+    );
     const p = makeVolume(gaussianPsf(9), [9, 9, 9], { z: 0.5, y: 0.1, x: 0.1, unit: 'µm' }); // 41 slices at 0.1 µm
     const warnings: string[] = [];
     const out = await richardsonLucy(img, p, { iterations: 3, onWarning: (w) => warnings.push(w) });

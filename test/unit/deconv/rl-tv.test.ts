@@ -8,8 +8,17 @@ import { richardsonLucyArray } from '../../../src-main/core/deconv/rl';
 import { resetFlags } from '../../../src-main/core/flags';
 
 type S3 = [number, number, number];
-const meta = readJson<{ image_shape: S3; psf_shape: S3; iterations: number; tv: number; background: number; rel_l2_axial_gradient_zeroed: number }>('rl_tv_reference.json');
-const image = readF32('rl_tv_image.f32'), psf = readF32('rl_tv_psf.f32'), expected = readF32('rl_tv_result.f32');
+const meta = readJson<{
+  image_shape: S3;
+  psf_shape: S3;
+  iterations: number;
+  tv: number;
+  background: number;
+  rel_l2_axial_gradient_zeroed: number;
+}>('rl_tv_reference.json');
+const image = readF32('rl_tv_image.f32'),
+  psf = readF32('rl_tv_psf.f32'),
+  expected = readF32('rl_tv_result.f32');
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
@@ -27,11 +36,20 @@ describe('Richardson–Lucy with total variation', { timeout: 60_000 }, () => {
       let engine = '';
       try {
         const out = await richardsonLucyArray(image, meta.image_shape, psf, meta.psf_shape, {
-          iterations: meta.iterations, tv: meta.tv, background: meta.background, padding: 'reflect', init: 'mean',
-          onEngine: (kind) => { engine = kind; },
+          iterations: meta.iterations,
+          tv: meta.tv,
+          background: meta.background,
+          padding: 'reflect',
+          init: 'mean',
+          onEngine: (kind) => {
+            engine = kind;
+          },
         });
-        const rel = relativeL2(out, expected), abs = maxAbsDiff(out, expected);
-        console.log(`RL-TV (${engine}) vs NumPy: rel. L2 ${rel.toExponential(2)}, max |diff| ${abs.toExponential(2)} (zeroing the axial gradient moves the reference by ${meta.rel_l2_axial_gradient_zeroed.toFixed(3)})`);
+        const rel = relativeL2(out, expected),
+          abs = maxAbsDiff(out, expected);
+        console.log(
+          `RL-TV (${engine}) vs NumPy: rel. L2 ${rel.toExponential(2)}, max |diff| ${abs.toExponential(2)} (zeroing the axial gradient moves the reference by ${meta.rel_l2_axial_gradient_zeroed.toFixed(3)})`,
+        );
         if (fft === 'js') expect(engine).toBe('js');
         // Measured 2e-7 / 6e-7 (float32 storage); 50× margin, 4000× below the axial-gradient effect.
         expect(rel).toBeLessThan(1e-5);

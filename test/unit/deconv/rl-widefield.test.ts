@@ -9,16 +9,24 @@ import { InvalidParameterError } from '../../../src-main/core/errors';
 import { edgeRatio, sum, widefieldStack } from './widefield-stack';
 
 type S3 = [number, number, number];
-const bb = readJson<{ image_shape: S3; psf_shape: S3; iterations: number; background: number; scale: number }>('rl_bb_reference.json');
+const bb = readJson<{ image_shape: S3; psf_shape: S3; iterations: number; background: number; scale: number }>(
+  'rl_bb_reference.json',
+);
 
 describe('Richardson–Lucy on widefield stacks', { timeout: 120_000 }, () => {
   // 16 of 48 slices acquired, Born–Wolf NA 1.4 PSF of 33 slices, camera offset 100, ~200 photons.
   const s = widefieldStack({ nz: 16, nxy: 64, psfZ: 33, psfXY: 47, offset: 100, photons: 200 });
-  const truthEdge = edgeRatio(s.truth, s.shape), truthFlux = sum(s.truth);
+  const truthEdge = edgeRatio(s.truth, s.shape),
+    truthFlux = sum(s.truth);
 
   it('keeps the light out of the edge slices and the flux right with the default (extended domain, auto background)', async () => {
     let plan: RlPlan | undefined;
-    const out = await richardsonLucyArray(s.image, s.shape, s.psf, s.psfShape, { iterations: 50, onPlan: (p) => { plan = p; } });
+    const out = await richardsonLucyArray(s.image, s.shape, s.psf, s.psfShape, {
+      iterations: 50,
+      onPlan: (p) => {
+        plan = p;
+      },
+    });
     expect(plan?.boundary).toBe('extend');
     expect(plan?.backgroundSource).toBe('auto');
     expect(plan?.background).toBeGreaterThan(0.97 * s.offset);
@@ -30,14 +38,22 @@ describe('Richardson–Lucy on widefield stacks', { timeout: 120_000 }, () => {
   });
 
   it('mirror padding without the offset puts the light into the edge slices (the failure the default fixes)', async () => {
-    const out = await richardsonLucyArray(s.image, s.shape, s.psf, s.psfShape, { iterations: 50, boundary: 'reflect', background: 0 });
+    const out = await richardsonLucyArray(s.image, s.shape, s.psf, s.psfShape, {
+      iterations: 50,
+      boundary: 'reflect',
+      background: 0,
+    });
     expect(edgeRatio(out, s.shape)).toBeGreaterThan(3 * truthEdge);
     expect(sum(out) / truthFlux).toBeGreaterThan(2);
   });
 
   it('momentum (shb) stays as close to the truth and reports a falling I-divergence', async () => {
     const progress: RlProgress[] = [];
-    const out = await richardsonLucyArray(s.image, s.shape, s.psf, s.psfShape, { iterations: 25, acceleration: 'shb', onProgress: (p) => progress.push(p) });
+    const out = await richardsonLucyArray(s.image, s.shape, s.psf, s.psfShape, {
+      iterations: 25,
+      acceleration: 'shb',
+      onProgress: (p) => progress.push(p),
+    });
     const ratio = edgeRatio(out, s.shape);
     expect(ratio / truthEdge).toBeGreaterThan(1 / 1.5);
     expect(ratio / truthEdge).toBeLessThan(1.5);
@@ -50,13 +66,21 @@ describe('Richardson–Lucy on widefield stacks', { timeout: 120_000 }, () => {
 });
 
 describe('Bertero–Boccacci RL against the NumPy reference (rl_bb_reference.py)', { timeout: 60_000 }, () => {
-  const image = readF32('rl_image.f32').map((v) => v * bb.scale + bb.background), psf = readF32('rl_psf.f32');
+  const image = readF32('rl_image.f32').map((v) => v * bb.scale + bb.background),
+    psf = readF32('rl_psf.f32');
   it('plain iteration: rel. L2 < 1e-3', async () => {
-    const out = await richardsonLucyArray(image, bb.image_shape, psf, bb.psf_shape, { iterations: bb.iterations, background: bb.background });
+    const out = await richardsonLucyArray(image, bb.image_shape, psf, bb.psf_shape, {
+      iterations: bb.iterations,
+      background: bb.background,
+    });
     expect(relativeL2(out, readF32('rl_bb_result.f32'))).toBeLessThan(1e-3);
   });
   it('scaled heavy ball: rel. L2 < 1e-3', async () => {
-    const out = await richardsonLucyArray(image, bb.image_shape, psf, bb.psf_shape, { iterations: bb.iterations, background: bb.background, acceleration: 'shb' });
+    const out = await richardsonLucyArray(image, bb.image_shape, psf, bb.psf_shape, {
+      iterations: bb.iterations,
+      background: bb.background,
+      acceleration: 'shb',
+    });
     expect(relativeL2(out, readF32('rl_bb_shb_result.f32'))).toBeLessThan(1e-3);
   });
 });
@@ -64,15 +88,20 @@ describe('Bertero–Boccacci RL against the NumPy reference (rl_bb_reference.py)
 describe('background', () => {
   it('auto sits at the camera offset under noise and dead pixels, never below 0', () => {
     const v = Float32Array.from({ length: 100_000 }, (_, i) => 217 + ((i * 7919) % 13) - 6 + (i % 97 === 0 ? 500 : 0));
-    v[5] = 0; v[17] = 0; // a few dead pixels stay below the 0.1st percentile
+    v[5] = 0;
+    v[17] = 0; // a few dead pixels stay below the 0.1st percentile
     const b = estimateBackground(v);
     expect(b).toBeGreaterThanOrEqual(211);
     expect(b).toBeLessThanOrEqual(217);
     expect(estimateBackground(new Float32Array([-5, -3, -1]))).toBe(0);
   });
   it('finds a dim background (10 photons, read noise 2) that a voxel quantile puts at 0', () => {
-    const rng = createRng(5), shape: S3 = [4, 64, 64];
-    const v = Float32Array.from({ length: 4 * 64 * 64 }, (_, i) => rng.poisson(10 + ((i % 64) > 40 ? 50 : 0)) + 2 * rng.normal());
+    const rng = createRng(5),
+      shape: S3 = [4, 64, 64];
+    const v = Float32Array.from(
+      { length: 4 * 64 * 64 },
+      (_, i) => rng.poisson(10 + (i % 64 > 40 ? 50 : 0)) + 2 * rng.normal(),
+    );
     expect(estimateBackground(v)).toBeLessThan(2);
     const b = estimateStackBackground(v, shape);
     expect(b).toBeGreaterThan(8.5);
@@ -83,6 +112,11 @@ describe('background', () => {
     expect(parseBackground('12.5')).toBe(12.5);
     expect(() => parseBackground('-1')).toThrow(InvalidParameterError);
     expect(() => parseBackground('abc')).toThrow(InvalidParameterError);
-    await expect(richardsonLucyArray(new Float32Array(8), [2, 2, 2], new Float32Array([1]), [1, 1, 1], { iterations: 1, boundary: 'mirror' as never })).rejects.toBeInstanceOf(InvalidParameterError);
+    await expect(
+      richardsonLucyArray(new Float32Array(8), [2, 2, 2], new Float32Array([1]), [1, 1, 1], {
+        iterations: 1,
+        boundary: 'mirror' as never,
+      }),
+    ).rejects.toBeInstanceOf(InvalidParameterError);
   });
 });

@@ -19,14 +19,20 @@ const outside = tempDir();
 writeFileSync(join(outside, 'secret.txt'), 'secret');
 
 /** Raw request (so the path is sent exactly as written, encodings included). */
-function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
+function raw(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
   const u = new URL(srv.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
@@ -53,8 +59,13 @@ afterAll(async () => {
 describe('devserver security', () => {
   it('rejects a missing or wrong token with 401', async () => {
     expect((await call('project.recent', {}, { 'content-type': 'application/json' })).status).toBe(401);
-    expect((await call('project.recent', {}, { authorization: 'Bearer nope', 'content-type': 'application/json' })).status).toBe(401);
-    expect((await call('project.recent', {}, { authorization: `Bearer ${srv.token}x`, 'content-type': 'application/json' })).status).toBe(401);
+    expect(
+      (await call('project.recent', {}, { authorization: 'Bearer nope', 'content-type': 'application/json' })).status,
+    ).toBe(401);
+    expect(
+      (await call('project.recent', {}, { authorization: `Bearer ${srv.token}x`, 'content-type': 'application/json' }))
+        .status,
+    ).toBe(401);
     expect((await raw(`/files/raw${bars}/data.tif?token=wrong`)).status).toBe(401);
   });
 
@@ -65,12 +76,16 @@ describe('devserver security', () => {
   });
 
   it('refuses event sockets without the token or from a foreign origin', async () => {
-    const ws = (url: string, origin?: string) => new Promise<string>((r) => {
-      const s = new WebSocket(url, origin ? { origin } : {});
-      s.on('open', () => { s.close(); r('open'); });
-      s.on('unexpected-response', (_q, res) => r(String(res.statusCode)));
-      s.on('error', () => r('error'));
-    });
+    const ws = (url: string, origin?: string) =>
+      new Promise<string>((r) => {
+        const s = new WebSocket(url, origin ? { origin } : {});
+        s.on('open', () => {
+          s.close();
+          r('open');
+        });
+        s.on('unexpected-response', (_q, res) => r(String(res.statusCode)));
+        s.on('error', () => r('error'));
+      });
     const base = srv.url.replace('http', 'ws') + '/events';
     expect(await ws(base)).toBe('401');
     expect(await ws(`${base}?token=${srv.token}`, 'http://evil.example')).toBe('403');
@@ -83,7 +98,15 @@ describe('devserver security', () => {
     expect(bad.json.error.message).toMatch(/project\.create: invalid request — dir/);
     const notJson = await raw('/api/project.create', { method: 'POST', headers: auth(), body: '{"dir":' });
     expect(notJson.status).toBe(400);
-    expect((await raw('/api/project.create', { method: 'POST', headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+    expect(
+      (
+        await raw('/api/project.create', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'text/plain' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415);
     expect((await call('project.setNotes', { notes: 'x'.repeat(100_000) })).status).toBe(413);
     expect((await call('no.such.method', {})).status).toBe(404);
   });
@@ -111,7 +134,12 @@ describe('devserver security', () => {
       expect([v, r.status]).toEqual([v, 403]);
       expect(r.body.toString()).not.toContain('secret"');
     }
-    for (const paths of [[`${projectDir}/../..${outside}/secret.txt`], [outside], [join(projectDir, 'data', 'escape')], ['relative/x.tif']]) {
+    for (const paths of [
+      [`${projectDir}/../..${outside}/secret.txt`],
+      [outside],
+      [join(projectDir, 'data', 'escape')],
+      ['relative/x.tif'],
+    ]) {
       const r = await call('dataset.import', { paths });
       expect([paths[0], r.status]).toEqual([paths[0], 403]);
     }
@@ -142,10 +170,20 @@ describe('devserver happy path', () => {
     expect(slice.headers['content-type']).toBe('application/octet-stream');
     const meta = JSON.parse(String(slice.headers['x-cycledecon-meta']));
     expect(meta.shape).toEqual([64, 64]);
-    const plane = new Float32Array(slice.body.buffer.slice(slice.body.byteOffset, slice.body.byteOffset + slice.body.byteLength));
+    const plane = new Float32Array(
+      slice.body.buffer.slice(slice.body.byteOffset, slice.body.byteOffset + slice.body.byteLength),
+    );
     const vol = await readVolume(join(bars, 'data.tif'));
     expect(Array.from(plane)).toEqual(Array.from(vol.data.subarray(16 * 4096, 17 * 4096)));
-    const sub = await call('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId: data.id, psf: { from: 'dataset', id: kernel.id }, iterations: 3 } });
+    const sub = await call('jobs.submit', {
+      spec: {
+        kind: 'deconvolve',
+        method: 'rl',
+        datasetId: data.id,
+        psf: { from: 'dataset', id: kernel.id },
+        iterations: 3,
+      },
+    });
     expect(sub.status).toBe(200);
     const jobId = sub.json.result.id;
     let job = sub.json.result;
@@ -163,7 +201,9 @@ describe('devserver happy path', () => {
     expect(file.body.subarray(0, 2).toString()).toMatch(/II|MM/);
     const level = await call('dataset.volume', { id: resultId, maxVoxels: 16 * 32 * 32 });
     expect(JSON.parse(String(level.headers['x-cycledecon-meta'])).shape).toEqual([16, 32, 32]);
-    expect((await call('jobs.log', { id: jobId })).json.result.lines.join('\n')).toMatch(/Richardson–Lucy: 3 iterations/);
+    expect((await call('jobs.log', { id: jobId })).json.result.lines.join('\n')).toMatch(
+      /Richardson–Lucy: 3 iterations/,
+    );
     const paused = await call('jobs.pause', { id: jobId });
     expect(paused.json.error.message).toMatch(/is done; only queued, waiting or running jobs can be paused/);
     ws.close();

@@ -18,21 +18,30 @@ writeFileSync(join(data, 'café "plot".html'), '<p>x</p>');
 let srv: DevServer;
 let service: AppService;
 
-function get(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const u = new URL(srv.url);
   return new Promise((resolve, reject) => {
     httpRequest({ host: u.hostname, port: u.port, path }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 const url = (name: string, extra = '') => `/files/raw${data}/${encodeURIComponent(name)}?token=${srv.token}${extra}`;
 
 /** The CSP directives of a header as a map: name → sources. */
 function directives(h: unknown): Map<string, string[]> {
-  return new Map(String(h).split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+  return new Map(
+    String(h)
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v]),
+  );
 }
 
 beforeAll(async () => {
@@ -76,7 +85,9 @@ describe('files served from the app origin are sandboxed', () => {
   it('?download=1 asks the browser to save, with a header-safe name and the real one in UTF-8', async () => {
     const r = await get(url('café "plot".html', '&download=1'));
     expect(r.status).toBe(200);
-    expect(r.headers['content-disposition']).toBe(`attachment; filename="caf_ _plot_.html"; filename*=UTF-8''${encodeURIComponent('café "plot".html')}`);
+    expect(r.headers['content-disposition']).toBe(
+      `attachment; filename="caf_ _plot_.html"; filename*=UTF-8''${encodeURIComponent('café "plot".html')}`,
+    );
     expect((await get(url('page.html'))).headers['content-disposition']).toBeUndefined();
   });
 

@@ -18,7 +18,9 @@ let service: AppService;
 type Reply = { result?: any; error?: { code: string; message: string } };
 async function call(method: string, body: unknown): Promise<{ status: number; json: Reply }> {
   const r = await fetch(`${srv.url}/api/${method}`, {
-    method: 'POST', headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: r.status, json: (await r.json()) as never };
 }
@@ -47,13 +49,18 @@ describe('hostile jobs over the devserver', () => {
     expect(bad.status).toBe(400);
     // The typed config refuses the unknown key before descending into it (contract/train-config.ts).
     expect(bad.json.error!.message).toMatch(/spec\.config: Unrecognized key: "x"/);
-    const deepField = await call('jobs.submit', `{"spec":{"kind":"train","blurredIds":["${dsId}"],"config":{"psf":{"size":${deepArrayText(50_000)}}}}}`);
+    const deepField = await call(
+      'jobs.submit',
+      `{"spec":{"kind":"train","blurredIds":["${dsId}"],"config":{"psf":{"size":${deepArrayText(50_000)}}}}}`,
+    );
     expect(deepField.status).toBe(400);
     expect(deepField.json.error!.message).toMatch(/spec\.config\.psf\.size/);
     const list = await call('jobs.list', {});
     expect(list.status).toBe(200);
     expect(list.json.result.jobs).toEqual([]);
-    const next = await call('jobs.submit', { spec: { kind: 'train', blurredIds: [dsId], sharpIds: [dsId], config: { maxSteps: 10 } } });
+    const next = await call('jobs.submit', {
+      spec: { kind: 'train', blurredIds: [dsId], sharpIds: [dsId], config: { maxSteps: 10 } },
+    });
     expect(next.status).toBe(200);
     let job = next.json.result;
     for (let i = 0; i < 100 && job.state !== 'done'; i++) {
@@ -67,10 +74,24 @@ describe('hostile jobs over the devserver', () => {
   it('opens a project whose journal has a schema-invalid line: the rest is listed, the line quarantined', async () => {
     const dir = join(root, 'journal');
     expect((await call('project.create', { dir })).status).toBe(200);
-    const good = await call('jobs.submit', { spec: { kind: 'psf', params: { model: 'born-wolf', shape: [9, 9, 9], voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, numericalAperture: 1.4, wavelength: 600 } } });
+    const good = await call('jobs.submit', {
+      spec: {
+        kind: 'psf',
+        params: {
+          model: 'born-wolf',
+          shape: [9, 9, 9],
+          voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
+          numericalAperture: 1.4,
+          wavelength: 600,
+        },
+      },
+    });
     expect(good.status).toBe(200);
     await service.close();
-    appendFileSync(join(dir, 'jobs', 'journal.jsonl'), JSON.stringify({ job: { id: 'job_bad00001', state: 'queued' }, results: [], seq: 9 }) + '\n');
+    appendFileSync(
+      join(dir, 'jobs', 'journal.jsonl'),
+      JSON.stringify({ job: { id: 'job_bad00001', state: 'queued' }, results: [], seq: 9 }) + '\n',
+    );
     expect((await call('project.open', { dir })).status).toBe(200);
     const list = await call('jobs.list', {});
     expect(list.status).toBe(200);
@@ -85,7 +106,10 @@ describe('hostile jobs over the devserver', () => {
     writeFileSync(join(dir, 'project.json'), '{}');
     const r = await call('project.open', { dir });
     expect(r.status).toBe(409);
-    expect(r.json.error).toMatchObject({ code: 'PROJECT', message: expect.stringMatching(/project\.json has no "version" field/) });
+    expect(r.json.error).toMatchObject({
+      code: 'PROJECT',
+      message: expect.stringMatching(/project\.json has no "version" field/),
+    });
     expect(readFileSync(join(dir, 'project.json'), 'utf8')).toBe('{}');
   });
 });

@@ -23,20 +23,38 @@ const outside = join(base, 'outside');
 let srv: DevServer;
 let service: AppService;
 
-function call(method: string, body: unknown): Promise<{ status: number; json: { result?: unknown; error?: { code: string; message: string } } }> {
+function call(
+  method: string,
+  body: unknown,
+): Promise<{ status: number; json: { result?: unknown; error?: { code: string; message: string } } }> {
   const u = new URL(srv.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, path: `/api/${method}`, method: 'POST', headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
+    const req = httpRequest(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
 }
 
-const params = { model: 'born-wolf', shape: [5, 5, 5], voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, numericalAperture: 1.2, wavelength: 500 };
+const params = {
+  model: 'born-wolf',
+  shape: [5, 5, 5],
+  voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
+  numericalAperture: 1.2,
+  wavelength: 500,
+};
 const hostile = ['../../outside/x', '/tmp/abs', 'a/b', 'a\\b', '..', '.hidden', 'bad\nname', 'c:x'];
 
 /** Every file under `dir` (recursively), relative to it. */
@@ -78,7 +96,14 @@ describe('output and dataset names are plain names', () => {
   it('jobs.submit refuses them for psf, deconvolve rl and deconvolve model with 400 naming spec.outputName', async () => {
     const specs = [
       (n: string) => ({ kind: 'psf', params, outputName: n }),
-      (n: string) => ({ kind: 'deconvolve', method: 'rl', datasetId, psf: { from: 'generate', params }, iterations: 1, outputName: n }),
+      (n: string) => ({
+        kind: 'deconvolve',
+        method: 'rl',
+        datasetId,
+        psf: { from: 'generate', params },
+        iterations: 1,
+        outputName: n,
+      }),
       (n: string) => ({ kind: 'deconvolve', method: 'model', datasetId, runDir: dataDir, outputName: n }),
     ];
     for (const spec of specs) {
@@ -105,13 +130,17 @@ describe('output and dataset names are plain names', () => {
   it('accepts a plain name and writes the PSF inside results/', async () => {
     const r = await call('psf.generate', { params, outputName: 'my psf (NA 1.2)' });
     expect(r.status).toBe(200);
-    expect((r.json.result as { result: { path: string } }).result.path).toBe(join(projectDir, 'results', 'my psf (NA 1.2).tif'));
+    expect((r.json.result as { result: { path: string } }).result.path).toBe(
+      join(projectDir, 'results', 'my psf (NA 1.2).tif'),
+    );
   });
 
   it('a dataset name from an older project.json cannot lead the default output name out of results/', async () => {
     // Straight to the handler, past the contract: how a name written before this check reaches a job.
     await service.handlers['dataset.update']({ id: datasetId, name: '../../../outside/x.tif' } as never);
-    const sub = await call('jobs.submit', { spec: { kind: 'deconvolve', method: 'rl', datasetId, psf: { from: 'generate', params }, iterations: 1 } });
+    const sub = await call('jobs.submit', {
+      spec: { kind: 'deconvolve', method: 'rl', datasetId, psf: { from: 'generate', params }, iterations: 1 },
+    });
     expect(sub.status).toBe(200);
     const job = await waitJob(service, (sub.json.result as Job).id, 60_000);
     expect(job.state, job.error?.message).toBe('done');

@@ -35,8 +35,15 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-async function ping(headers: Record<string, string> = { authorization: `Bearer ${srv.token}` }, query = ''): Promise<number> {
-  const r = await fetch(`${srv.url}/api/project.recent${query}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+async function ping(
+  headers: Record<string, string> = { authorization: `Bearer ${srv.token}` },
+  query = '',
+): Promise<number> {
+  const r = await fetch(`${srv.url}/api/project.recent${query}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: '{}',
+  });
   await r.arrayBuffer();
   return r.status;
 }
@@ -66,10 +73,18 @@ function sendRawFrame(frame: Buffer): Promise<'closed'> {
         s.write(frame);
       }
     });
-    s.write([
-      `GET /events?token=${srv.token} HTTP/1.1`, `Host: ${u.host}`, 'Upgrade: websocket', 'Connection: Upgrade',
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', '', '',
-    ].join('\r\n'));
+    s.write(
+      [
+        `GET /events?token=${srv.token} HTTP/1.1`,
+        `Host: ${u.host}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n'),
+    );
   });
 }
 
@@ -81,7 +96,11 @@ describe('devserver WebSocket with hostile frames', () => {
     // §5.2: opcodes 0x3–0x7 are reserved.
     'reserved opcode': Buffer.concat([Buffer.from([0x83, 0x80 | 0x02]), maskKey, Buffer.from([0x69 ^ 1, 0x69 ^ 2])]),
     // A 64-bit length of 1 MiB, over the server's 64 KiB maxPayload (only the header is needed).
-    'over the payload limit': Buffer.concat([Buffer.from([0x82, 0x80 | 127]), Buffer.from([0, 0, 0, 0, 0, 0x10, 0, 0]), maskKey]),
+    'over the payload limit': Buffer.concat([
+      Buffer.from([0x82, 0x80 | 127]),
+      Buffer.from([0, 0, 0, 0, 0, 0x10, 0, 0]),
+      maskKey,
+    ]),
   };
   for (const [name, frame] of Object.entries(frames)) {
     it(`drops a client that sends a frame ${name === 'unmasked' ? 'unmasked' : `with a ${name}`} and keeps serving`, async () => {
@@ -112,11 +131,14 @@ describe('devserver downloads under abort and races', () => {
   function abortedDownload(): Promise<void> {
     const u = new URL(srv.url);
     return new Promise((resolve) => {
-      const req = httpRequest({ host: u.hostname, port: u.port, path: `/files/raw${bigFile}?token=${srv.token}`, agent: false }, (res) => {
-        expect(res.statusCode).toBe(200);
-        req.destroy();
-        resolve();
-      });
+      const req = httpRequest(
+        { host: u.hostname, port: u.port, path: `/files/raw${bigFile}?token=${srv.token}`, agent: false },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          req.destroy();
+          resolve();
+        },
+      );
       req.on('error', () => resolve());
       req.end();
     });
@@ -168,21 +190,24 @@ describe('devserver downloads under abort and races', () => {
     const u = new URL(srv.url);
     const t0 = performance.now();
     const outcome = await new Promise<{ status: number; received: number; aborted: boolean }>((resolve) => {
-      const req = httpRequest({ host: u.hostname, port: u.port, path: `/files/raw${shrinking}?token=${srv.token}` }, (res) => {
-        let received = 0;
-        let truncated = false;
-        res.on('data', (c: Buffer) => {
-          received += c.length;
-          if (!truncated) {
-            truncated = true;
-            res.pause(); // let the server fill its buffers, then cut the file under it
-            void fsp.truncate(shrinking, 1024).then(() => res.resume());
-          }
-        });
-        res.on('end', () => resolve({ status: res.statusCode!, received, aborted: false }));
-        res.on('error', () => resolve({ status: res.statusCode!, received, aborted: true }));
-        res.on('aborted', () => resolve({ status: res.statusCode!, received, aborted: true }));
-      });
+      const req = httpRequest(
+        { host: u.hostname, port: u.port, path: `/files/raw${shrinking}?token=${srv.token}` },
+        (res) => {
+          let received = 0;
+          let truncated = false;
+          res.on('data', (c: Buffer) => {
+            received += c.length;
+            if (!truncated) {
+              truncated = true;
+              res.pause(); // let the server fill its buffers, then cut the file under it
+              void fsp.truncate(shrinking, 1024).then(() => res.resume());
+            }
+          });
+          res.on('end', () => resolve({ status: res.statusCode!, received, aborted: false }));
+          res.on('error', () => resolve({ status: res.statusCode!, received, aborted: true }));
+          res.on('aborted', () => resolve({ status: res.statusCode!, received, aborted: true }));
+        },
+      );
       req.on('error', () => resolve({ status: 0, received: 0, aborted: true }));
       req.end();
     });
@@ -202,7 +227,12 @@ describe('devserver token placement', () => {
     expect((await get(`/files/raw${bigFile}?token=${srv.token}`)).status).toBe(200);
     expect((await get(`/files/raw${bigFile}`, { authorization: `Bearer ${srv.token}` })).status).toBe(200);
     const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/events?token=${srv.token}`);
-    expect(await new Promise((r) => { ws.on('open', () => r('open')); ws.on('error', () => r('error')); })).toBe('open');
+    expect(
+      await new Promise((r) => {
+        ws.on('open', () => r('open'));
+        ws.on('error', () => r('error'));
+      }),
+    ).toBe('open');
     ws.close();
   });
 });

@@ -16,9 +16,14 @@ const dataDir = join(projectDir, 'data');
 let srv: DevServer;
 let service: AppService;
 
-async function call(method: string, body: unknown): Promise<{ status: number; json: { result?: Record<string, unknown>; error?: unknown } }> {
+async function call(
+  method: string,
+  body: unknown,
+): Promise<{ status: number; json: { result?: Record<string, unknown>; error?: unknown } }> {
   const r = await fetch(`${srv.url}/api/${method}`, {
-    method: 'POST', headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   return { status: r.status, json: (await r.json()) as never };
 }
@@ -34,7 +39,11 @@ async function writeStack(name: string, shape: Shape3, dtype: 'float32' | 'uint1
 }
 
 const psfParams = (shape: Shape3) => ({
-  model: 'born-wolf', shape, voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, numericalAperture: 1.4, wavelength: 520,
+  model: 'born-wolf',
+  shape,
+  voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
+  numericalAperture: 1.4,
+  wavelength: 520,
 });
 
 /**
@@ -42,10 +51,14 @@ const psfParams = (shape: Shape3) => ({
  * second client would see. Client and server share this thread, so a blocked event loop may land in the
  * client's pause rather than inside one ping; the gap between answers catches it wherever it lands.
  */
-async function pingDuring(heavy: () => Promise<{ status: number }>): Promise<{ heavyMs: number; longestGapMs: number; pings: number }> {
+async function pingDuring(
+  heavy: () => Promise<{ status: number }>,
+): Promise<{ heavyMs: number; longestGapMs: number; pings: number }> {
   let done = false;
   const t0 = performance.now();
-  const work = heavy().finally(() => { done = true; });
+  const work = heavy().finally(() => {
+    done = true;
+  });
   let last = t0;
   let longestGapMs = 0;
   let pings = 0;
@@ -85,7 +98,9 @@ describe('devserver heavy calls run off the event loop', () => {
 
   it('answers project.get quickly while metrics.compute runs', async () => {
     const shape: Shape3 = [16, 128, 128];
-    const imported = await call('dataset.import', { paths: [await writeStack('ref.tif', shape, 'float32'), await writeStack('test.tif', shape, 'float32', 5)] });
+    const imported = await call('dataset.import', {
+      paths: [await writeStack('ref.tif', shape, 'float32'), await writeStack('test.tif', shape, 'float32', 5)],
+    });
     const [ref, test] = (imported.json.result!.imported as { id: string }[]).map((d) => d.id);
     let values: Record<string, number> = {};
     const r = await pingDuring(async () => {
@@ -124,7 +139,9 @@ describe('devserver heavy calls run off the event loop', () => {
   it('turns a failure in the worker into a typed error response', async () => {
     const imported = await call('dataset.import', { paths: [await writeStack('small.tif', [16, 32, 32], 'float32')] });
     const small = (imported.json.result!.imported as { id: string }[])[0]!.id;
-    const ref = ((await call('dataset.list', {})).json.result!.datasets as { id: string; name: string }[]).find((d) => d.name === 'ref.tif')!.id;
+    const ref = ((await call('dataset.list', {})).json.result!.datasets as { id: string; name: string }[]).find(
+      (d) => d.name === 'ref.tif',
+    )!.id;
     const m = await call('metrics.compute', { referenceId: ref, testId: small }); // shapes differ: computeMetrics refuses
     expect(m.status).toBe(400);
     expect(m.json.error).toMatchObject({ code: 'INVALID_VOLUME' });

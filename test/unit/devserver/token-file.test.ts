@@ -13,7 +13,10 @@ import { tempDir } from '../../helpers';
 process.env.CYCLEDECON_HOME = tempDir();
 const open: { srv: DevServer; service: AppService }[] = [];
 afterEach(async () => {
-  for (const o of open.splice(0)) { await o.srv.close(); await o.service.close(); }
+  for (const o of open.splice(0)) {
+    await o.srv.close();
+    await o.service.close();
+  }
 });
 async function serve(token: string, port = 0): Promise<DevServer> {
   const access = new AccessPolicy();
@@ -50,7 +53,14 @@ describe('serve --token-file', () => {
     const junk = join(dir, 'junk');
     writeFileSync(junk, 'short', { mode: 0o600 });
     mkdirSync(join(dir, 'folder'));
-    const why = async (p: string) => { const e = await tokenFromFile(p).then(() => null, (x: unknown) => x); expect(e).toBeInstanceOf(TokenFileError); return `${(e as Error).message} ${(e as TokenFileError).hint}`; };
+    const why = async (p: string) => {
+      const e = await tokenFromFile(p).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(TokenFileError);
+      return `${(e as Error).message} ${(e as TokenFileError).hint}`;
+    };
     expect(await why(shared)).toMatch(/can be read by others \(mode 644\).*chmod 600/);
     expect(await why(link)).toMatch(/symbolic link/);
     expect(await why(junk)).toMatch(/does not hold a token/);
@@ -79,7 +89,13 @@ describe('serve --token-file', () => {
     writeFileSync(shared, 'B'.repeat(40), { mode: 0o644 });
     chmodSync(shared, 0o644);
     const err: string[] = [];
-    expect(await runCli(['serve', '--token-file', shared], { out: () => undefined, err: (l: string) => err.push(l), interactive: false })).toBe(1);
+    expect(
+      await runCli(['serve', '--token-file', shared], {
+        out: () => undefined,
+        err: (l: string) => err.push(l),
+        interactive: false,
+      }),
+    ).toBe(1);
     expect(err.join('\n')).toMatch(/can be read by others/);
   });
 });

@@ -14,7 +14,10 @@ describe('folder consent in the desktop shell', () => {
     const service = new AppService({ access });
     const asked: [string, boolean][] = [];
     let answer = false;
-    const handlers = withFolderConsent(service.handlers as IpcHandlerTable, async (dir, create) => { asked.push([dir, create]); return answer; });
+    const handlers = withFolderConsent(service.handlers as IpcHandlerTable, async (dir, create) => {
+      asked.push([dir, create]);
+      return answer;
+    });
     const dir = join(tempDir(), 'stacks');
     try {
       const no = await dispatch(handlers, 'folders.allow', { dir, create: true });
@@ -23,7 +26,10 @@ describe('folder consent in the desktop shell', () => {
       answer = true;
       const yes = await dispatch(handlers, 'folders.allow', { dir, create: true });
       expect(yes).toMatchObject({ ok: true, result: { folder: dir, folders: [dir] } });
-      expect(asked).toEqual([[dir, true], [dir, true]]);
+      expect(asked).toEqual([
+        [dir, true],
+        [dir, true],
+      ]);
       // Other methods pass through untouched.
       expect(await dispatch(handlers, 'folders.list', {})).toEqual({ ok: true, result: { folders: [dir] } });
     } finally {

@@ -4,10 +4,26 @@ import { describe, expect, it, vi } from 'vitest';
 import { dispatch, type IpcHandlerTable } from '../../../src-main/electron/ipc-dispatch';
 import { InvalidParameterError } from '../../../src-main/core/errors';
 
-const meta = { dtype: 'float32' as const, shape: [2, 3], voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, factor: [1, 1, 1] as [number, number, number], min: 0, max: 5 };
+const meta = {
+  dtype: 'float32' as const,
+  shape: [2, 3],
+  voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
+  factor: [1, 1, 1] as [number, number, number],
+  min: 0,
+  max: 5,
+};
 
 function table(overrides: Partial<Record<string, (r: never) => Promise<unknown>>>): IpcHandlerTable {
-  return new Proxy({}, { get: (_t, k: string) => overrides[k] ?? (async () => { throw new Error(`unexpected call ${k}`); }) }) as IpcHandlerTable;
+  return new Proxy(
+    {},
+    {
+      get: (_t, k: string) =>
+        overrides[k] ??
+        (async () => {
+          throw new Error(`unexpected call ${k}`);
+        }),
+    },
+  ) as IpcHandlerTable;
 }
 
 describe('IPC dispatch', () => {
@@ -31,7 +47,15 @@ describe('IPC dispatch', () => {
   });
 
   it('passes typed errors through with their code and hint', async () => {
-    const r = await dispatch(table({ 'project.get': async () => { throw new InvalidParameterError('dir', 'is empty'); } }), 'project.get', {});
+    const r = await dispatch(
+      table({
+        'project.get': async () => {
+          throw new InvalidParameterError('dir', 'is empty');
+        },
+      }),
+      'project.get',
+      {},
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMETER' } });
   });
 
@@ -43,7 +67,11 @@ describe('IPC dispatch', () => {
   it('returns binary replies as an ArrayBuffer holding exactly the samples of the view', async () => {
     const backing = new Float32Array([9, 1, 2, 3, 4, 5, 6, 9]);
     const data = backing.subarray(1, 7);
-    const r = await dispatch(table({ 'dataset.slice': async () => ({ meta, data }) }), 'dataset.slice', { id: 'ds_abcd', axis: 'z', index: 0 });
+    const r = await dispatch(table({ 'dataset.slice': async () => ({ meta, data }) }), 'dataset.slice', {
+      id: 'ds_abcd',
+      axis: 'z',
+      index: 0,
+    });
     expect(r.ok).toBe(true);
     if (r.ok) {
       const res = r.result as { meta: typeof meta; data: ArrayBuffer };

@@ -22,7 +22,9 @@ describe('application menu', () => {
     const got: MenuAction[] = [];
     const t = menuTemplate([], (a) => got.push(a), true);
     expect(t[0].role).toBe('appMenu');
-    const recent = sub(t.find((m) => m.label === 'File') as MenuItemConstructorOptions).find((m) => m.label === 'Open Recent') as MenuItemConstructorOptions;
+    const recent = sub(t.find((m) => m.label === 'File') as MenuItemConstructorOptions).find(
+      (m) => m.label === 'Open Recent',
+    ) as MenuItemConstructorOptions;
     expect(sub(recent)[0].enabled).toBe(false);
     const view = sub(t.find((m) => m.label === 'View') as MenuItemConstructorOptions);
     VIEW_ROUTES.forEach((r) => click(view.find((m) => m.label === r.label)));

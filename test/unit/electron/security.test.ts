@@ -2,11 +2,23 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers';
-import { allowPermission, CONTENT_SECURITY_POLICY, isAllowedNavigation, isSafeExternalUrl, securityHeaders } from '../../../src-main/electron/security';
+import {
+  allowPermission,
+  CONTENT_SECURITY_POLICY,
+  isAllowedNavigation,
+  isSafeExternalUrl,
+  securityHeaders,
+} from '../../../src-main/electron/security';
 import { mainWindowOptions } from '../../../src-main/electron/window-options';
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((p) => p[0]).map(([k, ...v]) => [k, v]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((p) => p[0])
+      .map(([k, ...v]) => [k, v]),
+  );
 }
 
 describe('main window options', () => {
@@ -59,7 +71,7 @@ describe('content security policy', () => {
   });
 
   it('is set as a response header and replaces any CSP a response brought', () => {
-    const h = securityHeaders({ 'content-security-policy': ["script-src *"], 'Content-Type': ['text/html'] });
+    const h = securityHeaders({ 'content-security-policy': ['script-src *'], 'Content-Type': ['text/html'] });
     expect(h['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(h['content-security-policy']).toBeUndefined();
     expect(h['Content-Type']).toEqual(['text/html']);
@@ -93,6 +105,7 @@ describe('navigation and new windows', () => {
     expect(isSafeExternalUrl('https://doi.org/10.1109/x')).toBe(true);
     expect(isSafeExternalUrl('file:///etc/passwd')).toBe(false);
     expect(isSafeExternalUrl('smb://share/x')).toBe(false);
-    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) expect(allowPermission(p)).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read'])
+      expect(allowPermission(p)).toBe(false);
   });
 });

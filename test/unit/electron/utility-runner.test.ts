@@ -8,8 +8,13 @@ import { JobCrashedError, utilityProcessRunner, type ChildLike } from '../../../
 class FakeChild extends EventEmitter implements ChildLike {
   sent: unknown[] = [];
   killed = false;
-  postMessage(m: unknown): void { this.sent.push(m); }
-  kill(): boolean { this.killed = true; return true; }
+  postMessage(m: unknown): void {
+    this.sent.push(m);
+  }
+  kill(): boolean {
+    this.killed = true;
+    return true;
+  }
 }
 
 const job = { id: 'job_abcd1234', kind: 'psf' } as unknown as Job;
@@ -17,8 +22,14 @@ function ctx(): RunContext & { seen: string[]; abort: AbortController } {
   const abort = new AbortController();
   const seen: string[] = [];
   return {
-    signal: abort.signal, workDir: '/p/jobs/x', resultsDir: '/p/results', resumed: false, seen, abort,
-    progress: (f, m, _s, _t, eta) => seen.push(`p ${f} ${m}${eta === undefined ? '' : ` eta ${eta}`}`), log: (l) => seen.push(`l ${l}`),
+    signal: abort.signal,
+    workDir: '/p/jobs/x',
+    resultsDir: '/p/results',
+    resumed: false,
+    seen,
+    abort,
+    progress: (f, m, _s, _t, eta) => seen.push(`p ${f} ${m}${eta === undefined ? '' : ` eta ${eta}`}`),
+    log: (l) => seen.push(`l ${l}`),
     event: (e) => seen.push(`e ${e.type} ${e.step}`),
   };
 }
@@ -33,7 +44,18 @@ describe('utilityProcess job runner', () => {
     child.emit('message', { type: 'progress', progress: 0.5, message: 'half' });
     child.emit('message', { type: 'log', line: 'hello' });
     child.emit('message', { type: 'progress', progress: 0.75, message: 'step 3/4', etaSeconds: 2 });
-    child.emit('message', { type: 'event', event: { type: 'train.loss', step: 3, epoch: 0, losses: { cycleA: 0.1 }, lr: 1e-3, stepsPerSecond: 1, etaSeconds: 2 } });
+    child.emit('message', {
+      type: 'event',
+      event: {
+        type: 'train.loss',
+        step: 3,
+        epoch: 0,
+        losses: { cycleA: 0.1 },
+        lr: 1e-3,
+        stepsPerSecond: 1,
+        etaSeconds: 2,
+      },
+    });
     child.emit('message', { type: 'done', results: [{ id: 'res_1234' }] });
     await expect(p).resolves.toEqual([{ id: 'res_1234' }]);
     expect(c.seen).toEqual(['p 0.5 half', 'l hello', 'p 0.75 step 3/4 eta 2', 'e train.loss 3']);

@@ -44,10 +44,22 @@ describe('ablations (tiny preset, cpu)', () => {
   it('--gba cnn: finite cycle/adversarial losses, no PSF, G_BA is a CNN, run usable for inference', async () => {
     const out = tempDir();
     const before = tf.memory().numTensors;
-    const res = await train(tiny({ gba: 'cnn', maxSteps: 4 }), { blurred: [data.blurred], sharp: [data.sharp], outDir: out });
+    const res = await train(tiny({ gba: 'cnn', maxSteps: 4 }), {
+      blurred: [data.blurred],
+      sharp: [data.sharp],
+      outDir: out,
+    });
     expect(res.steps).toBe(4);
     for (const row of res.history) {
-      for (const k of ['generator', 'advAB', 'advBA', 'cycleA', 'cycleB', 'discriminatorA', 'discriminatorB'] as const) {
+      for (const k of [
+        'generator',
+        'advAB',
+        'advBA',
+        'cycleA',
+        'cycleB',
+        'discriminatorA',
+        'discriminatorB',
+      ] as const) {
         expect(Number.isFinite(row[k])).toBe(true);
         expect(row[k]).toBeGreaterThan(0);
       }
@@ -56,8 +68,11 @@ describe('ablations (tiny preset, cpu)', () => {
     }
     expect(res.psf).toBeNull();
     expect(existsSync(join(out, 'psf.tif'))).toBe(false);
-    const names = (JSON.parse(readFileSync(join(out, 'weights', 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] })
-      .weightsManifest.flatMap((m) => m.weights.map((w) => w.name));
+    const names = (
+      JSON.parse(readFileSync(join(out, 'weights', 'model.json'), 'utf8')) as {
+        weightsManifest: { weights: { name: string }[] }[];
+      }
+    ).weightsManifest.flatMap((m) => m.weights.map((w) => w.name));
     const gba = names.filter((n) => n.startsWith('G_BA/'));
     expect(gba.length).toBeGreaterThan(2); // several conv layers, not one kernel
     expect(gba.some((n) => /psf/.test(n))).toBe(false);
@@ -68,7 +83,12 @@ describe('ablations (tiny preset, cpu)', () => {
   it('--mode supervised: only the L1 term, it decreases on matched pairs, no discriminators, run usable for inference', async () => {
     const out = tempDir();
     const before = tf.memory().numTensors;
-    const cfg = tiny({ mode: 'supervised', maxSteps: 12, optimiser: { lr: 2e-3, epochs: 8, decayStartEpoch: 8 }, augmentation: noAug });
+    const cfg = tiny({
+      mode: 'supervised',
+      maxSteps: 12,
+      optimiser: { lr: 2e-3, epochs: 8, decayStartEpoch: 8 },
+      augmentation: noAug,
+    });
     const res = await train(cfg, { blurred: [data.blurred], sharp: [data.sharp], outDir: out });
     const l1 = res.history.map((r) => r.supervised);
     expect(l1.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
@@ -85,6 +105,8 @@ describe('ablations (tiny preset, cpu)', () => {
 
   it('--mode supervised refuses unmatched stacks with a typed error', async () => {
     const other = syntheticPair([16, 24, 20], 8).sharp;
-    await expect(train(tiny({ mode: 'supervised', maxSteps: 1 }), { blurred: [data.blurred], sharp: [other], outDir: tempDir() })).rejects.toThrow(/differ/);
+    await expect(
+      train(tiny({ mode: 'supervised', maxSteps: 1 }), { blurred: [data.blurred], sharp: [other], outDir: tempDir() }),
+    ).rejects.toThrow(/differ/);
   });
 });

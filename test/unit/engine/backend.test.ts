@@ -2,8 +2,22 @@
 // micro-benchmark listing, and (when a WebGPU adapter can be created here) the ops' numbers on webgpu vs cpu.
 import { describe, it, expect, afterEach, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_ENV, initBackend, listBackends, parseBackendId, preferenceOrder, tryBackend } from '../../../src-main/core/nn/backend';
-import { conv3d, conv3dTranspose, crop3d, instanceNorm3d, reflectPad3d, upsample3d } from '../../../src-main/core/nn/ops';
+import {
+  BACKEND_ENV,
+  initBackend,
+  listBackends,
+  parseBackendId,
+  preferenceOrder,
+  tryBackend,
+} from '../../../src-main/core/nn/backend';
+import {
+  conv3d,
+  conv3dTranspose,
+  crop3d,
+  instanceNorm3d,
+  reflectPad3d,
+  upsample3d,
+} from '../../../src-main/core/nn/ops';
 import { buildDiscriminator, buildPsfLayer, buildUNet, disposeModule } from '../../../src-main/core/nn/models';
 import { BackendError, InvalidParameterError } from '../../../src-main/core/errors';
 import { runCli } from '../../../src-main/cli/main';
@@ -62,7 +76,13 @@ describe('backend selection', () => {
   }, 30_000);
   it('`cycledecon backends --json` prints the report', async () => {
     const out: string[] = [];
-    expect(await runCli(['backends', '--json', '--ms', '10'], { out: (l) => out.push(l), err: () => undefined, interactive: false })).toBe(0);
+    expect(
+      await runCli(['backends', '--json', '--ms', '10'], {
+        out: (l) => out.push(l),
+        err: () => undefined,
+        interactive: false,
+      }),
+    ).toBe(0);
     const report = JSON.parse(out.join('\n'));
     expect(report.backends).toHaveLength(5);
     expect(report.train.name).not.toBe('wasm');
@@ -78,15 +98,26 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
     await tf.setBackend('cpu');
     const run = async () => {
       const outs = tf.tidy(() => {
-      const x = randomTensor([1, 4, 4, 4, 2], 1) as tf.Tensor5D;
-      const w = randomTensor([3, 3, 3, 2, 2], 2) as tf.Tensor5D;
-      const f = (a: tf.Tensor, b: tf.Tensor) => {
-        const h = instanceNorm3d(conv3d(reflectPad3d(a as tf.Tensor5D, [[1, 1], [1, 1], [1, 1]]), b as tf.Tensor5D, 2, 'valid'));
-        const u = crop3d(upsample3d(conv3dTranspose(h, b as tf.Tensor5D, 2, 'same')), [1, 0, 2], [6, 8, 5]);
-        return tf.sum(tf.mul(u, randomTensor([1, 6, 8, 5, 2], 3)));
-      };
-      const [gx, gw] = tf.grads(f)([x, w]);
-      return [f(x, w), gx, gw];
+        const x = randomTensor([1, 4, 4, 4, 2], 1) as tf.Tensor5D;
+        const w = randomTensor([3, 3, 3, 2, 2], 2) as tf.Tensor5D;
+        const f = (a: tf.Tensor, b: tf.Tensor) => {
+          const h = instanceNorm3d(
+            conv3d(
+              reflectPad3d(a as tf.Tensor5D, [
+                [1, 1],
+                [1, 1],
+                [1, 1],
+              ]),
+              b as tf.Tensor5D,
+              2,
+              'valid',
+            ),
+          );
+          const u = crop3d(upsample3d(conv3dTranspose(h, b as tf.Tensor5D, 2, 'same')), [1, 0, 2], [6, 8, 5]);
+          return tf.sum(tf.mul(u, randomTensor([1, 6, 8, 5, 2], 3)));
+        };
+        const [gx, gw] = tf.grads(f)([x, w]);
+        return [f(x, w), gx, gw];
       });
       const arrays = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
       tf.dispose(outs);
@@ -99,14 +130,19 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
       return;
     }
     const onGpu = await run();
-    onCpu.forEach((ref, i) => ref.forEach((v, j) => expect(Math.abs(onGpu[i][j] - v)).toBeLessThan(1e-3 * (1 + Math.abs(v)))));
+    onCpu.forEach((ref, i) =>
+      ref.forEach((v, j) => expect(Math.abs(onGpu[i][j] - v)).toBeLessThan(1e-3 * (1 + Math.abs(v)))),
+    );
     await tf.setBackend('cpu');
   }, 60_000);
   it('networks: U-Net, discriminator and PSF layer (with project) give the same losses and gradients', async (ctx) => {
     const run = async () => {
       const g = buildUNet({ levels: 2, baseChannels: 2, convsPerLevel: 1 }, 1, { name: 'wg_G' });
       const d = buildDiscriminator({ baseChannels: 2, modules: 3 }, 2, { name: 'wg_D' });
-      const p = buildPsfLayer({ size: [3, 4, 3], init: 'gaussian', nonNegative: true, sumToOne: true, centred: true }, { seed: 0, name: 'wg_P' });
+      const p = buildPsfLayer(
+        { size: [3, 4, 3], init: 'gaussian', nonNegative: true, sumToOne: true, centred: true },
+        { seed: 0, name: 'wg_P' },
+      );
       const x = randomTensor([1, 8, 8, 8, 1], 4) as tf.Tensor5D;
       const vars = [...g.variables(), ...d.variables(), ...p.variables()];
       const { value, grads } = tf.variableGrads(() => tf.sum(d.apply(p.apply(g.apply(x)))) as tf.Scalar, vars);

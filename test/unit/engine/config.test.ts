@@ -58,16 +58,26 @@ describe('TrainConfig', () => {
     expect(() => resolveTrainConfig('tiny', { optimiser: { decayStartEpoch: 99 } })).toThrow(/decayStartEpoch/);
     expect(() => parseTrainConfig({ ...preset('tiny'), unknownField: 1 })).toThrow(InvalidParameterError);
     expect(() => resolveTrainConfig('tiny', { mode: 'supervised', sharpSource: 'rl' })).toThrow(/sharpSource/);
-    expect(() => resolveTrainConfig('tiny', { psf: { sumToOne: false }, experimental: { psfGradient: 'tangent' } })).toThrow(/config\.experimental\.psfGradient/);
-    expect(resolveTrainConfig('tiny', { experimental: { psfGradient: 'tangent' } }).experimental?.psfGradient).toBe('tangent');
+    expect(() =>
+      resolveTrainConfig('tiny', { psf: { sumToOne: false }, experimental: { psfGradient: 'tangent' } }),
+    ).toThrow(/config\.experimental\.psfGradient/);
+    expect(resolveTrainConfig('tiny', { experimental: { psfGradient: 'tangent' } }).experimental?.psfGradient).toBe(
+      'tangent',
+    );
   });
 
   it("generator.upsample / output: paper and tiny keep the paper's transposed conv and linear head, fast uses resize-conv and softplus (decision 0007); 'nearest-conv' builds a 3³ up-conv; bad values are refused", () => {
-    for (const p of ['paper', 'tiny'] as const) expect(resolveTrainConfig(p).generator.upsample ?? 'transpose').toBe('transpose');
+    for (const p of ['paper', 'tiny'] as const)
+      expect(resolveTrainConfig(p).generator.upsample ?? 'transpose').toBe('transpose');
     expect(resolveTrainConfig('fast').generator).toMatchObject({ upsample: 'nearest-conv', output: 'softplus' });
-    expect(() => resolveTrainConfig('tiny', { generator: { upsample: 'bilinear' } } as never)).toThrow(/generator.upsample|upsample/);
-    for (const p of ['paper', 'tiny'] as const) expect(resolveTrainConfig(p).generator.output ?? 'linear').toBe('linear');
-    expect(() => resolveTrainConfig('tiny', { generator: { output: 'relu' } } as never)).toThrow(/generator.output|output/);
+    expect(() => resolveTrainConfig('tiny', { generator: { upsample: 'bilinear' } } as never)).toThrow(
+      /generator.upsample|upsample/,
+    );
+    for (const p of ['paper', 'tiny'] as const)
+      expect(resolveTrainConfig(p).generator.output ?? 'linear').toBe('linear');
+    expect(() => resolveTrainConfig('tiny', { generator: { output: 'relu' } } as never)).toThrow(
+      /generator.output|output/,
+    );
     const cfg = resolveTrainConfig('tiny', { generator: { upsample: 'nearest-conv' } });
     const nets = buildNetworks(cfg);
     try {
@@ -79,7 +89,10 @@ describe('TrainConfig', () => {
   });
 
   it('experimental.psfInitSigma sets the starting Gaussian of the PSF layer (per axis, in voxels), and is range-checked', () => {
-    const cfg = resolveTrainConfig('tiny', { psf: { init: 'gaussian' }, experimental: { psfInitSigma: [0.8, 1.5, 1.5] } });
+    const cfg = resolveTrainConfig('tiny', {
+      psf: { init: 'gaussian' },
+      experimental: { psfInitSigma: [0.8, 1.5, 1.5] },
+    });
     const nets = buildNetworks(cfg);
     try {
       const k = nets.psf!.psf();
@@ -94,7 +107,9 @@ describe('TrainConfig', () => {
       disposeNetworks(nets);
     }
     expect(() => resolveTrainConfig('tiny', { experimental: { psfInitSigma: -1 } })).toThrow(/psfInitSigma/);
-    expect(() => resolveTrainConfig('tiny', { experimental: { psfInitSigma: [1, 2] } } as never)).toThrow(/psfInitSigma/);
+    expect(() => resolveTrainConfig('tiny', { experimental: { psfInitSigma: [1, 2] } } as never)).toThrow(
+      /psfInitSigma/,
+    );
   });
 
   it('learning rate is constant then falls linearly to 0 (epoch 40 → 200)', () => {
@@ -113,14 +128,21 @@ describe('TrainConfig', () => {
       // (no bias: InstanceNorm follows), 2³ transposed convs with bias, 1³ output conv with bias.
       const ch = [64, 128, 256, 512];
       let unet = 0;
-      ch.forEach((c, l) => { const cin = l === 0 ? 1 : ch[l - 1]!; unet += 27 * cin * c + 27 * c * c; });
-      for (let l = 0; l < 3; l++) unet += 8 * ch[l + 1]! * ch[l]! + ch[l]! + 27 * 2 * ch[l]! * ch[l]! + 27 * ch[l]! * ch[l]!;
+      ch.forEach((c, l) => {
+        const cin = l === 0 ? 1 : ch[l - 1]!;
+        unet += 27 * cin * c + 27 * c * c;
+      });
+      for (let l = 0; l < 3; l++)
+        unet += 8 * ch[l + 1]! * ch[l]! + ch[l]! + 27 * 2 * ch[l]! * ch[l]! + 27 * ch[l]! * ch[l]!;
       unet += ch[0]! + 1;
       expect(countParams(nets.gAB)).toBe(unet);
       expect(nets.psf!.variables()[0]!.shape).toEqual([20, 20, 20]);
       // PatchGAN: 4 modules conv3³ stride 2 (+bias) 64→512, then conv3³ → 1 channel.
       let d = 0;
-      ch.forEach((c, l) => { const cin = l === 0 ? 1 : ch[l - 1]!; d += 27 * cin * c + c; });
+      ch.forEach((c, l) => {
+        const cin = l === 0 ? 1 : ch[l - 1]!;
+        d += 27 * cin * c + c;
+      });
       d += 27 * 512 + 1;
       expect(nets.dA).toHaveLength(3);
       expect(nets.dB).toHaveLength(3);

@@ -3,40 +3,66 @@
 // central finite-difference check of the hand-written gradient.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addBias, concatChannels, crop3d, instanceNorm3d, maxPool3d, reflectPad3d, upsample3d, withNormStats } from '../../../src-main/core/nn/ops';
+import {
+  addBias,
+  concatChannels,
+  crop3d,
+  instanceNorm3d,
+  maxPool3d,
+  reflectPad3d,
+  upsample3d,
+  withNormStats,
+} from '../../../src-main/core/nn/ops';
 import { boxMomentsCpu } from '../../../src-main/core/nn/ops/norm-cpu';
 import { Adam } from '../../../src-main/core/train/adam';
 import { instanceNormCpu } from '../../../src-main/core/nn/ops/norm-cpu';
 import { resetFlags, setFlag } from '../../../src-main/core/flags';
 
 function maxRel(a: tf.Tensor, b: tf.Tensor): number {
-  const x = a.dataSync(), y = b.dataSync();
-  let num = 0, den = 1e-12;
-  for (let i = 0; i < x.length; i++) { num = Math.max(num, Math.abs(x[i] - y[i])); den = Math.max(den, Math.abs(y[i])); }
+  const x = a.dataSync(),
+    y = b.dataSync();
+  let num = 0,
+    den = 1e-12;
+  for (let i = 0; i < x.length; i++) {
+    num = Math.max(num, Math.abs(x[i] - y[i]));
+    den = Math.max(den, Math.abs(y[i]));
+  }
   return num / den;
 }
 
 function withTfNorm<T>(fn: () => T): T {
   setFlag('cpuOps', 'tfjs');
-  try { return fn(); } finally { resetFlags(); }
+  try {
+    return fn();
+  } finally {
+    resetFlags();
+  }
 }
 
 describe('instance norm on typed arrays (cpu backends)', () => {
-  beforeAll(async () => { await tf.setBackend('cpu'); });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
-  for (const shape of [[2, 3, 4, 5, 6], [1, 1, 1, 1, 4], [1, 6, 5, 4, 1]] as [number, number, number, number, number][]) {
+  for (const shape of [
+    [2, 3, 4, 5, 6],
+    [1, 1, 1, 1, 4],
+    [1, 6, 5, 4, 1],
+  ] as [number, number, number, number, number][]) {
     it(`matches the tf.moments version, values and gradients, ${shape.join('×')}`, () => {
       tf.tidy(() => {
         const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 1), 3), 2) as tf.Tensor5D;
         const r = tf.randomNormal(shape, 0, 1, 'float32', 2);
         const gamma = tf.randomNormal([shape[4]], 1, 0.2, 'float32', 3) as tf.Tensor1D;
         const beta = tf.randomNormal([shape[4]], 0, 0.2, 'float32', 4) as tf.Tensor1D;
-        const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(instanceNorm3d(a as tf.Tensor5D, { gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }), r));
+        const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(instanceNorm3d(a as tf.Tensor5D, { gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }), r));
         const ours = { y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) };
         const ref = withTfNorm(() => ({ y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) }));
         expect(maxRel(ours.y, ref.y)).toBeLessThan(1e-5);
         for (let i = 0; i < 3; i++) expect(maxRel(ours.g[i], ref.g[i])).toBeLessThan(1e-4);
-        if (shape[1] * shape[2] * shape[3] === 1) expect(Array.from(instanceNormCpu(x, 1e-5).dataSync()).every((v) => v === 0)).toBe(true);
+        if (shape[1] * shape[2] * shape[3] === 1)
+          expect(Array.from(instanceNormCpu(x, 1e-5).dataSync()).every((v) => v === 0)).toBe(true);
       });
     });
   }
@@ -46,7 +72,18 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       const x = tf.randomNormal([2, 5, 4, 6, 3], 0, 1, 'float32', 7) as tf.Tensor5D;
       const bias = tf.randomNormal([3], 0, 1, 'float32', 8);
       const f = (a: tf.Tensor, b: tf.Tensor) => {
-        const c = crop3d(addBias(reflectPad3d(a as tf.Tensor5D, [[2, 1], [0, 3], [3, 2]]), b), [1, 2, 0], [5, 4, 9]);
+        const c = crop3d(
+          addBias(
+            reflectPad3d(a as tf.Tensor5D, [
+              [2, 1],
+              [0, 3],
+              [3, 2],
+            ]),
+            b,
+          ),
+          [1, 2, 0],
+          [5, 4, 9],
+        );
         return concatChannels(c, tf.square(c) as tf.Tensor5D);
       };
       const r = tf.randomNormal([2, 5, 4, 9, 6], 0, 1, 'float32', 9);
@@ -95,7 +132,8 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       w.dispose();
       return out;
     };
-    const ours = run(), ref = withTfNorm(run);
+    const ours = run(),
+      ref = withTfNorm(run);
     ours.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
     expect(Math.abs(ours[0] - 0.5)).toBeGreaterThan(1e-3); // it moved
   });
@@ -150,7 +188,11 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([1, 6, 5, 7, 4], 2, 3, 'float32', 12) as tf.Tensor5D;
       const stats = { mean: tf.tensor1d([0.5, -1, 2, 0]), variance: tf.tensor1d([1, 4, 0.25, 9]) };
-      const run = () => withNormStats(() => stats, () => instanceNorm3d(x, { id: 'n0' }));
+      const run = () =>
+        withNormStats(
+          () => stats,
+          () => instanceNorm3d(x, { id: 'n0' }),
+        );
       expect(maxRel(run(), withTfNorm(run))).toBeLessThan(1e-6);
       const m = boxMomentsCpu(x, [1, 2, 0], [4, 3, 5]);
       const ref = tf.moments(tf.slice(x, [0, 1, 2, 0, 0], [1, 4, 3, 5, -1]), [0, 1, 2, 3]);
@@ -163,11 +205,17 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     const x = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
     const r = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 6);
     const loss = (a: tf.Tensor5D) => tf.sum(tf.mul(tf.square(instanceNormCpu(a, 1e-5)), r)).dataSync()[0];
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.square(instanceNormCpu(a as tf.Tensor5D, 1e-5)), r)))(x).dataSync();
+    const g = tf
+      .grad((a: tf.Tensor) => tf.sum(tf.mul(tf.square(instanceNormCpu(a as tf.Tensor5D, 1e-5)), r)))(x)
+      .dataSync();
     const flat = x.dataSync();
     const h = 1e-2;
     for (const i of [0, 7, 20, 53]) {
-      const at = (d: number) => { const f = flat.slice(); f[i] += d; return loss(tf.tensor5d(f, x.shape)); };
+      const at = (d: number) => {
+        const f = flat.slice();
+        f[i] += d;
+        return loss(tf.tensor5d(f, x.shape));
+      };
       const fd = (at(h) - at(-h)) / (2 * h);
       expect(Math.abs(fd - g[i])).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
     }

@@ -10,7 +10,10 @@ export { mulberry32 } from '../../helpers';
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
   const rnd = mulberry32(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => 2 * rnd() - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => 2 * rnd() - 1),
+    shape,
+  );
 }
 
 export interface GradCheckResult {
@@ -24,7 +27,11 @@ export interface GradCheckResult {
  * Check d/dx_k of Σ f(xs)·r for every input k at `samples` random entries each.
  * `f` must not keep tensors alive; inputs are not disposed.
  */
-export function gradCheck(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], opts: { eps?: number; samples?: number | 'all'; seed?: number } = {}): GradCheckResult {
+export function gradCheck(
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+  opts: { eps?: number; samples?: number | 'all'; seed?: number } = {},
+): GradCheckResult {
   const eps = opts.eps ?? 1e-2;
   const rnd = mulberry32(opts.seed ?? 7);
   const outShape = tf.tidy(() => f(...inputs).shape);
@@ -47,7 +54,7 @@ export function gradCheck(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tenso
     const g = grads[k].dataSync();
     const errs: number[] = [];
     const all = opts.samples === 'all';
-    const n = all ? base.length : (opts.samples ?? 10) as number;
+    const n = all ? base.length : ((opts.samples ?? 10) as number);
     for (let s = 0; s < n; s++) {
       const idx = all ? s : Math.floor(rnd() * base.length);
       const at = (delta: number): number => {

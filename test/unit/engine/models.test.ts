@@ -3,8 +3,16 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
-  buildUNet, buildCnnGenerator, buildDiscriminator, buildPsfLayer, countParams, disposeModule, discriminatorOutputShape,
-  psfCentre, unetTileHalo, type PsfConfig,
+  buildUNet,
+  buildCnnGenerator,
+  buildDiscriminator,
+  buildPsfLayer,
+  countParams,
+  disposeModule,
+  discriminatorOutputShape,
+  psfCentre,
+  unetTileHalo,
+  type PsfConfig,
 } from '../../../src-main/core/nn/models';
 import { InvalidParameterError, InvalidVolumeError } from '../../../src-main/core/errors';
 import { softplusHead, softplusHeadInPlace } from '../../../src-main/core/nn/models/unet';
@@ -14,10 +22,16 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const noConstraints: PsfConfig = { size: [4, 3, 4], init: 'delta', nonNegative: false, sumToOne: false, centred: false };
+const noConstraints: PsfConfig = {
+  size: [4, 3, 4],
+  init: 'delta',
+  nonNegative: false,
+  sumToOne: false,
+  centred: false,
+};
 
 describe('3D U-Net (G_AB)', () => {
-  it('paper config (64 base channels, 4 levels, 2 convs) has the PyTorch twin\'s parameter count and layer shapes, no forward pass', () => {
+  it("paper config (64 base channels, 4 levels, 2 convs) has the PyTorch twin's parameter count and layer shapes, no forward pass", () => {
     const net = buildUNet({ levels: 4, baseChannels: 64, convsPerLevel: 2 }, 1, { name: 'paper_unet' });
     expect(countParams(net)).toBe(reference().params.unet_paper);
     const shapes = Object.fromEntries(net.variables().map((v) => [v.name, v.shape]));
@@ -44,7 +58,11 @@ describe('3D U-Net (G_AB)', () => {
     [a, b, c].forEach(disposeModule);
   });
   it('up-sampling and stride-2 variants build and run', () => {
-    const net = buildUNet({ levels: 2, baseChannels: 2, convsPerLevel: 1 }, 1, { name: 'uv', up: 'upsample', down: 'stride2' });
+    const net = buildUNet({ levels: 2, baseChannels: 2, convsPerLevel: 1 }, 1, {
+      name: 'uv',
+      up: 'upsample',
+      down: 'stride2',
+    });
     const y = tf.tidy(() => net.apply(tf.ones([1, 4, 4, 4, 1]) as tf.Tensor5D));
     expect(y.shape).toEqual([1, 4, 4, 4, 1]);
     y.dispose();
@@ -89,7 +107,7 @@ describe('3D U-Net (G_AB)', () => {
 });
 
 describe('PatchGAN discriminator', () => {
-  it('paper config has the PyTorch twin\'s parameter count', () => {
+  it("paper config has the PyTorch twin's parameter count", () => {
     const d = buildDiscriminator({ baseChannels: 64, modules: 4 }, 1, { name: 'paper_d' });
     expect(countParams(d)).toBe(reference().params.disc_paper);
     disposeModule(d);
@@ -106,7 +124,9 @@ describe('PatchGAN discriminator', () => {
   });
   it('degenerate 1-voxel map: the last module skips instance norm, so the score still depends on the input', () => {
     const d = buildDiscriminator({ baseChannels: 2, modules: 4 }, 3, { name: 'd_degenerate' });
-    const scores = [1, 2, 3].map((seed) => tf.tidy(() => d.apply(tf.randomUniform([1, 16, 16, 16, 1], 0, 1, 'float32', seed) as tf.Tensor5D).dataSync()[0]));
+    const scores = [1, 2, 3].map((seed) =>
+      tf.tidy(() => d.apply(tf.randomUniform([1, 16, 16, 16, 1], 0, 1, 'float32', seed) as tf.Tensor5D).dataSync()[0]),
+    );
     expect(new Set(scores).size).toBe(3);
     // And gradients reach the first module's kernel through the un-normalised last module.
     const x = tf.randomUniform([1, 16, 16, 16, 1], 0, 1, 'float32', 9) as tf.Tensor5D;
@@ -148,7 +168,19 @@ describe('PSF layer (G_BA)', () => {
     const layer = buildPsfLayer(cfg, { seed: 0, name: 'psf_proj', gaussianSigma: 0.8 });
     const [k] = layer.variables();
     // Push it off: a shifted, partly negative, unnormalised kernel.
-    const shifted = tf.tidy(() => tf.sub(tf.mul(tf.pad(tf.slice(k, [0, 0, 0], [4, 5, 5]), [[2, 0], [0, 0], [0, 0]]), 3), 0.01));
+    const shifted = tf.tidy(() =>
+      tf.sub(
+        tf.mul(
+          tf.pad(tf.slice(k, [0, 0, 0], [4, 5, 5]), [
+            [2, 0],
+            [0, 0],
+            [0, 0],
+          ]),
+          3,
+        ),
+        0.01,
+      ),
+    );
     k.assign(shifted as tf.Tensor3D);
     shifted.dispose();
     layer.project();
@@ -156,7 +188,13 @@ describe('PSF layer (G_BA)', () => {
     expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
     expect(v.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     const com = [0, 0, 0];
-    for (let z = 0, i = 0; z < 6; z++) for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++, i++) { com[0] += z * v[i]; com[1] += y * v[i]; com[2] += x * v[i]; }
+    for (let z = 0, i = 0; z < 6; z++)
+      for (let y = 0; y < 5; y++)
+        for (let x = 0; x < 5; x++, i++) {
+          com[0] += z * v[i];
+          com[1] += y * v[i];
+          com[2] += x * v[i];
+        }
     psfCentre([6, 5, 5]).forEach((c, a) => expect(Math.abs(com[a] - c)).toBeLessThanOrEqual(0.5));
     const l1 = layer.l1();
     expect(l1.dataSync()[0]).toBeCloseTo(1, 5);
@@ -165,10 +203,20 @@ describe('PSF layer (G_BA)', () => {
   });
   it('bornwolf init takes the given array and checks its size', () => {
     const bw = new Float32Array(27).fill(2);
-    const layer = buildPsfLayer({ size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0, initialPsf: bw, name: 'psf_bw' });
+    const layer = buildPsfLayer(
+      { size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false },
+      { seed: 0, initialPsf: bw, name: 'psf_bw' },
+    );
     expect(layer.variables()[0].dataSync()[13]).toBeCloseTo(1 / 27, 6);
     disposeModule(layer);
-    expect(() => buildPsfLayer({ size: 4, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0, initialPsf: bw })).toThrow(InvalidParameterError);
-    expect(() => buildPsfLayer({ size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0 })).toThrow(InvalidParameterError);
+    expect(() =>
+      buildPsfLayer(
+        { size: 4, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false },
+        { seed: 0, initialPsf: bw },
+      ),
+    ).toThrow(InvalidParameterError);
+    expect(() =>
+      buildPsfLayer({ size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false }, { seed: 0 }),
+    ).toThrow(InvalidParameterError);
   });
 });

@@ -33,11 +33,15 @@ describe('estimateNoise', () => {
 
 describe('addNoise', () => {
   it('adds noise of variance α·x + β and passes the gradient through unchanged', () => {
-    const n = 16, model = { alpha: 0.02, beta: 0.001 };
+    const n = 16,
+      model = { alpha: 0.02, beta: 0.001 };
     const rng = new Rng(11);
     const level = 0.4;
     const x = tf.fill([1, n, n, n, 1], level) as tf.Tensor5D;
-    const eps = tf.tensor5d(Float32Array.from({ length: n ** 3 }, () => rng.normal()), [1, n, n, n, 1]);
+    const eps = tf.tensor5d(
+      Float32Array.from({ length: n ** 3 }, () => rng.normal()),
+      [1, n, n, n, 1],
+    );
     const y = addNoise(x, model, eps);
     const d = y.dataSync() as Float32Array;
     const mean = d.reduce((a, v) => a + v, 0) / d.length;

@@ -26,7 +26,10 @@ describe("psf.model 'gaussian'", () => {
     const shape: [number, number, number] = [5, 8, 7];
     const layer = buildGaussianPsfLayer({ shape, sigma: [1.4, 0.9, 1.1], name: 'gauss_a' });
     const lateral = Math.sqrt(0.9 * 1.1);
-    expect(gaussianPsfParams(layer)).toEqual({ sigmaLateral: expect.closeTo(lateral, 6), sigmaAxial: expect.closeTo(1.4, 6) });
+    expect(gaussianPsfParams(layer)).toEqual({
+      sigmaLateral: expect.closeTo(lateral, 6),
+      sigmaAxial: expect.closeTo(1.4, 6),
+    });
     const k = layer.psf();
     expect(k.shape).toEqual(shape);
     const kv = k.dataSync() as Float32Array;
@@ -34,10 +37,14 @@ describe("psf.model 'gaussian'", () => {
     kv.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-6));
     const l1 = layer.l1();
     expect(l1.dataSync()[0]).toBeCloseTo(1, 5);
-    const free = buildPsfLayer({ size: shape, init: 'bornwolf', nonNegative: false, sumToOne: false, centred: false }, { seed: 1, initialPsf: kv, name: 'free_a' });
+    const free = buildPsfLayer(
+      { size: shape, init: 'bornwolf', nonNegative: false, sumToOne: false, centred: false },
+      { seed: 1, initialPsf: kv, name: 'free_a' },
+    );
     const x = randomTensor([1, 12, 15, 14, 1], 3) as tf.Tensor5D;
     const [ya, yb] = [layer.apply(x), free.apply(x)];
-    const a = ya.dataSync(), b = yb.dataSync();
+    const a = ya.dataSync(),
+      b = yb.dataSync();
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
     expect(a.length).toBe(12 * 15 * 14);
@@ -88,12 +95,17 @@ describe("psf.model 'gaussian'", () => {
 
   it('the config refuses starts and options it cannot combine with', () => {
     const optics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33 };
-    const over = (psf: Record<string, unknown>) => () => resolveTrainConfig('tiny', { optics, psf: { model: 'gaussian', ...psf } } as TrainConfigOverrides);
+    const over = (psf: Record<string, unknown>) => () =>
+      resolveTrainConfig('tiny', { optics, psf: { model: 'gaussian', ...psf } } as TrainConfigOverrides);
     expect(over({})).not.toThrow();
     expect(over({ init: 'delta' })).toThrow(/starts from init 'gaussian'/);
     expect(over({ init: 'bornwolf' })).toThrow(/starts from init 'gaussian'/);
-    expect(() => resolveTrainConfig('tiny', { optics, psf: { model: 'gaussian' }, experimental: { psfGradient: 'tangent' } })).toThrow(/free kernel/);
-    expect(() => resolveTrainConfig('tiny', { psf: { model: 'parametric' } } as unknown as TrainConfigOverrides)).toThrow();
+    expect(() =>
+      resolveTrainConfig('tiny', { optics, psf: { model: 'gaussian' }, experimental: { psfGradient: 'tangent' } }),
+    ).toThrow(/free kernel/);
+    expect(() =>
+      resolveTrainConfig('tiny', { psf: { model: 'parametric' } } as unknown as TrainConfigOverrides),
+    ).toThrow();
   });
 
   it('a start from the data is required for training and replaced by the default Gaussian when restoring', () => {
@@ -131,16 +143,26 @@ describe("psf.model 'gaussian'", () => {
     const tensorsBefore = tf.memory().numTensors;
     const data = syntheticPair(); // beads blurred by a Gaussian of σ 1.2 voxels
     const fit = fitPsfFromSpectra([data.blurred], [data.sharp]);
-    const cfg = (maxSteps: number) => resolveTrainConfig('tiny', { seed: 3, maxSteps, psf: { size: 7, init: 'spectral', model: 'gaussian' }, loss: { lambdaSpectral: 10 } } as TrainConfigOverrides);
+    const cfg = (maxSteps: number) =>
+      resolveTrainConfig('tiny', {
+        seed: 3,
+        maxSteps,
+        psf: { size: 7, init: 'spectral', model: 'gaussian' },
+        loss: { lambdaSpectral: 10 },
+      } as TrainConfigOverrides);
     const opts = { blurred: [data.blurred], sharp: [data.sharp] };
-    const straight = tempDir(), split = tempDir();
+    const straight = tempDir(),
+      split = tempDir();
     await train(cfg(4), { ...opts, outDir: straight });
     await train(cfg(2), { ...opts, outDir: split });
     await train(cfg(4), { ...opts, outDir: split, resume: true });
-    const a = await loadCheckpoint(straight), b = await loadCheckpoint(split);
+    const a = await loadCheckpoint(straight),
+      b = await loadCheckpoint(split);
     expect(a.variables.filter((v) => v.name === 'G_BA/psf_logsigma')).toHaveLength(1);
     expect(a.variables.some((v) => v.name === 'G_BA/psf')).toBe(false);
-    a.variables.forEach((v, i) => expect(Buffer.from(b.variables[i]!.data.buffer).equals(Buffer.from(v.data.buffer))).toBe(true));
+    a.variables.forEach((v, i) =>
+      expect(Buffer.from(b.variables[i]!.data.buffer).equals(Buffer.from(v.data.buffer))).toBe(true),
+    );
     // Started at the fit (σ_z, σ_xy in voxels), moved by 4 steps at 25 × the tiny preset's rate (≈ 1e-2 in log σ each).
     const logSigma = Array.from(a.variables.find((v) => v.name === 'G_BA/psf_logsigma')!.data);
     const start = [Math.log(fit.sigmaVoxels[1]), Math.log(fit.sigmaVoxels[0])];
@@ -154,7 +176,9 @@ describe("psf.model 'gaussian'", () => {
     expect(psf.voxelSize.z).toBeCloseTo(0.3, 6);
     const expected = gaussianPsf([7, 7, 7], [Math.exp(logSigma[1]!), Math.exp(logSigma[0]!), Math.exp(logSigma[0]!)]);
     psf.data.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-6));
-    const psfJson = JSON.parse(readFileSync(join(straight, 'psf.json'), 'utf8')) as { gaussian: { sigmaLateral: number; sigmaAxial: number } };
+    const psfJson = JSON.parse(readFileSync(join(straight, 'psf.json'), 'utf8')) as {
+      gaussian: { sigmaLateral: number; sigmaAxial: number };
+    };
     expect(psfJson.gaussian.sigmaLateral).toBeCloseTo(Math.exp(logSigma[0]!), 5);
     expect(psfJson.gaussian.sigmaAxial).toBeCloseTo(Math.exp(logSigma[1]!), 5);
     const history = JSON.parse(readFileSync(join(straight, 'history.json'), 'utf8')) as { spectral: number }[];
@@ -167,16 +191,49 @@ describe("psf.model 'gaussian'", () => {
     const dir = tempDir();
     await writeVolume(join(dir, 'blurred.tif'), data.blurred);
     await writeVolume(join(dir, 'sharp.tif'), data.sharp);
-    const out: string[] = [], err: string[] = [];
+    const out: string[] = [],
+      err: string[] = [];
     const ctx = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false };
-    const base = ['train', '--blurred', join(dir, 'blurred.tif'), '--sharp', join(dir, 'sharp.tif'), '--preset', 'tiny', '--steps', '1', '--backend', 'cpu'];
-    expect(await runCli([...base, '--out', join(dir, 'run'), '--psf-model', 'gaussian', '--psf-init', 'spectral', '--lambda-spectral', '5'], ctx)).toBe(0);
-    const saved = JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8')) as { psf: unknown; loss: { lambdaSpectral: number } };
+    const base = [
+      'train',
+      '--blurred',
+      join(dir, 'blurred.tif'),
+      '--sharp',
+      join(dir, 'sharp.tif'),
+      '--preset',
+      'tiny',
+      '--steps',
+      '1',
+      '--backend',
+      'cpu',
+    ];
+    expect(
+      await runCli(
+        [
+          ...base,
+          '--out',
+          join(dir, 'run'),
+          '--psf-model',
+          'gaussian',
+          '--psf-init',
+          'spectral',
+          '--lambda-spectral',
+          '5',
+        ],
+        ctx,
+      ),
+    ).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8')) as {
+      psf: unknown;
+      loss: { lambdaSpectral: number };
+    };
     expect(saved.psf).toMatchObject({ model: 'gaussian', init: 'spectral' });
     expect(saved.loss.lambdaSpectral).toBe(5);
     expect(await runCli([...base, '--out', join(dir, 'r2'), '--psf-model', 'wide'], ctx)).toBe(1);
     expect(await runCli([...base, '--out', join(dir, 'r3'), '--lambda-spectral', '20000'], ctx)).toBe(1);
-    expect(await runCli([...base, '--out', join(dir, 'r4'), '--psf-model', 'gaussian', '--psf-init', 'delta'], ctx)).toBe(1);
+    expect(
+      await runCli([...base, '--out', join(dir, 'r4'), '--psf-model', 'gaussian', '--psf-init', 'delta'], ctx),
+    ).toBe(1);
     expect(err.join('\n')).toMatch(/psf-model[\s\S]*lambda-spectral[\s\S]*starts from init 'gaussian'/);
   }, 60_000);
 });

@@ -19,11 +19,14 @@ await tf.setBackend('cpu');
 /** Mean squared distance from the centre, weighted by the kernel (its spread, voxels²). */
 function spread(k: Float32Array, n: number): number {
   const c = (n - 1) / 2;
-  let s = 0, w = 0;
-  for (let z = 0, i = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++, i++) {
-    s += k[i]! * ((z - c) ** 2 + (y - c) ** 2 + (x - c) ** 2);
-    w += k[i]!;
-  }
+  let s = 0,
+    w = 0;
+  for (let z = 0, i = 0; z < n; z++)
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++, i++) {
+        s += k[i]! * ((z - c) ** 2 + (y - c) ** 2 + (x - c) ** 2);
+        w += k[i]!;
+      }
   return s / w;
 }
 
@@ -42,7 +45,10 @@ describe('psf.gradient tangent', () => {
 
   it('a common-mode push narrows a projected sum-one kernel under plain Adam, and leaves it as it is when tangent', () => {
     const run = (tangent: boolean) => {
-      const layer = buildPsfLayer({ size: 7, init: 'gaussian', nonNegative: true, sumToOne: true, centred: true }, { seed: 1, gaussianSigma: 1.5, name: `cm_${tangent}` });
+      const layer = buildPsfLayer(
+        { size: 7, init: 'gaussian', nonNegative: true, sumToOne: true, centred: true },
+        { seed: 1, gaussianSigma: 1.5, name: `cm_${tangent}` },
+      );
       const kernel = layer.variables()[0]!;
       const before = spread(kernel.dataSync() as Float32Array, 7);
       const opt = new Adam([kernel], { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
@@ -85,12 +91,17 @@ describe('detach (stop-gradient)', () => {
           return l1(nets.gAB.apply(stop ? detach(fakeA) : fakeA), b);
         }, generatorVariables(nets));
         const psfName = nets.psf!.variables()[0]!.name;
-        const norms = Object.fromEntries(Object.entries(grads).map(([k, t]) => [k, tf.tidy(() => tf.sum(tf.abs(t)).dataSync()[0]!)]));
+        const norms = Object.fromEntries(
+          Object.entries(grads).map(([k, t]) => [k, tf.tidy(() => tf.sum(tf.abs(t)).dataSync()[0]!)]),
+        );
         tf.dispose([value, ...Object.values(grads)]);
-        const others = Object.entries(norms).filter(([k]) => k !== psfName).reduce((s, [, v]) => s + v, 0);
+        const others = Object.entries(norms)
+          .filter(([k]) => k !== psfName)
+          .reduce((s, [, v]) => s + v, 0);
         return { psf: norms[psfName] ?? 0, others };
       };
-      const plain = kernelGradNorm(false), stopped = kernelGradNorm(true);
+      const plain = kernelGradNorm(false),
+        stopped = kernelGradNorm(true);
       expect(plain.psf).toBeGreaterThan(1e-6);
       expect(stopped.psf).toBe(0);
       expect(stopped.others).toBeGreaterThan(1e-6);

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { fixture } from '../../helpers';
 
-interface Stored { shape: number[]; values: number[] }
+interface Stored {
+  shape: number[];
+  values: number[];
+}
 type Reference = Record<string, Stored> & { params: Record<string, number> };
 
 let cache: Reference | undefined;

@@ -3,7 +3,14 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serializeVariables, restoreVariables, decodeWeights, saveWeights, loadWeights, readWeights } from '../../../src-main/core/nn/weights';
+import {
+  serializeVariables,
+  restoreVariables,
+  decodeWeights,
+  saveWeights,
+  loadWeights,
+  readWeights,
+} from '../../../src-main/core/nn/weights';
 import { buildUNet, buildPsfLayer, disposeModule } from '../../../src-main/core/nn/models';
 import { CheckpointError, FileExistsError, FileNotFoundError } from '../../../src-main/core/errors';
 import { tempDir } from '../../helpers';
@@ -33,11 +40,17 @@ describe('weights', () => {
   });
   it('saves model.json + weights.bin atomically in tfjs format and loads them back', async () => {
     const dir = join(tempDir(), 'run');
-    const psf = buildPsfLayer({ size: 3, init: 'gaussian', nonNegative: true, sumToOne: true, centred: true }, { seed: 0, name: 'PSFW' });
+    const psf = buildPsfLayer(
+      { size: 3, init: 'gaussian', nonNegative: true, sumToOne: true, centred: true },
+      { seed: 0, name: 'PSFW' },
+    );
     const before = values(psf.variables());
     await saveWeights(dir, psf.variables(), { metadata: { psfSize: 3 } });
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(json.weightsManifest[0]).toEqual({ paths: ['weights.bin'], weights: [{ name: 'PSFW/psf', shape: [3, 3, 3], dtype: 'float32' }] });
+    expect(json.weightsManifest[0]).toEqual({
+      paths: ['weights.bin'],
+      weights: [{ name: 'PSFW/psf', shape: [3, 3, 3], dtype: 'float32' }],
+    });
     expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBe(27 * 4);
     await expect(saveWeights(dir, psf.variables())).rejects.toThrow(FileExistsError);
     await saveWeights(dir, psf.variables(), { force: true, metadata: { psfSize: 3 } });
@@ -66,18 +79,29 @@ describe('weights', () => {
   it("weights of a transposed-conv U-Net do not load into a 'nearest-conv' one: a typed error naming the up-sampling", async () => {
     const t = buildUNet(cfg, 1, { name: 'M2t' });
     const n = buildUNet({ ...cfg, upsample: 'nearest-conv' }, 1, { name: 'M2' });
-    const rename = (s: Awaited<ReturnType<typeof serializeVariables>>, from: string, to = 'M2') => ({ ...s, specs: s.specs.map((e) => ({ ...e, name: e.name.replace(`${from}/`, `${to}/`) })) });
+    const rename = (s: Awaited<ReturnType<typeof serializeVariables>>, from: string, to = 'M2') => ({
+      ...s,
+      specs: s.specs.map((e) => ({ ...e, name: e.name.replace(`${from}/`, `${to}/`) })),
+    });
     try {
       const s = rename(await serializeVariables(t.variables()), 'M2t');
       let err: unknown;
-      try { restoreVariables(s, n.variables()); } catch (e) { err = e; }
+      try {
+        restoreVariables(s, n.variables());
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(CheckpointError);
-      expect((err as CheckpointError).message).toMatch(/"M2\/up0\/kernel" has shape \[2,2,2,2,4\] but the model needs \[3,3,3,4,2\]/);
+      expect((err as CheckpointError).message).toMatch(
+        /"M2\/up0\/kernel" has shape \[2,2,2,2,4\] but the model needs \[3,3,3,4,2\]/,
+      );
       expect((err as CheckpointError).hint).toMatch(/up-sampling/);
       // and the nearest-conv weights round-trip into a second nearest-conv model
       const back = buildUNet({ ...cfg, upsample: 'nearest-conv' }, 2, { name: 'M2b' });
       restoreVariables(rename(await serializeVariables(n.variables()), 'M2', 'M2b'), back.variables());
-      expect(back.variables().map((v) => Array.from(v.dataSync()))).toEqual(n.variables().map((v) => Array.from(v.dataSync())));
+      expect(back.variables().map((v) => Array.from(v.dataSync()))).toEqual(
+        n.variables().map((v) => Array.from(v.dataSync())),
+      );
       disposeModule(back);
     } finally {
       disposeModule(t);

@@ -34,7 +34,24 @@ describe('cycledecon export', () => {
   it('--format bioimageio with a .zip name writes the package and warns about the missing voxel size', async () => {
     const out = join(dir, 'demo.zip');
     const c = capture();
-    expect(await runCli(['export', '--model', demo, '--format', 'bioimageio', '--out', out, '--author', 'A. Tester', '--author', 'B. Tester'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'export',
+          '--model',
+          demo,
+          '--format',
+          'bioimageio',
+          '--out',
+          out,
+          '--author',
+          'A. Tester',
+          '--author',
+          'B. Tester',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
     expect(existsSync(out)).toBe(true);
     expect(c.out.join('\n')).toMatch(/BioImage Model Zoo package, zip: rdf\.yaml, weights\.onnx/);
     expect(c.err.join('\n')).toMatch(/records no voxel size/);
@@ -43,8 +60,16 @@ describe('cycledecon export', () => {
   it('refuses a missing --format, an unknown format, a bad licence and a missing run, before any work', async () => {
     const cases: [string[], number, RegExp][] = [
       [['export', '--model', demo, '--out', join(dir, 'a.onnx')], 1, /--format.*required/],
-      [['export', '--model', demo, '--format', 'pytorch', '--out', join(dir, 'a.onnx')], 1, /not one of onnx, bioimageio/],
-      [['export', '--model', demo, '--format', 'bioimageio', '--license', 'my licence', '--out', join(dir, 'p')], 1, /SPDX/],
+      [
+        ['export', '--model', demo, '--format', 'pytorch', '--out', join(dir, 'a.onnx')],
+        1,
+        /not one of onnx, bioimageio/,
+      ],
+      [
+        ['export', '--model', demo, '--format', 'bioimageio', '--license', 'my licence', '--out', join(dir, 'p')],
+        1,
+        /SPDX/,
+      ],
       [['export', '--model', join(dir, 'nope'), '--format', 'onnx', '--out', join(dir, 'b.onnx')], 1, /config\.json/],
       [['export', '--format', 'onnx', '--out', join(dir, 'c.onnx')], 2, /--model/],
     ];
@@ -53,6 +78,8 @@ describe('cycledecon export', () => {
       expect(await runCli(argv, c.ctx)).toBe(code);
       expect(c.err.join('\n')).toMatch(message);
     }
-    expect(existsSync(join(dir, 'a.onnx')) || existsSync(join(dir, 'p')) || existsSync(join(dir, 'b.onnx'))).toBe(false);
+    expect(existsSync(join(dir, 'a.onnx')) || existsSync(join(dir, 'p')) || existsSync(join(dir, 'b.onnx'))).toBe(
+      false,
+    );
   }, 60_000);
 });

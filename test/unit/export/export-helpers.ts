@@ -29,8 +29,12 @@ export async function runOnnx(bytes: Uint8Array, x: Float32Array, shape: Shape3)
 }
 
 export function relL2(a: Float32Array, b: Float32Array): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
   return Math.sqrt(num / den);
 }
 
@@ -40,7 +44,12 @@ export async function testStack(): Promise<{ x: Float32Array; shape: Shape3 }> {
   const [, ny, nx] = full.shape;
   const shape: Shape3 = [16, 32, 32];
   const crop = new Float32Array(16 * 32 * 32);
-  for (let z = 0; z < 16; z++) for (let y = 0; y < 32; y++) crop.set(full.data.subarray(((z + 8) * ny + y + 16) * nx + 16, ((z + 8) * ny + y + 16) * nx + 48), (z * 32 + y) * 32);
+  for (let z = 0; z < 16; z++)
+    for (let y = 0; y < 32; y++)
+      crop.set(
+        full.data.subarray(((z + 8) * ny + y + 16) * nx + 16, ((z + 8) * ny + y + 16) * nx + 48),
+        (z * 32 + y) * 32,
+      );
   return { x: fitNormaliser(crop, 0.1, 99.9).apply(crop), shape };
 }
 
@@ -48,13 +57,26 @@ export async function testStack(): Promise<{ x: Float32Array; shape: Shape3 }> {
  * A run folder with config.json and weights/ of a seeded G_AB. Weights that start at zero (biases, the residual
  * variant's output kernel) are made random too, so every one of them shows in the output.
  */
-export async function makeRun(dir: string, generator: Partial<TrainConfig['generator']> & { residual?: boolean }): Promise<TrainConfig> {
+export async function makeRun(
+  dir: string,
+  generator: Partial<TrainConfig['generator']> & { residual?: boolean },
+): Promise<TrainConfig> {
   const { residual, ...g } = generator;
-  const config = resolveTrainConfig('tiny', { generator: { ...preset('tiny').generator, ...g }, ...(residual ? { experimental: { residual } } : {}) });
+  const config = resolveTrainConfig('tiny', {
+    generator: { ...preset('tiny').generator, ...g },
+    ...(residual ? { experimental: { residual } } : {}),
+  });
   mkdirSync(dir, { recursive: true });
   const net = buildUNet(generatorConfig(config), config.seed * 16 + 1, { name: 'G_AB' });
   const rand = mulberry32(11);
-  for (const v of net.variables()) if (v.dataSync().every((n) => n === 0)) v.assign(tf.tensor(Array.from({ length: v.size }, () => rand() - 0.5), v.shape));
+  for (const v of net.variables())
+    if (v.dataSync().every((n) => n === 0))
+      v.assign(
+        tf.tensor(
+          Array.from({ length: v.size }, () => rand() - 0.5),
+          v.shape,
+        ),
+      );
   await writeConfig(dir, config);
   await exportGenerators(dir, [net], config);
   net.variables().forEach((v) => v.dispose());
@@ -69,4 +91,3 @@ export async function cycleDeconInference(runDir: string, x: Float32Array, shape
     predictor.dispose();
   }
 }
-

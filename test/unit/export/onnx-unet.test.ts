@@ -19,9 +19,15 @@ describe('protobuf encoder', () => {
     expect(Array.from(new ProtoWriter().int(2, -1).finish())).toEqual([0x10, ...Array(9).fill(0xff), 0x01]);
     // float 1.0 = 0x3f800000 little-endian, field 2 wire type 5 → tag 0x15.
     expect(Array.from(new ProtoWriter().float(2, 1).finish())).toEqual([0x15, 0x00, 0x00, 0x80, 0x3f]);
-    expect(Array.from(new ProtoWriter().string(2, 'testing').finish())).toEqual([0x12, 0x07, ...Buffer.from('testing')]);
+    expect(Array.from(new ProtoWriter().string(2, 'testing').finish())).toEqual([
+      0x12,
+      0x07,
+      ...Buffer.from('testing'),
+    ]);
     // packed [3, 270, 86942] → 22 06 03 8e 02 9e a7 05 (the guide's example, field 4).
-    expect(Array.from(new ProtoWriter().packedInts(4, [3, 270, 86942]).finish())).toEqual([0x22, 0x06, 0x03, 0x8e, 0x02, 0x9e, 0xa7, 0x05]);
+    expect(Array.from(new ProtoWriter().packedInts(4, [3, 270, 86942]).finish())).toEqual([
+      0x22, 0x06, 0x03, 0x8e, 0x02, 0x9e, 0xa7, 0x05,
+    ]);
   });
 });
 
@@ -31,9 +37,12 @@ describe('kernel layout', () => {
     const data = Float32Array.from({ length: 36 }, (_, i) => i);
     const k = onnxKernel(data, shape);
     expect(k.dims).toEqual([3, 2, 2, 3, 1]);
-    for (let z = 0; z < 2; z++) for (let y = 0; y < 3; y++) for (let i = 0; i < 2; i++) for (let o = 0; o < 3; o++) {
-      expect(k.data[((o * 2 + i) * 2 + z) * 3 + y]).toBe(data[((z * 3 + y) * 2 + i) * 3 + o]);
-    }
+    for (let z = 0; z < 2; z++)
+      for (let y = 0; y < 3; y++)
+        for (let i = 0; i < 2; i++)
+          for (let o = 0; o < 3; o++) {
+            expect(k.data[((o * 2 + i) * 2 + z) * 3 + y]).toBe(data[((z * 3 + y) * 2 + i) * 3 + o]);
+          }
   });
 });
 
@@ -43,10 +52,16 @@ describe('ONNX export of G_AB, run by onnxruntime-node', () => {
   const variants: [string, Partial<TrainConfig['generator']> & { residual?: boolean }][] = [
     ['tiny preset, transposed-conv up-sampling', { upsample: 'transpose' }],
     ['tiny preset, nearest-conv up-sampling', { upsample: 'nearest-conv' }],
-    ['3 levels, 2 convs, nearest-conv, residual, softplus head', { levels: 3, convsPerLevel: 2, upsample: 'nearest-conv', residual: true, output: 'softplus' }],
+    [
+      '3 levels, 2 convs, nearest-conv, residual, softplus head',
+      { levels: 3, convsPerLevel: 2, upsample: 'nearest-conv', residual: true, output: 'softplus' },
+    ],
     ['3 levels, transpose, softplus head', { levels: 3, upsample: 'transpose', output: 'softplus' }],
     ["the fast preset's generator (3 levels, 16 channels, 2 convs)", preset('fast').generator],
-    ["the paper preset's structure (4 levels, 2 convs) at 4 channels", { ...preset('paper').generator, baseChannels: 4 }],
+    [
+      "the paper preset's structure (4 levels, 2 convs) at 4 channels",
+      { ...preset('paper').generator, baseChannels: 4 },
+    ],
   ];
   for (const [label, generator] of variants) {
     it(`${label}: equals CycleDecon's inference (relative L2 < 1e-4)`, async () => {

@@ -3,18 +3,24 @@ import { fftPlan, nextSmoothSize } from '../../../src-main/core/fft/fft1d';
 import { irfft3d, naiveDft3dHalf, rfft3d } from '../../../src-main/core/fft/fft3d';
 
 function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
-  const n = re.length, or = new Float64Array(n), oi = new Float64Array(n);
-  for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) {
-    const ph = (-2 * Math.PI * k * j) / n;
-    or[k] += re[j] * Math.cos(ph) - im[j] * Math.sin(ph);
-    oi[k] += re[j] * Math.sin(ph) + im[j] * Math.cos(ph);
-  }
+  const n = re.length,
+    or = new Float64Array(n),
+    oi = new Float64Array(n);
+  for (let k = 0; k < n; k++)
+    for (let j = 0; j < n; j++) {
+      const ph = (-2 * Math.PI * k * j) / n;
+      or[k] += re[j] * Math.cos(ph) - im[j] * Math.sin(ph);
+      oi[k] += re[j] * Math.sin(ph) + im[j] * Math.cos(ph);
+    }
   return [or, oi];
 }
 
 function rand(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
 }
 
 describe('1D FFT of any length matches the naive DFT', () => {
@@ -22,9 +28,11 @@ describe('1D FFT of any length matches the naive DFT', () => {
   for (const n of [1, 2, 3, 4, 5, 8, 12, 15, 16, 35, 49, 60, 64, 77, 97, 100, 143, 211, 2 * 17, 3 * 19 * 2]) {
     it(`n = ${n}`, () => {
       const r = rand(n);
-      const re = Float64Array.from({ length: n }, r), im = Float64Array.from({ length: n }, r);
+      const re = Float64Array.from({ length: n }, r),
+        im = Float64Array.from({ length: n }, r);
       const [er, ei] = naiveDft(re, im);
-      const xr = re.slice(), xi = im.slice();
+      const xr = re.slice(),
+        xi = im.slice();
       fftPlan(n).transform(xr, xi);
       for (let k = 0; k < n; k++) {
         expect(Math.abs(xr[k] - er[k])).toBeLessThan(1e-9 * n);
@@ -42,7 +50,13 @@ describe('1D FFT of any length matches the naive DFT', () => {
 });
 
 describe('real 3D FFT', () => {
-  for (const shape of [[4, 6, 8], [3, 5, 7], [1, 1, 9], [5, 4, 10], [2, 3, 1]] as [number, number, number][]) {
+  for (const shape of [
+    [4, 6, 8],
+    [3, 5, 7],
+    [1, 1, 9],
+    [5, 4, 10],
+    [2, 3, 1],
+  ] as [number, number, number][]) {
     it(`matches the naive 3D DFT and round-trips for ${shape.join('×')}`, () => {
       const r = rand(shape[0] * 100 + shape[2]);
       const n = shape[0] * shape[1] * shape[2];

@@ -5,7 +5,8 @@ import { orthoPlanes, renderOrthoview } from '../../../src-main/core/image/ortho
 import { svgLinePlot } from '../../../src-main/core/image/svg-plot';
 
 describe('CLAHE', () => {
-  const w = 40, h = 30;
+  const w = 40,
+    h = 30;
   const img = Float32Array.from({ length: w * h }, (_, i) => ((i * 7919) % 1000) / 1000);
 
   it('with one tile and no clipping is global histogram equalisation (the empirical CDF)', () => {
@@ -65,7 +66,10 @@ describe('orthogonal views', () => {
   });
 
   it('stretch z by the voxel aspect ratio', () => {
-    const r = renderOrthoview({ data, shape, voxelSize: { x: 1, y: 1, z: 2, unit: 'µm' } }, { range: { lo: 0, hi: 59 }, gap: 1 });
+    const r = renderOrthoview(
+      { data, shape, voxelSize: { x: 1, y: 1, z: 2, unit: 'µm' } },
+      { range: { lo: 0, hi: 59 }, gap: 1 },
+    );
     expect(r.width).toBe(5 + 1 + 6);
     expect(r.height).toBe(4 + 1 + 6);
   });
@@ -73,7 +77,13 @@ describe('orthogonal views', () => {
 
 describe('line plot', () => {
   it('draws each series in its colour', () => {
-    const svg = svgLinePlot([{ name: 'a', values: [1, 2, 3], color: [255, 0, 0] }, { name: 'b', values: [3, 2, 1], color: [0, 0, 255] }], { xLabel: 'x', yLabel: 'y', width: 200, height: 120 });
+    const svg = svgLinePlot(
+      [
+        { name: 'a', values: [1, 2, 3], color: [255, 0, 0] },
+        { name: 'b', values: [3, 2, 1], color: [0, 0, 255] },
+      ],
+      { xLabel: 'x', yLabel: 'y', width: 200, height: 120 },
+    );
     expect(svg).toContain('<polyline fill="none" stroke="rgb(255,0,0)"');
     expect(svg).toContain('<polyline fill="none" stroke="rgb(0,0,255)"');
   });

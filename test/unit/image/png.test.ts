@@ -7,7 +7,10 @@ function decode(png: Uint8Array): { width: number; height: number; colorType: nu
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   expect([...png.subarray(0, 8)]).toEqual(sig);
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  let off = 8, width = 0, height = 0, colorType = -1;
+  let off = 8,
+    width = 0,
+    height = 0,
+    colorType = -1;
   const idat: Uint8Array[] = [];
   const types: string[] = [];
   while (off < png.length) {

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { movingAverage, svgLinePlot } from '../../../src-main/core/image/svg-plot';
 
-const tickTexts = (svg: string, anchor: 'end' | 'middle') => [...svg.matchAll(new RegExp(`text-anchor="${anchor}">([^<]*)<`, 'g'))].map((m) => m[1]);
+const tickTexts = (svg: string, anchor: 'end' | 'middle') =>
+  [...svg.matchAll(new RegExp(`text-anchor="${anchor}">([^<]*)<`, 'g'))].map((m) => m[1]);
 
 describe('SVG line plot', () => {
-  const svg = svgLinePlot([{ name: 'result <a>', values: [50.8, 20, 7.75], color: [255, 0, 0] }, { name: 'input', values: [10, 12, 14], color: [0, 0, 255] }], { xLabel: 'z slice (index)', yLabel: 'residual' });
+  const svg = svgLinePlot(
+    [
+      { name: 'result <a>', values: [50.8, 20, 7.75], color: [255, 0, 0] },
+      { name: 'input', values: [10, 12, 14], color: [0, 0, 255] },
+    ],
+    { xLabel: 'z slice (index)', yLabel: 'residual' },
+  );
 
   it('labels its axes, names every series in a legend and escapes text', () => {
     expect(svg.startsWith('<svg')).toBe(true);
@@ -22,17 +29,29 @@ describe('SVG line plot', () => {
   });
 
   it('uses a log axis only when every value is positive', () => {
-    const log = svgLinePlot([{ name: 'loss', values: [3, 0.2, 0.011], color: [0, 0, 0] }], { xLabel: 'step', yLabel: 'loss', logY: true });
+    const log = svgLinePlot([{ name: 'loss', values: [3, 0.2, 0.011], color: [0, 0, 0] }], {
+      xLabel: 'step',
+      yLabel: 'loss',
+      logY: true,
+    });
     expect(tickTexts(log, 'end')).toEqual(['0.01', '0.1', '1', '10']);
     expect(log).toContain('loss (log scale)');
-    const lin = svgLinePlot([{ name: 'loss', values: [3, 0, -1], color: [0, 0, 0] }], { xLabel: 'step', yLabel: 'loss', logY: true });
+    const lin = svgLinePlot([{ name: 'loss', values: [3, 0, -1], color: [0, 0, 0] }], {
+      xLabel: 'step',
+      yLabel: 'loss',
+      logY: true,
+    });
     expect(lin).not.toContain('log scale');
   });
 });
 
 describe('SVG legend', () => {
   it('wraps into rows inside the plot width instead of running off the right edge', () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ name: `discriminator${i}`, values: [1, 2], color: [0, 0, 0] as [number, number, number] }));
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      name: `discriminator${i}`,
+      values: [1, 2],
+      color: [0, 0, 0] as [number, number, number],
+    }));
     const svg = svgLinePlot(many, { xLabel: 'x', yLabel: 'y', width: 600 });
     const xs = [...svg.matchAll(/<text x="([\d.]+)" y="\d+">discriminator/g)].map((m) => Number(m[1]));
     const ys = new Set([...svg.matchAll(/<text x="[\d.]+" y="(\d+)">discriminator/g)].map((m) => m[1]));
@@ -44,10 +63,17 @@ describe('SVG legend', () => {
 
 describe('SVG x axis', () => {
   it('ends at the last data point, ticked inside it (slices 0–31 → 0…30 by 5)', () => {
-    const svg = svgLinePlot([{ name: 'r', values: Array.from({ length: 32 }, (_, i) => i), color: [0, 0, 0] }], { xLabel: 'x', yLabel: 'y' });
+    const svg = svgLinePlot([{ name: 'r', values: Array.from({ length: 32 }, (_, i) => i), color: [0, 0, 0] }], {
+      xLabel: 'x',
+      yLabel: 'y',
+    });
     const xTicks = [...svg.matchAll(/text-anchor="middle">(\d+)</g)].map((m) => m[1]);
     expect(xTicks).toEqual(['0', '5', '10', '15', '20', '25', '30']);
-    const last = svg.match(/points="([^"]*)"/)![1]!.split(' ').at(-1)!.split(',')[0];
+    const last = svg
+      .match(/points="([^"]*)"/)![1]!
+      .split(' ')
+      .at(-1)!
+      .split(',')[0];
     expect(Number(last)).toBeCloseTo(720 - 16, 0); // the last slice sits on the right edge of the plot
   });
 });
@@ -60,12 +86,24 @@ describe('SVG smoothing', () => {
 
   it('draws noisy series faintly under their trend', () => {
     const noisy = Array.from({ length: 100 }, (_, i) => 1 + (i % 2));
-    const svg = svgLinePlot([{ name: 'loss', values: noisy, color: [0, 0, 0] }], { xLabel: 'step', yLabel: 'loss', smooth: 0.1 });
+    const svg = svgLinePlot([{ name: 'loss', values: noisy, color: [0, 0, 0] }], {
+      xLabel: 'step',
+      yLabel: 'loss',
+      smooth: 0.1,
+    });
     expect(svg.match(/stroke-opacity="0.25"/g)).toHaveLength(1);
-    const ys = (attr: string) => svg.match(new RegExp(`${attr} points="([^"]*)"`))![1]!.split(' ').map((p) => Number(p.split(',')[1])).slice(10, 90);
+    const ys = (attr: string) =>
+      svg
+        .match(new RegExp(`${attr} points="([^"]*)"`))![1]!
+        .split(' ')
+        .map((p) => Number(p.split(',')[1]))
+        .slice(10, 90);
     const swing = (v: number[]) => Math.max(...v) - Math.min(...v);
-    const raw = ys('stroke-opacity="0.25"'), trend = ys('stroke-width="2.2"');
+    const raw = ys('stroke-opacity="0.25"'),
+      trend = ys('stroke-width="2.2"');
     expect(swing(trend)).toBeLessThan(swing(raw) / 5); // an 11-point mean of 1,2,1,2…: 1/11 of the swing
-    expect(svgLinePlot([{ name: 'l', values: noisy, color: [0, 0, 0] }], { xLabel: 's', yLabel: 'l' })).not.toContain('stroke-opacity');
+    expect(svgLinePlot([{ name: 'l', values: noisy, color: [0, 0, 0] }], { xLabel: 's', yLabel: 'l' })).not.toContain(
+      'stroke-opacity',
+    );
   });
 });

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Shape3 } from '../../../src-main/core/io/volume';
 import { OutOfMemoryError } from '../../../src-main/core/errors';
-import { buildUNet, disposeModule, unetSizeMultiple, unetTileHalo, type Module, type UNetConfig, type UNetOptions } from '../../../src-main/core/nn/models';
+import {
+  buildUNet,
+  disposeModule,
+  unetSizeMultiple,
+  unetTileHalo,
+  type Module,
+  type UNetConfig,
+  type UNetOptions,
+} from '../../../src-main/core/nn/models';
 import { alignedStarts, coreGrid, exactTile, mergeMoments } from '../../../src-main/core/infer/core-grid';
 import { runExact } from '../../../src-main/core/infer/exact';
 import { stagedNet, type StagedNet } from '../../../src-main/core/infer/staged';
@@ -10,14 +18,15 @@ import { arraySink, arraySource, predictTiled } from '../../../src-main/core/inf
 import { withPadding } from '../../../src-main/core/infer/predictor';
 import { mulberry32 } from '../../helpers';
 
-
 /** Noise on a ramp with a bright corner: statistics differ from tile to tile, as in a real stack. */
 function stack([nz, ny, nx]: Shape3, seed = 3): Float32Array {
   const r = mulberry32(seed);
   const out = new Float32Array(nz * ny * nx);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    out[(z * ny + y) * nx + x] = 0.3 * r() + y / ny + (x > nx / 2 && y < ny / 3 ? 2 : 0);
-  }
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        out[(z * ny + y) * nx + x] = 0.3 * r() + y / ny + (x > nx / 2 && y < ny / 3 ? 2 : 0);
+      }
   return out;
 }
 
@@ -39,7 +48,13 @@ async function untiled(net: Module, data: Float32Array, shape: Shape3, multiple:
   return whole(data, shape);
 }
 
-async function tiled(staged: StagedNet, data: Float32Array, shape: Shape3, tile: Shape3, onShrink?: (t: Shape3) => void) {
+async function tiled(
+  staged: StagedNet,
+  data: Float32Array,
+  shape: Shape3,
+  tile: Shape3,
+  onShrink?: (t: Shape3) => void,
+) {
   const out = new Float32Array(data.length);
   const r = await runExact(arraySource(data, shape), arraySink(out), staged, { tile, onShrink });
   return { out, ...r };
@@ -48,7 +63,8 @@ async function tiled(staged: StagedNet, data: Float32Array, shape: Shape3, tile:
 describe('core grid', () => {
   it('aligns tiles to the multiple and keeps cores a halo from inner edges, partitioning the volume', () => {
     const shape: Shape3 = [16, 96, 40];
-    const halo = 6, m = 2;
+    const halo = 6,
+      m = 2;
     const tile = exactTile(shape, [16, 30, 20], halo, m);
     expect(tile).toEqual([16, 30, 20]);
     expect(exactTile(shape, [8, 9, 100], halo, m)).toEqual([14, 14, 40]);
@@ -62,9 +78,11 @@ describe('core grid', () => {
         if (b.start[a]! > 0) expect(b.coreStart[a]! - b.start[a]!).toBeGreaterThanOrEqual(halo);
         if (end < shape[a]!) expect(end - (b.coreStart[a]! + b.coreSize[a]!)).toBeGreaterThanOrEqual(halo);
       }
-      for (let z = 0; z < b.coreSize[0]; z++) for (let y = 0; y < b.coreSize[1]; y++) for (let x = 0; x < b.coreSize[2]; x++) {
-        count[((b.coreStart[0] + z) * shape[1] + b.coreStart[1] + y) * shape[2] + b.coreStart[2] + x]!++;
-      }
+      for (let z = 0; z < b.coreSize[0]; z++)
+        for (let y = 0; y < b.coreSize[1]; y++)
+          for (let x = 0; x < b.coreSize[2]; x++) {
+            count[((b.coreStart[0] + z) * shape[1] + b.coreStart[1] + y) * shape[2] + b.coreStart[2] + x]!++;
+          }
     }
     expect(count.every((c) => c === 1)).toBe(true);
     expect(alignedStarts(96, 30, 6, 2).at(-1)).toBe(66);
@@ -74,7 +92,11 @@ describe('core grid', () => {
     const v = [1, 4, 2, 8, 5, 7];
     const moments = (xs: number[]) => {
       const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-      return { count: xs.length, mean: Float64Array.of(mean), m2: Float64Array.of(xs.reduce((s, x) => s + (x - mean) ** 2, 0)) };
+      return {
+        count: xs.length,
+        mean: Float64Array.of(mean),
+        m2: Float64Array.of(xs.reduce((s, x) => s + (x - mean) ** 2, 0)),
+      };
     };
     const merged = mergeMoments(mergeMoments(undefined, moments(v.slice(0, 2))), moments(v.slice(2)));
     const all = moments(v);
@@ -147,12 +169,24 @@ describe('exact tiled inference with instance normalisation', () => {
       },
     });
     // The whole volume fails, then the third statistics pass fails on 16×24×48 tiles and restarts on 16×24×24.
-    const a = await tiled(limit(16 * 24 * 24, (k) => k === undefined || k >= 2), data, shape, shape, (t) => shrinks.push(t));
+    const a = await tiled(
+      limit(16 * 24 * 24, (k) => k === undefined || k >= 2),
+      data,
+      shape,
+      shape,
+      (t) => shrinks.push(t),
+    );
     expect(a.oomRetries).toBe(2);
     expect(a.tile).toEqual([16, 24, 24]);
     expect(maxAbsDiff(a.out, ref)).toBeLessThan(1e-4);
     // The last pass fails on 16×32×32 tiles and splits each into smaller ones.
-    const b = await tiled(limit(16 * 24 * 32, (k) => k === net.staged.layers.length), data, shape, [16, 32, 32], (t) => shrinks.push(t));
+    const b = await tiled(
+      limit(16 * 24 * 32, (k) => k === net.staged.layers.length),
+      data,
+      shape,
+      [16, 32, 32],
+      (t) => shrinks.push(t),
+    );
     expect(b.oomRetries).toBe(1);
     expect(b.tiles).toBe(4);
     expect(maxAbsDiff(b.out, ref)).toBeLessThan(1e-4);
@@ -160,7 +194,10 @@ describe('exact tiled inference with instance normalisation', () => {
   }, 60_000);
 
   it('equals the untiled pass for stride-2 down / upsample up, and for sizes that need padding', async () => {
-    const alt = make({ levels: 2, baseChannels: 4, convsPerLevel: 1 }, 9, 'exactAlt', { down: 'stride2', up: 'upsample' });
+    const alt = make({ levels: 2, baseChannels: 4, convsPerLevel: 1 }, 9, 'exactAlt', {
+      down: 'stride2',
+      up: 'upsample',
+    });
     const odd: Shape3 = [15, 45, 47];
     const d = stack(odd, 11);
     const r = await tiled(alt.staged, d, odd, [16, 32, 32]);

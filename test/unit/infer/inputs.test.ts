@@ -11,7 +11,10 @@ describe('batch inputs', () => {
 
   it('expands folders to their TIFFs, globs in the last segment, and plain files, without duplicates', async () => {
     expect(await expandInputs([dir])).toEqual(['a.tif', 'b.TIFF', 'cell_1.tif', 'cell_2.tif'].map((f) => join(dir, f)));
-    expect(await expandInputs([join(dir, 'cell_?.tif'), join(dir, 'cell_1.tif')])).toEqual([join(dir, 'cell_1.tif'), join(dir, 'cell_2.tif')]);
+    expect(await expandInputs([join(dir, 'cell_?.tif'), join(dir, 'cell_1.tif')])).toEqual([
+      join(dir, 'cell_1.tif'),
+      join(dir, 'cell_2.tif'),
+    ]);
     await expect(expandInputs([join(dir, 'nothing*.tif')])).rejects.toThrow(/matches no files/);
     await expect(expandInputs([join(dir, 'missing.tif')])).rejects.toThrow(/does not exist/);
     await expect(expandInputs([join(dir, 'sub')])).rejects.toThrow(/no .tif/);

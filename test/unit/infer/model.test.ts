@@ -21,7 +21,12 @@ describe('deconvolution with the bundled demo model', () => {
   it('equals the generator applied directly to the normalised stack, mapped back to input units', async () => {
     const full = await readVolume(join(repoRoot, 'assets', 'sample', 'bars_blurred.tif'));
     const crop = new Float32Array(16 * 32 * 32);
-    for (let z = 0; z < 16; z++) for (let y = 0; y < 32; y++) crop.set(full.data.subarray(((z + 8) * 64 + y + 16) * 64 + 16, ((z + 8) * 64 + y + 16) * 64 + 48), (z * 32 + y) * 32);
+    for (let z = 0; z < 16; z++)
+      for (let y = 0; y < 32; y++)
+        crop.set(
+          full.data.subarray(((z + 8) * 64 + y + 16) * 64 + 16, ((z + 8) * 64 + y + 16) * 64 + 48),
+          (z * 32 + y) * 32,
+        );
     await writeVolume(join(dir, 'crop.tif'), makeVolume(crop, shape));
     predictor = await loadPredictor({ method: 'model', runDir: modelDir, backend: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');
@@ -47,8 +52,12 @@ describe('deconvolution with the bundled demo model', () => {
     const expected = norm.invert((await y.data()) as Float32Array);
     y.dispose();
     gAB.variables().forEach((v) => v.dispose());
-    let maxDiff = 0, maxAbs = 0;
-    for (let i = 0; i < got.length; i++) { maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!)); maxAbs = Math.max(maxAbs, Math.abs(expected[i]!)); }
+    let maxDiff = 0,
+      maxAbs = 0;
+    for (let i = 0; i < got.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
+      maxAbs = Math.max(maxAbs, Math.abs(expected[i]!));
+    }
     expect(maxDiff / maxAbs).toBeLessThan(1e-5);
   }, 60_000);
 });

@@ -18,14 +18,19 @@ function sparse(seed: number): Float32Array {
 
 /** A 3×3×3 box blur with periodic boundaries: sum one, so the mean is kept exactly. */
 function blur(d: Float32Array): Float32Array {
-  const [nz, ny, nx] = shape, out = new Float32Array(n);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    let s = 0;
-    for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let c = -1; c <= 1; c++) {
-      s += d[((((z + a + nz) % nz) * ny + ((y + b + ny) % ny)) * nx) + ((x + c + nx) % nx)]!;
-    }
-    out[(z * ny + y) * nx + x] = s / 27;
-  }
+  const [nz, ny, nx] = shape,
+    out = new Float32Array(n);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        let s = 0;
+        for (let a = -1; a <= 1; a++)
+          for (let b = -1; b <= 1; b++)
+            for (let c = -1; c <= 1; c++) {
+              s += d[(((z + a + nz) % nz) * ny + ((y + b + ny) % ny)) * nx + ((x + c + nx) % nx)]!;
+            }
+        out[(z * ny + y) * nx + x] = s / 27;
+      }
   return out;
 }
 
@@ -38,7 +43,10 @@ describe("normalisation scale 'mean'", () => {
     expect(nm.lo).toBe(10);
     expect(meanPos(nm.apply(d))).toBeCloseTo(0.02, 6);
     expect(nm.toJSON()).toMatchObject({ scale: 'mean', meanTarget: 0.02 });
-    const src = { shape, readSlices: async (z0: number, z1: number) => d.slice(z0 * shape[1] * shape[2], z1 * shape[1] * shape[2]) };
+    const src = {
+      shape,
+      readSlices: async (z0: number, z1: number) => d.slice(z0 * shape[1] * shape[2], z1 * shape[1] * shape[2]),
+    };
     const st = await fitNormaliserStreaming(src, 0, 100, 3, { scale: 'mean', meanTarget: 0.02 });
     expect(st.lo).toBe(nm.lo);
     expect(st.hi).toBeCloseTo(nm.hi, 3);
@@ -47,7 +55,8 @@ describe("normalisation scale 'mean'", () => {
   });
 
   it('puts a stack and its sum-one blur on one scale, where the percentile scale does not', () => {
-    const x = sparse(2), hx = blur(x);
+    const x = sparse(2),
+      hx = blur(x);
     const mean = (d: Float32Array) => fitNormaliser(d, 0, 100, { scale: 'mean' });
     const pct = (d: Float32Array) => fitNormaliser(d, 0, 100);
     // Normalising then blurring should equal blurring then normalising (same affine map for both domains).

@@ -20,10 +20,17 @@ describe('a residual run from before the experiments were fenced', () => {
   it('loads its old config.json and keeps the input in the output, lean engine and tfjs alike', async () => {
     const data = syntheticPair([16, 32, 32], 2);
     const run = tempDir();
-    await train(resolveTrainConfig('tiny', { seed: 5, maxSteps: 2, experimental: { residual: true } }), { blurred: [data.blurred], sharp: [data.sharp], outDir: run });
+    await train(resolveTrainConfig('tiny', { seed: 5, maxSteps: 2, experimental: { residual: true } }), {
+      blurred: [data.blurred],
+      sharp: [data.sharp],
+      outDir: run,
+    });
     // Rewrite its config.json as the older code wrote it.
     const file = join(run, 'config.json');
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { generator: Record<string, unknown>; experimental?: unknown };
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      generator: Record<string, unknown>;
+      experimental?: unknown;
+    };
     expect(saved.experimental).toEqual({ residual: true });
     delete saved.experimental;
     saved.generator.residual = true;
@@ -47,7 +54,9 @@ describe('a residual run from before the experiments were fenced', () => {
     const expected = norm.invert((await y.data()) as Float32Array);
     y.dispose();
     gAB.variables().forEach((v) => v.dispose());
-    let lean = 0, fromInput = 0, range = 0;
+    let lean = 0,
+      fromInput = 0,
+      range = 0;
     for (let i = 0; i < x.length; i++) {
       lean = Math.max(lean, Math.abs(got[i]! - expected[i]!));
       fromInput = Math.max(fromInput, Math.abs(expected[i]! - x[i]!));

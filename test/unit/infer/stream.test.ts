@@ -12,19 +12,33 @@ import { tempDir } from '../../helpers';
 /** A 3×3×3 box-mean followed by a square: translation-equivariant, receptive radius 1. */
 function boxSquare(tile: Float32Array, [nz, ny, nx]: Shape3): Float32Array {
   const out = new Float32Array(tile.length);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    let s = 0;
-    for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let c = -1; c <= 1; c++) {
-      const zz = z + a, yy = y + b, xx = x + c;
-      if (zz >= 0 && yy >= 0 && xx >= 0 && zz < nz && yy < ny && xx < nx) s += tile[(zz * ny + yy) * nx + xx]!;
-    }
-    out[(z * ny + y) * nx + x] = (s / 27) ** 2;
-  }
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        let s = 0;
+        for (let a = -1; a <= 1; a++)
+          for (let b = -1; b <= 1; b++)
+            for (let c = -1; c <= 1; c++) {
+              const zz = z + a,
+                yy = y + b,
+                xx = x + c;
+              if (zz >= 0 && yy >= 0 && xx >= 0 && zz < nz && yy < ny && xx < nx) s += tile[(zz * ny + yy) * nx + xx]!;
+            }
+        out[(z * ny + y) * nx + x] = (s / 27) ** 2;
+      }
   return out;
 }
 
 const predictor: Predictor = {
-  method: 'test', predict: boxSquare, multiple: 1, bytesPerVoxel: 16, overlap: 3, backend: 'js', normalisation: { pLow: 0, pHigh: 100, clip: false }, details: {}, dispose: () => undefined,
+  method: 'test',
+  predict: boxSquare,
+  multiple: 1,
+  bytesPerVoxel: 16,
+  overlap: 3,
+  backend: 'js',
+  normalisation: { pLow: 0, pHigh: 100, clip: false },
+  details: {},
+  dispose: () => undefined,
 };
 
 describe('streaming deconvolution of files', () => {
@@ -41,7 +55,9 @@ describe('streaming deconvolution of files', () => {
     expect(r.tiles).toBeGreaterThan(8);
     const got = await readVolume(out);
     const norm = fitNormaliser(data, 0, 100);
-    const expected = norm.invert(await predictTiled(norm.apply(data), shape, boxSquare, { tile: [4, 8, 8], overlap: 3 }));
+    const expected = norm.invert(
+      await predictTiled(norm.apply(data), shape, boxSquare, { tile: [4, 8, 8], overlap: 3 }),
+    );
     let maxDiff = 0;
     for (let i = 0; i < data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got.data[i]! - expected[i]!));
     expect(maxDiff).toBeLessThan(1e-3); // input units ~1000: float32 rounding only
@@ -55,7 +71,12 @@ describe('streaming deconvolution of files', () => {
     const out = join(dir, 'exists.tif');
     await deconvolveFile(input, out, predictor, { tile: 'auto' });
     await expect(deconvolveFile(input, out, predictor, { tile: 'auto' })).rejects.toThrow(/exists/);
-    const failing: Predictor = { ...predictor, predict: () => { throw new Error('boom'); } };
+    const failing: Predictor = {
+      ...predictor,
+      predict: () => {
+        throw new Error('boom');
+      },
+    };
     const out2 = join(dir, 'failed.tif');
     await expect(deconvolveFile(input, out2, failing, { tile: [4, 8, 8], overlap: 2 })).rejects.toThrow(/boom/);
     expect(existsSync(out2)).toBe(false);

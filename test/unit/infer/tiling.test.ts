@@ -5,7 +5,6 @@ import { axisStarts, axisWindow, chooseTile, parseTile, tileGrid } from '../../.
 import { isOutOfMemory, predictTiled } from '../../../src-main/core/infer/tiled';
 import { mulberry32 } from '../../helpers';
 
-
 /** A translation-equivariant predictor with a finite receptive field: direct 3D convolution, zero padding, then a pointwise non-linearity. */
 function convPredictor(radius: number, seed = 1) {
   const r = mulberry32(seed);
@@ -13,23 +12,25 @@ function convPredictor(radius: number, seed = 1) {
   const kernel = Float32Array.from({ length: k ** 3 }, () => r() - 0.3);
   return (tile: Float32Array, [nz, ny, nx]: Shape3): Float32Array => {
     const out = new Float32Array(tile.length);
-    for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-      let s = 0;
-      for (let dz = -radius; dz <= radius; dz++) {
-        const zz = z + dz;
-        if (zz < 0 || zz >= nz) continue;
-        for (let dy = -radius; dy <= radius; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= ny) continue;
-          for (let dx = -radius; dx <= radius; dx++) {
-            const xx = x + dx;
-            if (xx < 0 || xx >= nx) continue;
-            s += kernel[((dz + radius) * k + dy + radius) * k + dx + radius]! * tile[(zz * ny + yy) * nx + xx]!;
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++) {
+          let s = 0;
+          for (let dz = -radius; dz <= radius; dz++) {
+            const zz = z + dz;
+            if (zz < 0 || zz >= nz) continue;
+            for (let dy = -radius; dy <= radius; dy++) {
+              const yy = y + dy;
+              if (yy < 0 || yy >= ny) continue;
+              for (let dx = -radius; dx <= radius; dx++) {
+                const xx = x + dx;
+                if (xx < 0 || xx >= nx) continue;
+                s += kernel[((dz + radius) * k + dy + radius) * k + dx + radius]! * tile[(zz * ny + yy) * nx + xx]!;
+              }
+            }
           }
+          out[(z * ny + y) * nx + x] = Math.tanh(s);
         }
-      }
-      out[(z * ny + y) * nx + x] = Math.tanh(s);
-    }
     return out;
   };
 }
@@ -57,9 +58,12 @@ describe('tile geometry', () => {
       const wz = axisWindow(b.size[0], b.overlapBefore[0], b.overlapAfter[0]);
       const wy = axisWindow(b.size[1], b.overlapBefore[1], b.overlapAfter[1]);
       const wx = axisWindow(b.size[2], b.overlapBefore[2], b.overlapAfter[2]);
-      for (let z = 0; z < b.size[0]; z++) for (let y = 0; y < b.size[1]; y++) for (let x = 0; x < b.size[2]; x++) {
-        weight[((b.start[0] + z) * shape[1] + b.start[1] + y) * shape[2] + b.start[2] + x]! += wz[z]! * wy[y]! * wx[x]!;
-      }
+      for (let z = 0; z < b.size[0]; z++)
+        for (let y = 0; y < b.size[1]; y++)
+          for (let x = 0; x < b.size[2]; x++) {
+            weight[((b.start[0] + z) * shape[1] + b.start[1] + y) * shape[2] + b.start[2] + x]! +=
+              wz[z]! * wy[y]! * wx[x]!;
+          }
     }
     expect(Math.min(...weight)).toBeGreaterThan(0);
   });
@@ -73,7 +77,12 @@ describe('tile geometry', () => {
 
   it('chooses the whole volume when it fits, and smaller tiles within the budget', () => {
     expect(chooseTile([16, 64, 64], { budgetBytes: 1e9, bytesPerVoxel: 100 })).toEqual([16, 64, 64]);
-    const t = chooseTile([100, 2048, 2048], { budgetBytes: 512 * 2 ** 20, bytesPerVoxel: 400, multiple: 8, overlap: 8 });
+    const t = chooseTile([100, 2048, 2048], {
+      budgetBytes: 512 * 2 ** 20,
+      bytesPerVoxel: 400,
+      multiple: 8,
+      overlap: 8,
+    });
     expect(t[0] * t[1] * t[2] * 400).toBeLessThanOrEqual(512 * 2 ** 20);
     for (const d of t) expect(d % 8 === 0 || d === 100).toBe(true);
   });
@@ -109,7 +118,11 @@ describe('tiled prediction', () => {
       if (s[0] * s[1] * s[2] > 3000) throw new OutOfMemoryError('tile too large for this test backend');
       return predict(t, s);
     };
-    const tiled = await predictTiled(input, shape, limited, { tile: [13, 37, 29], overlap: 6, onShrink: (t) => shrinks.push(t) });
+    const tiled = await predictTiled(input, shape, limited, {
+      tile: [13, 37, 29],
+      overlap: 6,
+      onShrink: (t) => shrinks.push(t),
+    });
     expect(shrinks.length).toBeGreaterThan(0);
     expect(maxAbsDiff(tiled, whole)).toBeLessThan(1e-4);
   });

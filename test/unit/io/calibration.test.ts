@@ -8,7 +8,8 @@ import { InvalidParameterError } from '../../../src-main/core/errors';
 import { tempDir } from '../../helpers';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
@@ -34,7 +35,9 @@ describe('implausible calibration', () => {
     const w = calibrationWarnings({ x: 130, y: 130, z: 0.3, unit: 'µm' }, 'a.tif');
     expect(w).toHaveLength(1);
     expect(w[0]).toMatch(/130 µm pixels: did you mean 130 nm/);
-    expect(calibrationWarnings({ x: 0.1, y: 0.1, z: 0.0001, unit: 'µm' }, 'a.tif')[0]).toMatch(/z steps: did you mean 0\.1 µm/);
+    expect(calibrationWarnings({ x: 0.1, y: 0.1, z: 0.0001, unit: 'µm' }, 'a.tif')[0]).toMatch(
+      /z steps: did you mean 0\.1 µm/,
+    );
     expect(calibrationWarnings({ x: 0.1, y: 0.1, z: 80, unit: 'µm' }, 'a.tif')[0]).toMatch(/80 µm z steps/);
   });
   it('a confocal, a widefield and an uncalibrated voxel pass', () => {
@@ -43,14 +46,22 @@ describe('implausible calibration', () => {
     expect(calibrationWarnings({ x: 1, y: 1, z: 1, unit: 'px' }, 'a')).toEqual([]);
   });
   it('the reader warns about a file written with 130 µm pixels, and info --json / --voxel-size show the source', async () => {
-    const dir = tempDir(), file = join(dir, 'slip.tif');
-    await writeVolume(file, makeVolume(new Float32Array(2 * 4 * 4).fill(1), [2, 4, 4], { x: 130, y: 130, z: 0.3, unit: 'µm' }));
+    const dir = tempDir(),
+      file = join(dir, 'slip.tif');
+    await writeVolume(
+      file,
+      makeVolume(new Float32Array(2 * 4 * 4).fill(1), [2, 4, 4], { x: 130, y: 130, z: 0.3, unit: 'µm' }),
+    );
     const info = await readTiffInfo(file);
     expect(info.voxelSizeSource).toBe('file');
     expect(info.warnings.join('\n')).toMatch(/130 µm pixels: did you mean 130 nm/);
     const c = capture();
     expect(await runCli(['info', file, '--json', '--voxel-size', '130,130,300nm'], c.ctx)).toBe(0);
-    const r = JSON.parse(c.out.join('\n')) as { voxelSize: { x: number; z: number }; voxelSizeSource: string; warnings: string[] };
+    const r = JSON.parse(c.out.join('\n')) as {
+      voxelSize: { x: number; z: number };
+      voxelSizeSource: string;
+      warnings: string[];
+    };
     expect(r.voxelSizeSource).toBe('cli');
     expect(r.voxelSize.x).toBeCloseTo(0.13, 12);
     expect(r.warnings).toEqual([]);

@@ -29,7 +29,13 @@ describe('writes confined to a folder', () => {
     for (const target of [`${results}/../../outside/a.tif`, join(results, 'out', 'b.tif'), join(outside, 'c.tif')]) {
       await expect(writeVolume(target, vol(), { within: results }), target).rejects.toBeInstanceOf(OutsideFolderError);
     }
-    await expect(createVolumeWriter(join(results, 'out', 'd.tif'), { shape: [2, 4, 4], voxelSize: vol().voxelSize, within: results })).rejects.toThrow(/resolves outside/);
+    await expect(
+      createVolumeWriter(join(results, 'out', 'd.tif'), {
+        shape: [2, 4, 4],
+        voxelSize: vol().voxelSize,
+        within: results,
+      }),
+    ).rejects.toThrow(/resolves outside/);
     expect(readdirSync(outside)).toEqual([]);
     await writeVolume(join(results, 'ok.tif'), vol(), { within: results });
     expect(existsSync(join(results, 'ok.tif'))).toBe(true);
@@ -37,8 +43,12 @@ describe('writes confined to a folder', () => {
 
   it('writeBytesAtomic (reports, thumbnails) refuses the same', async () => {
     const { results, outside } = layout();
-    await expect(writeBytesAtomic(join(results, 'out', 'r.html'), '<html>', { within: results })).rejects.toBeInstanceOf(OutsideFolderError);
-    await expect(writeBytesAtomic(`${results}/../x.json`, '{}', { within: results })).rejects.toBeInstanceOf(OutsideFolderError);
+    await expect(
+      writeBytesAtomic(join(results, 'out', 'r.html'), '<html>', { within: results }),
+    ).rejects.toBeInstanceOf(OutsideFolderError);
+    await expect(writeBytesAtomic(`${results}/../x.json`, '{}', { within: results })).rejects.toBeInstanceOf(
+      OutsideFolderError,
+    );
     expect(readdirSync(outside)).toEqual([]);
   });
 
@@ -54,7 +64,10 @@ describe('writes confined to a folder', () => {
     await writeVolume(join(dataDir, 's.tif'), vol());
     const store = await ProjectStore.create(join(tempDir(), 'proj'));
     symlinkSync(outside, store.cacheDir());
-    const report = await importDatasets(store, [join(dataDir, 's.tif')], { role: { kind: 'blurred' }, recursive: true });
+    const report = await importDatasets(store, [join(dataDir, 's.tif')], {
+      role: { kind: 'blurred' },
+      recursive: true,
+    });
     expect(report.failed.map((f) => f.code)).toEqual(['ACCESS_DENIED']);
     expect(readdirSync(outside)).toEqual([]);
   });

@@ -7,16 +7,36 @@ import { fixture } from '../../helpers';
 import { readVolume, readTiffInfo } from '../../../src-main/core/io/index';
 import * as errors from '../../../src-main/core/errors';
 
-interface Read { channel: number; frame: number; sha256: string; sum: number }
-interface Good {
-  shape: number[]; dtype: string; channels: number; frames: number; sourceFormat: string; voxelSizeAssumed: boolean;
-  voxelSize: { x: number; y: number; z: number; unit: string }; reads: Read[]; intensityScale?: string; extra?: Record<string, string>;
+interface Read {
+  channel: number;
+  frame: number;
+  sha256: string;
+  sum: number;
 }
-interface Bad { error: keyof typeof errors; message: string }
-const expected = JSON.parse(readFileSync(fixture('tiff', 'expected.json'), 'utf8')) as { files: Record<string, Good | Bad> };
+interface Good {
+  shape: number[];
+  dtype: string;
+  channels: number;
+  frames: number;
+  sourceFormat: string;
+  voxelSizeAssumed: boolean;
+  voxelSize: { x: number; y: number; z: number; unit: string };
+  reads: Read[];
+  intensityScale?: string;
+  extra?: Record<string, string>;
+}
+interface Bad {
+  error: keyof typeof errors;
+  message: string;
+}
+const expected = JSON.parse(readFileSync(fixture('tiff', 'expected.json'), 'utf8')) as {
+  files: Record<string, Good | Bad>;
+};
 
 export function sha256(data: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    .digest('hex');
 }
 
 const good = Object.entries(expected.files).filter((e): e is [string, Good] => !('error' in e[1]));
@@ -25,7 +45,21 @@ const bad = Object.entries(expected.files).filter((e): e is [string, Bad] => 'er
 describe('reading TIFFs written by tifffile and Pillow', () => {
   it('covers every format variant the issue lists', () => {
     const names = good.map(([n]) => n).join(' ');
-    for (const k of ['imagej_f32', 'hyperstack', 'ome', 'bigtiff', 'lzw', 'deflate', 'packbits', 'bigendian', 'int16', 'uint8', 'uint32', 'plane_2d', 'tiled']) {
+    for (const k of [
+      'imagej_f32',
+      'hyperstack',
+      'ome',
+      'bigtiff',
+      'lzw',
+      'deflate',
+      'packbits',
+      'bigendian',
+      'int16',
+      'uint8',
+      'uint32',
+      'plane_2d',
+      'tiled',
+    ]) {
       expect(names).toContain(k);
     }
     expect(bad.length).toBeGreaterThanOrEqual(6);
@@ -62,7 +96,10 @@ describe('reading TIFFs written by tifffile and Pillow', () => {
 describe('bad input ends in a typed error naming the file', () => {
   it.each(bad)('%s', async (name, e) => {
     const file = fixture('tiff', name);
-    const err = await readVolume(file).then(() => undefined, (x: unknown) => x);
+    const err = await readVolume(file).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(err).toBeInstanceOf(errors[e.error] as unknown as new (...a: never[]) => Error);
     expect((err as Error).message).toContain(file);
     expect((err as Error).message).toMatch(new RegExp(e.message, 'i'));
@@ -80,9 +117,13 @@ describe('input checks beyond the file format', () => {
     await expect(readVolume(fixture('tiff'))).rejects.toBeInstanceOf(errors.TiffFormatError);
   });
   it('the allocation limit is enforced before decoding', async () => {
-    await expect(readVolume(fixture('tiff', 'imagej_f32.tif'), { maxBytes: 100 })).rejects.toThrow(/above the 100-byte limit/);
+    await expect(readVolume(fixture('tiff', 'imagej_f32.tif'), { maxBytes: 100 })).rejects.toThrow(
+      /above the 100-byte limit/,
+    );
   });
   it('a channel that does not exist is an InvalidParameterError', async () => {
-    await expect(readVolume(fixture('tiff', 'ome_u16.tif'), { channel: 5 })).rejects.toBeInstanceOf(errors.InvalidParameterError);
+    await expect(readVolume(fixture('tiff', 'ome_u16.tif'), { channel: 5 })).rejects.toBeInstanceOf(
+      errors.InvalidParameterError,
+    );
   });
 });

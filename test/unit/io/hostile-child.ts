@@ -7,12 +7,21 @@ import { isCycleDeconError } from '../../../src-main/core/errors';
 import { sharedDescription, sharedTagArrays } from './tiff-builder';
 
 const [dir, shape] = process.argv.slice(2);
-const bytes = shape === 'description' ? sharedDescription(64, 8 * 1024 * 1024) : sharedTagArrays(20, 10, 1024 * 1024, shape === 'arrays-varied');
+const bytes =
+  shape === 'description'
+    ? sharedDescription(64, 8 * 1024 * 1024)
+    : sharedTagArrays(20, 10, 1024 * 1024, shape === 'arrays-varied');
 const file = join(dir, `${shape}.tif`);
 writeFileSync(file, bytes);
 try {
   const info = await readTiffInfo(file);
   console.log(JSON.stringify({ outcome: 'read', shape: info.shape }));
 } catch (e) {
-  console.log(JSON.stringify(isCycleDeconError(e) ? { outcome: 'typed-error', name: e.name, message: e.message } : { outcome: 'untyped', message: String(e) }));
+  console.log(
+    JSON.stringify(
+      isCycleDeconError(e)
+        ? { outcome: 'typed-error', name: e.name, message: e.message }
+        : { outcome: 'untyped', message: String(e) },
+    ),
+  );
 }

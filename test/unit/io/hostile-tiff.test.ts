@@ -10,7 +10,16 @@ import { repoRoot, tempDir } from '../../helpers';
 import { readTiffInfo, readVolume } from '../../../src-main/core/io/index';
 import { FileBytes, readStructure } from '../../../src-main/core/io/tiff-structure';
 import { TiffFormatError } from '../../../src-main/core/errors';
-import { pageEntries, sharedDescription, sharedStrips, sharedStripsInPage, sharedTagArrays, tileBomb, tiledEntries, TiffBuilder } from './tiff-builder';
+import {
+  pageEntries,
+  sharedDescription,
+  sharedStrips,
+  sharedStripsInPage,
+  sharedTagArrays,
+  tileBomb,
+  tiledEntries,
+  TiffBuilder,
+} from './tiff-builder';
 
 const MIB = 1024 * 1024;
 const dir = tempDir();
@@ -28,7 +37,9 @@ async function structureOf(path: string, limits?: { totalBytes: number; tagBytes
   }
 }
 
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('shared metadata is read once and within a budget', () => {
   it('32 IFDs sharing a 1 MiB description read it once', async () => {
@@ -51,37 +62,52 @@ describe('shared metadata is read once and within a budget', () => {
   it('distinct payloads beyond the budget end in a TiffFormatError', async () => {
     // 40 payloads of ~64 Ki LONGs (512 KiB each in memory) against a 1 MiB budget.
     const path = write('varied.tif', sharedTagArrays(20, 2, 65536, true));
-    await expect(structureOf(path, { totalBytes: MIB, tagBytes: MIB })).rejects.toThrow(/metadata would need more than 1048576 bytes/);
+    await expect(structureOf(path, { totalBytes: MIB, tagBytes: MIB })).rejects.toThrow(
+      /metadata would need more than 1048576 bytes/,
+    );
     await expect(structureOf(path, { totalBytes: MIB, tagBytes: MIB })).rejects.toBeInstanceOf(TiffFormatError);
   });
 
   it('one tag above the per-tag limit ends in a TiffFormatError', async () => {
     const path = write('bigtag.tif', sharedTagArrays(1, 1, 65536));
-    await expect(structureOf(path, { totalBytes: 64 * MIB, tagBytes: 65536 })).rejects.toThrow(/262144 bytes, above the 65536-byte limit for one tag/);
+    await expect(structureOf(path, { totalBytes: 64 * MIB, tagBytes: 65536 })).rejects.toThrow(
+      /262144 bytes, above the 65536-byte limit for one tag/,
+    );
   });
 
   // In a child with a 160 MB heap: reading per IFD needs ~1 GB there and aborts the child (exit 134).
-  it.each(['description', 'arrays', 'arrays-varied'])('the %s shape at full size stays within a small heap', (shape) => {
-    const out = execFileSync(process.execPath, ['--max-old-space-size=160', '--import', 'tsx', join(repoRoot, 'test/unit/io/hostile-child.ts'), dir, shape],
-      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { outcome: string; name?: string };
-    expect(result.outcome).not.toBe('untyped');
-    // The shared array is read once and then fails the page checks (it claims 8 samples per pixel).
-    if (shape === 'description') expect(result.outcome).toBe('read');
-    else if (shape === 'arrays') expect(result).toMatchObject({ outcome: 'typed-error', name: 'UnsupportedFormatError' });
-    else expect(result).toMatchObject({ outcome: 'typed-error', name: 'TiffFormatError' });
-  });
+  it.each(['description', 'arrays', 'arrays-varied'])(
+    'the %s shape at full size stays within a small heap',
+    (shape) => {
+      const out = execFileSync(
+        process.execPath,
+        ['--max-old-space-size=160', '--import', 'tsx', join(repoRoot, 'test/unit/io/hostile-child.ts'), dir, shape],
+        { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+      );
+      const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { outcome: string; name?: string };
+      expect(result.outcome).not.toBe('untyped');
+      // The shared array is read once and then fails the page checks (it claims 8 samples per pixel).
+      if (shape === 'description') expect(result.outcome).toBe('read');
+      else if (shape === 'arrays')
+        expect(result).toMatchObject({ outcome: 'typed-error', name: 'UnsupportedFormatError' });
+      else expect(result).toMatchObject({ outcome: 'typed-error', name: 'TiffFormatError' });
+    },
+  );
 });
 
 describe('declared pixels must fit the distinct stored bytes', () => {
   it('pages sharing one compressed strip are refused before decoding', async () => {
     // 16 pages of 256×256 zeros from one ~100-byte Deflate blob: each page alone is plausible, the stack is not.
-    await expect(readTiffInfo(write('strips.tif', sharedStrips(16, 256, 256)))).rejects.toThrow(/declare 1048576 bytes of pixels but their image data occupies only \d+ distinct bytes/);
+    await expect(readTiffInfo(write('strips.tif', sharedStrips(16, 256, 256)))).rejects.toThrow(
+      /declare 1048576 bytes of pixels but their image data occupies only \d+ distinct bytes/,
+    );
   });
 
   it('strips of one page sharing one compressed blob are refused', async () => {
     // 4096×4096 (16 MiB) from 256 strips that are all the same ~40 bytes.
-    await expect(readTiffInfo(write('in-page.tif', sharedStripsInPage(4096, 4096, 256)))).rejects.toThrow(/page 0 claims 16777216 bytes from \d+ compressed bytes/);
+    await expect(readTiffInfo(write('in-page.tif', sharedStripsInPage(4096, 4096, 256)))).rejects.toThrow(
+      /page 0 claims 16777216 bytes from \d+ compressed bytes/,
+    );
   });
 
   it('pages with their own copy of the same strip still read', async () => {
@@ -100,12 +126,16 @@ describe('declared pixels must fit the distinct stored bytes', () => {
     const at = t.blob(packed);
     t.blob(new Uint8Array(MIB));
     t.ifd(pageEntries(16, 16, at, MIB, 8));
-    await expect(readTiffInfo(write('greedy.tif', t.build()))).rejects.toThrow(/block 0 of page 0 stores 1048576 compressed bytes for 256 bytes of pixels/);
+    await expect(readTiffInfo(write('greedy.tif', t.build()))).rejects.toThrow(
+      /block 0 of page 0 stores 1048576 compressed bytes for 256 bytes of pixels/,
+    );
   });
 
   it('a tile whose stream inflates past its declared size is a TiffFormatError, not a 4 MiB allocation', async () => {
     // ~4 KB of Deflate for a 256-byte tile: small enough to pass the stored-size check, a bomb once inflated.
-    await expect(readVolume(write('tile-bomb.tif', tileBomb(1, 4 * MIB)))).rejects.toThrow(/could not decompress tile 0 of page 0 \(Deflate\): the stream inflates to more than the 256 bytes declared/);
+    await expect(readVolume(write('tile-bomb.tif', tileBomb(1, 4 * MIB)))).rejects.toThrow(
+      /could not decompress tile 0 of page 0 \(Deflate\): the stream inflates to more than the 256 bytes declared/,
+    );
   });
 
   it('tiles are reassembled with edge clipping and the horizontal predictor', async () => {

@@ -5,7 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, tempDir } from '../../helpers';
-import { createVolumeWriter, makeVolume, openVolume, readTiffInfo, writeVolume, type VoxelSize, type WriteDtype } from '../../../src-main/core/io/index';
+import {
+  createVolumeWriter,
+  makeVolume,
+  openVolume,
+  readTiffInfo,
+  writeVolume,
+  type VoxelSize,
+  type WriteDtype,
+} from '../../../src-main/core/io/index';
 import { omeDescription } from '../../../src-main/core/io/ome-write';
 import { readProvenance } from '../../../src-main/core/io/ome-annotations';
 import { bigTiffNote, resolveOutputFormat } from '../../../src-main/core/io/output-format';
@@ -16,8 +24,17 @@ const pythons = [...new Set(['/usr/bin/python3', 'python3'])].filter(
 );
 
 interface TifffileOme {
-  tifffile: string; is_ome: boolean; is_imagej: boolean; is_bigtiff: boolean; axes: string; shape: number[]; dtype: string;
-  values: number[]; pixels: Record<string, string>; channels: Record<string, string>[]; tiffData: Record<string, string>[];
+  tifffile: string;
+  is_ome: boolean;
+  is_imagej: boolean;
+  is_bigtiff: boolean;
+  axes: string;
+  shape: number[];
+  dtype: string;
+  values: number[];
+  pixels: Record<string, string>;
+  channels: Record<string, string>[];
+  tiffData: Record<string, string>[];
   annotations: Record<string, string>;
 }
 
@@ -29,22 +46,35 @@ function tifffileViews(file: string): TifffileOme[] {
   });
 }
 
-const NC = 2, NT = 2, NZ = 3, NY = 5, NX = 4;
+const NC = 2,
+  NT = 2,
+  NZ = 3,
+  NY = 5,
+  NX = 4;
 /** A distinct, non-integer value for every voxel, so a plane in the wrong place shows. */
-const value = (c: number, t: number, z: number, y: number, x: number) => 1000 * t + 100 * c + 10 * z + y + x / 8 + 0.0625;
+const value = (c: number, t: number, z: number, y: number, x: number) =>
+  1000 * t + 100 * c + 10 * z + y + x / 8 + 0.0625;
 const EXTRA = { 'cycledecon.voxelSizeSource': 'file', note: 'a<b & "c" \'d\' µ', finterval: '2' };
 
 function volumeData(c: number, t: number): Float32Array {
   const d = new Float32Array(NZ * NY * NX);
-  for (let z = 0; z < NZ; z++) for (let y = 0; y < NY; y++) for (let x = 0; x < NX; x++) d[(z * NY + y) * NX + x] = value(c, t, z, y, x);
+  for (let z = 0; z < NZ; z++)
+    for (let y = 0; y < NY; y++) for (let x = 0; x < NX; x++) d[(z * NY + y) * NX + x] = value(c, t, z, y, x);
   return d;
 }
 
-interface Flavour { dtype?: WriteDtype; bigTiffThreshold?: number }
+interface Flavour {
+  dtype?: WriteDtype;
+  bigTiffThreshold?: number;
+}
 
 async function writeHyperstack(path: string, voxelSize: VoxelSize, opts: Flavour = {}): Promise<void> {
   const w = await createVolumeWriter(path, {
-    shape: [NZ, NY, NX], voxelSize, channels: NC, frames: NT, ...opts,
+    shape: [NZ, NY, NX],
+    voxelSize,
+    channels: NC,
+    frames: NT,
+    ...opts,
     metadata: { intensityScale: 'raw counts', extra: EXTRA },
   });
   expect(w.format).toBe('ome-tiff');
@@ -102,18 +132,32 @@ describe('OME-TIFF hyperstacks read back by our reader', () => {
   it('refuses ImageJ content under an .ome.tif name, and an unknown format, before writing', async () => {
     const dir = tempDir();
     const vol = makeVolume(volumeData(0, 0), [NZ, NY, NX], CALIBRATED);
-    await expect(writeVolume(join(dir, 'x.ome.tif'), vol, { format: 'imagej' })).rejects.toBeInstanceOf(InvalidParameterError);
+    await expect(writeVolume(join(dir, 'x.ome.tif'), vol, { format: 'imagej' })).rejects.toBeInstanceOf(
+      InvalidParameterError,
+    );
     expect(() => resolveOutputFormat('x.tif', 'zarr' as never)).toThrow(InvalidParameterError);
     expect(resolveOutputFormat('X.OME.TIF')).toBe('ome-tiff');
   });
 });
 
 describe('OME-XML we write', () => {
-  const xml = omeDescription({ nx: NX, ny: NY, nz: NZ, channels: NC, frames: NT, dtype: 'float32', voxelSize: CALIBRATED, intensityScale: 'raw', extra: { ...EXTRA, ctl: 'bell\u0007 nul\u0000 end' } });
+  const xml = omeDescription({
+    nx: NX,
+    ny: NY,
+    nz: NZ,
+    channels: NC,
+    frames: NT,
+    dtype: 'float32',
+    voxelSize: CALIBRATED,
+    intensityScale: 'raw',
+    extra: { ...EXTRA, ctl: 'bell\u0007 nul\u0000 end' },
+  });
 
   it('declares the planes, their order and the calibration in µm', () => {
     expect(xml).toMatch(/<Pixels [^>]*DimensionOrder="XYCZT"[^>]*SizeX="4" SizeY="5" SizeZ="3" SizeC="2" SizeT="2"/);
-    expect(xml).toMatch(/PhysicalSizeX="0.1" PhysicalSizeXUnit="µm" PhysicalSizeY="0.13" PhysicalSizeYUnit="µm" PhysicalSizeZ="0.3" PhysicalSizeZUnit="µm"/);
+    expect(xml).toMatch(
+      /PhysicalSizeX="0.1" PhysicalSizeXUnit="µm" PhysicalSizeY="0.13" PhysicalSizeYUnit="µm" PhysicalSizeZ="0.3" PhysicalSizeZUnit="µm"/,
+    );
     expect(xml).toContain('<TiffData IFD="0" PlaneCount="12"/>');
     expect(xml.match(/<Channel /g)).toHaveLength(NC);
     expect(xml).toContain('TimeIncrement="2" TimeIncrementUnit="s"');
@@ -125,7 +169,9 @@ describe('OME-XML we write', () => {
   });
 
   it('writes no PhysicalSize for an uncalibrated volume', () => {
-    expect(omeDescription({ nx: 1, ny: 1, nz: 1, dtype: 'uint16', voxelSize: UNCALIBRATED })).not.toContain('PhysicalSize');
+    expect(omeDescription({ nx: 1, ny: 1, nz: 1, dtype: 'uint16', voxelSize: UNCALIBRATED })).not.toContain(
+      'PhysicalSize',
+    );
   });
 
   it('reads provenance in linear time from a hostile description', () => {
@@ -139,43 +185,64 @@ describe('OME-XML we write', () => {
 describe('BigTIFF note', () => {
   it('says what reads a file above 4 GiB, for each flavour, and nothing below', () => {
     const big = [64, 4096, 4096] as [number, number, number];
-    expect(bigTiffNote(big, 'float32', 64, 'imagej')).toMatch(/ImageJ 1\.x cannot open BigTIFF; Fiji's Bio-Formats can/);
+    expect(bigTiffNote(big, 'float32', 64, 'imagej')).toMatch(
+      /ImageJ 1\.x cannot open BigTIFF; Fiji's Bio-Formats can/,
+    );
     expect(bigTiffNote(big, 'float32', 64, 'ome-tiff')).toMatch(/OME-Zarr \(--format ome-zarr.*suits such sizes/);
     expect(bigTiffNote(big, 'float32', 64, 'ome-zarr')).toBeUndefined();
     expect(bigTiffNote([8, 64, 64], 'float32', 8, 'ome-tiff')).toBeUndefined();
   });
 });
 
-describe.skipIf(pythons.length === 0)(`OME-TIFF as tifffile reads it${pythons.length ? '' : ' [skipped: no python3 with tifffile]'}`, { timeout: 60_000 }, () => {
-  it.each<[string, VoxelSize, Flavour]>([
-    ['calibrated', CALIBRATED, {}],
-    ['uncalibrated', UNCALIBRATED, {}],
-    ['calibrated uint16 BigTIFF', CALIBRATED, { dtype: 'uint16', bigTiffThreshold: 0 }],
-  ])('%s: is_ome, TZCYX series, physical sizes, channels and values', async (_name, voxelSize, opts) => {
-    const file = join(tempDir(), 'stack.ome.tif');
-    await writeHyperstack(file, voxelSize, opts);
-    const expected: number[] = [];
-    for (let t = 0; t < NT; t++) for (let z = 0; z < NZ; z++) for (let c = 0; c < NC; c++) {
-      for (let y = 0; y < NY; y++) for (let x = 0; x < NX; x++) {
-        const v = Math.fround(value(c, t, z, y, x));
-        expected.push(opts.dtype === 'uint16' ? Math.round(v) : v);
+describe.skipIf(pythons.length === 0)(
+  `OME-TIFF as tifffile reads it${pythons.length ? '' : ' [skipped: no python3 with tifffile]'}`,
+  { timeout: 60_000 },
+  () => {
+    it.each<[string, VoxelSize, Flavour]>([
+      ['calibrated', CALIBRATED, {}],
+      ['uncalibrated', UNCALIBRATED, {}],
+      ['calibrated uint16 BigTIFF', CALIBRATED, { dtype: 'uint16', bigTiffThreshold: 0 }],
+    ])('%s: is_ome, TZCYX series, physical sizes, channels and values', async (_name, voxelSize, opts) => {
+      const file = join(tempDir(), 'stack.ome.tif');
+      await writeHyperstack(file, voxelSize, opts);
+      const expected: number[] = [];
+      for (let t = 0; t < NT; t++)
+        for (let z = 0; z < NZ; z++)
+          for (let c = 0; c < NC; c++) {
+            for (let y = 0; y < NY; y++)
+              for (let x = 0; x < NX; x++) {
+                const v = Math.fround(value(c, t, z, y, x));
+                expected.push(opts.dtype === 'uint16' ? Math.round(v) : v);
+              }
+          }
+      for (const v of tifffileViews(file)) {
+        const who = `tifffile ${v.tifffile}`;
+        expect([v.is_ome, v.is_imagej, v.is_bigtiff], who).toEqual([true, false, opts.bigTiffThreshold === 0]);
+        expect(v.axes, who).toBe('TZCYX');
+        expect(v.shape, who).toEqual([NT, NZ, NC, NY, NX]);
+        expect(v.dtype, who).toBe(opts.dtype ?? 'float32');
+        expect(v.values, who).toEqual(expected);
+        expect(
+          v.channels.map((c) => c.SamplesPerPixel),
+          who,
+        ).toEqual(['1', '1']);
+        expect(v.tiffData, who).toEqual([{ IFD: '0', PlaneCount: String(NC * NT * NZ) }]);
+        expect(v.annotations, who).toEqual({ ...EXTRA, intensityScale: 'raw counts' });
+        if (voxelSize.unit === 'µm') {
+          expect(v.pixels, who).toMatchObject({
+            PhysicalSizeX: '0.1',
+            PhysicalSizeY: '0.13',
+            PhysicalSizeZ: '0.3',
+            PhysicalSizeXUnit: 'µm',
+            PhysicalSizeZUnit: 'µm',
+          });
+        } else {
+          expect(
+            Object.keys(v.pixels).filter((k) => k.startsWith('Physical')),
+            who,
+          ).toEqual([]);
+        }
       }
-    }
-    for (const v of tifffileViews(file)) {
-      const who = `tifffile ${v.tifffile}`;
-      expect([v.is_ome, v.is_imagej, v.is_bigtiff], who).toEqual([true, false, opts.bigTiffThreshold === 0]);
-      expect(v.axes, who).toBe('TZCYX');
-      expect(v.shape, who).toEqual([NT, NZ, NC, NY, NX]);
-      expect(v.dtype, who).toBe(opts.dtype ?? 'float32');
-      expect(v.values, who).toEqual(expected);
-      expect(v.channels.map((c) => c.SamplesPerPixel), who).toEqual(['1', '1']);
-      expect(v.tiffData, who).toEqual([{ IFD: '0', PlaneCount: String(NC * NT * NZ) }]);
-      expect(v.annotations, who).toEqual({ ...EXTRA, intensityScale: 'raw counts' });
-      if (voxelSize.unit === 'µm') {
-        expect(v.pixels, who).toMatchObject({ PhysicalSizeX: '0.1', PhysicalSizeY: '0.13', PhysicalSizeZ: '0.3', PhysicalSizeXUnit: 'µm', PhysicalSizeZUnit: 'µm' });
-      } else {
-        expect(Object.keys(v.pixels).filter((k) => k.startsWith('Physical')), who).toEqual([]);
-      }
-    }
-  });
-});
+    });
+  },
+);

@@ -11,13 +11,18 @@ import { longOmeXml, pageEntries, TiffBuilder } from './tiff-builder';
 
 function tags(xml: string, wanted = ['Pixels', 'TiffData']): StartTag[] {
   const out: StartTag[] = [];
-  scanStartTags(xml, new Set(wanted), (t) => { out.push(t); return false; });
+  scanStartTags(xml, new Set(wanted), (t) => {
+    out.push(t);
+    return false;
+  });
   return out;
 }
 
 describe('OME-XML start-tag scanner', () => {
   it('reads attributes in either quote, drops namespace prefixes, keeps values as written', () => {
-    const [p, d] = tags(`<?xml version="1.0"?><ome:OME xmlns:ome="x"><ome:Pixels SizeZ = "3" DimensionOrder='XYCZT' Name="a&gt;b"><ome:TiffData IFD="2"/></ome:Pixels></ome:OME>`);
+    const [p, d] = tags(
+      `<?xml version="1.0"?><ome:OME xmlns:ome="x"><ome:Pixels SizeZ = "3" DimensionOrder='XYCZT' Name="a&gt;b"><ome:TiffData IFD="2"/></ome:Pixels></ome:OME>`,
+    );
     expect(p.name).toBe('Pixels');
     expect(Object.fromEntries(p.attributes)).toEqual({ SizeZ: '3', DimensionOrder: 'XYCZT', Name: 'a&gt;b' });
     expect(d.name).toBe('TiffData');
@@ -25,7 +30,8 @@ describe('OME-XML start-tag scanner', () => {
   });
 
   it('skips comments, CDATA, declarations and a ">" inside attribute values', () => {
-    const xml = '<!DOCTYPE OME><OME><!-- <Pixels SizeZ="9"> --><![CDATA[<Pixels SizeZ="8">]]><Image Name="x>y"><Pixels SizeZ="2"/></Image></OME>';
+    const xml =
+      '<!DOCTYPE OME><OME><!-- <Pixels SizeZ="9"> --><![CDATA[<Pixels SizeZ="8">]]><Image Name="x>y"><Pixels SizeZ="2"/></Image></OME>';
     expect(tags(xml).map((t) => t.attributes.get('SizeZ'))).toEqual(['2']);
   });
 
@@ -59,7 +65,10 @@ describe('OME-XML descriptions in TIFF files', () => {
     const desc = t.ascii(xml);
     for (let i = 0; i < pages; i++) {
       const strip = t.blob(new Uint8Array(64).fill(i));
-      t.ifd([...pageEntries(8, 8, strip, 64), ...(i === 0 ? [{ tag: 270, type: 2, count: xml.length + 1, at: desc }] : [])]);
+      t.ifd([
+        ...pageEntries(8, 8, strip, 64),
+        ...(i === 0 ? [{ tag: 270, type: 2, count: xml.length + 1, at: desc }] : []),
+      ]);
     }
     const path = join(dir, `ome-${pages}.tif`);
     writeFileSync(path, t.build());
@@ -75,11 +84,18 @@ describe('OME-XML descriptions in TIFF files', () => {
   });
 
   it('takes sizes, order, calibration and the first TiffData after Pixels', async () => {
-    const xml = '<?xml version="1.0"?><OME><Image><Pixels DimensionOrder="XYCZT" SizeX="8" SizeY="8" SizeZ="2" SizeC="2" SizeT="1" '
-      + 'PhysicalSizeX="100" PhysicalSizeXUnit="nm" PhysicalSizeY="0.1" PhysicalSizeZ="0.5"><Channel/><TiffData IFD="1" PlaneCount="4"/>'
-      + '<TiffData IFD="0"/></Pixels></Image></OME>';
+    const xml =
+      '<?xml version="1.0"?><OME><Image><Pixels DimensionOrder="XYCZT" SizeX="8" SizeY="8" SizeZ="2" SizeC="2" SizeT="1" ' +
+      'PhysicalSizeX="100" PhysicalSizeXUnit="nm" PhysicalSizeY="0.1" PhysicalSizeZ="0.5"><Channel/><TiffData IFD="1" PlaneCount="4"/>' +
+      '<TiffData IFD="0"/></Pixels></Image></OME>';
     const info = await readTiffInfo(omeFile(xml, 5));
-    expect(info).toMatchObject({ sourceFormat: 'ome', shape: [2, 8, 8], channels: 2, frames: 1, voxelSizeAssumed: false });
+    expect(info).toMatchObject({
+      sourceFormat: 'ome',
+      shape: [2, 8, 8],
+      channels: 2,
+      frames: 1,
+      voxelSizeAssumed: false,
+    });
     expect(info.voxelSize).toEqual({ x: 0.1, y: 0.1, z: 0.5, unit: 'µm' });
   });
 

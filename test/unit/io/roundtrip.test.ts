@@ -5,16 +5,35 @@ import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { fixture, tempDir } from '../../helpers';
-import { readVolume, writeVolume, createVolumeWriter, openVolume, toUint16, makeVolume, readTiffInfo } from '../../../src-main/core/io/index';
+import {
+  readVolume,
+  writeVolume,
+  createVolumeWriter,
+  openVolume,
+  toUint16,
+  makeVolume,
+  readTiffInfo,
+} from '../../../src-main/core/io/index';
 import { FileExistsError, InvalidVolumeError } from '../../../src-main/core/errors';
 import { oursCases } from './ours-volumes';
 
-const sha = (d: Float32Array) => createHash('sha256').update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).digest('hex');
+const sha = (d: Float32Array) =>
+  createHash('sha256')
+    .update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
+    .digest('hex');
 interface TifffileView {
-  imagej: boolean; bigtiff: boolean; shape: number[]; dtype: string; sha256_float32: string; resolutionUnit: number;
-  voxelSize: { x: number; y: number; z: number; unit: string } | null; description: Record<string, string | number | boolean>;
+  imagej: boolean;
+  bigtiff: boolean;
+  shape: number[];
+  dtype: string;
+  sha256_float32: string;
+  resolutionUnit: number;
+  voxelSize: { x: number; y: number; z: number; unit: string } | null;
+  description: Record<string, string | number | boolean>;
 }
-const report = JSON.parse(readFileSync(fixture('tiff', 'ours', 'tifffile.json'), 'utf8')) as { files: Record<string, TifffileView> };
+const report = JSON.parse(readFileSync(fixture('tiff', 'ours', 'tifffile.json'), 'utf8')) as {
+  files: Record<string, TifffileView>;
+};
 
 describe('ours → tifffile (committed tifffile report of files we wrote)', () => {
   it.each(oursCases().map((c) => [c.name, c] as const))('%s', async (name, c) => {
@@ -41,20 +60,27 @@ describe('ours → tifffile (committed tifffile report of files we wrote)', () =
   });
 
   it('uint16 conversion rounds, clips to [0, 65535] and maps NaN to 0', () => {
-    expect(Array.from(toUint16(new Float32Array([-3, 0.49, 0.5, 1.5, 65534.6, 70000, NaN, Infinity, -Infinity])))).toEqual([0, 0, 1, 2, 65535, 65535, 0, 65535, 0]);
+    expect(
+      Array.from(toUint16(new Float32Array([-3, 0.49, 0.5, 1.5, 65534.6, 70000, NaN, Infinity, -Infinity]))),
+    ).toEqual([0, 0, 1, 2, 65535, 65535, 0, 65535, 0]);
   });
 });
 
 describe('ours → ours', () => {
-  it.each(oursCases().map((c) => [c.name, c] as const))('%s reads back exactly with voxel size and metadata', async (name, c) => {
-    const vol = await readVolume(fixture('tiff', 'ours', name));
-    const stored = c.options.dtype === 'uint16' ? Float32Array.from(toUint16(c.volume.data)) : c.volume.data;
-    expect(sha(vol.data)).toBe(sha(stored));
-    expect(vol.voxelSize).toEqual(c.volume.voxelSize.unit === 'µm' ? c.volume.voxelSize : { x: 1, y: 1, z: 1, unit: 'px' });
-    expect(vol.metadata.extra).toEqual(c.volume.metadata.extra);
-    expect(vol.metadata.intensityScale).toBe(c.volume.metadata.intensityScale);
-    expect(vol.metadata.sourceFormat).toBe(c.options.bigTiffThreshold === 0 ? 'imagej-bigtiff' : 'imagej');
-  });
+  it.each(oursCases().map((c) => [c.name, c] as const))(
+    '%s reads back exactly with voxel size and metadata',
+    async (name, c) => {
+      const vol = await readVolume(fixture('tiff', 'ours', name));
+      const stored = c.options.dtype === 'uint16' ? Float32Array.from(toUint16(c.volume.data)) : c.volume.data;
+      expect(sha(vol.data)).toBe(sha(stored));
+      expect(vol.voxelSize).toEqual(
+        c.volume.voxelSize.unit === 'µm' ? c.volume.voxelSize : { x: 1, y: 1, z: 1, unit: 'px' },
+      );
+      expect(vol.metadata.extra).toEqual(c.volume.metadata.extra);
+      expect(vol.metadata.intensityScale).toBe(c.volume.metadata.intensityScale);
+      expect(vol.metadata.sourceFormat).toBe(c.options.bigTiffThreshold === 0 ? 'imagej-bigtiff' : 'imagej');
+    },
+  );
 });
 
 describe('tifffile → ours → ours', () => {
@@ -68,7 +94,8 @@ describe('tifffile → ours → ours', () => {
     expect(sha(back.data)).toBe(sha(src.data));
     // x/y travel as a rational p/q (< 2³²): exact for any decimal calibration; a value that is itself an
     // arbitrary rational (tifffile's 0.01 px/nm → 0.09999999988 µm) may come back one ulp off.
-    for (const a of ['x', 'y'] as const) expect(Math.abs(back.voxelSize[a] - src.voxelSize[a])).toBeLessThanOrEqual(src.voxelSize[a] * 2.3e-16);
+    for (const a of ['x', 'y'] as const)
+      expect(Math.abs(back.voxelSize[a] - src.voxelSize[a])).toBeLessThanOrEqual(src.voxelSize[a] * 2.3e-16);
     expect(back.voxelSize.z).toBe(src.voxelSize.z);
     expect(back.voxelSize.unit).toBe(src.voxelSize.unit);
     expect(back.metadata.sourceDtype).toBe(dtype);
@@ -81,12 +108,18 @@ describe('streaming and atomic writes', () => {
 
   it('slice-by-slice writing gives the same bytes as a whole write', async () => {
     const dir = tempDir();
-    const w = await createVolumeWriter(join(dir, 'a.tif'), { shape: vol.shape, voxelSize: vol.voxelSize, metadata: vol.metadata });
+    const w = await createVolumeWriter(join(dir, 'a.tif'), {
+      shape: vol.shape,
+      voxelSize: vol.voxelSize,
+      metadata: vol.metadata,
+    });
     expect(existsSync(join(dir, 'a.tif'))).toBe(false);
     await w.writeSlices(vol.data.subarray(0, 2 * sliceLen), 2);
     await w.writeSlices(vol.data.subarray(2 * sliceLen), 4);
     await w.close();
-    expect(Buffer.compare(readFileSync(join(dir, 'a.tif')), readFileSync(fixture('tiff', 'ours', 'ours_f32.tif')))).toBe(0);
+    expect(
+      Buffer.compare(readFileSync(join(dir, 'a.tif')), readFileSync(fixture('tiff', 'ours', 'ours_f32.tif'))),
+    ).toBe(0);
     expect(readdirSync(dir)).toEqual(['a.tif']);
   });
 
@@ -111,7 +144,9 @@ describe('streaming and atomic writes', () => {
     const target = join(dir, 'precious.tif');
     writeFileSync(target, 'user data');
     await expect(writeVolume(target, vol)).rejects.toBeInstanceOf(FileExistsError);
-    await expect(createVolumeWriter(target, { shape: vol.shape, voxelSize: vol.voxelSize })).rejects.toThrow(/already exists/);
+    await expect(createVolumeWriter(target, { shape: vol.shape, voxelSize: vol.voxelSize })).rejects.toThrow(
+      /already exists/,
+    );
     expect(readFileSync(target, 'utf8')).toBe('user data');
     await writeVolume(target, vol, { force: true });
     expect((await readTiffInfo(target)).shape).toEqual(vol.shape);

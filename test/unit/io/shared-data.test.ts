@@ -21,19 +21,20 @@ const cases: [string, number[], string, { x: number; y: number; z: number; unit:
 ];
 
 describe('real sample data', () => {
-  for (const [file, shape, dtype, voxel] of cases) it(file, async () => {
-    const vol = await readVolume(sampleData(file), { require3d: true });
-    expect(vol.shape).toEqual(shape);
-    expect(vol.metadata.sourceDtype).toBe(dtype);
-    if (voxel) {
-      expect(vol.voxelSize.unit).toBe('µm');
-      for (const a of ['x', 'y', 'z'] as const) expect(vol.voxelSize[a]).toBeCloseTo(voxel[a], 12);
-      expect(vol.metadata.voxelSizeAssumed).toBeUndefined();
-    } else {
-      expect(vol.voxelSize).toEqual({ x: 1, y: 1, z: 1, unit: 'px' });
-      expect(vol.metadata.voxelSizeAssumed).toBe(true);
-    }
-  });
+  for (const [file, shape, dtype, voxel] of cases)
+    it(file, async () => {
+      const vol = await readVolume(sampleData(file), { require3d: true });
+      expect(vol.shape).toEqual(shape);
+      expect(vol.metadata.sourceDtype).toBe(dtype);
+      if (voxel) {
+        expect(vol.voxelSize.unit).toBe('µm');
+        for (const a of ['x', 'y', 'z'] as const) expect(vol.voxelSize[a]).toBeCloseTo(voxel[a], 12);
+        expect(vol.metadata.voxelSizeAssumed).toBeUndefined();
+      } else {
+        expect(vol.voxelSize).toEqual({ x: 1, y: 1, z: 1, unit: 'px' });
+        expect(vol.metadata.voxelSizeAssumed).toBe(true);
+      }
+    });
 
   it('documented values: bars truth levels, bead peak, pycudadecon peak', async () => {
     const truth = await readVolume(sampleData('flowdec_bars25/actual.tif'));

@@ -25,13 +25,20 @@ function fifo(dir: string, name: string): string {
 // On the old code a reader blocks in open(); opening the write end releases it, so a failing run still ends.
 afterAll(() => {
   for (const p of fifos) {
-    try { closeSync(openSync(p, constants.O_WRONLY | constants.O_NONBLOCK)); } catch { /* no reader waiting */ }
+    try {
+      closeSync(openSync(p, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      /* no reader waiting */
+    }
   }
 });
 
 /** Rejects when `p` has not settled within `ms` (a hang is a failure, not a stuck test run). */
 function within<T>(p: Promise<T>, ms = 5000): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms (blocked)`)), ms))]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms (blocked)`)), ms)),
+  ]);
 }
 
 async function cli(argv: string[]): Promise<{ code: number; err: string }> {
@@ -68,8 +75,19 @@ describe('special files as inputs', () => {
     const direct = [0, 1, 2, 3].map((i) => fifo(dir, `p${i}.tif`));
     fifo(inner, 'inner.tif');
     const store = await ProjectStore.create(join(tempDir(), 'proj'));
-    const reports = await within(Promise.all([...direct.map((p) => importDatasets(store, [p], { role: { kind: 'blurred' }, recursive: true })), importDatasets(store, [inner], { role: { kind: 'blurred' }, recursive: true })]));
-    expect(reports.map((r) => r.failed.map((f) => f.code))).toEqual([['TIFF_FORMAT'], ['TIFF_FORMAT'], ['TIFF_FORMAT'], ['TIFF_FORMAT'], ['TIFF_FORMAT']]);
+    const reports = await within(
+      Promise.all([
+        ...direct.map((p) => importDatasets(store, [p], { role: { kind: 'blurred' }, recursive: true })),
+        importDatasets(store, [inner], { role: { kind: 'blurred' }, recursive: true }),
+      ]),
+    );
+    expect(reports.map((r) => r.failed.map((f) => f.code))).toEqual([
+      ['TIFF_FORMAT'],
+      ['TIFF_FORMAT'],
+      ['TIFF_FORMAT'],
+      ['TIFF_FORMAT'],
+      ['TIFF_FORMAT'],
+    ]);
     expect(reports.flatMap((r) => r.imported)).toEqual([]);
   });
 });
@@ -82,7 +100,9 @@ describe('special files as outputs', () => {
     mkdirSync(folder);
     for (const target of [f, folder]) {
       await expect(within(writeVolume(target, vol(), { force: true }))).rejects.toBeInstanceOf(NotRegularFileError);
-      await expect(within(writeBytesAtomic(target, 'x', { force: true }))).rejects.toThrow(/not a regular file; it is never replaced, even with --force/);
+      await expect(within(writeBytesAtomic(target, 'x', { force: true }))).rejects.toThrow(
+        /not a regular file; it is never replaced, even with --force/,
+      );
     }
     expect(lstatSync(f).isFIFO()).toBe(true);
     expect(lstatSync(folder).isDirectory()).toBe(true);
@@ -94,7 +114,9 @@ describe('special files as outputs', () => {
     const f = fifo(dir, 'out.tif');
     const r = await within(cli(['convert', S, f, '--force']), 30_000);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${f}: is a FIFO (named pipe), not a regular file; it is never replaced, even with --force`);
+    expect(r.err).toContain(
+      `${f}: is a FIFO (named pipe), not a regular file; it is never replaced, even with --force`,
+    );
     expect(lstatSync(f).isFIFO()).toBe(true);
     expect(readdirSync(dir)).toEqual(['out.tif']);
   }, 60_000);

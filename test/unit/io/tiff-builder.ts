@@ -4,7 +4,8 @@
 import { deflateSync } from 'node:zlib';
 
 /** An IFD entry: values written inline or as a new blob, or a pointer (`at`) to an existing blob. */
-export type Entry = { tag: number; type: number; values: number[] } | { tag: number; type: number; count: number; at: number };
+export type Entry =
+  { tag: number; type: number; values: number[] } | { tag: number; type: number; count: number; at: number };
 
 const SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4 };
 
@@ -37,9 +38,11 @@ export class TiffBuilder {
   ifd(entries: Entry[]): number {
     const sorted = [...entries].sort((a, b) => a.tag - b.tag);
     const resolved = sorted.map((e) => {
-      if ('at' in e) return { tag: e.tag, type: e.type, count: e.count, inline: undefined as Uint8Array | undefined, at: e.at };
+      if ('at' in e)
+        return { tag: e.tag, type: e.type, count: e.count, inline: undefined as Uint8Array | undefined, at: e.at };
       const bytes = encode(e.type, e.values);
-      return bytes.length <= 4 ? { tag: e.tag, type: e.type, count: e.values.length, inline: bytes, at: 0 }
+      return bytes.length <= 4
+        ? { tag: e.tag, type: e.type, count: e.values.length, inline: bytes, at: 0 }
         : { tag: e.tag, type: e.type, count: e.values.length, inline: undefined, at: this.blob(bytes) };
     });
     if (this.length % 2) this.push(new Uint8Array(1));
@@ -52,7 +55,8 @@ export class TiffBuilder {
       dv.setUint16(p, e.tag, true);
       dv.setUint16(p + 2, e.type, true);
       dv.setUint32(p + 4, e.count, true);
-      if (e.inline) b.set(e.inline, p + 8); else dv.setUint32(p + 8, e.at, true);
+      if (e.inline) b.set(e.inline, p + 8);
+      else dv.setUint32(p + 8, e.at, true);
     });
     this.push(b);
     this.patches.push([this.lastNextAt, at]);
@@ -64,7 +68,10 @@ export class TiffBuilder {
     const out = new Uint8Array(this.length);
     out.set([0x49, 0x49, 42, 0], 0);
     let p = 8;
-    for (const c of this.chunks) { out.set(c, p); p += c.length; }
+    for (const c of this.chunks) {
+      out.set(c, p);
+      p += c.length;
+    }
     const dv = new DataView(out.buffer);
     for (const [at, v] of this.patches) dv.setUint32(at, v, true);
     return out;
@@ -81,18 +88,31 @@ function encode(type: number, values: number[]): Uint8Array {
   const b = new Uint8Array(size * values.length);
   const dv = new DataView(b.buffer);
   values.forEach((v, i) => {
-    if (size === 1) dv.setUint8(i, v); else if (size === 2) dv.setUint16(i * 2, v, true); else dv.setUint32(i * 4, v, true);
+    if (size === 1) dv.setUint8(i, v);
+    else if (size === 2) dv.setUint16(i * 2, v, true);
+    else dv.setUint32(i * 4, v, true);
   });
   return b;
 }
 
 /** Entries of one single-strip greyscale uint8 page of width × height whose strip is at `stripAt`. */
-export function pageEntries(width: number, height: number, stripAt: number, stripBytes: number, compression = 1): Entry[] {
+export function pageEntries(
+  width: number,
+  height: number,
+  stripAt: number,
+  stripBytes: number,
+  compression = 1,
+): Entry[] {
   return [
-    { tag: 256, type: 4, values: [width] }, { tag: 257, type: 4, values: [height] },
-    { tag: 258, type: 3, values: [8] }, { tag: 259, type: 3, values: [compression] }, { tag: 262, type: 3, values: [1] },
-    { tag: 273, type: 4, values: [stripAt] }, { tag: 277, type: 3, values: [1] },
-    { tag: 278, type: 4, values: [height] }, { tag: 279, type: 4, values: [stripBytes] },
+    { tag: 256, type: 4, values: [width] },
+    { tag: 257, type: 4, values: [height] },
+    { tag: 258, type: 3, values: [8] },
+    { tag: 259, type: 3, values: [compression] },
+    { tag: 262, type: 3, values: [1] },
+    { tag: 273, type: 4, values: [stripAt] },
+    { tag: 277, type: 3, values: [1] },
+    { tag: 278, type: 4, values: [height] },
+    { tag: 279, type: 4, values: [stripBytes] },
   ];
 }
 
@@ -118,7 +138,10 @@ export function sharedTagArrays(ifds: number, tags: number, values: number, vary
   const arrayTags = [273, 279, 258, 324, 325, 254, 277, 278, 284, 317, 339].slice(0, tags);
   for (let i = 0; i < ifds; i++) {
     const base = pageEntries(16, 16, strip, 256).filter((e) => !arrayTags.includes(e.tag));
-    t.ifd([...base, ...arrayTags.map((tag, k) => ({ tag, type: 4, count: vary ? values - i * tags - k : values, at: array }))]);
+    t.ifd([
+      ...base,
+      ...arrayTags.map((tag, k) => ({ tag, type: 4, count: vary ? values - i * tags - k : values, at: array })),
+    ]);
   }
   return t.build();
 }
@@ -139,18 +162,37 @@ export function sharedStripsInPage(width: number, height: number, strips: number
   const packed = deflateSync(new Uint8Array(width * rows), { level: 9 });
   const strip = t.blob(packed);
   const base = pageEntries(width, height, strip, packed.length, 8).filter((e) => ![273, 278, 279].includes(e.tag));
-  t.ifd([...base, { tag: 278, type: 4, values: [rows] },
-    { tag: 273, type: 4, values: new Array<number>(strips).fill(strip) }, { tag: 279, type: 4, values: new Array<number>(strips).fill(packed.length) }]);
+  t.ifd([
+    ...base,
+    { tag: 278, type: 4, values: [rows] },
+    { tag: 273, type: 4, values: new Array<number>(strips).fill(strip) },
+    { tag: 279, type: 4, values: new Array<number>(strips).fill(packed.length) },
+  ]);
   return t.build();
 }
 
 /** Tile entries of a width×height page of tw×th tiles stored at `offsets` with `counts` bytes. */
-export function tiledEntries(width: number, height: number, tw: number, th: number, bits: number, compression: number, offsets: number[], counts: number[]): Entry[] {
+export function tiledEntries(
+  width: number,
+  height: number,
+  tw: number,
+  th: number,
+  bits: number,
+  compression: number,
+  offsets: number[],
+  counts: number[],
+): Entry[] {
   return [
-    { tag: 256, type: 4, values: [width] }, { tag: 257, type: 4, values: [height] },
-    { tag: 258, type: 3, values: [bits] }, { tag: 259, type: 3, values: [compression] }, { tag: 262, type: 3, values: [1] },
-    { tag: 277, type: 3, values: [1] }, { tag: 322, type: 3, values: [tw] }, { tag: 323, type: 3, values: [th] },
-    { tag: 324, type: 4, values: offsets }, { tag: 325, type: 4, values: counts },
+    { tag: 256, type: 4, values: [width] },
+    { tag: 257, type: 4, values: [height] },
+    { tag: 258, type: 3, values: [bits] },
+    { tag: 259, type: 3, values: [compression] },
+    { tag: 262, type: 3, values: [1] },
+    { tag: 277, type: 3, values: [1] },
+    { tag: 322, type: 3, values: [tw] },
+    { tag: 323, type: 3, values: [th] },
+    { tag: 324, type: 4, values: offsets },
+    { tag: 325, type: 4, values: counts },
   ];
 }
 

@@ -29,7 +29,10 @@ export function mutate(original: Uint8Array, r: () => number): { bytes: Uint8Arr
     }
     case 1: {
       const flips = 1 + Math.floor(r() * 8);
-      for (let i = 0; i < flips; i++) { const at = hotRange(bytes, r); bytes[at] ^= 1 << Math.floor(r() * 8); }
+      for (let i = 0; i < flips; i++) {
+        const at = hotRange(bytes, r);
+        bytes[at] ^= 1 << Math.floor(r() * 8);
+      }
       return { bytes, how: `flip×${flips}` };
     }
     case 2: {
@@ -40,7 +43,10 @@ export function mutate(original: Uint8Array, r: () => number): { bytes: Uint8Arr
     case 3: {
       const at = Math.min(hotRange(bytes, r), bytes.length - 4);
       const v = r() < 0.2 ? bytes.length + Math.floor(r() * 16) - 8 : INTERESTING[Math.floor(r() * INTERESTING.length)];
-      if (at >= 0) { if (r() < 0.5) dv.setUint32(at, v >>> 0, r() < 0.5); else dv.setUint16(at, v & 0xffff, r() < 0.5); }
+      if (at >= 0) {
+        if (r() < 0.5) dv.setUint32(at, v >>> 0, r() < 0.5);
+        else dv.setUint16(at, v & 0xffff, r() < 0.5);
+      }
       return { bytes, how: `value ${v}@${at}` };
     }
     case 4: {
@@ -54,33 +60,58 @@ export function mutate(original: Uint8Array, r: () => number): { bytes: Uint8Arr
       // Several mutations stacked.
       let b: Uint8Array = bytes;
       const parts: string[] = [];
-      for (let i = 0; i < 3; i++) { const m = mutate(b, r); b = m.bytes; parts.push(m.how); }
+      for (let i = 0; i < 3; i++) {
+        const m = mutate(b, r);
+        b = m.bytes;
+        parts.push(m.how);
+      }
       return { bytes: b, how: parts.join(' + ') };
     }
   }
 }
 
 export function seedFiles(dir: string): { name: string; bytes: Uint8Array }[] {
-  const all = [...readdirSync(dir).filter((f) => f.endsWith('.tif')).map((f) => join(dir, f)),
-    ...readdirSync(join(dir, 'ours')).filter((f) => f.endsWith('.tif')).map((f) => join(dir, 'ours', f))];
+  const all = [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.tif'))
+      .map((f) => join(dir, f)),
+    ...readdirSync(join(dir, 'ours'))
+      .filter((f) => f.endsWith('.tif'))
+      .map((f) => join(dir, 'ours', f)),
+  ];
   return all.sort().map((p) => ({ name: p.slice(dir.length + 1), bytes: new Uint8Array(readFileSync(p)) }));
 }
 
-export type Outcome = { kind: 'read' | 'typed-error'; detail: string; ms: number } | { kind: 'FAILURE'; detail: string; ms: number };
+export type Outcome =
+  { kind: 'read' | 'typed-error'; detail: string; ms: number } | { kind: 'FAILURE'; detail: string; ms: number };
 
 /** Reads one variant; anything but a consistent volume or a CycleDeconError is a FAILURE, as is taking > limitMs. */
-export async function tryVariant(path: string, bytes: Uint8Array, limitMs = 2000, maxBytes = 64 * 1024 * 1024): Promise<Outcome> {
+export async function tryVariant(
+  path: string,
+  bytes: Uint8Array,
+  limitMs = 2000,
+  maxBytes = 64 * 1024 * 1024,
+): Promise<Outcome> {
   writeFileSync(path, bytes);
   const t0 = performance.now();
   let out: Outcome;
   try {
     const v = await readVolume(path, { maxBytes });
-    const ok = v.data.length === v.shape[0] * v.shape[1] * v.shape[2] && v.shape.every((n) => n > 0) && v.voxelSize.x > 0 && v.voxelSize.z > 0;
-    out = ok ? { kind: 'read', detail: v.shape.join('×'), ms: 0 } : { kind: 'FAILURE', detail: `inconsistent volume ${v.shape.join('×')}`, ms: 0 };
+    const ok =
+      v.data.length === v.shape[0] * v.shape[1] * v.shape[2] &&
+      v.shape.every((n) => n > 0) &&
+      v.voxelSize.x > 0 &&
+      v.voxelSize.z > 0;
+    out = ok
+      ? { kind: 'read', detail: v.shape.join('×'), ms: 0 }
+      : { kind: 'FAILURE', detail: `inconsistent volume ${v.shape.join('×')}`, ms: 0 };
   } catch (e) {
-    out = isCycleDeconError(e) ? { kind: 'typed-error', detail: e.name, ms: 0 } : { kind: 'FAILURE', detail: `untyped ${(e as Error)?.stack ?? String(e)}`, ms: 0 };
+    out = isCycleDeconError(e)
+      ? { kind: 'typed-error', detail: e.name, ms: 0 }
+      : { kind: 'FAILURE', detail: `untyped ${(e as Error)?.stack ?? String(e)}`, ms: 0 };
   }
   out.ms = performance.now() - t0;
-  if (out.ms > limitMs && out.kind !== 'FAILURE') out = { kind: 'FAILURE', detail: `took ${out.ms.toFixed(0)} ms`, ms: out.ms };
+  if (out.ms > limitMs && out.kind !== 'FAILURE')
+    out = { kind: 'FAILURE', detail: `took ${out.ms.toFixed(0)} ms`, ms: out.ms };
   return out;
 }

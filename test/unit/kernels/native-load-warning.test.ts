@@ -36,13 +36,19 @@ function run(dir: string) {
     encoding: 'utf8',
   });
   expect(r.status, r.stderr).toBe(0);
-  const out = JSON.parse(r.stdout.trim()) as { loaded: boolean[]; status: { loaded: boolean; path: string | null; error: string | null }; jobLog: string | null };
+  const out = JSON.parse(r.stdout.trim()) as {
+    loaded: boolean[];
+    status: { loaded: boolean; path: string | null; error: string | null };
+    jobLog: string | null;
+  };
   return { ...out, warnings: r.stderr.split('\n').filter((l) => l.includes('native kernel could not load')) };
 }
 
 const avx2 = (() => {
   try {
-    return /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    return (
+      /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'))
+    );
   } catch {
     return false;
   }
@@ -65,7 +71,7 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('native 
     expect(r.jobLog).toContain('WebAssembly');
   });
 
-  it.skipIf(!avx2)('loads the committed addon in place from the packaged app\'s unpacked resources, silently', () => {
+  it.skipIf(!avx2)("loads the committed addon in place from the packaged app's unpacked resources, silently", () => {
     const [dir, file] = resources(null);
     const r = run(dir);
     expect(r.loaded).toEqual([true, true, true]);

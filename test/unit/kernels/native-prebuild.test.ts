@@ -2,31 +2,49 @@
 // function over a fake file system, and the SHA-256 check it passes before dlopen.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { NativeKernelError, missingPrebuild, prebuildCandidates, resolvePrebuild, verifyPrebuild } from '../../../src-main/core/kernels/native-prebuild';
+import {
+  NativeKernelError,
+  missingPrebuild,
+  prebuildCandidates,
+  resolvePrebuild,
+  verifyPrebuild,
+} from '../../../src-main/core/kernels/native-prebuild';
 
 const pa = 'linux-x64';
 const inRepo = '/home/u/cycledecon/prebuilds/linux-x64/conv.node';
 const inDist = '/home/u/cycledecon/dist/prebuilds/linux-x64/conv.node';
 const inApp = '/opt/CycleDecon/resources/app.asar.unpacked/prebuilds/linux-x64/conv.node';
-const fs = (...files: string[]) => (f: string) => files.includes(f);
+const fs =
+  (...files: string[]) =>
+  (f: string) =>
+    files.includes(f);
 
 describe('prebuild path resolution', () => {
   it('a checkout (tsx runs src-main/core/kernels/native-conv.ts) finds <root>/prebuilds', () => {
-    expect(resolvePrebuild({ moduleDir: '/home/u/cycledecon/src-main/core/kernels', platformArch: pa }, fs(inRepo, inDist))).toBe(inRepo);
+    expect(
+      resolvePrebuild({ moduleDir: '/home/u/cycledecon/src-main/core/kernels', platformArch: pa }, fs(inRepo, inDist)),
+    ).toBe(inRepo);
   });
 
-  it('the CLI bundle (dist/cli/main.js, dist/worker/*.js) finds the dist/prebuilds copy before the checkout\'s', () => {
-    for (const d of ['cli', 'worker']) expect(resolvePrebuild({ moduleDir: `/home/u/cycledecon/dist/${d}`, platformArch: pa }, fs(inRepo, inDist))).toBe(inDist);
+  it("the CLI bundle (dist/cli/main.js, dist/worker/*.js) finds the dist/prebuilds copy before the checkout's", () => {
+    for (const d of ['cli', 'worker'])
+      expect(resolvePrebuild({ moduleDir: `/home/u/cycledecon/dist/${d}`, platformArch: pa }, fs(inRepo, inDist))).toBe(
+        inDist,
+      );
     // A dist/ copied elsewhere without its prebuilds finds nothing.
     expect(resolvePrebuild({ moduleDir: '/srv/cd/dist/cli', platformArch: pa }, fs(inRepo, inDist))).toBeNull();
   });
 
-  it('the unpackaged app (out/main/*.js) finds the checkout\'s prebuilds', () => {
+  it("the unpackaged app (out/main/*.js) finds the checkout's prebuilds", () => {
     expect(resolvePrebuild({ moduleDir: '/home/u/cycledecon/out/main', platformArch: pa }, fs(inRepo))).toBe(inRepo);
   });
 
   it('the packaged app finds the copy unpacked from the asar, never a path inside the archive', () => {
-    const place = { moduleDir: '/opt/CycleDecon/resources/app.asar/out/main', resourcesPath: '/opt/CycleDecon/resources', platformArch: pa };
+    const place = {
+      moduleDir: '/opt/CycleDecon/resources/app.asar/out/main',
+      resourcesPath: '/opt/CycleDecon/resources',
+      platformArch: pa,
+    };
     expect(resolvePrebuild(place, fs(inApp))).toBe(inApp);
     const all = prebuildCandidates(place);
     expect(all[0]).toBe(inApp);
@@ -37,7 +55,11 @@ describe('prebuild path resolution', () => {
   });
 
   it('looks in the folder of this platform and architecture only', () => {
-    expect(prebuildCandidates({ moduleDir: '/a/b/c', platformArch: 'darwin-arm64' }).every((c) => c.includes('/prebuilds/darwin-arm64/'))).toBe(true);
+    expect(
+      prebuildCandidates({ moduleDir: '/a/b/c', platformArch: 'darwin-arm64' }).every((c) =>
+        c.includes('/prebuilds/darwin-arm64/'),
+      ),
+    ).toBe(true);
   });
 
   it('names every folder it looked in when the addon is missing', () => {

@@ -5,7 +5,8 @@ import { makeVolume } from '../../../src-main/core/io/volume';
 
 type S3 = [number, number, number];
 const ref = readJson<Record<string, number> & { shape: S3 }>('metrics_reference.json');
-const gt = readF32('metrics_gt.f32'), pred = readF32('metrics_pred.f32');
+const gt = readF32('metrics_gt.f32'),
+  pred = readF32('metrics_pred.f32');
 
 describe('metrics agree with scikit-image (metrics_reference.py)', { timeout: 30_000 }, () => {
   const m = computeMetrics(makeVolume(gt, ref.shape), makeVolume(pred, ref.shape));
@@ -22,11 +23,18 @@ describe('metrics agree with scikit-image (metrics_reference.py)', { timeout: 30
     expect(Math.abs(m.ssim2d - ref.ssim2d)).toBeLessThan(1e-3);
   });
   it('plain 3D SSIM without normalisation', () => {
-    const a = Float64Array.from(gt, (v) => v / 65535), b = Float64Array.from(pred, (v) => v / 65535);
+    const a = Float64Array.from(gt, (v) => v / 65535),
+      b = Float64Array.from(pred, (v) => v / 65535);
     expect(Math.abs(ssim3d(a, b, ref.shape) - ref.ssim3d_raw)).toBeLessThan(1e-3);
   });
   it('identical volumes score SSIM 1 and infinite PSNR; intensity scale does not matter', () => {
-    const same = computeMetrics(makeVolume(gt, ref.shape), makeVolume(gt.map((v) => 3 * v + 7), ref.shape));
+    const same = computeMetrics(
+      makeVolume(gt, ref.shape),
+      makeVolume(
+        gt.map((v) => 3 * v + 7),
+        ref.shape,
+      ),
+    );
     expect(same.ssim3d).toBeCloseTo(1, 6);
     expect(same.psnr).toBeGreaterThan(100);
   });
@@ -36,6 +44,8 @@ describe('metrics agree with scikit-image (metrics_reference.py)', { timeout: 30
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99.9)).toBeCloseTo(9.991, 10);
   });
   it('rejects shape mismatch', () => {
-    expect(() => computeMetrics(makeVolume(new Float32Array(8), [2, 2, 2]), makeVolume(new Float32Array(4), [1, 2, 2]))).toThrow(/shape/);
+    expect(() =>
+      computeMetrics(makeVolume(new Float32Array(8), [2, 2, 2]), makeVolume(new Float32Array(4), [1, 2, 2])),
+    ).toThrow(/shape/);
   });
 });

@@ -8,15 +8,27 @@ import { outputVerdict } from '../../../src-main/core/metrics/output-verdict';
 
 const shape: Shape3 = [16, 32, 32];
 const n = shape[0] * shape[1] * shape[2];
-const at = (f: (z: number, y: number, x: number, i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(Math.floor(i / 1024), Math.floor(i / 32) % 32, i % 32, i));
-const blob = (a: number) => (z: number, y: number, x: number) => a * Math.exp(-((z - 8) ** 2 + (y - 16) ** 2 + (x - 16) ** 2) / (2 * 2.5 ** 2));
+const at = (f: (z: number, y: number, x: number, i: number) => number) =>
+  Float32Array.from({ length: n }, (_, i) => f(Math.floor(i / 1024), Math.floor(i / 32) % 32, i % 32, i));
+const blob = (a: number) => (z: number, y: number, x: number) =>
+  a * Math.exp(-((z - 8) ** 2 + (y - 16) ** 2 + (x - 16) ** 2) / (2 * 2.5 ** 2));
 /** Deterministic uniform noise in [−a, a] (xorshift). */
-const noise = (a: number) => { let s = 2463534242; return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return a * (2 * s / 2 ** 32 - 1); }); };
+const noise = (a: number) => {
+  let s = 2463534242;
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return a * ((2 * s) / 2 ** 32 - 1);
+  });
+};
 
 describe('output verdict on a noise-dominated input', () => {
   const w = noise(50);
   const input = at((z, y, x, i) => 100 + blob(20)(z, y, x) + w[i]!);
-  it('the input carries about white noise\'s share laterally (~50 %), so 3 × it is no limit', () => {
+  it("the input carries about white noise's share laterally (~50 %), so 3 × it is no limit", () => {
     const p = highFrequencyPower(input, shape);
     expect(p.lateral).toBeGreaterThan(0.4);
   });
@@ -31,7 +43,7 @@ describe('output verdict on a noise-dominated input', () => {
     const v = outputVerdict({ correlation: 0.5, artefacts: measureArtefacts(shape, input, stripes) });
     expect(v.flags.map((f) => f.code)).toContain('high-frequency-axial');
   });
-  it('still passes a result that keeps the input\'s own noise (no more high-frequency power than white noise)', () => {
+  it("still passes a result that keeps the input's own noise (no more high-frequency power than white noise)", () => {
     const kept = at((z, y, x, i) => 100 + blob(60)(z, y, x) + w[i]!);
     const v = outputVerdict({ correlation: 0.5, artefacts: measureArtefacts(shape, input, kept) });
     expect(v.flags).toEqual([]);

@@ -38,7 +38,10 @@ describe('dataset.import of an allowed folder', () => {
     await h['project.create'](parseRequest('project.create', { dir: projectDir }));
     const report = (await h['dataset.import'](parseRequest('dataset.import', { paths: [allowed] }))) as ImportReport;
 
-    expect(report.imported.map((d) => d.path).sort()).toEqual([join(allowed, 'mine.tif'), join(allowed, 'sub', 'also-mine.tif')]);
+    expect(report.imported.map((d) => d.path).sort()).toEqual([
+      join(allowed, 'mine.tif'),
+      join(allowed, 'sub', 'also-mine.tif'),
+    ]);
     expect(report.duplicates.map((d) => d.path)).toEqual([join(allowed, 'mine.tif')]);
     expect(report.failed.map((f) => [f.path, f.code]).sort()).toEqual([
       [join(allowed, 'dir-link'), 'ACCESS_DENIED'],
@@ -49,7 +52,9 @@ describe('dataset.import of an allowed folder', () => {
     expect(datasets.every((d) => d.path.startsWith(allowed + '/'))).toBe(true);
     // No dataset can show the outside pixels: every slice is 1 or 2, never 42.
     for (const d of datasets) {
-      const plane = (await h['dataset.slice'](parseRequest('dataset.slice', { id: d.id, axis: 'z', index: 0 }))) as { meta: { max: number } };
+      const plane = (await h['dataset.slice'](parseRequest('dataset.slice', { id: d.id, axis: 'z', index: 0 }))) as {
+        meta: { max: number };
+      };
       expect(plane.meta.max).toBeLessThan(42);
     }
   });

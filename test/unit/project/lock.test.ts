@@ -11,7 +11,8 @@ import { LOCK_FILE, ProjectLockedError, ProjectStore } from '../../../src-main/c
 import { repoRoot, tempDir } from '../../helpers';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
@@ -23,14 +24,20 @@ function deadPid(): number {
 
 /** `cycledecon serve --project dir` in a child process, resolved once it is serving. */
 function serveChild(dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'unit', 'reliability', 'cli-child.ts'), 'serve', '--project', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'test', 'unit', 'reliability', 'cli-child.ts'), 'serve', '--project', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (d: Buffer) => {
       text += d.toString();
       if (/serving at/.test(text)) resolve(child);
     });
-    child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
   });
 }
@@ -61,9 +68,15 @@ describe('project lock', () => {
     await (await ProjectStore.create(dir)).close();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     const stalePid = deadPid();
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: stalePid, host: hostname(), startedAt: 'then', nonce: 'stale' }));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: stalePid, host: hostname(), startedAt: 'then', nonce: 'stale' }),
+    );
     const store = await ProjectStore.open(dir);
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+    });
     await store.close();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
@@ -71,20 +84,33 @@ describe('project lock', () => {
   it('four processes racing for a stale lock: exactly one takes it, the others name that one', async () => {
     const dir = join(tempDir(), 'p');
     await (await ProjectStore.create(dir)).close();
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: 'then', nonce: 'stale' }));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: 'then', nonce: 'stale' }),
+    );
     const store = pathToFileURL(join(repoRoot, 'src-main', 'core', 'project', 'index.ts')).href;
     // Each holds what it got for 3 s, so the losers see a live holder.
     const code = `import(${JSON.stringify(store)}).then(async (m) => { try { await m.ProjectStore.open(${JSON.stringify(dir)}); console.log('got ' + process.pid); await new Promise((r) => setTimeout(r, 3000)); } catch (e) { console.log('refused ' + e.message); } });`;
-    const runs = await Promise.all([0, 1, 2, 3].map(() => new Promise<string>((resolve) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-      c.on('exit', () => resolve(out.trim()));
-    })));
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map(
+        () =>
+          new Promise<string>((resolve) => {
+            const c = spawn(process.execPath, ['--import', 'tsx', '-e', code], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let out = '';
+            c.stdout!.on('data', (d: Buffer) => {
+              out += d.toString();
+            });
+            c.on('exit', () => resolve(out.trim()));
+          }),
+      ),
+    );
     const winners = runs.filter((r) => r.startsWith('got '));
     expect(winners, runs.join('\n')).toHaveLength(1);
     const pid = winners[0]!.slice(4);
-    for (const r of runs.filter((x) => !x.startsWith('got '))) expect(r).toContain(`is open in another process (pid ${pid} on`);
+    for (const r of runs.filter((x) => !x.startsWith('got ')))
+      expect(r).toContain(`is open in another process (pid ${pid} on`);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   }, 60_000);
 

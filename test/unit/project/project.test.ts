@@ -22,7 +22,15 @@ describe('project create / open / migrate', () => {
 
   it('migrates a v0 project (no version field) to v1 and keeps the original as project.v0.json', async () => {
     const dir = tempDir();
-    const v0 = { name: 'old', created: '2025-01-02T03:04:05.000Z', notes: 'n', files: [{ path: '/data/a.tif', kind: 'raw', voxel: [0.3, 0.1, 0.1], shape: [4, 8, 8] }, { path: '/data/b.tif', kind: 'gt' }] };
+    const v0 = {
+      name: 'old',
+      created: '2025-01-02T03:04:05.000Z',
+      notes: 'n',
+      files: [
+        { path: '/data/a.tif', kind: 'raw', voxel: [0.3, 0.1, 0.1], shape: [4, 8, 8] },
+        { path: '/data/b.tif', kind: 'gt' },
+      ],
+    };
     writeFileSync(join(dir, 'project.json'), JSON.stringify(v0));
     const store = await ProjectStore.open(dir);
     const p = store.project;
@@ -48,9 +56,17 @@ describe('project create / open / migrate', () => {
 
   it('serialises concurrent mutations: none is lost', async () => {
     const store = await ProjectStore.create(tempDir());
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.mutate((p) => { p.notes += `${i},`; })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.mutate((p) => {
+          p.notes += `${i},`;
+        }),
+      ),
+    );
     const again = await ProjectStore.open(store.dir);
-    expect(again.project.notes.split(',').filter(Boolean).sort()).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).sort());
+    expect(again.project.notes.split(',').filter(Boolean).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => String(i)).sort(),
+    );
   });
 });
 
@@ -59,7 +75,10 @@ describe('dataset import', () => {
     const store = await ProjectStore.create(tempDir());
     const junkDir = tempDir();
     writeFileSync(join(junkDir, 'broken.tif'), 'not a tiff at all');
-    const report = await importDatasets(store, [bars, join(junkDir, 'broken.tif'), join(junkDir, 'nope.tif')], { role: { kind: 'blurred' }, recursive: true });
+    const report = await importDatasets(store, [bars, join(junkDir, 'broken.tif'), join(junkDir, 'nope.tif')], {
+      role: { kind: 'blurred' },
+      recursive: true,
+    });
     expect(report.imported.map((d) => d.name).sort()).toEqual(['actual.tif', 'data.tif', 'kernel.tif']);
     for (const d of report.imported) {
       expect(d.shape).toEqual([32, 64, 64]); // README: 32×64×64 float32 each

@@ -11,7 +11,12 @@ type S3 = [number, number, number];
 const zeros = () => new Array<number>(PUPIL_PARAM_COUNT).fill(0);
 const asPsf = (I: Float64Array, size: S3, dxy: number, dz: number): Volume => {
   const s = I.reduce((a, b) => a + b, 0);
-  return makeVolume(Float32Array.from(I, (v) => v / s), size, { x: dxy, y: dxy, z: dz, unit: 'µm' }, 'synthetic');
+  return makeVolume(
+    Float32Array.from(I, (v) => v / s),
+    size,
+    { x: dxy, y: dxy, z: dz, unit: 'µm' },
+    'synthetic',
+  );
 };
 
 describe('pupil PSF model', () => {
@@ -20,7 +25,8 @@ describe('pupil PSF model', () => {
     const optics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33, dxy: 0.1, dz: 0.2, size };
     const ours = asPsf(new PupilPsf({ ...optics, oversampling: 1 }).forward(zeros()), size, 0.1, 0.2);
     const ref = generatePsf({ ...optics, model: 'gibson-lanni', oversampling: 1 });
-    const a = analysePsf(ours, { reference: ref }), b = analysePsf(ref);
+    const a = analysePsf(ours, { reference: ref }),
+      b = analysePsf(ref);
     expect(a.ncc).toBeGreaterThan(0.999);
     expect(a.peak).toEqual(b.peak);
     for (const axis of ['x', 'y', 'z'] as const) expect(Math.abs(a.fwhm[axis] / b.fwhm[axis] - 1)).toBeLessThan(0.01);
@@ -30,7 +36,10 @@ describe('pupil PSF model', () => {
     const size: S3 = [21, 25, 25];
     const optics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33, dxy: 0.1, dz: 0.25, size };
     const ref = generatePsf({ ...optics, model: 'born-wolf', oversampling: 1 });
-    const ncc = (defocus: 'exact' | 'paraxial') => analysePsf(asPsf(new PupilPsf({ ...optics, oversampling: 1, defocus }).forward(zeros()), size, 0.1, 0.25), { reference: ref }).ncc!;
+    const ncc = (defocus: 'exact' | 'paraxial') =>
+      analysePsf(asPsf(new PupilPsf({ ...optics, oversampling: 1, defocus }).forward(zeros()), size, 0.1, 0.25), {
+        reference: ref,
+      }).ncc!;
     expect(ncc('paraxial')).toBeGreaterThan(0.999);
     expect(ncc('exact')).toBeLessThan(0.99);
   });
@@ -40,22 +49,39 @@ describe('pupil PSF model', () => {
     const optics = { na: 1.3, wavelength: 0.52, ni: 1.515, ns: 1.38, dxy: 0.1, dz: 0.15, size };
     const ref = generatePsf({ ...optics, model: 'gibson-lanni', oversampling: 1, particleDepth: 3 });
     const model = new PupilPsf({ ...optics, oversampling: 1 });
-    const ncc = (depth: number) => { const t = zeros(); t[3] = depth; return analysePsf(asPsf(model.forward(t), size, 0.1, 0.15), { reference: ref }).ncc!; };
+    const ncc = (depth: number) => {
+      const t = zeros();
+      t[3] = depth;
+      return analysePsf(asPsf(model.forward(t), size, 0.1, 0.15), { reference: ref }).ncc!;
+    };
     expect(ncc(3)).toBeGreaterThan(0.99);
     expect(ncc(-3)).toBeLessThan(0.95);
   });
 
   it('has an exact gradient (central differences, every parameter)', () => {
     const size: S3 = [5, 9, 9];
-    const model = new PupilPsf({ na: 1.3, wavelength: 0.52, ni: 1.515, ns: 1.4, dxy: 0.1, dz: 0.2, size, oversampling: 2, padding: 1.5 });
+    const model = new PupilPsf({
+      na: 1.3,
+      wavelength: 0.52,
+      ni: 1.515,
+      ns: 1.4,
+      dxy: 0.1,
+      dz: 0.2,
+      size,
+      oversampling: 2,
+      padding: 1.5,
+    });
     const theta = [0.03, -0.02, 0.1, 1.5, 0.3, 0.2, -0.1, 0.15, 0.05, -0.1, 0.1, 0.2];
     const w = Float64Array.from({ length: 5 * 81 }, (_, i) => Math.sin(i * 0.37));
     const loss = (t: number[]) => model.forward(t).reduce((s, v, i) => s + w[i]! * v, 0);
     loss(theta);
     const g = model.gradient(w);
     for (let p = 0; p < PUPIL_PARAM_COUNT; p++) {
-      const h = 1e-5, tp = [...theta], tm = [...theta];
-      tp[p]! += h; tm[p]! -= h;
+      const h = 1e-5,
+        tp = [...theta],
+        tm = [...theta];
+      tp[p]! += h;
+      tm[p]! -= h;
       const fd = (loss(tp) - loss(tm)) / (2 * h);
       expect(Math.abs(g[p]! - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
     }
@@ -70,15 +96,20 @@ describe('pupil PSF model', () => {
     loss(theta);
     const g = model.gradient(w);
     for (let p = 0; p < theta.length; p++) {
-      const h = 1e-5, tp = [...theta], tm = [...theta];
-      tp[p]! += h; tm[p]! -= h;
+      const h = 1e-5,
+        tp = [...theta],
+        tm = [...theta];
+      tp[p]! += h;
+      tm[p]! -= h;
       const fd = (loss(tp) - loss(tm)) / (2 * h);
       expect(Math.abs(g[p]! - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
     }
   });
 
   it('refuses an NA at or above the immersion index before computing', () => {
-    expect(() => new PupilPsf({ na: 1.4, wavelength: 0.52, ni: 1.33, ns: 1.33, dxy: 0.1, dz: 0.2, size: [3, 5, 5] })).toThrow(InvalidParameterError);
+    expect(
+      () => new PupilPsf({ na: 1.4, wavelength: 0.52, ni: 1.33, ns: 1.33, dxy: 0.1, dz: 0.2, size: [3, 5, 5] }),
+    ).toThrow(InvalidParameterError);
   });
 });
 
@@ -90,11 +121,16 @@ describe('fitPupilToBead', () => {
     const I = new BeadPsf({ ...optics, dxy: 0.1, dz: 0.2, size }).forward(truth);
     const peak = Math.max(...I);
     const data = Float32Array.from(I, (v, i) => (1000 * v) / peak + 50 + 5 * Math.sin(i * 12.9898));
-    const fit = fitPupilToBead(makeVolume(data, size, { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, 'synthetic'), optics, { box: size });
+    const fit = fitPupilToBead(makeVolume(data, size, { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' }, 'synthetic'), optics, {
+      box: size,
+    });
     expect(fit.ncc).toBeGreaterThan(0.99);
     Object.keys(fit.params).forEach((name, p) => {
       // depth: no effect when ns = ni; sheet: held at 0 without lightSheet. Both report σ NaN.
-      if (name === 'depth' || name === 'sheet') { expect(fit.params[name]!.sigma).toBeNaN(); return; }
+      if (name === 'depth' || name === 'sheet') {
+        expect(fit.params[name]!.sigma).toBeNaN();
+        return;
+      }
       const tol = name === 'apodisation' ? 0.05 : name.startsWith('Z') ? 0.015 : 0.005;
       expect(Math.abs(fit.params[name]!.value - truth[p]!), name).toBeLessThan(tol);
       expect(fit.params[name]!.sigma).toBeGreaterThan(0);

@@ -21,15 +21,26 @@ function blurredStack(seed: number, fwhmXY: number, fwhmZ: number, photons: numb
   const box: Shape3 = [15, 21, 21];
   const clean = convolveArray(structures(seed), SHAPE, gaussianPsf([...box], sig), box);
   const rng = createRng(seed + 7);
-  return makeVolume(clean.map((v) => rng.poisson(Math.max(v, 0) * photons + 10)), SHAPE, { ...VOXEL }, 'synthetic');
+  return makeVolume(
+    clean.map((v) => rng.poisson(Math.max(v, 0) * photons + 10)),
+    SHAPE,
+    { ...VOXEL },
+    'synthetic',
+  );
 }
 const sharpStacks = () => [11, 12].map((s) => makeVolume(structures(s), SHAPE, { ...VOXEL }, 'synthetic'));
 
 describe('blind PSF width from power spectra (core/psf/spectral-fit)', { timeout: 120_000 }, () => {
   it('recovers the FWHM of a Gaussian blur from unpaired data, and follows a wider one', () => {
     const sharp = sharpStacks();
-    const narrow = fitPsfFromSpectra([1, 2].map((s) => blurredStack(s, 0.3, 0.75, 1000)), sharp);
-    const wide = fitPsfFromSpectra([1, 2].map((s) => blurredStack(s, 0.42, 1.05, 1000)), sharp);
+    const narrow = fitPsfFromSpectra(
+      [1, 2].map((s) => blurredStack(s, 0.3, 0.75, 1000)),
+      sharp,
+    );
+    const wide = fitPsfFromSpectra(
+      [1, 2].map((s) => blurredStack(s, 0.42, 1.05, 1000)),
+      sharp,
+    );
     expect(narrow.unit).toBe('µm');
     expect(narrow.fwhm.xy / 0.3).toBeGreaterThan(0.9);
     expect(narrow.fwhm.xy / 0.3).toBeLessThan(1.1);
@@ -51,7 +62,11 @@ describe('blind PSF width from power spectra (core/psf/spectral-fit)', { timeout
     expect(narrow.scale).toBeGreaterThan(0);
     expect(narrow.atRangeEnd).toEqual({ xy: false, z: false });
     // Averaged over blocks (as whole microscope stacks are): 2×2 lateral blocks of 24×32×32 per stack, same answer.
-    const blocked = fitPsfFromSpectra([1, 2].map((s) => blurredStack(s, 0.3, 0.75, 1000)), sharp, { maxBlock: [24, 32, 32] });
+    const blocked = fitPsfFromSpectra(
+      [1, 2].map((s) => blurredStack(s, 0.3, 0.75, 1000)),
+      sharp,
+      { maxBlock: [24, 32, 32] },
+    );
     expect(blocked.fwhm.xy / 0.3).toBeGreaterThan(0.9);
     expect(blocked.fwhm.xy / 0.3).toBeLessThan(1.1);
     expect(blocked.fwhm.z / 0.75).toBeGreaterThan(0.85);
@@ -66,7 +81,10 @@ describe('blind PSF width from power spectra (core/psf/spectral-fit)', { timeout
   it('estimates the widefield Born–Wolf width within 20 % at 2000 photons (the benchmark optics)', () => {
     const synth = (seed: number) => synthesize({ ...DEFAULT_SYNTH, photons: 2000, seed, shape: [32, 64, 64] });
     const sets = [101, 102, 103].map(synth);
-    const fit = fitPsfFromSpectra(sets.map((s) => s.blurred), sets.map((s) => s.sharp));
+    const fit = fitPsfFromSpectra(
+      sets.map((s) => s.blurred),
+      sets.map((s) => s.sharp),
+    );
     // Born–Wolf, NA 1.2, 520 nm, water: 0.224 µm lateral and 0.838 µm axial FWHM (bench:science's truth).
     expect(Math.abs(fit.fwhm.xy / 0.224 - 1)).toBeLessThan(0.2);
     expect(Math.abs(fit.fwhm.z / 0.838 - 1)).toBeLessThan(0.2);
@@ -84,6 +102,8 @@ describe('blind PSF width from power spectra (core/psf/spectral-fit)', { timeout
     expect(() => fitPsfFromSpectra([blurredStack(1, 0.3, 0.75, 100)], [nm])).toThrow(/different units/);
     const rect = makeVolume(structures(3), SHAPE, { x: 0.1, y: 0.2, z: 0.25, unit: 'µm' }, 'synthetic');
     expect(() => fitPsfFromSpectra([rect], sharp)).toThrow(/square pixels/);
-    expect(() => fitPsfFromSpectra([blurredStack(1, 0.3, 0.75, 100)], sharp, { lateralRange: [5, 2] })).toThrow(/not a valid range/);
+    expect(() => fitPsfFromSpectra([blurredStack(1, 0.3, 0.75, 100)], sharp, { lateralRange: [5, 2] })).toThrow(
+      /not a valid range/,
+    );
   });
 });

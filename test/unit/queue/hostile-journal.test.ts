@@ -10,7 +10,12 @@ import { deepArray } from '../../hostile-json';
 import { slowRunner, psfSpec } from './slow-runner';
 
 function openQueue(dir: string, autoStart = true) {
-  return LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(1, 1), train: slowRunner(1, 1) }, autoStart });
+  return LocalJobQueue.open({
+    dir: join(dir, 'jobs'),
+    resultsDir: join(dir, 'results'),
+    runners: { psf: slowRunner(1, 1), train: slowRunner(1, 1) },
+    autoStart,
+  });
 }
 const journal = (dir: string) => join(dir, 'jobs', 'journal.jsonl');
 const quarantine = (dir: string) => join(dir, 'jobs', 'journal.quarantine.jsonl');
@@ -21,8 +26,17 @@ describe('job submission is transactional', () => {
     const dir = tempDir();
     const q = await openQueue(dir);
     // Past the contract (as a buggy caller could): serialising this overflows the stack.
-    const poisoned = { kind: 'train', blurredIds: ['ds_abcd1234'], sharpIds: [], preset: 'fast', config: { x: deepArray(50_000) } } as JobSpec;
-    const err = await q.submit(poisoned).then(() => null, (e: unknown) => e);
+    const poisoned = {
+      kind: 'train',
+      blurredIds: ['ds_abcd1234'],
+      sharpIds: [],
+      preset: 'fast',
+      config: { x: deepArray(50_000) },
+    } as JobSpec;
+    const err = await q.submit(poisoned).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CycleDeconError);
     expect((err as CycleDeconError).code).toBe('INVALID_PARAMETER');
     expect((err as Error).message).toMatch(/cannot be written to the queue journal/);
@@ -39,9 +53,11 @@ describe('job submission is transactional', () => {
     const dir = tempDir();
     const q = await openQueue(dir, false);
     // The disk fills up under the journal's open file.
-    const handle = (q as unknown as { journal: { handle: { write: (...a: unknown[]) => Promise<unknown> } } }).journal.handle;
+    const handle = (q as unknown as { journal: { handle: { write: (...a: unknown[]) => Promise<unknown> } } }).journal
+      .handle;
     const write = handle.write.bind(handle);
-    handle.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    handle.write = () =>
+      Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     await expect(q.submit(psfSpec)).rejects.toThrow(/ENOSPC/);
     expect(q.list()).toEqual([]);
     handle.write = write;
@@ -83,13 +99,30 @@ describe('a journal with bad lines', () => {
   it('opens a train job journalled with retired config keys: moved or dropped with a warning, not quarantined', async () => {
     const dir = tempDir();
     const q0 = await openQueue(dir, false);
-    const job = await q0.submit({ kind: 'train', blurredIds: ['ds_abcd1234'], sharpIds: [], preset: 'tiny', config: { maxSteps: 3 } });
+    const job = await q0.submit({
+      kind: 'train',
+      blurredIds: ['ds_abcd1234'],
+      sharpIds: [],
+      preset: 'tiny',
+      config: { maxSteps: 3 },
+    });
     await q0.close();
     // As an older version wrote it: keys the config schema has since moved (residual) or removed (halo).
     const last = JSON.parse(lines(journal(dir)).at(-1)!);
-    appendFileSync(journal(dir), JSON.stringify({ ...last, job: { ...last.job, spec: { ...last.job.spec, config: { maxSteps: 3, generator: { residual: true }, psf: { halo: true } } } } }) + '\n');
+    appendFileSync(
+      journal(dir),
+      JSON.stringify({
+        ...last,
+        job: {
+          ...last.job,
+          spec: { ...last.job.spec, config: { maxSteps: 3, generator: { residual: true }, psf: { halo: true } } },
+        },
+      }) + '\n',
+    );
     const q = await openQueue(dir, false);
-    expect(q.get(job.id)!.spec).toMatchObject({ config: { maxSteps: 3, generator: {}, psf: {}, experimental: { residual: true } } });
+    expect(q.get(job.id)!.spec).toMatchObject({
+      config: { maxSteps: 3, generator: {}, psf: {}, experimental: { residual: true } },
+    });
     expect(q.warnings).toEqual([expect.stringMatching(new RegExp(`^job ${job.id}: psf\\.halo = true ignored`))]);
     expect(existsSync(quarantine(dir))).toBe(false);
     await q.close();
@@ -103,8 +136,15 @@ describe('a journal with bad lines', () => {
     const dir = tempDir();
     const [a] = await journalWithTwoJobs(dir);
     // The latest record of job a is out of range: the earlier valid record of a stands.
-    const last = JSON.parse(lines(journal(dir)).filter((l) => l.includes(a!)).at(-1)!);
-    appendFileSync(journal(dir), JSON.stringify({ ...last, job: { ...last.job, progress: 2, state: 'running' } }) + '\n');
+    const last = JSON.parse(
+      lines(journal(dir))
+        .filter((l) => l.includes(a!))
+        .at(-1)!,
+    );
+    appendFileSync(
+      journal(dir),
+      JSON.stringify({ ...last, job: { ...last.job, progress: 2, state: 'running' } }) + '\n',
+    );
     const q = await openQueue(dir, false);
     expect(api['jobs.list'].response.safeParse({ jobs: q.list() }).success).toBe(true);
     expect(q.get(a!)!.state).toBe('done');

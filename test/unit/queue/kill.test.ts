@@ -8,7 +8,10 @@ const child = join(repoRoot, 'test', 'unit', 'queue', 'queue-child.ts');
 
 function runChild(args: string[], killAfterStep?: number): Promise<{ out: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killed = false;
@@ -20,7 +23,9 @@ function runChild(args: string[], killAfterStep?: number): Promise<{ out: string
         p.kill('SIGKILL');
       }
     });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     p.on('error', reject);
     p.on('close', (code, signal) => {
       if (signal === 'SIGKILL' || code === 0) resolve({ out, killed: signal === 'SIGKILL' });
@@ -38,7 +43,12 @@ describe('queue persistence across SIGKILL', () => {
     const finishedBefore = readdirSync(join(dir, 'results')).filter((f) => f.endsWith('.txt'));
     expect(finishedBefore).toHaveLength(1);
     const second = await runChild([dir, 'resume']);
-    const summary = JSON.parse(second.out.split('SUMMARY ')[1]!) as { id: string; state: string; attempts: number; results: string[] }[];
+    const summary = JSON.parse(second.out.split('SUMMARY ')[1]!) as {
+      id: string;
+      state: string;
+      attempts: number;
+      results: string[];
+    }[];
     expect(summary).toHaveLength(3);
     expect(summary.every((j) => j.state === 'done')).toBe(true);
     const interrupted = summary.filter((j) => j.attempts === 2);

@@ -9,14 +9,22 @@ import type { RunContext } from '../../../src-main/core/queue';
 import { IoError } from '../../../src-main/core/errors';
 
 function openQueue(dir: string, steps: number, autoStart = true) {
-  return LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(steps, 10) }, autoStart });
+  return LocalJobQueue.open({
+    dir: join(dir, 'jobs'),
+    resultsDir: join(dir, 'results'),
+    runners: { psf: slowRunner(steps, 10) },
+    autoStart,
+  });
 }
 
 /** Resolves once `job` has reported at least `step` steps. */
 function reachStep(q: LocalJobQueue, jobId: string, step: number): Promise<void> {
   return new Promise((r) => {
     const off = q.on('progress', (p) => {
-      if (p.jobId === jobId && (p.step ?? 0) >= step) { off(); r(); }
+      if (p.jobId === jobId && (p.step ?? 0) >= step) {
+        off();
+        r();
+      }
     });
   });
 }
@@ -56,7 +64,9 @@ describe('LocalJobQueue pause / resume', () => {
     const q = await openQueue(dir, 40);
     const job = await q.submit(psfSpec);
     const states: string[] = [];
-    q.on('state', (j) => { if (j.id === job.id) states.push(j.state); });
+    q.on('state', (j) => {
+      if (j.id === job.id) states.push(j.state);
+    });
     await reachStep(q, job.id, 5);
     await q.pause(job.id);
     await q.idle();
@@ -79,7 +89,10 @@ describe('LocalJobQueue pause / resume', () => {
     expect(done.state).toBe('done');
     expect(done.attempts).toBe(2);
     expect(readFileSync(q2.results(job.id)[0]!.path, 'utf8')).toBe(`done ${job.id} from ${ckpt.step}`);
-    expect((await q2.log(job.id)).lines).toEqual(['start at step 0 (resumed=false)', `start at step ${ckpt.step} (resumed=true)`]);
+    expect((await q2.log(job.id)).lines).toEqual([
+      'start at step 0 (resumed=false)',
+      `start at step ${ckpt.step} (resumed=true)`,
+    ]);
     await q2.close();
   });
 
@@ -107,7 +120,11 @@ describe('LocalJobQueue pause / resume', () => {
         ctx.progress(Math.min(0.99, s / 100), `step ${s + 1}`, s + 1, 100);
       }
     };
-    const q = await LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: failing } });
+    const q = await LocalJobQueue.open({
+      dir: join(dir, 'jobs'),
+      resultsDir: join(dir, 'results'),
+      runners: { psf: failing },
+    });
     const job = await q.submit(psfSpec);
     await reachStep(q, job.id, 2);
     await q.pause(job.id);

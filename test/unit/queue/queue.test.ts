@@ -7,7 +7,13 @@ import { slowRunner, psfSpec } from './slow-runner';
 import type { Job } from '../../../src-main/contract/schemas';
 
 async function openQueue(dir: string, opts: { steps?: number; autoStart?: boolean; concurrency?: number } = {}) {
-  return LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(opts.steps ?? 2, 5) }, autoStart: opts.autoStart, concurrency: opts.concurrency });
+  return LocalJobQueue.open({
+    dir: join(dir, 'jobs'),
+    resultsDir: join(dir, 'results'),
+    runners: { psf: slowRunner(opts.steps ?? 2, 5) },
+    autoStart: opts.autoStart,
+    concurrency: opts.concurrency,
+  });
 }
 
 describe('LocalJobQueue', () => {
@@ -20,7 +26,9 @@ describe('LocalJobQueue', () => {
     await q.close();
     const q2 = await openQueue(dir);
     const order: string[] = [];
-    q2.on('state', (j) => { if (j.state === 'running') order.push(j.id); });
+    q2.on('state', (j) => {
+      if (j.state === 'running') order.push(j.id);
+    });
     await q2.idle();
     expect(order).toEqual([b.id, a.id, c.id]);
     expect(q2.list().every((j) => j.state === 'done')).toBe(true);
@@ -32,14 +40,18 @@ describe('LocalJobQueue', () => {
     const dir = tempDir();
     const registered = new Set<string>();
     const q = await LocalJobQueue.open({
-      dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(1, 5) },
+      dir: join(dir, 'jobs'),
+      resultsDir: join(dir, 'results'),
+      runners: { psf: slowRunner(1, 5) },
       onResults: async (_id, results) => {
         await new Promise((r) => setTimeout(r, 150));
         for (const r of results) registered.add(r.id);
       },
     });
     const seenAtDone: boolean[] = [];
-    q.on('state', (j) => { if (j.state === 'done') seenAtDone.push(j.outputs.every((o) => registered.has(o))); });
+    q.on('state', (j) => {
+      if (j.state === 'done') seenAtDone.push(j.outputs.every((o) => registered.has(o)));
+    });
     const job = await q.submit(psfSpec);
     while (q.get(job.id)!.state !== 'done') {
       await new Promise((r) => setTimeout(r, 10));
@@ -67,11 +79,17 @@ describe('LocalJobQueue', () => {
 
   it('holds a job until its dependency is done, and fails it when the dependency fails', async () => {
     const dir = tempDir();
-    const q = await LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(1, 5) } });
+    const q = await LocalJobQueue.open({
+      dir: join(dir, 'jobs'),
+      resultsDir: join(dir, 'results'),
+      runners: { psf: slowRunner(1, 5) },
+    });
     const first = await q.submit(psfSpec, { priority: -1 });
     const second = await q.submit(psfSpec, { dependsOn: [first.id], priority: 10 });
     const started: string[] = [];
-    q.on('state', (j) => { if (j.state === 'running') started.push(j.id); });
+    q.on('state', (j) => {
+      if (j.state === 'running') started.push(j.id);
+    });
     await q.idle();
     expect(q.get(second.id)!.state).toBe('done');
     expect(q.get(second.id)!.startedAt! >= q.get(first.id)!.finishedAt!).toBe(true);
@@ -87,9 +105,18 @@ describe('LocalJobQueue', () => {
 
   it('cancels a running job and retries it to completion', async () => {
     const dir = tempDir();
-    const q = await LocalJobQueue.open({ dir: join(dir, 'jobs'), resultsDir: join(dir, 'results'), runners: { psf: slowRunner(50, 10) } });
+    const q = await LocalJobQueue.open({
+      dir: join(dir, 'jobs'),
+      resultsDir: join(dir, 'results'),
+      runners: { psf: slowRunner(50, 10) },
+    });
     const job = await q.submit(psfSpec);
-    await new Promise<void>((r) => { const off = q.on('progress', () => { off(); r(); }); });
+    await new Promise<void>((r) => {
+      const off = q.on('progress', () => {
+        off();
+        r();
+      });
+    });
     await q.cancel(job.id);
     await q.idle();
     expect(q.get(job.id)!.state).toBe('cancelled');

@@ -14,23 +14,42 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function job(i: number, state: Job['state'], dependsOn: string[] = []): Job {
   return {
-    id: `job_${String(i).padStart(12, '0')}`, kind: 'report', spec: { kind: 'report', itemIds: ['ds_1'], title: `r${i}` }, state, priority: 0, dependsOn,
-    attempts: state === 'done' ? 1 : 0, progress: state === 'done' ? 1 : 0, message: state, createdAt: 't', startedAt: null, finishedAt: null, outputs: [], error: null,
+    id: `job_${String(i).padStart(12, '0')}`,
+    kind: 'report',
+    spec: { kind: 'report', itemIds: ['ds_1'], title: `r${i}` },
+    state,
+    priority: 0,
+    dependsOn,
+    attempts: state === 'done' ? 1 : 0,
+    progress: state === 'done' ? 1 : 0,
+    message: state,
+    createdAt: 't',
+    startedAt: null,
+    finishedAt: null,
+    outputs: [],
+    error: null,
   };
 }
 
 describe.skipIf(redisMissing)('Redis queue reads', () => {
   let redis: TestRedis;
   let admin: RespClient;
-  beforeAll(async () => { redis = await TestRedis.start(); admin = new RespClient(parseRedisUrl(redis.url)); });
-  afterAll(async () => { admin?.disconnect(); await redis?.stop(); });
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    admin = new RespClient(parseRedisUrl(redis.url));
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await redis?.stop();
+  });
 
   async function calls(): Promise<{ byCommand: Record<string, number>; bytes: number }> {
     // Bytes first: INFO's own reply is counted only once written, so this one is not in its figure.
     const bytes = Number(/total_net_output_bytes:(\d+)/.exec((await admin.call('INFO', 'stats')) as string)?.[1]);
     const info = (await admin.call('INFO', 'commandstats')) as string;
     const byCommand: Record<string, number> = {};
-    for (const m of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) if (!/^(info|config)$/.test(m[1]!)) byCommand[m[1]!] = Number(m[2]);
+    for (const m of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g))
+      if (!/^(info|config)$/.test(m[1]!)) byCommand[m[1]!] = Number(m[2]);
     return { byCommand, bytes };
   }
 

@@ -62,8 +62,12 @@ describe('probeRedis without a server', () => {
 
 describe.skipIf(redisMissing)('probeRedis against redis-server', () => {
   let redis: TestRedis;
-  beforeAll(async () => { redis = await TestRedis.start(); });
-  afterAll(async () => { await redis?.stop(); });
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
 
   it('answers ok with the round trip for a running server and a valid database', async () => {
     const r = await probeRedis(redis.url);

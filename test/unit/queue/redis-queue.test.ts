@@ -26,7 +26,16 @@ function fakeRunner(ran: { id: string; resumed: boolean }[], ms = 30): JobRunner
     if (job.spec.kind === 'report' && job.spec.title === 'fail') throw new Error('boom');
     const path = join(ctx.resultsDir, `${job.id}.txt`);
     writeFileSync(path, job.id);
-    const r: Result = { id: `res_${job.id.slice(4)}`, jobId: job.id, kind: 'report', path, inputDatasetId: null, method: 'fake', shape: null, createdAt: new Date().toISOString() };
+    const r: Result = {
+      id: `res_${job.id.slice(4)}`,
+      jobId: job.id,
+      kind: 'report',
+      path,
+      inputDatasetId: null,
+      method: 'fake',
+      shape: null,
+      createdAt: new Date().toISOString(),
+    };
     return [r];
   };
 }
@@ -36,9 +45,15 @@ describe.skipIf(redisMissing)('RedisJobQueue with in-process workers', () => {
   let redis: TestRedis;
   const open: { close(): Promise<void> }[] = [];
   let n = 0;
-  beforeAll(async () => { redis = await TestRedis.start(); });
-  afterAll(async () => { await redis?.stop(); });
-  afterEach(async () => { for (const o of open.splice(0).reverse()) await o.close(); });
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    for (const o of open.splice(0).reverse()) await o.close();
+  });
 
   async function setup(opts: { workers?: number; ms?: number; lockMs?: number; start?: boolean } = {}) {
     const url = parseRedisUrl(redis.url);
@@ -46,7 +61,15 @@ describe.skipIf(redisMissing)('RedisJobQueue with in-process workers', () => {
     const root = tempDir();
     mkdirSync(join(root, 'results'));
     const registered: Result[] = [];
-    const q = await RedisJobQueue.open({ url, queueName, root, pollMs: 50, onResults: async (_id, rs) => { registered.push(...rs); } });
+    const q = await RedisJobQueue.open({
+      url,
+      queueName,
+      root,
+      pollMs: 50,
+      onResults: async (_id, rs) => {
+        registered.push(...rs);
+      },
+    });
     open.push(q);
     const ran: { id: string; resumed: boolean }[] = [];
     const runners: RunnerTable = { report: fakeRunner(ran, opts.ms) };
@@ -138,14 +161,19 @@ describe.skipIf(redisMissing)('RedisJobQueue with in-process workers', () => {
     const root = tempDir();
     expect(underRoot(root, 'results/a.tif')).toBe(join(root, 'results', 'a.tif'));
     expect(underRoot(root, 'results\\a.tif')).toBe(join(root, 'results', 'a.tif'));
-    for (const bad of ['../x', 'results/../../x', '/etc/passwd', 'C:\\x']) expect(() => underRoot(root, bad)).toThrow(/outside/);
+    for (const bad of ['../x', 'results/../../x', '/etc/passwd', 'C:\\x'])
+      expect(() => underRoot(root, bad)).toThrow(/outside/);
   });
 });
 
 describe.skipIf(redisMissing)('Redis queue paths', () => {
   let redis: TestRedis;
-  beforeAll(async () => { redis = await TestRedis.start(); });
-  afterAll(async () => { await redis?.stop(); });
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
 
   it('sends a model folder relative to the root, maps it on the worker, and refuses one outside the root', async () => {
     const url = parseRedisUrl(redis.url);
@@ -153,9 +181,25 @@ describe.skipIf(redisMissing)('Redis queue paths', () => {
     const workerRoot = tempDir();
     const seen: string[] = [];
     const q = await RedisJobQueue.open({ url, queueName: 'paths', root, pollMs: 50 });
-    const w = new RedisQueueWorker({ url, queueName: 'paths', root: workerRoot, name: 'w', runners: { deconvolve: async (job) => { if (job.spec.kind === 'deconvolve' && job.spec.method === 'model') seen.push(job.spec.runDir!); return []; } } });
+    const w = new RedisQueueWorker({
+      url,
+      queueName: 'paths',
+      root: workerRoot,
+      name: 'w',
+      runners: {
+        deconvolve: async (job) => {
+          if (job.spec.kind === 'deconvolve' && job.spec.method === 'model') seen.push(job.spec.runDir!);
+          return [];
+        },
+      },
+    });
     try {
-      const spec = (runDir: string) => ({ kind: 'deconvolve' as const, method: 'model' as const, datasetId: 'ds_1', runDir });
+      const spec = (runDir: string) => ({
+        kind: 'deconvolve' as const,
+        method: 'model' as const,
+        datasetId: 'ds_1',
+        runDir,
+      });
       await expect(q.submit(spec(join(tempDir(), 'run')))).rejects.toThrow(/outside/);
       const job = await q.submit(spec(join(root, 'runs', 'r1')));
       expect(q.get(job.id)?.spec).toMatchObject({ runDir: 'runs/r1' });

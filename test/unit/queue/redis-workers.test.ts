@@ -15,18 +15,48 @@ import { mulberry32, repoRoot, tempDir } from '../../helpers';
 
 if (redisMissing) console.warn(redisMissing);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const psfParams = { model: 'born-wolf' as const, shape: [7, 11, 11] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, numericalAperture: 1.2, wavelength: 520, refractiveIndex: 1.515, sampleIndex: 1.33, confocal: false };
+const psfParams = {
+  model: 'born-wolf' as const,
+  shape: [7, 11, 11] as [number, number, number],
+  voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
+  numericalAperture: 1.2,
+  wavelength: 520,
+  refractiveIndex: 1.515,
+  sampleIndex: 1.33,
+  confocal: false,
+};
 
 function startWorker(url: string, root: string, name: string): ChildProcess {
-  const p = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src-main/cli/main.ts'), 'worker', '--queue', url, '--root', root, '--name', name, '--lock-seconds', '3'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  p.stderr!.on('data', (d: Buffer) => { if (process.env.DEBUG_WORKERS) process.stderr.write(`[${name}] ${d}`); });
+  const p = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'src-main/cli/main.ts'),
+      'worker',
+      '--queue',
+      url,
+      '--root',
+      root,
+      '--name',
+      name,
+      '--lock-seconds',
+      '3',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  p.stderr!.on('data', (d: Buffer) => {
+    if (process.env.DEBUG_WORKERS) process.stderr.write(`[${name}] ${d}`);
+  });
   return p;
 }
 
 describe.skipIf(redisMissing)('cycledecon worker processes on one Redis queue', () => {
   let redis: TestRedis;
   const procs: ChildProcess[] = [];
-  beforeAll(async () => { redis = await TestRedis.start(); });
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+  });
   afterAll(async () => {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     await redis?.stop();
@@ -36,26 +66,48 @@ describe.skipIf(redisMissing)('cycledecon worker processes on one Redis queue', 
     const root = tempDir();
     const store = await ProjectStore.create(root);
     const rnd = mulberry32(7);
-    const stack = makeVolume(Float32Array.from({ length: 12 * 32 * 32 }, () => 100 + 50 * rnd()), [12, 32, 32], { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' });
+    const stack = makeVolume(
+      Float32Array.from({ length: 12 * 32 * 32 }, () => 100 + 50 * rnd()),
+      [12, 32, 32],
+      { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
+    );
     await writeVolume(join(root, 'stack.tif'), stack, { dtype: 'float32' });
-    const report = await importDatasets(store, [join(root, 'stack.tif')], { role: { kind: 'blurred' }, recursive: false });
+    const report = await importDatasets(store, [join(root, 'stack.tif')], {
+      role: { kind: 'blurred' },
+      recursive: false,
+    });
     const datasetId = report.imported[0].id;
     await store.close();
 
     const url = parseRedisUrl(redis.url);
     const q = await RedisJobQueue.open({ url, root, pollMs: 100 });
-    const specs: JobSpec[] = Array.from({ length: 30 }, (_, i) => (i % 3 === 2
-      ? { kind: 'psf', params: psfParams, outputName: `psf-${i}` }
-      : { kind: 'deconvolve', method: 'rl', datasetId, psf: { from: 'generate', params: psfParams }, iterations: 30, outputName: `rl-${i}` }));
+    const specs: JobSpec[] = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 2
+        ? { kind: 'psf', params: psfParams, outputName: `psf-${i}` }
+        : {
+            kind: 'deconvolve',
+            method: 'rl',
+            datasetId,
+            psf: { from: 'generate', params: psfParams },
+            iterations: 30,
+            outputName: `rl-${i}`,
+          },
+    );
     const ids = [];
     for (const s of specs) ids.push((await q.submit(s)).id);
 
-    procs.push(startWorker(redis.url, root, 'victim'), startWorker(redis.url, root, 'w1'), startWorker(redis.url, root, 'w2'));
+    procs.push(
+      startWorker(redis.url, root, 'victim'),
+      startWorker(redis.url, root, 'w1'),
+      startWorker(redis.url, root, 'w2'),
+    );
     // Kill the victim while it runs a deconvolution (not between jobs), once it has run at least one.
     let killed: string | undefined;
     for (let i = 0; i < 1200 && !killed; i++) {
       await sleep(50);
-      const running = q.list({ state: 'running' }).find((j) => j.worker === 'victim' && j.kind === 'deconvolve' && j.progress < 0.7);
+      const running = q
+        .list({ state: 'running' })
+        .find((j) => j.worker === 'victim' && j.kind === 'deconvolve' && j.progress < 0.7);
       if (running && q.list({ state: 'done' }).length > 0) {
         procs[0].kill('SIGKILL');
         killed = running.id;
@@ -67,7 +119,8 @@ describe.skipIf(redisMissing)('cycledecon worker processes on one Redis queue', 
     await Promise.race([q.idle(), sleep(90_000)]);
 
     const jobs = ids.map((id) => q.get(id)!);
-    if (process.env.DEBUG_WORKERS) for (const j of jobs) console.log(j.id, j.kind, j.state, j.worker, j.attempts, j.startedAt, j.finishedAt);
+    if (process.env.DEBUG_WORKERS)
+      for (const j of jobs) console.log(j.id, j.kind, j.state, j.worker, j.attempts, j.startedAt, j.finishedAt);
     expect(jobs.map((j) => j.state)).toEqual(ids.map(() => 'done'));
     const k = q.get(killed!)!;
     expect(k.attempts).toBe(2);

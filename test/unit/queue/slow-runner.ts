@@ -21,11 +21,31 @@ export function slowRunner(steps: number, stepMs: number) {
     }
     const path = join(ctx.resultsDir, `${job.id}.txt`);
     await writeBytesAtomic(path, `done ${job.id} from ${start}`, { force: true });
-    return [{ id: `res_${job.id.slice(4)}`, jobId: job.id, kind: 'psf', path, inputDatasetId: null, method: 'test', shape: null, createdAt: new Date().toISOString() }];
+    return [
+      {
+        id: `res_${job.id.slice(4)}`,
+        jobId: job.id,
+        kind: 'psf',
+        path,
+        inputDatasetId: null,
+        method: 'test',
+        shape: null,
+        createdAt: new Date().toISOString(),
+      },
+    ];
   };
 }
 
 export const psfSpec = {
   kind: 'psf' as const,
-  params: { model: 'born-wolf' as const, shape: [9, 15, 15] as [number, number, number], voxelSize: { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' }, numericalAperture: 1.4, wavelength: 610, refractiveIndex: 1.515, sampleIndex: 1.33, confocal: false },
+  params: {
+    model: 'born-wolf' as const,
+    shape: [9, 15, 15] as [number, number, number],
+    voxelSize: { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' },
+    numericalAperture: 1.4,
+    wavelength: 610,
+    refractiveIndex: 1.515,
+    sampleIndex: 1.33,
+    confocal: false,
+  },
 };

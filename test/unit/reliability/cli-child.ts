@@ -4,4 +4,6 @@ import { runCli } from '../../../src-main/cli/main';
 
 const done = runCli(process.argv.slice(2));
 process.stdout.write('ready\n');
-done.then((code) => { process.exitCode = code; });
+done.then((code) => {
+  process.exitCode = code;
+});

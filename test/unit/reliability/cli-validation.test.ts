@@ -25,9 +25,36 @@ const cases: [string[], number, RegExp][] = [
   [['convert', S, out, '--channel=-1'], 1, /channel/],
   [['convert', S, out, '--channel', '3'], 1, /channel: 3 is out of range/],
   [['psf', '--model', 'born-wolf', '/tmp/p.tif'], 2, /--na: is required/],
-  [['psf', '--model', 'born-wolf', '--na', '7', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.2', out], 1, /--na: 7 is above the maximum/],
-  [['psf', '--model', 'born-wolf', '--na', '1.2', '--wavelength', 'abc', '--dxy', '0.1', '--dz', '0.2', out], 1, /--wavelength: "abc" is not a number/],
-  [['psf', '--model', 'born-wolf', '--na', '1.2', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.2', '--size', '4,4,4', out], 1, /size: each dimension must be an odd/],
+  [
+    ['psf', '--model', 'born-wolf', '--na', '7', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.2', out],
+    1,
+    /--na: 7 is above the maximum/,
+  ],
+  [
+    ['psf', '--model', 'born-wolf', '--na', '1.2', '--wavelength', 'abc', '--dxy', '0.1', '--dz', '0.2', out],
+    1,
+    /--wavelength: "abc" is not a number/,
+  ],
+  [
+    [
+      'psf',
+      '--model',
+      'born-wolf',
+      '--na',
+      '1.2',
+      '--wavelength',
+      '0.5',
+      '--dxy',
+      '0.1',
+      '--dz',
+      '0.2',
+      '--size',
+      '4,4,4',
+      out,
+    ],
+    1,
+    /size: each dimension must be an odd/,
+  ],
   [['psf-info', 'nope.tif'], 1, /nope\.tif does not exist/],
   [['psf-info', P, '--background', 'xyz'], 1, /--background: "xyz" is not a number/],
   [['psf-fit', '--blurred', 'nope.tif', '--sharp', S], 1, /nope\.tif does not exist/],
@@ -42,14 +69,22 @@ const cases: [string[], number, RegExp][] = [
   [['rl', S, out, '--psf', P, '--boundary', 'mirror'], 1, /--boundary: "mirror" is not one of extend, reflect, zero/],
   [['rl', S, out, '--psf', P, '--accel', 'fast'], 1, /--accel: "fast" is not one of none, shb/],
   [['rl', S, out, '--psf', P, '--no-pad', '--boundary', 'extend'], 1, /--no-pad: contradicts --boundary/],
-  [['deconvolve', '--method', 'rl', '--psf', P, '--background', '5', S, out], 1, /--background: 5: deconvolve normalises tiles/],
+  [
+    ['deconvolve', '--method', 'rl', '--psf', P, '--background', '5', S, out],
+    1,
+    /--background: 5: deconvolve normalises tiles/,
+  ],
   [['metrics', S], 2, /--gt: is required/],
   [['metrics', '--gt', S, P], 1, /differ in shape/],
   [['synth', dir, '--shape', '1,2'], 1, /--shape: "1,2" must be three positive integers/],
   [['synth', dir, '--seed', 'x'], 1, /--seed: "x" is not a number/],
   [['backends', '--ms=-3'], 1, /--ms/],
   [['train', '--blurred', S, '--out', join(dir, 'run')], 2, /--sharp: is required/],
-  [['train', '--blurred', S, '--sharp', S, '--out', join(dir, 'run'), '--preset', 'huge'], 1, /--preset: "huge" is not one of paper, fast, tiny/],
+  [
+    ['train', '--blurred', S, '--sharp', S, '--out', join(dir, 'run'), '--preset', 'huge'],
+    1,
+    /--preset: "huge" is not one of paper, fast, tiny/,
+  ],
   [['train', '--blurred', 'nope', '--sharp', S, '--out', join(dir, 'run')], 1, /nope does not exist/],
   [['deconvolve', S, out], 2, /--model: is required/],
   [['deconvolve', '--model', join(dir, 'no-such-run'), S, out], 1, /no-such-run.*config\.json does not exist/],
@@ -58,7 +93,11 @@ const cases: [string[], number, RegExp][] = [
   [['report', join(dir, 'rep')], 2, /--input: is required/],
   [['report', '--input', 'nope.tif', '--result', S, join(dir, 'rep')], 1, /nope\.tif does not exist/],
   [['serve', '--port', '70000'], 1, /--port: 70000 is above the maximum 65535/],
-  [['serve', '--project', join(repoRoot, 'README.md', 'proj')], 1, /cannot create the project folder .*README\.md\/proj: a file is in the way/],
+  [
+    ['serve', '--project', join(repoRoot, 'README.md', 'proj')],
+    1,
+    /cannot create the project folder .*README\.md\/proj: a file is in the way/,
+  ],
 ];
 
 async function run(argv: string[]): Promise<{ code: number; err: string }> {
@@ -77,8 +116,25 @@ describe('CLI input validation', () => {
 
   it('leaves no run folder behind when an input of train is missing', async () => {
     const runDir = join(dir, 'missing-input-run');
-    for (const argv of [['train', '--blurred', 'nope', '--sharp', S, '--out', runDir], ['train', '--blurred', S, '--sharp', 'nope2', '--out', runDir],
-      ['train', '--blurred', S, '--sharp-source', 'rl', '--rl-psf', 'nope3.tif', '--na', '1.2', '--wavelength', '0.52', '--out', runDir]]) {
+    for (const argv of [
+      ['train', '--blurred', 'nope', '--sharp', S, '--out', runDir],
+      ['train', '--blurred', S, '--sharp', 'nope2', '--out', runDir],
+      [
+        'train',
+        '--blurred',
+        S,
+        '--sharp-source',
+        'rl',
+        '--rl-psf',
+        'nope3.tif',
+        '--na',
+        '1.2',
+        '--wavelength',
+        '0.52',
+        '--out',
+        runDir,
+      ],
+    ]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(1);
       expect(r.err).toMatch(/nope\d?(\.tif)? does not exist/);
@@ -88,7 +144,11 @@ describe('CLI input validation', () => {
 
   it('never replaces an existing file without --force, and leaves it byte-identical', async () => {
     const before = createHash('sha256').update(readFileSync(S)).digest('hex');
-    for (const argv of [['convert', S, S], ['rl', S, S, '--psf', P, '--iters', '1'], ['deconvolve', '--model', M, S, S]]) {
+    for (const argv of [
+      ['convert', S, S],
+      ['rl', S, S, '--psf', P, '--iters', '1'],
+      ['deconvolve', '--model', M, S, S],
+    ]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(1);
       expect(r.err).toMatch(/already exists[\s\S]*--force/);

@@ -12,21 +12,48 @@ const quiet = { out: () => undefined, err: () => undefined, interactive: false }
 
 describe('deconvolve on SIGTERM', () => {
   it('keeps finished outputs, discards the one in progress, exits 143; --skip-existing finishes the batch', async () => {
-    const dir = tempDir(), inputs = join(dir, 'in'), out = join(dir, 'out');
+    const dir = tempDir(),
+      inputs = join(dir, 'in'),
+      out = join(dir, 'out');
     mkdirSync(inputs);
     const psf = join(dir, 'psf.tif');
-    expect(await runCli(['psf', '--na', '1.0', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.3', '--size', '7,11,11', psf], quiet)).toBe(0);
-    for (let i = 0; i < 3; i++) expect(await runCli(['synth', join(dir, `s${i}`), '--shape', '16,48,48', '--seed', String(i + 1)], quiet)).toBe(0);
-    for (let i = 0; i < 3; i++) expect(await runCli(['convert', join(dir, `s${i}`, 'blurred.tif'), join(inputs, `stack_${i}.tif`)], quiet)).toBe(0);
+    expect(
+      await runCli(
+        ['psf', '--na', '1.0', '--wavelength', '0.5', '--dxy', '0.1', '--dz', '0.3', '--size', '7,11,11', psf],
+        quiet,
+      ),
+    ).toBe(0);
+    for (let i = 0; i < 3; i++)
+      expect(await runCli(['synth', join(dir, `s${i}`), '--shape', '16,48,48', '--seed', String(i + 1)], quiet)).toBe(
+        0,
+      );
+    for (let i = 0; i < 3; i++)
+      expect(await runCli(['convert', join(dir, `s${i}`, 'blurred.tif'), join(inputs, `stack_${i}.tif`)], quiet)).toBe(
+        0,
+      );
     const args = ['deconvolve', '--method', 'rl', '--psf', psf, '--iters', '400', inputs, out];
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'unit', 'reliability', 'cli-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'test', 'unit', 'reliability', 'cli-child.ts'), ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     // SIGTERM as soon as the first output is complete: the second file is then being computed.
     const poll = setInterval(() => {
-      if (existsSync(join(out, 'stack_0_decon.tif'))) { clearInterval(poll); child.kill('SIGTERM'); }
+      if (existsSync(join(out, 'stack_0_decon.tif'))) {
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }
     }, 10);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => { clearInterval(poll); resolve(c); }));
+    const code = await new Promise<number | null>((resolve) =>
+      child.on('exit', (c) => {
+        clearInterval(poll);
+        resolve(c);
+      }),
+    );
     expect(code, stderr).toBe(143);
     expect(stderr).toMatch(/cancelled/);
     const left = readdirSync(out);
@@ -36,7 +63,12 @@ describe('deconvolve on SIGTERM', () => {
     for (const n of left) expect((await readVolume(join(out, n))).shape).toEqual([16, 48, 48]);
 
     const rest: string[] = [];
-    expect(await runCli([...args.slice(0, -4), '--iters', '1', '--skip-existing', inputs, out], { ...quiet, out: (l: string) => rest.push(l) })).toBe(0);
+    expect(
+      await runCli([...args.slice(0, -4), '--iters', '1', '--skip-existing', inputs, out], {
+        ...quiet,
+        out: (l: string) => rest.push(l),
+      }),
+    ).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['stack_0_decon.tif', 'stack_1_decon.tif', 'stack_2_decon.tif']);
     expect(rest.filter((l) => l.includes('exists, skipped'))).toHaveLength(left.length);
   }, 120_000);

@@ -19,7 +19,14 @@ describe('SIGKILL at seeded moments', () => {
   }, 120_000);
 
   it('a batch cycledecon deconvolve --skip-existing finishes after kills with outputs equal to a clean run', async () => {
-    const r = await runDeconvolveKills({ dir: join(tempDir(), 'deconvolve'), seed: 5, kills: 2, files: 3, method: 'model', shape: '16,32,32' });
+    const r = await runDeconvolveKills({
+      dir: join(tempDir(), 'deconvolve'),
+      seed: 5,
+      kills: 2,
+      files: 3,
+      method: 'model',
+      shape: '16,32,32',
+    });
     expect(r.problems).toEqual([]);
     expect(r.kills).toBe(2);
     // Every output was read back and compared at least once (the final complete run checks all 3).

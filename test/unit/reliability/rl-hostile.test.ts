@@ -15,7 +15,9 @@ const UM: VoxelSize = { z: 0.2, y: 0.1, x: 0.1, unit: 'µm' };
 function gaussianPsf(n: number): Float32Array {
   const c = (n - 1) / 2;
   return Float32Array.from({ length: n ** 3 }, (_, i) => {
-    const z = Math.floor(i / (n * n)), y = Math.floor(i / n) % n, x = i % n;
+    const z = Math.floor(i / (n * n)),
+      y = Math.floor(i / n) % n,
+      x = i % n;
     return Math.exp(-((z - c) ** 2 + (y - c) ** 2 + (x - c) ** 2) / 4);
   });
 }
@@ -23,10 +25,23 @@ function gaussianPsf(n: number): Float32Array {
 beforeAll(async () => {
   const rnd = mulberry32(3);
   const base = Float32Array.from({ length: 16 * 32 * 32 }, () => 100 + 50 * rnd());
-  const nan = base.slice(); nan[5] = NaN; nan[100] = Infinity; nan[2000] = -Infinity;
-  const p = gaussianPsf(9), bad = p.slice(); bad[0] = NaN; bad[1] = -0.5;
+  const nan = base.slice();
+  nan[5] = NaN;
+  nan[100] = Infinity;
+  nan[2000] = -Infinity;
+  const p = gaussianPsf(9),
+    bad = p.slice();
+  bad[0] = NaN;
+  bad[1] = -0.5;
   await writeVolume(f('nan.tif'), makeVolume(nan, shape, UM));
-  await writeVolume(f('neg.tif'), makeVolume(base.map((v) => v - 200), shape, UM));
+  await writeVolume(
+    f('neg.tif'),
+    makeVolume(
+      base.map((v) => v - 200),
+      shape,
+      UM,
+    ),
+  );
   await writeVolume(f('psf.tif'), makeVolume(p, [9, 9, 9], UM));
   await writeVolume(f('psf-bad.tif'), makeVolume(bad, [9, 9, 9], UM));
   await writeVolume(f('psf-100x.tif'), makeVolume(p, [9, 9, 9], { z: 20, y: 10, x: 10, unit: 'µm' }));
@@ -75,8 +90,12 @@ describe('cycledecon rl on hostile input', { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/left to the estimated background/);
     const out = await readVolume(f('out-neg-auto.tif'));
-    let min = Infinity, max = -Infinity;
-    for (const v of out.data) { min = Math.min(min, v); max = Math.max(max, v); }
+    let min = Infinity,
+      max = -Infinity;
+    for (const v of out.data) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     expect(min).toBeGreaterThanOrEqual(0); // RL's estimate of a background-free object, not shifted below zero
     expect(max - min).toBeGreaterThan(10); // not flat (the input's texture spans 50)
     expect(out.metadata.extra.rlInputOffset).toMatch(/absorbed by the estimated background/);

@@ -69,13 +69,36 @@ describe('interrupted writes', () => {
   it('SIGTERM during rl: exit 143 "cancelled", no output and no temp file', async () => {
     const dir = tempDir();
     const out = join(dir, 'rl.tif');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'unit', 'reliability', 'cli-child.ts'), 'rl', S, out, '--psf', P, '--iters', LONG], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'test', 'unit', 'reliability', 'cli-child.ts'),
+        'rl',
+        S,
+        out,
+        '--psf',
+        P,
+        '--iters',
+        LONG,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => { if (c.toString().includes('ready')) resolve(); }));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        if (c.toString().includes('ready')) resolve();
+      }),
+    );
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGTERM');
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
     expect({ code, signal }).toEqual({ code: 143, signal: null });
     expect(stderr).toMatch(/cancelled/);
     expect(readdirSync(dir)).toEqual([]);

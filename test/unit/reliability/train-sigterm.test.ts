@@ -12,19 +12,34 @@ import { cliEntry, runCli } from '../../../scripts/faults/lib';
 import { repoRoot, tempDir } from '../../helpers';
 
 /** Runs the CLI and sends it SIGTERM once `ready()` holds (polled every 10 ms). */
-function runTerminated(args: string[], ready: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runTerminated(
+  args: string[],
+  ready: () => boolean,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [cliEntry, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CYCLEDECON_FROM_SOURCE: '1' } });
-    let stdout = '', stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const p = spawn(process.execPath, [cliEntry, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CYCLEDECON_FROM_SOURCE: '1' },
+    });
+    let stdout = '',
+      stderr = '';
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const poll = setInterval(() => {
       if (!ready()) return;
       clearInterval(poll);
       p.kill('SIGTERM');
     }, 10);
     p.on('error', reject);
-    p.on('close', (code) => { clearInterval(poll); resolve({ code, stdout, stderr }); });
+    p.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -41,11 +56,14 @@ describe('train on SIGTERM', () => {
     const cfgFile = join(dir, 'config.json');
     writeFileSync(cfgFile, JSON.stringify(cfg));
     const common = ['--blurred', join(data, 'blurred.tif'), '--sharp', join(data, 'sharp.tif'), '--backend', 'cpu'];
-    const ref = join(dir, 'reference'), run = join(dir, 'run');
+    const ref = join(dir, 'reference'),
+      run = join(dir, 'run');
     await runCli(['train', ...common, '--config', cfgFile, '--out', ref]);
 
     // SIGTERM once the first scheduled checkpoint is there (step 4), so at least four steps were taken.
-    const stopped = await runTerminated(['train', ...common, '--config', cfgFile, '--out', run], () => existsSync(join(run, 'checkpoint', 'checkpoint.json')));
+    const stopped = await runTerminated(['train', ...common, '--config', cfgFile, '--out', run], () =>
+      existsSync(join(run, 'checkpoint', 'checkpoint.json')),
+    );
     expect(stopped.code, stopped.stderr).toBe(EXIT_REQUEUE);
     const at = Number(/cancelled at step (\d+)/.exec(stopped.stdout)?.[1]);
     expect(at).toBeGreaterThanOrEqual(4);
@@ -55,8 +73,10 @@ describe('train on SIGTERM', () => {
 
     const resumed = await runCli(['train', ...common, '--resume', '--out', run]);
     expect(resumed.stderr).toMatch(new RegExp(`from step ${at} to 12`));
-    const rows = hist(run), want = hist(ref);
+    const rows = hist(run),
+      want = hist(ref);
     expect(rows.map((r) => r.step)).toEqual(want.map((r) => r.step));
-    for (const [i, row] of rows.entries()) for (const k of LOSS_KEYS) expect(row[k], `step ${row.step} ${k}`).toBe(want[i]![k]);
+    for (const [i, row] of rows.entries())
+      for (const k of LOSS_KEYS) expect(row[k], `step ${row.step} ${k}`).toBe(want[i]![k]);
   }, 180_000);
 });

@@ -27,7 +27,8 @@ async function cli(argv: string[]): Promise<{ code: number; err: string }> {
   return { code, err: err.join('\n') };
 }
 
-const vol = (n: number, v: number) => makeVolume(new Float32Array(n * 32 * 32).fill(v), [n, 32, 32], { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' });
+const vol = (n: number, v: number) =>
+  makeVolume(new Float32Array(n * 32 * 32).fill(v), [n, 32, 32], { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' });
 
 describe('injected write failures', () => {
   it('writeBytesAtomic: disk full half-way → IoError naming the file, no temp file, the old file intact', async () => {
@@ -61,9 +62,13 @@ describe('injected write failures', () => {
   it('a read-only folder (EROFS at open) and EACCES name the file and say it is not writable', async () => {
     const dir = tempDir();
     setWriteFault({ code: 'EROFS', match: '', afterBytes: 0 });
-    await expect(writeVolume(join(dir, 'r.tif'), vol(2, 1))).rejects.toThrow(`${join(dir, 'r.tif')}: could not write (folder is not writable)`);
+    await expect(writeVolume(join(dir, 'r.tif'), vol(2, 1))).rejects.toThrow(
+      `${join(dir, 'r.tif')}: could not write (folder is not writable)`,
+    );
     setWriteFault({ code: 'EACCES', match: '', afterBytes: 0 });
-    await expect(writeBytesAtomic(join(dir, 'r.json'), '{}')).rejects.toThrow(/r\.json: could not write \(folder is not writable\)/);
+    await expect(writeBytesAtomic(join(dir, 'r.json'), '{}')).rejects.toThrow(
+      /r\.json: could not write \(folder is not writable\)/,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -113,22 +118,51 @@ describe('the CLI under write failures', () => {
     setWriteFault({ code: 'ENOSPC', match: 'b_decon', afterBytes: 50_000 });
     const r = await cli(['deconvolve', '--method', 'rl', '--psf', P, '--iters', '1', inputs, out]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`failed: ${join(inputs, 'b.tif')}: ${join(out, 'b_decon.tif')}: could not write (disk full)`);
+    expect(r.err).toContain(
+      `failed: ${join(inputs, 'b.tif')}: ${join(out, 'b_decon.tif')}: could not write (disk full)`,
+    );
     expect(readdirSync(out).sort()).toEqual(['a_decon.tif', 'c_decon.tif']);
     const a = sha256(join(out, 'a_decon.tif'));
     setWriteFault(null);
-    const again = await cli(['deconvolve', '--method', 'rl', '--psf', P, '--iters', '1', '--skip-existing', inputs, out]);
+    const again = await cli([
+      'deconvolve',
+      '--method',
+      'rl',
+      '--psf',
+      P,
+      '--iters',
+      '1',
+      '--skip-existing',
+      inputs,
+      out,
+    ]);
     expect(again.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['a_decon.tif', 'b_decon.tif', 'c_decon.tif']);
     expect(sha256(join(out, 'a_decon.tif'))).toBe(a);
     expect(sha256(join(out, 'b_decon.tif'))).toBe(a); // same input, same result
-    expect((await cli(['deconvolve', '--model', M, '--force', '--skip-existing', inputs, out])).err).toMatch(/--skip-existing: cannot be combined with --force/);
+    expect((await cli(['deconvolve', '--model', M, '--force', '--skip-existing', inputs, out])).err).toMatch(
+      /--skip-existing: cannot be combined with --force/,
+    );
   }, 60_000);
 
   it('train: a checkpoint that hits a full disk → exit 1 "disk full", the last good checkpoint is kept and --resume finishes', async () => {
     const dir = tempDir();
     const run = join(dir, 'run');
-    const args = ['train', '--blurred', S, '--sharp', S, '--preset', 'tiny', '--steps', '6', '--backend', 'cpu', '--out', run];
+    const args = [
+      'train',
+      '--blurred',
+      S,
+      '--sharp',
+      S,
+      '--preset',
+      'tiny',
+      '--steps',
+      '6',
+      '--backend',
+      'cpu',
+      '--out',
+      run,
+    ];
     const fault = JSON.stringify({ code: 'ENOSPC', match: 'checkpoint-', afterBytes: 10_000, skip: 1 });
     const failed = await runKilled(args, undefined, { env: { [WRITE_FAULT_ENV]: fault } });
     expect(failed.code).toBe(1);

@@ -12,16 +12,39 @@ import { tempDir } from '../../helpers';
 const shape: Shape3 = [12, 24, 24];
 const vs = { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' };
 const n = shape[0] * shape[1] * shape[2];
-const at = (f: (z: number, y: number, x: number) => number) => Float32Array.from({ length: n }, (_, i) => f(Math.floor(i / 576), Math.floor(i / 24) % 24, i % 24));
-const gauss = (z: number, y: number, x: number, c: [number, number, number], s: number) => Math.exp(-((z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2) / (2 * s * s));
-const psf = makeVolume(at((z, y, x) => (Math.abs(z - 6) <= 2 && Math.abs(y - 12) <= 2 && Math.abs(x - 12) <= 2 ? gauss(z, y, x, [6, 12, 12], 1) : 0)).slice(), shape, vs);
+const at = (f: (z: number, y: number, x: number) => number) =>
+  Float32Array.from({ length: n }, (_, i) => f(Math.floor(i / 576), Math.floor(i / 24) % 24, i % 24));
+const gauss = (z: number, y: number, x: number, c: [number, number, number], s: number) =>
+  Math.exp(-((z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2) / (2 * s * s));
+const psf = makeVolume(
+  at((z, y, x) =>
+    Math.abs(z - 6) <= 2 && Math.abs(y - 12) <= 2 && Math.abs(x - 12) <= 2 ? gauss(z, y, x, [6, 12, 12], 1) : 0,
+  ).slice(),
+  shape,
+  vs,
+);
 /** Two blobs blurred (σ 2.2) over a background of 100: the "input". */
-const input = makeVolume(at((z, y, x) => 100 + 1000 * (gauss(z, y, x, [6, 8, 8], 2.2) + gauss(z, y, x, [6, 16, 15], 2.2))), shape, vs);
+const input = makeVolume(
+  at((z, y, x) => 100 + 1000 * (gauss(z, y, x, [6, 8, 8], 2.2) + gauss(z, y, x, [6, 16, 15], 2.2))),
+  shape,
+  vs,
+);
 /** The same blobs sharper (σ 1.8): an honest deconvolution. */
-const sharp = makeVolume(at((z, y, x) => 100 + 1500 * (gauss(z, y, x, [6, 8, 8], 1.8) + gauss(z, y, x, [6, 16, 15], 1.8))), shape, vs);
+const sharp = makeVolume(
+  at((z, y, x) => 100 + 1500 * (gauss(z, y, x, [6, 8, 8], 1.8) + gauss(z, y, x, [6, 16, 15], 1.8))),
+  shape,
+  vs,
+);
 
 function report(result: Float32Array) {
-  return buildReport({ input: { path: 'in.tif', volume: input }, result: { path: 'out.tif', volume: makeVolume(result, shape, vs) }, theoreticalPsf: { path: 'psf.tif', volume: psf } }, toolkitMeasures);
+  return buildReport(
+    {
+      input: { path: 'in.tif', volume: input },
+      result: { path: 'out.tif', volume: makeVolume(result, shape, vs) },
+      theoreticalPsf: { path: 'psf.tif', volume: psf },
+    },
+    toolkitMeasures,
+  );
 }
 type Check = { passed: boolean; flags: { code: string; message: string }[]; message: string };
 
@@ -43,7 +66,9 @@ describe('report output check', () => {
     expect(reblur.overall).toBeGreaterThan(reblur.inputOverall);
     expect(c.passed).toBe(false);
     expect(c.flags.map((f) => f.code)).toContain('reblur-worse');
-    expect(c.message).toContain(`explains the input worse than the input itself: relative residual ${reblur.overall.toPrecision(3)} vs ${reblur.inputOverall.toPrecision(3)}`);
+    expect(c.message).toContain(
+      `explains the input worse than the input itself: relative residual ${reblur.overall.toPrecision(3)} vs ${reblur.inputOverall.toPrecision(3)}`,
+    );
     const warnAt = r.html.indexOf('flagged by its output check');
     expect(warnAt).toBeGreaterThan(0);
     expect(warnAt).toBeLessThan(r.html.indexOf('Input and result'));
@@ -53,18 +78,30 @@ describe('report output check', () => {
     const r = report(sharp.data.map((v, i) => v + 60 * ((i + Math.floor(i / 24)) % 2 ? 1 : -1)));
     const c = r.json.outputCheck as Check;
     expect(c.flags.map((f) => f.code)).toContain('high-frequency-lateral');
-    const a = r.json.artefacts as { input: { highFrequency: { lateral: number } }; result: { highFrequency: { lateral: number } } };
+    const a = r.json.artefacts as {
+      input: { highFrequency: { lateral: number } };
+      result: { highFrequency: { lateral: number } };
+    };
     expect(a.result.highFrequency.lateral).toBeGreaterThan(3 * a.input.highFrequency.lateral);
     expect(r.html).toContain('a checkerboard or other invented fine texture');
   });
 
   it('flags negative light', () => {
-    const r = report(sharp.data.map((v, i) => v - 5000 * gauss(Math.floor(i / 576), Math.floor(i / 24) % 24, i % 24, [6, 20, 4], 1.5)));
+    const r = report(
+      sharp.data.map((v, i) => v - 5000 * gauss(Math.floor(i / 576), Math.floor(i / 24) % 24, i % 24, [6, 20, 4], 1.5)),
+    );
     expect((r.json.outputCheck as Check).flags.map((f) => f.code)).toContain('negative-light');
   });
 
   it('puts domain warnings of the run first even when the result passes', () => {
-    const r = buildReport({ input: { path: 'in.tif', volume: input }, result: { path: 'out.tif', volume: sharp }, run: { dir: 'run', domainWarnings: ['voxel size 3× the training data'] } }, toolkitMeasures);
+    const r = buildReport(
+      {
+        input: { path: 'in.tif', volume: input },
+        result: { path: 'out.tif', volume: sharp },
+        run: { dir: 'run', domainWarnings: ['voxel size 3× the training data'] },
+      },
+      toolkitMeasures,
+    );
     expect(r.html.indexOf('outside the model')).toBeLessThan(r.html.indexOf('Input and result'));
     expect(r.html).toContain('voxel size 3× the training data');
     expect(r.json.domainWarnings).toEqual(['voxel size 3× the training data']);
@@ -75,10 +112,29 @@ describe('report output check', () => {
     await writeVolume(join(dir, 'in.tif'), input);
     await writeVolume(join(dir, 'psf.tif'), psf);
     await writeVolume(join(dir, 'sharp.tif'), sharp);
-    await writeVolume(join(dir, 'bad.tif'), makeVolume(sharp.data.map((v, i) => v + 60 * ((i + Math.floor(i / 24)) % 2 ? 1 : -1)), shape, vs));
+    await writeVolume(
+      join(dir, 'bad.tif'),
+      makeVolume(
+        sharp.data.map((v, i) => v + 60 * ((i + Math.floor(i / 24)) % 2 ? 1 : -1)),
+        shape,
+        vs,
+      ),
+    );
     const run = async (result: string, out: string) => {
       const err: string[] = [];
-      const code = await runCli(['report', '--input', join(dir, 'in.tif'), '--result', join(dir, result), '--theoretical-psf', join(dir, 'psf.tif'), join(dir, out)], { out: () => undefined, err: (l) => err.push(l) });
+      const code = await runCli(
+        [
+          'report',
+          '--input',
+          join(dir, 'in.tif'),
+          '--result',
+          join(dir, result),
+          '--theoretical-psf',
+          join(dir, 'psf.tif'),
+          join(dir, out),
+        ],
+        { out: () => undefined, err: (l) => err.push(l) },
+      );
       return { code, err: err.join('\n') };
     };
     const bad = await run('bad.tif', 'r1');

@@ -14,8 +14,19 @@ describe('line profiles', () => {
   });
 
   it('plot every volume in physical units, scaled to its own peak; no axial plot for a single plane', () => {
-    const a = makeVolume(data, shape, vs), b = makeVolume(data.map((v) => 10 * v), shape, vs);
-    const s = profileSection([{ name: 'input', volume: a }, { name: 'result', volume: b }], { z: 1, y: 2, x: 3 });
+    const a = makeVolume(data, shape, vs),
+      b = makeVolume(
+        data.map((v) => 10 * v),
+        shape,
+        vs,
+      );
+    const s = profileSection(
+      [
+        { name: 'input', volume: a },
+        { name: 'result', volume: b },
+      ],
+      { z: 1, y: 2, x: 3 },
+    );
     expect(s.blocks).toHaveLength(2);
     const svg = (s.blocks[0] as { svg: string }).svg;
     expect(svg).toContain('>x (µm)</text>');

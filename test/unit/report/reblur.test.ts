@@ -9,15 +9,21 @@ import { makeRaster } from '../../../src-main/core/image/png';
 function directBlur(v: Float32Array, [nz, ny, nx]: Shape3, k: Float32Array, r: number): Float32Array {
   const kn = 2 * r + 1;
   const out = new Float32Array(v.length);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    let s = 0;
-    for (let a = -r; a <= r; a++) for (let b = -r; b <= r; b++) for (let c = -r; c <= r; c++) {
-      const zz = z - a, yy = y - b, xx = x - c;
-      if (zz < 0 || yy < 0 || xx < 0 || zz >= nz || yy >= ny || xx >= nx) continue;
-      s += k[((a + r) * kn + b + r) * kn + c + r]! * v[(zz * ny + yy) * nx + xx]!;
-    }
-    out[(z * ny + y) * nx + x] = s;
-  }
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        let s = 0;
+        for (let a = -r; a <= r; a++)
+          for (let b = -r; b <= r; b++)
+            for (let c = -r; c <= r; c++) {
+              const zz = z - a,
+                yy = y - b,
+                xx = x - c;
+              if (zz < 0 || yy < 0 || xx < 0 || zz >= nz || yy >= ny || xx >= nx) continue;
+              s += k[((a + r) * kn + b + r) * kn + c + r]! * v[(zz * ny + yy) * nx + xx]!;
+            }
+        out[(z * ny + y) * nx + x] = s;
+      }
   return out;
 }
 
@@ -44,8 +50,12 @@ describe('re-blur check', () => {
     const { gain, offset } = affineFit(rb, blurred);
     const plane = 120;
     for (let z = 0; z < 5; z++) {
-      let n = 0, d = 0;
-      for (let i = z * plane; i < (z + 1) * plane; i++) { n += (gain * rb[i]! + offset - blurred[i]!) ** 2; d += blurred[i]! ** 2; }
+      let n = 0,
+        d = 0;
+      for (let i = z * plane; i < (z + 1) * plane; i++) {
+        n += (gain * rb[i]! + offset - blurred[i]!) ** 2;
+        d += blurred[i]! ** 2;
+      }
       expect(c.perSlice[z]).toBeCloseTo(Math.sqrt(n / d), 6);
     }
     expect(c.overall).toBeGreaterThan(0.01);
@@ -54,7 +64,9 @@ describe('re-blur check', () => {
 
 describe('loss history', () => {
   it('reads JSON lines with nested losses', () => {
-    const h = parseLossHistory('{"step":1,"losses":{"gAB":2,"cycle":1}}\n{"step":5,"losses":{"gAB":1.5,"cycle":0.5}}\n');
+    const h = parseLossHistory(
+      '{"step":1,"losses":{"gAB":2,"cycle":1}}\n{"step":5,"losses":{"gAB":1.5,"cycle":0.5}}\n',
+    );
     expect(h.steps).toEqual([1, 5]);
     expect(h.series['losses.gAB']).toEqual([2, 1.5]);
   });
@@ -68,7 +80,9 @@ describe('loss history', () => {
 
 describe('HTML', () => {
   it('is self-contained: figures are data URIs and nothing is fetched', () => {
-    const html = renderHtml('t <x>', 'intro & more', [{ title: 'A', blocks: [{ kind: 'figure', raster: makeRaster(2, 2), caption: 'c', alt: 'a' }] }]);
+    const html = renderHtml('t <x>', 'intro & more', [
+      { title: 'A', blocks: [{ kind: 'figure', raster: makeRaster(2, 2), caption: 'c', alt: 'a' }] },
+    ]);
     expect(html).toContain('src="data:image/png;base64,');
     expect(html).not.toMatch(/<script|<link|src="http|href="http|@import/);
     expect(html).toContain('t &lt;x&gt;');

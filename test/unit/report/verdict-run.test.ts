@@ -12,7 +12,12 @@ import { repoRoot, tempDir } from '../../helpers';
 
 const shape: Shape3 = [6, 16, 14];
 const vs = { x: 0.2, y: 0.2, z: 0.5, unit: 'µm' };
-const stack = () => makeVolume(Float32Array.from({ length: 6 * 16 * 14 }, (_, i) => 10 + ((i * 7) % 50)), shape, vs);
+const stack = () =>
+  makeVolume(
+    Float32Array.from({ length: 6 * 16 * 14 }, (_, i) => 10 + ((i * 7) % 50)),
+    shape,
+    vs,
+  );
 
 describe('verdict from a run folder', () => {
   it('names the run, its preset and the stacks domain.json says it was trained on', async () => {
@@ -21,9 +26,16 @@ describe('verdict from a run folder', () => {
     writeFileSync(join(run, DOMAIN_FILE), JSON.stringify(trainingDomain([stack(), stack()], await readRunConfig(run))));
     const v = { path: 'a.tif', volume: stack() };
     const { json, html } = buildReport(await loadReportSources({ input: v, result: v, runDir: run }), toolkitMeasures);
-    expect((json.run as { trainingData: unknown }).trainingData).toEqual({ stacks: [{ shape, voxelSize: vs }, { shape, voxelSize: vs }] });
-    expect(json.verdict).toContain(`The model comes from run ${run} (preset custom, cycle mode, sharp domain from the user's sharp stacks, 200 steps), trained on 2 blurred stacks of 6×16×14 voxels at 0.2×0.2×0.5 µm.`);
-    expect(json.verdict).toContain('The input lies within the model\'s training domain.');
+    expect((json.run as { trainingData: unknown }).trainingData).toEqual({
+      stacks: [
+        { shape, voxelSize: vs },
+        { shape, voxelSize: vs },
+      ],
+    });
+    expect(json.verdict).toContain(
+      `The model comes from run ${run} (preset custom, cycle mode, sharp domain from the user's sharp stacks, 200 steps), trained on 2 blurred stacks of 6×16×14 voxels at 0.2×0.2×0.5 µm.`,
+    );
+    expect(json.verdict).toContain("The input lies within the model's training domain.");
     expect(html).toContain('trained on 2 blurred stacks');
   });
 });

@@ -31,6 +31,8 @@ export async function waitJob(service: AppService, id: string, ms: number, pollM
 
 /** Imports one file through `dataset.import` with the given role and returns the new dataset's id. */
 export async function importOne(service: AppService, path: string, role: unknown): Promise<string> {
-  const r = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [path], role }))) as { imported: { id: string }[] };
+  const r = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [path], role }))) as {
+    imported: { id: string }[];
+  };
   return r.imported[0]!.id;
 }

@@ -18,13 +18,17 @@ describe('dataset.import and the allowed folders', () => {
     const { service, projectDir } = await openService(allowed);
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
-      const r = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(outside, 'out.tif'), join(allowed, 'in.tif')] }))) as ImportReport;
+      const r = (await service.handlers['dataset.import'](
+        parseRequest('dataset.import', { paths: [join(outside, 'out.tif'), join(allowed, 'in.tif')] }),
+      )) as ImportReport;
       expect(r.imported.map((d) => d.name)).toEqual(['in.tif']);
       expect(r.failed).toHaveLength(1);
       expect(r.failed[0]).toMatchObject({ path: join(outside, 'out.tif'), code: 'ACCESS_DENIED' });
       expect(r.failed[0]!.message).toMatch(/outside the allowed folders: skipped/);
       // Only refused paths: nothing to import, the refusal itself comes back.
-      await expect(service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(outside, 'out.tif')] }))).rejects.toThrow(/outside the allowed folders/);
+      await expect(
+        service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(outside, 'out.tif')] })),
+      ).rejects.toThrow(/outside the allowed folders/);
     } finally {
       await service.close();
     }

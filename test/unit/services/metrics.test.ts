@@ -14,10 +14,14 @@ describe('metrics.compute', () => {
     const { service, projectDir } = await openService(bars);
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
-      const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [join(bars, 'actual.tif'), join(bars, 'data.tif')] }))) as { imported: { id: string; name: string }[] };
+      const imp = (await service.handlers['dataset.import'](
+        parseRequest('dataset.import', { paths: [join(bars, 'actual.tif'), join(bars, 'data.tif')] }),
+      )) as { imported: { id: string; name: string }[] };
       const gt = imp.imported.find((d) => d.name === 'actual.tif')!;
       const blurred = imp.imported.find((d) => d.name === 'data.tif')!;
-      const out = (await service.handlers['metrics.compute'](parseRequest('metrics.compute', { referenceId: gt.id, testId: blurred.id }))) as { values: Record<string, number>; shape: number[] };
+      const out = (await service.handlers['metrics.compute'](
+        parseRequest('metrics.compute', { referenceId: gt.id, testId: blurred.id }),
+      )) as { values: Record<string, number>; shape: number[] };
 
       const [g, b] = [await readVolume(join(bars, 'actual.tif')), await readVolume(join(bars, 'data.tif'))];
       const direct = computeMetrics(g, b);
@@ -37,8 +41,18 @@ describe('metrics.compute', () => {
 
   it('ncc is 1 for an affine copy, -1 for a negated one and 0 for a constant', () => {
     const a = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i));
-    expect(ncc(a, a.map((v) => 3 * v + 2))).toBeCloseTo(1, 6);
-    expect(ncc(a, a.map((v) => -v))).toBeCloseTo(-1, 6);
+    expect(
+      ncc(
+        a,
+        a.map((v) => 3 * v + 2),
+      ),
+    ).toBeCloseTo(1, 6);
+    expect(
+      ncc(
+        a,
+        a.map((v) => -v),
+      ),
+    ).toBeCloseTo(-1, 6);
     expect(ncc(a, new Float32Array(100).fill(4))).toBe(0);
   });
 });

@@ -19,16 +19,37 @@ describe('RL jobs', () => {
       const imp = (file: string, role: unknown) => importOne(service, join(sample, file), role);
       const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
       const psf = await imp('bars_psf.tif', { kind: 'external', tool: 'other' });
-      const spec = { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'dataset', id: psf }, iterations: 3 };
-      const job = (await h['jobs.submit'](parseRequest('jobs.submit', { spec: { ...spec, rl: { boundary: 'reflect', background: 0.5, acceleration: 'shb' } } }))) as Job;
+      const spec = {
+        kind: 'deconvolve',
+        method: 'rl',
+        datasetId: blurred,
+        psf: { from: 'dataset', id: psf },
+        iterations: 3,
+      };
+      const job = (await h['jobs.submit'](
+        parseRequest('jobs.submit', {
+          spec: { ...spec, rl: { boundary: 'reflect', background: 0.5, acceleration: 'shb' } },
+        }),
+      )) as Job;
       const done = await waitJob(service, job.id, 120_000);
       expect(done.state, JSON.stringify(done.error)).toBe('done');
-      const log = ((await h['jobs.log'](parseRequest('jobs.log', { id: job.id }))) as { lines: string[] }).lines.join('\n');
+      const log = ((await h['jobs.log'](parseRequest('jobs.log', { id: job.id }))) as { lines: string[] }).lines.join(
+        '\n',
+      );
       expect(log).toMatch(/boundary reflect \(domain [\d×]+\), background 0\.5 \(given\), acceleration shb/);
       const plain = (await h['jobs.submit'](parseRequest('jobs.submit', { spec }))) as Job;
       expect((await waitJob(service, plain.id, 120_000)).state).toBe('done');
-      expect(((await h['jobs.log'](parseRequest('jobs.log', { id: plain.id }))) as { lines: string[] }).lines.join('\n')).toMatch(/boundary extend .*\(auto\), acceleration none/);
-      for (const rl of [{ boundary: 'mirror' }, { background: -1 }, { acceleration: 'fast' }, { iterationsX: 1 }, { tv: -0.01 }, { tv: 1 }]) {
+      expect(
+        ((await h['jobs.log'](parseRequest('jobs.log', { id: plain.id }))) as { lines: string[] }).lines.join('\n'),
+      ).toMatch(/boundary extend .*\(auto\), acceleration none/);
+      for (const rl of [
+        { boundary: 'mirror' },
+        { background: -1 },
+        { acceleration: 'fast' },
+        { iterationsX: 1 },
+        { tv: -0.01 },
+        { tv: 1 },
+      ]) {
         expect(() => parseRequest('jobs.submit', { spec: { ...spec, rl } })).toThrow();
       }
     } finally {
@@ -43,14 +64,32 @@ describe('RL jobs', () => {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
       const blurred = await importOne(service, join(sample, 'bars_blurred.tif'), { kind: 'blurred' });
       const psf = await importOne(service, join(sample, 'bars_psf.tif'), { kind: 'external', tool: 'other' });
-      const spec = { kind: 'deconvolve', method: 'rl', datasetId: blurred, psf: { from: 'dataset', id: psf }, iterations: 4, rl: { tv: 0.02 } };
-      const job = await waitJob(service, ((await h['jobs.submit'](parseRequest('jobs.submit', { spec }))) as Job).id, 120_000);
+      const spec = {
+        kind: 'deconvolve',
+        method: 'rl',
+        datasetId: blurred,
+        psf: { from: 'dataset', id: psf },
+        iterations: 4,
+        rl: { tv: 0.02 },
+      };
+      const job = await waitJob(
+        service,
+        ((await h['jobs.submit'](parseRequest('jobs.submit', { spec }))) as Job).id,
+        120_000,
+      );
       expect(job.state, JSON.stringify(job.error)).toBe('done');
-      expect(((await h['jobs.log'](parseRequest('jobs.log', { id: job.id }))) as { lines: string[] }).lines.join('\n')).toMatch(/total variation λ 0\.02/);
-      const results = ((await h['results.list'](parseRequest('results.list', {}))) as { results: { id: string; path: string }[] }).results;
+      expect(
+        ((await h['jobs.log'](parseRequest('jobs.log', { id: job.id }))) as { lines: string[] }).lines.join('\n'),
+      ).toMatch(/total variation λ 0\.02/);
+      const results = (
+        (await h['results.list'](parseRequest('results.list', {}))) as { results: { id: string; path: string }[] }
+      ).results;
       const written = await readVolume(results.find((r) => r.id === job.outputs[0])!.path);
       // The same RL called directly on the same files: with tv, and without (which the job must not match).
-      const [image, kernel] = [await readVolume(join(sample, 'bars_blurred.tif')), await readVolume(join(sample, 'bars_psf.tif'))];
+      const [image, kernel] = [
+        await readVolume(join(sample, 'bars_blurred.tif')),
+        await readVolume(join(sample, 'bars_psf.tif')),
+      ];
       const withTv = await richardsonLucy(image, kernel, { iterations: 4, tv: 0.02 });
       const plain = await richardsonLucy(image, kernel, { iterations: 4 });
       const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);

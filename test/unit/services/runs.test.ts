@@ -10,16 +10,29 @@ import { dataset, project } from '../../renderer/fake-client';
 import { tempDir } from '../../helpers';
 
 const run = (id: string, over: Partial<TrainRun> = {}): TrainRun => ({
-  id: `run_${id}`, jobId: `job_${id}`, dir: `jobs/job_${id}/run`, datasetIds: ['ds_aaaa1111'], preset: 'tiny', createdAt: '2026-12-05T15:10:00Z', status: 'done', ...over,
+  id: `run_${id}`,
+  jobId: `job_${id}`,
+  dir: `jobs/job_${id}/run`,
+  datasetIds: ['ds_aaaa1111'],
+  preset: 'tiny',
+  createdAt: '2026-12-05T15:10:00Z',
+  status: 'done',
+  ...over,
 });
 
 function folder(projectDir: string, r: TrainRun, files: Record<string, unknown>): void {
   const dir = join(projectDir, r.dir);
   mkdirSync(dir, { recursive: true });
-  for (const [name, v] of Object.entries(files)) writeFileSync(join(dir, name), typeof v === 'string' ? v : JSON.stringify(v));
+  for (const [name, v] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof v === 'string' ? v : JSON.stringify(v));
 }
 
-const psf = { shape: [1, 2, 2], voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' }, step: 3, data: [0.25, 0.25, 0.25, 0.25] };
+const psf = {
+  shape: [1, 2, 2],
+  voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
+  step: 3,
+  data: [0.25, 0.25, 0.25, 0.25],
+};
 
 describe('runs.list', () => {
   it('lists runs newest first, with steps, schedule and names, and tells same-preset runs apart', async () => {
@@ -28,7 +41,13 @@ describe('runs.list', () => {
     const b = run('bbbb0002');
     const c = run('cccc0003', { createdAt: '2026-12-05T16:00:00Z', preset: 'fast' });
     const p: Project = project({ datasets: [dataset({ name: 'bars.tif' })], runs: [a, b, c] });
-    folder(dir, a, { 'history.json': [{ step: 1, cycleA: 1 }, { step: 2, cycleA: 0.5 }], 'config.json': { maxSteps: 4 } });
+    folder(dir, a, {
+      'history.json': [
+        { step: 1, cycleA: 1 },
+        { step: 2, cycleA: 0.5 },
+      ],
+      'config.json': { maxSteps: 4 },
+    });
     folder(dir, b, { 'history.json': '{ not json' });
     const runs = await listRuns(p, dir);
     for (const r of runs) RunSummary.parse(r);
@@ -36,7 +55,12 @@ describe('runs.list', () => {
     expect(runs[0]!.label).toBe('fast · 5 Dec 16:00 · bars.tif');
     // Two tiny runs of the same minute on the same data: the id makes the labels differ.
     expect(new Set(runs.map((r) => r.label)).size).toBe(3);
-    expect(runs[1]).toMatchObject({ steps: 2, totalSteps: 4, datasetNames: ['bars.tif'], label: 'tiny · 5 Dec 15:10 · bars.tif · run_aaaa0001' });
+    expect(runs[1]).toMatchObject({
+      steps: 2,
+      totalSteps: 4,
+      datasetNames: ['bars.tif'],
+      label: 'tiny · 5 Dec 15:10 · bars.tif · run_aaaa0001',
+    });
     // A damaged history and a missing folder (run c) list the run with 0 steps instead of failing the list.
     expect(runs[2]!.steps).toBe(0);
     expect(runs[0]!.steps).toBe(0);
@@ -52,7 +76,10 @@ describe('runs.get', () => {
   it('returns the loss history and the learned PSF with the run\u2019s own voxel size', async () => {
     const dir = tempDir();
     const a = run('aaaa0001');
-    folder(dir, a, { 'history.json': [{ step: 1, epoch: 0, lr: 1e-3, seconds: 2, cycleA: 0.5, psfL1: 0 }], 'psf.json': psf });
+    folder(dir, a, {
+      'history.json': [{ step: 1, epoch: 0, lr: 1e-3, seconds: 2, cycleA: 0.5, psfL1: 0 }],
+      'psf.json': psf,
+    });
     const d = await getRun(project({ runs: [a] }), dir, a.id);
     RunDetail.parse(d);
     // lr, epoch and seconds are not losses; a zero term stays (the chart decides what to hide).
@@ -82,7 +109,9 @@ describe('runs.get', () => {
 
 describe('history.json and psf.json parsing', () => {
   it('skips rows without an integer step and non-finite terms', () => {
-    expect(historyPoints([null, 3, { step: -1, a: 1 }, { step: 1.5, a: 1 }, { step: 2, a: 'x', b: null, c: 1 }])).toEqual([{ step: 2, values: { c: 1 } }]);
+    expect(
+      historyPoints([null, 3, { step: -1, a: 1 }, { step: 1.5, a: 1 }, { step: 2, a: 'x', b: null, c: 1 }]),
+    ).toEqual([{ step: 2, values: { c: 1 } }]);
     expect(historyPoints({ step: 1 })).toEqual([]);
   });
 

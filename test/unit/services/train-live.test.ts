@@ -37,27 +37,43 @@ describe('live training events and pause/resume of a train job', () => {
       (seen[event] as unknown[]).push(events[event].parse(payload));
       if (event === 'train.loss') pauseAt?.((payload as EventOf<'train.loss'>).step);
     });
-    const call = <M extends 'jobs.pause' | 'jobs.resume' | 'jobs.get' | 'jobs.log'>(m: M, req: unknown) => service.handlers[m](parseRequest(m, req) as never);
+    const call = <M extends 'jobs.pause' | 'jobs.resume' | 'jobs.get' | 'jobs.log'>(m: M, req: unknown) =>
+      service.handlers[m](parseRequest(m, req) as never);
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
-      const imp = (await service.handlers['dataset.import'](parseRequest('dataset.import', { paths: [blurredPath, sharpPath] }))) as { imported: { id: string; name: string }[] };
+      const imp = (await service.handlers['dataset.import'](
+        parseRequest('dataset.import', { paths: [blurredPath, sharpPath] }),
+      )) as { imported: { id: string; name: string }[] };
       const blurred = imp.imported.find((d) => d.name === 'bars_blurred.tif')!;
       const sharp = imp.imported.find((d) => d.name === 'train_sharp.tif')!;
-      const job = (await service.handlers['jobs.submit'](parseRequest('jobs.submit', {
-        spec: { kind: 'train', blurredIds: [blurred.id], sharpIds: [sharp.id], preset: 'tiny', config: { maxSteps: MAX_STEPS, seed: 3 } },
-      }))) as Job;
+      const job = (await service.handlers['jobs.submit'](
+        parseRequest('jobs.submit', {
+          spec: {
+            kind: 'train',
+            blurredIds: [blurred.id],
+            sharpIds: [sharp.id],
+            preset: 'tiny',
+            config: { maxSteps: MAX_STEPS, seed: 3 },
+          },
+        }),
+      )) as Job;
       const state = () => seen['job.state'].filter((e) => e.job.id === job.id).at(-1)?.job.state;
 
       // Pause from the event handler itself, as a UI button would, so the run is stopped well before its end.
       let paused: Promise<unknown> | undefined;
-      pauseAt = (step) => { if (step >= 3 && !paused) paused = call('jobs.pause', { id: job.id }); };
+      pauseAt = (step) => {
+        if (step >= 3 && !paused) paused = call('jobs.pause', { id: job.id });
+      };
       await until(() => paused !== undefined, 120_000, 'three training steps');
       await paused;
       await until(() => state() === 'paused', 60_000, 'the job to pause');
       const before = seen['train.loss'].length;
       const lossBefore = seen['train.loss'].slice(0, before);
       const log = (await call('jobs.log', { id: job.id })) as { lines: string[] };
-      const ckptSteps = log.lines.map((l) => /^checkpoint at step (\d+)$/.exec(l)?.[1]).filter(Boolean).map(Number);
+      const ckptSteps = log.lines
+        .map((l) => /^checkpoint at step (\d+)$/.exec(l)?.[1])
+        .filter(Boolean)
+        .map(Number);
       const ckpt = ckptSteps.at(-1)!;
       expect(ckpt).toBeGreaterThanOrEqual(2); // tiny checkpoints every 2 steps, and on stopping
       expect(ckpt).toBeLessThan(MAX_STEPS);
@@ -85,7 +101,9 @@ describe('live training events and pause/resume of a train job', () => {
       expect(after.at(-1)!.etaSeconds).toBe(0);
       const resumedLog = ((await call('jobs.log', { id: job.id })) as { lines: string[] }).lines;
       expect(resumedLog.some((l) => l.includes('resuming from checkpoint (interrupted run)'))).toBe(true);
-      const history = JSON.parse(readFileSync(join(projectDir, 'jobs', job.id, 'run', 'history.json'), 'utf8')) as { step: number }[];
+      const history = JSON.parse(readFileSync(join(projectDir, 'jobs', job.id, 'run', 'history.json'), 'utf8')) as {
+        step: number;
+      }[];
       expect(history.map((h) => h.step)).toEqual(Array.from({ length: MAX_STEPS }, (_, i) => i + 1));
 
       // PSF snapshots: the tiny preset's PSF layer is non-negative and sums to one.

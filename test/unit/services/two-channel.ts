@@ -6,10 +6,19 @@ export const SHAPE: [number, number, number] = [6, 16, 16];
 
 export const beadPeak = (c: number, t: number) => 100 * (c + 1) + 10 * t;
 
-export async function writeTwoChannelStack(path: string, opts: { frames?: number; voxelSize?: { x: number; y: number; z: number; unit: string } } = {}): Promise<void> {
+export async function writeTwoChannelStack(
+  path: string,
+  opts: { frames?: number; voxelSize?: { x: number; y: number; z: number; unit: string } } = {},
+): Promise<void> {
   const frames = opts.frames ?? 2;
   const [nz, ny, nx] = SHAPE;
-  const w = await createVolumeWriter(path, { shape: SHAPE, voxelSize: opts.voxelSize ?? { x: 1, y: 1, z: 1, unit: 'px' }, dtype: 'float32', channels: 2, frames });
+  const w = await createVolumeWriter(path, {
+    shape: SHAPE,
+    voxelSize: opts.voxelSize ?? { x: 1, y: 1, z: 1, unit: 'px' },
+    dtype: 'float32',
+    channels: 2,
+    frames,
+  });
   for (let t = 0; t < frames; t++) {
     for (let c = 0; c < 2; c++) {
       const v = new Float32Array(nz * ny * nx).fill(1);

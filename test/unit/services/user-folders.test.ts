@@ -25,7 +25,10 @@ function world() {
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(AccessDeniedError);
   return (e as Error).message;
 }
@@ -79,13 +82,23 @@ describe('folders the user adds', () => {
     const h = service.handlers;
     try {
       const dir = join(data, 'exp2');
-      expect(await refusal(h['project.create'](parseRequest('project.create', { dir })))).toMatch(/outside the allowed folders/);
-      const added = (await h['folders.allow'](parseRequest('folders.allow', { dir, create: true }))) as { folder: string; folders: string[] };
+      expect(await refusal(h['project.create'](parseRequest('project.create', { dir })))).toMatch(
+        /outside the allowed folders/,
+      );
+      const added = (await h['folders.allow'](parseRequest('folders.allow', { dir, create: true }))) as {
+        folder: string;
+        folders: string[];
+      };
       expect(added.folders).toEqual([dir]);
-      const p = (await h['project.create'](parseRequest('project.create', { dir, name: 'exp2' }))) as { name: string; dir: string };
+      const p = (await h['project.create'](parseRequest('project.create', { dir, name: 'exp2' }))) as {
+        name: string;
+        dir: string;
+      };
       expect(p.name).toBe('exp2');
       expect(existsSync(join(dir, 'project.json'))).toBe(true);
-      expect(((await h['folders.list'](parseRequest('folders.list', {}))) as { folders: string[] }).folders).toEqual([dir]);
+      expect(((await h['folders.list'](parseRequest('folders.list', {}))) as { folders: string[] }).folders).toEqual([
+        dir,
+      ]);
     } finally {
       await service.close();
     }

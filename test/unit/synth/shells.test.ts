@@ -14,9 +14,12 @@ describe('suite object generators', { timeout: 30_000 }, () => {
     const out = new Float32Array(shape[0] * shape[1] * shape[2]);
     // Fixed draws: radii 9 (z 9/2.5 slices), centre mid-volume, level 0.7.
     const draws = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
-    const rng = { next: () => draws.shift() ?? 0.5, normal: () => 0, poisson: () => 0 } as unknown as ReturnType<typeof createRng>;
+    const rng = { next: () => draws.shift() ?? 0.5, normal: () => 0, poisson: () => 0 } as unknown as ReturnType<
+      typeof createRng
+    >;
     addShell(out, shape, rng, 2.5);
-    const centre = at(out, 12, 24, 24), wall = at(out, 12, 24, 33);
+    const centre = at(out, 12, 24, 24),
+      wall = at(out, 12, 24, 33);
     expect(wall).toBeGreaterThan(0.6);
     expect(centre).toBeLessThan(1e-6);
     expect(Math.max(...out)).toBeLessThanOrEqual(0.7 + 1e-6);
@@ -32,7 +35,8 @@ describe('suite object generators', { timeout: 30_000 }, () => {
     expect(new Set(SUITE_CASES.map((c) => c.name)).size).toBe(SUITE_CASES.length);
     expect(() => findCase('nope')).toThrow(/unknown case 'nope'/);
     const small = { train: [12, 24, 24] as [number, number, number], test: [12, 24, 24] as [number, number, number] };
-    const punctaCase = findCase('puncta'), membranes = findCase('membranes');
+    const punctaCase = findCase('puncta'),
+      membranes = findCase('membranes');
     const p = caseData({ ...punctaCase, psf: { ...punctaCase.psf, size: [5, 7, 7] } }, small);
     const m = caseData({ ...membranes, psf: { ...membranes.psf, size: [5, 7, 7] } }, small);
     // Puncta: few bright voxels, most empty; shells fill a larger connected share at lower peak.

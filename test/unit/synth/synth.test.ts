@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, DEFAULT_SYNTH, synthesize } from '../../../src-main/core/synth/index';
 
-const small = { ...DEFAULT_SYNTH, shape: [12, 32, 32] as [number, number, number], psf: { ...DEFAULT_SYNTH.psf, size: [7, 15, 15] as [number, number, number] } };
+const small = {
+  ...DEFAULT_SYNTH,
+  shape: [12, 32, 32] as [number, number, number],
+  psf: { ...DEFAULT_SYNTH.psf, size: [7, 15, 15] as [number, number, number] },
+};
 
 describe('synthetic data', { timeout: 30_000 }, () => {
   it('is reproducible for a seed and differs across seeds', () => {
-    const a = synthesize(small), b = synthesize(small), c = synthesize({ ...small, seed: 2 });
+    const a = synthesize(small),
+      b = synthesize(small),
+      c = synthesize({ ...small, seed: 2 });
     expect(a.blurred.data).toEqual(b.blurred.data);
     expect(a.groundTruth.data).not.toEqual(c.groundTruth.data);
   });
@@ -26,10 +32,13 @@ describe('synthetic data', { timeout: 30_000 }, () => {
   });
   it('Poisson sampler has mean ≈ variance ≈ λ', () => {
     for (const lambda of [3, 80]) {
-      const rng = createRng(42), xs = Array.from({ length: 20000 }, () => rng.poisson(lambda));
-      const m = xs.reduce((s, v) => s + v, 0) / xs.length, v = xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length;
+      const rng = createRng(42),
+        xs = Array.from({ length: 20000 }, () => rng.poisson(lambda));
+      const m = xs.reduce((s, v) => s + v, 0) / xs.length,
+        v = xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length;
       expect(m).toBeCloseTo(lambda, 0);
-      expect(v / lambda).toBeGreaterThan(0.93); expect(v / lambda).toBeLessThan(1.07);
+      expect(v / lambda).toBeGreaterThan(0.93);
+      expect(v / lambda).toBeLessThan(1.07);
     }
   });
 });

@@ -33,7 +33,10 @@ describe('WorkerTaskPool', () => {
 
   it('starts at most `size` workers and gives every waiting task its own answer', async () => {
     let started = 0;
-    pool = new WorkerTaskPool(2, () => { started++; return new Worker(ECHOES, { eval: true }); });
+    pool = new WorkerTaskPool(2, () => {
+      started++;
+      return new Worker(ECHOES, { eval: true });
+    });
     const outs = await Promise.all(['1', '2', '3', '4', '5'].map((p) => pool!.run(task(p))));
     expect(outs.map((o) => (o as unknown as { echoed: string }).echoed)).toEqual(['1', '2', '3', '4', '5']);
     expect(started).toBe(2);

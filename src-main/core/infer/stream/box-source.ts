@@ -32,18 +32,25 @@ export function paddedBoxSource(src: BoxSource, padded: Shape3): BoxedSliceSourc
     const span = idx.map((v, a) => Math.max(...v) - lo[a]! + 1) as Shape3;
     const block = await src.readBox(lo, span);
     const out = new Float32Array(size[0] * size[1] * size[2]);
-    for (let z = 0; z < size[0]; z++) for (let y = 0; y < size[1]; y++) {
-      const row = ((idx[0]![z]! - lo[0]) * span[1] + idx[1]![y]! - lo[1]) * span[2] - lo[2];
-      const o = (z * size[1] + y) * size[2];
-      for (let x = 0; x < size[2]; x++) out[o + x] = block[row + idx[2]![x]!]!;
-    }
+    for (let z = 0; z < size[0]; z++)
+      for (let y = 0; y < size[1]; y++) {
+        const row = ((idx[0]![z]! - lo[0]) * span[1] + idx[1]![y]! - lo[1]) * span[2] - lo[2];
+        const o = (z * size[1] + y) * size[2];
+        for (let x = 0; x < size[2]; x++) out[o + x] = block[row + idx[2]![x]!]!;
+      }
     return out;
   };
   return { shape: padded, readBox, readSlices: (z0, z1) => readBox([z0, 0, 0], [z1 - z0, padded[1], padded[2]]) };
 }
 
 /** `box` grown by `halo` on each side (rounded out to `multiple`), clipped to `shape`; and where `box` sits in it. */
-export function withHalo(start: Shape3, size: Shape3, halo: Shape3, shape: Shape3, multiple = 1): { start: Shape3; size: Shape3; inner: Shape3 } {
+export function withHalo(
+  start: Shape3,
+  size: Shape3,
+  halo: Shape3,
+  shape: Shape3,
+  multiple = 1,
+): { start: Shape3; size: Shape3; inner: Shape3 } {
   const s = start.map((v, a) => Math.max(0, Math.floor((v - halo[a]!) / multiple) * multiple)) as Shape3;
   const e = start.map((v, a) => Math.min(shape[a]!, Math.ceil((v + size[a]! + halo[a]!) / multiple) * multiple));
   return { start: s, size: e.map((v, a) => v - s[a]!) as Shape3, inner: start.map((v, a) => v - s[a]!) as Shape3 };

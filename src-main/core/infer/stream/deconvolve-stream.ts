@@ -73,7 +73,12 @@ export interface StreamResult {
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** Deconvolves an OME-Zarr input into an OME-Zarr output box by box; continues `<output>.partial` when it is there. */
-export async function deconvolveStream(input: string, output: string, m: StreamMethod, o: StreamOptions): Promise<StreamResult> {
+export async function deconvolveStream(
+  input: string,
+  output: string,
+  m: StreamMethod,
+  o: StreamOptions,
+): Promise<StreamResult> {
   const started = performance.now();
   const reader = await openZarrVolume(input, o.open ?? {});
   try {
@@ -82,9 +87,25 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
     const domainWarnings = m.domain ? checkGeometry(m.domain, shape, reader.voxelSize, input) : [];
     const chunk = shape.map((n, a) => Math.min(n, o.chunk[a]!)) as Shape3;
     const layout = { shape, channels: sel.channels.length, frames: sel.frames.length, chunk, dtype: o.dtype };
-    const options = { method: m.method, details: m.details, normalisation: m.normalisation ?? null, halo: m.halo ?? null, stackStats: m.stackStats ?? false, chunk, dtype: o.dtype, select: sel, voxelSize: reader.info.voxelSize };
+    const options = {
+      method: m.method,
+      details: m.details,
+      normalisation: m.normalisation ?? null,
+      halo: m.halo ?? null,
+      stackStats: m.stackStats ?? false,
+      chunk,
+      dtype: o.dtype,
+      select: sel,
+      voxelSize: reader.info.voxelSize,
+    };
     const fingerprint = (await zarrFingerprint(input)).hash;
-    const partial = await PartialZarr.begin(output, layout, { fingerprint, optionsKey: sha(options), options, force: o.force, within: o.within });
+    const partial = await PartialZarr.begin(output, layout, {
+      fingerprint,
+      optionsKey: sha(options),
+      options,
+      force: o.force,
+      within: o.within,
+    });
     let computed = 0;
     const norms: NormaliserParams[] = [];
     for (const [t, frame] of sel.frames.entries()) {
@@ -96,9 +117,17 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
         if (norm) norms.push(norm.toJSON());
         if (todo.length === 0) continue;
         const clip = m.normalisation?.clip ?? false;
-        const src = norm ? mappedSource(raw, (d) => { const n = norm.apply(d); if (clip) for (let i = 0; i < n.length; i++) n[i] = n[i]! < 0 ? 0 : n[i]! > 1 ? 1 : n[i]!; return n; }) : raw;
+        const src = norm
+          ? mappedSource(raw, (d) => {
+              const n = norm.apply(d);
+              if (clip) for (let i = 0; i < n.length; i++) n[i] = n[i]! < 0 ? 0 : n[i]! > 1 ? 1 : n[i]!;
+              return n;
+            })
+          : raw;
         const predictBox = await boxPredictor(partial, key, src, m, c, o);
-        o.onStage?.(`channel ${channel}, frame ${frame}: ${todo.length} of ${partial.boxes.length / (layout.channels * layout.frames)} boxes to compute`);
+        o.onStage?.(
+          `channel ${channel}, frame ${frame}: ${todo.length} of ${partial.boxes.length / (layout.channels * layout.frames)} boxes to compute`,
+        );
         for (const b of todo) {
           if (o.signal?.aborted) throw new CancelledError('deconvolution');
           const pred = await predictBox(b.start, b.size);
@@ -109,11 +138,27 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
       }
     }
     o.onStage?.('pyramid');
-    await partial.finish({ name: output.split(/[\\/]/).pop()!, voxelSize: reader.voxelSize, ...metadata(reader.info, sel, m, norms, chunk) });
+    await partial.finish({
+      name: output.split(/[\\/]/).pop()!,
+      voxelSize: reader.voxelSize,
+      ...metadata(reader.info, sel, m, norms, chunk),
+    });
     const seconds = (performance.now() - started) / 1000;
     return {
-      input, output, shape, channels: layout.channels, frames: layout.frames, boxes: partial.boxes.length, computed, resumed: partial.resumed, chunk,
-      halo: m.halo ?? 0, seconds, voxelsPerSecond: (computed / partial.boxes.length) * shape[0] * shape[1] * shape[2] * layout.channels * layout.frames / seconds,
+      input,
+      output,
+      shape,
+      channels: layout.channels,
+      frames: layout.frames,
+      boxes: partial.boxes.length,
+      computed,
+      resumed: partial.resumed,
+      chunk,
+      halo: m.halo ?? 0,
+      seconds,
+      voxelsPerSecond:
+        ((computed / partial.boxes.length) * shape[0] * shape[1] * shape[2] * layout.channels * layout.frames) /
+        seconds,
       warnings: [...reader.info.warnings, ...domainWarnings],
     };
   } finally {
@@ -122,7 +167,14 @@ export async function deconvolveStream(input: string, output: string, m: StreamM
 }
 
 /** The volume's normaliser: saved by an earlier run of this output, or fitted (box by box) and saved. */
-async function normaliserFor(partial: PartialZarr, key: string, raw: BoxSource, m: StreamMethod, chunk: Shape3, o: StreamOptions): Promise<Normaliser | undefined> {
+async function normaliserFor(
+  partial: PartialZarr,
+  key: string,
+  raw: BoxSource,
+  m: StreamMethod,
+  chunk: Shape3,
+  o: StreamOptions,
+): Promise<Normaliser | undefined> {
   if (!m.normalisation) return undefined;
   const saved = partial.state<{ norm?: NormaliserParams }>(key)?.norm;
   if (saved) return makeNormaliser(saved);
@@ -133,11 +185,20 @@ async function normaliserFor(partial: PartialZarr, key: string, raw: BoxSource, 
   return norm;
 }
 
-async function boxPredictor(partial: PartialZarr, key: string, src: BoxSource, m: StreamMethod, c: number, o: StreamOptions): Promise<(start: Shape3, size: Shape3) => Promise<Float32Array>> {
+async function boxPredictor(
+  partial: PartialZarr,
+  key: string,
+  src: BoxSource,
+  m: StreamMethod,
+  c: number,
+  o: StreamOptions,
+): Promise<(start: Shape3, size: Shape3) => Promise<Float32Array>> {
   if (m.staged) {
     const stored = partial.state<{ stats?: StatsRecord }>(key)?.stats;
     if (!stored) o.onStage?.(`network statistics of volume ${key} (${m.staged.layers.length} passes over tiles)`);
-    const net = await networkBoxes(src, m.staged, m.statsTile ?? boxTile(o.chunk, m.staged), stored, { signal: o.signal });
+    const net = await networkBoxes(src, m.staged, m.statsTile ?? boxTile(o.chunk, m.staged), stored, {
+      signal: o.signal,
+    });
     if (!stored) await partial.setState(key, { ...partial.state<object>(key), stats: net.stats });
     return net.predict;
   }
@@ -155,10 +216,19 @@ async function boxPredictor(partial: PartialZarr, key: string, src: BoxSource, m
 }
 
 /** Tiles of a box plus the network's halo on each side (rounded up to its multiple): a box is then predicted in one tile. */
-const boxTile = (chunk: Shape3, net: StagedNet): Shape3 => chunk.map((c) => Math.ceil((c + 2 * net.halo) / net.multiple) * net.multiple + 2 * net.multiple) as Shape3;
+const boxTile = (chunk: Shape3, net: StagedNet): Shape3 =>
+  chunk.map((c) => Math.ceil((c + 2 * net.halo) / net.multiple) * net.multiple + 2 * net.multiple) as Shape3;
 
-function metadata(info: Parameters<typeof hyperstackExtra>[0], sel: ReturnType<typeof selectVolumes>, m: StreamMethod, norms: NormaliserParams[], chunk: Shape3) {
-  const scale = norms.length ? `input intensity units (each volume normalised as in training, then mapped back; see cycledecon.normalisation)` : 'input intensity units';
+function metadata(
+  info: Parameters<typeof hyperstackExtra>[0],
+  sel: ReturnType<typeof selectVolumes>,
+  m: StreamMethod,
+  norms: NormaliserParams[],
+  chunk: Shape3,
+) {
+  const scale = norms.length
+    ? `input intensity units (each volume normalised as in training, then mapped back; see cycledecon.normalisation)`
+    : 'input intensity units';
   return {
     intensityScale: scale,
     extra: {

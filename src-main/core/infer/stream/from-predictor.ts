@@ -22,7 +22,9 @@ export function streamMethod(p: Predictor, o: { halo?: Shape3; statsTile?: Shape
   const halo = o.halo ?? [p.overlap, p.overlap, p.overlap];
   const withStack = p.withStackStats?.bind(p);
   return {
-    ...common, halo, stackStats: withStack !== undefined,
+    ...common,
+    halo,
+    stackStats: withStack !== undefined,
     predict: (_c, stack) => withPadding(stack && withStack ? withStack(stack) : p.predict, p.multiple),
   };
 }

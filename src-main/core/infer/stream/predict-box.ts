@@ -15,7 +15,9 @@ import { paddedBoxSource, withHalo, type BoxSource } from './box-source';
 export type StatsRecord = Record<string, { mean: number[]; variance: number[] }>;
 
 export function statsToRecord(known: ReadonlyMap<string, ChannelStats>): StatsRecord {
-  return Object.fromEntries([...known].map(([k, s]) => [k, { mean: Array.from(s.mean), variance: Array.from(s.variance) }]));
+  return Object.fromEntries(
+    [...known].map(([k, s]) => [k, { mean: Array.from(s.mean), variance: Array.from(s.variance) }]),
+  );
 }
 
 export interface NetBoxes {
@@ -29,13 +31,27 @@ export interface NetBoxes {
  * The network ready to predict boxes of `src` (normalised input, original shape): statistics from `stored`
  * when a resumed run saved them, else measured tile by tile with tiles of `tile` (one pass per layer).
  */
-export async function networkBoxes(src: BoxSource, net: StagedNet, tile: Shape3, stored: StatsRecord | undefined, o: { signal?: AbortSignal; onProgress?(done: number, total: number): void }): Promise<NetBoxes> {
+export async function networkBoxes(
+  src: BoxSource,
+  net: StagedNet,
+  tile: Shape3,
+  stored: StatsRecord | undefined,
+  o: { signal?: AbortSignal; onProgress?(done: number, total: number): void },
+): Promise<NetBoxes> {
   const m = net.multiple;
   const padded = src.shape.map((n) => Math.ceil(n / m) * m) as Shape3;
   const padSrc = paddedBoxSource(src, padded);
-  const runner = new ExactRunner(padSrc, net, { tile: tile.map((t, a) => (t >= src.shape[a]! ? padded[a]! : t)) as Shape3, signal: o.signal, onProgress: o.onProgress });
+  const runner = new ExactRunner(padSrc, net, {
+    tile: tile.map((t, a) => (t >= src.shape[a]! ? padded[a]! : t)) as Shape3,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
   if (stored && net.layers.every((l) => stored[l])) {
-    for (const l of net.layers) runner.known.set(l, { mean: Float32Array.from(stored[l]!.mean), variance: Float32Array.from(stored[l]!.variance) });
+    for (const l of net.layers)
+      runner.known.set(l, {
+        mean: Float32Array.from(stored[l]!.mean),
+        variance: Float32Array.from(stored[l]!.variance),
+      });
   } else {
     const passes = net.layers.length;
     for (const layer of net.layers) {
@@ -56,7 +72,11 @@ export async function networkBoxes(src: BoxSource, net: StagedNet, tile: Shape3,
 }
 
 /** A predictor run on the box plus `halo` (clipped to the stack), keeping the box. */
-export function haloBoxes(src: BoxSource, predict: PredictFn, halo: Shape3): (start: Shape3, size: Shape3) => Promise<Float32Array> {
+export function haloBoxes(
+  src: BoxSource,
+  predict: PredictFn,
+  halo: Shape3,
+): (start: Shape3, size: Shape3) => Promise<Float32Array> {
   return async (start, size) => {
     const t = withHalo(start, size, halo, src.shape);
     return copyBlock(await predict(await src.readBox(t.start, t.size), t.size), t.size, t.inner, size);

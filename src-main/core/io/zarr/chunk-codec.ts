@@ -14,7 +14,14 @@ const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
 
 /** Region `size` at `at` of a z-major `block` of `blockShape`, in a full `chunk` of `dtype` (uint16: rounded, clamped). */
-export function chunkOf(block: Float32Array, blockShape: Shape3, at: Shape3, size: Shape3, chunk: Shape3, dtype: WriteDtype): Uint8Array {
+export function chunkOf(
+  block: Float32Array,
+  blockShape: Shape3,
+  at: Shape3,
+  size: Shape3,
+  chunk: Shape3,
+  dtype: WriteDtype,
+): Uint8Array {
   const [, by, bx] = blockShape;
   const [, cy, cx] = chunk;
   const out = dtype === 'uint16' ? new Uint16Array(chunk[0] * cy * cx) : new Float32Array(chunk[0] * cy * cx);
@@ -23,7 +30,11 @@ export function chunkOf(block: Float32Array, blockShape: Shape3, at: Shape3, siz
       const from = ((at[0] + z) * by + at[1] + y) * bx + at[2];
       const to = (z * cy + y) * cx;
       if (dtype === 'float32') out.set(block.subarray(from, from + size[2]), to);
-      else for (let x = 0; x < size[2]; x++) { const v = block[from + x]!; out[to + x] = v > 0 ? (v >= 65535 ? 65535 : Math.round(v)) : 0; }
+      else
+        for (let x = 0; x < size[2]; x++) {
+          const v = block[from + x]!;
+          out[to + x] = v > 0 ? (v >= 65535 ? 65535 : Math.round(v)) : 0;
+        }
     }
   }
   return new Uint8Array(out.buffer);
@@ -49,5 +60,7 @@ export async function readChunkFile(file: string, chunk: Shape3, dtype: WriteDty
   const n = chunk[0] * chunk[1] * chunk[2];
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
-  return dtype === 'uint16' ? Float32Array.from(new Uint16Array(copy.buffer, 0, n)) : new Float32Array(copy.buffer, 0, n);
+  return dtype === 'uint16'
+    ? Float32Array.from(new Uint16Array(copy.buffer, 0, n))
+    : new Float32Array(copy.buffer, 0, n);
 }

@@ -18,9 +18,13 @@ export async function zarrFingerprint(folder: string): Promise<{ hash: string; s
     const st = await fs.lstat(join(root, name)).catch(() => null);
     if (st?.isFile() && st.size < 4 * 1024 * 1024) h.update(`${name}:`).update(await fs.readFile(join(root, name)));
   }
-  let size = 0, mtimeMs = 0, files = 0;
+  let size = 0,
+    mtimeMs = 0,
+    files = 0;
   const walk = async (dir: string): Promise<void> => {
-    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const e of entries) {
       if (files >= MAX_FILES) return;
       const p = join(dir, e.name);

@@ -32,8 +32,11 @@ function micrometres(v: VoxelSize): { x: number; y: number; z: number; unit?: 'm
 function channelLabels(n: number, extra: Record<string, string> | undefined): string[] {
   try {
     const names = JSON.parse(extra?.['ome.channels'] ?? 'null') as unknown;
-    if (Array.isArray(names) && names.length === n && names.every((s) => typeof s === 'string')) return names as string[];
-  } catch { /* not ours: default labels */ }
+    if (Array.isArray(names) && names.length === n && names.every((s) => typeof s === 'string'))
+      return names as string[];
+  } catch {
+    /* not ours: default labels */
+  }
   return Array.from({ length: n }, (_, c) => `channel ${c}`);
 }
 
@@ -43,19 +46,31 @@ export function groupAttributes(d: ImageDescription, window: { min: number; max:
   const space = (name: string) => ({ name, type: 'space', ...(um.unit ? { unit: um.unit } : {}) });
   const labels = channelLabels(d.channels, d.extra);
   return {
-    multiscales: [{
-      version: '0.4', name: d.name, type: 'mean',
-      axes: [{ name: 't', type: 'time' }, { name: 'c', type: 'channel' }, space('z'), space('y'), space('x')],
-      datasets: d.levels.map((l, i) => ({
-        path: String(i),
-        coordinateTransformations: [{ type: 'scale', scale: [1, 1, um.z * l.factor[0], um.y * l.factor[1], um.x * l.factor[2]] }],
-      })),
-      metadata: { method: 'mean of 2×2 pixels in y, x (z kept)', software: 'cycledecon' },
-    }],
+    multiscales: [
+      {
+        version: '0.4',
+        name: d.name,
+        type: 'mean',
+        axes: [{ name: 't', type: 'time' }, { name: 'c', type: 'channel' }, space('z'), space('y'), space('x')],
+        datasets: d.levels.map((l, i) => ({
+          path: String(i),
+          coordinateTransformations: [
+            { type: 'scale', scale: [1, 1, um.z * l.factor[0], um.y * l.factor[1], um.x * l.factor[2]] },
+          ],
+        })),
+        metadata: { method: 'mean of 2×2 pixels in y, x (z kept)', software: 'cycledecon' },
+      },
+    ],
     omero: {
-      name: d.name, version: '0.4', rdefs: { model: labels.length > 1 ? 'color' : 'greyscale', defaultT: 0, defaultZ: 0 },
+      name: d.name,
+      version: '0.4',
+      rdefs: { model: labels.length > 1 ? 'color' : 'greyscale', defaultT: 0, defaultZ: 0 },
       channels: labels.map((label, c) => ({
-        label, active: true, coefficient: 1, family: 'linear', inverted: false,
+        label,
+        active: true,
+        coefficient: 1,
+        family: 'linear',
+        inverted: false,
         color: d.channels === 1 ? 'FFFFFF' : ['00FF00', 'FF00FF', '00FFFF', 'FF0000', '0000FF', 'FFFF00'][c % 6],
         window: { min: window.min, max: window.max, start: window.min, end: window.max },
       })),
@@ -72,6 +87,9 @@ export function arrayMetadata(d: ImageDescription, level: Level): Record<string,
     chunks: [1, 1, ...level.chunks],
     dtype: d.dtype === 'uint16' ? '<u2' : '<f4',
     compressor: { id: 'gzip', level: GZIP_LEVEL },
-    fill_value: 0, order: 'C', filters: null, dimension_separator: '/',
+    fill_value: 0,
+    order: 'C',
+    filters: null,
+    dimension_separator: '/',
   };
 }

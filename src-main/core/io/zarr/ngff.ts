@@ -34,19 +34,32 @@ export function ngffAttributes(attrs: unknown): Obj | undefined {
 function axesOf(file: string, m: Obj): { names: AxisName[]; units: (string | undefined)[] } {
   // 0.1/0.2 have no axes: the arrays are 5D tczyx.
   const raw = m.axes ?? ['t', 'c', 'z', 'y', 'x'];
-  if (!Array.isArray(raw) || raw.length < 2 || raw.length > 5) throw new ZarrFormatError(file, 'multiscales[0].axes must list 2 to 5 axes');
+  if (!Array.isArray(raw) || raw.length < 2 || raw.length > 5)
+    throw new ZarrFormatError(file, 'multiscales[0].axes must list 2 to 5 axes');
   const names: string[] = [];
   const units: (string | undefined)[] = [];
   for (const a of raw) {
     const name = typeof a === 'string' ? a : isObj(a) && typeof a.name === 'string' ? a.name : undefined;
-    if (name === undefined) throw new ZarrFormatError(file, `multiscales[0].axes has an entry without a name: ${JSON.stringify(a).slice(0, 80)}`);
+    if (name === undefined)
+      throw new ZarrFormatError(
+        file,
+        `multiscales[0].axes has an entry without a name: ${JSON.stringify(a).slice(0, 80)}`,
+      );
     names.push(name.toLowerCase());
     units.push(isObj(a) && typeof a.unit === 'string' ? a.unit : undefined);
   }
   const order = names.map((n) => AXIS_ORDER.indexOf(n as AxisName));
-  if (order.some((i) => i < 0) || order.some((i, k) => k > 0 && i <= order[k - 1]!) || !names.includes('y') || !names.includes('x')) {
-    throw new ZarrFormatError(file, `axes ${names.join(',')} are not supported: they must be y and x, optionally after z, c and t, in the order t, c, z, y, x`,
-      'Rewrite the image with ome-zarr-py or bioformats2raw, which write tczyx subsets.');
+  if (
+    order.some((i) => i < 0) ||
+    order.some((i, k) => k > 0 && i <= order[k - 1]!) ||
+    !names.includes('y') ||
+    !names.includes('x')
+  ) {
+    throw new ZarrFormatError(
+      file,
+      `axes ${names.join(',')} are not supported: they must be y and x, optionally after z, c and t, in the order t, c, z, y, x`,
+      'Rewrite the image with ome-zarr-py or bioformats2raw, which write tczyx subsets.',
+    );
   }
   return { names: names as AxisName[], units };
 }
@@ -60,9 +73,14 @@ function scaleOf(file: string, where: string, list: unknown, n: number): number[
     if (!isObj(t) || t.type !== 'scale') continue;
     const s = t.scale;
     if (!Array.isArray(s) || s.length !== n || !s.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) {
-      throw new ZarrFormatError(file, `${where} has a scale ${JSON.stringify(s)?.slice(0, 80)} that is not ${n} positive numbers (one per axis)`);
+      throw new ZarrFormatError(
+        file,
+        `${where} has a scale ${JSON.stringify(s)?.slice(0, 80)} that is not ${n} positive numbers (one per axis)`,
+      );
     }
-    s.forEach((v, i) => { out[i]! *= v as number; });
+    s.forEach((v, i) => {
+      out[i]! *= v as number;
+    });
   }
   return out;
 }
@@ -70,7 +88,9 @@ function scaleOf(file: string, where: string, list: unknown, n: number): number[
 function channelNames(attrs: Obj): string[] | undefined {
   const omero = attrs.omero;
   if (!isObj(omero) || !Array.isArray(omero.channels)) return undefined;
-  return omero.channels.map((c, i) => (isObj(c) && typeof c.label === 'string' ? c.label.slice(0, 200) : `channel ${i}`));
+  return omero.channels.map((c, i) =>
+    isObj(c) && typeof c.label === 'string' ? c.label.slice(0, 200) : `channel ${i}`,
+  );
 }
 
 /** Parses the image metadata of an NGFF group; throws ZarrFormatError for anything missing or malformed. */
@@ -78,14 +98,23 @@ export function parseNgffImage(file: string, rawAttrs: unknown): NgffImage {
   const attrs = ngffAttributes(rawAttrs);
   const list = attrs?.multiscales;
   if (!Array.isArray(list) || list.length === 0 || !isObj(list[0])) {
-    throw new ZarrFormatError(file, 'is a Zarr folder without OME-NGFF "multiscales" metadata, so its axes and voxel size are unknown',
-      'Open the image group (the folder whose .zattrs has "multiscales"), or convert the data with bioformats2raw.');
+    throw new ZarrFormatError(
+      file,
+      'is a Zarr folder without OME-NGFF "multiscales" metadata, so its axes and voxel size are unknown',
+      'Open the image group (the folder whose .zattrs has "multiscales"), or convert the data with bioformats2raw.',
+    );
   }
   const m = list[0];
   const version = String(m.version ?? attrs?.version ?? 'unknown');
   const { names, units } = axesOf(file, m);
   const datasets = m.datasets;
-  if (!Array.isArray(datasets) || datasets.length === 0 || !isObj(datasets[0]) || typeof datasets[0].path !== 'string' || datasets[0].path === '') {
+  if (
+    !Array.isArray(datasets) ||
+    datasets.length === 0 ||
+    !isObj(datasets[0]) ||
+    typeof datasets[0].path !== 'string' ||
+    datasets[0].path === ''
+  ) {
     throw new ZarrFormatError(file, 'multiscales[0].datasets names no full-resolution dataset (datasets[0].path)');
   }
   const d0 = datasets[0];
@@ -100,7 +129,13 @@ export function parseNgffImage(file: string, rawAttrs: unknown): NgffImage {
     if (um !== undefined) umPerUnit[n] = um;
   });
   return {
-    version, axes: names, path: d0.path as string, scale: own.map((v, i) => v * all[i]!), umPerUnit, units: unitOf,
-    channelNames: attrs ? channelNames(attrs) : undefined, levels: datasets.length,
+    version,
+    axes: names,
+    path: d0.path as string,
+    scale: own.map((v, i) => v * all[i]!),
+    umPerUnit,
+    units: unitOf,
+    channelNames: attrs ? channelNames(attrs) : undefined,
+    levels: datasets.length,
   };
 }

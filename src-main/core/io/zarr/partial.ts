@@ -14,7 +14,14 @@ import { planLevels, type Level } from './pyramid';
 import { arrayMetadata, groupAttributes, type ImageDescription } from './ngff-write';
 import { chunkOf, writeChunkFile } from './chunk-codec';
 import { buildLevel, type StreamLayout } from './pyramid-stream';
-import { mismatch, PROGRESS_FILE, readProgress, ResumeMismatchError, writeProgress, type ProgressRecord } from './progress';
+import {
+  mismatch,
+  PROGRESS_FILE,
+  readProgress,
+  ResumeMismatchError,
+  writeProgress,
+  type ProgressRecord,
+} from './progress';
 import { isZarrFolder } from './store';
 
 export type { StreamLayout };
@@ -48,11 +55,20 @@ export function planBoxes(layout: StreamLayout): OutputBox[] {
   const [nz, ny, nx] = layout.shape;
   const ch = layout.shape.map((n, a) => Math.min(n, layout.chunk[a]!)) as Shape3;
   const boxes: OutputBox[] = [];
-  for (let t = 0; t < layout.frames; t++) for (let c = 0; c < layout.channels; c++) {
-    for (let z = 0; z < nz; z += ch[0]) for (let y = 0; y < ny; y += ch[1]) for (let x = 0; x < nx; x += ch[2]) {
-      boxes.push({ index: boxes.length, t, c, start: [z, y, x], size: [Math.min(ch[0], nz - z), Math.min(ch[1], ny - y), Math.min(ch[2], nx - x)] });
+  for (let t = 0; t < layout.frames; t++)
+    for (let c = 0; c < layout.channels; c++) {
+      for (let z = 0; z < nz; z += ch[0])
+        for (let y = 0; y < ny; y += ch[1])
+          for (let x = 0; x < nx; x += ch[2]) {
+            boxes.push({
+              index: boxes.length,
+              t,
+              c,
+              start: [z, y, x],
+              size: [Math.min(ch[0], nz - z), Math.min(ch[1], ny - y), Math.min(ch[2], nx - x)],
+            });
+          }
     }
-  }
   return boxes;
 }
 
@@ -62,7 +78,8 @@ async function checkTarget(target: string, force: boolean): Promise<void> {
   if (!st) return;
   if (!force) throw new FileExistsError(target);
   if (st.isFile()) return;
-  if (!st.isDirectory() || !(await isZarrFolder(target))) throw new NotRegularFileError(target, st.isDirectory() ? 'a folder that is not an OME-Zarr' : kindOf(st));
+  if (!st.isDirectory() || !(await isZarrFolder(target)))
+    throw new NotRegularFileError(target, st.isDirectory() ? 'a folder that is not an OME-Zarr' : kindOf(st));
 }
 
 export class PartialZarr {
@@ -72,7 +89,12 @@ export class PartialZarr {
   /** Boxes already complete when this run started (a resumed run skips them). */
   readonly resumed: number;
 
-  private constructor(readonly target: string, readonly folder: string, readonly layout: StreamLayout, private record: ProgressRecord) {
+  private constructor(
+    readonly target: string,
+    readonly folder: string,
+    readonly layout: StreamLayout,
+    private record: ProgressRecord,
+  ) {
     this.levels = streamLevels(layout.shape, layout.chunk);
     this.boxes = planBoxes(layout);
     this.done = Uint8Array.from(record.done, (ch) => (ch === '1' ? 1 : 0));
@@ -87,16 +109,36 @@ export class PartialZarr {
     const boxes = planBoxes(layout).length;
     const st = await fs.lstat(folder).catch(() => null);
     if (st && !st.isDirectory()) throw new NotRegularFileError(folder, kindOf(st));
-    let stored = st ? await readProgress(folder).catch((e: unknown) => { if (o.force) return undefined; throw e; }) : undefined;
-    if (st && !stored && !o.force) throw new ResumeMismatchError(folder, 'by something else (it has no progress record)');
-    const why = stored && (mismatch(stored, o.fingerprint, o.optionsKey, o.options) ?? (stored.boxes !== boxes ? `with ${stored.boxes} boxes, not ${boxes}` : undefined));
+    let stored = st
+      ? await readProgress(folder).catch((e: unknown) => {
+          if (o.force) return undefined;
+          throw e;
+        })
+      : undefined;
+    if (st && !stored && !o.force)
+      throw new ResumeMismatchError(folder, 'by something else (it has no progress record)');
+    const why =
+      stored &&
+      (mismatch(stored, o.fingerprint, o.optionsKey, o.options) ??
+        (stored.boxes !== boxes ? `with ${stored.boxes} boxes, not ${boxes}` : undefined));
     if (why && !o.force) throw new ResumeMismatchError(folder, why);
     if (st && (why || !stored)) {
       await fs.rm(folder, { recursive: true, force: true });
       stored = undefined;
     }
     if (!stored) {
-      stored = { version: 1, fingerprint: o.fingerprint, optionsKey: o.optionsKey, options: o.options, boxes, done: '0'.repeat(boxes), levels: 1, min: Infinity, max: -Infinity, state: {} };
+      stored = {
+        version: 1,
+        fingerprint: o.fingerprint,
+        optionsKey: o.optionsKey,
+        options: o.options,
+        boxes,
+        done: '0'.repeat(boxes),
+        levels: 1,
+        min: Infinity,
+        max: -Infinity,
+        state: {},
+      };
       // Built aside and renamed: a kill here leaves no partial folder without its record.
       const fresh = `${folder}.${process.pid}.new`;
       try {
@@ -112,11 +154,17 @@ export class PartialZarr {
     return new PartialZarr(target, folder, layout, stored);
   }
 
-  isDone(index: number): boolean { return this.done[index] === 1; }
-  get complete(): number { return this.done.reduce((a, b) => a + b, 0); }
+  isDone(index: number): boolean {
+    return this.done[index] === 1;
+  }
+  get complete(): number {
+    return this.done.reduce((a, b) => a + b, 0);
+  }
 
   /** State a resumed run needs (e.g. a volume's normalisation), saved with the next progress write. */
-  state<T>(key: string): T | undefined { return this.record.state[key] as T | undefined; }
+  state<T>(key: string): T | undefined {
+    return this.record.state[key] as T | undefined;
+  }
   async setState(key: string, value: unknown): Promise<void> {
     this.record.state[key] = value;
     await this.save();
@@ -135,11 +183,17 @@ export class PartialZarr {
   async writeBox(box: OutputBox, data: Float32Array): Promise<void> {
     const level = this.levels[0]!;
     const chunk = level.chunks;
-    const zi = box.start[0] / chunk[0], yi = box.start[1] / chunk[1], xi = box.start[2] / chunk[2];
+    const zi = box.start[0] / chunk[0],
+      yi = box.start[1] / chunk[1],
+      xi = box.start[2] / chunk[2];
     const raw = chunkOf(data, box.size, [0, 0, 0], box.size, chunk, this.layout.dtype);
     this.track(data);
     try {
-      await writeChunkFile(join(this.folder, '0', String(box.t), String(box.c), String(zi), String(yi), String(xi)), raw, join(this.folder, TMP));
+      await writeChunkFile(
+        join(this.folder, '0', String(box.t), String(box.c), String(zi), String(yi), String(xi)),
+        raw,
+        join(this.folder, TMP),
+      );
     } catch (e) {
       throw writeError(this.target, e);
     }
@@ -163,18 +217,32 @@ export class PartialZarr {
   async finish(d: Omit<ImageDescription, 'levels' | 'dtype' | 'channels' | 'frames'>): Promise<void> {
     const missing = this.boxes.length - this.complete;
     if (missing > 0) throw new Error(`internal: ${missing} boxes of ${this.target} are not written`);
-    const desc: ImageDescription = { ...d, channels: this.layout.channels, frames: this.layout.frames, dtype: this.layout.dtype, levels: this.levels };
-    const json = (v: unknown) => JSON.stringify(v, null, 2).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const desc: ImageDescription = {
+      ...d,
+      channels: this.layout.channels,
+      frames: this.layout.frames,
+      dtype: this.layout.dtype,
+      levels: this.levels,
+    };
+    const json = (v: unknown) =>
+      JSON.stringify(v, null, 2).replace(
+        /[\u0080-\uffff]/g,
+        (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
     try {
       for (let l = this.record.levels; l < this.levels.length; l++) {
         await buildLevel(this.folder, this.levels[l - 1]!, this.levels[l]!, l, this.layout, join(this.folder, TMP));
         this.record.levels = l + 1;
         await this.save();
       }
-      const window = { min: this.record.min === Infinity ? 0 : this.record.min, max: this.record.max === -Infinity ? 0 : this.record.max };
+      const window = {
+        min: this.record.min === Infinity ? 0 : this.record.min,
+        max: this.record.max === -Infinity ? 0 : this.record.max,
+      };
       await fs.writeFile(join(this.folder, '.zgroup'), json({ zarr_format: 2 }));
       await fs.writeFile(join(this.folder, '.zattrs'), json(groupAttributes(desc, window)));
-      for (const [l, level] of this.levels.entries()) await fs.writeFile(join(this.folder, String(l), '.zarray'), json(arrayMetadata(desc, level)));
+      for (const [l, level] of this.levels.entries())
+        await fs.writeFile(join(this.folder, String(l), '.zarray'), json(arrayMetadata(desc, level)));
       await fs.rm(join(this.folder, TMP), { recursive: true, force: true });
       // The record goes after the rename: a kill in between leaves a complete image with a stray record,
       // never a partial folder without one (which a re-run would refuse).
@@ -189,7 +257,10 @@ export class PartialZarr {
   /** Renames the finished folder onto the target; an old target (with force) is moved aside first, then removed. */
   private async replaceTarget(): Promise<void> {
     await checkTarget(this.target, true);
-    const old = await fs.lstat(this.target).then(() => `${this.target}.${process.pid}.old`, () => null);
+    const old = await fs.lstat(this.target).then(
+      () => `${this.target}.${process.pid}.old`,
+      () => null,
+    );
     if (old) await fs.rename(this.target, old);
     try {
       await fs.rename(this.folder, this.target);

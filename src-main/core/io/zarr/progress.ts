@@ -29,9 +29,15 @@ export interface ProgressRecord {
 
 /** The partial output was started by a different input or with different options: continuing would mix them. */
 export class ResumeMismatchError extends InvalidParameterError {
-  constructor(readonly partial: string, what: string) {
-    super('resume', `${partial} was started ${what}, so it cannot be continued`,
-      `Run the original command again to finish it, or delete ${partial} to start afresh (or pass --force).`);
+  constructor(
+    readonly partial: string,
+    what: string,
+  ) {
+    super(
+      'resume',
+      `${partial} was started ${what}, so it cannot be continued`,
+      `Run the original command again to finish it, or delete ${partial} to start afresh (or pass --force).`,
+    );
   }
 }
 
@@ -43,7 +49,8 @@ export async function readProgress(folder: string): Promise<ProgressRecord | und
   if (text === undefined) return undefined;
   try {
     const r = JSON.parse(text) as ProgressRecord;
-    if (r.version !== 1 || typeof r.done !== 'string' || r.done.length !== r.boxes) throw new Error('unexpected fields');
+    if (r.version !== 1 || typeof r.done !== 'string' || r.done.length !== r.boxes)
+      throw new Error('unexpected fields');
     return r;
   } catch (e) {
     throw new ResumeMismatchError(folder, `by a run whose progress record is unreadable (${(e as Error).message})`);
@@ -64,7 +71,12 @@ export async function writeProgress(folder: string, r: ProgressRecord): Promise<
 }
 
 /** Says how a stored record differs from this run's, or nothing when the run may continue it. */
-export function mismatch(stored: ProgressRecord, fingerprint: string, optionsKey: string, options: Record<string, unknown>): string | undefined {
+export function mismatch(
+  stored: ProgressRecord,
+  fingerprint: string,
+  optionsKey: string,
+  options: Record<string, unknown>,
+): string | undefined {
   if (stored.fingerprint !== fingerprint) return 'from a different input (its fingerprint changed)';
   if (stored.optionsKey === optionsKey) return undefined;
   return `with other options (${changedKeys(stored.options, options).join(', ') || 'options'} changed)`;
@@ -75,7 +87,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Dotted names of the leaves that differ ("details.iterations"). */
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>, prefix = ''): string[] {
   return Object.keys({ ...a, ...b }).flatMap((k) => {
-    const x = a[k], y = b[k];
+    const x = a[k],
+      y = b[k];
     if (isRecord(x) && isRecord(y)) return changedKeys(x, y, `${prefix}${k}.`);
     return JSON.stringify(x) === JSON.stringify(y) ? [] : [`${prefix}${k}`];
   });

@@ -20,37 +20,85 @@ export interface StreamLayout {
 }
 
 /** Voxels [z0, z0 + size) of one level's chunks (t, c fixed), assembled from the chunk files that hold them. */
-export async function readRegion(levelDir: string, level: Level, dtype: StreamLayout['dtype'], start: Shape3, size: Shape3): Promise<Float32Array> {
+export async function readRegion(
+  levelDir: string,
+  level: Level,
+  dtype: StreamLayout['dtype'],
+  start: Shape3,
+  size: Shape3,
+): Promise<Float32Array> {
   const [cz, cy, cx] = level.chunks;
   const out = new Float32Array(size[0] * size[1] * size[2]);
-  const range = (a: number, c: number) => { const r: number[] = []; for (let i = Math.floor(start[a]! / c); i * c < start[a]! + size[a]!; i++) r.push(i); return r; };
-  for (const zi of range(0, cz)) for (const yi of range(1, cy)) for (const xi of range(2, cx)) {
-    const chunk = await readChunkFile(join(levelDir, String(zi), String(yi), String(xi)), level.chunks, dtype);
-    const z0 = Math.max(start[0], zi * cz), z1 = Math.min(start[0] + size[0], (zi + 1) * cz);
-    const y0 = Math.max(start[1], yi * cy), y1 = Math.min(start[1] + size[1], (yi + 1) * cy);
-    const x0 = Math.max(start[2], xi * cx), x1 = Math.min(start[2] + size[2], (xi + 1) * cx);
-    for (let z = z0; z < z1; z++) for (let y = y0; y < y1; y++) {
-      const from = ((z - zi * cz) * cy + y - yi * cy) * cx + x0 - xi * cx;
-      out.set(chunk.subarray(from, from + x1 - x0), ((z - start[0]) * size[1] + y - start[1]) * size[2] + x0 - start[2]);
-    }
-  }
+  const range = (a: number, c: number) => {
+    const r: number[] = [];
+    for (let i = Math.floor(start[a]! / c); i * c < start[a]! + size[a]!; i++) r.push(i);
+    return r;
+  };
+  for (const zi of range(0, cz))
+    for (const yi of range(1, cy))
+      for (const xi of range(2, cx)) {
+        const chunk = await readChunkFile(join(levelDir, String(zi), String(yi), String(xi)), level.chunks, dtype);
+        const z0 = Math.max(start[0], zi * cz),
+          z1 = Math.min(start[0] + size[0], (zi + 1) * cz);
+        const y0 = Math.max(start[1], yi * cy),
+          y1 = Math.min(start[1] + size[1], (yi + 1) * cy);
+        const x0 = Math.max(start[2], xi * cx),
+          x1 = Math.min(start[2] + size[2], (xi + 1) * cx);
+        for (let z = z0; z < z1; z++)
+          for (let y = y0; y < y1; y++) {
+            const from = ((z - zi * cz) * cy + y - yi * cy) * cx + x0 - xi * cx;
+            out.set(
+              chunk.subarray(from, from + x1 - x0),
+              ((z - start[0]) * size[1] + y - start[1]) * size[2] + x0 - start[2],
+            );
+          }
+      }
   return out;
 }
 
 /** Writes level `l` (every channel and frame) from level `l − 1`'s chunk files under `folder`. */
-export async function buildLevel(folder: string, above: Level, level: Level, l: number, layout: StreamLayout, tmpDir: string): Promise<void> {
-  const [nz, ny, nx] = level.shape, [cz, cy, cx] = level.chunks;
+export async function buildLevel(
+  folder: string,
+  above: Level,
+  level: Level,
+  l: number,
+  layout: StreamLayout,
+  tmpDir: string,
+): Promise<void> {
+  const [nz, ny, nx] = level.shape,
+    [cz, cy, cx] = level.chunks;
   const [, ay, ax] = above.shape;
-  for (let t = 0; t < layout.frames; t++) for (let c = 0; c < layout.channels; c++) {
-    const src = join(folder, String(l - 1), String(t), String(c));
-    for (let zi = 0; zi * cz < nz; zi++) for (let yi = 0; yi * cy < ny; yi++) for (let xi = 0; xi * cx < nx; xi++) {
-      const depth = Math.min(cz, nz - zi * cz);
-      const y0 = 2 * yi * cy, x0 = 2 * xi * cx;
-      const h = Math.min(2 * cy, ay - y0), w = Math.min(2 * cx, ax - x0);
-      const half = halveXY(await readRegion(src, above, layout.dtype, [zi * cz, y0, x0], [depth, h, w]), depth, h, w);
-      const raw = chunkOf(half.data, [depth, half.ny, half.nx], [0, 0, 0], [depth, half.ny, half.nx], level.chunks, layout.dtype);
-      await writeChunkFile(join(folder, String(l), String(t), String(c), String(zi), String(yi), String(xi)), raw, tmpDir);
+  for (let t = 0; t < layout.frames; t++)
+    for (let c = 0; c < layout.channels; c++) {
+      const src = join(folder, String(l - 1), String(t), String(c));
+      for (let zi = 0; zi * cz < nz; zi++)
+        for (let yi = 0; yi * cy < ny; yi++)
+          for (let xi = 0; xi * cx < nx; xi++) {
+            const depth = Math.min(cz, nz - zi * cz);
+            const y0 = 2 * yi * cy,
+              x0 = 2 * xi * cx;
+            const h = Math.min(2 * cy, ay - y0),
+              w = Math.min(2 * cx, ax - x0);
+            const half = halveXY(
+              await readRegion(src, above, layout.dtype, [zi * cz, y0, x0], [depth, h, w]),
+              depth,
+              h,
+              w,
+            );
+            const raw = chunkOf(
+              half.data,
+              [depth, half.ny, half.nx],
+              [0, 0, 0],
+              [depth, half.ny, half.nx],
+              level.chunks,
+              layout.dtype,
+            );
+            await writeChunkFile(
+              join(folder, String(l), String(t), String(c), String(zi), String(yi), String(xi)),
+              raw,
+              tmpDir,
+            );
+          }
     }
-  }
   await fs.mkdir(join(folder, String(l)), { recursive: true });
 }

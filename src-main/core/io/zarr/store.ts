@@ -12,7 +12,11 @@ export const MAX_METADATA_BYTES = 4 * 1024 * 1024;
 export class ConfinedFolderStore {
   /** Bytes read so far (for tests and the benchmark). */
   bytesRead = 0;
-  constructor(readonly folder: string, private readonly root: string, private readonly maxChunkBytes: number) {}
+  constructor(
+    readonly folder: string,
+    private readonly root: string,
+    private readonly maxChunkBytes: number,
+  ) {}
 
   /** Opens `folder` (resolved through its links once: the user named it). */
   static async open(folder: string, maxChunkBytes: number): Promise<ConfinedFolderStore> {
@@ -29,7 +33,8 @@ export class ConfinedFolderStore {
   /** zarrita's Readable: the bytes stored under `key` ("/0/.zarray"), or undefined when there are none. */
   async get(key: string): Promise<Uint8Array | undefined> {
     const parts = key.split('/').filter((p) => p !== '');
-    if (parts.some((p) => p === '..' || p === '.')) throw new ZarrFormatError(this.folder, `refers to "${key}", which leads out of the folder`);
+    if (parts.some((p) => p === '..' || p === '.'))
+      throw new ZarrFormatError(this.folder, `refers to "${key}", which leads out of the folder`);
     let real: string;
     try {
       real = await fs.realpath(join(this.root, ...parts));
@@ -39,14 +44,28 @@ export class ConfinedFolderStore {
       throw readError(join(this.folder, ...parts), e);
     }
     if (!isInside(this.root, real)) {
-      throw new ZarrFormatError(this.folder, `${parts.join('/')} is a link to ${real}, outside the folder; links out of a Zarr folder are not followed`,
-        'Copy the data into the folder instead of linking to it.');
+      throw new ZarrFormatError(
+        this.folder,
+        `${parts.join('/')} is a link to ${real}, outside the folder; links out of a Zarr folder are not followed`,
+        'Copy the data into the folder instead of linking to it.',
+      );
     }
     const isMeta = /(^|\/)(\.zarray|\.zattrs|\.zgroup|zarr\.json)$/.test(key);
     const limit = isMeta ? MAX_METADATA_BYTES : this.maxChunkBytes;
-    const { handle, stats } = await openRegularFile(real, (p, st) => new ZarrFormatError(this.folder, `${parts.join('/')} is not a regular file (${st.isDirectory() ? 'a folder' : 'a special file'})`));
+    const { handle, stats } = await openRegularFile(
+      real,
+      (p, st) =>
+        new ZarrFormatError(
+          this.folder,
+          `${parts.join('/')} is not a regular file (${st.isDirectory() ? 'a folder' : 'a special file'})`,
+        ),
+    );
     try {
-      if (stats.size > limit) throw new ZarrFormatError(this.folder, `${parts.join('/')} is ${stats.size} bytes, above the ${limit}-byte limit for ${isMeta ? 'a metadata document' : 'one chunk'}`);
+      if (stats.size > limit)
+        throw new ZarrFormatError(
+          this.folder,
+          `${parts.join('/')} is ${stats.size} bytes, above the ${limit}-byte limit for ${isMeta ? 'a metadata document' : 'one chunk'}`,
+        );
       const bytes = new Uint8Array(await handle.readFile());
       this.bytesRead += bytes.byteLength;
       return bytes;
@@ -72,7 +91,13 @@ export async function isZarrFolder(path: string): Promise<boolean> {
   const st = await fs.stat(path).catch(() => null);
   if (!st?.isDirectory()) return false;
   for (const name of ['.zgroup', '.zattrs', '.zarray', 'zarr.json']) {
-    if (await fs.lstat(join(path, name)).then(() => true, () => false)) return true;
+    if (
+      await fs.lstat(join(path, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }

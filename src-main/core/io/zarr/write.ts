@@ -28,17 +28,31 @@ function tempFolderFor(target: string): string {
 }
 
 /** One level's slab cut into chunk files, each padded to the full chunk (Zarr v2 stores whole chunks). */
-function chunkBytes(slab: Float32Array, slabZ: number, level: Level, yi: number, xi: number, dtype: WriteDtype): Uint8Array {
+function chunkBytes(
+  slab: Float32Array,
+  slabZ: number,
+  level: Level,
+  yi: number,
+  xi: number,
+  dtype: WriteDtype,
+): Uint8Array {
   const [cz, cy, cx] = level.chunks;
   const [, ny, nx] = level.shape;
   const out = dtype === 'uint16' ? new Uint16Array(cz * cy * cx) : new Float32Array(cz * cy * cx);
-  const y0 = yi * cy, x0 = xi * cx, h = Math.min(cy, ny - y0), w = Math.min(cx, nx - x0);
+  const y0 = yi * cy,
+    x0 = xi * cx,
+    h = Math.min(cy, ny - y0),
+    w = Math.min(cx, nx - x0);
   for (let z = 0; z < slabZ; z++) {
     for (let y = 0; y < h; y++) {
       const from = (z * ny + y0 + y) * nx + x0;
       const to = (z * cy + y) * cx;
       if (dtype === 'float32') out.set(slab.subarray(from, from + w), to);
-      else for (let x = 0; x < w; x++) { const v = slab[from + x]!; out[to + x] = v > 0 ? (v >= 65535 ? 65535 : Math.round(v)) : 0; }
+      else
+        for (let x = 0; x < w; x++) {
+          const v = slab[from + x]!;
+          out[to + x] = v > 0 ? (v >= 65535 ? 65535 : Math.round(v)) : 0;
+        }
     }
   }
   return new Uint8Array(out.buffer);
@@ -60,7 +74,8 @@ async function checkZarrTarget(target: string, force: boolean): Promise<void> {
   if (!st) return;
   if (!force) throw new FileExistsError(target);
   if (st.isFile()) return;
-  if (!st.isDirectory() || !(await isZarrFolder(target))) throw new NotRegularFileError(target, st.isDirectory() ? 'a folder that is not an OME-Zarr' : kindOf(st));
+  if (!st.isDirectory() || !(await isZarrFolder(target)))
+    throw new NotRegularFileError(target, st.isDirectory() ? 'a folder that is not an OME-Zarr' : kindOf(st));
 }
 
 export class ZarrVolumeWriter implements VolumeWriter {
@@ -74,17 +89,24 @@ export class ZarrVolumeWriter implements VolumeWriter {
   private done = false;
   private appended = 0;
 
-  constructor(readonly path: string, private readonly tmp: string, private readonly o: VolumeWriterOptions & { dtype: WriteDtype }) {
+  constructor(
+    readonly path: string,
+    private readonly tmp: string,
+    private readonly o: VolumeWriterOptions & { dtype: WriteDtype },
+  ) {
     this.levels = planLevels(o.shape);
     this.sliceDone = new Uint8Array(o.shape[0] * (o.channels ?? 1) * (o.frames ?? 1));
   }
 
-  setMetadata(metadata: NonNullable<VolumeWriterOptions['metadata']>): void { this.o.metadata = metadata; }
+  setMetadata(metadata: NonNullable<VolumeWriterOptions['metadata']>): void {
+    this.o.metadata = metadata;
+  }
 
   async writeSlices(data: Float32Array, zCount?: number): Promise<void> {
     const [, ny, nx] = this.o.shape;
     const n = zCount ?? data.length / (ny * nx);
-    if ((this.o.channels ?? 1) * (this.o.frames ?? 1) !== 1) throw new InvalidVolumeError(`writing ${this.path}: a hyperstack is written with writeSlicesAt`);
+    if ((this.o.channels ?? 1) * (this.o.frames ?? 1) !== 1)
+      throw new InvalidVolumeError(`writing ${this.path}: a hyperstack is written with writeSlicesAt`);
     await this.writeSlicesAt(0, 0, this.appended, data.subarray(0, n * ny * nx));
     this.appended += n;
   }
@@ -93,12 +115,16 @@ export class ZarrVolumeWriter implements VolumeWriter {
     const n = checkSlab({ path: this.path, done: this.done, ...this.o }, c, t, z0, data.length);
     const [nz, ny, nx] = this.o.shape;
     const nc = this.o.channels ?? 1;
-    const cz = this.levels[0]!.chunks[0], slice = ny * nx;
+    const cz = this.levels[0]!.chunks[0],
+      slice = ny * nx;
     for (let z = z0; z < z0 + n; z++) {
       const k = (t * nc + c) * nz + z;
-      if (this.sliceDone[k]) throw new InvalidVolumeError(`writing ${this.path}: channel ${c}, frame ${t}, slice ${z} was already written`);
+      if (this.sliceDone[k])
+        throw new InvalidVolumeError(`writing ${this.path}: channel ${c}, frame ${t}, slice ${z} was already written`);
       this.sliceDone[k] = 1;
-      const zi = Math.floor(z / cz), depth = Math.min(cz, nz - zi * cz), key = `${t}/${c}/${zi}`;
+      const zi = Math.floor(z / cz),
+        depth = Math.min(cz, nz - zi * cz),
+        key = `${t}/${c}/${zi}`;
       let slab = this.slabs.get(key);
       if (!slab) this.slabs.set(key, (slab = { data: new Float32Array(depth * slice), filled: 0 }));
       const src = data.subarray((z - z0) * slice, (z - z0 + 1) * slice);
@@ -126,7 +152,8 @@ export class ZarrVolumeWriter implements VolumeWriter {
       for (const [l, level] of this.levels.entries()) {
         if (l > 0) slab = halveXY(slab, depth, this.levels[l - 1]!.shape[1], this.levels[l - 1]!.shape[2]).data;
         const dir = join(this.tmp, String(l), String(t), String(c), String(zi));
-        const [, ny, nx] = level.shape, [, cy, cx] = level.chunks;
+        const [, ny, nx] = level.shape,
+          [, cy, cx] = level.chunks;
         const tiles: [number, number][] = [];
         for (let yi = 0; yi * cy < ny; yi++) {
           await fs.mkdir(join(dir, String(yi)), { recursive: true });
@@ -137,7 +164,10 @@ export class ZarrVolumeWriter implements VolumeWriter {
         const worker = async () => {
           for (let k = next++; k < tiles.length; k = next++) {
             const [yi, xi] = tiles[k]!;
-            await writeSynced(join(dir, String(yi), String(xi)), await gzip(chunkBytes(slab, depth, level, yi, xi, this.o.dtype), { level: GZIP_LEVEL }));
+            await writeSynced(
+              join(dir, String(yi), String(xi)),
+              await gzip(chunkBytes(slab, depth, level, yi, xi, this.o.dtype), { level: GZIP_LEVEL }),
+            );
           }
         };
         await Promise.all(Array.from({ length: Math.min(GZIP_PARALLEL, tiles.length) }, worker));
@@ -150,7 +180,16 @@ export class ZarrVolumeWriter implements VolumeWriter {
 
   private description(): ImageDescription {
     const m = this.o.metadata;
-    return { name: basename(this.path), channels: this.o.channels ?? 1, frames: this.o.frames ?? 1, voxelSize: this.o.voxelSize, dtype: this.o.dtype, levels: this.levels, intensityScale: m?.intensityScale, extra: m?.extra };
+    return {
+      name: basename(this.path),
+      channels: this.o.channels ?? 1,
+      frames: this.o.frames ?? 1,
+      voxelSize: this.o.voxelSize,
+      dtype: this.o.dtype,
+      levels: this.levels,
+      intensityScale: m?.intensityScale,
+      extra: m?.extra,
+    };
   }
 
   async close(): Promise<void> {
@@ -158,15 +197,29 @@ export class ZarrVolumeWriter implements VolumeWriter {
     const missing = this.sliceDone.length - this.sliceDone.reduce((a, b) => a + b, 0);
     if (missing > 0) {
       await this.abort();
-      throw new InvalidVolumeError(`writing ${this.path}: ${missing} of ${this.sliceDone.length} slices were never written; nothing was saved`);
+      throw new InvalidVolumeError(
+        `writing ${this.path}: ${missing} of ${this.sliceDone.length} slices were never written; nothing was saved`,
+      );
     }
     const d = this.description();
     // ASCII only (\uXXXX escapes): zarr-python 2.x decodes metadata as ASCII and fails on a raw "µ" or "×".
-    const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    const json = (v: unknown) =>
+      new TextEncoder().encode(
+        JSON.stringify(v, null, 2).replace(
+          /[\u0080-\uffff]/g,
+          (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+      );
     try {
       await writeSynced(join(this.tmp, '.zgroup'), json({ zarr_format: 2 }));
-      await writeSynced(join(this.tmp, '.zattrs'), json(groupAttributes(d, { min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max })));
-      for (const [l, level] of this.levels.entries()) await writeSynced(join(this.tmp, String(l), '.zarray'), json(arrayMetadata(d, level)));
+      await writeSynced(
+        join(this.tmp, '.zattrs'),
+        json(
+          groupAttributes(d, { min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max }),
+        ),
+      );
+      for (const [l, level] of this.levels.entries())
+        await writeSynced(join(this.tmp, String(l), '.zarray'), json(arrayMetadata(d, level)));
       this.done = true;
       await this.replaceTarget();
     } catch (e) {
@@ -179,7 +232,10 @@ export class ZarrVolumeWriter implements VolumeWriter {
   /** Renames the finished temp folder onto the target; an old target (with force) is moved aside first, then removed. */
   private async replaceTarget(): Promise<void> {
     await checkZarrTarget(this.path, this.o.force ?? false);
-    const old = await fs.lstat(this.path).then(() => tempFolderFor(this.path), () => null);
+    const old = await fs.lstat(this.path).then(
+      () => tempFolderFor(this.path),
+      () => null,
+    );
     if (old) await fs.rename(this.path, old);
     try {
       await fs.rename(this.tmp, this.path);
@@ -198,7 +254,10 @@ export class ZarrVolumeWriter implements VolumeWriter {
 }
 
 /** Starts an OME-Zarr write: checks the target (confinement, existing data) before any work. */
-export async function createZarrWriter(path: string, o: VolumeWriterOptions & { dtype: WriteDtype; shape: Shape3 }): Promise<ZarrVolumeWriter> {
+export async function createZarrWriter(
+  path: string,
+  o: VolumeWriterOptions & { dtype: WriteDtype; shape: Shape3 },
+): Promise<ZarrVolumeWriter> {
   if (o.within !== undefined) await confinedPath(o.within, path);
   await checkZarrTarget(path, o.force ?? false);
   const tmp = tempFolderFor(path);

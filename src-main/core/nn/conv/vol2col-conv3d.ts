@@ -30,13 +30,22 @@ export function convImplFrom(name: string, k: ConvKernels): Required<Conv3dImpl>
         value: k.forward(xi, wi, strides, padding),
         gradFunc: (g: tf.Tensor5D, saved: tf.Tensor[]) => {
           const [sx, sw] = saved as [tf.Tensor5D, tf.Tensor5D];
-          return [k.inputGrad(g, sw, sx.shape as Shape5, strides, padding), k.filterGrad(sx, g, sw.shape as Shape5, strides, padding)];
+          return [
+            k.inputGrad(g, sw, sx.shape as Shape5, strides, padding),
+            k.filterGrad(sx, g, sw.shape as Shape5, strides, padding),
+          ];
         },
       };
     });
     return f(x, w) as tf.Tensor5D;
   };
-  const conv3dTranspose = (x: tf.Tensor5D, w: tf.Tensor5D, outShape: Shape5, strides: Triple, padding: Padding): tf.Tensor5D => {
+  const conv3dTranspose = (
+    x: tf.Tensor5D,
+    w: tf.Tensor5D,
+    outShape: Shape5,
+    strides: Triple,
+    padding: Padding,
+  ): tf.Tensor5D => {
     const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [xi, wi, save] = args as [tf.Tensor5D, tf.Tensor5D, tf.GradSaveFunc];
       save([xi, wi]);
@@ -54,7 +63,11 @@ export function convImplFrom(name: string, k: ConvKernels): Required<Conv3dImpl>
 }
 
 /** vol2col + matMul (tf ops only). */
-export const vol2colConv3dImpl = convImplFrom('vol2col', { forward: conv3dForward, inputGrad: conv3dInputGrad, filterGrad: conv3dFilterGrad });
+export const vol2colConv3dImpl = convImplFrom('vol2col', {
+  forward: conv3dForward,
+  inputGrad: conv3dInputGrad,
+  filterGrad: conv3dFilterGrad,
+});
 
 /** Differentiable conv3d (cross-correlation, tfjs layout and padding rule), vol2col + matMul. */
 export const vol2colConv3d = vol2colConv3dImpl.conv3d;

@@ -16,7 +16,8 @@ export function setMaxColumnFloats(n: number): void {
 
 function taps(g: ConvGeometry): Triple[] {
   const out: Triple[] = [];
-  for (let a = 0; a < g.kernel[0]; a++) for (let b = 0; b < g.kernel[1]; b++) for (let c = 0; c < g.kernel[2]; c++) out.push([a, b, c]);
+  for (let a = 0; a < g.kernel[0]; a++)
+    for (let b = 0; b < g.kernel[1]; b++) for (let c = 0; c < g.kernel[2]; c++) out.push([a, b, c]);
   return out;
 }
 
@@ -41,9 +42,21 @@ function columns(xp: tf.Tensor4D, g: ConvGeometry, z0: number, z1: number): tf.T
 
 /** Zero-padded copy of one batch item of x [B, Z, Y, X, C] as [Z, Y, X, C]. */
 function paddedItem(x: tf.Tensor5D, item: number, g: ConvGeometry): tf.Tensor4D {
-  const xi = tf.reshape(tf.slice(x, [item, 0, 0, 0, 0], [1, -1, -1, -1, -1]), x.shape.slice(1) as [number, number, number, number]);
+  const xi = tf.reshape(
+    tf.slice(x, [item, 0, 0, 0, 0], [1, -1, -1, -1, -1]),
+    x.shape.slice(1) as [number, number, number, number],
+  );
   const pads = g.padBefore.some((p) => p > 0) || g.padAfter.some((p) => p > 0);
-  return (pads ? tf.pad(xi, [[g.padBefore[0], g.padAfter[0]], [g.padBefore[1], g.padAfter[1]], [g.padBefore[2], g.padAfter[2]], [0, 0]]) : xi) as tf.Tensor4D;
+  return (
+    pads
+      ? tf.pad(xi, [
+          [g.padBefore[0], g.padAfter[0]],
+          [g.padBefore[1], g.padAfter[1]],
+          [g.padBefore[2], g.padAfter[2]],
+          [0, 0],
+        ])
+      : xi
+  ) as tf.Tensor4D;
 }
 
 function geometryOf(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, padding: Padding): ConvGeometry {
@@ -76,9 +89,20 @@ export function conv3dForward(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, p
 }
 
 /** Filter gradient: dw = Σ_voxels vol2col(x)ᵀ · dy, shape [kz, ky, kx, C, Co], computed as (dyᵀ · cols)ᵀ. */
-export function conv3dFilterGrad(x: tf.Tensor5D, dy: tf.Tensor5D, filterShape: [number, number, number, number, number], strides: Triple, padding: Padding): tf.Tensor5D {
+export function conv3dFilterGrad(
+  x: tf.Tensor5D,
+  dy: tf.Tensor5D,
+  filterShape: [number, number, number, number, number],
+  strides: Triple,
+  padding: Padding,
+): tf.Tensor5D {
   return tf.tidy(() => {
-    const g = convGeometry([x.shape[1], x.shape[2], x.shape[3]], [filterShape[0], filterShape[1], filterShape[2]], strides, padding);
+    const g = convGeometry(
+      [x.shape[1], x.shape[2], x.shape[3]],
+      [filterShape[0], filterShape[1], filterShape[2]],
+      strides,
+      padding,
+    );
     const co = dy.shape[4];
     const chunk = depthChunk(g.outSize, g.kernel, x.shape[4], maxColumnFloats);
     let acc: tf.Tensor2D | null = null;
@@ -112,9 +136,21 @@ function interleave(phases: tf.Tensor5D[], axis: number): tf.Tensor5D {
  * stride-1 'full' correlation of dy with the flipped, channel-transposed sub-kernel — the forward kernel again,
  * with exactly the forward's multiply count. The s³ phases are interleaved and the padding cropped.
  */
-export function conv3dInputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, inShape: [number, number, number, number, number], strides: Triple, padding: Padding, forward: ForwardConv = conv3dForward): tf.Tensor5D {
+export function conv3dInputGrad(
+  dy: tf.Tensor5D,
+  w: tf.Tensor5D,
+  inShape: [number, number, number, number, number],
+  strides: Triple,
+  padding: Padding,
+  forward: ForwardConv = conv3dForward,
+): tf.Tensor5D {
   return tf.tidy(() => {
-    const g = convGeometry([inShape[1], inShape[2], inShape[3]], [w.shape[0], w.shape[1], w.shape[2]], strides, padding);
+    const g = convGeometry(
+      [inShape[1], inShape[2], inShape[3]],
+      [w.shape[0], w.shape[1], w.shape[2]],
+      strides,
+      padding,
+    );
     const [c] = [inShape[4]];
     const padded = [0, 1, 2].map((i) => g.inSize[i] + g.padBefore[i] + g.padAfter[i]);
     const q = [0, 1, 2].map((i) => Math.ceil(padded[i] / strides[i]));
@@ -123,11 +159,21 @@ export function conv3dInputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, inShape: [numbe
       const km = [0, 1, 2].map((i) => Math.max(0, Math.ceil((g.kernel[i] - p[i]) / strides[i])));
       if (km.some((k) => k === 0)) return tf.zeros([inShape[0], q[0], q[1], q[2], c]);
       // sub-kernel taps j = m·s + p, flipped so that a correlation computes the convolution Σ_m dy[q − m] w[m·s + p].
-      const sub = tf.reverse(tf.stridedSlice(wt, [p[0], p[1], p[2], 0, 0], [...g.kernel, wt.shape[3], wt.shape[4]], [...strides, 1, 1]), [0, 1, 2]) as tf.Tensor5D;
+      const sub = tf.reverse(
+        tf.stridedSlice(wt, [p[0], p[1], p[2], 0, 0], [...g.kernel, wt.shape[3], wt.shape[4]], [...strides, 1, 1]),
+        [0, 1, 2],
+      ) as tf.Tensor5D;
       // Pad dy by km − 1 before and enough after to produce q outputs; negative "after" means crop.
       const after = [0, 1, 2].map((i) => q[i] - g.outSize[i]);
-      let d: tf.Tensor5D = tf.pad(dy, [[0, 0], [km[0] - 1, Math.max(0, after[0])], [km[1] - 1, Math.max(0, after[1])], [km[2] - 1, Math.max(0, after[2])], [0, 0]]);
-      if (after.some((a) => a < 0)) d = tf.slice(d, [0, 0, 0, 0, 0], [-1, km[0] - 1 + q[0], km[1] - 1 + q[1], km[2] - 1 + q[2], -1]);
+      let d: tf.Tensor5D = tf.pad(dy, [
+        [0, 0],
+        [km[0] - 1, Math.max(0, after[0])],
+        [km[1] - 1, Math.max(0, after[1])],
+        [km[2] - 1, Math.max(0, after[2])],
+        [0, 0],
+      ]);
+      if (after.some((a) => a < 0))
+        d = tf.slice(d, [0, 0, 0, 0, 0], [-1, km[0] - 1 + q[0], km[1] - 1 + q[1], km[2] - 1 + q[2], -1]);
       return forward(d, sub, [1, 1, 1], 'valid');
     };
     const s = strides;
@@ -142,7 +188,11 @@ export function conv3dInputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, inShape: [numbe
       zs.push(interleave(ys, 2));
     }
     const full = interleave(zs, 1);
-    return tf.slice(full, [0, g.padBefore[0], g.padBefore[1], g.padBefore[2], 0], [-1, g.inSize[0], g.inSize[1], g.inSize[2], -1]) as tf.Tensor5D;
+    return tf.slice(
+      full,
+      [0, g.padBefore[0], g.padBefore[1], g.padBefore[2], 0],
+      [-1, g.inSize[0], g.inSize[1], g.inSize[2], -1],
+    ) as tf.Tensor5D;
   });
 }
 

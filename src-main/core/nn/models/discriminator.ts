@@ -20,13 +20,21 @@ export interface DiscriminatorOptions {
 }
 
 export function validateDiscriminatorConfig(cfg: DiscriminatorConfig): void {
-  if (!Number.isInteger(cfg.modules) || cfg.modules < 1 || cfg.modules > 8) throw new InvalidParameterError('modules', `${cfg.modules} must be a whole number from 1 to 8`);
-  if (!Number.isInteger(cfg.baseChannels) || cfg.baseChannels < 1 || cfg.baseChannels > 1024) throw new InvalidParameterError('baseChannels', `${cfg.baseChannels} must be a whole number from 1 to 1024`);
+  if (!Number.isInteger(cfg.modules) || cfg.modules < 1 || cfg.modules > 8)
+    throw new InvalidParameterError('modules', `${cfg.modules} must be a whole number from 1 to 8`);
+  if (!Number.isInteger(cfg.baseChannels) || cfg.baseChannels < 1 || cfg.baseChannels > 1024)
+    throw new InvalidParameterError('baseChannels', `${cfg.baseChannels} must be a whole number from 1 to 1024`);
 }
 
 /** Spatial shape of the score map for an input patch (tfjs 'same' stride 2: ceil(n / 2) per module). */
-export function discriminatorOutputShape(cfg: DiscriminatorConfig, patch: [number, number, number]): [number, number, number] {
-  return patch.map((n) => { for (let i = 0; i < cfg.modules; i++) n = Math.ceil(n / 2); return n; }) as [number, number, number];
+export function discriminatorOutputShape(
+  cfg: DiscriminatorConfig,
+  patch: [number, number, number],
+): [number, number, number] {
+  return patch.map((n) => {
+    for (let i = 0; i < cfg.modules; i++) n = Math.ceil(n / 2);
+    return n;
+  }) as [number, number, number];
 }
 
 export function buildDiscriminator(cfg: DiscriminatorConfig, seed = 0, opts: DiscriminatorOptions = {}): Module {

@@ -6,7 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 export class ParamFactory {
   readonly vars: tf.Variable[] = [];
   private next = 0;
-  constructor(readonly prefix: string, readonly seed: number) {}
+  constructor(
+    readonly prefix: string,
+    readonly seed: number,
+  ) {}
 
   private add(name: string, init: tf.Tensor): tf.Variable {
     const full = `${this.prefix}/${name}`;

@@ -37,7 +37,8 @@ export function gaussianProfile(logSigma: tf.Tensor, n: number): tf.Tensor1D {
 export function buildGaussianPsfLayer(opts: GaussianPsfOptions): PsfModule {
   const { shape, name } = opts;
   const s = typeof opts.sigma === 'number' ? [opts.sigma, opts.sigma, opts.sigma] : opts.sigma;
-  if (s.some((v) => !(v > 0) || !Number.isFinite(v))) throw new InvalidParameterError('psf sigma', `${s.join(', ')} must be positive widths in voxels`);
+  if (s.some((v) => !(v > 0) || !Number.isFinite(v)))
+    throw new InvalidParameterError('psf sigma', `${s.join(', ')} must be positive widths in voxels`);
   const start = tf.tensor1d([Math.log(Math.sqrt(s[1]! * s[2]!)), Math.log(s[0]!)]);
   const logSigma = tf.variable(start, true, `${name}/psf_logsigma`);
   start.dispose(); // the variable keeps its own copy
@@ -48,17 +49,29 @@ export function buildGaussianPsfLayer(opts: GaussianPsfOptions): PsfModule {
     return [gaussianProfile(axial, shape[0]), gaussianProfile(lateral, shape[1]), gaussianProfile(lateral, shape[2])];
   };
   const along = (x: tf.Tensor5D, g: tf.Tensor1D, axis: number): tf.Tensor5D => {
-    const p = [[0, 0], [0, 0], [0, 0]] as [number, number][];
+    const p = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ] as [number, number][];
     p[axis] = pads[axis]!;
     const kShape = [1, 1, 1, 1, 1] as [number, number, number, number, number];
     kShape[axis] = shape[axis]!;
     // A true convolution, like the free layer: the profile is flipped before tfjs' cross-correlation.
-    return conv3d(reflectPad3d(x, p as [[number, number], [number, number], [number, number]]), tf.reshape(tf.reverse(g), kShape) as tf.Tensor5D, 1, 'valid');
+    return conv3d(
+      reflectPad3d(x, p as [[number, number], [number, number], [number, number]]),
+      tf.reshape(tf.reverse(g), kShape) as tf.Tensor5D,
+      1,
+      'valid',
+    );
   };
   const psf = (): tf.Tensor3D =>
     tf.tidy(() => {
       const [gz, gy, gx] = profiles();
-      return tf.mul(tf.mul(tf.reshape(gz, [-1, 1, 1]), tf.reshape(gy, [1, -1, 1])), tf.reshape(gx, [1, 1, -1])) as tf.Tensor3D;
+      return tf.mul(
+        tf.mul(tf.reshape(gz, [-1, 1, 1]), tf.reshape(gy, [1, -1, 1])),
+        tf.reshape(gx, [1, 1, -1]),
+      ) as tf.Tensor3D;
     });
   return {
     name,

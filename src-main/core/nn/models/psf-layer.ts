@@ -32,7 +32,8 @@ export interface PsfLayerOptions {
 
 export function psfShape(size: PsfConfig['size']): [number, number, number] {
   const s: [number, number, number] = typeof size === 'number' ? [size, size, size] : size;
-  if (s.some((n) => !Number.isInteger(n) || n < 1 || n > 128)) throw new InvalidParameterError('psf size', `${s.join('×')} must be whole numbers from 1 to 128`);
+  if (s.some((n) => !Number.isInteger(n) || n < 1 || n > 128))
+    throw new InvalidParameterError('psf size', `${s.join('×')} must be whole numbers from 1 to 128`);
   return s;
 }
 
@@ -44,9 +45,19 @@ export function psfCentre(shape: [number, number, number]): [number, number, num
 function initialPsf(cfg: PsfConfig, shape: [number, number, number], opts: PsfLayerOptions): Float32Array {
   const n = shape[0] * shape[1] * shape[2];
   if (cfg.init === 'delta') return deltaPsf(shape);
-  if (cfg.init === 'gaussian') return gaussianPsf(shape, opts.gaussianSigma ?? (shape.map((k) => k / 8) as [number, number, number]));
-  if (!opts.initialPsf) throw new InvalidParameterError('psf init', `${cfg.init} needs the initial PSF array`, 'Compute it from the stacks (train/theory.ts) and pass it as initialPsf.');
-  if (opts.initialPsf.length !== n) throw new InvalidParameterError('psf init', `the initial PSF has ${opts.initialPsf.length} values, the layer needs ${shape.join('×')} = ${n}`);
+  if (cfg.init === 'gaussian')
+    return gaussianPsf(shape, opts.gaussianSigma ?? (shape.map((k) => k / 8) as [number, number, number]));
+  if (!opts.initialPsf)
+    throw new InvalidParameterError(
+      'psf init',
+      `${cfg.init} needs the initial PSF array`,
+      'Compute it from the stacks (train/theory.ts) and pass it as initialPsf.',
+    );
+  if (opts.initialPsf.length !== n)
+    throw new InvalidParameterError(
+      'psf init',
+      `the initial PSF has ${opts.initialPsf.length} values, the layer needs ${shape.join('×')} = ${n}`,
+    );
   return Float32Array.from(opts.initialPsf);
 }
 
@@ -67,7 +78,10 @@ export function roll3d(k: tf.Tensor3D, shift: tf.Tensor1D | [number, number, num
       return tf.cast(tf.equal(src, j), 'float32') as tf.Tensor2D;
     };
     let out = tf.matMul(perm(0, nz), tf.reshape(k, [nz, ny * nx])).reshape([nz, ny, nx]);
-    out = tf.matMul(perm(1, ny), tf.reshape(tf.transpose(out, [1, 0, 2]), [ny, nz * nx])).reshape([ny, nz, nx]).transpose([1, 0, 2]);
+    out = tf
+      .matMul(perm(1, ny), tf.reshape(tf.transpose(out, [1, 0, 2]), [ny, nz * nx]))
+      .reshape([ny, nz, nx])
+      .transpose([1, 0, 2]);
     out = tf.matMul(tf.reshape(out, [nz * ny, nx]), perm(2, nx), false, true).reshape([nz, ny, nx]);
     return out as tf.Tensor3D;
   });
@@ -102,7 +116,8 @@ export function buildPsfLayer(cfg: PsfConfig, opts: PsfLayerOptions): PsfModule 
     psf: () => tf.clone(kernel) as tf.Tensor3D,
     apply(x: tf.Tensor5D): tf.Tensor5D {
       return tf.tidy(() => {
-        if (cfg.convolution === 'fft' && fftConvSupported()) return fftConv3dValid(reflectPad3d(x, pads), kernel as tf.Tensor3D);
+        if (cfg.convolution === 'fft' && fftConvSupported())
+          return fftConv3dValid(reflectPad3d(x, pads), kernel as tf.Tensor3D);
         const w = tf.reshape(tf.reverse(kernel, [0, 1, 2]), [...shape, 1, 1]) as tf.Tensor5D;
         return conv3d(reflectPad3d(x, pads), w, 1, 'valid');
       });

@@ -56,16 +56,22 @@ export function buildPupilPsfLayer(opts: PupilPsfOptions): PsfModule {
   const model = new PupilPsf({ ...opts.optics, size: shape }); // validates the optics (typed errors); bases computed once
   const start = opts.start ?? PUPIL_LAYER_PARAMS.map(() => 0);
   if (start.length !== PUPIL_LAYER_PARAMS.length || start.some((v) => !Number.isFinite(v))) {
-    throw new InvalidParameterError('pupil start', `expected ${PUPIL_LAYER_PARAMS.length} finite values (${PUPIL_LAYER_PARAMS.join(', ')}), got ${start.join(', ')}`);
+    throw new InvalidParameterError(
+      'pupil start',
+      `expected ${PUPIL_LAYER_PARAMS.length} finite values (${PUPIL_LAYER_PARAMS.join(', ')}), got ${start.join(', ')}`,
+    );
   }
   const init = tf.tensor1d(start.map((v, i) => v / PUPIL_PARAM_UNITS[i]!));
   const v = tf.variable(init, true, `${name}/${VARIABLE_SUFFIX}`);
   init.dispose(); // the variable keeps its own copy
   const op = pupilPsfOp(model);
-  const learned = PUPIL_LAYER_PARAMS.map((n) => (opts.aberrations === 'symmetric' && !SYMMETRIC_PUPIL_PARAMS.includes(n) ? 0 : 1));
+  const learned = PUPIL_LAYER_PARAMS.map((n) =>
+    opts.aberrations === 'symmetric' && !SYMMETRIC_PUPIL_PARAMS.includes(n) ? 0 : 1,
+  );
   const fixed = start.map((s0, i) => (learned[i] ? 0 : s0));
   // θ = units·(mask·v) + fixed: a masked parameter's gradient is exactly 0 and its value its start.
-  const theta = () => tf.add(tf.mul(tf.mul(v, tf.tensor1d(learned)), tf.tensor1d(PUPIL_PARAM_UNITS as number[])), tf.tensor1d(fixed));
+  const theta = () =>
+    tf.add(tf.mul(tf.mul(v, tf.tensor1d(learned)), tf.tensor1d(PUPIL_PARAM_UNITS as number[])), tf.tensor1d(fixed));
   const psf = (): tf.Tensor3D => tf.tidy(() => op(tf.concat([tf.zeros([2]), theta()]) as tf.Tensor1D));
   const pads = samePads(shape);
   const useFft = opts.convolution !== 'direct';
@@ -79,7 +85,12 @@ export function buildPupilPsfLayer(opts: PupilPsfOptions): PsfModule {
       tf.tidy(() => {
         const k = psf();
         if (useFft && fftConvSupported()) return fftConv3dValid(reflectPad3d(x, pads), k);
-        return conv3d(reflectPad3d(x, pads), tf.reshape(tf.reverse(k, [0, 1, 2]), [...shape, 1, 1]) as tf.Tensor5D, 1, 'valid');
+        return conv3d(
+          reflectPad3d(x, pads),
+          tf.reshape(tf.reverse(k, [0, 1, 2]), [...shape, 1, 1]) as tf.Tensor5D,
+          1,
+          'valid',
+        );
       }),
     project: () => undefined, // non-negative, sum one and centred by construction
     l1: () => tf.tidy(() => tf.sum(psf()) as tf.Scalar), // = 1: the λ2 regulariser is a constant here

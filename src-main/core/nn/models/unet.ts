@@ -24,9 +24,12 @@ export interface UNetOptions {
 
 export function validateUNetConfig(cfg: UNetConfig): void {
   const ok = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-  if (!ok(cfg.levels, 1, 7)) throw new InvalidParameterError('levels', `${cfg.levels} must be a whole number from 1 to 7`);
-  if (!ok(cfg.baseChannels, 1, 1024)) throw new InvalidParameterError('baseChannels', `${cfg.baseChannels} must be a whole number from 1 to 1024`);
-  if (!ok(cfg.convsPerLevel, 1, 8)) throw new InvalidParameterError('convsPerLevel', `${cfg.convsPerLevel} must be a whole number from 1 to 8`);
+  if (!ok(cfg.levels, 1, 7))
+    throw new InvalidParameterError('levels', `${cfg.levels} must be a whole number from 1 to 7`);
+  if (!ok(cfg.baseChannels, 1, 1024))
+    throw new InvalidParameterError('baseChannels', `${cfg.baseChannels} must be a whole number from 1 to 1024`);
+  if (!ok(cfg.convsPerLevel, 1, 8))
+    throw new InvalidParameterError('convsPerLevel', `${cfg.convsPerLevel} must be a whole number from 1 to 8`);
 }
 
 /** The up-sampling in use: an explicit option wins, else the config's `upsample` ('nearest-conv' ⇒ 'upsample'). */
@@ -77,7 +80,9 @@ export const OUTPUT_SOFTPLUS_SHARPNESS = 10;
 
 /** The 'softplus' output head on a tensor. */
 export function softplusHead(y: tf.Tensor5D): tf.Tensor5D {
-  return tf.tidy(() => tf.div(tf.softplus(tf.mul(y, OUTPUT_SOFTPLUS_SHARPNESS)), OUTPUT_SOFTPLUS_SHARPNESS) as tf.Tensor5D);
+  return tf.tidy(
+    () => tf.div(tf.softplus(tf.mul(y, OUTPUT_SOFTPLUS_SHARPNESS)), OUTPUT_SOFTPLUS_SHARPNESS) as tf.Tensor5D,
+  );
 }
 
 /** The same on a typed array, in place (float64 arithmetic, overflow-safe: y + log1p(e^(−β·y)) / β for y > 0). */
@@ -109,7 +114,8 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
   const downs: Block[] = [];
   for (let l = 0; l < cfg.levels; l++) {
     encoders.push(stack(`enc${l}`, l === 0 ? (opts.inChannels ?? 1) : ch(l - 1), ch(l)));
-    if (l < cfg.levels - 1) downs.push(opts.down === 'stride2' ? convNormRelu(`down${l}`, ch(l), ch(l), 2) : (x) => maxPool3d(x));
+    if (l < cfg.levels - 1)
+      downs.push(opts.down === 'stride2' ? convNormRelu(`down${l}`, ch(l), ch(l), 2) : (x) => maxPool3d(x));
   }
   const ups: Block[] = [];
   const decoders: Block[][] = [];
@@ -126,9 +132,12 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
     }
     decoders.push(stack(`dec${l}`, 2 * ch(l), ch(l)));
   }
-  if (cfg.residual && (opts.inChannels ?? 1) !== 1) throw new InvalidParameterError('experimental.residual', `needs a single-channel input, got ${opts.inChannels}`);
+  if (cfg.residual && (opts.inChannels ?? 1) !== 1)
+    throw new InvalidParameterError('experimental.residual', `needs a single-channel input, got ${opts.inChannels}`);
   // Residual: the last convolution starts at zero, so the network starts as the identity.
-  const wOut = cfg.residual ? p.zeros('out/kernel', [1, 1, 1, ch(0), 1]) : p.heNormal('out/kernel', [1, 1, 1, ch(0), 1], ch(0));
+  const wOut = cfg.residual
+    ? p.zeros('out/kernel', [1, 1, 1, ch(0), 1])
+    : p.heNormal('out/kernel', [1, 1, 1, ch(0), 1], ch(0));
   const bOut = p.zeros('out/bias', [1]);
 
   const multiple = unetSizeMultiple(cfg.levels);
@@ -137,13 +146,18 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
     variables: () => p.vars.slice(),
     apply(x: tf.Tensor5D): tf.Tensor5D {
       if (x.shape.slice(1, 4).some((n) => n % multiple !== 0)) {
-        throw new InvalidVolumeError(`U-Net with ${cfg.levels} levels needs patch sizes divisible by ${multiple}, got ${x.shape.slice(1, 4).join('×')}`);
+        throw new InvalidVolumeError(
+          `U-Net with ${cfg.levels} levels needs patch sizes divisible by ${multiple}, got ${x.shape.slice(1, 4).join('×')}`,
+        );
       }
       const skips: tf.Tensor5D[] = [];
       let h = x;
       for (let l = 0; l < cfg.levels; l++) {
         for (const block of encoders[l]) h = block(h);
-        if (l < cfg.levels - 1) { skips.push(h); h = downs[l](h); }
+        if (l < cfg.levels - 1) {
+          skips.push(h);
+          h = downs[l](h);
+        }
       }
       for (let i = 0; i < ups.length; i++) {
         h = concatChannels(skips.pop() as tf.Tensor5D, ups[i](h));

@@ -17,7 +17,13 @@ export interface Conv3dImpl {
   readonly name: string;
   conv3d(x: tf.Tensor5D, w: tf.Tensor5D, strides: [number, number, number], padding: Padding): tf.Tensor5D;
   /** Optional; defaults to tf.conv3dTranspose. `outShape` is [batch, z, y, x, outChannels]. */
-  conv3dTranspose?(x: tf.Tensor5D, w: tf.Tensor5D, outShape: [number, number, number, number, number], strides: [number, number, number], padding: Padding): tf.Tensor5D;
+  conv3dTranspose?(
+    x: tf.Tensor5D,
+    w: tf.Tensor5D,
+    outShape: [number, number, number, number, number],
+    strides: [number, number, number],
+    padding: Padding,
+  ): tf.Tensor5D;
 }
 
 /** The default: tfjs' own Conv3D kernels (correct gradients on cpu and webgpu; NOT on wasm). */
@@ -57,13 +63,20 @@ export function conv3d(x: tf.Tensor5D, w: tf.Tensor5D, stride: Stride = 1, paddi
  * Transposed convolution (the adjoint of conv3d), used for the U-Net's up-convolution. `w` is
  * [kz, ky, kx, outChannels, inChannels]. With 'same' the output is input × stride on each axis.
  */
-export function conv3dTranspose(x: tf.Tensor5D, w: tf.Tensor5D, stride: Stride = 2, padding: Padding = 'same'): tf.Tensor5D {
+export function conv3dTranspose(
+  x: tf.Tensor5D,
+  w: tf.Tensor5D,
+  stride: Stride = 2,
+  padding: Padding = 'same',
+): tf.Tensor5D {
   const s = strides3(stride);
   const [b, d, h, wd] = x.shape;
   const k = w.shape;
   const out = (n: number, i: number): number => (padding === 'same' ? n * s[i] : (n - 1) * s[i] + k[i]);
   const outShape: [number, number, number, number, number] = [b, out(d, 0), out(h, 1), out(wd, 2), k[3]];
-  return current.conv3dTranspose ? current.conv3dTranspose(x, w, outShape, s, padding) : tf.conv3dTranspose(x, w, outShape, s, padding);
+  return current.conv3dTranspose
+    ? current.conv3dTranspose(x, w, outShape, s, padding)
+    : tf.conv3dTranspose(x, w, outShape, s, padding);
 }
 
 let registered = false;
@@ -83,11 +96,19 @@ export function registerConv3dGradients(): void {
     inputsToSave: ['dy', 'filter'],
     gradFunc: (ddx, saved, attrs) => {
       const [dy, filter] = saved as [tf.Tensor5D, tf.Tensor5D];
-      const strides = attrs.strides as [number, number, number], pad = attrs.pad as Padding;
+      const strides = attrs.strides as [number, number, number],
+        pad = attrs.pad as Padding;
       const g = (Array.isArray(ddx) ? ddx[0] : ddx) as tf.Tensor5D;
       return {
         dy: () => tf.conv3d(g, filter, strides, pad),
-        filter: () => tf.engine().runKernel('Conv3DBackpropFilterV2', { x: g, dy }, { strides, pad, filterShape: filter.shape }) as tf.Tensor,
+        filter: () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv3DBackpropFilterV2',
+              { x: g, dy },
+              { strides, pad, filterShape: filter.shape },
+            ) as tf.Tensor,
       };
     },
   });

@@ -31,12 +31,21 @@ export function fftConvGrid(padded: S3): S3 {
 }
 
 /** Copies the [z, y, x] block of `shape` at `srcAt` of `src` (a volume of `srcShape`) to `dstAt` of `dst` (of `dstShape`). */
-function copyBlock(src: ArrayLike<number>, srcShape: S3, srcAt: S3, dst: Float32Array | Float64Array, dstShape: S3, dstAt: S3, shape: S3): void {
-  for (let z = 0; z < shape[0]; z++) for (let y = 0; y < shape[1]; y++) {
-    const s = ((srcAt[0] + z) * srcShape[1] + srcAt[1] + y) * srcShape[2] + srcAt[2];
-    const d = ((dstAt[0] + z) * dstShape[1] + dstAt[1] + y) * dstShape[2] + dstAt[2];
-    for (let x = 0; x < shape[2]; x++) dst[d + x] = src[s + x]!;
-  }
+function copyBlock(
+  src: ArrayLike<number>,
+  srcShape: S3,
+  srcAt: S3,
+  dst: Float32Array | Float64Array,
+  dstShape: S3,
+  dstAt: S3,
+  shape: S3,
+): void {
+  for (let z = 0; z < shape[0]; z++)
+    for (let y = 0; y < shape[1]; y++) {
+      const s = ((srcAt[0] + z) * srcShape[1] + srcAt[1] + y) * srcShape[2] + srcAt[2];
+      const d = ((dstAt[0] + z) * dstShape[1] + dstAt[1] + y) * dstShape[2] + dstAt[2];
+      for (let x = 0; x < shape[2]; x++) dst[d + x] = src[s + x]!;
+    }
 }
 
 const ORIGIN: S3 = [0, 0, 0];
@@ -46,7 +55,13 @@ export function fftConvPath(grid: S3): 'wasm' | 'js' {
   return wasmFftAvailable(grid) ? 'wasm' : 'js';
 }
 
-interface Geometry { padded: S3; ks: S3; out: S3; lag: S3; grid: S3 }
+interface Geometry {
+  padded: S3;
+  ks: S3;
+  out: S3;
+  lag: S3;
+  grid: S3;
+}
 
 /** One batch item: y = x ⊛ k ('valid'), and the gradients dx (written) and dk (added to) for upstream dy. */
 interface ItemConv {
@@ -92,12 +107,15 @@ function wasmConv({ padded, ks, out, lag, grid }: Geometry): ItemConv {
   const key = grid.join('x');
   let ws = workspaces.get(key);
   if (!ws) {
-    const nv = grid[0] * grid[1] * grid[2], nh = halfSpectrumSize(grid);
+    const nv = grid[0] * grid[1] * grid[2],
+      nh = halfSpectrumSize(grid);
     ws = new WasmFftWorkspace(grid, { vol: nv, ar: nh, ai: nh, br: nh, bi: nh, cr: nh, ci: nh });
     workspaces.set(key, ws);
   }
   const w = ws;
-  const A = { re: 'ar', im: 'ai' }, B = { re: 'br', im: 'bi' }, C = { re: 'cr', im: 'ci' };
+  const A = { re: 'ar', im: 'ai' },
+    B = { re: 'br', im: 'bi' },
+    C = { re: 'cr', im: 'ci' };
   /** vol ← the block `data` (of `shape`) at `at`, zero elsewhere; then its spectrum into `spec`. */
   const transform = (data: ArrayLike<number>, shape: S3, at: S3, spec: typeof A): void => {
     const vol = w.view('vol');
@@ -143,23 +161,34 @@ export function fftConv3dValid(x: tf.Tensor5D, kernel: tf.Tensor3D): tf.Tensor5D
   if (c !== 1) throw new RangeError(`fftConv3dValid takes one channel, got ${c}`);
   const padded: S3 = [pz, py, px];
   const out = padded.map((p, i) => p - ks[i]! + 1) as S3;
-  if (out.some((n) => n < 1)) throw new RangeError(`kernel ${ks.join('×')} larger than the padded input ${padded.join('×')}`);
+  if (out.some((n) => n < 1))
+    throw new RangeError(`kernel ${ks.join('×')} larger than the padded input ${padded.join('×')}`);
   const geometry: Geometry = { padded, ks, out, lag: ks.map((k) => k - 1) as S3, grid: fftConvGrid(padded) };
   const conv = fftConvPath(geometry.grid) === 'wasm' ? wasmConv(geometry) : jsConv(geometry);
-  const inVox = pz * py * px, outVox = out[0] * out[1] * out[2];
+  const inVox = pz * py * px,
+    outVox = out[0] * out[1] * out[2];
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, ki] = args as [tf.Tensor5D, tf.Tensor3D];
     // Copies: the backward pass reads them after other ops may have run.
-    const xd = Float32Array.from(xi.dataSync()), kd = Float32Array.from(ki.dataSync());
+    const xd = Float32Array.from(xi.dataSync()),
+      kd = Float32Array.from(ki.dataSync());
     const y = new Float32Array(b * outVox);
-    for (let n = 0; n < b; n++) conv.forward(xd.subarray(n * inVox, (n + 1) * inVox), kd, y.subarray(n * outVox, (n + 1) * outVox));
+    for (let n = 0; n < b; n++)
+      conv.forward(xd.subarray(n * inVox, (n + 1) * inVox), kd, y.subarray(n * outVox, (n + 1) * outVox));
     return {
       value: tf.tensor5d(y, [b, ...out, 1]),
       gradFunc: (dy: tf.Tensor5D) => {
         const g = dy.dataSync();
-        const dx = new Float32Array(b * inVox), dk = new Float32Array(kd.length);
+        const dx = new Float32Array(b * inVox),
+          dk = new Float32Array(kd.length);
         for (let n = 0; n < b; n++) {
-          conv.backward(xd.subarray(n * inVox, (n + 1) * inVox), kd, g.subarray(n * outVox, (n + 1) * outVox), dx.subarray(n * inVox, (n + 1) * inVox), dk);
+          conv.backward(
+            xd.subarray(n * inVox, (n + 1) * inVox),
+            kd,
+            g.subarray(n * outVox, (n + 1) * outVox),
+            dx.subarray(n * inVox, (n + 1) * inVox),
+            dk,
+          );
         }
         return [tf.tensor5d(dx, xi.shape), tf.tensor3d(dk, ks)];
       },

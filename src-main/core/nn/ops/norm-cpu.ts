@@ -20,8 +20,10 @@ function f32(t: tf.Tensor): Float32Array {
 
 /** Normalised values and 1/σ per (sample, channel). */
 function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Array; inv: Float64Array } {
-  const [b, z, yy, xx, c] = shape, n = z * yy * xx;
-  const y = new Float32Array(x.length), inv = new Float64Array(b * c);
+  const [b, z, yy, xx, c] = shape,
+    n = z * yy * xx;
+  const y = new Float32Array(x.length),
+    inv = new Float64Array(b * c);
   const ew = nativeEw();
   if (ew) {
     // The same arithmetic in the native addon (AVX2, bit-identical).
@@ -35,23 +37,33 @@ function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Arr
     }
     return { y, inv };
   }
-  const sum = new Float64Array(c), sq = new Float64Array(c), mean = new Float64Array(c);
+  const sum = new Float64Array(c),
+    sq = new Float64Array(c),
+    mean = new Float64Array(c);
   for (let s = 0; s < b; s++) {
     const o = s * n * c;
     sum.fill(0);
     for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) sum[ch] += x[i];
     for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch] / n;
     sq.fill(0);
-    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) { const d = x[i] - mean[ch]; sq[ch] += d * d; }
+    for (let v = 0; v < n; v++)
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) {
+        const d = x[i] - mean[ch];
+        sq[ch] += d * d;
+      }
     for (let ch = 0; ch < c; ch++) inv[s * c + ch] = 1 / Math.sqrt(sq[ch] / n + eps);
-    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) y[i] = (x[i] - mean[ch]) * inv[s * c + ch];
+    for (let v = 0; v < n; v++)
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) y[i] = (x[i] - mean[ch]) * inv[s * c + ch];
   }
   return { y, inv };
 }
 
 function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: number[]): Float32Array {
-  const [b, z, yy, xx, c] = shape, n = z * yy * xx;
-  const dx = new Float32Array(dy.length), m1 = new Float64Array(c), m2 = new Float64Array(c);
+  const [b, z, yy, xx, c] = shape,
+    n = z * yy * xx;
+  const dx = new Float32Array(dy.length),
+    m1 = new Float64Array(c),
+    m2 = new Float64Array(c);
   const ew = nativeEw();
   if (ew) {
     const scratch = new Float64Array(3 * c);
@@ -66,9 +78,17 @@ function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: n
     const o = s * n * c;
     m1.fill(0);
     m2.fill(0);
-    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) { m1[ch] += dy[i]; m2[ch] += dy[i] * y[i]; }
-    for (let ch = 0; ch < c; ch++) { m1[ch] /= n; m2[ch] /= n; }
-    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) dx[i] = (dy[i] - m1[ch] - y[i] * m2[ch]) * inv[s * c + ch];
+    for (let v = 0; v < n; v++)
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) {
+        m1[ch] += dy[i];
+        m2[ch] += dy[i] * y[i];
+      }
+    for (let ch = 0; ch < c; ch++) {
+      m1[ch] /= n;
+      m2[ch] /= n;
+    }
+    for (let v = 0; v < n; v++)
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) dx[i] = (dy[i] - m1[ch] - y[i] * m2[ch]) * inv[s * c + ch];
   }
   return dx;
 }
@@ -84,7 +104,12 @@ export function instanceNormCpu(x: tf.Tensor5D, eps: number): tf.Tensor5D {
       value: yt,
       gradFunc: (dy: tf.Tensor5D, saved: tf.Tensor[]) => {
         const [sy, sinv] = saved;
-        return [tf.tensor5d(backward(f32(dy), f32(sy), Float64Array.from(sinv.dataSync()), sy.shape), sy.shape as [number, number, number, number, number])];
+        return [
+          tf.tensor5d(
+            backward(f32(dy), f32(sy), Float64Array.from(sinv.dataSync()), sy.shape),
+            sy.shape as [number, number, number, number, number],
+          ),
+        ];
       },
     };
   });
@@ -95,27 +120,46 @@ export function instanceNormCpu(x: tf.Tensor5D, eps: number): tf.Tensor5D {
  * (x − mean) / sqrt(variance + eps) with given per-channel statistics (tiled inference imposes
  * whole-volume statistics on a tile). Inference only: the result carries no gradient to the statistics.
  */
-export function instanceNormFixedCpu(x: tf.Tensor5D, mean: ArrayLike<number>, variance: ArrayLike<number>, eps: number): tf.Tensor5D {
-  const xd = f32(x), c = x.shape[4], y = new Float32Array(xd.length);
+export function instanceNormFixedCpu(
+  x: tf.Tensor5D,
+  mean: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  eps: number,
+): tf.Tensor5D {
+  const xd = f32(x),
+    c = x.shape[4],
+    y = new Float32Array(xd.length);
   const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k] + eps));
   for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) y[i + k] = (xd[i + k] - mean[k]) * inv[k];
   return tf.tensor5d(y, x.shape);
 }
 
 /** Per-channel mean and biased variance of x [1, Z, Y, X, C] over the box start..start+size (float64 sums). */
-export function boxMomentsCpu(x: tf.Tensor5D, start: number[], size: number[]): { mean: Float64Array; variance: Float64Array } {
-  const xd = f32(x), [, , ny, nx, c] = x.shape;
-  const sum = new Float64Array(c), sq = new Float64Array(c);
+export function boxMomentsCpu(
+  x: tf.Tensor5D,
+  start: number[],
+  size: number[],
+): { mean: Float64Array; variance: Float64Array } {
+  const xd = f32(x),
+    [, , ny, nx, c] = x.shape;
+  const sum = new Float64Array(c),
+    sq = new Float64Array(c);
   const count = size[0] * size[1] * size[2];
-  for (let z = start[0]; z < start[0] + size[0]; z++) for (let y = start[1]; y < start[1] + size[1]; y++) {
-    const row = ((z * ny + y) * nx + start[2]) * c;
-    for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) sum[k] += xd[i + k];
-  }
+  for (let z = start[0]; z < start[0] + size[0]; z++)
+    for (let y = start[1]; y < start[1] + size[1]; y++) {
+      const row = ((z * ny + y) * nx + start[2]) * c;
+      for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) sum[k] += xd[i + k];
+    }
   const mean = sum.map((s) => s / count);
-  for (let z = start[0]; z < start[0] + size[0]; z++) for (let y = start[1]; y < start[1] + size[1]; y++) {
-    const row = ((z * ny + y) * nx + start[2]) * c;
-    for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) { const d = xd[i + k] - mean[k]; sq[k] += d * d; }
-  }
+  for (let z = start[0]; z < start[0] + size[0]; z++)
+    for (let y = start[1]; y < start[1] + size[1]; y++) {
+      const row = ((z * ny + y) * nx + start[2]) * c;
+      for (let i = row; i < row + size[2] * c; i += c)
+        for (let k = 0; k < c; k++) {
+          const d = xd[i + k] - mean[k];
+          sq[k] += d * d;
+        }
+    }
   return { mean, variance: sq.map((s) => s / count) };
 }
 
@@ -126,15 +170,24 @@ export function boxMomentsCpu(x: tf.Tensor5D, start: number[], size: number[]): 
 export function reluCpu(x: tf.Tensor): tf.Tensor {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const xd = f32(xi), y = new Float32Array(xd.length), ew = nativeEw();
+    const xd = f32(xi),
+      y = new Float32Array(xd.length),
+      ew = nativeEw();
     if (ew) ew(EW.relu, 1, xd, y);
-    else for (let i = 0; i < xd.length; i++) { const v = xd[i]; y[i] = v > 0 ? v : 0; }
+    else
+      for (let i = 0; i < xd.length; i++) {
+        const v = xd[i];
+        y[i] = v > 0 ? v : 0;
+      }
     const yt = tf.tensor(y, xi.shape, 'float32');
     save([yt]);
     return {
       value: yt,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const g = f32(dy), yd = f32(saved[0]!), dx = new Float32Array(g.length), ew = nativeEw();
+        const g = f32(dy),
+          yd = f32(saved[0]!),
+          dx = new Float32Array(g.length),
+          ew = nativeEw();
         if (ew) ew(EW.reluBackward, 1, g, yd, dx);
         else for (let i = 0; i < g.length; i++) dx[i] = yd[i] > 0 ? g[i] : 0;
         return [tf.tensor(dx, dy.shape, 'float32')];

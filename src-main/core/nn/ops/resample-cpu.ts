@@ -14,18 +14,28 @@ function f32(t: tf.Tensor): Float32Array {
 }
 
 /** Gathers y[b, z, y, x, :] = x[b, iz[z], iy[y], ix[x], :] (forward) or scatters dy back into dx (adjoint). */
-function gather(src: Float32Array, srcShape: number[], maps: [Int32Array, Int32Array, Int32Array], adjoint: boolean, dst: Float32Array): void {
+function gather(
+  src: Float32Array,
+  srcShape: number[],
+  maps: [Int32Array, Int32Array, Int32Array],
+  adjoint: boolean,
+  dst: Float32Array,
+): void {
   const [b, sz, sy, sx, c] = srcShape;
   const [mz, my, mx] = maps;
   const [oz, oy, ox] = [mz.length, my.length, mx.length];
-  for (let n = 0; n < b; n++) for (let z = 0; z < oz; z++) for (let y = 0; y < oy; y++) {
-    const srow = ((n * sz + mz[z]) * sy + my[y]) * sx, orow = ((n * oz + z) * oy + y) * ox;
-    for (let x = 0; x < ox; x++) {
-      const s = (srow + mx[x]) * c, o = (orow + x) * c;
-      if (adjoint) for (let k = 0; k < c; k++) src[s + k] += dst[o + k];
-      else for (let k = 0; k < c; k++) dst[o + k] = src[s + k];
-    }
-  }
+  for (let n = 0; n < b; n++)
+    for (let z = 0; z < oz; z++)
+      for (let y = 0; y < oy; y++) {
+        const srow = ((n * sz + mz[z]) * sy + my[y]) * sx,
+          orow = ((n * oz + z) * oy + y) * ox;
+        for (let x = 0; x < ox; x++) {
+          const s = (srow + mx[x]) * c,
+            o = (orow + x) * c;
+          if (adjoint) for (let k = 0; k < c; k++) src[s + k] += dst[o + k];
+          else for (let k = 0; k < c; k++) dst[o + k] = src[s + k];
+        }
+      }
 }
 
 /** y = x[b, maps...] with gradient the scatter-add adjoint. */
@@ -48,7 +58,10 @@ function indexed(x: tf.Tensor5D, maps: [Int32Array, Int32Array, Int32Array]): tf
 }
 
 /** numpy 'reflect' padding (edge voxel not repeated); pads must be shorter than their axis (checked by the caller). */
-export function reflectPadCpu(x: tf.Tensor5D, pads: [[number, number], [number, number], [number, number]]): tf.Tensor5D {
+export function reflectPadCpu(
+  x: tf.Tensor5D,
+  pads: [[number, number], [number, number], [number, number]],
+): tf.Tensor5D {
   const maps = pads.map(([before, after], i) => {
     const n = x.shape[i + 1];
     return Int32Array.from({ length: before + n + after }, (_, p) => {
@@ -61,13 +74,21 @@ export function reflectPadCpu(x: tf.Tensor5D, pads: [[number, number], [number, 
 
 /** Nearest-neighbour ×2 on z, y, x; its gradient sums each 2³ block of dy (the scatter-add adjoint). */
 export function upsampleCpu(x: tf.Tensor5D): tf.Tensor5D {
-  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: 2 * x.shape[i + 1] }, (_, p) => p >> 1)) as [Int32Array, Int32Array, Int32Array];
+  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: 2 * x.shape[i + 1] }, (_, p) => p >> 1)) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
   return indexed(x, maps);
 }
 
 /** x[:, start..start+size, :] on z, y, x (bounds checked by the caller). */
 export function cropCpu(x: tf.Tensor5D, start: number[], size: number[]): tf.Tensor5D {
-  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: size[i] }, (_, p) => start[i] + p)) as [Int32Array, Int32Array, Int32Array];
+  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: size[i] }, (_, p) => start[i] + p)) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
   return indexed(x, maps);
 }
 
@@ -75,12 +96,16 @@ export function cropCpu(x: tf.Tensor5D, start: number[], size: number[]): tf.Ten
 export function addBiasCpu(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, bi] = args as [tf.Tensor5D, tf.Tensor];
-    const xd = f32(xi), bd = f32(bi), c = xi.shape[4], out = new Float32Array(xd.length);
+    const xd = f32(xi),
+      bd = f32(bi),
+      c = xi.shape[4],
+      out = new Float32Array(xd.length);
     for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) out[i + k] = xd[i + k] + bd[k];
     return {
       value: tf.tensor5d(out, xi.shape),
       gradFunc: (dy: tf.Tensor5D) => {
-        const g = f32(dy), db = new Float64Array(c);
+        const g = f32(dy),
+          db = new Float64Array(c);
         for (let i = 0; i < g.length; i += c) for (let k = 0; k < c; k++) db[k] += g[i + k];
         return [tf.clone(dy), tf.tensor(Float32Array.from(db), bi.shape)];
       },
@@ -93,7 +118,12 @@ export function addBiasCpu(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
 export function concatChannelsCpu(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [ai, bi] = args as [tf.Tensor5D, tf.Tensor5D];
-    const ad = f32(ai), bd = f32(bi), ca = ai.shape[4], cb = bi.shape[4], c = ca + cb, n = ad.length / ca;
+    const ad = f32(ai),
+      bd = f32(bi),
+      ca = ai.shape[4],
+      cb = bi.shape[4],
+      c = ca + cb,
+      n = ad.length / ca;
     const out = new Float32Array(n * c);
     for (let v = 0; v < n; v++) {
       out.set(ad.subarray(v * ca, (v + 1) * ca), v * c);
@@ -102,7 +132,9 @@ export function concatChannelsCpu(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
     return {
       value: tf.tensor5d(out, [...ai.shape.slice(0, 4), c] as S5),
       gradFunc: (dy: tf.Tensor5D) => {
-        const g = f32(dy), ga = new Float32Array(n * ca), gb = new Float32Array(n * cb);
+        const g = f32(dy),
+          ga = new Float32Array(n * ca),
+          gb = new Float32Array(n * cb);
         for (let v = 0; v < n; v++) {
           ga.set(g.subarray(v * c, v * c + ca), v * ca);
           gb.set(g.subarray(v * c + ca, (v + 1) * c), v * cb);
@@ -118,25 +150,38 @@ export function concatChannelsCpu(a: tf.Tensor5D, b: tf.Tensor5D): tf.Tensor5D {
 export function maxPoolCpu(x: tf.Tensor5D): tf.Tensor5D {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xi = args[0] as tf.Tensor5D;
-    const [b, z, y, xs, c] = xi.shape, [oz, oy, ox] = [z >> 1, y >> 1, xs >> 1];
-    const xd = f32(xi), n = b * oz * oy * ox * c;
-    const out = new Float32Array(n), arg = new Int32Array(n);
-    for (let s = 0, o = 0; s < b; s++) for (let k = 0; k < oz; k++) for (let j = 0; j < oy; j++) for (let i = 0; i < ox; i++) {
-      const base = (((s * z + 2 * k) * y + 2 * j) * xs + 2 * i) * c;
-      for (let ch = 0; ch < c; ch++, o++) {
-        let best = base + ch, max = xd[best];
-        for (let dz = 0; dz < 2; dz++) for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
-          const at = base + ((dz * y + dy) * xs + dx) * c + ch;
-          if (xd[at] > max) { max = xd[at]; best = at; }
-        }
-        out[o] = max;
-        arg[o] = best;
-      }
-    }
+    const [b, z, y, xs, c] = xi.shape,
+      [oz, oy, ox] = [z >> 1, y >> 1, xs >> 1];
+    const xd = f32(xi),
+      n = b * oz * oy * ox * c;
+    const out = new Float32Array(n),
+      arg = new Int32Array(n);
+    for (let s = 0, o = 0; s < b; s++)
+      for (let k = 0; k < oz; k++)
+        for (let j = 0; j < oy; j++)
+          for (let i = 0; i < ox; i++) {
+            const base = (((s * z + 2 * k) * y + 2 * j) * xs + 2 * i) * c;
+            for (let ch = 0; ch < c; ch++, o++) {
+              let best = base + ch,
+                max = xd[best];
+              for (let dz = 0; dz < 2; dz++)
+                for (let dy = 0; dy < 2; dy++)
+                  for (let dx = 0; dx < 2; dx++) {
+                    const at = base + ((dz * y + dy) * xs + dx) * c + ch;
+                    if (xd[at] > max) {
+                      max = xd[at];
+                      best = at;
+                    }
+                  }
+              out[o] = max;
+              arg[o] = best;
+            }
+          }
     return {
       value: tf.tensor5d(out, [b, oz, oy, ox, c]),
       gradFunc: (dy: tf.Tensor5D) => {
-        const g = f32(dy), dx = new Float32Array(xi.size);
+        const g = f32(dy),
+          dx = new Float32Array(xi.size);
         for (let o = 0; o < n; o++) dx[arg[o]] += g[o];
         return tf.tensor5d(dx, xi.shape);
       },

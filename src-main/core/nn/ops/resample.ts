@@ -48,7 +48,8 @@ function zeroPadByConcat(dy: tf.Tensor, begin: number[], full: number[]): tf.Ten
 export function slice5(x: tf.Tensor5D, begin: number[], size: number[]): tf.Tensor5D {
   const sizes = size.map((n, i) => (n === -1 ? x.shape[i] - begin[i] : n));
   const whole = (i: number) => begin[i] === 0 && sizes[i] === x.shape[i];
-  if (whole(0) && whole(4) && cpuTensors() && getFlag('cpuOps') !== 'tfjs') return cropCpu(x, begin.slice(1, 4), sizes.slice(1, 4));
+  if (whole(0) && whole(4) && cpuTensors() && getFlag('cpuOps') !== 'tfjs')
+    return cropCpu(x, begin.slice(1, 4), sizes.slice(1, 4));
   const f = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
     value: tf.slice(inputs[0] as tf.Tensor, begin, sizes) as tf.Tensor5D,
     gradFunc: (dy: tf.Tensor5D) => zeroPadByConcat(dy, begin, x.shape),
@@ -71,8 +72,10 @@ export function reflectPad3d(x: tf.Tensor5D, pads: Pads3): tf.Tensor5D {
   pads.forEach(([before, after], i) => {
     const n = x.shape[i + 1];
     if (before < 0 || after < 0 || before >= n || after >= n) {
-      throw new InvalidVolumeError(`reflect padding of ${before}/${after} voxels needs an axis longer than that, but axis ${'zyx'[i]} has ${n}`,
-        'Use a patch larger than the PSF, or a smaller PSF size.');
+      throw new InvalidVolumeError(
+        `reflect padding of ${before}/${after} voxels needs an axis longer than that, but axis ${'zyx'[i]} has ${n}`,
+        'Use a patch larger than the PSF, or a smaller PSF size.',
+      );
     }
   });
   if (cpuTensors() && getFlag('cpuOps') !== 'tfjs') return reflectPadCpu(x, pads);
@@ -107,7 +110,9 @@ export function samePads(kernel: [number, number, number]): Pads3 {
 export function crop3d(x: tf.Tensor5D, start: [number, number, number], size: [number, number, number]): tf.Tensor5D {
   start.forEach((s, i) => {
     if (s < 0 || size[i] < 1 || s + size[i] > x.shape[i + 1]) {
-      throw new InvalidVolumeError(`crop ${start.join(',')} + ${size.join('×')} lies outside a volume of ${x.shape.slice(1, 4).join('×')}`);
+      throw new InvalidVolumeError(
+        `crop ${start.join(',')} + ${size.join('×')} lies outside a volume of ${x.shape.slice(1, 4).join('×')}`,
+      );
     }
   });
   return slice5(x, [0, ...start, 0], [-1, ...size, -1]);

@@ -7,10 +7,22 @@ import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { encodeCommand, RedisReplyError, RespParser, type RespValue } from './resp';
 
-export interface RedisAddress { host: string; port: number; db: number }
+export interface RedisAddress {
+  host: string;
+  port: number;
+  db: number;
+}
 type Arg = string | number | Buffer;
-interface Pending { args: Arg[]; resolve: (v: RespValue) => void; reject: (e: Error) => void }
-interface Script { sha: string; lua: string; numberOfKeys: number }
+interface Pending {
+  args: Arg[];
+  resolve: (v: RespValue) => void;
+  reject: (e: Error) => void;
+}
+interface Script {
+  sha: string;
+  lua: string;
+  numberOfKeys: number;
+}
 
 const CLOSED = 'Connection is closed.';
 
@@ -27,7 +39,10 @@ export class RespClient extends EventEmitter {
   private attempts = 0;
   private timer?: NodeJS.Timeout;
 
-  constructor(readonly address: RedisAddress, lazy = true) {
+  constructor(
+    readonly address: RedisAddress,
+    lazy = true,
+  ) {
     super();
     this.options = { host: address.host, port: address.port, db: address.db };
     this.setMaxListeners(50);
@@ -51,7 +66,9 @@ export class RespClient extends EventEmitter {
     sock.setNoDelay(true);
     sock.on('connect', () => void this.onConnect(sock).catch(() => sock.destroy()));
     sock.on('data', (chunk) => this.onData(chunk));
-    sock.on('error', (e) => { if (this.listenerCount('error')) this.emit('error', e); });
+    sock.on('error', (e) => {
+      if (this.listenerCount('error')) this.emit('error', e);
+    });
     sock.on('close', () => this.onClose(sock));
   }
 
@@ -93,19 +110,28 @@ export class RespClient extends EventEmitter {
     this.status = 'reconnecting';
     this.emit('reconnecting');
     const delay = Math.min(2000, 50 * 2 ** this.attempts++);
-    this.timer = setTimeout(() => { this.status = 'wait'; this.open(); }, delay);
+    this.timer = setTimeout(() => {
+      this.status = 'wait';
+      this.open();
+    }, delay);
   }
 
   disconnect(reconnect = false): void {
     clearTimeout(this.timer);
     this.manual = !reconnect;
     if (this.sock) this.sock.destroy();
-    else if (!reconnect) { this.status = 'end'; this.emit('end'); }
+    else if (!reconnect) {
+      this.status = 'end';
+      this.emit('end');
+    }
   }
 
   async quit(): Promise<string> {
     this.manual = true;
-    if (this.status !== 'ready') { this.disconnect(); return 'OK'; }
+    if (this.status !== 'ready') {
+      this.disconnect();
+      return 'OK';
+    }
     const r = await this.raw(['QUIT']).catch(() => 'OK');
     this.disconnect();
     return String(r);
@@ -137,7 +163,11 @@ export class RespClient extends EventEmitter {
   }
 
   defineCommand(name: string, def: { numberOfKeys: number; lua: string }): void {
-    this.scripts.set(name, { sha: createHash('sha1').update(def.lua).digest('hex'), lua: def.lua, numberOfKeys: def.numberOfKeys });
+    this.scripts.set(name, {
+      sha: createHash('sha1').update(def.lua).digest('hex'),
+      lua: def.lua,
+      numberOfKeys: def.numberOfKeys,
+    });
   }
 
   private scriptArgs(name: string, args: unknown[]): { s: Script; rest: Arg[] } {
@@ -158,8 +188,12 @@ export class RespClient extends EventEmitter {
     }
   }
 
-  multi(): Transaction { return new Transaction(this, true); }
-  pipeline(): Transaction { return new Transaction(this, false); }
+  multi(): Transaction {
+    return new Transaction(this, true);
+  }
+  pipeline(): Transaction {
+    return new Transaction(this, false);
+  }
 
   /** Loads scripts a transaction uses (EVALSHA inside MULTI cannot fall back to EVAL). */
   async load(names: string[]): Promise<void> {
@@ -170,43 +204,102 @@ export class RespClient extends EventEmitter {
     return ['EVALSHA', s.sha, ...rest];
   }
 
-  async hgetall(key: string): Promise<Record<string, string>> { return pairs((await this.raw(['HGETALL', key])) as string[]); }
-  async hget(key: string, f: string): Promise<string | null> { return (await this.raw(['HGET', key, f])) as string | null; }
-  async hmget(key: string, ...f: string[]): Promise<(string | null)[]> { return (await this.raw(['HMGET', key, ...f])) as (string | null)[]; }
-  async hset(key: string, data: Record<string, string | number>): Promise<number> { return (await this.raw(['HSET', key, ...Object.entries(data).flat()])) as number; }
-  async hdel(key: string, ...f: string[]): Promise<number> { return (await this.raw(['HDEL', key, ...f])) as number; }
-  async hexists(key: string, f: string): Promise<number> { return (await this.raw(['HEXISTS', key, f])) as number; }
-  async get(key: string): Promise<string | null> { return (await this.raw(['GET', key])) as string | null; }
+  async hgetall(key: string): Promise<Record<string, string>> {
+    return pairs((await this.raw(['HGETALL', key])) as string[]);
+  }
+  async hget(key: string, f: string): Promise<string | null> {
+    return (await this.raw(['HGET', key, f])) as string | null;
+  }
+  async hmget(key: string, ...f: string[]): Promise<(string | null)[]> {
+    return (await this.raw(['HMGET', key, ...f])) as (string | null)[];
+  }
+  async hset(key: string, data: Record<string, string | number>): Promise<number> {
+    return (await this.raw(['HSET', key, ...Object.entries(data).flat()])) as number;
+  }
+  async hdel(key: string, ...f: string[]): Promise<number> {
+    return (await this.raw(['HDEL', key, ...f])) as number;
+  }
+  async hexists(key: string, f: string): Promise<number> {
+    return (await this.raw(['HEXISTS', key, f])) as number;
+  }
+  async get(key: string): Promise<string | null> {
+    return (await this.raw(['GET', key])) as string | null;
+  }
   async set(key: string, v: string | number, o: { PX?: number; EX?: number } = {}): Promise<string | null> {
     const extra: Arg[] = o.PX ? ['PX', o.PX] : o.EX ? ['EX', o.EX] : [];
     return (await this.raw(['SET', key, v, ...extra])) as string | null;
   }
-  async del(...keys: string[]): Promise<number> { return keys.length ? ((await this.raw(['DEL', ...keys])) as number) : 0; }
-  async zrange(k: string, a: number, b: number, o: { WITHSCORES?: boolean } = {}): Promise<string[]> { return (await this.raw(['ZRANGE', k, a, b, ...(o.WITHSCORES ? ['WITHSCORES'] : [])])) as string[]; }
-  async zrevrange(k: string, a: number, b: number, o: { WITHSCORES?: boolean } = {}): Promise<string[]> { return (await this.raw(['ZREVRANGE', k, a, b, ...(o.WITHSCORES ? ['WITHSCORES'] : [])])) as string[]; }
-  async zcard(k: string): Promise<number> { return (await this.raw(['ZCARD', k])) as number; }
-  async zscore(k: string, m: string): Promise<string | null> { return (await this.raw(['ZSCORE', k, m])) as string | null; }
-  async lrange(k: string, a: number, b: number): Promise<string[]> { return (await this.raw(['LRANGE', k, a, b])) as string[]; }
-  async llen(k: string): Promise<number> { return (await this.raw(['LLEN', k])) as number; }
-  async ltrim(k: string, a: number, b: number): Promise<string> { return (await this.raw(['LTRIM', k, a, b])) as string; }
-  async lpos(k: string, v: string): Promise<number | null> { return (await this.raw(['LPOS', k, v])) as number | null; }
-  async smembers(k: string): Promise<string[]> { return (await this.raw(['SMEMBERS', k])) as string[]; }
-  async xadd(k: string, id: string, fields: Record<string, string | number>, o: { MAXLEN?: number; approximate?: boolean } = {}): Promise<string> {
+  async del(...keys: string[]): Promise<number> {
+    return keys.length ? ((await this.raw(['DEL', ...keys])) as number) : 0;
+  }
+  async zrange(k: string, a: number, b: number, o: { WITHSCORES?: boolean } = {}): Promise<string[]> {
+    return (await this.raw(['ZRANGE', k, a, b, ...(o.WITHSCORES ? ['WITHSCORES'] : [])])) as string[];
+  }
+  async zrevrange(k: string, a: number, b: number, o: { WITHSCORES?: boolean } = {}): Promise<string[]> {
+    return (await this.raw(['ZREVRANGE', k, a, b, ...(o.WITHSCORES ? ['WITHSCORES'] : [])])) as string[];
+  }
+  async zcard(k: string): Promise<number> {
+    return (await this.raw(['ZCARD', k])) as number;
+  }
+  async zscore(k: string, m: string): Promise<string | null> {
+    return (await this.raw(['ZSCORE', k, m])) as string | null;
+  }
+  async lrange(k: string, a: number, b: number): Promise<string[]> {
+    return (await this.raw(['LRANGE', k, a, b])) as string[];
+  }
+  async llen(k: string): Promise<number> {
+    return (await this.raw(['LLEN', k])) as number;
+  }
+  async ltrim(k: string, a: number, b: number): Promise<string> {
+    return (await this.raw(['LTRIM', k, a, b])) as string;
+  }
+  async lpos(k: string, v: string): Promise<number | null> {
+    return (await this.raw(['LPOS', k, v])) as number | null;
+  }
+  async smembers(k: string): Promise<string[]> {
+    return (await this.raw(['SMEMBERS', k])) as string[];
+  }
+  async xadd(
+    k: string,
+    id: string,
+    fields: Record<string, string | number>,
+    o: { MAXLEN?: number; approximate?: boolean } = {},
+  ): Promise<string> {
     const trim: Arg[] = o.MAXLEN !== undefined ? ['MAXLEN', ...(o.approximate ? ['~'] : []), o.MAXLEN] : [];
     return (await this.raw(['XADD', k, ...trim, id, ...Object.entries(fields).flat()])) as string;
   }
   async xread(streams: { key: string; id: string }[], o: { BLOCK?: number; COUNT?: number } = {}): Promise<RespValue> {
-    const opt: Arg[] = [...(o.COUNT !== undefined ? ['COUNT', o.COUNT] : []), ...(o.BLOCK !== undefined ? ['BLOCK', o.BLOCK] : [])];
+    const opt: Arg[] = [
+      ...(o.COUNT !== undefined ? ['COUNT', o.COUNT] : []),
+      ...(o.BLOCK !== undefined ? ['BLOCK', o.BLOCK] : []),
+    ];
     return this.raw(['XREAD', ...opt, 'STREAMS', ...streams.map((s) => s.key), ...streams.map((s) => s.id)]);
   }
-  async xtrim(k: string, strategy: 'MAXLEN', n: number, o: { approximate?: boolean } = {}): Promise<number> { return (await this.raw(['XTRIM', k, strategy, ...(o.approximate ? ['~'] : []), n])) as number; }
-  async bzpopmin(k: string, timeout: number): Promise<[string, string, string] | null> { return (await this.raw(['BZPOPMIN', k, timeout])) as [string, string, string] | null; }
-  async info(): Promise<string> { return (await this.raw(['INFO'])) as string; }
-  clientSetName(name: string): Promise<RespValue> { return this.raw(['CLIENT', 'SETNAME', name]); }
-  async clientList(): Promise<string> { return (await this.raw(['CLIENT', 'LIST'])) as string; }
-  async clientInfo(): Promise<string> { return (await this.raw(['CLIENT', 'INFO'])) as string; }
+  async xtrim(k: string, strategy: 'MAXLEN', n: number, o: { approximate?: boolean } = {}): Promise<number> {
+    return (await this.raw(['XTRIM', k, strategy, ...(o.approximate ? ['~'] : []), n])) as number;
+  }
+  async bzpopmin(k: string, timeout: number): Promise<[string, string, string] | null> {
+    return (await this.raw(['BZPOPMIN', k, timeout])) as [string, string, string] | null;
+  }
+  async info(): Promise<string> {
+    return (await this.raw(['INFO'])) as string;
+  }
+  clientSetName(name: string): Promise<RespValue> {
+    return this.raw(['CLIENT', 'SETNAME', name]);
+  }
+  async clientList(): Promise<string> {
+    return (await this.raw(['CLIENT', 'LIST'])) as string;
+  }
+  async clientInfo(): Promise<string> {
+    return (await this.raw(['CLIENT', 'INFO'])) as string;
+  }
   async scan(cursor: string | number, o: { MATCH?: string; COUNT?: number }): Promise<[string, string[]]> {
-    return (await this.raw(['SCAN', cursor, ...(o.MATCH ? ['MATCH', o.MATCH] : []), ...(o.COUNT ? ['COUNT', o.COUNT] : [])])) as [string, string[]];
+    return (await this.raw([
+      'SCAN',
+      cursor,
+      ...(o.MATCH ? ['MATCH', o.MATCH] : []),
+      ...(o.COUNT ? ['COUNT', o.COUNT] : []),
+    ])) as [string, string[]];
   }
   scanStream(o: { match: string; count?: number }): Readable {
     let cursor = '0';
@@ -215,11 +308,14 @@ export class RespClient extends EventEmitter {
       objectMode: true,
       read: () => {
         if (done) return void stream.push(null);
-        this.scan(cursor, { MATCH: o.match, COUNT: o.count }).then(([next, keys]) => {
-          cursor = next;
-          done = next === '0';
-          stream.push(keys);
-        }, (e: Error) => stream.destroy(e));
+        this.scan(cursor, { MATCH: o.match, COUNT: o.count }).then(
+          ([next, keys]) => {
+            cursor = next;
+            done = next === '0';
+            stream.push(keys);
+          },
+          (e: Error) => stream.destroy(e),
+        );
       },
     });
     return stream;
@@ -236,18 +332,45 @@ function pairs(a: string[] | null): Record<string, string> {
 export class Transaction {
   private cmds: Arg[][] = [];
   private scriptNames: string[] = [];
-  constructor(private readonly c: RespClient, private readonly atomic: boolean) {}
-  private add(args: Arg[]): this { this.cmds.push(args); return this; }
-  hgetall(k: string): this { return this.add(['HGETALL', k]); }
-  hset(k: string, d: Record<string, string | number>): this { return this.add(['HSET', k, ...Object.entries(d).flat()]); }
-  hscan(k: string, cur: string | number, o: { COUNT?: number } = {}): this { return this.add(['HSCAN', k, cur, ...(o.COUNT ? ['COUNT', o.COUNT] : [])]); }
-  smembers(k: string): this { return this.add(['SMEMBERS', k]); }
-  sscan(k: string, cur: string | number, o: { COUNT?: number } = {}): this { return this.add(['SSCAN', k, cur, ...(o.COUNT ? ['COUNT', o.COUNT] : [])]); }
-  zrange(k: string, a: number, b: number): this { return this.add(['ZRANGE', k, a, b]); }
-  lrange(k: string, a: number, b: number): this { return this.add(['LRANGE', k, a, b]); }
-  llen(k: string): this { return this.add(['LLEN', k]); }
-  del(...keys: string[]): this { return this.add(['DEL', ...keys]); }
-  runCommand(name: string, args: unknown[]): this { this.scriptNames.push(name); return this.add(this.c.scriptCall(name, args)); }
+  constructor(
+    private readonly c: RespClient,
+    private readonly atomic: boolean,
+  ) {}
+  private add(args: Arg[]): this {
+    this.cmds.push(args);
+    return this;
+  }
+  hgetall(k: string): this {
+    return this.add(['HGETALL', k]);
+  }
+  hset(k: string, d: Record<string, string | number>): this {
+    return this.add(['HSET', k, ...Object.entries(d).flat()]);
+  }
+  hscan(k: string, cur: string | number, o: { COUNT?: number } = {}): this {
+    return this.add(['HSCAN', k, cur, ...(o.COUNT ? ['COUNT', o.COUNT] : [])]);
+  }
+  smembers(k: string): this {
+    return this.add(['SMEMBERS', k]);
+  }
+  sscan(k: string, cur: string | number, o: { COUNT?: number } = {}): this {
+    return this.add(['SSCAN', k, cur, ...(o.COUNT ? ['COUNT', o.COUNT] : [])]);
+  }
+  zrange(k: string, a: number, b: number): this {
+    return this.add(['ZRANGE', k, a, b]);
+  }
+  lrange(k: string, a: number, b: number): this {
+    return this.add(['LRANGE', k, a, b]);
+  }
+  llen(k: string): this {
+    return this.add(['LLEN', k]);
+  }
+  del(...keys: string[]): this {
+    return this.add(['DEL', ...keys]);
+  }
+  runCommand(name: string, args: unknown[]): this {
+    this.scriptNames.push(name);
+    return this.add(this.c.scriptCall(name, args));
+  }
 
   async exec(): Promise<[Error | null, unknown][] | null> {
     if (this.scriptNames.length) await this.c.load(this.scriptNames);

@@ -21,7 +21,17 @@ function depState(states: Map<string, string>, rec: RedisRecord): 'ready' | 'blo
 }
 
 export async function enqueue(q: Queue, rec: RedisRecord): Promise<void> {
-  await q.add(rec.job.kind, { id: rec.job.id }, { jobId: rec.job.id, priority: bullPriority(rec.job.priority), removeOnComplete: true, removeOnFail: true, attempts: 1 });
+  await q.add(
+    rec.job.kind,
+    { id: rec.job.id },
+    {
+      jobId: rec.job.id,
+      priority: bullPriority(rec.job.priority),
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: 1,
+    },
+  );
 }
 
 /**
@@ -40,7 +50,17 @@ export async function release(store: RedisStore, q: Queue): Promise<void> {
     const s = depState(states, rec);
     if (s === 'ready') await enqueue(q, rec);
     else if (s === 'doomed') {
-      await store.cas(raw, { ...rec, job: { ...rec.job, state: 'failed', message: 'a job it depends on failed or was cancelled', finishedAt: nowIso(), error: { code: 'QUEUE', message: `dependency of ${rec.job.id} did not finish` } } });
-    } else if (rec.job.state === 'queued') await store.cas(raw, { ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } });
+      await store.cas(raw, {
+        ...rec,
+        job: {
+          ...rec.job,
+          state: 'failed',
+          message: 'a job it depends on failed or was cancelled',
+          finishedAt: nowIso(),
+          error: { code: 'QUEUE', message: `dependency of ${rec.job.id} did not finish` },
+        },
+      });
+    } else if (rec.job.state === 'queued')
+      await store.cas(raw, { ...rec, job: { ...rec.job, state: 'waiting', message: 'waiting for dependencies' } });
   }
 }

@@ -41,13 +41,21 @@ export class RedisQueueWorker {
   constructor(private readonly opts: RedisWorkerOptions) {
     this.name = opts.name ?? `${hostname()}:${process.pid}`;
     const qn = opts.queueName ?? 'cycledecon';
-    const client = (): RespClient => { const c = new RespClient(opts.url); this.clients.push(c); return c; };
+    const client = (): RespClient => {
+      const c = new RespClient(opts.url);
+      this.clients.push(c);
+      return c;
+    };
     this.store = new RedisStore(client(), qn);
     this.queue = new Queue(qn, { connection: client() as never });
     const lockDuration = opts.lockMs ?? 30_000;
     this.worker = new Worker(qn, (j) => this.process(j), {
-      connection: client() as never, concurrency: opts.concurrency ?? 1, name: this.name,
-      lockDuration, stalledInterval: Math.max(500, Math.floor(lockDuration / 2)), maxStalledCount: 100,
+      connection: client() as never,
+      concurrency: opts.concurrency ?? 1,
+      name: this.name,
+      lockDuration,
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      maxStalledCount: 100,
     });
     this.worker.on('error', () => undefined); // connection drops: BullMQ reconnects and carries on
   }
@@ -75,10 +83,28 @@ export class RedisQueueWorker {
     const owner = { worker: this.name, attempts: cur.job.attempts };
     const ctl = new AbortController();
     let park!: () => void;
-    this.running.set(id, { ctl, parked: new Promise<void>((r) => { park = r; }) });
-    const poll = setInterval(() => void this.store.stopRequest(id).then((s) => { if (s && !ctl.signal.aborted) ctl.abort(new CancelledError(`job ${id} (${s})`)); }, () => undefined), 300);
+    this.running.set(id, {
+      ctl,
+      parked: new Promise<void>((r) => {
+        park = r;
+      }),
+    });
+    const poll = setInterval(
+      () =>
+        void this.store.stopRequest(id).then(
+          (s) => {
+            if (s && !ctl.signal.aborted) ctl.abort(new CancelledError(`job ${id} (${s})`));
+          },
+          () => undefined,
+        ),
+      300,
+    );
     // A progress write that finds the job no longer ours (another worker took it over after our lock lapsed) stops this run.
-    const write = (rec: RedisRecord) => this.store.owned(owner, rec).then((s) => { if (s === null && !ctl.signal.aborted) ctl.abort(new CancelledError(`job ${id} was taken over by another worker`)); });
+    const write = (rec: RedisRecord) =>
+      this.store.owned(owner, rec).then((s) => {
+        if (s === null && !ctl.signal.aborted)
+          ctl.abort(new CancelledError(`job ${id} was taken over by another worker`));
+      });
     let lastPut = 0;
     try {
       const runner = this.opts.runners[cur.job.kind];
@@ -89,14 +115,26 @@ export class RedisQueueWorker {
       await fs.mkdir(resultsDir, { recursive: true });
       if (ctl.signal.aborted) throw ctl.signal.reason;
       // The job as this machine sees it: its paths mapped under the root (one leading out of it fails the job).
-      const results = await runner({ ...cur.job, spec: localSpec(this.opts.root, cur.job.spec) }, {
-        signal: ctl.signal, workDir, resultsDir, resumed,
-        progress: (p, message = '') => {
-          cur = { ...cur, job: { ...cur.job, progress: Math.min(1, Math.max(0, p)), message: message || cur.job.message } };
-          if (Date.now() - lastPut > 250) { lastPut = Date.now(); void write(cur).catch(() => undefined); }
+      const results = await runner(
+        { ...cur.job, spec: localSpec(this.opts.root, cur.job.spec) },
+        {
+          signal: ctl.signal,
+          workDir,
+          resultsDir,
+          resumed,
+          progress: (p, message = '') => {
+            cur = {
+              ...cur,
+              job: { ...cur.job, progress: Math.min(1, Math.max(0, p)), message: message || cur.job.message },
+            };
+            if (Date.now() - lastPut > 250) {
+              lastPut = Date.now();
+              void write(cur).catch(() => undefined);
+            }
+          },
+          log: (line) => void this.store.log(id, line).catch(() => undefined),
         },
-        log: (line) => void this.store.log(id, line).catch(() => undefined),
-      });
+      );
       if (ctl.signal.aborted) throw ctl.signal.reason;
       if ((await this.finish(owner, cur, 'done', 'done', null, results)) === 'done') await this.store.markFinished(id);
     } catch (e) {
@@ -107,7 +145,9 @@ export class RedisQueueWorker {
         return new Promise<void>(() => undefined); // never completes: the lock lapses and the job moves on
       }
       // A stopped run: the pending stop request decides the outcome atomically (cancelled or paused). Else it failed.
-      const err = isCycleDeconError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      const err = isCycleDeconError(e)
+        ? { code: e.code, message: e.message, hint: e.hint }
+        : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
       await this.finish(owner, cur, 'failed', err.message, err, [], ctl.signal.aborted);
     }
     clearInterval(poll);
@@ -123,8 +163,15 @@ export class RedisQueueWorker {
       const read = await this.store.read(id);
       if (!read || !RUNNABLE.has(read.rec.job.state)) return null;
       const rec = read.rec;
-      const resumed = rec.job.state === 'running' || (rec.job.attempts > 0 && rec.job.message.startsWith('interrupted'));
-      const job: Job = { ...rec.job, state: 'running', attempts: rec.job.attempts + 1, startedAt: nowIso(), message: resumed ? 'resuming' : 'running' };
+      const resumed =
+        rec.job.state === 'running' || (rec.job.attempts > 0 && rec.job.message.startsWith('interrupted'));
+      const job: Job = {
+        ...rec.job,
+        state: 'running',
+        attempts: rec.job.attempts + 1,
+        startedAt: nowIso(),
+        message: resumed ? 'resuming' : 'running',
+      };
       const cur: RedisRecord = { ...rec, job, worker: this.name };
       const { cancelled, paused } = stopped(rec);
       const r = await this.store.pickup(read.raw, cur, cancelled, paused);
@@ -135,24 +182,48 @@ export class RedisQueueWorker {
   }
 
   /** Writes the outcome if the job is still ours; with `stoppable`, a pending stop request wins. The state written, or null. */
-  private async finish(owner: { worker: string; attempts: number }, rec: RedisRecord, state: Job['state'], message: string, error: Job['error'], results: Result[], stoppable = false): Promise<string | null> {
+  private async finish(
+    owner: { worker: string; attempts: number },
+    rec: RedisRecord,
+    state: Job['state'],
+    message: string,
+    error: Job['error'],
+    results: Result[],
+    stoppable = false,
+  ): Promise<string | null> {
     // Result paths travel relative to the data root: the submitter maps them under its own root.
     const portable = results.map((r) => ({ ...r, path: rootRelative(this.opts.root, r.path) }));
-    const job: Job = { ...rec.job, state, message, error, finishedAt: nowIso(), progress: state === 'done' ? 1 : rec.job.progress, outputs: results.map((r) => r.id) };
-    return this.store.owned(owner, { ...rec, job, results: portable }, { clearStop: true, ...(stoppable ? { stopped: stopped(rec) } : {}) });
+    const job: Job = {
+      ...rec.job,
+      state,
+      message,
+      error,
+      finishedAt: nowIso(),
+      progress: state === 'done' ? 1 : rec.job.progress,
+      outputs: results.map((r) => r.id),
+    };
+    return this.store.owned(
+      owner,
+      { ...rec, job, results: portable },
+      { clearStop: true, ...(stoppable ? { stopped: stopped(rec) } : {}) },
+    );
   }
 }
 
 /** What a stop request turns a record into: cancelled (finished), or paused (resumable). */
 function stopped(rec: RedisRecord): { cancelled: RedisRecord; paused: RedisRecord } {
   return {
-    cancelled: { ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', error: null, finishedAt: nowIso() } },
+    cancelled: {
+      ...rec,
+      job: { ...rec.job, state: 'cancelled', message: 'cancelled', error: null, finishedAt: nowIso() },
+    },
     paused: { ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } },
   };
 }
 
 /** A job's spec with its root-relative path (a model's runDir) mapped under this machine's root; escapes refused. */
 function localSpec(root: string, spec: Job['spec']): Job['spec'] {
-  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) return { ...spec, runDir: underRoot(root, spec.runDir) };
+  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir)
+    return { ...spec, runDir: underRoot(root, spec.runDir) };
   return spec;
 }

@@ -23,7 +23,8 @@ export interface RedisQueueOptions {
 const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
 type Listener = (...args: never[]) => void;
 /** What a transition does with the record it read: nothing, ask the running worker to stop, or replace it. */
-type Decision = { keep: true } | { stop: StopKind } | { next: RedisRecord; clearStop?: boolean; after?: () => Promise<unknown> };
+type Decision =
+  { keep: true } | { stop: StopKind } | { next: RedisRecord; clearStop?: boolean; after?: () => Promise<unknown> };
 /** A job as the Queue view shows it, with the worker that runs (or ran) it. */
 export type RedisJob = Job & { worker?: string };
 
@@ -42,7 +43,11 @@ export class RedisJobQueue implements JobQueue {
 
   private constructor(private readonly opts: RedisQueueOptions) {
     const qn = opts.queueName ?? 'cycledecon';
-    const client = (): RespClient => { const c = new RespClient(opts.url); this.clients.push(c); return c; };
+    const client = (): RespClient => {
+      const c = new RespClient(opts.url);
+      this.clients.push(c);
+      return c;
+    };
     this.store = new RedisStore(client(), qn);
     this.queue = new Queue(qn, { connection: client() as never });
     this.queue.on('error', () => undefined); // reconnects on its own
@@ -53,7 +58,11 @@ export class RedisJobQueue implements JobQueue {
     q.rev = await q.store.revision(); // before the full read: a change in between is read again, never missed
     q.records = await q.store.all();
     for (const rec of q.records.values()) if (rec.job.state === 'done') await q.registered(rec);
-    q.timer = setInterval(() => { q.polling ??= q.poll().finally(() => { q.polling = undefined; }); }, opts.pollMs ?? 250);
+    q.timer = setInterval(() => {
+      q.polling ??= q.poll().finally(() => {
+        q.polling = undefined;
+      });
+    }, opts.pollMs ?? 250);
     return q;
   }
 
@@ -61,10 +70,24 @@ export class RedisJobQueue implements JobQueue {
     // A model folder outside the data root cannot be reached by the workers: refused here, before queueing.
     const spec = portableSpec(this.opts.root, spec0);
     const dependsOn = options.dependsOn ?? [];
-    for (const d of dependsOn) if (!this.records.has(d) && !(await this.store.get(d))) throw new QueueError(`dependency ${d} is not a known job`);
+    for (const d of dependsOn)
+      if (!this.records.has(d) && !(await this.store.get(d)))
+        throw new QueueError(`dependency ${d} is not a known job`);
     const job: Job = {
-      id: newId('job'), kind: spec.kind, spec, state: 'queued', priority: options.priority ?? 0, dependsOn: [...dependsOn],
-      attempts: 0, progress: 0, message: 'queued', createdAt: nowIso(), startedAt: null, finishedAt: null, outputs: [], error: null,
+      id: newId('job'),
+      kind: spec.kind,
+      spec,
+      state: 'queued',
+      priority: options.priority ?? 0,
+      dependsOn: [...dependsOn],
+      attempts: 0,
+      progress: 0,
+      message: 'queued',
+      createdAt: nowIso(),
+      startedAt: null,
+      finishedAt: null,
+      outputs: [],
+      error: null,
     };
     const rec: RedisRecord = { job, results: [], seq: await this.store.nextSeq() };
     await this.store.put(rec);
@@ -78,14 +101,25 @@ export class RedisJobQueue implements JobQueue {
     return this.transition(id, (rec) => {
       if (FINISHED.includes(rec.job.state)) return { keep: true };
       if (rec.job.state === 'running') return { stop: 'cancel' };
-      return { next: { ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } }, after: () => this.unqueue(id) };
+      return {
+        next: { ...rec, job: { ...rec.job, state: 'cancelled', message: 'cancelled', finishedAt: nowIso() } },
+        after: () => this.unqueue(id),
+      };
     });
   }
 
   async retry(id: string): Promise<Job> {
     return this.transition(id, (rec) => {
-      if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled') throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
-      return { next: { ...rec, job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null } }, clearStop: true, after: () => release(this.store, this.queue) };
+      if (rec.job.state !== 'failed' && rec.job.state !== 'cancelled')
+        throw new QueueError(`job ${id} is ${rec.job.state}; only failed or cancelled jobs can be retried`);
+      return {
+        next: {
+          ...rec,
+          job: { ...rec.job, state: 'queued', message: 'queued (retry)', progress: 0, error: null, finishedAt: null },
+        },
+        clearStop: true,
+        after: () => release(this.store, this.queue),
+      };
     });
   }
 
@@ -93,17 +127,26 @@ export class RedisJobQueue implements JobQueue {
     return this.transition(id, (rec) => {
       const s = rec.job.state;
       if (s === 'paused') return { keep: true };
-      if (s !== 'queued' && s !== 'waiting' && s !== 'running') throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
+      if (s !== 'queued' && s !== 'waiting' && s !== 'running')
+        throw new QueueError(`job ${id} is ${s}; only queued, waiting or running jobs can be paused`);
       if (s === 'running') return { stop: 'pause' };
-      return { next: { ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } }, after: () => this.unqueue(id) };
+      return {
+        next: { ...rec, job: { ...rec.job, state: 'paused', message: 'paused' } },
+        after: () => this.unqueue(id),
+      };
     });
   }
 
   async resume(id: string): Promise<Job> {
     return this.transition(id, (rec) => {
-      if (rec.job.state !== 'paused') throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
+      if (rec.job.state !== 'paused')
+        throw new QueueError(`job ${id} is ${rec.job.state}; only paused jobs can be resumed`);
       const message = rec.job.attempts > 0 ? 'interrupted (paused); will resume' : 'queued';
-      return { next: { ...rec, job: { ...rec.job, state: 'queued', message } }, clearStop: true, after: () => release(this.store, this.queue) };
+      return {
+        next: { ...rec, job: { ...rec.job, state: 'queued', message } },
+        clearStop: true,
+        after: () => release(this.store, this.queue),
+      };
     });
   }
 
@@ -113,7 +156,10 @@ export class RedisJobQueue implements JobQueue {
   }
 
   list(filter: { state?: JobState } = {}): RedisJob[] {
-    return [...this.records.values()].sort((a, b) => a.seq - b.seq).map(view).filter((j) => !filter.state || j.state === filter.state);
+    return [...this.records.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map(view)
+      .filter((j) => !filter.state || j.state === filter.state);
   }
 
   results(id: string): Result[] {
@@ -148,7 +194,9 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private isIdle(): boolean {
-    return ![...this.records.values()].some((r) => r.job.state === 'queued' || r.job.state === 'waiting' || r.job.state === 'running');
+    return ![...this.records.values()].some(
+      (r) => r.job.state === 'queued' || r.job.state === 'waiting' || r.job.state === 'running',
+    );
   }
 
   private async fresh(id: string): Promise<RedisRecord> {
@@ -210,8 +258,12 @@ export class RedisJobQueue implements JobQueue {
   /** Records `rec` and tells listeners what changed: state, else progress. */
   private update(rec: RedisRecord, old = this.records.get(rec.job.id)): void {
     this.records.set(rec.job.id, rec);
-    if (!old || old.job.state !== rec.job.state || old.worker !== rec.worker || old.job.attempts !== rec.job.attempts) this.emit('state', view(rec));
-    if (rec.job.state === 'running' && (old?.job.progress !== rec.job.progress || old?.job.message !== rec.job.message)) {
+    if (!old || old.job.state !== rec.job.state || old.worker !== rec.worker || old.job.attempts !== rec.job.attempts)
+      this.emit('state', view(rec));
+    if (
+      rec.job.state === 'running' &&
+      (old?.job.progress !== rec.job.progress || old?.job.message !== rec.job.message)
+    ) {
       this.emit('progress', { jobId: rec.job.id, progress: rec.job.progress, message: rec.job.message });
     }
   }
@@ -222,7 +274,10 @@ export class RedisJobQueue implements JobQueue {
     try {
       await this.opts.onResults?.(rec.job.id, results);
     } catch (e) {
-      this.emit('log', { jobId: rec.job.id, line: `could not register results: ${(e as Error)?.message ?? String(e)}` });
+      this.emit('log', {
+        jobId: rec.job.id,
+        line: `could not register results: ${(e as Error)?.message ?? String(e)}`,
+      });
     }
     this.emit('results', { jobId: rec.job.id, results });
   }
@@ -240,7 +295,8 @@ export class RedisJobQueue implements JobQueue {
 
 /** The spec with its one file path (a model's runDir) relative to the data root, as workers expect it. */
 function portableSpec(root: string, spec: JobSpec): JobSpec {
-  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir) return { ...spec, runDir: rootRelative(root, spec.runDir) };
+  if (spec.kind === 'deconvolve' && spec.method === 'model' && spec.runDir)
+    return { ...spec, runDir: rootRelative(root, spec.runDir) };
   return spec;
 }
 

@@ -88,5 +88,12 @@ for i = 1, #ids, 500 do
 end
 return out`;
 
-export const SCRIPTS = { cdPut: put, cdCas: cas, cdPickup: pickup, cdStop: stop, cdOwned: owned, cdChanges: changes } as const;
+export const SCRIPTS = {
+  cdPut: put,
+  cdCas: cas,
+  cdPickup: pickup,
+  cdStop: stop,
+  cdOwned: owned,
+  cdChanges: changes,
+} as const;
 export type ScriptName = keyof typeof SCRIPTS;

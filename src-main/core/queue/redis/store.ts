@@ -9,7 +9,12 @@ import type { RespClient, RedisAddress } from './client';
 import type { RespValue } from './resp';
 import { SCRIPT_KEYS, SCRIPTS, type ScriptName } from './scripts';
 
-export interface RedisRecord { job: Job; results: Result[]; seq: number; worker?: string }
+export interface RedisRecord {
+  job: Job;
+  results: Result[];
+  seq: number;
+  worker?: string;
+}
 export type StopKind = 'cancel' | 'pause';
 
 /** Parses redis://host:port/db (db 0–15 by default); anything else is refused before a connection is tried. */
@@ -20,12 +25,18 @@ export function parseRedisUrl(url: string): RedisAddress {
   } catch {
     throw new InvalidParameterError('--queue', `${JSON.stringify(url)} is not a URL; expected redis://host:port/db`);
   }
-  if (u.protocol !== 'redis:') throw new InvalidParameterError('--queue', `only redis:// queues are supported, got ${u.protocol}`);
-  if (u.username || u.password) throw new InvalidParameterError('--queue', 'credentials in the URL are not supported; bind Redis to a private network');
+  if (u.protocol !== 'redis:')
+    throw new InvalidParameterError('--queue', `only redis:// queues are supported, got ${u.protocol}`);
+  if (u.username || u.password)
+    throw new InvalidParameterError(
+      '--queue',
+      'credentials in the URL are not supported; bind Redis to a private network',
+    );
   const port = u.port ? Number(u.port) : 6379;
   const dbText = u.pathname.replace(/^\//, '') || '0';
   const db = Number(dbText);
-  if (!/^\d+$/.test(dbText) || db > 255) throw new InvalidParameterError('--queue', `database ${JSON.stringify(dbText)} must be a number 0–255`);
+  if (!/^\d+$/.test(dbText) || db > 255)
+    throw new InvalidParameterError('--queue', `database ${JSON.stringify(dbText)} must be a number 0–255`);
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port, db };
 }
 
@@ -48,10 +59,15 @@ export function rootRelative(root: string, p: string): string {
 export type PickupOutcome = 'ok' | 'changed' | 'skip' | 'stopped';
 
 export class RedisStore {
-  constructor(private readonly c: RespClient, readonly name: string) {
+  constructor(
+    private readonly c: RespClient,
+    readonly name: string,
+  ) {
     for (const [n, lua] of Object.entries(SCRIPTS)) c.defineCommand(n, { numberOfKeys: SCRIPT_KEYS.length, lua });
   }
-  private k(s: string): string { return `cycledecon:${this.name}:${s}`; }
+  private k(s: string): string {
+    return `cycledecon:${this.name}:${s}`;
+  }
   private run(script: ScriptName, ...args: (string | number)[]): Promise<RespValue> {
     return this.c.runCommand(script, [...SCRIPT_KEYS.map((s) => this.k(s)), ...args]);
   }
@@ -75,27 +91,59 @@ export class RedisStore {
     const m = new Map<string, { rec: RedisRecord; raw: string }>();
     if (!ids.length) return m;
     const raws = await this.c.hmget(this.k('jobs'), ...ids);
-    raws.forEach((raw, i) => { if (raw) m.set(ids[i]!, { rec: JSON.parse(raw) as RedisRecord, raw }); });
+    raws.forEach((raw, i) => {
+      if (raw) m.set(ids[i]!, { rec: JSON.parse(raw) as RedisRecord, raw });
+    });
     return m;
   }
   /** Writes a new record unconditionally (submit). */
-  async put(rec: RedisRecord): Promise<void> { await this.run('cdPut', rec.job.id, JSON.stringify(rec), rec.job.state); }
+  async put(rec: RedisRecord): Promise<void> {
+    await this.run('cdPut', rec.job.id, JSON.stringify(rec), rec.job.state);
+  }
   /** Replaces the record only if it is still `expected` (as read); false when another process changed it first. */
   async cas(expected: string, next: RedisRecord, clearStop = false): Promise<boolean> {
-    return (await this.run('cdCas', next.job.id, expected, JSON.stringify(next), next.job.state, clearStop ? '1' : '0')) === 1;
+    return (
+      (await this.run('cdCas', next.job.id, expected, JSON.stringify(next), next.job.state, clearStop ? '1' : '0')) ===
+      1
+    );
   }
   /** A worker's atomic take-over of a job it read as `expected` (see scripts.ts). */
-  async pickup(expected: string, running: RedisRecord, cancelled: RedisRecord, paused: RedisRecord): Promise<PickupOutcome> {
-    return (await this.run('cdPickup', running.job.id, expected, JSON.stringify(running), JSON.stringify(cancelled), JSON.stringify(paused))) as PickupOutcome;
+  async pickup(
+    expected: string,
+    running: RedisRecord,
+    cancelled: RedisRecord,
+    paused: RedisRecord,
+  ): Promise<PickupOutcome> {
+    return (await this.run(
+      'cdPickup',
+      running.job.id,
+      expected,
+      JSON.stringify(running),
+      JSON.stringify(cancelled),
+      JSON.stringify(paused),
+    )) as PickupOutcome;
   }
   /**
    * A write by the worker holding the job (`owner`: its name and attempt); with `stopped` records, a pending stop
    * request picks the outcome. The state written, or null when the job is no longer this worker's.
    */
-  async owned(owner: { worker: string; attempts: number }, next: RedisRecord, opts: { stopped?: { cancelled: RedisRecord; paused: RedisRecord }; clearStop?: boolean } = {}): Promise<string | null> {
+  async owned(
+    owner: { worker: string; attempts: number },
+    next: RedisRecord,
+    opts: { stopped?: { cancelled: RedisRecord; paused: RedisRecord }; clearStop?: boolean } = {},
+  ): Promise<string | null> {
     const st = opts.stopped;
-    const r = await this.run('cdOwned', next.job.id, owner.worker, owner.attempts, JSON.stringify(next), next.job.state,
-      st ? JSON.stringify(st.cancelled) : '', st ? JSON.stringify(st.paused) : '', opts.clearStop ? '1' : '0');
+    const r = await this.run(
+      'cdOwned',
+      next.job.id,
+      owner.worker,
+      owner.attempts,
+      JSON.stringify(next),
+      next.job.state,
+      st ? JSON.stringify(st.cancelled) : '',
+      st ? JSON.stringify(st.paused) : '',
+      opts.clearStop ? '1' : '0',
+    );
     return typeof r === 'string' ? r : null;
   }
   /** Records changed since revision `since`, and the current revision (lower than `since`: the store was reset). */
@@ -103,16 +151,34 @@ export class RedisStore {
     const [rev, ...raws] = (await this.run('cdChanges', since)) as [number, ...string[]];
     return { rev: Number(rev), records: raws.map((v) => JSON.parse(v) as RedisRecord) };
   }
-  async revision(): Promise<number> { return Number((await this.c.get(this.k('rev'))) ?? 0); }
+  async revision(): Promise<number> {
+    return Number((await this.c.get(this.k('rev'))) ?? 0);
+  }
   /** Ids of queued and waiting jobs (what a release looks at). */
-  async pending(): Promise<string[]> { return this.c.smembers(this.k('pending')); }
-  async nextSeq(): Promise<number> { return Number(await this.c.call('INCR', this.k('seq'))); }
-  async log(id: string, line: string): Promise<void> { await this.c.call('RPUSH', this.k(`log:${id}`), line.replace(/\n/g, ' ')); }
-  async logLines(id: string, since: number): Promise<string[]> { return this.c.lrange(this.k(`log:${id}`), since, -1); }
+  async pending(): Promise<string[]> {
+    return this.c.smembers(this.k('pending'));
+  }
+  async nextSeq(): Promise<number> {
+    return Number(await this.c.call('INCR', this.k('seq')));
+  }
+  async log(id: string, line: string): Promise<void> {
+    await this.c.call('RPUSH', this.k(`log:${id}`), line.replace(/\n/g, ' '));
+  }
+  async logLines(id: string, since: number): Promise<string[]> {
+    return this.c.lrange(this.k(`log:${id}`), since, -1);
+  }
   /** Appended once per job reaching 'done' (what tests and operators count to see exactly-once completion). */
-  async markFinished(id: string): Promise<void> { await this.c.call('RPUSH', this.k('finished'), id); }
-  async finished(): Promise<string[]> { return this.c.lrange(this.k('finished'), 0, -1); }
+  async markFinished(id: string): Promise<void> {
+    await this.c.call('RPUSH', this.k('finished'), id);
+  }
+  async finished(): Promise<string[]> {
+    return this.c.lrange(this.k('finished'), 0, -1);
+  }
   /** Asks the worker of a running job to stop; false when the job is not running (the caller decides again). */
-  async requestStop(id: string, kind: StopKind): Promise<boolean> { return (await this.run('cdStop', id, kind)) === 1; }
-  async stopRequest(id: string): Promise<StopKind | null> { return (await this.c.hget(this.k('stop'), id)) as StopKind | null; }
+  async requestStop(id: string, kind: StopKind): Promise<boolean> {
+    return (await this.run('cdStop', id, kind)) === 1;
+  }
+  async stopRequest(id: string): Promise<StopKind | null> {
+    return (await this.c.hget(this.k('stop'), id)) as StopKind | null;
+  }
 }

@@ -19,9 +19,14 @@ const CHUNK: Shape3 = [32, 256, 256];
 const value = (z: number, y: number, x: number) => (((x % 256) * 7 + (y % 256) * 13 + (z % 32) * 31) % 1000) + 100;
 
 async function writeInput(path: string): Promise<void> {
-  const p = await PartialZarr.begin(path, { shape: SHAPE, channels: 1, frames: 1, chunk: CHUNK, dtype: 'uint16' }, { fingerprint: 'fixture', optionsKey: 'fixture', options: {} });
+  const p = await PartialZarr.begin(
+    path,
+    { shape: SHAPE, channels: 1, frames: 1, chunk: CHUNK, dtype: 'uint16' },
+    { fingerprint: 'fixture', optionsKey: 'fixture', options: {} },
+  );
   const one = new Float32Array(CHUNK[0] * CHUNK[1] * CHUNK[2]);
-  for (let z = 0, i = 0; z < CHUNK[0]; z++) for (let y = 0; y < CHUNK[1]; y++) for (let x = 0; x < CHUNK[2]; x++) one[i++] = value(z, y, x);
+  for (let z = 0, i = 0; z < CHUNK[0]; z++)
+    for (let y = 0; y < CHUNK[1]; y++) for (let x = 0; x < CHUNK[2]; x++) one[i++] = value(z, y, x);
   for (const b of p.boxes) await p.writeBox(b, one);
   await p.finish({ name: 'fixture', voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' } });
 }
@@ -29,25 +34,35 @@ async function writeInput(path: string): Promise<void> {
 describe('out-of-core memory', () => {
   it('deconvolves a 1 GiB stack, 4× the memory cap, with resident growth under the cap', async () => {
     const dir = tempDir();
-    const input = join(dir, 'big.zarr'), output = join(dir, 'out.zarr');
+    const input = join(dir, 'big.zarr'),
+      output = join(dir, 'out.zarr');
     await writeInput(input);
     const stackBytes = SHAPE[0] * SHAPE[1] * SHAPE[2] * 4;
     expect(stackBytes).toBe(2 ** 30);
     const cap = stackBytes / 4;
     const child = join(repoRoot, 'test', 'unit', 'infer', 'stream', 'memory-child.ts');
-    const report = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', child, input, output, '16,256,256'], { encoding: 'utf8' })) as { baseline: number; peak: number; boxes: number };
+    const report = JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', child, input, output, '16,256,256'], { encoding: 'utf8' }),
+    ) as { baseline: number; peak: number; boxes: number };
     expect(report.boxes).toBe(4 * 8 * 8);
     const growth = report.peak - report.baseline;
-    console.log(`peak RSS growth ${(growth / 2 ** 20).toFixed(0)} MiB over a ${(report.baseline / 2 ** 20).toFixed(0)} MiB baseline (cap ${cap / 2 ** 20} MiB)`);
+    console.log(
+      `peak RSS growth ${(growth / 2 ** 20).toFixed(0)} MiB over a ${(report.baseline / 2 ** 20).toFixed(0)} MiB baseline (cap ${cap / 2 ** 20} MiB)`,
+    );
     expect(growth).toBeLessThan(cap);
 
     const r = await openZarrVolume(output);
     const got = await r.readBox([50, 1000, 1535], [1, 2, 3]);
-    for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) {
-      const want = Math.round((value(50, 1000 + y, 1534 + x) + value(50, 1000 + y, 1535 + x) + value(50, 1000 + y, 1536 + x)) / 3);
-      expect(got[y * 3 + x]).toBe(want);
-    }
-    const l1 = await zarr.open(zarr.root(await ConfinedFolderStore.open(output, 2 ** 30)).resolve('1'), { kind: 'array' });
+    for (let y = 0; y < 2; y++)
+      for (let x = 0; x < 3; x++) {
+        const want = Math.round(
+          (value(50, 1000 + y, 1534 + x) + value(50, 1000 + y, 1535 + x) + value(50, 1000 + y, 1536 + x)) / 3,
+        );
+        expect(got[y * 3 + x]).toBe(want);
+      }
+    const l1 = await zarr.open(zarr.root(await ConfinedFolderStore.open(output, 2 ** 30)).resolve('1'), {
+      kind: 'array',
+    });
     const px = (await zarr.get(l1, [0, 0, 50, 500, 750])) as number;
     const full = await r.readBox([50, 1000, 1500], [1, 2, 2]);
     expect(px).toBe(Math.round((full[0]! + full[1]! + full[2]! + full[3]!) / 4));

@@ -18,7 +18,10 @@ function source(data: Float32Array, shape: Shape3): BoxSource {
 describe('whole-stack statistics read box by box', () => {
   const r = mulberry32(11);
   const shape: Shape3 = [13, 300, 270];
-  const data = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, (_, i) => 100 + 40 * r() + ((i % 270) > 200 ? 500 * r() : 0) + Math.floor(i / 81000));
+  const data = Float32Array.from(
+    { length: shape[0] * shape[1] * shape[2] },
+    (_, i) => 100 + 40 * r() + (i % 270 > 200 ? 500 * r() : 0) + Math.floor(i / 81000),
+  );
 
   it('gives the background and mean of the whole stack', async () => {
     let sum = 0;
@@ -37,7 +40,11 @@ describe('whole-stack statistics read box by box', () => {
     const slabs = { shape, readSlices: async (z0: number, z1: number) => data.slice(z0 * 300 * 270, z1 * 300 * 270) };
     for (const mode of [{}, { scale: 'mean' as const, meanTarget: 0.1 }]) {
       const want = (await fitNormaliserStreaming(slabs, 1, 99.5, 8, mode)).toJSON();
-      for (const box of [[4, 64, 64], [13, 300, 270], [5, 100, 37]] as Shape3[]) {
+      for (const box of [
+        [4, 64, 64],
+        [13, 300, 270],
+        [5, 100, 37],
+      ] as Shape3[]) {
         const got = (await fitNormaliserBoxes(source(data, shape), box, 1, 99.5, 8, mode)).toJSON();
         expect(got.lo).toBe(want.lo);
         expect(got.hi).toBeCloseTo(want.hi, 6);

@@ -4,13 +4,20 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../../../../src-main/cli/main';
-import { createVolumeWriter, makeVolume, readTiffInfo, readVolume, writeVolume } from '../../../../src-main/core/io/index';
+import {
+  createVolumeWriter,
+  makeVolume,
+  readTiffInfo,
+  readVolume,
+  writeVolume,
+} from '../../../../src-main/core/io/index';
 import { expandInputs, outputPathFor } from '../../../../src-main/cli/inputs';
 import { resolveStackPaths } from '../../../../src-main/core/train/inputs';
 import { tempDir } from '../../../helpers';
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
@@ -19,12 +26,21 @@ const SHAPE = [4, 12, 10] as [number, number, number];
 const N = SHAPE[0] * SHAPE[1] * SHAPE[2];
 
 async function inputs(dir: string): Promise<{ zarr: string; psf: string }> {
-  const zarr = join(dir, 'in.zarr'), psf = join(dir, 'psf.tif');
+  const zarr = join(dir, 'in.zarr'),
+    psf = join(dir, 'psf.tif');
   const w = await createVolumeWriter(zarr, { shape: SHAPE, voxelSize: VOXEL, channels: 2, frames: 1 });
-  for (let c = 0; c < 2; c++) await w.writeSlicesAt(c, 0, 0, Float32Array.from({ length: N }, (_, i) => 10 + ((i * (3 + c)) % 17)));
+  for (let c = 0; c < 2; c++)
+    await w.writeSlicesAt(
+      c,
+      0,
+      0,
+      Float32Array.from({ length: N }, (_, i) => 10 + ((i * (3 + c)) % 17)),
+    );
   await w.close();
   const g = new Float32Array(3 * 5 * 5);
-  for (let z = 0; z < 3; z++) for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) g[(z * 5 + y) * 5 + x] = Math.exp(-((z - 1) ** 2 + (y - 2) ** 2 + (x - 2) ** 2) / 2);
+  for (let z = 0; z < 3; z++)
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < 5; x++) g[(z * 5 + y) * 5 + x] = Math.exp(-((z - 1) ** 2 + (y - 2) ** 2 + (x - 2) ** 2) / 2);
   await writeVolume(psf, makeVolume(g, [3, 5, 5], VOXEL));
   return { zarr, psf };
 }
@@ -37,9 +53,12 @@ describe('commands on OME-Zarr', { timeout: 120_000 }, () => {
     expect(await runCli(['info', zarr], c.ctx)).toBe(0);
     expect(c.out.join('\n')).toMatch(/ome-zarr-0\.4[\s\S]*channels:\s+2[\s\S]*0\.1 × 0\.1 × 0\.25 µm/);
     expect(await runCli(['convert', zarr, join(dir, 'out.tif')], capture().ctx)).toBe(0);
-    expect(await runCli(['convert', join(dir, 'out.tif'), join(dir, 'again'), '--format', 'ome-zarr'], capture().ctx)).toBe(0);
+    expect(
+      await runCli(['convert', join(dir, 'out.tif'), join(dir, 'again'), '--format', 'ome-zarr'], capture().ctx),
+    ).toBe(0);
     for (let ch = 0; ch < 2; ch++) {
-      const a = await readVolume(zarr, { channel: ch }), b = await readVolume(join(dir, 'again'), { channel: ch });
+      const a = await readVolume(zarr, { channel: ch }),
+        b = await readVolume(join(dir, 'again'), { channel: ch });
       expect(Array.from(b.data)).toEqual(Array.from(a.data));
       expect(b.voxelSize).toEqual(VOXEL);
     }
@@ -52,7 +71,24 @@ describe('commands on OME-Zarr', { timeout: 120_000 }, () => {
     const info = await readTiffInfo(join(dir, 'rl.zarr'));
     expect([info.sourceFormat, info.channels, info.voxelSize]).toEqual(['ome-zarr-0.4', 2, VOXEL]);
     const c = capture();
-    expect(await runCli(['deconvolve', zarr, join(dir, 'out') + '/', '--method', 'rl', '--psf', psf, '--iters', '1', '--format', 'ome-zarr'], c.ctx)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'deconvolve',
+          zarr,
+          join(dir, 'out') + '/',
+          '--method',
+          'rl',
+          '--psf',
+          psf,
+          '--iters',
+          '1',
+          '--format',
+          'ome-zarr',
+        ],
+        c.ctx,
+      ),
+    ).toBe(0);
     expect((await readTiffInfo(join(dir, 'out', 'in_decon.zarr'))).sourceFormat).toBe('ome-zarr-0.4');
   });
 

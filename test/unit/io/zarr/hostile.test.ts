@@ -10,13 +10,37 @@ import { ZarrFormatError } from '../../../../src-main/core/errors';
 
 type Json = Record<string, unknown>;
 const AXES = ['z', 'y', 'x'].map((name) => ({ name, type: 'space', unit: 'micrometer' }));
-const goodAttrs = (): Json => ({ multiscales: [{ version: '0.4', axes: AXES, datasets: [{ path: '0', coordinateTransformations: [{ type: 'scale', scale: [0.5, 0.1, 0.1] }] }] }] });
-const goodArray = (): Json => ({ zarr_format: 2, shape: [2, 4, 4], chunks: [2, 4, 4], dtype: '<u2', compressor: { id: 'gzip', level: 1 }, fill_value: 0, order: 'C', filters: null });
+const goodAttrs = (): Json => ({
+  multiscales: [
+    {
+      version: '0.4',
+      axes: AXES,
+      datasets: [{ path: '0', coordinateTransformations: [{ type: 'scale', scale: [0.5, 0.1, 0.1] }] }],
+    },
+  ],
+});
+const goodArray = (): Json => ({
+  zarr_format: 2,
+  shape: [2, 4, 4],
+  chunks: [2, 4, 4],
+  dtype: '<u2',
+  compressor: { id: 'gzip', level: 1 },
+  fill_value: 0,
+  order: 'C',
+  filters: null,
+});
 
 /** A small zyx OME-Zarr (v2) with the given documents; returns its path. */
-function build(attrs: Json | string, array: Json = goodArray(), files: Record<string, Uint8Array | string> = {}): string {
+function build(
+  attrs: Json | string,
+  array: Json = goodArray(),
+  files: Record<string, Uint8Array | string> = {},
+): string {
   const root = join(tempDir(), 'img.zarr');
-  const put = (rel: string, body: Uint8Array | string) => { mkdirSync(dirname(join(root, rel)), { recursive: true }); writeFileSync(join(root, rel), body); };
+  const put = (rel: string, body: Uint8Array | string) => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), body);
+  };
   put('.zgroup', JSON.stringify({ zarr_format: 2 }));
   put('.zattrs', typeof attrs === 'string' ? attrs : JSON.stringify(attrs));
   put('0/.zarray', JSON.stringify(array));
@@ -26,7 +50,12 @@ function build(attrs: Json | string, array: Json = goodArray(), files: Record<st
 }
 
 async function refusal(path: string): Promise<string> {
-  const e = await (async () => { await (await openVolume(path)).readAll(); })().then(() => null, (err: unknown) => err);
+  const e = await (async () => {
+    await (await openVolume(path)).readAll();
+  })().then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ZarrFormatError);
   return (e as Error).message;
 }
@@ -34,15 +63,38 @@ async function refusal(path: string): Promise<string> {
 describe('NGFF 0.5 (Zarr v3)', () => {
   it('reads an image whose metadata is under attributes.ome, with v3 chunk keys and codecs', async () => {
     const root = join(tempDir(), 'v3.zarr');
-    const put = (rel: string, body: Uint8Array | string) => { mkdirSync(dirname(join(root, rel)), { recursive: true }); writeFileSync(join(root, rel), body); };
-    const ms = { axes: [{ name: 'c', type: 'channel' }, ...AXES.map((a) => ({ ...a, unit: 'nanometer' }))], datasets: [{ path: 's0', coordinateTransformations: [{ type: 'scale', scale: [1, 300, 65, 65] }] }] };
-    put('zarr.json', JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { ome: { version: '0.5', multiscales: [ms], omero: { channels: [{ label: 'DAPI' }] } } } }));
-    put('s0/zarr.json', JSON.stringify({
-      zarr_format: 3, node_type: 'array', shape: [1, 2, 4, 4], data_type: 'uint16', fill_value: 0,
-      chunk_grid: { name: 'regular', configuration: { chunk_shape: [1, 2, 4, 4] } },
-      chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
-      codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'gzip', configuration: { level: 1 } }],
-    }));
+    const put = (rel: string, body: Uint8Array | string) => {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), body);
+    };
+    const ms = {
+      axes: [{ name: 'c', type: 'channel' }, ...AXES.map((a) => ({ ...a, unit: 'nanometer' }))],
+      datasets: [{ path: 's0', coordinateTransformations: [{ type: 'scale', scale: [1, 300, 65, 65] }] }],
+    };
+    put(
+      'zarr.json',
+      JSON.stringify({
+        zarr_format: 3,
+        node_type: 'group',
+        attributes: { ome: { version: '0.5', multiscales: [ms], omero: { channels: [{ label: 'DAPI' }] } } },
+      }),
+    );
+    put(
+      's0/zarr.json',
+      JSON.stringify({
+        zarr_format: 3,
+        node_type: 'array',
+        shape: [1, 2, 4, 4],
+        data_type: 'uint16',
+        fill_value: 0,
+        chunk_grid: { name: 'regular', configuration: { chunk_shape: [1, 2, 4, 4] } },
+        chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
+        codecs: [
+          { name: 'bytes', configuration: { endian: 'little' } },
+          { name: 'gzip', configuration: { level: 1 } },
+        ],
+      }),
+    );
     put('s0/c/0/0/0/0', gzipSync(Buffer.from(new Uint16Array(32).map((_, i) => 3 * i).buffer)));
     const reader = await openVolume(root);
     expect(reader.info.sourceFormat).toBe('ome-zarr-0.5');
@@ -76,7 +128,11 @@ describe('hostile OME-Zarr metadata', () => {
   });
 
   it('refuses a scale that is not one positive number per axis', async () => {
-    for (const scale of [[0.5, 0.1], [0.5, -0.1, 0.1], [0.5, 'a', 0.1]]) {
+    for (const scale of [
+      [0.5, 0.1],
+      [0.5, -0.1, 0.1],
+      [0.5, 'a', 0.1],
+    ]) {
       const a = goodAttrs();
       ((a.multiscales as Json[])[0]!.datasets as Json[])[0]!.coordinateTransformations = [{ type: 'scale', scale }];
       expect(await refusal(build(a))).toMatch(/not 3 positive numbers/);
@@ -112,6 +168,8 @@ describe('hostile OME-Zarr metadata', () => {
   });
 
   it('refuses a metadata document far larger than any genuine one', async () => {
-    expect(await refusal(build(`{"multiscales": [], "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`))).toMatch(/above the .*-byte limit for a metadata document/);
+    expect(await refusal(build(`{"multiscales": [], "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`))).toMatch(
+      /above the .*-byte limit for a metadata document/,
+    );
   });
 });

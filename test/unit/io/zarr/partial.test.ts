@@ -15,25 +15,37 @@ import type { Shape3 } from '../../../../src-main/core/io/volume';
 
 const SHAPE: Shape3 = [7, 45, 37];
 const vox = { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' };
-const volume = Float32Array.from({ length: SHAPE[0] * SHAPE[1] * SHAPE[2] }, (_, i) => Math.sin(i * 0.37) * 100 + (i % 13));
+const volume = Float32Array.from(
+  { length: SHAPE[0] * SHAPE[1] * SHAPE[2] },
+  (_, i) => Math.sin(i * 0.37) * 100 + (i % 13),
+);
 let dir: string;
 
 function box(data: Float32Array, shape: Shape3, start: Shape3, size: Shape3): Float32Array {
   const out = new Float32Array(size[0] * size[1] * size[2]);
-  for (let z = 0; z < size[0]; z++) for (let y = 0; y < size[1]; y++) for (let x = 0; x < size[2]; x++) {
-    out[(z * size[1] + y) * size[2] + x] = data[((start[0] + z) * shape[1] + start[1] + y) * shape[2] + start[2] + x]!;
-  }
+  for (let z = 0; z < size[0]; z++)
+    for (let y = 0; y < size[1]; y++)
+      for (let x = 0; x < size[2]; x++) {
+        out[(z * size[1] + y) * size[2] + x] =
+          data[((start[0] + z) * shape[1] + start[1] + y) * shape[2] + start[2] + x]!;
+      }
   return out;
 }
 
 async function level(folder: string, l: number): Promise<{ data: Float32Array; shape: number[] }> {
-  const arr = await zarr.open(zarr.root(await ConfinedFolderStore.open(folder, 2 ** 30)).resolve(String(l)), { kind: 'array' });
-  const r = await zarr.get(arr) as { data: ArrayLike<number>; shape: number[] };
+  const arr = await zarr.open(zarr.root(await ConfinedFolderStore.open(folder, 2 ** 30)).resolve(String(l)), {
+    kind: 'array',
+  });
+  const r = (await zarr.get(arr)) as { data: ArrayLike<number>; shape: number[] };
   return { data: Float32Array.from(r.data), shape: r.shape };
 }
 
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'partial-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'partial-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('box-by-box OME-Zarr output', () => {
   it('equals the slab writer at every level when boxes come in any order', async () => {
@@ -53,7 +65,8 @@ describe('box-by-box OME-Zarr output', () => {
     await expect(stat(join(boxed, '.tmp'))).rejects.toThrow();
 
     for (let l = 0; l < 3; l++) {
-      const a = await level(slab, l), b = await level(boxed, l);
+      const a = await level(slab, l),
+        b = await level(boxed, l);
       expect(b.shape).toEqual(a.shape);
       expect(b.data).toEqual(a.data);
     }
@@ -78,7 +91,9 @@ describe('box-by-box OME-Zarr output', () => {
     await first.writeBox(first.boxes[0]!, box(volume, SHAPE, first.boxes[0]!.start, first.boxes[0]!.size));
     await first.setState('0/0', { lo: 1 });
     await expect(PartialZarr.begin(out, layout, { ...opts, fingerprint: 'f2' })).rejects.toThrow(ResumeMismatchError);
-    await expect(PartialZarr.begin(out, layout, { ...opts, optionsKey: 'k2', options: { iterations: 11 } })).rejects.toThrow(/iterations changed/);
+    await expect(
+      PartialZarr.begin(out, layout, { ...opts, optionsKey: 'k2', options: { iterations: 11 } }),
+    ).rejects.toThrow(/iterations changed/);
     const again = await PartialZarr.begin(out, layout, opts);
     expect(again.resumed).toBe(1);
     expect([again.isDone(0), again.isDone(1)]).toEqual([true, false]);

@@ -13,7 +13,11 @@ describe('pyramid', () => {
   });
 
   it('plans at least 3 levels, more until the coarsest fits one 256×256 tile, keeping z', () => {
-    expect(planLevels([5, 10, 10]).map((l) => l.shape)).toEqual([[5, 10, 10], [5, 5, 5], [5, 3, 3]]);
+    expect(planLevels([5, 10, 10]).map((l) => l.shape)).toEqual([
+      [5, 10, 10],
+      [5, 5, 5],
+      [5, 3, 3],
+    ]);
     const big = planLevels([200, 4096, 4096]);
     expect(big.map((l) => l.shape[1])).toEqual([4096, 2048, 1024, 512, 256]);
     expect(big.every((l) => l.shape[0] === 200 && l.chunks[0] === 64)).toBe(true);

@@ -5,9 +5,20 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32, tempDir } from '../../../helpers';
-import { createVolumeWriter, makeVolume, openVolume, readVolume, writeVolume } from '../../../../src-main/core/io/index';
+import {
+  createVolumeWriter,
+  makeVolume,
+  openVolume,
+  readVolume,
+  writeVolume,
+} from '../../../../src-main/core/io/index';
 import { createHyperstackWriter, selectVolumes } from '../../../../src-main/core/io/hyperstack';
-import { FileExistsError, InvalidVolumeError, NotRegularFileError, OutsideFolderError } from '../../../../src-main/core/errors';
+import {
+  FileExistsError,
+  InvalidVolumeError,
+  NotRegularFileError,
+  OutsideFolderError,
+} from '../../../../src-main/core/errors';
 import type { Shape3, Volume } from '../../../../src-main/core/io/volume';
 
 const VOXEL = { x: 0.065, y: 0.065, z: 0.3, unit: 'µm' };
@@ -16,8 +27,12 @@ function stack(shape: Shape3, kind: 'uint16' | 'float32', seed = 1): Volume {
   const rnd = mulberry32(seed);
   const n = shape[0] * shape[1] * shape[2];
   const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = kind === 'uint16' ? Math.floor(rnd() * 65536) : (rnd() - 0.3) * 10 ** Math.floor(rnd() * 12 - 6);
-  if (kind === 'uint16') { data[0] = 65535; data[1] = 0; }
+  for (let i = 0; i < n; i++)
+    data[i] = kind === 'uint16' ? Math.floor(rnd() * 65536) : (rnd() - 0.3) * 10 ** Math.floor(rnd() * 12 - 6);
+  if (kind === 'uint16') {
+    data[0] = 65535;
+    data[1] = 0;
+  }
   return makeVolume(data, shape, VOXEL);
 }
 
@@ -26,7 +41,10 @@ async function copy(from: string, to: string, dtype: 'uint16' | 'float32'): Prom
   const reader = await openVolume(from);
   const sel = selectVolumes(reader.info);
   const writer = await createHyperstackWriter(to, reader.info, sel, { dtype });
-  for (const t of sel.frames) for (const c of sel.channels) for (let z = 0; z < reader.shape[0]; z++) await writer.writeSlicesAt(c, t, z, await reader.readSlices(z, z + 1, { channel: c, frame: t }));
+  for (const t of sel.frames)
+    for (const c of sel.channels)
+      for (let z = 0; z < reader.shape[0]; z++)
+        await writer.writeSlicesAt(c, t, z, await reader.readSlices(z, z + 1, { channel: c, frame: t }));
   await writer.close();
   await reader.close();
 }
@@ -53,12 +71,23 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     const dir = tempDir();
     const out = join(dir, 'h.zarr');
     const vols = [0, 1, 2, 3].map((k) => stack([3, 9, 11], 'uint16', k + 10));
-    const writer = await createVolumeWriter(out, { shape: [3, 9, 11], voxelSize: VOXEL, dtype: 'uint16', channels: 2, frames: 2 });
-    for (const k of [3, 1, 2, 0]) for (const z of [2, 0, 1]) await writer.writeSlicesAt(k % 2, k >> 1, z, vols[k]!.data.subarray(z * 99, (z + 1) * 99));
+    const writer = await createVolumeWriter(out, {
+      shape: [3, 9, 11],
+      voxelSize: VOXEL,
+      dtype: 'uint16',
+      channels: 2,
+      frames: 2,
+    });
+    for (const k of [3, 1, 2, 0])
+      for (const z of [2, 0, 1])
+        await writer.writeSlicesAt(k % 2, k >> 1, z, vols[k]!.data.subarray(z * 99, (z + 1) * 99));
     await writer.close();
     const reader = await openVolume(out);
     expect([reader.info.channels, reader.info.frames]).toEqual([2, 2]);
-    for (const k of [0, 1, 2, 3]) expect(Array.from((await reader.readAll({ channel: k % 2, frame: k >> 1 })).data)).toEqual(Array.from(vols[k]!.data));
+    for (const k of [0, 1, 2, 3])
+      expect(Array.from((await reader.readAll({ channel: k % 2, frame: k >> 1 })).data)).toEqual(
+        Array.from(vols[k]!.data),
+      );
   });
 
   it('writes a pyramid of at least 3 levels, 2× in y and x, z kept, with the scale per level and viewing chunks', async () => {
@@ -66,7 +95,13 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     const out = join(dir, 'p.zarr');
     // Zeros: the layout is under test here, not the pixels (gzip of noise would take seconds).
     await writeVolume(out, makeVolume(new Float32Array(66 * 520 * 260), [66, 520, 260], VOXEL), { dtype: 'uint16' });
-    const attrs = JSON.parse(readFileSync(join(out, '.zattrs'), 'utf8')) as { multiscales: { axes: { name: string; unit?: string }[]; datasets: { path: string; coordinateTransformations: { scale: number[] }[] }[] }[]; omero: { channels: unknown[] } };
+    const attrs = JSON.parse(readFileSync(join(out, '.zattrs'), 'utf8')) as {
+      multiscales: {
+        axes: { name: string; unit?: string }[];
+        datasets: { path: string; coordinateTransformations: { scale: number[] }[] }[];
+      }[];
+      omero: { channels: unknown[] };
+    };
     const ms = attrs.multiscales[0]!;
     expect(ms.axes.map((a) => a.name).join('')).toBe('tczyx');
     expect(ms.axes.slice(2).every((a) => a.unit === 'micrometer')).toBe(true);
@@ -74,7 +109,11 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     expect(attrs.omero.channels).toHaveLength(1);
     ms.datasets.forEach((d, l) => {
       expect(d.coordinateTransformations[0]!.scale).toEqual([1, 1, 0.3, 0.065 * 2 ** l, 0.065 * 2 ** l]);
-      const za = JSON.parse(readFileSync(join(out, d.path, '.zarray'), 'utf8')) as { shape: number[]; chunks: number[]; compressor: { id: string } };
+      const za = JSON.parse(readFileSync(join(out, d.path, '.zarray'), 'utf8')) as {
+        shape: number[];
+        chunks: number[];
+        compressor: { id: string };
+      };
       expect(za.shape).toEqual([1, 1, 66, Math.ceil(520 / 2 ** l), Math.ceil(260 / 2 ** l)]);
       expect(za.chunks).toEqual([1, 1, 64, Math.min(256, za.shape[3]!), Math.min(256, za.shape[4]!)]);
       expect(za.compressor.id).toBe('gzip');
@@ -87,18 +126,28 @@ describe('TIFF ↔ OME-Zarr round trip', () => {
     await writeVolume(join(dir, 'o.zarr'), vol);
     await expect(writeVolume(join(dir, 'o.zarr'), vol)).rejects.toBeInstanceOf(FileExistsError);
     await writeVolume(join(dir, 'o.zarr'), stack([2, 8, 8], 'float32', 7), { force: true });
-    expect(Array.from((await readVolume(join(dir, 'o.zarr'))).data)).toEqual(Array.from(stack([2, 8, 8], 'float32', 7).data));
+    expect(Array.from((await readVolume(join(dir, 'o.zarr'))).data)).toEqual(
+      Array.from(stack([2, 8, 8], 'float32', 7).data),
+    );
     mkdirSync(join(dir, 'photos.zarr'));
     writeFileSync(join(dir, 'photos.zarr', 'holiday.jpg'), 'x');
-    await expect(writeVolume(join(dir, 'photos.zarr'), vol, { force: true })).rejects.toBeInstanceOf(NotRegularFileError);
+    await expect(writeVolume(join(dir, 'photos.zarr'), vol, { force: true })).rejects.toBeInstanceOf(
+      NotRegularFileError,
+    );
     expect(readdirSync(join(dir, 'photos.zarr'))).toEqual(['holiday.jpg']);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
-  it('stays inside the folder it is confined to (a project\'s results)', async () => {
+  it("stays inside the folder it is confined to (a project's results)", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'results'));
-    await expect(createVolumeWriter(join(dir, 'results', '..', 'escape.zarr'), { shape: [1, 2, 2], voxelSize: VOXEL, within: join(dir, 'results') })).rejects.toBeInstanceOf(OutsideFolderError);
+    await expect(
+      createVolumeWriter(join(dir, 'results', '..', 'escape.zarr'), {
+        shape: [1, 2, 2],
+        voxelSize: VOXEL,
+        within: join(dir, 'results'),
+      }),
+    ).rejects.toBeInstanceOf(OutsideFolderError);
     expect(readdirSync(dir)).toEqual(['results']);
   });
 
