@@ -1,10 +1,11 @@
 // A single-machine JobQueue: priorities, dependencies, bounded concurrency, a fsynced journal, and
 // re-running (or resuming, for runners with checkpoints) jobs a crash interrupted.
+import { newQueuedJob } from './new-job';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Job, JobSpec, JobState, Result } from '../../contract/schemas';
 import { CancelledError, CycleDeconError, InvalidParameterError, isCycleDeconError } from '../errors';
-import { newId, nowIso } from '../project/ids';
+import { nowIso } from '../project/ids';
 import { removeStaleTemps } from '../io/atomic';
 import { Journal, type JobRecord } from './journal';
 import type { JobQueue, QueueEvents, RunnerTable, SubmitOptions } from './types';
@@ -87,22 +88,7 @@ export class LocalJobQueue implements JobQueue {
   async submit(spec: JobSpec, options: SubmitOptions = {}): Promise<Job> {
     const dependsOn = options.dependsOn ?? [];
     for (const d of dependsOn) if (!this.records.has(d)) throw new QueueError(`dependency ${d} is not a known job`);
-    const job: Job = {
-      id: newId('job'),
-      kind: spec.kind,
-      spec,
-      state: 'queued',
-      priority: options.priority ?? 0,
-      dependsOn: [...dependsOn],
-      attempts: 0,
-      progress: 0,
-      message: 'queued',
-      createdAt: nowIso(),
-      startedAt: null,
-      finishedAt: null,
-      outputs: [],
-      error: null,
-    };
+    const job = newQueuedJob(spec, options, dependsOn);
     // Journal first: a job that cannot be recorded is refused and never kept, so it cannot poison list() or the pump.
     const rec: JobRecord = { job, results: [], seq: this.seq++ };
     await this.journal.append(rec);

@@ -1,9 +1,10 @@
 // The JobQueue contract over Redis (BullMQ for dispatch, RedisStore for records): what `serve --queue redis://…`
 // uses. It runs nothing itself; `cycledecon worker` processes do. It mirrors the shared records into memory
 // (polled), so get/list stay synchronous as the contract has them, and turns changes into the queue's events.
+import { newQueuedJob } from '../new-job';
 import { Queue } from 'bullmq';
 import type { Job, JobSpec, JobState, Result } from '../../../contract/schemas';
-import { newId, nowIso } from '../../project/ids';
+import { nowIso } from '../../project/ids';
 import { QueueError } from '../local';
 import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
 import { RespClient, type RedisAddress } from './client';
@@ -73,22 +74,7 @@ export class RedisJobQueue implements JobQueue {
     for (const d of dependsOn)
       if (!this.records.has(d) && !(await this.store.get(d)))
         throw new QueueError(`dependency ${d} is not a known job`);
-    const job: Job = {
-      id: newId('job'),
-      kind: spec.kind,
-      spec,
-      state: 'queued',
-      priority: options.priority ?? 0,
-      dependsOn: [...dependsOn],
-      attempts: 0,
-      progress: 0,
-      message: 'queued',
-      createdAt: nowIso(),
-      startedAt: null,
-      finishedAt: null,
-      outputs: [],
-      error: null,
-    };
+    const job = newQueuedJob(spec, options, dependsOn);
     const rec: RedisRecord = { job, results: [], seq: await this.store.nextSeq() };
     await this.store.put(rec);
     this.update(rec);
