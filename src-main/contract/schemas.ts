@@ -146,8 +146,14 @@ export const PsfParams = z.object({
   /** Voxel size in µm. */
   voxelSize: VoxelSize,
   numericalAperture: z.number().positive().max(1.7),
-  /** Emission wavelength in nm. */
-  wavelength: z.number().min(200).max(2000),
+  /**
+   * Emission wavelength in µm (0.2–2), the unit of the CLI, the training optics and every form. Job records written
+   * before this was µm carry nm (200–2000); the two ranges do not overlap, so such a value is read as nm.
+   */
+  wavelength: z.preprocess(
+    (v) => (typeof v === 'number' && v >= 200 && v <= 2000 ? v / 1000 : v),
+    z.number().min(0.2).max(2),
+  ),
   /** Immersion medium refractive index (oil 1.515, water 1.333). */
   refractiveIndex: z.number().min(1).max(2).default(1.515),
   /** Sample refractive index. */

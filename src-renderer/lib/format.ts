@@ -20,7 +20,7 @@ export function describeJob(job: Job, nameOf: (id: string) => string = (id) => i
         ? `Richardson–Lucy ×${s.iterations} on ${nameOf(s.datasetId)}`
         : `CycleDecon model on ${nameOf(s.datasetId)}`;
     case 'psf':
-      return `Generate ${s.params.model} PSF (NA ${s.params.numericalAperture}, λ ${+(s.params.wavelength / 1000).toPrecision(6)} µm)`;
+      return `Generate ${s.params.model} PSF (NA ${s.params.numericalAperture}, λ ${s.params.wavelength} µm)`;
     case 'report':
       return `Report on ${s.itemIds.length} item(s)`;
   }

@@ -1,6 +1,6 @@
 // The Deconvolve panel's PSF generator: Born–Wolf or Gibson–Lanni from the microscope optics, in the units of
 // `cycledecon psf` (wavelength and voxel size in µm), with a box size of its own — a PSF needs to cover its rings
-// and axial lobes, not the stack's shape. Turns the form into the contract's PsfParams (wavelength in nm there)
+// and axial lobes, not the stack's shape. Turns the form into the contract's PsfParams (wavelength in µm there too)
 // or into the problems that stop it, in the user's words.
 import type { PsfParams, VoxelSize } from '../../src-main/contract';
 
@@ -101,7 +101,7 @@ export function psfParams(f: PsfForm): { params: PsfParams | null; problems: str
       shape: [sz!, sxy!, sxy!],
       voxelSize: { x: dxy!, y: dxy!, z: dz!, unit: 'µm' },
       numericalAperture: na!,
-      wavelength: +(wavelength! * 1000).toPrecision(6),
+      wavelength: wavelength!,
       refractiveIndex: ni!,
       sampleIndex: ns!,
       confocal: false,

@@ -53,7 +53,7 @@ describe('PSF generator form', () => {
     }
   });
 
-  it('turns µm into the contract (wavelength in nm, shape z, y, x) and refuses what would fail later', () => {
+  it('turns µm into the contract (wavelength in µm, shape z, y, x) and refuses what would fail later', () => {
     const f = {
       ...defaultPsfForm({ dxy: 0.065, dz: 0.3 }),
       sizeXy: '33',
@@ -68,7 +68,7 @@ describe('PSF generator form', () => {
         shape: [21, 33, 33],
         voxelSize: { x: 0.065, y: 0.065, z: 0.3, unit: 'µm' },
         numericalAperture: 1.4,
-        wavelength: 520,
+        wavelength: 0.52,
         refractiveIndex: 1.518,
         sampleIndex: 1.4,
         confocal: false,
@@ -128,7 +128,7 @@ describe('Deconvolve panel, Richardson–Lucy', () => {
     const gen = c.calls.find((x) => x.method === 'psf.generate')!.request as {
       params: { wavelength: number; shape: number[]; voxelSize: unknown };
     };
-    expect(gen.params.wavelength).toBe(600);
+    expect(gen.params.wavelength).toBe(0.6);
     expect(gen.params.shape).toEqual([25, 17, 17]); // the box, not the stack's 32×64×64
     expect(gen.params.voxelSize).toEqual({ x: 0.1, y: 0.1, z: 0.2, unit: 'µm' });
     expect((w.find('[data-testid="deconv-psf"]').element as HTMLSelectElement).value).toBe('res_psfg0001');

@@ -11,7 +11,7 @@ export function psfVolume(p: PsfParams): Volume {
   return generatePsf({
     model: p.model,
     na: p.numericalAperture,
-    wavelength: p.wavelength / 1000,
+    wavelength: p.wavelength,
     ni: p.refractiveIndex,
     ns: p.sampleIndex,
     dxy: p.voxelSize.x,

@@ -82,7 +82,7 @@ describe('hostile jobs over the devserver', () => {
           shape: [9, 9, 9],
           voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
           numericalAperture: 1.4,
-          wavelength: 600,
+          wavelength: 0.6,
         },
       },
     });

@@ -53,7 +53,7 @@ const params = {
   shape: [5, 5, 5],
   voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
   numericalAperture: 1.2,
-  wavelength: 500,
+  wavelength: 0.5,
 };
 const hostile = ['../../outside/x', '/tmp/abs', 'a/b', 'a\\b', '..', '.hidden', 'bad\nname', 'c:x'];
 

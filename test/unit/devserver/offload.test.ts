@@ -43,7 +43,7 @@ const psfParams = (shape: Shape3) => ({
   shape,
   voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
   numericalAperture: 1.4,
-  wavelength: 520,
+  wavelength: 0.52,
 });
 
 /**

@@ -20,7 +20,7 @@ const psfParams = {
   shape: [7, 11, 11] as [number, number, number],
   voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
   numericalAperture: 1.2,
-  wavelength: 520,
+  wavelength: 0.52,
   refractiveIndex: 1.515,
   sampleIndex: 1.33,
   confocal: false,

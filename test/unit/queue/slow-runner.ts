@@ -43,7 +43,7 @@ export const psfSpec = {
     shape: [9, 15, 15] as [number, number, number],
     voxelSize: { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' },
     numericalAperture: 1.4,
-    wavelength: 610,
+    wavelength: 0.61,
     refractiveIndex: 1.515,
     sampleIndex: 1.33,
     confocal: false,

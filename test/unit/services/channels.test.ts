@@ -101,7 +101,7 @@ describe('multichannel stacks in the app', () => {
         shape: [5, 7, 7],
         voxelSize: { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' },
         numericalAperture: 1.2,
-        wavelength: 520,
+        wavelength: 0.52,
       };
       const job = (await h['jobs.submit'](
         parseRequest('jobs.submit', {

@@ -127,7 +127,7 @@ describe('report jobs', () => {
         shape: [9, 15, 15],
         voxelSize: { x: 0.1, y: 0.1, z: 0.2, unit: 'µm' },
         numericalAperture: 1.2,
-        wavelength: 520,
+        wavelength: 0.52,
       };
       const rl = (await h['jobs.submit'](
         parseRequest('jobs.submit', {
