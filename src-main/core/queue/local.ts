@@ -4,17 +4,18 @@ import { newQueuedJob } from './new-job';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Job, JobSpec, JobState, Result } from '../../contract/schemas';
-import { CancelledError, CycleDeconError, InvalidParameterError, isCycleDeconError } from '../errors';
+import { CancelledError, InvalidParameterError, isCycleDeconError } from '../errors';
 import { nowIso } from '../project/ids';
 import { removeStaleTemps } from '../io/atomic';
 import { Journal, type JobRecord } from './journal';
 import type { JobQueue, QueueEvents, RunnerTable, SubmitOptions } from './types';
+import { QueueError } from './queue-error';
+import { QueueListeners } from './listeners';
+import { appendLogLine, readLogLines } from './job-log';
+import { etaEstimator } from './eta';
+import { byPickOrder, runnable } from './schedule';
 
-export class QueueError extends CycleDeconError {
-  constructor(message: string, hint?: string) {
-    super('QUEUE', message, { hint });
-  }
-}
+export { QueueError };
 
 export interface LocalQueueOptions {
   /** Folder of the journal and per-job work folders (a project's `jobs/`). */
@@ -34,14 +35,13 @@ export interface LocalQueueOptions {
 }
 
 const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
-type Listener = (...args: never[]) => void;
 
 export class LocalJobQueue implements JobQueue {
   private records = new Map<string, JobRecord>();
   private running = new Map<string, AbortController>();
   /** Running jobs being stopped by pause(): their run ends 'paused' instead of 'cancelled'. */
   private pausing = new Set<string>();
-  private listeners = new Map<keyof QueueEvents, Set<Listener>>();
+  private readonly listeners = new QueueListeners();
   private idleWaiters: (() => void)[] = [];
   private seq = 0;
   private closed = false;
@@ -168,21 +168,11 @@ export class LocalJobQueue implements JobQueue {
 
   async log(id: string, since = 0): Promise<{ lines: string[]; next: number }> {
     this.need(id);
-    let text: string;
-    try {
-      text = await fs.readFile(this.logFile(id), 'utf8');
-    } catch {
-      return { lines: [], next: since };
-    }
-    const all = text.split('\n').filter((l, i, a) => l !== '' || i < a.length - 1);
-    return { lines: all.slice(since), next: all.length };
+    return readLogLines(this.logFile(id), since);
   }
 
   on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): () => void {
-    const set = this.listeners.get(event) ?? new Set();
-    this.listeners.set(event, set);
-    set.add(listener as Listener);
-    return () => set.delete(listener as Listener);
+    return this.listeners.on(event, listener);
   }
 
   idle(): Promise<void> {
@@ -204,13 +194,7 @@ export class LocalJobQueue implements JobQueue {
   }
 
   private emit<E extends keyof QueueEvents>(event: E, ...args: Parameters<QueueEvents[E]>): void {
-    for (const l of this.listeners.get(event) ?? []) {
-      try {
-        (l as (...a: unknown[]) => void)(...args);
-      } catch {
-        // A listener's failure must not stop the queue.
-      }
-    }
+    this.listeners.emit(event, ...args);
   }
 
   private need(id: string): JobRecord {
@@ -235,21 +219,13 @@ export class LocalJobQueue implements JobQueue {
     work.catch((e: unknown) => this.emit('log', { jobId, line: `queue error: ${(e as Error)?.message ?? String(e)}` }));
   }
 
-  /** 'ready' to start, 'blocked' by a dependency, 'doomed' by a failed one, or 'no' (not queued). */
-  private runnable(rec: JobRecord): 'ready' | 'blocked' | 'doomed' | 'no' {
-    if (rec.job.state !== 'queued' && rec.job.state !== 'waiting') return 'no';
-    for (const d of rec.job.dependsOn) {
-      const s = this.records.get(d)?.job.state;
-      if (s === 'failed' || s === 'cancelled' || s === undefined) return 'doomed';
-      if (s !== 'done') return 'blocked';
-    }
-    return 'ready';
+  private runnable(rec: JobRecord): ReturnType<typeof runnable> {
+    return runnable(rec.job, (d) => this.records.get(d)?.job.state);
   }
 
   private pump(): void {
     if (this.closed || !this.started) return;
-    const candidates = [...this.records.values()].sort((a, b) => b.job.priority - a.job.priority || a.seq - b.seq);
-    for (const rec of candidates) {
+    for (const rec of byPickOrder(this.records.values())) {
       if (this.running.has(rec.job.id)) continue;
       const r = this.runnable(rec);
       const id = rec.job.id;
@@ -311,7 +287,7 @@ export class LocalJobQueue implements JobQueue {
         },
         event: (event) => this.emit('event', { jobId: id, event }),
         log: (line) => {
-          void fs.appendFile(this.logFile(id), line.replace(/\n/g, ' ') + '\n').catch(() => undefined);
+          appendLogLine(this.logFile(id), line);
           this.emit('log', { jobId: id, line });
         },
       });
@@ -388,15 +364,4 @@ export class LocalJobQueue implements JobQueue {
     this.records.set(job.id, done);
     this.emit('state', job);
   }
-}
-
-/** Seconds left from the progress rate of this attempt (undefined until the rate is measurable). */
-function etaEstimator(): (progress: number) => number | undefined {
-  let first: { t: number; p: number } | undefined;
-  return (progress) => {
-    const t = performance.now() / 1000;
-    if (!first) first = { t, p: progress };
-    const rate = (progress - first.p) / (t - first.t);
-    return rate > 0 && Number.isFinite(rate) ? Math.max(0, (1 - progress) / rate) : undefined;
-  };
 }

@@ -17,7 +17,7 @@ import {
   lowFrequencyScale,
   spectralData,
   type SpectralData,
-} from '../psf/spectral-fit';
+} from '../psf/binned-spectrum';
 
 const SCALE_ITERATIONS = 8;
 

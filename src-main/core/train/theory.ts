@@ -10,7 +10,8 @@ import { InvalidParameterError } from '../errors';
 import { richardsonLucy } from '../deconv/rl';
 import type { Shape3, Volume, VoxelSize } from '../io/volume';
 import { generatePsf } from '../psf/generate';
-import { fitPsfFromSpectra, spectralData, type SpectralData, type SpectralFit } from '../psf/spectral-fit';
+import { spectralData, type SpectralData } from '../psf/binned-spectrum';
+import { fitPsfFromSpectra, type SpectralFit } from '../psf/spectral-fit';
 import { gaussianPsf } from '../psf/kernels';
 import { psfShape, type TrainConfig } from './config';
 

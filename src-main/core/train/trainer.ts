@@ -38,7 +38,8 @@ import { ImagePool } from './pool';
 import { Rng } from './rng';
 import { trainStep, type StepState } from './step';
 import { bornWolfLayerInit, rlDomainB, rlPsfFor, spectralLayerInit, voxelSizeMicrons } from './theory';
-import type { SpectralData, SpectralFit } from '../psf/spectral-fit';
+import type { SpectralData } from '../psf/binned-spectrum';
+import type { SpectralFit } from '../psf/spectral-fit';
 import { disposeSpectralTarget, spectralTarget } from './spectral-loss';
 
 export interface TrainOptions {

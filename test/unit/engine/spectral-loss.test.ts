@@ -8,7 +8,7 @@ import {
   spectralLoss,
   spectralTarget,
 } from '../../../src-main/core/train/spectral-loss';
-import { freqIndex, halfSpectrumBins, spectralData } from '../../../src-main/core/psf/spectral-fit';
+import { freqIndex, halfSpectrumBins, spectralData } from '../../../src-main/core/psf/binned-spectrum';
 import { gaussianPsf } from '../../../src-main/core/psf/kernels';
 import { convolveArray } from '../../../src-main/core/deconv/convolve';
 import { makeVolume, type Shape3, type Volume } from '../../../src-main/core/io/volume';

@@ -5,7 +5,7 @@ import { newQueuedJob } from '../new-job';
 import { Queue } from 'bullmq';
 import type { Job, JobSpec, JobState, Result } from '../../../contract/schemas';
 import { nowIso } from '../../project/ids';
-import { QueueError } from '../local';
+import { QueueError } from '../queue-error';
 import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
 import { RespClient, type RedisAddress } from './client';
 import { enqueue, release } from './dispatch';
