@@ -4,6 +4,8 @@ import type { CliContext, ParsedArgs } from '../command';
 import { flag, num, requireStr, str } from '../args';
 import { writeVolume } from '../../core/io/index';
 import { fitPupilToBead } from '../../core/psf/pupil-fit';
+import { beadPupilFile, writeBeadPupilFile } from '../../core/psf/bead-pupil-file';
+import { unitToMicrons } from '../../core/io/metadata';
 import { readOneVolume } from '../volumes';
 
 export const BEAD_USAGE = `
@@ -12,7 +14,8 @@ export const BEAD_USAGE = `
   Zernike astigmatism, coma, trefoil and spherical; bead size) to a measured bead stack, as a PSF distiller does, and
   reports the parameters ± their Gauss–Newton standard deviation, NA_eff and the FWHMs measured vs fitted.
   The stack needs a voxel size in µm (from the file or --voxel-size).
-  --out          write the fitted PSF (sum 1, the bead's voxel size) as an ImageJ TIFF
+  --out          write the fitted PSF (sum 1, the bead's voxel size) as an ImageJ TIFF, and its parameters with
+                 their uncertainties to <out>.pupil.json beside it (psf.tif → psf.pupil.json; the PSF inspector shows them)
   --iterations   L-BFGS iterations (default 60)
   --light-sheet  also fit a light sheet's axial excitation profile (light-sheet / lattice PSFs)
   --paraxial     Born & Wolf's paraxial defocus (to match a PSF computed that way, e.g. \`psf --model born-wolf\`)`;
@@ -47,10 +50,16 @@ export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<num
     defocus: flag(args, 'paraxial') ? 'paraxial' : 'exact',
   });
   const out = str(args, 'out');
-  if (out) await writeVolume(out, fit.psf, { dtype: 'float32', force: flag(args, 'force') });
+  let pupilJson: string | undefined;
+  if (out) {
+    await writeVolume(out, fit.psf, { dtype: 'float32', force: flag(args, 'force') });
+    const um = unitToMicrons(bead.voxelSize.unit)!; // the fit refused any other unit
+    const voxel = { dxy: bead.voxelSize.x * um, dz: bead.voxelSize.z * um };
+    pupilJson = await writeBeadPupilFile(out, beadPupilFile(fit, optics, voxel), flag(args, 'force'));
+  }
   const { psf: _psf, ...summary } = fit;
   if (flag(args, 'json')) {
-    ctx.out(JSON.stringify({ ...summary, optics, ...(out ? { out } : {}) }, null, 2));
+    ctx.out(JSON.stringify({ ...summary, optics, ...(out ? { out, pupilJson } : {}) }, null, 2));
     return 0;
   }
   const f = (o: { x: number; y: number; z: number }) => `${o.x.toFixed(3)} / ${o.y.toFixed(3)} / ${o.z.toFixed(3)}`;
@@ -62,6 +71,6 @@ export async function runBeadFit(args: ParsedArgs, ctx: CliContext): Promise<num
     ctx.out(
       `${name.padEnd(12)}${p.value.toFixed(4)} ± ${Number.isNaN(p.sigma) ? 'n/a' : p.sigma.toPrecision(2)} ${p.unit}`,
     );
-  if (out) ctx.out(`wrote       ${out}`);
+  if (out) ctx.out(`wrote       ${out}, ${pupilJson}`);
   return 0;
 }

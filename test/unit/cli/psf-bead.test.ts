@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { runCli } from '../../../src-main/cli/main';
 import { readVolume } from '../../../src-main/core/io/index';
 import { tempDir } from '../../helpers';
@@ -29,6 +30,7 @@ describe('psf-fit --bead: the pupil-model fit to a measured bead', { timeout: 12
       params: Record<string, { value: number; sigma: number }>;
       naEffective: number;
       box: number[];
+      pupilJson: string;
     };
     expect(fit.ncc).toBeGreaterThan(0.99);
     expect(Object.keys(fit.params)).toContain('Z11');
@@ -38,6 +40,29 @@ describe('psf-fit --bead: the pupil-model fit to a measured bead', { timeout: 12
     expect(psf.shape).toEqual(fit.box);
     expect(psf.voxelSize.x).toBeCloseTo(0.1, 5);
     expect(psf.voxelSize.z).toBeCloseTo(0.25, 5);
+    // The parameters with their uncertainties beside the PSF, as the PSF inspector reads them.
+    expect(fit.pupilJson).toBe(join(dir, 'fitted.pupil.json'));
+    const side = JSON.parse(readFileSync(fit.pupilJson, 'utf8')) as {
+      optics: Record<string, number>;
+      params: Record<string, number>;
+      uncertainties: Record<string, number | null>;
+      fit: { ncc: number; naEffective: number };
+    };
+    expect(side.optics).toEqual({
+      na: 1.2,
+      wavelength: 0.52,
+      ni: 1.33,
+      ns: 1.33,
+      dxy: 0.1,
+      dz: expect.closeTo(0.25, 6),
+    });
+    for (const [k, p] of Object.entries(fit.params)) {
+      expect(side.params[k]).toBe(p.value);
+      expect(side.uncertainties[k]).toBe(Number.isNaN(p.sigma) ? null : p.sigma);
+    }
+    expect(side.uncertainties.sheet).toBeNull(); // held fixed without --light-sheet
+    expect(side.fit.ncc).toBe(fit.ncc);
+    expect(side.fit.naEffective).toBe(fit.naEffective);
   });
   it('refuses a bead stack without a voxel size in a length unit, before fitting', async () => {
     const kernel = new URL('../../fixtures/shared-data/flowdec_bead25/kernel.tif', import.meta.url).pathname;
