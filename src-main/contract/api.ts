@@ -20,6 +20,7 @@ import {
   VoxelSize,
 } from './schemas';
 import { SafeName } from './names';
+import { PupilInfo } from './pupil';
 import { VoxelSizeSource } from './calibration';
 import { RunDetail, RunSummary } from './runs';
 import { AppSettings, QueueProbe, SettingsState } from './settings';
@@ -147,6 +148,8 @@ export const api = {
     z.object({ result: Result, analysis: PsfAnalysis }),
   ),
   'psf.analyze': method(z.object({ psf: PsfRef }).strict(), PsfAnalysis),
+  /** The pupil parameters beside a PSF (psf-pupil.json of its run, or <name>.pupil.json of a bead fit); null if none. */
+  'psf.pupil': method(z.object({ id: Id }).strict(), z.object({ pupil: PupilInfo.nullable() })),
 
   'jobs.submit': method(
     z

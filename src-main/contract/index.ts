@@ -8,3 +8,4 @@ export * from './http-client';
 export * from './calibration';
 export * from './runs';
 export * from './settings';
+export * from './pupil';

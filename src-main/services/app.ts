@@ -30,6 +30,7 @@ import { allowUserFolder } from './user-folders';
 import { trainSelection } from '../core/train/select';
 import { getRun, listRuns } from './runs';
 import { checkBeforeQueue } from './submit-checks';
+import { readPupilInfo } from './pupil';
 import { settingsHandlers, StartupQueue, type OpenQueue } from './settings';
 import { configDir } from '../core/project/recent';
 
@@ -304,6 +305,12 @@ export class AppService {
       if (r.psf.from === 'generate') return this.tasks.run({ kind: 'psf-analyze', params: r.psf.params });
       const item = await this.resolvePath(r.psf.id);
       return this.tasks.run({ kind: 'psf-analyze', path: item.path, voxelSize: item.open.voxelSize ?? null });
+    },
+    'psf.pupil': async (r) => {
+      const item = await this.resolvePath(r.id);
+      const analyse = () =>
+        this.tasks.run({ kind: 'psf-analyze', path: item.path, voxelSize: item.open.voxelSize ?? null });
+      return { pupil: await readPupilInfo(item.path, analyse) };
     },
     'jobs.submit': async (r) => {
       const { queue } = this.need();

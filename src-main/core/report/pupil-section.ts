@@ -8,8 +8,9 @@ import { NOLL_MODES, NOLL_NAMES } from '../psf/zernike';
 import type { PupilFile } from '../train/pupil-file';
 import type { Part } from './sections';
 
-const UNITS: Record<string, string> = { z0: 'µm', depth: 'µm', apodisation: '(a in exp(−a·ρ²))' };
-const MEANING: Record<string, string> = {
+/** Unit and meaning of the non-Zernike parameters (also the PSF inspector's, services/pupil.ts). */
+export const UNITS: Record<string, string> = { z0: 'µm', depth: 'µm', apodisation: '(a in exp(−a·ρ²))' };
+export const MEANING: Record<string, string> = {
   z0: 'focal offset',
   depth: 'emitter depth (spherical aberration of ni ≠ ns)',
   apodisation: 'pupil apodisation',
