@@ -2,9 +2,12 @@
 // two PSFs' pupil parameters side by side with their differences (B − A), and their FWHMs and NA_eff.
 import type { PupilInfo } from '../../src-main/contract';
 
-/** A value to `digits` significant digits without float noise (0.12, −0.0503, 1.2e-5). */
+/**
+ * A value to `digits` significant digits without float noise (0.12, −0.0503, 1.2e-5). Pupil quantities are in µm
+ * or radians, where below 1e-6 is an optimiser's rounding, not a value: shown as 0.
+ */
 export function sig(v: number, digits = 3): string {
-  if (v === 0) return '0';
+  if (Math.abs(v) < 1e-6) return '0';
   const a = Math.abs(v);
   return a >= 1e5 || a < 1e-3 ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
 }
