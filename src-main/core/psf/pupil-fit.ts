@@ -251,7 +251,14 @@ function gaussNewtonSigma(
       for (let t = 0; t < n; t++) s += ci[t]! * cj[t]!;
       jtj[i * k + j] = jtj[j * k + i] = s;
     }
-  const inv = invertSymmetric(jtj, k);
+  // Columns scaled to unit norm before inverting (Jacobi equilibration): the amplitude column is the model itself
+  // and dwarfs the derivative columns by ~10¹⁷ when the data are small numbers (a unit-sum PSF), which a pivot
+  // threshold relative to the largest entry would take for singular. (JᵀJ)⁻¹ = D⁻¹ (D⁻¹JᵀJD⁻¹)⁻¹ D⁻¹.
+  const norm = Array.from({ length: k }, (_, i) => Math.sqrt(jtj[i * k + i]!) || 1);
+  const inv = invertSymmetric(
+    jtj.map((v, ij) => v / (norm[Math.floor(ij / k)]! * norm[ij % k]!)),
+    k,
+  );
   const sigma: number[] = [];
   let col = 0;
   for (let p = 0; p < P; p++) {
@@ -259,7 +266,7 @@ function gaussNewtonSigma(
       sigma.push(NaN);
       continue;
     }
-    sigma.push(inv ? Math.sqrt(Math.max(0, s2 * inv[col * k + col]!)) : NaN);
+    sigma.push(inv ? Math.sqrt(Math.max(0, s2 * inv[col * k + col]!)) / norm[col]! : NaN);
     col++;
   }
   return sigma;

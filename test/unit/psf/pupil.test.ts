@@ -138,6 +138,37 @@ describe('fitPupilToBead', () => {
     expect(fit.psf.shape).toEqual(size);
   });
 
+  it('gives the same uncertainties for a bead stored as small numbers (a unit-sum PSF)', () => {
+    // σ does not depend on the data's scale (J's columns scale with it, the residual variance with its square);
+    // the correlation loss does not either, so both fits take the same path.
+    const size: S3 = [15, 19, 19];
+    const optics = { na: 1.2, wavelength: 0.52, ni: 1.33, ns: 1.33 }; // ns = ni: no depth scan, half the time
+    const I = new BeadPsf({ ...optics, dxy: 0.1, dz: 0.25, size }).forward([
+      0, 0, 0, 5, 0, 0.1, 0, 0, 0, 0, 0, 0.05, 0.03, 0,
+    ]);
+    const peak = Math.max(...I);
+    const data = Float32Array.from(I, (v, i) => (1000 * v) / peak + 50 + 5 * Math.sin(i * 12.9898));
+    const voxel = { x: 0.1, y: 0.1, z: 0.25, unit: 'µm' };
+    const fit = (scale: number) =>
+      fitPupilToBead(
+        makeVolume(
+          data.map((v) => v * scale),
+          size,
+          voxel,
+          'synthetic',
+        ),
+        optics,
+        { box: size, iterations: 4 },
+      );
+    const big = fit(1),
+      small = fit(1e-7);
+    for (const [name, p] of Object.entries(big.params)) {
+      if (name === 'sheet' || name === 'depth') continue; // held fixed / no effect at ns = ni: NaN in both
+      expect(p.sigma, name).toBeGreaterThan(0);
+      expect(small.params[name]!.sigma / p.sigma, name).toBeCloseTo(1, 3);
+    }
+  });
+
   it('fits a light sheet’s axial profile when asked (excitation × detection)', () => {
     const size: S3 = [21, 13, 13];
     const optics = { na: 1.1, wavelength: 0.52, ni: 1.33, ns: 1.33 };
