@@ -61,6 +61,7 @@ describe('psf-fit --bead: the pupil-model fit to a measured bead', { timeout: 12
       expect(side.uncertainties[k]).toBe(Number.isNaN(p.sigma) ? null : p.sigma);
     }
     expect(side.uncertainties.sheet).toBeNull(); // held fixed without --light-sheet
+    expect(side.uncertainties.Z5).toBeGreaterThan(0); // the `psf` bead sums to 1: small numbers, σ still given
     expect(side.fit.ncc).toBe(fit.ncc);
     expect(side.fit.naEffective).toBe(fit.naEffective);
   });
