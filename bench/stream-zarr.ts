@@ -6,16 +6,23 @@
 //   model: the bundled model (assets/model), exact tiling: statistics passes, then boxes plus the network's halo
 // Accepts 200,4096,4096 (6.7 GB as uint16): plan for the disk (input ≈ 1.5 GB gzip, output more) and the time.
 // Prints one JSON line: seconds for writing the input and for deconvolving, Mvoxel/s, peak RSS.
+// With --max-seconds N (rl only): stream-budget.ts, RL stopped by SIGKILL after N s, resumed, checked.
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { makeVolume, type Shape3 } from '../src-main/core/io/volume';
-import { PartialZarr } from '../src-main/core/io/zarr/partial';
+import type { Shape3 } from '../src-main/core/io/volume';
+import { benchRlMethod, writeBenchInput } from './stream-input';
 import { deconvolveStream, type StreamMethod } from '../src-main/core/infer/stream/deconvolve-stream';
-import { rlStreamMethod } from '../src-main/core/infer/stream/rl-method';
-import { RL_HALO_PSF_RADII, streamMethod } from '../src-main/core/infer/stream/from-predictor';
+import { streamMethod } from '../src-main/core/infer/stream/from-predictor';
 import { loadPredictor } from '../src-main/core/infer/load';
 import { peakRssMiB } from './timing';
+
+if (process.argv.includes('--max-seconds')) {
+  // A time-boxed run of a stack too large to finish here: stream-budget.ts.
+  const { runBudgeted } = await import('./stream-budget');
+  await runBudgeted(process.argv.slice(2));
+  process.exit(0);
+}
 
 const parse = (s: string) => s.split(',').map(Number) as Shape3;
 const shape = parse(process.argv[2] ?? '32,1024,1024');
@@ -24,33 +31,8 @@ const iterations = Number(process.argv[4] ?? 10);
 const chunk = parse(process.argv[5] ?? '64,256,256');
 const dir = mkdtempSync(join(tmpdir(), 'cycledecon-stream-'));
 const input = join(dir, 'in.zarr');
-const voxelSize = { x: 0.1, y: 0.1, z: 0.3, unit: 'µm' };
 
-let t0 = performance.now();
-const w = await PartialZarr.begin(
-  input,
-  { shape, channels: 1, frames: 1, chunk, dtype: 'uint16' },
-  { fingerprint: 'bench', optionsKey: 'bench', options: {} },
-);
-for (const b of w.boxes) {
-  const d = new Float32Array(b.size[0] * b.size[1] * b.size[2]);
-  let i = 0;
-  // Beads on a camera offset with noise-like texture.
-  for (let z = 0; z < b.size[0]; z++)
-    for (let y = 0; y < b.size[1]; y++)
-      for (let x = 0; x < b.size[2]; x++) {
-        const gz = b.start[0] + z,
-          gy = b.start[1] + y,
-          gx = b.start[2] + x;
-        d[i++] =
-          100 +
-          ((gx * 2654435761 + gy * 40503 + gz * 97) % 31) +
-          (gx % 37 < 3 && gy % 41 < 3 && gz % 13 < 3 ? 2000 : 0);
-      }
-  await w.writeBox(b, d);
-}
-await w.finish({ name: 'in.zarr', voxelSize });
-const writeSeconds = (performance.now() - t0) / 1000;
+const writeSeconds = await writeBenchInput(input, shape, chunk);
 
 function meanX(d: Float32Array, [nz, ny, nx]: Shape3): Float32Array {
   const out = new Float32Array(d.length);
@@ -61,30 +43,16 @@ function meanX(d: Float32Array, [nz, ny, nx]: Shape3): Float32Array {
   }
   return out;
 }
-const psfShape: Shape3 = [9, 15, 15];
-const psf = makeVolume(
-  Float32Array.from({ length: 9 * 15 * 15 }, (_, i) => {
-    const z = Math.floor(i / 225) - 4,
-      y = (Math.floor(i / 15) % 15) - 7,
-      x = (i % 15) - 7;
-    return Math.exp(-((z * z) / 4 + (y * y + x * x) / 3));
-  }),
-  psfShape,
-  voxelSize,
-);
 const m: StreamMethod =
   method === 'rl'
-    ? rlStreamMethod([psf], voxelSize, { iterations }, RL_HALO_PSF_RADII, {
-        psf: 'gaussian 9x15x15',
-        iterations: String(iterations),
-      })
+    ? benchRlMethod(iterations)
     : method === 'model'
       ? streamMethod(
           await loadPredictor({ method: 'model', runDir: join(import.meta.dirname, '..', 'assets', 'model') }),
         )
       : { method: 'mean-x', details: {}, predict: () => meanX, halo: [0, 0, 1] };
 const rssBefore = process.memoryUsage().rss;
-t0 = performance.now();
+const t0 = performance.now();
 const r = await deconvolveStream(input, join(dir, 'out.zarr'), m, { chunk, dtype: 'float32' });
 const seconds = (performance.now() - t0) / 1000;
 const voxels = shape[0] * shape[1] * shape[2];

@@ -7,14 +7,14 @@ import { openVolume } from '../../core/io/index';
 import { resolveOutputFormat } from '../../core/io/output-format';
 import { createHyperstackWriter, describeSelection } from '../../core/io/hyperstack';
 import { openOptions, printWarnings, selection } from '../volumes';
-import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
+import { FORMAT_OPTION, FORMAT_USAGE, formatOption, ngffOption, noteBigTiff } from '../output-format';
 
 export const convertCommand: Command = {
   name: 'convert',
   summary:
     'Convert a TIFF stack or OME-Zarr to an ImageJ TIFF, OME-TIFF or OME-Zarr (float32 or uint16) with its voxel size',
   usage: [
-    '<in.tif> <out.tif> [--dtype float32|uint16] [--format imagej|ome-tiff|ome-zarr] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
+    '<in.tif> <out.tif> [--dtype float32|uint16] [--format imagej|ome-tiff|ome-zarr] [--ngff 0.4|0.5] [--channel I[,J]] [--frame I[,J]] [--voxel-size X,Y,Z[unit]] [--force]',
     '  --dtype    output sample type (default float32; uint16 rounds and clips to 0–65535)',
     FORMAT_USAGE,
     '  --channel  channels to convert, from 0 (default: all, written as a hyperstack)',
@@ -38,12 +38,18 @@ export const convertCommand: Command = {
       throw new MissingArgumentError('arguments', 'give an input and an output file');
     const dtype = oneOf(args, 'dtype', ['float32', 'uint16'] as const, 'float32');
     const format = resolveOutputFormat(output, formatOption(args));
+    const ngff = ngffOption(args, format);
     const reader = await openVolume(input, openOptions(args));
     try {
       const { info } = reader;
       printWarnings(ctx, info.warnings);
       const sel = selection(args, info);
-      const writer = await createHyperstackWriter(output, info, sel, { dtype, force: flag(args, 'force'), format });
+      const writer = await createHyperstackWriter(output, info, sel, {
+        dtype,
+        force: flag(args, 'force'),
+        format,
+        ngff,
+      });
       noteBigTiff(ctx, output, info.shape, dtype, sel.channels.length * sel.frames.length, format);
       try {
         // Slice-by-slice so a large stack is never held in memory.

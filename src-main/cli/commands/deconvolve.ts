@@ -16,7 +16,7 @@ import { parseTile } from '../../core/infer/tiling';
 import { noDomainNote } from '../../core/infer/domain-check';
 import { indexList, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
 import { SHARD_OPTIONS, SHARD_USAGE, shardFromArgs, takeShard } from '../shard';
-import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
+import { FORMAT_OPTION, FORMAT_USAGE, formatOption, ngffOption, noteBigTiff } from '../output-format';
 import { resolveOutputFormat } from '../../core/io/output-format';
 import { shouldStream, STREAM_OPTION_SPECS, STREAM_USAGE, streamOptionsFromArgs } from '../stream-options';
 import { inputInfo, runStreamed } from '../stream-run';
@@ -122,7 +122,7 @@ export const deconvolveCommand: Command = {
     const batch = await expandInputs(args.positionals.slice(0, -1));
     // Folder or file is decided on the whole batch, so every shard of it agrees.
     const toFolder = await outputIsFolder(out, batch.length);
-    if (!toFolder) resolveOutputFormat(out, format);
+    const ngff = ngffOption(args, toFolder ? (format ?? 'imagej') : resolveOutputFormat(out, format));
     const inputs = takeShard(batch, shard);
     if (shard) ctx.err(`${shard.source}: ${inputs.length} of ${batch.length} file(s)`);
     if (toFolder) await makeOutputFolder(out);
@@ -197,7 +197,7 @@ export const deconvolveCommand: Command = {
                 input,
                 output,
                 method,
-                { chunk: stream.chunk, dtype, force, signal: ctx.signal, select, open },
+                { chunk: stream.chunk, dtype, ngff, force, signal: ctx.signal, select, open },
                 bar,
                 log,
               ),
@@ -213,6 +213,7 @@ export const deconvolveCommand: Command = {
             select,
             open,
             format,
+            ngff,
             onProgress: (d, t) => bar.update(d, t, 'tiles'),
             onShrink: (t) => ctx.err(`out of memory: continuing with ${t.join('×')} tiles`),
           });

@@ -11,12 +11,12 @@ import { createProgress } from '../progress';
 import { openRlInputs } from '../psfs';
 import { describeRlPlan, RL_OPTION_SPECS, RL_OPTION_USAGE, rlOptionsFromArgs } from '../rl-options';
 import { collectWarnings, openOptions, VOLUME_OPTIONS, VOLUME_USAGE } from '../volumes';
-import { FORMAT_OPTION, FORMAT_USAGE, formatOption, noteBigTiff } from '../output-format';
+import { FORMAT_OPTION, FORMAT_USAGE, formatOption, ngffOption, noteBigTiff } from '../output-format';
 import { shouldStream, STREAM_OPTION_SPECS, STREAM_USAGE, streamOptionsFromArgs } from '../stream-options';
 import { runStreamed } from '../stream-run';
 import { rlStreamMethod } from '../../core/infer/stream/rl-method';
 
-const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--format imagej|ome-tiff|ome-zarr] [--force]
+const USAGE = `<in.tif> <out.tif> --psf <psf.tif>[,<psf2.tif>…] [--iters 30] [--tv λ] [--background auto|b] [--boundary extend|reflect|zero] [--accel none|shb] [--nan-policy refuse] [--format imagej|ome-tiff|ome-zarr] [--ngff 0.4|0.5] [--force]
 
   --tv λ            total-variation regularisation (Dey et al. 2006), e.g. 0.002; default off
 ${RL_OPTION_USAGE}
@@ -59,6 +59,7 @@ export const rlCommand: Command = {
     const iterations = num(args, 'iters', { min: 1, max: 10000, integer: true, def: 30 })!;
     const nanPolicy = oneOf(args, 'nan-policy', NAN_POLICIES, 'refuse');
     const format = resolveOutputFormat(output, formatOption(args));
+    const ngff = ngffOption(args, format);
     const options = {
       iterations,
       tv: num(args, 'tv', { min: 0, max: 0.999 }),
@@ -86,6 +87,7 @@ export const rlCommand: Command = {
         {
           chunk: stream.chunk,
           dtype: 'float32',
+          ngff,
           force: flag(args, 'force'),
           signal: ctx.signal,
           select: selection,
@@ -132,7 +134,7 @@ export const rlCommand: Command = {
           bar.finish();
           return result;
         },
-        { dtype: 'float32', force: flag(args, 'force'), format },
+        { dtype: 'float32', force: flag(args, 'force'), format, ngff },
       );
     } finally {
       await reader.close();

@@ -4,6 +4,7 @@
 // predictors (Richardson–Lucy) through runTiled's windowed blend.
 import type { Shape3 } from '../io/volume';
 import type { OutputFormat } from '../io/output-format';
+import type { NgffVersion } from '../io/zarr/ngff-docs';
 import { openVolume, type OpenOptions, type VolumeReader, type VolumeWriter } from '../io/index';
 import { createHyperstackWriter, hyperstackExtra, selectVolumes, type HyperstackSelection } from '../io/hyperstack';
 import { fitNormaliserStreaming, type Normaliser } from '../normalise/normaliser';
@@ -33,6 +34,8 @@ export interface DeconvolveFileOptions {
   open?: OpenOptions;
   /** ImageJ TIFF or OME-TIFF (default: from the output's name, see io/output-format.ts). */
   format?: OutputFormat;
+  /** OME-Zarr output: NGFF 0.4 on Zarr v2 (default) or 0.5 on Zarr v3. */
+  ngff?: NgffVersion;
 }
 
 export interface DeconvolveFileResult {
@@ -215,6 +218,7 @@ export async function deconvolveFile(
       force: opts.force,
       within: opts.within,
       format: opts.format,
+      ngff: opts.ngff,
     });
     const runs: VolumeRun[] = [];
     try {

@@ -4,6 +4,7 @@ import type { Volume, VolumeMetadata } from './volume';
 import type { TiffInfo, VolumeReader } from './reader';
 import { createVolumeWriter, type OutputFormat, type VolumeWriter, type WriteDtype } from './writer';
 import { InvalidParameterError } from '../errors';
+import type { NgffVersion } from './zarr/ngff-docs';
 
 /** Which channels and frames to process, as indices into the file (from 0). */
 export interface HyperstackSelection {
@@ -59,6 +60,7 @@ export async function createHyperstackWriter(
     force?: boolean;
     within?: string;
     format?: OutputFormat;
+    ngff?: NgffVersion;
     metadata?: Partial<Pick<VolumeMetadata, 'intensityScale' | 'extra'>>;
   } = {},
 ): Promise<VolumeWriter> {
@@ -69,6 +71,7 @@ export async function createHyperstackWriter(
     force: opts.force,
     within: opts.within,
     format: opts.format,
+    ngff: opts.ngff,
     channels: selection.channels.length,
     frames: selection.frames.length,
     metadata: {
@@ -93,7 +96,7 @@ export async function mapHyperstack(
   output: string,
   selection: HyperstackSelection,
   step: VolumeStep,
-  opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat } = {},
+  opts: { dtype?: WriteDtype; force?: boolean; within?: string; format?: OutputFormat; ngff?: NgffVersion } = {},
 ): Promise<VolumeMetadata | undefined> {
   const writer = await createHyperstackWriter(output, reader.info, selection, opts);
   let last: VolumeMetadata | undefined;

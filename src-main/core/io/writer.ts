@@ -13,6 +13,7 @@ import { planLayout, headerBytes, tailBytes, imagejDescription, type Layout, typ
 import { omeDescription } from './ome-write';
 import { resolveOutputFormat, type OutputFormat } from './output-format';
 import { createZarrWriter } from './zarr/write';
+import type { NgffVersion } from './zarr/ngff-docs';
 import { FileExistsError, InvalidParameterError, InvalidVolumeError, NotRegularFileError } from '../errors';
 
 export type { WriteDtype } from './imagej-layout';
@@ -33,6 +34,8 @@ export interface VolumeWriterOptions {
   frames?: number;
   /** 'imagej', 'ome-tiff' (same pixel pages, OME-XML description) or 'ome-zarr' (zarr/write.ts); default from the name (output-format.ts). */
   format?: OutputFormat;
+  /** OME-Zarr only: NGFF 0.4 on Zarr v2 (default) or 0.5 on Zarr v3 (zarr/ngff-docs.ts). */
+  ngff?: NgffVersion;
 }
 
 export interface VolumeWriter {

@@ -9,6 +9,7 @@ import type { OpenOptions } from '../../io/reader';
 import { openZarrVolume } from '../../io/zarr/read';
 import { zarrFingerprint } from '../../io/zarr/fingerprint';
 import { PartialZarr, type OutputBox } from '../../io/zarr/partial';
+import type { NgffVersion } from '../../io/zarr/ngff-docs';
 import { hyperstackExtra, selectVolumes } from '../../io/hyperstack';
 import { makeNormaliser, type Normaliser, type NormaliserParams } from '../../normalise/normaliser';
 import { CancelledError } from '../../errors';
@@ -42,6 +43,8 @@ export interface StreamOptions {
   /** Output chunk = box, z, y, x (clipped to the stack). */
   chunk: Shape3;
   dtype: 'float32' | 'uint16';
+  /** NGFF 0.4 on Zarr v2 (default) or 0.5 on Zarr v3. */
+  ngff?: NgffVersion;
   force?: boolean;
   within?: string;
   signal?: AbortSignal;
@@ -86,7 +89,8 @@ export async function deconvolveStream(
     const sel = selectVolumes(reader.info, o.select?.channels, o.select?.frames);
     const domainWarnings = m.domain ? checkGeometry(m.domain, shape, reader.voxelSize, input) : [];
     const chunk = shape.map((n, a) => Math.min(n, o.chunk[a]!)) as Shape3;
-    const layout = { shape, channels: sel.channels.length, frames: sel.frames.length, chunk, dtype: o.dtype };
+    const ngff = o.ngff ?? '0.4';
+    const layout = { shape, channels: sel.channels.length, frames: sel.frames.length, chunk, dtype: o.dtype, ngff };
     const options = {
       method: m.method,
       details: m.details,
@@ -97,6 +101,8 @@ export async function deconvolveStream(
       dtype: o.dtype,
       select: sel,
       voxelSize: reader.info.voxelSize,
+      // Only when not the default, so partial outputs begun before the option existed still resume.
+      ...(ngff === '0.5' ? { ngff } : {}),
     };
     const fingerprint = (await zarrFingerprint(input)).hash;
     const partial = await PartialZarr.begin(output, layout, {

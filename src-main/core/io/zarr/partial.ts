@@ -2,7 +2,7 @@
 // then the pyramid, then the metadata), with a progress record rewritten after each box (progress.ts).
 // A killed run leaves the folder; the same command continues it, skipping complete boxes; a different
 // input or options are refused (ResumeMismatchError). When done, the folder is renamed onto `<out>`.
-// Layout and metadata are those of write.ts (NGFF 0.4, Zarr v2, gzip, '/' keys); boxes are the level-0
+// Layout and metadata are those of write.ts (NGFF 0.4 on Zarr v2 or 0.5 on v3, gzip, '/' keys); boxes are the level-0
 // chunks, so no chunk is ever written by two boxes.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { writeError } from '../atomic';
 import { confinedPath, kindOf } from '../paths';
 import { FileExistsError, NotRegularFileError } from '../../errors';
 import { planLevels, type Level } from './pyramid';
-import { arrayMetadata, groupAttributes, type ImageDescription } from './ngff-write';
+import type { ImageDescription } from './ngff-write';
+import { DEFAULT_NGFF, jsonBytes, metadataDocuments, volumeDir } from './ngff-docs';
 import { chunkOf, writeChunkFile } from './chunk-codec';
 import { buildLevel, type StreamLayout } from './pyramid-stream';
 import {
@@ -190,7 +191,12 @@ export class PartialZarr {
     this.track(data);
     try {
       await writeChunkFile(
-        join(this.folder, '0', String(box.t), String(box.c), String(zi), String(yi), String(xi)),
+        join(
+          volumeDir(this.folder, this.layout.ngff ?? DEFAULT_NGFF, 0, box.t, box.c),
+          String(zi),
+          String(yi),
+          String(xi),
+        ),
         raw,
         join(this.folder, TMP),
       );
@@ -224,11 +230,6 @@ export class PartialZarr {
       dtype: this.layout.dtype,
       levels: this.levels,
     };
-    const json = (v: unknown) =>
-      JSON.stringify(v, null, 2).replace(
-        /[\u0080-\uffff]/g,
-        (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      );
     try {
       for (let l = this.record.levels; l < this.levels.length; l++) {
         await buildLevel(this.folder, this.levels[l - 1]!, this.levels[l]!, l, this.layout, join(this.folder, TMP));
@@ -239,10 +240,8 @@ export class PartialZarr {
         min: this.record.min === Infinity ? 0 : this.record.min,
         max: this.record.max === -Infinity ? 0 : this.record.max,
       };
-      await fs.writeFile(join(this.folder, '.zgroup'), json({ zarr_format: 2 }));
-      await fs.writeFile(join(this.folder, '.zattrs'), json(groupAttributes(desc, window)));
-      for (const [l, level] of this.levels.entries())
-        await fs.writeFile(join(this.folder, String(l), '.zarray'), json(arrayMetadata(desc, level)));
+      for (const [file, doc] of metadataDocuments(desc, window, this.layout.ngff ?? DEFAULT_NGFF))
+        await fs.writeFile(join(this.folder, file), jsonBytes(doc));
       await fs.rm(join(this.folder, TMP), { recursive: true, force: true });
       // The record goes after the rename: a kill in between leaves a complete image with a stray record,
       // never a partial folder without one (which a re-run would refuse).

@@ -8,6 +8,7 @@ import type { Shape3 } from '../volume';
 import { halveXY, type Level } from './pyramid';
 import { chunkOf, readChunkFile, writeChunkFile } from './chunk-codec';
 import type { WriteDtype } from '../imagej-layout';
+import { DEFAULT_NGFF, volumeDir, type NgffVersion } from './ngff-docs';
 
 /** What a box-written OME-Zarr holds. */
 export interface StreamLayout {
@@ -17,6 +18,8 @@ export interface StreamLayout {
   /** Level-0 chunk (and box) size, z, y, x; clipped to the shape. */
   chunk: Shape3;
   dtype: WriteDtype;
+  /** NGFF 0.4 on Zarr v2 (default) or 0.5 on Zarr v3: where the chunk files and metadata go. */
+  ngff?: NgffVersion;
 }
 
 /** Voxels [z0, z0 + size) of one level's chunks (t, c fixed), assembled from the chunk files that hold them. */
@@ -70,7 +73,9 @@ export async function buildLevel(
   const [, ay, ax] = above.shape;
   for (let t = 0; t < layout.frames; t++)
     for (let c = 0; c < layout.channels; c++) {
-      const src = join(folder, String(l - 1), String(t), String(c));
+      const ngff = layout.ngff ?? DEFAULT_NGFF;
+      const src = volumeDir(folder, ngff, l - 1, t, c),
+        dst = volumeDir(folder, ngff, l, t, c);
       for (let zi = 0; zi * cz < nz; zi++)
         for (let yi = 0; yi * cy < ny; yi++)
           for (let xi = 0; xi * cx < nx; xi++) {
@@ -93,11 +98,7 @@ export async function buildLevel(
               level.chunks,
               layout.dtype,
             );
-            await writeChunkFile(
-              join(folder, String(l), String(t), String(c), String(zi), String(yi), String(xi)),
-              raw,
-              tmpDir,
-            );
+            await writeChunkFile(join(dst, String(zi), String(yi), String(xi)), raw, tmpDir);
           }
     }
   await fs.mkdir(join(folder, String(l)), { recursive: true });

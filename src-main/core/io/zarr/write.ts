@@ -1,4 +1,4 @@
-// OME-Zarr output (NGFF 0.4, Zarr v2, gzip) through the same VolumeWriter as TIFF: slices arrive in any
+// OME-Zarr output (NGFF 0.4 on Zarr v2 or, with ngff '0.5', on Zarr v3; gzip) through the same VolumeWriter as TIFF: slices arrive in any
 // order; each z-slab of CHUNK_ZYX[0] slices of one channel/frame is encoded, with its pyramid levels, as
 // soon as it is complete, so a hyperstack streams with one slab per volume in memory. Everything goes into
 // a hidden temp folder beside the target that is renamed onto it at close: a crash leaves no half image.
@@ -15,7 +15,8 @@ import { writeError } from '../atomic';
 import { confinedPath, kindOf } from '../paths';
 import { FileExistsError, InvalidVolumeError, NotRegularFileError } from '../../errors';
 import { halveXY, planLevels, type Level } from './pyramid';
-import { arrayMetadata, groupAttributes, GZIP_LEVEL, type ImageDescription } from './ngff-write';
+import { GZIP_LEVEL, type ImageDescription } from './ngff-write';
+import { DEFAULT_NGFF, jsonBytes, metadataDocuments, volumeDir } from './ngff-docs';
 import { isZarrFolder } from './store';
 
 const gzip = promisify(gzipCb);
@@ -151,7 +152,7 @@ export class ZarrVolumeWriter implements VolumeWriter {
     try {
       for (const [l, level] of this.levels.entries()) {
         if (l > 0) slab = halveXY(slab, depth, this.levels[l - 1]!.shape[1], this.levels[l - 1]!.shape[2]).data;
-        const dir = join(this.tmp, String(l), String(t), String(c), String(zi));
+        const dir = join(volumeDir(this.tmp, this.o.ngff ?? DEFAULT_NGFF, l, t, c), String(zi));
         const [, ny, nx] = level.shape,
           [, cy, cx] = level.chunks;
         const tiles: [number, number][] = [];
@@ -202,24 +203,10 @@ export class ZarrVolumeWriter implements VolumeWriter {
       );
     }
     const d = this.description();
-    // ASCII only (\uXXXX escapes): zarr-python 2.x decodes metadata as ASCII and fails on a raw "µ" or "×".
-    const json = (v: unknown) =>
-      new TextEncoder().encode(
-        JSON.stringify(v, null, 2).replace(
-          /[\u0080-\uffff]/g,
-          (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        ),
-      );
+    const window = { min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max };
     try {
-      await writeSynced(join(this.tmp, '.zgroup'), json({ zarr_format: 2 }));
-      await writeSynced(
-        join(this.tmp, '.zattrs'),
-        json(
-          groupAttributes(d, { min: this.min === Infinity ? 0 : this.min, max: this.max === -Infinity ? 0 : this.max }),
-        ),
-      );
-      for (const [l, level] of this.levels.entries())
-        await writeSynced(join(this.tmp, String(l), '.zarray'), json(arrayMetadata(d, level)));
+      for (const [file, doc] of metadataDocuments(d, window, this.o.ngff ?? DEFAULT_NGFF))
+        await writeSynced(join(this.tmp, file), jsonBytes(doc));
       this.done = true;
       await this.replaceTarget();
     } catch (e) {
