@@ -15,8 +15,13 @@ const i = process.argv.indexOf('--preset');
 const preset = (i > 0 ? process.argv[i + 1] : 'fast') as PresetName;
 if (!PRESET_NAMES.includes(preset)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
 const backend = await initBackend({ preferred: 'cpu', purpose: 'train' });
-// The PyTorch twin holds the paper's free kernel: presets with the Gaussian PSF layer (fast) are checked with it.
-const cfg = resolveTrainConfig(preset, { psf: { model: 'free' } });
+// The PyTorch twin holds the paper's free kernel and generator (transposed-convolution up-sampling, linear head):
+// presets with the Gaussian PSF layer or fast's resize-convolution generator (decision 0007) are checked with those,
+// as bench/train-step.ts times them.
+const cfg = resolveTrainConfig(preset, {
+  psf: { model: 'free' },
+  generator: { upsample: 'transpose', output: 'linear' },
+});
 const dir = mkdtempSync(join(tmpdir(), 'cycledecon-twin-'));
 const out: Record<string, unknown> = { preset, backend: backend.name, conv: backend.conv, patch: cfg.patchSize };
 try {

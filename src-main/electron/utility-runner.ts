@@ -3,8 +3,9 @@
 // main process live on. The fork function is injected so the behaviour is tested without Electron.
 import type { Job, Result } from '../contract/schemas';
 import type { JobRunner, RunContext, RunnerTable } from '../core/queue/types';
-import { CancelledError, CycleDeconError, type ErrorCode } from '../core/errors';
+import { CancelledError, CycleDeconError } from '../core/errors';
 import type { FromWorker, RunRequest } from '../worker/job-protocol';
+import { fromWireError } from '../worker/wire-error';
 
 /** The part of Electron's UtilityProcess this runner uses. */
 export interface ChildLike {
@@ -46,8 +47,7 @@ export function utilityProcessRunner(fork: ForkFn, entry: string, projectDir: st
         else if (m.type === 'log') ctx.log(m.line);
         else if (m.type === 'event') ctx.event?.(m.event);
         else if (m.type === 'done') settle(() => resolve(m.results));
-        else if (m.type === 'error')
-          settle(() => reject(new CycleDeconError(m.error.code as ErrorCode, m.error.message, { hint: m.error.hint })));
+        else if (m.type === 'error') settle(() => reject(fromWireError(m.error)));
       });
       child.on('exit', (code: number) => settle(() => reject(new JobCrashedError(job.id, code))));
       const req: RunRequest = {

@@ -1,8 +1,9 @@
 // Worker side of the job protocol, shared by worker_threads and Electron utilityProcess entries:
 // runs one job per 'run' message with the runners table, relaying progress, logs and the outcome.
-import { isCycleDeconError, CancelledError } from '../core/errors';
+import { CancelledError } from '../core/errors';
 import type { MessagePortLike, ToWorker } from './job-protocol';
 import { jobRunners } from './runners/index';
+import { toWireError } from './wire-error';
 
 export function serveJobs(port: MessagePortLike): void {
   let ctl: AbortController | undefined;
@@ -29,10 +30,7 @@ export function serveJobs(port: MessagePortLike): void {
         });
         port.post({ type: 'done', results });
       } catch (e) {
-        const error = isCycleDeconError(e)
-          ? { code: e.code, message: e.message, hint: e.hint }
-          : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-        port.post({ type: 'error', error });
+        port.post({ type: 'error', error: toWireError(e) });
       }
     })();
   });

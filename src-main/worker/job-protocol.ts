@@ -1,6 +1,7 @@
 // Messages between the queue (main side) and a job worker (worker_threads or Electron utilityProcess).
 import type { Job, Result } from '../contract/schemas';
 import type { RunnerEvent } from '../core/queue/types';
+import type { WireError } from './wire-error';
 
 export interface RunRequest {
   type: 'run';
@@ -17,7 +18,7 @@ export type FromWorker =
   | { type: 'log'; line: string }
   | { type: 'event'; event: RunnerEvent }
   | { type: 'done'; results: Result[] }
-  | { type: 'error'; error: { code: string; message: string; hint?: string } };
+  | { type: 'error'; error: WireError };
 
 /** The one thing both worker kinds need from their host: send, and receive. */
 export interface MessagePortLike {

@@ -2,6 +2,7 @@
 import type { TrainConfig } from '../core/train/config';
 import type { TrainEvent } from '../core/train/events';
 import type { VoxelSize } from '../core/io/volume';
+import type { WireError } from './wire-error';
 
 export interface TrainStartMessage {
   type: 'train-start';
@@ -24,13 +25,6 @@ export interface TrainStartMessage {
 export type TrainCommandMessage =
   TrainStartMessage | { type: 'train-pause' } | { type: 'train-resume' } | { type: 'train-cancel' };
 
-export interface SerializedError {
-  name: string;
-  code?: string;
-  message: string;
-  hint?: string;
-}
-
 export interface TrainSummary {
   runDir: string;
   steps: number;
@@ -42,4 +36,4 @@ export type TrainWorkerMessage =
   | { type: 'train-backend'; name: string; reason: string }
   | { type: 'train-event'; event: TrainEvent }
   | { type: 'train-result'; result: TrainSummary }
-  | { type: 'train-error'; error: SerializedError };
+  | { type: 'train-error'; error: WireError };

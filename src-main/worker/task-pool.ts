@@ -2,8 +2,8 @@
 // the module loading is paid once), one task per worker at a time, the rest waiting in order. Idle workers are
 // unref'd so they never keep a finished CLI alive; a worker that dies fails its task only and is replaced.
 import type { Worker } from 'node:worker_threads';
-import { CycleDeconError, type ErrorCode } from '../core/errors';
-import { startWorker } from './spawn';
+import { startWorker } from './start';
+import { fromWireError } from './wire-error';
 import type { Task, TaskOutput, TaskRunner } from './tasks';
 import type { FromTaskWorker, ToTaskWorker } from './task-protocol';
 
@@ -11,14 +11,6 @@ interface Pending {
   task: Task;
   resolve(output: unknown): void;
   reject(e: unknown): void;
-}
-
-function revive(error: Extract<FromTaskWorker, { type: 'task-error' }>['error']): Error {
-  const e = error.code
-    ? new CycleDeconError(error.code as ErrorCode, error.message, { hint: error.hint })
-    : new Error(error.message);
-  e.name = error.name;
-  return e;
 }
 
 export class WorkerTaskPool implements TaskRunner {
@@ -59,7 +51,7 @@ export class WorkerTaskPool implements TaskRunner {
       w.unref();
       this.idle.push(w);
       if (m.type === 'task-done') p?.resolve(m.output);
-      else p?.reject(revive(m.error));
+      else p?.reject(fromWireError(m.error));
       this.pump();
     });
     const lost = (why: string) => {

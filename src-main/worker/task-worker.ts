@@ -1,21 +1,15 @@
 // Entry of a task worker (worker_threads): answers one request/response task per 'task' message
 // (tasks.ts) so the thread serving HTTP or IPC never runs them itself.
 import { parentPort } from 'node:worker_threads';
-import { isCycleDeconError } from '../core/errors';
 import { runTask } from './tasks';
 import type { FromTaskWorker, ToTaskWorker } from './task-protocol';
+import { toWireError } from './wire-error';
 
 const port = parentPort;
 port?.on('message', (m: ToTaskWorker) => {
   const post = (reply: FromTaskWorker) => port.postMessage(reply);
   runTask(m.task).then(
     (output) => post({ type: 'task-done', output }),
-    (e: unknown) => {
-      const err = e as Error;
-      post({
-        type: 'task-error',
-        error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.message ?? String(e) },
-      });
-    },
+    (e: unknown) => post({ type: 'task-error', error: toWireError(e) }),
   );
 });

@@ -5,9 +5,9 @@ import { initBackend } from '../core/nn/backend';
 import { TrainControl } from '../core/train/events';
 import { resolveStackPaths } from '../core/train/inputs';
 import { train } from '../core/train/trainer';
-import { isCycleDeconError } from '../core/errors';
 import { readVolume } from '../core/io';
 import type { TrainCommandMessage, TrainStartMessage, TrainWorkerMessage } from './protocol';
+import { toWireError } from './wire-error';
 
 const port = parentPort;
 const control = new TrainControl();
@@ -46,13 +46,7 @@ port?.on('message', (m: TrainCommandMessage) => {
     control.resume();
   } else if (m.type === 'train-start') {
     run(m)
-      .catch((e: unknown) => {
-        const err = e as Error;
-        post({
-          type: 'train-error',
-          error: isCycleDeconError(e) ? e.toJSON() : { name: err?.name ?? 'Error', message: err?.stack ?? String(e) },
-        });
-      })
+      .catch((e: unknown) => post({ type: 'train-error', error: toWireError(e, 'stack') }))
       .finally(() => port.close());
   }
 });

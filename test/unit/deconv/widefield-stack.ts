@@ -4,6 +4,7 @@
 import { convolveArray } from '../../../src-main/core/deconv/convolve';
 import { cropBox, type Shape3 } from '../../../src-main/core/deconv/grid';
 import { generatePsf } from '../../../src-main/core/psf/generate';
+import { mulberry32 } from '../../helpers';
 
 export interface WidefieldStack {
   /** Acquired stack (offset + noise included). */
@@ -14,17 +15,6 @@ export interface WidefieldStack {
   psf: Float32Array;
   psfShape: Shape3;
   offset: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function poisson(lambda: number, rnd: () => number): number {

@@ -142,6 +142,15 @@ describe('CLI input validation', () => {
     }
   });
 
+  it('reports an error raised inside the training worker with its message and hint, not as an internal error', async () => {
+    // The empty run folder passes the CLI's own checks; the trainer, in the worker thread, finds no checkpoint.
+    const runDir = join(dir, 'resume-without-checkpoint');
+    const r = await run(['train', '--preset', 'tiny', '--blurred', S, '--sharp', S, '--out', runDir, '--resume']);
+    expect(r.err).toMatch(/has no checkpoint to resume\n {2}Start without --resume\./);
+    expect(r.err).not.toMatch(/internal error/);
+    expect(r.code).toBe(1);
+  });
+
   it('never replaces an existing file without --force, and leaves it byte-identical', async () => {
     const before = createHash('sha256').update(readFileSync(S)).digest('hex');
     for (const argv of [
