@@ -9,7 +9,7 @@ import { nowIso } from '../project/ids';
 import { removeStaleTemps } from '../io/atomic';
 import { Journal, type JobRecord } from './journal';
 import type { JobQueue, QueueEvents, RunnerTable, SubmitOptions } from './types';
-import { QueueError } from './queue-error';
+import { jobFailure, QueueError } from './queue-error';
 import { QueueListeners } from './listeners';
 import { appendLogLine, readLogLines } from './job-log';
 import { etaEstimator } from './eta';
@@ -305,9 +305,7 @@ export class LocalJobQueue implements JobQueue {
       // A runner that fails while being paused (say its checkpoint write hits a full disk) failed: it is not
       // recorded as paused, whose resume would trust a checkpoint that may not exist.
       const cancelled = !pausing && (ctl.signal.aborted || stopped);
-      const err = isCycleDeconError(e)
-        ? { code: e.code, message: e.message, hint: e.hint }
-        : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      const err = jobFailure(e);
       await this.finish(
         this.need(id),
         cancelled ? 'cancelled' : 'failed',

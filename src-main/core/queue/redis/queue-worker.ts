@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { Job, Result } from '../../../contract/schemas';
-import { CancelledError, isCycleDeconError } from '../../errors';
+import { CancelledError } from '../../errors';
+import { jobFailure } from '../queue-error';
 import { nowIso } from '../../project/ids';
 import type { RunnerTable } from '../types';
 import { RespClient } from './client';
@@ -145,9 +146,7 @@ export class RedisQueueWorker {
         return new Promise<void>(() => undefined); // never completes: the lock lapses and the job moves on
       }
       // A stopped run: the pending stop request decides the outcome atomically (cancelled or paused). Else it failed.
-      const err = isCycleDeconError(e)
-        ? { code: e.code, message: e.message, hint: e.hint }
-        : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      const err = jobFailure(e);
       await this.finish(owner, cur, 'failed', err.message, err, [], ctl.signal.aborted);
     }
     clearInterval(poll);

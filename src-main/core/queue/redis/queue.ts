@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import type { Job, JobSpec, JobState, Result } from '../../../contract/schemas';
 import { nowIso } from '../../project/ids';
 import { QueueError } from '../queue-error';
+import { QueueListeners } from '../listeners';
 import type { JobQueue, QueueEvents, SubmitOptions } from '../types';
 import { RespClient, type RedisAddress } from './client';
 import { enqueue, release } from './dispatch';
@@ -22,7 +23,6 @@ export interface RedisQueueOptions {
 }
 
 const FINISHED: JobState[] = ['done', 'failed', 'cancelled'];
-type Listener = (...args: never[]) => void;
 /** What a transition does with the record it read: nothing, ask the running worker to stop, or replace it. */
 type Decision =
   { keep: true } | { stop: StopKind } | { next: RedisRecord; clearStop?: boolean; after?: () => Promise<unknown> };
@@ -32,7 +32,7 @@ export type RedisJob = Job & { worker?: string };
 export class RedisJobQueue implements JobQueue {
   readonly warnings: readonly string[] = [];
   private records = new Map<string, RedisRecord>();
-  private listeners = new Map<keyof QueueEvents, Set<Listener>>();
+  private readonly listeners = new QueueListeners();
   private idleWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
@@ -161,10 +161,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): () => void {
-    const set = this.listeners.get(event) ?? new Set();
-    this.listeners.set(event, set);
-    set.add(listener as Listener);
-    return () => set.delete(listener as Listener);
+    return this.listeners.on(event, listener);
   }
 
   idle(): Promise<void> {
@@ -269,13 +266,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private emit<E extends keyof QueueEvents>(event: E, ...args: Parameters<QueueEvents[E]>): void {
-    for (const l of this.listeners.get(event) ?? []) {
-      try {
-        (l as (...a: unknown[]) => void)(...args);
-      } catch {
-        // A listener's failure must not stop the queue.
-      }
-    }
+    this.listeners.emit(event, ...args);
   }
 }
 
