@@ -13,6 +13,7 @@ interface Quality {
 export interface VerdictData {
   reblur?: { overall: number; inputOverall: number };
   metrics?: { vsGroundTruth: Record<string, Quality | undefined> };
+  psf?: { learned?: PsfWidths; theoretical?: PsfWidths };
   outputCheck?: { passed: boolean; flags: Pick<OutputFlag, 'code' | 'message'>[] };
   domainWarnings?: string[];
   domainNote?: string;
@@ -25,6 +26,15 @@ export interface VerdictData {
     outputCheck?: { collapsed: boolean } | null;
   };
 }
+
+/** A PSF's widths as report.json's psf section records them (FWHM in its voxel size's unit). */
+interface PsfWidths {
+  fwhm: { z: number; y: number; x: number };
+  voxelSize: { unit: string };
+}
+
+/** A learned PSF within this relative FWHM error of the theoretical one on every axis is called close to it. */
+export const PSF_FWHM_TOLERANCE = 0.2;
 
 /** What domain.json says about the blurred training stacks. */
 export interface TrainingData {
@@ -69,6 +79,23 @@ function metricsSentence(m: VerdictData['metrics']): string | null {
   if (psnrWay !== ssimWay && psnrWay !== 'same' && ssimWay !== 'same')
     return `Against the ground truth it is mixed: ${psnrWay} than the input in ${psnr}, ${ssimWay} in ${ssim}.`;
   return `Against the ground truth it is ${psnrWay === 'same' ? ssimWay : psnrWay} than the input: ${psnr}, ${ssim}.`;
+}
+
+function psfSentence(p: VerdictData['psf']): string | null {
+  const a = p?.learned,
+    t = p?.theoretical;
+  // Widths in different units (a calibrated reference, an uncalibrated run) cannot be compared.
+  if (!a || !t || a.voxelSize.unit !== t.voxelSize.unit) return null;
+  const axes = ['z', 'y', 'x'] as const;
+  const err = axes.map((k) => a.fwhm[k] / t.fwhm[k] - 1);
+  if (err.some((e) => !Number.isFinite(e))) return null;
+  const pc = (e: number) => `${e >= 0 ? '+' : '−'}${Math.round(100 * Math.abs(e))} %`;
+  const each = axes.map((k, i) => `${k} ${pc(err[i]!)}`).join(', ');
+  const off = axes.filter((_, i) => Math.abs(err[i]!) > PSF_FWHM_TOLERANCE);
+  const tol = `${Math.round(100 * PSF_FWHM_TOLERANCE)} %`;
+  return off.length
+    ? `The learned PSF's width is more than ${tol} off the theoretical PSF's on ${off.join(', ')} (FWHM ${each}).`
+    : `The learned PSF's width is within ${tol} of the theoretical PSF's on every axis (FWHM ${each}).`;
 }
 
 function checkSentence(c: VerdictData['outputCheck']): string | null {
@@ -130,12 +157,13 @@ function originSentence(d: VerdictData): string | null {
   return `The model comes from run ${d.run.dir}${how ? ` (${how})` : ''}${data ? `, trained on ${data}` : ', training data not recorded'}.`;
 }
 
-/** The opening paragraph: one sentence per check the report has, then the model's origin. */
+/** The opening paragraph: one sentence per check the report has (the learned PSF's width against the theoretical one's too), then the model's origin. */
 export function reportVerdict(d: VerdictData): string {
   return [
     reblurSentence(d.reblur),
     metricsSentence(d.metrics),
     checkSentence(d.outputCheck),
+    psfSentence(d.psf),
     domainSentence(d),
     originSentence(d),
   ]
