@@ -29,7 +29,7 @@ export interface VerdictData {
 
 /** A PSF's widths as report.json's psf section records them (FWHM in its voxel size's unit). */
 interface PsfWidths {
-  fwhm: { z: number; y: number; x: number };
+  fwhm: { z: number | null; y: number | null; x: number | null };
   voxelSize: { unit: string };
 }
 
@@ -87,11 +87,17 @@ function psfSentence(p: VerdictData['psf']): string | null {
   // Widths in different units (a calibrated reference, an uncalibrated run) cannot be compared.
   if (!a || !t || a.voxelSize.unit !== t.voxelSize.unit) return null;
   const axes = ['z', 'y', 'x'] as const;
-  const err = axes.map((k) => a.fwhm[k] / t.fwhm[k] - 1);
-  if (err.some((e) => !Number.isFinite(e))) return null;
-  const pc = (e: number) => `${e >= 0 ? '+' : '−'}${Math.round(100 * Math.abs(e))} %`;
+  // A width the profile fit could not measure is recorded as null: not within the tolerance, and said so.
+  const width = (v: number | null) => (typeof v === 'number' && v > 0 ? v : null);
+  if (axes.some((k) => width(t.fwhm[k]) === null)) return null;
+  const err = axes.map((k) => {
+    const w = width(a.fwhm[k]);
+    return w === null ? null : w / t.fwhm[k]! - 1;
+  });
+  const pc = (e: number | null) =>
+    e === null ? 'not measurable' : `${e >= 0 ? '+' : '−'}${Math.round(100 * Math.abs(e))} %`;
   const each = axes.map((k, i) => `${k} ${pc(err[i]!)}`).join(', ');
-  const off = axes.filter((_, i) => Math.abs(err[i]!) > PSF_FWHM_TOLERANCE);
+  const off = axes.filter((_, i) => err[i] === null || Math.abs(err[i]!) > PSF_FWHM_TOLERANCE);
   const tol = `${Math.round(100 * PSF_FWHM_TOLERANCE)} %`;
   return off.length
     ? `The learned PSF's width is more than ${tol} off the theoretical PSF's on ${off.join(', ')} (FWHM ${each}).`

@@ -108,6 +108,17 @@ describe('report verdict', () => {
     ).toBe(
       "The learned PSF's width is more than 20 % off the theoretical PSF's on z, y, x (FWHM z −24 %, y −34 %, x −34 %).",
     );
+    // The bundled bars model's 9³ kernel: the profile fit found no axial width (null in report.json).
+    expect(
+      reportVerdict({
+        psf: {
+          learned: { ...widths(1, 1.82, 2.97, 'px'), fwhm: { z: null, y: 1.82, x: 2.97 } },
+          theoretical: widths(1.66, 1.21, 1.21, 'px'),
+        },
+      }),
+    ).toBe(
+      "The learned PSF's width is more than 20 % off the theoretical PSF's on z, y, x (FWHM z not measurable, y +50 %, x +145 %).",
+    );
     // Different units, or only one PSF: nothing to compare, nothing said.
     expect(reportVerdict({ psf: { learned: widths(1, 1, 1, 'px'), theoretical: widths(1, 1, 1) } })).toBe('');
     expect(reportVerdict({ psf: { theoretical: widths(1, 1, 1) } })).toBe('');
