@@ -23,7 +23,8 @@ export interface VerdictData {
     config?: unknown;
     trainingSteps?: number;
     trainingData?: TrainingData;
-    outputCheck?: { collapsed: boolean } | null;
+    /** output-check.json: `flags` names what failed (absent in runs written before these checks). */
+    outputCheck?: { collapsed: boolean; flags?: OutputFlag['code'][] } | null;
   };
 }
 
@@ -113,9 +114,15 @@ function checkSentence(c: VerdictData['outputCheck']): string | null {
 
 function domainSentence(d: VerdictData): string | null {
   if (!d.run) return null;
-  const collapsed = d.run.outputCheck?.collapsed
-    ? 'The model failed its output check after training: its output carries no information about its input. '
-    : '';
+  const c = d.run.outputCheck;
+  // "Collapsed" covers every flag since the re-blur and high-frequency checks joined it: only 'unrelated' (or an
+  // older run without flags) means the output carries no information about the input.
+  const other = (c?.flags ?? []).filter((f) => f !== 'unrelated');
+  const collapsed = !c?.collapsed
+    ? ''
+    : other.length && !c.flags!.includes('unrelated')
+      ? `The model failed its output check on training patches after training: ${other.map((f) => FLAG_WORDS[f]).join('; ')}. `
+      : 'The model failed its output check after training: its output carries no information about its input. ';
   return collapsed + inDomainSentence(d);
 }
 

@@ -87,6 +87,15 @@ describe('report verdict', () => {
     expect(reportVerdict({ run: { dir: 'r', outputCheck: { collapsed: true } } })).toContain(
       'failed its output check after training',
     );
+    // A run flagged for re-blur alone still follows its input: say what failed, not "no information".
+    const reblur = reportVerdict({ run: { dir: 'r', outputCheck: { collapsed: true, flags: ['reblur-worse'] } } });
+    expect(reblur).toContain(
+      'The model failed its output check on training patches after training: it re-blurs worse than the input.',
+    );
+    expect(reblur).not.toContain('no information');
+    expect(reportVerdict({ run: { dir: 'r', outputCheck: { collapsed: true, flags: ['unrelated'] } } })).toContain(
+      'its output carries no information about its input',
+    );
   });
 
   it('names the classic method when there is no run, and says nothing it has no data for', () => {
