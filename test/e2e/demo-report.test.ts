@@ -102,6 +102,8 @@ describe.skipIf(!hasChromium || !existsSync(join(model, 'config.json')))('the de
     expect(verdict).toMatch(json.outputCheck.passed ? /output check passed/ : /output check flagged it/);
     expect(verdict).toMatch(/Re-blurred with the PSF, the result explains the input (better|worse)/);
     expect(verdict).toMatch(/The model comes from run .*assets\/model/);
+    // Issue #25: the learned PSF's width against the sample's true PSF, said at the top either way.
+    expect(verdict).toMatch(/The learned PSF's width is (within|more than) 20 % (of|off) the theoretical PSF's/);
 
     // Every image panel has a title over it and is drawn at least 320 px wide.
     const panels = await page.$$eval('.panel', (ps) =>

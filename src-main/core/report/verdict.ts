@@ -13,6 +13,7 @@ interface Quality {
 export interface VerdictData {
   reblur?: { overall: number; inputOverall: number };
   metrics?: { vsGroundTruth: Record<string, Quality | undefined> };
+  psf?: { learned?: PsfWidths; theoretical?: PsfWidths };
   outputCheck?: { passed: boolean; flags: Pick<OutputFlag, 'code' | 'message'>[] };
   domainWarnings?: string[];
   domainNote?: string;
@@ -22,9 +23,19 @@ export interface VerdictData {
     config?: unknown;
     trainingSteps?: number;
     trainingData?: TrainingData;
-    outputCheck?: { collapsed: boolean } | null;
+    /** output-check.json: `flags` names what failed (absent in runs written before these checks). */
+    outputCheck?: { collapsed: boolean; flags?: OutputFlag['code'][] } | null;
   };
 }
+
+/** A PSF's widths as report.json's psf section records them (FWHM in its voxel size's unit). */
+interface PsfWidths {
+  fwhm: { z: number | null; y: number | null; x: number | null };
+  voxelSize: { unit: string };
+}
+
+/** A learned PSF within this relative FWHM error of the theoretical one on every axis is called close to it. */
+export const PSF_FWHM_TOLERANCE = 0.2;
 
 /** What domain.json says about the blurred training stacks. */
 export interface TrainingData {
@@ -71,6 +82,29 @@ function metricsSentence(m: VerdictData['metrics']): string | null {
   return `Against the ground truth it is ${psnrWay === 'same' ? ssimWay : psnrWay} than the input: ${psnr}, ${ssim}.`;
 }
 
+function psfSentence(p: VerdictData['psf']): string | null {
+  const a = p?.learned,
+    t = p?.theoretical;
+  // Widths in different units (a calibrated reference, an uncalibrated run) cannot be compared.
+  if (!a || !t || a.voxelSize.unit !== t.voxelSize.unit) return null;
+  const axes = ['z', 'y', 'x'] as const;
+  // A width the profile fit could not measure is recorded as null: not within the tolerance, and said so.
+  const width = (v: number | null) => (typeof v === 'number' && v > 0 ? v : null);
+  if (axes.some((k) => width(t.fwhm[k]) === null)) return null;
+  const err = axes.map((k) => {
+    const w = width(a.fwhm[k]);
+    return w === null ? null : w / t.fwhm[k]! - 1;
+  });
+  const pc = (e: number | null) =>
+    e === null ? 'not measurable' : `${e >= 0 ? '+' : '−'}${Math.round(100 * Math.abs(e))} %`;
+  const each = axes.map((k, i) => `${k} ${pc(err[i]!)}`).join(', ');
+  const off = axes.filter((_, i) => err[i] === null || Math.abs(err[i]!) > PSF_FWHM_TOLERANCE);
+  const tol = `${Math.round(100 * PSF_FWHM_TOLERANCE)} %`;
+  return off.length
+    ? `The learned PSF's width is more than ${tol} off the theoretical PSF's on ${off.join(', ')} (FWHM ${each}).`
+    : `The learned PSF's width is within ${tol} of the theoretical PSF's on every axis (FWHM ${each}).`;
+}
+
 function checkSentence(c: VerdictData['outputCheck']): string | null {
   if (!c) return null;
   if (c.passed)
@@ -80,9 +114,15 @@ function checkSentence(c: VerdictData['outputCheck']): string | null {
 
 function domainSentence(d: VerdictData): string | null {
   if (!d.run) return null;
-  const collapsed = d.run.outputCheck?.collapsed
-    ? 'The model failed its output check after training: its output carries no information about its input. '
-    : '';
+  const c = d.run.outputCheck;
+  // "Collapsed" covers every flag since the re-blur and high-frequency checks joined it: only 'unrelated' (or an
+  // older run without flags) means the output carries no information about the input.
+  const other = (c?.flags ?? []).filter((f) => f !== 'unrelated');
+  const collapsed = !c?.collapsed
+    ? ''
+    : other.length && !c.flags!.includes('unrelated')
+      ? `The model failed its output check on training patches after training: ${other.map((f) => FLAG_WORDS[f]).join('; ')}. `
+      : 'The model failed its output check after training: its output carries no information about its input. ';
   return collapsed + inDomainSentence(d);
 }
 
@@ -130,12 +170,13 @@ function originSentence(d: VerdictData): string | null {
   return `The model comes from run ${d.run.dir}${how ? ` (${how})` : ''}${data ? `, trained on ${data}` : ', training data not recorded'}.`;
 }
 
-/** The opening paragraph: one sentence per check the report has, then the model's origin. */
+/** The opening paragraph: one sentence per check the report has (the learned PSF's width against the theoretical one's too), then the model's origin. */
 export function reportVerdict(d: VerdictData): string {
   return [
     reblurSentence(d.reblur),
     metricsSentence(d.metrics),
     checkSentence(d.outputCheck),
+    psfSentence(d.psf),
     domainSentence(d),
     originSentence(d),
   ]

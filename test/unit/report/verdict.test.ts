@@ -87,6 +87,15 @@ describe('report verdict', () => {
     expect(reportVerdict({ run: { dir: 'r', outputCheck: { collapsed: true } } })).toContain(
       'failed its output check after training',
     );
+    // A run flagged for re-blur alone still follows its input: say what failed, not "no information".
+    const reblur = reportVerdict({ run: { dir: 'r', outputCheck: { collapsed: true, flags: ['reblur-worse'] } } });
+    expect(reblur).toContain(
+      'The model failed its output check on training patches after training: it re-blurs worse than the input.',
+    );
+    expect(reblur).not.toContain('no information');
+    expect(reportVerdict({ run: { dir: 'r', outputCheck: { collapsed: true, flags: ['unrelated'] } } })).toContain(
+      'its output carries no information about its input',
+    );
   });
 
   it('names the classic method when there is no run, and says nothing it has no data for', () => {
@@ -94,5 +103,33 @@ describe('report verdict', () => {
       'The result comes from the Richardson–Lucy method, with no trained model.',
     );
     expect(reportVerdict({})).toBe('');
+  });
+
+  it("compares the learned PSF's FWHM with the theoretical one's on every axis, 20 % allowed", () => {
+    const widths = (z: number, y: number, x: number, unit = 'µm') => ({ fwhm: { z, y, x }, voxelSize: { unit } });
+    // 0.81 / 1.00 = −19 %, 0.23 / 0.25 = −8 %, 0.89 / 0.75 = +18.7 %: all within 20 %.
+    expect(reportVerdict({ psf: { learned: widths(0.81, 0.23, 0.89), theoretical: widths(1, 0.25, 0.75) } })).toBe(
+      "The learned PSF's width is within 20 % of the theoretical PSF's on every axis (FWHM z −19 %, y −8 %, x +19 %).",
+    );
+    // The demo bars' old figures: σ 0.43 / 0.63 voxel (FWHM 1.01 / 1.48) against 1.21 / 1.66 pass; a 0.8-voxel width does not.
+    expect(
+      reportVerdict({ psf: { learned: widths(1.26, 0.8, 0.8, 'px'), theoretical: widths(1.66, 1.21, 1.21, 'px') } }),
+    ).toBe(
+      "The learned PSF's width is more than 20 % off the theoretical PSF's on z, y, x (FWHM z −24 %, y −34 %, x −34 %).",
+    );
+    // The bundled bars model's 9³ kernel: the profile fit found no axial width (null in report.json).
+    expect(
+      reportVerdict({
+        psf: {
+          learned: { ...widths(1, 1.82, 2.97, 'px'), fwhm: { z: null, y: 1.82, x: 2.97 } },
+          theoretical: widths(1.66, 1.21, 1.21, 'px'),
+        },
+      }),
+    ).toBe(
+      "The learned PSF's width is more than 20 % off the theoretical PSF's on z, y, x (FWHM z not measurable, y +50 %, x +145 %).",
+    );
+    // Different units, or only one PSF: nothing to compare, nothing said.
+    expect(reportVerdict({ psf: { learned: widths(1, 1, 1, 'px'), theoretical: widths(1, 1, 1) } })).toBe('');
+    expect(reportVerdict({ psf: { theoretical: widths(1, 1, 1) } })).toBe('');
   });
 });
