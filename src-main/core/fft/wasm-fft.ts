@@ -250,7 +250,7 @@ export class WasmFftWorkspace {
     if (!parts.length) return;
     const call = (argv: number[]) => (this.k[op] as (...a: number[]) => void)(...argv);
     const [first, ...rest] = parts;
-    const own = args(first[0], first[1], this.bufs[0]);
+    const own = args(first[0], first[1], this.bufs[0]!);
     if (!this.threads || !rest.length) {
       call(own);
       return;
@@ -258,7 +258,7 @@ export class WasmFftWorkspace {
     this.threads.run(
       op,
       () => call(own),
-      rest.map(([a, b], i) => args(a, b, this.bufs[i + 1])),
+      rest.map(([a, b], i) => args(a, b, this.bufs[i + 1]!)),
     );
   }
 

@@ -64,10 +64,10 @@ export function headerBytes(layout: Layout): Uint8Array {
     dv.setUint16(2, 43, true);
     dv.setUint16(4, 8, true);
     dv.setUint16(6, 0, true);
-    dv.setBigUint64(8, BigInt(layout.ifdOffsets[0]), true);
+    dv.setBigUint64(8, BigInt(layout.ifdOffsets[0]!), true);
   } else {
     dv.setUint16(2, 42, true);
-    dv.setUint32(4, layout.ifdOffsets[0], true);
+    dv.setUint32(4, layout.ifdOffsets[0]!, true);
   }
   return b;
 }
@@ -180,10 +180,10 @@ export function tailBytes(
   const xr = calibrated ? flip(toRational(voxelSize.x)) : [1, 1];
   const yr = calibrated ? flip(toRational(voxelSize.y)) : [1, 1];
   if (!big) {
-    dv.setUint32(rel(layout.rationalsAt), xr[0], true);
-    dv.setUint32(rel(layout.rationalsAt) + 4, xr[1], true);
-    dv.setUint32(rel(layout.rationalsAt) + 8, yr[0], true);
-    dv.setUint32(rel(layout.rationalsAt) + 12, yr[1], true);
+    dv.setUint32(rel(layout.rationalsAt), xr[0]!, true);
+    dv.setUint32(rel(layout.rationalsAt) + 4, xr[1]!, true);
+    dv.setUint32(rel(layout.rationalsAt) + 8, yr[0]!, true);
+    dv.setUint32(rel(layout.rationalsAt) + 12, yr[1]!, true);
   }
   for (let z = 0; z < nz; z++) {
     const tags: Tag[] = [
@@ -203,7 +203,7 @@ export function tailBytes(
       { tag: 296, type: 3, count: 1, value: 1 },
       { tag: 339, type: 3, count: 1, value: dtype === 'float32' ? 3 : 1 },
     ];
-    let at = rel(layout.ifdOffsets[z]);
+    let at = rel(layout.ifdOffsets[z]!);
     if (big) {
       dv.setBigUint64(at, BigInt(tags.length), true);
       at += 8;
@@ -219,8 +219,8 @@ export function tailBytes(
       else dv.setUint32(at + 4, t.count, true);
       if (t.type === 5 && big) {
         const r = t.value === -1 ? xr : yr;
-        dv.setUint32(v, r[0], true);
-        dv.setUint32(v + 4, r[1], true);
+        dv.setUint32(v, r[0]!, true);
+        dv.setUint32(v + 4, r[1]!, true);
       } else if (t.type === 3) dv.setUint16(v, t.value, true);
       else if (big) dv.setBigUint64(v, BigInt(t.value), true);
       else dv.setUint32(v, t.value, true);

@@ -218,7 +218,7 @@ function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
     pageOf: (z, c, t) => {
       const idx: Record<string, number> = { Z: z, C: c, T: t };
       let p = 0;
-      for (let i = axes.length - 1; i >= 0; i--) p = p * sizes[axes[i]] + idx[axes[i]];
+      for (let i = axes.length - 1; i >= 0; i--) p = p * sizes[axes[i]!] + idx[axes[i]!];
       return firstIfd + p;
     },
   };
@@ -243,8 +243,8 @@ function plainLayout(first: TiffPage, pageCount: number): StackLayout {
 }
 
 export function describeLayout(file: string, pages: TiffPage[]): StackLayout {
-  const desc = pages[0].description ?? '';
-  if (desc.startsWith('ImageJ=')) return imagejLayout(file, desc, pages[0], pages.length);
+  const desc = pages[0]!.description ?? '';
+  if (desc.startsWith('ImageJ=')) return imagejLayout(file, desc, pages[0]!, pages.length);
   if (/<(?:\w+:)?OME\b/.test(desc)) return omeLayout(file, desc, pages.length);
-  return plainLayout(pages[0], pages.length);
+  return plainLayout(pages[0]!, pages.length);
 }

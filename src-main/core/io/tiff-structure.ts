@@ -224,8 +224,8 @@ async function readIfd(
 }
 
 function rational(e: RawEntry | undefined): [number, number] | undefined {
-  if (!e || e.values.length < 2 || !(e.values[0] > 0) || !(e.values[1] > 0)) return undefined;
-  return [e.values[0], e.values[1]];
+  if (!e || e.values.length < 2 || !(e.values[0]! > 0) || !(e.values[1]! > 0)) return undefined;
+  return [e.values[0]!, e.values[1]!];
 }
 
 function toPage(entries: Map<number, RawEntry>, index: number): TiffPage {

@@ -86,7 +86,7 @@ export class Adam {
         }
         if (tensorNorm) {
           const denom = Math.sqrt(vSum / xd.length / c2) + epsilon;
-          for (let i = 0; i < xd.length; i++) nx[i] = xd[i] - ((nm[i] / c1) * lr) / denom;
+          for (let i = 0; i < xd.length; i++) nx[i] = xd[i] - ((nm[i]! / c1) * lr) / denom;
         }
         tf.tidy(() => {
           m.assign(tf.tensor(nm, x.shape));

@@ -32,7 +32,7 @@ function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Arr
       const xs = x.subarray(s * n * c, (s + 1) * n * c);
       ew(EW.stats, c, xs, mv);
       const is = inv.subarray(s * c, (s + 1) * c);
-      for (let ch = 0; ch < c; ch++) is[ch] = 1 / Math.sqrt(mv[c + ch] + eps);
+      for (let ch = 0; ch < c; ch++) is[ch] = 1 / Math.sqrt(mv[c + ch]! + eps);
       ew(EW.apply, c, xs, y.subarray(s * n * c, (s + 1) * n * c), mv.subarray(0, c), is);
     }
     return { y, inv };
@@ -43,17 +43,17 @@ function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Arr
   for (let s = 0; s < b; s++) {
     const o = s * n * c;
     sum.fill(0);
-    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) sum[ch] += x[i];
-    for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch] / n;
+    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) sum[ch]! += x[i]!;
+    for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch]! / n;
     sq.fill(0);
     for (let v = 0; v < n; v++)
       for (let ch = 0, i = o + v * c; ch < c; ch++, i++) {
-        const d = x[i] - mean[ch];
-        sq[ch] += d * d;
+        const d = x[i]! - mean[ch]!;
+        sq[ch]! += d * d;
       }
-    for (let ch = 0; ch < c; ch++) inv[s * c + ch] = 1 / Math.sqrt(sq[ch] / n + eps);
+    for (let ch = 0; ch < c; ch++) inv[s * c + ch] = 1 / Math.sqrt(sq[ch]! / n + eps);
     for (let v = 0; v < n; v++)
-      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) y[i] = (x[i] - mean[ch]) * inv[s * c + ch];
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) y[i] = (x[i]! - mean[ch]!) * inv[s * c + ch]!;
   }
   return { y, inv };
 }
@@ -80,15 +80,16 @@ function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: n
     m2.fill(0);
     for (let v = 0; v < n; v++)
       for (let ch = 0, i = o + v * c; ch < c; ch++, i++) {
-        m1[ch] += dy[i];
-        m2[ch] += dy[i] * y[i];
+        m1[ch]! += dy[i]!;
+        m2[ch]! += dy[i]! * y[i]!;
       }
     for (let ch = 0; ch < c; ch++) {
-      m1[ch] /= n;
-      m2[ch] /= n;
+      m1[ch]! /= n;
+      m2[ch]! /= n;
     }
     for (let v = 0; v < n; v++)
-      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) dx[i] = (dy[i] - m1[ch] - y[i] * m2[ch]) * inv[s * c + ch];
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++)
+        dx[i] = (dy[i]! - m1[ch]! - y[i]! * m2[ch]!) * inv[s * c + ch]!;
   }
   return dx;
 }
@@ -129,8 +130,8 @@ export function instanceNormFixedCpu(
   const xd = f32(x),
     c = x.shape[4],
     y = new Float32Array(xd.length);
-  const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k] + eps));
-  for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) y[i + k] = (xd[i + k] - mean[k]) * inv[k];
+  const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k]! + eps));
+  for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) y[i + k] = (xd[i + k]! - mean[k]!) * inv[k]!;
   return tf.tensor5d(y, x.shape);
 }
 
@@ -144,20 +145,20 @@ export function boxMomentsCpu(
     [, , ny, nx, c] = x.shape;
   const sum = new Float64Array(c),
     sq = new Float64Array(c);
-  const count = size[0] * size[1] * size[2];
-  for (let z = start[0]; z < start[0] + size[0]; z++)
-    for (let y = start[1]; y < start[1] + size[1]; y++) {
-      const row = ((z * ny + y) * nx + start[2]) * c;
-      for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) sum[k] += xd[i + k];
+  const count = size[0]! * size[1]! * size[2]!;
+  for (let z = start[0]!; z < start[0]! + size[0]!; z++)
+    for (let y = start[1]!; y < start[1]! + size[1]!; y++) {
+      const row = ((z * ny + y) * nx + start[2]!) * c;
+      for (let i = row; i < row + size[2]! * c; i += c) for (let k = 0; k < c; k++) sum[k]! += xd[i + k]!;
     }
   const mean = sum.map((s) => s / count);
-  for (let z = start[0]; z < start[0] + size[0]; z++)
-    for (let y = start[1]; y < start[1] + size[1]; y++) {
-      const row = ((z * ny + y) * nx + start[2]) * c;
-      for (let i = row; i < row + size[2] * c; i += c)
+  for (let z = start[0]!; z < start[0]! + size[0]!; z++)
+    for (let y = start[1]!; y < start[1]! + size[1]!; y++) {
+      const row = ((z * ny + y) * nx + start[2]!) * c;
+      for (let i = row; i < row + size[2]! * c; i += c)
         for (let k = 0; k < c; k++) {
-          const d = xd[i + k] - mean[k];
-          sq[k] += d * d;
+          const d = xd[i + k]! - mean[k]!;
+          sq[k]! += d * d;
         }
     }
   return { mean, variance: sq.map((s) => s / count) };
@@ -176,7 +177,7 @@ export function reluCpu(x: tf.Tensor): tf.Tensor {
     if (ew) ew(EW.relu, 1, xd, y);
     else
       for (let i = 0; i < xd.length; i++) {
-        const v = xd[i];
+        const v = xd[i]!;
         y[i] = v > 0 ? v : 0;
       }
     const yt = tf.tensor(y, xi.shape, 'float32');
@@ -189,7 +190,7 @@ export function reluCpu(x: tf.Tensor): tf.Tensor {
           dx = new Float32Array(g.length),
           ew = nativeEw();
         if (ew) ew(EW.reluBackward, 1, g, yd, dx);
-        else for (let i = 0; i < g.length; i++) dx[i] = yd[i] > 0 ? g[i] : 0;
+        else for (let i = 0; i < g.length; i++) dx[i] = yd[i]! > 0 ? g[i] : 0;
         return [tf.tensor(dx, dy.shape, 'float32')];
       },
     };
