@@ -18,8 +18,8 @@ function relDiff(a: tf.Tensor, b: tf.Tensor): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < x.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - y[i]));
-    den = Math.max(den, Math.abs(y[i]));
+    num = Math.max(num, Math.abs(x[i]! - y[i]!));
+    den = Math.max(den, Math.abs(y[i]!));
   }
   return num / Math.max(den, 1e-12);
 }
@@ -178,17 +178,17 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     const h = 1e-2;
     const probe = (t: tf.Tensor5D, g: tf.Tensor, which: 0 | 1, idx: number[]) => {
       const flat = t.dataSync().slice();
-      const i = idx.reduce((acc, v, d) => acc * t.shape[d] + v, 0);
+      const i = idx.reduce((acc, v, d) => acc * t.shape[d]! + v, 0);
       const at = (delta: number) => {
         const f = flat.slice();
-        f[i] += delta;
+        f[i]! += delta;
         const tt = tf.tensor(f, t.shape) as tf.Tensor5D;
         const v = (which === 0 ? loss(tt, w) : loss(x, tt)).dataSync()[0];
         tt.dispose();
         return v;
       };
       const numeric = (at(h) - at(-h)) / (2 * h);
-      expect(Math.abs(g.dataSync()[i] - numeric)).toBeLessThan(2e-3 * Math.max(1, Math.abs(numeric)));
+      expect(Math.abs(g.dataSync()[i]! - numeric)).toBeLessThan(2e-3 * Math.max(1, Math.abs(numeric)));
     };
     for (const idx of [
       [0, 0, 0, 0, 0],

@@ -24,8 +24,8 @@ function maxRel(a: tf.Tensor, b: tf.Tensor): number {
   let num = 0,
     den = 1e-12;
   for (let i = 0; i < x.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - y[i]));
-    den = Math.max(den, Math.abs(y[i]));
+    num = Math.max(num, Math.abs(x[i]! - y[i]!));
+    den = Math.max(den, Math.abs(y[i]!));
   }
   return num / den;
 }
@@ -60,7 +60,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
         const ours = { y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) };
         const ref = withTfNorm(() => ({ y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) }));
         expect(maxRel(ours.y, ref.y)).toBeLessThan(1e-5);
-        for (let i = 0; i < 3; i++) expect(maxRel(ours.g[i], ref.g[i])).toBeLessThan(1e-4);
+        for (let i = 0; i < 3; i++) expect(maxRel(ours.g[i]!, ref.g[i]!)).toBeLessThan(1e-4);
         if (shape[1] * shape[2] * shape[3] === 1)
           expect(Array.from(instanceNormCpu(x, 1e-5).dataSync()).every((v) => v === 0)).toBe(true);
       });
@@ -92,8 +92,8 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       const ref = withTfNorm(() => ({ y: f(x, bias), g: tf.grads(loss)([x, bias]) }));
       expect(ours.y.shape).toEqual([2, 5, 4, 9, 6]);
       expect(maxRel(ours.y, ref.y)).toBe(0);
-      expect(maxRel(ours.g[0], ref.g[0])).toBeLessThan(1e-5);
-      expect(maxRel(ours.g[1], ref.g[1])).toBeLessThan(1e-5);
+      expect(maxRel(ours.g[0]!, ref.g[0]!)).toBeLessThan(1e-5);
+      expect(maxRel(ours.g[1]!, ref.g[1]!)).toBeLessThan(1e-5);
     });
   });
 
@@ -134,8 +134,8 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     };
     const ours = run(),
       ref = withTfNorm(run);
-    ours.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
-    expect(Math.abs(ours[0] - 0.5)).toBeGreaterThan(1e-3); // it moved
+    ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-6));
+    expect(Math.abs(ours[0]! - 0.5)).toBeGreaterThan(1e-3); // it moved
   });
 
   it('Adam scales the step of a variable by its lrScale (the PSF kernel), on both code paths', () => {
@@ -196,8 +196,10 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       expect(maxRel(run(), withTfNorm(run))).toBeLessThan(1e-6);
       const m = boxMomentsCpu(x, [1, 2, 0], [4, 3, 5]);
       const ref = tf.moments(tf.slice(x, [0, 1, 2, 0, 0], [1, 4, 3, 5, -1]), [0, 1, 2, 3]);
-      Array.from(ref.mean.dataSync()).forEach((v, k) => expect(Math.abs(m.mean[k] - v)).toBeLessThan(1e-5));
-      Array.from(ref.variance.dataSync()).forEach((v, k) => expect(Math.abs(m.variance[k] - v) / v).toBeLessThan(1e-5));
+      Array.from(ref.mean.dataSync()).forEach((v, k) => expect(Math.abs(m.mean[k]! - v)).toBeLessThan(1e-5));
+      Array.from(ref.variance.dataSync()).forEach((v, k) =>
+        expect(Math.abs(m.variance[k]! - v) / v).toBeLessThan(1e-5),
+      );
     });
   });
 
@@ -213,11 +215,11 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     for (const i of [0, 7, 20, 53]) {
       const at = (d: number) => {
         const f = flat.slice();
-        f[i] += d;
+        f[i]! += d;
         return loss(tf.tensor5d(f, x.shape));
       };
       const fd = (at(h) - at(-h)) / (2 * h);
-      expect(Math.abs(fd - g[i])).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
+      expect(Math.abs(fd - g[i]!)).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
     }
   });
 });

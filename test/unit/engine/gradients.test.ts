@@ -146,7 +146,7 @@ describe('gradients (central differences, float32)', () => {
       tf.dispose([k, y]);
       let s = 0;
       yv.forEach((a, i) => {
-        s += a * rv[i];
+        s += a * rv[i]!;
       });
       return s;
     };
@@ -154,12 +154,12 @@ describe('gradients (central differences, float32)', () => {
     let maxAbs = 0;
     for (const idx of [0, 5, 17, 23, 30, 47]) {
       const p = base.slice();
-      p[idx] += 1e-2;
+      p[idx]! += 1e-2;
       const m = base.slice();
-      m[idx] -= 1e-2;
+      m[idx]! -= 1e-2;
       const numeric = (lossAt(p) - lossAt(m)) / 2e-2;
-      worst = Math.max(worst, Math.abs(numeric - g[idx]));
-      maxAbs = Math.max(maxAbs, Math.abs(g[idx]));
+      worst = Math.max(worst, Math.abs(numeric - g[idx]!));
+      maxAbs = Math.max(maxAbs, Math.abs(g[idx]!));
     }
     expect(worst / maxAbs).toBeLessThan(TOL);
     tf.dispose([r, ...Object.values(grads)]);

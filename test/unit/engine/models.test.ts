@@ -130,7 +130,7 @@ describe('PatchGAN discriminator', () => {
     expect(new Set(scores).size).toBe(3);
     // And gradients reach the first module's kernel through the un-normalised last module.
     const x = tf.randomUniform([1, 16, 16, 16, 1], 0, 1, 'float32', 9) as tf.Tensor5D;
-    const first = d.variables()[0];
+    const first = d.variables()[0]!;
     const { value, grads } = tf.variableGrads(() => tf.sum(d.apply(x)) as tf.Scalar, [first]);
     expect(tf.tidy(() => tf.max(tf.abs(grads[first.name])).dataSync()[0])).toBeGreaterThan(0);
     tf.dispose([x, value, ...Object.values(grads)]);
@@ -142,7 +142,7 @@ describe('PSF layer (G_BA)', () => {
   it('blurs as scipy.ndimage.convolve(mode="mirror") with an even, asymmetric PSF', () => {
     const layer = buildPsfLayer(noConstraints, { seed: 0, name: 'psf_scipy' });
     const psf = refTensor('psf');
-    layer.variables()[0].assign(psf);
+    layer.variables()[0]!.assign(psf);
     const input = refTensor('psfInput');
     const expected = refTensor('psfBlurred');
     const y = tf.tidy(() => layer.apply(input.reshape([1, 6, 5, 7, 1]) as tf.Tensor5D).reshape([6, 5, 7]));
@@ -157,9 +157,9 @@ describe('PSF layer (G_BA)', () => {
     expect(maxAbsDiff(x, y)).toBeLessThan(1e-6);
     const p = layer.psf();
     const c = psfCentre([5, 5, 5]);
-    expect(p.arraySync()[c[0]][c[1]][c[2]]).toBe(1);
+    expect(p.arraySync()[c[0]]![c[1]]![c[2]]).toBe(1);
     p.dispose();
-    expect(layer.variables()[0].isDisposed).toBe(false);
+    expect(layer.variables()[0]!.isDisposed).toBe(false);
     tf.dispose([x, y]);
     disposeModule(layer);
   });
@@ -191,11 +191,11 @@ describe('PSF layer (G_BA)', () => {
     for (let z = 0, i = 0; z < 6; z++)
       for (let y = 0; y < 5; y++)
         for (let x = 0; x < 5; x++, i++) {
-          com[0] += z * v[i];
-          com[1] += y * v[i];
-          com[2] += x * v[i];
+          com[0]! += z * v[i]!;
+          com[1]! += y * v[i]!;
+          com[2]! += x * v[i]!;
         }
-    psfCentre([6, 5, 5]).forEach((c, a) => expect(Math.abs(com[a] - c)).toBeLessThanOrEqual(0.5));
+    psfCentre([6, 5, 5]).forEach((c, a) => expect(Math.abs(com[a]! - c)).toBeLessThanOrEqual(0.5));
     const l1 = layer.l1();
     expect(l1.dataSync()[0]).toBeCloseTo(1, 5);
     l1.dispose();
@@ -207,7 +207,7 @@ describe('PSF layer (G_BA)', () => {
       { size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false },
       { seed: 0, initialPsf: bw, name: 'psf_bw' },
     );
-    expect(layer.variables()[0].dataSync()[13]).toBeCloseTo(1 / 27, 6);
+    expect(layer.variables()[0]!.dataSync()[13]).toBeCloseTo(1 / 27, 6);
     disposeModule(layer);
     expect(() =>
       buildPsfLayer(

@@ -29,8 +29,8 @@ function rel(a: Float32Array, b: Float32Array): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
   }
   return num / den;
 }
@@ -51,7 +51,7 @@ describe('fast conv3d on the wasm backend', () => {
       const ref = grads((a, b) => tf.conv3d(a, b, stride, 'same'), x, w, r, xs, ws, rs);
       expect(await tf.setBackend('wasm')).toBe(true);
       const got = grads((a, b) => vol2colConv3d(a, b, [stride, stride, stride], 'same'), x, w, r, xs, ws, rs);
-      for (let i = 0; i < 3; i++) expect(rel(got[i], ref[i])).toBeLessThan(1e-4);
+      for (let i = 0; i < 3; i++) expect(rel(got[i]!, ref[i]!)).toBeLessThan(1e-4);
     });
   }
 });

@@ -103,7 +103,7 @@ describe('tifffile → ours → ours', () => {
 });
 
 describe('streaming and atomic writes', () => {
-  const vol = oursCases()[0].volume;
+  const vol = oursCases()[0]!.volume;
   const sliceLen = vol.shape[1] * vol.shape[2];
 
   it('slice-by-slice writing gives the same bytes as a whole write', async () => {

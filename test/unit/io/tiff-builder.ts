@@ -30,7 +30,7 @@ export class TiffBuilder {
   longs(values: ArrayLike<number>): number {
     const b = new Uint8Array(values.length * 4);
     const dv = new DataView(b.buffer);
-    for (let i = 0; i < values.length; i++) dv.setUint32(i * 4, values[i], true);
+    for (let i = 0; i < values.length; i++) dv.setUint32(i * 4, values[i]!, true);
     return this.blob(b);
   }
 

@@ -31,7 +31,7 @@ export function mutate(original: Uint8Array, r: () => number): { bytes: Uint8Arr
       const flips = 1 + Math.floor(r() * 8);
       for (let i = 0; i < flips; i++) {
         const at = hotRange(bytes, r);
-        bytes[at] ^= 1 << Math.floor(r() * 8);
+        bytes[at]! ^= 1 << Math.floor(r() * 8);
       }
       return { bytes, how: `flip×${flips}` };
     }
