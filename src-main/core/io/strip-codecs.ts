@@ -85,6 +85,8 @@ export function packbitsDecode(input: Uint8Array, maxOut: number): Uint8Array {
       n += len;
       i += h + 1;
     } else if (h !== -128) {
+      // A repeat header with its byte cut off: stop short, so the reader reports the strip as truncated.
+      if (i >= input.length) break;
       const v = input[i++]!;
       const len = Math.min(1 - h, maxOut - n);
       out.fill(v, n, n + len);
