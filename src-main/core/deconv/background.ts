@@ -21,7 +21,7 @@ export function estimateBackground(data: ArrayLike<number>, q = BACKGROUND_QUANT
   const sample = new Float32Array(Math.ceil(n / step));
   let k = 0;
   for (let i = 0; i < n; i += step) {
-    const v = data[i];
+    const v = data[i]!;
     if (Number.isFinite(v)) sample[k++] = v;
   }
   if (k === 0) return 0;

@@ -111,7 +111,7 @@ function updateTv(
   forRows(box, grid, (g, m) => {
     for (let x = 0; x < nx; x++) {
       const den = Math.max(1 - lambda * tvDiv[m + x]!, 1e-3);
-      est[g + x] = Math.max(0, (est[g + x]! * corr[g + x]! * (inv ? inv[m + x] : 1)) / den);
+      est[g + x] = Math.max(0, (est[g + x]! * corr[g + x]! * (inv ? inv[m + x]! : 1)) / den);
     }
   });
 }

@@ -27,6 +27,11 @@ export function tvDivergence(u: Float32Array, shape: [number, number, number], o
       for (let x = 0; x < nx; x++) {
         const i = z * plane + y * nx + x;
         out[i] =
-          gx[i]! - (x > 0 ? gx[i - 1] : 0) + gy[i]! - (y > 0 ? gy[i - nx] : 0) + gz[i]! - (z > 0 ? gz[i - plane] : 0);
+          gx[i]! -
+          (x > 0 ? gx[i - 1]! : 0) +
+          gy[i]! -
+          (y > 0 ? gy[i - nx]! : 0) +
+          gz[i]! -
+          (z > 0 ? gz[i - plane]! : 0);
       }
 }

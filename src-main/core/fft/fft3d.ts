@@ -134,7 +134,7 @@ export function rfft3d<T extends RealArray>(
     }
     for (let x = 0; x < nx; x++) {
       zr[x] = data[r * nx + x]!;
-      zi[x] = pair ? data[(r + 1) * nx + x] : 0;
+      zi[x] = pair ? data[(r + 1) * nx + x]! : 0;
     }
     plan.transform(zr, zi);
     for (let k = 0; k < nxh; k++) {
@@ -191,7 +191,7 @@ export function irfft3d<T extends RealArray>(
         sign = stored ? 1 : -1;
       const ar = re[r * nxh + kk]!,
         ai = sign * im[r * nxh + kk]!;
-      const br = pair ? re[(r + 1) * nxh + kk] : 0,
+      const br = pair ? re[(r + 1) * nxh + kk]! : 0,
         bi = pair ? sign * im[(r + 1) * nxh + kk]! : 0;
       zr[k] = ar - bi;
       zi[k] = ai + br;

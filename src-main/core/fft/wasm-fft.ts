@@ -246,10 +246,9 @@ export class WasmFftWorkspace {
 
   /** Runs `op` over [0, n) split into one range per thread (ranges multiples of `grain`); args(a, b, buf). */
   private parallel(op: Op, n: number, args: (a: number, b: number, buf: number) => number[], grain = 1): void {
-    const parts = splitRange(n, this.threadCount, grain);
-    if (!parts.length) return;
+    const [first, ...rest] = splitRange(n, this.threadCount, grain);
+    if (!first) return;
     const call = (argv: number[]) => (this.k[op] as (...a: number[]) => void)(...argv);
-    const [first, ...rest] = parts;
     const own = args(first[0], first[1], this.bufs[0]!);
     if (!this.threads || !rest.length) {
       call(own);

@@ -42,10 +42,10 @@ export function distinctStoredBytes(pages: TiffPage[]): number {
   let covered = 0;
   let reach = -Infinity;
   for (let j = 0; j < n; j++) {
-    const i = order ? order[j] : j;
-    const s = Math.max(starts[i], reach);
-    if (ends[i] > s) covered += ends[i] - s;
-    reach = Math.max(reach, ends[i]);
+    const i = order ? order[j]! : j;
+    const s = Math.max(starts[i]!, reach);
+    if (ends[i]! > s) covered += ends[i]! - s;
+    reach = Math.max(reach, ends[i]!);
   }
   return covered;
 }

@@ -176,14 +176,14 @@ export function tailBytes(
   const big = layout.bigTiff;
   const calibrated = imagejUnit(voxelSize.unit) !== undefined;
   // XResolution is pixels per unit = den/num of the voxel size, so a reader computing den/num gets it back exactly.
-  const flip = (r: [number, number]) => [r[1], r[0]];
-  const xr = calibrated ? flip(toRational(voxelSize.x)) : [1, 1];
-  const yr = calibrated ? flip(toRational(voxelSize.y)) : [1, 1];
+  const flip = (r: [number, number]): [number, number] => [r[1], r[0]];
+  const xr: [number, number] = calibrated ? flip(toRational(voxelSize.x)) : [1, 1];
+  const yr: [number, number] = calibrated ? flip(toRational(voxelSize.y)) : [1, 1];
   if (!big) {
-    dv.setUint32(rel(layout.rationalsAt), xr[0]!, true);
-    dv.setUint32(rel(layout.rationalsAt) + 4, xr[1]!, true);
-    dv.setUint32(rel(layout.rationalsAt) + 8, yr[0]!, true);
-    dv.setUint32(rel(layout.rationalsAt) + 12, yr[1]!, true);
+    dv.setUint32(rel(layout.rationalsAt), xr[0], true);
+    dv.setUint32(rel(layout.rationalsAt) + 4, xr[1], true);
+    dv.setUint32(rel(layout.rationalsAt) + 8, yr[0], true);
+    dv.setUint32(rel(layout.rationalsAt) + 12, yr[1], true);
   }
   for (let z = 0; z < nz; z++) {
     const tags: Tag[] = [
@@ -219,14 +219,14 @@ export function tailBytes(
       else dv.setUint32(at + 4, t.count, true);
       if (t.type === 5 && big) {
         const r = t.value === -1 ? xr : yr;
-        dv.setUint32(v, r[0]!, true);
-        dv.setUint32(v + 4, r[1]!, true);
+        dv.setUint32(v, r[0], true);
+        dv.setUint32(v + 4, r[1], true);
       } else if (t.type === 3) dv.setUint16(v, t.value, true);
       else if (big) dv.setBigUint64(v, BigInt(t.value), true);
       else dv.setUint32(v, t.value, true);
       at += big ? 20 : 12;
     }
-    const next = z + 1 < nz ? layout.ifdOffsets[z + 1] : 0;
+    const next = z + 1 < nz ? layout.ifdOffsets[z + 1]! : 0;
     if (big) dv.setBigUint64(at, BigInt(next), true);
     else dv.setUint32(at, next, true);
   }

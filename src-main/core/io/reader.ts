@@ -162,7 +162,7 @@ function checkUniform(
     }
   }
   const over = overExpanded(
-    used.map((i) => pages[i]),
+    used.map((i) => pages[i]!),
     (p) => declaredBytes(p, type),
   );
   if (over) {
@@ -219,7 +219,8 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
       sourceFormat: layout.sourceFormat + (structure.bigTiff ? '-bigtiff' : ''),
       bigTiff: structure.bigTiff,
       byteOrder: structure.littleEndian ? 'little-endian' : 'big-endian',
-      compression: COMPRESSION_NAMES[first.compression],
+      // checkPage (through checkUniform) has refused compressions without a name.
+      compression: COMPRESSION_NAMES[first.compression]!,
       ...(layout.intensityScale !== undefined ? { intensityScale: layout.intensityScale } : {}),
       extra: layout.extra,
     };

@@ -29,7 +29,7 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
       if (k < end) out[k] = suffix[c]!;
       c = prefix[c]!;
     }
-    const first = n < maxOut ? out[n] : 0;
+    const first = n < maxOut ? out[n]! : 0;
     n = end;
     return first;
   };
@@ -55,7 +55,7 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
     } else if (code === next) {
       const start = n;
       emit(old);
-      first = start < maxOut ? out[start] : 0;
+      first = start < maxOut ? out[start]! : 0;
       if (n < maxOut) out[n++] = first;
     } else {
       throw new Error(`LZW code ${code} beyond the dictionary (${next})`);

@@ -171,7 +171,7 @@ class TiffStackWriter implements VolumeWriter {
   private async putSlices(data: Float32Array, page: number): Promise<void> {
     const out = this.o.dtype === 'uint16' ? null : data;
     for (let i = 0; i < data.length; i++) {
-      const v = out ? data[i] : Math.min(65535, Math.max(0, Math.round(data[i]!) || 0));
+      const v = out ? data[i]! : Math.min(65535, Math.max(0, Math.round(data[i]!) || 0));
       if (v < this.min) this.min = v;
       if (v > this.max) this.max = v;
     }

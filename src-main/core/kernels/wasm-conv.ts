@@ -25,11 +25,14 @@ const PAGE = 65536,
  * offsets, the filter packing, and a call split over threads. Implemented by the WebAssembly runtime
  * (here) and the native one (native-conv.ts), which run the same algorithm on the same layout.
  */
+/** One byte offset per buffer length passed to ConvRuntime.layout (a tuple in, a tuple of the same length out). */
+export type Offsets<L extends readonly number[]> = { [K in keyof L]: number };
+
 export interface ConvRuntime {
   readonly memory: { readonly buffer: ArrayBufferLike };
   readonly threadCount: number;
-  /** Lays out float buffers of the given lengths (16-byte aligned); returns byte offsets. */
-  layout(lengths: number[]): number[];
+  /** Lays out float buffers of the given lengths (16-byte aligned); returns byte offsets, one per length. */
+  layout<L extends readonly number[]>(lengths: readonly [...L]): Offsets<L>;
   /** Packs a filter for conv_fwd (pack_w), on this thread. */
   packWeights(w: number, wp: number, taps: number, c: number, co: number): void;
   f32(at: number, n: number): Float32Array;
@@ -75,7 +78,7 @@ class WasmConvRuntime implements ConvRuntime {
   }
 
   /** Lays out float buffers of the given lengths (16-byte aligned) after the stacks; returns byte offsets. */
-  layout(lengths: number[]): number[] {
+  layout<L extends readonly number[]>(lengths: readonly [...L]): Offsets<L> {
     let top = this.base;
     const at = lengths.map((n) => {
       const a = Math.ceil(top / 16) * 16;
@@ -83,7 +86,7 @@ class WasmConvRuntime implements ConvRuntime {
       return a;
     });
     this.ensure(top);
-    return at;
+    return at as Offsets<L>; // map keeps the length
   }
 
   /** Packs a filter for conv_fwd (pack_w), on this thread. */

@@ -36,7 +36,7 @@ function tapSlice(xp: tf.Tensor4D, g: ConvGeometry, t: Triple, z0: number, z1: n
 /** Column matrix [voxels, k³·C] of output depths [z0, z1); column index = tap·C + channel (matches w.reshape). */
 function columns(xp: tf.Tensor4D, g: ConvGeometry, z0: number, z1: number): tf.Tensor2D {
   const slices = taps(g).map((t) => tapSlice(xp, g, t, z0, z1));
-  const cols = slices.length === 1 ? slices[0] : tf.concat(slices, 3);
+  const cols = slices.length === 1 ? slices[0]! : tf.concat(slices, 3);
   return tf.reshape(cols, [-1, cols.shape[3]]);
 }
 
@@ -81,9 +81,9 @@ export function conv3dForward(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, p
         const z1 = Math.min(g.outSize[0], z0 + chunk);
         parts.push(tf.tidy(() => tf.matMul(columns(xp, g, z0, z1), wm)));
       }
-      items.push(parts.length === 1 ? parts[0] : tf.concat(parts, 0));
+      items.push(parts.length === 1 ? parts[0]! : tf.concat(parts, 0));
     }
-    const y = items.length === 1 ? items[0] : tf.concat(items, 0);
+    const y = items.length === 1 ? items[0]! : tf.concat(items, 0);
     return tf.reshape(y, [x.shape[0], ...g.outSize, co]) as tf.Tensor5D;
   });
 }
@@ -123,7 +123,7 @@ export function conv3dFilterGrad(
 
 /** Interleave `s` equally shaped phase tensors along `axis` (phase p lands at positions q·s + p). */
 function interleave(phases: tf.Tensor5D[], axis: number): tf.Tensor5D {
-  if (phases.length === 1) return phases[0];
+  if (phases.length === 1) return phases[0]!;
   const shape = phases[0]!.shape.slice() as number[];
   const stacked = tf.stack(phases, axis + 1);
   shape[axis]! *= phases.length;

@@ -13,13 +13,16 @@ export function cpuNormAvailable(): boolean {
   return b === 'cpu' || b === 'wasm';
 }
 
+/** The shape of an NDHWC tensor: batch, z, y, x, channels. */
+type Shape5 = [number, number, number, number, number];
+
 function f32(t: tf.Tensor): Float32Array {
   const d = t.dataSync();
   return d instanceof Float32Array ? d : Float32Array.from(d);
 }
 
 /** Normalised values and 1/σ per (sample, channel). */
-function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Array; inv: Float64Array } {
+function forward(x: Float32Array, shape: Shape5, eps: number): { y: Float32Array; inv: Float64Array } {
   const [b, z, yy, xx, c] = shape,
     n = z * yy * xx;
   const y = new Float32Array(x.length),
@@ -58,7 +61,7 @@ function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Arr
   return { y, inv };
 }
 
-function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: number[]): Float32Array {
+function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: Shape5): Float32Array {
   const [b, z, yy, xx, c] = shape,
     n = z * yy * xx;
   const dx = new Float32Array(dy.length),
@@ -104,13 +107,9 @@ export function instanceNormCpu(x: tf.Tensor5D, eps: number): tf.Tensor5D {
     return {
       value: yt,
       gradFunc: (dy: tf.Tensor5D, saved: tf.Tensor[]) => {
-        const [sy, sinv] = saved;
-        return [
-          tf.tensor5d(
-            backward(f32(dy), f32(sy), Float64Array.from(sinv.dataSync()), sy.shape),
-            sy.shape as [number, number, number, number, number],
-          ),
-        ];
+        // What save() above stored: the output yt and the 1/σ of each (sample, channel).
+        const [sy, sinv] = saved as [tf.Tensor5D, tf.Tensor1D];
+        return [tf.tensor5d(backward(f32(dy), f32(sy), Float64Array.from(sinv.dataSync()), sy.shape), sy.shape)];
       },
     };
   });
@@ -190,7 +189,7 @@ export function reluCpu(x: tf.Tensor): tf.Tensor {
           dx = new Float32Array(g.length),
           ew = nativeEw();
         if (ew) ew(EW.reluBackward, 1, g, yd, dx);
-        else for (let i = 0; i < g.length; i++) dx[i] = yd[i]! > 0 ? g[i] : 0;
+        else for (let i = 0; i < g.length; i++) dx[i] = yd[i]! > 0 ? g[i]! : 0;
         return [tf.tensor(dx, dy.shape, 'float32')];
       },
     };

@@ -16,7 +16,7 @@ function f32(t: tf.Tensor): Float32Array {
 /** Gathers y[b, z, y, x, :] = x[b, iz[z], iy[y], ix[x], :] (forward) or scatters dy back into dx (adjoint). */
 function gather(
   src: Float32Array,
-  srcShape: number[],
+  srcShape: S5,
   maps: [Int32Array, Int32Array, Int32Array],
   adjoint: boolean,
   dst: Float32Array,
