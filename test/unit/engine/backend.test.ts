@@ -117,7 +117,7 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
           return tf.sum(tf.mul(u, randomTensor([1, 6, 8, 5, 2], 3)));
         };
         const [gx, gw] = tf.grads(f)([x, w]);
-        return [f(x, w), gx, gw];
+        return [f(x, w), gx!, gw!]; // one gradient per input
       });
       const arrays = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
       tf.dispose(outs);
@@ -147,7 +147,7 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
       const vars = [...g.variables(), ...d.variables(), ...p.variables()];
       const { value, grads } = tf.variableGrads(() => tf.sum(d.apply(p.apply(g.apply(x)))) as tf.Scalar, vars);
       p.project();
-      const outs = [value, ...vars.map((v) => grads[v.name]), p.variables()[0]];
+      const outs = [value, ...vars.map((v) => grads[v.name]!), p.variables()[0]!];
       const arrays = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
       tf.dispose([x, value, ...Object.values(grads)]);
       [g, d, p].forEach(disposeModule);

@@ -35,7 +35,7 @@ function valueAndGrads(
   const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
     tf.sum(tf.mul(conv(a as tf.Tensor5D, b as tf.Tensor5D), r)),
   )([x, w]);
-  return { y, dx, dw };
+  return { y, dx: dx!, dw: dw! }; // one gradient per input
 }
 
 const CASES: { name: string; x: S5; k: T3; cout: number; s: T3; pad: Padding }[] = [
@@ -174,7 +174,9 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     const w = tf.randomNormal([3, 3, 3, 2, 2], 0, 1, 'float32', 8) as tf.Tensor5D;
     const r = tf.randomNormal([1, 3, 2, 3, 2], 0, 1, 'float32', 9) as tf.Tensor5D;
     const loss = (a: tf.Tensor5D, b: tf.Tensor5D) => tf.sum(tf.mul(vol2colConv3d(a, b, [2, 2, 2], 'same'), r));
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor5D, b as tf.Tensor5D))([x, w]);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor5D, b as tf.Tensor5D))([x, w]);
+    const dx = grads[0]!, // one gradient per input
+      dw = grads[1]!;
     const h = 1e-2;
     const probe = (t: tf.Tensor5D, g: tf.Tensor, which: 0 | 1, idx: number[]) => {
       const flat = t.dataSync().slice();
@@ -183,7 +185,7 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
         const f = flat.slice();
         f[i]! += delta;
         const tt = tf.tensor(f, t.shape) as tf.Tensor5D;
-        const v = (which === 0 ? loss(tt, w) : loss(x, tt)).dataSync()[0];
+        const v = (which === 0 ? loss(tt, w) : loss(x, tt)).dataSync()[0]!;
         tt.dispose();
         return v;
       };

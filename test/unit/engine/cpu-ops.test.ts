@@ -153,7 +153,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       b.dispose();
       return moved;
     };
-    for (const [da, db] of [run(), withTfNorm(run)]) {
+    for (const [da, db] of [run(), withTfNorm(run)] as [number[], number[]][]) {
       expect(Math.abs(da[0]!)).toBeGreaterThan(0.03); // ≈ 4 steps of lr
       da.forEach((d, i) => expect(db[i]! / d).toBeCloseTo(0.1, 4));
     }
@@ -177,7 +177,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     };
     // A constant gradient: m/√v̂ is sign(g) per element for plain Adam; for tensorNorm it is g / rms(g).
     const rms = Math.sqrt(g0.reduce((s, g) => s + g * g, 0) / g0.length);
-    for (const [plain, shared] of [run(), withTfNorm(run)]) {
+    for (const [plain, shared] of [run(), withTfNorm(run)] as [number[], number[]][]) {
       plain.forEach((d, i) => expect(d / -0.03).toBeCloseTo(Math.sign(g0[i]!), 2)); // every weight moves ≈ 3·lr
       shared.forEach((d, i) => expect(d / (-0.03 * (g0[i]! / rms))).toBeCloseTo(1, 2));
       expect(Math.abs(shared[3]!)).toBeLessThan(1e-4); // the tiny-gradient weight barely moves (plain Adam: 0.03)
@@ -206,7 +206,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
   it('gradient agrees with central finite differences', () => {
     const x = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
     const r = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 6);
-    const loss = (a: tf.Tensor5D) => tf.sum(tf.mul(tf.square(instanceNormCpu(a, 1e-5)), r)).dataSync()[0];
+    const loss = (a: tf.Tensor5D) => tf.sum(tf.mul(tf.square(instanceNormCpu(a, 1e-5)), r)).dataSync()[0]!;
     const g = tf
       .grad((a: tf.Tensor) => tf.sum(tf.mul(tf.square(instanceNormCpu(a as tf.Tensor5D, 1e-5)), r)))(x)
       .dataSync();

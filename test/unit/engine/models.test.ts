@@ -49,7 +49,10 @@ describe('3D U-Net (G_AB)', () => {
     const c = buildUNet(cfg, 6, { name: 'uc' });
     expect(countParams(a)).toBe(reference().params.unet_tiny);
     const x = tf.randomUniform([1, 4, 6, 8, 1], 0, 1, 'float32', 3) as tf.Tensor5D;
-    const [ya, yb, yc] = [a, b, c].map((m) => tf.tidy(() => m.apply(x)));
+    const run = (m: typeof a) => tf.tidy(() => m.apply(x));
+    const ya = run(a),
+      yb = run(b),
+      yc = run(c);
     expect(ya.shape).toEqual([1, 4, 6, 8, 1]);
     expect(maxAbsDiff(ya, yb)).toBe(0);
     expect(maxAbsDiff(ya, yc)).toBeGreaterThan(0);
@@ -84,7 +87,9 @@ describe('3D U-Net (G_AB)', () => {
     const lin = buildUNet(cfg, 5, { name: 'uhl' });
     const sp = buildUNet({ ...cfg, output: 'softplus' }, 5, { name: 'uhs' });
     const x = tf.randomUniform([1, 4, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor5D;
-    const [a, b] = [lin, sp].map((m) => tf.tidy(() => m.apply(x)).dataSync());
+    const run = (m: typeof lin) => tf.tidy(() => m.apply(x)).dataSync();
+    const a = run(lin),
+      b = run(sp);
     expect(Math.min(...a)).toBeLessThan(-0.1); // the linear head does go negative on this input
     expect(Math.min(...b)).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < a.length; i++) if (a[i]! > 0.5) expect(Math.abs(b[i]! - a[i]!)).toBeLessThan(0.01 * 0.5);
@@ -132,7 +137,7 @@ describe('PatchGAN discriminator', () => {
     const x = tf.randomUniform([1, 16, 16, 16, 1], 0, 1, 'float32', 9) as tf.Tensor5D;
     const first = d.variables()[0]!;
     const { value, grads } = tf.variableGrads(() => tf.sum(d.apply(x)) as tf.Scalar, [first]);
-    expect(tf.tidy(() => tf.max(tf.abs(grads[first.name])).dataSync()[0])).toBeGreaterThan(0);
+    expect(tf.tidy(() => tf.max(tf.abs(grads[first.name]!)).dataSync()[0])).toBeGreaterThan(0);
     tf.dispose([x, value, ...Object.values(grads)]);
     disposeModule(d);
   });
@@ -166,7 +171,7 @@ describe('PSF layer (G_BA)', () => {
   it('project() makes the PSF non-negative, centred on floor(k/2) and summing to one', () => {
     const cfg: PsfConfig = { size: [6, 5, 5], init: 'gaussian', nonNegative: true, sumToOne: true, centred: true };
     const layer = buildPsfLayer(cfg, { seed: 0, name: 'psf_proj', gaussianSigma: 0.8 });
-    const [k] = layer.variables();
+    const k = layer.variables()[0]!;
     // Push it off: a shifted, partly negative, unnormalised kernel.
     const shifted = tf.tidy(() =>
       tf.sub(

@@ -85,6 +85,7 @@ export class TiffBuilder {
 
 function encode(type: number, values: number[]): Uint8Array {
   const size = SIZE[type];
+  if (size === undefined) throw new Error(`TiffBuilder cannot encode field type ${type}`);
   const b = new Uint8Array(size * values.length);
   const dv = new DataView(b.buffer);
   values.forEach((v, i) => {

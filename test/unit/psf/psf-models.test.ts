@@ -54,7 +54,7 @@ describe('PSF models agree with scipy quadrature (test/fixtures/reference/psf_re
       const vol = generatePsf({ ...p, dxy: ref.dxy, dz: ref.dz, size: ref.size });
       const [nz, ny, nx] = vol.shape;
       const at = (dz: number, dy: number, dx: number) =>
-        vol.data[((dz + (nz - 1) / 2) * ny + dy + (ny - 1) / 2) * nx + dx + (nx - 1) / 2];
+        vol.data[((dz + (nz - 1) / 2) * ny + dy + (ny - 1) / 2) * nx + dx + (nx - 1) / 2]!;
       const centre = at(0, 0, 0),
         refCentre = c.points[0]!.value;
       for (const pt of c.points) {
