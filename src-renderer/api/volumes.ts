@@ -68,7 +68,7 @@ export async function loadSlice(
       factor,
       channel: at.channel,
       frame: at.frame,
-    })) as unknown as BinaryPayload,
+    })) as BinaryPayload,
   );
 }
 

@@ -117,6 +117,7 @@ const PAGE = 65536;
 const STACK = 65536;
 
 function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  // Exports are untyped (ExportValue); this module is wasm/kernel.c, which exports exactly KernelExports.
   return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
 }
 

@@ -48,6 +48,7 @@ class WasmConvRuntime implements ConvRuntime {
 
   constructor(mod: WebAssembly.Module, threads: number) {
     this.memory = new WebAssembly.Memory({ initial: 4, maximum: 65536, shared: true });
+    // Exports are untyped (ExportValue); this module is wasm/conv.c, which exports exactly ConvExports.
     this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as ConvExports;
     let top = Math.ceil(Number(this.k.__heap_base.value) / 16) * 16;
     const stackTops: number[] = [];
