@@ -16,21 +16,21 @@ function fftjs3d(data: Float32Array, [nz, ny, nx]: S3): Float64Array {
     const rin = new Array<number>(len);
     for (let l = 0; l < count; l++) {
       if (real) {
-        for (let i = 0; i < len; i++) rin[i] = data[index(l, i)];
+        for (let i = 0; i < len; i++) rin[i] = data[index(l, i)]!;
         f.realTransform(res, rin);
         f.completeSpectrum(res);
       } else {
         for (let i = 0; i < len; i++) {
           const j = index(l, i);
-          inp[2 * i] = out[2 * j];
-          inp[2 * i + 1] = out[2 * j + 1];
+          inp[2 * i] = out[2 * j]!;
+          inp[2 * i + 1] = out[2 * j + 1]!;
         }
         f.transform(res, inp);
       }
       for (let i = 0; i < len; i++) {
         const j = index(l, i);
-        out[2 * j] = res[2 * i];
-        out[2 * j + 1] = res[2 * i + 1];
+        out[2 * j] = res[2 * i]!;
+        out[2 * j + 1] = res[2 * i + 1]!;
       }
     }
   };

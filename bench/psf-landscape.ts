@@ -99,7 +99,7 @@ for (const runDir of process.argv.slice(2)) {
       value.dispose();
       return grads[kernel.name]!.dataSync().slice() as Float32Array;
     });
-    for (let i = 0; i < g.length; i++) g[i] += gi[i]! / pairs.length;
+    for (let i = 0; i < g.length; i++) g[i]! += gi[i]! / pairs.length;
   }
   const mean = g.reduce((s, v) => s + v, 0) / g.length;
   const sd = Math.sqrt(g.reduce((s, v) => s + (v - mean) ** 2, 0) / g.length);

@@ -35,7 +35,7 @@ function torchConv(quick: boolean): TorchConv[] | { error: string } {
     });
     return JSON.parse(out.trim().split('\n').pop() ?? '[]') as TorchConv[];
   } catch (e) {
-    return { error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+    return { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
   }
 }
 

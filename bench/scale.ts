@@ -41,7 +41,7 @@ async function project(): Promise<{ root: string; datasetId: string }> {
   );
   const rep = await importDatasets(store, [join(root, 'stack.tif')], { role: { kind: 'blurred' }, recursive: false });
   await store.close();
-  return { root, datasetId: rep.imported[0].id };
+  return { root, datasetId: rep.imported[0]!.id };
 }
 
 function startWorker(url: string, root: string, name: string, queueName: string): Promise<ChildProcess> {
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  const one = rows[0];
+  const one = rows[0]!;
   console.log(
     JSON.stringify({
       jobs,

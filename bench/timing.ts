@@ -11,7 +11,7 @@ export async function timeIt(fn: () => Promise<void> | void, budgetMs = 1000, mi
     if (times.length >= 50) break;
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return times[Math.floor(times.length / 2)]!; // at least one run: minRuns ≥ 1 or budgetMs > 0
 }
 
 /** Peak resident set size of this process so far, in MiB (Linux reports maxRSS in KiB). */

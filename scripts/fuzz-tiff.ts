@@ -65,7 +65,7 @@ for (const [name, build] of fullSize) {
   if (o.kind === 'FAILURE') failures.push(`hostile ${name}: ${o.detail.split('\n').slice(0, 3).join(' | ')}`);
 }
 for (let i = 0; i < count; i++) {
-  const seed = seeds[i % seeds.length];
+  const seed = seeds[i % seeds.length]!;
   const { bytes, how } = mutate(seed.bytes, r);
   if (process.env.FUZZ_TRACE) process.stderr.write(`#${i} ${seed.name} [${how}]\n`);
   const o = await tryVariant(path, bytes, 2000, maxBytes);

@@ -9,7 +9,8 @@ const MAX_ENTRIES = 12;
 
 function toVolume(p: BinaryPayload): VolumeData {
   const s = p.meta.shape;
-  const shape: [number, number, number] = s.length === 3 ? [s[0], s[1], s[2]] : [1, s[0], s[1]];
+  // BinaryMeta's schema holds 2 or 3 axes, so these reads are in range.
+  const shape: [number, number, number] = s.length === 3 ? [s[0]!, s[1]!, s[2]!] : [1, s[0]!, s[1]!];
   const { voxelSizeSource, channels, frames } = p.meta;
   return {
     data: p.data,
@@ -67,7 +68,7 @@ export async function loadSlice(
       factor,
       channel: at.channel,
       frame: at.frame,
-    })) as unknown as BinaryPayload,
+    })) as BinaryPayload,
   );
 }
 

@@ -16,7 +16,7 @@ export function percentile(data: ArrayLike<number>, p: number, bins = 4096): num
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     if (Number.isFinite(v)) {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
@@ -28,16 +28,16 @@ export function percentile(data: ArrayLike<number>, p: number, bins = 4096): num
   const scale = (bins - 1) / (hi - lo);
   let n = 0;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     if (Number.isFinite(v)) {
-      counts[Math.floor((v - lo) * scale)]++;
+      counts[Math.floor((v - lo) * scale)]!++;
       n++;
     }
   }
   const target = Math.min(Math.max(p, 0), 1) * n;
   let acc = 0;
   for (let b = 0; b < bins; b++) {
-    acc += counts[b];
+    acc += counts[b]!;
     if (acc >= target) return lo + (b + 1) / scale;
   }
   return hi;
@@ -116,10 +116,10 @@ export function toRgba(
   const out = new Uint8ClampedArray(w * h * 4);
   const l = colormap(cmap);
   for (let i = 0; i < w * h; i++) {
-    const k = Math.round(normalise(data[i], c) * 255) * 3;
-    out[i * 4] = l[k];
-    out[i * 4 + 1] = l[k + 1];
-    out[i * 4 + 2] = l[k + 2];
+    const k = Math.round(normalise(data[i]!, c) * 255) * 3;
+    out[i * 4] = l[k]!;
+    out[i * 4 + 1] = l[k + 1]!;
+    out[i * 4 + 2] = l[k + 2]!;
     out[i * 4 + 3] = 255;
   }
   return out;
@@ -141,19 +141,19 @@ export function clahe(norm: Float32Array, w: number, h: number, tile = 32, clipL
         y1 = Math.floor(((j + 1) * h) / ty);
       const hist = new Float32Array(bins);
       for (let y = y0; y < y1; y++)
-        for (let x = x0; x < x1; x++) hist[Math.min(bins - 1, Math.floor(norm[y * w + x] * bins))]++;
+        for (let x = x0; x < x1; x++) hist[Math.min(bins - 1, Math.floor(norm[y * w + x]! * bins))]!++;
       const n = (x1 - x0) * (y1 - y0);
       const limit = Math.max(1, (clipLimit * n) / bins);
       let excess = 0;
       for (let b = 0; b < bins; b++)
-        if (hist[b] > limit) {
-          excess += hist[b] - limit;
+        if (hist[b]! > limit) {
+          excess += hist[b]! - limit;
           hist[b] = limit;
         }
       const cdf = new Float32Array(bins);
       let acc = 0;
       for (let b = 0; b < bins; b++) {
-        acc += hist[b] + excess / bins;
+        acc += hist[b]! + excess / bins;
         cdf[b] = acc / Math.max(n, 1);
       }
       cdfs.push(cdf);
@@ -170,9 +170,9 @@ export function clahe(norm: Float32Array, w: number, h: number, tile = 32, clipL
       const i0 = Math.floor(fx),
         i1 = Math.min(i0 + 1, tx - 1),
         wx = fx - i0;
-      const b = Math.min(bins - 1, Math.floor(norm[y * w + x] * bins));
-      const top = cdfs[j0 * tx + i0][b] * (1 - wx) + cdfs[j0 * tx + i1][b] * wx;
-      const bot = cdfs[j1 * tx + i0][b] * (1 - wx) + cdfs[j1 * tx + i1][b] * wx;
+      const b = Math.min(bins - 1, Math.floor(norm[y * w + x]! * bins));
+      const top = cdfs[j0 * tx + i0]![b]! * (1 - wx) + cdfs[j0 * tx + i1]![b]! * wx;
+      const bot = cdfs[j1 * tx + i0]![b]! * (1 - wx) + cdfs[j1 * tx + i1]![b]! * wx;
       out[y * w + x] = top * (1 - wy) + bot * wy;
     }
   }
@@ -184,7 +184,7 @@ export function range(data: ArrayLike<number>): [number, number] {
   let lo = Infinity,
     hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }

@@ -17,8 +17,8 @@ export function bilinear(data: ArrayLike<number>, w: number, h: number, x: numbe
   const fx = cx - xa,
     fy = cy - ya;
   return (
-    (data[ya * w + xa] * (1 - fx) + data[ya * w + xb] * fx) * (1 - fy) +
-    (data[yb * w + xa] * (1 - fx) + data[yb * w + xb] * fx) * fy
+    (data[ya * w + xa]! * (1 - fx) + data[ya * w + xb]! * fx) * (1 - fy) +
+    (data[yb * w + xa]! * (1 - fx) + data[yb * w + xb]! * fx) * fy
   );
 }
 

@@ -23,10 +23,10 @@ export function lineProfile(
     const fx = x - xa,
       fy = y - ya;
     out[i] =
-      data[ya * w + xa] * (1 - fx) * (1 - fy) +
-      data[ya * w + xb] * fx * (1 - fy) +
-      data[yb * w + xa] * (1 - fx) * fy +
-      data[yb * w + xb] * fx * fy;
+      data[ya * w + xa]! * (1 - fx) * (1 - fy) +
+      data[ya * w + xb]! * fx * (1 - fy) +
+      data[yb * w + xa]! * (1 - fx) * fy +
+      data[yb * w + xb]! * fx * fy;
   }
   return out;
 }
@@ -42,15 +42,15 @@ export function fwhm(profile: ArrayLike<number>): number {
   let peak = 0;
   let lo = Infinity;
   for (let i = 0; i < n; i++) {
-    if (profile[i] > profile[peak]) peak = i;
-    if (profile[i] < lo) lo = profile[i];
+    if (profile[i]! > profile[peak]!) peak = i;
+    if (profile[i]! < lo) lo = profile[i]!;
   }
-  if (profile[peak] <= lo) return NaN;
+  if (profile[peak]! <= lo) return NaN;
   const half = lo + (peakValue(profile, lo, peak) - lo) / 2;
   let l = peak;
-  while (l > 0 && profile[l - 1] > half) l--;
+  while (l > 0 && profile[l - 1]! > half) l--;
   let r = peak;
-  while (r < n - 1 && profile[r + 1] > half) r++;
+  while (r < n - 1 && profile[r + 1]! > half) r++;
   if (l === 0 || r === n - 1) return NaN;
   const left = crossing(profile, lo, l - 1, l, half);
   const right = crossing(profile, lo, r + 1, r, half);
@@ -63,17 +63,17 @@ export function fwhm(profile: ArrayLike<number>): number {
  * samples, where the brightest sample underestimates the peak). Falls back to the sample itself.
  */
 function peakValue(p: ArrayLike<number>, lo: number, i: number): number {
-  if (i === 0 || i === p.length - 1) return p[i];
-  const a0 = p[i - 1] - lo,
-    a1 = p[i] - lo,
-    a2 = p[i + 1] - lo;
-  if (a0 <= 0 || a1 <= 0 || a2 <= 0) return p[i];
+  if (i === 0 || i === p.length - 1) return p[i]!;
+  const a0 = p[i - 1]! - lo,
+    a1 = p[i]! - lo,
+    a2 = p[i + 1]! - lo;
+  if (a0 <= 0 || a1 <= 0 || a2 <= 0) return p[i]!;
   const y0 = Math.log(a0),
     y1 = Math.log(a1),
     y2 = Math.log(a2);
   const a = (y0 + y2 - 2 * y1) / 2,
     b = (y2 - y0) / 2;
-  if (a >= 0) return p[i];
+  if (a >= 0) return p[i]!;
   return lo + Math.exp(y1 - (b * b) / (4 * a));
 }
 
@@ -87,14 +87,14 @@ function peakValue(p: ArrayLike<number>, lo: number, i: number): number {
 function crossing(p: ArrayLike<number>, lo: number, below: number, above: number, h: number): number {
   const dir = above - below;
   const next = above + dir;
-  const a = p[below] - lo,
-    b = p[above] - lo,
+  const a = p[below]! - lo,
+    b = p[above]! - lo,
     hh = h - lo;
   const linear = below + dir * ((hh - a) / (b - a));
-  if (next < 0 || next >= p.length || a <= 0 || b <= 0 || p[next] - lo <= 0) return linear;
+  if (next < 0 || next >= p.length || a <= 0 || b <= 0 || p[next]! - lo <= 0) return linear;
   const y0 = Math.log(a),
     y1 = Math.log(b),
-    y2 = Math.log(p[next] - lo),
+    y2 = Math.log(p[next]! - lo),
     yh = Math.log(hh);
   const c = (y2 - 2 * y1 + y0) / 2;
   const bb = y1 - y0 - c;
@@ -114,7 +114,7 @@ function crossing(p: ArrayLike<number>, lo: number, below: number, above: number
 export function centroid(data: Float32Array, shape: [number, number, number]): [number, number, number] {
   const [nz, ny, nx] = shape;
   let lo = Infinity;
-  for (let i = 0; i < data.length; i++) if (data[i] < lo) lo = data[i];
+  for (let i = 0; i < data.length; i++) if (data[i]! < lo) lo = data[i]!;
   let s = 0,
     cz = 0,
     cy = 0,
@@ -122,7 +122,7 @@ export function centroid(data: Float32Array, shape: [number, number, number]): [
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
-        const v = data[(z * ny + y) * nx + x] - lo;
+        const v = data[(z * ny + y) * nx + x]! - lo;
         s += v;
         cz += v * z;
         cy += v * y;
@@ -136,7 +136,7 @@ export function centroid(data: Float32Array, shape: [number, number, number]): [
 /** Index [z, y, x] of the brightest voxel. */
 export function argmax3(data: Float32Array, shape: [number, number, number]): [number, number, number] {
   let best = 0;
-  for (let i = 1; i < data.length; i++) if (data[i] > data[best]) best = i;
+  for (let i = 1; i < data.length; i++) if (data[i]! > data[best]!) best = i;
   const [, ny, nx] = shape;
   return [Math.floor(best / (ny * nx)), Math.floor(best / nx) % ny, best % nx];
 }

@@ -88,12 +88,12 @@ export function theoreticalPsf(p: TheoryPsfParams): Float32Array {
         const r = Math.hypot((x - cx) * vx, (y - cy) * vy) / dr;
         const i0 = Math.floor(r),
           f = r - i0;
-        const v = radial[Math.min(i0, nr - 1)] * (1 - f) + radial[Math.min(i0 + 1, nr - 1)] * f;
+        const v = radial[Math.min(i0, nr - 1)]! * (1 - f) + radial[Math.min(i0 + 1, nr - 1)]! * f;
         out[(z * ny + y) * nx + x] = v;
         sum += v;
       }
     }
   }
-  if (sum > 0) for (let i = 0; i < out.length; i++) out[i] /= sum;
+  if (sum > 0) for (let i = 0; i < out.length; i++) out[i]! /= sum;
   return out;
 }

@@ -30,7 +30,7 @@ export function sliceOf(v: VolumeData, axis: Axis, index: number): { data: Float
   }
   const k = Math.min(Math.max(index, 0), nx - 1);
   const out = new Float32Array(nz * ny);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * ny + y] = v.data[(z * ny + y) * nx + k];
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * ny + y] = v.data[(z * ny + y) * nx + k]!;
   return { data: out, w: ny, h: nz };
 }
 
@@ -49,12 +49,12 @@ export function downsampleToFit(v: VolumeData, maxVoxels: number): VolumeData {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const o = (Math.floor(z / f) * oy + Math.floor(y / f)) * ox + Math.floor(x / f);
-        out[o] += v.data[(z * ny + y) * nx + x];
-        cnt[o]++;
+        out[o]! += v.data[(z * ny + y) * nx + x]!;
+        cnt[o]!++;
       }
     }
   }
-  for (let i = 0; i < out.length; i++) out[i] /= cnt[i];
+  for (let i = 0; i < out.length; i++) out[i]! /= cnt[i]!;
   const vs = v.voxelSize;
   return { ...v, data: out, shape: [oz, oy, ox], voxelSize: { x: vs.x * f, y: vs.y * f, z: vs.z * f, unit: vs.unit } };
 }

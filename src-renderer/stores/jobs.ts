@@ -24,7 +24,7 @@ export function parseLosses(message: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of message.matchAll(/([A-Za-z_][\w.]*)\s*[=:]\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/gi)) {
     const v = Number(m[2]);
-    if (Number.isFinite(v)) out[m[1]] = v;
+    if (Number.isFinite(v)) out[m[1]!] = v;
   }
   return out;
 }

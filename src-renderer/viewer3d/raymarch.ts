@@ -34,7 +34,7 @@ export function toBytes(v: VolumeData): Uint8Array {
     if (x > hi) hi = x;
   }
   const s = hi > lo ? 255 / (hi - lo) : 0;
-  for (let i = 0; i < out.length; i++) out[i] = Math.round((v.data[i] - lo) * s);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round((v.data[i]! - lo) * s);
   return out;
 }
 
@@ -52,7 +52,7 @@ function lutTexture(settings: RenderSettings): DataTexture {
   const l = colormap(settings.colormap);
   const rgba = new Uint8Array(256 * 4);
   for (let i = 0; i < 256; i++) {
-    rgba.set([l[i * 3], l[i * 3 + 1], l[i * 3 + 2], 255], i * 4);
+    rgba.set([l[i * 3]!, l[i * 3 + 1]!, l[i * 3 + 2]!, 255], i * 4);
   }
   const t = new DataTexture(rgba, 256, 1, RGBAFormat, UnsignedByteType);
   t.magFilter = LinearFilter;
@@ -61,11 +61,29 @@ function lutTexture(settings: RenderSettings): DataTexture {
   return t;
 }
 
+/** The shaders' uniforms, typed here so updates need no lookups in ShaderMaterial's string-keyed table. */
+function shaderUniforms(lut: DataTexture) {
+  return {
+    volume: { value: null as Data3DTexture | null },
+    lut: { value: lut },
+    cameraPos: { value: new Vector3() },
+    clipMin: { value: new Vector3(0, 0, 0) },
+    clipMax: { value: new Vector3(1, 1, 1) },
+    low: { value: 0 },
+    high: { value: 1 },
+    gamma: { value: 1 },
+    steps: { value: 256 },
+    isoValue: { value: 0.35 },
+  };
+}
+type Uniforms = ReturnType<typeof shaderUniforms>;
+
 export class RaymarchRenderer implements VolumeRenderer {
   private readonly mesh: Mesh<BoxGeometry, ShaderMaterial>;
   private texture: Data3DTexture | null = null;
   private lut: DataTexture;
   private settings = defaultSettings();
+  private readonly uniforms: Uniforms;
 
   /** `additive`: one layer of an overlay, added onto what the other channels drew (no depth, no occlusion). */
   constructor(
@@ -75,29 +93,19 @@ export class RaymarchRenderer implements VolumeRenderer {
     additive = false,
   ) {
     this.lut = lutTexture(this.settings);
+    this.uniforms = shaderUniforms(this.lut);
     const material = new ShaderMaterial({
       ...(additive ? { transparent: true, blending: AdditiveBlending, depthTest: false, depthWrite: false } : {}),
       glslVersion: GLSL3,
       vertexShader,
       fragmentShader: mode === 'iso' ? isoFragment : mipFragment,
       side: BackSide,
-      uniforms: {
-        volume: { value: null },
-        lut: { value: this.lut },
-        cameraPos: { value: new Vector3() },
-        clipMin: { value: new Vector3(0, 0, 0) },
-        clipMax: { value: new Vector3(1, 1, 1) },
-        low: { value: 0 },
-        high: { value: 1 },
-        gamma: { value: 1 },
-        steps: { value: 256 },
-        isoValue: { value: 0.35 },
-      },
+      uniforms: this.uniforms,
     });
     this.mesh = new Mesh(new BoxGeometry(1, 1, 1), material);
     // The camera position in object space is what the shader marches from; refresh it every frame.
     this.mesh.onBeforeRender = () => {
-      const p = (material.uniforms.cameraPos.value as Vector3).copy(this.camera.position);
+      const p = this.uniforms.cameraPos.value.copy(this.camera.position);
       this.mesh.worldToLocal(p);
     };
     this.mesh.visible = false;
@@ -116,7 +124,7 @@ export class RaymarchRenderer implements VolumeRenderer {
     t.unpackAlignment = 1;
     t.needsUpdate = true;
     this.texture = t;
-    this.mesh.material.uniforms.volume.value = t;
+    this.uniforms.volume.value = t;
     const [sx, sy, sz] = physicalScale(volume);
     // Image rows go down, three.js y goes up: mirror y so the view matches the 2D slices.
     this.mesh.scale.set(sx, -sy, sz);
@@ -140,15 +148,15 @@ export class RaymarchRenderer implements VolumeRenderer {
   update(settings: Partial<RenderSettings>): void {
     const prevMap = this.settings.colormap;
     this.settings = { ...this.settings, ...settings };
-    const u = this.mesh.material.uniforms;
+    const u = this.uniforms;
     const s = this.settings;
     u.low.value = s.low;
     u.high.value = s.high;
     u.gamma.value = s.gamma;
     u.steps.value = s.steps;
     u.isoValue.value = s.isoValue;
-    (u.clipMin.value as Vector3).set(...s.clipMin);
-    (u.clipMax.value as Vector3).set(...s.clipMax);
+    u.clipMin.value.set(...s.clipMin);
+    u.clipMax.value.set(...s.clipMax);
     if (s.colormap !== prevMap) {
       this.lut.dispose();
       this.lut = lutTexture(s);

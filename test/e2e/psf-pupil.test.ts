@@ -32,7 +32,7 @@ async function writePupilPsf(path: string, params: Record<string, number>, noise
   const uniform = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) + 0.5) / 2 ** 31;
   if (noise > 0)
     for (let i = 0; i < psf.length; i++)
-      psf[i] += peak * (0.02 + noise * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+      psf[i]! += peak * (0.02 + noise * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
   const sum = psf.reduce((a, b) => a + b, 0);
   const voxel = { x: OPTICS.dxy, y: OPTICS.dxy, z: OPTICS.dz, unit: 'µm' };
   await writeVolume(

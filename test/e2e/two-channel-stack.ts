@@ -39,7 +39,7 @@ function blur(
                 yy = y + b - (k[1] >> 1),
                 xx = x + c - (k[2] >> 1);
               if (zz >= 0 && zz < nz && yy >= 0 && yy < ny && xx >= 0 && xx < nx)
-                out[(zz * ny + yy) * nx + xx] += v * psf[(a * k[1] + b) * k[2] + c]!;
+                out[(zz * ny + yy) * nx + xx]! += v * psf[(a * k[1] + b) * k[2] + c]!;
             }
       }
   return out;

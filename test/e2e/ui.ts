@@ -69,11 +69,11 @@ export function canvasLight(page: Page): Promise<{ lit: number; total: number; r
       g = 0,
       b = 0;
     for (let i = 0; i < px.length; i += 4) {
-      if (px[i] + px[i + 1] + px[i + 2] <= 120) continue;
+      if (px[i]! + px[i + 1]! + px[i + 2]! <= 120) continue;
       lit++;
-      r += px[i];
-      g += px[i + 1];
-      b += px[i + 2];
+      r += px[i]!;
+      g += px[i + 1]!;
+      b += px[i + 2]!;
     }
     return { lit, total: px.length / 4, r: r / (lit || 1), g: g / (lit || 1), b: b / (lit || 1) };
   });

@@ -123,7 +123,10 @@ describe.skipIf(!hasChromium)('the single-stack viewer in the browser', () => {
     await page.keyboard.press(',');
     expect(await page.textContent('[data-testid="z-index"]')).toBe('6 / 10');
     const size = (id: string) =>
-      page.$eval(`[data-testid="${id}"]`, (c) => [(c as HTMLElement).clientWidth, (c as HTMLElement).clientHeight]);
+      page.$eval(`[data-testid="${id}"]`, (c): [number, number] => [
+        (c as HTMLElement).clientWidth,
+        (c as HTMLElement).clientHeight,
+      ]);
     const [xyW, xyH] = await size('plane-xy');
     const [, xzH] = await size('plane-xz');
     expect(xyW / xyH).toBeCloseTo(56 / 40, 1);

@@ -59,10 +59,10 @@ describe('Compare view', () => {
     await flushPromises();
     const panels = w.findAllComponents(ComparePanel);
     expect(panels).toHaveLength(2);
-    panels[0].vm.$emit('cursor', [0.9, 0.5, 0.5]);
+    panels[0]!.vm.$emit('cursor', [0.9, 0.5, 0.5]);
     await flushPromises();
     for (const p of w.findAllComponents(ComparePanel)) expect(p.text()).toContain('XY  z=7');
-    panels[1].vm.$emit('view', { zoom: 4, cx: 0.3, cy: 0.6 });
+    panels[1]!.vm.$emit('view', { zoom: 4, cx: 0.3, cy: 0.6 });
     await flushPromises();
     for (const p of w.findAllComponents(ComparePanel)) expect(p.props('view')).toEqual({ zoom: 4, cx: 0.3, cy: 0.6 });
     expect(c.calls.find((x) => x.method === 'metrics.compute')?.request).toEqual({

@@ -98,7 +98,7 @@ describe('channel and time-point selectors', () => {
     const panels = w.findAllComponents(ComparePanel);
     expect(panels).toHaveLength(2);
     expect(panels.map((p) => p.props('volume').max)).toEqual([100, 200]);
-    expect(panels[1].props('title')).toContain('channel 2');
+    expect(panels[1]!.props('title')).toContain('channel 2');
     expect(
       c.calls.filter((x) => x.method === 'dataset.volume').map((x) => (x.request as { channel: number }).channel),
     ).toEqual([0, 1]);

@@ -44,7 +44,7 @@ describe('ComparePanel', () => {
 
   it('steps z with the wheel and keys, and zooms with Ctrl+wheel', async () => {
     const w = mount(ComparePanel, { props });
-    const xy = w.findAll('canvas')[0];
+    const xy = w.findAll('canvas')[0]!;
     (xy.element as HTMLElement).getBoundingClientRect = () => ({
       left: 0,
       top: 0,

@@ -43,8 +43,8 @@ describe('Compare line profile', () => {
       [100, 110, 120, 130],
       [150, 160, 170, 180],
     ]);
-    expect(series()[0].x.map((v) => +v.toFixed(6))).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(series()[0]!.x.map((v) => +v.toFixed(6))).toEqual([0, 0.1, 0.2, 0.3]);
     await w.get('[data-testid="compare-profile-normalise"]').setValue(true);
-    expect(series()[1].y).toEqual([0, 1 / 3, 2 / 3, 1]);
+    expect(series()[1]!.y).toEqual([0, 1 / 3, 2 / 3, 1]);
   });
 });

@@ -71,7 +71,7 @@ describe('display mapping', () => {
     const img = Float32Array.from({ length: w * h }, (_, i) => ((i * 7919) % 1024) / 1024);
     const out = clahe(img, w, h, 32, 1e9, 256);
     for (let i = 0; i < img.length; i += 37) {
-      const bin = Math.floor(img[i] * 256);
+      const bin = Math.floor(img[i]! * 256);
       const rank = img.filter((v) => Math.floor(v * 256) <= bin).length / img.length;
       expect(out[i]).toBeCloseTo(rank, 5);
     }
@@ -85,7 +85,7 @@ describe('display mapping', () => {
     const full = clahe(img, w, h, 64, 1e9);
     expect(spread(limited)).toBeGreaterThan(0.05);
     expect(spread(limited)).toBeLessThan(spread(full));
-    for (let x = 1; x < w; x++) expect(limited[x]).toBeGreaterThanOrEqual(limited[x - 1]);
+    for (let x = 1; x < w; x++) expect(limited[x]).toBeGreaterThanOrEqual(limited[x - 1]!);
   });
 });
 
@@ -138,7 +138,7 @@ describe('theoretical PSF', () => {
     expect(s).toBeCloseTo(1, 5);
     const vol = { data: psf, shape: p.shape, voxelSize: { ...p.voxelSize, unit: 'µm' }, min: 0, max: 1 };
     const xline = Array.from(sliceOf(vol, 'z', 20).data.subarray(16 * 33, 17 * 33));
-    const zline = Array.from({ length: 41 }, (_, z) => psf[(z * 33 + 16) * 33 + 16]);
+    const zline = Array.from({ length: 41 }, (_, z) => psf[(z * 33 + 16) * 33 + 16]!);
     expect(fwhm(xline) * 0.02).toBeCloseTo((0.514 * 0.52) / 1.4, 2);
     expect(fwhm(zline) * 0.05).toBeCloseTo((1.7718 * 1.515 * 0.52) / 1.96, 1);
   });
@@ -153,11 +153,11 @@ describe('theoretical PSF', () => {
       voxelSize: { x: 0.05, y: 0.05, z: 0.1 },
       shape: [31, 9, 9] as [number, number, number],
     };
-    const axial = (ps: Float32Array) => Array.from({ length: 31 }, (_, z) => ps[(z * 9 + 4) * 9 + 4]);
+    const axial = (ps: Float32Array) => Array.from({ length: 31 }, (_, z) => ps[(z * 9 + 4) * 9 + 4]!);
     const matched = axial(theoreticalPsf(base));
-    for (let k = 1; k < 15; k++) expect(matched[15 - k]).toBeCloseTo(matched[15 + k], 6);
+    for (let k = 1; k < 15; k++) expect(matched[15 - k]).toBeCloseTo(matched[15 + k]!, 6);
     const mismatched = axial(theoreticalPsf({ ...base, sampleIndex: 1.33 }));
-    const asym = Math.abs(mismatched[10] - mismatched[20]) / Math.max(...mismatched);
+    const asym = Math.abs(mismatched[10]! - mismatched[20]!) / Math.max(...mismatched);
     expect(asym).toBeGreaterThan(0.05);
   });
 });

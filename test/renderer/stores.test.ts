@@ -41,7 +41,7 @@ describe('project store', () => {
     );
     const s = useProject();
     expect(await s.open('/x')).toBe(false);
-    const n = useNotices().items[0];
+    const n = useNotices().items[0]!;
     expect(n.title).toBe('Opening the project failed');
     expect(n.detail).toContain('outside the allowed folders');
     expect(n.hint).toBe('Open the folder first.');
@@ -62,8 +62,8 @@ describe('project store', () => {
     const s = useProject();
     const r = await s.importPaths(['/d/data.tif', '/d/bad.tif'], { kind: 'sharp' });
     expect(r?.imported).toHaveLength(1);
-    expect(c.calls[0].request).toEqual({ paths: ['/d/data.tif', '/d/bad.tif'], role: { kind: 'sharp' } });
-    expect(useNotices().items[0].detail).toContain('/d/bad.tif: not a TIFF');
+    expect(c.calls[0]!.request).toEqual({ paths: ['/d/data.tif', '/d/bad.tif'], role: { kind: 'sharp' } });
+    expect(useNotices().items[0]!.detail).toContain('/d/bad.tif: not a TIFF');
     expect(s.datasets).toHaveLength(1);
   });
 
@@ -98,11 +98,11 @@ describe('jobs store', () => {
     });
     c.emit('job.state', { job: job({ state: 'done', progress: 1 }) });
     expect(s.jobs).toHaveLength(1);
-    expect(s.jobs[0].state).toBe('done');
-    expect(s.live.job_aaaa1111.progress).toBe(0.5);
+    expect(s.jobs[0]!.state).toBe('done');
+    expect(s.live.job_aaaa1111?.progress).toBe(0.5);
     expect(s.losses.job_aaaa1111).toEqual([{ step: 10, values: { cycle: 0.25, adv: 0.15 } }]);
     expect(s.logs.job_aaaa1111).toEqual(['hello']);
-    expect(Array.from(s.psf.job_aaaa1111.data)).toEqual([0.25, 0.75]);
+    expect(Array.from(s.psf.job_aaaa1111?.data ?? [])).toEqual([0.25, 0.75]);
   });
 
   it('cancels and retries through the contract and keeps the returned job', async () => {
@@ -113,9 +113,9 @@ describe('jobs store', () => {
     setClient(c);
     const s = useJobs();
     await s.cancel('job_aaaa1111');
-    expect(s.jobs[0].state).toBe('cancelled');
+    expect(s.jobs[0]!.state).toBe('cancelled');
     await s.retry('job_aaaa1111');
-    expect(s.jobs[0].state).toBe('queued');
+    expect(s.jobs[0]!.state).toBe('queued');
     expect(c.calls.map((x) => x.method)).toEqual(['jobs.cancel', 'jobs.retry']);
   });
 
@@ -132,13 +132,13 @@ describe('jobs store', () => {
     setClient(c);
     const s = useJobs();
     await s.pause('job_aaaa1111');
-    expect(s.jobs[0].state).toBe('paused');
+    expect(s.jobs[0]!.state).toBe('paused');
     await s.resume('job_aaaa1111');
-    expect(s.jobs[0].state).toBe('queued');
+    expect(s.jobs[0]!.state).toBe('queued');
     await s.cancel('job_aaaa1111');
     await s.retry('job_aaaa1111');
     expect(s.jobs).toHaveLength(1);
-    expect(s.jobs[0].state).toBe('queued');
+    expect(s.jobs[0]!.state).toBe('queued');
     expect(useNotices().items.map((n) => n.title)).toEqual(['Cancelling the job failed', 'Retrying the job failed']);
     expect(c.calls.map((x) => [x.method, x.request])).toEqual([
       ['jobs.pause', { id: 'job_aaaa1111' }],

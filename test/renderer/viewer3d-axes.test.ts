@@ -40,10 +40,10 @@ describe('3D axes', () => {
     const xs = labels.filter((l) => l.axis === 'x');
     expect(xs.map((l) => l.text)).toEqual(['0', '5', 'x 10 µm']);
     // Looking down z: x labels run left to right on one row, y labels run downwards (image rows).
-    expect(xs[1].x).toBeGreaterThan(xs[0].x);
-    expect(xs[1].y).toBeCloseTo(xs[0].y, 6);
+    expect(xs[1]!.x).toBeGreaterThan(xs[0]!.x);
+    expect(xs[1]!.y).toBeCloseTo(xs[0]!.y, 6);
     const ys = labels.filter((l) => l.axis === 'y');
-    expect(ys.at(-1)!.y).toBeGreaterThan(ys[0].y);
+    expect(ys.at(-1)!.y).toBeGreaterThan(ys[0]!.y);
     expect(ys.map((l) => l.text)).toEqual(['0', '2', 'y 4 µm']);
   });
 });

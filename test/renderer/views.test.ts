@@ -43,14 +43,14 @@ describe('Datasets view', () => {
     const w = mount(DatasetsView, { global: { plugins: [pinia] } });
     const rows = w.findAll('[data-testid="dataset-table"] tbody tr');
     expect(rows).toHaveLength(2);
-    expect(rows[0].text()).toContain('⚠ missing');
-    expect(rows[1].text()).not.toContain('⚠ missing');
-    const inputs = rows[0].findAll('input[type="number"]');
-    expect((inputs[0].element as HTMLInputElement).value).toBe('');
-    await inputs[0].setValue('0.065');
-    await inputs[1].setValue('0.065');
-    await inputs[2].setValue('0.2');
-    await rows[0].find('button[title="Save voxel size"]').trigger('click');
+    expect(rows[0]!.text()).toContain('⚠ missing');
+    expect(rows[1]!.text()).not.toContain('⚠ missing');
+    const inputs = rows[0]!.findAll('input[type="number"]');
+    expect((inputs[0]!.element as HTMLInputElement).value).toBe('');
+    await inputs[0]!.setValue('0.065');
+    await inputs[1]!.setValue('0.065');
+    await inputs[2]!.setValue('0.2');
+    await rows[0]!.find('button[title="Save voxel size"]').trigger('click');
     await flushPromises();
     expect(c.calls.find((x) => x.method === 'dataset.update')?.request).toEqual({
       id: 'ds_aaaa1111',

@@ -24,7 +24,7 @@ export async function infoReport(path: string, options: OpenOptions = {}): Promi
         for (let z = 0; z < info.shape[0]; z += step) {
           const d = await reader.readSlices(z, Math.min(info.shape[0], z + step), { channel, frame });
           for (let i = 0; i < d.length; i++) {
-            const v = d[i];
+            const v = d[i]!;
             if (!Number.isFinite(v)) continue;
             if (v < min) min = v;
             if (v > max) max = v;

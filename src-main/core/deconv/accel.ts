@@ -49,8 +49,8 @@ export function createMomentum(kind: RlAcceleration, engine: RlEngine, d: RlDoma
           const g = (z * grid[1] + y) * grid[2],
             m = (z * box[1] + y) * box[2];
           for (let x = 0; x < nx; x++) {
-            const cur = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]),
-              p = cur + beta * (cur - prev[m + x]);
+            const cur = Math.max(0, est[g + x]! * corr[g + x]! * inv[m + x]!),
+              p = cur + beta * (cur - prev[m + x]!);
             prev[m + x] = cur;
             est[g + x] = Math.max(p, MIN_SHARE * cur);
           }
@@ -63,8 +63,8 @@ export function createMomentum(kind: RlAcceleration, engine: RlEngine, d: RlDoma
           const g = (z * grid[1] + y) * grid[2],
             m = (z * box[1] + y) * box[2];
           for (let x = 0; x < nx; x++) {
-            const cur = est[g + x],
-              p = cur + beta * (cur - prev[m + x]);
+            const cur = est[g + x]!,
+              p = cur + beta * (cur - prev[m + x]!);
             prev[m + x] = cur;
             est[g + x] = Math.max(p, MIN_SHARE * cur);
           }

@@ -21,12 +21,12 @@ export function estimateBackground(data: ArrayLike<number>, q = BACKGROUND_QUANT
   const sample = new Float32Array(Math.ceil(n / step));
   let k = 0;
   for (let i = 0; i < n; i += step) {
-    const v = data[i];
+    const v = data[i]!;
     if (Number.isFinite(v)) sample[k++] = v;
   }
   if (k === 0) return 0;
   const sorted = sample.subarray(0, k).sort();
-  return Math.max(0, sorted[Math.min(k - 1, Math.floor(q * (k - 1)))]);
+  return Math.max(0, sorted[Math.min(k - 1, Math.floor(q * (k - 1)))]!);
 }
 
 /**
@@ -48,13 +48,13 @@ export function estimateStackBackground(data: ArrayLike<number>, shape: readonly
         let sum = 0;
         for (let y = j * BLOCK; y < (j + 1) * BLOCK; y++) {
           const row = (z * ny + y) * nx + i * BLOCK;
-          for (let x = 0; x < BLOCK; x++) sum += data[row + x];
+          for (let x = 0; x < BLOCK; x++) sum += data[row + x]!;
         }
         if (Number.isFinite(sum)) means[k++] = sum / (BLOCK * BLOCK);
       }
   if (k === 0) return 0;
   const sorted = means.subarray(0, k).sort();
-  return Math.max(0, sorted[Math.floor(BLOCK_QUANTILE * (k - 1))]);
+  return Math.max(0, sorted[Math.floor(BLOCK_QUANTILE * (k - 1))]!);
 }
 
 /** The background to use: a given value, or the estimate for 'auto' (the default; with a shape, the patch estimate). */

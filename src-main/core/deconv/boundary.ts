@@ -41,17 +41,19 @@ export function planDomain(image: Float32Array, shape: Shape3, psfShape: Shape3,
   const c = psfCentre(psfShape);
   if (boundary === 'extend') {
     const offset = c;
-    const box = [0, 1, 2].map((a) => shape[a] + 2 * c[a]) as Shape3;
+    const box = [0, 1, 2].map((a) => shape[a]! + 2 * c[a]!) as Shape3;
     // x on the box, Hx read on the measured stack only, Hᵀ of a ratio that is zero off the stack:
     // no voxel of either wraps around on a grid of the box's size (reach ≤ the half-size c).
     const grid = box.map((n) => nextSmoothSize(n)) as Shape3;
     return { boundary, data: embedAt(image, shape, box, offset), box, grid, offset, shape };
   }
   const pad: Shape3 =
-    boundary === 'reflect' ? ([0, 1, 2].map((a) => Math.min(c[a], shape[a] - 1)) as Shape3) : [0, 0, 0];
+    boundary === 'reflect' ? ([0, 1, 2].map((a) => Math.min(c[a]!, shape[a]! - 1)) as Shape3) : [0, 0, 0];
   const padded = padReflect(image, shape, pad);
   // Grid large enough that the circular convolution equals the linear one on the padded box.
-  const grid = [0, 1, 2].map((a) => nextSmoothSize(padded.shape[a] + Math.max(c[a], psfShape[a] - 1 - c[a]))) as Shape3;
+  const grid = [0, 1, 2].map((a) =>
+    nextSmoothSize(padded.shape[a]! + Math.max(c[a]!, psfShape[a]! - 1 - c[a]!)),
+  ) as Shape3;
   return { boundary, data: padded.data, box: padded.shape, grid, offset: pad, shape };
 }
 
@@ -87,7 +89,7 @@ export function inverseWeights(engine: RlEngine, d: RlDomain): Float32Array {
       const g = (z * grid[1] + y) * grid[2],
         m = (z * box[1] + y) * box[2];
       for (let x = 0; x < box[2]; x++) {
-        const v = w[g + x];
+        const v = w[g + x]!;
         inv[m + x] = v >= MIN_WEIGHT ? 1 / v : 0;
       }
     }

@@ -22,9 +22,11 @@ export function convolveArray(
   }
   const c = psfCentre(psfShape);
   const pad: Shape3 =
-    boundary === 'reflect' ? ([0, 1, 2].map((a) => Math.min(c[a], shape[a] - 1)) as Shape3) : [0, 0, 0];
+    boundary === 'reflect' ? ([0, 1, 2].map((a) => Math.min(c[a]!, shape[a]! - 1)) as Shape3) : [0, 0, 0];
   const padded = padReflect(data, shape, pad);
-  const grid = [0, 1, 2].map((a) => nextSmoothSize(padded.shape[a] + Math.max(c[a], psfShape[a] - 1 - c[a]))) as Shape3;
+  const grid = [0, 1, 2].map((a) =>
+    nextSmoothSize(padded.shape[a]! + Math.max(c[a]!, psfShape[a]! - 1 - c[a]!)),
+  ) as Shape3;
   const spec = rfft3d(embedAtOrigin(padded.data, padded.shape, grid), grid);
   multiplySpectrum(spec, otf(psf, psfShape, grid));
   return cropBox(irfft3d(spec) as Float32Array, grid, pad, shape);

@@ -24,7 +24,7 @@ export function padReflect(data: Float32Array, shape: Shape3, pad: Shape3): { da
       const sy = reflectIndex(y - pad[1], ny);
       const o = (z * out[1] + y) * out[2],
         s = (sz * ny + sy) * nx;
-      for (let x = 0; x < out[2]; x++) res[o + x] = data[s + reflectIndex(x - pad[2], nx)];
+      for (let x = 0; x < out[2]; x++) res[o + x] = data[s + reflectIndex(x - pad[2], nx)]!;
     }
   }
   return { data: res, shape: out };
@@ -37,7 +37,7 @@ export function cropBox(data: ArrayLike<number>, from: Shape3, offset: Shape3, s
     for (let y = 0; y < shape[1]; y++) {
       const s = ((z + offset[0]) * from[1] + y + offset[1]) * from[2] + offset[2];
       const o = (z * shape[1] + y) * shape[2];
-      for (let x = 0; x < shape[2]; x++) res[o + x] = data[s + x];
+      for (let x = 0; x < shape[2]; x++) res[o + x] = data[s + x]!;
     }
   return res;
 }
@@ -49,7 +49,7 @@ export function embedAtOrigin(data: ArrayLike<number>, shape: Shape3, into: Shap
     for (let y = 0; y < shape[1]; y++) {
       const s = (z * shape[1] + y) * shape[2],
         o = (z * into[1] + y) * into[2];
-      for (let x = 0; x < shape[2]; x++) res[o + x] = data[s + x];
+      for (let x = 0; x < shape[2]; x++) res[o + x] = data[s + x]!;
     }
   return res;
 }
@@ -70,7 +70,7 @@ export function wrapPsf(psf: Float32Array, psfShape: Shape3, grid: Shape3, out?:
       const oz = wrap(z - c[0], grid[0]),
         oy = wrap(y - c[1], grid[1]);
       for (let x = 0; x < psfShape[2]; x++) {
-        buf[(oz * grid[1] + oy) * grid[2] + wrap(x - c[2], grid[2])] += psf[(z * psfShape[1] + y) * psfShape[2] + x];
+        buf[(oz * grid[1] + oy) * grid[2] + wrap(x - c[2], grid[2])]! += psf[(z * psfShape[1] + y) * psfShape[2] + x]!;
       }
     }
   return buf;
@@ -89,8 +89,8 @@ export function multiplySpectrum(a: HalfSpectrum, h: HalfSpectrum, conjugate = f
     hr = h.re,
     hi = h.im;
   for (let i = 0; i < ar.length; i++) {
-    const r = ar[i] * hr[i] - ai[i] * s * hi[i];
-    ai[i] = ar[i] * s * hi[i] + ai[i] * hr[i];
+    const r = ar[i]! * hr[i]! - ai[i]! * s * hi[i]!;
+    ai[i] = ar[i]! * s * hi[i]! + ai[i]! * hr[i]!;
     ar[i] = r;
   }
 }
@@ -101,7 +101,7 @@ export function multiplySpectrum(a: HalfSpectrum, h: HalfSpectrum, conjugate = f
  */
 export function resampledPsfShape(shape: Shape3, from: Shape3, to: Shape3): Shape3 {
   const c = psfCentre(shape);
-  return [0, 1, 2].map((a) => 2 * Math.max(0, Math.floor((c[a] * from[a]) / to[a])) + 1) as Shape3;
+  return [0, 1, 2].map((a) => 2 * Math.max(0, Math.floor((c[a]! * from[a]!) / to[a]!)) + 1) as Shape3;
 }
 
 /**
@@ -118,7 +118,7 @@ export function resamplePsf(
 ): { data: Float32Array; shape: Shape3 } {
   const c = psfCentre(shape);
   const full = resampledPsfShape(shape, from, to);
-  const out = full.map((n, a) => (maxShape ? Math.min(n, 2 * Math.floor((maxShape[a] - 1) / 2) + 1) : n)) as Shape3;
+  const out = full.map((n, a) => (maxShape ? Math.min(n, 2 * Math.floor((maxShape[a]! - 1) / 2) + 1) : n)) as Shape3;
   const half = out.map((n) => (n - 1) / 2);
   const res = new Float32Array(out[0] * out[1] * out[2]);
   const sample = (pz: number, py: number, px: number): number => {
@@ -134,7 +134,7 @@ export function resamplePsf(
             x = x0 + dx;
           if (z < 0 || y < 0 || x < 0 || z >= shape[0] || y >= shape[1] || x >= shape[2]) continue;
           const w = (dz ? pz - z0 : 1 - (pz - z0)) * (dy ? py - y0 : 1 - (py - y0)) * (dx ? px - x0 : 1 - (px - x0));
-          acc += w * psf[(z * shape[1] + y) * shape[2] + x];
+          acc += w * psf[(z * shape[1] + y) * shape[2] + x]!;
         }
     return acc;
   };
@@ -143,13 +143,13 @@ export function resamplePsf(
     for (let y = 0; y < out[1]; y++)
       for (let x = 0; x < out[2]; x++) {
         const v = sample(
-          c[0] + ((z - half[0]) * to[0]) / from[0],
-          c[1] + ((y - half[1]) * to[1]) / from[1],
-          c[2] + ((x - half[2]) * to[2]) / from[2],
+          c[0] + ((z - half[0]!) * to[0]) / from[0],
+          c[1] + ((y - half[1]!) * to[1]) / from[1],
+          c[2] + ((x - half[2]!) * to[2]) / from[2],
         );
         res[(z * out[1] + y) * out[2] + x] = v;
         sum += v;
       }
-  if (sum > 0) for (let i = 0; i < res.length; i++) res[i] /= sum;
+  if (sum > 0) for (let i = 0; i < res.length; i++) res[i]! /= sum;
   return { data: res, shape: out };
 }

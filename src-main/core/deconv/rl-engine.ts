@@ -103,11 +103,11 @@ export function createRlEngine(
     },
     ratio: (add) =>
       forBox(box, grid[1], grid[2], (gi, mi) => {
-        ratio[gi] = image[mi] / (work[gi] + add);
+        ratio[gi] = image[mi]! / (work[gi]! + add);
       }),
     update: () =>
       forBox(box, grid[1], grid[2], (gi) => {
-        est[gi] = Math.max(0, est[gi] * work[gi]);
+        est[gi] = Math.max(0, est[gi]! * work[gi]!);
       }),
   };
 }

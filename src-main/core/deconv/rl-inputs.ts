@@ -142,7 +142,7 @@ export function checkRlInputs(image: Float32Array, psf: Float32Array, opts: RlIn
     image: data,
     report,
     restore: (est) => {
-      if (offset > 0 && shiftBack) for (let i = 0; i < est.length; i++) est[i] -= offset;
+      if (offset > 0 && shiftBack) for (let i = 0; i < est.length; i++) est[i]! -= offset;
       return est;
     },
   };

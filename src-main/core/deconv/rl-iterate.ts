@@ -73,7 +73,7 @@ export async function iterate(engine: RlEngine, d: RlDomain, s: IterateSettings)
     else if (inv && momentum) momentum.updateAndExtrapolate(corr, inv, it, it === s.iterations - 1);
     else if (inv)
       forRows(box, grid, (g, m) => {
-        for (let x = 0; x < nx; x++) est[g + x] = Math.max(0, est[g + x] * corr[g + x] * inv[m + x]);
+        for (let x = 0; x < nx; x++) est[g + x] = Math.max(0, est[g + x]! * corr[g + x]! * inv[m + x]!);
       });
     else engine.update();
     const elapsedMs = Date.now() - start;
@@ -105,13 +105,13 @@ function updateTv(
   const { box, grid } = d,
     nx = box[2];
   forRows(box, grid, (g, m) => {
-    for (let x = 0; x < nx; x++) tvBox[m + x] = est[g + x];
+    for (let x = 0; x < nx; x++) tvBox[m + x] = est[g + x]!;
   });
   tvDivergence(tvBox, box, tvDiv);
   forRows(box, grid, (g, m) => {
     for (let x = 0; x < nx; x++) {
-      const den = Math.max(1 - lambda * tvDiv[m + x], 1e-3);
-      est[g + x] = Math.max(0, (est[g + x] * corr[g + x] * (inv ? inv[m + x] : 1)) / den);
+      const den = Math.max(1 - lambda * tvDiv[m + x]!, 1e-3);
+      est[g + x] = Math.max(0, (est[g + x]! * corr[g + x]! * (inv ? inv[m + x]! : 1)) / den);
     }
   });
 }
@@ -125,8 +125,8 @@ function iDivergence(blurred: Float32Array, d: RlDomain, add: number): number {
       const g = ((z + offset[0]) * grid[1] + y + offset[1]) * grid[2] + offset[2];
       const m = ((z + offset[0]) * box[1] + y + offset[1]) * box[2] + offset[2];
       for (let x = 0; x < shape[2]; x++) {
-        const mu = Math.max(blurred[g + x] + add, 1e-30),
-          v = data[m + x];
+        const mu = Math.max(blurred[g + x]! + add, 1e-30),
+          v = data[m + x]!;
         sum += (v > 0 ? v * Math.log(v / mu) - v : 0) + mu;
       }
     }

@@ -13,10 +13,10 @@ export function tvDivergence(u: Float32Array, shape: [number, number, number], o
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
         const i = z * plane + y * nx + x,
-          v = u[i];
-        const dx = x + 1 < nx ? u[i + 1] - v : 0;
-        const dy = y + 1 < ny ? u[i + nx] - v : 0;
-        const dz = z + 1 < nz ? u[i + plane] - v : 0;
+          v = u[i]!;
+        const dx = x + 1 < nx ? u[i + 1]! - v : 0;
+        const dy = y + 1 < ny ? u[i + nx]! - v : 0;
+        const dz = z + 1 < nz ? u[i + plane]! - v : 0;
         const norm = Math.sqrt(dx * dx + dy * dy + dz * dz + eps * eps);
         gx[i] = dx / norm;
         gy[i] = dy / norm;
@@ -27,6 +27,11 @@ export function tvDivergence(u: Float32Array, shape: [number, number, number], o
       for (let x = 0; x < nx; x++) {
         const i = z * plane + y * nx + x;
         out[i] =
-          gx[i] - (x > 0 ? gx[i - 1] : 0) + gy[i] - (y > 0 ? gy[i - nx] : 0) + gz[i] - (z > 0 ? gz[i - plane] : 0);
+          gx[i]! -
+          (x > 0 ? gx[i - 1]! : 0) +
+          gy[i]! -
+          (y > 0 ? gy[i - nx]! : 0) +
+          gz[i]! -
+          (z > 0 ? gz[i - plane]! : 0);
       }
 }

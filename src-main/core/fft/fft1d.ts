@@ -72,11 +72,11 @@ class MixedRadixPlan implements FFTPlan {
   transform(re: Float64Array, im: Float64Array, inverse = false): void {
     const n = this.n;
     if (n === 1) return;
-    if (inverse) for (let i = 0; i < n; i++) im[i] = -im[i];
+    if (inverse) for (let i = 0; i < n; i++) im[i] = -im[i]!;
     this.tRe.set(re);
     this.tIm.set(im);
     this.rec(this.tRe, this.tIm, 0, 1, re, im, 0, n, 0);
-    if (inverse) for (let i = 0; i < n; i++) im[i] = -im[i];
+    if (inverse) for (let i = 0; i < n; i++) im[i] = -im[i]!;
   }
 
   // out[outOff .. outOff+len) = DFT of in[inOff + j*stride], j < len.
@@ -92,17 +92,17 @@ class MixedRadixPlan implements FFTPlan {
     fi: number,
   ): void {
     if (len === 1) {
-      oRe[outOff] = iRe[inOff];
-      oIm[outOff] = iIm[inOff];
+      oRe[outOff] = iRe[inOff]!;
+      oIm[outOff] = iIm[inOff]!;
       return;
     }
-    const p = this.factors[fi];
+    const p = this.factors[fi]!;
     const m = len / p;
     if (m === 1) {
       // Leaf level: gather the p inputs directly instead of p single-element recursive calls.
       for (let q = 0; q < p; q++) {
-        oRe[outOff + q] = iRe[inOff + q * stride];
-        oIm[outOff + q] = iIm[inOff + q * stride];
+        oRe[outOff + q] = iRe[inOff + q * stride]!;
+        oIm[outOff + q] = iIm[inOff + q * stride]!;
       }
     } else {
       for (let q = 0; q < p; q++)
@@ -117,12 +117,12 @@ class MixedRadixPlan implements FFTPlan {
         const a = outOff + k,
           b = a + m;
         const t = k * tw,
-          wr = c[t],
-          wi = s[t];
-        const br = oRe[b] * wr - oIm[b] * wi,
-          bi = oRe[b] * wi + oIm[b] * wr;
-        const ar = oRe[a],
-          ai = oIm[a];
+          wr = c[t]!,
+          wi = s[t]!;
+        const br = oRe[b]! * wr - oIm[b]! * wi,
+          bi = oRe[b]! * wi + oIm[b]! * wr;
+        const ar = oRe[a]!,
+          ai = oIm[a]!;
         oRe[a] = ar + br;
         oIm[a] = ai + bi;
         oRe[b] = ar - br;
@@ -139,14 +139,14 @@ class MixedRadixPlan implements FFTPlan {
         const t1 = k * tw,
           t2 = 2 * t1,
           t3 = 3 * t1;
-        const x0r = oRe[i0],
-          x0i = oIm[i0];
-        const x1r = oRe[i1] * c[t1] - oIm[i1] * s[t1],
-          x1i = oRe[i1] * s[t1] + oIm[i1] * c[t1];
-        const x2r = oRe[i2] * c[t2] - oIm[i2] * s[t2],
-          x2i = oRe[i2] * s[t2] + oIm[i2] * c[t2];
-        const x3r = oRe[i3] * c[t3] - oIm[i3] * s[t3],
-          x3i = oRe[i3] * s[t3] + oIm[i3] * c[t3];
+        const x0r = oRe[i0]!,
+          x0i = oIm[i0]!;
+        const x1r = oRe[i1]! * c[t1]! - oIm[i1]! * s[t1]!,
+          x1i = oRe[i1]! * s[t1]! + oIm[i1]! * c[t1]!;
+        const x2r = oRe[i2]! * c[t2]! - oIm[i2]! * s[t2]!,
+          x2i = oRe[i2]! * s[t2]! + oIm[i2]! * c[t2]!;
+        const x3r = oRe[i3]! * c[t3]! - oIm[i3]! * s[t3]!,
+          x3i = oRe[i3]! * s[t3]! + oIm[i3]! * c[t3]!;
         const ar = x0r + x2r,
           ai = x0i + x2i,
           br = x0r - x2r,
@@ -183,16 +183,16 @@ class MixedRadixPlan implements FFTPlan {
       for (let q = 0; q < p; q++) {
         const idx = outOff + k + q * m,
           t = (q * k * tw) % N;
-        sRe[q] = oRe[idx] * c[t] - oIm[idx] * s[t];
-        sIm[q] = oRe[idx] * s[t] + oIm[idx] * c[t];
+        sRe[q] = oRe[idx]! * c[t]! - oIm[idx]! * s[t]!;
+        sIm[q] = oRe[idx]! * s[t]! + oIm[idx]! * c[t]!;
       }
       for (let sIdx = 0; sIdx < p; sIdx++) {
         let accR = 0,
           accI = 0;
         for (let q = 0; q < p; q++) {
           const t = ((q * sIdx) % p) * pStep;
-          accR += sRe[q] * c[t] - sIm[q] * s[t];
-          accI += sRe[q] * s[t] + sIm[q] * c[t];
+          accR += sRe[q]! * c[t]! - sIm[q]! * s[t]!;
+          accI += sRe[q]! * s[t]! + sIm[q]! * c[t]!;
         }
         oRe[outOff + k + sIdx * m] = accR;
         oIm[outOff + k + sIdx * m] = accI;
@@ -210,18 +210,18 @@ class MixedRadixPlan implements FFTPlan {
         i2 = i1 + m,
         t1 = k * tw,
         t2 = 2 * t1;
-      const x1r = oRe[i1] * c[t1] - oIm[i1] * s[t1],
-        x1i = oRe[i1] * s[t1] + oIm[i1] * c[t1];
-      const x2r = oRe[i2] * c[t2] - oIm[i2] * s[t2],
-        x2i = oRe[i2] * s[t2] + oIm[i2] * c[t2];
+      const x1r = oRe[i1]! * c[t1]! - oIm[i1]! * s[t1]!,
+        x1i = oRe[i1]! * s[t1]! + oIm[i1]! * c[t1]!;
+      const x2r = oRe[i2]! * c[t2]! - oIm[i2]! * s[t2]!,
+        x2i = oRe[i2]! * s[t2]! + oIm[i2]! * c[t2]!;
       const ar = x1r + x2r,
         ai = x1i + x2i,
         br = h * (x1r - x2r),
         bi = h * (x1i - x2i);
-      const mr = oRe[i0] - 0.5 * ar,
-        mi = oIm[i0] - 0.5 * ai;
-      oRe[i0] += ar;
-      oIm[i0] += ai;
+      const mr = oRe[i0]! - 0.5 * ar,
+        mi = oIm[i0]! - 0.5 * ai;
+      oRe[i0]! += ar;
+      oIm[i0]! += ai;
       oRe[i1] = mr + bi;
       oIm[i1] = mi - br;
       oRe[i2] = mr - bi;
@@ -246,14 +246,14 @@ class MixedRadixPlan implements FFTPlan {
         t2 = 2 * t1,
         t3 = 3 * t1,
         t4 = 4 * t1;
-      const x1r = oRe[i1] * c[t1] - oIm[i1] * s[t1],
-        x1i = oRe[i1] * s[t1] + oIm[i1] * c[t1];
-      const x2r = oRe[i2] * c[t2] - oIm[i2] * s[t2],
-        x2i = oRe[i2] * s[t2] + oIm[i2] * c[t2];
-      const x3r = oRe[i3] * c[t3] - oIm[i3] * s[t3],
-        x3i = oRe[i3] * s[t3] + oIm[i3] * c[t3];
-      const x4r = oRe[i4] * c[t4] - oIm[i4] * s[t4],
-        x4i = oRe[i4] * s[t4] + oIm[i4] * c[t4];
+      const x1r = oRe[i1]! * c[t1]! - oIm[i1]! * s[t1]!,
+        x1i = oRe[i1]! * s[t1]! + oIm[i1]! * c[t1]!;
+      const x2r = oRe[i2]! * c[t2]! - oIm[i2]! * s[t2]!,
+        x2i = oRe[i2]! * s[t2]! + oIm[i2]! * c[t2]!;
+      const x3r = oRe[i3]! * c[t3]! - oIm[i3]! * s[t3]!,
+        x3i = oRe[i3]! * s[t3]! + oIm[i3]! * c[t3]!;
+      const x4r = oRe[i4]! * c[t4]! - oIm[i4]! * s[t4]!,
+        x4i = oRe[i4]! * s[t4]! + oIm[i4]! * c[t4]!;
       const a1r = x1r + x4r,
         a1i = x1i + x4i,
         b1r = x1r - x4r,
@@ -262,8 +262,8 @@ class MixedRadixPlan implements FFTPlan {
         a2i = x2i + x3i,
         b2r = x2r - x3r,
         b2i = x2i - x3i;
-      const x0r = oRe[i0],
-        x0i = oIm[i0];
+      const x0r = oRe[i0]!,
+        x0i = oIm[i0]!;
       const p1r = x0r + c1 * a1r + c2 * a2r,
         p1i = x0i + c1 * a1i + c2 * a2i;
       const q1r = s1 * b1r + s2 * b2r,
@@ -313,11 +313,11 @@ class BluesteinPlan implements FFTPlan {
     this.bRe = new Float64Array(m);
     this.bIm = new Float64Array(m);
     for (let k = 0; k < n; k++) {
-      this.bRe[k] = this.wRe[k];
-      this.bIm[k] = -this.wIm[k];
+      this.bRe[k] = this.wRe[k]!;
+      this.bIm[k] = -this.wIm[k]!;
       if (k > 0) {
-        this.bRe[m - k] = this.wRe[k];
-        this.bIm[m - k] = -this.wIm[k];
+        this.bRe[m - k] = this.wRe[k]!;
+        this.bIm[m - k] = -this.wIm[k]!;
       }
     }
     this.inner.transform(this.bRe, this.bIm);
@@ -331,23 +331,23 @@ class BluesteinPlan implements FFTPlan {
     aRe.fill(0);
     aIm.fill(0);
     for (let k = 0; k < n; k++) {
-      const xr = re[k],
-        xi = sign * im[k];
-      aRe[k] = xr * wRe[k] - xi * wIm[k];
-      aIm[k] = xr * wIm[k] + xi * wRe[k];
+      const xr = re[k]!,
+        xi = sign * im[k]!;
+      aRe[k] = xr * wRe[k]! - xi * wIm[k]!;
+      aIm[k] = xr * wIm[k]! + xi * wRe[k]!;
     }
     this.inner.transform(aRe, aIm);
     for (let k = 0; k < m; k++) {
-      const r = aRe[k] * bRe[k] - aIm[k] * bIm[k];
-      aIm[k] = aRe[k] * bIm[k] + aIm[k] * bRe[k];
+      const r = aRe[k]! * bRe[k]! - aIm[k]! * bIm[k]!;
+      aIm[k] = aRe[k]! * bIm[k]! + aIm[k]! * bRe[k]!;
       aRe[k] = r;
     }
     this.inner.transform(aRe, aIm, true);
     for (let k = 0; k < n; k++) {
-      const yr = aRe[k] / m,
-        yi = aIm[k] / m;
-      re[k] = yr * wRe[k] - yi * wIm[k];
-      im[k] = sign * (yr * wIm[k] + yi * wRe[k]);
+      const yr = aRe[k]! / m,
+        yi = aIm[k]! / m;
+      re[k] = yr * wRe[k]! - yi * wIm[k]!;
+      im[k] = sign * (yr * wIm[k]! + yi * wRe[k]!);
     }
   }
 }

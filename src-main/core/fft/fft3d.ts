@@ -52,8 +52,8 @@ function transformYZ(
       for (let y = 0; y < ny; y++) {
         const row = zb + y * nxh;
         for (let x = 0; x < nxh; x++) {
-          br[x * ny + y] = re[row + x];
-          bi[x * ny + y] = im[row + x];
+          br[x * ny + y] = re[row + x]!;
+          bi[x * ny + y] = im[row + x]!;
         }
       }
       for (let x = 0; x < nxh; x++) {
@@ -63,8 +63,8 @@ function transformYZ(
       for (let y = 0; y < ny; y++) {
         const row = zb + y * nxh;
         for (let x = 0; x < nxh; x++) {
-          re[row + x] = br[x * ny + y];
-          im[row + x] = bi[x * ny + y];
+          re[row + x] = br[x * ny + y]!;
+          im[row + x] = bi[x * ny + y]!;
         }
       }
     }
@@ -83,8 +83,8 @@ function zPass(re: RealArray, im: RealArray, nz: number, ny: number, nxh: number
       for (let z = 0; z < nz; z++) {
         const src = z * plane + i0;
         for (let j = 0; j < w; j++) {
-          br[j * nz + z] = re[src + j];
-          bi[j * nz + z] = im[src + j];
+          br[j * nz + z] = re[src + j]!;
+          bi[j * nz + z] = im[src + j]!;
         }
       }
       for (let j = 0; j < w; j++) {
@@ -94,8 +94,8 @@ function zPass(re: RealArray, im: RealArray, nz: number, ny: number, nxh: number
       for (let z = 0; z < nz; z++) {
         const dst = z * plane + i0;
         for (let j = 0; j < w; j++) {
-          re[dst + j] = br[j * nz + z];
-          im[dst + j] = bi[j * nz + z];
+          re[dst + j] = br[j * nz + z]!;
+          im[dst + j] = bi[j * nz + z]!;
         }
       }
     }
@@ -133,16 +133,16 @@ export function rfft3d<T extends RealArray>(
       continue;
     }
     for (let x = 0; x < nx; x++) {
-      zr[x] = data[r * nx + x];
-      zi[x] = pair ? data[(r + 1) * nx + x] : 0;
+      zr[x] = data[r * nx + x]!;
+      zi[x] = pair ? data[(r + 1) * nx + x]! : 0;
     }
     plan.transform(zr, zi);
     for (let k = 0; k < nxh; k++) {
       const j = (nx - k) % nx;
-      const ar = zr[k],
-        ai = zi[k],
-        wr = zr[j],
-        wi = zi[j];
+      const ar = zr[k]!,
+        ai = zi[k]!,
+        wr = zr[j]!,
+        wi = zi[j]!;
       re[r * nxh + k] = (ar + wr) / 2;
       im[r * nxh + k] = (ai - wi) / 2;
       if (pair) {
@@ -189,17 +189,17 @@ export function irfft3d<T extends RealArray>(
       const stored = k < nxh;
       const kk = stored ? k : nx - k,
         sign = stored ? 1 : -1;
-      const ar = re[r * nxh + kk],
-        ai = sign * im[r * nxh + kk];
-      const br = pair ? re[(r + 1) * nxh + kk] : 0,
-        bi = pair ? sign * im[(r + 1) * nxh + kk] : 0;
+      const ar = re[r * nxh + kk]!,
+        ai = sign * im[r * nxh + kk]!;
+      const br = pair ? re[(r + 1) * nxh + kk]! : 0,
+        bi = pair ? sign * im[(r + 1) * nxh + kk]! : 0;
       zr[k] = ar - bi;
       zi[k] = ai + br;
     }
     plan.transform(zr, zi, true);
     for (let x = 0; x < nx; x++) {
-      result[r * nx + x] = zr[x] * scale;
-      if (pair) result[(r + 1) * nx + x] = zi[x] * scale;
+      result[r * nx + x] = zr[x]! * scale;
+      if (pair) result[(r + 1) * nx + x] = zi[x]! * scale;
     }
   }
   return result;
@@ -220,7 +220,7 @@ export function naiveDft3dHalf(data: ArrayLike<number>, shape: Shape3): { re: Fl
           for (let y = 0; y < ny; y++)
             for (let x = 0; x < nx; x++) {
               const ph = -2 * Math.PI * ((kz * z) / nz + (ky * y) / ny + (kx * x) / nx);
-              const v = data[(z * ny + y) * nx + x];
+              const v = data[(z * ny + y) * nx + x]!;
               sr += v * Math.cos(ph);
               si += v * Math.sin(ph);
             }

@@ -117,6 +117,7 @@ const PAGE = 65536;
 const STACK = 65536;
 
 function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  // Exports are untyped (ExportValue); this module is wasm/kernel.c, which exports exactly KernelExports.
   return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
 }
 
@@ -246,11 +247,10 @@ export class WasmFftWorkspace {
 
   /** Runs `op` over [0, n) split into one range per thread (ranges multiples of `grain`); args(a, b, buf). */
   private parallel(op: Op, n: number, args: (a: number, b: number, buf: number) => number[], grain = 1): void {
-    const parts = splitRange(n, this.threadCount, grain);
-    if (!parts.length) return;
+    const [first, ...rest] = splitRange(n, this.threadCount, grain);
+    if (!first) return;
     const call = (argv: number[]) => (this.k[op] as (...a: number[]) => void)(...argv);
-    const [first, ...rest] = parts;
-    const own = args(first[0], first[1], this.bufs[0]);
+    const own = args(first[0], first[1], this.bufs[0]!);
     if (!this.threads || !rest.length) {
       call(own);
       return;
@@ -258,7 +258,7 @@ export class WasmFftWorkspace {
     this.threads.run(
       op,
       () => call(own),
-      rest.map(([a, b], i) => args(a, b, this.bufs[i + 1])),
+      rest.map(([a, b], i) => args(a, b, this.bufs[i + 1]!)),
     );
   }
 

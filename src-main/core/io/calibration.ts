@@ -29,7 +29,11 @@ export function parseVoxelSize(raw: string, flagName = '--voxel-size'): VoxelSiz
   const unit = m[4] || 'µm';
   const scale = unitToMicrons(unit);
   if (scale === undefined) throw bad(`has unknown unit "${unit}" (use nm, um/µm or mm)`);
-  const [x, y, z] = [m[1], m[2], m[3]].map((s) => Number(s.trim()) * scale);
+  // The three groups always match; an empty one would read as 0 and be refused below.
+  const micrometres = (s: string | undefined) => Number((s ?? '').trim()) * scale;
+  const x = micrometres(m[1]),
+    y = micrometres(m[2]),
+    z = micrometres(m[3]);
   if (![x, y, z].every((v) => Number.isFinite(v) && v > 0)) throw bad('must be three positive numbers');
-  return { x: x!, y: y!, z: z!, unit: 'µm' };
+  return { x, y, z, unit: 'µm' };
 }

@@ -32,20 +32,20 @@ export function distinctStoredBytes(pages: TiffPage[]): number {
   for (const p of pages) {
     const k = Math.min(chunkCount(p), p.offsets.length, p.byteCounts.length);
     for (let i = 0; i < k; i++, n++) {
-      starts[n] = p.offsets[i];
-      ends[n] = p.offsets[i] + p.byteCounts[i];
-      if (n > 0 && starts[n] < starts[n - 1]) sorted = false;
+      starts[n] = p.offsets[i]!;
+      ends[n] = p.offsets[i]! + p.byteCounts[i]!;
+      if (n > 0 && starts[n]! < starts[n - 1]!) sorted = false;
     }
   }
   // Writers store strips in file order, so the sort is usually skipped.
-  const order = sorted ? null : Array.from({ length: n }, (_, i) => i).sort((a, b) => starts[a] - starts[b]);
+  const order = sorted ? null : Array.from({ length: n }, (_, i) => i).sort((a, b) => starts[a]! - starts[b]!);
   let covered = 0;
   let reach = -Infinity;
   for (let j = 0; j < n; j++) {
-    const i = order ? order[j] : j;
-    const s = Math.max(starts[i], reach);
-    if (ends[i] > s) covered += ends[i] - s;
-    reach = Math.max(reach, ends[i]);
+    const i = order ? order[j]! : j;
+    const s = Math.max(starts[i]!, reach);
+    if (ends[i]! > s) covered += ends[i]! - s;
+    reach = Math.max(reach, ends[i]!);
   }
   return covered;
 }

@@ -64,10 +64,10 @@ export function headerBytes(layout: Layout): Uint8Array {
     dv.setUint16(2, 43, true);
     dv.setUint16(4, 8, true);
     dv.setUint16(6, 0, true);
-    dv.setBigUint64(8, BigInt(layout.ifdOffsets[0]), true);
+    dv.setBigUint64(8, BigInt(layout.ifdOffsets[0]!), true);
   } else {
     dv.setUint16(2, 42, true);
-    dv.setUint32(4, layout.ifdOffsets[0], true);
+    dv.setUint32(4, layout.ifdOffsets[0]!, true);
   }
   return b;
 }
@@ -176,9 +176,9 @@ export function tailBytes(
   const big = layout.bigTiff;
   const calibrated = imagejUnit(voxelSize.unit) !== undefined;
   // XResolution is pixels per unit = den/num of the voxel size, so a reader computing den/num gets it back exactly.
-  const flip = (r: [number, number]) => [r[1], r[0]];
-  const xr = calibrated ? flip(toRational(voxelSize.x)) : [1, 1];
-  const yr = calibrated ? flip(toRational(voxelSize.y)) : [1, 1];
+  const flip = (r: [number, number]): [number, number] => [r[1], r[0]];
+  const xr: [number, number] = calibrated ? flip(toRational(voxelSize.x)) : [1, 1];
+  const yr: [number, number] = calibrated ? flip(toRational(voxelSize.y)) : [1, 1];
   if (!big) {
     dv.setUint32(rel(layout.rationalsAt), xr[0], true);
     dv.setUint32(rel(layout.rationalsAt) + 4, xr[1], true);
@@ -203,7 +203,7 @@ export function tailBytes(
       { tag: 296, type: 3, count: 1, value: 1 },
       { tag: 339, type: 3, count: 1, value: dtype === 'float32' ? 3 : 1 },
     ];
-    let at = rel(layout.ifdOffsets[z]);
+    let at = rel(layout.ifdOffsets[z]!);
     if (big) {
       dv.setBigUint64(at, BigInt(tags.length), true);
       at += 8;
@@ -226,7 +226,7 @@ export function tailBytes(
       else dv.setUint32(v, t.value, true);
       at += big ? 20 : 12;
     }
-    const next = z + 1 < nz ? layout.ifdOffsets[z + 1] : 0;
+    const next = z + 1 < nz ? layout.ifdOffsets[z + 1]! : 0;
     if (big) dv.setBigUint64(at, BigInt(next), true);
     else dv.setUint32(at, next, true);
   }

@@ -178,6 +178,9 @@ function omeElements(file: string, xml: string): { pixels: Map<string, string>; 
 }
 const OME_WANTED = new Set(['Pixels', 'TiffData']);
 
+/** The non-spatial axes of an OME DimensionOrder. */
+type Axis = 'Z' | 'C' | 'T';
+
 function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
   const { pixels, tiffData } = omeElements(file, xml);
   const size = (n: string) => posInt(pixels.get(n)) ?? 1;
@@ -203,8 +206,9 @@ function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
     return scale === undefined ? undefined : Number(v) * scale;
   };
   const { voxelSize, assumed } = finishVoxelSize(physical('X'), physical('Y'), physical('Z'), slices);
-  const sizes: Record<string, number> = { Z: slices, C: channels, T: frames };
-  const axes = order.slice(2).split('');
+  const sizes: Record<Axis, number> = { Z: slices, C: channels, T: frames };
+  // The test above leaves a permutation of Z, C and T after XY.
+  const axes = order.slice(2).split('') as Axis[];
   const { intensityScale, ...extra } = readProvenance(xml);
   return {
     sourceFormat: 'ome',
@@ -216,9 +220,9 @@ function omeLayout(file: string, xml: string, pageCount: number): StackLayout {
     extra,
     intensityScale,
     pageOf: (z, c, t) => {
-      const idx: Record<string, number> = { Z: z, C: c, T: t };
+      const idx: Record<Axis, number> = { Z: z, C: c, T: t };
       let p = 0;
-      for (let i = axes.length - 1; i >= 0; i--) p = p * sizes[axes[i]] + idx[axes[i]];
+      for (let i = axes.length - 1; i >= 0; i--) p = p * sizes[axes[i]!] + idx[axes[i]!];
       return firstIfd + p;
     },
   };
@@ -243,8 +247,8 @@ function plainLayout(first: TiffPage, pageCount: number): StackLayout {
 }
 
 export function describeLayout(file: string, pages: TiffPage[]): StackLayout {
-  const desc = pages[0].description ?? '';
-  if (desc.startsWith('ImageJ=')) return imagejLayout(file, desc, pages[0], pages.length);
+  const desc = pages[0]!.description ?? '';
+  if (desc.startsWith('ImageJ=')) return imagejLayout(file, desc, pages[0]!, pages.length);
   if (/<(?:\w+:)?OME\b/.test(desc)) return omeLayout(file, desc, pages.length);
-  return plainLayout(pages[0], pages.length);
+  return plainLayout(pages[0]!, pages.length);
 }

@@ -120,8 +120,8 @@ export function checkPage(file: string, fileBytes: number, page: TiffPage, maxBy
     ? (page.tileWidth ?? 0) * (page.tileHeight ?? 0) * BYTES[type]
     : page.rowsPerStrip * page.width * BYTES[type];
   for (let i = 0; i < chunks; i++) {
-    const off = page.offsets[i];
-    const n = page.byteCounts[i];
+    const off = page.offsets[i]!;
+    const n = page.byteCounts[i]!;
     if (!Number.isSafeInteger(off) || !Number.isSafeInteger(n) || off < 0 || n < 0 || off + n > fileBytes) {
       throw new TiffFormatError(
         file,
@@ -217,10 +217,10 @@ function decompress(page: TiffPage, raw: Uint8Array, need: number): Uint8Array {
 async function readChunk(src: FileBytes, page: TiffPage, s: number, need: number, what: string): Promise<Uint8Array> {
   let bytes: Uint8Array;
   if (page.compression === 1) {
-    const view = await src.read(page.offsets[s], need, what);
+    const view = await src.read(page.offsets[s]!, need, what);
     bytes = new Uint8Array(view.buffer, view.byteOffset, need);
   } else {
-    const view = await src.read(page.offsets[s], page.byteCounts[s], what);
+    const view = await src.read(page.offsets[s]!, page.byteCounts[s]!, what);
     try {
       bytes = decompress(page, new Uint8Array(view.buffer, view.byteOffset, view.byteLength), need);
     } catch (e) {

@@ -108,7 +108,7 @@ class TiffVolumeReader implements VolumeReader {
       );
     const out = new Float32Array((z1 - z0) * ny * nx);
     for (let z = z0; z < z1; z++) {
-      const page = this.pages[this.layout.pageOf(z, channel, frame)];
+      const page = this.pages[this.layout.pageOf(z, channel, frame)]!;
       await decodePage(this.src, page, this.info.dtype, this.littleEndian, out, (z - z0) * ny * nx);
     }
     return out;
@@ -148,10 +148,10 @@ function checkUniform(
   fileBytes: number,
   maxBytes: number,
 ): SampleType {
-  const first = pages[used[0]];
+  const first = pages[used[0]!]!;
   const type = checkPage(file, fileBytes, first, maxBytes);
   for (const i of used) {
-    const p = pages[i];
+    const p = pages[i]!;
     const t = checkPage(file, fileBytes, p, maxBytes);
     if (p.width !== first.width || p.height !== first.height || t !== type) {
       throw new UnsupportedFormatError(
@@ -162,7 +162,7 @@ function checkUniform(
     }
   }
   const over = overExpanded(
-    used.map((i) => pages[i]),
+    used.map((i) => pages[i]!),
     (p) => declaredBytes(p, type),
   );
   if (over) {
@@ -205,7 +205,7 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
     for (let t = 0; t < frames; t++)
       for (let c = 0; c < channels; c++) for (let z = 0; z < slices; z++) used.push(layout.pageOf(z, c, t));
     const type = checkUniform(path, pages, used, structure.fileBytes, maxBytes);
-    const first = pages[used[0]];
+    const first = pages[used[0]!]!;
     const info: TiffInfo = {
       file: path,
       fileBytes: structure.fileBytes,
@@ -219,7 +219,8 @@ export async function openVolume(path: string, options: OpenOptions = {}): Promi
       sourceFormat: layout.sourceFormat + (structure.bigTiff ? '-bigtiff' : ''),
       bigTiff: structure.bigTiff,
       byteOrder: structure.littleEndian ? 'little-endian' : 'big-endian',
-      compression: COMPRESSION_NAMES[first.compression],
+      // checkPage (through checkUniform) has refused compressions without a name.
+      compression: COMPRESSION_NAMES[first.compression]!,
       ...(layout.intensityScale !== undefined ? { intensityScale: layout.intensityScale } : {}),
       extra: layout.extra,
     };

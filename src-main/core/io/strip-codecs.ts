@@ -22,20 +22,20 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
   const totalBits = input.length * 8;
   const emit = (code: number): number => {
     // Writes the string for `code` and returns its first byte.
-    const len = length[code];
+    const len = length[code]!;
     const end = Math.min(n + len, maxOut);
     let c = code;
     for (let k = n + len - 1; k >= n; k--) {
-      if (k < end) out[k] = suffix[c];
-      c = prefix[c];
+      if (k < end) out[k] = suffix[c]!;
+      c = prefix[c]!;
     }
-    const first = n < maxOut ? out[n] : 0;
+    const first = n < maxOut ? out[n]! : 0;
     n = end;
     return first;
   };
   while (bitPos + width <= totalBits && n < maxOut) {
     let code = 0;
-    for (let b = 0; b < width; b++, bitPos++) code = (code << 1) | ((input[bitPos >> 3] >> (7 - (bitPos & 7))) & 1);
+    for (let b = 0; b < width; b++, bitPos++) code = (code << 1) | ((input[bitPos >> 3]! >> (7 - (bitPos & 7))) & 1);
     if (code === 257) break;
     if (code === 256) {
       next = 258;
@@ -55,7 +55,7 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
     } else if (code === next) {
       const start = n;
       emit(old);
-      first = start < maxOut ? out[start] : 0;
+      first = start < maxOut ? out[start]! : 0;
       if (n < maxOut) out[n++] = first;
     } else {
       throw new Error(`LZW code ${code} beyond the dictionary (${next})`);
@@ -63,7 +63,7 @@ export function lzwDecode(input: Uint8Array, maxOut: number): Uint8Array {
     if (next < 4096) {
       prefix[next] = old;
       suffix[next] = first;
-      length[next] = length[old] + 1;
+      length[next] = length[old]! + 1;
       next++;
     }
     if (next + 1 >= 1 << width && width < 12) width++;
@@ -78,14 +78,16 @@ export function packbitsDecode(input: Uint8Array, maxOut: number): Uint8Array {
   let n = 0;
   let i = 0;
   while (i < input.length && n < maxOut) {
-    const h = (input[i++] << 24) >> 24;
+    const h = (input[i++]! << 24) >> 24;
     if (h >= 0) {
       const len = Math.min(h + 1, input.length - i, maxOut - n);
       out.set(input.subarray(i, i + len), n);
       n += len;
       i += h + 1;
     } else if (h !== -128) {
-      const v = input[i++];
+      // A repeat header with its byte cut off: stop short, so the reader reports the strip as truncated.
+      if (i >= input.length) break;
+      const v = input[i++]!;
       const len = Math.min(1 - h, maxOut - n);
       out.fill(v, n, n + len);
       n += len;
@@ -116,6 +118,6 @@ export function undoHorizontal(
   width: number,
 ): void {
   for (let row = 0; row + width <= samples.length; row += width) {
-    for (let x = 1; x < width; x++) samples[row + x] += samples[row + x - 1];
+    for (let x = 1; x < width; x++) samples[row + x]! += samples[row + x - 1]!;
   }
 }

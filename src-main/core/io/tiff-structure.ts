@@ -147,7 +147,7 @@ class PayloadReader {
     const key = `${type}:${ptr}:${count}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const size = TYPE_SIZE[type];
+    const size = checkedSize(type);
     this.budget.checkTag(size * count, what);
     // Rationals: only the first four pairs are ever used (X/YResolution hold one).
     const bytes = type === 5 ? Math.min(count, 4) * 8 : size * count;
@@ -160,8 +160,15 @@ class PayloadReader {
   }
 }
 
-function decodePayload(dv: DataView, base: number, type: number, count: number, le: boolean): Payload {
+/** Bytes per value of a field type readIfd has accepted (it skips or rejects the types TYPE_SIZE lacks). */
+function checkedSize(type: number): number {
   const size = TYPE_SIZE[type];
+  if (size === undefined) throw new Error(`TIFF field type ${type} reached the payload reader unchecked`);
+  return size;
+}
+
+function decodePayload(dv: DataView, base: number, type: number, count: number, le: boolean): Payload {
+  const size = checkedSize(type);
   if (type === 2) {
     const raw = new Uint8Array(dv.buffer, dv.byteOffset + base, size * count);
     const end = raw.indexOf(0);
@@ -224,8 +231,8 @@ async function readIfd(
 }
 
 function rational(e: RawEntry | undefined): [number, number] | undefined {
-  if (!e || e.values.length < 2 || !(e.values[0] > 0) || !(e.values[1] > 0)) return undefined;
-  return [e.values[0], e.values[1]];
+  if (!e || e.values.length < 2 || !(e.values[0]! > 0) || !(e.values[1]! > 0)) return undefined;
+  return [e.values[0]!, e.values[1]!];
 }
 
 function toPage(entries: Map<number, RawEntry>, index: number): TiffPage {

@@ -58,7 +58,7 @@ export interface VolumeWriter {
 export function toUint16(data: Float32Array): Uint16Array {
   const out = new Uint16Array(data.length);
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     out[i] = v > 0 ? (v >= 65535 ? 65535 : Math.round(v)) : 0;
   }
   return out;
@@ -71,7 +71,7 @@ function encode(data: Float32Array, dtype: WriteDtype): Uint8Array {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) return bytes;
   const out = new Uint8Array(bytes.length);
   const w = typed.BYTES_PER_ELEMENT;
-  for (let i = 0; i < bytes.length; i += w) for (let k = 0; k < w; k++) out[i + k] = bytes[i + w - 1 - k];
+  for (let i = 0; i < bytes.length; i += w) for (let k = 0; k < w; k++) out[i + k] = bytes[i + w - 1 - k]!;
   return out;
 }
 
@@ -171,7 +171,7 @@ class TiffStackWriter implements VolumeWriter {
   private async putSlices(data: Float32Array, page: number): Promise<void> {
     const out = this.o.dtype === 'uint16' ? null : data;
     for (let i = 0; i < data.length; i++) {
-      const v = out ? data[i] : Math.min(65535, Math.max(0, Math.round(data[i]) || 0));
+      const v = out ? data[i]! : Math.min(65535, Math.max(0, Math.round(data[i]!) || 0));
       if (v < this.min) this.min = v;
       if (v > this.max) this.max = v;
     }

@@ -18,13 +18,13 @@ export interface ConvGeometry {
 
 export function convGeometry(inSize: Triple, kernel: Triple, strides: Triple, padding: Padding): ConvGeometry {
   const outSize = [0, 1, 2].map((i) =>
-    padding === 'same' ? Math.ceil(inSize[i] / strides[i]) : Math.floor((inSize[i] - kernel[i]) / strides[i]) + 1,
+    padding === 'same' ? Math.ceil(inSize[i]! / strides[i]!) : Math.floor((inSize[i]! - kernel[i]!) / strides[i]!) + 1,
   ) as Triple;
   const total = [0, 1, 2].map((i) =>
-    padding === 'same' ? Math.max((outSize[i] - 1) * strides[i] + kernel[i] - inSize[i], 0) : 0,
+    padding === 'same' ? Math.max((outSize[i]! - 1) * strides[i]! + kernel[i]! - inSize[i]!, 0) : 0,
   );
   const padBefore = total.map((t) => Math.floor(t / 2)) as Triple;
-  const padAfter = total.map((t, i) => t - padBefore[i]) as Triple;
+  const padAfter = total.map((t, i) => t - padBefore[i]!) as Triple;
   return { inSize, kernel, strides, padBefore, padAfter, outSize };
 }
 

@@ -17,7 +17,7 @@ import {
   type PrebuildPlace,
 } from './native-prebuild';
 import { NATIVE_PREBUILD } from './native/prebuild';
-import type { ConvOp, ConvRuntime } from './wasm-conv';
+import type { ConvOp, ConvRuntime, Offsets } from './wasm-conv';
 import { FLAG_DEFS, getFlag } from '../flags';
 
 /** Element-wise ops on typed arrays (conv.c `ew`), bit-identical to ops/norm-cpu.ts' JavaScript. */
@@ -119,7 +119,7 @@ class NativeConvRuntime implements ConvRuntime {
     readonly threadCount: number,
   ) {}
 
-  layout(lengths: number[]): number[] {
+  layout<L extends readonly number[]>(lengths: readonly [...L]): Offsets<L> {
     let top = 0;
     const at = lengths.map((n) => {
       const a = Math.ceil(top / ALIGN) * ALIGN;
@@ -129,7 +129,7 @@ class NativeConvRuntime implements ConvRuntime {
     // Contents need not survive: callers lay out first, then fill.
     const have = this.memory.buffer.byteLength;
     if (top > have) this.memory = { buffer: new ArrayBuffer(Math.ceil(Math.max(top, have * 1.25) / GROW) * GROW) };
-    return at;
+    return at as Offsets<L>; // map keeps the length
   }
 
   /** Gives the workspace back (it keeps the size of the largest call otherwise). */

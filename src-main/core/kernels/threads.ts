@@ -112,7 +112,7 @@ export class KernelThreads {
     const used = Math.min(perHelper.length, this.workers.length);
     for (let w = 0; w < used; w++) {
       const b = w * SLOT,
-        argv = perHelper[w];
+        argv = perHelper[w]!;
       if (argv.length > MAX_ARGS) throw new Error(`too many arguments for ${op}`);
       argv.forEach((v, i) => {
         this.args[w * MAX_ARGS + i] = v;
@@ -142,7 +142,7 @@ export class KernelThreads {
       this.ctl[w * SLOT + 2] = -1;
       Atomics.add(this.ctl, w * SLOT, 1);
       Atomics.notify(this.ctl, w * SLOT);
-      void this.workers[w].terminate();
+      void this.workers[w]!.terminate();
     }
     this.workers.length = 0;
   }

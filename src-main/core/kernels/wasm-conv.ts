@@ -25,11 +25,14 @@ const PAGE = 65536,
  * offsets, the filter packing, and a call split over threads. Implemented by the WebAssembly runtime
  * (here) and the native one (native-conv.ts), which run the same algorithm on the same layout.
  */
+/** One byte offset per buffer length passed to ConvRuntime.layout (a tuple in, a tuple of the same length out). */
+export type Offsets<L extends readonly number[]> = { [K in keyof L]: number };
+
 export interface ConvRuntime {
   readonly memory: { readonly buffer: ArrayBufferLike };
   readonly threadCount: number;
-  /** Lays out float buffers of the given lengths (16-byte aligned); returns byte offsets. */
-  layout(lengths: number[]): number[];
+  /** Lays out float buffers of the given lengths (16-byte aligned); returns byte offsets, one per length. */
+  layout<L extends readonly number[]>(lengths: readonly [...L]): Offsets<L>;
   /** Packs a filter for conv_fwd (pack_w), on this thread. */
   packWeights(w: number, wp: number, taps: number, c: number, co: number): void;
   f32(at: number, n: number): Float32Array;
@@ -45,6 +48,7 @@ class WasmConvRuntime implements ConvRuntime {
 
   constructor(mod: WebAssembly.Module, threads: number) {
     this.memory = new WebAssembly.Memory({ initial: 4, maximum: 65536, shared: true });
+    // Exports are untyped (ExportValue); this module is wasm/conv.c, which exports exactly ConvExports.
     this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as ConvExports;
     let top = Math.ceil(Number(this.k.__heap_base.value) / 16) * 16;
     const stackTops: number[] = [];
@@ -75,7 +79,7 @@ class WasmConvRuntime implements ConvRuntime {
   }
 
   /** Lays out float buffers of the given lengths (16-byte aligned) after the stacks; returns byte offsets. */
-  layout(lengths: number[]): number[] {
+  layout<L extends readonly number[]>(lengths: readonly [...L]): Offsets<L> {
     let top = this.base;
     const at = lengths.map((n) => {
       const a = Math.ceil(top / 16) * 16;
@@ -83,7 +87,7 @@ class WasmConvRuntime implements ConvRuntime {
       return a;
     });
     this.ensure(top);
-    return at;
+    return at as Offsets<L>; // map keeps the length
   }
 
   /** Packs a filter for conv_fwd (pack_w), on this thread. */
@@ -128,7 +132,7 @@ export function convRuntime(): ConvRuntime | null {
 }
 
 function padded(g: ConvGeometry): [number, number, number] {
-  return [0, 1, 2].map((i) => g.inSize[i] + g.padBefore[i] + g.padAfter[i]) as [number, number, number];
+  return [0, 1, 2].map((i) => g.inSize[i]! + g.padBefore[i]! + g.padAfter[i]!) as [number, number, number];
 }
 
 /** Copies one item [Z, Y, X, C] of x into `dst` zero-padded to the geometry's padded box. */
@@ -213,23 +217,23 @@ export function convInputGradItem(
     k = g.kernel,
     s = g.strides,
     inz = g.inSize;
-  const lo = [0, 1, 2].map((i) => Math.ceil((k[i] - 1) / s[i]));
-  const hi = [0, 1, 2].map((i) => Math.max(0, Math.floor((p[i] - 1) / s[i]) - (o[i] - 1)));
-  const q = [0, 1, 2].map((i) => o[i] + lo[i] + hi[i]);
+  const lo = [0, 1, 2].map((i) => Math.ceil((k[i]! - 1) / s[i]!));
+  const hi = [0, 1, 2].map((i) => Math.max(0, Math.floor((p[i]! - 1) / s[i]!) - (o[i]! - 1)));
+  const q = [0, 1, 2].map((i) => o[i]! + lo[i]! + hi[i]!);
   const taps = k[0] * k[1] * k[2];
   const [dAt, wAt, wpAt, xAt, gAt] = rt.layout([
-    q[0] * q[1] * q[2] * co,
+    q[0]! * q[1]! * q[2]! * co,
     w.length,
     w.length,
     inz[0] * inz[1] * inz[2] * c,
     32,
   ]);
-  const dyp = rt.f32(dAt, q[0] * q[1] * q[2] * co);
+  const dyp = rt.f32(dAt, q[0]! * q[1]! * q[2]! * co);
   dyp.fill(0);
   for (let z = 0; z < o[0]; z++)
     for (let y = 0; y < o[1]; y++) {
       const src = (z * o[1] + y) * o[2] * co,
-        to = (((z + lo[0]) * q[1] + y + lo[1]) * q[2] + lo[2]) * co;
+        to = (((z + lo[0]!) * q[1]! + y + lo[1]!) * q[2]! + lo[2]!) * co;
       dyp.set(dy.subarray(src, src + o[2] * co), to);
     }
   const wt = rt.f32(wAt, w.length);
@@ -238,12 +242,12 @@ export function convInputGradItem(
     // (lo = K−1) with the flipped, channel-transposed filter: the forward kernel's tiles, any channels.
     for (let t = 0; t < taps; t++)
       for (let i = 0; i < c; i++)
-        for (let j = 0; j < co; j++) wt[((taps - 1 - t) * co + j) * c + i] = w[(t * c + i) * co + j];
-    const off = ((g.padBefore[0] * q[1] + g.padBefore[1]) * q[2] + g.padBefore[2]) * co;
+        for (let j = 0; j < co; j++) wt[((taps - 1 - t) * co + j) * c + i] = w[(t * c + i) * co + j]!;
+    const off = ((g.padBefore[0] * q[1]! + g.padBefore[1]) * q[2]! + g.padBefore[2]) * co;
     new Int32Array(rt.memory.buffer, gAt, 14).set([
-      q[0],
-      q[1],
-      q[2],
+      q[0]!,
+      q[1]!,
+      q[2]!,
       co,
       k[0],
       k[1],
@@ -260,7 +264,7 @@ export function convInputGradItem(
     rt.run('conv_fwd', inz[0], (a, b) => [dAt + off * 4, wAt, wpAt, xAt, gAt, a, b]);
   } else {
     for (let t = 0; t < taps; t++)
-      for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j];
+      for (let i = 0; i < c; i++) for (let j = 0; j < co; j++) wt[(t * co + j) * c + i] = w[(t * c + i) * co + j]!;
     new Int32Array(rt.memory.buffer, gAt, 26).set([...geoInts(g, c, co), ...lo, ...q, ...inz, ...g.padBefore]);
     rt.run('conv_dx', inz[0], (a, b) => [dAt, wAt, xAt, gAt, a, b]);
   }

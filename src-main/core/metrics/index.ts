@@ -24,7 +24,7 @@ export function psnr(gt: ArrayLike<number>, pred: ArrayLike<number>, dataRange =
 
 function mse(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return s / a.length;
 }
 
@@ -51,8 +51,8 @@ export function ncc(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ma = 0,
     mb = 0;
   for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
+    ma += a[i]!;
+    mb += b[i]!;
   }
   ma /= n;
   mb /= n;
@@ -60,8 +60,8 @@ export function ncc(a: ArrayLike<number>, b: ArrayLike<number>): number {
     saa = 0,
     sbb = 0;
   for (let i = 0; i < n; i++) {
-    const da = a[i] - ma,
-      db = b[i] - mb;
+    const da = a[i]! - ma,
+      db = b[i]! - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;

@@ -8,7 +8,7 @@ export function percentile(data: ArrayLike<number>, q: number): number {
   const pos = (q / 100) * (sorted.length - 1);
   const lo = Math.floor(pos),
     hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 export interface Normalised {
@@ -26,25 +26,25 @@ export function careNormalise(gt: ArrayLike<number>, pred: ArrayLike<number>, pL
   const range = hi - lo || 1;
   const n = gt.length;
   const g = new Float64Array(n);
-  for (let i = 0; i < n; i++) g[i] = (gt[i] - lo) / range;
+  for (let i = 0; i < n; i++) g[i] = (gt[i]! - lo) / range;
   let mp = 0,
     mg = 0;
   for (let i = 0; i < n; i++) {
-    mp += pred[i];
-    mg += g[i];
+    mp += pred[i]!;
+    mg += g[i]!;
   }
   mp /= n;
   mg /= n;
   let cov = 0,
     varp = 0;
   for (let i = 0; i < n; i++) {
-    const d = pred[i] - mp;
-    cov += d * (g[i] - mg);
+    const d = pred[i]! - mp;
+    cov += d * (g[i]! - mg);
     varp += d * d;
   }
   const scale = varp > 0 ? cov / varp : 0,
     offset = mg - scale * mp;
   const p = new Float64Array(n);
-  for (let i = 0; i < n; i++) p[i] = scale * pred[i] + offset;
+  for (let i = 0; i < n; i++) p[i] = scale * pred[i]! + offset;
   return { gt: g, pred: p, gtLow: lo, gtHigh: hi, scale, offset };
 }

@@ -12,7 +12,7 @@ function gaussianKernel(): Float64Array {
   let s = 0;
   for (let i = -RADIUS; i <= RADIUS; i++) {
     k[i + RADIUS] = Math.exp((-0.5 * i * i) / (SIGMA * SIGMA));
-    s += k[i + RADIUS];
+    s += k[i + RADIUS]!;
   }
   return k.map((v) => v / s);
 }
@@ -30,17 +30,17 @@ function gaussianFilter(data: Float64Array, shape: Shape3, axes: number[]): void
   const k = gaussianKernel();
   const strides = [shape[1] * shape[2], shape[2], 1];
   for (const axis of axes) {
-    const n = shape[axis],
-      stride = strides[axis];
+    const n = shape[axis]!,
+      stride = strides[axis]!;
     const line = new Float64Array(n);
     const others = [0, 1, 2].filter((a) => a !== axis);
-    for (let a = 0; a < shape[others[0]]; a++)
-      for (let b = 0; b < shape[others[1]]; b++) {
-        const base = a * strides[others[0]] + b * strides[others[1]];
-        for (let i = 0; i < n; i++) line[i] = data[base + i * stride];
+    for (let a = 0; a < shape[others[0]!]!; a++)
+      for (let b = 0; b < shape[others[1]!]!; b++) {
+        const base = a * strides[others[0]!]! + b * strides[others[1]!]!;
+        for (let i = 0; i < n; i++) line[i] = data[base + i * stride]!;
         for (let i = 0; i < n; i++) {
           let acc = 0;
-          for (let t = -RADIUS; t <= RADIUS; t++) acc += k[t + RADIUS] * line[reflect(i + t, n)];
+          for (let t = -RADIUS; t <= RADIUS; t++) acc += k[t + RADIUS]! * line[reflect(i + t, n)]!;
           data[base + i * stride] = acc;
         }
       }
@@ -62,26 +62,26 @@ function ssimOver(
     uyy = new Float64Array(n),
     uxy = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    uxx[i] = x[i] * x[i];
-    uyy[i] = y[i] * y[i];
-    uxy[i] = x[i] * y[i];
+    uxx[i] = x[i]! * x[i]!;
+    uyy[i] = y[i]! * y[i]!;
+    uxy[i] = x[i]! * y[i]!;
   }
   for (const a of [ux, uy, uxx, uyy, uxy]) gaussianFilter(a, shape, axes);
   const c1 = (0.01 * dataRange) ** 2,
     c2 = (0.03 * dataRange) ** 2;
   const lo = [0, 1, 2].map((a) => (axes.includes(a) ? RADIUS : 0));
-  const hi = [0, 1, 2].map((a) => (axes.includes(a) ? shape[a] - RADIUS : shape[a]));
+  const hi = [0, 1, 2].map((a) => (axes.includes(a) ? shape[a]! - RADIUS : shape[a]));
   let sum = 0,
     count = 0;
-  for (let z = lo[0]; z < hi[0]; z++)
-    for (let yy = lo[1]; yy < hi[1]; yy++)
-      for (let xx = lo[2]; xx < hi[2]; xx++) {
+  for (let z = lo[0]!; z < hi[0]!; z++)
+    for (let yy = lo[1]!; yy < hi[1]!; yy++)
+      for (let xx = lo[2]!; xx < hi[2]!; xx++) {
         const i = (z * shape[1] + yy) * shape[2] + xx;
-        const mx = ux[i],
-          my = uy[i];
-        const vx = uxx[i] - mx * mx,
-          vy = uyy[i] - my * my,
-          vxy = uxy[i] - mx * my;
+        const mx = ux[i]!,
+          my = uy[i]!;
+        const vx = uxx[i]! - mx * mx,
+          vy = uyy[i]! - my * my,
+          vxy = uxy[i]! - mx * my;
         sum += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
         count++;
       }
@@ -90,7 +90,7 @@ function ssimOver(
 
 function checkSize(shape: Shape3, axes: number[]): void {
   for (const a of axes) {
-    if (shape[a] < 2 * RADIUS + 1)
+    if (shape[a]! < 2 * RADIUS + 1)
       throw new InvalidVolumeError(
         `SSIM needs at least ${2 * RADIUS + 1} voxels along each compared axis; shape is ${shape.join('×')}`,
         'Use a larger volume or the per-slice 2D SSIM.',

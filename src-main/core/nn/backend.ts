@@ -79,7 +79,7 @@ export function parseBackendId(value: string, parameter = '--backend'): BackendI
 
 function message(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0].slice(0, 200);
+  return m.split('\n')[0]!.slice(0, 200);
 }
 
 async function loadNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu'): Promise<void> {

@@ -140,8 +140,8 @@ export async function readLevel(path: string, maxVoxels: number, sel: ViewSelect
       const z1 = Math.min(nz, z * f + f);
       const slab = await reader.readSlices(z * f, z1, { channel: at.channel, frame: at.frame });
       const acc = new Float32Array(ny * nx);
-      for (let k = 0; k < z1 - z * f; k++) for (let i = 0; i < ny * nx; i++) acc[i] += slab[k * ny * nx + i]!;
-      for (let i = 0; i < acc.length; i++) acc[i] /= z1 - z * f;
+      for (let k = 0; k < z1 - z * f; k++) for (let i = 0; i < ny * nx; i++) acc[i]! += slab[k * ny * nx + i]!;
+      for (let i = 0; i < acc.length; i++) acc[i]! /= z1 - z * f;
       out.set(shrink2d(acc, ny, nx, f).data, z * oh * ow);
     }
     const vs = reader.voxelSize;

@@ -125,8 +125,8 @@ function binnedSpectrum(
           acc.corner[1] += mult;
           continue;
         }
-        acc.sum[b] += p * mult;
-        acc.count[b] += mult;
+        acc.sum[b]! += p * mult;
+        acc.count[b]! += mult;
       }
     }
   }

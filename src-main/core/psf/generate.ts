@@ -80,8 +80,8 @@ function widefieldGrid(p: PsfParams, wavelength: number): Float64Array {
     k = (2 * Math.PI) / wavelength;
   const bessel = new Float64Array(keys.length * nq);
   for (let i = 0; i < keys.length; i++) {
-    const r = Math.sqrt(keys[i]) * unit;
-    for (let q = 0; q < nq; q++) bessel[i * nq + q] = weight[q] * rho[q] * besselJ0(k * p.na * r * rho[q]);
+    const r = Math.sqrt(keys[i]!) * unit;
+    for (let q = 0; q < nq; q++) bessel[i * nq + q] = weight[q]! * rho[q]! * besselJ0(k * p.na * r * rho[q]!);
   }
   const out = new Float64Array(nz * ny * nx);
   const cosW = new Float64Array(nq),
@@ -93,7 +93,7 @@ function widefieldGrid(p: PsfParams, wavelength: number): Float64Array {
     for (let c = 0; c < os; c++) {
       const z = (sub(iz, cz, c) * p.dz) / (2 * os);
       for (let q = 0; q < nq; q++) {
-        const ph = pupilPhase(p.model, optics, rho[q], z);
+        const ph = pupilPhase(p.model, optics, rho[q]!, z);
         cosW[q] = Math.cos(ph);
         sinW[q] = Math.sin(ph);
       }
@@ -102,17 +102,17 @@ function widefieldGrid(p: PsfParams, wavelength: number): Float64Array {
           si = 0;
         const base = i * nq;
         for (let q = 0; q < nq; q++) {
-          const w = bessel[base + q];
-          sr += w * cosW[q];
-          si += w * sinW[q];
+          const w = bessel[base + q]!;
+          sr += w * cosW[q]!;
+          si += w * sinW[q]!;
         }
         radial[i] = sr * sr + si * si;
       }
       const off = iz * plane;
       for (let pix = 0; pix < plane; pix++) {
         let acc = 0;
-        for (let s = 0; s < os * os; s++) acc += radial[pixelKeys[pix * os * os + s]];
-        out[off + pix] += acc * inv;
+        for (let s = 0; s < os * os; s++) acc += radial[pixelKeys[pix * os * os + s]!]!;
+        out[off + pix]! += acc * inv;
       }
     }
   }
@@ -125,12 +125,12 @@ export function generatePsf(p: PsfParams): Volume {
   let grid = widefieldGrid(p, p.wavelength);
   if (p.confocal) {
     const exc = widefieldGrid(p, p.excitationWavelength ?? p.wavelength);
-    grid = grid.map((v, i) => v * exc[i]);
+    grid = grid.map((v, i) => v * exc[i]!);
   }
   let sum = 0;
   for (const v of grid) sum += v;
   const data = new Float32Array(grid.length);
-  for (let i = 0; i < grid.length; i++) data[i] = grid[i] / sum;
+  for (let i = 0; i < grid.length; i++) data[i] = grid[i]! / sum;
   const vol = makeVolume(data, p.size, { x: p.dxy, y: p.dxy, z: p.dz, unit: 'µm' }, 'synthetic');
   vol.metadata.intensityScale = 'PSF, sum 1';
   vol.metadata.extra = {

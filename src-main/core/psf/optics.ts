@@ -115,8 +115,8 @@ export function quadratureNodes(
   const h = a / panels;
   for (let i = 0; i < panels; i++)
     for (let j = 0; j < 8; j++) {
-      rho[i * 8 + j] = h * (i + 0.5 + 0.5 * GL_X[j]);
-      weight[i * 8 + j] = 0.5 * h * GL_W[j];
+      rho[i * 8 + j] = h * (i + 0.5 + 0.5 * GL_X[j]!);
+      weight[i * 8 + j] = 0.5 * h * GL_W[j]!;
     }
   return { rho, weight };
 }
@@ -128,8 +128,8 @@ export function psfIntensity(model: PsfModel, p: OpticsParams, r: number, z: num
   let sr = 0,
     si = 0;
   for (let i = 0; i < rho.length; i++) {
-    const w = weight[i] * rho[i] * besselJ0(k * p.na * r * rho[i]);
-    const ph = pupilPhase(model, p, rho[i], z);
+    const w = weight[i]! * rho[i]! * besselJ0(k * p.na * r * rho[i]!);
+    const ph = pupilPhase(model, p, rho[i]!, z);
     sr += w * Math.cos(ph);
     si += w * Math.sin(ph);
   }

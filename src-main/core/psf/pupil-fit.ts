@@ -128,9 +128,9 @@ function centroid(data: Float64Array, shape: [number, number, number]): [number,
     for (let y = 0; y < shape[1]; y++)
       for (let x = 0; x < shape[2]; x++) {
         const w = (data[(z * shape[1] + y) * shape[2] + x]! - lo) ** 2;
-        c[0] += w * z;
-        c[1] += w * y;
-        c[2] += w * x;
+        c[0]! += w * z;
+        c[1]! += w * y;
+        c[2]! += w * x;
         s += w;
       }
   return c.map((v) => v / s) as [number, number, number];

@@ -201,7 +201,7 @@ export class PupilPsf {
       fft2(re, im, n, true, this.colRe, this.colIm);
       this.fields.push({ re, im });
       this.eachSample((o, f) => {
-        out[iz * ny * nx + o] += re[f]! ** 2 + im[f]! ** 2;
+        out[iz * ny * nx + o]! += re[f]! ** 2 + im[f]! ** 2;
       });
     }
     this.lastTheta = [...theta];
@@ -253,8 +253,8 @@ export class PupilPsf {
         const f = this.index[q]!;
         const cRe = gr[f]! * ur + gi[f]! * ui,
           cIm = gr[f]! * ui - gi[f]! * ur; // conj(g_U)·U
-        sPhi[q] += -cIm;
-        sAmp[q] += cRe;
+        sPhi[q]! += -cIm;
+        sAmp[q]! += cRe;
         sZ0 += cIm * 2 * Math.PI * this.kzi[q]!; // ∂Φ/∂z0 = −2π·kz_i
       }
     }

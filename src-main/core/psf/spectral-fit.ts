@@ -66,8 +66,8 @@ function gaussianOtf2(
   const a = 4 * Math.PI * Math.PI;
   for (let i = 0; i < freqs.bin.length; i++) {
     const b = freqs.bin[i]!;
-    sum[b] += Math.exp(-a * (sxy * sxy * freqs.kr2[i]! + sz * sz * freqs.kz2[i]!));
-    n[b] += 1;
+    sum[b]! += Math.exp(-a * (sxy * sxy * freqs.kr2[i]! + sz * sz * freqs.kz2[i]!));
+    n[b]! += 1;
   }
   for (let b = 0; b < nb; b++) sum[b] = n[b]! > 0 ? sum[b]! / n[b]! : 0;
   return sum;

@@ -66,7 +66,7 @@ export function synthesize(p: SynthParams): SynthResult {
   const noise = createRng(p.seed + 0x51ed);
   const blurred = new Float32Array(clean.length);
   for (let i = 0; i < clean.length; i++) {
-    blurred[i] = noise.poisson(Math.max(0, clean[i]) * p.photons + p.background) + p.readNoise * noise.normal();
+    blurred[i] = noise.poisson(Math.max(0, clean[i]!) * p.photons + p.background) + p.readNoise * noise.normal();
   }
   const vol = (d: Float32Array, what: string) => {
     const v = makeVolume(d, p.shape, voxel, 'synthetic');

@@ -97,7 +97,7 @@ export async function runTrain(projectDir: string, job: Job, ctx: RunContext): P
       jobId: job.id,
       kind: 'psf',
       path: join(r.runDir, 'psf.tif'),
-      inputDatasetId: spec.blurredIds[0],
+      inputDatasetId: spec.blurredIds[0]!,
       method: `learned-psf-${spec.preset}-${runIdOf(job.id)}`,
       shape: [...r.psf.shape],
       createdAt: nowIso(),

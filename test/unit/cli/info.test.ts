@@ -34,7 +34,7 @@ describe('cycledecon info', () => {
     expect(r.channels).toBe(e.channels);
     if (e.channels === 1 && r.frames === 1 && e.reads) {
       const n = e.shape!.reduce((a, b) => a * b, 1);
-      expect(r.stats.mean).toBeCloseTo(e.reads[0].sum / n, 6);
+      expect(r.stats.mean).toBeCloseTo(e.reads[0]!.sum / n, 6);
     }
   });
 

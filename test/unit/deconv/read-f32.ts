@@ -15,8 +15,8 @@ export function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0,
     den = 0;
   for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
   }
   return Math.sqrt(num / den);
 }

@@ -60,8 +60,8 @@ describe('Richardson–Lucy on widefield stacks', { timeout: 120_000 }, () => {
     expect(Math.abs(sum(out) / truthFlux - 1)).toBeLessThan(0.15);
     const d = progress.map((p) => p.divergence!);
     expect(d.every(Number.isFinite)).toBe(true);
-    expect(d[d.length - 1]).toBeLessThan(0.5 * d[0]);
-    expect(progress[1].divergenceChange).toBeGreaterThan(0);
+    expect(d[d.length - 1]).toBeLessThan(0.5 * d[0]!);
+    expect(progress[1]!.divergenceChange).toBeGreaterThan(0);
   });
 });
 

@@ -53,7 +53,7 @@ describe('Richardson–Lucy', { timeout: 60_000 }, () => {
     });
     const tvOf = (a: Float32Array) => {
       let s = 0;
-      for (let i = 1; i < a.length; i++) s += Math.abs(a[i] - a[i - 1]);
+      for (let i = 1; i < a.length; i++) s += Math.abs(a[i]! - a[i - 1]!);
       return s;
     };
     expect(tvOf(tv)).toBeLessThan(tvOf(plain));
@@ -114,11 +114,11 @@ describe('convolveFFT', () => {
             for (let a = 0; a < ps[0]; a++)
               for (let b = 0; b < ps[1]; b++)
                 for (let d = 0; d < ps[2]; d++) {
-                  const zz = z + c[0] - a,
-                    yy = y + c[1] - b,
-                    xx = x + c[2] - d;
+                  const zz = z + c[0]! - a,
+                    yy = y + c[1]! - b,
+                    xx = x + c[2]! - d;
                   if (zz < 0 || yy < 0 || xx < 0 || zz >= 5 || yy >= 7 || xx >= 6) continue;
-                  acc += k[(a * ps[1] + b) * ps[2] + d] * data[(zz * 7 + yy) * 6 + xx];
+                  acc += k[(a * ps[1] + b) * ps[2] + d]! * data[(zz * 7 + yy) * 6 + xx]!;
                 }
             expect(got[(z * 7 + y) * 6 + x]).toBeCloseTo(acc, 3);
           }

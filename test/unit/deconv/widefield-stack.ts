@@ -87,7 +87,7 @@ export function edgeRatio(v: ArrayLike<number>, shape: Shape3, k = 3): number {
   const plane = shape[1] * shape[2];
   const sliceMean = (z: number) => {
     let s = 0;
-    for (let i = z * plane; i < (z + 1) * plane; i++) s += v[i];
+    for (let i = z * plane; i < (z + 1) * plane; i++) s += v[i]!;
     return s / plane;
   };
   let edge = 0,
@@ -99,6 +99,6 @@ export function edgeRatio(v: ArrayLike<number>, shape: Shape3, k = 3): number {
 
 export function sum(v: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i];
+  for (let i = 0; i < v.length; i++) s += v[i]!;
   return s;
 }

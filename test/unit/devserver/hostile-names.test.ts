@@ -75,7 +75,7 @@ beforeAll(async () => {
   await writeVolume(join(dataDir, 'stack.tif'), makeVolume(new Float32Array(4 * 8 * 8).fill(1), [4, 8, 8]));
   expect((await call('project.create', { dir: projectDir })).status).toBe(200);
   const imp = await call('dataset.import', { paths: [join(dataDir, 'stack.tif')] });
-  datasetId = (imp.json.result as { imported: { id: string }[] }).imported[0].id;
+  datasetId = (imp.json.result as { imported: { id: string }[] }).imported[0]!.id;
 });
 afterAll(async () => {
   await srv.close();

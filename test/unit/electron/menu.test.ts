@@ -21,11 +21,11 @@ describe('application menu', () => {
   it('says when there are no recent projects and navigates to every view', () => {
     const got: MenuAction[] = [];
     const t = menuTemplate([], (a) => got.push(a), true);
-    expect(t[0].role).toBe('appMenu');
+    expect(t[0]!.role).toBe('appMenu');
     const recent = sub(t.find((m) => m.label === 'File') as MenuItemConstructorOptions).find(
       (m) => m.label === 'Open Recent',
     ) as MenuItemConstructorOptions;
-    expect(sub(recent)[0].enabled).toBe(false);
+    expect(sub(recent)[0]!.enabled).toBe(false);
     const view = sub(t.find((m) => m.label === 'View') as MenuItemConstructorOptions);
     VIEW_ROUTES.forEach((r) => click(view.find((m) => m.label === r.label)));
     expect(got.map((a) => (a.type === 'navigate' ? a.route : ''))).toEqual(VIEW_ROUTES.map((r) => r.route));

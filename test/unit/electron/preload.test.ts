@@ -28,14 +28,14 @@ describe('preload bridge', () => {
   });
 
   it('sends each method on the invoke channel under its own name', async () => {
-    await bridge['project.open']({ dir: '/data/p' });
+    await bridge['project.open']!({ dir: '/data/p' });
     expect(invoke).toHaveBeenCalledWith(IPC_INVOKE_CHANNEL, 'project.open', { dir: '/data/p' });
   });
 
   it('subscribes only to contract events and delivers only the matching one', () => {
-    expect(() => bridge.subscribe('shell.exec', () => undefined)).toThrow(/unknown event/);
+    expect(() => bridge.subscribe!('shell.exec', () => undefined)).toThrow(/unknown event/);
     const got: unknown[] = [];
-    const off = bridge.subscribe('job.log', (p: unknown) => got.push(p)) as () => void;
+    const off = bridge.subscribe!('job.log', (p: unknown) => got.push(p)) as () => void;
     const listener = on.mock.calls.at(-1)?.[1] as (e: unknown, env: unknown) => void;
     expect(on.mock.calls.at(-1)?.[0]).toBe(IPC_EVENT_CHANNEL);
     listener({}, { event: 'job.state', payload: 1 });
@@ -47,7 +47,7 @@ describe('preload bridge', () => {
   });
 
   it('resolves dropped files to paths in the preload, dropping ones without a path', async () => {
-    await bridge.allowDropped([{ path: '/data/a.tif' }, { path: '' }]);
+    await bridge.allowDropped!([{ path: '/data/a.tif' }, { path: '' }]);
     expect(invoke).toHaveBeenCalledWith('cycledecon:dropped', ['/data/a.tif']);
   });
 });

@@ -17,7 +17,7 @@ function directives(csp: string): Map<string, string[]> {
       .split(';')
       .map((d) => d.trim().split(/\s+/))
       .filter((p) => p[0])
-      .map(([k, ...v]) => [k, v]),
+      .map(([k, ...v]): [string, string[]] => [k!, v]), // the filter above keeps entries with a name
   );
 }
 

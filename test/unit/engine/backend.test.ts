@@ -57,7 +57,7 @@ describe('backend selection', () => {
   it('a forced backend that does not load falls through and records why (tfjs-node is not installed here)', async () => {
     const c = await initBackend({ preferred: 'node', purpose: 'train' });
     expect(c.attempts[0]).toMatchObject({ id: 'node', ok: false });
-    expect(c.attempts[0].reason).toMatch(/tfjs-node/);
+    expect(c.attempts[0]!.reason).toMatch(/tfjs-node/);
     expect(c.attempts.at(-1)?.ok).toBe(true);
     expect(c.name).toBe(c.attempts.at(-1)?.id);
     await expect(initBackend({ preferred: 'node', purpose: 'train', strict: true })).rejects.toThrow(BackendError);
@@ -117,7 +117,7 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
           return tf.sum(tf.mul(u, randomTensor([1, 6, 8, 5, 2], 3)));
         };
         const [gx, gw] = tf.grads(f)([x, w]);
-        return [f(x, w), gx, gw];
+        return [f(x, w), gx!, gw!]; // one gradient per input
       });
       const arrays = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
       tf.dispose(outs);
@@ -131,7 +131,7 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
     }
     const onGpu = await run();
     onCpu.forEach((ref, i) =>
-      ref.forEach((v, j) => expect(Math.abs(onGpu[i][j] - v)).toBeLessThan(1e-3 * (1 + Math.abs(v)))),
+      ref.forEach((v, j) => expect(Math.abs(onGpu[i]![j]! - v)).toBeLessThan(1e-3 * (1 + Math.abs(v)))),
     );
     await tf.setBackend('cpu');
   }, 60_000);
@@ -147,7 +147,7 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
       const vars = [...g.variables(), ...d.variables(), ...p.variables()];
       const { value, grads } = tf.variableGrads(() => tf.sum(d.apply(p.apply(g.apply(x)))) as tf.Scalar, vars);
       p.project();
-      const outs = [value, ...vars.map((v) => grads[v.name]), p.variables()[0]];
+      const outs = [value, ...vars.map((v) => grads[v.name]!), p.variables()[0]!];
       const arrays = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
       tf.dispose([x, value, ...Object.values(grads)]);
       [g, d, p].forEach(disposeModule);
@@ -164,7 +164,7 @@ describe('ops on webgpu equal cpu (skipped when no WebGPU adapter can be created
     onCpu.forEach((ref, i) => {
       // Floor: biases followed by instance norm have an exactly-zero gradient on cpu, ~1e-8 noise on webgpu.
       const scale = Math.max(...ref.map(Math.abs), 1e-4);
-      ref.forEach((v, j) => expect(Math.abs(onGpu[i][j] - v) / scale).toBeLessThan(1e-3));
+      ref.forEach((v, j) => expect(Math.abs(onGpu[i]![j]! - v) / scale).toBeLessThan(1e-3));
     });
     await tf.setBackend('cpu');
   }, 60_000);

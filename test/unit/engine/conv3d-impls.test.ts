@@ -18,8 +18,8 @@ function relDiff(a: tf.Tensor, b: tf.Tensor): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < x.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - y[i]));
-    den = Math.max(den, Math.abs(y[i]));
+    num = Math.max(num, Math.abs(x[i]! - y[i]!));
+    den = Math.max(den, Math.abs(y[i]!));
   }
   return num / Math.max(den, 1e-12);
 }
@@ -35,7 +35,7 @@ function valueAndGrads(
   const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
     tf.sum(tf.mul(conv(a as tf.Tensor5D, b as tf.Tensor5D), r)),
   )([x, w]);
-  return { y, dx, dw };
+  return { y, dx: dx!, dw: dw! }; // one gradient per input
 }
 
 const CASES: { name: string; x: S5; k: T3; cout: number; s: T3; pad: Padding }[] = [
@@ -174,21 +174,23 @@ describe('fast conv3d (vol2col + matMul) on the cpu backend', () => {
     const w = tf.randomNormal([3, 3, 3, 2, 2], 0, 1, 'float32', 8) as tf.Tensor5D;
     const r = tf.randomNormal([1, 3, 2, 3, 2], 0, 1, 'float32', 9) as tf.Tensor5D;
     const loss = (a: tf.Tensor5D, b: tf.Tensor5D) => tf.sum(tf.mul(vol2colConv3d(a, b, [2, 2, 2], 'same'), r));
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor5D, b as tf.Tensor5D))([x, w]);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor5D, b as tf.Tensor5D))([x, w]);
+    const dx = grads[0]!, // one gradient per input
+      dw = grads[1]!;
     const h = 1e-2;
     const probe = (t: tf.Tensor5D, g: tf.Tensor, which: 0 | 1, idx: number[]) => {
       const flat = t.dataSync().slice();
-      const i = idx.reduce((acc, v, d) => acc * t.shape[d] + v, 0);
+      const i = idx.reduce((acc, v, d) => acc * t.shape[d]! + v, 0);
       const at = (delta: number) => {
         const f = flat.slice();
-        f[i] += delta;
+        f[i]! += delta;
         const tt = tf.tensor(f, t.shape) as tf.Tensor5D;
-        const v = (which === 0 ? loss(tt, w) : loss(x, tt)).dataSync()[0];
+        const v = (which === 0 ? loss(tt, w) : loss(x, tt)).dataSync()[0]!;
         tt.dispose();
         return v;
       };
       const numeric = (at(h) - at(-h)) / (2 * h);
-      expect(Math.abs(g.dataSync()[i] - numeric)).toBeLessThan(2e-3 * Math.max(1, Math.abs(numeric)));
+      expect(Math.abs(g.dataSync()[i]! - numeric)).toBeLessThan(2e-3 * Math.max(1, Math.abs(numeric)));
     };
     for (const idx of [
       [0, 0, 0, 0, 0],

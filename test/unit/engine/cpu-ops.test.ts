@@ -24,8 +24,8 @@ function maxRel(a: tf.Tensor, b: tf.Tensor): number {
   let num = 0,
     den = 1e-12;
   for (let i = 0; i < x.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - y[i]));
-    den = Math.max(den, Math.abs(y[i]));
+    num = Math.max(num, Math.abs(x[i]! - y[i]!));
+    den = Math.max(den, Math.abs(y[i]!));
   }
   return num / den;
 }
@@ -60,7 +60,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
         const ours = { y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) };
         const ref = withTfNorm(() => ({ y: instanceNorm3d(x, { gamma, beta }), g: tf.grads(loss)([x, gamma, beta]) }));
         expect(maxRel(ours.y, ref.y)).toBeLessThan(1e-5);
-        for (let i = 0; i < 3; i++) expect(maxRel(ours.g[i], ref.g[i])).toBeLessThan(1e-4);
+        for (let i = 0; i < 3; i++) expect(maxRel(ours.g[i]!, ref.g[i]!)).toBeLessThan(1e-4);
         if (shape[1] * shape[2] * shape[3] === 1)
           expect(Array.from(instanceNormCpu(x, 1e-5).dataSync()).every((v) => v === 0)).toBe(true);
       });
@@ -92,8 +92,8 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       const ref = withTfNorm(() => ({ y: f(x, bias), g: tf.grads(loss)([x, bias]) }));
       expect(ours.y.shape).toEqual([2, 5, 4, 9, 6]);
       expect(maxRel(ours.y, ref.y)).toBe(0);
-      expect(maxRel(ours.g[0], ref.g[0])).toBeLessThan(1e-5);
-      expect(maxRel(ours.g[1], ref.g[1])).toBeLessThan(1e-5);
+      expect(maxRel(ours.g[0]!, ref.g[0]!)).toBeLessThan(1e-5);
+      expect(maxRel(ours.g[1]!, ref.g[1]!)).toBeLessThan(1e-5);
     });
   });
 
@@ -134,8 +134,8 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     };
     const ours = run(),
       ref = withTfNorm(run);
-    ours.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
-    expect(Math.abs(ours[0] - 0.5)).toBeGreaterThan(1e-3); // it moved
+    ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-6));
+    expect(Math.abs(ours[0]! - 0.5)).toBeGreaterThan(1e-3); // it moved
   });
 
   it('Adam scales the step of a variable by its lrScale (the PSF kernel), on both code paths', () => {
@@ -153,7 +153,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       b.dispose();
       return moved;
     };
-    for (const [da, db] of [run(), withTfNorm(run)]) {
+    for (const [da, db] of [run(), withTfNorm(run)] as [number[], number[]][]) {
       expect(Math.abs(da[0]!)).toBeGreaterThan(0.03); // ≈ 4 steps of lr
       da.forEach((d, i) => expect(db[i]! / d).toBeCloseTo(0.1, 4));
     }
@@ -177,7 +177,7 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     };
     // A constant gradient: m/√v̂ is sign(g) per element for plain Adam; for tensorNorm it is g / rms(g).
     const rms = Math.sqrt(g0.reduce((s, g) => s + g * g, 0) / g0.length);
-    for (const [plain, shared] of [run(), withTfNorm(run)]) {
+    for (const [plain, shared] of [run(), withTfNorm(run)] as [number[], number[]][]) {
       plain.forEach((d, i) => expect(d / -0.03).toBeCloseTo(Math.sign(g0[i]!), 2)); // every weight moves ≈ 3·lr
       shared.forEach((d, i) => expect(d / (-0.03 * (g0[i]! / rms))).toBeCloseTo(1, 2));
       expect(Math.abs(shared[3]!)).toBeLessThan(1e-4); // the tiny-gradient weight barely moves (plain Adam: 0.03)
@@ -196,15 +196,17 @@ describe('instance norm on typed arrays (cpu backends)', () => {
       expect(maxRel(run(), withTfNorm(run))).toBeLessThan(1e-6);
       const m = boxMomentsCpu(x, [1, 2, 0], [4, 3, 5]);
       const ref = tf.moments(tf.slice(x, [0, 1, 2, 0, 0], [1, 4, 3, 5, -1]), [0, 1, 2, 3]);
-      Array.from(ref.mean.dataSync()).forEach((v, k) => expect(Math.abs(m.mean[k] - v)).toBeLessThan(1e-5));
-      Array.from(ref.variance.dataSync()).forEach((v, k) => expect(Math.abs(m.variance[k] - v) / v).toBeLessThan(1e-5));
+      Array.from(ref.mean.dataSync()).forEach((v, k) => expect(Math.abs(m.mean[k]! - v)).toBeLessThan(1e-5));
+      Array.from(ref.variance.dataSync()).forEach((v, k) =>
+        expect(Math.abs(m.variance[k]! - v) / v).toBeLessThan(1e-5),
+      );
     });
   });
 
   it('gradient agrees with central finite differences', () => {
     const x = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
     const r = tf.randomNormal([1, 3, 3, 2, 3], 0, 1, 'float32', 6);
-    const loss = (a: tf.Tensor5D) => tf.sum(tf.mul(tf.square(instanceNormCpu(a, 1e-5)), r)).dataSync()[0];
+    const loss = (a: tf.Tensor5D) => tf.sum(tf.mul(tf.square(instanceNormCpu(a, 1e-5)), r)).dataSync()[0]!;
     const g = tf
       .grad((a: tf.Tensor) => tf.sum(tf.mul(tf.square(instanceNormCpu(a as tf.Tensor5D, 1e-5)), r)))(x)
       .dataSync();
@@ -213,11 +215,11 @@ describe('instance norm on typed arrays (cpu backends)', () => {
     for (const i of [0, 7, 20, 53]) {
       const at = (d: number) => {
         const f = flat.slice();
-        f[i] += d;
+        f[i]! += d;
         return loss(tf.tensor5d(f, x.shape));
       };
       const fd = (at(h) - at(-h)) / (2 * h);
-      expect(Math.abs(fd - g[i])).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
+      expect(Math.abs(fd - g[i]!)).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
     }
   });
 });

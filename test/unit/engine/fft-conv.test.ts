@@ -37,8 +37,8 @@ function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
   let d = 0,
     m = 0;
   for (let i = 0; i < av.length; i++) {
-    d = Math.max(d, Math.abs(av[i] - bv[i]));
-    m = Math.max(m, Math.abs(bv[i]));
+    d = Math.max(d, Math.abs(av[i]! - bv[i]!));
+    m = Math.max(m, Math.abs(bv[i]!));
   }
   return d / m;
 }

@@ -42,7 +42,7 @@ export function gradCheck(
     const yv = y.dataSync();
     y.dispose();
     let s = 0;
-    for (let i = 0; i < yv.length; i++) s += yv[i] * rv[i];
+    for (let i = 0; i < yv.length; i++) s += yv[i]! * rv[i]!;
     return s;
   };
   const grads = tf.tidy(() => tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)))(inputs));
@@ -51,7 +51,7 @@ export function gradCheck(
   let probed = 0;
   inputs.forEach((input, k) => {
     const base = input.dataSync().slice();
-    const g = grads[k].dataSync();
+    const g = grads[k]!.dataSync();
     const errs: number[] = [];
     const all = opts.samples === 'all';
     const n = all ? base.length : ((opts.samples ?? 10) as number);
@@ -59,7 +59,7 @@ export function gradCheck(
       const idx = all ? s : Math.floor(rnd() * base.length);
       const at = (delta: number): number => {
         const v = base.slice();
-        v[idx] += delta;
+        v[idx]! += delta;
         const xk = tf.tensor(v, input.shape);
         const xs = inputs.map((x, j) => (j === k ? xk : x));
         const l = loss(xs);
@@ -67,8 +67,8 @@ export function gradCheck(
         return l;
       };
       const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      errs.push(Math.abs(numeric - g[idx]));
-      maxAbs = Math.max(maxAbs, Math.abs(g[idx]));
+      errs.push(Math.abs(numeric - g[idx]!));
+      maxAbs = Math.max(maxAbs, Math.abs(g[idx]!));
       probed++;
     }
     worst = Math.max(worst, ...errs);

@@ -122,7 +122,7 @@ describe('gradients (central differences, float32)', () => {
       { size: [4, 3, 4], init: 'gaussian', nonNegative: true, sumToOne: true, centred: true },
       { seed: 1, name: 'gc_psf' },
     );
-    const [kernel] = layer.variables();
+    const kernel = layer.variables()[0]!;
     const f = (x: tf.Tensor, k: tf.Tensor) => {
       const saved = tf.clone(kernel);
       kernel.assign(k as tf.Tensor3D);
@@ -136,7 +136,7 @@ describe('gradients (central differences, float32)', () => {
     const x = randomTensor([1, 5, 4, 6, 1], 17);
     const r = randomTensor([1, 5, 4, 6, 1], 18);
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x as tf.Tensor5D), r)) as tf.Scalar, [kernel]);
-    const g = grads[kernel.name].dataSync();
+    const g = grads[kernel.name]!.dataSync();
     const base = Float32Array.from(kernel.dataSync());
     const rv = r.dataSync();
     const lossAt = (v: Float32Array) => {
@@ -146,7 +146,7 @@ describe('gradients (central differences, float32)', () => {
       tf.dispose([k, y]);
       let s = 0;
       yv.forEach((a, i) => {
-        s += a * rv[i];
+        s += a * rv[i]!;
       });
       return s;
     };
@@ -154,12 +154,12 @@ describe('gradients (central differences, float32)', () => {
     let maxAbs = 0;
     for (const idx of [0, 5, 17, 23, 30, 47]) {
       const p = base.slice();
-      p[idx] += 1e-2;
+      p[idx]! += 1e-2;
       const m = base.slice();
-      m[idx] -= 1e-2;
+      m[idx]! -= 1e-2;
       const numeric = (lossAt(p) - lossAt(m)) / 2e-2;
-      worst = Math.max(worst, Math.abs(numeric - g[idx]));
-      maxAbs = Math.max(maxAbs, Math.abs(g[idx]));
+      worst = Math.max(worst, Math.abs(numeric - g[idx]!));
+      maxAbs = Math.max(maxAbs, Math.abs(g[idx]!));
     }
     expect(worst / maxAbs).toBeLessThan(TOL);
     tf.dispose([r, ...Object.values(grads)]);
@@ -172,11 +172,11 @@ describe('gradients (central differences, float32)', () => {
       { size: 3, init: 'gaussian', nonNegative: false, sumToOne: false, centred: false },
       { seed: 1, name: 'gc_l1' },
     );
-    const [kernel] = layer.variables();
+    const kernel = layer.variables()[0]!;
     kernel.assign(randomTensor([3, 3, 3], 19) as tf.Tensor3D);
     const { grads } = tf.variableGrads(() => layer.l1(), [kernel]);
     const expected = kernel.dataSync().map(Math.sign);
-    expect(Array.from(grads[kernel.name].dataSync())).toEqual(Array.from(expected));
+    expect(Array.from(grads[kernel.name]!.dataSync())).toEqual(Array.from(expected));
     tf.dispose(Object.values(grads));
     disposeModule(layer);
   });

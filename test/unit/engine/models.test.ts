@@ -49,7 +49,10 @@ describe('3D U-Net (G_AB)', () => {
     const c = buildUNet(cfg, 6, { name: 'uc' });
     expect(countParams(a)).toBe(reference().params.unet_tiny);
     const x = tf.randomUniform([1, 4, 6, 8, 1], 0, 1, 'float32', 3) as tf.Tensor5D;
-    const [ya, yb, yc] = [a, b, c].map((m) => tf.tidy(() => m.apply(x)));
+    const run = (m: typeof a) => tf.tidy(() => m.apply(x));
+    const ya = run(a),
+      yb = run(b),
+      yc = run(c);
     expect(ya.shape).toEqual([1, 4, 6, 8, 1]);
     expect(maxAbsDiff(ya, yb)).toBe(0);
     expect(maxAbsDiff(ya, yc)).toBeGreaterThan(0);
@@ -84,7 +87,9 @@ describe('3D U-Net (G_AB)', () => {
     const lin = buildUNet(cfg, 5, { name: 'uhl' });
     const sp = buildUNet({ ...cfg, output: 'softplus' }, 5, { name: 'uhs' });
     const x = tf.randomUniform([1, 4, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor5D;
-    const [a, b] = [lin, sp].map((m) => tf.tidy(() => m.apply(x)).dataSync());
+    const run = (m: typeof lin) => tf.tidy(() => m.apply(x)).dataSync();
+    const a = run(lin),
+      b = run(sp);
     expect(Math.min(...a)).toBeLessThan(-0.1); // the linear head does go negative on this input
     expect(Math.min(...b)).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < a.length; i++) if (a[i]! > 0.5) expect(Math.abs(b[i]! - a[i]!)).toBeLessThan(0.01 * 0.5);
@@ -130,9 +135,9 @@ describe('PatchGAN discriminator', () => {
     expect(new Set(scores).size).toBe(3);
     // And gradients reach the first module's kernel through the un-normalised last module.
     const x = tf.randomUniform([1, 16, 16, 16, 1], 0, 1, 'float32', 9) as tf.Tensor5D;
-    const first = d.variables()[0];
+    const first = d.variables()[0]!;
     const { value, grads } = tf.variableGrads(() => tf.sum(d.apply(x)) as tf.Scalar, [first]);
-    expect(tf.tidy(() => tf.max(tf.abs(grads[first.name])).dataSync()[0])).toBeGreaterThan(0);
+    expect(tf.tidy(() => tf.max(tf.abs(grads[first.name]!)).dataSync()[0])).toBeGreaterThan(0);
     tf.dispose([x, value, ...Object.values(grads)]);
     disposeModule(d);
   });
@@ -142,7 +147,7 @@ describe('PSF layer (G_BA)', () => {
   it('blurs as scipy.ndimage.convolve(mode="mirror") with an even, asymmetric PSF', () => {
     const layer = buildPsfLayer(noConstraints, { seed: 0, name: 'psf_scipy' });
     const psf = refTensor('psf');
-    layer.variables()[0].assign(psf);
+    layer.variables()[0]!.assign(psf);
     const input = refTensor('psfInput');
     const expected = refTensor('psfBlurred');
     const y = tf.tidy(() => layer.apply(input.reshape([1, 6, 5, 7, 1]) as tf.Tensor5D).reshape([6, 5, 7]));
@@ -157,16 +162,16 @@ describe('PSF layer (G_BA)', () => {
     expect(maxAbsDiff(x, y)).toBeLessThan(1e-6);
     const p = layer.psf();
     const c = psfCentre([5, 5, 5]);
-    expect(p.arraySync()[c[0]][c[1]][c[2]]).toBe(1);
+    expect(p.arraySync()[c[0]]![c[1]]![c[2]]).toBe(1);
     p.dispose();
-    expect(layer.variables()[0].isDisposed).toBe(false);
+    expect(layer.variables()[0]!.isDisposed).toBe(false);
     tf.dispose([x, y]);
     disposeModule(layer);
   });
   it('project() makes the PSF non-negative, centred on floor(k/2) and summing to one', () => {
     const cfg: PsfConfig = { size: [6, 5, 5], init: 'gaussian', nonNegative: true, sumToOne: true, centred: true };
     const layer = buildPsfLayer(cfg, { seed: 0, name: 'psf_proj', gaussianSigma: 0.8 });
-    const [k] = layer.variables();
+    const k = layer.variables()[0]!;
     // Push it off: a shifted, partly negative, unnormalised kernel.
     const shifted = tf.tidy(() =>
       tf.sub(
@@ -191,11 +196,11 @@ describe('PSF layer (G_BA)', () => {
     for (let z = 0, i = 0; z < 6; z++)
       for (let y = 0; y < 5; y++)
         for (let x = 0; x < 5; x++, i++) {
-          com[0] += z * v[i];
-          com[1] += y * v[i];
-          com[2] += x * v[i];
+          com[0]! += z * v[i]!;
+          com[1]! += y * v[i]!;
+          com[2]! += x * v[i]!;
         }
-    psfCentre([6, 5, 5]).forEach((c, a) => expect(Math.abs(com[a] - c)).toBeLessThanOrEqual(0.5));
+    psfCentre([6, 5, 5]).forEach((c, a) => expect(Math.abs(com[a]! - c)).toBeLessThanOrEqual(0.5));
     const l1 = layer.l1();
     expect(l1.dataSync()[0]).toBeCloseTo(1, 5);
     l1.dispose();
@@ -207,7 +212,7 @@ describe('PSF layer (G_BA)', () => {
       { size: 3, init: 'bornwolf', nonNegative: true, sumToOne: true, centred: false },
       { seed: 0, initialPsf: bw, name: 'psf_bw' },
     );
-    expect(layer.variables()[0].dataSync()[13]).toBeCloseTo(1 / 27, 6);
+    expect(layer.variables()[0]!.dataSync()[13]).toBeCloseTo(1 / 27, 6);
     disposeModule(layer);
     expect(() =>
       buildPsfLayer(

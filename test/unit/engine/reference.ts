@@ -20,5 +20,5 @@ export function refTensor(name: string): tf.Tensor {
 }
 export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   if (a.shape.join() !== b.shape.join()) throw new Error(`shape ${a.shape} ≠ ${b.shape}`);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 }

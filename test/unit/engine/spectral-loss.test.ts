@@ -72,8 +72,8 @@ describe('spectral term of the PSF layer', { timeout: 120_000 }, () => {
                 re += v * Math.cos(ph);
                 im += v * Math.sin(ph);
               }
-          sum[bins[i]!] += re * re + im * im;
-          n[bins[i]!] += 1;
+          sum[bins[i]!]! += re * re + im * im;
+          n[bins[i]!]! += 1;
         }
     let worst = 0;
     for (let b = 0; b < t.nb; b++)

@@ -51,9 +51,9 @@ describe('trainer (tiny preset, cpu)', { timeout: 60_000 }, () => {
             const v = p.data[i]!;
             sum += v;
             min = Math.min(min, v);
-            com[0] += v * z;
-            com[1] += v * y;
-            com[2] += v * x;
+            com[0]! += v * z;
+            com[1]! += v * y;
+            com[2]! += v * x;
           }
       expect(min).toBeGreaterThanOrEqual(0);
       expect(sum).toBeCloseTo(1, 5);

@@ -29,8 +29,8 @@ function rel(a: Float32Array, b: Float32Array): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
   }
   return num / den;
 }
@@ -45,13 +45,15 @@ describe('fast conv3d on the wasm backend', () => {
       const ws = [3, 3, 3, 3, 4];
       const rs = [1, ...xs.slice(1, 4).map((n) => Math.ceil(n / stride)), 4];
       await tf.setBackend('cpu');
-      const [x, w, r] = [xs, ws, rs].map((s, i) =>
-        tf.tidy(() => tf.randomNormal(s, 0, 1, 'float32', i + 1).dataSync() as Float32Array),
-      );
+      const random = (s: number[], seed: number) =>
+        tf.tidy(() => tf.randomNormal(s, 0, 1, 'float32', seed).dataSync() as Float32Array);
+      const x = random(xs, 1),
+        w = random(ws, 2),
+        r = random(rs, 3);
       const ref = grads((a, b) => tf.conv3d(a, b, stride, 'same'), x, w, r, xs, ws, rs);
       expect(await tf.setBackend('wasm')).toBe(true);
       const got = grads((a, b) => vol2colConv3d(a, b, [stride, stride, stride], 'same'), x, w, r, xs, ws, rs);
-      for (let i = 0; i < 3; i++) expect(rel(got[i], ref[i])).toBeLessThan(1e-4);
+      for (let i = 0; i < 3; i++) expect(rel(got[i]!, ref[i]!)).toBeLessThan(1e-4);
     });
   }
 });

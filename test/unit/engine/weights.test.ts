@@ -54,7 +54,7 @@ describe('weights', () => {
     expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBe(27 * 4);
     await expect(saveWeights(dir, psf.variables())).rejects.toThrow(FileExistsError);
     await saveWeights(dir, psf.variables(), { force: true, metadata: { psfSize: 3 } });
-    psf.variables()[0].assign(tf.zeros([3, 3, 3]));
+    psf.variables()[0]!.assign(tf.zeros([3, 3, 3]));
     expect(await loadWeights(dir, psf.variables())).toEqual({ psfSize: 3 });
     expect(values(psf.variables())).toEqual(before);
     disposeModule(psf);

@@ -9,8 +9,8 @@ function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Arr
   for (let k = 0; k < n; k++)
     for (let j = 0; j < n; j++) {
       const ph = (-2 * Math.PI * k * j) / n;
-      or[k] += re[j] * Math.cos(ph) - im[j] * Math.sin(ph);
-      oi[k] += re[j] * Math.sin(ph) + im[j] * Math.cos(ph);
+      or[k]! += re[j]! * Math.cos(ph) - im[j]! * Math.sin(ph);
+      oi[k]! += re[j]! * Math.sin(ph) + im[j]! * Math.cos(ph);
     }
   return [or, oi];
 }
@@ -35,11 +35,11 @@ describe('1D FFT of any length matches the naive DFT', () => {
         xi = im.slice();
       fftPlan(n).transform(xr, xi);
       for (let k = 0; k < n; k++) {
-        expect(Math.abs(xr[k] - er[k])).toBeLessThan(1e-9 * n);
-        expect(Math.abs(xi[k] - ei[k])).toBeLessThan(1e-9 * n);
+        expect(Math.abs(xr[k]! - er[k]!)).toBeLessThan(1e-9 * n);
+        expect(Math.abs(xi[k]! - ei[k]!)).toBeLessThan(1e-9 * n);
       }
       fftPlan(n).transform(xr, xi, true);
-      for (let k = 0; k < n; k++) expect(xr[k] / n).toBeCloseTo(re[k], 10);
+      for (let k = 0; k < n; k++) expect(xr[k]! / n).toBeCloseTo(re[k]!, 10);
     });
   }
   it('nextSmoothSize finds 2·3·5-smooth lengths', () => {
@@ -64,11 +64,11 @@ describe('real 3D FFT', () => {
       const spec = rfft3d(data, shape);
       const ref = naiveDft3dHalf(data, shape);
       for (let i = 0; i < ref.re.length; i++) {
-        expect(spec.re[i]).toBeCloseTo(ref.re[i], 9);
-        expect(spec.im[i]).toBeCloseTo(ref.im[i], 9);
+        expect(spec.re[i]).toBeCloseTo(ref.re[i]!, 9);
+        expect(spec.im[i]).toBeCloseTo(ref.im[i]!, 9);
       }
       const back = irfft3d(spec);
-      for (let i = 0; i < n; i++) expect(back[i]).toBeCloseTo(data[i], 10);
+      for (let i = 0; i < n; i++) expect(back[i]).toBeCloseTo(data[i]!, 10);
     });
   }
   it('works in float32 storage', () => {
@@ -77,6 +77,6 @@ describe('real 3D FFT', () => {
     const data = Float32Array.from({ length: 720 }, r);
     const back = irfft3d(rfft3d(data, shape));
     expect(back).toBeInstanceOf(Float32Array);
-    for (let i = 0; i < 720; i++) expect(Math.abs(back[i] - data[i])).toBeLessThan(1e-6);
+    for (let i = 0; i < 720; i++) expect(Math.abs(back[i]! - data[i]!)).toBeLessThan(1e-6);
   });
 });

@@ -14,8 +14,8 @@ function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let e = 0,
     m = 0;
   for (let i = 0; i < a.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    m += b[i] ** 2;
+    e += (a[i]! - b[i]!) ** 2;
+    m += b[i]! ** 2;
   }
   return Math.sqrt(e / m);
 }
@@ -57,8 +57,8 @@ describe('WebAssembly SIMD FFT kernel', () => {
         im = ws.view('im');
       const scale = Math.sqrt(n);
       for (let i = 0; i < hs; i++) {
-        expect(Math.abs(re[i] - ref.re[i]) / scale, `${grid} re[${i}]`).toBeLessThan(2e-6);
-        expect(Math.abs(im[i] - ref.im[i]) / scale, `${grid} im[${i}]`).toBeLessThan(2e-6);
+        expect(Math.abs(re[i]! - ref.re[i]!) / scale, `${grid} re[${i}]`).toBeLessThan(2e-6);
+        expect(Math.abs(im[i]! - ref.im[i]!) / scale, `${grid} im[${i}]`).toBeLessThan(2e-6);
       }
     }
   });
@@ -86,7 +86,7 @@ describe('WebAssembly SIMD FFT kernel', () => {
         for (let y = 0; y < sy; y++)
           for (let x = 0; x < grid[2]; x++) {
             const i = (z * grid[1] + y) * grid[2] + x;
-            worst = Math.max(worst, Math.abs(back[i] - a[i]));
+            worst = Math.max(worst, Math.abs(back[i]! - a[i]!));
           }
       expect(worst).toBeLessThan(1e-5);
     }
@@ -187,6 +187,6 @@ describe('WebAssembly SIMD FFT kernel', () => {
       }
     }
     expect(threads).toEqual([1, 2]);
-    expect(Buffer.from(results[1].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
+    expect(Buffer.from(results[1]!.buffer).equals(Buffer.from(results[0]!.buffer))).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ describe('TIFF reader fuzz (seeded subset)', () => {
     const counts: Record<string, number> = {};
     const failures: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const seed = seeds[i % seeds.length];
+      const seed = seeds[i % seeds.length]!;
       const { bytes, how } = mutate(seed.bytes, r);
       const o = await tryVariant(path, bytes);
       counts[o.kind] = (counts[o.kind] ?? 0) + 1;
@@ -33,7 +33,7 @@ describe('TIFF reader fuzz (seeded subset)', () => {
     const failures: string[] = [];
     let typed = 0;
     for (let i = 0; i < 120; i++) {
-      const seed = seeds[i % seeds.length];
+      const seed = seeds[i % seeds.length]!;
       const { bytes, how } = mutate(seed.bytes, r);
       const o = await tryVariant(path, bytes);
       if (o.kind === 'typed-error') typed++;

@@ -7,6 +7,7 @@ import { isCycleDeconError } from '../../../src-main/core/errors';
 import { sharedDescription, sharedTagArrays } from './tiff-builder';
 
 const [dir, shape] = process.argv.slice(2);
+if (dir === undefined || shape === undefined) throw new Error('usage: hostile-child.ts <dir> <shape>');
 const bytes =
   shape === 'description'
     ? sharedDescription(64, 8 * 1024 * 1024)

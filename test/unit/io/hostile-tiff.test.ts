@@ -55,8 +55,8 @@ describe('shared metadata is read once and within a budget', () => {
   it('IFDs pointing at one tag array share one decoded payload', async () => {
     const s = await structureOf(write('arrays.tif', sharedTagArrays(20, 2, 65536)), { totalBytes: MIB, tagBytes: MIB });
     expect(s.pages).toHaveLength(20);
-    expect(s.pages[19].offsets).toBe(s.pages[0].offsets);
-    expect(s.pages[0].offsets).toHaveLength(65536);
+    expect(s.pages[19]!.offsets).toBe(s.pages[0]!.offsets);
+    expect(s.pages[0]!.offsets).toHaveLength(65536);
   });
 
   it('distinct payloads beyond the budget end in a TiffFormatError', async () => {
@@ -148,7 +148,7 @@ describe('declared pixels must fit the distinct stored bytes', () => {
       for (let tx = 0; tx < 3; tx++) {
         const tile = new Uint16Array(tw * th);
         for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) tile[y * tw + x] = 100 * (ty * th + y) + tx * tw + x;
-        for (let y = 0; y < th; y++) for (let x = tw - 1; x > 0; x--) tile[y * tw + x] -= tile[y * tw + x - 1];
+        for (let y = 0; y < th; y++) for (let x = tw - 1; x > 0; x--) tile[y * tw + x]! -= tile[y * tw + x - 1]!;
         const packed = deflateSync(new Uint8Array(tile.buffer));
         offsets.push(t.blob(packed));
         counts.push(packed.length);

@@ -20,9 +20,12 @@ function tags(xml: string, wanted = ['Pixels', 'TiffData']): StartTag[] {
 
 describe('OME-XML start-tag scanner', () => {
   it('reads attributes in either quote, drops namespace prefixes, keeps values as written', () => {
-    const [p, d] = tags(
+    const found = tags(
       `<?xml version="1.0"?><ome:OME xmlns:ome="x"><ome:Pixels SizeZ = "3" DimensionOrder='XYCZT' Name="a&gt;b"><ome:TiffData IFD="2"/></ome:Pixels></ome:OME>`,
     );
+    expect(found).toHaveLength(2);
+    const p = found[0]!,
+      d = found[1]!;
     expect(p.name).toBe('Pixels');
     expect(Object.fromEntries(p.attributes)).toEqual({ SizeZ: '3', DimensionOrder: 'XYCZT', Name: 'a&gt;b' });
     expect(d.name).toBe('TiffData');

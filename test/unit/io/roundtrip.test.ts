@@ -43,6 +43,7 @@ describe('ours → tifffile (committed tifffile report of files we wrote)', () =
     // Our writer is deterministic: the file is byte-identical to the one tifffile was given.
     expect(Buffer.compare(readFileSync(out), readFileSync(fixture('tiff', 'ours', name)))).toBe(0);
     const t = report.files[name];
+    if (!t) throw new Error(`tifffile.json has no entry for ${name}: regenerate the report`);
     const stored = c.options.dtype === 'uint16' ? Float32Array.from(toUint16(c.volume.data)) : c.volume.data;
     expect(t.sha256_float32).toBe(sha(stored));
     expect(t.imagej).toBe(true);
@@ -103,7 +104,7 @@ describe('tifffile → ours → ours', () => {
 });
 
 describe('streaming and atomic writes', () => {
-  const vol = oursCases()[0].volume;
+  const vol = oursCases()[0]!.volume;
   const sliceLen = vol.shape[1] * vol.shape[2];
 
   it('slice-by-slice writing gives the same bytes as a whole write', async () => {

@@ -30,7 +30,7 @@ export class TiffBuilder {
   longs(values: ArrayLike<number>): number {
     const b = new Uint8Array(values.length * 4);
     const dv = new DataView(b.buffer);
-    for (let i = 0; i < values.length; i++) dv.setUint32(i * 4, values[i], true);
+    for (let i = 0; i < values.length; i++) dv.setUint32(i * 4, values[i]!, true);
     return this.blob(b);
   }
 
@@ -85,6 +85,7 @@ export class TiffBuilder {
 
 function encode(type: number, values: number[]): Uint8Array {
   const size = SIZE[type];
+  if (size === undefined) throw new Error(`TiffBuilder cannot encode field type ${type}`);
   const b = new Uint8Array(size * values.length);
   const dv = new DataView(b.buffer);
   values.forEach((v, i) => {

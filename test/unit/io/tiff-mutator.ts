@@ -31,7 +31,7 @@ export function mutate(original: Uint8Array, r: () => number): { bytes: Uint8Arr
       const flips = 1 + Math.floor(r() * 8);
       for (let i = 0; i < flips; i++) {
         const at = hotRange(bytes, r);
-        bytes[at] ^= 1 << Math.floor(r() * 8);
+        bytes[at]! ^= 1 << Math.floor(r() * 8);
       }
       return { bytes, how: `flip×${flips}` };
     }
@@ -42,7 +42,8 @@ export function mutate(original: Uint8Array, r: () => number): { bytes: Uint8Arr
     }
     case 3: {
       const at = Math.min(hotRange(bytes, r), bytes.length - 4);
-      const v = r() < 0.2 ? bytes.length + Math.floor(r() * 16) - 8 : INTERESTING[Math.floor(r() * INTERESTING.length)];
+      const v =
+        r() < 0.2 ? bytes.length + Math.floor(r() * 16) - 8 : INTERESTING[Math.floor(r() * INTERESTING.length)]!;
       if (at >= 0) {
         if (r() < 0.5) dv.setUint32(at, v >>> 0, r() < 0.5);
         else dv.setUint16(at, v & 0xffff, r() < 0.5);

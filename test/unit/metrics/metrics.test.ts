@@ -4,7 +4,20 @@ import { computeMetrics, percentile, ssim3d } from '../../../src-main/core/metri
 import { makeVolume } from '../../../src-main/core/io/volume';
 
 type S3 = [number, number, number];
-const ref = readJson<Record<string, number> & { shape: S3 }>('metrics_reference.json');
+/** What metrics_reference.py writes (scikit-image's values on the committed volumes). */
+interface Reference {
+  shape: S3;
+  p_lo: number;
+  p_hi: number;
+  scale: number;
+  offset: number;
+  psnr: number;
+  nrmse: number;
+  ssim3d: number;
+  ssim2d: number;
+  ssim3d_raw: number;
+}
+const ref = readJson<Reference>('metrics_reference.json');
 const gt = readF32('metrics_gt.f32'),
   pred = readF32('metrics_pred.f32');
 

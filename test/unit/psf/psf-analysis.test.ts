@@ -84,7 +84,7 @@ function halfOffsetGrid(params: Parameters<typeof generatePsf>[0], shape: [numbe
   for (let z = 0; z < shape[0]; z++)
     for (let y = 0; y < shape[1]; y++)
       for (let x = 0; x < shape[2]; x++) {
-        out[(z * shape[1] + y) * shape[2] + x] = fine.data[((2 * z + 1) * fy + 2 * y + 1) * fx + 2 * x + 1];
+        out[(z * shape[1] + y) * shape[2] + x] = fine.data[((2 * z + 1) * fy + 2 * y + 1) * fx + 2 * x + 1]!;
       }
   return out;
 }
@@ -93,8 +93,8 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ma = 0,
     mb = 0;
   for (let i = 0; i < a.length; i++) {
-    ma += a[i];
-    mb += b[i];
+    ma += a[i]!;
+    mb += b[i]!;
   }
   ma /= a.length;
   mb /= b.length;
@@ -102,9 +102,9 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
     saa = 0,
     sbb = 0;
   for (let i = 0; i < a.length; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
   }
   return sab / Math.sqrt(saa * sbb);
 }
@@ -129,7 +129,7 @@ describe('Gibson–Lanni agrees with published generators', { timeout: 60_000 },
     const crop = new Float32Array(18 * 64 * 64);
     for (let z = 0; z < 18; z++)
       for (let y = 0; y < 64; y++)
-        for (let x = 0; x < 64; x++) crop[(z * 64 + y) * 64 + x] = theirs.data[(z * 128 + y + 32) * 128 + x + 32];
+        for (let x = 0; x < 64; x++) crop[(z * 64 + y) * 64 + x] = theirs.data[(z * 128 + y + 32) * 128 + x + 32]!;
     const ncc = pearson(halfOffsetGrid(params, [18, 64, 64]), crop);
     console.log(`correlation vs sdeconv gibsonlanni.tif: ${ncc.toFixed(5)}`);
     expect(ncc).toBeGreaterThan(0.99);

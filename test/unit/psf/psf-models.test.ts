@@ -45,7 +45,7 @@ describe('PSF models agree with scipy quadrature (test/fixtures/reference/psf_re
         const r = ref.dxy * Math.hypot(pt.dx, pt.dy),
           z = ref.dz * pt.dz;
         const ours = psfIntensity(p.model, p, r, z);
-        const peak = c.points[0].value;
+        const peak = c.points[0]!.value;
         // relative error, measured against the peak for values in the dark rings (< 1e-3 of peak)
         expect(Math.abs(ours - pt.value) / Math.max(pt.value, 1e-3 * peak)).toBeLessThan(1e-3);
       }
@@ -54,9 +54,9 @@ describe('PSF models agree with scipy quadrature (test/fixtures/reference/psf_re
       const vol = generatePsf({ ...p, dxy: ref.dxy, dz: ref.dz, size: ref.size });
       const [nz, ny, nx] = vol.shape;
       const at = (dz: number, dy: number, dx: number) =>
-        vol.data[((dz + (nz - 1) / 2) * ny + dy + (ny - 1) / 2) * nx + dx + (nx - 1) / 2];
+        vol.data[((dz + (nz - 1) / 2) * ny + dy + (ny - 1) / 2) * nx + dx + (nx - 1) / 2]!;
       const centre = at(0, 0, 0),
-        refCentre = c.points[0].value;
+        refCentre = c.points[0]!.value;
       for (const pt of c.points) {
         const ratio = at(pt.dz, pt.dy, pt.dx) / centre,
           refRatio = pt.value / refCentre;
@@ -83,9 +83,9 @@ describe('PSF models agree with scipy quadrature (test/fixtures/reference/psf_re
       ex = generatePsf({ ...base, wavelength: 0.5 });
     const conf = generatePsf({ ...base, confocal: true, excitationWavelength: 0.5 });
     let s = 0;
-    const prod = em.data.map((v, i) => v * ex.data[i]);
+    const prod = em.data.map((v, i) => v * ex.data[i]!);
     for (const v of prod) s += v;
-    for (let i = 0; i < prod.length; i++) expect(conf.data[i]).toBeCloseTo(prod[i] / s, 6);
+    for (let i = 0; i < prod.length; i++) expect(conf.data[i]).toBeCloseTo(prod[i]! / s, 6);
   });
   it('oversampling averages sub-samples: flatter peak, still sum 1', () => {
     const base = {
@@ -101,7 +101,7 @@ describe('PSF models agree with scipy quadrature (test/fixtures/reference/psf_re
     const one = generatePsf(base),
       three = generatePsf({ ...base, oversampling: 3 });
     const c = (7 * 15 * 15 - 1) / 2;
-    expect(three.data[c]).toBeLessThan(one.data[c]);
+    expect(three.data[c]).toBeLessThan(one.data[c]!);
     expect(three.data.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
   it('rejects even sizes and NA ≥ ni', () => {

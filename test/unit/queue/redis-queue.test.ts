@@ -99,7 +99,7 @@ describe.skipIf(redisMissing)('RedisJobQueue with in-process workers', () => {
       const job = q.get(j.id)!;
       expect(job.state).toBe('done');
       expect(job.worker).toBe('w0');
-      expect(q.results(j.id)[0].path).toBe(join(root, 'results', `${j.id}.txt`));
+      expect(q.results(j.id)[0]!.path).toBe(join(root, 'results', `${j.id}.txt`));
     }
     expect(registered).toHaveLength(3);
     expect(progress.length).toBeGreaterThan(0);

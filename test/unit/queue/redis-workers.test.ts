@@ -76,7 +76,7 @@ describe.skipIf(redisMissing)('cycledecon worker processes on one Redis queue', 
       role: { kind: 'blurred' },
       recursive: false,
     });
-    const datasetId = report.imported[0].id;
+    const datasetId = report.imported[0]!.id;
     await store.close();
 
     const url = parseRedisUrl(redis.url);
@@ -109,7 +109,7 @@ describe.skipIf(redisMissing)('cycledecon worker processes on one Redis queue', 
         .list({ state: 'running' })
         .find((j) => j.worker === 'victim' && j.kind === 'deconvolve' && j.progress < 0.7);
       if (running && q.list({ state: 'done' }).length > 0) {
-        procs[0].kill('SIGKILL');
+        procs[0]!.kill('SIGKILL');
         killed = running.id;
       }
     }

@@ -23,7 +23,7 @@ describe('deconvolve jobs with a trained model', () => {
       )) as { imported: { id: string }[] };
       const submitted = (await service.handlers['jobs.submit'](
         parseRequest('jobs.submit', {
-          spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0].id, runDir: modelDir },
+          spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0]!.id, runDir: modelDir },
         }),
       )) as Job;
       const job = await waitJob(service, submitted.id, 90_000, 200);
@@ -47,8 +47,8 @@ describe('deconvolve jobs with a trained model', () => {
       let maxDiff = 0,
         range = 0;
       for (let i = 0; i < expected.data.length; i++) {
-        maxDiff = Math.max(maxDiff, Math.abs(fromQueue.data[i] - expected.data[i]));
-        range = Math.max(range, Math.abs(expected.data[i]));
+        maxDiff = Math.max(maxDiff, Math.abs(fromQueue.data[i]! - expected.data[i]!));
+        range = Math.max(range, Math.abs(expected.data[i]!));
       }
       expect(range).toBeGreaterThan(0);
       expect(maxDiff / range).toBeLessThan(1e-5);
@@ -65,7 +65,7 @@ describe('deconvolve jobs with a trained model', () => {
       const imp = (await h['dataset.import'](
         parseRequest('dataset.import', { paths: [join(sampleDir, 'bars_blurred.tif')] }),
       )) as { imported: { id: string }[] };
-      const id = imp.imported[0].id;
+      const id = imp.imported[0]!.id;
       await h['dataset.update'](
         parseRequest('dataset.update', { id, voxelSizeOverride: { x: 0.07, y: 0.07, z: 0.21, unit: 'µm' } }),
       );
@@ -96,7 +96,7 @@ describe('deconvolve jobs with a trained model', () => {
       await expect(
         service.handlers['jobs.submit'](
           parseRequest('jobs.submit', {
-            spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0].id, runDir: modelDir },
+            spec: { kind: 'deconvolve', method: 'model', datasetId: imp.imported[0]!.id, runDir: modelDir },
           }),
         ),
       ).rejects.toMatchObject({ code: 'ACCESS_DENIED' });

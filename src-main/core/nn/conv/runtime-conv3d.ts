@@ -73,7 +73,7 @@ function kernelFilterGrad(
       c,
       co,
     );
-    for (let j = 0; j < dw.length; j++) dw[j] += part[j];
+    for (let j = 0; j < dw.length; j++) dw[j]! += part[j]!;
   }
   return tf.tensor5d(dw, filterShape);
 }

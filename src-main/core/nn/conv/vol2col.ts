@@ -29,14 +29,14 @@ function tapSlice(xp: tf.Tensor4D, g: ConvGeometry, t: Triple, z0: number, z1: n
   const begin = [z0 * sz + t[0], t[1], t[2], 0];
   const size = [z1 - z0, g.outSize[1], g.outSize[2], c];
   if (sz === 1 && sy === 1 && sx === 1) return tf.slice(xp, begin, size);
-  const end = begin.map((b, i) => (i === 3 ? c : b + (size[i] - 1) * [sz, sy, sx, 1][i] + 1));
+  const end = begin.map((b, i) => (i === 3 ? c : b + (size[i]! - 1) * [sz, sy, sx, 1][i]! + 1));
   return tf.stridedSlice(xp, begin, end, [sz, sy, sx, 1]) as tf.Tensor4D;
 }
 
 /** Column matrix [voxels, k³·C] of output depths [z0, z1); column index = tap·C + channel (matches w.reshape). */
 function columns(xp: tf.Tensor4D, g: ConvGeometry, z0: number, z1: number): tf.Tensor2D {
   const slices = taps(g).map((t) => tapSlice(xp, g, t, z0, z1));
-  const cols = slices.length === 1 ? slices[0] : tf.concat(slices, 3);
+  const cols = slices.length === 1 ? slices[0]! : tf.concat(slices, 3);
   return tf.reshape(cols, [-1, cols.shape[3]]);
 }
 
@@ -81,9 +81,9 @@ export function conv3dForward(x: tf.Tensor5D, w: tf.Tensor5D, strides: Triple, p
         const z1 = Math.min(g.outSize[0], z0 + chunk);
         parts.push(tf.tidy(() => tf.matMul(columns(xp, g, z0, z1), wm)));
       }
-      items.push(parts.length === 1 ? parts[0] : tf.concat(parts, 0));
+      items.push(parts.length === 1 ? parts[0]! : tf.concat(parts, 0));
     }
-    const y = items.length === 1 ? items[0] : tf.concat(items, 0);
+    const y = items.length === 1 ? items[0]! : tf.concat(items, 0);
     return tf.reshape(y, [x.shape[0], ...g.outSize, co]) as tf.Tensor5D;
   });
 }
@@ -123,10 +123,10 @@ export function conv3dFilterGrad(
 
 /** Interleave `s` equally shaped phase tensors along `axis` (phase p lands at positions q·s + p). */
 function interleave(phases: tf.Tensor5D[], axis: number): tf.Tensor5D {
-  if (phases.length === 1) return phases[0];
-  const shape = phases[0].shape.slice() as number[];
+  if (phases.length === 1) return phases[0]!;
+  const shape = phases[0]!.shape.slice() as number[];
   const stacked = tf.stack(phases, axis + 1);
-  shape[axis] *= phases.length;
+  shape[axis]! *= phases.length;
   return tf.reshape(stacked, shape as [number, number, number, number, number]) as tf.Tensor5D;
 }
 
@@ -152,28 +152,28 @@ export function conv3dInputGrad(
       padding,
     );
     const [c] = [inShape[4]];
-    const padded = [0, 1, 2].map((i) => g.inSize[i] + g.padBefore[i] + g.padAfter[i]);
-    const q = [0, 1, 2].map((i) => Math.ceil(padded[i] / strides[i]));
+    const padded = [0, 1, 2].map((i) => g.inSize[i]! + g.padBefore[i]! + g.padAfter[i]!);
+    const q = [0, 1, 2].map((i) => Math.ceil(padded[i]! / strides[i]!));
     const wt = tf.transpose(w, [0, 1, 2, 4, 3]) as tf.Tensor5D; // [k, k, k, Co, C]
     const phaseOut = (p: Triple): tf.Tensor5D => {
-      const km = [0, 1, 2].map((i) => Math.max(0, Math.ceil((g.kernel[i] - p[i]) / strides[i])));
-      if (km.some((k) => k === 0)) return tf.zeros([inShape[0], q[0], q[1], q[2], c]);
+      const km = [0, 1, 2].map((i) => Math.max(0, Math.ceil((g.kernel[i]! - p[i]!) / strides[i]!)));
+      if (km.some((k) => k === 0)) return tf.zeros([inShape[0], q[0]!, q[1]!, q[2]!, c]);
       // sub-kernel taps j = m·s + p, flipped so that a correlation computes the convolution Σ_m dy[q − m] w[m·s + p].
       const sub = tf.reverse(
         tf.stridedSlice(wt, [p[0], p[1], p[2], 0, 0], [...g.kernel, wt.shape[3], wt.shape[4]], [...strides, 1, 1]),
         [0, 1, 2],
       ) as tf.Tensor5D;
       // Pad dy by km − 1 before and enough after to produce q outputs; negative "after" means crop.
-      const after = [0, 1, 2].map((i) => q[i] - g.outSize[i]);
+      const after = [0, 1, 2].map((i) => q[i]! - g.outSize[i]!);
       let d: tf.Tensor5D = tf.pad(dy, [
         [0, 0],
-        [km[0] - 1, Math.max(0, after[0])],
-        [km[1] - 1, Math.max(0, after[1])],
-        [km[2] - 1, Math.max(0, after[2])],
+        [km[0]! - 1, Math.max(0, after[0]!)],
+        [km[1]! - 1, Math.max(0, after[1]!)],
+        [km[2]! - 1, Math.max(0, after[2]!)],
         [0, 0],
       ]);
       if (after.some((a) => a < 0))
-        d = tf.slice(d, [0, 0, 0, 0, 0], [-1, km[0] - 1 + q[0], km[1] - 1 + q[1], km[2] - 1 + q[2], -1]);
+        d = tf.slice(d, [0, 0, 0, 0, 0], [-1, km[0]! - 1 + q[0]!, km[1]! - 1 + q[1]!, km[2]! - 1 + q[2]!, -1]);
       return forward(d, sub, [1, 1, 1], 'valid');
     };
     const s = strides;

@@ -96,8 +96,8 @@ export function centringShift(k: tf.Tensor3D): tf.Tensor1D {
     const shifts = [0, 1, 2].map((axis) => {
       const others = [0, 1, 2].filter((a) => a !== axis);
       const profile = tf.sum(w, others);
-      const com = tf.div(tf.sum(tf.mul(profile, tf.range(0, k.shape[axis]))), total);
-      return tf.sub(centre[axis], tf.round(com));
+      const com = tf.div(tf.sum(tf.mul(profile, tf.range(0, k.shape[axis]!))), total);
+      return tf.sub(centre[axis]!, tf.round(com));
     });
     return tf.cast(tf.stack(shifts), 'int32') as tf.Tensor1D;
   });

@@ -153,15 +153,15 @@ export function buildUNet(cfg: UNetConfig, seed: number, opts: UNetOptions = {})
       const skips: tf.Tensor5D[] = [];
       let h = x;
       for (let l = 0; l < cfg.levels; l++) {
-        for (const block of encoders[l]) h = block(h);
+        for (const block of encoders[l]!) h = block(h);
         if (l < cfg.levels - 1) {
           skips.push(h);
-          h = downs[l](h);
+          h = downs[l]!(h);
         }
       }
       for (let i = 0; i < ups.length; i++) {
-        h = concatChannels(skips.pop() as tf.Tensor5D, ups[i](h));
-        for (const block of decoders[i]) h = block(h);
+        h = concatChannels(skips.pop() as tf.Tensor5D, ups[i]!(h));
+        for (const block of decoders[i]!) h = block(h);
       }
       const lin = addBias(conv3d(h, wOut as tf.Tensor5D, 1, 'valid'), bOut);
       const out = cfg.residual ? (tf.add(lin, x) as tf.Tensor5D) : lin;

@@ -72,7 +72,7 @@ export function conv3dTranspose(
   const s = strides3(stride);
   const [b, d, h, wd] = x.shape;
   const k = w.shape;
-  const out = (n: number, i: number): number => (padding === 'same' ? n * s[i] : (n - 1) * s[i] + k[i]);
+  const out = (n: number, i: number): number => (padding === 'same' ? n * s[i]! : (n - 1) * s[i]! + k[i]!);
   const outShape: [number, number, number, number, number] = [b, out(d, 0), out(h, 1), out(wd, 2), k[3]];
   return current.conv3dTranspose
     ? current.conv3dTranspose(x, w, outShape, s, padding)

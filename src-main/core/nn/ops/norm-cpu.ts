@@ -13,13 +13,16 @@ export function cpuNormAvailable(): boolean {
   return b === 'cpu' || b === 'wasm';
 }
 
+/** The shape of an NDHWC tensor: batch, z, y, x, channels. */
+type Shape5 = [number, number, number, number, number];
+
 function f32(t: tf.Tensor): Float32Array {
   const d = t.dataSync();
   return d instanceof Float32Array ? d : Float32Array.from(d);
 }
 
 /** Normalised values and 1/σ per (sample, channel). */
-function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Array; inv: Float64Array } {
+function forward(x: Float32Array, shape: Shape5, eps: number): { y: Float32Array; inv: Float64Array } {
   const [b, z, yy, xx, c] = shape,
     n = z * yy * xx;
   const y = new Float32Array(x.length),
@@ -32,7 +35,7 @@ function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Arr
       const xs = x.subarray(s * n * c, (s + 1) * n * c);
       ew(EW.stats, c, xs, mv);
       const is = inv.subarray(s * c, (s + 1) * c);
-      for (let ch = 0; ch < c; ch++) is[ch] = 1 / Math.sqrt(mv[c + ch] + eps);
+      for (let ch = 0; ch < c; ch++) is[ch] = 1 / Math.sqrt(mv[c + ch]! + eps);
       ew(EW.apply, c, xs, y.subarray(s * n * c, (s + 1) * n * c), mv.subarray(0, c), is);
     }
     return { y, inv };
@@ -43,22 +46,22 @@ function forward(x: Float32Array, shape: number[], eps: number): { y: Float32Arr
   for (let s = 0; s < b; s++) {
     const o = s * n * c;
     sum.fill(0);
-    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) sum[ch] += x[i];
-    for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch] / n;
+    for (let v = 0; v < n; v++) for (let ch = 0, i = o + v * c; ch < c; ch++, i++) sum[ch]! += x[i]!;
+    for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch]! / n;
     sq.fill(0);
     for (let v = 0; v < n; v++)
       for (let ch = 0, i = o + v * c; ch < c; ch++, i++) {
-        const d = x[i] - mean[ch];
-        sq[ch] += d * d;
+        const d = x[i]! - mean[ch]!;
+        sq[ch]! += d * d;
       }
-    for (let ch = 0; ch < c; ch++) inv[s * c + ch] = 1 / Math.sqrt(sq[ch] / n + eps);
+    for (let ch = 0; ch < c; ch++) inv[s * c + ch] = 1 / Math.sqrt(sq[ch]! / n + eps);
     for (let v = 0; v < n; v++)
-      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) y[i] = (x[i] - mean[ch]) * inv[s * c + ch];
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) y[i] = (x[i]! - mean[ch]!) * inv[s * c + ch]!;
   }
   return { y, inv };
 }
 
-function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: number[]): Float32Array {
+function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: Shape5): Float32Array {
   const [b, z, yy, xx, c] = shape,
     n = z * yy * xx;
   const dx = new Float32Array(dy.length),
@@ -80,15 +83,16 @@ function backward(dy: Float32Array, y: Float32Array, inv: Float64Array, shape: n
     m2.fill(0);
     for (let v = 0; v < n; v++)
       for (let ch = 0, i = o + v * c; ch < c; ch++, i++) {
-        m1[ch] += dy[i];
-        m2[ch] += dy[i] * y[i];
+        m1[ch]! += dy[i]!;
+        m2[ch]! += dy[i]! * y[i]!;
       }
     for (let ch = 0; ch < c; ch++) {
-      m1[ch] /= n;
-      m2[ch] /= n;
+      m1[ch]! /= n;
+      m2[ch]! /= n;
     }
     for (let v = 0; v < n; v++)
-      for (let ch = 0, i = o + v * c; ch < c; ch++, i++) dx[i] = (dy[i] - m1[ch] - y[i] * m2[ch]) * inv[s * c + ch];
+      for (let ch = 0, i = o + v * c; ch < c; ch++, i++)
+        dx[i] = (dy[i]! - m1[ch]! - y[i]! * m2[ch]!) * inv[s * c + ch]!;
   }
   return dx;
 }
@@ -103,13 +107,9 @@ export function instanceNormCpu(x: tf.Tensor5D, eps: number): tf.Tensor5D {
     return {
       value: yt,
       gradFunc: (dy: tf.Tensor5D, saved: tf.Tensor[]) => {
-        const [sy, sinv] = saved;
-        return [
-          tf.tensor5d(
-            backward(f32(dy), f32(sy), Float64Array.from(sinv.dataSync()), sy.shape),
-            sy.shape as [number, number, number, number, number],
-          ),
-        ];
+        // What save() above stored: the output yt and the 1/σ of each (sample, channel).
+        const [sy, sinv] = saved as [tf.Tensor5D, tf.Tensor1D];
+        return [tf.tensor5d(backward(f32(dy), f32(sy), Float64Array.from(sinv.dataSync()), sy.shape), sy.shape)];
       },
     };
   });
@@ -129,8 +129,8 @@ export function instanceNormFixedCpu(
   const xd = f32(x),
     c = x.shape[4],
     y = new Float32Array(xd.length);
-  const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k] + eps));
-  for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) y[i + k] = (xd[i + k] - mean[k]) * inv[k];
+  const inv = Float64Array.from({ length: c }, (_, k) => 1 / Math.sqrt(variance[k]! + eps));
+  for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) y[i + k] = (xd[i + k]! - mean[k]!) * inv[k]!;
   return tf.tensor5d(y, x.shape);
 }
 
@@ -144,20 +144,20 @@ export function boxMomentsCpu(
     [, , ny, nx, c] = x.shape;
   const sum = new Float64Array(c),
     sq = new Float64Array(c);
-  const count = size[0] * size[1] * size[2];
-  for (let z = start[0]; z < start[0] + size[0]; z++)
-    for (let y = start[1]; y < start[1] + size[1]; y++) {
-      const row = ((z * ny + y) * nx + start[2]) * c;
-      for (let i = row; i < row + size[2] * c; i += c) for (let k = 0; k < c; k++) sum[k] += xd[i + k];
+  const count = size[0]! * size[1]! * size[2]!;
+  for (let z = start[0]!; z < start[0]! + size[0]!; z++)
+    for (let y = start[1]!; y < start[1]! + size[1]!; y++) {
+      const row = ((z * ny + y) * nx + start[2]!) * c;
+      for (let i = row; i < row + size[2]! * c; i += c) for (let k = 0; k < c; k++) sum[k]! += xd[i + k]!;
     }
   const mean = sum.map((s) => s / count);
-  for (let z = start[0]; z < start[0] + size[0]; z++)
-    for (let y = start[1]; y < start[1] + size[1]; y++) {
-      const row = ((z * ny + y) * nx + start[2]) * c;
-      for (let i = row; i < row + size[2] * c; i += c)
+  for (let z = start[0]!; z < start[0]! + size[0]!; z++)
+    for (let y = start[1]!; y < start[1]! + size[1]!; y++) {
+      const row = ((z * ny + y) * nx + start[2]!) * c;
+      for (let i = row; i < row + size[2]! * c; i += c)
         for (let k = 0; k < c; k++) {
-          const d = xd[i + k] - mean[k];
-          sq[k] += d * d;
+          const d = xd[i + k]! - mean[k]!;
+          sq[k]! += d * d;
         }
     }
   return { mean, variance: sq.map((s) => s / count) };
@@ -176,7 +176,7 @@ export function reluCpu(x: tf.Tensor): tf.Tensor {
     if (ew) ew(EW.relu, 1, xd, y);
     else
       for (let i = 0; i < xd.length; i++) {
-        const v = xd[i];
+        const v = xd[i]!;
         y[i] = v > 0 ? v : 0;
       }
     const yt = tf.tensor(y, xi.shape, 'float32');
@@ -189,7 +189,7 @@ export function reluCpu(x: tf.Tensor): tf.Tensor {
           dx = new Float32Array(g.length),
           ew = nativeEw();
         if (ew) ew(EW.reluBackward, 1, g, yd, dx);
-        else for (let i = 0; i < g.length; i++) dx[i] = yd[i] > 0 ? g[i] : 0;
+        else for (let i = 0; i < g.length; i++) dx[i] = yd[i]! > 0 ? g[i]! : 0;
         return [tf.tensor(dx, dy.shape, 'float32')];
       },
     };

@@ -16,7 +16,7 @@ function f32(t: tf.Tensor): Float32Array {
 /** Gathers y[b, z, y, x, :] = x[b, iz[z], iy[y], ix[x], :] (forward) or scatters dy back into dx (adjoint). */
 function gather(
   src: Float32Array,
-  srcShape: number[],
+  srcShape: S5,
   maps: [Int32Array, Int32Array, Int32Array],
   adjoint: boolean,
   dst: Float32Array,
@@ -27,13 +27,13 @@ function gather(
   for (let n = 0; n < b; n++)
     for (let z = 0; z < oz; z++)
       for (let y = 0; y < oy; y++) {
-        const srow = ((n * sz + mz[z]) * sy + my[y]) * sx,
+        const srow = ((n * sz + mz[z]!) * sy + my[y]!) * sx,
           orow = ((n * oz + z) * oy + y) * ox;
         for (let x = 0; x < ox; x++) {
-          const s = (srow + mx[x]) * c,
+          const s = (srow + mx[x]!) * c,
             o = (orow + x) * c;
-          if (adjoint) for (let k = 0; k < c; k++) src[s + k] += dst[o + k];
-          else for (let k = 0; k < c; k++) dst[o + k] = src[s + k];
+          if (adjoint) for (let k = 0; k < c; k++) src[s + k]! += dst[o + k]!;
+          else for (let k = 0; k < c; k++) dst[o + k] = src[s + k]!;
         }
       }
 }
@@ -63,7 +63,7 @@ export function reflectPadCpu(
   pads: [[number, number], [number, number], [number, number]],
 ): tf.Tensor5D {
   const maps = pads.map(([before, after], i) => {
-    const n = x.shape[i + 1];
+    const n = x.shape[i + 1]!;
     return Int32Array.from({ length: before + n + after }, (_, p) => {
       const j = p - before;
       return j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
@@ -74,7 +74,7 @@ export function reflectPadCpu(
 
 /** Nearest-neighbour ×2 on z, y, x; its gradient sums each 2³ block of dy (the scatter-add adjoint). */
 export function upsampleCpu(x: tf.Tensor5D): tf.Tensor5D {
-  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: 2 * x.shape[i + 1] }, (_, p) => p >> 1)) as [
+  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: 2 * x.shape[i + 1]! }, (_, p) => p >> 1)) as [
     Int32Array,
     Int32Array,
     Int32Array,
@@ -84,7 +84,7 @@ export function upsampleCpu(x: tf.Tensor5D): tf.Tensor5D {
 
 /** x[:, start..start+size, :] on z, y, x (bounds checked by the caller). */
 export function cropCpu(x: tf.Tensor5D, start: number[], size: number[]): tf.Tensor5D {
-  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: size[i] }, (_, p) => start[i] + p)) as [
+  const maps = [0, 1, 2].map((i) => Int32Array.from({ length: size[i]! }, (_, p) => start[i]! + p)) as [
     Int32Array,
     Int32Array,
     Int32Array,
@@ -100,13 +100,13 @@ export function addBiasCpu(x: tf.Tensor5D, bias: tf.Tensor): tf.Tensor5D {
       bd = f32(bi),
       c = xi.shape[4],
       out = new Float32Array(xd.length);
-    for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) out[i + k] = xd[i + k] + bd[k];
+    for (let i = 0; i < xd.length; i += c) for (let k = 0; k < c; k++) out[i + k] = xd[i + k]! + bd[k]!;
     return {
       value: tf.tensor5d(out, xi.shape),
       gradFunc: (dy: tf.Tensor5D) => {
         const g = f32(dy),
           db = new Float64Array(c);
-        for (let i = 0; i < g.length; i += c) for (let k = 0; k < c; k++) db[k] += g[i + k];
+        for (let i = 0; i < g.length; i += c) for (let k = 0; k < c; k++) db[k]! += g[i + k]!;
         return [tf.clone(dy), tf.tensor(Float32Array.from(db), bi.shape)];
       },
     };
@@ -163,13 +163,13 @@ export function maxPoolCpu(x: tf.Tensor5D): tf.Tensor5D {
             const base = (((s * z + 2 * k) * y + 2 * j) * xs + 2 * i) * c;
             for (let ch = 0; ch < c; ch++, o++) {
               let best = base + ch,
-                max = xd[best];
+                max = xd[best]!;
               for (let dz = 0; dz < 2; dz++)
                 for (let dy = 0; dy < 2; dy++)
                   for (let dx = 0; dx < 2; dx++) {
                     const at = base + ((dz * y + dy) * xs + dx) * c + ch;
-                    if (xd[at] > max) {
-                      max = xd[at];
+                    if (xd[at]! > max) {
+                      max = xd[at]!;
                       best = at;
                     }
                   }
@@ -182,7 +182,7 @@ export function maxPoolCpu(x: tf.Tensor5D): tf.Tensor5D {
       gradFunc: (dy: tf.Tensor5D) => {
         const g = f32(dy),
           dx = new Float32Array(xi.size);
-        for (let o = 0; o < n; o++) dx[arg[o]] += g[o];
+        for (let o = 0; o < n; o++) dx[arg[o]!]! += g[o]!;
         return tf.tensor5d(dx, xi.shape);
       },
     };

@@ -20,7 +20,11 @@ export function upsample3d(x: tf.Tensor5D): tf.Tensor5D {
     for (const axis of [1, 2, 3]) {
       const shape = y.shape.slice();
       const e = tf.expandDims(y, axis + 1);
-      y = tf.reshape(tf.concat([e, e], axis + 1), [...shape.slice(0, axis), shape[axis] * 2, ...shape.slice(axis + 1)]);
+      y = tf.reshape(tf.concat([e, e], axis + 1), [
+        ...shape.slice(0, axis),
+        shape[axis]! * 2,
+        ...shape.slice(axis + 1),
+      ]);
     }
     return y as tf.Tensor5D;
   });
@@ -30,8 +34,8 @@ export function upsample3d(x: tf.Tensor5D): tf.Tensor5D {
 function zeroPadByConcat(dy: tf.Tensor, begin: number[], full: number[]): tf.Tensor {
   let g = dy;
   for (let axis = 0; axis < full.length; axis++) {
-    const before = begin[axis];
-    const after = full[axis] - begin[axis] - g.shape[axis];
+    const before = begin[axis]!;
+    const after = full[axis]! - begin[axis]! - g.shape[axis]!;
     if (before === 0 && after === 0) continue;
     const zeros = (n: number) => tf.zeros(g.shape.map((d, i) => (i === axis ? n : d)));
     const parts = [...(before > 0 ? [zeros(before)] : []), g, ...(after > 0 ? [zeros(after)] : [])];
@@ -46,7 +50,7 @@ function zeroPadByConcat(dy: tf.Tensor, begin: number[], full: number[]): tf.Ten
  * out wrong), so every slice in the networks' differentiable path goes through here.
  */
 export function slice5(x: tf.Tensor5D, begin: number[], size: number[]): tf.Tensor5D {
-  const sizes = size.map((n, i) => (n === -1 ? x.shape[i] - begin[i] : n));
+  const sizes = size.map((n, i) => (n === -1 ? x.shape[i]! - begin[i]! : n));
   const whole = (i: number) => begin[i] === 0 && sizes[i] === x.shape[i];
   if (whole(0) && whole(4) && cpuTensors() && getFlag('cpuOps') !== 'tfjs')
     return cropCpu(x, begin.slice(1, 4), sizes.slice(1, 4));
@@ -70,7 +74,7 @@ export function maxPool3d(x: tf.Tensor5D, size = 2): tf.Tensor5D {
  */
 export function reflectPad3d(x: tf.Tensor5D, pads: Pads3): tf.Tensor5D {
   pads.forEach(([before, after], i) => {
-    const n = x.shape[i + 1];
+    const n = x.shape[i + 1]!;
     if (before < 0 || after < 0 || before >= n || after >= n) {
       throw new InvalidVolumeError(
         `reflect padding of ${before}/${after} voxels needs an axis longer than that, but axis ${'zyx'[i]} has ${n}`,
@@ -83,7 +87,7 @@ export function reflectPad3d(x: tf.Tensor5D, pads: Pads3): tf.Tensor5D {
     let y: tf.Tensor = x;
     pads.forEach(([before, after], i) => {
       const axis = i + 1;
-      const n = y.shape[axis];
+      const n = y.shape[axis]!;
       const along = (start: number, size: number) => {
         const begin = [0, 0, 0, 0, 0];
         const sizes = [-1, -1, -1, -1, -1];
@@ -109,7 +113,7 @@ export function samePads(kernel: [number, number, number]): Pads3 {
 /** A sub-volume: `start` and `size` in voxels on z, y, x; all batch items and channels. */
 export function crop3d(x: tf.Tensor5D, start: [number, number, number], size: [number, number, number]): tf.Tensor5D {
   start.forEach((s, i) => {
-    if (s < 0 || size[i] < 1 || s + size[i] > x.shape[i + 1]) {
+    if (s < 0 || size[i]! < 1 || s + size[i]! > x.shape[i + 1]!) {
       throw new InvalidVolumeError(
         `crop ${start.join(',')} + ${size.join('×')} lies outside a volume of ${x.shape.slice(1, 4).join('×')}`,
       );
@@ -120,7 +124,7 @@ export function crop3d(x: tf.Tensor5D, start: [number, number, number], size: [n
 
 /** Centre crop of `size` (used to match skip connections when an axis was odd). */
 export function centerCrop3d(x: tf.Tensor5D, size: [number, number, number]): tf.Tensor5D {
-  const start = size.map((s, i) => Math.floor((x.shape[i + 1] - s) / 2)) as [number, number, number];
+  const start = size.map((s, i) => Math.floor((x.shape[i + 1]! - s) / 2)) as [number, number, number];
   return crop3d(x, start, size);
 }
 

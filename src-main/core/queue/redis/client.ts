@@ -324,7 +324,7 @@ export class RespClient extends EventEmitter {
 
 function pairs(a: string[] | null): Record<string, string> {
   const o: Record<string, string> = {};
-  for (let i = 0; a && i + 1 < a.length; i += 2) o[a[i]] = a[i + 1];
+  for (let i = 0; a && i + 1 < a.length; i += 2) o[a[i]!] = a[i + 1]!;
   return o;
 }
 
@@ -381,7 +381,7 @@ export class Transaction {
     }
     const sent = [this.c.raw(['MULTI']), ...cmds.map((a) => this.c.raw(a)), this.c.raw(['EXEC'])];
     const settled = await Promise.allSettled(sent);
-    const exec = settled[settled.length - 1];
+    const exec = settled[settled.length - 1]!;
     if (exec.status === 'rejected') throw exec.reason;
     const replies = exec.value as RespValue[] | null;
     if (replies === null) return null;

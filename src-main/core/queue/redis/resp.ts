@@ -47,7 +47,7 @@ export class RespParser {
 
   private read(): RespValue | undefined {
     if (this.pos >= this.buf.length) return undefined;
-    const type = String.fromCharCode(this.buf[this.pos]);
+    const type = String.fromCharCode(this.buf[this.pos]!);
     this.pos++;
     const head = this.line();
     if (head === undefined) return undefined;
