@@ -14,7 +14,11 @@ import { peakRssMiB } from './timing';
 
 const root = join(import.meta.dirname, '..');
 const vol = await readVolume(join(root, 'assets', 'sample', 'bars_blurred.tif'));
-const p = await loadPredictor({ method: 'model', runDir: join(root, 'assets', 'model'), backend: 'cpu' });
+const p = await loadPredictor({
+  method: 'model',
+  runDir: join(root, 'test', 'fixtures', 'model-bars'),
+  backend: 'cpu',
+});
 const data = fitNormaliser(vol.data, p.normalisation.pLow, p.normalisation.pHigh).apply(vol.data);
 
 const seconds = async (fn: () => Promise<unknown>) => {

@@ -2,7 +2,7 @@
 // path (core/infer deconvolveFile, as `cycledecon deconvolve`), on one backend per process.
 // Models: 'fast' = the architecture of the default `cycledecon train --preset fast` (U-Net 16 ch × 3 levels ×
 // 2 convs) with seeded random weights, which costs what a user's default model costs (weights do not change the
-// time); 'demo' = the bundled toy model in assets/model (8 ch × 2 levels × 1 conv, about 11× fewer FLOPs per voxel).
+// time); 'demo' = the bundled toy model in test/fixtures/model-bars (8 ch × 2 levels × 1 conv, about 11× fewer FLOPs per voxel).
 // Run: npx tsx bench/infer-issue.ts [--backend cpu|wasm|webgpu] [--model fast|demo] [--shape Z,Y,X]. Prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -68,7 +68,7 @@ try {
   if (failure) {
     out.skipped = failure;
   } else {
-    const runDir = model === 'demo' ? join(root, 'assets', 'model') : await fastRunDir();
+    const runDir = model === 'demo' ? join(root, 'test', 'fixtures', 'model-bars') : await fastRunDir();
     const input = join(dir, 'in.tif');
     await writeInput(input);
     const rssBefore = peakRssMiB();

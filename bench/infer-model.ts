@@ -15,7 +15,7 @@ const result: Record<string, unknown> = { shape: vol.shape };
 for (const method of ['model', 'rl'] as const) {
   const p = await loadPredictor({
     method,
-    runDir: join(root, 'assets', 'model'),
+    runDir: join(root, 'test', 'fixtures', 'model-bars'),
     psf: 'learned',
     iterations: 20,
     backend: 'cpu',

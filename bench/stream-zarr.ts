@@ -3,7 +3,7 @@
 // Usage: npx tsx bench/stream-zarr.ts [Z,Y,X=32,1024,1024] [mean|rl|model] [RL iterations=10] [chunk=64,256,256]
 //   mean:  a 3-voxel mean along x (measures reading, boxing, writing and the pyramid: the pipeline's floor)
 //   rl:    Richardson–Lucy with a 9×15×15 Gaussian PSF and the default halo (2 PSF radii)
-//   model: the bundled model (assets/model), exact tiling: statistics passes, then boxes plus the network's halo
+//   model: the bundled model (test/fixtures/model-bars), exact tiling: statistics passes, then boxes plus the network's halo
 // Accepts 200,4096,4096 (6.7 GB as uint16): plan for the disk (input ≈ 1.5 GB gzip, output more) and the time.
 // Prints one JSON line: seconds for writing the input and for deconvolving, Mvoxel/s, peak RSS.
 // With --max-seconds N (rl only): stream-budget.ts, RL stopped by SIGKILL after N s, resumed, checked.
@@ -48,7 +48,10 @@ const m: StreamMethod =
     ? benchRlMethod(iterations)
     : method === 'model'
       ? streamMethod(
-          await loadPredictor({ method: 'model', runDir: join(import.meta.dirname, '..', 'assets', 'model') }),
+          await loadPredictor({
+            method: 'model',
+            runDir: join(import.meta.dirname, '..', 'test', 'fixtures', 'model-bars'),
+          }),
         )
       : { method: 'mean-x', details: {}, predict: () => meanX, halo: [0, 0, 1] };
 const rssBefore = process.memoryUsage().rss;

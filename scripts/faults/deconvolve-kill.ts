@@ -14,7 +14,7 @@ export interface DeconvolveKillOptions {
   seed: number;
   kills: number;
   files: number;
-  /** 'model': the bundled model in assets/model; 'rl': Richardson–Lucy with the synthetic PSF. */
+  /** 'model': the bundled model in test/fixtures/model-bars; 'rl': Richardson–Lucy with the synthetic PSF. */
   method: 'model' | 'rl';
   /** Stack shape z,y,x. */
   shape?: string;
@@ -46,7 +46,7 @@ export async function runDeconvolveKills(o: DeconvolveKillOptions): Promise<Deco
   }
   const methodArgs =
     o.method === 'model'
-      ? ['--model', 'assets/model']
+      ? ['--model', 'test/fixtures/model-bars']
       : ['--method', 'rl', '--psf', join(o.dir, 'synth1', 'psf.tif'), '--iters', '10'];
   const before = new Map(listFiles(inputs).map((f) => [f, sha256(join(inputs, f))]));
   await runCli(['deconvolve', ...methodArgs, inputs, join(o.dir, 'reference')]);

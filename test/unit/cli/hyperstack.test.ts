@@ -197,7 +197,7 @@ describe.skipIf(!python)(`hyperstacks through rl, deconvolve and convert${python
         [
           'deconvolve',
           '--model',
-          join(repoRoot, 'assets', 'model'),
+          join(repoRoot, 'test', 'fixtures', 'model-bars'),
           '--backend',
           'cpu',
           '--frame',

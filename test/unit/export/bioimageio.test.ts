@@ -336,7 +336,7 @@ print(json.dumps({"bad": z.testzip(), "sha": {n: hashlib.sha256(z.read(n)).hexdi
     expect(['z', 'y', 'x'].map((id) => axes.find((a) => a.id === id)!.scale)).toEqual([0.25, 0.1, 0.1]);
     // The bundled demo model's PSF is uncalibrated (px): no unit or scale is claimed, and the user is told.
     const demo = await exportBioimageio({
-      runDir: join(repoRoot, 'assets', 'model'),
+      runDir: join(repoRoot, 'test', 'fixtures', 'model-bars'),
       out: join(dir, 'demo'),
       backend: 'cpu',
     });

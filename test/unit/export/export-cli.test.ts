@@ -13,7 +13,7 @@ function capture() {
   return { out, err, ctx: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), interactive: false } };
 }
 
-const demo = join(repoRoot, 'assets', 'model');
+const demo = join(repoRoot, 'test', 'fixtures', 'model-bars');
 
 describe('cycledecon export', () => {
   const dir = tempDir();

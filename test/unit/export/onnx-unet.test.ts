@@ -75,8 +75,8 @@ describe('ONNX export of G_AB, run by onnxruntime-node', () => {
     }, 60_000);
   }
 
-  it('the bundled trained demo model (assets/model) gives the same result through ONNX', async () => {
-    const runDir = join(repoRoot, 'assets', 'model');
+  it('the bundled trained demo model (test/fixtures/model-bars) gives the same result through ONNX', async () => {
+    const runDir = join(repoRoot, 'test', 'fixtures', 'model-bars');
     const { x, shape } = await testStack();
     const expected = await cycleDeconInference(runDir, x, shape);
     const got = await runOnnx((await exportRunOnnx(runDir)).bytes, x, shape);

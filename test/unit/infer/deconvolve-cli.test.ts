@@ -108,9 +108,9 @@ describe('cycledecon deconvolve', () => {
   });
 
   it('with a model flagged by its output check: deconvolves, warns on stderr and lists the warning in the JSON', async () => {
-    // The bundled model (assets/model, see its README), copied so a verdict can be written beside it.
+    // The bundled model (test/fixtures/model-bars, see its README), copied so a verdict can be written beside it.
     const run = join(dir, 'model');
-    cpSync(join(repoRoot, 'assets', 'model'), run, { recursive: true });
+    cpSync(join(repoRoot, 'test', 'fixtures', 'model-bars'), run, { recursive: true });
     const input = join(inDir, 'a.tif');
     await writeVolume(input, stack(7), { force: true });
     const message = 'G_AB output unrelated to its input (test)';

@@ -80,7 +80,7 @@ describe('domain check', () => {
     );
   });
   it('reads no record from an old run (never throws)', async () => {
-    expect(await readTrainingDomain(join(repoRoot, 'assets', 'model'))).toBeNull();
+    expect(await readTrainingDomain(join(repoRoot, 'test', 'fixtures', 'model-bars'))).toBeNull();
     const dir = tempDir();
     writeFileSync(join(dir, DOMAIN_FILE), '{ not json');
     expect(await readTrainingDomain(dir)).toBeNull();
@@ -90,7 +90,7 @@ describe('domain check', () => {
 describe('cycledecon deconvolve with a domain record', () => {
   const dir = tempDir();
   const run = join(dir, 'model');
-  cpSync(join(repoRoot, 'assets', 'model'), run, { recursive: true });
+  cpSync(join(repoRoot, 'test', 'fixtures', 'model-bars'), run, { recursive: true });
 
   it('notes an old run without a record and deconvolves', async () => {
     await writeVolume(join(dir, 'a.tif'), stack());
@@ -165,7 +165,7 @@ describe('report with a run', () => {
   it("puts the input's domain warnings first, and notes an old run without a record", async () => {
     const dir = tempDir();
     const run = join(dir, 'model');
-    cpSync(join(repoRoot, 'assets', 'model'), run, { recursive: true });
+    cpSync(join(repoRoot, 'test', 'fixtures', 'model-bars'), run, { recursive: true });
     const coarse = { path: 'coarse.tif', volume: stack(shape, { ...vs, x: 0.6, y: 0.6 }) };
     const old = await writeReport(join(dir, 'r0'), { input: coarse, result: coarse, runDir: run });
     expect(old.json.domainWarnings).toEqual([]);

@@ -10,7 +10,7 @@ import { fitNormaliser } from '../../../src-main/core/normalise/normaliser';
 import type { Predictor } from '../../../src-main/core/infer/predictor';
 import { repoRoot, tempDir } from '../../helpers';
 
-const modelDir = join(repoRoot, 'assets', 'model');
+const modelDir = join(repoRoot, 'test', 'fixtures', 'model-bars');
 
 describe('deconvolution with the bundled demo model', () => {
   const dir = tempDir();

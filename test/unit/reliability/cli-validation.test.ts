@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { runCli } from '../../../src-main/cli/main';
 import { repoRoot, tempDir } from '../../helpers';
 
-// assets/sample: flowdec "Hollow Bars" (Apache-2.0, see assets/sample/README.md); assets/model: the demo run.
+// assets/sample: flowdec "Hollow Bars" (Apache-2.0, see assets/sample/README.md); test/fixtures/model-bars: the demo run.
 const S = join(repoRoot, 'assets', 'sample', 'bars_blurred.tif');
 const P = join(repoRoot, 'assets', 'sample', 'bars_psf.tif');
-const M = join(repoRoot, 'assets', 'model');
+const M = join(repoRoot, 'test', 'fixtures', 'model-bars');
 const out = join(tempDir(), 'out.tif');
 const dir = tempDir();
 

@@ -14,10 +14,10 @@ import { loadCheckpoint } from '../../../src-main/core/train/checkpoint';
 import { repoRoot, tempDir } from '../../helpers';
 import { runKilled, sha256 } from '../../../scripts/faults/lib';
 
-// assets/sample: flowdec "Hollow Bars" (Apache-2.0, see assets/sample/README.md); assets/model: the demo run.
+// assets/sample: flowdec "Hollow Bars" (Apache-2.0, see assets/sample/README.md); test/fixtures/model-bars: the demo run.
 const S = join(repoRoot, 'assets', 'sample', 'bars_blurred.tif');
 const P = join(repoRoot, 'assets', 'sample', 'bars_psf.tif');
-const M = join(repoRoot, 'assets', 'model');
+const M = join(repoRoot, 'test', 'fixtures', 'model-bars');
 
 afterEach(() => setWriteFault(null));
 

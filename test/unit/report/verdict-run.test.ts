@@ -22,7 +22,7 @@ const stack = () =>
 describe('verdict from a run folder', () => {
   it('names the run, its preset and the stacks domain.json says it was trained on', async () => {
     const run = join(tempDir(), 'model');
-    cpSync(join(repoRoot, 'assets', 'model'), run, { recursive: true });
+    cpSync(join(repoRoot, 'test', 'fixtures', 'model-bars'), run, { recursive: true });
     writeFileSync(join(run, DOMAIN_FILE), JSON.stringify(trainingDomain([stack(), stack()], await readRunConfig(run))));
     const v = { path: 'a.tif', volume: stack() };
     const { json, html } = buildReport(await loadReportSources({ input: v, result: v, runDir: run }), toolkitMeasures);

@@ -8,9 +8,9 @@ import { deconvolveFile } from '../../../src-main/core/infer/deconvolve';
 import { openService, waitJob } from './harness';
 import { repoRoot, tempDir } from '../../helpers';
 
-// The bundled demo model (assets/model, trained by this project with `cycledecon train`) and its sample stack
+// The bundled demo model (test/fixtures/model-bars, trained by this project with `cycledecon train`) and its sample stack
 // (assets/sample: flowdec "Hollow Bars", Apache-2.0; see assets/sample/README.md).
-const modelDir = join(repoRoot, 'assets', 'model');
+const modelDir = join(repoRoot, 'test', 'fixtures', 'model-bars');
 const sampleDir = join(repoRoot, 'assets', 'sample');
 
 describe('deconvolve jobs with a trained model', () => {

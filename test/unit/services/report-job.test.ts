@@ -109,17 +109,25 @@ describe('report jobs', () => {
   }, 240_000);
 
   it('a model result is reported with its run (learned PSF, losses) and the RL result of the same input beside it', async () => {
-    const { service, projectDir } = await openService(join(repoRoot, 'assets'));
+    const { service, projectDir } = await openService(
+      join(repoRoot, 'assets'),
+      join(repoRoot, 'test', 'fixtures', 'model-bars'),
+    );
     const h = service.handlers;
     try {
       await h['project.create'](parseRequest('project.create', { dir: projectDir }));
       const imp = (file: string, role: unknown) => importOne(service, join(sample, file), role);
       const blurred = await imp('bars_blurred.tif', { kind: 'blurred' });
       const truth = await imp('bars_truth.tif', { kind: 'sharp' });
-      // The bundled toy model (assets/model/README.md) and RL with a generated Born–Wolf PSF.
+      // The bundled toy model (test/fixtures/model-bars/README.md) and RL with a generated Born–Wolf PSF.
       const model = (await h['jobs.submit'](
         parseRequest('jobs.submit', {
-          spec: { kind: 'deconvolve', method: 'model', datasetId: blurred, runDir: join(repoRoot, 'assets', 'model') },
+          spec: {
+            kind: 'deconvolve',
+            method: 'model',
+            datasetId: blurred,
+            runDir: join(repoRoot, 'test', 'fixtures', 'model-bars'),
+          },
         }),
       )) as Job;
       const params = {
@@ -164,7 +172,7 @@ describe('report jobs', () => {
         },
       });
       const m = read(results[0]!);
-      expect(m.json.run!.dir).toBe(join(repoRoot, 'assets', 'model'));
+      expect(m.json.run!.dir).toBe(join(repoRoot, 'test', 'fixtures', 'model-bars'));
       expect(Object.keys(m.json.psf)).toEqual(['learned']);
       expect(m.json.loss!.steps).toBeGreaterThan(0);
       expect(Object.keys(m.json.metrics.vsGroundTruth)).toEqual(['input', 'result', 'rl']);

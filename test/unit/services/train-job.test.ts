@@ -8,13 +8,16 @@ import { openService, waitJob } from './harness';
 import { repoRoot } from '../../helpers';
 
 // Domain A: assets/sample/bars_blurred.tif (flowdec "Hollow Bars", Apache-2.0, see assets/sample/README.md);
-// domain B: assets/model/train_sharp.tif (project-made synthetic sharp data, unmatched).
+// domain B: test/fixtures/model-bars/train_sharp.tif (project-made synthetic sharp data, unmatched).
 const blurredPath = join(repoRoot, 'assets', 'sample', 'bars_blurred.tif');
-const sharpPath = join(repoRoot, 'assets', 'model', 'train_sharp.tif');
+const sharpPath = join(repoRoot, 'test', 'fixtures', 'model-bars', 'train_sharp.tif');
 
 describe('training jobs in the queue', () => {
   it('train the tiny preset in the job worker, list the learned PSF, and feed a dependent model job', async () => {
-    const { service, projectDir } = await openService(join(repoRoot, 'assets'));
+    const { service, projectDir } = await openService(
+      join(repoRoot, 'assets'),
+      join(repoRoot, 'test', 'fixtures', 'model-bars'),
+    );
     try {
       await service.handlers['project.create'](parseRequest('project.create', { dir: projectDir }));
       const imp = (await service.handlers['dataset.import'](

@@ -8,9 +8,9 @@ import { openService } from './harness';
 import { repoRoot } from '../../helpers';
 
 // Domain A: assets/sample/bars_blurred.tif (flowdec "Hollow Bars", Apache-2.0, see assets/sample/README.md);
-// domain B: assets/model/train_sharp.tif (project-made synthetic sharp data, unmatched).
+// domain B: test/fixtures/model-bars/train_sharp.tif (project-made synthetic sharp data, unmatched).
 const blurredPath = join(repoRoot, 'assets', 'sample', 'bars_blurred.tif');
-const sharpPath = join(repoRoot, 'assets', 'model', 'train_sharp.tif');
+const sharpPath = join(repoRoot, 'test', 'fixtures', 'model-bars', 'train_sharp.tif');
 const MAX_STEPS = 16; // the tiny preset's whole schedule (4 epochs of 4 steps)
 
 type Seen = { [E in EventName]: EventOf<E>[] };
@@ -29,7 +29,10 @@ function until(check: () => boolean, ms: number, what: string): Promise<void> {
 
 describe('live training events and pause/resume of a train job', () => {
   it('streams train.loss, PSF snapshots and ETA; a paused job resumes from its checkpoint step', async () => {
-    const { service, projectDir } = await openService(join(repoRoot, 'assets'));
+    const { service, projectDir } = await openService(
+      join(repoRoot, 'assets'),
+      join(repoRoot, 'test', 'fixtures', 'model-bars'),
+    );
     const seen = Object.fromEntries(Object.keys(events).map((k) => [k, []])) as unknown as Seen;
     let pauseAt: ((step: number) => void) | undefined;
     service.onEvent((event, payload) => {

@@ -101,7 +101,7 @@ describe('out-of-core deconvolution', () => {
   it("gives the network's untiled output, with whole-stack statistics measured tile by tile", async () => {
     const predictor = await loadPredictor({
       method: 'model',
-      runDir: join(repoRoot, 'assets', 'model'),
+      runDir: join(repoRoot, 'test', 'fixtures', 'model-bars'),
       backend: 'cpu',
     });
     try {
