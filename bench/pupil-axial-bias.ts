@@ -81,7 +81,12 @@ function layerAt(start: number[]) {
   });
 }
 const vol = (layer: ReturnType<typeof layerAt>) =>
-  makeVolume(tf.tidy(() => layer.psf().dataSync() as Float32Array), BOX, { ...voxel }, 'computed');
+  makeVolume(
+    tf.tidy(() => layer.psf().dataSync() as Float32Array),
+    BOX,
+    { ...voxel },
+    'computed',
+  );
 
 const mean = (d: Float32Array) => d.reduce((a, b) => a + b, 0) / d.length;
 
@@ -102,13 +107,17 @@ async function main(): Promise<void> {
   console.log(
     `truth: FWHM z ${fz.toFixed(3)}; in-model at depth ${DEPTH}: z0 ${best.z0.toFixed(2)} NCC ${best.ncc.toFixed(4)} FWHM z ${tinfo.fwhm.z.toFixed(3)} (box ${BOX.join('×')}, os ${OS})`,
   );
-  console.log('| condition | seed | peak z − centre | L(truth) | L(fit) | depth | z0 | apod | Z11 | NCC | FWHM z err |');
+  console.log(
+    '| condition | seed | peak z − centre | L(truth) | L(fit) | depth | z0 | apod | Z11 | NCC | FWHM z err |',
+  );
   for (const cond of CONDS)
     for (const seed of SEEDS) {
       const d = data(truth, seed, cond);
       // Without noise the floor from the corners is ~0 (a degenerate Whittle term): give the Poisson floor the
       // same counts would have (variance = mean, per voxel), i.e. the limit of averaging many noisy stacks.
-      const floor = cond.endsWith('noisy') ? undefined : d.blurred.reduce((a, v) => a + mean(v.data), 0) / d.blurred.length;
+      const floor = cond.endsWith('noisy')
+        ? undefined
+        : d.blurred.reduce((a, v) => a + mean(v.data), 0) / d.blurred.length;
       const sd = spectralData(d.blurred, d.sharp, floor);
       if (floor !== undefined) for (let b = 0; b < sd.sa.length; b++) sd.sa[b]! += floor; // the expected periodogram
       const target = spectralTarget(d.blurred, d.sharp, BOX, sd);
