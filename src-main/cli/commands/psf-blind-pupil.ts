@@ -12,6 +12,7 @@ import { voxelSizeMicrons } from '../../core/train/theory';
 
 export const BLIND_PUPIL_USAGE = `
   --model pupil --na <NA> --wavelength <µm> [--ni 1.518] [--ns <ni>] [--aberrations depth|symmetric|all]
+  [--iterations N (Adam, default 100)]
   Blind pupil-model PSF instead of the Gaussian: the scalar Gibson–Lanni pupil with the given optics, its focus,
   emitter depth (the index mismatch's spherical aberration) and apodisation fitted to the same power spectra
   (Z11 instead of depth when ni = ns). The stacks need a voxel size in µm. --size sets the written PSF's box

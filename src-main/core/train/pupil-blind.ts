@@ -105,8 +105,13 @@ export function fitBlindPupil(
     throw new InvalidParameterError('blind pupil fit', 'needs at least one blurred and one sharp stack');
   const vox = voxelSizeMicrons(blurred[0]!); // typed error when the stacks carry no physical voxel size
   const box = opts.box ?? blindPupilBox(optics, vox, blurred[0]!.shape);
-  if (box.some((k) => !Number.isInteger(k) || k < 3 || k % 2 === 0))
-    throw new InvalidParameterError('box', `${box.join(',')} must be odd integers ≥ 3 (the PSF's centre on a voxel)`);
+  const outBox = opts.outputBox ?? blindPupilOutputBox(blurred[0]!.shape);
+  for (const [name, b] of [
+    ['box', box],
+    ['--size', outBox],
+  ] as const)
+    if (b.some((k) => !Number.isInteger(k) || k < 3 || k % 2 === 0))
+      throw new InvalidParameterError(name, `${b.join(',')} must be odd integers ≥ 3 (the PSF's centre on a voxel)`);
   const data = spectralData(blurred, sharp); // checks the stacks before the pupil bases are computed
   // The power spectra are blind to the PSF's mirror image in z (|OTF|² is even in k_z), so depth and −depth fit
   // alike and depth 0 is a saddle: start at a positive depth and keep it ≥ 0 (the emitter lies below the
@@ -153,7 +158,6 @@ export function fitBlindPupil(
     x[z0At] = x[z0At]! - shift / PUPIL_PARAM_UNITS[z0At]!;
     tf.tidy(() => v.assign(tf.tensor1d(x)));
     const params = pupilPsfParams(layer)!;
-    const outBox = opts.outputBox ?? blindPupilOutputBox(blurred[0]!.shape);
     // The fitted pupil evaluated on the output box: RL needs the whole PSF (note: on the fit's 17³ box a deep
     // emitter's PSF holds only 55–60 % of its light, and RL with the truth cropped so loses 0.08–0.09 SSIM).
     const out = buildPupilPsfLayer({

@@ -93,6 +93,12 @@ describe(
       expect(rc).not.toBe(0);
       expect(c.err.join('\n')).toMatch(/--na/);
     });
+    it('refuses an even --size before fitting', async () => {
+      const [b, s] = [join(dir, 'b0.tif'), join(dir, 's0.tif')];
+      const c = capture();
+      expect(await runCli(['psf-fit', '--blurred', b, '--sharp', s, ...FLAGS, '--size', '4,5,5'], c.ctx)).not.toBe(0);
+      expect(c.err.join('\n')).toMatch(/--size: 4,5,5 must be odd/);
+    });
     it('refuses stacks without a voxel size in a length unit', async () => {
       const kernel = new URL('../../fixtures/shared-data/flowdec_bead25/kernel.tif', import.meta.url).pathname;
       const c = capture();
