@@ -18,7 +18,7 @@ import { analysePsf } from '../src-main/core/psf/analysis';
 import { createRng } from '../src-main/core/synth/index';
 import { groundTruth } from '../src-main/core/synth/structures';
 import { buildPupilPsfLayer, pupilPsfParams } from '../src-main/core/nn/models/psf-pupil';
-import { spectralData } from '../src-main/core/psf/spectral-fit';
+import { spectralData } from '../src-main/core/psf/binned-spectrum';
 import { disposeSpectralTarget, spectralLoss, spectralTarget } from '../src-main/core/train/spectral-loss';
 import { fitPupilToSpectra } from '../src-main/core/train/pupil-init';
 import { BACKGROUND, DEPTH, DXY, DZ, OPTICS, PHOTONS, truePsf } from './pupil-blind-data';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidParameterError } from '../errors';
 import { makeVolume, type Shape3, type Volume } from '../io/volume';
 import { buildPupilPsfLayer, PUPIL_LAYER_PARAMS, PUPIL_PARAM_UNITS, pupilPsfParams } from '../nn/models/psf-pupil';
-import { spectralData } from '../psf/spectral-fit';
+import { spectralData } from '../psf/binned-spectrum';
 import { PUPIL_SPECTRAL_FIT } from './pupil-init';
 import { disposeSpectralTarget, spectralLoss, spectralTarget } from './spectral-loss';
 import { voxelSizeMicrons } from './theory';
@@ -141,7 +141,7 @@ export function fitBlindPupil(
       const x = Array.from(v.dataSync());
       const apodMax = opts.apodisation === 'zero' ? 0 : Infinity,
         apodMin = opts.apodisation === 'free' ? -Infinity : 0;
-      const clamped = [Math.max(0, x[depthAt]!), Math.min(apodMax, Math.max(apodMin, x[apodAt]!))];
+      const clamped: [number, number] = [Math.max(0, x[depthAt]!), Math.min(apodMax, Math.max(apodMin, x[apodAt]!))];
       if (clamped[0] !== x[depthAt] || clamped[1] !== x[apodAt]) {
         [x[depthAt], x[apodAt]] = clamped;
         tf.tidy(() => v.assign(tf.tensor1d(x)));
