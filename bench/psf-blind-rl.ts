@@ -6,41 +6,20 @@
 // Target: RL with the learned PSF within 0.01 SSIM of RL with the true PSF.
 // Run: npx tsx bench/psf-blind-rl.ts [--truths gl-oil,gl-air,bw,astig,measured|all] [--photons 2000,200] [--seeds 1,2]
 import { makeVolume, type Shape3, type Volume } from '../src-main/core/io/volume';
-import { convolveArray } from '../src-main/core/deconv/convolve';
 import { richardsonLucy } from '../src-main/core/deconv/rl';
 import { computeMetrics } from '../src-main/core/metrics/index';
 import { analysePsf } from '../src-main/core/psf/analysis';
 import { gaussianPsf } from '../src-main/core/psf/kernels';
 import { fitPsfFromSpectra } from '../src-main/core/psf/spectral-fit';
-import { createRng } from '../src-main/core/synth/index';
-import { groundTruth } from '../src-main/core/synth/structures';
 import { fitBlindPupil } from '../src-main/core/train/pupil-blind';
-import { blindTruths, type BlindTruth } from './psf-blind-truths';
+import { blindTruths } from './psf-blind-truths';
+import { BLIND_BACKGROUND, BLIND_SHAPE, blindStacks } from './psf-blind-stacks';
 
 const arg = (n: string, d: string) => {
   const i = process.argv.indexOf(n);
   return i > 0 ? process.argv[i + 1]! : d;
 };
-const SHAPE: Shape3 = [32, 64, 64];
-const COUNTS = { filaments: 12, beads: 20, nuclei: 2 };
-const BACKGROUND = 10,
-  RL_ITERATIONS = 20;
-
-function stacks(t: BlindTruth, photons: number, seed: number) {
-  const vs = t.psf.voxelSize,
-    aspect = vs.z / vs.x;
-  const noise = createRng(seed + 0x51ed);
-  const vol = (d: Float32Array) => makeVolume(d, SHAPE, { ...vs }, 'synthetic');
-  const objects = [0, 1].map((k) => groundTruth(SHAPE, COUNTS, createRng(seed * 10 + k), aspect));
-  const blurred = objects.map((gt) => {
-    const clean = convolveArray(gt, SHAPE, t.psf.data, t.psf.shape);
-    let peak = 0;
-    for (const v of gt) peak = Math.max(peak, v);
-    return vol(Float32Array.from(clean, (v) => noise.poisson((Math.max(0, v) / peak) * photons + BACKGROUND)));
-  });
-  const sharp = [0, 1].map((k) => vol(groundTruth(SHAPE, COUNTS, createRng(seed * 10 + 5 + k), aspect)));
-  return { object: vol(objects[0]!), blurred, sharp };
-}
+const RL_ITERATIONS = 20;
 
 const odd = (v: number) => Math.max(3, 2 * Math.ceil(v) + 1);
 const pct = (a: number, b: number) => `${((100 * (a - b)) / b).toFixed(0)}`;
@@ -49,7 +28,9 @@ async function main(): Promise<void> {
   const truths = await blindTruths(arg('--truths', 'all').split(','));
   const photonsList = arg('--photons', '2000,200').split(',').map(Number);
   const seeds = arg('--seeds', '1,2').split(',').map(Number);
-  console.log(`RL ${RL_ITERATIONS} it., mirror boundary, background ${BACKGROUND}; stacks ${SHAPE.join('×')}; SSIM 3D`);
+  console.log(
+    `RL ${RL_ITERATIONS} it., mirror boundary, background ${BLIND_BACKGROUND}; stacks ${BLIND_SHAPE.join('×')}; SSIM 3D`,
+  );
   console.log(
     '| true PSF | photons | seed | SSIM raw | RL true | RL blind pupil | Δ pupil | RL blind Gaussian | Δ Gauss | NCC pupil / Gauss | FWHM err xy/z % pupil | FWHM err xy/z % Gauss | pupil params | s |',
   );
@@ -57,7 +38,7 @@ async function main(): Promise<void> {
   for (const t of truths)
     for (const photons of photonsList)
       for (const seed of seeds) {
-        const d = stacks(t, photons, seed);
+        const d = blindStacks(t, photons, seed);
         const t0 = performance.now();
         const pupil = fitBlindPupil(d.blurred, d.sharp, t.optics);
         const seconds = (performance.now() - t0) / 1000;
@@ -70,7 +51,7 @@ async function main(): Promise<void> {
             await richardsonLucy(d.blurred[0]!, psf, {
               iterations: RL_ITERATIONS,
               boundary: 'reflect',
-              background: BACKGROUND,
+              background: BLIND_BACKGROUND,
             }),
           ).ssim3d!;
         const raw = computeMetrics(d.object, d.blurred[0]!).ssim3d!;
