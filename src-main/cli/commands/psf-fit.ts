@@ -1,7 +1,7 @@
 // `cycledecon psf-fit`: the blind spectral PSF estimate (core/psf/spectral-fit.ts) from blurred stacks and
 // unpaired sharp stacks of the same kind of sample; prints the FWHM and optionally writes the Gaussian PSF.
 import type { Command } from '../command';
-import { flag, str } from '../args';
+import { flag, oneOf, str } from '../args';
 import { expandInputs } from '../inputs';
 import { parseShape } from './psf';
 import { InvalidParameterError, MissingArgumentError } from '../../core/errors';
@@ -11,6 +11,7 @@ import { readOneVolume, VOLUME_OPTIONS } from '../volumes';
 import { gaussianPsf } from '../../core/psf/kernels';
 import { fitPsfFromSpectra } from '../../core/psf/spectral-fit';
 import { BEAD_OPTIONS, BEAD_USAGE, runBeadFit } from './psf-bead';
+import { BLIND_PUPIL_USAGE, blindPupilOptics, runBlindPupilFit } from './psf-blind-pupil';
 
 const USAGE = `--blurred <dir|files…> --sharp <dir|files…> [--out psf.tif] [--size z,y,x] [--force] [--json]
 
@@ -24,6 +25,7 @@ const USAGE = `--blurred <dir|files…> --sharp <dir|files…> [--out psf.tif] [
   --size   its box, odd z,y,x (default: ±3σ per axis)
   --voxel-size X,Y,Z[unit]  voxel size to use instead of the stacks' (e.g. 0.1,0.1,0.25um)
   --channel N / --frame N   the channel / time point to use in multichannel or time-lapse stacks
+${BLIND_PUPIL_USAGE}
 ${BEAD_USAGE}`;
 
 const odd = (v: number) => Math.max(3, 2 * Math.ceil(v) + 1);
@@ -41,6 +43,8 @@ export const psfFitCommand: Command = {
     json: { type: 'boolean' },
     ...VOLUME_OPTIONS,
     ...BEAD_OPTIONS,
+    model: { type: 'string' },
+    aberrations: { type: 'string' },
   },
   async run(args, ctx) {
     if (str(args, 'bead') !== undefined) return runBeadFit(args, ctx);
@@ -48,10 +52,13 @@ export const psfFitCommand: Command = {
     if (list('blurred').length === 0) throw new MissingArgumentError('--blurred', 'is required');
     if (list('sharp').length === 0)
       throw new MissingArgumentError('--sharp', 'is required: sharp stacks of the same kind of sample');
+    const pupilOptics =
+      oneOf(args, 'model', ['gaussian', 'pupil'] as const, 'gaussian') === 'pupil' ? blindPupilOptics(args) : null;
     const read = async (patterns: string[]) =>
       Promise.all((await expandInputs(patterns)).map((p) => readOneVolume(p, args, ctx)));
     const blurred = await read(list('blurred')),
       sharp = await read(list('sharp'));
+    if (pupilOptics) return runBlindPupilFit(args, ctx, pupilOptics, blurred, sharp);
     const fit = fitPsfFromSpectra(blurred, sharp);
     const out = str(args, 'out');
     if (out) {

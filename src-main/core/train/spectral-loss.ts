@@ -72,6 +72,7 @@ export function spectralTarget(
   sharp: Volume[],
   kernelShape: [number, number, number],
   data?: SpectralData,
+  opts: { taperLeakage?: boolean } = {},
 ): SpectralTarget {
   const d = data ?? spectralData(blurred, sharp);
   const [nz, ny, nx] = d.grid.shape,
@@ -89,6 +90,7 @@ export function spectralTarget(
       if (b >= 0) lat[(x * ny + y) * nLat + (b % nLat)] = 1;
     }
   for (let z = 0; z < nz; z++) ax[z * nAx + Math.floor(zyx[z * ny * nxh]! / nLat)] = 1; // y = x = 0 is always inside
+  if (opts.taperLeakage) foldAxialLeakage(ax, nz, nAx);
   for (const b of zyx) if (b >= 0) count[b]! += 1;
   let sw = 0,
     fl = 0;
@@ -122,6 +124,28 @@ export function spectralTarget(
     floor: fl / sw,
     scale0: lowFrequencyScale(d),
   };
+}
+
+/**
+ * The data's spectra are taken through a Hann taper (psf/spectral-fit.ts), whose DFT is (½, −¼, −¼) at the
+ * frequency and its two neighbours: the expected periodogram is the spectrum smoothed by (1/6, 2/3, 1/6) along
+ * each axis. Along k_z (32 planes: 2 samples per bin) this smoothing is as wide as the widefield OTF's axial
+ * extent at low lateral frequency, so the model's |H|² is smoothed the same way before binning (folded into the
+ * axial binning matrix: P'(z) = Σ_t k_t P(z + t), binned = Σ_z A[z, b] P'(z) = Σ_s P(s) Σ_t k_t A[s − t, b]).
+ */
+function foldAxialLeakage(ax: Float32Array, nz: number, nAx: number): void {
+  const taps: [number, number][] = [
+    [-1, 1 / 6],
+    [0, 2 / 3],
+    [1, 1 / 6],
+  ];
+  const src = Float32Array.from(ax);
+  ax.fill(0);
+  for (let s = 0; s < nz; s++)
+    for (const [t, k] of taps) {
+      const z = (((s - t) % nz) + nz) % nz;
+      for (let b = 0; b < nAx; b++) ax[s * nAx + b]! += k * src[z * nAx + b]!;
+    }
 }
 
 export function disposeSpectralTarget(t: SpectralTarget): void {

@@ -43,13 +43,17 @@ export interface PupilPsfOptions {
   convolution?: 'direct' | 'fft';
   /**
    * 'all' (default) learns every parameter; 'symmetric' only the rotationally symmetric ones (z0, depth, apodisation,
-   * Z11): the others stay at their start (their gradient is masked, so Adam never moves them).
+   * Z11): the others stay at their start (their gradient is masked, so Adam never moves them). 'depth' learns z0,
+   * depth and apodisation only: the index mismatch carries all the spherical aberration (the blind fit's choice,
+   * core/train/pupil-blind.ts: Z11 and depth trade against each other in the power spectra).
    */
-  aberrations?: 'all' | 'symmetric';
+  aberrations?: 'all' | 'symmetric' | 'depth';
 }
 
 /** The parameters that keep a PSF rotationally symmetric about the optical axis. */
 export const SYMMETRIC_PUPIL_PARAMS: readonly string[] = ['z0', 'depth', 'apodisation', 'Z11'];
+/** The symmetric parameters without Z11 (aberrations 'depth'). */
+export const DEPTH_PUPIL_PARAMS: readonly string[] = ['z0', 'depth', 'apodisation'];
 
 export function buildPupilPsfLayer(opts: PupilPsfOptions): PsfModule {
   const { shape, name } = opts;
@@ -65,9 +69,13 @@ export function buildPupilPsfLayer(opts: PupilPsfOptions): PsfModule {
   const v = tf.variable(init, true, `${name}/${VARIABLE_SUFFIX}`);
   init.dispose(); // the variable keeps its own copy
   const op = pupilPsfOp(model);
-  const learned = PUPIL_LAYER_PARAMS.map((n) =>
-    opts.aberrations === 'symmetric' && !SYMMETRIC_PUPIL_PARAMS.includes(n) ? 0 : 1,
-  );
+  const learnedSet =
+    opts.aberrations === 'symmetric'
+      ? SYMMETRIC_PUPIL_PARAMS
+      : opts.aberrations === 'depth'
+        ? DEPTH_PUPIL_PARAMS
+        : null;
+  const learned = PUPIL_LAYER_PARAMS.map((n) => (learnedSet && !learnedSet.includes(n) ? 0 : 1));
   const fixed = start.map((s0, i) => (learned[i] ? 0 : s0));
   // θ = units·(mask·v) + fixed: a masked parameter's gradient is exactly 0 and its value its start.
   const theta = () =>
