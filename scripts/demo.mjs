@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole story on a small bundled stack in well under two minutes on a laptop CPU.
-// 1. deconvolve assets/sample/bars_blurred.tif with the bundled model (assets/model, trained by this
-//    project with `cycledecon train`, see assets/model/README.md);
+// 1. deconvolve assets/sample/mixture/blurred.tif (a calibrated synthetic widefield stack with its truth and PSF,
+//    assets/sample/mixture/README.md) with the bundled model (assets/model, trained on it by this project with the
+//    default `fast` preset, see assets/model/README.md);
 // 2. Richardson–Lucy with the model's learned PSF, for comparison;
 // 3. a self-contained HTML report (orthoviews, learned vs true PSF, loss curves, metrics vs ground truth,
 //    re-blur check). Everything lands in demo-output/.
@@ -53,12 +54,12 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestMtime(join(root, 'sr
 }
 mkdirSync(out, { recursive: true });
 
-const input = join(sample, 'bars_blurred.tif');
-const truth = join(sample, 'bars_truth.tif');
-const truePsf = join(sample, 'bars_psf.tif');
+const input = join(sample, 'mixture', 'blurred.tif');
+const truth = join(sample, 'mixture', 'gt.tif');
+const truePsf = join(sample, 'mixture', 'psf.tif');
 const hasModel = existsSync(join(model, 'config.json'));
-const modelOut = join(out, 'bars_model.tif');
-const rlOut = join(out, 'bars_rl.tif');
+const modelOut = join(out, 'mixture_model.tif');
+const rlOut = join(out, 'mixture_rl.tif');
 
 if (hasModel) {
   step('deconvolving with the bundled model (assets/model)');
@@ -124,7 +125,7 @@ if (report.outputCheck)
     `${report.outputCheck.passed ? 'Output check passed' : `Output check FLAGGED (${report.outputCheck.flags.map((f) => f.code).join(', ')})`}\n`,
   );
 if (m) {
-  process.stdout.write('Against the ground truth (bars_truth.tif):\n');
+  process.stdout.write('Against the ground truth (mixture/gt.tif):\n');
   for (const [name, v] of Object.entries(m.vsGroundTruth ?? {}))
     process.stdout.write(
       `  ${name.padEnd(8)} PSNR ${v.psnr.toFixed(2)} dB  SSIM ${(v.ssim3d ?? v.ssim2d).toFixed(3)}\n`,

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The demo's report read as a user reads it, in Debian's chromium: the same CLI steps as `npm run demo` (the bundled
-// model on the bundled bars, RL with its learned PSF, the report), written to a temp folder. The page must open with
+// model on the bundled calibrated mixture sample, RL with its learned PSF, the report), written to a temp folder. The page must open with
 // its verdict (and say so there when the output check flags the result), title every image panel, draw images at a
 // useful size with a click to enlarge, and plot inline SVG with labelled axes and round ticks.
 // Screenshots: test-output/screenshots/demo-report-*.png.
@@ -49,8 +49,8 @@ describe.skipIf(!hasChromium || !existsSync(join(model, 'config.json')))('the de
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    const input = join(sample, 'bars_blurred.tif');
-    cli(['deconvolve', '--model', model, input, join(out, 'bars_model.tif'), '--json']);
+    const input = join(sample, 'mixture', 'blurred.tif');
+    cli(['deconvolve', '--model', model, input, join(out, 'mixture_model.tif'), '--json']);
     cli([
       'deconvolve',
       '--method',
@@ -62,23 +62,23 @@ describe.skipIf(!hasChromium || !existsSync(join(model, 'config.json')))('the de
       '--iters',
       '20',
       input,
-      join(out, 'bars_rl.tif'),
+      join(out, 'mixture_rl.tif'),
     ]);
     cli([
       'report',
       '--input',
       input,
       '--gt',
-      join(sample, 'bars_truth.tif'),
+      join(sample, 'mixture', 'gt.tif'),
       '--theoretical-psf',
-      join(sample, 'bars_psf.tif'),
+      join(sample, 'mixture', 'psf.tif'),
       '--clahe',
       '--run',
       model,
       '--result',
-      join(out, 'bars_model.tif'),
+      join(out, 'mixture_model.tif'),
       '--rl',
-      join(out, 'bars_rl.tif'),
+      join(out, 'mixture_rl.tif'),
       join(out, 'report'),
     ]);
     ({ browser, page } = await openBrowser(errors));
