@@ -3,13 +3,24 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES } from '../run/layout';
+import type { OutputFlag } from '../metrics/output-verdict';
 
 export const OUTPUT_CHECK_FILE = RUN_FILES.outputCheck;
 
 export interface OutputCheckVerdict {
   collapsed: boolean;
   message: string;
+  /** What the check flagged (absent in runs that predate the flags): the report's verdict names them. */
+  flags?: OutputFlag['code'][];
 }
+
+const FLAG_CODES: readonly OutputFlag['code'][] = [
+  'reblur-worse',
+  'unrelated',
+  'high-frequency-lateral',
+  'high-frequency-axial',
+  'negative-light',
+];
 
 const FALLBACK = "G_AB's output does not depend on its input: the model has not learned to deconvolve these data.";
 
@@ -18,7 +29,7 @@ const FALLBACK = "G_AB's output does not depend on its input: the model has not 
  * file that cannot be read or parsed (the check is advice, not a gate: the run stays usable).
  */
 export async function readOutputCheck(runDir: string): Promise<OutputCheckVerdict | null> {
-  let c: { collapsed?: unknown; message?: unknown };
+  let c: { collapsed?: unknown; message?: unknown; flags?: unknown };
   try {
     c = JSON.parse(await fs.readFile(join(runDir, OUTPUT_CHECK_FILE), 'utf8')) as typeof c;
   } catch {
@@ -26,7 +37,10 @@ export async function readOutputCheck(runDir: string): Promise<OutputCheckVerdic
   }
   if (typeof c !== 'object' || c === null || typeof c.collapsed !== 'boolean') return null;
   const message = typeof c.message === 'string' && c.message ? c.message : c.collapsed ? FALLBACK : '';
-  return { collapsed: c.collapsed, message };
+  const flags = Array.isArray(c.flags)
+    ? c.flags.filter((f): f is OutputFlag['code'] => FLAG_CODES.includes(f as OutputFlag['code']))
+    : undefined;
+  return { collapsed: c.collapsed, message, ...(flags ? { flags } : {}) };
 }
 
 /** The warnings a run's output check raised ([] when it passed or there is no verdict). */

@@ -163,7 +163,8 @@ describe('readOutputCheck (the verdict read back without tfjs, by the CLI, the a
       N,
     );
     await writeOutputCheck(dir, flagged);
-    expect(await readOutputCheck(dir)).toEqual({ collapsed: true, message: flagged.message });
+    expect(await readOutputCheck(dir)).toEqual({ collapsed: true, message: flagged.message, flags: flagged.flags });
+    expect(flagged.flags).toContain('unrelated');
     expect(await readOutputCheckWarnings(dir)).toEqual([flagged.message]);
     const passed = await checkGeneratorOutput(
       module((x) => x.mul(2)),
@@ -171,7 +172,7 @@ describe('readOutputCheck (the verdict read back without tfjs, by the CLI, the a
       N,
     );
     await writeOutputCheck(dir, passed);
-    expect(await readOutputCheck(dir)).toEqual({ collapsed: false, message: passed.message });
+    expect(await readOutputCheck(dir)).toEqual({ collapsed: false, message: passed.message, flags: [] });
     expect(await readOutputCheckWarnings(dir)).toEqual([]);
   });
 
@@ -186,5 +187,10 @@ describe('readOutputCheck (the verdict read back without tfjs, by the CLI, the a
     writeFileSync(join(dir, OUTPUT_CHECK_FILE), '{"collapsed": true}');
     const [w] = await readOutputCheckWarnings(dir);
     expect(w).toMatch(/does not depend on its input/);
+    expect((await readOutputCheck(dir))?.flags).toBeUndefined();
+    // Flags are kept for the report's verdict (a re-blur-only flag is not "no information about the input");
+    // unknown codes from a newer or foreign file are dropped.
+    writeFileSync(join(dir, OUTPUT_CHECK_FILE), '{"collapsed": true, "flags": ["reblur-worse", "made-up", 3]}');
+    expect((await readOutputCheck(dir))?.flags).toEqual(['reblur-worse']);
   });
 });

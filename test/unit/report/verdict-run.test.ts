@@ -38,4 +38,19 @@ describe('verdict from a run folder', () => {
     expect(json.verdict).toContain("The input lies within the model's training domain.");
     expect(html).toContain('trained on 2 blurred stacks');
   });
+
+  it("names what the run's own output check flagged, read from its output-check.json", async () => {
+    const run = join(tempDir(), 'model');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'model-bars'), run, { recursive: true });
+    const v = { path: 'a.tif', volume: stack() };
+    const verdictWith = async (check: object) => {
+      writeFileSync(join(run, 'output-check.json'), JSON.stringify(check));
+      return buildReport(await loadReportSources({ input: v, result: v, runDir: run }), toolkitMeasures).json.verdict;
+    };
+    const reblurOnly = await verdictWith({ collapsed: true, message: 'x', flags: ['reblur-worse'] });
+    expect(reblurOnly).toContain('The model failed its output check on training patches after training: it re-blurs');
+    expect(reblurOnly).not.toContain('carries no information');
+    const unrelated = await verdictWith({ collapsed: true, message: 'x', flags: ['unrelated', 'reblur-worse'] });
+    expect(unrelated).toContain('its output carries no information about its input');
+  });
 });
