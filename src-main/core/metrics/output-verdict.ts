@@ -38,8 +38,17 @@ export interface VerdictInputs {
   artefacts: ArtefactMeasures;
 }
 
+/** Every flag the output check can raise (readers of a written verdict keep only these). */
+export const OUTPUT_FLAG_CODES = [
+  'reblur-worse',
+  'unrelated',
+  'high-frequency-lateral',
+  'high-frequency-axial',
+  'negative-light',
+] as const;
+
 export interface OutputFlag {
-  code: 'reblur-worse' | 'unrelated' | 'high-frequency-lateral' | 'high-frequency-axial' | 'negative-light';
+  code: (typeof OUTPUT_FLAG_CODES)[number];
   message: string;
 }
 

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES } from '../run/layout';
-import type { OutputFlag } from '../metrics/output-verdict';
+import { OUTPUT_FLAG_CODES, type OutputFlag } from '../metrics/output-verdict';
 
 export const OUTPUT_CHECK_FILE = RUN_FILES.outputCheck;
 
@@ -13,14 +13,6 @@ export interface OutputCheckVerdict {
   /** What the check flagged (absent in runs that predate the flags): the report's verdict names them. */
   flags?: OutputFlag['code'][];
 }
-
-const FLAG_CODES: readonly OutputFlag['code'][] = [
-  'reblur-worse',
-  'unrelated',
-  'high-frequency-lateral',
-  'high-frequency-axial',
-  'negative-light',
-];
 
 const FALLBACK = "G_AB's output does not depend on its input: the model has not learned to deconvolve these data.";
 
@@ -38,7 +30,7 @@ export async function readOutputCheck(runDir: string): Promise<OutputCheckVerdic
   if (typeof c !== 'object' || c === null || typeof c.collapsed !== 'boolean') return null;
   const message = typeof c.message === 'string' && c.message ? c.message : c.collapsed ? FALLBACK : '';
   const flags = Array.isArray(c.flags)
-    ? c.flags.filter((f): f is OutputFlag['code'] => FLAG_CODES.includes(f as OutputFlag['code']))
+    ? c.flags.filter((f): f is OutputFlag['code'] => (OUTPUT_FLAG_CODES as readonly unknown[]).includes(f))
     : undefined;
   return { collapsed: c.collapsed, message, ...(flags ? { flags } : {}) };
 }
